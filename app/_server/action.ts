@@ -1,0 +1,71 @@
+import { isRedirectError } from "next/dist/client/components/redirect-error";
+import { ZodError, type z } from "zod";
+import type { Actor, RequestContext } from "@/lib/auth/actor";
+import { requirePermission, type AnyPermission } from "@/lib/auth/require-permission";
+import { StewardError, type ErrorCode } from "@/lib/errors";
+import { currentRequestContext } from "./actor";
+import { headers } from "next/headers";
+import { clientIp } from "./request-meta";
+import { isDatabaseUnavailable } from "./with-api";
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string[]> };
+
+/** FormData → plain object; repeated keys become arrays. */
+function formDataToObject(formData: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of formData.entries()) {
+    if (key.startsWith("$ACTION")) continue;
+    const existing = out[key];
+    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+function toActionError(error: unknown): ActionResult<never> {
+  if (isRedirectError(error)) throw error;
+  if (error instanceof StewardError) return { ok: false, code: error.code, message: error.message, ...(error.path ? { fieldErrors: { [error.path]: [error.message] } } : {}) };
+  if (error instanceof ZodError) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of error.issues) (fieldErrors[issue.path.join(".") || "form"] ??= []).push(issue.message);
+    return { ok: false, code: "invalid_input", message: "Check the highlighted fields", fieldErrors };
+  }
+  if (isDatabaseUnavailable(error)) return { ok: false, code: "unavailable", message: "The database is unavailable; try again shortly" };
+  console.error("server action failed", error);
+  return { ok: false, code: "internal", message: "Something went wrong; the change was not saved" };
+}
+
+/**
+ * Every server action goes through this: authenticate, check the permission (before reading any
+ * input), parse with zod, run, and return errors as data for useActionState.
+ * Called as `(previousState, formDataOrObject)`.
+ */
+export function action<S extends z.ZodType, T>(
+  permission: AnyPermission,
+  schema: S,
+  run: (ctx: RequestContext & { actor: Actor }, input: z.infer<S>) => Promise<T>,
+) {
+  return async (_previous: unknown, raw: FormData | Record<string, unknown>): Promise<ActionResult<T>> => {
+    try {
+      const ctx = await currentRequestContext();
+      requirePermission(ctx.actor, permission);
+      const input = schema.parse(raw instanceof FormData ? formDataToObject(raw) : raw);
+      return { ok: true, data: await run({ ...ctx, actor: ctx.actor }, input) };
+    } catch (error) {
+      return toActionError(error);
+    }
+  };
+}
+
+/** For the only actions an anonymous visitor may call: signing in and first-run setup. */
+export function publicAction<S extends z.ZodType, T>(schema: S, run: (input: z.infer<S>, meta: { ip: string | null }) => Promise<T>) {
+  return async (_previous: unknown, raw: FormData | Record<string, unknown>): Promise<ActionResult<T>> => {
+    try {
+      const input = schema.parse(raw instanceof FormData ? formDataToObject(raw) : raw);
+      return { ok: true, data: await run(input, { ip: clientIp(await headers()) }) };
+    } catch (error) {
+      return toActionError(error);
+    }
+  };
+}

@@ -1,0 +1,39 @@
+import { headers } from "next/headers";
+import { authenticatePersonalToken } from "@/lib/api-tokens/api-tokens";
+import type { Actor, RequestContext } from "@/lib/auth/actor";
+import { secretTokenKind } from "@/lib/auth/secret-token";
+import { getUserById } from "@/db/users";
+import { getDb } from "@/db/client";
+import { newId } from "@/lib/ids";
+import { ensureStarted } from "@/lib/startup";
+import { auth } from "./auth";
+import { clientIp } from "./request-meta";
+
+/** Bearer token → that token's owner; otherwise the signed-in session, re-read from the database. */
+export async function resolveActor(requestHeaders: Headers): Promise<Actor | null> {
+  await ensureStarted();
+  const authorization = requestHeaders.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    const token = match?.[1];
+    if (!token) return null;
+    switch (secretTokenKind(token)) {
+      case "pat":
+        return authenticatePersonalToken(token);
+      default:
+        return null;
+    }
+  }
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId) return null;
+  // Re-read on every request: a deactivation or role change takes effect at once.
+  const user = await getUserById(await getDb(), userId);
+  if (!user || !user.active) return null;
+  return { type: "user", userId: user.id, email: user.email, role: user.role, via: "session" };
+}
+
+export async function currentRequestContext(): Promise<Omit<RequestContext, "actor"> & { actor: Actor | null }> {
+  const requestHeaders = await headers();
+  return { actor: await resolveActor(requestHeaders), requestId: newId("req"), ip: clientIp(requestHeaders) };
+}

@@ -1,0 +1,16 @@
+import { forbidden, redirect } from "next/navigation";
+import { headers } from "next/headers";
+import type { Actor } from "@/lib/auth/actor";
+import { hasPermission, type AnyPermission } from "@/lib/auth/require-permission";
+import { newId } from "@/lib/ids";
+import { resolveActor } from "./actor";
+import { clientIp } from "./request-meta";
+
+/** Every page's first line: anonymous → sign-in, lacking the permission → 403 page. */
+export async function requirePageActor(permission: AnyPermission, returnTo: string) {
+  const requestHeaders = await headers();
+  const actor = await resolveActor(requestHeaders);
+  if (!actor) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!hasPermission(actor, permission)) forbidden();
+  return { actor: actor as Actor & { type: "user" }, requestId: newId("req"), ip: clientIp(requestHeaders) };
+}

@@ -1,0 +1,81 @@
+import type { NextRequest } from "next/server";
+import { ZodError, type z } from "zod";
+import type { Actor, RequestContext } from "@/lib/auth/actor";
+import { requirePermission, type AnyPermission } from "@/lib/auth/require-permission";
+import { formatIssuePath, StewardError, type ErrorCode } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { ensureStarted } from "@/lib/startup";
+import { resolveActor } from "./actor";
+import { clientIp } from "./request-meta";
+
+export type ApiContext = RequestContext & { actor: Actor };
+type RouteParams = Record<string, string | string[]>;
+type Handler<P> = (request: NextRequest, ctx: ApiContext, params: P) => Promise<Response>;
+
+export function errorResponse(code: ErrorCode, status: number, message: string, extra: Record<string, unknown> = {}, headers: HeadersInit = {}): Response {
+  return Response.json({ error: { code, message, ...extra } }, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+/** Maps any throw to one JSON error shape; unknown errors are logged and never echoed. */
+export function toErrorResponse(error: unknown, requestId: string): Response {
+  if (error instanceof StewardError) {
+    const retry: HeadersInit = error.code === "unavailable" ? { "retry-after": "5" } : {};
+    return errorResponse(error.code, error.status, error.message, { ...(error.path ? { path: error.path } : {}), ...(error.details ? { details: error.details } : {}) }, retry);
+  }
+  if (error instanceof ZodError) {
+    const issues = error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
+    const first = issues[0];
+    return errorResponse("invalid_input", 422, first ? `${first.path}: ${first.message}` : "Invalid input", { path: first?.path, issues });
+  }
+  if (isDatabaseUnavailable(error)) {
+    return errorResponse("unavailable", 503, "The database is unavailable; retry shortly", {}, { "retry-after": "5" });
+  }
+  console.error(`[${requestId}] unhandled error`, error);
+  return errorResponse("internal", 500, `Internal error (request ${requestId})`);
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" &&
+    (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P03"].includes(code) ||
+      code.startsWith("08"))
+  );
+}
+
+/**
+ * Every route handler goes through this: resolve the actor (session or bearer token), check the
+ * permission, run, and map errors. `permission: "public"` is for liveness and sign-in only.
+ */
+export function withApi<P extends RouteParams = RouteParams>(options: { permission: AnyPermission }, handler: Handler<P>) {
+  return async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
+    const requestId = newId("req");
+    try {
+      await ensureStarted();
+      const actor = await resolveActor(request.headers);
+      requirePermission(actor, options.permission);
+      const response = await handler(request, { actor, requestId, ip: clientIp(request.headers) }, await route.params);
+      response.headers.set("x-request-id", requestId);
+      return response;
+    } catch (error) {
+      const response = toErrorResponse(error, requestId);
+      response.headers.set("x-request-id", requestId);
+      return response;
+    }
+  };
+}
+
+/** Parses a JSON body against a schema: 415 for another content type, 400 for malformed JSON, 422 naming the path. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new StewardError("unsupported_media_type", `Send Content-Type: application/json (got "${contentType || "none"}")`);
+  }
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch (error) {
+    throw new StewardError("bad_request", `The body is not valid JSON: ${(error as Error).message}`);
+  }
+  return schema.parse(body);
+}

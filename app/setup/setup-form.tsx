@@ -1,0 +1,23 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field } from "@/components/ui/field";
+import { FormStatus } from "@/components/ui/form-status";
+import { setupAdminAction } from "./actions";
+
+export function SetupForm() {
+  const [state, formAction, pending] = useActionState(setupAdminAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={formAction} className="stack" noValidate>
+      <FormStatus state={state} />
+      <Field label="Your name" name="name" autoComplete="name" required errors={errors?.name} />
+      <Field label="Email" name="email" type="email" autoComplete="username" required errors={errors?.email} />
+      <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={12} hint="At least 12 characters." errors={errors?.password} />
+      <Field label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required errors={errors?.confirmPassword} />
+      <button type="submit" className="primary" disabled={pending}>
+        {pending ? "Creating…" : "Create administrator"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { headers } from "next/headers";
+import { resolveActor } from "@/app/_server/actor";
+import { getConfig } from "@/lib/config";
+import { isSetupNeeded } from "@/lib/users/first-admin";
+import { SignInForm, SsoButton } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  if (await resolveActor(await headers())) redirect("/");
+  if (await isSetupNeeded()) redirect("/setup");
+  const params = await searchParams;
+  const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : undefined;
+  const oidc = getConfig().oidc;
+  return (
+    <main className="auth-page">
+      <div className="card auth-card">
+        <h1>Sign in to Steward</h1>
+        {params.signedOut ? (
+          <p className="notice ok" role="status">
+            You have signed out.
+          </p>
+        ) : null}
+        {params.error && params.error !== "CredentialsSignin" ? (
+          <p className="notice error">Single sign-on did not complete. Ask an administrator whether your account is active.</p>
+        ) : null}
+        <SignInForm callbackUrl={callbackUrl} />
+        {oidc ? <SsoButton providerName={oidc.name} /> : null}
+      </div>
+    </main>
+  );
+}

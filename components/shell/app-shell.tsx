@@ -1,0 +1,58 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useActionState, useState, type ReactNode } from "react";
+import { NAV_ITEMS } from "./nav-items";
+import { ThemeToggle } from "./theme-toggle";
+
+type ShellUser = { email: string; roleLabel: string };
+
+export function AppShell({ user, signOut, children }: { user: ShellUser; signOut: (previous: unknown, input: FormData) => Promise<unknown>; children: ReactNode }) {
+  const pathname = usePathname();
+  const [open, setOpen] = useState(false);
+  const [, signOutFormAction] = useActionState<unknown, FormData>(signOut, null);
+  const isCurrent = (href: string) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`));
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="shell-nav" data-open={open}>
+        <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+          <Link className="brand" href="/">
+            Steward
+          </Link>
+          <button type="button" className="menu-toggle" aria-expanded={open} aria-controls="primary-nav" onClick={() => setOpen((v) => !v)}>
+            Menu
+          </button>
+        </div>
+        <nav aria-label="Primary" id="primary-nav">
+          <ul className="nav-list">
+            {NAV_ITEMS.map((item) => (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={isCurrent(item.href) ? "page" : undefined} onClick={() => setOpen(false)}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="nav-footer">
+          <span>
+            Signed in as <strong>{user.email}</strong>
+            <br />
+            {user.roleLabel}
+          </span>
+          <ThemeToggle />
+          <form action={signOutFormAction}>
+            <button type="submit">Sign out</button>
+          </form>
+        </div>
+      </header>
+      <main id="main" className="shell-main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,5 @@
+export * from "./users";
+export * from "./audit";
+export * from "./inventory";
+export * from "./decisions";
+export * from "./settings";

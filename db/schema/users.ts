@@ -1,0 +1,46 @@
+import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+/** Console users: people who sign in. Roles are decided in lib/auth/permissions.ts. */
+export const users = pgTable("users", {
+  id: text("id").primaryKey(), // usr_…
+  email: text("email").notNull().unique(), // stored lower-case
+  name: text("name").notNull(),
+  role: text("role", { enum: ["admin", "security", "risk", "viewer"] }).notNull(),
+  /** scrypt$N$r$p$salt$hash; null for single-sign-on-only users. */
+  passwordHash: text("password_hash"),
+  authProvider: text("auth_provider", { enum: ["local", "oidc"] }).notNull().default("local"),
+  active: boolean("active").notNull().default(true),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+  lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+});
+
+/** Personal API tokens. Only the SHA-256 of the token is kept; the plaintext is shown once. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(), // tok_…
+    userId: text("user_id").notNull().references(() => users.id),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (table) => [index("api_tokens_user_idx").on(table.userId)],
+);
+
+/** Failed sign-ins, counted per account and per source address to slow password guessing. */
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    ip: text("ip"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("sign_in_failures_email_idx").on(table.email, table.at), index("sign_in_failures_ip_idx").on(table.ip, table.at)],
+);

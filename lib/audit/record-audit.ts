@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import { desc, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { auditLog } from "@/db/schema";
+import { actorLabel, type RequestContext } from "../auth/actor";
+import { newId } from "../ids";
+import { AuditAction } from "./actions";
+import { canonicalJson } from "./canonical-json";
+
+export const GENESIS_HASH = "0".repeat(64);
+/** Serialises appends so each row sees the true previous hash. */
+const AUDIT_CHAIN_LOCK_KEY = 7_363_002;
+
+const SECRET_KEYS = new Set(["passwordHash", "password", "tokenHash", "token", "secret", "clientSecret"]);
+
+export type AuditEntry = {
+  action: AuditAction;
+  entityType: string;
+  entityId: string | null;
+  before?: unknown;
+  after?: unknown;
+};
+
+export type AuditRowContent = {
+  id: string;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  via: string;
+  ip: string | null;
+  requestId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  prevHash: string;
+};
+
+export function hashAuditRow(row: AuditRowContent): string {
+  return createHash("sha256").update(canonicalJson({ ...row, at: row.at.toISOString() })).digest("hex");
+}
+
+/** Drops secrets and hashes from snapshots; the audit trail must never hold them. */
+export function redactSnapshot(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSnapshot);
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !SECRET_KEYS.has(key))
+        .map(([key, inner]) => [key, redactSnapshot(inner)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Appends one audit row inside the caller's transaction: if the change rolls back, so does its
+ * audit row, and if the audit insert fails, the change fails.
+ */
+export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<void> {
+  const action = AuditAction.parse(entry.action);
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+  const actor = ctx.actor;
+  const content: AuditRowContent = {
+    id: newId("aud"),
+    at: new Date(),
+    actorType: actor.type,
+    actorId: actor.type === "user" ? actor.userId : actor.type === "enforcement_point" ? actor.enforcementPointId : null,
+    actorLabel: actorLabel(actor),
+    via: actor.type === "user" ? actor.via : actor.type,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    before: entry.before === undefined ? null : redactSnapshot(entry.before),
+    after: entry.after === undefined ? null : redactSnapshot(entry.after),
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  await tx.insert(auditLog).values({ ...content, hash: hashAuditRow(content) });
+}

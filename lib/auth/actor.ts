@@ -1,0 +1,31 @@
+import type { Role } from "./permissions";
+
+/** Who is acting. Verbs take it from the request, never from the input. */
+export type Actor =
+  | { type: "user"; userId: string; email: string; role: Role; via: "session" | "token"; tokenId?: string }
+  | { type: "enforcement_point"; enforcementPointId: string; name: string }
+  | { type: "system"; reason: string };
+
+export type RequestContext = {
+  actor: Actor;
+  requestId: string;
+  /** Source address as seen by the server (rightmost X-Forwarded-For hop). */
+  ip: string | null;
+};
+
+export function actorLabel(actor: Actor): string {
+  switch (actor.type) {
+    case "user":
+      return actor.email;
+    case "enforcement_point":
+      return `enforcement point ${actor.name}`;
+    case "system":
+      return `system (${actor.reason})`;
+  }
+}
+
+export const systemContext = (reason: string): RequestContext => ({
+  actor: { type: "system", reason },
+  requestId: `sys_${reason}`,
+  ip: null,
+});

@@ -1,0 +1,53 @@
+/**
+ * The one place that decides who may do what. Every page, server action and API route asks
+ * `can(role, permission)` (through requirePermission); nothing else inspects roles.
+ */
+export const ROLES = ["admin", "security", "risk", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Administrator",
+  security: "Security engineer",
+  risk: "Risk officer",
+  viewer: "Viewer",
+};
+
+const ALL: readonly Role[] = ROLES;
+const ENGINEERS: readonly Role[] = ["admin", "security"];
+const ADMINS: readonly Role[] = ["admin"];
+
+export const PERMISSIONS = {
+  "console.read": { roles: ALL, description: "Open the console and read the overview" },
+  "tokens.manage_own": { roles: ALL, description: "Create and revoke one's own personal API tokens" },
+  "users.read": { roles: ADMINS, description: "List console users" },
+  "users.manage": { roles: ADMINS, description: "Invite users, change roles, deactivate users" },
+  "audit.read": { roles: ADMINS, description: "Read and verify the console audit trail" },
+  "settings.read": { roles: ALL, description: "Read console settings" },
+  "settings.manage": { roles: ADMINS, description: "Change console-wide settings" },
+  "enforcement_points.read": { roles: ALL, description: "List enforcement points and their health" },
+  "enforcement_points.manage": { roles: ENGINEERS, description: "Register, rotate, revoke and configure enforcement points" },
+  "decisions.read": { roles: ALL, description: "Read recorded decisions and the live feed" },
+  "decisions.manage": { roles: ENGINEERS, description: "Manage quarantine and retention of decisions" },
+  "agents.read": { roles: ALL, description: "Read the agent inventory, findings and people" },
+  "agents.write": { roles: ENGINEERS, description: "Create and edit agents, people and teams" },
+  "agents.assign_owner": { roles: ENGINEERS, description: "Assign owners, backup owners and teams" },
+  "findings.manage": { roles: ENGINEERS, description: "Resolve or accept findings, run attestation campaigns" },
+  "policies.read": { roles: ALL, description: "Read policies, versions, tests and replays" },
+  "policies.write": { roles: ENGINEERS, description: "Edit policy drafts, tests, schema and entities; run replays" },
+  "policies.approve": { roles: ENGINEERS, description: "Approve another author's draft (four-eyes rule)" },
+  "policies.publish": { roles: ENGINEERS, description: "Publish and roll back policy versions" },
+  "frameworks.read": { roles: ALL, description: "Read frameworks, controls, mappings and evidence" },
+  "frameworks.manage": { roles: ENGINEERS, description: "Edit controls, mappings, manual evidence; import frameworks" },
+  "reports.read": { roles: ["admin", "security", "risk", "viewer"], description: "List alignment report snapshots" },
+  "reports.export": { roles: ["admin", "security", "risk"], description: "Create and download alignment reports" },
+} as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission].roles as readonly Role[]).includes(role);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,30 @@
+import { StewardError } from "../errors";
+import type { Actor } from "./actor";
+import { can, type Permission } from "./permissions";
+
+/**
+ * The only authorization check. Enforcement points hold exactly the permissions their token grants
+ * (ingest, bundle pull); people hold their role's; the system holds all.
+ */
+const ENFORCEMENT_POINT_PERMISSIONS: ReadonlySet<string> = new Set(["decisions.ingest", "policies.bundle"]);
+
+export type AnyPermission = Permission | "decisions.ingest" | "policies.bundle";
+
+export function hasPermission(actor: Actor | null, permission: AnyPermission): boolean {
+  if (!actor) return false;
+  switch (actor.type) {
+    case "system":
+      return true;
+    case "enforcement_point":
+      return ENFORCEMENT_POINT_PERMISSIONS.has(permission);
+    case "user":
+      return !ENFORCEMENT_POINT_PERMISSIONS.has(permission) && can(actor.role, permission as Permission);
+  }
+}
+
+export function requirePermission(actor: Actor | null, permission: AnyPermission): asserts actor is Actor {
+  if (!actor) throw new StewardError("unauthenticated", "Sign in or present a valid bearer token");
+  if (!hasPermission(actor, permission)) {
+    throw new StewardError("forbidden", `Your role lacks the permission "${permission}"`);
+  }
+}

@@ -1,0 +1,39 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, type Executor } from "@/db/client";
+import { settings } from "@/db/schema";
+import { recordAudit } from "../audit/record-audit";
+import { requirePermission } from "../auth/require-permission";
+import { withTransaction, type Ctx } from "../context";
+
+/** Every setting, its type and default. Add a key here; nothing else stores console-wide config. */
+export const SettingsSchema = z.object({
+  decisionRetentionDays: z.coerce.number().int().min(1).max(3650).default(90).describe("Recorded decisions older than this are dropped, a whole day at a time"),
+  staleAgentDays: z.coerce.number().int().min(1).max(365).default(30).describe("An agent with no decision for this many days is stale"),
+  attestationIntervalDays: z.coerce.number().int().min(1).max(730).default(90).describe("How often owners re-confirm their agents"),
+  maxCredentialLifetimeSeconds: z.coerce.number().int().min(60).max(31_536_000).default(3600).describe("Credentials living longer than this are standing privilege"),
+  requirePolicyApproval: z.coerce.boolean().default(false).describe("Four-eyes: someone other than the author approves a policy draft before publish"),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export async function getSettings(db?: Executor): Promise<Settings> {
+  const rows = await (db ?? (await getDb())).select().from(settings);
+  return SettingsSchema.parse(Object.fromEntries(rows.map((row) => [row.key, row.value])));
+}
+
+export async function updateSettings({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Settings> {
+  requirePermission(ctx.actor, "settings.manage");
+  const changes = SettingsSchema.partial().parse(input);
+  return withTransaction(ctx, async (tx) => {
+    const before = await getSettings(tx);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      const existing = await tx.select().from(settings).where(eq(settings.key, key));
+      if (existing.length) await tx.update(settings).set({ value, updatedAt: new Date() }).where(eq(settings.key, key));
+      else await tx.insert(settings).values({ key, value });
+    }
+    const after = await getSettings(tx);
+    await recordAudit(tx, ctx, { action: "settings.update", entityType: "settings", entityId: null, before, after });
+    return after;
+  });
+}

@@ -1,0 +1,8 @@
+import type { Actor, RequestContext } from "./auth/actor";
+import type { Role } from "./auth/permissions";
+import { newId } from "./ids";
+
+/** Test helper: a request context for a person of the given role. */
+export function userContext(role: Role, userId = newId("usr")): RequestContext & { actor: Actor } {
+  return { actor: { type: "user", userId, email: `${role}-${userId}@example.test`, role, via: "session" }, requestId: newId("req"), ip: "127.0.0.1" };
+}

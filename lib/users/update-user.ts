@@ -1,0 +1,63 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { apiTokens, users } from "@/db/schema";
+import { countActiveAdmins, getUserOrThrow } from "@/db/users";
+import { recordAudit } from "../audit/record-audit";
+import { requirePermission } from "../auth/require-permission";
+import { withTransaction, type Ctx } from "../context";
+import { StewardError } from "../errors";
+import { UpdateUserRoleInput, UserIdInput } from "./schemas";
+import { toUserView } from "./user-view";
+
+async function assertNotLastAdmin(tx: Executor, userRole: string, userActive: boolean) {
+  if (userRole === "admin" && userActive && (await countActiveAdmins(tx)) <= 1) {
+    throw new StewardError("precondition_failed", "This is the last active administrator; make someone else an administrator first");
+  }
+}
+
+export async function updateUserRole({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  requirePermission(ctx.actor, "users.manage");
+  const { userId, role } = UpdateUserRoleInput.parse(input);
+  return withTransaction(ctx, async (tx) => {
+    const before = await getUserOrThrow(tx, userId);
+    if (before.role === role) return toUserView(before);
+    if (role !== "admin") await assertNotLastAdmin(tx, before.role, before.active);
+    const [after] = await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+    await recordAudit(tx, ctx, { action: "user.update_role", entityType: "user", entityId: userId, before: toUserView(before), after: toUserView(after!) });
+    return toUserView(after!);
+  });
+}
+
+/**
+ * Deactivation takes effect at once: every request re-reads the user, so open sessions stop
+ * working, and their API tokens are revoked in the same transaction.
+ */
+export async function deactivateUser({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  requirePermission(ctx.actor, "users.manage");
+  const { userId } = UserIdInput.parse(input);
+  if (ctx.actor.type === "user" && ctx.actor.userId === userId) {
+    throw new StewardError("precondition_failed", "You cannot deactivate yourself");
+  }
+  return withTransaction(ctx, async (tx) => {
+    const before = await getUserOrThrow(tx, userId);
+    if (!before.active) return toUserView(before);
+    await assertNotLastAdmin(tx, before.role, before.active);
+    const now = new Date();
+    const [after] = await tx.update(users).set({ active: false, deactivatedAt: now, updatedAt: now }).where(eq(users.id, userId)).returning();
+    await tx.update(apiTokens).set({ revokedAt: sql`now()` }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+    await recordAudit(tx, ctx, { action: "user.deactivate", entityType: "user", entityId: userId, before: toUserView(before), after: toUserView(after!) });
+    return toUserView(after!);
+  });
+}
+
+export async function reactivateUser({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  requirePermission(ctx.actor, "users.manage");
+  const { userId } = UserIdInput.parse(input);
+  return withTransaction(ctx, async (tx) => {
+    const before = await getUserOrThrow(tx, userId);
+    if (before.active) return toUserView(before);
+    const [after] = await tx.update(users).set({ active: true, deactivatedAt: null, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+    await recordAudit(tx, ctx, { action: "user.reactivate", entityType: "user", entityId: userId, before: toUserView(before), after: toUserView(after!) });
+    return toUserView(after!);
+  });
+}

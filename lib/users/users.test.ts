@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, sql } from "drizzle-orm";
+import { openTestDatabase } from "@/db/testing/test-database";
+import { auditLog, users } from "@/db/schema";
+import { authenticatePersonalToken, createApiToken, revokeApiToken } from "../api-tokens/api-tokens";
+import { verifyAuditChain } from "../audit/verify-chain";
+import { userContext } from "../testing";
+import { createUser } from "./create-user";
+import { bootstrapAdminFromConfig, isSetupNeeded, setupFirstAdmin } from "./first-admin";
+import { signInWithPassword } from "./sign-in";
+import { deactivateUser, updateUserRole } from "./update-user";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const limits = { perAccount: 3, perIp: 10, windowMinutes: 15 };
+
+describe("people, sign-in, tokens and the audit chain", () => {
+  let adminId = "";
+
+  it("allows the one-time setup only while there is no user", async () => {
+    expect(await isSetupNeeded()).toBe(true);
+    const admin = await setupFirstAdmin({ input: { email: "Admin@Example.test", name: "Ada", password: "correct horse battery" }, ip: "127.0.0.1" });
+    adminId = admin.id;
+    expect(admin).toMatchObject({ email: "admin@example.test", role: "admin", active: true });
+    expect(admin).not.toHaveProperty("passwordHash");
+    expect(await isSetupNeeded()).toBe(false);
+    await expect(setupFirstAdmin({ input: { email: "other@example.test", name: "Eve", password: "correct horse battery" }, ip: null })).rejects.toThrow(
+      /Setup is already complete/,
+    );
+    await bootstrapAdminFromConfig({ email: "boot@example.test", password: "another long password" });
+    expect(await database.db.select().from(users).where(eq(users.email, "boot@example.test"))).toHaveLength(0);
+  });
+
+  it("refuses passwords shorter than 12 characters, naming the field", async () => {
+    const ctx = userContext("admin", adminId);
+    await expect(createUser({ ctx, input: { email: "short@example.test", name: "S", role: "viewer", password: "elevenchars" } })).rejects.toThrow(
+      /at least 12 characters/,
+    );
+  });
+
+  it("signs in with the right password, refuses a wrong one, and rate-limits per account", async () => {
+    const ok = await signInWithPassword({ email: "admin@example.test", password: "correct horse battery", ip: "10.0.0.1", limits });
+    expect(ok.ok).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      expect(await signInWithPassword({ email: "admin@example.test", password: "wrong password!!", ip: `10.0.0.${i}`, limits })).toEqual({ ok: false, reason: "invalid_credentials" });
+    }
+    // Past the limit even the right password is refused until the window passes.
+    expect(await signInWithPassword({ email: "admin@example.test", password: "correct horse battery", ip: "10.0.0.9", limits })).toMatchObject({ ok: false, reason: "rate_limited" });
+    await database.db.execute(sql`delete from sign_in_failures`);
+  });
+
+  it("rate-limits per source address across accounts", async () => {
+    const perIp = { ...limits, perAccount: 100, perIp: 2 };
+    await signInWithPassword({ email: "a@example.test", password: "nope nope nope", ip: "192.0.2.7", limits: perIp });
+    await signInWithPassword({ email: "b@example.test", password: "nope nope nope", ip: "192.0.2.7", limits: perIp });
+    expect(await signInWithPassword({ email: "admin@example.test", password: "correct horse battery", ip: "192.0.2.7", limits: perIp })).toMatchObject({ reason: "rate_limited" });
+    expect((await signInWithPassword({ email: "admin@example.test", password: "correct horse battery", ip: "192.0.2.8", limits: perIp })).ok).toBe(true);
+  });
+
+  it("refuses people management to every role but admin", async () => {
+    for (const role of ["security", "risk", "viewer"] as const) {
+      await expect(createUser({ ctx: userContext(role), input: { email: `x-${role}@example.test`, name: "X", role: "viewer", password: "long enough password" } })).rejects.toMatchObject({ code: "forbidden" });
+    }
+  });
+
+  it("revokes a deactivated person's tokens at once and keeps the last admin", async () => {
+    const ctx = userContext("admin", adminId);
+    const viewer = await createUser({ ctx, input: { email: "vic@example.test", name: "Vic", role: "viewer", password: "long enough password" } });
+    const viewerCtx = { ...userContext("viewer", viewer.id) };
+    const { plaintext, token } = await createApiToken({ ctx: viewerCtx, input: { name: "ci", expiresInDays: 30 } });
+    expect(plaintext).toMatch(/^stw_pat_[A-Za-z0-9_-]{43}$/);
+    expect(token.prefix).toBe(plaintext.slice(0, 14));
+    expect(await authenticatePersonalToken(plaintext)).toMatchObject({ type: "user", userId: viewer.id, role: "viewer", via: "token" });
+
+    await deactivateUser({ ctx, input: { userId: viewer.id } });
+    expect(await authenticatePersonalToken(plaintext)).toBeNull();
+
+    await expect(updateUserRole({ ctx, input: { userId: adminId, role: "viewer" } })).rejects.toThrow(/last active administrator/);
+  });
+
+  it("refuses a revoked or expired token", async () => {
+    const ctx = userContext("admin", adminId);
+    const { plaintext, token } = await createApiToken({ ctx, input: { name: "short-lived", expiresInDays: 1 } });
+    expect(await authenticatePersonalToken(plaintext)).not.toBeNull();
+    await revokeApiToken({ ctx, input: { tokenId: token.id } });
+    expect(await authenticatePersonalToken(plaintext)).toBeNull();
+
+    const second = await createApiToken({ ctx, input: { name: "expiring", expiresInDays: 1 } });
+    await database.db.execute(sql`update api_tokens set expires_at = now() - interval '1 second' where id = ${second.token.id}`);
+    expect(await authenticatePersonalToken(second.plaintext)).toBeNull();
+    expect(await authenticatePersonalToken("stw_pat_" + "A".repeat(43))).toBeNull();
+  });
+
+  it("audits every change without secrets, and names the row someone altered", async () => {
+    const rows = await database.db.select().from(auditLog).orderBy(auditLog.seq);
+    expect(rows.map((row) => row.action)).toEqual(["user.setup", "user.create", "api_token.create", "user.deactivate", "api_token.create", "api_token.revoke", "api_token.create"]);
+    expect(JSON.stringify(rows)).not.toMatch(/scrypt\$|token_?hash|stw_pat_[A-Za-z0-9_-]{43}/i);
+    expect(rows[3]).toMatchObject({ actorId: adminId, via: "session", ip: "127.0.0.1", entityType: "user" });
+    expect(await verifyAuditChain(database.db)).toEqual({ intact: true, checked: rows.length });
+
+    const target = rows[3]!;
+    await database.db.execute(sql`update audit_log set after = jsonb_set(after, '{role}', '"admin"') where seq = ${target.seq}`);
+    expect(await verifyAuditChain(database.db)).toMatchObject({ intact: false, brokenAt: { seq: target.seq, id: target.id } });
+  });
+});

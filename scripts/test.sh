@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `npm test`: everything, in the order that fails fastest. With DATABASE_URL set (a Postgres server
+# the tests may create and drop databases on), the unit/integration suite runs a second time
+# against it and e2e uses a fresh database there; without it, everything runs on embedded PGlite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "typecheck"
+npx tsc --noEmit -p .
+step "lint"
+npx eslint --max-warnings=0 .
+step "unit and integration tests (PGlite)"
+STEWARD_TEST_DB=pglite npx vitest run
+if [ -n "${DATABASE_URL:-}" ]; then
+  step "unit and integration tests (PostgreSQL server)"
+  STEWARD_TEST_DB=postgres npx vitest run
+fi
+step "build"
+npx next build
+step "end-to-end tests (Chromium)"
+npx playwright test
