@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState, type ReactNode } from "react";
+import { useId, useRef, useState, type ReactNode } from "react";
 
 /**
  * A button that asks before a consequential change. When `typeToConfirm` is given, the person must
@@ -24,6 +24,7 @@ export function ConfirmButton({
   onConfirm: () => void | Promise<void>;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const id = useId();
   const [typed, setTyped] = useState("");
   const [busy, setBusy] = useState(false);
   const ready = !typeToConfirm || typed.trim() === typeToConfirm;
@@ -32,15 +33,15 @@ export function ConfirmButton({
       <button type="button" className={danger ? "danger" : undefined} onClick={() => dialog.current?.showModal()}>
         {label}
       </button>
-      <dialog ref={dialog} aria-labelledby={`${title}-title`} onClose={() => setTyped("")} className="card">
-        <h2 id={`${title}-title`}>{title}</h2>
+      <dialog ref={dialog} aria-labelledby={`${id}-title`} onClose={() => setTyped("")} className="card">
+        <h2 id={`${id}-title`}>{title}</h2>
         <div>{children}</div>
         {typeToConfirm ? (
           <div className="field">
-            <label htmlFor={`${title}-confirm`}>
+            <label htmlFor={`${id}-confirm`}>
               Type <strong>{typeToConfirm}</strong> to confirm
             </label>
-            <input id={`${title}-confirm`} value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
+            <input id={`${id}-confirm`} value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
           </div>
         ) : null}
         <div style={{ display: "flex", gap: "0.5rem", marginTop: "1rem" }}>

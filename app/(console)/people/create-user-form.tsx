@@ -13,6 +13,7 @@ export function CreateUserForm() {
     if (state?.ok) form.current?.reset();
   }, [state]);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const values = state && !state.ok ? state.values : undefined;
   return (
     <form ref={form} action={formAction} className="stack" noValidate aria-label="Add a person">
       <FormStatus state={state} />
@@ -21,10 +22,10 @@ export function CreateUserForm() {
           {state.data.email} can now sign in. Give them their initial password through a safe channel.
         </p>
       ) : null}
-      <Field label="Name" name="name" required errors={errors?.name} />
-      <Field label="Email" name="email" type="email" required errors={errors?.email} />
+      <Field label="Name" name="name" required defaultValue={values?.name} errors={errors?.name} />
+      <Field label="Email" name="email" type="email" required defaultValue={values?.email} errors={errors?.email} />
       <Field label="Role" name="role" errors={errors?.role}>
-        <select id="field-role" name="role" defaultValue="viewer">
+        <select id="field-role" name="role" key={values?.role} defaultValue={values?.role ?? "viewer"}>
           {ROLES.map((role) => (
             <option key={role} value={role}>
               {ROLE_LABELS[role]}
