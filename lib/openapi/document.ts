@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { ApiOperation } from "./operation";
+import { decisionOperations } from "./paths/decisions";
+import { enforcementPointOperations } from "./paths/enforcement-points";
 import { systemOperations } from "./paths/system";
 
 /** Every documented operation. Add an area's list here. */
-export const API_OPERATIONS: ApiOperation[] = [...systemOperations];
+export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...enforcementPointOperations, ...decisionOperations];
 
 const ErrorBody = z.object({
   error: z.object({
