@@ -74,3 +74,5 @@ export type DecisionSummary = {
   spanId: string | null;
   parentSpanId: string | null;
 };
+
+export const OUTCOME_VALUES = OUTCOMES;
