@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ExploreQuery, QuarantineQuery } from "@/lib/decisions/explore-decisions";
+import { DecisionFilter } from "@/lib/decisions/filters";
 import { IngestBody, IngestResult } from "@/lib/decisions/schemas";
 import type { ApiOperation } from "../operation";
 
@@ -30,6 +32,36 @@ const OpaDecisionEvent = z
   .loose();
 
 export const decisionOperations: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/v1/decisions",
+    summary: "Past decisions by time range and filters, newest first; pass `next` as `cursor` for the following page",
+    tag: "Decisions",
+    permission: "decisions.read",
+    auth: "user",
+    query: ExploreQuery,
+    responses: { 200: { description: "One page", schema: z.object({ decisions: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() }) } },
+  },
+  {
+    method: "get",
+    path: "/api/v1/decisions/stream",
+    summary: "Live feed as server-sent events: `decisions` events carry up to 200 matching decisions, the count skipped under a burst, and the rate",
+    tag: "Decisions",
+    permission: "decisions.read",
+    auth: "user",
+    query: DecisionFilter,
+    responses: { 200: { description: "text/event-stream" } },
+  },
+  {
+    method: "get",
+    path: "/api/v1/decisions/quarantine",
+    summary: "Quarantined items with the reason and the raw item; format=ndjson downloads them",
+    tag: "Decisions",
+    permission: "decisions.read",
+    auth: "user",
+    query: QuarantineQuery.extend({ format: z.enum(["json", "ndjson"]).optional() }),
+    responses: { 200: { description: "The items" } },
+  },
   {
     method: "post",
     path: "/api/v1/decisions",
