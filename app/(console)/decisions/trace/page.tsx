@@ -34,6 +34,15 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   const ctx = await requirePageActor("decisions.read", "/decisions/trace");
   const params = await searchParams;
   const key = { traceId: one(params.trace), taskId: one(params.task) };
+  if (!key.traceId && !key.taskId) {
+    return (
+      <>
+        <PageHeader title="Trace" />
+        <DecisionsNav current="/decisions/explore" />
+        <EmptyState title="Choose a trace">Open a decision in the explorer and follow its trace link.</EmptyState>
+      </>
+    );
+  }
   const roots = await getDecisionTrace({ ctx, key });
   return (
     <>
