@@ -20,6 +20,7 @@ import type { Ctx } from "../context";
 import { formatIssuePath, StewardError } from "../errors";
 import { newId } from "../ids";
 import { getSettings } from "../settings/settings";
+import { scheduleDecisionMaintenance } from "./partition-maintenance";
 import { feedOrigin, publishDecisions, type BatchNotice } from "./feed";
 import { INGEST_LIMITS, type RawItem } from "./read-ingest-body";
 import { DecisionInput, type DecisionSummary, type IngestResult, type QuarantinedItem } from "./schemas";
@@ -138,6 +139,7 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem
   if (ctx.actor.type !== "enforcement_point") throw new StewardError("forbidden", "Only an enforcement point's token may send decisions");
   const enforcementPointId = ctx.actor.enforcementPointId;
   const handle = await getDatabase();
+  scheduleDecisionMaintenance();
   const days = await retentionDays();
   const now = Date.now();
   const { valid, quarantine } = validate(input, { earliest: now - days * DAY_MS, latest: now + MAX_FUTURE_MS, retentionDays: days });

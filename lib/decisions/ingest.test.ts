@@ -7,7 +7,9 @@ import { agentIdentities, agents, decisionQuarantine, decisions } from "@/db/sch
 import { dropDecisionPartitionsBefore } from "@/db/ingest";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { userContext } from "../testing";
+import { updateSettings } from "../settings/settings";
 import { subscribeToDecisions } from "./feed";
+import { maintainDecisionPartitions } from "./partition-maintenance";
 import { handleIngestRequest } from "./ingest-request";
 import { enforcementPointContext, ingestRequest, sampleDecision } from "./ingest-testing";
 import { INGEST_LIMITS } from "./read-ingest-body";
@@ -147,6 +149,18 @@ describe("native decision ingest", () => {
     await post([decision]);
     unsubscribe();
     expect(received).toEqual([expect.objectContaining({ decisionId: decision.id, outcome: "approval_required", enforcementPointId: epId, agentRef: "planner-7" })]);
+  });
+
+  it("keeps a week of partitions ahead and drops whole partitions past the retention setting", async () => {
+    await updateSettings({ ctx: userContext("admin"), input: { decisionRetentionDays: 30 } });
+    const old = sampleDecision({ time: new Date(Date.now() - 25 * 86_400_000).toISOString() });
+    expect((await post([old])).body).toMatchObject({ accepted: 1 });
+    const result = await maintainDecisionPartitions(Date.now() + 10 * 86_400_000);
+    expect(result.dropped).toBeGreaterThanOrEqual(1);
+    expect(await storedIds()).not.toContain(old.id);
+    const ahead = executedRows<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from pg_class where relname = ${`decisions_p${new Date(Date.now() + 17 * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "")}`}`));
+    expect(ahead[0]?.n).toBe(1);
+    await updateSettings({ ctx: userContext("admin"), input: { decisionRetentionDays: 90 } });
   });
 
   it("drops whole partitions past retention", async () => {
