@@ -79,6 +79,6 @@ test("registering in the browser shows the token once, and an OPA upload lands i
 
   await page.goto("/enforcement-points");
   const row = page.getByRole("row").filter({ hasText: name });
-  await expect(row).toContainText("0 / 1");
+  await expect(row).toContainText("1 / 1");
   await context.close();
 });
