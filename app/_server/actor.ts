@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { authenticatePersonalToken } from "@/lib/api-tokens/api-tokens";
+import { authenticateEnforcementPointToken } from "@/lib/enforcement-points/authenticate-enforcement-point-token";
 import type { Actor, RequestContext } from "@/lib/auth/actor";
 import { secretTokenKind } from "@/lib/auth/secret-token";
 import { getUserById } from "@/db/users";
@@ -20,6 +21,8 @@ export async function resolveActor(requestHeaders: Headers): Promise<Actor | nul
     switch (secretTokenKind(token)) {
       case "pat":
         return authenticatePersonalToken(token);
+      case "ep":
+        return authenticateEnforcementPointToken(token);
       default:
         return null;
     }

@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const ENFORCEMENT_POINT_KINDS = ["mcp-gateway", "api-gateway", "policy-engine", "sidecar", "other"] as const;
 export const OUTCOMES = ["allow", "deny", "approval_required", "error"] as const;
@@ -12,6 +12,10 @@ export const enforcementPoints = pgTable("enforcement_points", {
   enabled: boolean("enabled").notNull().default(true),
   reportedPolicyRevision: text("reported_policy_revision"),
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+  /** Where agent, action, resource and verdict live in this EP's OPA decision-log events. */
+  opaMapping: jsonb("opa_mapping").$type<Record<string, string>>().notNull().default({}),
+  lastRejectedAt: timestamp("last_rejected_at", { withTimezone: true }),
+  lastRejectedReason: text("last_rejected_reason"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -36,6 +40,7 @@ export const decisions = pgTable(
     actionKind: text("action_kind"),
     resourceType: text("resource_type").notNull(),
     resourceId: text("resource_id").notNull(),
+    resourceProperties: jsonb("resource_properties"),
     destination: text("destination"),
     outcome: text("outcome", { enum: OUTCOMES }).notNull(),
     reasons: jsonb("reasons").$type<string[]>().notNull().default([]),
@@ -58,5 +63,63 @@ export const decisions = pgTable(
     index("decisions_agent_time_idx").on(table.agentId, table.time),
     index("decisions_outcome_time_idx").on(table.outcome, table.time),
     index("decisions_trace_idx").on(table.traceId),
+    index("decisions_task_idx").on(table.taskId),
+    index("decisions_ep_time_idx").on(table.enforcementPointId, table.time),
   ],
+);
+
+/**
+ * Ingest tokens of an enforcement point. Rotation keeps the old token alive until `expiresAt`
+ * (the grace period); revocation ends every token at once. Only the SHA-256 is stored.
+ */
+export const enforcementPointTokens = pgTable(
+  "enforcement_point_tokens",
+  {
+    id: text("id").primaryKey(), // ept_…
+    enforcementPointId: text("enforcement_point_id")
+      .notNull()
+      .references(() => enforcementPoints.id, { onDelete: "cascade" }),
+    prefix: text("prefix").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (table) => [index("enforcement_point_tokens_ep_idx").on(table.enforcementPointId)],
+);
+
+/**
+ * One row per (EP, decision id) ever accepted: the partitioned `decisions` table cannot enforce
+ * uniqueness across days, so retries and conflicting re-uses of an id are recognised here.
+ */
+export const decisionKeys = pgTable(
+  "decision_keys",
+  {
+    enforcementPointId: text("enforcement_point_id").notNull(),
+    decisionId: text("decision_id").notNull(),
+    contentHash: text("content_hash").notNull(),
+    time: timestamp("time", { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.enforcementPointId, table.decisionId] })],
+);
+
+/** Items that were received but could not be recorded (invalid, or an id re-used with other content). */
+export const decisionQuarantine = pgTable(
+  "decision_quarantine",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    enforcementPointId: text("enforcement_point_id").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The item's id if it had a readable one. */
+    decisionId: text("decision_id"),
+    reason: text("reason", { enum: ["invalid", "conflict"] }).notNull(),
+    path: text("path").notNull(),
+    message: text("message").notNull(),
+    /** The item exactly as received (JSON text), so nothing is lost. */
+    raw: text("raw").notNull(),
+    /** SHA-256 of raw + message: a retried batch does not quarantine the same item twice. */
+    rawHash: text("raw_hash").notNull(),
+    batchIndex: integer("batch_index").notNull(),
+  },
+  (table) => [uniqueIndex("decision_quarantine_ep_hash_idx").on(table.enforcementPointId, table.rawHash), index("decision_quarantine_received_idx").on(table.receivedAt)],
 );

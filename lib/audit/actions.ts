@@ -12,5 +12,11 @@ export const AuditAction = z.enum([
   "api_token.create",
   "api_token.revoke",
   "settings.update",
+  "enforcement_point.register",
+  "enforcement_point.rotate_token",
+  "enforcement_point.revoke_tokens",
+  "enforcement_point.enable",
+  "enforcement_point.disable",
+  "enforcement_point.update_opa_mapping",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { ApiOperation } from "./operation";
 import { consoleOperations } from "./paths/console";
+import { decisionOperations } from "./paths/decisions";
+import { enforcementPointOperations } from "./paths/enforcement-points";
 import { systemOperations } from "./paths/system";
 
 /** Every documented operation. Add an area's list here. */
-export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...consoleOperations];
+export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...consoleOperations, ...enforcementPointOperations, ...decisionOperations];
 
 const ErrorBody = z.object({
   error: z.object({

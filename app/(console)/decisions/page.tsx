@@ -1,16 +1,26 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { DecisionFilter } from "@/lib/decisions/filters";
+import { OUTCOME_VALUES } from "@/lib/decisions/schemas";
+import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
+import { DecisionsNav } from "./decisions-nav";
+import { FilterForm } from "./filter-form";
+import { LiveFeed } from "./live-feed";
 
 export const metadata: Metadata = { title: "Decisions" };
+export const dynamic = "force-dynamic";
 
-export default async function Page() {
-  await requirePageActor("decisions.read", "/decisions");
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requirePageActor("decisions.read", "/decisions");
+  const filter = DecisionFilter.parse(await searchParams);
+  const points = await listEnforcementPoints({ ctx });
   return (
     <>
-      <PageHeader title="Decisions" description="Every allow, deny and approval decision your enforcement points report." />
-      <EmptyState title="Not built yet">The live decision feed and explorer arrive with the ingest work.</EmptyState>
+      <PageHeader title="Decisions" description="Every allow, deny and approval decision your enforcement points report, as it happens." />
+      <DecisionsNav current="/decisions" />
+      <FilterForm action="/decisions" filter={filter} enforcementPoints={points} outcomes={OUTCOME_VALUES} />
+      <LiveFeed filter={filter} epNames={Object.fromEntries(points.map((ep) => [ep.id, ep.name]))} />
     </>
   );
 }

@@ -1,0 +1,67 @@
+import type { Metadata } from "next";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { listQuarantinedItems, QuarantineQuery } from "@/lib/decisions/explore-decisions";
+import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
+import { DecisionsNav } from "../decisions-nav";
+
+export const metadata: Metadata = { title: "Quarantined decisions" };
+export const dynamic = "force-dynamic";
+
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requirePageActor("decisions.read", "/decisions/quarantine");
+  const query = QuarantineQuery.parse(await searchParams);
+  const [items, points] = await Promise.all([listQuarantinedItems({ ctx, query }), listEnforcementPoints({ ctx })]);
+  const epNames = new Map(points.map((ep) => [ep.id, ep.name]));
+  return (
+    <>
+      <PageHeader
+        title="Quarantined decisions"
+        description="Items that were received but not recorded: invalid, or an id re-used with other content. Nothing is dropped."
+        actions={
+          <a className="button" href={`/api/v1/decisions/quarantine?format=ndjson&limit=10000${query.ep ? `&ep=${encodeURIComponent(query.ep)}` : ""}`} download>
+            Download (NDJSON)
+          </a>
+        }
+      />
+      <DecisionsNav current="/decisions/quarantine" />
+      {items.length === 0 ? (
+        <EmptyState title="Nothing in quarantine">Every item your enforcement points sent was valid. Rejected items would appear here with the reason.</EmptyState>
+      ) : (
+        <div className="table-wrap card">
+          <table>
+            <caption className="visually-hidden">Newest quarantined items first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Received (UTC)</th>
+                <th scope="col">Enforcement point</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Where</th>
+                <th scope="col">Raw item</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.seq}>
+                  <td className="mono">{item.receivedAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td>{epNames.get(item.enforcementPointId) ?? item.enforcementPointId}</td>
+                  <td>
+                    <span className={`badge ${item.reason === "conflict" ? "warn" : "danger"}`}>{item.reason}</span> {item.message}
+                  </td>
+                  <td className="mono">{item.path}</td>
+                  <td>
+                    <details>
+                      <summary>{item.decisionId ?? "show"}</summary>
+                      <pre>{item.raw.slice(0, 4000)}</pre>
+                    </details>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { getDecisionTrace, type TraceNode } from "@/lib/decisions/explore-decisions";
+import { decisionHref } from "../decision-links";
+import { DecisionsNav } from "../decisions-nav";
+import { OutcomeBadge } from "../outcome-badge";
+
+export const metadata: Metadata = { title: "Trace" };
+export const dynamic = "force-dynamic";
+
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
+
+function TraceBranch({ nodes }: { nodes: TraceNode[] }) {
+  return (
+    <ul className="trace-tree">
+      {nodes.map(({ decision, children }) => (
+        <li key={`${decision.enforcementPointId}/${decision.decisionId}`}>
+          <div className="trace-node">
+            <OutcomeBadge outcome={decision.outcome} /> <strong>{decision.agentRef}</strong> → <code>{decision.actionName}</code> on <code>{decision.resourceType}:{decision.resourceId}</code>{" "}
+            <Link href={decisionHref({ enforcementPointId: decision.enforcementPointId, decisionId: decision.decisionId, time: decision.time.toISOString() })}>{decision.time.toISOString().slice(11, 23)}</Link>
+            {decision.delegation?.length ? <div className="muted">via {decision.delegation.join(" → ")}</div> : null}
+          </div>
+          {children.length ? <TraceBranch nodes={children} /> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requirePageActor("decisions.read", "/decisions/trace");
+  const params = await searchParams;
+  const key = { traceId: one(params.trace), taskId: one(params.task) };
+  if (!key.traceId && !key.taskId) {
+    return (
+      <>
+        <PageHeader title="Trace" />
+        <DecisionsNav current="/decisions/explore" />
+        <EmptyState title="Choose a trace">Open a decision in the explorer and follow its trace link.</EmptyState>
+      </>
+    );
+  }
+  const roots = await getDecisionTrace({ ctx, key });
+  return (
+    <>
+      <PageHeader title={key.traceId ? `Trace ${key.traceId}` : `Task ${key.taskId}`} description="Planner → delegates → tool calls, with each decision's delegation chain." />
+      <DecisionsNav current="/decisions/explore" />
+      {roots.length === 0 ? (
+        <EmptyState title="No decision in this trace">It may have passed retention, or the enforcement points have not reported it yet.</EmptyState>
+      ) : (
+        <section className="card" aria-label="Decision tree">
+          <TraceBranch nodes={roots} />
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { PageHeader } from "@/components/ui/page-header";
+import { getDecision } from "@/lib/decisions/explore-decisions";
+import { StewardError } from "@/lib/errors";
+import { getEnforcementPoint } from "@/lib/enforcement-points/list-enforcement-points";
+import { traceHref } from "../decision-links";
+import { DecisionsNav } from "../decisions-nav";
+import { OutcomeBadge } from "../outcome-badge";
+
+export const metadata: Metadata = { title: "Decision" };
+export const dynamic = "force-dynamic";
+
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requirePageActor("decisions.read", "/decisions/view");
+  const params = await searchParams;
+  const decision = await getDecision({ ctx, key: { ep: one(params.ep), id: one(params.id), time: one(params.time) || undefined } }).catch((error: unknown) => {
+    if (error instanceof StewardError && error.code === "not_found") notFound();
+    throw error;
+  });
+  const ep = await getEnforcementPoint({ ctx, id: decision.enforcementPointId }).catch(() => null);
+  const trace = traceHref({ traceId: decision.traceId, taskId: decision.taskId });
+  const fields: [string, React.ReactNode][] = [
+    ["Decision id", <code key="id">{decision.decisionId}</code>],
+    ["Outcome", <OutcomeBadge key="o" outcome={decision.outcome} />],
+    ["Time", decision.time.toISOString()],
+    ["Received", decision.receivedAt.toISOString()],
+    ["Agent", <span key="a"><Link href={`/agents/${encodeURIComponent(decision.agentId)}`}>{decision.agentRef}</Link> <span className="muted mono">{decision.agentId}</span></span>],
+    ["SPIFFE id", decision.spiffeId],
+    ["Client id", decision.clientId],
+    ["Action", `${decision.actionName}${decision.actionKind ? ` (${decision.actionKind})` : ""}`],
+    ["Resource", `${decision.resourceType}:${decision.resourceId}`],
+    ["Destination", decision.destination],
+    ["Enforcement point", <Link key="ep" href={`/decisions/explore?ep=${encodeURIComponent(decision.enforcementPointId)}`}>{ep?.name ?? decision.enforcementPointId}</Link>],
+    ["Policy revision", decision.policyRevision],
+    ["Latency", decision.latencyMs === null ? null : `${decision.latencyMs} ms`],
+    ["Task", decision.taskId],
+    ["Trace / span / parent", [decision.traceId, decision.spanId, decision.parentSpanId].map((part) => part ?? "—").join(" / ")],
+    ["Content hash", <code key="h">{decision.contentHash}</code>],
+  ];
+  return (
+    <>
+      <PageHeader title={`Decision ${decision.decisionId}`} description={`${decision.agentRef} → ${decision.actionName}`} actions={trace ? <Link className="button" href={trace}>Open trace</Link> : undefined} />
+      <DecisionsNav current="/decisions/explore" />
+      <section className="card" aria-labelledby="fields">
+        <h2 id="fields">Fields</h2>
+        <dl className="decision-fields">
+          {fields.map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value ?? <span className="muted">—</span>}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <section className="card" aria-labelledby="reasons">
+        <h2 id="reasons">Determining policies</h2>
+        {decision.reasons.length ? (
+          <ul>
+            {decision.reasons.map((reason) => (
+              <li key={reason}>
+                <code>{reason}</code>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">The enforcement point reported none.</p>
+        )}
+      </section>
+      <section className="card" aria-labelledby="delegation">
+        <h2 id="delegation">Delegation chain</h2>
+        {decision.delegation?.length ? <ol className="delegation-chain">{decision.delegation.map((hop, index) => <li key={`${hop}-${index}`}>{hop}</li>)}</ol> : <p className="muted">Direct: no delegation reported.</p>}
+      </section>
+      {(
+        [
+          ["Resource properties", decision.resourceProperties],
+          ["Evaluated request (AuthZEN)", decision.request],
+          ["Context", decision.context],
+        ] as const
+      ).map(([title, value]) => (
+        <section className="card" key={title} aria-label={title}>
+          <h2>{title}</h2>
+          {value === null || value === undefined ? <p className="muted">None.</p> : <pre>{json(value)}</pre>}
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { action } from "@/app/_server/action";
+import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
+import { revokeEnforcementPointTokens } from "@/lib/enforcement-points/revoke-enforcement-point-tokens";
+import { rotateEnforcementPointToken } from "@/lib/enforcement-points/rotate-enforcement-point-token";
+import { EnforcementPointIdInput, OpaMapping, RegisterEnforcementPointInput, RotateTokenInput } from "@/lib/enforcement-points/schemas";
+import { setEnforcementPointEnabled } from "@/lib/enforcement-points/set-enforcement-point-enabled";
+import { updateOpaMapping } from "@/lib/enforcement-points/update-opa-mapping";
+
+const PATH = "/enforcement-points";
+
+export const registerEnforcementPointAction = action("enforcement_points.manage", RegisterEnforcementPointInput, async (ctx, input) => {
+  const result = await registerEnforcementPoint({ ctx, input });
+  revalidatePath(PATH);
+  return { name: result.enforcementPoint.name, token: result.token };
+});
+
+export const rotateEnforcementPointTokenAction = action("enforcement_points.manage", RotateTokenInput, async (ctx, input) => {
+  const result = await rotateEnforcementPointToken({ ctx, input });
+  revalidatePath(PATH);
+  return { name: result.enforcementPoint.name, token: result.token, previousTokenExpiresAt: result.previousTokenExpiresAt.toISOString() };
+});
+
+export const revokeEnforcementPointTokensAction = action("enforcement_points.manage", EnforcementPointIdInput, async (ctx, input) => {
+  const result = await revokeEnforcementPointTokens({ ctx, input });
+  revalidatePath(PATH);
+  return { name: result.name };
+});
+
+const SetEnabledForm = EnforcementPointIdInput.extend({ enabled: z.enum(["true", "false"]).transform((value) => value === "true") });
+export const setEnforcementPointEnabledAction = action("enforcement_points.manage", SetEnabledForm, async (ctx, input) => {
+  const result = await setEnforcementPointEnabled({ ctx, input });
+  revalidatePath(PATH);
+  return { name: result.name, enabled: result.enabled };
+});
+
+const OpaMappingForm = EnforcementPointIdInput.extend(OpaMapping.shape);
+export const updateOpaMappingAction = action("enforcement_points.manage", OpaMappingForm, async (ctx, { id, ...mapping }) => {
+  const result = await updateOpaMapping({ ctx, input: { id, mapping } });
+  revalidatePath(PATH);
+  return { name: result.name };
+});

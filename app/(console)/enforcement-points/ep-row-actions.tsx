@@ -1,0 +1,106 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { FormStatus } from "@/components/ui/form-status";
+import type { EnforcementPointView } from "@/lib/enforcement-points/schemas";
+import { revokeEnforcementPointTokensAction, rotateEnforcementPointTokenAction, setEnforcementPointEnabledAction, updateOpaMappingAction } from "./actions";
+import { IssuedToken } from "./issued-token";
+
+type Panel = "rotate" | "revoke" | "toggle" | "opa" | null;
+
+/** Destructive changes open an inline confirmation; revoking asks for the EP's name. */
+export function EpRowActions({ ep, presets }: { ep: Pick<EnforcementPointView, "id" | "name" | "enabled" | "opaMapping">; presets: readonly string[] }) {
+  const [panel, setPanel] = useState<Panel>(null);
+  const [confirmName, setConfirmName] = useState("");
+  const [rotateState, rotate, rotating] = useActionState(rotateEnforcementPointTokenAction, null);
+  const [revokeState, revoke, revoking] = useActionState(revokeEnforcementPointTokensAction, null);
+  const [toggleState, toggle, toggling] = useActionState(setEnforcementPointEnabledAction, null);
+  const [opaState, saveOpa, savingOpa] = useActionState(updateOpaMappingAction, null);
+  const open = (next: Panel) => setPanel(panel === next ? null : next);
+  return (
+    <div className="ep-actions">
+      <div className="ep-action-buttons">
+        <button type="button" onClick={() => open("rotate")} aria-expanded={panel === "rotate"}>
+          Rotate token
+        </button>
+        <button type="button" className="danger" onClick={() => open("revoke")} aria-expanded={panel === "revoke"}>
+          Revoke
+        </button>
+        <button type="button" onClick={() => open("toggle")} aria-expanded={panel === "toggle"}>
+          {ep.enabled ? "Disable" : "Enable"}
+        </button>
+        <button type="button" onClick={() => open("opa")} aria-expanded={panel === "opa"}>
+          OPA mapping
+        </button>
+      </div>
+      {rotateState?.ok ? <IssuedToken name={rotateState.data.name} token={rotateState.data.token} previousTokenExpiresAt={rotateState.data.previousTokenExpiresAt} /> : null}
+      {revokeState?.ok ? <p className="notice warn" role="status">Every token of {revokeState.data.name} is revoked. Rotate to issue a new one.</p> : null}
+      {panel === "rotate" ? (
+        <form action={rotate} className="inline ep-confirm">
+          <FormStatus state={rotateState} />
+          <input type="hidden" name="id" value={ep.id} />
+          <label>
+            Old token keeps working for (hours){" "}
+            <input name="graceHours" type="number" min={0} max={168} defaultValue={24} style={{ width: "6rem" }} />
+          </label>
+          <button type="submit" className="primary" disabled={rotating}>
+            Confirm rotation
+          </button>
+        </form>
+      ) : null}
+      {panel === "revoke" ? (
+        <form action={revoke} className="inline ep-confirm">
+          <FormStatus state={revokeState} />
+          <input type="hidden" name="id" value={ep.id} />
+          <label>
+            Type <strong>{ep.name}</strong> to revoke every token now{" "}
+            <input value={confirmName} onChange={(event) => setConfirmName(event.target.value)} aria-label={`Type ${ep.name} to confirm`} />
+          </label>
+          <button type="submit" className="danger" disabled={revoking || confirmName !== ep.name}>
+            Revoke all tokens
+          </button>
+        </form>
+      ) : null}
+      {panel === "toggle" ? (
+        <form action={toggle} className="inline ep-confirm">
+          <FormStatus state={toggleState} />
+          <input type="hidden" name="id" value={ep.id} />
+          <input type="hidden" name="enabled" value={ep.enabled ? "false" : "true"} />
+          <span>{ep.enabled ? `${ep.name} will get 403 on every upload until enabled again.` : `${ep.name} will be accepted again.`}</span>
+          <button type="submit" className={ep.enabled ? "danger" : "primary"} disabled={toggling}>
+            {ep.enabled ? "Confirm disable" : "Confirm enable"}
+          </button>
+        </form>
+      ) : null}
+      {panel === "opa" ? (
+        <form action={saveOpa} className="stack ep-confirm">
+          <FormStatus state={opaState} />
+          {opaState?.ok ? <p role="status">Mapping saved.</p> : null}
+          <input type="hidden" name="id" value={ep.id} />
+          <label>
+            Shape{" "}
+            <select name="preset" defaultValue={ep.opaMapping.preset}>
+              {presets.map((preset) => (
+                <option key={preset} value={preset}>
+                  {preset}
+                </option>
+              ))}
+            </select>
+          </label>
+          {(["agent", "action", "resourceType", "resourceId", "outcome"] as const).map((key) => (
+            <label key={key} className="field">
+              {key} path
+              <input name={key} defaultValue={ep.opaMapping[key]} placeholder={key === "outcome" ? "result.allow" : "input.subject.id"} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
+              <span className="error" aria-live="polite">
+                {opaState && !opaState.ok ? opaState.fieldErrors?.[key]?.join(" ") : null}
+              </span>
+            </label>
+          ))}
+          <button type="submit" className="primary" disabled={savingOpa}>
+            Save mapping
+          </button>
+        </form>
+      ) : null}
+    </div>
+  );
+}

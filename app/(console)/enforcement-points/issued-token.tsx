@@ -1,0 +1,19 @@
+"use client";
+
+/** A new ingest token, shown exactly once. */
+export function IssuedToken({ name, token, previousTokenExpiresAt }: { name: string; token: string; previousTokenExpiresAt?: string }) {
+  return (
+    <div className="notice ok" role="status">
+      <p>
+        <strong>Token for {name}.</strong> Copy it now: Steward keeps only its hash and cannot show it again.
+        {previousTokenExpiresAt ? ` The previous token keeps working until ${new Date(previousTokenExpiresAt).toLocaleString()}.` : ""}
+      </p>
+      <pre className="token-once" data-testid="issued-token">
+        {token}
+      </pre>
+      <p className="muted">
+        Send it as <code>Authorization: Bearer …</code> to <code>POST /api/v1/decisions</code> or use it as OPA&apos;s decision_logs service token.
+      </p>
+    </div>
+  );
+}

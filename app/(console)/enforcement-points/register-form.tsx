@@ -1,0 +1,36 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field } from "@/components/ui/field";
+import { FormStatus } from "@/components/ui/form-status";
+import { registerEnforcementPointAction } from "./actions";
+import { IssuedToken } from "./issued-token";
+
+export function RegisterForm({ kinds }: { kinds: readonly string[] }) {
+  const [state, formAction, pending] = useActionState(registerEnforcementPointAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <section className="card" aria-labelledby="register-ep">
+      <h2 id="register-ep">Register an enforcement point</h2>
+      {state?.ok ? <IssuedToken name={state.data.name} token={state.data.token} /> : null}
+      <form action={formAction} className="stack" noValidate>
+        <FormStatus state={state} />
+        <Field label="Name" name="name" required maxLength={100} hint="Unique, e.g. payments-mcp-gateway" errors={errors?.name} />
+        <Field label="Kind" name="kind" errors={errors?.kind}>
+          <select id="field-kind" name="kind" defaultValue="mcp-gateway">
+            {kinds.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Environment" name="environment" maxLength={50} hint="Optional, e.g. prod" errors={errors?.environment} />
+        <Field label="Description" name="description" maxLength={1000} errors={errors?.description} />
+        <button type="submit" className="primary" disabled={pending}>
+          {pending ? "Registering…" : "Register and show token"}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { StewardError } from "@/lib/errors";
+import type { Executor } from "./client";
+import { executedRows } from "./rows";
+import { enforcementPointTokens, enforcementPoints } from "./schema";
+
+export type EnforcementPointRow = typeof enforcementPoints.$inferSelect;
+export type EnforcementPointTokenRow = typeof enforcementPointTokens.$inferSelect;
+
+const liveToken = and(isNull(enforcementPointTokens.revokedAt), or(isNull(enforcementPointTokens.expiresAt), gt(enforcementPointTokens.expiresAt, sql`now()`)));
+
+export async function getEnforcementPointOrThrow(db: Executor, id: string): Promise<EnforcementPointRow> {
+  const [row] = await db.select().from(enforcementPoints).where(eq(enforcementPoints.id, id)).limit(1);
+  if (!row) throw new StewardError("not_found", `Enforcement point ${id} does not exist`);
+  return row;
+}
+
+export async function getEnforcementPointByName(db: Executor, name: string): Promise<EnforcementPointRow | undefined> {
+  const [row] = await db.select().from(enforcementPoints).where(eq(enforcementPoints.name, name)).limit(1);
+  return row;
+}
+
+export async function listEnforcementPointRows(db: Executor): Promise<EnforcementPointRow[]> {
+  return db.select().from(enforcementPoints).orderBy(asc(enforcementPoints.name));
+}
+
+export async function listLiveTokens(db: Executor, enforcementPointIds: string[]): Promise<EnforcementPointTokenRow[]> {
+  if (!enforcementPointIds.length) return [];
+  return db
+    .select()
+    .from(enforcementPointTokens)
+    .where(and(sql`${enforcementPointTokens.enforcementPointId} in ${enforcementPointIds}`, liveToken))
+    .orderBy(asc(enforcementPointTokens.createdAt));
+}
+
+/** The EP owning a live (unrevoked, unexpired) token with this hash, or nothing. */
+export async function findEnforcementPointByLiveTokenHash(db: Executor, tokenHash: string): Promise<EnforcementPointRow | undefined> {
+  const [row] = await db
+    .select({ ep: enforcementPoints })
+    .from(enforcementPointTokens)
+    .innerJoin(enforcementPoints, eq(enforcementPoints.id, enforcementPointTokens.enforcementPointId))
+    .where(and(eq(enforcementPointTokens.tokenHash, tokenHash), liveToken))
+    .limit(1);
+  return row?.ep;
+}
+
+/** Decisions per EP over the last hour and day (one scan of the last day's partitions). */
+export async function countRecentDecisionsByEnforcementPoint(db: Executor): Promise<Map<string, { lastHour: number; lastDay: number }>> {
+  const rows = await db.execute(sql`
+    select enforcement_point_id as ep,
+           count(*) filter (where time > now() - interval '1 hour') as last_hour,
+           count(*) as last_day
+    from decisions where time > now() - interval '1 day' group by enforcement_point_id`);
+  return new Map(executedRows<{ ep: string; last_hour: string | number; last_day: string | number }>(rows).map((row) => [row.ep, { lastHour: Number(row.last_hour), lastDay: Number(row.last_day) }]));
+}
+
+/** Ingest bookkeeping, written after the batch commits (never holds a lock during ingest). */
+export async function markEnforcementPointSeen(db: Executor, id: string, policyRevision: string | null): Promise<void> {
+  await db
+    .update(enforcementPoints)
+    .set({ lastSeenAt: sql`now()`, ...(policyRevision ? { reportedPolicyRevision: policyRevision } : {}) })
+    .where(and(eq(enforcementPoints.id, id), or(isNull(enforcementPoints.lastSeenAt), sql`${enforcementPoints.lastSeenAt} < now() - interval '2 seconds'`, policyRevision ? sql`${enforcementPoints.reportedPolicyRevision} is distinct from ${policyRevision}` : sql`false`)));
+}
+
+export async function markEnforcementPointRejected(db: Executor, id: string, reason: string): Promise<void> {
+  await db.update(enforcementPoints).set({ lastRejectedAt: sql`now()`, lastRejectedReason: reason.slice(0, 500), lastSeenAt: sql`now()` }).where(eq(enforcementPoints.id, id));
+}

@@ -1,0 +1,84 @@
+import { expect, test } from "@playwright/test";
+import { randomBytes, randomUUID } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { adminSession } from "../fixtures/auth";
+
+const base = () => test.info().project.use.baseURL!;
+const unique = (label: string) => `${label}-${randomBytes(3).toString("hex")}`;
+
+/** What an enforcement point would send with curl: a bearer token and a JSON array. */
+async function postDecision(token: string, decision: Record<string, unknown>) {
+  const response = await fetch(new URL("/api/v1/decisions", base()), {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify([decision]),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+test("a decision posted with an EP token appears on the live feed without reload", async ({ browser }) => {
+  const { context, page } = await adminSession(browser);
+  const registered = await context.request.post("/api/v1/enforcement-points", { data: { name: unique("e2e-gw"), kind: "mcp-gateway" } });
+  expect(registered.status(), await registered.text()).toBe(201);
+  const { token } = (await registered.json()) as { token: string };
+
+  await page.goto("/decisions");
+  await expect(page.getByRole("status").filter({ hasText: "live" })).toBeVisible();
+  const action = unique("tool.e2e_call");
+  const posted = await postDecision(token, {
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    agent: { id: unique("e2e-agent") },
+    action: { name: action },
+    resource: { type: "doc", id: "d-1" },
+    outcome: "deny",
+  });
+  expect(posted).toEqual({ status: 200, body: { accepted: 1, duplicates: 0, quarantined: [] } });
+  const row = page.getByRole("row").filter({ hasText: action });
+  await expect(row).toBeVisible({ timeout: 3_000 });
+  await expect(row.getByText("deny")).toBeVisible();
+
+  // Pausing holds new rows back and counts them.
+  await page.getByRole("button", { name: "Pause" }).click();
+  const held = unique("tool.held");
+  await postDecision(token, { id: randomUUID(), time: new Date().toISOString(), agent: { id: "e2e-agent" }, action: { name: held }, resource: { type: "doc", id: "d-2" }, outcome: "allow" });
+  await expect(page.getByText(/Paused: 1 new decisions not shown/)).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: held })).toHaveCount(0);
+  await page.getByRole("button", { name: "Resume" }).click();
+  await context.close();
+});
+
+test("registering in the browser shows the token once, and an OPA upload lands in the explorer", async ({ browser }) => {
+  const { context, page } = await adminSession(browser);
+  const name = unique("e2e-opa");
+  await page.goto("/enforcement-points");
+  const form = page.getByRole("region", { name: "Register an enforcement point" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Kind").selectOption("policy-engine");
+  await form.getByRole("button", { name: "Register and show token" }).click();
+  const token = (await page.getByTestId("issued-token").textContent())!.trim();
+  expect(token).toMatch(/^stw_ep_[A-Za-z0-9_-]{43}$/);
+
+  const decisionId = randomUUID();
+  const upload = await fetch(new URL("/api/v1/opa/logs", base()), {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-encoding": "gzip" },
+    body: gzipSync(
+      JSON.stringify([
+        { decision_id: decisionId, timestamp: new Date().toISOString(), path: "agents/allow", input: { subject: { id: "opa-e2e-agent" }, action: { name: "reports.export" }, resource: { type: "report", id: "r-9" } }, result: false, labels: { id: "x" }, unknown_field: 1 },
+      ]),
+    ),
+  });
+  expect(upload.status).toBe(200);
+  expect(await upload.json()).toMatchObject({ accepted: 1 });
+
+  await page.goto(`/decisions/explore?q=${decisionId}`);
+  await page.getByRole("link", { name: /\d{4}-\d\d-\d\d/ }).first().click();
+  await expect(page.getByRole("heading", { name: `Decision ${decisionId}` })).toBeVisible();
+  await expect(page.getByText("reports.export").first()).toBeVisible();
+
+  await page.goto("/enforcement-points");
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row).toContainText("1 / 1");
+  await context.close();
+});

@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { countDecisionsByBucket, getDecisionRecord, listDecisionPage, listQuarantine, listTraceRecords, type DecisionCursor, type DecisionRecord } from "@/db/decisions";
+import { requirePermission } from "../auth/require-permission";
+import type { Ctx } from "../context";
+import { StewardError } from "../errors";
+import { DecisionFilter } from "./filters";
+
+const HOUR_MS = 3_600_000;
+const lenientDate = z
+  .string()
+  .optional()
+  .catch(undefined)
+  .transform((value) => {
+    if (!value) return undefined;
+    const date = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  });
+
+/** The explorer's URL: filters, a time range (default: the last 24 hours), a page cursor. */
+export const ExploreQuery = DecisionFilter.extend({
+  from: lenientDate.describe("Start of the range, RFC 3339 (default 24 hours ago)"),
+  to: lenientDate.describe("End of the range, RFC 3339 (default now)"),
+  cursor: z.string().max(1000).optional().catch(undefined).describe("The `next` value of the previous page"),
+  limit: z.coerce.number().int().min(1).max(500).default(50).catch(50),
+});
+export type ExploreQuery = z.infer<typeof ExploreQuery>;
+
+const encodeCursor = (cursor: DecisionCursor) => Buffer.from(JSON.stringify([cursor.time, cursor.ep, cursor.id])).toString("base64url");
+function decodeCursor(text: string): DecisionCursor {
+  try {
+    const [time, ep, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as [string, string, string];
+    if ([time, ep, id].every((part) => typeof part === "string") && !Number.isNaN(Date.parse(time))) return { time, ep, id };
+  } catch {
+    // fall through
+  }
+  throw new StewardError("invalid_input", "The page cursor is not valid; start again from the first page", { path: "cursor" });
+}
+
+export function resolveRange(query: Pick<ExploreQuery, "from" | "to">): { from: Date; to: Date } {
+  const to = query.to ?? new Date();
+  const from = query.from ?? new Date(to.getTime() - 24 * HOUR_MS);
+  if (from >= to) throw new StewardError("invalid_input", "The range must start before it ends", { path: "from" });
+  return { from, to };
+}
+
+export async function exploreDecisions({ ctx, query }: { ctx: Ctx; query: ExploreQuery }): Promise<{ rows: DecisionRecord[]; next: string | null; range: { from: Date; to: Date } }> {
+  requirePermission(ctx.actor, "decisions.read");
+  const range = resolveRange(query);
+  const page = await listDecisionPage(ctx.tx ?? (await getDb()), { filter: query, ...range, limit: query.limit, cursor: query.cursor ? decodeCursor(query.cursor) : undefined });
+  return { rows: page.rows, next: page.next ? encodeCursor(page.next) : null, range };
+}
+
+/** Buckets of one minute, widened so a long range still draws at most ~180 bars. */
+export async function decisionRateChart({ ctx, query }: { ctx: Ctx; query: ExploreQuery }) {
+  requirePermission(ctx.actor, "decisions.read");
+  const range = resolveRange(query);
+  const bucketSeconds = Math.max(60, Math.ceil((range.to.getTime() - range.from.getTime()) / 1000 / 180 / 60) * 60);
+  const counts = await countDecisionsByBucket(ctx.tx ?? (await getDb()), { filter: query, ...range }, bucketSeconds);
+  return { bucketSeconds, counts, range };
+}
+
+export async function getDecision({ ctx, key }: { ctx: Ctx; key: { ep: string; id: string; time?: string } }): Promise<DecisionRecord> {
+  requirePermission(ctx.actor, "decisions.read");
+  const time = key.time && !Number.isNaN(Date.parse(key.time)) ? new Date(key.time) : undefined;
+  const row = await getDecisionRecord(ctx.tx ?? (await getDb()), { ep: key.ep, id: key.id, time });
+  if (!row) throw new StewardError("not_found", `Decision ${key.id} of enforcement point ${key.ep} does not exist (or has passed retention)`);
+  return row;
+}
+
+export type TraceNode = { decision: DecisionRecord; depth: number; children: TraceNode[] };
+
+/**
+ * All decisions of a trace (or task) as a tree: a decision hangs under the one whose span is its
+ * parent span; without spans, under the latest earlier decision whose delegation chain is one hop shorter.
+ */
+export async function getDecisionTrace({ ctx, key }: { ctx: Ctx; key: { traceId?: string; taskId?: string } }): Promise<TraceNode[]> {
+  requirePermission(ctx.actor, "decisions.read");
+  if (!key.traceId && !key.taskId) throw new StewardError("invalid_input", "Name a trace or a task", { path: "trace" });
+  const rows = await listTraceRecords(ctx.tx ?? (await getDb()), key);
+  return buildTraceTree(rows);
+}
+
+export function buildTraceTree(rows: DecisionRecord[]): TraceNode[] {
+  const nodes = rows.map((decision): TraceNode => ({ decision, depth: 0, children: [] }));
+  const bySpan = new Map(nodes.filter((node) => node.decision.spanId).map((node) => [node.decision.spanId!, node]));
+  const roots: TraceNode[] = [];
+  nodes.forEach((node, index) => {
+    let parent = node.decision.parentSpanId ? bySpan.get(node.decision.parentSpanId) : undefined;
+    if (!parent && !node.decision.parentSpanId) {
+      const hops = node.decision.delegation?.length ?? 0;
+      parent = hops > 1 ? nodes.slice(0, index).findLast((candidate) => (candidate.decision.delegation?.length ?? 0) === hops - 1) : undefined;
+    }
+    if (parent && parent !== node) parent.children.push(node);
+    else roots.push(node);
+  });
+  const setDepth = (node: TraceNode, depth: number, seen: Set<TraceNode>) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    node.depth = depth;
+    node.children.forEach((child) => setDepth(child, depth + 1, seen));
+  };
+  const seen = new Set<TraceNode>();
+  roots.forEach((root) => setDepth(root, 0, seen));
+  return roots;
+}
+
+export const QuarantineQuery = z.object({ ep: z.string().max(200).optional().catch(undefined), before: z.coerce.number().int().positive().optional().catch(undefined), limit: z.coerce.number().int().min(1).max(10_000).default(100).catch(100) });
+
+export async function listQuarantinedItems({ ctx, query }: { ctx: Ctx; query: z.infer<typeof QuarantineQuery> }) {
+  requirePermission(ctx.actor, "decisions.read");
+  return listQuarantine(ctx.tx ?? (await getDb()), { ep: query.ep, limit: query.limit, beforeSeq: query.before });
+}

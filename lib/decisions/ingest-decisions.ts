@@ -1,0 +1,229 @@
+import { createHash } from "node:crypto";
+import { getDatabase, type DatabaseHandle } from "@/db/client";
+import { markEnforcementPointRejected, markEnforcementPointSeen } from "@/db/enforcement-points";
+import {
+  claimDecisionKeys,
+  ensureDecisionPartitions,
+  insertDecisions,
+  insertQuarantine,
+  notifyDecisionBatch,
+  resolveAgents,
+  storedContentHashes,
+  touchAgentsSeen,
+  withRawTransaction,
+  type DecisionRow,
+  type QuarantineRow,
+} from "@/db/ingest";
+import { canonicalJson } from "../audit/canonical-json";
+import { requirePermission } from "../auth/require-permission";
+import type { Ctx } from "../context";
+import { formatIssuePath, StewardError } from "../errors";
+import { newId } from "../ids";
+import { getSettings } from "../settings/settings";
+import { scheduleDecisionMaintenance } from "./partition-maintenance";
+import { feedOrigin, publishDecisions, type BatchNotice } from "./feed";
+import { INGEST_LIMITS, type RawItem } from "./read-ingest-body";
+import { DecisionInput, type DecisionSummary, type IngestResult, type QuarantinedItem } from "./schemas";
+
+const DAY_MS = 86_400_000;
+/** A decision from further ahead than this is a broken clock, not a decision. */
+const MAX_FUTURE_MS = DAY_MS;
+const RETENTION_CACHE_MS = 30_000;
+
+const holder = globalThis as typeof globalThis & { __stewardIngest?: { partitionDays: Set<string>; retention?: { days: number; at: number } } };
+const cache = (holder.__stewardIngest ??= { partitionDays: new Set() });
+
+async function retentionDays(): Promise<number> {
+  if (!cache.retention || Date.now() - cache.retention.at > RETENTION_CACHE_MS) cache.retention = { days: (await getSettings()).decisionRetentionDays, at: Date.now() };
+  return cache.retention.days;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const dayOf = (iso: string) => iso.slice(0, 10);
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+async function ensurePartitionsFor(handle: DatabaseHandle, times: string[]): Promise<void> {
+  const days = [...new Set(times.map(dayOf))].filter((day) => !cache.partitionDays.has(day)).sort();
+  if (!days.length) return;
+  await ensureDecisionPartitions(handle, days[0]!, days.at(-1)!);
+  for (const day of days) cache.partitionDays.add(day);
+}
+
+type Valid = { index: number; input: DecisionInput; time: string; hash: string };
+
+function validate(items: RawItem[], window: { earliest: number; latest: number; retentionDays: number }) {
+  const valid: Valid[] = [];
+  const quarantine: QuarantineRow[] = [];
+  const reject = (index: number, raw: string, path: string, message: string, decisionId: string | null, reason: QuarantineRow["reason"] = "invalid") =>
+    quarantine.push({ decisionId, reason, path, message, raw, rawHash: sha256(`${raw}\n${message}`), batchIndex: index });
+  items.forEach((item, index) => {
+    if (item.parseError !== undefined) return reject(index, item.raw, `$[${index}]`, item.parseError, null);
+    const raw = canonicalJson(item.value);
+    const rawId = (item.value as { id?: unknown } | null)?.id;
+    const decisionId = typeof rawId === "string" ? rawId.slice(0, 200) : null;
+    const parsed = DecisionInput.safeParse(item.value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return reject(index, raw, formatIssuePath([index, ...issue.path]), issue.message, decisionId);
+    }
+    const input = parsed.data;
+    const millis = Date.parse(input.time);
+    if (!(millis >= window.earliest && millis <= window.latest)) {
+      return reject(index, raw, `$[${index}].time`, `${input.time} is outside the accepted window: at most ${window.retentionDays} days old (the retention period) and at most 24 hours ahead`, decisionId);
+    }
+    if (input.context !== undefined && Buffer.byteLength(JSON.stringify(input.context)) > INGEST_LIMITS.maxContextBytes) {
+      return reject(index, raw, `$[${index}].context`, `context is larger than ${INGEST_LIMITS.maxContextBytes / 1024} KiB`, decisionId);
+    }
+    valid.push({ index, input, time: new Date(millis).toISOString(), hash: sha256(raw) });
+  });
+  return { valid, quarantine };
+}
+
+function toRow(item: Valid, agentId: string): DecisionRow {
+  const d = item.input;
+  return {
+    decisionId: d.id,
+    time: item.time,
+    agentId,
+    agentRef: d.agent.id,
+    spiffeId: d.agent.spiffe_id ?? null,
+    clientId: d.agent.client_id ?? null,
+    actionName: d.action.name,
+    actionKind: d.action.kind ?? null,
+    resourceType: d.resource.type,
+    resourceId: d.resource.id,
+    resourceProperties: json(d.resource.properties),
+    destination: d.destination ?? null,
+    outcome: d.outcome,
+    reasons: JSON.stringify(d.reasons ?? []),
+    policyRevision: d.policy_revision ?? null,
+    taskId: d.task_id ?? null,
+    traceId: d.trace_id ?? null,
+    spanId: d.span_id ?? null,
+    parentSpanId: d.parent_span_id ?? null,
+    delegation: d.delegation ? JSON.stringify(d.delegation.map((hop) => (typeof hop === "string" ? hop : hop.id))) : null,
+    request: json(d.request),
+    latencyMs: d.latency_ms ?? null,
+    context: json(d.context),
+    contentHash: item.hash,
+  };
+}
+
+const toSummary = (enforcementPointId: string, receivedAt: string, row: DecisionRow): DecisionSummary => ({
+  enforcementPointId,
+  decisionId: row.decisionId,
+  time: row.time,
+  receivedAt,
+  agentId: row.agentId,
+  agentRef: row.agentRef,
+  actionName: row.actionName,
+  actionKind: row.actionKind,
+  resourceType: row.resourceType,
+  resourceId: row.resourceId,
+  outcome: row.outcome as DecisionSummary["outcome"],
+  reasons: JSON.parse(row.reasons) as string[],
+  traceId: row.traceId,
+  taskId: row.taskId,
+  spanId: row.spanId,
+  parentSpanId: row.parentSpanId,
+});
+
+/**
+ * Records a batch from the calling enforcement point. Everything — new decisions, discovered
+ * agents, quarantined items — commits in one transaction before this returns, so a 2xx always
+ * means committed. Exact retries count as duplicates; an id re-used with other content, and any
+ * invalid item, goes to quarantine with the raw item and the reason.
+ */
+export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem[] }): Promise<IngestResult> {
+  requirePermission(ctx.actor, "decisions.ingest");
+  if (ctx.actor.type !== "enforcement_point") throw new StewardError("forbidden", "Only an enforcement point's token may send decisions");
+  const enforcementPointId = ctx.actor.enforcementPointId;
+  const handle = await getDatabase();
+  scheduleDecisionMaintenance();
+  const days = await retentionDays();
+  const now = Date.now();
+  const { valid, quarantine } = validate(input, { earliest: now - days * DAY_MS, latest: now + MAX_FUTURE_MS, retentionDays: days });
+
+  // Within one batch: a repeat with the same content is a duplicate, with other content a conflict.
+  const firstById = new Map<string, Valid>();
+  let duplicates = 0;
+  for (const item of valid) {
+    const first = firstById.get(item.input.id);
+    if (!first) firstById.set(item.input.id, item);
+    else if (first.hash === item.hash) duplicates++;
+    else quarantine.push(conflict(item, `$[${item.index}].id`));
+  }
+  const candidates = [...firstById.values()].sort((a, b) => (a.input.id < b.input.id ? -1 : a.input.id > b.input.id ? 1 : 0));
+  await ensurePartitionsFor(handle, candidates.map((item) => item.time));
+
+  const write = () =>
+    withRawTransaction(handle, async (query) => {
+      const batchQuarantine = [...quarantine];
+      let batchDuplicates = duplicates;
+      const { claimed, receivedAt } = await claimDecisionKeys(query, enforcementPointId, candidates.map((item) => ({ decisionId: item.input.id, contentHash: item.hash, time: item.time })));
+      const unclaimed = candidates.filter((item) => !claimed.has(item.input.id));
+      const stored = await storedContentHashes(query, enforcementPointId, unclaimed.map((item) => item.input.id));
+      for (const item of unclaimed) {
+        if (stored.get(item.input.id) === item.hash) batchDuplicates++;
+        else batchQuarantine.push(conflict(item, `$[${item.index}].id`));
+      }
+      const fresh = candidates.filter((item) => claimed.has(item.input.id));
+      const refs = new Map(fresh.map((item) => [item.input.agent.id, { ref: item.input.agent.id, spiffeId: item.input.agent.spiffe_id ?? null, clientId: item.input.agent.client_id ?? null, name: item.input.agent.name ?? null }]));
+      const agentIds = await resolveAgents(query, [...refs.values()], () => newId("agt"), new Date(now).toISOString());
+      const rows = fresh.map((item) => toRow(item, agentIds.get(item.input.agent.id)!));
+      await insertDecisions(query, enforcementPointId, receivedAt, rows);
+      await insertQuarantine(query, enforcementPointId, batchQuarantine);
+      if (rows.length && handle.kind === "postgres") {
+        const times = rows.map((row) => row.time).sort();
+        const notice: BatchNotice = { origin: feedOrigin(), enforcementPointId, receivedAt, firstTime: times[0]!, lastTime: times.at(-1)!, count: rows.length };
+        await notifyDecisionBatch(query, JSON.stringify(notice));
+      }
+      return { rows, receivedAt, batchQuarantine, batchDuplicates };
+    });
+
+  let result: Awaited<ReturnType<typeof write>>;
+  try {
+    result = await write();
+  } catch (error) {
+    // A retention run may have dropped a partition this process still believed in.
+    if ((error as { code?: string }).code !== "23514") throw error;
+    cache.partitionDays.clear();
+    await ensurePartitionsFor(handle, candidates.map((item) => item.time));
+    result = await write();
+  }
+
+  publishDecisions(result.rows.map((row) => toSummary(enforcementPointId, result.receivedAt, row)));
+  const quarantined: QuarantinedItem[] = result.batchQuarantine.map((row) => ({ index: row.batchIndex, path: row.path, message: row.message })).sort((a, b) => a.index - b.index);
+  await afterCommit(handle, enforcementPointId, result.rows, quarantined, input.length);
+  return { accepted: result.rows.length, duplicates: result.batchDuplicates, quarantined };
+}
+
+function conflict(item: Valid, path: string): QuarantineRow {
+  const raw = canonicalJson(item.input);
+  const message = `Decision id ${item.input.id} was already recorded with different content`;
+  return { decisionId: item.input.id, reason: "conflict", path, message, raw, rawHash: sha256(`${raw}\n${message}`), batchIndex: item.index };
+}
+
+/** Bookkeeping after the commit; it must never turn a committed batch into an error response. */
+async function afterCommit(handle: DatabaseHandle, enforcementPointId: string, rows: DecisionRow[], quarantined: QuarantinedItem[], received: number) {
+  try {
+    const revision = rows.findLast((row) => row.policyRevision)?.policyRevision ?? null;
+    if (quarantined.length) {
+      const first = quarantined[0]!;
+      await markEnforcementPointRejected(handle.db, enforcementPointId, `${quarantined.length} of ${received} items quarantined; first: ${first.path}: ${first.message}`);
+    }
+    await markEnforcementPointSeen(handle.db, enforcementPointId, revision);
+    await touchAgentsSeen(handle, [...new Set(rows.map((row) => row.agentId))], new Date().toISOString());
+  } catch (error) {
+    console.error("ingest bookkeeping failed (the batch is committed)", error);
+  }
+}
+
+/** Records why a whole request was refused, for the EP list's "last rejected batch". */
+export async function recordRejectedBatch(enforcementPointId: string, reason: string): Promise<void> {
+  try {
+    await markEnforcementPointRejected((await getDatabase()).db, enforcementPointId, reason);
+  } catch {
+    // The database may be the reason; the client already gets the error.
+  }
+}

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gzipSync } from "node:zlib";
+import { eq, sql } from "drizzle-orm";
+import { openTestDatabase } from "@/db/testing/test-database";
+import { executedRows } from "@/db/rows";
+import { agentIdentities, agents, decisionQuarantine, decisions } from "@/db/schema";
+import { dropDecisionPartitionsBefore } from "@/db/ingest";
+import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
+import { userContext } from "../testing";
+import { updateSettings } from "../settings/settings";
+import { subscribeToDecisions } from "./feed";
+import { maintainDecisionPartitions } from "./partition-maintenance";
+import { handleIngestRequest } from "./ingest-request";
+import { enforcementPointContext, ingestRequest, sampleDecision } from "./ingest-testing";
+import { INGEST_LIMITS } from "./read-ingest-body";
+import type { DecisionSummary } from "./schemas";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+let ctx: ReturnType<typeof enforcementPointContext>;
+let epId = "";
+beforeAll(async () => {
+  database = await openTestDatabase();
+  const { enforcementPoint } = await registerEnforcementPoint({ ctx: userContext("admin"), input: { name: "ingest-gw", kind: "mcp-gateway" } });
+  epId = enforcementPoint.id;
+  ctx = enforcementPointContext(epId, "ingest-gw");
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const post = (body: unknown, options: Parameters<typeof ingestRequest>[1] = {}) =>
+  handleIngestRequest(ingestRequest(typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body), options), ctx);
+const storedIds = async () => (await database.db.select({ id: decisions.decisionId }).from(decisions).where(eq(decisions.enforcementPointId, epId))).map((row) => row.id).sort();
+
+describe("native decision ingest", () => {
+  it("records a JSON array, creates the unknown agent as discovered, and stores it in the day's partition", async () => {
+    const batch = [sampleDecision(), sampleDecision({ agent: { id: "exec-1", client_id: "oauth-exec-1" }, outcome: "deny" })];
+    const response = await post(batch);
+    expect(response).toEqual({ status: 200, body: { accepted: 2, duplicates: 0, quarantined: [] } });
+    const [planner] = await database.db.select().from(agentIdentities).where(eq(agentIdentities.value, "planner-7"));
+    expect(planner?.agentId).toMatch(/^agt_/);
+    const [agent] = await database.db.select().from(agents).where(eq(agents.id, planner!.agentId));
+    expect(agent).toMatchObject({ status: "discovered", name: "Planner 7" });
+    const identities = await database.db.select().from(agentIdentities).where(eq(agentIdentities.agentId, planner!.agentId));
+    expect(identities.map((row) => row.kind).sort()).toEqual(["agent_id", "spiffe_id"]);
+    const [row] = await database.db.select().from(decisions).where(eq(decisions.decisionId, batch[0]!.id as string));
+    expect(row).toMatchObject({ agentId: planner!.agentId, agentRef: "planner-7", outcome: "allow", reasons: ["pol_read_crm"], context: { tenant: "acme" } });
+    const partitions = executedRows<{ part: string }>(await database.db.execute(sql`select tableoid::regclass::text as part from decisions where decision_id = ${batch[0]!.id as string}`));
+    expect(partitions[0]?.part).toBe(`decisions_p${(batch[0]!.time as string).slice(0, 10).replaceAll("-", "")}`);
+  });
+
+  it("stores an exact retry once and counts it as a duplicate", async () => {
+    const batch = [sampleDecision(), sampleDecision()];
+    expect((await post(batch)).body).toEqual({ accepted: 2, duplicates: 0, quarantined: [] });
+    expect(await post(batch)).toEqual({ status: 200, body: { accepted: 0, duplicates: 2, quarantined: [] } });
+    expect(await post({ decisions: [...batch, batch[0]] })).toEqual({ status: 200, body: { accepted: 0, duplicates: 3, quarantined: [] } });
+    const count = executedRows<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from decisions where decision_id in (${batch[0]!.id as string}, ${batch[1]!.id as string})`));
+    expect(count[0]?.n).toBe(2);
+  });
+
+  it("quarantines an id re-used with other content, keeping the raw item and the reason", async () => {
+    const original = sampleDecision();
+    await post([original]);
+    const changed = { ...original, outcome: "deny" };
+    const response = await post([sampleDecision(), changed]);
+    expect(response).toEqual({ status: 200, body: { accepted: 1, duplicates: 0, quarantined: [{ index: 1, path: "$[1].id", message: `Decision id ${original.id as string} was already recorded with different content` }] } });
+    const [row] = await database.db.select().from(decisionQuarantine).where(eq(decisionQuarantine.decisionId, original.id as string));
+    expect(row).toMatchObject({ reason: "conflict", enforcementPointId: epId, path: "$[1].id" });
+    expect(JSON.parse(row!.raw)).toMatchObject({ outcome: "deny" });
+    const [stored] = await database.db.select().from(decisions).where(eq(decisions.decisionId, original.id as string));
+    expect(stored?.outcome).toBe("allow");
+    // A retried batch does not quarantine the same item twice.
+    await post([changed]);
+    expect(await database.db.select().from(decisionQuarantine).where(eq(decisionQuarantine.decisionId, original.id as string))).toHaveLength(1);
+  });
+
+  it("accepts NDJSON and gzip, and quarantines an unparsable NDJSON line", async () => {
+    const a = sampleDecision();
+    const b = sampleDecision();
+    const ndjson = `${JSON.stringify(a)}\n{not json\n\n${JSON.stringify(b)}\n`;
+    const response = await post(ndjson, { contentType: "application/x-ndjson" });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ accepted: 2, duplicates: 0, quarantined: [{ index: 1, path: "$[1]" }] });
+    expect(response.body.quarantined[0]?.message).toMatch(/^Not valid JSON/);
+    const c = sampleDecision();
+    expect((await post(JSON.stringify([c]), { gzip: true })).body).toEqual({ accepted: 1, duplicates: 0, quarantined: [] });
+    const d = sampleDecision();
+    expect((await post(JSON.stringify(d) + "\n", { gzip: true, contentType: "application/x-ndjson" })).body).toEqual({ accepted: 1, duplicates: 0, quarantined: [] });
+    expect(await storedIds()).toEqual(expect.arrayContaining([a.id, b.id, c.id, d.id]));
+  });
+
+  it("answers 422 naming the path when no item could be recorded, and keeps the items in quarantine", async () => {
+    const cases: [unknown, string, RegExp][] = [
+      [[sampleDecision({ time: "yesterday" })], "$[0].time", /RFC 3339/],
+      [[sampleDecision({ time: "1970-01-01T00:00:00Z" })], "$[0].time", /outside the accepted window: at most 90 days old/],
+      [[sampleDecision({ time: "2999-01-01T00:00:00Z" })], "$[0].time", /at most 24 hours ahead/],
+      [[sampleDecision({ outcome: "maybe" })], "$[0].outcome", /allow/],
+      [[sampleDecision({ agent: {} })], "$[0].agent.id", /string/],
+      [[sampleDecision({ context: { blob: "x".repeat(70 * 1024) } })], "$[0].context", /larger than 64 KiB/],
+      [[42], "$[0]", /object/],
+    ];
+    for (const [body, path, message] of cases) {
+      const response = await post(body);
+      expect(response.status, path).toBe(422);
+      expect(response.body).toMatchObject({ accepted: 0, error: { code: "invalid_input", path } });
+      expect((response.body as { error: { message: string } }).error.message).toMatch(message);
+    }
+    const [count] = executedRows<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from decision_quarantine where reason = 'invalid' and enforcement_point_id = ${epId}`));
+    expect(count!.n).toBeGreaterThanOrEqual(cases.length);
+  });
+
+  it("refuses whole requests it cannot read with 400, 413 or 415 naming the problem, and serves the next one", async () => {
+    const small = { ...INGEST_LIMITS, maxWireBytes: 4096, maxInflatedBytes: 64 * 1024, maxItems: 5 };
+    const send = (request: Request, limits = INGEST_LIMITS) => handleIngestRequest(request, ctx, { limits });
+    const cases: [() => Promise<unknown>, number, RegExp][] = [
+      [() => post("[{"), 400, /not valid JSON/],
+      [() => post(JSON.stringify([sampleDecision()]), { contentType: "text/plain" }), 415, /Content-Type: application\/json or application\/x-ndjson \(got "text\/plain"\)/],
+      [() => post("[]", { encoding: "br" }), 415, /Content-Encoding br is not supported/],
+      [() => send(ingestRequest(JSON.stringify([sampleDecision({ context: { pad: "y".repeat(5000) } })])), small), 413, /The body is larger than/],
+      [() => send(ingestRequest(Buffer.alloc(1024 * 1024, 32), { gzip: true }), small), 413, /inflates to more than/],
+      [() => send(ingestRequest(JSON.stringify(Array.from({ length: 6 }, () => ({})))), small), 413, /6 items in one request; send at most 5/],
+      [() => post(JSON.stringify([sampleDecision({ context: JSON.parse("[".repeat(70) + "]".repeat(70)) })])), 400, /Nesting deeper than 64 levels at \$\[0\]\.context/],
+      [() => post(Buffer.from([0x5b, 0xff, 0xfe, 0x5d])), 400, /not valid UTF-8/],
+      [() => post("plain text", { encoding: "gzip" }), 400, /not valid gzip/],
+      [() => post('{"items": []}'), 422, /Send a JSON array of decisions/],
+      [() => post("[]"), 422, /The batch is empty/],
+    ];
+    for (const [attempt, status, message] of cases) {
+      await expect(attempt(), String(message)).rejects.toMatchObject({ status, message: expect.stringMatching(message) });
+    }
+    expect((await post([sampleDecision()])).status).toBe(200);
+  });
+
+  it("refuses a bomb without holding its inflated size in memory", async () => {
+    const bomb = gzipSync(Buffer.alloc(100 * 1024 * 1024, 0));
+    const before = process.memoryUsage().rss;
+    await expect(post(bomb, { encoding: "gzip" })).rejects.toMatchObject({ status: 413 });
+    expect(process.memoryUsage().rss - before).toBeLessThan(150 * 1024 * 1024);
+  });
+
+  it("lets only enforcement points ingest", async () => {
+    await expect(handleIngestRequest(ingestRequest(JSON.stringify([sampleDecision()])), userContext("admin"))).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("hands committed batches to feed subscribers", async () => {
+    const received: DecisionSummary[] = [];
+    const unsubscribe = await subscribeToDecisions((batch) => received.push(...batch));
+    const decision = sampleDecision({ outcome: "approval_required" });
+    await post([decision]);
+    unsubscribe();
+    expect(received).toEqual([expect.objectContaining({ decisionId: decision.id, outcome: "approval_required", enforcementPointId: epId, agentRef: "planner-7" })]);
+  });
+
+  it("keeps a week of partitions ahead and drops whole partitions past the retention setting", async () => {
+    await updateSettings({ ctx: userContext("admin"), input: { decisionRetentionDays: 30 } });
+    const old = sampleDecision({ time: new Date(Date.now() - 25 * 86_400_000).toISOString() });
+    expect((await post([old])).body).toMatchObject({ accepted: 1 });
+    const result = await maintainDecisionPartitions(Date.now() + 10 * 86_400_000);
+    expect(result.dropped).toBeGreaterThanOrEqual(1);
+    expect(await storedIds()).not.toContain(old.id);
+    const ahead = executedRows<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from pg_class where relname = ${`decisions_p${new Date(Date.now() + 17 * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "")}`}`));
+    expect(ahead[0]?.n).toBe(1);
+    await updateSettings({ ctx: userContext("admin"), input: { decisionRetentionDays: 90 } });
+  });
+
+  it("drops whole partitions past retention", async () => {
+    const old = new Date(Date.now() - 20 * 86_400_000).toISOString();
+    const decision = sampleDecision({ time: old });
+    expect((await post([decision])).body).toMatchObject({ accepted: 1 });
+    const cutoff = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    expect(await dropDecisionPartitionsBefore(database, cutoff)).toBeGreaterThanOrEqual(1);
+    expect(await storedIds()).not.toContain(decision.id);
+    // Its key went with it, so the id is free again rather than a phantom duplicate.
+    expect((await post([decision])).body).toMatchObject({ accepted: 1 });
+  });
+});

@@ -1,0 +1,128 @@
+import { Readable, Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import { StewardError } from "../errors";
+
+export const INGEST_LIMITS = {
+  /** Bytes on the wire (after any proxy, before inflating). */
+  maxWireBytes: 10 * 1024 * 1024,
+  /** Bytes after gzip inflation; inflating stops here, so a gzip bomb costs no memory. */
+  maxInflatedBytes: 64 * 1024 * 1024,
+  maxItems: 10_000,
+  maxDepth: 64,
+  maxContextBytes: 64 * 1024,
+};
+export type IngestLimits = typeof INGEST_LIMITS;
+
+/** One received item: its parsed value, or the raw text and the reason it could not be parsed. */
+export type RawItem = { value: unknown; raw?: undefined; parseError?: undefined } | { value?: undefined; raw: string; parseError: string };
+
+class LimitExceeded extends Error {}
+
+const mib = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+
+/** Reads the whole body, counting wire and inflated bytes as they stream, and refusing past either limit. */
+async function readBytes(body: ReadableStream<Uint8Array> | null, gzip: boolean, limits: IngestLimits): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
+  let wire = 0;
+  let inflated = 0;
+  const parts: Buffer[] = [];
+  const countWire = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      wire += chunk.length;
+      if (wire > limits.maxWireBytes) done(new LimitExceeded(`The body is larger than ${mib(limits.maxWireBytes)}; send smaller batches`));
+      else done(null, chunk);
+    },
+  });
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      inflated += chunk.length;
+      if (inflated > limits.maxInflatedBytes) return done(new LimitExceeded(`The body inflates to more than ${mib(limits.maxInflatedBytes)}; send smaller batches`));
+      parts.push(chunk);
+      done();
+    },
+  });
+  try {
+    const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+    if (gzip) await pipeline(source, countWire, createGunzip(), collect);
+    else await pipeline(source, countWire, collect);
+  } catch (error) {
+    if (error instanceof LimitExceeded) throw new StewardError("payload_too_large", error.message);
+    const code = (error as { code?: string }).code ?? "";
+    if (code.startsWith("Z_") || code === "ERR_ZLIB_INITIALIZATION_FAILED") throw new StewardError("bad_request", `The body is not valid gzip (${(error as Error).message})`);
+    throw error;
+  }
+  return Buffer.concat(parts);
+}
+
+/** Finds the first place nesting exceeds the limit, without recursion (a hostile body cannot blow the stack). */
+export function findTooDeep(value: unknown, maxDepth: number, basePath: string): string | null {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 1, path: basePath }];
+  while (stack.length) {
+    const next = stack.pop()!;
+    if (next.value === null || typeof next.value !== "object") continue;
+    if (next.depth > maxDepth) return next.path;
+    if (Array.isArray(next.value)) next.value.forEach((inner, index) => stack.push({ value: inner, depth: next.depth + 1, path: `${next.path}[${index}]` }));
+    else for (const [key, inner] of Object.entries(next.value)) stack.push({ value: inner, depth: next.depth + 1, path: `${next.path}.${key}` });
+  }
+  return null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new StewardError("bad_request", `The body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Turns an ingest request into items: checks content type and encoding (415), size (413), UTF-8 and
+ * JSON syntax (400), item count (413) and nesting depth (400). Per-item problems are left to the caller.
+ */
+export async function readIngestBody(request: Request, limits: IngestLimits = INGEST_LIMITS, options: { allowNdjson?: boolean } = {}): Promise<RawItem[]> {
+  const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
+  const ndjson = /^application\/(x-ndjson|ndjson|jsonl|x-jsonlines)\b/.test(contentType);
+  if (!ndjson && !/^application\/([\w.+-]+\+)?json\b/.test(contentType)) {
+    throw new StewardError("unsupported_media_type", `Send Content-Type: application/json${options.allowNdjson === false ? "" : " or application/x-ndjson"} (got "${contentType || "none"}")`);
+  }
+  if (ndjson && options.allowNdjson === false) throw new StewardError("unsupported_media_type", "Send Content-Type: application/json");
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (!["gzip", "x-gzip", "identity", ""].includes(encoding)) throw new StewardError("unsupported_media_type", `Content-Encoding ${encoding} is not supported; use gzip or none`);
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limits.maxWireBytes) throw new StewardError("payload_too_large", `The body is larger than ${mib(limits.maxWireBytes)}; send smaller batches`);
+
+  const bytes = await readBytes(request.body, encoding === "gzip" || encoding === "x-gzip", limits);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new StewardError("bad_request", "The body is not valid UTF-8");
+  }
+  if (!text.trim()) throw new StewardError("bad_request", "The body is empty; send at least one decision");
+
+  let items: RawItem[];
+  if (ndjson) {
+    const lines = text.split("\n").filter((line) => line.trim());
+    if (lines.length > limits.maxItems) throw new StewardError("payload_too_large", `${lines.length} items in one request; send at most ${limits.maxItems}`);
+    items = lines.map((line) => {
+      try {
+        return { value: JSON.parse(line) as unknown };
+      } catch (error) {
+        return { raw: line.slice(0, 65_536), parseError: `Not valid JSON: ${(error as Error).message}` };
+      }
+    });
+  } else {
+    const parsed = parseJson(text);
+    const list = Array.isArray(parsed) ? parsed : parsed && typeof parsed === "object" && Array.isArray((parsed as { decisions?: unknown }).decisions) ? (parsed as { decisions: unknown[] }).decisions : null;
+    if (!list) throw new StewardError("invalid_input", 'Send a JSON array of decisions or {"decisions": [...]}', { path: "$" });
+    if (list.length > limits.maxItems) throw new StewardError("payload_too_large", `${list.length} items in one request; send at most ${limits.maxItems}`);
+    items = list.map((value) => ({ value }));
+  }
+  if (items.length === 0) throw new StewardError("invalid_input", "The batch is empty; send at least one decision", { path: "$" });
+  for (const [index, item] of items.entries()) {
+    const tooDeep = item.parseError ? null : findTooDeep(item.value, limits.maxDepth - 1, `$[${index}]`);
+    if (tooDeep) throw new StewardError("bad_request", `Nesting deeper than ${limits.maxDepth} levels at ${tooDeep}`, { path: tooDeep });
+  }
+  return items;
+}

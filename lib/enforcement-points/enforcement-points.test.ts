@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { openTestDatabase } from "@/db/testing/test-database";
+import { auditLog } from "@/db/schema";
+import { userContext } from "../testing";
+import { authenticateEnforcementPointToken } from "./authenticate-enforcement-point-token";
+import { listEnforcementPoints } from "./list-enforcement-points";
+import { registerEnforcementPoint } from "./register-enforcement-point";
+import { revokeEnforcementPointTokens } from "./revoke-enforcement-point-tokens";
+import { rotateEnforcementPointToken } from "./rotate-enforcement-point-token";
+import { setEnforcementPointEnabled } from "./set-enforcement-point-enabled";
+import { updateOpaMapping } from "./update-opa-mapping";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const admin = userContext("admin");
+const auditActions = async () => (await database.db.select().from(auditLog).orderBy(auditLog.seq)).map((row) => row.action);
+
+describe("enforcement point registry", () => {
+  it("registers an EP, shows its token once, and audits without the secret", async () => {
+    const { enforcementPoint, token } = await registerEnforcementPoint({ ctx: admin, input: { name: "gw-1", kind: "mcp-gateway", environment: "prod" } });
+    expect(token).toMatch(/^stw_ep_[A-Za-z0-9_-]{43}$/);
+    expect(enforcementPoint).toMatchObject({ name: "gw-1", kind: "mcp-gateway", enabled: true, tokens: [{ prefix: token.slice(0, 13) }] });
+    expect(await authenticateEnforcementPointToken(token)).toEqual({ type: "enforcement_point", enforcementPointId: enforcementPoint.id, name: "gw-1" });
+    expect(await auditActions()).toEqual(["enforcement_point.register"]);
+    const audit = JSON.stringify(await database.db.select().from(auditLog));
+    expect(audit).not.toContain(token);
+    expect(audit).not.toMatch(/token_?hash/i);
+  });
+
+  it("refuses a duplicate name, a bad kind and roles without enforcement_points.manage", async () => {
+    await expect(registerEnforcementPoint({ ctx: admin, input: { name: "gw-1", kind: "sidecar" } })).rejects.toMatchObject({ code: "conflict", path: "name", message: "An enforcement point named gw-1 already exists" });
+    await expect(registerEnforcementPoint({ ctx: admin, input: { name: "x", kind: "toaster" } })).rejects.toMatchObject({ issues: [{ path: ["kind"] }] });
+    for (const role of ["risk", "viewer"] as const) {
+      await expect(registerEnforcementPoint({ ctx: userContext(role), input: { name: `by-${role}`, kind: "other" } })).rejects.toMatchObject({ code: "forbidden" });
+    }
+    expect((await listEnforcementPoints({ ctx: userContext("viewer") })).map((ep) => ep.name)).toEqual(["gw-1"]);
+  });
+
+  it("rotates with a stated grace period, then revokes every token at once", async () => {
+    const { enforcementPoint, token: first } = await registerEnforcementPoint({ ctx: admin, input: { name: "gw-rot", kind: "api-gateway" } });
+    const rotated = await rotateEnforcementPointToken({ ctx: admin, input: { id: enforcementPoint.id, graceHours: 2 } });
+    expect(rotated.previousTokenExpiresAt.getTime()).toBeGreaterThan(Date.now() + 7_100_000);
+    expect(await authenticateEnforcementPointToken(first)).not.toBeNull();
+    expect(await authenticateEnforcementPointToken(rotated.token)).not.toBeNull();
+    expect(rotated.enforcementPoint.tokens).toHaveLength(2);
+
+    const immediate = await rotateEnforcementPointToken({ ctx: admin, input: { id: enforcementPoint.id, graceHours: 0 } });
+    await database.db.execute(sql`select pg_sleep(0.01)`);
+    expect(await authenticateEnforcementPointToken(first)).toBeNull();
+    expect(await authenticateEnforcementPointToken(rotated.token)).toBeNull();
+    expect(await authenticateEnforcementPointToken(immediate.token)).not.toBeNull();
+
+    await expect(rotateEnforcementPointToken({ ctx: admin, input: { id: enforcementPoint.id, graceHours: 500 } })).rejects.toThrow(/at most 168 hours/);
+    await expect(rotateEnforcementPointToken({ ctx: userContext("viewer"), input: { id: enforcementPoint.id } })).rejects.toMatchObject({ code: "forbidden" });
+
+    const revoked = await revokeEnforcementPointTokens({ ctx: admin, input: { id: enforcementPoint.id } });
+    expect(revoked.tokens).toEqual([]);
+    expect(await authenticateEnforcementPointToken(immediate.token)).toBeNull();
+    await expect(revokeEnforcementPointTokens({ ctx: admin, input: { id: "ep_missing" } })).rejects.toMatchObject({ code: "not_found" });
+    expect((await auditActions()).slice(-3)).toEqual(["enforcement_point.rotate_token", "enforcement_point.rotate_token", "enforcement_point.revoke_tokens"]);
+  });
+
+  it("refuses a disabled EP with 403 and a clear message until it is enabled", async () => {
+    const { enforcementPoint, token } = await registerEnforcementPoint({ ctx: admin, input: { name: "gw-off", kind: "sidecar" } });
+    await setEnforcementPointEnabled({ ctx: admin, input: { id: enforcementPoint.id, enabled: false } });
+    await expect(authenticateEnforcementPointToken(token)).rejects.toMatchObject({ code: "forbidden", message: "Enforcement point gw-off is disabled; an administrator must enable it before it can send decisions" });
+    await setEnforcementPointEnabled({ ctx: admin, input: { id: enforcementPoint.id, enabled: true } });
+    expect(await authenticateEnforcementPointToken(token)).not.toBeNull();
+    await expect(setEnforcementPointEnabled({ ctx: userContext("risk"), input: { id: enforcementPoint.id, enabled: false } })).rejects.toMatchObject({ code: "forbidden" });
+    expect((await auditActions()).slice(-2)).toEqual(["enforcement_point.disable", "enforcement_point.enable"]);
+  });
+
+  it("stores an OPA mapping and names a bad path", async () => {
+    const { enforcementPoint } = await registerEnforcementPoint({ ctx: admin, input: { name: "opa-1", kind: "policy-engine" } });
+    const updated = await updateOpaMapping({ ctx: admin, input: { id: enforcementPoint.id, mapping: { preset: "allow_object", agent: "input.subject.id" } } });
+    expect(updated.opaMapping).toMatchObject({ preset: "allow_object", agent: "input.subject.id", action: "" });
+    await expect(updateOpaMapping({ ctx: admin, input: { id: enforcementPoint.id, mapping: { agent: "subject.id" } } })).rejects.toThrow(/dotted path starting with input or result/);
+    await expect(updateOpaMapping({ ctx: userContext("viewer"), input: { id: enforcementPoint.id, mapping: {} } })).rejects.toMatchObject({ code: "forbidden" });
+    expect((await auditActions()).at(-1)).toBe("enforcement_point.update_opa_mapping");
+  });
+});

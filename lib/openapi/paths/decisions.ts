@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { ExploreQuery, QuarantineQuery } from "@/lib/decisions/explore-decisions";
+import { DecisionFilter } from "@/lib/decisions/filters";
+import { IngestBody, IngestResult } from "@/lib/decisions/schemas";
+import type { ApiOperation } from "../operation";
+
+const ingestResponses = {
+  200: { description: "Every accepted decision is committed; duplicates were already stored; quarantined items are kept with the reason", schema: IngestResult },
+  400: { description: "Malformed JSON, invalid UTF-8, invalid gzip, or nesting deeper than 64 levels" },
+  413: { description: "Over 10 MiB on the wire, 64 MiB inflated, or 10,000 items" },
+  415: { description: "Content-Type is not application/json or application/x-ndjson, or an unsupported Content-Encoding" },
+  503: { description: "The database is unavailable; nothing was recorded. Retry after the Retry-After header" },
+};
+
+/** An OPA decision-log event; only the fields Steward reads are listed, others are accepted and ignored. */
+const OpaDecisionEvent = z
+  .object({
+    decision_id: z.string(),
+    timestamp: z.string().describe("RFC 3339"),
+    path: z.string().optional(),
+    input: z.unknown().optional(),
+    result: z.unknown().optional(),
+    bundles: z.record(z.string(), z.object({ revision: z.string().optional() })).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    trace_id: z.string().optional(),
+    span_id: z.string().optional(),
+    requested_by: z.string().optional(),
+    metrics: z.record(z.string(), z.number()).optional(),
+    erased: z.array(z.string()).optional(),
+    masked: z.array(z.string()).optional(),
+  })
+  .loose();
+
+export const decisionOperations: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/v1/decisions",
+    summary: "Past decisions by time range and filters, newest first; pass `next` as `cursor` for the following page",
+    tag: "Decisions",
+    permission: "decisions.read",
+    auth: "user",
+    query: ExploreQuery,
+    responses: { 200: { description: "One page", schema: z.object({ decisions: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() }) } },
+  },
+  {
+    method: "get",
+    path: "/api/v1/decisions/stream",
+    summary: "Live feed as server-sent events: `decisions` events carry up to 200 matching decisions, the count skipped under a burst, and the rate",
+    tag: "Decisions",
+    permission: "decisions.read",
+    auth: "user",
+    query: DecisionFilter,
+    responses: { 200: { description: "text/event-stream" } },
+  },
+  {
+    method: "get",
+    path: "/api/v1/decisions/quarantine",
+    summary: "Quarantined items with the reason and the raw item; format=ndjson downloads them",
+    tag: "Decisions",
+    permission: "decisions.read",
+    auth: "user",
+    query: QuarantineQuery.extend({ format: z.enum(["json", "ndjson"]).optional() }),
+    responses: { 200: { description: "The items" } },
+  },
+  {
+    method: "post",
+    path: "/api/v1/decisions",
+    summary: "Ingest a batch of decisions (JSON array, {decisions: [...]}, or NDJSON; optionally gzip)",
+    description:
+      "Authenticated with the enforcement point's token. A retry with the same ids and content is stored once. If every item was quarantined, the answer is 422 with the same body plus an error naming the first problem.",
+    tag: "Decisions",
+    permission: "decisions.ingest",
+    auth: "enforcement_point",
+    body: IngestBody,
+    bodyContentTypes: ["application/json", "application/x-ndjson"],
+    responses: ingestResponses,
+  },
+  ...["/api/v1/opa/logs", "/api/v1/opa/logs/{partition}"].map(
+    (path): ApiOperation => ({
+      method: "post",
+      path,
+      summary: "OPA decision_logs upload: a gzip JSON array of OPA decision events",
+      description: "Point OPA's decision_logs service at Steward with the EP token as bearer. Events Steward cannot map are quarantined; the batch is still acknowledged, so OPA never retries a chunk forever.",
+      tag: "Decisions",
+      permission: "decisions.ingest",
+      auth: "enforcement_point",
+      body: z.array(OpaDecisionEvent),
+      responses: { ...ingestResponses, 200: { description: "Committed; unmappable events are quarantined", schema: IngestResult } },
+    }),
+  ),
+];

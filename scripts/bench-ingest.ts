@@ -1,0 +1,232 @@
+/**
+ * `npm run bench:ingest` — ingest throughput against the real Postgres server, next to a baseline
+ * measured in the same run: COPY of the same rows straight into a scratch copy of the table.
+ * Needs a built app (`npx next build`) and DATABASE_URL of a server where it may create and drop a
+ * database. Flags: --decisions 200000 --batch 1000 --concurrency 4 --feed-rate 2000 --feed-seconds 15
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { readdirSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import postgres from "postgres";
+import { argValue, postDecisions, sleep, startServer, StewardClient } from "./lib/steward-client";
+
+const total = Number(argValue("decisions", "200000"));
+const batchSize = Number(argValue("batch", "1000"));
+const concurrency = Number(argValue("concurrency", "4"));
+const feedRate = Number(argValue("feed-rate", "2000"));
+const feedSeconds = Number(argValue("feed-seconds", "15"));
+const port = Number(argValue("port", "3115"));
+const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+const AGENTS = Array.from({ length: 50 }, (_, index) => `agent-${index}`);
+const TOOLS = ["crm.read_contact", "crm.update_contact", "mail.send", "invoice.create", "payments.refund", "search.web", "files.read"];
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+function realisticDecision() {
+  const agent = pick(AGENTS);
+  const tool = pick(TOOLS);
+  const roll = Math.random();
+  return {
+    id: randomUUID(),
+    time: new Date(Date.now() - Math.floor(Math.random() * 3_600_000)).toISOString(),
+    agent: { id: agent, spiffe_id: `spiffe://bench/agents/${agent}` },
+    action: { name: tool, kind: "mcp.tools/call" },
+    resource: { type: tool.split(".")[0]!, id: `r-${Math.floor(Math.random() * 100_000)}` },
+    destination: `${tool.split(".")[0]}.internal`,
+    outcome: roll < 0.8 ? "allow" : roll < 0.95 ? "deny" : "approval_required",
+    reasons: ["pol_tool_allowlist"],
+    policy_revision: "bench-rev-1",
+    task_id: `task-${Math.floor(Math.random() * 10_000)}`,
+    trace_id: randomBytes(16).toString("hex"),
+    span_id: randomBytes(8).toString("hex"),
+    delegation: ["planner", agent],
+    request: { subject: { type: "agent", id: agent }, action: { name: tool }, resource: { type: "x", id: "y" } },
+    latency_ms: Math.random() * 3,
+    context: { tenant: pick(["acme", "globex"]), session: randomBytes(6).toString("hex") },
+  };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/** Resident memory of the server process and its children, sampled while the benchmark runs. */
+function rssOfTree(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // process ended
+    }
+  }
+  let bytes = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      bytes += Number(match?.[1] ?? 0) * 1024;
+    } catch {
+      // process ended
+    }
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return bytes;
+}
+
+const copyText = (value: unknown) => (value === null || value === undefined ? "\\N" : String(value).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r"));
+
+async function main() {
+  const name = `steward_ingest_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "steward-bench-"));
+  const env = { DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDir, AUTH_SECRET: randomBytes(32).toString("hex"), STEWARD_ADMIN_EMAIL: "bench@example.test", STEWARD_ADMIN_PASSWORD: "bench password 123" };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = await startServer({ port, env });
+  const db = postgres(url.toString(), { max: 2, onnotice: () => {} });
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOfTree(server.pid!))), 100);
+  try {
+    const client = await StewardClient.connect(baseUrl, { email: env.STEWARD_ADMIN_EMAIL, password: env.STEWARD_ADMIN_PASSWORD });
+    const { id: epId, token } = await client.enforcementPointToken({ name: "bench", kind: "mcp-gateway" });
+    console.log(`generating ${total.toLocaleString()} decisions…`);
+    const batches = Array.from({ length: Math.ceil(total / batchSize) }, () => Array.from({ length: batchSize }, realisticDecision));
+    const bodies = batches.map((batch) => JSON.stringify(batch));
+    // Warm-up: routes compiled, agents discovered, partitions made (not measured, not counted).
+    await postDecisions(baseUrl, token, Array.from({ length: 200 }, realisticDecision));
+
+    // 1. HTTP ingest.
+    const latencies: number[] = [];
+    let next = 0;
+    const httpStart = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < bodies.length) {
+          const index = next++;
+          const started = performance.now();
+          const response = await fetch(`${baseUrl}/api/v1/decisions`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: bodies[index] });
+          const body = (await response.json()) as { accepted?: number };
+          latencies.push(performance.now() - started);
+          if (response.status !== 200 || body.accepted !== batches[index]!.length) throw new Error(`batch ${index}: HTTP ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+        }
+      }),
+    );
+    const httpSeconds = (performance.now() - httpStart) / 1000;
+    const httpRate = total / httpSeconds;
+    const httpRss = peakRss;
+
+    // 2. Baseline: COPY of the same rows into a scratch copy of the (partitioned, indexed) table.
+    const rows = await db`select * from decisions where enforcement_point_id = ${epId} limit 1`;
+    const columns = Object.keys(rows[0]!);
+    await db.unsafe(`create table decisions_copy_scratch (like decisions including defaults) partition by range (time)`);
+    const days = [...new Set(batches.flat().map((decision) => decision.time.slice(0, 10)))];
+    for (const day of days) {
+      const next = new Date(`${day}T00:00:00Z`);
+      next.setUTCDate(next.getUTCDate() + 1);
+      await db.unsafe(`create table decisions_copy_scratch_${day.replaceAll("-", "")} partition of decisions_copy_scratch for values from ('${day}T00:00:00Z') to ('${next.toISOString()}')`);
+    }
+    await db.unsafe(`alter table decisions_copy_scratch add primary key (enforcement_point_id, decision_id, time)`);
+    for (const index of ["(time)", "(agent_id, time)", "(outcome, time)", "(trace_id)", "(task_id)", "(enforcement_point_id, time)"]) await db.unsafe(`create index on decisions_copy_scratch ${index}`);
+    const agentIds = new Map((await db<{ value: string; agent_id: string }[]>`select value, agent_id from agent_identities where kind = 'agent_id'`).map((row) => [row.value, row.agent_id]));
+    const lines = batches.flat().map((d) => {
+      const row: Record<string, unknown> = {
+        enforcement_point_id: epId, decision_id: d.id, time: d.time, received_at: new Date().toISOString(), agent_id: agentIds.get(d.agent.id), agent_ref: d.agent.id, spiffe_id: d.agent.spiffe_id, client_id: null,
+        action_name: d.action.name, action_kind: d.action.kind, resource_type: d.resource.type, resource_id: d.resource.id, resource_properties: null, destination: d.destination, outcome: d.outcome,
+        reasons: JSON.stringify(d.reasons), policy_revision: d.policy_revision, task_id: d.task_id, trace_id: d.trace_id, span_id: d.span_id, parent_span_id: null, delegation: JSON.stringify(d.delegation),
+        request: JSON.stringify(d.request), latency_ms: d.latency_ms, context: JSON.stringify(d.context), content_hash: "x".repeat(64),
+      };
+      return columns.map((column) => copyText(row[column])).join("\t") + "\n";
+    });
+    const copyStart = performance.now();
+    const writable = (await db.unsafe(`copy decisions_copy_scratch (${columns.join(", ")}) from stdin`).writable()) as Writable;
+    await pipeline(Readable.from(lines), writable);
+    const copySeconds = (performance.now() - copyStart) / 1000;
+    const copyRate = total / copySeconds;
+    const [copied] = await db`select count(*)::int as n from decisions_copy_scratch`;
+    await db.unsafe(`drop table decisions_copy_scratch`);
+
+    // 3. Feed lag at a steady rate: POST start → the decision arrives on an SSE client.
+    const sentAt = new Map<string, number>();
+    const lags: number[] = [];
+    const controller = new AbortController();
+    const stream = await fetch(`${baseUrl}/api/v1/decisions/stream?ep=${epId}`, { headers: client.headers(), signal: controller.signal });
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = "";
+      try {
+        for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            const event = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (!event.startsWith("event: decisions")) continue;
+            const now = performance.now();
+            const data = JSON.parse(event.slice(event.indexOf("data: ") + 6)) as { decisions: { decisionId: string }[]; skipped: number };
+            for (const decision of data.decisions) {
+              const start = sentAt.get(decision.decisionId);
+              if (start !== undefined) lags.push(now - start);
+            }
+          }
+        }
+      } catch {
+        // aborted at the end
+      }
+    })();
+    await sleep(500);
+    const feedBatch = 100;
+    const interval = (feedBatch / feedRate) * 1000;
+    const feedStart = performance.now();
+    const pending: Promise<unknown>[] = [];
+    let feedSent = 0;
+    while (performance.now() - feedStart < feedSeconds * 1000) {
+      const tick = performance.now();
+      const batch = Array.from({ length: feedBatch }, () => ({ ...realisticDecision(), time: new Date().toISOString() }));
+      for (const decision of batch) sentAt.set(decision.id, tick);
+      feedSent += batch.length;
+      pending.push(postDecisions(baseUrl, token, batch));
+      await sleep(Math.max(0, interval - (performance.now() - tick)));
+    }
+    await Promise.all(pending);
+    await sleep(1500);
+    controller.abort();
+    await reading;
+
+    const ratio = httpRate / copyRate;
+    const report = [
+      `decisions: ${total.toLocaleString()} in batches of ${batchSize}, concurrency ${concurrency} (PostgreSQL server, postgres.js)`,
+      `HTTP ingest:   ${Math.round(httpRate).toLocaleString()} decisions/s (${httpSeconds.toFixed(1)} s)`,
+      `COPY baseline: ${Math.round(copyRate).toLocaleString()} decisions/s (${copySeconds.toFixed(1)} s, ${copied!.n} rows)`,
+      `ratio ingest/COPY: ${ratio.toFixed(2)}  (target ≥ 0.50) ${ratio >= 0.5 ? "MET" : "NOT MET"}`,
+      `request latency: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms  (target p99 ≤ 250 ms) ${percentile(latencies, 99) <= 250 ? "MET" : "NOT MET"}`,
+      `server peak RSS: ${(Math.max(httpRss, peakRss) / 1024 / 1024).toFixed(0)} MiB  (target ≤ 500 MiB) ${Math.max(httpRss, peakRss) <= 500 * 1024 * 1024 ? "MET" : "NOT MET"}`,
+      `feed lag at ${feedRate}/s for ${feedSeconds} s (POST start → SSE receipt): p50 ${percentile(lags, 50).toFixed(0)} ms, p99 ${percentile(lags, 99).toFixed(0)} ms over ${lags.length.toLocaleString()} of ${feedSent.toLocaleString()} decisions  (target p99 ≤ 1000 ms) ${percentile(lags, 99) <= 1000 ? "MET" : "NOT MET"}`,
+    ];
+    console.log(report.join("\n"));
+  } finally {
+    clearInterval(sampler);
+    server.kill("SIGKILL");
+    await db.end();
+    await sleep(300);
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

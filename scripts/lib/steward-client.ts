@@ -1,0 +1,119 @@
+/**
+ * A small HTTP client for Steward's own scripts (demo traffic, kill test, benchmark): it signs in
+ * the way a browser does, or uses a personal API token, and talks only to the public API.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { gzipSync } from "node:zlib";
+
+export type Credentials = { token?: string; email?: string; password?: string };
+
+export class StewardClient {
+  private constructor(
+    readonly baseUrl: string,
+    private readonly authHeaders: Record<string, string>,
+  ) {}
+
+  /** STEWARD_TOKEN (a personal API token) if given, else a session from the admin's email and password. */
+  static async connect(baseUrl: string, credentials: Credentials): Promise<StewardClient> {
+    if (credentials.token) return new StewardClient(baseUrl, { authorization: `Bearer ${credentials.token}` });
+    if (!credentials.email || !credentials.password) throw new Error("Set STEWARD_TOKEN, or STEWARD_ADMIN_EMAIL and STEWARD_ADMIN_PASSWORD");
+    const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const jar = new Map<string, string>();
+    const keep = (response: Response) => {
+      for (const cookie of response.headers.getSetCookie()) {
+        const [pair] = cookie.split(";");
+        const [name, ...value] = pair!.split("=");
+        jar.set(name!.trim(), value.join("="));
+      }
+    };
+    keep(csrf);
+    const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+    const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader() },
+      body: new URLSearchParams({ csrfToken, email: credentials.email, password: credentials.password, callbackUrl: `${baseUrl}/` }),
+    });
+    keep(signIn);
+    if (![...jar.keys()].some((name) => name.includes("session-token"))) throw new Error(`Sign-in as ${credentials.email} failed (HTTP ${signIn.status}); check the password`);
+    return new StewardClient(baseUrl, { cookie: cookieHeader() });
+  }
+
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...this.authHeaders, ...extra };
+  }
+
+  async json<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: this.headers(body === undefined ? {} : { "content-type": "application/json" }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  /** Registers the EP, or (if the name is taken) rotates its token with an hour's grace; returns the token. */
+  async enforcementPointToken(input: { name: string; kind: string; environment?: string; description?: string }): Promise<{ id: string; token: string }> {
+    const created = await this.json<{ enforcementPoint: { id: string }; token: string }>("POST", "/api/v1/enforcement-points", input);
+    if (created.status === 201) return { id: created.body.enforcementPoint.id, token: created.body.token };
+    if (created.status !== 409) throw new Error(`Registering ${input.name} failed: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+    const list = await this.json<{ enforcementPoints: { id: string; name: string }[] }>("GET", "/api/v1/enforcement-points");
+    const existing = list.body.enforcementPoints.find((ep) => ep.name === input.name)!;
+    const rotated = await this.json<{ token: string }>("POST", `/api/v1/enforcement-points/${existing.id}/rotate`, { graceHours: 1 });
+    if (rotated.status !== 200) throw new Error(`Rotating ${input.name} failed: HTTP ${rotated.status}`);
+    await this.json("POST", `/api/v1/enforcement-points/${existing.id}/enable`);
+    return { id: existing.id, token: rotated.body.token };
+  }
+}
+
+export async function postDecisions(baseUrl: string, token: string, decisions: unknown[], options: { path?: string; gzip?: boolean } = {}): Promise<{ status: number; body: unknown }> {
+  const json = JSON.stringify(decisions);
+  const response = await fetch(`${baseUrl}${options.path ?? "/api/v1/decisions"}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(options.gzip ? { "content-encoding": "gzip" } : {}) },
+    body: options.gzip ? gzipSync(json) : json,
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // keep the text
+  }
+  return { status: response.status, body };
+}
+
+/** Starts the built console (`next start`) on a port; resolves once /api/health answers. */
+export async function startServer(options: { port: number; env: Record<string, string | undefined> }): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(options.port), "-H", "127.0.0.1"], {
+    env: { ...process.env, NODE_ENV: "production", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", () => {});
+  child.stderr?.on("data", (chunk: Buffer) => {
+    if (process.env.STEWARD_SCRIPT_VERBOSE) process.stderr.write(chunk);
+  });
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${options.port}/api/ready`);
+      if (response.ok) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  child.kill("SIGKILL");
+  throw new Error("next start did not become ready within 90 s");
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function argValue(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index >= 0 && process.argv[index + 1]) return process.argv[index + 1]!;
+  const inline = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  return inline ? inline.slice(name.length + 3) : fallback;
+}
