@@ -1,0 +1,168 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "./client";
+import { rowsOf } from "./people";
+
+/**
+ * Reads of recorded decisions for the inventory. Per-agent reads are bounded by the
+ * (agent_id, time) index; fleet-wide reads go through the daily rollup, never the raw table.
+ */
+
+export type ActionUsage = { actionName: string; resourceType: string; allows: number; denies: number; others: number; lastAt: Date };
+export type EndpointUsage = { enforcementPointId: string; decisions: number; lastAt: Date };
+
+const toDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
+
+export async function actionUsageOf(db: Executor, agentId: string, since: Date): Promise<ActionUsage[]> {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select action_name, resource_type,
+        count(*) filter (where outcome = 'allow')::int as allows,
+        count(*) filter (where outcome = 'deny')::int as denies,
+        count(*) filter (where outcome not in ('allow', 'deny'))::int as others,
+        max(time) as last_at
+      from decisions where agent_id = ${agentId} and time >= ${since.toISOString()}::timestamptz
+      group by action_name, resource_type order by action_name, resource_type`),
+  );
+  return rows.map((row) => ({
+    actionName: String(row.action_name),
+    resourceType: String(row.resource_type),
+    allows: Number(row.allows),
+    denies: Number(row.denies),
+    others: Number(row.others),
+    lastAt: toDate(row.last_at),
+  }));
+}
+
+export async function endpointUsageOf(db: Executor, agentId: string, since: Date): Promise<EndpointUsage[]> {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select d.enforcement_point_id, count(*)::int as decisions, max(d.time) as last_at
+      from decisions d where d.agent_id = ${agentId} and d.time >= ${since.toISOString()}::timestamptz
+      group by d.enforcement_point_id order by decisions desc`),
+  );
+  return rows.map((row) => ({ enforcementPointId: String(row.enforcement_point_id), decisions: Number(row.decisions), lastAt: toDate(row.last_at) }));
+}
+
+/** Agents that handed work to this one: the element just before it in each delegation chain. */
+export async function delegatorsOf(db: Executor, agentId: string, since: Date): Promise<{ ref: string; decisions: number }[]> {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select delegator as ref, count(*)::int as decisions from (
+        select case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end as delegator
+        from decisions
+        where agent_id = ${agentId} and time >= ${since.toISOString()}::timestamptz
+          and delegation is not null and jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0
+      ) chain where delegator is not null group by delegator order by decisions desc limit 50`),
+  );
+  return rows.map((row) => ({ ref: String(row.ref), decisions: Number(row.decisions) }));
+}
+
+/** Agents this one delegated to, from the rollup (current as of the last activity refresh). */
+export async function delegatesOf(db: Executor, refs: string[], since: Date): Promise<{ agentId: string; decisions: number }[]> {
+  if (!refs.length) return [];
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select agent_id, sum(decisions)::int as decisions from agent_delegation_daily
+      where delegator_ref in (${sql.join(refs.map((ref) => sql`${ref}`), sql`, `)}) and day >= ${isoDay(since)}::date
+      group by agent_id order by decisions desc limit 50`),
+  );
+  return rows.map((row) => ({ agentId: String(row.agent_id), decisions: Number(row.decisions) }));
+}
+
+export type RecentDecision = { enforcementPointId: string; decisionId: string; time: Date; actionName: string; resourceType: string; resourceId: string; outcome: string };
+
+export async function recentDecisionsOf(db: Executor, agentId: string, limit: number): Promise<RecentDecision[]> {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select enforcement_point_id, decision_id, time, action_name, resource_type, resource_id, outcome
+      from decisions where agent_id = ${agentId} order by time desc limit ${limit}`),
+  );
+  return rows.map((row) => ({
+    enforcementPointId: String(row.enforcement_point_id),
+    decisionId: String(row.decision_id),
+    time: toDate(row.time),
+    actionName: String(row.action_name),
+    resourceType: String(row.resource_type),
+    resourceId: String(row.resource_id),
+    outcome: String(row.outcome),
+  }));
+}
+
+export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * Recomputes the rollup for every day from `openFrom` (inclusive) onward — delete then insert, so
+ * a rerun is idempotent — and moves the open window to yesterday. Decisions that arrive later
+ * than that with an older timestamp are picked up by `rebuild` (a full recompute).
+ */
+export async function refreshActivityRollup(db: Executor, options: { rebuild?: boolean; now?: Date } = {}): Promise<{ openFrom: string | null }> {
+  const now = options.now ?? new Date();
+  const state = rowsOf<{ open_from: string | Date | null }>(await db.execute(sql`select open_from from activity_rollup_state where id = 1`))[0];
+  let openFrom: string | null = options.rebuild || !state?.open_from ? null : isoDay(toDate(state.open_from));
+  if (openFrom === null) {
+    const first = rowsOf<{ first: unknown }>(await db.execute(sql`select min(time) as first from decisions`))[0]?.first;
+    openFrom = first ? isoDay(toDate(first)) : isoDay(now);
+  }
+  const since = sql`(${openFrom}::date)::timestamp at time zone 'UTC'`;
+  await db.execute(sql`delete from agent_activity_daily where day >= ${openFrom}::date`);
+  await db.execute(sql`
+    insert into agent_activity_daily (agent_id, day, action_name, resource_type, allow_count, deny_count, other_count, last_at)
+    select agent_id, (time at time zone 'UTC')::date, action_name, resource_type,
+      count(*) filter (where outcome = 'allow'), count(*) filter (where outcome = 'deny'),
+      count(*) filter (where outcome not in ('allow', 'deny')), max(time)
+    from decisions where time >= ${since}
+    group by 1, 2, 3, 4`);
+  await db.execute(sql`delete from agent_delegation_daily where day >= ${openFrom}::date`);
+  await db.execute(sql`
+    insert into agent_delegation_daily (delegator_ref, agent_id, day, decisions)
+    select delegator, agent_id, day, count(*) from (
+      select case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end as delegator,
+        agent_id, (time at time zone 'UTC')::date as day
+      from decisions
+      where time >= ${since} and delegation is not null and jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0
+    ) chain where delegator is not null group by 1, 2, 3`);
+  await db.execute(sql`
+    update agents set
+      last_seen_at = greatest(agents.last_seen_at, seen.last_at),
+      first_seen_at = coalesce(agents.first_seen_at, seen.last_at)
+    from (select agent_id, max(last_at) as last_at from agent_activity_daily where day >= ${openFrom}::date group by agent_id) seen
+    where seen.agent_id = agents.id and (agents.last_seen_at is null or agents.last_seen_at < seen.last_at)`);
+  const nextOpen = isoDay(new Date(now.getTime() - 86_400_000));
+  await db.execute(sql`
+    insert into activity_rollup_state (id, open_from, updated_at) values (1, ${nextOpen}::date, now())
+    on conflict (id) do update set open_from = excluded.open_from, updated_at = now()`);
+  return { openFrom };
+}
+
+export type ObservedSummary = { agentId: string; outOfScope: string[]; denies: number; decisions: number };
+
+/** Per agent over the window: actions used but not declared, denies and total decisions (from the rollup). */
+export async function observedSummaries(db: Executor, since: Date, agentIds?: string[]): Promise<Map<string, ObservedSummary>> {
+  const filter = agentIds ? sql`and d.agent_id in (${sql.join(agentIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select d.agent_id,
+        coalesce(array_agg(distinct d.action_name) filter (where not (a.declared_actions ? d.action_name)), '{}') as out_of_scope,
+        sum(d.deny_count)::bigint as denies,
+        sum(d.allow_count + d.deny_count + d.other_count)::bigint as decisions
+      from agent_activity_daily d join agents a on a.id = d.agent_id
+      where d.day >= ${isoDay(since)}::date ${filter}
+      group by d.agent_id`),
+  );
+  return new Map(
+    rows.map((row) => [
+      String(row.agent_id),
+      { agentId: String(row.agent_id), outOfScope: parsePgArray(row.out_of_scope), denies: Number(row.denies), decisions: Number(row.decisions) },
+    ]),
+  );
+}
+
+function parsePgArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "string" && value.startsWith("{")) {
+    const inner = value.slice(1, -1);
+    if (!inner) return [];
+    return inner.split(",").map((item) => item.replace(/^"|"$/g, "").replace(/\\(.)/g, "$1"));
+  }
+  return [];
+}
