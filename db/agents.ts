@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, exists, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ListAgentsQuery } from "@/lib/agents/schemas";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
@@ -47,7 +47,7 @@ function listConditions(query: ListAgentsQuery): SQL | undefined {
         ilike(agents.name, like),
         ilike(agents.description, like),
         eq(agents.id, query.q),
-        exists(sql`select 1 from ${agentIdentities} where ${agentIdentities.agentId} = ${agents.id} and ${agentIdentities.value} ilike ${like}`),
+        sql`exists (select 1 from ${agentIdentities} where ${agentIdentities.agentId} = ${agents.id} and ${agentIdentities.value} ilike ${like})`,
       )!,
     );
   }
@@ -58,7 +58,7 @@ function listConditions(query: ListAgentsQuery): SQL | undefined {
   if (query.environment) conditions.push(eq(agents.environment, query.environment));
   if (query.risk) conditions.push(sql`${effectiveTier} = ${query.risk}`);
   if (query.finding) {
-    conditions.push(exists(sql`select 1 from ${findings} where ${findings.agentId} = ${agents.id} and ${findings.kind} = ${query.finding} and ${findings.status} = 'open'`));
+    conditions.push(sql`exists (select 1 from ${findings} where ${findings.agentId} = ${agents.id} and ${findings.kind} = ${query.finding} and ${findings.status} = 'open')`);
   }
   if (query.ids?.length) conditions.push(inArray(agents.id, query.ids));
   return conditions.length ? and(...conditions) : undefined;

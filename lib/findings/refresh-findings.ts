@@ -87,7 +87,7 @@ async function syncFindings(db: Executor, scope: Scope, settings: Settings, obse
   const scopeFilter = scope.agentIds ? sql`and agent_id in (${sql.join(scope.agentIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
   await db.execute(sql`
     update findings set status = 'resolved', resolved_at = ${stamp}::timestamptz, decided_by = 'system'
-    where status in ('open', 'accepted') and last_detected_at < ${stamp}::timestamptz ${scopeFilter}`);
+    where status in ('open', 'accepted') and last_detected_at <> ${stamp}::timestamptz ${scopeFilter}`);
 
   for (let i = 0; i < riskChanges.length; i += CHUNK) {
     const values = riskChanges.slice(i, i + CHUNK).map((change) => sql`(${change.id}, ${change.tier}, ${JSON.stringify(change.reasons)}::jsonb)`);

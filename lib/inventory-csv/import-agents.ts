@@ -71,6 +71,8 @@ async function planAgents(tx: Tx, csv: string) {
       else if (!person.active) problems.push(`${column}: ${email} is deactivated`);
       return person?.id ?? null;
     };
+    const ownerId = await personId("owner_email");
+    const backupOwnerId = await personId("backup_owner_email");
     const teamId = values.team ? (teamIds.get(values.team) ?? null) : null;
     if (values.team && !teamId) problems.push(`team: no team named "${values.team}"`);
     const lifetime = values.credential_max_lifetime_seconds;
@@ -80,8 +82,8 @@ async function planAgents(tx: Tx, csv: string) {
       description: values.description ?? "",
       environment: values.environment || null,
       ...(values.status ? { status: values.status } : {}),
-      ownerId: await personId("owner_email"),
-      backupOwnerId: await personId("backup_owner_email"),
+      ownerId,
+      backupOwnerId,
       teamId,
       modelProvider: values.model_provider ?? "",
       framework: values.framework ?? "",
