@@ -104,14 +104,18 @@ export async function refreshActivityRollup(db: Executor, options: { rebuild?: b
     openFrom = first ? isoDay(toDate(first)) : isoDay(now);
   }
   const since = sql`(${openFrom}::date)::timestamp at time zone 'UTC'`;
+  await db.execute(sql`
+    insert into agent_action_seen (agent_id, action_name, first_at, last_at)
+    select agent_id, action_name, min(time), max(time) from decisions where time >= ${since} group by 1, 2
+    on conflict (agent_id, action_name) do update set
+      first_at = least(agent_action_seen.first_at, excluded.first_at),
+      last_at = greatest(agent_action_seen.last_at, excluded.last_at)`);
   await db.execute(sql`delete from agent_activity_daily where day >= ${openFrom}::date`);
   await db.execute(sql`
-    insert into agent_activity_daily (agent_id, day, action_name, resource_type, allow_count, deny_count, other_count, last_at)
-    select agent_id, (time at time zone 'UTC')::date, action_name, resource_type,
-      count(*) filter (where outcome = 'allow'), count(*) filter (where outcome = 'deny'),
-      count(*) filter (where outcome not in ('allow', 'deny')), max(time)
+    insert into agent_activity_daily (agent_id, day, decisions, denies, last_at)
+    select agent_id, (time at time zone 'UTC')::date, count(*), count(*) filter (where outcome = 'deny'), max(time)
     from decisions where time >= ${since}
-    group by 1, 2, 3, 4`);
+    group by 1, 2`);
   await db.execute(sql`delete from agent_delegation_daily where day >= ${openFrom}::date`);
   await db.execute(sql`
     insert into agent_delegation_daily (delegator_ref, agent_id, day, decisions)
@@ -136,25 +140,29 @@ export async function refreshActivityRollup(db: Executor, options: { rebuild?: b
 
 export type ObservedSummary = { agentId: string; outOfScope: string[]; denies: number; decisions: number };
 
-/** Per agent over the window: actions used but not declared, denies and total decisions (from the rollup). */
-export async function observedSummaries(db: Executor, since: Date, agentIds?: string[]): Promise<Map<string, ObservedSummary>> {
-  const filter = agentIds ? sql`and d.agent_id in (${sql.join(agentIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
-  const rows = rowsOf<Record<string, unknown>>(
+/** Per agent over the window: actions used but not declared, denies and total decisions (from the rollups). */
+export async function observedSummaries(db: Executor, since: Date): Promise<Map<string, ObservedSummary>> {
+  const outOfScope = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
-      select d.agent_id,
-        coalesce(array_agg(distinct d.action_name) filter (where not (a.declared_actions ? d.action_name)), '{}') as out_of_scope,
-        sum(d.deny_count)::bigint as denies,
-        sum(d.allow_count + d.deny_count + d.other_count)::bigint as decisions
-      from agent_activity_daily d join agents a on a.id = d.agent_id
-      where d.day >= ${isoDay(since)}::date ${filter}
-      group by d.agent_id`),
+      select s.agent_id, array_agg(s.action_name order by s.action_name) as actions
+      from agent_action_seen s join agents a on a.id = s.agent_id
+      where s.last_at >= ${since.toISOString()}::timestamptz and not (a.declared_actions ? s.action_name)
+      group by s.agent_id`),
   );
-  return new Map(
-    rows.map((row) => [
-      String(row.agent_id),
-      { agentId: String(row.agent_id), outOfScope: parsePgArray(row.out_of_scope), denies: Number(row.denies), decisions: Number(row.decisions) },
-    ]),
+  const counts = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select agent_id, sum(decisions)::bigint as decisions, sum(denies)::bigint as denies
+      from agent_activity_daily where day >= ${isoDay(since)}::date group by agent_id`),
   );
+  const out = new Map<string, ObservedSummary>();
+  for (const row of counts) out.set(String(row.agent_id), { agentId: String(row.agent_id), outOfScope: [], denies: Number(row.denies), decisions: Number(row.decisions) });
+  for (const row of outOfScope) {
+    const id = String(row.agent_id);
+    const entry = out.get(id) ?? { agentId: id, outOfScope: [], denies: 0, decisions: 0 };
+    entry.outOfScope = parsePgArray(row.actions);
+    out.set(id, entry);
+  }
+  return out;
 }
 
 function parsePgArray(value: unknown): string[] {

@@ -4,16 +4,21 @@ CREATE TABLE "activity_rollup_state" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "agent_action_seen" (
+	"agent_id" text NOT NULL,
+	"action_name" text NOT NULL,
+	"first_at" timestamp with time zone NOT NULL,
+	"last_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "agent_action_seen_agent_id_action_name_pk" PRIMARY KEY("agent_id","action_name")
+);
+--> statement-breakpoint
 CREATE TABLE "agent_activity_daily" (
 	"agent_id" text NOT NULL,
 	"day" date NOT NULL,
-	"action_name" text NOT NULL,
-	"resource_type" text NOT NULL,
-	"allow_count" bigint NOT NULL,
-	"deny_count" bigint NOT NULL,
-	"other_count" bigint NOT NULL,
+	"decisions" bigint NOT NULL,
+	"denies" bigint NOT NULL,
 	"last_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "agent_activity_daily_agent_id_day_action_name_resource_type_pk" PRIMARY KEY("agent_id","day","action_name","resource_type")
+	CONSTRAINT "agent_activity_daily_agent_id_day_pk" PRIMARY KEY("agent_id","day")
 );
 --> statement-breakpoint
 CREATE TABLE "agent_delegation_daily" (
@@ -75,6 +80,7 @@ ALTER TABLE "attestations" ADD CONSTRAINT "attestations_campaign_id_attestation_
 ALTER TABLE "attestations" ADD CONSTRAINT "attestations_agent_id_agents_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."agents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "attestations" ADD CONSTRAINT "attestations_owner_id_people_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "findings" ADD CONSTRAINT "findings_agent_id_agents_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."agents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "agent_action_seen_last_idx" ON "agent_action_seen" USING btree ("last_at");--> statement-breakpoint
 CREATE INDEX "agent_activity_daily_day_idx" ON "agent_activity_daily" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "agent_delegation_daily_day_idx" ON "agent_delegation_daily" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "attestations_campaign_idx" ON "attestations" USING btree ("campaign_id");--> statement-breakpoint

@@ -124,22 +124,31 @@ export const findingSnapshots = pgTable(
 );
 
 /**
- * Decisions rolled up per agent, action, resource type and day. Findings read this instead of
- * the raw decisions; the open days are recomputed on each refresh, so re-running is idempotent.
+ * What each agent has been seen doing: one row per agent and action with the first and last time.
+ * Maintained by re-reading only the open days of decisions; min/max make a re-run idempotent.
  */
+export const agentActionSeen = pgTable(
+  "agent_action_seen",
+  {
+    agentId: text("agent_id").notNull(),
+    actionName: text("action_name").notNull(),
+    firstAt: timestamp("first_at", { withTimezone: true }).notNull(),
+    lastAt: timestamp("last_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.agentId, table.actionName] }), index("agent_action_seen_last_idx").on(table.lastAt)],
+);
+
+/** Decisions and denies per agent and day; open days are deleted and recomputed on each refresh. */
 export const agentActivityDaily = pgTable(
   "agent_activity_daily",
   {
     agentId: text("agent_id").notNull(),
     day: date("day").notNull(),
-    actionName: text("action_name").notNull(),
-    resourceType: text("resource_type").notNull(),
-    allowCount: bigint("allow_count", { mode: "number" }).notNull(),
-    denyCount: bigint("deny_count", { mode: "number" }).notNull(),
-    otherCount: bigint("other_count", { mode: "number" }).notNull(),
+    decisions: bigint("decisions", { mode: "number" }).notNull(),
+    denies: bigint("denies", { mode: "number" }).notNull(),
     lastAt: timestamp("last_at", { withTimezone: true }).notNull(),
   },
-  (table) => [primaryKey({ columns: [table.agentId, table.day, table.actionName, table.resourceType] }), index("agent_activity_daily_day_idx").on(table.day)],
+  (table) => [primaryKey({ columns: [table.agentId, table.day] }), index("agent_activity_daily_day_idx").on(table.day)],
 );
 
 /** Delegation edges from decisions: `delegator_ref` (as enforcement points name it) handed work to `agent_id`. */

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Executor, Tx } from "@/db/client";
 import { actionUsageOf, observedSummaries, refreshActivityRollup, type ObservedSummary } from "@/db/activity";
 import { rowsOf } from "@/db/people";
-import { agents, attestationCampaigns, attestations, FINDING_KINDS, findings, people } from "@/db/schema";
+import { agents, attestationCampaigns, attestations, FINDING_KINDS, people } from "@/db/schema";
 import { computeRisk } from "../agents/risk";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
