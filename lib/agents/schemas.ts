@@ -36,6 +36,8 @@ export type CreateAgentInput = z.infer<typeof CreateAgentInput>;
 export const UpdateAgentInput = AgentFields.partial();
 export type UpdateAgentInput = z.infer<typeof UpdateAgentInput>;
 
+export const UpsertAgentBody = AgentFields.omit({ externalId: true });
+
 export const AgentIds = z.array(z.string().trim().min(1)).min(1, "Select at least one agent").max(1000, "At most 1000 agents at once");
 
 export const AssignOwnershipInput = z

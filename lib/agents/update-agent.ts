@@ -3,11 +3,10 @@ import { getAgentByExternalId, getAgentOrThrow } from "@/db/agents";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
-import { StewardError } from "../errors";
 import { refreshFindingsForAgents } from "../findings/refresh-findings";
 import { toAgentView } from "./agent-view";
 import { insertAgent, patchAgent } from "./save-agent";
-import { CreateAgentInput, UpdateAgentInput, type AgentView } from "./schemas";
+import { UpdateAgentInput, UpsertAgentBody, type AgentView } from "./schemas";
 
 const UpdateAgentRequest = z.object({ agentId: z.string().min(1), changes: UpdateAgentInput });
 
@@ -32,7 +31,7 @@ export async function updateAgent({ ctx, input }: { ctx: Ctx; input: unknown }):
   });
 }
 
-const UpsertRequest = z.object({ externalId: z.string().trim().min(1, "Give the external id").max(200), agent: CreateAgentInput.omit({ externalId: true }) });
+const UpsertRequest = z.object({ externalId: z.string().trim().min(1, "Give the external id").max(200), agent: UpsertAgentBody });
 
 /**
  * Infrastructure-as-code: the same document applied twice leaves one agent and changes nothing
@@ -62,8 +61,4 @@ export async function upsertAgentByExternalId({ ctx, input }: { ctx: Ctx; input:
     }
     return { agent: view, created: false };
   });
-}
-
-export function assertSameExternalId(pathId: string, bodyId: unknown) {
-  if (bodyId !== undefined && bodyId !== pathId) throw new StewardError("invalid_input", "The body's externalId must match the one in the URL", { path: "$.externalId" });
 }

@@ -9,7 +9,7 @@ import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
 import { offboardInTransaction } from "./offboard-person";
-import { CreatePersonInput, ListPeopleQuery, UpdatePersonInput, type PersonView } from "./schemas";
+import { CreatePersonInput, ListPeopleQuery, UpdatePersonInput, UpsertPersonBody, type PersonView } from "./schemas";
 
 export const toPersonView = (row: PersonRow): PersonView => ({
   id: row.id,
@@ -97,7 +97,7 @@ export async function getPerson({ ctx, input }: { ctx: Ctx; input: { personId: s
 /** Infrastructure-as-code: create or update the person with this external id. */
 export async function upsertPersonByExternalId({ ctx, input }: { ctx: Ctx; input: { externalId: string; person: unknown } }) {
   requirePermission(ctx.actor, "agents.write");
-  const data = CreatePersonInput.omit({ externalId: true }).parse(input.person);
+  const data = UpsertPersonBody.parse(input.person);
   return withTransaction(ctx, async (tx) => {
     const existing = await getPersonByExternalId(tx, input.externalId);
     if (!existing) {

@@ -10,7 +10,9 @@ export const PersonFields = z.object({
   active: z.boolean().optional(),
 });
 export const CreatePersonInput = PersonFields;
-export const UpdatePersonInput = z.object({ personId: z.string().min(1), changes: PersonFields.partial() });
+export const UpdatePersonBody = PersonFields.partial();
+export const UpdatePersonInput = z.object({ personId: z.string().min(1), changes: UpdatePersonBody });
+export const UpsertPersonBody = PersonFields.omit({ externalId: true });
 export const PersonIdInput = z.object({ personId: z.string().min(1) });
 
 export const ListPeopleQuery = z.object({
