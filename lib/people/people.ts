@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
-import { getPersonByEmail, getPersonByExternalId, getPersonOrThrow, getTeamOrThrow, listPeople as listPeopleRows, type PersonRow } from "@/db/people";
+import { countAgentsByOwner, getPersonByEmail, getPersonByExternalId, getPersonOrThrow, getTeamOrThrow, listPeople as listPeopleRows, type PersonRow } from "@/db/people";
 import { getUserById } from "@/db/users";
 import { people } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
@@ -112,4 +112,10 @@ export async function upsertPersonByExternalId({ ctx, input }: { ctx: Ctx; input
     }
     return { person: afterView, created: false };
   });
+}
+
+/** How many agents each person owns, for the directory. */
+export async function agentCountsByOwner({ ctx }: { ctx: Ctx }): Promise<Map<string, number>> {
+  requirePermission(ctx.actor, "agents.read");
+  return countAgentsByOwner(ctx.tx ?? (await getDb()));
 }
