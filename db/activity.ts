@@ -33,28 +33,44 @@ export async function actionUsageOf(db: Executor, agentId: string, since: Date):
   }));
 }
 
-export async function endpointUsageOf(db: Executor, agentId: string, since: Date): Promise<EndpointUsage[]> {
+/**
+ * Actions, enforcement points and delegators of one agent in a single pass over its decisions in
+ * the window (grouping sets), so the agent page reads each decision row once.
+ */
+export async function observeAgent(db: Executor, agentId: string, since: Date) {
   const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
-      select d.enforcement_point_id, count(*)::int as decisions, max(d.time) as last_at
-      from decisions d where d.agent_id = ${agentId} and d.time >= ${since.toISOString()}::timestamptz
-      group by d.enforcement_point_id order by decisions desc`),
+      select grouping(action_name) as g_action, grouping(enforcement_point_id) as g_ep, grouping(delegator) as g_delegator,
+        action_name, resource_type, enforcement_point_id, delegator,
+        count(*) filter (where outcome = 'allow')::int as allows,
+        count(*) filter (where outcome = 'deny')::int as denies,
+        count(*) filter (where outcome not in ('allow', 'deny'))::int as others,
+        max(time) as last_at
+      from (
+        select action_name, resource_type, enforcement_point_id, outcome, time,
+          case when jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0
+            then case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end end as delegator
+        from decisions where agent_id = ${agentId} and time >= ${since.toISOString()}::timestamptz
+      ) d
+      group by grouping sets ((action_name, resource_type), (enforcement_point_id), (delegator))`),
   );
-  return rows.map((row) => ({ enforcementPointId: String(row.enforcement_point_id), decisions: Number(row.decisions), lastAt: toDate(row.last_at) }));
-}
-
-/** Agents that handed work to this one: the element just before it in each delegation chain. */
-export async function delegatorsOf(db: Executor, agentId: string, since: Date): Promise<{ ref: string; decisions: number }[]> {
-  const rows = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`
-      select delegator as ref, count(*)::int as decisions from (
-        select case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end as delegator
-        from decisions
-        where agent_id = ${agentId} and time >= ${since.toISOString()}::timestamptz
-          and delegation is not null and jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0
-      ) chain where delegator is not null group by delegator order by decisions desc limit 50`),
-  );
-  return rows.map((row) => ({ ref: String(row.ref), decisions: Number(row.decisions) }));
+  const usage: ActionUsage[] = [];
+  const endpoints: EndpointUsage[] = [];
+  const delegators: { ref: string; decisions: number }[] = [];
+  for (const row of rows) {
+    const total = Number(row.allows) + Number(row.denies) + Number(row.others);
+    if (Number(row.g_action) === 0) {
+      usage.push({ actionName: String(row.action_name), resourceType: String(row.resource_type), allows: Number(row.allows), denies: Number(row.denies), others: Number(row.others), lastAt: toDate(row.last_at) });
+    } else if (Number(row.g_ep) === 0) {
+      endpoints.push({ enforcementPointId: String(row.enforcement_point_id), decisions: total, lastAt: toDate(row.last_at) });
+    } else if (Number(row.g_delegator) === 0 && row.delegator !== null) {
+      delegators.push({ ref: String(row.delegator), decisions: total });
+    }
+  }
+  usage.sort((a, b) => a.actionName.localeCompare(b.actionName) || a.resourceType.localeCompare(b.resourceType));
+  endpoints.sort((a, b) => b.decisions - a.decisions);
+  delegators.sort((a, b) => b.decisions - a.decisions);
+  return { usage, endpoints, delegators: delegators.slice(0, 50) };
 }
 
 /** Agents this one delegated to, from the rollup (current as of the last activity refresh). */

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
@@ -60,6 +61,10 @@ export const agents = pgTable(
     riskOverrideJustification: text("risk_override_justification"),
     /** Set when offboarding could not find a backup owner: the agent waits in its team's queue. */
     inTeamQueue: boolean("in_team_queue").notNull().default(false),
+    /** 0 low … 3 critical, of the effective tier (override first), so the list can sort by an index. */
+    riskRank: integer("risk_rank").generatedAlwaysAs(
+      sql`case coalesce(risk_override_tier, risk_tier) when 'critical' then 3 when 'high' then 2 when 'medium' then 1 else 0 end`,
+    ),
     lastAttestedAt: timestamp("last_attested_at", { withTimezone: true }),
     firstSeenAt: timestamp("first_seen_at", { withTimezone: true }),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
@@ -72,6 +77,11 @@ export const agents = pgTable(
     index("agents_status_idx").on(table.status),
     index("agents_backup_owner_idx").on(table.backupOwnerId),
     index("agents_name_idx").on(table.name),
+    // One index per list sort order; each is walked forwards or backwards, stopping after a page.
+    index("agents_sort_name_idx").on(sql`lower(${table.name})`, table.id),
+    index("agents_sort_risk_idx").on(sql`${table.riskRank} desc`, sql`lower(${table.name})`, table.id),
+    index("agents_sort_last_seen_idx").on(sql`${table.lastSeenAt} desc nulls last`, sql`${table.id} desc`),
+    index("agents_sort_created_idx").on(table.createdAt, table.id),
   ],
 );
 

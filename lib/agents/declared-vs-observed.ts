@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { actionUsageOf, delegatesOf, delegatorsOf, endpointUsageOf, recentDecisionsOf, type ActionUsage } from "@/db/activity";
+import { delegatesOf, observeAgent, recentDecisionsOf, type ActionUsage } from "@/db/activity";
 import { getAgentOrThrow, identitiesOf } from "@/db/agents";
 import { agentIdentities, agents, enforcementPoints } from "@/db/schema";
 import { requirePermission } from "../auth/require-permission";
@@ -57,13 +57,7 @@ export async function declaredVsObserved({ ctx, input }: { ctx: Ctx; input: { ag
   const since = new Date(Date.now() - settings.observationWindowDays * 86_400_000);
   const identities = await identitiesOf(db, agent.id);
   const refs = [agent.id, ...identities.filter((i) => i.kind === "agent_id" || i.kind === "alias").map((i) => i.value)];
-  const [usage, endpoints, delegators, delegates, recent] = await Promise.all([
-    actionUsageOf(db, agent.id, since),
-    endpointUsageOf(db, agent.id, since),
-    delegatorsOf(db, agent.id, since),
-    delegatesOf(db, refs, since),
-    recentDecisionsOf(db, agent.id, 20),
-  ]);
+  const [{ usage, endpoints, delegators }, delegates, recent] = await Promise.all([observeAgent(db, agent.id, since), delegatesOf(db, refs, since), recentDecisionsOf(db, agent.id, 20)]);
   const scope = compareScope(agent.declaredActions, usage);
   const [refMap, epRows, delegateRows] = await Promise.all([
     resolveRefs(db, delegators.map((d) => d.ref)),

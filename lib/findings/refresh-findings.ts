@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Executor, Tx } from "@/db/client";
 import { actionUsageOf, observedSummaries, refreshActivityRollup, type ObservedSummary } from "@/db/activity";
 import { rowsOf } from "@/db/people";
-import { agents, attestationCampaigns, attestations, FINDING_KINDS, people } from "@/db/schema";
+import { agents, attestationCampaigns, attestations, FINDING_KINDS, findings, people } from "@/db/schema";
 import { computeRisk } from "../agents/risk";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -68,9 +68,44 @@ async function syncFindings(db: Executor, scope: Scope, settings: Settings, obse
     if (risk.tier !== row.riskTier || JSON.stringify(risk.reasons) !== JSON.stringify(row.riskReasons)) riskChanges.push({ id: row.id, ...risk });
   }
 
+  await writeFindingChanges(db, scope, detected, now);
+
+  for (let i = 0; i < riskChanges.length; i += CHUNK) {
+    const values = riskChanges.slice(i, i + CHUNK).map((change) => sql`(${change.id}, ${change.tier}, ${JSON.stringify(change.reasons)}::jsonb)`);
+    await db.execute(sql`
+      update agents set risk_tier = v.tier, risk_reasons = v.reasons
+      from (values ${sql.join(values, sql`, `)}) as v(id, tier, reasons) where agents.id = v.id`);
+  }
+  await snapshotFindings(db, now);
+  return { agents: agentRows.length, open: detected.length, riskChanged: riskChanges.length };
+}
+
+type ExistingFinding = { agentId: string; kind: string; status: string; detail: string; acceptedUntil: Date | null };
+
+/**
+ * Writes only what changed: new findings, re-opened ones (resolved, or accepted past expiry),
+ * changed details, and findings whose condition no longer holds (resolved by the system).
+ * A steady fleet therefore costs reads, not writes.
+ */
+async function writeFindingChanges(db: Executor, scope: Scope, detected: { agentId: string; finding: DetectedFinding }[], now: Date) {
+  const existingRows: ExistingFinding[] = [];
+  const columns = { agentId: findings.agentId, kind: findings.kind, status: findings.status, detail: findings.detail, acceptedUntil: findings.acceptedUntil };
+  if (scope.agentIds) {
+    for (let i = 0; i < scope.agentIds.length; i += CHUNK) existingRows.push(...(await db.select(columns).from(findings).where(inArray(findings.agentId, scope.agentIds.slice(i, i + CHUNK)))));
+  } else existingRows.push(...(await db.select(columns).from(findings)));
+  const existing = new Map(existingRows.map((row) => [`${row.agentId}/${row.kind}`, row]));
   const stamp = now.toISOString();
-  for (let i = 0; i < detected.length; i += CHUNK) {
-    const values = detected
+  const upserts: { agentId: string; finding: DetectedFinding }[] = [];
+  for (const item of detected) {
+    const key = `${item.agentId}/${item.finding.kind}`;
+    const row = existing.get(key);
+    existing.delete(key);
+    const acceptedStill = row?.status === "accepted" && row.acceptedUntil !== null && row.acceptedUntil > now;
+    if (row && (row.status === "open" || acceptedStill) && row.detail === item.finding.detail) continue;
+    upserts.push(item);
+  }
+  for (let i = 0; i < upserts.length; i += CHUNK) {
+    const values = upserts
       .slice(i, i + CHUNK)
       .map(({ agentId, finding }) => sql`(${newId("fnd")}, ${agentId}, ${finding.kind}, 'open', ${finding.detail}, ${stamp}::timestamptz, ${stamp}::timestamptz)`);
     // An acceptance holds until it expires; a resolved finding whose condition is back re-opens.
@@ -84,19 +119,14 @@ async function syncFindings(db: Executor, scope: Scope, settings: Settings, obse
         status = case when findings.status = 'accepted' and findings.accepted_until > excluded.last_detected_at then 'accepted' else 'open' end,
         resolved_at = case when findings.status = 'accepted' and findings.accepted_until > excluded.last_detected_at then findings.resolved_at else null end`);
   }
-  const scopeFilter = scope.agentIds ? sql`and agent_id in (${sql.join(scope.agentIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
-  await db.execute(sql`
-    update findings set status = 'resolved', resolved_at = ${stamp}::timestamptz, decided_by = 'system'
-    where status in ('open', 'accepted') and last_detected_at <> ${stamp}::timestamptz ${scopeFilter}`);
-
-  for (let i = 0; i < riskChanges.length; i += CHUNK) {
-    const values = riskChanges.slice(i, i + CHUNK).map((change) => sql`(${change.id}, ${change.tier}, ${JSON.stringify(change.reasons)}::jsonb)`);
+  // Whatever is still in `existing` was not detected this time: its condition is gone.
+  const gone = [...existing.values()].filter((row) => row.status === "open" || row.status === "accepted");
+  for (let i = 0; i < gone.length; i += CHUNK) {
+    const pairs = gone.slice(i, i + CHUNK).map((row) => sql`(${row.agentId}, ${row.kind})`);
     await db.execute(sql`
-      update agents set risk_tier = v.tier, risk_reasons = v.reasons
-      from (values ${sql.join(values, sql`, `)}) as v(id, tier, reasons) where agents.id = v.id`);
+      update findings set status = 'resolved', resolved_at = ${stamp}::timestamptz, decided_by = 'system'
+      where (agent_id, kind) in (${sql.join(pairs, sql`, `)}) and status in ('open', 'accepted')`);
   }
-  await snapshotFindings(db, now);
-  return { agents: agentRows.length, open: detected.length, riskChanged: riskChanges.length };
 }
 
 /** Today's open counts per kind, for the dashboard trend; a later refresh the same day overwrites them. */
