@@ -1,4 +1,5 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const teams = pgTable("teams", {
@@ -27,6 +28,9 @@ export const people = pgTable(
 export const AGENT_STATUSES = ["active", "suspended", "retired", "discovered"] as const;
 export const ENVIRONMENTS = ["prod", "staging", "dev"] as const;
 export const CREDENTIAL_KINDS = ["task_token", "spiffe", "oauth_client", "static_api_key", "shared_secret"] as const;
+export const DATA_SENSITIVITIES = ["public", "internal", "confidential", "restricted"] as const;
+export const RISK_TIERS = ["low", "medium", "high", "critical"] as const;
+export const IDENTITY_KINDS = ["agent_id", "spiffe_id", "client_id", "alias"] as const;
 
 export const agents = pgTable(
   "agents",
@@ -48,7 +52,20 @@ export const agents = pgTable(
     credentialKind: text("credential_kind", { enum: CREDENTIAL_KINDS }),
     credentialMaxLifetimeSeconds: integer("credential_max_lifetime_seconds"),
     credentialLastRotatedAt: timestamp("credential_last_rotated_at", { withTimezone: true }),
-    dataSensitivity: text("data_sensitivity", { enum: ["public", "internal", "confidential", "restricted"] }),
+    dataSensitivity: text("data_sensitivity", { enum: DATA_SENSITIVITIES }),
+    /** Computed from posture, scope, sensitivity and observed behaviour; reasons say why. */
+    riskTier: text("risk_tier", { enum: RISK_TIERS }).notNull().default("low"),
+    riskReasons: jsonb("risk_reasons").$type<string[]>().notNull().default([]),
+    /** A security engineer's override wins over the computed tier; the justification is mandatory. */
+    riskOverrideTier: text("risk_override_tier", { enum: RISK_TIERS }),
+    riskOverrideJustification: text("risk_override_justification"),
+    /** Set when offboarding could not find a backup owner: the agent waits in its team's queue. */
+    inTeamQueue: boolean("in_team_queue").notNull().default(false),
+    /** 0 low … 3 critical, of the effective tier (override first), so the list can sort by an index. */
+    riskRank: integer("risk_rank").generatedAlwaysAs(
+      sql`case coalesce(risk_override_tier, risk_tier) when 'critical' then 3 when 'high' then 2 when 'medium' then 1 else 0 end`,
+    ),
+    lastAttestedAt: timestamp("last_attested_at", { withTimezone: true }),
     firstSeenAt: timestamp("first_seen_at", { withTimezone: true }),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -58,6 +75,13 @@ export const agents = pgTable(
     index("agents_owner_idx").on(table.ownerId),
     index("agents_team_idx").on(table.teamId),
     index("agents_status_idx").on(table.status),
+    index("agents_backup_owner_idx").on(table.backupOwnerId),
+    index("agents_name_idx").on(table.name),
+    // One index per list sort order; each is walked forwards or backwards, stopping after a page.
+    index("agents_sort_name_idx").on(sql`lower(${table.name})`, table.id),
+    index("agents_sort_risk_idx").on(sql`${table.riskRank} desc`, sql`lower(${table.name})`, table.id),
+    index("agents_sort_last_seen_idx").on(sql`${table.lastSeenAt} desc nulls last`, sql`${table.id} desc`),
+    index("agents_sort_created_idx").on(table.createdAt, table.id),
   ],
 );
 
@@ -65,11 +89,122 @@ export const agents = pgTable(
 export const agentIdentities = pgTable(
   "agent_identities",
   {
-    kind: text("kind", { enum: ["agent_id", "spiffe_id", "client_id", "alias"] }).notNull(),
+    kind: text("kind", { enum: IDENTITY_KINDS }).notNull(),
     value: text("value").notNull(),
     agentId: text("agent_id")
       .notNull()
       .references(() => agents.id, { onDelete: "cascade" }),
   },
   (table) => [uniqueIndex("agent_identities_kind_value_idx").on(table.kind, table.value), index("agent_identities_agent_idx").on(table.agentId)],
+);
+
+export const FINDING_KINDS = ["orphaned", "stale", "discovered", "out_of_scope", "standing_privilege", "no_backup_owner", "attestation_overdue"] as const;
+export const FINDING_STATUSES = ["open", "resolved", "accepted"] as const;
+
+/** One row per agent and kind; refreshFindings opens, re-opens and auto-resolves them. */
+export const findings = pgTable(
+  "findings",
+  {
+    id: text("id").primaryKey(), // fnd_…
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: FINDING_KINDS }).notNull(),
+    status: text("status", { enum: FINDING_STATUSES }).notNull().default("open"),
+    detail: text("detail").notNull().default(""),
+    firstDetectedAt: timestamp("first_detected_at", { withTimezone: true }).notNull().defaultNow(),
+    lastDetectedAt: timestamp("last_detected_at", { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    justification: text("justification"),
+    acceptedUntil: timestamp("accepted_until", { withTimezone: true }),
+    decidedBy: text("decided_by"),
+  },
+  (table) => [uniqueIndex("findings_agent_kind_idx").on(table.agentId, table.kind), index("findings_status_kind_idx").on(table.status, table.kind)],
+);
+
+/** Open findings per kind per day, written by each refresh, for the dashboard's trend. */
+export const findingSnapshots = pgTable(
+  "finding_snapshots",
+  {
+    day: date("day").notNull(),
+    kind: text("kind", { enum: FINDING_KINDS }).notNull(),
+    openCount: integer("open_count").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.kind] })],
+);
+
+/**
+ * What each agent has been seen doing: one row per agent and action with the first and last time.
+ * Maintained by re-reading only the open days of decisions; min/max make a re-run idempotent.
+ */
+export const agentActionSeen = pgTable(
+  "agent_action_seen",
+  {
+    agentId: text("agent_id").notNull(),
+    actionName: text("action_name").notNull(),
+    firstAt: timestamp("first_at", { withTimezone: true }).notNull(),
+    lastAt: timestamp("last_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.agentId, table.actionName] }), index("agent_action_seen_last_idx").on(table.lastAt)],
+);
+
+/** Decisions and denies per agent and day; open days are deleted and recomputed on each refresh. */
+export const agentActivityDaily = pgTable(
+  "agent_activity_daily",
+  {
+    agentId: text("agent_id").notNull(),
+    day: date("day").notNull(),
+    decisions: bigint("decisions", { mode: "number" }).notNull(),
+    denies: bigint("denies", { mode: "number" }).notNull(),
+    lastAt: timestamp("last_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.agentId, table.day] }), index("agent_activity_daily_day_idx").on(table.day)],
+);
+
+/** Delegation edges from decisions: `delegator_ref` (as enforcement points name it) handed work to `agent_id`. */
+export const agentDelegationDaily = pgTable(
+  "agent_delegation_daily",
+  {
+    delegatorRef: text("delegator_ref").notNull(),
+    agentId: text("agent_id").notNull(),
+    day: date("day").notNull(),
+    decisions: bigint("decisions", { mode: "number" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.delegatorRef, table.agentId, table.day] }), index("agent_delegation_daily_day_idx").on(table.day)],
+);
+
+/** How far the activity rollup has got: days on or after `openFrom` are recomputed next time. */
+export const activityRollupState = pgTable("activity_rollup_state", {
+  id: integer("id").primaryKey(), // always 1
+  openFrom: date("open_from"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const attestationCampaigns = pgTable("attestation_campaigns", {
+  id: text("id").primaryKey(), // atc_…
+  name: text("name").notNull(),
+  startedBy: text("started_by").notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+  closedAt: timestamp("closed_at", { withTimezone: true }),
+});
+
+export const ATTESTATION_OUTCOMES = ["confirmed", "narrowed", "transferred", "retired"] as const;
+
+/** One owner's answer for one agent; campaign_id is null for an attestation outside a campaign. */
+export const attestations = pgTable(
+  "attestations",
+  {
+    id: text("id").primaryKey(), // att_…
+    campaignId: text("campaign_id").references(() => attestationCampaigns.id),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    ownerId: text("owner_id").references(() => people.id),
+    outcome: text("outcome", { enum: ATTESTATION_OUTCOMES }),
+    note: text("note").notNull().default(""),
+    attestedAt: timestamp("attested_at", { withTimezone: true }),
+    attestedBy: text("attested_by"),
+  },
+  (table) => [index("attestations_campaign_idx").on(table.campaignId), index("attestations_agent_idx").on(table.agentId)],
 );

@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   "agents.read": { roles: ALL, description: "Read the agent inventory, findings and people" },
   "agents.write": { roles: ENGINEERS, description: "Create and edit agents, people and teams" },
   "agents.assign_owner": { roles: ENGINEERS, description: "Assign owners, backup owners and teams" },
+  "agents.attest": { roles: ALL, description: "Attest, narrow, transfer or retire one's own agents (engineers: any agent)" },
   "findings.manage": { roles: ENGINEERS, description: "Resolve or accept findings, run attestation campaigns" },
   "policies.read": { roles: ALL, description: "Read policies, versions, tests and replays" },
   "policies.write": { roles: ENGINEERS, description: "Edit policy drafts, tests, schema and entities; run replays" },

@@ -3,10 +3,11 @@ import type { ApiOperation } from "./operation";
 import { consoleOperations } from "./paths/console";
 import { decisionOperations } from "./paths/decisions";
 import { enforcementPointOperations } from "./paths/enforcement-points";
+import { inventoryOperations } from "./paths/inventory";
 import { systemOperations } from "./paths/system";
 
 /** Every documented operation. Add an area's list here. */
-export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...consoleOperations, ...enforcementPointOperations, ...decisionOperations];
+export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...consoleOperations, ...enforcementPointOperations, ...decisionOperations, ...inventoryOperations];
 
 const ErrorBody = z.object({
   error: z.object({

@@ -11,6 +11,7 @@ export const SettingsSchema = z.object({
   decisionRetentionDays: z.coerce.number().int().min(1).max(3650).default(90).describe("Recorded decisions older than this are dropped, a whole day at a time"),
   staleAgentDays: z.coerce.number().int().min(1).max(365).default(30).describe("An agent with no decision for this many days is stale"),
   attestationIntervalDays: z.coerce.number().int().min(1).max(730).default(90).describe("How often owners re-confirm their agents"),
+  observationWindowDays: z.coerce.number().int().min(1).max(365).default(30).describe("Declared-vs-observed and out-of-scope findings look at this many days of decisions"),
   maxCredentialLifetimeSeconds: z.coerce.number().int().min(60).max(31_536_000).default(3600).describe("Credentials living longer than this are standing privilege"),
   requirePolicyApproval: z.preprocess((value) => (value === "true" || value === "on" ? true : value === "false" || value === "" ? false : value), z.boolean()).default(false).describe("Four-eyes: someone other than the author approves a policy draft before publish"),
 });

@@ -5,6 +5,7 @@ import { countActiveAdmins, getUserOrThrow } from "@/db/users";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
+import { offboardPeopleOfUser } from "../people/offboard-person";
 import { StewardError } from "../errors";
 import { UpdateUserRoleInput, UserIdInput } from "./schemas";
 import { toUserView } from "./user-view";
@@ -45,6 +46,7 @@ export async function deactivateUser({ ctx, input }: { ctx: Ctx; input: unknown 
     const now = new Date();
     const [after] = await tx.update(users).set({ active: false, deactivatedAt: now, updatedAt: now }).where(eq(users.id, userId)).returning();
     await tx.update(apiTokens).set({ revokedAt: sql`now()` }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+    await offboardPeopleOfUser(tx, ctx, userId);
     await recordAudit(tx, ctx, { action: "user.deactivate", entityType: "user", entityId: userId, before: toUserView(before), after: toUserView(after!) });
     return toUserView(after!);
   });

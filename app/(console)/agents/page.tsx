@@ -1,16 +1,121 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { AgentTable } from "@/components/inventory/agent-table";
+import { InventoryNav } from "@/components/inventory/inventory-nav";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { AGENT_STATUSES, ENVIRONMENTS, FINDING_KINDS, RISK_TIERS } from "@/db/schema/inventory";
+import { listAgents } from "@/lib/agents/list-agents";
+import { ListAgentsQuery } from "@/lib/agents/schemas";
+import { hasPermission } from "@/lib/auth/require-permission";
+import { FINDING_LABELS } from "@/lib/findings/schemas";
+import { listPeople } from "@/lib/people/people";
+import { listTeams } from "@/lib/people/teams";
+import { assignOwnershipAction, changeStatusAction } from "./actions";
 
 export const metadata: Metadata = { title: "Agents" };
 
-export default async function Page() {
-  await requirePageActor("agents.read", "/agents");
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const SORTS = [
+  ["name", "Name A–Z"],
+  ["-name", "Name Z–A"],
+  ["-risk", "Highest risk first"],
+  ["risk", "Lowest risk first"],
+  ["-lastSeen", "Recently seen first"],
+  ["lastSeen", "Least recently seen first"],
+  ["-created", "Newest first"],
+] as const;
+
+export default async function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
+  const ctx = await requirePageActor("agents.read", "/agents");
+  const params = await searchParams;
+  const query = ListAgentsQuery.parse(params);
+  const [page, people, teams] = await Promise.all([listAgents({ ctx, input: query }), listPeople({ ctx, input: { active: "true", limit: 500 } }), listTeams({ ctx })]);
+  const canWrite = hasPermission(ctx.actor, "agents.write");
+  const canAssign = hasPermission(ctx.actor, "agents.assign_owner");
+  const filtered = Object.keys(params).some((key) => !["sort", "offset", "limit"].includes(key) && params[key]);
+  const pageLink = (offset: number) => {
+    const next = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (typeof v === "string" && k !== "offset" ? [[k, v]] : [])));
+    next.set("offset", String(offset));
+    return `/agents?${next}`;
+  };
   return (
     <>
-      <PageHeader title="Agents" description="Every agent, its accountable owner, identity, credential posture and scope." />
-      <EmptyState title="Not built yet">The agent inventory arrives with the inventory work. Agents seen in decisions will appear here as discovered.</EmptyState>
+      <PageHeader
+        title="Agents"
+        description="Every agent, its accountable owner, identity, credential posture and scope."
+        actions={canWrite ? <Link className="button primary" href="/agents/new">Register an agent</Link> : null}
+      />
+      <InventoryNav current="/agents" />
+      <form className="card filters" method="get" action="/agents" aria-label="Filter agents">
+        <div className="field">
+          <label htmlFor="f-q">Search</label>
+          <input id="f-q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="Name, id or identity" />
+        </div>
+        <Select id="f-owner" name="ownerId" label="Owner" value={query.ownerId} options={[["none", "No owner"], ...people.items.map((p) => [p.id, p.name] as const)]} />
+        <Select id="f-team" name="teamId" label="Team" value={query.teamId} options={teams.map((t) => [t.id, t.name] as const)} />
+        <Select id="f-status" name="status" label="Status" value={query.status} options={AGENT_STATUSES.map((s) => [s, s] as const)} />
+        <Select id="f-env" name="environment" label="Environment" value={query.environment} options={ENVIRONMENTS.map((s) => [s, s] as const)} />
+        <Select id="f-risk" name="risk" label="Risk" value={query.risk} options={RISK_TIERS.map((s) => [s, s] as const)} />
+        <Select id="f-finding" name="finding" label="Finding" value={query.finding} options={FINDING_KINDS.map((k) => [k, FINDING_LABELS[k]] as const)} />
+        <div className="field">
+          <label htmlFor="f-sort">Sort</label>
+          <select id="f-sort" name="sort" defaultValue={query.sort}>
+            {SORTS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Apply</button>
+        {filtered ? <Link href="/agents">Clear filters</Link> : null}
+      </form>
+      {page.items.length === 0 ? (
+        <EmptyState title={filtered ? "No agent matches these filters" : "No agents yet"}>
+          {filtered
+            ? "Clear a filter or search for something else."
+            : "Register an agent, import a CSV, or connect an enforcement point: agents seen in decisions appear here as discovered."}
+        </EmptyState>
+      ) : (
+        <>
+          <p className="muted" aria-live="polite">
+            Showing {page.offset + 1}–{page.offset + page.items.length} of {page.total}
+          </p>
+          <AgentTable
+            agents={page.items}
+            people={people.items.map((p) => ({ id: p.id, label: `${p.name} <${p.email}>` }))}
+            teams={teams.map((t) => ({ id: t.id, label: t.name }))}
+            canAssign={canAssign}
+            canWrite={canWrite}
+            findingLabels={FINDING_LABELS}
+            assignAction={assignOwnershipAction}
+            statusAction={changeStatusAction}
+          />
+          <nav aria-label="Pages" className="pager">
+            {page.offset > 0 ? <Link href={pageLink(Math.max(0, page.offset - page.limit))}>Previous</Link> : null}
+            {page.offset + page.limit < page.total ? <Link href={pageLink(page.offset + page.limit)}>Next</Link> : null}
+          </nav>
+        </>
+      )}
     </>
+  );
+}
+
+function Select({ id, name, label, value, options }: { id: string; name: string; label: string; value: string | undefined; options: readonly (readonly [string, string])[] }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={value ?? ""}>
+        <option value="">Any</option>
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -1,0 +1,210 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { ActionForm } from "@/components/inventory/action-form";
+import { InventoryNav } from "@/components/inventory/inventory-nav";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { FINDING_KINDS } from "@/db/schema/inventory";
+import { listCampaigns } from "@/lib/attestation/campaigns";
+import { hasPermission } from "@/lib/auth/require-permission";
+import { findingsDashboard, listFindings } from "@/lib/findings/dashboard";
+import { FINDING_LABELS, ListFindingsQuery } from "@/lib/findings/schemas";
+import { closeCampaignAction, refreshFindingsAction, startCampaignAction } from "../actions";
+
+export const metadata: Metadata = { title: "Findings" };
+
+export default async function FindingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requirePageActor("agents.read", "/agents/findings");
+  const query = ListFindingsQuery.parse(await searchParams);
+  const [dashboard, list, campaigns] = await Promise.all([findingsDashboard({ ctx }), listFindings({ ctx, input: query }), listCampaigns({ ctx })]);
+  const canManage = hasPermission(ctx.actor, "findings.manage");
+  const maxTrend = Math.max(1, ...dashboard.trend.map((day) => Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0)));
+  return (
+    <>
+      <PageHeader
+        title="Findings"
+        description="Agents nobody owns, nobody declared, doing more than declared, or holding standing secrets."
+        actions={
+          canManage ? (
+            <ActionForm action={refreshFindingsAction} submitLabel="Refresh findings now" label="Refresh findings" successMessage="Findings refreshed." />
+          ) : null
+        }
+      />
+      <InventoryNav current="/agents/findings" />
+      <div className="grid-cards" role="list" aria-label="Open findings by kind">
+        {FINDING_KINDS.map((kind) => (
+          <Link key={kind} role="listitem" className="card stat-card" href={`/agents?finding=${kind}`} data-kind={kind}>
+            <span className="stat">{dashboard.byKind[kind].open}</span>
+            <span>{FINDING_LABELS[kind]}</span>
+            <span className="muted small">
+              {dashboard.byKind[kind].accepted} accepted · {dashboard.byKind[kind].resolved} resolved
+            </span>
+          </Link>
+        ))}
+      </div>
+
+      <section className="card" aria-labelledby="h-trend">
+        <h2 id="h-trend">Trend (open findings per day)</h2>
+        {dashboard.trend.length === 0 ? (
+          <p className="muted">No snapshot yet: each findings refresh records the day&apos;s counts.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Open findings per day and kind</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Day</th>
+                  <th scope="col">Total</th>
+                  {FINDING_KINDS.map((kind) => (
+                    <th scope="col" key={kind}>
+                      {FINDING_LABELS[kind]}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {dashboard.trend.map((day) => {
+                  const total = Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0);
+                  return (
+                    <tr key={day.day}>
+                      <th scope="row">{day.day}</th>
+                      <td>
+                        <span className="trend-bar" style={{ inlineSize: `${Math.round((total / maxTrend) * 100)}%` }} aria-hidden="true" />
+                        {total}
+                      </td>
+                      {FINDING_KINDS.map((kind) => (
+                        <td key={kind}>{day.counts[kind] ?? 0}</td>
+                      ))}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="h-list">
+        <h2 id="h-list">
+          {query.status === "open" ? "Open" : query.status === "accepted" ? "Accepted" : "Resolved"} findings{query.kind ? `: ${FINDING_LABELS[query.kind]}` : ""} ({list.total})
+        </h2>
+        <form method="get" className="inline" aria-label="Filter findings">
+          <div className="field">
+            <label htmlFor="fk">Kind</label>
+            <select id="fk" name="kind" defaultValue={query.kind ?? ""}>
+              <option value="">Any</option>
+              {FINDING_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {FINDING_LABELS[kind]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="fs">Status</label>
+            <select id="fs" name="status" defaultValue={query.status}>
+              <option value="open">Open</option>
+              <option value="accepted">Accepted</option>
+              <option value="resolved">Resolved</option>
+            </select>
+          </div>
+          <button type="submit">Show</button>
+        </form>
+        {list.items.length === 0 ? (
+          <EmptyState title="Nothing here">No finding matches. Findings refresh after every change to an agent; use “Refresh findings now” after new decisions arrive.</EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Findings</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Agent</th>
+                  <th scope="col">Finding</th>
+                  <th scope="col">Detail</th>
+                  <th scope="col">Since</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.items.map((finding) => (
+                  <tr key={finding.id}>
+                    <td>
+                      <Link href={`/agents/${finding.agentId}`}>{finding.agentName}</Link>
+                    </td>
+                    <td>{FINDING_LABELS[finding.kind]}</td>
+                    <td>
+                      {finding.detail}
+                      {finding.justification ? <div className="muted small">Justification: {finding.justification}</div> : null}
+                    </td>
+                    <td>{finding.firstDetectedAt.toISOString().slice(0, 10)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="h-campaigns">
+        <h2 id="h-campaigns">Attestation campaigns</h2>
+        <p className="muted">Owners re-confirm ownership and scope of each live agent they own on their “My agents” page.</p>
+        {canManage ? (
+          <ActionForm action={startCampaignAction} submitLabel="Start campaign" label="Start an attestation campaign" confirm="Ask every owner to attest all their live agents?" successMessage="Campaign started.">
+            <div className="field">
+              <label htmlFor="c-name">Name</label>
+              <input id="c-name" name="name" defaultValue={`Attestation ${new Date().toISOString().slice(0, 7)}`} />
+            </div>
+            <div className="field">
+              <label htmlFor="c-due">Due in (days)</label>
+              <input id="c-due" name="dueInDays" type="number" min={1} max={365} defaultValue={14} />
+            </div>
+          </ActionForm>
+        ) : null}
+        {campaigns.length === 0 ? (
+          <p>No campaign yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Campaigns</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Campaign</th>
+                  <th scope="col">Progress</th>
+                  <th scope="col">Overdue</th>
+                  <th scope="col">Due</th>
+                  <th scope="col">State</th>
+                </tr>
+              </thead>
+              <tbody>
+                {campaigns.map((campaign) => (
+                  <tr key={campaign.id}>
+                    <td>
+                      {campaign.name}
+                      <div className="muted small">started by {campaign.startedBy}</div>
+                    </td>
+                    <td>
+                      <progress max={Math.max(1, campaign.total)} value={campaign.attested} aria-label={`${campaign.name} progress`} /> {campaign.attested} / {campaign.total}
+                    </td>
+                    <td>{campaign.overdue ? <span className="badge danger">{campaign.overdue}</span> : 0}</td>
+                    <td>{campaign.dueAt.toISOString().slice(0, 10)}</td>
+                    <td>
+                      {campaign.closedAt ? (
+                        "Closed"
+                      ) : canManage ? (
+                        <ActionForm action={closeCampaignAction} submitLabel="Close" label={`Close ${campaign.name}`} confirm="Close this campaign? Unanswered requests stop counting as overdue." danger>
+                          <input type="hidden" name="campaignId" value={campaign.id} />
+                        </ActionForm>
+                      ) : (
+                        "Open"
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

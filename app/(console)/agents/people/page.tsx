@@ -1,0 +1,134 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { ActionForm } from "@/components/inventory/action-form";
+import { InventoryNav } from "@/components/inventory/inventory-nav";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { hasPermission } from "@/lib/auth/require-permission";
+import { agentCountsByOwner, listPeople } from "@/lib/people/people";
+import { ListPeopleQuery } from "@/lib/people/schemas";
+import { listTeams } from "@/lib/people/teams";
+import { createPersonAction, createTeamAction, offboardPersonAction } from "../actions";
+
+export const metadata: Metadata = { title: "People and teams" };
+
+export default async function PeopleDirectoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requirePageActor("agents.read", "/agents/people");
+  const query = ListPeopleQuery.parse(await searchParams);
+  const [people, teams, owned] = await Promise.all([listPeople({ ctx, input: { ...query, active: query.active === undefined ? undefined : String(query.active) } }), listTeams({ ctx }), agentCountsByOwner({ ctx })]);
+  const canWrite = hasPermission(ctx.actor, "agents.write");
+  const teamName = new Map(teams.map((team) => [team.id, team.name]));
+  return (
+    <>
+      <PageHeader title="People and teams" description="The accountable humans who own agents. Console sign-in accounts are managed under People in the main menu." />
+      <InventoryNav current="/agents/people" />
+      {canWrite ? (
+        <div className="detail-grid">
+          <section className="card" aria-labelledby="h-add-person">
+            <h2 id="h-add-person">Add a person</h2>
+            <ActionForm action={createPersonAction} submitLabel="Add person" className="stack" label="Add a person" successMessage="Person added.">
+              <div className="field">
+                <label htmlFor="p-name">Name</label>
+                <input id="p-name" name="name" autoComplete="off" />
+              </div>
+              <div className="field">
+                <label htmlFor="p-email">Email</label>
+                <input id="p-email" name="email" type="email" autoComplete="off" />
+              </div>
+              <div className="field">
+                <label htmlFor="p-team">Team</label>
+                <select id="p-team" name="teamId" defaultValue="">
+                  <option value="">No team</option>
+                  {teams.map((team) => (
+                    <option key={team.id} value={team.id}>
+                      {team.name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </ActionForm>
+          </section>
+          <section className="card" aria-labelledby="h-add-team">
+            <h2 id="h-add-team">Add a team</h2>
+            <ActionForm action={createTeamAction} submitLabel="Add team" className="stack" label="Add a team" successMessage="Team added.">
+              <div className="field">
+                <label htmlFor="t-name">Team name</label>
+                <input id="t-name" name="name" autoComplete="off" />
+              </div>
+            </ActionForm>
+            <h3>Teams</h3>
+            {teams.length ? (
+              <ul>
+                {teams.map((team) => (
+                  <li key={team.id}>
+                    <Link href={`/agents?teamId=${team.id}`}>{team.name}</Link> · <Link href={`/agents?teamId=${team.id}&ownerId=none`}>team queue</Link>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">No team yet.</p>
+            )}
+          </section>
+        </div>
+      ) : null}
+      <section className="card" aria-labelledby="h-people">
+        <h2 id="h-people">People ({people.total})</h2>
+        <form method="get" className="inline" aria-label="Search people">
+          <div className="field">
+            <label htmlFor="pq">Search</label>
+            <input id="pq" name="q" type="search" defaultValue={query.q ?? ""} />
+          </div>
+          <button type="submit">Search</button>
+        </form>
+        {people.items.length === 0 ? (
+          <EmptyState title="No people yet">Add people here or import a CSV of your directory, then assign them as agent owners.</EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">People</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Team</th>
+                  <th scope="col">Agents owned</th>
+                  <th scope="col">State</th>
+                  {canWrite ? <th scope="col">Offboard</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {people.items.map((person) => (
+                  <tr key={person.id}>
+                    <td>{person.name}</td>
+                    <td>{person.email}</td>
+                    <td>{person.teamId ? teamName.get(person.teamId) : "—"}</td>
+                    <td>
+                      <Link href={`/agents?ownerId=${person.id}`}>{owned.get(person.id) ?? 0}</Link>
+                    </td>
+                    <td>{person.active ? <span className="badge ok">Active</span> : <span className="badge">Deactivated</span>}</td>
+                    {canWrite ? (
+                      <td>
+                        {person.active ? (
+                          <ActionForm
+                            action={offboardPersonAction}
+                            submitLabel="Deactivate"
+                            label={`Deactivate ${person.name}`}
+                            danger
+                            confirm={`Deactivate ${person.name}? Their agents move to each agent's backup owner, else the team queue, else become orphaned.`}
+                          >
+                            <input type="hidden" name="personId" value={person.id} />
+                          </ActionForm>
+                        ) : null}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

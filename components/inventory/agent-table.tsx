@@ -1,0 +1,150 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import type { AgentView } from "@/lib/agents/schemas";
+import { ActionForm, type FormAction } from "./action-form";
+import { RiskBadge } from "./badges";
+
+type Option = { id: string; label: string };
+
+/** The agent list with row selection and confirmed bulk actions (assign owner / backup / team, change status). */
+export function AgentTable({
+  agents,
+  people,
+  teams,
+  canAssign,
+  canWrite,
+  findingLabels,
+  assignAction,
+  statusAction,
+}: {
+  agents: AgentView[];
+  people: Option[];
+  teams: Option[];
+  canAssign: boolean;
+  canWrite: boolean;
+  findingLabels: Record<string, string>;
+  assignAction: FormAction;
+  statusAction: FormAction;
+}) {
+  const [selected, setSelected] = useState<string[]>([]);
+  const toggle = (id: string) => setSelected((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current, id]));
+  const allSelected = agents.length > 0 && selected.length === agents.length;
+  const hidden = selected.map((id) => <input key={id} type="hidden" name="agentIds" value={id} />);
+  const n = selected.length;
+  return (
+    <>
+      {(canAssign || canWrite) && n > 0 ? (
+        <section className="card bulk-bar" aria-label="Bulk actions">
+          <p>
+            <strong>{n}</strong> agent{n === 1 ? "" : "s"} selected
+          </p>
+          {canAssign ? (
+            <ActionForm action={assignAction} submitLabel="Assign" label="Bulk assign" confirm={`Change ownership of ${n} agent${n === 1 ? "" : "s"}?`} successMessage="Ownership updated.">
+              {hidden}
+              <PersonSelect name="ownerId" label="Owner" options={people} />
+              <PersonSelect name="backupOwnerId" label="Backup owner" options={people} />
+              <PersonSelect name="teamId" label="Team" options={teams} />
+            </ActionForm>
+          ) : null}
+          {canWrite ? (
+            <ActionForm action={statusAction} submitLabel="Change status" label="Bulk status" confirm={`Change the status of ${n} agent${n === 1 ? "" : "s"}?`} successMessage="Status updated.">
+              {hidden}
+              <div className="field">
+                <label htmlFor="bulk-status">Status</label>
+                <select id="bulk-status" name="status" defaultValue="">
+                  <option value="" disabled>
+                    Choose…
+                  </option>
+                  <option value="active">Active</option>
+                  <option value="suspended">Suspended</option>
+                  <option value="retired">Retired</option>
+                  <option value="discovered">Discovered</option>
+                </select>
+              </div>
+            </ActionForm>
+          ) : null}
+        </section>
+      ) : null}
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Agents</caption>
+          <thead>
+            <tr>
+              {canAssign || canWrite ? (
+                <th scope="col">
+                  <input type="checkbox" aria-label="Select all agents on this page" checked={allSelected} onChange={() => setSelected(allSelected ? [] : agents.map((a) => a.id))} />
+                </th>
+              ) : null}
+              <th scope="col">Agent</th>
+              <th scope="col">Status</th>
+              <th scope="col">Env</th>
+              <th scope="col">Owner</th>
+              <th scope="col">Team</th>
+              <th scope="col">Risk</th>
+              <th scope="col">Findings</th>
+              <th scope="col">Last seen</th>
+            </tr>
+          </thead>
+          <tbody>
+            {agents.map((agent) => (
+              <tr key={agent.id}>
+                {canAssign || canWrite ? (
+                  <td>
+                    <input type="checkbox" aria-label={`Select ${agent.name}`} checked={selected.includes(agent.id)} onChange={() => toggle(agent.id)} />
+                  </td>
+                ) : null}
+                <td>
+                  <Link href={`/agents/${agent.id}`}>{agent.name}</Link>
+                  <div className="muted small">{agent.id}</div>
+                </td>
+                <td>
+                  <span className={`badge ${agent.status === "discovered" ? "warn" : agent.status === "active" ? "ok" : ""}`}>{agent.status}</span>
+                </td>
+                <td>{agent.environment ?? "—"}</td>
+                <td>{agent.owner ? `${agent.owner.name}${agent.owner.active ? "" : " (deactivated)"}` : <span className="badge danger">No owner</span>}</td>
+                <td>{agent.team?.name ?? "—"}</td>
+                <td>
+                  <RiskBadge tier={agent.riskTier} overridden={!!agent.riskOverride} />
+                </td>
+                <td>
+                  {agent.openFindings.length ? (
+                    <ul className="plain-list">
+                      {agent.openFindings.map((kind) => (
+                        <li key={kind}>
+                          <span className="badge warn">{findingLabels[kind] ?? kind}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <span className="muted">None</span>
+                  )}
+                </td>
+                <td>{agent.lastSeenAt ? new Date(agent.lastSeenAt).toISOString().slice(0, 16).replace("T", " ") : "Never"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function PersonSelect({ name, label, options }: { name: string; label: string; options: Option[] }) {
+  const id = `bulk-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue="">
+        <option value="">Leave unchanged</option>
+        <option value="none">Clear</option>
+        {options.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

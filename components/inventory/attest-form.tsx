@@ -1,0 +1,61 @@
+"use client";
+
+import { useState } from "react";
+import { ActionForm, type FormAction } from "./action-form";
+
+type Option = { id: string; label: string };
+
+/** One step for an owner: confirm, narrow the scope, transfer, or retire. */
+export function AttestForm({ agentId, agentName, declaredActions, unused, people, action }: { agentId: string; agentName: string; declaredActions: string[]; unused: string[]; people: Option[]; action: FormAction }) {
+  const [outcome, setOutcome] = useState("confirmed");
+  const confirmText =
+    outcome === "retired" ? `Retire ${agentName}? It will no longer count as a live agent.` : outcome === "transferred" ? `Transfer ${agentName} to the chosen person?` : undefined;
+  return (
+    <ActionForm action={action} submitLabel="Submit attestation" className="stack" label={`Attest ${agentName}`} confirm={confirmText} danger={outcome === "retired"} successMessage="Attestation recorded.">
+      <input type="hidden" name="agentId" value={agentId} />
+      <fieldset>
+        <legend>Your answer</legend>
+        {[
+          ["confirmed", "Confirm: I own it and its scope is right"],
+          ["narrowed", "Narrow its scope"],
+          ["transferred", "Transfer it to someone else"],
+          ["retired", "Retire it"],
+        ].map(([value, label]) => (
+          <label key={value} className="radio">
+            <input type="radio" name="outcome" value={value} checked={outcome === value} onChange={() => setOutcome(value!)} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      {outcome === "narrowed" ? (
+        <fieldset>
+          <legend>Actions to keep</legend>
+          {declaredActions.map((declared) => (
+            <label key={declared} className="radio">
+              <input type="checkbox" name="keepActions" value={declared} defaultChecked={!unused.includes(declared)} /> <code>{declared}</code>
+              {unused.includes(declared) ? <span className="muted"> (never used)</span> : null}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      {outcome === "transferred" ? (
+        <div className="field">
+          <label htmlFor={`to-${agentId}`}>New owner</label>
+          <select id={`to-${agentId}`} name="newOwnerId" defaultValue="">
+            <option value="" disabled>
+              Choose…
+            </option>
+            {people.map((person) => (
+              <option key={person.id} value={person.id}>
+                {person.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor={`note-${agentId}`}>Note (optional)</label>
+        <input id={`note-${agentId}`} name="note" />
+      </div>
+    </ActionForm>
+  );
+}

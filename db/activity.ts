@@ -1,0 +1,192 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "./client";
+import { rowsOf } from "./people";
+
+/**
+ * Reads of recorded decisions for the inventory. Per-agent reads are bounded by the
+ * (agent_id, time) index; fleet-wide reads go through the daily rollup, never the raw table.
+ */
+
+export type ActionUsage = { actionName: string; resourceType: string; allows: number; denies: number; others: number; lastAt: Date };
+export type EndpointUsage = { enforcementPointId: string; decisions: number; lastAt: Date };
+
+const toDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
+
+export async function actionUsageOf(db: Executor, agentId: string, since: Date): Promise<ActionUsage[]> {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select action_name, resource_type,
+        count(*) filter (where outcome = 'allow')::int as allows,
+        count(*) filter (where outcome = 'deny')::int as denies,
+        count(*) filter (where outcome not in ('allow', 'deny'))::int as others,
+        max(time) as last_at
+      from decisions where agent_id = ${agentId} and time >= ${since.toISOString()}::timestamptz
+      group by action_name, resource_type order by action_name, resource_type`),
+  );
+  return rows.map((row) => ({
+    actionName: String(row.action_name),
+    resourceType: String(row.resource_type),
+    allows: Number(row.allows),
+    denies: Number(row.denies),
+    others: Number(row.others),
+    lastAt: toDate(row.last_at),
+  }));
+}
+
+/**
+ * Actions, enforcement points and delegators of one agent in a single pass over its decisions in
+ * the window (grouping sets), so the agent page reads each decision row once.
+ */
+export async function observeAgent(db: Executor, agentId: string, since: Date) {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select grouping(action_name) as g_action, grouping(enforcement_point_id) as g_ep, grouping(delegator) as g_delegator,
+        action_name, resource_type, enforcement_point_id, delegator,
+        count(*) filter (where outcome = 'allow')::int as allows,
+        count(*) filter (where outcome = 'deny')::int as denies,
+        count(*) filter (where outcome not in ('allow', 'deny'))::int as others,
+        max(time) as last_at
+      from (
+        select action_name, resource_type, enforcement_point_id, outcome, time,
+          case when jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0
+            then case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end end as delegator
+        from decisions where agent_id = ${agentId} and time >= ${since.toISOString()}::timestamptz
+      ) d
+      group by grouping sets ((action_name, resource_type), (enforcement_point_id), (delegator))`),
+  );
+  const usage: ActionUsage[] = [];
+  const endpoints: EndpointUsage[] = [];
+  const delegators: { ref: string; decisions: number }[] = [];
+  for (const row of rows) {
+    const total = Number(row.allows) + Number(row.denies) + Number(row.others);
+    if (Number(row.g_action) === 0) {
+      usage.push({ actionName: String(row.action_name), resourceType: String(row.resource_type), allows: Number(row.allows), denies: Number(row.denies), others: Number(row.others), lastAt: toDate(row.last_at) });
+    } else if (Number(row.g_ep) === 0) {
+      endpoints.push({ enforcementPointId: String(row.enforcement_point_id), decisions: total, lastAt: toDate(row.last_at) });
+    } else if (Number(row.g_delegator) === 0 && row.delegator !== null) {
+      delegators.push({ ref: String(row.delegator), decisions: total });
+    }
+  }
+  usage.sort((a, b) => a.actionName.localeCompare(b.actionName) || a.resourceType.localeCompare(b.resourceType));
+  endpoints.sort((a, b) => b.decisions - a.decisions);
+  delegators.sort((a, b) => b.decisions - a.decisions);
+  return { usage, endpoints, delegators: delegators.slice(0, 50) };
+}
+
+/** Agents this one delegated to, from the rollup (current as of the last activity refresh). */
+export async function delegatesOf(db: Executor, refs: string[], since: Date): Promise<{ agentId: string; decisions: number }[]> {
+  if (!refs.length) return [];
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select agent_id, sum(decisions)::int as decisions from agent_delegation_daily
+      where delegator_ref in (${sql.join(refs.map((ref) => sql`${ref}`), sql`, `)}) and day >= ${isoDay(since)}::date
+      group by agent_id order by decisions desc limit 50`),
+  );
+  return rows.map((row) => ({ agentId: String(row.agent_id), decisions: Number(row.decisions) }));
+}
+
+export type RecentDecision = { enforcementPointId: string; decisionId: string; time: Date; actionName: string; resourceType: string; resourceId: string; outcome: string };
+
+export async function recentDecisionsOf(db: Executor, agentId: string, limit: number): Promise<RecentDecision[]> {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select enforcement_point_id, decision_id, time, action_name, resource_type, resource_id, outcome
+      from decisions where agent_id = ${agentId} order by time desc limit ${limit}`),
+  );
+  return rows.map((row) => ({
+    enforcementPointId: String(row.enforcement_point_id),
+    decisionId: String(row.decision_id),
+    time: toDate(row.time),
+    actionName: String(row.action_name),
+    resourceType: String(row.resource_type),
+    resourceId: String(row.resource_id),
+    outcome: String(row.outcome),
+  }));
+}
+
+export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * Recomputes the rollup for every day from `openFrom` (inclusive) onward — delete then insert, so
+ * a rerun is idempotent — and moves the open window to yesterday. Decisions that arrive later
+ * than that with an older timestamp are picked up by `rebuild` (a full recompute).
+ */
+export async function refreshActivityRollup(db: Executor, options: { rebuild?: boolean; now?: Date } = {}): Promise<{ openFrom: string | null }> {
+  const now = options.now ?? new Date();
+  const state = rowsOf<{ open_from: string | Date | null }>(await db.execute(sql`select open_from from activity_rollup_state where id = 1`))[0];
+  let openFrom: string | null = options.rebuild || !state?.open_from ? null : isoDay(toDate(state.open_from));
+  if (openFrom === null) {
+    const first = rowsOf<{ first: unknown }>(await db.execute(sql`select min(time) as first from decisions`))[0]?.first;
+    openFrom = first ? isoDay(toDate(first)) : isoDay(now);
+  }
+  const since = sql`(${openFrom}::date)::timestamp at time zone 'UTC'`;
+  await db.execute(sql`
+    insert into agent_action_seen (agent_id, action_name, first_at, last_at)
+    select agent_id, action_name, min(time), max(time) from decisions where time >= ${since} group by 1, 2
+    on conflict (agent_id, action_name) do update set
+      first_at = least(agent_action_seen.first_at, excluded.first_at),
+      last_at = greatest(agent_action_seen.last_at, excluded.last_at)`);
+  await db.execute(sql`delete from agent_activity_daily where day >= ${openFrom}::date`);
+  await db.execute(sql`
+    insert into agent_activity_daily (agent_id, day, decisions, denies, last_at)
+    select agent_id, (time at time zone 'UTC')::date, count(*), count(*) filter (where outcome = 'deny'), max(time)
+    from decisions where time >= ${since}
+    group by 1, 2`);
+  await db.execute(sql`delete from agent_delegation_daily where day >= ${openFrom}::date`);
+  await db.execute(sql`
+    insert into agent_delegation_daily (delegator_ref, agent_id, day, decisions)
+    select delegator, agent_id, day, count(*) from (
+      select case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end as delegator,
+        agent_id, (time at time zone 'UTC')::date as day
+      from decisions
+      where time >= ${since} and delegation is not null and jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0
+    ) chain where delegator is not null group by 1, 2, 3`);
+  await db.execute(sql`
+    update agents set
+      last_seen_at = greatest(agents.last_seen_at, seen.last_at),
+      first_seen_at = coalesce(agents.first_seen_at, seen.last_at)
+    from (select agent_id, max(last_at) as last_at from agent_activity_daily where day >= ${openFrom}::date group by agent_id) seen
+    where seen.agent_id = agents.id and (agents.last_seen_at is null or agents.last_seen_at < seen.last_at)`);
+  const nextOpen = isoDay(new Date(now.getTime() - 86_400_000));
+  await db.execute(sql`
+    insert into activity_rollup_state (id, open_from, updated_at) values (1, ${nextOpen}::date, now())
+    on conflict (id) do update set open_from = excluded.open_from, updated_at = now()`);
+  return { openFrom };
+}
+
+export type ObservedSummary = { agentId: string; outOfScope: string[]; denies: number; decisions: number };
+
+/** Per agent over the window: actions used but not declared, denies and total decisions (from the rollups). */
+export async function observedSummaries(db: Executor, since: Date): Promise<Map<string, ObservedSummary>> {
+  const outOfScope = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select s.agent_id, array_agg(s.action_name order by s.action_name) as actions
+      from agent_action_seen s join agents a on a.id = s.agent_id
+      where s.last_at >= ${since.toISOString()}::timestamptz and not (a.declared_actions ? s.action_name)
+      group by s.agent_id`),
+  );
+  const counts = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select agent_id, sum(decisions)::bigint as decisions, sum(denies)::bigint as denies
+      from agent_activity_daily where day >= ${isoDay(since)}::date group by agent_id`),
+  );
+  const out = new Map<string, ObservedSummary>();
+  for (const row of counts) out.set(String(row.agent_id), { agentId: String(row.agent_id), outOfScope: [], denies: Number(row.denies), decisions: Number(row.decisions) });
+  for (const row of outOfScope) {
+    const id = String(row.agent_id);
+    const entry = out.get(id) ?? { agentId: id, outOfScope: [], denies: 0, decisions: 0 };
+    entry.outOfScope = parsePgArray(row.actions);
+    out.set(id, entry);
+  }
+  return out;
+}
+
+function parsePgArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "string" && value.startsWith("{")) {
+    const inner = value.slice(1, -1);
+    if (!inner) return [];
+    return inner.split(",").map((item) => item.replace(/^"|"$/g, "").replace(/\\(.)/g, "$1"));
+  }
+  return [];
+}

@@ -1,0 +1,135 @@
+import { and, asc, count, eq, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { ListAgentsQuery } from "@/lib/agents/schemas";
+import { StewardError } from "@/lib/errors";
+import type { Executor } from "./client";
+import { peopleByIds, teamsByIds } from "./people";
+import { agentIdentities, agents, findings } from "./schema";
+
+export type AgentRow = typeof agents.$inferSelect;
+export type IdentityRow = typeof agentIdentities.$inferSelect;
+
+export async function getAgentRow(db: Executor, id: string): Promise<AgentRow | undefined> {
+  const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
+  return row;
+}
+
+export async function getAgentOrThrow(db: Executor, id: string): Promise<AgentRow> {
+  const row = await getAgentRow(db, id);
+  if (!row) throw new StewardError("not_found", `Agent ${id} does not exist`);
+  return row;
+}
+
+export async function getAgentByExternalId(db: Executor, externalId: string): Promise<AgentRow | undefined> {
+  const [row] = await db.select().from(agents).where(eq(agents.externalId, externalId)).limit(1);
+  return row;
+}
+
+export async function getAgentsOrThrow(db: Executor, ids: string[]): Promise<AgentRow[]> {
+  const rows = await db.select().from(agents).where(inArray(agents.id, ids));
+  const missing = ids.filter((id) => !rows.some((row) => row.id === id));
+  if (missing.length) throw new StewardError("not_found", `Agent ${missing[0]} does not exist`, { path: "agentIds" });
+  return rows;
+}
+
+const effectiveTier = sql`coalesce(${agents.riskOverrideTier}, ${agents.riskTier})`;
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function listConditions(query: ListAgentsQuery): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (query.q) {
+    const like = `%${escapeLike(query.q)}%`;
+    conditions.push(
+      or(
+        ilike(agents.name, like),
+        ilike(agents.description, like),
+        eq(agents.id, query.q),
+        sql`exists (select 1 from ${agentIdentities} where ${agentIdentities.agentId} = ${agents.id} and ${agentIdentities.value} ilike ${like})`,
+      )!,
+    );
+  }
+  if (query.ownerId === "none") conditions.push(isNull(agents.ownerId));
+  else if (query.ownerId) conditions.push(eq(agents.ownerId, query.ownerId));
+  if (query.teamId) conditions.push(eq(agents.teamId, query.teamId));
+  if (query.status) conditions.push(eq(agents.status, query.status));
+  if (query.environment) conditions.push(eq(agents.environment, query.environment));
+  if (query.risk) conditions.push(sql`${effectiveTier} = ${query.risk}`);
+  if (query.finding) {
+    conditions.push(sql`exists (select 1 from ${findings} where ${findings.agentId} = ${agents.id} and ${findings.kind} = ${query.finding} and ${findings.status} = 'open')`);
+  }
+  if (query.ids?.length) conditions.push(inArray(agents.id, query.ids));
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+/** Orders that match an index exactly (see the agents schema), so a page costs a short index walk. */
+function listOrder(sort: ListAgentsQuery["sort"]): SQL[] {
+  const descending = sort.startsWith("-");
+  const dir = descending ? sql`desc` : sql`asc`;
+  switch (sort.replace(/^-/, "")) {
+    case "risk":
+      return descending
+        ? [sql`${agents.riskRank} desc`, sql`lower(${agents.name}) asc`, sql`${agents.id} asc`]
+        : [sql`${agents.riskRank} asc`, sql`lower(${agents.name}) desc`, sql`${agents.id} desc`];
+    case "lastSeen":
+      return descending ? [sql`${agents.lastSeenAt} desc nulls last`, sql`${agents.id} desc`] : [sql`${agents.lastSeenAt} asc nulls first`, sql`${agents.id} asc`];
+    case "created":
+      return [sql`${agents.createdAt} ${dir}`, sql`${agents.id} ${dir}`];
+    default:
+      return [sql`lower(${agents.name}) ${dir}`, sql`${agents.id} ${dir}`];
+  }
+}
+
+export async function listAgentRows(db: Executor, query: ListAgentsQuery): Promise<{ rows: AgentRow[]; total: number }> {
+  const where = listConditions(query);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select()
+      .from(agents)
+      .where(where)
+      .orderBy(...listOrder(query.sort))
+      .limit(query.limit)
+      .offset(query.offset),
+    db.select({ n: count() }).from(agents).where(where),
+  ]);
+  return { rows, total: total?.n ?? 0 };
+}
+
+/** Everything a view needs besides the row: people, team, identities and open findings. */
+export async function loadAgentRelations(db: Executor, rows: AgentRow[]) {
+  const ids = rows.map((row) => row.id);
+  const personIds = [...new Set(rows.flatMap((row) => [row.ownerId, row.backupOwnerId]).filter((id): id is string => !!id))];
+  const teamIds = [...new Set(rows.map((row) => row.teamId).filter((id): id is string => !!id))];
+  const [peopleMap, teamMap, identityRows, findingRows] = await Promise.all([
+    peopleByIds(db, personIds),
+    teamsByIds(db, teamIds),
+    ids.length ? db.select().from(agentIdentities).where(inArray(agentIdentities.agentId, ids)).orderBy(asc(agentIdentities.kind), asc(agentIdentities.value)) : Promise.resolve([]),
+    ids.length
+      ? db.select({ agentId: findings.agentId, kind: findings.kind }).from(findings).where(and(inArray(findings.agentId, ids), eq(findings.status, "open"))).orderBy(asc(findings.kind))
+      : Promise.resolve([]),
+  ]);
+  return { peopleMap, teamMap, identityRows, findingRows };
+}
+
+/** Finds which of `identities` already belong to an agent other than `agentId`. */
+export async function findIdentityConflict(db: Executor, agentId: string | null, identities: { kind: IdentityRow["kind"]; value: string }[]) {
+  for (const identity of identities) {
+    const [row] = await db
+      .select()
+      .from(agentIdentities)
+      .where(and(eq(agentIdentities.kind, identity.kind), eq(agentIdentities.value, identity.value)))
+      .limit(1);
+    if (row && row.agentId !== agentId) return row;
+  }
+  return undefined;
+}
+
+export async function replaceIdentities(db: Executor, agentId: string, identities: { kind: IdentityRow["kind"]; value: string }[]): Promise<void> {
+  await db.delete(agentIdentities).where(eq(agentIdentities.agentId, agentId));
+  if (identities.length) await db.insert(agentIdentities).values(identities.map((identity) => ({ ...identity, agentId })));
+}
+
+export async function identitiesOf(db: Executor, agentId: string): Promise<IdentityRow[]> {
+  return db.select().from(agentIdentities).where(eq(agentIdentities.agentId, agentId)).orderBy(asc(agentIdentities.kind), asc(agentIdentities.value));
+}
