@@ -12,5 +12,18 @@ export const AuditAction = z.enum([
   "api_token.create",
   "api_token.revoke",
   "settings.update",
+  "policy.create",
+  "policy.update",
+  "policy.delete",
+  "policy_schema.update",
+  "policy_entities.update",
+  "policy_test.create",
+  "policy_test.update",
+  "policy_test.delete",
+  "policy_draft.approve",
+  "policy_version.publish",
+  "policy_version.rollback",
+  "policy_replay.start",
+  "policy_replay.cancel",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
