@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { ApiOperation } from "./operation";
+import { policyOperations } from "./paths/policies";
 import { systemOperations } from "./paths/system";
 
 /** Every documented operation. Add an area's list here. */
-export const API_OPERATIONS: ApiOperation[] = [...systemOperations];
+export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...policyOperations];
 
 const ErrorBody = z.object({
   error: z.object({
