@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { ApiOperation } from "./operation";
+import { consoleOperations } from "./paths/console";
 import { policyOperations } from "./paths/policies";
 import { systemOperations } from "./paths/system";
 
 /** Every documented operation. Add an area's list here. */
-export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...policyOperations];
+export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...consoleOperations, ...policyOperations];
 
 const ErrorBody = z.object({
   error: z.object({

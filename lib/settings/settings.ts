@@ -12,7 +12,7 @@ export const SettingsSchema = z.object({
   staleAgentDays: z.coerce.number().int().min(1).max(365).default(30).describe("An agent with no decision for this many days is stale"),
   attestationIntervalDays: z.coerce.number().int().min(1).max(730).default(90).describe("How often owners re-confirm their agents"),
   maxCredentialLifetimeSeconds: z.coerce.number().int().min(60).max(31_536_000).default(3600).describe("Credentials living longer than this are standing privilege"),
-  requirePolicyApproval: z.coerce.boolean().default(false).describe("Four-eyes: someone other than the author approves a policy draft before publish"),
+  requirePolicyApproval: z.preprocess((value) => (value === "true" || value === "on" ? true : value === "false" || value === "" ? false : value), z.boolean()).default(false).describe("Four-eyes: someone other than the author approves a policy draft before publish"),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
