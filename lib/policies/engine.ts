@@ -36,8 +36,13 @@ export class PolicyEngine {
     this.index = buildEntityIndex([...merged.values()], fromInventory.agentAliases);
   }
 
+  /** The Cedar request and the entities it needs, as evaluation builds them. */
+  map(input: AuthzenRequest, at: Date, delegation?: string[] | null) {
+    return mapAuthzenRequest(this.shape, this.index, input, at, delegation);
+  }
+
   evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): Evaluation {
-    const mapped = mapAuthzenRequest(this.shape, this.index, input, at, delegation);
+    const mapped = this.map(input, at, delegation);
     return { ...this.prepared.authorize(mapped.request, mapped.entities), request: mapped.request };
   }
 

@@ -17,7 +17,8 @@ import { cancelReplay, getReplay, runReplay, startReplay, type ReplayResult } fr
 import { getPolicyStats } from "./stats";
 import { validatePolicySource } from "./validate";
 import { DEFAULT_CEDAR_SCHEMA } from "./default-schema";
-import { diffPolicyVersions, getCurrentPolicyRevision, getDraft, getPolicyBundle, listPolicyVersions } from "./versions";
+import { POLICY_TEMPLATES } from "./templates";
+import { diffPolicyVersions, etagMatches, getCurrentPolicyRevision, getDraft, getPolicyBundle, listPolicyVersions } from "./versions";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {
@@ -56,6 +57,10 @@ describe("validation", () => {
     expect(result.valid).toBe(false);
     expect(result.diagnostics[0]).toMatchObject({ severity: "error", line: 3, column: 3 });
     expect(result.diagnostics[0]!.message).toMatch(/stauts/);
+  });
+
+  it("ships templates that validate against the default schema", () => {
+    for (const template of POLICY_TEMPLATES) expect(validatePolicySource(template.id, template.source, DEFAULT_CEDAR_SCHEMA), template.id).toEqual({ valid: true, diagnostics: [] });
   });
 
   it("refuses two statements in one policy", () => {
@@ -155,6 +160,16 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
     expect(bundle).toMatchObject({ revision: "3", schema: DEFAULT_CEDAR_SCHEMA });
     expect(bundle!.policies.map((policy) => policy.id).sort()).toEqual([forbidId, permitId].sort());
     await expect(getPolicyBundle({ ctx: author })).rejects.toMatchObject({ code: "forbidden" });
+    // The ETag names the revision: a client holding it gets 304 until the next publish changes it.
+    expect(etagMatches(bundle!.etag, bundle!.etag)).toBe(true);
+    expect(etagMatches(`W/${bundle!.etag}, "other"`, bundle!.etag)).toBe(true);
+    expect(etagMatches('"stale-2"', bundle!.etag)).toBe(false);
+    expect(etagMatches(null, bundle!.etag)).toBe(false);
+    await savePolicy({ ctx: author, input: { id: permitId, description: "etag check", source: PERMIT_ACTIVE } });
+    await publishDraft({ ctx: author, input: { message: "etag check" } });
+    const next = (await getPolicyBundle({ ctx: epContext }))!;
+    expect(next.revision).toBe("4");
+    expect(etagMatches(bundle!.etag, next.etag)).toBe(false);
   });
 
   it("validates admin-added entities against the schema", async () => {
@@ -204,7 +219,7 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     const recorded = await database.db.select().from(decisions).where(eq(decisions.enforcementPointId, "ep_test"));
     expect(recorded).toHaveLength(2);
     expect(recorded.map((row) => row.outcome).sort()).toEqual(["allow", "deny"]);
-    expect(recorded[0]).toMatchObject({ agentId: prodAgent, policyRevision: "3" });
+    expect(recorded[0]).toMatchObject({ agentId: prodAgent, policyRevision: "4" });
   });
 
   it("answers batches with each evaluations semantic", async () => {
@@ -316,7 +331,7 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
   it("explains a recorded decision under the current and a chosen version", async () => {
     const explained = await explainDecision({ ctx: userContext("viewer"), input: { enforcementPointId: "ep_test", decisionId: "d2", revision: 2 } });
     expect(explained.recorded.outcome).toBe("allow");
-    expect(explained.current).toMatchObject({ revision: 3, decision: "deny" });
+    expect(explained.current).toMatchObject({ revision: 4, decision: "deny" });
     expect(explained.chosen).toMatchObject({ revision: 2, decision: "deny" });
   });
 });

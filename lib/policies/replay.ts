@@ -62,11 +62,15 @@ export async function cancelReplay({ ctx, input }: { ctx: Ctx; input: unknown })
   });
 }
 
+/** A runner writes progress at least once per chunk; silence this long means its process died. */
+const STALLED_AFTER_MS = 5 * 60_000;
+
 export async function getReplay({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requirePermission(ctx.actor, "policies.read");
   const row = await getReplayOrThrow(ctx.tx ?? (await getDb()), input.id);
   const { content: _content, ...params } = row.params as Record<string, unknown>;
-  return { ...row, params };
+  const stalled = (row.status === "running" || row.status === "queued") && Date.now() - row.updatedAt.getTime() > STALLED_AFTER_MS;
+  return stalled ? { ...row, params, status: "failed" as const, error: "The replay stopped reporting progress (its server process ended); start it again" } : { ...row, params };
 }
 
 function filterOf(params: Record<string, unknown>): ReplayFilter {

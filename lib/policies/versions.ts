@@ -66,3 +66,12 @@ export async function getPolicyBundle({ ctx }: { ctx: Ctx }): Promise<PolicyBund
     entities: content.entities,
   };
 }
+
+/** If-None-Match semantics (RFC 9110 §13.1.2, weak comparison): true when the client already holds this ETag. */
+export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(",").some((candidate) => {
+    const tag = candidate.trim();
+    return tag === "*" || tag.replace(/^W\//, "") === etag;
+  });
+}

@@ -1,5 +1,5 @@
 import { withApi } from "@/app/_server/with-api";
-import { getPolicyBundle } from "@/lib/policies/versions";
+import { etagMatches, getPolicyBundle } from "@/lib/policies/versions";
 
 export const dynamic = "force-dynamic";
 
@@ -8,9 +8,6 @@ export const GET = withApi({ permission: "policies.bundle" }, async (request, ct
   const bundle = await getPolicyBundle({ ctx });
   if (!bundle) return Response.json({ error: { code: "not_found", message: "No policy version is published yet" } }, { status: 404, headers: { "cache-control": "no-store" } });
   const headers = { etag: bundle.etag, "cache-control": "no-cache" };
-  const ifNoneMatch = request.headers.get("if-none-match");
-  if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === bundle.etag || tag.trim() === "*")) {
-    return new Response(null, { status: 304, headers });
-  }
+  if (etagMatches(request.headers.get("if-none-match"), bundle.etag)) return new Response(null, { status: 304, headers });
   return Response.json(bundle, { headers });
 });
