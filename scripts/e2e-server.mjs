@@ -42,7 +42,8 @@ if (sso) {
 let dropDatabase = () => {};
 if (env.DATABASE_URL) {
   const server = new URL(process.env.DATABASE_URL);
-  const name = `steward_e2e_${Date.now()}_${process.pid}`;
+  const prefix = /^[a-z_][a-z0-9_]{0,40}$/.test(process.env.STEWARD_TEST_DB_PREFIX ?? "") ? process.env.STEWARD_TEST_DB_PREFIX : "steward_e2e";
+  const name = `${prefix}_${Date.now()}_${process.pid}`;
   const psql = (sql) => spawnSync("psql", [server.toString(), "-v", "ON_ERROR_STOP=1", "-qc", sql], { stdio: "inherit" });
   if (psql(`create database ${name}`).status !== 0) process.exit(1);
   const url = new URL(server);

@@ -49,7 +49,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  */
 export function withApi<P extends RouteParams = RouteParams>(options: { permission: AnyPermission }, handler: Handler<P>) {
   return async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
-    const requestId = newId("req");
+    const requestId = requestIdFrom(request.headers);
     try {
       await ensureStarted();
       const actor = await resolveActor(request.headers);
@@ -63,6 +63,12 @@ export function withApi<P extends RouteParams = RouteParams>(options: { permissi
       return response;
     }
   };
+}
+
+/** A caller's X-Request-ID (printable, ≤ 128 characters) is kept and echoed, as AuthZEN asks; otherwise a new id. */
+export function requestIdFrom(headers: Headers): string {
+  const incoming = headers.get("x-request-id");
+  return incoming && /^[\x21-\x7e]{1,128}$/.test(incoming) ? incoming : newId("req");
 }
 
 /** Parses a JSON body against a schema: 415 for another content type, 400 for malformed JSON, 422 naming the path. */

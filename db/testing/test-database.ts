@@ -11,7 +11,9 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { target: "po
   if (process.env.STEWARD_TEST_DB === "postgres") {
     const serverUrl = process.env.DATABASE_URL;
     if (!serverUrl) throw new Error("STEWARD_TEST_DB=postgres needs DATABASE_URL");
-    const name = `${process.env.STEWARD_TEST_DB_PREFIX ?? "steward_test"}_${randomBytes(6).toString("hex")}`;
+    // A prefix per worktree keeps parallel runs on one server apart (e.g. steward_policy_test).
+    const prefix = /^[a-z_][a-z0-9_]{0,40}$/.test(process.env.STEWARD_TEST_DB_PREFIX ?? "") ? process.env.STEWARD_TEST_DB_PREFIX : "steward_test";
+    const name = `${prefix}_${randomBytes(6).toString("hex")}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database ${name}`);
     await admin.end();

@@ -37,5 +37,18 @@ export const AuditAction = z.enum([
   "attestation_campaign.close",
   "inventory.import_people",
   "inventory.import_agents",
+  "policy.create",
+  "policy.update",
+  "policy.delete",
+  "policy_schema.update",
+  "policy_entities.update",
+  "policy_test.create",
+  "policy_test.update",
+  "policy_test.delete",
+  "policy_draft.approve",
+  "policy_version.publish",
+  "policy_version.rollback",
+  "policy_replay.start",
+  "policy_replay.cancel",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

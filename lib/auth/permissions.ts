@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   "policies.write": { roles: ENGINEERS, description: "Edit policy drafts, tests, schema and entities; run replays" },
   "policies.approve": { roles: ENGINEERS, description: "Approve another author's draft (four-eyes rule)" },
   "policies.publish": { roles: ENGINEERS, description: "Publish and roll back policy versions" },
+  "policies.manage_schema": { roles: ADMINS, description: "Edit the Cedar schema and the admin-added entities" },
+  "policies.evaluate": { roles: ENGINEERS, description: "Ask the AuthZEN PDP for decisions (each is recorded)" },
   "frameworks.read": { roles: ALL, description: "Read frameworks, controls, mappings and evidence" },
   "frameworks.manage": { roles: ENGINEERS, description: "Edit controls, mappings, manual evidence; import frameworks" },
   "reports.read": { roles: ["admin", "security", "risk", "viewer"], description: "List alignment report snapshots" },

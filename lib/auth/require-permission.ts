@@ -7,6 +7,8 @@ import { can, type Permission } from "./permissions";
  * (ingest, bundle pull); people hold their role's; the system holds all.
  */
 const ENFORCEMENT_POINT_PERMISSIONS: ReadonlySet<string> = new Set(["decisions.ingest", "policies.bundle"]);
+/** Permissions both people (by role) and enforcement points hold: asking the PDP for a decision. */
+const SHARED_PERMISSIONS: ReadonlySet<string> = new Set(["policies.evaluate"]);
 
 export type AnyPermission = Permission | "decisions.ingest" | "policies.bundle";
 
@@ -16,7 +18,7 @@ export function hasPermission(actor: Actor | null, permission: AnyPermission): b
     case "system":
       return true;
     case "enforcement_point":
-      return ENFORCEMENT_POINT_PERMISSIONS.has(permission);
+      return ENFORCEMENT_POINT_PERMISSIONS.has(permission) || SHARED_PERMISSIONS.has(permission);
     case "user":
       return !ENFORCEMENT_POINT_PERMISSIONS.has(permission) && can(actor.role, permission as Permission);
   }

@@ -4,10 +4,18 @@ import { consoleOperations } from "./paths/console";
 import { decisionOperations } from "./paths/decisions";
 import { enforcementPointOperations } from "./paths/enforcement-points";
 import { inventoryOperations } from "./paths/inventory";
+import { policyOperations } from "./paths/policies";
 import { systemOperations } from "./paths/system";
 
 /** Every documented operation. Add an area's list here. */
-export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...consoleOperations, ...enforcementPointOperations, ...decisionOperations, ...inventoryOperations];
+export const API_OPERATIONS: ApiOperation[] = [
+  ...systemOperations,
+  ...consoleOperations,
+  ...enforcementPointOperations,
+  ...decisionOperations,
+  ...inventoryOperations,
+  ...policyOperations,
+];
 
 const ErrorBody = z.object({
   error: z.object({

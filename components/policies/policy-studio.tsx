@@ -1,0 +1,110 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import type { Diagnostic } from "@/lib/policies/cedar";
+import type { PolicySetContent } from "@/lib/policies/content";
+import type { TestResult } from "@/lib/policies/run-tests";
+import type { PolicyTemplate } from "@/lib/policies/templates";
+import { api, policyKeys } from "./api";
+import { PolicyEditor } from "./policy-editor";
+import { ReplayPanel } from "./replay-panel";
+import { SchemaPanel } from "./schema-panel";
+import { StatsPanel } from "./stats-panel";
+import { TestsPanel } from "./tests-panel";
+import { VersionsPanel, type DraftStatus } from "./versions-panel";
+
+type DraftResponse = { content: PolicySetContent; validation: { valid: boolean; diagnostics: Diagnostic[] }; tests: TestResult[]; status: DraftStatus };
+export type StudioPermissions = { canWrite: boolean; canPublish: boolean; canApprove: boolean; canManageSchema: boolean };
+
+const TABS = ["Policies", "Tests", "Review and publish", "Replay", "Usage", "Schema and entities"] as const;
+type Tab = (typeof TABS)[number];
+
+/** The policy studio: the draft on the left, the selected policy (or a tab's panel) on the right. */
+export function PolicyStudio({ templates, permissions }: { templates: PolicyTemplate[]; permissions: StudioPermissions }) {
+  const draft = useQuery({ queryKey: policyKeys.draft, queryFn: () => api<DraftResponse>("/api/v1/policies") });
+  const [tab, setTab] = useState<Tab>("Policies");
+  const [selected, setSelected] = useState<{ id: string | null; template?: PolicyTemplate; key: number }>({ id: null, key: 0 });
+  const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
+
+  if (draft.isPending) return <p className="muted">Loading the draft…</p>;
+  if (draft.error) return <p className="notice error">{draft.error.message}</p>;
+  const { content, validation, tests, status } = draft.data;
+  const selectedPolicy = content.policies.find((policy) => policy.id === selected.id) ?? null;
+  const errorsByPolicy = new Map<string, number>();
+  for (const item of validation.diagnostics) if (item.severity === "error") errorsByPolicy.set(item.source, (errorsByPolicy.get(item.source) ?? 0) + 1);
+  const failing = tests.filter((test) => !test.passed).length;
+
+  return (
+    <div className="policy-studio">
+      <nav aria-label="Policy studio sections" className="studio-tabs">
+        {TABS.map((name) => (
+          <button key={name} type="button" aria-pressed={tab === name} onClick={() => setTab(name)}>
+            {name}
+            {name === "Tests" && failing ? <span className="badge danger"> {failing} failing</span> : null}
+          </button>
+        ))}
+      </nav>
+      {tab === "Policies" ? (
+        <div className="studio-columns">
+          <aside aria-label="Draft policies" className="card policy-list">
+            <h2>Draft</h2>
+            {content.policies.length === 0 ? <p className="muted">No policies yet. Start from a template below.</p> : null}
+            <ul>
+              {content.policies.map((policy) => (
+                <li key={policy.id}>
+                  <button type="button" className="link-button" aria-current={policy.id === selected.id ? "true" : undefined} onClick={() => setSelected({ id: policy.id, key: selected.key + 1 })}>
+                    {policy.description || policy.id}
+                  </button>
+                  {errorsByPolicy.get(policy.id) ? <span className="badge danger">{errorsByPolicy.get(policy.id)} error(s)</span> : null}
+                </li>
+              ))}
+            </ul>
+            {permissions.canWrite ? (
+              <form
+                className="stack"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  setSelected({ id: null, template: templates.find((template) => template.id === templateId), key: selected.key + 1 });
+                }}
+              >
+                <div className="field">
+                  <label htmlFor="policy-template">Template</label>
+                  <select id="policy-template" value={templateId} onChange={(event) => setTemplateId(event.target.value)}>
+                    <option value="">Empty policy</option>
+                    {templates.map((template) => (
+                      <option key={template.id} value={template.id}>
+                        {template.title}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <button type="submit">New policy</button>
+              </form>
+            ) : null}
+          </aside>
+          {selected.id === null && !selected.template && selected.key === 0 ? (
+            <section className="card empty-state">
+              <h2>Choose a policy</h2>
+              <p>Pick a policy from the draft, or start a new one from a zero-trust template.</p>
+            </section>
+          ) : (
+            <PolicyEditor
+              key={selected.key}
+              policy={selectedPolicy}
+              template={selected.template}
+              canWrite={permissions.canWrite}
+              onSaved={(id) => setSelected((current) => ({ ...current, id }))}
+              onDeleted={() => setSelected({ id: null, key: 0 })}
+            />
+          )}
+        </div>
+      ) : null}
+      {tab === "Tests" ? <TestsPanel results={tests} canWrite={permissions.canWrite} /> : null}
+      {tab === "Review and publish" ? <VersionsPanel status={status} canPublish={permissions.canPublish} canApprove={permissions.canApprove} /> : null}
+      {tab === "Replay" ? <ReplayPanel canRun={permissions.canWrite} /> : null}
+      {tab === "Usage" ? <StatsPanel /> : null}
+      {tab === "Schema and entities" ? <SchemaPanel schemaText={content.schemaText} entities={content.entities} canManage={permissions.canManageSchema} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { TestResult } from "@/lib/policies/run-tests";
+import { api, policyKeys } from "./api";
+
+const EXAMPLE_REQUEST = JSON.stringify(
+  {
+    principal: { type: "Steward::Agent", id: "example-agent" },
+    action: { type: "Steward::Action", id: "read" },
+    resource: { type: "Steward::Resource", id: "ledger" },
+    context: { actionName: "read", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 },
+  },
+  null,
+  2,
+);
+const EXAMPLE_ENTITIES = JSON.stringify(
+  [
+    {
+      uid: { type: "Steward::Agent", id: "example-agent" },
+      attrs: { name: "Example", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: "static_api_key", staticCredential: true, dataSensitivity: "restricted", declaredActions: ["read"], declaredResourceTypes: [] },
+      parents: [],
+    },
+    { uid: { type: "Steward::Resource", id: "ledger" }, attrs: {}, parents: [] },
+  ],
+  null,
+  2,
+);
+
+/** Policy tests: results of the last run (every draft load runs them) and a form to add one. */
+export function TestsPanel({ results, canWrite }: { results: TestResult[]; canWrite: boolean }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [expected, setExpected] = useState<"allow" | "deny">("deny");
+  const [request, setRequest] = useState(EXAMPLE_REQUEST);
+  const [entities, setEntities] = useState(EXAMPLE_ENTITIES);
+  const [expectedPolicies, setExpectedPolicies] = useState("");
+  const [error, setError] = useState<string | null>(null);
+
+  const add = useMutation({
+    mutationFn: () => {
+      let parsedRequest: unknown;
+      let parsedEntities: unknown;
+      try {
+        parsedRequest = JSON.parse(request);
+      } catch {
+        throw new Error("The request is not valid JSON");
+      }
+      try {
+        parsedEntities = JSON.parse(entities);
+      } catch {
+        throw new Error("The entities are not valid JSON");
+      }
+      const policies = expectedPolicies.split(",").map((item) => item.trim()).filter(Boolean);
+      return api("/api/v1/policies/tests", { body: { name, request: parsedRequest, entities: parsedEntities, expectedDecision: expected, expectedPolicies: policies.length ? policies : null } });
+    },
+    onSuccess: async () => {
+      setError(null);
+      setName("");
+      await queryClient.invalidateQueries({ queryKey: policyKeys.draft });
+    },
+    onError: (failure) => setError(failure.message),
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => api(`/api/v1/policies/tests/${id}`, { method: "DELETE" }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: policyKeys.draft }),
+  });
+  const rerun = useMutation({ mutationFn: () => queryClient.invalidateQueries({ queryKey: policyKeys.draft }) });
+
+  const failing = results.filter((result) => !result.passed).length;
+  return (
+    <section className="card" aria-labelledby="tests-title">
+      <h2 id="tests-title">Tests</h2>
+      <p aria-live="polite" data-testid="test-summary">
+        {results.length === 0 ? "No tests yet. Add one below: a request, its entities and the decision you expect." : failing ? `${failing} of ${results.length} failing` : `All ${results.length} passing`}
+      </p>
+      {results.length ? (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Test</th>
+                <th scope="col">Result</th>
+                <th scope="col">Detail</th>
+                {canWrite ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((result) => (
+                <tr key={result.id}>
+                  <td>{result.name}</td>
+                  <td>{result.passed ? <span className="badge ok">passed</span> : <span className="badge danger">failed</span>}</td>
+                  <td>{result.message}</td>
+                  {canWrite ? (
+                    <td>
+                      <button type="button" className="link-button" onClick={() => window.confirm(`Delete the test "${result.name}"?`) && remove.mutate(result.id)}>
+                        Delete
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <button type="button" onClick={() => rerun.mutate()} disabled={rerun.isPending}>
+        {rerun.isPending ? "Running…" : "Run tests"}
+      </button>
+      {canWrite ? (
+        <form
+          className="stack test-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            add.mutate();
+          }}
+        >
+          <h3>Add a test</h3>
+          <div className="field">
+            <label htmlFor="test-name">Name</label>
+            <input id="test-name" value={name} onChange={(event) => setName(event.target.value)} required />
+          </div>
+          <div className="field">
+            <label htmlFor="test-expected">Expected decision</label>
+            <select id="test-expected" value={expected} onChange={(event) => setExpected(event.target.value as "allow" | "deny")}>
+              <option value="allow">allow</option>
+              <option value="deny">deny</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="test-policies">Expected determining policies (optional)</label>
+            <input id="test-policies" value={expectedPolicies} onChange={(event) => setExpectedPolicies(event.target.value)} placeholder="pol_…, pol_…" />
+          </div>
+          <div className="field">
+            <label htmlFor="test-request">Request (Cedar principal, action, resource, context)</label>
+            <textarea id="test-request" rows={8} className="mono" value={request} onChange={(event) => setRequest(event.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="test-entities">Entities (Cedar entity JSON)</label>
+            <textarea id="test-entities" rows={8} className="mono" value={entities} onChange={(event) => setEntities(event.target.value)} />
+          </div>
+          <div aria-live="polite">{error ? <p className="notice error">{error}</p> : null}</div>
+          <button type="submit" className="primary" disabled={add.isPending}>
+            Add test
+          </button>
+        </form>
+      ) : null}
+    </section>
+  );
+}

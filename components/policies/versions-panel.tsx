@@ -1,0 +1,173 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { DiffLine } from "@/lib/policies/diff";
+import { api, policyKeys } from "./api";
+
+type Version = { id: string; revision: number; message: string; authorLabel: string; rolledBackFrom: number | null; createdAt: string };
+export type DraftStatus = { contentHash: string; publishedRevision: number | null; changedSincePublish: boolean; approvalRequired: boolean; approvedBy: string | null };
+
+/** Review and release: approve (four-eyes), publish with a message, versions, diff, rollback. */
+export function VersionsPanel({ status, canPublish, canApprove }: { status: DraftStatus; canPublish: boolean; canApprove: boolean }) {
+  const queryClient = useQueryClient();
+  const [message, setMessage] = useState("");
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("draft");
+  const versions = useQuery({ queryKey: policyKeys.versions, queryFn: () => api<{ versions: Version[] }>("/api/v1/policies/versions") });
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: policyKeys.draft }), queryClient.invalidateQueries({ queryKey: policyKeys.versions })]);
+
+  const publish = useMutation({
+    mutationFn: () => api<Version>("/api/v1/policies/publish", { body: { message } }),
+    onSuccess: async (version) => {
+      setNotice({ ok: true, text: `Published revision ${version.revision}.` });
+      setMessage("");
+      await refresh();
+    },
+    onError: (error) => setNotice({ ok: false, text: error.message }),
+  });
+  const approve = useMutation({
+    mutationFn: () => api("/api/v1/policies/approve", { body: {} }),
+    onSuccess: async () => {
+      setNotice({ ok: true, text: "Draft approved." });
+      await refresh();
+    },
+    onError: (error) => setNotice({ ok: false, text: error.message }),
+  });
+  const rollback = useMutation({
+    mutationFn: (revision: number) => api<Version>(`/api/v1/policies/versions/${revision}/rollback`, { body: {} }),
+    onSuccess: async (version) => {
+      setNotice({ ok: true, text: `Rolled back: revision ${version.revision} republishes revision ${version.rolledBackFrom}.` });
+      await refresh();
+    },
+    onError: (error) => setNotice({ ok: false, text: error.message }),
+  });
+  const diff = useQuery({
+    queryKey: ["policies", "diff", from, to],
+    queryFn: () => api<{ lines: DiffLine[]; added: number; removed: number }>(`/api/v1/policies/versions/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+    enabled: Boolean(from && to && from !== to),
+  });
+
+  const list = versions.data?.versions ?? [];
+  return (
+    <section className="card" aria-labelledby="versions-title">
+      <h2 id="versions-title">Review and publish</h2>
+      <p data-testid="published-revision">
+        Published revision: <strong>{status.publishedRevision ?? "none yet"}</strong>
+        {status.changedSincePublish ? " · the draft has unpublished changes" : " · the draft equals the published version"}
+      </p>
+      {status.approvalRequired ? (
+        <p>
+          Four-eyes rule on: {status.approvedBy ? `approved by ${status.approvedBy}.` : "this draft needs approval from someone who did not edit it."}{" "}
+          {canApprove && !status.approvedBy ? (
+            <button type="button" onClick={() => approve.mutate()} disabled={approve.isPending}>
+              Approve draft
+            </button>
+          ) : null}
+        </p>
+      ) : null}
+      {canPublish ? (
+        <form
+          className="inline"
+          onSubmit={(event) => {
+            event.preventDefault();
+            publish.mutate();
+          }}
+        >
+          <div className="field">
+            <label htmlFor="publish-message">Version message</label>
+            <input id="publish-message" value={message} onChange={(event) => setMessage(event.target.value)} required />
+          </div>
+          <button type="submit" className="primary" disabled={publish.isPending}>
+            {publish.isPending ? "Publishing…" : "Publish"}
+          </button>
+        </form>
+      ) : null}
+      <div aria-live="polite" data-testid="publish-status">
+        {notice ? <p className={notice.ok ? "notice ok" : "notice error"}>{notice.text}</p> : null}
+      </div>
+      <h3>Versions</h3>
+      {list.length === 0 ? (
+        <p className="muted">Nothing published yet. Save policies, add tests, then publish the draft.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Revision</th>
+                <th scope="col">Message</th>
+                <th scope="col">Author</th>
+                <th scope="col">Published</th>
+                {canPublish ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((version) => (
+                <tr key={version.id}>
+                  <td>{version.revision}</td>
+                  <td>
+                    {version.message}
+                    {version.rolledBackFrom ? <span className="badge warn"> rollback of {version.rolledBackFrom}</span> : null}
+                  </td>
+                  <td>{version.authorLabel}</td>
+                  <td>{new Date(version.createdAt).toLocaleString()}</td>
+                  {canPublish ? (
+                    <td>
+                      {version.revision !== status.publishedRevision ? (
+                        <button type="button" className="link-button" onClick={() => window.confirm(`Publish revision ${version.revision} again as a new version? The draft is reset to it.`) && rollback.mutate(version.revision)}>
+                          Roll back to this
+                        </button>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3>Compare</h3>
+      <form className="inline" onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label htmlFor="diff-from">From</label>
+          <select id="diff-from" value={from} onChange={(event) => setFrom(event.target.value)}>
+            <option value="">Choose…</option>
+            {list.map((version) => (
+              <option key={version.id} value={String(version.revision)}>
+                revision {version.revision}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="diff-to">To</label>
+          <select id="diff-to" value={to} onChange={(event) => setTo(event.target.value)}>
+            <option value="draft">the draft</option>
+            {list.map((version) => (
+              <option key={version.id} value={String(version.revision)}>
+                revision {version.revision}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      {diff.data ? (
+        <>
+          <p>
+            {diff.data.added} lines added, {diff.data.removed} removed
+          </p>
+          <pre className="diff" aria-label="Differences">
+            {diff.data.lines.map((line, index) => (
+              <span key={index} className={`diff-${line.kind}`}>
+                {line.kind === "added" ? "+ " : line.kind === "removed" ? "- " : "  "}
+                {line.text}
+                {"\n"}
+              </span>
+            ))}
+          </pre>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+import { and, asc, desc, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
+import { StewardError } from "@/lib/errors";
+import type { Executor } from "./client";
+import { agentIdentities, agents, decisions, people, policies, policyApprovals, policyReplays, policyTests, policyVersions, policyWorkspace, teams } from "./schema";
+
+export type PolicyRow = typeof policies.$inferSelect;
+export type PolicyTestRow = typeof policyTests.$inferSelect;
+export type PolicyVersionRow = typeof policyVersions.$inferSelect;
+export type PolicyWorkspaceRow = typeof policyWorkspace.$inferSelect;
+export type PolicyReplayRow = typeof policyReplays.$inferSelect;
+
+export const DRAFT_WORKSPACE_ID = "draft";
+
+export async function listDraftPolicies(db: Executor): Promise<PolicyRow[]> {
+  return db.select().from(policies).orderBy(asc(policies.createdAt), asc(policies.id));
+}
+
+export async function getDraftPolicy(db: Executor, id: string): Promise<PolicyRow | undefined> {
+  const [row] = await db.select().from(policies).where(eq(policies.id, id));
+  return row;
+}
+
+export async function listDraftTests(db: Executor): Promise<PolicyTestRow[]> {
+  return db.select().from(policyTests).orderBy(asc(policyTests.createdAt), asc(policyTests.id));
+}
+
+export async function getDraftTest(db: Executor, id: string): Promise<PolicyTestRow | undefined> {
+  const [row] = await db.select().from(policyTests).where(eq(policyTests.id, id));
+  return row;
+}
+
+/** The workspace row, created with the given default schema on first use. */
+export async function getWorkspace(db: Executor, defaultSchema: string): Promise<PolicyWorkspaceRow> {
+  const [row] = await db.select().from(policyWorkspace).where(eq(policyWorkspace.id, DRAFT_WORKSPACE_ID));
+  if (row) return row;
+  await db.insert(policyWorkspace).values({ id: DRAFT_WORKSPACE_ID, schemaText: defaultSchema, entities: [] }).onConflictDoNothing();
+  const [created] = await db.select().from(policyWorkspace).where(eq(policyWorkspace.id, DRAFT_WORKSPACE_ID));
+  return created!;
+}
+
+export async function markDraftEditedBy(db: Executor, userId: string | null): Promise<void> {
+  if (!userId) return;
+  await db
+    .update(policyWorkspace)
+    .set({
+      editorIds: sql`case when ${policyWorkspace.editorIds} @> ${JSON.stringify([userId])}::jsonb then ${policyWorkspace.editorIds} else ${policyWorkspace.editorIds} || ${JSON.stringify([userId])}::jsonb end`,
+      updatedAt: new Date(),
+    })
+    .where(eq(policyWorkspace.id, DRAFT_WORKSPACE_ID));
+}
+
+export async function listVersions(db: Executor): Promise<Omit<PolicyVersionRow, "content">[]> {
+  return db
+    .select({
+      id: policyVersions.id,
+      revision: policyVersions.revision,
+      message: policyVersions.message,
+      authorId: policyVersions.authorId,
+      authorLabel: policyVersions.authorLabel,
+      contentHash: policyVersions.contentHash,
+      rolledBackFrom: policyVersions.rolledBackFrom,
+      createdAt: policyVersions.createdAt,
+    })
+    .from(policyVersions)
+    .orderBy(desc(policyVersions.revision));
+}
+
+export async function getLatestVersion(db: Executor): Promise<PolicyVersionRow | undefined> {
+  const [row] = await db.select().from(policyVersions).orderBy(desc(policyVersions.revision)).limit(1);
+  return row;
+}
+
+export async function getLatestRevision(db: Executor): Promise<{ revision: number; contentHash: string } | undefined> {
+  const [row] = await db.select({ revision: policyVersions.revision, contentHash: policyVersions.contentHash }).from(policyVersions).orderBy(desc(policyVersions.revision)).limit(1);
+  return row;
+}
+
+export async function getVersionByRevisionOrThrow(db: Executor, revision: number): Promise<PolicyVersionRow> {
+  const [row] = await db.select().from(policyVersions).where(eq(policyVersions.revision, revision));
+  if (!row) throw new StewardError("not_found", `Policy version ${revision} does not exist`);
+  return row;
+}
+
+export async function findApproval(db: Executor, contentHash: string) {
+  const [row] = await db.select().from(policyApprovals).where(eq(policyApprovals.contentHash, contentHash)).orderBy(desc(policyApprovals.createdAt)).limit(1);
+  return row;
+}
+
+/** The inventory as Cedar needs it; reads only the columns the foundation defines. */
+export async function loadInventory(db: Executor) {
+  const [teamRows, personRows, agentRows, identityRows] = await Promise.all([
+    db.select({ id: teams.id, name: teams.name }).from(teams),
+    db.select({ id: people.id, name: people.name, email: people.email, teamId: people.teamId, active: people.active }).from(people),
+    db
+      .select({
+        id: agents.id,
+        externalId: agents.externalId,
+        name: agents.name,
+        environment: agents.environment,
+        status: agents.status,
+        ownerId: agents.ownerId,
+        teamId: agents.teamId,
+        declaredActions: agents.declaredActions,
+        declaredResourceTypes: agents.declaredResourceTypes,
+        credentialKind: agents.credentialKind,
+        dataSensitivity: agents.dataSensitivity,
+      })
+      .from(agents),
+    db.select({ value: agentIdentities.value, agentId: agentIdentities.agentId }).from(agentIdentities),
+  ]);
+  return { teams: teamRows, people: personRows, agents: agentRows, identities: identityRows };
+}
+export type Inventory = Awaited<ReturnType<typeof loadInventory>>;
+
+export type ReplayFilter = { agentId?: string; enforcementPointId?: string; from?: Date; to?: Date };
+
+export function replayConditions(filter: ReplayFilter): SQL[] {
+  return [
+    isNotNull(decisions.request),
+    ...(filter.agentId ? [eq(decisions.agentId, filter.agentId)] : []),
+    ...(filter.enforcementPointId ? [eq(decisions.enforcementPointId, filter.enforcementPointId)] : []),
+    ...(filter.from ? [gte(decisions.time, filter.from)] : []),
+    ...(filter.to ? [lte(decisions.time, filter.to)] : []),
+  ];
+}
+
+export type ReplayCursor = { time: Date; enforcementPointId: string; decisionId: string };
+
+/** Newest first, keyset-paginated, so a million-row replay never holds more than one chunk. */
+export async function readReplayChunk(db: Executor, filter: ReplayFilter, after: ReplayCursor | null, limit: number) {
+  const conditions = replayConditions(filter);
+  if (after) {
+    conditions.push(sql`(${decisions.time}, ${decisions.enforcementPointId}, ${decisions.decisionId}) < (${after.time.toISOString()}::timestamptz, ${after.enforcementPointId}, ${after.decisionId})`);
+  }
+  return db
+    .select({
+      enforcementPointId: decisions.enforcementPointId,
+      decisionId: decisions.decisionId,
+      time: decisions.time,
+      agentId: decisions.agentId,
+      actionName: decisions.actionName,
+      outcome: decisions.outcome,
+      delegation: decisions.delegation,
+      request: decisions.request,
+    })
+    .from(decisions)
+    .where(and(...conditions))
+    .orderBy(desc(decisions.time), desc(decisions.enforcementPointId), desc(decisions.decisionId))
+    .limit(limit);
+}
+
+export async function getReplayOrThrow(db: Executor, id: string): Promise<PolicyReplayRow> {
+  const [row] = await db.select().from(policyReplays).where(eq(policyReplays.id, id));
+  if (!row) throw new StewardError("not_found", `Replay ${id} does not exist`);
+  return row;
+}
+
+export async function getDecisionOrThrow(db: Executor, key: { enforcementPointId: string; decisionId: string }) {
+  const [row] = await db
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.enforcementPointId, key.enforcementPointId), eq(decisions.decisionId, key.decisionId)))
+    .limit(1);
+  if (!row) throw new StewardError("not_found", `Decision ${key.decisionId} of enforcement point ${key.enforcementPointId} does not exist`);
+  return row;
+}
+
+/** How many recorded decisions each policy determined in the last 7 and 30 days (from `reasons`). */
+export async function countDeterminedDecisions(db: Executor, since30: Date, since7: Date) {
+  const rows = await db.execute(sql`
+    select reason as "policyId",
+           count(*) filter (where d.time >= ${since7.toISOString()}::timestamptz)::int as "last7",
+           count(*)::int as "last30"
+    from decisions d, jsonb_array_elements_text(d.reasons) as reason
+    where d.time >= ${since30.toISOString()}::timestamptz
+    group by reason`);
+  return (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { policyId: string; last7: number; last30: number }[];
+}

@@ -1,0 +1,82 @@
+import { expect, test, type Page } from "@playwright/test";
+import { apiTokenFor, newUserSession } from "../fixtures/auth";
+
+async function setEditorText(page: Page, text: string) {
+  const editor = page.getByRole("textbox", { name: "Cedar policy text" });
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Delete");
+  await editor.fill(text);
+}
+
+async function publishedRevision(page: Page): Promise<number> {
+  const versions = (await (await page.request.get("/api/v1/policies/versions")).json()) as { versions: { revision: number }[] };
+  return versions.versions[0]?.revision ?? 0;
+}
+
+test("a security engineer writes a policy with an error, sees it marked, fixes it, tests it and publishes", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "security");
+  const before = await publishedRevision(page);
+  await page.goto("/policies");
+
+  await page.getByLabel("Template").selectOption({ label: "Empty policy" });
+  await page.getByRole("button", { name: "New policy" }).click();
+  await page.getByLabel("Description").fill("No static secrets on sensitive data (e2e)");
+  await page.getByLabel("Framework tags").fill("NHI7:2025");
+
+  // A typo in a context attribute: the schema validator marks line 2, column 8 as you type.
+  await setEditorText(page, 'forbid (principal is Steward::Agent, action, resource)\nwhen { context.sensitivityLevl >= 2 };');
+  const diagnostics = page.getByTestId("diagnostics");
+  await expect(diagnostics).toContainText("Error line 2, column 8");
+  await expect(diagnostics).toContainText("sensitivityLevl");
+  await expect(page.locator(".cm-lintRange-error")).toBeVisible();
+
+  await setEditorText(page, "forbid (principal is Steward::Agent, action, resource)\nwhen { principal.staticCredential && context.sensitivityLevel >= 2 };");
+  await expect(diagnostics).toContainText("No problems found.");
+  await page.getByRole("button", { name: "Save to draft" }).click();
+  await expect(page.getByText("Saved to the draft.")).toBeVisible();
+
+  // The default example: a production agent with a static key reading restricted data must be denied.
+  await page.getByRole("button", { name: "Tests", exact: true }).click();
+  const testName = `static key on restricted data ${Date.now()}`;
+  await page.getByLabel("Name").fill(testName);
+  await page.getByLabel("Expected decision").selectOption("deny");
+  await page.getByRole("button", { name: "Add test" }).click();
+  await expect(page.getByRole("row", { name: new RegExp(testName) })).toContainText("passed");
+  await page.getByRole("button", { name: "Run tests" }).click();
+  await expect(page.getByTestId("test-summary")).toContainText("passing");
+  await expect(page.getByTestId("test-summary")).not.toContainText("failing");
+
+  await page.getByRole("button", { name: "Review and publish" }).click();
+  await page.getByLabel("Version message").fill("Forbid static secrets on sensitive data");
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await expect(page.getByTestId("publish-status")).toContainText(`Published revision ${before + 1}.`);
+  await expect(page.getByTestId("published-revision")).toContainText(String(before + 1));
+  expect(await publishedRevision(page)).toBe(before + 1);
+
+  // The published set answers AuthZEN requests; X-Request-ID is echoed.
+  const token = await apiTokenFor(context, "authzen-e2e");
+  const answer = await page.request.post("/access/v1/evaluation", {
+    headers: { authorization: `Bearer ${token}`, "x-request-id": "e2e-req-1" },
+    data: { subject: { type: "agent", id: "unknown-agent", properties: { static_credential: true } }, action: { name: "read" }, resource: { type: "resource", id: "ledger" }, context: { data_sensitivity: "restricted" } },
+  });
+  expect(answer.status()).toBe(200);
+  expect(answer.headers()["x-request-id"]).toBe("e2e-req-1");
+  expect(await answer.json()).toMatchObject({ decision: false });
+  const malformed = await page.request.post("/access/v1/evaluation", { headers: { authorization: `Bearer ${token}` }, data: { subject: { type: "agent" } } });
+  expect(malformed.status()).toBe(400);
+  expect(await malformed.text()).toMatch(/^\$\.subject\.id/);
+  const metadata = await (await page.request.get("/.well-known/authzen-configuration")).json();
+  expect(metadata.access_evaluation_endpoint).toMatch(/\/access\/v1\/evaluation$/);
+  await context.close();
+});
+
+test("a viewer reads policies but cannot edit or publish", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "viewer");
+  await page.goto("/policies");
+  await expect(page.getByRole("button", { name: "New policy" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Review and publish" }).click();
+  await expect(page.getByRole("button", { name: "Publish", exact: true })).toHaveCount(0);
+  expect((await page.request.post("/api/v1/policies/publish", { data: { message: "x" } })).status()).toBe(403);
+  await context.close();
+});

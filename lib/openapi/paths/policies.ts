@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { AuthzenDecisionResponse, AuthzenEvaluationsRequest, AuthzenEvaluationsResponse, AuthzenRequest } from "../../policies/authzen";
+import {
+  DiffQuery,
+  ExplainInput,
+  FormatPolicyInput,
+  PublishInput,
+  RollbackInput,
+  SavePolicyInput,
+  SaveTestInput,
+  StartReplayInput,
+  UpdateEntitiesInput,
+  UpdateSchemaInput,
+  ValidatePolicyInput,
+} from "../../policies/schemas";
+import type { ApiOperation } from "../operation";
+
+const Diagnostic = z.object({
+  severity: z.enum(["error", "warning"]),
+  message: z.string(),
+  line: z.number().describe("1-based line in the policy text"),
+  column: z.number().describe("1-based column"),
+  endLine: z.number(),
+  endColumn: z.number(),
+  source: z.string().describe("The policy id, or schema / entities"),
+});
+const Validation = z.object({ valid: z.boolean(), diagnostics: z.array(Diagnostic) });
+const PolicyDoc = z.object({ id: z.string(), description: z.string(), owner: z.string(), frameworkTags: z.array(z.string()), source: z.string() });
+const Version = z.object({ id: z.string(), revision: z.number(), message: z.string(), authorLabel: z.string(), contentHash: z.string(), rolledBackFrom: z.number().nullable(), createdAt: z.string() });
+const Bundle = z.object({
+  revision: z.string().describe("Report this as policy_revision on every decision"),
+  etag: z.string(),
+  publishedAt: z.string(),
+  policies: z.array(z.object({ id: z.string(), description: z.string(), frameworkTags: z.array(z.string()), text: z.string() })),
+  schema: z.string().describe("Cedar schema (human-readable syntax)"),
+  entities: z.array(z.unknown()).describe("Admin-added Cedar entities (entity JSON)"),
+});
+const precondition = { 412: { description: "Blocked: a policy test fails, validation reports an error, or four-eyes approval is missing" } };
+
+const AUTHZEN_MAPPING = `Mapping to Cedar: subject.type agent→Steward::Agent, user/person→Steward::Person (a qualified Cedar type passes through); subject.id may be an agent id, external id, SPIFFE id or client id and is resolved through the inventory, whose attributes win over subject.properties. action.name is used as the Cedar action when the schema declares it, else mapped (tools/call→call_tool, GET→read, POST/PUT/PATCH/DELETE→write, handoff→delegate; default call_tool); the original name is context.actionName. resource.type tool/task/agent/resource/team/group map to the Steward types, anything else to Steward::Resource with properties coerced onto declared attributes. context: destination, external, destructive, approved, data_sensitivity (→ dataSensitivity and sensitivityLevel 0–3), task_purpose, delegation_depth (or the length of context.delegation − 1), time (→ hour and weekday, UTC); undeclared members are dropped. Each evaluation is recorded as a decision.`;
+
+export const policyOperations: ApiOperation[] = [
+  { method: "get", path: "/api/v1/policies", summary: "The draft policy set with validation, test results and review state", tag: "Policies", permission: "policies.read", auth: "user", responses: { 200: { description: "The draft" } } },
+  { method: "post", path: "/api/v1/policies", summary: "Create a draft policy", tag: "Policies", permission: "policies.write", auth: "user", body: SavePolicyInput.omit({ id: true }), responses: { 201: { description: "Saved, with its validation", schema: z.object({ policy: PolicyDoc, validation: Validation }) } } },
+  { method: "put", path: "/api/v1/policies/{id}", summary: "Replace a draft policy", tag: "Policies", permission: "policies.write", auth: "user", body: SavePolicyInput.omit({ id: true }), responses: { 200: { description: "Saved, with its validation", schema: z.object({ policy: PolicyDoc, validation: Validation }) }, 404: { description: "No such policy" } } },
+  { method: "delete", path: "/api/v1/policies/{id}", summary: "Remove a policy from the draft", tag: "Policies", permission: "policies.write", auth: "user", responses: { 200: { description: "Removed" }, 404: { description: "No such policy" } } },
+  { method: "post", path: "/api/v1/policies/validate", summary: "Validate one policy's text against the draft schema (diagnostics with line and column)", tag: "Policies", permission: "policies.read", auth: "user", body: ValidatePolicyInput, responses: { 200: { description: "Validation result", schema: Validation } } },
+  { method: "post", path: "/api/v1/policies/format", summary: "Format Cedar text", tag: "Policies", permission: "policies.read", auth: "user", body: FormatPolicyInput, responses: { 200: { description: "Formatted text or diagnostics" } } },
+  { method: "put", path: "/api/v1/policies/schema", summary: "Replace the draft's Cedar schema", tag: "Policies", permission: "policies.manage_schema", auth: "user", body: UpdateSchemaInput, responses: { 200: { description: "Saved, with its validation" } } },
+  { method: "put", path: "/api/v1/policies/entities", summary: "Replace the admin-added entities (Cedar entity JSON, validated against the schema)", tag: "Policies", permission: "policies.manage_schema", auth: "user", body: UpdateEntitiesInput, responses: { 200: { description: "Saved", schema: z.object({ count: z.number() }) } } },
+  { method: "post", path: "/api/v1/policies/tests", summary: "Add a policy test", tag: "Policies", permission: "policies.write", auth: "user", body: SaveTestInput.omit({ id: true }), responses: { 201: { description: "Saved" } } },
+  { method: "put", path: "/api/v1/policies/tests/{id}", summary: "Replace a policy test", tag: "Policies", permission: "policies.write", auth: "user", body: SaveTestInput.omit({ id: true }), responses: { 200: { description: "Saved" } } },
+  { method: "delete", path: "/api/v1/policies/tests/{id}", summary: "Remove a policy test", tag: "Policies", permission: "policies.write", auth: "user", responses: { 200: { description: "Removed" } } },
+  { method: "post", path: "/api/v1/policies/approve", summary: "Approve the current draft (four-eyes: not one of its authors)", tag: "Policies", permission: "policies.approve", auth: "user", responses: { 200: { description: "Approved" }, ...precondition } },
+  { method: "post", path: "/api/v1/policies/publish", summary: "Publish the draft as a new immutable version", tag: "Policies", permission: "policies.publish", auth: "user", body: PublishInput, responses: { 201: { description: "Published", schema: Version }, 409: { description: "The draft equals the latest version" }, ...precondition } },
+  { method: "get", path: "/api/v1/policies/versions", summary: "Published versions, newest first", tag: "Policies", permission: "policies.read", auth: "user", responses: { 200: { description: "Versions", schema: z.object({ versions: z.array(Version) }) } } },
+  { method: "get", path: "/api/v1/policies/versions/diff", summary: "Line diff between two revisions or the draft", tag: "Policies", permission: "policies.read", auth: "user", query: DiffQuery, responses: { 200: { description: "Diff" } } },
+  { method: "post", path: "/api/v1/policies/versions/{revision}/rollback", summary: "Publish an old version as a new one (and reset the draft to it)", tag: "Policies", permission: "policies.publish", auth: "user", body: RollbackInput.omit({ revision: true }), responses: { 201: { description: "Published", schema: Version }, ...precondition } },
+  { method: "post", path: "/api/v1/policies/replays", summary: "Replay the draft against the last N recorded decisions carrying a request", tag: "Policies", permission: "policies.write", auth: "user", body: StartReplayInput, responses: { 202: { description: "Started; poll the job", schema: z.object({ id: z.string() }) }, ...precondition } },
+  { method: "get", path: "/api/v1/policies/replays/{id}", summary: "A replay's progress and results", tag: "Policies", permission: "policies.read", auth: "user", responses: { 200: { description: "The job" } } },
+  { method: "post", path: "/api/v1/policies/replays/{id}/cancel", summary: "Stop a replay after its current chunk", tag: "Policies", permission: "policies.write", auth: "user", responses: { 200: { description: "Cancelling" } } },
+  { method: "get", path: "/api/v1/policies/stats", summary: "Per published policy: decisions determined in 7 and 30 days; never-matching and shadowed flags", tag: "Policies", permission: "policies.read", auth: "user", responses: { 200: { description: "Statistics" } } },
+  { method: "post", path: "/api/v1/policies/explain", summary: "Evaluate a recorded decision's request now, under the current and a chosen version", tag: "Policies", permission: "policies.read", auth: "user", body: ExplainInput, responses: { 200: { description: "Decisions and determining policies" }, ...precondition } },
+  {
+    method: "get",
+    path: "/api/v1/policies/bundle",
+    summary: "The published policy set, schema, entities and revision, for enforcement points",
+    description: "Send If-None-Match with the last ETag: 304 while the revision is unchanged.",
+    tag: "Policies",
+    permission: "policies.bundle",
+    auth: "enforcement_point",
+    responses: { 200: { description: "The bundle", schema: Bundle }, 304: { description: "Unchanged since the ETag sent" }, 404: { description: "Nothing published yet" } },
+  },
+  {
+    method: "post",
+    path: "/access/v1/evaluation",
+    summary: "OpenID AuthZEN 1.0 Access Evaluation",
+    description: `Evaluates against the published Cedar policies with inventory and admin-added entities. Accepts an enforcement-point token or a personal API token (security engineers, admins). X-Request-ID is echoed. ${AUTHZEN_MAPPING}`,
+    tag: "AuthZEN",
+    permission: "policies.evaluate",
+    auth: "enforcement_point",
+    body: AuthzenRequest,
+    responses: { 200: { description: "The decision", schema: AuthzenDecisionResponse }, 400: { description: "Malformed request: an error message string (text/plain)" } },
+  },
+  {
+    method: "post",
+    path: "/access/v1/evaluations",
+    summary: "OpenID AuthZEN 1.0 Access Evaluations (boxcarred)",
+    description: "Top-level subject/action/resource/context are defaults for each item of evaluations. options.evaluations_semantic: execute_all (default), deny_on_first_deny, permit_on_first_permit. Without evaluations it behaves as /access/v1/evaluation.",
+    tag: "AuthZEN",
+    permission: "policies.evaluate",
+    auth: "enforcement_point",
+    body: AuthzenEvaluationsRequest,
+    responses: { 200: { description: "Decisions in request order (short-circuited semantics stop early)", schema: AuthzenEvaluationsResponse }, 400: { description: "Malformed request: an error message string (text/plain)" } },
+  },
+  {
+    method: "get",
+    path: "/.well-known/authzen-configuration",
+    summary: "AuthZEN PDP metadata",
+    tag: "AuthZEN",
+    permission: "public",
+    auth: "none",
+    responses: { 200: { description: "Metadata", schema: z.object({ policy_decision_point: z.string(), access_evaluation_endpoint: z.string(), access_evaluations_endpoint: z.string() }) } },
+  },
+];

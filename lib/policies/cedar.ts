@@ -1,0 +1,189 @@
+import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
+import type { DetailedError, EntityJson, EntityUidJson } from "@cedar-policy/cedar-wasm/nodejs";
+
+/** The one module that talks to cedar-wasm; everything else speaks Steward's types. */
+export type CedarEntity = EntityJson;
+export type CedarUid = { type: string; id: string };
+export type CedarRequest = { principal: CedarUid; action: CedarUid; resource: CedarUid; context: Record<string, unknown> };
+export type CedarDecision = { decision: "allow" | "deny"; determiningPolicies: string[]; errors: string[] };
+
+export type Diagnostic = {
+  severity: "error" | "warning";
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Which document the position refers to: a policy id, "schema" or "entities". */
+  source: string;
+};
+
+/**
+ * Cedar reports byte offsets into the UTF-8 text; editors count characters. Lines and columns
+ * are 1-based.
+ */
+export function offsetToPosition(text: string, byteOffset: number): { line: number; column: number } {
+  const prefix = Buffer.from(text, "utf8").subarray(0, Math.max(0, byteOffset)).toString("utf8");
+  const lines = prefix.split("\n");
+  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+}
+
+function toDiagnostics(errors: DetailedError[], severity: Diagnostic["severity"], text: string, source: string): Diagnostic[] {
+  return errors.map((error) => {
+    const where = error.sourceLocations?.[0];
+    const start = offsetToPosition(text, where?.start ?? 0);
+    const end = offsetToPosition(text, where?.end ?? where?.start ?? 0);
+    const detail = [where?.label, error.help].filter(Boolean).join("; ");
+    return {
+      severity,
+      message: cleanMessage(error.message) + (detail ? ` (${detail})` : ""),
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      source,
+    };
+  });
+}
+
+/** Cedar prefixes messages with the internal policy id; the editor already shows which policy. */
+function cleanMessage(message: string): string {
+  return message.replace(/^failed to parse policy with id `[^`]*` from string: /, "").replace(/^for policy `[^`]*`, /, "");
+}
+
+export function checkSchema(schemaText: string): Diagnostic[] {
+  const answer = cedar.checkParseSchema(schemaText);
+  return answer.type === "success" ? [] : toDiagnostics(answer.errors, "error", schemaText, "schema");
+}
+
+/** How many policy statements a text holds (each Steward policy must hold exactly one). */
+export function countStatements(text: string): { count: number; diagnostics: Diagnostic[] } {
+  const answer = cedar.policySetTextToParts(text);
+  if (answer.type === "failure") return { count: 0, diagnostics: toDiagnostics(answer.errors, "error", text, "policy") };
+  return { count: answer.policies.length + answer.policy_templates.length, diagnostics: [] };
+}
+
+/**
+ * Parses and validates policies (id → text) against a schema. Diagnostics carry the id of the
+ * policy they belong to, with line and column inside that policy's text.
+ */
+export function validatePolicies(policies: Record<string, string>, schemaText: string): Diagnostic[] {
+  const schemaErrors = checkSchema(schemaText);
+  const parse = cedar.checkParsePolicySet({ staticPolicies: policies });
+  if (parse.type === "failure") {
+    return parse.errors.flatMap((error) => {
+      const id = /policy with id `([^`]*)`/.exec(error.message)?.[1] ?? Object.keys(policies)[0] ?? "policy";
+      return toDiagnostics([error], "error", policies[id] ?? "", id);
+    });
+  }
+  if (schemaErrors.length) return [];
+  const answer = cedar.validate({ schema: schemaText, policies: { staticPolicies: policies }, validationSettings: { mode: "strict" } });
+  if (answer.type === "failure") return toDiagnostics(answer.errors, "error", "", "schema");
+  const perPolicy = (items: { policyId: string; error: DetailedError }[], severity: Diagnostic["severity"]) =>
+    items.flatMap((item) => toDiagnostics([item.error], severity, policies[item.policyId] ?? "", item.policyId));
+  return [...perPolicy(answer.validationErrors, "error"), ...perPolicy(answer.validationWarnings, "warning")];
+}
+
+export function checkEntities(entities: CedarEntity[], schemaText: string): Diagnostic[] {
+  const answer = cedar.checkParseEntities({ entities, schema: schemaText });
+  return answer.type === "success" ? [] : answer.errors.map((error) => ({ severity: "error" as const, message: error.message, line: 1, column: 1, endLine: 1, endColumn: 1, source: "entities" }));
+}
+
+export function formatPolicyText(text: string): { ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] } {
+  const answer = cedar.formatPolicies({ policyText: text, lineWidth: 100, indentWidth: 2 });
+  return answer.type === "success" ? { ok: true, text: answer.formatted_policy } : { ok: false, diagnostics: toDiagnostics(answer.errors, "error", text, "policy") };
+}
+
+function toDecision(answer: cedar.AuthorizationAnswer): CedarDecision {
+  if (answer.type === "failure") return { decision: "deny", determiningPolicies: [], errors: answer.errors.map((error) => error.message) };
+  return {
+    decision: answer.response.decision,
+    determiningPolicies: answer.response.diagnostics.reason,
+    errors: answer.response.diagnostics.errors.map((error) => `${error.policyId}: ${error.error.message}`),
+  };
+}
+
+/** One-off evaluation: parses policies and schema on every call (tests, explain). */
+export function authorize(request: CedarRequest, policies: Record<string, string>, schemaText: string, entities: CedarEntity[]): CedarDecision {
+  return toDecision(
+    cedar.isAuthorized({
+      principal: request.principal,
+      action: request.action,
+      resource: request.resource,
+      context: request.context as cedar.Context,
+      schema: schemaText,
+      validateRequest: false,
+      policies: { staticPolicies: policies },
+      entities,
+    }),
+  );
+}
+
+/**
+ * A policy set and schema parsed once and kept inside the WASM module, for the hot paths (the
+ * PDP and replay): each evaluation then only converts the request and its few entities.
+ */
+export class PreparedPolicySet {
+  /** `key` names the slot inside WASM; the same content reuses its slot instead of growing memory. */
+  constructor(
+    readonly key: string,
+    policies: Record<string, string>,
+    schemaText: string,
+  ) {
+    const parsedPolicies = cedar.preparsePolicySet(this.key, { staticPolicies: policies });
+    if (parsedPolicies.type === "failure") throw new Error(`policy set does not parse: ${parsedPolicies.errors[0]?.message}`);
+    const parsedSchema = cedar.preparseSchema(this.key, schemaText);
+    if (parsedSchema.type === "failure") throw new Error(`schema does not parse: ${parsedSchema.errors[0]?.message}`);
+  }
+
+  authorize(request: CedarRequest, entities: CedarEntity[]): CedarDecision {
+    return toDecision(
+      cedar.statefulIsAuthorized({
+        principal: request.principal as EntityUidJson,
+        action: request.action as EntityUidJson,
+        resource: request.resource as EntityUidJson,
+        context: request.context as cedar.Context,
+        preparsedPolicySetId: this.key,
+        preparsedSchemaName: this.key,
+        validateRequest: false,
+        entities,
+      }),
+    );
+  }
+}
+
+/** Raw cedar-wasm, for the benchmark's baseline only. */
+export const rawIsAuthorized = cedar.isAuthorized;
+
+export type AttributeType = { type: string; element?: AttributeType; name?: string; attributes?: Record<string, AttributeType & { required?: boolean }> };
+export type SchemaShape = {
+  namespace: string;
+  /** Qualified entity type → attribute name → type. */
+  entityAttributes: Map<string, Record<string, AttributeType & { required?: boolean }>>;
+  actions: Set<string>;
+  /** Action name → its context record's attributes. */
+  contextAttributes: Map<string, Record<string, AttributeType & { required?: boolean }>>;
+};
+
+/** What the schema declares, for mapping loose AuthZEN properties onto typed Cedar attributes. */
+export function readSchemaShape(schemaText: string): SchemaShape {
+  const shape: SchemaShape = { namespace: "", entityAttributes: new Map(), actions: new Set(), contextAttributes: new Map() };
+  const answer = cedar.schemaToJsonWithResolvedTypes(schemaText);
+  if (answer.type === "failure") return shape;
+  for (const [namespace, definition] of Object.entries(answer.json)) {
+    shape.namespace ||= namespace;
+    const qualify = (name: string) => (namespace && !name.includes("::") ? `${namespace}::${name}` : name);
+    const common = new Map(Object.entries(definition.commonTypes ?? {}).map(([name, type]) => [qualify(name), type as unknown as AttributeType]));
+    const resolve = (type: AttributeType | undefined): AttributeType | undefined => (type && common.has(type.type) ? common.get(type.type) : type);
+    for (const [name, entityType] of Object.entries(definition.entityTypes)) {
+      const record = resolve((entityType as { shape?: AttributeType }).shape);
+      shape.entityAttributes.set(qualify(name), record?.attributes ?? {});
+    }
+    for (const [name, action] of Object.entries(definition.actions ?? {})) {
+      shape.actions.add(name);
+      const context = resolve(action.appliesTo?.context as AttributeType | undefined);
+      shape.contextAttributes.set(name, context?.attributes ?? {});
+    }
+  }
+  return shape;
+}

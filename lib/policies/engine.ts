@@ -1,0 +1,90 @@
+import type { Executor } from "@/db/client";
+import { getLatestVersion, loadInventory, type Inventory } from "@/db/policies";
+import { PreparedPolicySet, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
+import { hashContent, policyTexts, type PolicySetContent } from "./content";
+import { inventoryEntities } from "./inventory-entities";
+import { buildEntityIndex, entityKey, mapAuthzenRequest, type AuthzenRequest, type EntityIndex } from "./request-mapping";
+
+export type Evaluation = CedarDecision & { request: CedarRequest };
+
+/**
+ * A policy set ready to answer requests: policies and schema parsed once, inventory and
+ * admin-added entities indexed. Admin entities extend inventory ones with the same uid (extra
+ * parents, extra attributes) but never override what the inventory says.
+ */
+export class PolicyEngine {
+  private readonly prepared: PreparedPolicySet;
+  readonly shape: SchemaShape;
+  private readonly index: EntityIndex;
+
+  constructor(
+    readonly content: PolicySetContent,
+    readonly contentHash: string,
+    inventory: Inventory | null,
+    readonly revision: number | null,
+  ) {
+    this.prepared = new PreparedPolicySet(`set_${contentHash}`, policyTexts(content), content.schemaText);
+    this.shape = readSchemaShape(content.schemaText);
+    const fromInventory = inventory ? inventoryEntities(inventory, this.shape.namespace) : { entities: [], agentAliases: new Map<string, string>() };
+    const merged = new Map<string, CedarEntity>();
+    for (const entity of content.entities) merged.set(entityKey(uidOf(entity)), entity);
+    for (const entity of fromInventory.entities) {
+      const key = entityKey(uidOf(entity));
+      const admin = merged.get(key);
+      merged.set(key, admin ? { uid: entity.uid, attrs: { ...admin.attrs, ...entity.attrs }, parents: [...entity.parents, ...admin.parents] } : entity);
+    }
+    this.index = buildEntityIndex([...merged.values()], fromInventory.agentAliases);
+  }
+
+  /** The Cedar request and the entities it needs, as evaluation builds them. */
+  map(input: AuthzenRequest, at: Date, delegation?: string[] | null) {
+    return mapAuthzenRequest(this.shape, this.index, input, at, delegation);
+  }
+
+  evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): Evaluation {
+    const mapped = this.map(input, at, delegation);
+    return { ...this.prepared.authorize(mapped.request, mapped.entities), request: mapped.request };
+  }
+
+  /** A Cedar-level request with explicit entities (policy tests). */
+  evaluateCedar(request: CedarRequest, entities: CedarEntity[]): CedarDecision {
+    return this.prepared.authorize(request, entities);
+  }
+}
+
+function uidOf(entity: CedarEntity): { type: string; id: string } {
+  const uid = entity.uid as { __entity?: { type: string; id: string }; type: string; id: string };
+  return uid.__entity ?? uid;
+}
+
+/** Entities from the inventory are re-read at most this often on the hot path. */
+const INVENTORY_TTL_MS = 5_000;
+
+type GlobalWithEngine = typeof globalThis & { __stewardPolicyEngine?: { loading: Promise<PolicyEngine | null>; startedAt: number } };
+const holder = globalThis as GlobalWithEngine;
+
+/**
+ * The engine for the latest published version (null before the first publish), cached per
+ * process. A publish elsewhere is seen within INVENTORY_TTL_MS; in this process at once.
+ */
+export function getPublishedEngine(db: Executor): Promise<PolicyEngine | null> {
+  const cached = holder.__stewardPolicyEngine;
+  if (cached && Date.now() - cached.startedAt < INVENTORY_TTL_MS) return cached.loading;
+  const loading = (async () => {
+    const [version, inventory] = await Promise.all([getLatestVersion(db), loadInventory(db)]);
+    return version ? new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision) : null;
+  })();
+  holder.__stewardPolicyEngine = { loading, startedAt: Date.now() };
+  loading.catch(() => {
+    if (holder.__stewardPolicyEngine?.loading === loading) holder.__stewardPolicyEngine = undefined;
+  });
+  return loading;
+}
+
+export function forgetPublishedEngine(): void {
+  holder.__stewardPolicyEngine = undefined;
+}
+
+export async function engineForContent(db: Executor, content: PolicySetContent, revision: number | null): Promise<PolicyEngine> {
+  return new PolicyEngine(content, hashContent(content), await loadInventory(db), revision);
+}

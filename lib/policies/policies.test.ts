@@ -1,0 +1,337 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { desc, eq, sql } from "drizzle-orm";
+import { openTestDatabase } from "@/db/testing/test-database";
+import { agents, auditLog, decisions, people, policyReplays, teams } from "@/db/schema";
+import type { Actor } from "../auth/actor";
+import { updateSettings } from "../settings/settings";
+import { userContext } from "../testing";
+import { evaluateAccess, evaluateAccessBatch } from "./authzen";
+import { authorize } from "./cedar";
+import { loadDraftContent, policyTexts } from "./content";
+import { deletePolicy, savePolicy, saveTest, updateEntities, updateSchema } from "./draft";
+import { forgetPublishedEngine } from "./engine";
+import { explainDecision } from "./explain";
+import { flushPdpDecisions } from "./pdp-decisions";
+import { approveDraft, publishDraft, rollbackToVersion } from "./publish";
+import { cancelReplay, getReplay, runReplay, startReplay, type ReplayResult } from "./replay";
+import { getPolicyStats } from "./stats";
+import { validatePolicySource } from "./validate";
+import { DEFAULT_CEDAR_SCHEMA } from "./default-schema";
+import { POLICY_TEMPLATES } from "./templates";
+import { diffPolicyVersions, etagMatches, getCurrentPolicyRevision, getDraft, getPolicyBundle, listPolicyVersions } from "./versions";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+beforeAll(async () => {
+  database = await openTestDatabase();
+  forgetPublishedEngine();
+});
+afterAll(async () => {
+  await flushPdpDecisions();
+  await database?.close();
+});
+
+const author = userContext("security");
+const reviewer = userContext("security");
+const admin = userContext("admin");
+const epContext = { actor: { type: "enforcement_point", enforcementPointId: "ep_test", name: "gateway" } as Actor, requestId: "req_ep", ip: null };
+
+const PERMIT_ACTIVE = `permit (principal is Steward::Agent, action, resource)
+when { principal.status == "active" };`;
+const FORBID_STATIC_SENSITIVE = `forbid (principal is Steward::Agent, action, resource)
+when { principal.staticCredential && context.sensitivityLevel >= 2 };`;
+
+async function lastAudit() {
+  const [row] = await database.db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+  return row!;
+}
+
+describe("validation", () => {
+  it("reports parse errors with line and column", () => {
+    const result = validatePolicySource("pol_x", 'permit (principal, action, resource)\nwhen { principal.status == "active" ', DEFAULT_CEDAR_SCHEMA);
+    expect(result.valid).toBe(false);
+    expect(result.diagnostics[0]).toMatchObject({ severity: "error", line: 2, column: 36, source: "pol_x" });
+  });
+
+  it("reports schema errors at the offending attribute", () => {
+    const result = validatePolicySource("pol_y", 'permit (principal is Steward::Agent, action, resource)\nwhen {\n  principal.stauts == "active"\n};', DEFAULT_CEDAR_SCHEMA);
+    expect(result.valid).toBe(false);
+    expect(result.diagnostics[0]).toMatchObject({ severity: "error", line: 3, column: 3 });
+    expect(result.diagnostics[0]!.message).toMatch(/stauts/);
+  });
+
+  it("ships templates that validate against the default schema", () => {
+    for (const template of POLICY_TEMPLATES) expect(validatePolicySource(template.id, template.source, DEFAULT_CEDAR_SCHEMA), template.id).toEqual({ valid: true, diagnostics: [] });
+  });
+
+  it("refuses two statements in one policy", () => {
+    const result = validatePolicySource("pol_z", `${PERMIT_ACTIVE}\n${FORBID_STATIC_SENSITIVE}`, DEFAULT_CEDAR_SCHEMA);
+    expect(result.diagnostics[0]!.message).toMatch(/exactly one statement; this text holds 2/);
+  });
+});
+
+describe("drafts, tests, publish, four-eyes, rollback", () => {
+  let permitId = "";
+  let forbidId = "";
+
+  it("saves a policy, audits it and returns its validation", async () => {
+    const saved = await savePolicy({ ctx: author, input: { description: "Active agents may act", owner: "secops", frameworkTags: "ASI02, NHI7:2025", source: PERMIT_ACTIVE } });
+    permitId = saved.policy.id;
+    expect(saved.policy.frameworkTags).toEqual(["ASI02", "NHI7:2025"]);
+    expect(saved.validation).toEqual({ valid: true, diagnostics: [] });
+    expect(await lastAudit()).toMatchObject({ action: "policy.create", entityId: permitId, actorId: author.actor.type === "user" ? author.actor.userId : "" });
+  });
+
+  it("refuses risk officers and viewers", async () => {
+    for (const role of ["risk", "viewer"] as const) {
+      await expect(savePolicy({ ctx: userContext(role), input: { source: PERMIT_ACTIVE } })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(publishDraft({ ctx: userContext(role), input: { message: "x" } })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(startReplay({ ctx: userContext(role), input: {} })).rejects.toMatchObject({ code: "forbidden" });
+    }
+    await expect(updateSchema({ ctx: author, input: { schemaText: DEFAULT_CEDAR_SCHEMA } })).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("names the bad field", async () => {
+    await expect(savePolicy({ ctx: author, input: { source: PERMIT_ACTIVE, frameworkTags: ["not a tag!"] } })).rejects.toThrow(/Framework tags are framework item ids/);
+    await expect(publishDraft({ ctx: author, input: { message: "" } })).rejects.toThrow(/Say what this version changes/);
+  });
+
+  it("refuses to publish while validation reports an error, naming where", async () => {
+    const broken = await savePolicy({ ctx: author, input: { description: "typo", source: 'forbid (principal, action, resource)\nwhen { context.destinaton == "x" };' } });
+    expect(broken.validation.valid).toBe(false);
+    await expect(publishDraft({ ctx: author, input: { message: "first" } })).rejects.toMatchObject({ code: "precondition_failed", message: expect.stringMatching(/line 2, column 8/) });
+    await deletePolicy({ ctx: author, input: { id: broken.policy.id } });
+  });
+
+  it("refuses to publish while a test fails, then publishes when it passes", async () => {
+    const forbid = await savePolicy({ ctx: author, input: { description: "No static secrets on sensitive data", source: FORBID_STATIC_SENSITIVE, frameworkTags: ["NHI7:2025"] } });
+    forbidId = forbid.policy.id;
+    const agentEntity = { uid: { type: "Steward::Agent", id: "a1" }, attrs: { name: "a1", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: "static_api_key", staticCredential: true, dataSensitivity: "restricted", declaredActions: [], declaredResourceTypes: [] }, parents: [] };
+    const context = { actionName: "query", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 };
+    const test = await saveTest({
+      ctx: author,
+      input: {
+        name: "static secret cannot read restricted data",
+        request: { principal: { type: "Steward::Agent", id: "a1" }, action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "db" }, context },
+        entities: [agentEntity, { uid: { type: "Steward::Resource", id: "db" }, attrs: {}, parents: [] }],
+        expectedDecision: "allow",
+      },
+    });
+    await expect(publishDraft({ ctx: author, input: { message: "first" } })).rejects.toMatchObject({ code: "precondition_failed", message: expect.stringMatching(/1 policy test failing — "static secret cannot read restricted data": expected allow, got deny/) });
+    await saveTest({ ctx: author, input: { id: test.id, name: test.name, request: test.request, entities: test.entities, expectedDecision: "deny", expectedPolicies: [forbidId] } });
+    const draft = await getDraft({ ctx: author });
+    expect(draft.tests).toEqual([expect.objectContaining({ passed: true, determiningPolicies: [forbidId] })]);
+
+    const version = await publishDraft({ ctx: author, input: { message: "first" } });
+    expect(version).toMatchObject({ revision: 1, message: "first" });
+    expect(await lastAudit()).toMatchObject({ action: "policy_version.publish", entityId: version.id });
+    expect(await getCurrentPolicyRevision()).toBe("1");
+  });
+
+  it("enforces four-eyes: an author cannot approve; another engineer can", async () => {
+    await updateSettings({ ctx: admin, input: { requirePolicyApproval: true } });
+    await savePolicy({ ctx: author, input: { id: permitId, description: "Active agents may act (v2)", owner: "secops", source: PERMIT_ACTIVE } });
+    await expect(publishDraft({ ctx: author, input: { message: "second" } })).rejects.toThrow(/four-eyes/);
+    await expect(approveDraft({ ctx: author })).rejects.toThrow(/someone else must approve/);
+    await expect(approveDraft({ ctx: userContext("viewer") })).rejects.toMatchObject({ code: "forbidden" });
+    await approveDraft({ ctx: reviewer });
+    expect(await lastAudit()).toMatchObject({ action: "policy_draft.approve" });
+    const second = await publishDraft({ ctx: author, input: { message: "second" } });
+    expect(second.revision).toBe(2);
+    // An approval covers exactly the content approved: a later edit needs a new one.
+    await savePolicy({ ctx: author, input: { id: permitId, description: "v3", source: PERMIT_ACTIVE } });
+    await expect(publishDraft({ ctx: author, input: { message: "third" } })).rejects.toThrow(/four-eyes/);
+    await updateSettings({ ctx: admin, input: { requirePolicyApproval: false } });
+  });
+
+  it("diffs two versions and rolls back by publishing the old one as new", async () => {
+    const diff = await diffPolicyVersions({ ctx: userContext("viewer"), input: { from: "1", to: "2" } });
+    expect(diff.lines).toContainEqual({ kind: "removed", text: `// ${permitId} — Active agents may act` });
+    expect(diff.lines).toContainEqual({ kind: "added", text: `// ${permitId} — Active agents may act (v2)` });
+    const rolled = await rollbackToVersion({ ctx: author, input: { revision: 1 } });
+    expect(rolled).toMatchObject({ revision: 3, rolledBackFrom: 1, message: "Roll back to revision 1" });
+    expect(await lastAudit()).toMatchObject({ action: "policy_version.rollback" });
+    const draft = await loadDraftContent(database.db);
+    expect(draft.policies.find((policy) => policy.id === permitId)?.description).toBe("Active agents may act");
+    expect((await listPolicyVersions({ ctx: author })).map((version) => version.revision)).toEqual([3, 2, 1]);
+  });
+
+  it("ships the bundle to enforcement points only, with a revision that changes on publish", async () => {
+    const bundle = await getPolicyBundle({ ctx: epContext });
+    expect(bundle).toMatchObject({ revision: "3", schema: DEFAULT_CEDAR_SCHEMA });
+    expect(bundle!.policies.map((policy) => policy.id).sort()).toEqual([forbidId, permitId].sort());
+    await expect(getPolicyBundle({ ctx: author })).rejects.toMatchObject({ code: "forbidden" });
+    // The ETag names the revision: a client holding it gets 304 until the next publish changes it.
+    expect(etagMatches(bundle!.etag, bundle!.etag)).toBe(true);
+    expect(etagMatches(`W/${bundle!.etag}, "other"`, bundle!.etag)).toBe(true);
+    expect(etagMatches('"stale-2"', bundle!.etag)).toBe(false);
+    expect(etagMatches(null, bundle!.etag)).toBe(false);
+    await savePolicy({ ctx: author, input: { id: permitId, description: "etag check", source: PERMIT_ACTIVE } });
+    await publishDraft({ ctx: author, input: { message: "etag check" } });
+    const next = (await getPolicyBundle({ ctx: epContext }))!;
+    expect(next.revision).toBe("4");
+    expect(etagMatches(bundle!.etag, next.etag)).toBe(false);
+  });
+
+  it("validates admin-added entities against the schema", async () => {
+    await expect(updateEntities({ ctx: admin, input: { entities: [{ uid: { type: "Steward::Team", id: "t" }, attrs: { name: 7 }, parents: [] }] } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: "$.entities",
+    });
+    const saved = await updateEntities({ ctx: admin, input: { entities: [{ uid: { type: "Steward::Group", id: "finance-readers" }, attrs: { name: "Finance readers" }, parents: [] }] } });
+    expect(saved).toEqual({ count: 1 });
+    expect(await lastAudit()).toMatchObject({ action: "policy_entities.update" });
+  });
+});
+
+describe("the PDP, replay, stats and explain on real inventory and decisions", () => {
+  let prodAgent = "";
+  let devAgent = "";
+
+  beforeAll(async () => {
+    await database.db.insert(teams).values({ id: "team_payments", name: "Payments" });
+    await database.db.insert(people).values({ id: "per_ada", name: "Ada", email: "ada@example.test", teamId: "team_payments" });
+    prodAgent = "agt_prod_static";
+    devAgent = "agt_dev_oauth";
+    await database.db.insert(agents).values([
+      { id: prodAgent, externalId: "invoice-bot", name: "Invoice bot", environment: "prod", status: "active", ownerId: "per_ada", teamId: "team_payments", credentialKind: "static_api_key", declaredActions: ["read"] },
+      { id: devAgent, name: "Dev helper", environment: "dev", status: "active", credentialKind: "oauth_client" },
+    ]);
+    forgetPublishedEngine();
+  });
+
+  it("judges a request naming only the subject id on the inventory's attributes", async () => {
+    const body = { subject: { type: "agent", id: "invoice-bot" }, action: { name: "read" }, resource: { type: "resource", id: "ledger" }, context: { data_sensitivity: "restricted" } };
+    const answer = await evaluateAccess({ ctx: epContext, body });
+    expect(answer.decision).toBe(false);
+    expect(Object.keys(answer).sort()).toEqual(["context", "decision"]);
+    const allowed = await evaluateAccess({ ctx: epContext, body: { ...body, context: { data_sensitivity: "public" } } });
+    expect(allowed.decision).toBe(true);
+    // Agrees with cedar-wasm asked directly with the same policies.
+    const content = await loadDraftContent(database.db);
+    const direct = authorize(
+      { principal: { type: "Steward::Agent", id: prodAgent }, action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "ledger" }, context: { actionName: "read", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 1, weekday: 1 } },
+      policyTexts(content),
+      content.schemaText,
+      [{ uid: { type: "Steward::Agent", id: prodAgent }, attrs: { name: "Invoice bot", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: "static_api_key", staticCredential: true, dataSensitivity: "unknown", declaredActions: ["read"], declaredResourceTypes: [] }, parents: [] }, { uid: { type: "Steward::Resource", id: "ledger" }, attrs: {}, parents: [] }],
+    );
+    expect(direct.decision).toBe("deny");
+    await flushPdpDecisions();
+    const recorded = await database.db.select().from(decisions).where(eq(decisions.enforcementPointId, "ep_test"));
+    expect(recorded).toHaveLength(2);
+    expect(recorded.map((row) => row.outcome).sort()).toEqual(["allow", "deny"]);
+    expect(recorded[0]).toMatchObject({ agentId: prodAgent, policyRevision: "4" });
+  });
+
+  it("answers batches with each evaluations semantic", async () => {
+    const base = { subject: { type: "agent", id: prodAgent }, action: { name: "read" } };
+    const evaluations = [
+      { resource: { type: "resource", id: "a" }, context: { data_sensitivity: "public" } },
+      { resource: { type: "resource", id: "b" }, context: { data_sensitivity: "restricted" } },
+      { resource: { type: "resource", id: "c" }, context: { data_sensitivity: "public" } },
+    ];
+    const all = await evaluateAccessBatch({ ctx: epContext, body: { ...base, evaluations } });
+    expect("evaluations" in all && all.evaluations.map((item) => item.decision)).toEqual([true, false, true]);
+    const denyFirst = await evaluateAccessBatch({ ctx: epContext, body: { ...base, evaluations, options: { evaluations_semantic: "deny_on_first_deny" } } });
+    expect("evaluations" in denyFirst && denyFirst.evaluations.map((item) => item.decision)).toEqual([true, false]);
+    const permitFirst = await evaluateAccessBatch({ ctx: epContext, body: { ...base, evaluations, options: { evaluations_semantic: "permit_on_first_permit" } } });
+    expect("evaluations" in permitFirst && permitFirst.evaluations.map((item) => item.decision)).toEqual([true]);
+    const single = await evaluateAccessBatch({ ctx: epContext, body: { ...base, resource: { type: "resource", id: "x" } } });
+    expect(single).toMatchObject({ decision: true });
+  });
+
+  it("answers malformed AuthZEN requests with a 400 naming the member", async () => {
+    await expect(evaluateAccess({ ctx: epContext, body: { subject: { type: "agent" }, action: { name: "read" }, resource: { type: "r", id: "1" } } })).rejects.toMatchObject({ code: "bad_request", path: "$.subject.id" });
+    await expect(evaluateAccessBatch({ ctx: epContext, body: { evaluations: [{ action: { name: "read" } }] } })).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/^\$\.evaluations\[0\]\.subject/) });
+    await expect(evaluateAccessBatch({ ctx: epContext, body: { evaluations: [], options: { evaluations_semantic: "sometimes" } } })).rejects.toMatchObject({ code: "bad_request", path: "$.options.evaluations_semantic" });
+    await expect(evaluateAccess({ ctx: userContext("viewer"), body: {} })).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("replays a draft over recorded decisions and counts flips like an independent count", async () => {
+    await flushPdpDecisions();
+    await database.db.execute(sql`delete from decisions`);
+    const now = Date.now();
+    const rows = Array.from({ length: 240 }, (_, i) => {
+      const agentId = i % 3 === 0 ? devAgent : prodAgent;
+      const sensitivity = ["public", "internal", "confidential", "restricted"][i % 4]!;
+      const outcome = i % 5 === 0 ? "deny" : "allow";
+      return {
+        enforcementPointId: "ep_test",
+        decisionId: `d${i}`,
+        time: new Date(now - i * 60_000),
+        agentId,
+        agentRef: agentId,
+        actionName: i % 2 ? "read" : "write",
+        resourceType: "resource",
+        resourceId: `r${i}`,
+        outcome: outcome as "allow" | "deny",
+        reasons: outcome === "allow" ? [] : [],
+        request: { subject: { type: "agent", id: agentId }, action: { name: i % 2 ? "read" : "write" }, resource: { type: "resource", id: `r${i}`, properties: { environment: i % 7 === 0 ? "prod" : "dev" } }, context: { data_sensitivity: sensitivity } },
+        contentHash: `h${i}`,
+      };
+    });
+    await database.db.insert(decisions).values(rows);
+    // The draft adds: non-prod agents stay off prod resources.
+    await savePolicy({ ctx: author, input: { description: "Non-prod stays non-prod", source: 'forbid (principal is Steward::Agent, action, resource is Steward::Resource)\nwhen { principal.environment != "prod" && resource has environment && resource.environment == "prod" };' } });
+
+    // Expected, computed independently from the rows' own attributes.
+    const expectedAllowNow = (i: number) => {
+      const agentIsDev = i % 3 === 0;
+      const sensitive = i % 4 >= 2;
+      const prodResource = i % 7 === 0;
+      if (!agentIsDev && sensitive) return false; // static secret on sensitive data
+      if (agentIsDev && prodResource) return false; // non-prod on prod
+      return true;
+    };
+    let allowToDeny = 0;
+    let denyToAllow = 0;
+    rows.forEach((row, i) => {
+      const now = expectedAllowNow(i);
+      if (row.outcome === "allow" && !now) allowToDeny++;
+      if (row.outcome === "deny" && now) denyToAllow++;
+    });
+
+    const { id } = await startReplay({ ctx: author, input: { limit: 1000 } });
+    expect(await lastAudit()).toMatchObject({ action: "policy_replay.start", entityId: id });
+    await runReplay(id);
+    const job = await getReplay({ ctx: userContext("viewer"), input: { id } });
+    const result = job.result as ReplayResult;
+    expect(job).toMatchObject({ status: "done", total: 240, processed: 240 });
+    expect(result.allowToDeny).toBe(allowToDeny);
+    expect(result.denyToAllow).toBe(denyToAllow);
+    expect(result.allowToDeny + result.denyToAllow + result.unchanged).toBe(240);
+    expect(result.examples[0]).toMatchObject({ enforcementPointId: "ep_test", decisionId: expect.stringMatching(/^d\d+$/) });
+    const byAgent = result.byAgentAction.reduce((sum, group) => sum + group.allowToDeny, 0);
+    expect(byAgent).toBe(allowToDeny);
+
+    const filtered = await startReplay({ ctx: author, input: { limit: 1000, agentId: devAgent } });
+    await runReplay(filtered.id);
+    expect((await getReplay({ ctx: author, input: { id: filtered.id } })).total).toBe(80);
+  });
+
+  it("cancels a replay between chunks", async () => {
+    const { id } = await startReplay({ ctx: author, input: { limit: 1000 } });
+    await cancelReplay({ ctx: author, input: { id } });
+    await runReplay(id);
+    const [row] = await database.db.select().from(policyReplays).where(eq(policyReplays.id, id));
+    expect(row!.status).toBe("cancelled");
+  });
+
+  it("counts what each published policy determined and flags never-matching and shadowed ones", async () => {
+    const bundle = (await getPolicyBundle({ ctx: epContext }))!;
+    const forbid = bundle.policies.find((policy) => policy.text.includes("staticCredential"))!;
+    const permit = bundle.policies.find((policy) => policy.text.includes("status"))!;
+    await database.db.execute(sql`update decisions set reasons = ${JSON.stringify([forbid.id])}::jsonb where decision_id in ('d1', 'd2')`);
+    await database.db.execute(sql`update decisions set time = now() - interval '10 days' where decision_id = 'd2'`);
+    const stats = await getPolicyStats({ ctx: userContext("viewer") });
+    const forbidStats = stats.policies.find((policy) => policy.policyId === forbid.id)!;
+    expect(forbidStats).toMatchObject({ effect: "forbid", determinedLast7Days: 1, determinedLast30Days: 2, neverMatches: false, alwaysShadowed: false });
+    expect(stats.policies.find((policy) => policy.policyId === permit.id)).toMatchObject({ neverMatches: true, alwaysShadowed: false });
+  });
+
+  it("explains a recorded decision under the current and a chosen version", async () => {
+    const explained = await explainDecision({ ctx: userContext("viewer"), input: { enforcementPointId: "ep_test", decisionId: "d2", revision: 2 } });
+    expect(explained.recorded.outcome).toBe("allow");
+    expect(explained.current).toMatchObject({ revision: 4, decision: "deny" });
+    expect(explained.chosen).toMatchObject({ revision: 2, decision: "deny" });
+  });
+});

@@ -1,0 +1,161 @@
+import { and, count, eq } from "drizzle-orm";
+import { getDb, type Executor } from "@/db/client";
+import { getReplayOrThrow, readReplayChunk, replayConditions, type ReplayCursor, type ReplayFilter } from "@/db/policies";
+import { decisions, policyReplays } from "@/db/schema";
+import { recordAudit } from "../audit/record-audit";
+import { requirePermission } from "../auth/require-permission";
+import { withTransaction, type Ctx } from "../context";
+import { StewardError } from "../errors";
+import { newId } from "../ids";
+import { hashContent, loadDraftContent, type PolicySetContent } from "./content";
+import { engineForContent } from "./engine";
+import { AuthzenRequest } from "./request-mapping";
+import { ReplayIdInput, StartReplayInput } from "./schemas";
+import { validateContent } from "./validate";
+
+const CHUNK_SIZE = 5_000;
+const EXAMPLES_PER_DIRECTION = 25;
+
+export type ReplayExample = { enforcementPointId: string; decisionId: string; time: string; agentId: string; action: string; recorded: string; replayed: "allow" | "deny"; determiningPolicies: string[] };
+export type ReplayResult = {
+  allowToDeny: number;
+  denyToAllow: number;
+  unchanged: number;
+  notComparable: number;
+  invalidRequests: number;
+  byAgentAction: { agentId: string; action: string; allowToDeny: number; denyToAllow: number }[];
+  examples: ReplayExample[];
+};
+
+const emptyResult = (): ReplayResult => ({ allowToDeny: 0, denyToAllow: 0, unchanged: 0, notComparable: 0, invalidRequests: 0, byAgentAction: [], examples: [] });
+
+/** Queues a replay of the current draft; the caller starts `runReplay` (in the background on the server). */
+export async function startReplay({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  requirePermission(ctx.actor, "policies.write");
+  const data = StartReplayInput.parse(input);
+  return withTransaction(ctx, async (tx) => {
+    const content = await loadDraftContent(tx);
+    const validation = validateContent(content);
+    const firstError = validation.diagnostics.find((item) => item.severity === "error");
+    if (firstError) throw new StewardError("precondition_failed", `Fix the draft before replaying it: ${firstError.source} line ${firstError.line}: ${firstError.message}`);
+    const row = {
+      id: newId("rpl"),
+      status: "queued" as const,
+      params: { ...data, from: data.from?.toISOString(), to: data.to?.toISOString(), draftHash: hashContent(content), content },
+      startedBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
+    };
+    await tx.insert(policyReplays).values(row);
+    await recordAudit(tx, ctx, { action: "policy_replay.start", entityType: "policy_replay", entityId: row.id, after: { id: row.id, ...data, draftHash: row.params.draftHash } });
+    return { id: row.id };
+  });
+}
+
+export async function cancelReplay({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  requirePermission(ctx.actor, "policies.write");
+  const { id } = ReplayIdInput.parse(input);
+  return withTransaction(ctx, async (tx) => {
+    const before = await getReplayOrThrow(tx, id);
+    if (before.status !== "queued" && before.status !== "running") return { id, status: before.status };
+    await tx.update(policyReplays).set({ cancelRequested: 1, updatedAt: new Date() }).where(eq(policyReplays.id, id));
+    await recordAudit(tx, ctx, { action: "policy_replay.cancel", entityType: "policy_replay", entityId: id, before: { status: before.status } });
+    return { id, status: "cancelling" };
+  });
+}
+
+/** A runner writes progress at least once per chunk; silence this long means its process died. */
+const STALLED_AFTER_MS = 5 * 60_000;
+
+export async function getReplay({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
+  requirePermission(ctx.actor, "policies.read");
+  const row = await getReplayOrThrow(ctx.tx ?? (await getDb()), input.id);
+  const { content: _content, ...params } = row.params as Record<string, unknown>;
+  const stalled = (row.status === "running" || row.status === "queued") && Date.now() - row.updatedAt.getTime() > STALLED_AFTER_MS;
+  return stalled ? { ...row, params, status: "failed" as const, error: "The replay stopped reporting progress (its server process ended); start it again" } : { ...row, params };
+}
+
+function filterOf(params: Record<string, unknown>): ReplayFilter {
+  return {
+    agentId: params.agentId as string | undefined,
+    enforcementPointId: params.enforcementPointId as string | undefined,
+    from: params.from ? new Date(params.from as string) : undefined,
+    to: params.to ? new Date(params.to as string) : undefined,
+  };
+}
+
+/**
+ * Evaluates the replay's frozen draft against recorded requests, newest first, a chunk at a time,
+ * writing progress after each chunk and stopping when cancel is requested.
+ */
+export async function runReplay(id: string, db?: Executor): Promise<void> {
+  const database = db ?? (await getDb());
+  const job = await getReplayOrThrow(database, id);
+  const params = job.params as Record<string, unknown> & { limit: number; content: PolicySetContent };
+  const filter = filterOf(params);
+  const result = emptyResult();
+  const byKey = new Map<string, ReplayResult["byAgentAction"][number]>();
+  let processed = 0;
+  try {
+    const engine = await engineForContent(database, params.content, null);
+    const [{ n } = { n: 0 }] = await database.select({ n: count() }).from(decisions).where(and(...replayConditions(filter)));
+    const total = Math.min(params.limit, Number(n));
+    await database.update(policyReplays).set({ status: "running", total, updatedAt: new Date() }).where(eq(policyReplays.id, id));
+    let cursor: ReplayCursor | null = null;
+    while (processed < total) {
+      const rows = await readReplayChunk(database, filter, cursor, Math.min(CHUNK_SIZE, total - processed));
+      if (!rows.length) break;
+      for (const row of rows) {
+        const parsed = AuthzenRequest.safeParse(row.request);
+        if (!parsed.success) {
+          result.invalidRequests++;
+          continue;
+        }
+        const replayed = engine.evaluate(parsed.data, row.time, row.delegation);
+        if (row.outcome !== "allow" && row.outcome !== "deny") {
+          result.notComparable++;
+          continue;
+        }
+        if (row.outcome === replayed.decision) {
+          result.unchanged++;
+          continue;
+        }
+        const direction = row.outcome === "allow" ? "allowToDeny" : "denyToAllow";
+        result[direction]++;
+        const key = `${row.agentId}\u0000${row.actionName}`;
+        const group = byKey.get(key) ?? { agentId: row.agentId, action: row.actionName, allowToDeny: 0, denyToAllow: 0 };
+        group[direction]++;
+        byKey.set(key, group);
+        if (result.examples.filter((example) => example.recorded === row.outcome).length < EXAMPLES_PER_DIRECTION) {
+          result.examples.push({
+            enforcementPointId: row.enforcementPointId,
+            decisionId: row.decisionId,
+            time: row.time.toISOString(),
+            agentId: row.agentId,
+            action: row.actionName,
+            recorded: row.outcome,
+            replayed: replayed.decision,
+            determiningPolicies: replayed.determiningPolicies,
+          });
+        }
+      }
+      processed += rows.length;
+      const last = rows.at(-1)!;
+      cursor = { time: last.time, enforcementPointId: last.enforcementPointId, decisionId: last.decisionId };
+      result.byAgentAction = [...byKey.values()].sort((a, b) => b.allowToDeny + b.denyToAllow - (a.allowToDeny + a.denyToAllow)).slice(0, 200);
+      const [state] = await database
+        .update(policyReplays)
+        .set({ processed, result, updatedAt: new Date() })
+        .where(eq(policyReplays.id, id))
+        .returning({ cancelRequested: policyReplays.cancelRequested });
+      if (state?.cancelRequested) {
+        await database.update(policyReplays).set({ status: "cancelled", finishedAt: new Date() }).where(eq(policyReplays.id, id));
+        return;
+      }
+    }
+    await database.update(policyReplays).set({ status: "done", processed, result, finishedAt: new Date(), updatedAt: new Date() }).where(eq(policyReplays.id, id));
+  } catch (error) {
+    await database
+      .update(policyReplays)
+      .set({ status: "failed", error: (error as Error).message, processed, result, finishedAt: new Date(), updatedAt: new Date() })
+      .where(eq(policyReplays.id, id));
+  }
+}

@@ -1,0 +1,44 @@
+import { authorize, type CedarEntity } from "./cedar";
+import { policyTexts, type PolicySetContent } from "./content";
+
+export type TestResult = {
+  id: string;
+  name: string;
+  passed: boolean;
+  expectedDecision: "allow" | "deny";
+  actualDecision: "allow" | "deny";
+  expectedPolicies: string[] | null;
+  determiningPolicies: string[];
+  errors: string[];
+  message: string;
+};
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
+
+/** Runs every test of a policy set against that same set (tests see admin-added entities plus their own). */
+export function runPolicyTests(content: PolicySetContent): TestResult[] {
+  const texts = policyTexts(content);
+  return content.tests.map((test) => {
+    const entities = [...content.entities, ...test.entities] as CedarEntity[];
+    const outcome = authorize(test.request, texts, content.schemaText, entities);
+    const decisionOk = outcome.decision === test.expectedDecision;
+    const policiesOk = test.expectedPolicies === null || sameSet(test.expectedPolicies, outcome.determiningPolicies);
+    const passed = decisionOk && policiesOk;
+    const message = passed
+      ? "passed"
+      : !decisionOk
+        ? `expected ${test.expectedDecision}, got ${outcome.decision}${outcome.determiningPolicies.length ? ` (determined by ${outcome.determiningPolicies.join(", ")})` : ""}`
+        : `expected determining policies [${test.expectedPolicies!.join(", ")}], got [${outcome.determiningPolicies.join(", ")}]`;
+    return {
+      id: test.id,
+      name: test.name,
+      passed,
+      expectedDecision: test.expectedDecision,
+      actualDecision: outcome.decision,
+      expectedPolicies: test.expectedPolicies,
+      determiningPolicies: outcome.determiningPolicies,
+      errors: outcome.errors,
+      message,
+    };
+  });
+}

@@ -1,0 +1,36 @@
+import { checkEntities, checkSchema, countStatements, validatePolicies, type CedarEntity, type Diagnostic } from "./cedar";
+import type { PolicySetContent } from "./content";
+
+export type ValidationResult = { valid: boolean; diagnostics: Diagnostic[] };
+
+const result = (diagnostics: Diagnostic[]): ValidationResult => ({ valid: !diagnostics.some((item) => item.severity === "error"), diagnostics });
+
+/**
+ * Validates one policy's text as the editor holds it, against the schema and (so ids and
+ * conflicts are checked in context) alongside the other policies of the draft.
+ */
+export function validatePolicySource(policyId: string, source: string, schemaText: string): ValidationResult {
+  if (!source.trim()) return result([{ severity: "error", message: "The policy is empty; write one permit or forbid statement", line: 1, column: 1, endLine: 1, endColumn: 1, source: policyId }]);
+  const statements = countStatements(source);
+  if (statements.diagnostics.length) return result(statements.diagnostics.map((item) => ({ ...item, source: policyId })));
+  if (statements.count !== 1) {
+    return result([{ severity: "error", message: `A policy holds exactly one statement; this text holds ${statements.count}. Split it into separate policies.`, line: 1, column: 1, endLine: 1, endColumn: 1, source: policyId }]);
+  }
+  return result(validatePolicies({ [policyId]: source }, schemaText));
+}
+
+export function validateSchemaText(schemaText: string): ValidationResult {
+  return result(checkSchema(schemaText));
+}
+
+export function validateEntities(entities: CedarEntity[], schemaText: string): ValidationResult {
+  return result(checkEntities(entities, schemaText));
+}
+
+/** The whole set, as publishing needs it: schema, every policy, and the admin-added entities. */
+export function validateContent(content: PolicySetContent): ValidationResult {
+  const schema = checkSchema(content.schemaText);
+  if (schema.length) return result(schema);
+  const diagnostics = content.policies.flatMap((policy) => validatePolicySource(policy.id, policy.source, content.schemaText).diagnostics);
+  return result([...diagnostics, ...checkEntities(content.entities, content.schemaText)]);
+}

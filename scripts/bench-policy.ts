@@ -1,0 +1,222 @@
+/**
+ * npm run bench:policy — policy evaluation figures, each next to a baseline measured in the same run:
+ *  1. raw cedar-wasm isAuthorized/s on a realistic 50-policy set vs Steward's evaluation path
+ *     (AuthZEN mapping + inventory entities + preparsed policy set);
+ *  2. replay of 100,000 recorded decisions (target ≤ 10 s) vs evaluating the same requests in memory;
+ *  3. AuthZEN /access/v1/evaluation over HTTP against `next start` (target ≥ 2,000/s, p99 ≤ 20 ms).
+ * Needs a PostgreSQL server (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and a
+ * build (`npx next build`) for part 3. Creates and drops its own database (steward_policy_bench_…).
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { openDatabase, setDatabaseForTests } from "@/db/client";
+import { loadInventory } from "@/db/policies";
+import { agents, decisions, people, teams } from "@/db/schema";
+import { createApiToken } from "@/lib/api-tokens/api-tokens";
+import type { RequestContext } from "@/lib/auth/actor";
+import { systemContext } from "@/lib/auth/actor";
+import { rawIsAuthorized } from "@/lib/policies/cedar";
+import { loadDraftContent, policyTexts } from "@/lib/policies/content";
+import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
+import { savePolicy } from "@/lib/policies/draft";
+import { PolicyEngine } from "@/lib/policies/engine";
+import { publishDraft } from "@/lib/policies/publish";
+import { runReplay, startReplay, type ReplayResult } from "@/lib/policies/replay";
+import type { AuthzenRequest } from "@/lib/policies/request-mapping";
+import { POLICY_TEMPLATES } from "@/lib/policies/templates";
+import { createUser } from "@/lib/users/create-user";
+
+const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const PORT = Number(process.env.BENCH_PORT ?? 3132);
+const REPLAY_ROWS = Number(process.env.BENCH_REPLAY_ROWS ?? 100_000);
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 15);
+const HTTP_CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 24);
+const AGENTS = 200;
+const TOOLS = ["github.create_issue", "github.merge", "slack.post", "jira.read", "db.query", "s3.get", "s3.put", "email.send", "crm.read", "billing.refund"];
+const SENSITIVITY = ["public", "internal", "confidential", "restricted"];
+
+/** 50 policies: the six templates plus per-tool and per-team rules of the same shapes. */
+function fiftyPolicies(): string[] {
+  const out = POLICY_TEMPLATES.map((template) => template.source);
+  for (const tool of TOOLS) {
+    out.push(`forbid (principal is Steward::Agent, action, resource)\nwhen { context.actionName == "${tool}" && principal.riskTier == "high" && context.hour < 6 };`);
+    out.push(`permit (principal is Steward::Agent, action == Steward::Action::"call_tool", resource)\nwhen { context.actionName == "${tool}" && principal.hasOwner && principal.status == "active" };`);
+    out.push(`forbid (principal, action, resource is Steward::Tool)\nwhen { context.actionName == "${tool}" && context.external && context.dataSensitivity == "restricted" };`);
+  }
+  for (let team = 0; out.length < 50; team++) {
+    out.push(`permit (principal is Steward::Agent, action in [Steward::Action::"read", Steward::Action::"write"], resource)\nwhen { principal in Steward::Team::"team_${team}" && context.sensitivityLevel <= 1 };`);
+  }
+  return out.slice(0, 50);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function requestFor(i: number): AuthzenRequest {
+  return {
+    subject: { type: "agent", id: `agt_bench_${i % AGENTS}` },
+    action: { name: TOOLS[i % TOOLS.length]! },
+    resource: { type: "tool", id: TOOLS[i % TOOLS.length]!, properties: { environment: i % 3 ? "prod" : "dev" } },
+    context: { data_sensitivity: SENSITIVITY[i % 4], destination: i % 5 ? "internal" : "api.example.com", external: i % 5 === 0, delegation_depth: i % 4 },
+  };
+}
+
+async function main() {
+  const name = `steward_policy_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ url: url.toString() });
+  setDatabaseForTests(handle);
+  const db = handle.db;
+  const system = systemContext("bench");
+  let server: ReturnType<typeof spawn> | null = null;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "steward-bench-"));
+  try {
+    // Inventory: teams, owners, agents with a mix of environments and credentials.
+    await db.insert(teams).values(Array.from({ length: 10 }, (_, i) => ({ id: `team_${i}`, name: `Team ${i}` })));
+    await db.insert(people).values(Array.from({ length: 20 }, (_, i) => ({ id: `per_${i}`, name: `Person ${i}`, email: `p${i}@bench.test`, teamId: `team_${i % 10}` })));
+    await db.insert(agents).values(
+      Array.from({ length: AGENTS }, (_, i) => ({
+        id: `agt_bench_${i}`,
+        name: `Agent ${i}`,
+        environment: (["prod", "staging", "dev"] as const)[i % 3],
+        status: i % 17 === 0 ? ("discovered" as const) : ("active" as const),
+        ownerId: i % 7 === 0 ? null : `per_${i % 20}`,
+        teamId: `team_${i % 10}`,
+        credentialKind: (["task_token", "spiffe", "oauth_client", "static_api_key", "shared_secret"] as const)[i % 5],
+        declaredActions: TOOLS.filter((_, t) => (i + t) % 3 !== 0),
+      })),
+    );
+    const user = await createUser({ ctx: system, input: { email: "bench@bench.test", name: "Bench", role: "security", password: "bench-password-long" } });
+    const userCtx: RequestContext = { actor: { type: "user", userId: user.id, email: user.email, role: "security", via: "session" }, requestId: "req_bench", ip: null };
+    for (const [index, source] of fiftyPolicies().entries()) await savePolicy({ ctx: userCtx, input: { description: `bench policy ${index}`, source } });
+    await publishDraft({ ctx: userCtx, input: { message: "bench" } });
+    const content = await loadDraftContent(db);
+    const engine = new PolicyEngine(content, "bench", await loadInventory(db), 1);
+
+    // 1. Raw cedar-wasm vs Steward's path, same requests and entities.
+    const mapped = Array.from({ length: 2_000 }, (_, i) => engine.map(requestFor(i), new Date()));
+    const texts = policyTexts(content);
+    /** Runs `step` for a fixed wall-clock budget; a shared, loaded machine makes fixed counts take unbounded time. */
+    const rate = (seconds: number, step: (i: number) => void) => {
+      const begin = performance.now();
+      let i = 0;
+      while (performance.now() - begin < seconds * 1000) step(i++);
+      return i / ((performance.now() - begin) / 1000);
+    };
+    const rawPerSecond = rate(4, (i) => {
+      const item = mapped[i % mapped.length]!;
+      rawIsAuthorized({ principal: item.request.principal, action: item.request.action, resource: item.request.resource, context: item.request.context as never, schema: DEFAULT_CEDAR_SCHEMA, policies: { staticPolicies: texts }, entities: item.entities });
+    });
+    const stewardPerSecond = rate(4, (i) => engine.evaluate(requestFor(i), new Date()));
+    console.log(`\n1. Evaluation, 50 policies, ${AGENTS} agents`);
+    console.log(`   raw cedar-wasm isAuthorized (parses policies + schema per call): ${rawPerSecond.toFixed(0)} evaluations/s`);
+    console.log(`   Steward path (AuthZEN mapping + entities + preparsed set):       ${stewardPerSecond.toFixed(0)} evaluations/s`);
+    console.log(`   ratio Steward / raw: ${(stewardPerSecond / rawPerSecond).toFixed(2)}`);
+
+    // 2. Replay of recorded decisions.
+    const now = Date.now();
+    for (let offset = 0; offset < REPLAY_ROWS; offset += 5_000) {
+      await db.insert(decisions).values(
+        Array.from({ length: Math.min(5_000, REPLAY_ROWS - offset) }, (_, k) => {
+          const i = offset + k;
+          const request = requestFor(i);
+          return {
+            enforcementPointId: "ep_bench",
+            decisionId: `d${i}`,
+            time: new Date(now - i * 1000),
+            agentId: request.subject.id,
+            agentRef: request.subject.id,
+            actionName: request.action.name,
+            resourceType: request.resource.type,
+            resourceId: request.resource.id,
+            outcome: i % 3 ? ("allow" as const) : ("deny" as const),
+            request,
+            contentHash: `h${i}`,
+          };
+        }),
+      );
+    }
+    const { id } = await startReplay({ ctx: userCtx, input: { limit: REPLAY_ROWS } });
+    let started = performance.now();
+    await runReplay(id);
+    const replaySeconds = (performance.now() - started) / 1000;
+    const [job] = await handle.sql!`select status, processed, result from policy_replays where id = ${id}`;
+    const result = job!.result as ReplayResult;
+    started = performance.now();
+    for (let i = 0; i < REPLAY_ROWS; i++) engine.evaluate(requestFor(i), new Date(now - i * 1000));
+    const inMemorySeconds = (performance.now() - started) / 1000;
+    console.log(`\n2. Replay of ${REPLAY_ROWS.toLocaleString()} recorded decisions (target ≤ 10 s)`);
+    console.log(`   replay job: ${replaySeconds.toFixed(2)} s (${(REPLAY_ROWS / replaySeconds).toFixed(0)} decisions/s), status ${job!.status}, processed ${job!.processed}, allow→deny ${result.allowToDeny}, deny→allow ${result.denyToAllow}`);
+    console.log(`   baseline, same evaluations in memory without the database: ${inMemorySeconds.toFixed(2)} s; replay / baseline: ${(replaySeconds / inMemorySeconds).toFixed(2)}`);
+
+    // 3. AuthZEN over HTTP.
+    const { plaintext: token } = await createApiToken({ ctx: userCtx, input: { name: "bench", expiresInDays: 1 } });
+    server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+      env: { ...process.env, DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDir, NODE_ENV: "production" },
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+    });
+    const base = `http://127.0.0.1:${PORT}`;
+    for (let attempt = 0; ; attempt++) {
+      const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (attempt > 120) throw new Error("server did not start");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const call = async (i: number) => {
+      const t0 = performance.now();
+      const response = await fetch(`${base}/access/v1/evaluation`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(requestFor(i)) });
+      await response.json();
+      if (response.status !== 200) throw new Error(`status ${response.status}`);
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < 500; i++) await call(i); // warm-up: JIT, engine cache, connection pool
+    const latencies: number[] = [];
+    const deadline = performance.now() + HTTP_SECONDS * 1000;
+    let counter = 0;
+    started = performance.now();
+    await Promise.all(
+      Array.from({ length: HTTP_CONCURRENCY }, async () => {
+        while (performance.now() < deadline) latencies.push(await call(counter++));
+      }),
+    );
+    const httpSeconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const health: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const t0 = performance.now();
+      await (await fetch(`${base}/api/health`)).json();
+      health.push(performance.now() - t0);
+    }
+    health.sort((a, b) => a - b);
+    console.log(`\n3. AuthZEN POST /access/v1/evaluation over HTTP, ${HTTP_CONCURRENCY} concurrent clients, ${HTTP_SECONDS} s (target ≥ 2,000/s, p99 ≤ 20 ms)`);
+    console.log(`   ${(latencies.length / httpSeconds).toFixed(0)} evaluations/s; latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+    console.log(`   baseline GET /api/health sequential: p50 ${percentile(health, 50).toFixed(2)} ms, p99 ${percentile(health, 99).toFixed(2)} ms`);
+  } finally {
+    if (server?.pid) {
+      try {
+        process.kill(-server.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    await handle.close();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
