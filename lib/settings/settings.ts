@@ -12,6 +12,8 @@ export const SettingsSchema = z.object({
   staleAgentDays: z.coerce.number().int().min(1).max(365).default(30).describe("An agent with no decision for this many days is stale"),
   attestationIntervalDays: z.coerce.number().int().min(1).max(730).default(90).describe("How often owners re-confirm their agents"),
   maxCredentialLifetimeSeconds: z.coerce.number().int().min(60).max(31_536_000).default(3600).describe("Credentials living longer than this are standing privilege"),
+  requiredDecisionRetentionDays: z.coerce.number().int().min(1).max(3650).default(90).describe("Frameworks evidence: the retention the organisation must keep (the retention control passes when decisionRetentionDays is at least this)"),
+  maxDelegationDepth: z.coerce.number().int().min(1).max(20).default(3).describe("Frameworks evidence: the longest acceptable delegation chain (acting agents per decision)"),
   requirePolicyApproval: z.coerce.boolean().default(false).describe("Four-eyes: someone other than the author approves a policy draft before publish"),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
