@@ -12,5 +12,11 @@ export const AuditAction = z.enum([
   "api_token.create",
   "api_token.revoke",
   "settings.update",
+  "framework.import",
+  "framework_item.set_applicability",
+  "control_mapping.create",
+  "control_mapping.delete",
+  "manual_evidence.create",
+  "report.create",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
