@@ -209,9 +209,9 @@ export async function getReportSnapshotOrThrow(db: Executor, id: string): Promis
 }
 
 /** Per-framework coverage over time, read from the stored snapshots' summaries. */
-export async function listCoverageHistory(db: Executor): Promise<{ id: string; createdAt: Date; coverage: unknown }[]> {
+export async function listCoverageHistory(db: Executor): Promise<{ id: string; createdAt: Date; scope: unknown; coverage: unknown }[]> {
   return db
-    .select({ id: reportSnapshots.id, createdAt: reportSnapshots.createdAt, coverage: sql<unknown>`${reportSnapshots.content} -> 'coverage'` })
+    .select({ id: reportSnapshots.id, createdAt: reportSnapshots.createdAt, scope: reportSnapshots.scope, coverage: sql<unknown>`${reportSnapshots.content} -> 'coverage'` })
     .from(reportSnapshots)
     .orderBy(asc(reportSnapshots.createdAt));
 }

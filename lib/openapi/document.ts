@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { ApiOperation } from "./operation";
+import { frameworksOperations } from "./paths/frameworks";
 import { systemOperations } from "./paths/system";
 
 /** Every documented operation. Add an area's list here. */
-export const API_OPERATIONS: ApiOperation[] = [...systemOperations];
+export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...frameworksOperations];
 
 const ErrorBody = z.object({
   error: z.object({
