@@ -98,71 +98,78 @@ async function agentFacts(db: Executor, scope: ReportScope): Promise<AgentFact[]
 }
 
 /**
- * One pass over the period's decisions, grouped by agent. The `time` bounds come first so a
- * day-partitioned decisions table is pruned to the period.
+ * One pass over the period's decisions, grouped by agent, action, outcome, enforcement point environment and
+ * workload identity (an agent normally yields a few dozen groups); the declared-scope test, the destructive-name pattern and the joins then run
+ * on the grouped rows (thousands) instead of on every decision (millions). The `time` bounds come
+ * first so a day-partitioned decisions table is pruned to the period.
  */
-async function decisionFacts(db: Executor, scope: ReportScope, period: Period, maxDepth: number): Promise<Map<string, AgentDecisionFact>> {
+async function decisionFacts(db: Executor, scope: ReportScope, period: Period, maxDepth: number): Promise<{ byAgent: Map<string, AgentDecisionFact>; shared: SharedIdentity[] }> {
   const depth = sql`case when jsonb_typeof(d.delegation) = 'array' then jsonb_array_length(d.delegation) else 0 end`;
-  const outOfScope = sql`not (a.declared_actions ? d.action_name)`;
-  const destructive = sql`d.action_name ~* ${DESTRUCTIVE_ACTION_PATTERN}`;
+  // The grouping is a hash aggregate over many groups: give it memory rather than spilling (transaction-local).
+  await db.execute(sql`select set_config('work_mem', '256MB', true)`);
+  const inScope = scope.kind === "all" ? sql`true` : sql`d.agent_id in (select a.id from agents a where ${scopeCondition(scope)})`;
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`select d.agent_id,
-               count(*) as total,
-               count(*) filter (where d.outcome = 'allow') as allowed,
-               count(*) filter (where d.outcome = 'error') as errors,
-               count(*) filter (where ${outOfScope}) as out_of_scope,
-               count(*) filter (where ${outOfScope} and d.outcome in ('deny', 'approval_required')) as out_of_scope_blocked,
-               count(*) filter (where ${destructive}) as destructive,
-               count(*) filter (where ${destructive} and d.outcome in ('deny', 'approval_required')) as destructive_gated,
-               max(${depth}) as max_depth,
-               count(*) filter (where ${depth} > ${maxDepth}) as over_depth_cap,
-               count(*) filter (where ep.id is null or not ep.enabled) as unreported,
-               count(*) filter (where ep.environment <> '' and a.environment is not null and ep.environment <> a.environment::text) as cross_environment
-          from decisions d
-          join agents a on a.id = d.agent_id
-          left join enforcement_points ep on ep.id = d.enforcement_point_id
-         where d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
-           and ${scopeCondition(scope)}
-         group by d.agent_id`,
+    sql`with grouped as (
+          select d.agent_id, d.action_name, d.outcome, ep.environment as ep_environment, (ep.id is null or not ep.enabled) as unreported,
+                 coalesce(d.client_id, d.spiffe_id) as identity,
+                 count(*) as n, max(${depth}) as max_depth, count(*) filter (where ${depth} > ${maxDepth}) as over_cap
+            from decisions d
+            left join enforcement_points ep on ep.id = d.enforcement_point_id
+           where d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
+             and ${inScope}
+           group by 1, 2, 3, 4, 5, 6
+        ), flagged as (
+          select g.*,
+                 coalesce(not (a.declared_actions ? g.action_name), true) as out_of_scope,
+                 g.action_name ~* ${DESTRUCTIVE_ACTION_PATTERN} as destructive,
+                 coalesce(g.ep_environment <> '' and a.environment is not null and g.ep_environment <> a.environment, false) as cross_environment
+            from grouped g
+            left join agents a on a.id = g.agent_id
+        ), shared as (
+          select identity from flagged where identity is not null group by identity having count(distinct agent_id) > 1
+        )
+        select 'agent' as kind, agent_id, null as identity,
+               sum(n) as total,
+               sum(n) filter (where outcome = 'allow') as allowed,
+               sum(n) filter (where outcome = 'error') as errors,
+               sum(n) filter (where out_of_scope) as out_of_scope,
+               sum(n) filter (where out_of_scope and outcome in ('deny', 'approval_required')) as out_of_scope_blocked,
+               sum(n) filter (where destructive) as destructive,
+               sum(n) filter (where destructive and outcome in ('deny', 'approval_required')) as destructive_gated,
+               max(max_depth) as max_depth,
+               sum(over_cap) as over_depth_cap,
+               sum(n) filter (where unreported) as unreported,
+               sum(n) filter (where cross_environment) as cross_environment
+          from flagged group by agent_id
+        union all
+        select 'shared', null, f.identity, count(distinct f.agent_id), null, null, null, null, null, null, null, null, null, null
+          from flagged f join shared s on s.identity = f.identity group by f.identity`,
   );
-  return new Map(
-    rows.map((row) => [
-      String(row.agent_id),
-      {
-        agentId: String(row.agent_id),
-        total: toNumber(row.total),
-        allowed: toNumber(row.allowed),
-        errors: toNumber(row.errors),
-        outOfScope: toNumber(row.out_of_scope),
-        outOfScopeBlocked: toNumber(row.out_of_scope_blocked),
-        destructive: toNumber(row.destructive),
-        destructiveGated: toNumber(row.destructive_gated),
-        maxDepth: toNumber(row.max_depth),
-        overDepthCap: toNumber(row.over_depth_cap),
-        unreported: toNumber(row.unreported),
-        crossEnvironment: toNumber(row.cross_environment),
-      },
-    ]),
-  );
-}
-
-async function sharedIdentities(db: Executor, scope: ReportScope, period: Period): Promise<SharedIdentity[]> {
-  const rows = await queryRows<{ identity: string; agents: unknown }>(
-    db,
-    sql`select ident as identity, count(distinct agent_id) as agents
-          from (select coalesce(d.client_id, d.spiffe_id) as ident, d.agent_id
-                  from decisions d join agents a on a.id = d.agent_id
-                 where d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
-                   and coalesce(d.client_id, d.spiffe_id) is not null
-                   and ${scopeCondition(scope)}
-                 group by 1, 2) per_agent
-         group by ident
-        having count(*) > 1
-         order by 2 desc, 1
-         limit 50`,
-  );
-  return rows.map((row) => ({ identity: row.identity, agents: toNumber(row.agents) }));
+  const byAgent = new Map<string, AgentDecisionFact>();
+  const shared: SharedIdentity[] = [];
+  for (const row of rows) {
+    if (row.kind === "shared") {
+      shared.push({ identity: String(row.identity), agents: toNumber(row.total) });
+      continue;
+    }
+    byAgent.set(String(row.agent_id), {
+      agentId: String(row.agent_id),
+      total: toNumber(row.total),
+      allowed: toNumber(row.allowed),
+      errors: toNumber(row.errors),
+      outOfScope: toNumber(row.out_of_scope),
+      outOfScopeBlocked: toNumber(row.out_of_scope_blocked),
+      destructive: toNumber(row.destructive),
+      destructiveGated: toNumber(row.destructive_gated),
+      maxDepth: toNumber(row.max_depth),
+      overDepthCap: toNumber(row.over_depth_cap),
+      unreported: toNumber(row.unreported),
+      crossEnvironment: toNumber(row.cross_environment),
+    });
+  }
+  shared.sort((a, b) => b.agents - a.agents || a.identity.localeCompare(b.identity));
+  return { byAgent, shared: shared.slice(0, 50) };
 }
 
 async function tableExists(db: Executor, name: string): Promise<boolean> {
@@ -187,8 +194,7 @@ async function policyTags(db: Executor): Promise<PolicyTag[]> {
 export async function collectEvidenceFacts(db: Executor, scope: ReportScope, period: Period): Promise<EvidenceFacts> {
   const settings = await getSettings(db);
   const agents = await agentFacts(db, scope);
-  const decisionsByAgent = await decisionFacts(db, scope, period, settings.maxDelegationDepth);
-  const shared = await sharedIdentities(db, scope, period);
+  const { byAgent: decisionsByAgent, shared } = await decisionFacts(db, scope, period, settings.maxDelegationDepth);
   const [oldest] = await queryRows<{ oldest: string | Date | null }>(db, sql`select min(time) as oldest from decisions`);
   return {
     scope,
