@@ -1,4 +1,6 @@
+import { asc } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { ENVIRONMENTS, teams } from "@/db/schema";
 import { getFrameworkOrThrow, listControls, listFrameworkItems, listFrameworks, listManualEvidence, listMappings } from "@/db/frameworks";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
@@ -49,4 +51,11 @@ export async function readCrosswalk({ ctx, frameworkId, targetFrameworkIds }: { 
   await getFrameworkOrThrow(db, frameworkId);
   const targets = targetFrameworkIds.length ? targetFrameworkIds : (await listFrameworks(db)).map((row) => row.id).filter((id) => id !== frameworkId);
   return crosswalk(db, frameworkId, targets);
+}
+
+/** Teams and environments a page can offer as evidence scopes. */
+export async function readScopeOptions({ ctx }: { ctx: Ctx }) {
+  requirePermission(ctx.actor, "frameworks.read");
+  const db = ctx.tx ?? (await getDb());
+  return { teams: await db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.name)), environments: ENVIRONMENTS };
 }
