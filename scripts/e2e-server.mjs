@@ -8,7 +8,7 @@ import path from "node:path";
 
 const port = process.env.E2E_PORT ?? "3100";
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "steward-e2e-"));
-const env = { ...process.env, STEWARD_DATA_DIR: dataDir, PORT: port, NODE_ENV: "production" };
+const env = { ...process.env, STEWARD_DATA_DIR: dataDir, PORT: port, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 delete env.STEWARD_ADMIN_EMAIL;
 delete env.STEWARD_ADMIN_PASSWORD;
 

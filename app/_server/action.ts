@@ -10,7 +10,20 @@ import { isDatabaseUnavailable } from "./with-api";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+
+/**
+ * React resets a form after its action runs; a failed submission hands back what was typed
+ * (never passwords or secrets) so the form can show it again.
+ */
+function echoableValues(raw: FormData | Record<string, unknown>): Record<string, string> | undefined {
+  if (!(raw instanceof FormData)) return undefined;
+  const values: Record<string, string> = {};
+  for (const [key, value] of raw.entries()) {
+    if (typeof value === "string" && !key.startsWith("$ACTION") && !/password|secret|token/i.test(key)) values[key] = value;
+  }
+  return values;
+}
 
 /** FormData → plain object; repeated keys become arrays. */
 function formDataToObject(formData: FormData): Record<string, unknown> {
@@ -23,7 +36,7 @@ function formDataToObject(formData: FormData): Record<string, unknown> {
   return out;
 }
 
-function toActionError(error: unknown): ActionResult<never> {
+function toActionError(error: unknown): ActionResult<never> & { ok: false } {
   if (isRedirectError(error)) throw error;
   if (error instanceof StewardError) return { ok: false, code: error.code, message: error.message, ...(error.path ? { fieldErrors: { [error.path]: [error.message] } } : {}) };
   if (error instanceof ZodError) {
@@ -53,7 +66,7 @@ export function action<S extends z.ZodType, T>(
       const input = schema.parse(raw instanceof FormData ? formDataToObject(raw) : raw);
       return { ok: true, data: await run({ ...ctx, actor: ctx.actor }, input) };
     } catch (error) {
-      return toActionError(error);
+      return { ...toActionError(error), values: echoableValues(raw) };
     }
   };
 }
@@ -65,7 +78,7 @@ export function publicAction<S extends z.ZodType, T>(schema: S, run: (input: z.i
       const input = schema.parse(raw instanceof FormData ? formDataToObject(raw) : raw);
       return { ok: true, data: await run(input, { ip: clientIp(await headers()) }) };
     } catch (error) {
-      return toActionError(error);
+      return { ...toActionError(error), values: echoableValues(raw) };
     }
   };
 }

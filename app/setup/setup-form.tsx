@@ -8,11 +8,12 @@ import { setupAdminAction } from "./actions";
 export function SetupForm() {
   const [state, formAction, pending] = useActionState(setupAdminAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const values = state && !state.ok ? state.values : undefined;
   return (
     <form action={formAction} className="stack" noValidate>
       <FormStatus state={state} />
-      <Field label="Your name" name="name" autoComplete="name" required errors={errors?.name} />
-      <Field label="Email" name="email" type="email" autoComplete="username" required errors={errors?.email} />
+      <Field label="Your name" name="name" autoComplete="name" required defaultValue={values?.name} errors={errors?.name} />
+      <Field label="Email" name="email" type="email" autoComplete="username" required defaultValue={values?.email} errors={errors?.email} />
       <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={12} hint="At least 12 characters." errors={errors?.password} />
       <Field label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required errors={errors?.confirmPassword} />
       <button type="submit" className="primary" disabled={pending}>

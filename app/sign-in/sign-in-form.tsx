@@ -8,10 +8,11 @@ import { signInAction, ssoSignInAction } from "./actions";
 export function SignInForm({ callbackUrl }: { callbackUrl: string | undefined }) {
   const [state, formAction, pending] = useActionState(signInAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const values = state && !state.ok ? state.values : undefined;
   return (
     <form action={formAction} className="stack" noValidate>
       <FormStatus state={state} />
-      <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus errors={errors?.email} />
+      <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus defaultValue={values?.email} errors={errors?.email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors?.password} />
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
       <button type="submit" className="primary" disabled={pending}>

@@ -17,12 +17,22 @@ export const CreateApiTokenInput = z.object({
 });
 export const RevokeApiTokenInput = z.object({ tokenId: z.string().min(1) });
 
-export type ApiTokenView = { id: string; name: string; prefix: string; createdAt: Date; expiresAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+export type ApiTokenView = {
+  id: string;
+  name: string;
+  prefix: string;
+  status: "active" | "expired" | "revoked";
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
 
 const tokenView = (row: typeof apiTokens.$inferSelect): ApiTokenView => ({
   id: row.id,
   name: row.name,
   prefix: row.prefix,
+  status: row.revokedAt ? "revoked" : row.expiresAt.getTime() <= Date.now() ? "expired" : "active",
   createdAt: row.createdAt,
   expiresAt: row.expiresAt,
   lastUsedAt: row.lastUsedAt,

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { ApiOperation } from "./operation";
+import { consoleOperations } from "./paths/console";
 import { frameworksOperations } from "./paths/frameworks";
 import { systemOperations } from "./paths/system";
 
 /** Every documented operation. Add an area's list here. */
-export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...frameworksOperations];
+export const API_OPERATIONS: ApiOperation[] = [...systemOperations, ...consoleOperations, ...frameworksOperations];
 
 const ErrorBody = z.object({
   error: z.object({

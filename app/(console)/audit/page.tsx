@@ -1,0 +1,98 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { AuditFilters, listAuditEntries } from "@/lib/audit/list-audit";
+import { VerifyChainButton } from "./verify-chain-button";
+
+export const metadata: Metadata = { title: "Audit" };
+
+const compact = (value: unknown) => (value === null || value === undefined ? "—" : JSON.stringify(value, null, 1));
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requirePageActor("audit.read", "/audit");
+  const params = await searchParams;
+  const filters = AuditFilters.parse(params);
+  const { entries, nextBefore } = await listAuditEntries({ ctx, filters });
+  const nextQuery = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[0] !== "before"));
+  if (nextBefore) nextQuery.set("before", String(nextBefore));
+  return (
+    <>
+      <PageHeader title="Audit" description="Every change made through the console or the API, hash-chained so edits to history are detectable." actions={<VerifyChainButton />} />
+      <form className="card inline" role="search" aria-label="Filter the audit trail">
+        <div className="field">
+          <label htmlFor="f-action">Action starts with</label>
+          <input id="f-action" name="action" defaultValue={filters.action} placeholder="user." />
+        </div>
+        <div className="field">
+          <label htmlFor="f-actor">Actor</label>
+          <input id="f-actor" name="actor" defaultValue={filters.actor} placeholder="email" />
+        </div>
+        <div className="field">
+          <label htmlFor="f-entity">Entity id or type</label>
+          <input id="f-entity" name="entity" defaultValue={filters.entity} />
+        </div>
+        <div className="field">
+          <label htmlFor="f-from">From</label>
+          <input id="f-from" name="from" type="date" defaultValue={filters.from?.toISOString().slice(0, 10)} />
+        </div>
+        <div className="field">
+          <label htmlFor="f-to">To</label>
+          <input id="f-to" name="to" type="date" defaultValue={filters.to?.toISOString().slice(0, 10)} />
+        </div>
+        <button type="submit">Filter</button>
+        <Link href="/audit">Clear</Link>
+      </form>
+      {entries.length === 0 ? (
+        <EmptyState title="No entries match">Changes appear here as people and scripts make them. Clear the filters to see everything.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">When (UTC)</th>
+                <th scope="col">Who</th>
+                <th scope="col">Via</th>
+                <th scope="col">Action</th>
+                <th scope="col">Entity</th>
+                <th scope="col">Before → after</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <tr key={entry.seq}>
+                  <td>{entry.seq}</td>
+                  <td>{entry.at.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td>{entry.actorLabel}</td>
+                  <td>
+                    {entry.via}
+                    {entry.ip ? <div className="muted mono">{entry.ip}</div> : null}
+                  </td>
+                  <td className="mono">{entry.action}</td>
+                  <td className="mono">
+                    {entry.entityType}
+                    {entry.entityId ? <div>{entry.entityId}</div> : null}
+                  </td>
+                  <td>
+                    <details>
+                      <summary>Show</summary>
+                      <pre>{compact(entry.before)}</pre>
+                      <pre>{compact(entry.after)}</pre>
+                    </details>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextBefore ? (
+        <p>
+          <Link href={`/audit?${nextQuery.toString()}`}>Older entries</Link>
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import { useActionState, useTransition } from "react";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { Field } from "@/components/ui/field";
+import { FormStatus } from "@/components/ui/form-status";
+import { createApiTokenAction, revokeApiTokenAction } from "./actions";
+
+export function CreateTokenForm() {
+  const [state, formAction, pending] = useActionState(createApiTokenAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <>
+      {state?.ok ? (
+        <div className="notice ok" role="status">
+          <p>
+            <strong>Copy this token now.</strong> It is shown once; Steward keeps only its hash.
+          </p>
+          <pre data-testid="new-token">{state.data.secret}</pre>
+        </div>
+      ) : null}
+      <form action={formAction} className="inline" noValidate aria-label="Create an API token">
+        <FormStatus state={state} />
+        <Field label="Name" name="name" required placeholder="terraform" errors={errors?.name} />
+        <Field label="Expires in (days)" name="expiresInDays" type="number" min={1} max={365} defaultValue={90} required errors={errors?.expiresInDays} />
+        <button type="submit" className="primary" disabled={pending}>
+          Create token
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function RevokeTokenButton({ tokenId, name }: { tokenId: string; name: string }) {
+  const [pending, startTransition] = useTransition();
+  return (
+    <ConfirmButton
+      label={pending ? "Revoking…" : "Revoke"}
+      title={`Revoke token ${name}`}
+      confirmLabel="Revoke"
+      danger
+      onConfirm={() => startTransition(async () => void (await revokeApiTokenAction(null, { tokenId })))}
+    >
+      <p>Anything using this token gets 401 from now on.</p>
+    </ConfirmButton>
+  );
+}

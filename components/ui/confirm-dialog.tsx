@@ -1,0 +1,71 @@
+"use client";
+
+import { useId, useRef, useState, type ReactNode } from "react";
+
+/**
+ * A button that asks before a consequential change. When `typeToConfirm` is given, the person must
+ * type it (e.g. the email of the person being deactivated) before the confirm button enables.
+ */
+export function ConfirmButton({
+  label,
+  title,
+  children,
+  confirmLabel,
+  typeToConfirm,
+  danger,
+  onConfirm,
+}: {
+  label: string;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  typeToConfirm?: string;
+  danger?: boolean;
+  onConfirm: () => void | Promise<void>;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const id = useId();
+  const [typed, setTyped] = useState("");
+  const [busy, setBusy] = useState(false);
+  const ready = !typeToConfirm || typed.trim() === typeToConfirm;
+  return (
+    <>
+      <button type="button" className={danger ? "danger" : undefined} onClick={() => dialog.current?.showModal()}>
+        {label}
+      </button>
+      <dialog ref={dialog} aria-labelledby={`${id}-title`} onClose={() => setTyped("")} className="card">
+        <h2 id={`${id}-title`}>{title}</h2>
+        <div>{children}</div>
+        {typeToConfirm ? (
+          <div className="field">
+            <label htmlFor={`${id}-confirm`}>
+              Type <strong>{typeToConfirm}</strong> to confirm
+            </label>
+            <input id={`${id}-confirm`} value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
+          </div>
+        ) : null}
+        <div style={{ display: "flex", gap: "0.5rem", marginTop: "1rem" }}>
+          <button
+            type="button"
+            className={danger ? "danger" : "primary"}
+            disabled={!ready || busy}
+            onClick={async () => {
+              setBusy(true);
+              try {
+                await onConfirm();
+              } finally {
+                setBusy(false);
+                dialog.current?.close();
+              }
+            }}
+          >
+            {confirmLabel}
+          </button>
+          <button type="button" onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}
