@@ -11,7 +11,10 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { target: "po
   if (process.env.STEWARD_TEST_DB === "postgres") {
     const serverUrl = process.env.DATABASE_URL;
     if (!serverUrl) throw new Error("STEWARD_TEST_DB=postgres needs DATABASE_URL");
-    const name = `steward_test_${randomBytes(6).toString("hex")}`;
+    // Parallel workers sharing one server give their databases their own prefix (e.g. steward_frameworks_test_).
+    const prefix = process.env.STEWARD_TEST_DB_PREFIX ?? "steward_test_";
+    if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) throw new Error("STEWARD_TEST_DB_PREFIX must be lower-case letters, digits and underscores");
+    const name = `${prefix}${randomBytes(6).toString("hex")}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database ${name}`);
     await admin.end();
