@@ -1,3 +1,4 @@
+import { ScopeOptions } from "./scope-options";
 /** A GET form: the scope and period live in the URL, so views are linkable. */
 export function ScopePicker({
   action,
@@ -23,17 +24,7 @@ export function ScopePicker({
       <div className="field">
         <label htmlFor="scope">Scope</label>
         <select id="scope" name="scope" defaultValue={isAgent ? "all" : scope}>
-          <option value="all">All agents</option>
-          {teams.map((team) => (
-            <option key={team.id} value={`team:${team.id}`}>
-              Team {team.name}
-            </option>
-          ))}
-          {environments.map((environment) => (
-            <option key={environment} value={`environment:${environment}`}>
-              Environment {environment}
-            </option>
-          ))}
+          <ScopeOptions teams={teams} environments={environments} />
         </select>
       </div>
       <div className="field">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ScopeOptions } from "@/components/frameworks/scope-options";
 import { FormStatus } from "@/components/ui/form-status";
 
 type Result = { ok: true; data: { id: string; sha256: string } } | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
@@ -48,17 +49,7 @@ export function CreateReportForm({
       <div className="field">
         <label htmlFor="report-scope">Scope</label>
         <select id="report-scope" name="scope" defaultValue="all">
-          <option value="all">All agents</option>
-          {teams.map((team) => (
-            <option key={team.id} value={`team:${team.id}`}>
-              Team {team.name}
-            </option>
-          ))}
-          {environments.map((environment) => (
-            <option key={environment} value={`environment:${environment}`}>
-              Environment {environment}
-            </option>
-          ))}
+          <ScopeOptions teams={teams} environments={environments} />
         </select>
       </div>
       <div className="inline">
