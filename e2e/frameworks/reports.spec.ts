@@ -21,7 +21,6 @@ test("a risk officer creates a report snapshot in the browser and downloads ever
   test.setTimeout(120_000);
   const { page, context } = await newUserSession(browser, "risk");
   await page.goto("/reports");
-  await page.getByText("Create a report").click();
   const form = page.getByRole("form", { name: "Create a report" });
   const title = `Board pack ${Date.now()}`;
   await form.getByLabel("Title").fill(title);

@@ -31,8 +31,8 @@ export default async function ReportsPage() {
     <>
       <PageHeader title="Reports" description="Immutable alignment snapshots: each is stored with its SHA-256, who made it and when, and downloads in four formats." />
       {canExport ? (
-        <details className="card" open={reports.length === 0}>
-          <summary>Create a report</summary>
+        <section className="card" aria-labelledby="create-report-heading">
+          <h2 id="create-report-heading">Create a report</h2>
           <CreateReportForm
             action={createReportAction}
             frameworks={frameworks.map((framework) => ({ id: framework.id, name: framework.name }))}
@@ -41,7 +41,7 @@ export default async function ReportsPage() {
             defaultStart={monthAgo.toISOString().slice(0, 10)}
             defaultEnd={today.toISOString().slice(0, 10)}
           />
-        </details>
+        </section>
       ) : null}
       <section className="card" aria-labelledby="trend-heading">
         <h2 id="trend-heading">Coverage trend</h2>
