@@ -1,15 +1,17 @@
 import { getDatabase } from "@/db/client";
+import { loadShippedFrameworks } from "./frameworks/load-catalogs";
 import { getConfig } from "./config";
 import { bootstrapAdminFromConfig } from "./users/first-admin";
 
 type GlobalWithStartup = typeof globalThis & { __stewardStarted?: Promise<void> };
 const holder = globalThis as GlobalWithStartup;
 
-/** Opens and migrates the database and creates the bootstrap admin, once per process. */
+/** Opens and migrates the database, loads shipped framework catalogs and creates the bootstrap admin, once per process. */
 export function ensureStarted(): Promise<void> {
   if (!holder.__stewardStarted) {
     const starting = (async () => {
-      await getDatabase();
+      const database = await getDatabase();
+      await loadShippedFrameworks(database.db);
       await bootstrapAdminFromConfig(getConfig().bootstrapAdmin);
     })();
     starting.catch(() => {

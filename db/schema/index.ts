@@ -4,3 +4,4 @@ export * from "./inventory";
 export * from "./decisions";
 export * from "./settings";
 export * from "./policies";
+export * from "./frameworks";

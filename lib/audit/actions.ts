@@ -50,5 +50,11 @@ export const AuditAction = z.enum([
   "policy_version.rollback",
   "policy_replay.start",
   "policy_replay.cancel",
+  "framework.import",
+  "framework_item.set_applicability",
+  "control_mapping.create",
+  "control_mapping.delete",
+  "manual_evidence.create",
+  "report.create",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

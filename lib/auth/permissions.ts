@@ -40,7 +40,8 @@ export const PERMISSIONS = {
   "policies.manage_schema": { roles: ADMINS, description: "Edit the Cedar schema and the admin-added entities" },
   "policies.evaluate": { roles: ENGINEERS, description: "Ask the AuthZEN PDP for decisions (each is recorded)" },
   "frameworks.read": { roles: ALL, description: "Read frameworks, controls, mappings and evidence" },
-  "frameworks.manage": { roles: ENGINEERS, description: "Edit controls, mappings, manual evidence; import frameworks" },
+  "frameworks.manage": { roles: ENGINEERS, description: "Edit control mappings, applicability and manual evidence" },
+  "frameworks.import": { roles: ADMINS, description: "Import another framework as an OSCAL catalog or JSON" },
   "reports.read": { roles: ["admin", "security", "risk", "viewer"], description: "List alignment report snapshots" },
   "reports.export": { roles: ["admin", "security", "risk"], description: "Create and download alignment reports" },
 } as const satisfies Record<string, { roles: readonly Role[]; description: string }>;

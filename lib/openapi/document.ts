@@ -3,6 +3,7 @@ import type { ApiOperation } from "./operation";
 import { consoleOperations } from "./paths/console";
 import { decisionOperations } from "./paths/decisions";
 import { enforcementPointOperations } from "./paths/enforcement-points";
+import { frameworksOperations } from "./paths/frameworks";
 import { inventoryOperations } from "./paths/inventory";
 import { policyOperations } from "./paths/policies";
 import { systemOperations } from "./paths/system";
@@ -15,6 +16,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...decisionOperations,
   ...inventoryOperations,
   ...policyOperations,
+  ...frameworksOperations,
 ];
 
 const ErrorBody = z.object({

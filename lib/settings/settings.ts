@@ -13,6 +13,8 @@ export const SettingsSchema = z.object({
   attestationIntervalDays: z.coerce.number().int().min(1).max(730).default(90).describe("How often owners re-confirm their agents"),
   observationWindowDays: z.coerce.number().int().min(1).max(365).default(30).describe("Declared-vs-observed and out-of-scope findings look at this many days of decisions"),
   maxCredentialLifetimeSeconds: z.coerce.number().int().min(60).max(31_536_000).default(3600).describe("Credentials living longer than this are standing privilege"),
+  requiredDecisionRetentionDays: z.coerce.number().int().min(1).max(3650).default(90).describe("Frameworks evidence: the retention the organisation must keep (the retention control passes when decisionRetentionDays is at least this)"),
+  maxDelegationDepth: z.coerce.number().int().min(1).max(20).default(3).describe("Frameworks evidence: the longest acceptable delegation chain (acting agents per decision)"),
   requirePolicyApproval: z.preprocess((value) => (value === "true" || value === "on" ? true : value === "false" || value === "" ? false : value), z.boolean()).default(false).describe("Four-eyes: someone other than the author approves a policy draft before publish"),
 });
 export type Settings = z.infer<typeof SettingsSchema>;

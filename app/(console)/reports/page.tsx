@@ -1,16 +1,109 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { CreateReportForm } from "@/components/reports/create-report-form";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { hasPermission } from "@/lib/auth/require-permission";
+import { readFrameworks, readScopeOptions } from "@/lib/frameworks/read-frameworks";
+import { REPORT_FORMATS } from "@/lib/frameworks/schemas";
+import { readReportList } from "@/lib/reports/read-reports";
+import { createReportAction } from "./actions";
 
 export const metadata: Metadata = { title: "Reports" };
+export const dynamic = "force-dynamic";
 
-export default async function Page() {
-  await requirePageActor("reports.read", "/reports");
+const FORMAT_LABELS: Record<(typeof REPORT_FORMATS)[number], string> = { html: "Printable HTML", csv: "CSV", json: "JSON", oscal: "OSCAL assessment results" };
+
+const scopeText = (scope: unknown) => {
+  const value = scope as { kind: string; teamId?: string; environment?: string; agentId?: string };
+  return value.kind === "all" ? "All agents" : value.kind === "team" ? `Team ${value.teamId}` : value.kind === "environment" ? `Environment ${value.environment}` : `Agent ${value.agentId}`;
+};
+
+export default async function ReportsPage() {
+  const ctx = await requirePageActor("reports.read", "/reports");
+  const canExport = hasPermission(ctx.actor, "reports.export");
+  const reports = await readReportList({ ctx });
+  const frameworks = hasPermission(ctx.actor, "frameworks.read") ? await readFrameworks({ ctx }) : [];
+  const options = hasPermission(ctx.actor, "frameworks.read") ? await readScopeOptions({ ctx }) : { teams: [], environments: [] as const };
+  const today = new Date();
+  const monthAgo = new Date(today.getTime() - 30 * 86_400_000);
   return (
     <>
-      <PageHeader title="Reports" description="Immutable alignment report snapshots for risk officers." />
-      <EmptyState title="Not built yet">Report exports arrive with the frameworks work.</EmptyState>
+      <PageHeader title="Reports" description="Immutable alignment snapshots: each is stored with its SHA-256, who made it and when, and downloads in four formats." />
+      {canExport ? (
+        <section className="card" aria-labelledby="create-report-heading">
+          <h2 id="create-report-heading">Create a report</h2>
+          <CreateReportForm
+            action={createReportAction}
+            frameworks={frameworks.map((framework) => ({ id: framework.id, name: framework.name }))}
+            teams={options.teams}
+            environments={options.environments}
+            defaultStart={monthAgo.toISOString().slice(0, 10)}
+            defaultEnd={today.toISOString().slice(0, 10)}
+          />
+        </section>
+      ) : null}
+      <section className="card" aria-labelledby="trend-heading">
+        <h2 id="trend-heading">Coverage trend</h2>
+        {/* eslint-disable-next-line @next/next/no-img-element -- a server-rendered SVG chart, not a photo to optimise */}
+        <img src="/api/v1/reports/trend" alt="Coverage per framework over time, from stored all-agent snapshots" className="trend-chart" />
+      </section>
+      {reports.length === 0 ? (
+        <EmptyState title="No reports yet">{canExport ? "Create the first snapshot above; it will appear here with its hash." : "A risk officer or security engineer creates snapshots; they will appear here."}</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Report snapshots">
+            <thead>
+              <tr>
+                <th scope="col">Report</th>
+                <th scope="col">Scope and period</th>
+                <th scope="col">Created</th>
+                <th scope="col">SHA-256</th>
+                <th scope="col">Download</th>
+              </tr>
+            </thead>
+            <tbody>
+              {reports.map((report) => (
+                <tr key={report.id} data-report={report.id}>
+                  <th scope="row">
+                    {report.title}
+                    <div className="muted small mono">{report.id}</div>
+                    <div className="muted small">{report.frameworkIds.join(", ")}</div>
+                  </th>
+                  <td>
+                    {scopeText(report.scope)}
+                    <div className="muted small">
+                      {report.periodStart.toISOString().slice(0, 10)} to {report.periodEnd.toISOString().slice(0, 10)}
+                    </div>
+                  </td>
+                  <td>
+                    {report.createdByLabel}
+                    <div className="muted small">{report.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</div>
+                  </td>
+                  <td className="mono small hash-cell" title={report.sha256}>
+                    {report.sha256}
+                  </td>
+                  <td>
+                    {canExport ? (
+                      <ul className="plain-list small">
+                        {REPORT_FORMATS.map((format) => (
+                          <li key={format}>
+                            <a href={`/api/v1/reports/${report.id}/download?format=${format}`} download>
+                              {FORMAT_LABELS[format]}
+                            </a>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <span className="muted small">Export needs the reports.export permission</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }

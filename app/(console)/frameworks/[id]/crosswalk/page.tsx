@@ -1,0 +1,73 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { PageHeader } from "@/components/ui/page-header";
+import { readCrosswalk, readFrameworks } from "@/lib/frameworks/read-frameworks";
+
+export const metadata: Metadata = { title: "Framework crosswalk" };
+export const dynamic = "force-dynamic";
+
+export default async function CrosswalkPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { id } = await params;
+  const ctx = await requirePageActor("frameworks.read", `/frameworks/${id}/crosswalk`);
+  const frameworks = await readFrameworks({ ctx });
+  const current = frameworks.find((framework) => framework.id === id);
+  const requested = (await searchParams).to;
+  const to = (Array.isArray(requested) ? requested : requested ? [requested] : []).filter((target) => frameworks.some((f) => f.id === target && f.id !== id));
+  const rows = await readCrosswalk({ ctx, frameworkId: id, targetFrameworkIds: to });
+  const names = new Map(frameworks.map((framework) => [framework.id, framework.shortName]));
+  return (
+    <>
+      <PageHeader title={`Crosswalk: ${current?.name ?? id}`} description="Items of other frameworks that share a Steward control with each item." actions={<Link className="button" href={`/frameworks/${id}`}>Back to the framework</Link>} />
+      <form method="get" className="inline card" aria-label="Target frameworks">
+        <fieldset className="checkbox-row">
+          <legend>Compare with (none ticked = all)</legend>
+          {frameworks
+            .filter((framework) => framework.id !== id)
+            .map((framework) => (
+              <label key={framework.id}>
+                <input type="checkbox" name="to" value={framework.id} defaultChecked={to.includes(framework.id)} /> {framework.shortName}
+              </label>
+            ))}
+        </fieldset>
+        <button type="submit">Compare</button>
+      </form>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Item</th>
+              <th scope="col">Related items (through shared controls)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.itemId}>
+                <th scope="row">
+                  <span className="mono">{row.itemId}</span> {row.title}
+                </th>
+                <td>
+                  {row.related.length === 0 ? (
+                    <span className="muted small">No shared control.</span>
+                  ) : (
+                    <ul className="small">
+                      {row.related.map((related) => (
+                        <li key={`${related.frameworkId}/${related.itemId}`}>
+                          {names.get(related.frameworkId)}{" "}
+                          <Link href={`/frameworks/${related.frameworkId}#item-${encodeURIComponent(related.itemId)}`}>
+                            <span className="mono">{related.itemId}</span> {related.title}
+                          </Link>{" "}
+                          <span className="muted">via {related.viaControls.join(", ")}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

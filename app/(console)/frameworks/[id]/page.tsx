@@ -1,0 +1,169 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { ActionForm } from "@/components/frameworks/action-form";
+import { CoverageBar } from "@/components/frameworks/coverage-bar";
+import { ScopePicker } from "@/components/frameworks/scope-picker";
+import { StatusBadge } from "@/components/frameworks/status-badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { hasPermission } from "@/lib/auth/require-permission";
+import { readAlignment, readControls, readScopeOptions } from "@/lib/frameworks/read-frameworks";
+import { AlignmentQuery } from "@/lib/frameworks/schemas";
+import { addMappingAction, removeMappingAction, setApplicabilityAction } from "../actions";
+
+export const metadata: Metadata = { title: "Framework alignment" };
+export const dynamic = "force-dynamic";
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export default async function FrameworkPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Search }) {
+  const { id } = await params;
+  const ctx = await requirePageActor("frameworks.read", `/frameworks/${id}`);
+  const search = await searchParams;
+  const parsed = AlignmentQuery.safeParse({ scope: first(search.scope), days: first(search.days) });
+  const query = parsed.success ? parsed.data : AlignmentQuery.parse({});
+  const scopeParam = parsed.success ? (first(search.scope) ?? "all") : "all";
+  const alignment = await readAlignment({ ctx, frameworkIds: [id], scope: query.scope, days: query.days });
+  const framework = alignment.frameworks[0]!;
+  const results = new Map(alignment.controls.map((control) => [control.controlId, control]));
+  const canEdit = hasPermission(ctx.actor, "frameworks.manage");
+  const { controls } = canEdit ? await readControls({ ctx }) : { controls: [] };
+  const options = await readScopeOptions({ ctx });
+  const scopeLabel = query.scope.kind === "agent" ? `agent ${query.scope.agentId}` : scopeParam === "all" ? "all agents" : scopeParam.replace(":", " ");
+  return (
+    <>
+      <PageHeader
+        title={framework.framework.name}
+        description={
+          <>
+            Version {framework.framework.version} · {framework.framework.publisher}. Evidence for {scopeLabel} from {alignment.period.start.toISOString().slice(0, 10)} to{" "}
+            {alignment.period.end.toISOString().slice(0, 10)}: {alignment.agentsInScope} agents, {alignment.decisionsInPeriod} decisions.
+          </>
+        }
+        actions={
+          <div className="button-row">
+            <Link className="button" href={`/frameworks/${id}/crosswalk`}>
+              Crosswalk
+            </Link>
+            <Link className="button" href="/frameworks">
+              All frameworks
+            </Link>
+          </div>
+        }
+      />
+      <ScopePicker action={`/frameworks/${id}`} scope={scopeParam} days={query.days} teams={options.teams} environments={options.environments} />
+      <form method="get" action={`/frameworks/${id}`} className="inline card" aria-label="Agent lens">
+        <input type="hidden" name="days" value={query.days} />
+        <div className="field">
+          <label htmlFor="agent-lens">Agent lens: agent id</label>
+          <input id="agent-lens" name="scope" placeholder="agent:agt_…" defaultValue={query.scope.kind === "agent" ? scopeParam : ""} pattern="agent:.+" />
+        </div>
+        <button type="submit">Show this agent</button>
+      </form>
+      <section className="card" aria-label="Coverage">
+        <CoverageBar coverage={framework.coverage} />
+      </section>
+      <div className="table-wrap">
+        <table className="framework-tree">
+          <caption className="visually-hidden">Items of {framework.framework.name} with their status and evidence</caption>
+          <thead>
+            <tr>
+              <th scope="col">Item</th>
+              <th scope="col">Status</th>
+              <th scope="col">Controls, policies and evidence</th>
+            </tr>
+          </thead>
+          <tbody>
+            {framework.items.map((item) => (
+              <tr key={item.itemId} id={`item-${encodeURIComponent(item.itemId)}`} data-item={item.itemId}>
+                <th scope="row" style={{ paddingLeft: `${0.65 + item.depth * 1.25}rem` }} className={item.isLeaf ? "leaf" : "branch"}>
+                  <span className="mono">{item.itemId}</span> {item.title}
+                  {item.description ? <div className="muted small">{item.description}</div> : null}
+                </th>
+                <td>
+                  <StatusBadge status={item.status} />
+                  {item.notApplicableReason ? <div className="muted small">{item.notApplicableReason}</div> : null}
+                </td>
+                <td>
+                  {item.controls.length === 0 && item.policies.length === 0 ? (
+                    <span className="muted small">{item.isLeaf ? "No control or policy mapped: a gap." : "Rolled up from its sub-items."}</span>
+                  ) : null}
+                  {item.controls.map((mapping) => {
+                    const result = results.get(mapping.controlId);
+                    return (
+                      <details key={mapping.controlId} className="evidence">
+                        <summary>
+                          <StatusBadge status={mapping.status} /> {result?.title ?? mapping.controlId}
+                        </summary>
+                        <p className="small">{result?.summary}</p>
+                        {mapping.rationale ? <p className="muted small">Why it maps: {mapping.rationale}</p> : null}
+                        {result && result.failingAgentCount > 0 ? (
+                          <ul className="small">
+                            {result.failingAgents.map((agent) => (
+                              <li key={agent.agentId}>
+                                <Link href={`/agents/${agent.agentId}`}>{agent.agentName}</Link> — {agent.detail} (
+                                <Link href={`/decisions?agent=${encodeURIComponent(agent.agentId)}`}>decisions</Link>,{" "}
+                                <Link href={`/frameworks/${id}?scope=agent:${encodeURIComponent(agent.agentId)}&days=${query.days}`}>agent lens</Link>)
+                              </li>
+                            ))}
+                            {result.failingAgentCount > result.failingAgents.length ? <li>and {result.failingAgentCount - result.failingAgents.length} more</li> : null}
+                          </ul>
+                        ) : null}
+                        {canEdit ? (
+                          <ActionForm
+                            action={removeMappingAction}
+                            hidden={{ controlId: mapping.controlId, frameworkId: id, itemId: item.itemId }}
+                            submitLabel="Remove mapping"
+                            pendingLabel="Removing…"
+                            confirmText={`Remove ${mapping.controlId} from ${item.itemId}?`}
+                            danger
+                          />
+                        ) : null}
+                      </details>
+                    );
+                  })}
+                  {item.policies.map((policy) => (
+                    <div key={policy.policyId} className="small">
+                      Policy <Link href={`/policies/${policy.policyId}`}>{policy.policyName}</Link> is tagged with this item
+                    </div>
+                  ))}
+                  {canEdit ? (
+                    <details className="edit-mappings">
+                      <summary>Edit mapping for {item.itemId}</summary>
+                      <ActionForm action={addMappingAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel="Map control" successText="Mapped.">
+                        <div className="field">
+                          <label htmlFor={`control-${item.itemId}`}>Control</label>
+                          <select id={`control-${item.itemId}`} name="controlId" required>
+                            {controls
+                              .filter((control) => !item.controls.some((mapped) => mapped.controlId === control.id))
+                              .map((control) => (
+                                <option key={control.id} value={control.id}>
+                                  {control.title}
+                                </option>
+                              ))}
+                          </select>
+                        </div>
+                        <div className="field">
+                          <label htmlFor={`rationale-${item.itemId}`}>Why it maps</label>
+                          <input id={`rationale-${item.itemId}`} name="rationale" maxLength={1000} />
+                        </div>
+                      </ActionForm>
+                      <ActionForm action={setApplicabilityAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel={item.notApplicableReason ? "Update applicability" : "Mark not applicable"} successText="Saved.">
+                        <div className="field">
+                          <label htmlFor={`na-${item.itemId}`}>Not applicable because (empty = applicable)</label>
+                          <input id={`na-${item.itemId}`} name="notApplicableReason" defaultValue={item.notApplicableReason ?? ""} maxLength={2000} />
+                        </div>
+                      </ActionForm>
+                    </details>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

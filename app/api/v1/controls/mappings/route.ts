@@ -1,0 +1,27 @@
+import { readJson, withApi } from "@/app/_server/with-api";
+import { searchParamsObject } from "@/app/_server/search-params";
+import { addMapping } from "@/lib/frameworks/add-mapping";
+import { readMappings } from "@/lib/frameworks/read-frameworks";
+import { removeMapping } from "@/lib/frameworks/remove-mapping";
+import { MappingInput, MappingKeyQuery, MappingListQuery } from "@/lib/frameworks/schemas";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/controls/mappings — list control↔framework-item mappings
+export const GET = withApi({ permission: "frameworks.read" }, async (request, ctx) => {
+  const { frameworkId } = MappingListQuery.parse(searchParamsObject(request));
+  return Response.json({ mappings: await readMappings({ ctx, frameworkId }) });
+});
+
+// POST /api/v1/controls/mappings — map a control to a framework item
+export const POST = withApi({ permission: "frameworks.manage" }, async (request, ctx) => {
+  const input = await readJson(request, MappingInput);
+  return Response.json(await addMapping({ ctx, input }), { status: 201 });
+});
+
+// DELETE /api/v1/controls/mappings — remove a mapping named by controlId, frameworkId and itemId
+export const DELETE = withApi({ permission: "frameworks.manage" }, async (request, ctx) => {
+  const key = MappingKeyQuery.parse(searchParamsObject(request));
+  await removeMapping({ ctx, input: key });
+  return new Response(null, { status: 204 });
+});

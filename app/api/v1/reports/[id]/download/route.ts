@@ -1,0 +1,22 @@
+import { withApi } from "@/app/_server/with-api";
+import { searchParamsObject } from "@/app/_server/search-params";
+import { DownloadQuery } from "@/lib/frameworks/schemas";
+import { downloadReport } from "@/lib/reports/read-reports";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/reports/{id}/download — the snapshot as printable HTML, CSV, JSON or OSCAL assessment results
+export const GET = withApi<{ id: string }>({ permission: "reports.export" }, async (request, ctx, params) => {
+  const { format } = DownloadQuery.parse(searchParamsObject(request));
+  const rendered = await downloadReport({ ctx, reportId: params.id, format });
+  return new Response(rendered.body, {
+    headers: {
+      "content-type": rendered.contentType,
+      "content-disposition": `attachment; filename="${rendered.fileName}"`,
+      "cache-control": "no-store",
+      // The HTML report is self-contained: no scripts, no remote loads.
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});

@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { newUserSession } from "../fixtures/auth";
+
+const FORMATS = [
+  { link: "Printable HTML", file: /\.html$/, check: (body: string) => expect(body).toContain("Executive summary") },
+  { link: "CSV", file: /\.csv$/, check: (body: string) => expect(body.split("\r\n")[0]).toBe("framework_id,framework_version,item_id,parent_id,title,status,not_applicable_reason,controls,policies,evidence,period_start,period_end") },
+  { link: "JSON", file: /\.json$/, check: (body: string) => expect(JSON.parse(body).sha256).toMatch(/^[0-9a-f]{64}$/) },
+  {
+    link: "OSCAL assessment results",
+    file: /\.oscal-ar\.json$/,
+    check: (body: string) => {
+      const document = JSON.parse(body)["assessment-results"];
+      expect(document.metadata["oscal-version"]).toBe("1.2.2");
+      expect(document.results.length).toBeGreaterThan(0);
+    },
+  },
+];
+
+test("a risk officer creates a report snapshot in the browser and downloads every format", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, context } = await newUserSession(browser, "risk");
+  await page.goto("/reports");
+  const form = page.getByRole("form", { name: "Create a report" });
+  const title = `Board pack ${Date.now()}`;
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Scope").selectOption("all");
+  await form.getByRole("button", { name: "Create report snapshot" }).click();
+  await expect(page.getByText(/stored \(SHA-256 [0-9a-f]{16}…\)/)).toBeVisible({ timeout: 60_000 });
+
+  const row = page.getByRole("row").filter({ hasText: title });
+  await expect(row).toBeVisible();
+  await expect(row.locator(".hash-cell")).toHaveText(/^[0-9a-f]{64}$/);
+  for (const format of FORMATS) {
+    const downloading = page.waitForEvent("download");
+    await row.getByRole("link", { name: format.link }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(format.file);
+    format.check(readFileSync((await download.path())!, "utf8"));
+  }
+  await expect(page.getByRole("img", { name: /Coverage per framework over time/ })).toBeVisible();
+  await context.close();
+});
+
+test("a risk officer reads framework evidence but cannot edit a mapping", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "risk");
+  await page.goto("/frameworks/owasp-agentic-top10-2026");
+  await expect(page.getByRole("heading", { name: "OWASP Top 10 for Agentic Applications" })).toBeVisible();
+  const asi02 = page.locator('tr[data-item="ASI02"]');
+  await expect(asi02).toContainText("Tool Misuse and Exploitation");
+  await expect(asi02.getByText("Calls outside an agent's declared scope are denied")).toBeVisible();
+  await expect(page.getByText(/Edit mapping for/)).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Remove mapping" })).toHaveCount(0);
+
+  const add = await context.request.post("/api/v1/controls/mappings", { data: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI03" } });
+  expect(add.status()).toBe(403);
+  const remove = await context.request.delete("/api/v1/controls/mappings?controlId=ctl-out-of-scope-denied&frameworkId=owasp-agentic-top10-2026&itemId=ASI02");
+  expect(remove.status()).toBe(403);
+  await context.close();
+});
+
+test("a security engineer maps a control to an item in the browser", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "security");
+  await page.goto("/frameworks/owasp-agentic-top10-2026");
+  const asi09 = page.locator('tr[data-item="ASI09"]');
+  await asi09.getByText("Edit mapping for ASI09").click();
+  await asi09.getByLabel("Control").selectOption("ctl-incident-response");
+  await asi09.getByLabel("Why it maps").fill("Manipulated approvals are handled as incidents.");
+  await asi09.getByRole("button", { name: "Map control" }).click();
+  await expect(asi09.getByText("An agent incident runbook exists and was exercised")).toBeVisible();
+  const mappings = await (await context.request.get("/api/v1/controls/mappings?frameworkId=owasp-agentic-top10-2026")).json();
+  expect(mappings.mappings).toContainEqual(expect.objectContaining({ controlId: "ctl-incident-response", itemId: "ASI09", origin: "custom" }));
+  await context.close();
+});

@@ -1,0 +1,32 @@
+import { getControlOrThrow, insertManualEvidence } from "@/db/frameworks";
+import { actorLabel } from "../auth/actor";
+import { recordAudit } from "../audit/record-audit";
+import { requirePermission } from "../auth/require-permission";
+import { withTransaction, type Ctx } from "../context";
+import { StewardError } from "../errors";
+import { newId } from "../ids";
+import { ManualEvidenceInput } from "./schemas";
+
+/** Records a link or small file as evidence for a control, attested by the acting person until it expires. */
+export async function attestManualEvidence({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  requirePermission(ctx.actor, "frameworks.manage");
+  const parsed = ManualEvidenceInput.parse(input);
+  if (parsed.expiresAt.getTime() <= Date.now()) throw new StewardError("invalid_input", "The expiry must be in the future", { path: "expiresAt" });
+  return withTransaction(ctx, async (tx) => {
+    await getControlOrThrow(tx, parsed.controlId);
+    const row = await insertManualEvidence(tx, {
+      id: newId("evd"),
+      controlId: parsed.controlId,
+      kind: parsed.kind,
+      url: parsed.kind === "link" ? (parsed.url ?? null) : null,
+      fileName: parsed.kind === "file" ? (parsed.fileName ?? null) : null,
+      fileContentBase64: parsed.kind === "file" ? (parsed.fileContentBase64 ?? null) : null,
+      attestation: parsed.attestation,
+      attestedBy: actorLabel(ctx.actor),
+      expiresAt: parsed.expiresAt,
+    });
+    const { fileContentBase64: _content, ...snapshot } = row;
+    await recordAudit(tx, ctx, { action: "manual_evidence.create", entityType: "manual_evidence", entityId: row.id, after: snapshot });
+    return snapshot;
+  });
+}

@@ -1,0 +1,284 @@
+import type { ControlRow } from "@/db/frameworks";
+import type { EvidenceQuery } from "../control-library";
+import type { AgentDecisionFact, AgentFact, EvidenceFacts } from "./facts";
+
+export const CONTROL_STATUSES = ["pass", "partial", "fail", "unknown"] as const;
+export type ControlStatus = (typeof CONTROL_STATUSES)[number];
+
+export type AgentEvidence = { agentId: string; agentName: string; detail: string };
+
+export type ControlResult = {
+  controlId: string;
+  title: string;
+  evidenceKind: "automated" | "manual";
+  status: ControlStatus;
+  /** One sentence with the numbers behind the status. */
+  summary: string;
+  /** The numbers, named, for tables and exports. */
+  measures: Record<string, number | string | null>;
+  /** Agents that fail the control (first 25), for drill-down. */
+  failingAgents: AgentEvidence[];
+  failingAgentCount: number;
+  period: { start: string; end: string };
+  collectedAt: string;
+};
+
+/** pass when every subject complies; partial from 80 %; fail below. No subjects → not measurable. */
+export function ratioStatus(compliant: number, total: number): ControlStatus {
+  if (total === 0) return "unknown";
+  if (compliant === total) return "pass";
+  return compliant / total >= 0.8 ? "partial" : "fail";
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? "n/a" : `${((100 * part) / whole).toFixed(1)}%`);
+const MAX_LISTED_AGENTS = 25;
+const liveAgents = (facts: EvidenceFacts) => facts.agents.filter((agent) => agent.status !== "retired");
+
+type Outcome = Omit<ControlResult, "controlId" | "title" | "evidenceKind" | "period" | "collectedAt" | "failingAgentCount">;
+
+function failing(agents: AgentFact[], detail: (agent: AgentFact) => string): AgentEvidence[] {
+  return agents.map((agent) => ({ agentId: agent.id, agentName: agent.name, detail: detail(agent) }));
+}
+
+function decisionTotals(facts: EvidenceFacts): AgentDecisionFact {
+  const total: AgentDecisionFact = {
+    agentId: "*",
+    total: 0,
+    allowed: 0,
+    errors: 0,
+    outOfScope: 0,
+    outOfScopeBlocked: 0,
+    destructive: 0,
+    destructiveGated: 0,
+    maxDepth: 0,
+    overDepthCap: 0,
+    unreported: 0,
+    crossEnvironment: 0,
+  };
+  for (const fact of facts.decisionsByAgent.values()) {
+    for (const key of Object.keys(total) as (keyof AgentDecisionFact)[]) {
+      if (key === "agentId") continue;
+      total[key] = key === "maxDepth" ? Math.max(total.maxDepth, fact.maxDepth) : total[key] + fact[key];
+    }
+  }
+  return total;
+}
+
+/** Agents whose decisions show `predicate`, with the agent's name resolved. */
+function agentsWhere(facts: EvidenceFacts, predicate: (fact: AgentDecisionFact) => boolean, detail: (fact: AgentDecisionFact) => string): AgentEvidence[] {
+  const names = new Map(facts.agents.map((agent) => [agent.id, agent.name]));
+  return [...facts.decisionsByAgent.values()].filter(predicate).map((fact) => ({ agentId: fact.agentId, agentName: names.get(fact.agentId) ?? fact.agentId, detail: detail(fact) }));
+}
+
+const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {
+  owner_and_backup(facts) {
+    const agents = liveAgents(facts);
+    const bad = agents.filter((agent) => !agent.ownerActive || !agent.backupActive);
+    return {
+      status: ratioStatus(agents.length - bad.length, agents.length),
+      summary: `${agents.length - bad.length} of ${agents.length} agents have an active owner and backup (${bad.filter((a) => !a.ownerActive).length} unowned).`,
+      measures: { agents: agents.length, compliant: agents.length - bad.length, unowned: bad.filter((a) => !a.ownerActive).length, withoutBackup: bad.filter((a) => !a.backupActive).length },
+      failingAgents: failing(bad, (agent) => (!agent.ownerActive ? "no active owner" : "no active backup owner")),
+    };
+  },
+  inventory_triaged(facts) {
+    const discovered = facts.agents.filter((agent) => agent.status === "discovered");
+    return {
+      status: ratioStatus(facts.agents.length - discovered.length, facts.agents.length),
+      summary: `${discovered.length} of ${facts.agents.length} agents are discovered and not yet registered.`,
+      measures: { agents: facts.agents.length, discovered: discovered.length },
+      failingAgents: failing(discovered, () => "discovered at runtime, not triaged"),
+    };
+  },
+  enforcement_coverage(facts) {
+    const active = facts.agents.filter((agent) => agent.status === "active");
+    const silent = active.filter((agent) => !facts.decisionsByAgent.get(agent.id)?.total);
+    const totals = decisionTotals(facts);
+    const status = totals.unreported > 0 && silent.length === 0 ? "partial" : ratioStatus(active.length - silent.length, active.length);
+    return {
+      status,
+      summary: `${active.length - silent.length} of ${active.length} active agents had decisions reported in the period; ${totals.unreported} of ${totals.total} decisions came from an unknown or disabled enforcement point.`,
+      measures: { activeAgents: active.length, reportingAgents: active.length - silent.length, decisions: totals.total, decisionsFromUnknownOrDisabledPoints: totals.unreported },
+      failingAgents: failing(silent, () => "no decision reported in the period"),
+    };
+  },
+  no_static_secrets(facts) {
+    const agents = liveAgents(facts);
+    const staticSecret = agents.filter((agent) => agent.credentialKind === "static_api_key" || agent.credentialKind === "shared_secret");
+    const unknown = agents.filter((agent) => agent.credentialKind === null);
+    const status = agents.length === 0 ? "unknown" : staticSecret.length > 0 ? (staticSecret.length / agents.length <= 0.2 ? "partial" : "fail") : unknown.length > 0 ? "partial" : "pass";
+    return {
+      status,
+      summary: `${staticSecret.length} of ${agents.length} agents hold a static secret; ${unknown.length} have no recorded credential kind.`,
+      measures: { agents: agents.length, staticSecrets: staticSecret.length, credentialKindUnknown: unknown.length },
+      failingAgents: [...failing(staticSecret, (agent) => `holds a ${agent.credentialKind}`), ...failing(unknown, () => "credential kind not recorded")],
+    };
+  },
+  short_lived_credentials(facts) {
+    const limit = facts.settings.maxCredentialLifetimeSeconds;
+    const agents = liveAgents(facts);
+    const tooLong = agents.filter((agent) => agent.credentialMaxLifetimeSeconds === null || agent.credentialMaxLifetimeSeconds > limit);
+    return {
+      status: ratioStatus(agents.length - tooLong.length, agents.length),
+      summary: `${agents.length - tooLong.length} of ${agents.length} agents use credentials living at most ${limit} s.`,
+      measures: { agents: agents.length, compliant: agents.length - tooLong.length, maxLifetimeSeconds: limit, lifetimeUnknown: tooLong.filter((a) => a.credentialMaxLifetimeSeconds === null).length },
+      failingAgents: failing(tooLong, (agent) => (agent.credentialMaxLifetimeSeconds === null ? "credential lifetime not recorded" : `credentials live ${agent.credentialMaxLifetimeSeconds} s`)),
+    };
+  },
+  delegation_depth(facts) {
+    const totals = decisionTotals(facts);
+    const cap = facts.settings.maxDelegationDepth;
+    const status = totals.total === 0 ? "unknown" : totals.overDepthCap === 0 ? "pass" : totals.overDepthCap / totals.total < 0.001 ? "partial" : "fail";
+    return {
+      status,
+      summary: `Deepest delegation chain observed: ${totals.maxDepth} agents (cap ${cap}); ${totals.overDepthCap} of ${totals.total} decisions exceeded the cap.`,
+      measures: { decisions: totals.total, observedMaxDepth: totals.maxDepth, cap, decisionsOverCap: totals.overDepthCap },
+      failingAgents: agentsWhere(facts, (fact) => fact.overDepthCap > 0, (fact) => `${fact.overDepthCap} decisions deeper than ${cap} (max ${fact.maxDepth})`),
+    };
+  },
+  destructive_approval(facts) {
+    const totals = decisionTotals(facts);
+    return {
+      status: ratioStatus(totals.destructiveGated, totals.destructive),
+      summary: `${totals.destructiveGated} of ${totals.destructive} destructive-action decisions required approval or were denied (${percent(totals.destructiveGated, totals.destructive)}).`,
+      measures: { destructiveDecisions: totals.destructive, gated: totals.destructiveGated, allowedWithoutApproval: totals.destructive - totals.destructiveGated },
+      failingAgents: agentsWhere(facts, (fact) => fact.destructive > fact.destructiveGated, (fact) => `${fact.destructive - fact.destructiveGated} destructive actions allowed without approval`),
+    };
+  },
+  out_of_scope_denied(facts) {
+    const totals = decisionTotals(facts);
+    const status = totals.total === 0 ? "unknown" : totals.outOfScope === 0 ? "pass" : ratioStatus(totals.outOfScopeBlocked, totals.outOfScope);
+    return {
+      status,
+      summary: `${totals.outOfScope} of ${totals.total} tool calls were outside the agent's declared scope (${percent(totals.outOfScope, totals.total)}); ${totals.outOfScopeBlocked} of them were denied or held for approval (${percent(totals.outOfScopeBlocked, totals.outOfScope)}).`,
+      measures: {
+        decisions: totals.total,
+        outOfScope: totals.outOfScope,
+        outOfScopeRate: totals.total ? totals.outOfScope / totals.total : null,
+        outOfScopeBlocked: totals.outOfScopeBlocked,
+        blockedRate: totals.outOfScope ? totals.outOfScopeBlocked / totals.outOfScope : null,
+      },
+      failingAgents: agentsWhere(facts, (fact) => fact.outOfScope > fact.outOfScopeBlocked, (fact) => `${fact.outOfScope - fact.outOfScopeBlocked} out-of-scope calls allowed`),
+    };
+  },
+  retired_agents_silent(facts) {
+    const offboarded = facts.agents.filter((agent) => agent.status === "retired" || agent.status === "suspended");
+    const stillActing = offboarded.filter((agent) => (facts.decisionsByAgent.get(agent.id)?.allowed ?? 0) > 0);
+    return {
+      status: offboarded.length === 0 ? "pass" : stillActing.length === 0 ? "pass" : "fail",
+      summary: `${stillActing.length} of ${offboarded.length} retired or suspended agents received allow decisions in the period.`,
+      measures: { offboardedAgents: offboarded.length, stillAllowed: stillActing.length },
+      failingAgents: failing(stillActing, (agent) => `${agent.status}, yet ${facts.decisionsByAgent.get(agent.id)?.allowed} calls allowed`),
+    };
+  },
+  decision_retention(facts) {
+    const kept = facts.settings.decisionRetentionDays;
+    const required = facts.settings.requiredDecisionRetentionDays;
+    const oldestAgeDays = facts.oldestDecisionAt ? Math.floor((facts.collectedAt.getTime() - facts.oldestDecisionAt.getTime()) / 86_400_000) : null;
+    return {
+      status: kept >= required ? "pass" : "fail",
+      summary: `Decisions are kept ${kept} days (required ${required}); the oldest stored decision is ${oldestAgeDays ?? "—"} days old.`,
+      measures: { retentionDays: kept, requiredDays: required, oldestDecisionAgeDays: oldestAgeDays },
+      failingAgents: [],
+    };
+  },
+  audit_chain_intact(facts) {
+    const chain = facts.auditChain;
+    return {
+      status: chain.intact ? "pass" : "fail",
+      summary: chain.intact ? `All ${chain.checked} audit entries verify.` : `The audit chain breaks at entry ${chain.brokenAt.id} (${chain.brokenAt.reason}).`,
+      measures: { entriesChecked: chain.checked, brokenAt: chain.intact ? null : chain.brokenAt.id },
+      failingAgents: [],
+    };
+  },
+  policies_tested(facts) {
+    return {
+      status: "unknown",
+      summary: facts.tables.policies
+        ? "Not yet measurable: policy tables exist but their test-before-publish evidence is not wired into this control yet."
+        : "Not yet measurable: this installation has no policy versions to check.",
+      measures: { policyTables: facts.tables.policies ? "present" : "absent" },
+      failingAgents: [],
+    };
+  },
+  ownership_attested(facts) {
+    return {
+      status: "unknown",
+      summary: facts.tables.attestations
+        ? "Not yet measurable: attestation records exist but are not wired into this control yet."
+        : `Not yet measurable: no attestation records exist yet (interval ${facts.settings.attestationIntervalDays} days).`,
+      measures: { attestationIntervalDays: facts.settings.attestationIntervalDays, attestationTable: facts.tables.attestations ? "present" : "absent" },
+      failingAgents: [],
+    };
+  },
+  enforcement_errors(facts) {
+    const totals = decisionTotals(facts);
+    const status = totals.total === 0 ? "unknown" : totals.errors / totals.total < 0.01 ? "pass" : totals.errors / totals.total < 0.05 ? "partial" : "fail";
+    return {
+      status,
+      summary: `${totals.errors} of ${totals.total} decisions ended in error (${percent(totals.errors, totals.total)}).`,
+      measures: { decisions: totals.total, errors: totals.errors, errorRate: totals.total ? totals.errors / totals.total : null },
+      failingAgents: agentsWhere(facts, (fact) => fact.total > 0 && fact.errors / fact.total >= 0.01, (fact) => `${fact.errors} of ${fact.total} decisions errored`),
+    };
+  },
+  environment_isolation(facts) {
+    const totals = decisionTotals(facts);
+    const seen = [...facts.decisionsByAgent.values()].filter((fact) => fact.total > 0).length;
+    const crossing = agentsWhere(facts, (fact) => fact.crossEnvironment > 0, (fact) => `${fact.crossEnvironment} decisions from another environment's enforcement point`);
+    return {
+      status: ratioStatus(seen - crossing.length, seen),
+      summary: `${crossing.length} of ${seen} agents seen in the period acted through an enforcement point of another environment (${totals.crossEnvironment} decisions).`,
+      measures: { agentsSeen: seen, agentsCrossingEnvironments: crossing.length, crossEnvironmentDecisions: totals.crossEnvironment },
+      failingAgents: crossing,
+    };
+  },
+  unique_identity(facts) {
+    const totals = decisionTotals(facts);
+    return {
+      status: totals.total === 0 ? "unknown" : facts.sharedIdentities.length === 0 ? "pass" : "fail",
+      summary: `${facts.sharedIdentities.length} workload identities appeared for more than one agent in the period.`,
+      measures: { sharedIdentities: facts.sharedIdentities.length, examples: facts.sharedIdentities.slice(0, 5).map((s) => `${s.identity} (${s.agents} agents)`).join(", ") || null },
+      failingAgents: [],
+    };
+  },
+};
+
+function manualOutcome(control: ControlRow, facts: EvidenceFacts): Outcome {
+  const evidence = facts.manualEvidence.filter((row) => row.controlId === control.id);
+  const current = evidence.find((row) => row.expiresAt.getTime() > facts.collectedAt.getTime());
+  if (current) {
+    return {
+      status: "pass",
+      summary: `Attested by ${current.attestedBy} on ${current.attestedAt.toISOString().slice(0, 10)}, valid until ${current.expiresAt.toISOString().slice(0, 10)}: ${current.attestation}`,
+      measures: { evidence: current.kind === "link" ? (current.url ?? "") : (current.fileName ?? ""), attestedBy: current.attestedBy, expiresAt: current.expiresAt.toISOString() },
+      failingAgents: [],
+    };
+  }
+  if (evidence.length) {
+    return {
+      status: "fail",
+      summary: `Manual evidence expired on ${evidence[0]!.expiresAt.toISOString().slice(0, 10)}; attest it again.`,
+      measures: { expiredEvidence: evidence.length },
+      failingAgents: [],
+    };
+  }
+  return { status: "unknown", summary: "Manual control: no evidence has been attested yet.", measures: { evidence: 0 }, failingAgents: [] };
+}
+
+export function evaluateControl(control: ControlRow, facts: EvidenceFacts): ControlResult {
+  const evaluator = control.evidenceQuery ? EVALUATORS[control.evidenceQuery as EvidenceQuery] : undefined;
+  const outcome =
+    control.evidenceKind === "manual" || !evaluator
+      ? manualOutcome(control, facts)
+      : evaluator(facts);
+  return {
+    controlId: control.id,
+    title: control.title,
+    evidenceKind: control.evidenceKind,
+    ...outcome,
+    failingAgentCount: outcome.failingAgents.length,
+    failingAgents: outcome.failingAgents.slice(0, MAX_LISTED_AGENTS),
+    period: { start: facts.period.start.toISOString(), end: facts.period.end.toISOString() },
+    collectedAt: facts.collectedAt.toISOString(),
+  };
+}

@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { openTestDatabase } from "@/db/testing/test-database";
+import { auditLog, controlMappings, frameworkItems, frameworks } from "@/db/schema";
+import { listControls, listMappings } from "@/db/frameworks";
+import { userContext } from "../testing";
+import { addMapping } from "./add-mapping";
+import { crosswalk, evaluateAlignment } from "./alignment";
+import { attestManualEvidence } from "./attest-manual-evidence";
+import { SHIPPED_CATALOGS } from "./catalogs";
+import { collectEvidenceFacts } from "./evidence/facts";
+import { evaluateControl } from "./evidence/evaluate-controls";
+import { importFramework } from "./import-framework";
+import { defaultMappingRows, loadShippedFrameworks } from "./load-catalogs";
+import { removeMapping } from "./remove-mapping";
+import { setItemApplicability } from "./set-item-applicability";
+import { seedEvidenceScenario } from "./testing/seed-evidence";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+let period: { start: Date; end: Date };
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  await loadShippedFrameworks(database.db);
+  ({ period } = await seedEvidenceScenario(database.db));
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const security = () => userContext("security");
+
+describe("shipped catalogs", () => {
+  it("loads every catalog with the publishers' ids, idempotently", async () => {
+    const rows = await database.db.select().from(frameworks);
+    expect(rows.map((row) => row.id).sort()).toEqual(SHIPPED_CATALOGS.map((doc) => doc.id).sort());
+    const count = async (id: string) => (await database.db.select().from(frameworkItems).where(eq(frameworkItems.frameworkId, id))).length;
+    expect(await count("owasp-agentic-top10-2026")).toBe(10);
+    expect(await count("owasp-agentic-threats-mitigations")).toBe(17);
+    expect(await count("owasp-nhi-top10-2025")).toBe(10);
+    expect(await count("nist-ai-rmf-1.0")).toBe(95);
+    const subcategories = await database.db.select().from(frameworkItems).where(and(eq(frameworkItems.frameworkId, "nist-ai-rmf-1.0"), eq(frameworkItems.kind, "subcategory")));
+    expect(subcategories).toHaveLength(72);
+    const [asi01] = await database.db.select().from(frameworkItems).where(and(eq(frameworkItems.frameworkId, "owasp-agentic-top10-2026"), eq(frameworkItems.itemId, "ASI01")));
+    expect(asi01?.title).toBe("Agent Goal Hijack");
+    const again = await loadShippedFrameworks(database.db);
+    expect(again).toEqual({ catalogsWritten: 0, mappingsAdded: 0 });
+    expect(rows.every((row) => row.revision === 1)).toBe(true);
+  });
+
+  it("maps controls to every shipped catalog, and every default mapping names a real item", async () => {
+    const items = await database.db.select().from(frameworkItems);
+    const known = new Set(items.map((item) => `${item.frameworkId}/${item.itemId}`));
+    const defaults = defaultMappingRows();
+    expect(defaults.filter((row) => !known.has(`${row.frameworkId}/${row.itemId}`))).toEqual([]);
+    const mapped = new Set(defaults.map((row) => row.frameworkId));
+    expect([...mapped].sort()).toEqual(SHIPPED_CATALOGS.map((doc) => doc.id).sort());
+    expect(await listMappings(database.db)).toHaveLength(defaults.length);
+  });
+});
+
+describe("evidence from seeded data", () => {
+  it("gives each automated control the expected status and numbers for all agents", async () => {
+    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, period);
+    const controls = await listControls(database.db);
+    const results = Object.fromEntries(controls.map((control) => [control.id, evaluateControl(control, facts)]));
+    const statuses = Object.fromEntries(Object.entries(results).map(([id, result]) => [id, result.status]));
+    expect(statuses).toMatchObject({
+      "ctl-owner-backup": "fail",
+      "ctl-inventory-triaged": "fail",
+      "ctl-enforcement-coverage": "pass",
+      "ctl-no-static-secrets": "fail",
+      "ctl-short-lived-credentials": "fail",
+      "ctl-delegation-depth": "fail",
+      "ctl-destructive-approval": "fail",
+      "ctl-out-of-scope-denied": "fail",
+      "ctl-retired-agents-silent": "fail",
+      "ctl-decision-retention": "pass",
+      "ctl-audit-chain": "pass",
+      "ctl-policies-tested": "unknown",
+      "ctl-ownership-attested": "unknown",
+      "ctl-enforcement-errors": "fail",
+      "ctl-environment-isolation": "fail",
+      "ctl-unique-identity": "fail",
+      "ctl-incident-response": "unknown",
+    });
+    expect(results["ctl-owner-backup"]!.measures).toMatchObject({ agents: 3, compliant: 1, unowned: 2 });
+    expect(results["ctl-out-of-scope-denied"]!.measures).toMatchObject({ decisions: 10, outOfScope: 4, outOfScopeBlocked: 2, outOfScopeRate: 0.4, blockedRate: 0.5 });
+    expect(results["ctl-delegation-depth"]!.measures).toMatchObject({ observedMaxDepth: 4, cap: 3, decisionsOverCap: 1 });
+    expect(results["ctl-destructive-approval"]!.measures).toMatchObject({ destructiveDecisions: 2, gated: 1 });
+    expect(results["ctl-retired-agents-silent"]!.failingAgents.map((agent) => agent.agentId)).toEqual(["agt_retired"]);
+    expect(results["ctl-unique-identity"]!.measures.sharedIdentities).toBe(1);
+    expect(results["ctl-policies-tested"]!.summary).toMatch(/^Not yet measurable/);
+  });
+
+  it("scopes evidence to a team: the payments team passes every automated control it can measure", async () => {
+    const alignment = await evaluateAlignment(database.db, { frameworkIds: ["owasp-agentic-top10-2026", "owasp-nhi-top10-2025"], scope: { kind: "team", teamId: "team_pay" }, period });
+    const byId = Object.fromEntries(alignment.controls.map((control) => [control.controlId, control.status]));
+    for (const id of ["ctl-owner-backup", "ctl-out-of-scope-denied", "ctl-destructive-approval", "ctl-delegation-depth", "ctl-retired-agents-silent", "ctl-enforcement-errors"]) expect(byId[id]).toBe("pass");
+    const asi = alignment.frameworks[0]!;
+    expect(asi.items.find((item) => item.itemId === "ASI02")?.status).toBe("covered");
+    expect(asi.items.find((item) => item.itemId === "ASI04")?.status).toBe("partial");
+    const nhi1 = alignment.frameworks[1]!.items.find((item) => item.itemId === "NHI1:2025")!;
+    expect(nhi1.status).toBe("partial");
+    expect(nhi1.controls.map((control) => control.status)).toContain("unknown");
+  });
+
+  it("marks items gap when their evidence fails, rolls parents up, and honours not-applicable", async () => {
+    const all = await evaluateAlignment(database.db, { frameworkIds: ["owasp-agentic-top10-2026", "nist-ai-rmf-1.0"], scope: { kind: "all" }, period });
+    expect(all.frameworks[0]!.items.find((item) => item.itemId === "ASI02")?.status).toBe("partial");
+    expect(all.frameworks[0]!.items.find((item) => item.itemId === "ASI07")?.status).toBe("gap");
+    const rmf = all.frameworks[1]!;
+    expect(rmf.items.find((item) => item.itemId === "GOVERN")?.isLeaf).toBe(false);
+    expect(rmf.coverage.applicable).toBe(72);
+
+    await setItemApplicability({ ctx: security(), input: { frameworkId: "owasp-agentic-top10-2026", itemId: "ASI07", notApplicableReason: "Our agents never talk to other agents." } });
+    const after = await evaluateAlignment(database.db, { frameworkIds: ["owasp-agentic-top10-2026"], scope: { kind: "all" }, period });
+    const asi07 = after.frameworks[0]!.items.find((item) => item.itemId === "ASI07")!;
+    expect(asi07).toMatchObject({ status: "not_applicable", notApplicableReason: "Our agents never talk to other agents." });
+    expect(after.frameworks[0]!.coverage).toMatchObject({ notApplicable: 1, applicable: 9 });
+    await expect(setItemApplicability({ ctx: security(), input: { frameworkId: "owasp-agentic-top10-2026", itemId: "ASI07", notApplicableReason: "no" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: "notApplicableReason",
+    });
+    await setItemApplicability({ ctx: security(), input: { frameworkId: "owasp-agentic-top10-2026", itemId: "ASI07", notApplicableReason: null } });
+  });
+
+  it("counts manual evidence while it is current", async () => {
+    const ctx = security();
+    const evidence = await attestManualEvidence({
+      ctx,
+      input: { controlId: "ctl-incident-response", kind: "link", url: "https://wiki.example.test/runbooks/agents", attestation: "Runbook exercised in the March tabletop.", expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, period);
+    const control = (await listControls(database.db)).find((row) => row.id === "ctl-incident-response")!;
+    expect(evaluateControl(control, facts)).toMatchObject({ status: "pass", measures: { evidence: "https://wiki.example.test/runbooks/agents" } });
+    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.entityId, evidence.id));
+    expect(audit).toMatchObject({ action: "manual_evidence.create", actorId: ctx.actor.type === "user" ? ctx.actor.userId : null });
+    await expect(attestManualEvidence({ ctx, input: { controlId: "ctl-incident-response", kind: "link", attestation: "short", expiresAt: "2099-01-01" } })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(
+      attestManualEvidence({ ctx: userContext("risk"), input: { controlId: "ctl-incident-response", kind: "link", url: "https://x.test", attestation: "A long enough attestation.", expiresAt: "2099-01-01" } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
+
+describe("mappings and the crosswalk", () => {
+  it("lets a security engineer add and remove a mapping, audited, and keeps a removed default removed", async () => {
+    const ctx = security();
+    const mapping = await addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI02", rationale: "Limits bound misuse." } });
+    expect(mapping).toMatchObject({ origin: "custom", rationale: "Limits bound misuse." });
+    const [created] = await database.db.select().from(auditLog).where(eq(auditLog.action, "control_mapping.create"));
+    expect(created).toMatchObject({ entityType: "control_mapping", entityId: "ctl-rate-limits→owasp-agentic-top10-2026/ASI02" });
+    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI02" } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI99" } })).rejects.toMatchObject({
+      code: "not_found",
+      message: 'Item "ASI99" does not exist in framework owasp-agentic-top10-2026',
+      path: "itemId",
+    });
+    await expect(addMapping({ ctx, input: { controlId: "", frameworkId: "x", itemId: "y" } })).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["controlId"] })] });
+
+    await removeMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01" } });
+    expect(await database.db.select().from(auditLog).where(eq(auditLog.action, "control_mapping.delete"))).toHaveLength(1);
+    await loadShippedFrameworks(database.db);
+    const remaining = await database.db
+      .select()
+      .from(controlMappings)
+      .where(and(eq(controlMappings.controlId, "ctl-out-of-scope-denied"), eq(controlMappings.itemId, "ASI01")));
+    expect(remaining).toEqual([]);
+    await addMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01" } });
+  });
+
+  it("refuses mapping changes to risk officers and viewers", async () => {
+    for (const role of ["risk", "viewer"] as const) {
+      await expect(addMapping({ ctx: userContext(role), input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI03" } })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(removeMapping({ ctx: userContext(role), input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI02" } })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(setItemApplicability({ ctx: userContext(role), input: { frameworkId: "owasp-agentic-top10-2026", itemId: "ASI07", notApplicableReason: null } })).rejects.toMatchObject({ code: "forbidden" });
+    }
+  });
+
+  it("relates ASI02 to NHI and AI RMF items through shared controls", async () => {
+    const rows = await crosswalk(database.db, "owasp-agentic-top10-2026", ["owasp-nhi-top10-2025", "owasp-agentic-threats-mitigations"]);
+    const asi02 = rows.find((row) => row.itemId === "ASI02")!;
+    const nhi5 = asi02.related.find((related) => related.itemId === "NHI5:2025");
+    expect(nhi5?.viaControls.sort()).toEqual(["ctl-enforcement-coverage", "ctl-out-of-scope-denied"]);
+    expect(asi02.related.some((related) => related.frameworkId === "owasp-agentic-threats-mitigations" && related.itemId === "T2")).toBe(true);
+  });
+});
+
+describe("importing a framework", () => {
+  it("imports an OSCAL catalog (admin only), keeping official ids from label props", async () => {
+    const document = {
+      catalog: {
+        uuid: "36d30b07-29a8-4428-b741-1870a5df19e9",
+        metadata: { title: "Example Agent Baseline", "last-modified": "2026-01-15T12:00:00Z", version: "1.0.0", "oscal-version": "1.2.2" },
+        groups: [
+          {
+            id: "ab",
+            title: "Agent baseline",
+            controls: [
+              { id: "ab-1", title: "Owned agents", props: [{ name: "label", value: "AB 1" }], parts: [{ id: "ab-1_smt", name: "statement", prose: "Every agent has an owner." }] },
+              { id: "ab-2", title: "Withdrawn", props: [{ name: "status", value: "withdrawn" }] },
+            ],
+          },
+        ],
+      },
+    };
+    await expect(importFramework({ ctx: security(), input: { format: "oscal-catalog", document } })).rejects.toMatchObject({ code: "forbidden" });
+    const admin = userContext("admin");
+    const result = await importFramework({ ctx: admin, input: { format: "oscal-catalog", frameworkId: "example-agent-baseline", document } });
+    expect(result).toMatchObject({ framework: { id: "example-agent-baseline", source: "imported", version: "1.0.0" }, items: 2 });
+    const items = await database.db.select().from(frameworkItems).where(eq(frameworkItems.frameworkId, "example-agent-baseline"));
+    expect(items.map((item) => [item.itemId, item.parentId, item.description])).toEqual([
+      ["ab", null, ""],
+      ["AB 1", "ab", "Every agent has an owner."],
+    ]);
+    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, "framework.import"));
+    expect(audit?.entityId).toBe("example-agent-baseline");
+  });
+
+  it("rejects an invalid OSCAL catalog and a JSON catalog with a dangling parent, naming where", async () => {
+    const admin = userContext("admin");
+    await expect(importFramework({ ctx: admin, input: { format: "oscal-catalog", document: { catalog: { uuid: "not-a-uuid" } } } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: "document",
+      message: expect.stringMatching(/^Not a valid OSCAL catalog: /),
+    });
+    await expect(
+      importFramework({ ctx: admin, input: { format: "steward-json", document: { id: "my-fw", name: "Mine", shortName: "Mine", version: "1", items: [{ id: "A", title: "A", parent: "Z" }] } } }),
+    ).rejects.toMatchObject({ code: "invalid_input", path: "document.items[0].parent", message: 'document.items[0].parent: parent "Z" is not an item of this catalog' });
+    await expect(
+      importFramework({ ctx: admin, input: { format: "steward-json", document: { id: "owasp-nhi-top10-2025", name: "x", shortName: "x", version: "1", items: [{ id: "A", title: "A" }] } } }),
+    ).rejects.toMatchObject({ code: "conflict" });
+  });
+});

@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Db, Executor } from "@/db/client";
+import { getFramework, insertDefaultMappings, replaceFrameworkItems, upsertControl, upsertFramework } from "@/db/frameworks";
+import { canonicalJson } from "../audit/canonical-json";
+import { SHIPPED_CATALOGS } from "./catalogs";
+import { CONTROL_LIBRARY } from "./control-library";
+import type { CatalogDocument } from "./schemas";
+
+/** Held while loading so two starting processes do not load the catalogs at once. */
+const CATALOG_LOAD_LOCK_KEY = 7_363_060;
+
+export function catalogContentHash(doc: CatalogDocument): string {
+  return createHash("sha256").update(canonicalJson(doc)).digest("hex");
+}
+
+/** Writes one catalog if its content changed; returns whether anything was written. */
+export async function storeCatalog(db: Executor, doc: CatalogDocument, source: "builtin" | "imported"): Promise<boolean> {
+  const contentHash = catalogContentHash(doc);
+  const existing = await getFramework(db, doc.id);
+  if (existing?.contentHash === contentHash && existing.source === source) return false;
+  await upsertFramework(db, {
+    id: doc.id,
+    name: doc.name,
+    shortName: doc.shortName,
+    version: doc.version,
+    publisher: doc.publisher,
+    description: doc.description,
+    source,
+    contentHash,
+  });
+  await replaceFrameworkItems(
+    db,
+    doc.id,
+    doc.items.map((item) => ({ itemId: item.id, title: item.title, parentId: item.parent ?? null, kind: item.kind, description: item.description })),
+  );
+  return true;
+}
+
+/**
+ * Loads the shipped catalogs, the control library and its default mappings. Idempotent: an
+ * unchanged catalog is skipped by content hash, and mappings an engineer removed stay removed.
+ */
+export async function loadShippedFrameworks(db: Db): Promise<{ catalogsWritten: number; mappingsAdded: number }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CATALOG_LOAD_LOCK_KEY})`);
+    let catalogsWritten = 0;
+    for (const doc of SHIPPED_CATALOGS) if (await storeCatalog(tx, doc, "builtin")) catalogsWritten++;
+    for (const control of CONTROL_LIBRARY) {
+      await upsertControl(tx, {
+        id: control.id,
+        title: control.title,
+        description: control.description,
+        evidenceKind: control.evidenceQuery ? "automated" : "manual",
+        evidenceQuery: control.evidenceQuery,
+        builtin: true,
+      });
+    }
+    const mappingsAdded = await insertDefaultMappings(tx, defaultMappingRows());
+    return { catalogsWritten, mappingsAdded };
+  });
+}
+
+export function defaultMappingRows() {
+  return CONTROL_LIBRARY.flatMap((control) =>
+    Object.entries(control.maps).flatMap(([frameworkId, itemIds]) => itemIds.map((itemId) => ({ controlId: control.id, frameworkId, itemId, rationale: control.rationale }))),
+  );
+}

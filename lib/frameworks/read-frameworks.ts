@@ -1,0 +1,61 @@
+import { asc } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { ENVIRONMENTS, teams } from "@/db/schema";
+import { getFrameworkOrThrow, listControls, listFrameworkItems, listFrameworks, listManualEvidence, listMappings } from "@/db/frameworks";
+import { requirePermission } from "../auth/require-permission";
+import type { Ctx } from "../context";
+import { crosswalk, evaluateAlignment } from "./alignment";
+import type { ReportScope } from "./schemas";
+
+/** Read side of the frameworks area: every function checks frameworks.read first. */
+export async function readFrameworks({ ctx }: { ctx: Ctx }) {
+  requirePermission(ctx.actor, "frameworks.read");
+  return listFrameworks(ctx.tx ?? (await getDb()));
+}
+
+export async function readFrameworkDetail({ ctx, frameworkId }: { ctx: Ctx; frameworkId: string }) {
+  requirePermission(ctx.actor, "frameworks.read");
+  const db = ctx.tx ?? (await getDb());
+  const framework = await getFrameworkOrThrow(db, frameworkId);
+  return { framework, items: await listFrameworkItems(db, [frameworkId]), mappings: await listMappings(db, [frameworkId]) };
+}
+
+export async function readControls({ ctx }: { ctx: Ctx }) {
+  requirePermission(ctx.actor, "frameworks.read");
+  const db = ctx.tx ?? (await getDb());
+  const evidence = await listManualEvidence(db);
+  return {
+    controls: await listControls(db),
+    mappings: await listMappings(db),
+    manualEvidence: evidence.map(({ fileContentBase64: _content, ...row }) => row),
+  };
+}
+
+export async function readMappings({ ctx, frameworkId }: { ctx: Ctx; frameworkId?: string }) {
+  requirePermission(ctx.actor, "frameworks.read");
+  return listMappings(ctx.tx ?? (await getDb()), frameworkId ? [frameworkId] : undefined);
+}
+
+export async function readAlignment({ ctx, frameworkIds, scope, days }: { ctx: Ctx; frameworkIds: string[]; scope: ReportScope; days: number }) {
+  requirePermission(ctx.actor, "frameworks.read");
+  const end = new Date();
+  const start = new Date(end.getTime() - days * 86_400_000);
+  const result = await evaluateAlignment(ctx.tx ?? (await getDb()), { frameworkIds, scope, period: { start, end } });
+  const { facts, ...rest } = result;
+  return { ...rest, period: { start, end }, agentsInScope: facts.agents.length, decisionsInPeriod: [...facts.decisionsByAgent.values()].reduce((sum, fact) => sum + fact.total, 0) };
+}
+
+export async function readCrosswalk({ ctx, frameworkId, targetFrameworkIds }: { ctx: Ctx; frameworkId: string; targetFrameworkIds: string[] }) {
+  requirePermission(ctx.actor, "frameworks.read");
+  const db = ctx.tx ?? (await getDb());
+  await getFrameworkOrThrow(db, frameworkId);
+  const targets = targetFrameworkIds.length ? targetFrameworkIds : (await listFrameworks(db)).map((row) => row.id).filter((id) => id !== frameworkId);
+  return crosswalk(db, frameworkId, targets);
+}
+
+/** Teams and environments a page can offer as evidence scopes. */
+export async function readScopeOptions({ ctx }: { ctx: Ctx }) {
+  requirePermission(ctx.actor, "frameworks.read");
+  const db = ctx.tx ?? (await getDb());
+  return { teams: await db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.name)), environments: ENVIRONMENTS };
+}

@@ -1,0 +1,176 @@
+import { z } from "zod";
+import { ENVIRONMENTS } from "@/db/schema/inventory";
+
+/** The shape of a framework catalog as shipped in lib/frameworks/catalogs and as imported in Steward JSON. */
+export const CatalogItem = z.object({
+  id: z.string().trim().min(1).max(120).describe("The publisher's item id, verbatim (e.g. GOVERN 1.1, NHI1:2025)"),
+  title: z.string().trim().min(1).max(500),
+  parent: z.string().trim().min(1).max(120).nullable().optional(),
+  kind: z.string().trim().min(1).max(60).default("item"),
+  description: z.string().max(4000).default(""),
+});
+export type CatalogItem = z.infer<typeof CatalogItem>;
+
+export const CatalogDocument = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,79}$/, "use 2-80 lower-case letters, digits, dots and hyphens")
+      .describe("Framework id, e.g. iso-42001-2023"),
+    name: z.string().trim().min(1).max(300),
+    shortName: z.string().trim().min(1).max(60),
+    version: z.string().trim().min(1).max(120),
+    publisher: z.string().max(300).default(""),
+    description: z.string().max(4000).default(""),
+    items: z.array(CatalogItem).min(1).max(5000),
+  })
+  .superRefine((doc, ctx) => {
+    const ids = new Set<string>();
+    doc.items.forEach((item, index) => {
+      if (ids.has(item.id)) ctx.addIssue({ code: "custom", path: ["items", index, "id"], message: `duplicate item id "${item.id}"` });
+      ids.add(item.id);
+    });
+    doc.items.forEach((item, index) => {
+      if (item.parent && !ids.has(item.parent)) ctx.addIssue({ code: "custom", path: ["items", index, "parent"], message: `parent "${item.parent}" is not an item of this catalog` });
+    });
+  });
+export type CatalogDocument = z.infer<typeof CatalogDocument>;
+
+export const ImportFrameworkInput = z.object({
+  format: z.enum(["steward-json", "oscal-catalog"]).describe("steward-json: {id,name,shortName,version,items[]}; oscal-catalog: an OSCAL 1.x catalog document"),
+  frameworkId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,79}$/, "use 2-80 lower-case letters, digits, dots and hyphens")
+    .optional()
+    .describe("Framework id to use for an OSCAL catalog (defaults to a slug of its title)"),
+  document: z.unknown().describe("The catalog document itself"),
+});
+export type ImportFrameworkInput = z.infer<typeof ImportFrameworkInput>;
+
+export const ReportScope = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("all") }),
+  z.object({ kind: z.literal("team"), teamId: z.string().min(1).max(80) }),
+  z.object({ kind: z.literal("environment"), environment: z.enum(ENVIRONMENTS) }),
+  z.object({ kind: z.literal("agent"), agentId: z.string().min(1).max(80) }),
+]);
+export type ReportScope = z.infer<typeof ReportScope>;
+
+export const MappingInput = z.object({
+  controlId: z.string().min(1).max(80),
+  frameworkId: z.string().min(1).max(80),
+  itemId: z.string().min(1).max(120),
+  rationale: z.string().trim().max(1000).default(""),
+});
+export type MappingInput = z.infer<typeof MappingInput>;
+
+export const ApplicabilityInput = z.object({
+  frameworkId: z.string().min(1).max(80),
+  itemId: z.string().min(1).max(120),
+  notApplicableReason: z
+    .string()
+    .trim()
+    .max(2000)
+    .nullable()
+    .describe("A justification marks the item not applicable; null makes it applicable again"),
+});
+export type ApplicabilityInput = z.infer<typeof ApplicabilityInput>;
+
+const ManualEvidenceFields = z.object({
+  kind: z.enum(["link", "file"]),
+  url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  fileName: z.string().trim().min(1).max(200).optional(),
+  fileContentBase64: z.base64().max(1_400_000, "files are limited to about 1 MB").optional(),
+  attestation: z.string().trim().min(10, "say in a sentence what this evidence shows").max(2000),
+  expiresAt: z.coerce.date().describe("When this evidence stops counting"),
+});
+
+function requireEvidenceTarget(input: { kind: "link" | "file"; url?: string; fileName?: string; fileContentBase64?: string }, ctx: z.RefinementCtx) {
+  if (input.kind === "link" && !input.url) ctx.addIssue({ code: "custom", path: ["url"], message: "a link needs a URL" });
+  if (input.kind === "file" && (!input.fileName || !input.fileContentBase64)) ctx.addIssue({ code: "custom", path: ["fileName"], message: "a file needs a name and content" });
+}
+
+/** The API body for POST /api/v1/controls/{id}/evidence (the control comes from the path). */
+export const ManualEvidenceBody = ManualEvidenceFields.superRefine(requireEvidenceTarget);
+export const ManualEvidenceInput = ManualEvidenceFields.extend({ controlId: z.string().min(1).max(80) }).superRefine(requireEvidenceTarget);
+export type ManualEvidenceInput = z.infer<typeof ManualEvidenceInput>;
+
+export const CreateReportInput = z.object({
+  title: z.string().trim().min(1).max(200).default("Framework alignment report"),
+  frameworkIds: z.array(z.string().min(1).max(80)).min(1, "pick at least one framework").max(20),
+  scope: ReportScope.default({ kind: "all" }),
+  periodStart: z.coerce.date(),
+  periodEnd: z.coerce.date(),
+});
+export type CreateReportInput = z.infer<typeof CreateReportInput>;
+
+export const REPORT_FORMATS = ["html", "csv", "json", "oscal"] as const;
+export const ReportFormat = z.enum(REPORT_FORMATS);
+export type ReportFormat = z.infer<typeof ReportFormat>;
+
+/** `all`, `team:<id>`, `environment:<prod|staging|dev>` or `agent:<id>` in a URL. */
+export const ScopeParam = z
+  .string()
+  .max(100)
+  .default("all")
+  .transform((value, ctx): ReportScope => {
+    if (value === "all") return { kind: "all" };
+    const [kind, ...rest] = value.split(":");
+    const id = rest.join(":");
+    const parsed = ReportScope.safeParse(kind === "team" ? { kind, teamId: id } : kind === "environment" ? { kind, environment: id } : kind === "agent" ? { kind, agentId: id } : { kind });
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: "custom", message: "use all, team:<id>, environment:<prod|staging|dev> or agent:<id>" });
+    return z.NEVER;
+  })
+  .describe("Evidence scope: all, team:<id>, environment:<prod|staging|dev> or agent:<id>");
+
+export const AlignmentQuery = z.object({
+  scope: ScopeParam,
+  days: z.coerce.number().int().min(1).max(3660).default(30).describe("Evidence period: the last N days"),
+});
+
+export const MappingKeyQuery = z.object({
+  controlId: z.string().min(1).max(80),
+  frameworkId: z.string().min(1).max(80),
+  itemId: z.string().min(1).max(120),
+});
+
+export const MappingListQuery = z.object({ frameworkId: z.string().min(1).max(80).optional().describe("Only mappings to this framework") });
+
+export const DownloadQuery = z.object({ format: ReportFormat.default("html").describe("html (printable), csv (row per item), json, or oscal (OSCAL 1.2.2 assessment-results)") });
+
+export const CrosswalkQuery = z.object({ to: z.string().max(800).default("").describe("Comma-separated target framework ids; empty means all others") });
+
+export const FrameworkView = z.object({
+  id: z.string(),
+  name: z.string(),
+  shortName: z.string(),
+  version: z.string(),
+  publisher: z.string(),
+  description: z.string(),
+  source: z.enum(["builtin", "imported"]),
+  revision: z.number(),
+  contentHash: z.string(),
+});
+
+export const ControlView = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  evidenceKind: z.enum(["automated", "manual"]),
+  evidenceQuery: z.string().nullable(),
+  builtin: z.boolean(),
+});
+
+export const MappingView = z.object({ controlId: z.string(), frameworkId: z.string(), itemId: z.string(), rationale: z.string(), origin: z.enum(["default", "custom"]) });
+
+export const ReportSummaryView = z.object({
+  id: z.string(),
+  title: z.string(),
+  frameworkIds: z.array(z.string()),
+  scope: z.unknown(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+  sha256: z.string(),
+  createdByLabel: z.string(),
+  createdAt: z.string(),
+});

@@ -1,0 +1,39 @@
+import { toCsv } from "./csv";
+import type { ReportContent } from "./report-content";
+
+export const REPORT_CSV_COLUMNS = [
+  "framework_id",
+  "framework_version",
+  "item_id",
+  "parent_id",
+  "title",
+  "status",
+  "not_applicable_reason",
+  "controls",
+  "policies",
+  "evidence",
+  "period_start",
+  "period_end",
+] as const;
+
+/** One row per framework item; controls as `id=status` joined by `;`. */
+export function renderReportCsv(content: ReportContent): string {
+  const results = new Map(content.controls.map((control) => [control.controlId, control]));
+  const rows = content.frameworks.flatMap((framework) =>
+    framework.items.map((item) => [
+      framework.framework.id,
+      framework.framework.version,
+      item.itemId,
+      item.parentId ?? "",
+      item.title,
+      item.status,
+      item.notApplicableReason ?? "",
+      item.controls.map((control) => `${control.controlId}=${control.status}`).join(";"),
+      item.policies.map((policy) => policy.policyId).join(";"),
+      item.controls.map((control) => results.get(control.controlId)?.summary ?? "").join(" | "),
+      content.period.start,
+      content.period.end,
+    ]),
+  );
+  return toCsv([[...REPORT_CSV_COLUMNS], ...rows]);
+}

@@ -1,0 +1,31 @@
+import type { CoverageSummary, FrameworkAlignment } from "../frameworks/alignment";
+import type { ControlResult } from "../frameworks/evidence/evaluate-controls";
+import type { ReportScope } from "../frameworks/schemas";
+
+/** What a snapshot stores. Every download format is rendered from exactly this, so downloads never drift. */
+export type ReportContent = {
+  schemaVersion: 1;
+  reportId: string;
+  title: string;
+  generatedAt: string;
+  generatedBy: string;
+  scope: ReportScope;
+  scopeLabel: string;
+  period: { start: string; end: string };
+  agentsInScope: number;
+  decisionsInPeriod: number;
+  coverage: CoverageSummary[];
+  frameworks: FrameworkAlignment[];
+  controls: ControlResult[];
+  /** Random v4 UUIDs fixed at creation, so every OSCAL download of a snapshot is identical. */
+  oscalUuids: Record<string, string>;
+};
+
+export const oscalUuidKey = {
+  document: () => "document",
+  assessmentPlan: () => "assessment-plan",
+  tool: () => "tool",
+  result: (frameworkId: string) => `result:${frameworkId}`,
+  observation: (frameworkId: string, controlId: string) => `observation:${frameworkId}:${controlId}`,
+  finding: (frameworkId: string, itemId: string) => `finding:${frameworkId}:${itemId}`,
+};
