@@ -1,6 +1,22 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { decisions } from "../schema";
+
+const day = (time: Date) => time.toISOString().slice(0, 10);
+
+/** Test-only: decisions live in day partitions; make sure the days between `from` and `to` have one. */
+export async function ensureTestDecisionPartitions(db: Executor, from: Date, to: Date = from): Promise<void> {
+  await db.execute(sql`select steward_ensure_decision_partitions(${day(from)}::date, ${day(to)}::date)`);
+}
+
+/** Test-only: inserts decision rows as stored, after making sure their days have partitions. */
+export async function insertTestDecisionRows(db: Executor, rows: (typeof decisions.$inferInsert)[]): Promise<void> {
+  if (!rows.length) return;
+  const times = rows.map((row) => row.time.getTime());
+  await ensureTestDecisionPartitions(db, new Date(Math.min(...times)), new Date(Math.max(...times)));
+  await db.insert(decisions).values(rows);
+}
 
 export type TestDecision = {
   agentId: string;
@@ -15,8 +31,8 @@ export type TestDecision = {
 
 /** Test-only: records decisions as plain rows, the way ingest stores them. */
 export async function recordTestDecisions(db: Executor, rows: TestDecision[]): Promise<void> {
-  if (!rows.length) return;
-  await db.insert(decisions).values(
+  await insertTestDecisionRows(
+    db,
     rows.map((row) => ({
       enforcementPointId: row.enforcementPointId ?? "ep_test",
       decisionId: randomUUID(),

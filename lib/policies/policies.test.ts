@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desc, eq, sql } from "drizzle-orm";
+import { ensureTestDecisionPartitions, insertTestDecisionRows } from "@/db/testing/decisions";
 import { openTestDatabase } from "@/db/testing/test-database";
 import { agents, auditLog, decisions, people, policyReplays, teams } from "@/db/schema";
 import type { Actor } from "../auth/actor";
@@ -269,7 +270,7 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
         contentHash: `h${i}`,
       };
     });
-    await database.db.insert(decisions).values(rows);
+    await insertTestDecisionRows(database.db, rows);
     // The draft adds: non-prod agents stay off prod resources.
     await savePolicy({ ctx: author, input: { description: "Non-prod stays non-prod", source: 'forbid (principal is Steward::Agent, action, resource is Steward::Resource)\nwhen { principal.environment != "prod" && resource has environment && resource.environment == "prod" };' } });
 
@@ -321,6 +322,7 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     const forbid = bundle.policies.find((policy) => policy.text.includes("staticCredential"))!;
     const permit = bundle.policies.find((policy) => policy.text.includes("status"))!;
     await database.db.execute(sql`update decisions set reasons = ${JSON.stringify([forbid.id])}::jsonb where decision_id in ('d1', 'd2')`);
+    await ensureTestDecisionPartitions(database.db, new Date(Date.now() - 10 * 86_400_000));
     await database.db.execute(sql`update decisions set time = now() - interval '10 days' where decision_id = 'd2'`);
     const stats = await getPolicyStats({ ctx: userContext("viewer") });
     const forbidStats = stats.policies.find((policy) => policy.policyId === forbid.id)!;

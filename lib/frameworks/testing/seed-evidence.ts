@@ -1,4 +1,5 @@
 import type { Executor } from "@/db/client";
+import { insertTestDecisionRows } from "@/db/testing/decisions";
 import { agents, decisions, enforcementPoints, people, teams } from "@/db/schema";
 
 type DecisionSeed = Partial<typeof decisions.$inferInsert> & { agentId: string; actionName: string; outcome: (typeof decisions.$inferInsert)["outcome"] };
@@ -44,7 +45,8 @@ export async function seedEvidenceScenario(db: Executor, now = new Date()) {
     { agentId: "agt_retired", actionName: "report.read", outcome: "allow", clientId: "shared-client" },
     { agentId: "agt_shadow", actionName: "s3.get_object", outcome: "deny" },
   ];
-  await db.insert(decisions).values(
+  await insertTestDecisionRows(
+    db,
     rows.map((row, index) => ({
       enforcementPointId: "ep_prod",
       decisionId: `dec_${index}`,
@@ -57,6 +59,6 @@ export async function seedEvidenceScenario(db: Executor, now = new Date()) {
     })),
   );
   // Outside the period: must not count.
-  await db.insert(decisions).values({ enforcementPointId: "ep_prod", decisionId: "dec_old", time: at(60 * 24 * 40), agentId: "agt_good", agentRef: "agt_good", actionName: "invoice.delete", outcome: "allow", resourceType: "tool", resourceId: "x", contentHash: "old" });
+  await insertTestDecisionRows(db, [{ enforcementPointId: "ep_prod", decisionId: "dec_old", time: at(60 * 24 * 40), agentId: "agt_good", agentRef: "agt_good", actionName: "invoice.delete", outcome: "allow", resourceType: "tool", resourceId: "x", contentHash: "old" }]);
   return { period: { start: at(60 * 24 * 30), end: now } };
 }
