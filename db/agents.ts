@@ -46,7 +46,7 @@ function listConditions(query: ListAgentsQuery): SQL | undefined {
         ilike(agents.name, like),
         ilike(agents.description, like),
         eq(agents.id, query.q),
-        sql`exists (select 1 from ${agentIdentities} where ${agentIdentities.agentId} = ${agents.id} and ${agentIdentities.value} ilike ${like})`,
+        sql`${agents.id} in (select ${agentIdentities.agentId} from ${agentIdentities} where ${agentIdentities.value} ilike ${like})`,
       )!,
     );
   }
@@ -111,12 +111,12 @@ export const jsonArray = <T>(value: unknown): T[] => (typeof value === "string" 
 
 export async function listAgentRows(db: Executor, query: ListAgentsQuery): Promise<{ rows: EnrichedAgentRow[]; total: number }> {
   const where = listConditions(query);
+  // Pick the page's ids first, so the joins and aggregates run for one page, not every skipped row.
+  const pageIds = db.select({ id: agents.id }).from(agents).where(where).orderBy(...listOrder(query.sort)).limit(query.limit).offset(query.offset);
   const [rows, [total]] = await Promise.all([
     selectEnriched(db)
-      .where(where)
-      .orderBy(...listOrder(query.sort))
-      .limit(query.limit)
-      .offset(query.offset),
+      .where(inArray(agents.id, pageIds))
+      .orderBy(...listOrder(query.sort)),
     db.select({ n: count() }).from(agents).where(where),
   ]);
   return { rows, total: total?.n ?? 0 };
