@@ -2,8 +2,8 @@ import { and, asc, count, eq, ilike, inArray, isNull, or, sql, type SQL } from "
 import type { ListAgentsQuery } from "@/lib/agents/schemas";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
-import { peopleByIds, teamsByIds } from "./people";
-import { agentIdentities, agents, findings } from "./schema";
+import { alias } from "drizzle-orm/pg-core";
+import { agentIdentities, agents, findings, people, teams } from "./schema";
 
 export type AgentRow = typeof agents.$inferSelect;
 export type IdentityRow = typeof agentIdentities.$inferSelect;
@@ -46,7 +46,7 @@ function listConditions(query: ListAgentsQuery): SQL | undefined {
         ilike(agents.name, like),
         ilike(agents.description, like),
         eq(agents.id, query.q),
-        sql`exists (select 1 from ${agentIdentities} where ${agentIdentities.agentId} = ${agents.id} and ${agentIdentities.value} ilike ${like})`,
+        sql`${agents.id} in (select ${agentIdentities.agentId} from ${agentIdentities} where ${agentIdentities.value} ilike ${like})`,
       )!,
     );
   }
@@ -81,35 +81,50 @@ function listOrder(sort: ListAgentsQuery["sort"]): SQL[] {
   }
 }
 
-export async function listAgentRows(db: Executor, query: ListAgentsQuery): Promise<{ rows: AgentRow[]; total: number }> {
+const owner = alias(people, "owner");
+const backupOwner = alias(people, "backup_owner");
+const personColumns = (table: typeof owner | typeof backupOwner) => ({ id: table.id, name: table.name, email: table.email, active: table.active });
+
+/**
+ * Agents with everything a view needs (owner, backup, team, identities, open findings) in one
+ * round trip: joins for the people and team, correlated JSON aggregates for the lists.
+ */
+function selectEnriched(db: Executor) {
+  return db
+    .select({
+      agent: agents,
+      owner: personColumns(owner),
+      backupOwner: personColumns(backupOwner),
+      team: { id: teams.id, name: teams.name },
+      identities: sql<{ kind: IdentityRow["kind"]; value: string }[]>`coalesce((select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.kind, i.value) from ${agentIdentities} i where i.agent_id = ${agents.id}), '[]'::json)`,
+      openFindings: sql<string[]>`coalesce((select json_agg(f.kind order by f.kind) from ${findings} f where f.agent_id = ${agents.id} and f.status = 'open'), '[]'::json)`,
+    })
+    .from(agents)
+    .leftJoin(owner, eq(owner.id, agents.ownerId))
+    .leftJoin(backupOwner, eq(backupOwner.id, agents.backupOwnerId))
+    .leftJoin(teams, eq(teams.id, agents.teamId));
+}
+export type EnrichedAgentRow = Awaited<ReturnType<ReturnType<typeof selectEnriched>["execute"]>>[number];
+
+/** JSON arrives parsed on postgres.js and on PGlite, but guard against a driver handing back text. */
+export const jsonArray = <T>(value: unknown): T[] => (typeof value === "string" ? (JSON.parse(value) as T[]) : ((value as T[] | null) ?? []));
+
+export async function listAgentRows(db: Executor, query: ListAgentsQuery): Promise<{ rows: EnrichedAgentRow[]; total: number }> {
   const where = listConditions(query);
+  // Pick the page's ids first, so the joins and aggregates run for one page, not every skipped row.
+  const pageIds = db.select({ id: agents.id }).from(agents).where(where).orderBy(...listOrder(query.sort)).limit(query.limit).offset(query.offset);
   const [rows, [total]] = await Promise.all([
-    db
-      .select()
-      .from(agents)
-      .where(where)
-      .orderBy(...listOrder(query.sort))
-      .limit(query.limit)
-      .offset(query.offset),
+    selectEnriched(db)
+      .where(inArray(agents.id, pageIds))
+      .orderBy(...listOrder(query.sort)),
     db.select({ n: count() }).from(agents).where(where),
   ]);
   return { rows, total: total?.n ?? 0 };
 }
 
-/** Everything a view needs besides the row: people, team, identities and open findings. */
-export async function loadAgentRelations(db: Executor, rows: AgentRow[]) {
-  const ids = rows.map((row) => row.id);
-  const personIds = [...new Set(rows.flatMap((row) => [row.ownerId, row.backupOwnerId]).filter((id): id is string => !!id))];
-  const teamIds = [...new Set(rows.map((row) => row.teamId).filter((id): id is string => !!id))];
-  const [peopleMap, teamMap, identityRows, findingRows] = await Promise.all([
-    peopleByIds(db, personIds),
-    teamsByIds(db, teamIds),
-    ids.length ? db.select().from(agentIdentities).where(inArray(agentIdentities.agentId, ids)).orderBy(asc(agentIdentities.kind), asc(agentIdentities.value)) : Promise.resolve([]),
-    ids.length
-      ? db.select({ agentId: findings.agentId, kind: findings.kind }).from(findings).where(and(inArray(findings.agentId, ids), eq(findings.status, "open"))).orderBy(asc(findings.kind))
-      : Promise.resolve([]),
-  ]);
-  return { peopleMap, teamMap, identityRows, findingRows };
+export async function enrichedAgentsByIds(db: Executor, ids: string[]): Promise<EnrichedAgentRow[]> {
+  if (!ids.length) return [];
+  return selectEnriched(db).where(inArray(agents.id, ids));
 }
 
 /** Finds which of `identities` already belong to an agent other than `agentId`. */

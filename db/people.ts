@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
 import { people, teams } from "./schema";
@@ -61,18 +61,6 @@ export async function listPeople(db: Executor, filter: PeopleFilter): Promise<{ 
     db.select({ n: count() }).from(people).where(where),
   ]);
   return { rows, total: total?.n ?? 0 };
-}
-
-export async function peopleByIds(db: Executor, ids: string[]): Promise<Map<string, PersonRow>> {
-  if (!ids.length) return new Map();
-  const rows = await db.select().from(people).where(inArray(people.id, ids));
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
-export async function teamsByIds(db: Executor, ids: string[]): Promise<Map<string, TeamRow>> {
-  if (!ids.length) return new Map();
-  const rows = await db.select().from(teams).where(inArray(teams.id, ids));
-  return new Map(rows.map((row) => [row.id, row]));
 }
 
 export async function countAgentsByOwner(db: Executor): Promise<Map<string, number>> {

@@ -119,7 +119,12 @@ export const findings = pgTable(
     acceptedUntil: timestamp("accepted_until", { withTimezone: true }),
     decidedBy: text("decided_by"),
   },
-  (table) => [uniqueIndex("findings_agent_kind_idx").on(table.agentId, table.kind), index("findings_status_kind_idx").on(table.status, table.kind)],
+  (table) => [
+    uniqueIndex("findings_agent_kind_idx").on(table.agentId, table.kind),
+    index("findings_status_kind_idx").on(table.status, table.kind),
+    // The agent list reads each row's open findings, and filters by an open kind.
+    index("findings_open_agent_idx").on(table.agentId, table.kind).where(sql`status = 'open'`),
+  ],
 );
 
 /** Open findings per kind per day, written by each refresh, for the dashboard's trend. */

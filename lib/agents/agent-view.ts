@@ -1,23 +1,22 @@
 import type { Executor } from "@/db/client";
-import { loadAgentRelations, type AgentRow } from "@/db/agents";
-import type { PersonRow } from "@/db/people";
+import { enrichedAgentsByIds, jsonArray, type AgentRow, type EnrichedAgentRow } from "@/db/agents";
 import type { AgentView } from "./schemas";
 
-const personRef = (person: PersonRow | undefined) => (person ? { id: person.id, name: person.name, email: person.email, active: person.active } : null);
+type Person = AgentView["owner"];
+const personOrNull = (person: { id: string | null; name: string | null; email: string | null; active: boolean | null } | null): Person =>
+  person?.id ? { id: person.id, name: person.name ?? "", email: person.email ?? "", active: person.active ?? false } : null;
 
-/** Rows → views with owner, team, identities and open findings, in two round trips whatever the count. */
-export async function toAgentViews(db: Executor, rows: AgentRow[]): Promise<AgentView[]> {
-  const { peopleMap, teamMap, identityRows, findingRows } = await loadAgentRelations(db, rows);
-  return rows.map((row) => ({
+export function enrichedToView({ agent: row, owner, backupOwner, team, identities, openFindings }: EnrichedAgentRow): AgentView {
+  return {
     id: row.id,
     externalId: row.externalId,
     name: row.name,
     description: row.description,
     environment: row.environment,
     status: row.status,
-    owner: personRef(row.ownerId ? peopleMap.get(row.ownerId) : undefined),
-    backupOwner: personRef(row.backupOwnerId ? peopleMap.get(row.backupOwnerId) : undefined),
-    team: row.teamId && teamMap.get(row.teamId) ? { id: row.teamId, name: teamMap.get(row.teamId)!.name } : null,
+    owner: personOrNull(owner),
+    backupOwner: personOrNull(backupOwner),
+    team: team?.id ? { id: team.id, name: team.name ?? "" } : null,
     inTeamQueue: row.inTeamQueue,
     modelProvider: row.modelProvider,
     framework: row.framework,
@@ -31,14 +30,20 @@ export async function toAgentViews(db: Executor, rows: AgentRow[]): Promise<Agen
     computedRiskTier: row.riskTier,
     riskReasons: row.riskReasons,
     riskOverride: row.riskOverrideTier ? { tier: row.riskOverrideTier, justification: row.riskOverrideJustification ?? "" } : null,
-    identities: identityRows.filter((identity) => identity.agentId === row.id).map(({ kind, value }) => ({ kind, value })),
-    openFindings: findingRows.filter((finding) => finding.agentId === row.id).map((finding) => finding.kind),
+    identities: jsonArray(identities),
+    openFindings: jsonArray<AgentView["openFindings"][number]>(openFindings),
     lastAttestedAt: row.lastAttestedAt,
     firstSeenAt: row.firstSeenAt,
     lastSeenAt: row.lastSeenAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
-  }));
+  };
+}
+
+/** Rows → views in one round trip whatever the count, in the rows' order. */
+export async function toAgentViews(db: Executor, rows: AgentRow[]): Promise<AgentView[]> {
+  const enriched = new Map((await enrichedAgentsByIds(db, rows.map((row) => row.id))).map((row) => [row.agent.id, row]));
+  return rows.map((row) => enrichedToView(enriched.get(row.id)!));
 }
 
 export async function toAgentView(db: Executor, row: AgentRow): Promise<AgentView> {

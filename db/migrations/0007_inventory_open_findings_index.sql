@@ -1,0 +1,1 @@
+CREATE INDEX "findings_open_agent_idx" ON "findings" USING btree ("agent_id","kind") WHERE status = 'open';
