@@ -23,11 +23,13 @@ export type ReplayResult = {
   unchanged: number;
   notComparable: number;
   invalidRequests: number;
+  /** Requests answered from the engine's memo (an identical request was evaluated before). */
+  memoHits: number;
   byAgentAction: { agentId: string; action: string; allowToDeny: number; denyToAllow: number }[];
   examples: ReplayExample[];
 };
 
-const emptyResult = (): ReplayResult => ({ allowToDeny: 0, denyToAllow: 0, unchanged: 0, notComparable: 0, invalidRequests: 0, byAgentAction: [], examples: [] });
+const emptyResult = (): ReplayResult => ({ allowToDeny: 0, denyToAllow: 0, unchanged: 0, notComparable: 0, invalidRequests: 0, memoHits: 0, byAgentAction: [], examples: [] });
 
 /** Queues a replay of the current draft; the caller starts `runReplay` (in the background on the server). */
 export async function startReplay({ ctx, input }: { ctx: Ctx; input: unknown }) {
@@ -138,6 +140,7 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
         }
       }
       processed += rows.length;
+      result.memoHits = engine.memoHits;
       const last = rows.at(-1)!;
       cursor = { time: last.time, enforcementPointId: last.enforcementPointId, decisionId: last.decisionId };
       result.byAgentAction = [...byKey.values()].sort((a, b) => b.allowToDeny + b.denyToAllow - (a.allowToDeny + a.denyToAllow)).slice(0, 200);
