@@ -10,7 +10,6 @@ const config = [
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // lib/ is framework-free: it must never import Next.js.
     },
   },
   {
@@ -22,7 +21,15 @@ const config = [
   {
     files: ["components/**/*.tsx", "components/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/db/*", "@/db"], message: "components/ is UI only: no database access." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/db/*", "@/db"], message: "components/ is UI only: no database access." },
+            { group: ["@/lib/*"], allowTypeImports: true, message: "components/ takes data as props: import only types from lib/." },
+          ],
+        },
+      ],
     },
   },
 ];

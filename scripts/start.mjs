@@ -20,8 +20,10 @@ function newestSource(dir) {
 
 const sources = ["app", "components", "lib", "db"].map((d) => path.join(root, d)).filter(existsSync);
 const stale = !existsSync(buildId) || Math.max(...sources.map(newestSource)) > statSync(buildId).mtimeMs;
+// A self-hosted security product does not phone home.
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const run = (args) => {
-  const result = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
+  const result = spawnSync("npx", args, { cwd: root, stdio: "inherit", env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 if (stale) run(["next", "build"]);

@@ -4,6 +4,8 @@
 # against it and e2e uses a fresh database there; without it, everything runs on embedded PGlite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A self-hosted security product does not phone home.
+export NEXT_TELEMETRY_DISABLED=1
 
 step() { printf '\n=== %s ===\n' "$*"; }
 

@@ -3,7 +3,7 @@
 import { useActionState, useEffect, useRef } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import { ROLE_LABELS, ROLES } from "@/lib/auth/permissions";
+import { RoleSelect } from "./role-select";
 import { createUserAction } from "./actions";
 
 export function CreateUserForm() {
@@ -25,13 +25,7 @@ export function CreateUserForm() {
       <Field label="Name" name="name" required defaultValue={values?.name} errors={errors?.name} />
       <Field label="Email" name="email" type="email" required defaultValue={values?.email} errors={errors?.email} />
       <Field label="Role" name="role" errors={errors?.role}>
-        <select id="field-role" name="role" key={values?.role} defaultValue={values?.role ?? "viewer"}>
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {ROLE_LABELS[role]}
-            </option>
-          ))}
-        </select>
+        <RoleSelect id="field-role" name="role" key={values?.role} defaultValue={values?.role ?? "viewer"} />
       </Field>
       <Field label="Initial password" name="password" type="password" autoComplete="new-password" required minLength={12} hint="At least 12 characters." errors={errors?.password} />
       <button type="submit" className="primary" disabled={pending}>

@@ -2,7 +2,8 @@
 
 import { useState, useTransition } from "react";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
-import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/permissions";
+import { RoleSelect } from "./role-select";
+import type { Role } from "@/lib/auth/permissions";
 import { changeUserRoleAction, deactivateUserAction, reactivateUserAction } from "./actions";
 
 export function UserRowActions({ user, isSelf }: { user: { id: string; email: string; role: Role; active: boolean }; isSelf: boolean }) {
@@ -17,17 +18,11 @@ export function UserRowActions({ user, isSelf }: { user: { id: string; email: st
     <div style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem", alignItems: "center" }}>
       <label>
         <span className="visually-hidden">Role of {user.email}</span>
-        <select
+        <RoleSelect
           value={user.role}
           disabled={pending || !user.active}
           onChange={(event) => run(() => changeUserRoleAction(null, { userId: user.id, role: event.target.value }))}
-        >
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {ROLE_LABELS[role]}
-            </option>
-          ))}
-        </select>
+        />
       </label>
       {isSelf ? null : user.active ? (
         <ConfirmButton
