@@ -9,7 +9,7 @@ import { StewardError } from "../errors";
 import { newId } from "../ids";
 import { hashContent, loadDraftContent, type PolicySetContent } from "./content";
 import { engineForContent } from "./engine";
-import { AuthzenRequest } from "./request-mapping";
+import { isAuthzenRequest } from "./request-mapping";
 import { ReplayIdInput, StartReplayInput } from "./schemas";
 import { validateContent } from "./validate";
 
@@ -106,12 +106,11 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
       const rows = await readReplayChunk(database, filter, cursor, Math.min(CHUNK_SIZE, total - processed));
       if (!rows.length) break;
       for (const row of rows) {
-        const parsed = AuthzenRequest.safeParse(row.request);
-        if (!parsed.success) {
+        if (!isAuthzenRequest(row.request)) {
           result.invalidRequests++;
           continue;
         }
-        const replayed = engine.evaluate(parsed.data, row.time, row.delegation);
+        const replayed = engine.evaluate(row.request, row.time, row.delegation);
         if (row.outcome !== "allow" && row.outcome !== "deny") {
           result.notComparable++;
           continue;
