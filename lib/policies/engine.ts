@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Executor } from "@/db/client";
 import { getLatestVersion, loadInventory, type Inventory } from "@/db/policies";
 import { PreparedPolicySet, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
@@ -22,6 +23,7 @@ export class PolicyEngine {
     readonly contentHash: string,
     inventory: Inventory | null,
     readonly revision: number | null,
+    readonly inventoryHash: string | null = null,
   ) {
     this.prepared = new PreparedPolicySet(`set_${contentHash}`, policyTexts(content), content.schemaText);
     this.shape = readSchemaShape(content.schemaText);
@@ -41,9 +43,24 @@ export class PolicyEngine {
     return mapAuthzenRequest(this.shape, this.index, input, at, delegation);
   }
 
+  /**
+   * Evaluation is a pure function of the mapped request and its entities (the engine's policies and
+   * inventory snapshot never change), so repeated requests — most traffic — are answered from memory.
+   */
+  private readonly memo = new Map<string, CedarDecision>();
+  memoHits = 0;
+
   evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): Evaluation {
     const mapped = this.map(input, at, delegation);
-    return { ...this.prepared.authorize(mapped.request, mapped.entities), request: mapped.request };
+    const key = JSON.stringify(mapped);
+    let decision = this.memo.get(key);
+    if (decision) this.memoHits++;
+    else {
+      decision = this.prepared.authorize(mapped.request, mapped.entities);
+      if (this.memo.size >= MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
+      this.memo.set(key, decision);
+    }
+    return { ...decision, request: mapped.request };
   }
 
   /** A Cedar-level request with explicit entities (policy tests). */
@@ -56,6 +73,8 @@ function uidOf(entity: CedarEntity): { type: string; id: string } {
   const uid = entity.uid as { __entity?: { type: string; id: string }; type: string; id: string };
   return uid.__entity ?? uid;
 }
+
+const MEMO_ENTRIES = 50_000;
 
 /** Entities from the inventory are re-read at most this often on the hot path. */
 const INVENTORY_TTL_MS = 5_000;
@@ -70,9 +89,14 @@ const holder = globalThis as GlobalWithEngine;
 export function getPublishedEngine(db: Executor): Promise<PolicyEngine | null> {
   const cached = holder.__stewardPolicyEngine;
   if (cached && Date.now() - cached.startedAt < INVENTORY_TTL_MS) return cached.loading;
+  const previous = cached?.loading.catch(() => null);
   const loading = (async () => {
-    const [version, inventory] = await Promise.all([getLatestVersion(db), loadInventory(db)]);
-    return version ? new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision) : null;
+    const [version, inventory, before] = await Promise.all([getLatestVersion(db), loadInventory(db), previous]);
+    if (!version) return null;
+    // Unchanged version and inventory: keep the engine, and with it the memo of past answers.
+    const inventoryHash = createHash("sha256").update(JSON.stringify(inventory)).digest("hex");
+    if (before && before.contentHash === version.contentHash && before.inventoryHash === inventoryHash) return before;
+    return new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, inventoryHash);
   })();
   holder.__stewardPolicyEngine = { loading, startedAt: Date.now() };
   loading.catch(() => {

@@ -9,7 +9,7 @@ import { StewardError } from "../errors";
 import { newId } from "../ids";
 import { hashContent, loadDraftContent, type PolicySetContent } from "./content";
 import { engineForContent } from "./engine";
-import { AuthzenRequest } from "./request-mapping";
+import { isAuthzenRequest } from "./request-mapping";
 import { ReplayIdInput, StartReplayInput } from "./schemas";
 import { validateContent } from "./validate";
 
@@ -23,11 +23,13 @@ export type ReplayResult = {
   unchanged: number;
   notComparable: number;
   invalidRequests: number;
+  /** Requests answered from the engine's memo (an identical request was evaluated before). */
+  memoHits: number;
   byAgentAction: { agentId: string; action: string; allowToDeny: number; denyToAllow: number }[];
   examples: ReplayExample[];
 };
 
-const emptyResult = (): ReplayResult => ({ allowToDeny: 0, denyToAllow: 0, unchanged: 0, notComparable: 0, invalidRequests: 0, byAgentAction: [], examples: [] });
+const emptyResult = (): ReplayResult => ({ allowToDeny: 0, denyToAllow: 0, unchanged: 0, notComparable: 0, invalidRequests: 0, memoHits: 0, byAgentAction: [], examples: [] });
 
 /** Queues a replay of the current draft; the caller starts `runReplay` (in the background on the server). */
 export async function startReplay({ ctx, input }: { ctx: Ctx; input: unknown }) {
@@ -104,12 +106,11 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
       const rows = await readReplayChunk(database, filter, cursor, Math.min(CHUNK_SIZE, total - processed));
       if (!rows.length) break;
       for (const row of rows) {
-        const parsed = AuthzenRequest.safeParse(row.request);
-        if (!parsed.success) {
+        if (!isAuthzenRequest(row.request)) {
           result.invalidRequests++;
           continue;
         }
-        const replayed = engine.evaluate(parsed.data, row.time, row.delegation);
+        const replayed = engine.evaluate(row.request, row.time, row.delegation);
         if (row.outcome !== "allow" && row.outcome !== "deny") {
           result.notComparable++;
           continue;
@@ -138,6 +139,7 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
         }
       }
       processed += rows.length;
+      result.memoHits = engine.memoHits;
       const last = rows.at(-1)!;
       cursor = { time: last.time, enforcementPointId: last.enforcementPointId, decisionId: last.decisionId };
       result.byAgentAction = [...byKey.values()].sort((a, b) => b.allowToDeny + b.denyToAllow - (a.allowToDeny + a.denyToAllow)).slice(0, 200);

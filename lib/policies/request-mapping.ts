@@ -19,6 +19,26 @@ export const AuthzenRequest = z.object({
 });
 export type AuthzenRequest = z.infer<typeof AuthzenRequest>;
 
+const isEntity = (value: unknown): boolean => {
+  const entity = value as { type?: unknown; id?: unknown; properties?: unknown } | null;
+  return typeof entity?.type === "string" && entity.type !== "" && typeof entity.id === "string" && entity.id !== "" && (entity.properties === undefined || (typeof entity.properties === "object" && entity.properties !== null));
+};
+
+/**
+ * The structural check of AuthzenRequest without zod, for the replay loop over recorded rows
+ * (hundreds of thousands of calls); external input still goes through the zod schema.
+ */
+export function isAuthzenRequest(value: unknown): value is AuthzenRequest {
+  const request = value as { subject?: unknown; action?: { name?: unknown }; resource?: unknown; context?: unknown } | null;
+  return (
+    isEntity(request?.subject) &&
+    isEntity(request?.resource) &&
+    typeof request?.action?.name === "string" &&
+    request.action.name !== "" &&
+    (request.context === undefined || (typeof request.context === "object" && request.context !== null && !Array.isArray(request.context)))
+  );
+}
+
 const TYPE_ALIASES: Record<string, string> = {
   agent: "Agent",
   user: "Person",
