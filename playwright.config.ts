@@ -1,6 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
 const port = process.env.E2E_PORT ?? "3100";
+/** A second console wired to a real OpenID Connect provider on ssoPort + 1. */
+const ssoPort = String(Number(port) + 50);
 
 /** Drives Debian's chromium (Playwright cannot download browsers here); one worker, one fresh server. */
 export default defineConfig({
@@ -21,14 +23,25 @@ export default defineConfig({
   projects: [
     // The first-run spec must meet an empty database; everything else signs in as the admin it creates.
     { name: "first-run", testMatch: /first-run\.spec\.ts/ },
-    { name: "console", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"] },
+    { name: "console", testIgnore: /(first-run|sso)\.spec\.ts/, dependencies: ["first-run"] },
+    { name: "sso", testMatch: /sso\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${ssoPort}` } },
   ],
-  webServer: {
-    command: "node scripts/e2e-server.mjs",
-    url: `http://127.0.0.1:${port}/api/health`,
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `node scripts/e2e-server.mjs --port=${port}`,
+      url: `http://127.0.0.1:${port}/api/health`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: `node scripts/e2e-server.mjs --sso --port=${ssoPort}`,
+      url: `http://127.0.0.1:${ssoPort}/api/health`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

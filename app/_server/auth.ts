@@ -73,6 +73,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
         } else if (user?.id) token.uid = user.id;
         return token;
       },
+      // Only ever send people to a path on this console (no open redirect), and keep it relative so a
+      // console reached under several host names (localhost, 127.0.0.1, a proxy) keeps its cookies.
+      redirect({ url, baseUrl }) {
+        const target = new URL(url, baseUrl);
+        return target.origin === new URL(baseUrl).origin || url.startsWith("/") ? `${target.pathname}${target.search}` : "/";
+      },
       async session({ session, token }) {
         if (typeof token.uid === "string") session.user.id = token.uid;
         return session;
