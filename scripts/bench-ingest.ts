@@ -5,14 +5,12 @@
  * database. Flags: --decisions 200000 --batch 1000 --concurrency 4 --feed-rate 2000 --feed-seconds 15
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import postgres from "postgres";
-import { argValue, postDecisions, sleep, startServer, StewardClient } from "./lib/steward-client";
+import { argValue, postDecisions, sleep, StewardClient, withScratchConsole } from "./lib/steward-client";
 
 const total = Number(argValue("decisions", "200000"));
 const batchSize = Number(argValue("batch", "1000"));
@@ -92,20 +90,13 @@ async function main() {
   const bodies = Array.from({ length: Math.ceil(total / batchSize) }, () => JSON.stringify(Array.from({ length: batchSize }, realisticDecision)));
   type Generated = ReturnType<typeof realisticDecision>;
   const batchOf = (index: number) => JSON.parse(bodies[index]!) as Generated[];
-  const name = `steward_ingest_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "steward-bench-"));
-  const env = { DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDir, AUTH_SECRET: randomBytes(32).toString("hex"), STEWARD_ADMIN_EMAIL: "bench@example.test", STEWARD_ADMIN_PASSWORD: "bench password 123" };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const server = await startServer({ port, env });
-  const db = postgres(url.toString(), { max: 2, onnotice: () => {} });
+  await withScratchConsole({ serverUrl, port, label: "bench" }, async (scratch) => {
+  const baseUrl = scratch.baseUrl;
+  const db = postgres(scratch.databaseUrl, { max: 2, onnotice: () => {} });
   let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOfTree(server.pid!))), 100);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOfTree(scratch.server().pid!))), 100);
   try {
-    const client = await StewardClient.connect(baseUrl, { email: env.STEWARD_ADMIN_EMAIL, password: env.STEWARD_ADMIN_PASSWORD });
+    const client = await StewardClient.connect(baseUrl, scratch.admin);
     const { id: epId, token } = await client.enforcementPointToken({ name: "bench", kind: "mcp-gateway" });
     // Warm-up: routes compiled, agents discovered, partitions made (not measured, not counted).
     await postDecisions(baseUrl, token, Array.from({ length: 200 }, realisticDecision));
@@ -222,13 +213,9 @@ async function main() {
     console.log(report.join("\n"));
   } finally {
     clearInterval(sampler);
-    server.kill("SIGKILL");
     await db.end();
-    await sleep(300);
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
   }
+  });
 }
 
 main().catch((error: unknown) => {
