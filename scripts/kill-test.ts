@@ -5,29 +5,19 @@
  * that the stored set is exactly the sent set.
  * `npm run test:kill` (needs DATABASE_URL of a server where it may create and drop a database).
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import postgres from "postgres";
-import { postDecisions, sleep, startServer, StewardClient } from "./lib/steward-client";
+import { postDecisions, sleep, StewardClient, withScratchConsole } from "./lib/steward-client";
 
 export type KillTestResult = { sent: number; stored: number; distinct: number; missing: number; unexpected: number; kills: number; retries: number; seconds: number };
 
 export async function runKillTest(options: { serverUrl: string; port: number; batches: number; batchSize: number; kills: number }): Promise<KillTestResult> {
   const started = Date.now();
-  const name = `steward_ingest_kill_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(options.serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(options.serverUrl);
-  url.pathname = `/${name}`;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "steward-kill-"));
-  const env = { DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDir, AUTH_SECRET: randomBytes(32).toString("hex"), STEWARD_ADMIN_EMAIL: "kill@example.test", STEWARD_ADMIN_PASSWORD: "kill test password 1" };
-  const baseUrl = `http://127.0.0.1:${options.port}`;
-  let server = await startServer({ port: options.port, env });
-  const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
-  try {
-    const client = await StewardClient.connect(baseUrl, { email: env.STEWARD_ADMIN_EMAIL, password: env.STEWARD_ADMIN_PASSWORD });
+  return withScratchConsole({ serverUrl: options.serverUrl, port: options.port, label: "kill" }, async (scratch) => {
+    const baseUrl = scratch.baseUrl;
+    const db = postgres(scratch.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+    const client = await StewardClient.connect(baseUrl, scratch.admin);
     const { id: epId, token } = await client.enforcementPointToken({ name: "kill-test", kind: "sidecar" });
     const sent = new Set<string>();
     let retries = 0;
@@ -66,10 +56,8 @@ export async function runKillTest(options: { serverUrl: string; port: number; ba
       for (let kill = 0; kill < options.kills && !done; kill++) {
         await sleep(1500 + Math.random() * 1500);
         if (done) break;
-        server.kill("SIGKILL");
-        await new Promise((resolve) => server.once("exit", resolve));
+        await scratch.killAndRestart();
         kills++;
-        server = await startServer({ port: options.port, env });
       }
     })();
     await Promise.all([sender, killer]);
@@ -87,14 +75,10 @@ export async function runKillTest(options: { serverUrl: string; port: number; ba
       retries,
       seconds: Math.round((Date.now() - started) / 1000),
     };
-  } finally {
-    server.kill("SIGKILL");
-    await db.end();
-    await sleep(300);
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+    } finally {
+      await db.end();
+    }
+  });
 }
 
 if (process.argv[1]?.endsWith("kill-test.ts")) {

@@ -19,6 +19,8 @@ const state = (holder.__stewardFeed ??= { origin: randomBytes(8).toString("hex")
 
 export const feedOrigin = () => state.origin;
 
+export const hasFeedListeners = () => state.listeners.size > 0;
+
 export function publishDecisions(decisions: DecisionSummary[]): void {
   if (!decisions.length) return;
   for (const listener of state.listeners) {

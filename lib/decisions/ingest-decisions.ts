@@ -21,7 +21,7 @@ import { formatIssuePath, StewardError } from "../errors";
 import { newId } from "../ids";
 import { getSettings } from "../settings/settings";
 import { scheduleDecisionMaintenance } from "./partition-maintenance";
-import { feedOrigin, publishDecisions, type BatchNotice } from "./feed";
+import { feedOrigin, hasFeedListeners, publishDecisions, type BatchNotice } from "./feed";
 import { INGEST_LIMITS, type RawItem } from "./read-ingest-body";
 import { DecisionInput, type DecisionSummary, type IngestResult, type QuarantinedItem } from "./schemas";
 
@@ -49,7 +49,7 @@ async function ensurePartitionsFor(handle: DatabaseHandle, times: string[]): Pro
   for (const day of days) cache.partitionDays.add(day);
 }
 
-type Valid = { index: number; input: DecisionInput; time: string; hash: string };
+type Valid = { index: number; input: DecisionInput; time: string; hash: string; contextJson: string | undefined };
 
 function validate(items: RawItem[], window: { earliest: number; latest: number; retentionDays: number }) {
   const valid: Valid[] = [];
@@ -58,23 +58,26 @@ function validate(items: RawItem[], window: { earliest: number; latest: number; 
     quarantine.push({ decisionId, reason, path, message, raw, rawHash: sha256(`${raw}\n${message}`), batchIndex: index });
   items.forEach((item, index) => {
     if (item.parseError !== undefined) return reject(index, item.raw, `$[${index}]`, item.parseError, null);
-    const raw = canonicalJson(item.value);
     const rawId = (item.value as { id?: unknown } | null)?.id;
     const decisionId = typeof rawId === "string" ? rawId.slice(0, 200) : null;
+    // Canonical (key-sorted) text is only needed for what goes to quarantine.
     const parsed = DecisionInput.safeParse(item.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return reject(index, raw, formatIssuePath([index, ...issue.path]), issue.message, decisionId);
+      return reject(index, canonicalJson(item.value), formatIssuePath([index, ...issue.path]), issue.message, decisionId);
     }
     const input = parsed.data;
     const millis = Date.parse(input.time);
     if (!(millis >= window.earliest && millis <= window.latest)) {
-      return reject(index, raw, `$[${index}].time`, `${input.time} is outside the accepted window: at most ${window.retentionDays} days old (the retention period) and at most 24 hours ahead`, decisionId);
+      return reject(index, canonicalJson(item.value), `$[${index}].time`, `${input.time} is outside the accepted window: at most ${window.retentionDays} days old (the retention period) and at most 24 hours ahead`, decisionId);
     }
-    if (input.context !== undefined && Buffer.byteLength(JSON.stringify(input.context)) > INGEST_LIMITS.maxContextBytes) {
-      return reject(index, raw, `$[${index}].context`, `context is larger than ${INGEST_LIMITS.maxContextBytes / 1024} KiB`, decisionId);
+    const contextJson = input.context === undefined ? undefined : JSON.stringify(input.context);
+    if (contextJson !== undefined && Buffer.byteLength(contextJson) > INGEST_LIMITS.maxContextBytes) {
+      return reject(index, canonicalJson(item.value), `$[${index}].context`, `context is larger than ${INGEST_LIMITS.maxContextBytes / 1024} KiB`, decisionId);
     }
-    valid.push({ index, input, time: new Date(millis).toISOString(), hash: sha256(raw) });
+    // zod's output lists the known fields in schema order, so a retry re-serialised by another
+    // client library still hashes the same; free JSON (context, request) is compared as sent.
+    valid.push({ index, input, time: new Date(millis).toISOString(), hash: sha256(JSON.stringify(input)), contextJson });
   });
   return { valid, quarantine };
 }
@@ -104,12 +107,12 @@ function toRow(item: Valid, agentId: string): DecisionRow {
     delegation: d.delegation ? JSON.stringify(d.delegation.map((hop) => (typeof hop === "string" ? hop : hop.id))) : null,
     request: json(d.request),
     latencyMs: d.latency_ms ?? null,
-    context: json(d.context),
+    context: item.contextJson ?? null,
     contentHash: item.hash,
   };
 }
 
-const toSummary = (enforcementPointId: string, receivedAt: string, row: DecisionRow): DecisionSummary => ({
+const toSummary = (enforcementPointId: string, receivedAt: string, row: DecisionRow, reasons: string[]): DecisionSummary => ({
   enforcementPointId,
   decisionId: row.decisionId,
   time: row.time,
@@ -121,7 +124,7 @@ const toSummary = (enforcementPointId: string, receivedAt: string, row: Decision
   resourceType: row.resourceType,
   resourceId: row.resourceId,
   outcome: row.outcome as DecisionSummary["outcome"],
-  reasons: JSON.parse(row.reasons) as string[],
+  reasons,
   traceId: row.traceId,
   taskId: row.taskId,
   spanId: row.spanId,
@@ -178,7 +181,7 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem
         const notice: BatchNotice = { origin: feedOrigin(), enforcementPointId, receivedAt, firstTime: times[0]!, lastTime: times.at(-1)!, count: rows.length };
         await notifyDecisionBatch(query, JSON.stringify(notice));
       }
-      return { rows, receivedAt, batchQuarantine, batchDuplicates };
+      return { rows, fresh, receivedAt, batchQuarantine, batchDuplicates };
     });
 
   let result: Awaited<ReturnType<typeof write>>;
@@ -192,7 +195,7 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem
     result = await write();
   }
 
-  publishDecisions(result.rows.map((row) => toSummary(enforcementPointId, result.receivedAt, row)));
+  if (hasFeedListeners()) publishDecisions(result.rows.map((row, index) => toSummary(enforcementPointId, result.receivedAt, row, result.fresh[index]!.input.reasons ?? [])));
   const quarantined: QuarantinedItem[] = result.batchQuarantine.map((row) => ({ index: row.batchIndex, path: row.path, message: row.message })).sort((a, b) => a.index - b.index);
   await afterCommit(handle, enforcementPointId, result.rows, quarantined, input.length);
   return { accepted: result.rows.length, duplicates: result.batchDuplicates, quarantined };

@@ -174,3 +174,20 @@ describe("native decision ingest", () => {
     expect((await post([decision])).body).toMatchObject({ accepted: 1 });
   });
 });
+
+describe.skipIf(process.env.STEWARD_TEST_DB !== "postgres")("across processes", () => {
+  it("shows a batch committed by another process, announced by NOTIFY, on this process's feed", async () => {
+    const received: DecisionSummary[] = [];
+    const unsubscribe = await subscribeToDecisions((batch) => received.push(...batch));
+    const decision = sampleDecision();
+    await post([decision]);
+    expect(received.map((row) => row.decisionId)).toEqual([decision.id]);
+    // Another replica's notice for the same committed batch: this process reads the batch back.
+    const [row] = await database.db.select().from(decisions).where(eq(decisions.decisionId, decision.id as string));
+    const notice = { origin: "another-replica", enforcementPointId: epId, receivedAt: row!.receivedAt.toISOString(), firstTime: row!.time.toISOString(), lastTime: row!.time.toISOString(), count: 1 };
+    await database.sql!`select pg_notify('steward_decisions', ${JSON.stringify(notice)})`;
+    await expect.poll(() => received.length, { timeout: 5_000 }).toBe(2);
+    unsubscribe();
+    expect(received[1]).toMatchObject({ decisionId: decision.id, enforcementPointId: epId, agentRef: "planner-7" });
+  });
+});

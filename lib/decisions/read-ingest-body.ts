@@ -55,8 +55,28 @@ async function readBytes(body: ReadableStream<Uint8Array> | null, gzip: boolean,
   return Buffer.concat(parts);
 }
 
-/** Finds the first place nesting exceeds the limit, without recursion (a hostile body cannot blow the stack). */
+/** Depth of a parsed value, without recursion (a hostile body cannot blow the stack). */
+function depthExceeds(value: unknown, maxDepth: number): boolean {
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length) {
+    const next = stack.pop();
+    const depth = depths.pop()!;
+    if (next === null || typeof next !== "object") continue;
+    if (depth > maxDepth) return true;
+    for (const inner of Array.isArray(next) ? next : Object.values(next)) {
+      if (inner !== null && typeof inner === "object") {
+        stack.push(inner);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/** Where nesting first exceeds the limit, as a JSON path; only computed once a body is known to be too deep. */
 export function findTooDeep(value: unknown, maxDepth: number, basePath: string): string | null {
+  if (!depthExceeds(value, maxDepth)) return null;
   const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 1, path: basePath }];
   while (stack.length) {
     const next = stack.pop()!;

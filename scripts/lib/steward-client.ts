@@ -117,3 +117,55 @@ export function argValue(name: string, fallback: string): string {
   const inline = process.argv.find((arg) => arg.startsWith(`--${name}=`));
   return inline ? inline.slice(name.length + 3) : fallback;
 }
+
+export type ScratchConsole = {
+  baseUrl: string;
+  /** The scratch database's URL. */
+  databaseUrl: string;
+  admin: { email: string; password: string };
+  server: () => ChildProcess;
+  /** SIGKILLs the running server and starts a new one on the same database. */
+  killAndRestart: () => Promise<void>;
+};
+
+/**
+ * Runs `fn` against a built console on a fresh database (named steward_ingest_<label>_…) on the
+ * Postgres server at serverUrl; the server, database and data folder are removed afterwards.
+ */
+export async function withScratchConsole<T>(options: { serverUrl: string; port: number; label: string }, fn: (scratch: ScratchConsole) => Promise<T>): Promise<T> {
+  const { randomBytes } = await import("node:crypto");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const postgres = (await import("postgres")).default;
+  const name = `steward_ingest_${options.label}_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(options.serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(options.serverUrl);
+  url.pathname = `/${name}`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `steward-${options.label}-`));
+  const credentials = { email: `${options.label}@example.test`, password: `${options.label} password 123` };
+  const env = { DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDir, AUTH_SECRET: randomBytes(32).toString("hex"), STEWARD_ADMIN_EMAIL: credentials.email, STEWARD_ADMIN_PASSWORD: credentials.password };
+  let server: ChildProcess | undefined;
+  try {
+    server = await startServer({ port: options.port, env });
+    return await fn({
+      baseUrl: `http://127.0.0.1:${options.port}`,
+      databaseUrl: url.toString(),
+      admin: credentials,
+      server: () => server!,
+      killAndRestart: async () => {
+        const exited = new Promise((resolve) => server!.once("exit", resolve));
+        server!.kill("SIGKILL");
+        await exited;
+        server = await startServer({ port: options.port, env });
+      },
+    });
+  } finally {
+    server?.kill("SIGKILL");
+    await sleep(300);
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

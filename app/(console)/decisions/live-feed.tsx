@@ -1,12 +1,11 @@
 "use client";
 
-import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { DecisionFilter } from "@/lib/decisions/filters";
 import type { FeedEvent } from "@/lib/decisions/live-stream";
 import type { DecisionSummary } from "@/lib/decisions/schemas";
 import { decisionHref } from "./decision-links";
-import { OutcomeBadge } from "./outcome-badge";
+import { DecisionCells } from "./decision-cells";
 
 /** Rows kept on screen; older ones fall off, so a burst never grows the DOM. */
 const MAX_ROWS = 200;
@@ -85,18 +84,15 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
             <tbody>
               {rows.map((row) => (
                 <tr key={`${row.enforcementPointId}/${row.decisionId}`} data-decision-id={row.decisionId}>
-                  <td className="mono">
-                    <Link href={decisionHref(row)}>{row.time.slice(11, 23)}</Link>
-                  </td>
-                  <td>
-                    <OutcomeBadge outcome={row.outcome} />
-                  </td>
-                  <td>{row.agentRef}</td>
-                  <td className="mono">{row.actionName}</td>
-                  <td className="mono">
-                    {row.resourceType}:{row.resourceId}
-                  </td>
-                  <td>{epNames[row.enforcementPointId] ?? row.enforcementPointId}</td>
+                  <DecisionCells
+                    href={decisionHref(row)}
+                    timeLabel={row.time.slice(11, 23)}
+                    outcome={row.outcome}
+                    agentRef={row.agentRef}
+                    actionName={row.actionName}
+                    resource={`${row.resourceType}:${row.resourceId}`}
+                    enforcementPoint={epNames[row.enforcementPointId] ?? row.enforcementPointId}
+                  />
                 </tr>
               ))}
             </tbody>

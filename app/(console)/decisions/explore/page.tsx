@@ -9,7 +9,7 @@ import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement
 import { decisionHref, traceHref } from "../decision-links";
 import { DecisionsNav } from "../decisions-nav";
 import { FilterForm } from "../filter-form";
-import { OutcomeBadge } from "../outcome-badge";
+import { DecisionCells } from "../decision-cells";
 import { RateChart } from "../rate-chart";
 
 export const metadata: Metadata = { title: "Explore decisions" };
@@ -62,18 +62,15 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
                 const trace = traceHref(summary);
                 return (
                   <tr key={`${row.enforcementPointId}/${row.decisionId}`}>
-                    <td className="mono">
-                      <Link href={decisionHref(summary)}>{row.time.toISOString().replace("T", " ").slice(0, 23)}</Link>
-                    </td>
-                    <td>
-                      <OutcomeBadge outcome={row.outcome} />
-                    </td>
-                    <td>{row.agentRef}</td>
-                    <td className="mono">{row.actionName}</td>
-                    <td className="mono">
-                      {row.resourceType}:{row.resourceId}
-                    </td>
-                    <td>{epNames.get(row.enforcementPointId) ?? row.enforcementPointId}</td>
+                    <DecisionCells
+                      href={decisionHref(summary)}
+                      timeLabel={row.time.toISOString().replace("T", " ").slice(0, 23)}
+                      outcome={row.outcome}
+                      agentRef={row.agentRef}
+                      actionName={row.actionName}
+                      resource={`${row.resourceType}:${row.resourceId}`}
+                      enforcementPoint={epNames.get(row.enforcementPointId) ?? row.enforcementPointId}
+                    />
                     <td>{trace ? <Link href={trace}>trace</Link> : <span className="muted">—</span>}</td>
                   </tr>
                 );
