@@ -234,7 +234,7 @@ export const CONTROL_LIBRARY: readonly LibraryControl[] = [
   {
     id: "ctl-policies-tested",
     title: "Policies are tested before they are published",
-    description: "Every published policy version had passing tests at publish time.",
+    description: "The published policy set carries tests, which passed at publish time, and every policy in it is named by a test's expected determining policies.",
     evidenceQuery: "policies_tested",
     rationale: "Untested policy is the commonest way a decision point is misconfigured into allowing too much.",
     maps: {
@@ -249,7 +249,7 @@ export const CONTROL_LIBRARY: readonly LibraryControl[] = [
   {
     id: "ctl-ownership-attested",
     title: "Owners attested their agents within the attestation interval",
-    description: "Every owned agent's owner re-confirmed ownership, purpose and scope within the attestation interval (default 90 days).",
+    description: "Every owned agent's owner re-confirmed ownership, purpose and scope within the attestation interval (default 90 days), and no campaign request for it is past due.",
     evidenceQuery: "ownership_attested",
     rationale: "Periodic attestation catches agents whose owner, purpose or scope silently changed.",
     maps: {

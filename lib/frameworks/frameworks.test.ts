@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
-import { auditLog, controlMappings, frameworkItems, frameworks } from "@/db/schema";
+import { agents, attestationCampaigns, attestations, auditLog, controlMappings, frameworkItems, frameworks, teams } from "@/db/schema";
 import { listControls, listMappings } from "@/db/frameworks";
+import { attestAgent } from "../attestation/attest-agent";
+import { closeCampaign, startCampaign } from "../attestation/campaigns";
+import { savePolicy, saveTest } from "../policies/draft";
+import { publishDraft } from "../policies/publish";
 import { userContext } from "../testing";
 import { addMapping } from "./add-mapping";
 import { crosswalk, evaluateAlignment } from "./alignment";
@@ -13,6 +17,7 @@ import { evaluateControl } from "./evidence/evaluate-controls";
 import { importFramework } from "./import-framework";
 import { defaultMappingRows, loadShippedFrameworks } from "./load-catalogs";
 import { removeMapping } from "./remove-mapping";
+import type { ReportScope } from "./schemas";
 import { setItemApplicability } from "./set-item-applicability";
 import { seedEvidenceScenario } from "./testing/seed-evidence";
 
@@ -78,7 +83,7 @@ describe("evidence from seeded data", () => {
       "ctl-decision-retention": "pass",
       "ctl-audit-chain": "pass",
       "ctl-policies-tested": "unknown",
-      "ctl-ownership-attested": "unknown",
+      "ctl-ownership-attested": "fail",
       "ctl-enforcement-errors": "fail",
       "ctl-environment-isolation": "fail",
       "ctl-unique-identity": "fail",
@@ -90,10 +95,16 @@ describe("evidence from seeded data", () => {
     expect(results["ctl-destructive-approval"]!.measures).toMatchObject({ destructiveDecisions: 2, gated: 1 });
     expect(results["ctl-retired-agents-silent"]!.failingAgents.map((agent) => agent.agentId)).toEqual(["agt_retired"]);
     expect(results["ctl-unique-identity"]!.measures.sharedIdentities).toBe(1);
-    expect(results["ctl-policies-tested"]!.summary).toMatch(/^Not yet measurable/);
+    expect(results["ctl-policies-tested"]!.summary).toBe("Not measurable: no policy published yet.");
+    // Owned, live agents only: the retired one and the unowned discovered one are not asked to attest.
+    expect(results["ctl-ownership-attested"]!.measures).toEqual({ ownedAgents: 2, attestedWithinInterval: 0, neverAttested: 2, lapsed: 0, overdueCampaignRequests: 0, attestationIntervalDays: 90 });
+    expect(results["ctl-ownership-attested"]!.failingAgents).toEqual([
+      { agentId: "agt_good", agentName: "invoice-bot", detail: "never attested" },
+      { agentId: "agt_bad", agentName: "legacy-sync", detail: "never attested" },
+    ]);
   });
 
-  it("scopes evidence to a team: the payments team passes every automated control it can measure", async () => {
+  it("scopes evidence to a team: the payments team passes its owner and runtime controls, not yet attestation", async () => {
     const alignment = await evaluateAlignment(database.db, { frameworkIds: ["owasp-agentic-top10-2026", "owasp-nhi-top10-2025"], scope: { kind: "team", teamId: "team_pay" }, period });
     const byId = Object.fromEntries(alignment.controls.map((control) => [control.controlId, control.status]));
     for (const id of ["ctl-owner-backup", "ctl-out-of-scope-denied", "ctl-destructive-approval", "ctl-delegation-depth", "ctl-retired-agents-silent", "ctl-enforcement-errors"]) expect(byId[id]).toBe("pass");
@@ -102,7 +113,9 @@ describe("evidence from seeded data", () => {
     expect(asi.items.find((item) => item.itemId === "ASI04")?.status).toBe("partial");
     const nhi1 = alignment.frameworks[1]!.items.find((item) => item.itemId === "NHI1:2025")!;
     expect(nhi1.status).toBe("partial");
-    expect(nhi1.controls.map((control) => control.status)).toContain("unknown");
+    // Its one agent was never attested: the attestation control fails while the owner control passes.
+    expect(nhi1.controls).toContainEqual(expect.objectContaining({ controlId: "ctl-ownership-attested", status: "fail" }));
+    expect(nhi1.controls).toContainEqual(expect.objectContaining({ controlId: "ctl-owner-backup", status: "pass" }));
   });
 
   it("marks items gap when their evidence fails, rolls parents up, and honours not-applicable", async () => {
@@ -140,6 +153,114 @@ describe("evidence from seeded data", () => {
     await expect(
       attestManualEvidence({ ctx: userContext("risk"), input: { controlId: "ctl-incident-response", kind: "link", url: "https://x.test", attestation: "A long enough attestation.", expiresAt: "2099-01-01" } }),
     ).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
+
+const PERMIT_ACTIVE = `permit (principal is Steward::Agent, action, resource)
+when { principal.status == "active" };`;
+const FORBID_STATIC_SENSITIVE = `forbid (principal is Steward::Agent, action, resource)
+when { principal.staticCredential && context.sensitivityLevel >= 2 };`;
+
+/** A policy test: an active agent, with or without a static secret, reads restricted data. */
+function readRestrictedTest(name: string, staticCredential: boolean, expectedDecision: "allow" | "deny", expectedPolicies: string[]) {
+  const agent = {
+    uid: { type: "Steward::Agent", id: "a1" },
+    attrs: { name: "a1", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: staticCredential ? "static_api_key" : "task_token", staticCredential, dataSensitivity: "restricted", declaredActions: [], declaredResourceTypes: [] },
+    parents: [],
+  };
+  const context = { actionName: "query", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 };
+  return {
+    name,
+    request: { principal: { type: "Steward::Agent", id: "a1" }, action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "db" }, context },
+    entities: [agent, { uid: { type: "Steward::Resource", id: "db" }, attrs: {}, parents: [] }],
+    expectedDecision,
+    expectedPolicies,
+  };
+}
+
+async function evaluateOne(controlId: string, scope: ReportScope = { kind: "all" }) {
+  const facts = await collectEvidenceFacts(database.db, scope, period);
+  const control = (await listControls(database.db)).find((row) => row.id === controlId)!;
+  return evaluateControl(control, facts);
+}
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+
+describe("evidence from published policies and owners' attestations", () => {
+  it("policies tested: fail without tests, partial while a policy is named by no test, pass when every policy is", async () => {
+    const ctx = security();
+    const permit = await savePolicy({ ctx, input: { description: "Active agents may act", frameworkTags: ["ASI02"], source: PERMIT_ACTIVE } });
+    await publishDraft({ ctx, input: { message: "first" } });
+    expect(await evaluateOne("ctl-policies-tested")).toMatchObject({
+      status: "fail",
+      measures: { publishedRevision: 1, policies: 1, tests: 0, policiesNamedByTests: 0, untestedPolicies: permit.policy.id },
+    });
+
+    const forbid = await savePolicy({ ctx, input: { description: "No static secrets on sensitive data", source: FORBID_STATIC_SENSITIVE } });
+    await saveTest({ ctx, input: readRestrictedTest("static secret cannot read restricted data", true, "deny", [forbid.policy.id]) });
+    await publishDraft({ ctx, input: { message: "second" } });
+    const partial = await evaluateOne("ctl-policies-tested");
+    expect(partial).toMatchObject({ status: "partial", measures: { publishedRevision: 2, policies: 2, tests: 1, policiesNamedByTests: 1, untestedPolicies: permit.policy.id } });
+    expect(partial.summary).toBe(`Revision 2 (published ${new Date().toISOString().slice(0, 10)}) carries 1 test, all passing at publish; 1 of 2 policies are named by a test's expected determining policies (untested: ${permit.policy.id}).`);
+
+    await saveTest({ ctx, input: readRestrictedTest("a short-lived credential reads restricted data", false, "allow", [permit.policy.id]) });
+    await publishDraft({ ctx, input: { message: "third" } });
+    expect(await evaluateOne("ctl-policies-tested")).toMatchObject({ status: "pass", measures: { publishedRevision: 3, policies: 2, tests: 2, policiesNamedByTests: 2, untestedPolicies: null } });
+
+    // The policy's framework tag puts it on the item, labelled by its description; ASI10's evidence is the tested set.
+    const alignment = await evaluateAlignment(database.db, { frameworkIds: ["owasp-agentic-top10-2026"], scope: { kind: "all" }, period });
+    const items = alignment.frameworks[0]!.items;
+    expect(items.find((item) => item.itemId === "ASI02")?.policies).toEqual([{ policyId: permit.policy.id, policyName: "Active agents may act" }]);
+    expect(items.find((item) => item.itemId === "ASI10")?.controls).toContainEqual(expect.objectContaining({ controlId: "ctl-policies-tested", status: "pass" }));
+  });
+
+  it("ownership attested: counts owned live agents attested within the interval, lapsed ones and overdue campaign requests", async () => {
+    const ctx = security();
+    await attestAgent({ ctx, input: { agentId: "agt_good", outcome: "confirmed" } });
+    expect(await evaluateOne("ctl-ownership-attested", { kind: "team", teamId: "team_pay" })).toMatchObject({ status: "pass", measures: { ownedAgents: 1, attestedWithinInterval: 1 }, failingAgents: [] });
+    expect(await evaluateOne("ctl-ownership-attested")).toMatchObject({
+      status: "fail",
+      measures: { ownedAgents: 2, attestedWithinInterval: 1, neverAttested: 1, lapsed: 0 },
+      failingAgents: [{ agentId: "agt_bad", detail: "never attested" }],
+    });
+
+    // Moving the recorded time back stands in for 91 days passing since legacy-sync was attested.
+    await attestAgent({ ctx, input: { agentId: "agt_bad", outcome: "confirmed" } });
+    const longAgo = daysAgo(91);
+    await database.db.update(attestations).set({ attestedAt: longAgo }).where(eq(attestations.agentId, "agt_bad"));
+    expect(await evaluateOne("ctl-ownership-attested")).toMatchObject({
+      status: "fail",
+      measures: { ownedAgents: 2, attestedWithinInterval: 1, neverAttested: 0, lapsed: 1 },
+      failingAgents: [{ agentId: "agt_bad", detail: `last attested ${longAgo.toISOString().slice(0, 10)} (91 days ago)` }],
+    });
+
+    // Five owned agents in a lab team; four attested is 80 %: partial.
+    await database.db.insert(teams).values({ id: "team_lab", name: "Lab" });
+    const lab = ["agt_lab1", "agt_lab2", "agt_lab3", "agt_lab4", "agt_lab5"];
+    await database.db.insert(agents).values(lab.map((id) => ({ id, name: id.replace("agt_", ""), status: "active" as const, environment: "dev" as const, teamId: "team_lab", ownerId: "per_ada", backupOwnerId: "per_bob" })));
+    for (const agentId of lab.slice(0, 4)) await attestAgent({ ctx, input: { agentId, outcome: "confirmed" } });
+    const labScope: ReportScope = { kind: "team", teamId: "team_lab" };
+    expect(await evaluateOne("ctl-ownership-attested", labScope)).toMatchObject({
+      status: "partial",
+      measures: { ownedAgents: 5, attestedWithinInterval: 4, neverAttested: 1 },
+      failingAgents: [{ agentId: "agt_lab5", detail: "never attested" }],
+    });
+
+    // A campaign past its due date with unanswered requests fails those agents until they answer or it closes.
+    const campaign = await startCampaign({ ctx, input: { name: "Q3 review", dueInDays: 7 } });
+    const dueAt = daysAgo(1);
+    await database.db.update(attestationCampaigns).set({ dueAt }).where(eq(attestationCampaigns.id, campaign.id));
+    await attestAgent({ ctx, input: { agentId: "agt_lab1", outcome: "confirmed" } });
+    const overdue = await evaluateOne("ctl-ownership-attested", labScope);
+    expect(overdue).toMatchObject({ status: "fail", measures: { ownedAgents: 5, attestedWithinInterval: 1, neverAttested: 1, lapsed: 0, overdueCampaignRequests: 3 } });
+    expect(overdue.failingAgents.map((agent) => [agent.agentId, agent.detail])).toEqual([
+      ["agt_lab2", `campaign "Q3 review" was due ${dueAt.toISOString().slice(0, 10)} and is unanswered`],
+      ["agt_lab3", `campaign "Q3 review" was due ${dueAt.toISOString().slice(0, 10)} and is unanswered`],
+      ["agt_lab4", `campaign "Q3 review" was due ${dueAt.toISOString().slice(0, 10)} and is unanswered`],
+      ["agt_lab5", "never attested"],
+    ]);
+    await closeCampaign({ ctx, input: { campaignId: campaign.id } });
+    expect(await evaluateOne("ctl-ownership-attested", labScope)).toMatchObject({ status: "partial", measures: { attestedWithinInterval: 4, overdueCampaignRequests: 0 } });
   });
 });
 

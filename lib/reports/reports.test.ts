@@ -47,6 +47,9 @@ describe("report snapshots", () => {
     const content = snapshot.content as ReportContent;
     expect(snapshot.sha256).toBe(reportHash(content));
     expect(content).toMatchObject({ scopeLabel: "Team Payments", agentsInScope: 1, decisionsInPeriod: 4, generatedBy: ctx.actor.type === "user" ? ctx.actor.email : "" });
+    const control = (id: string) => content.controls.find((result) => result.controlId === id)!;
+    expect(control("ctl-policies-tested")).toMatchObject({ status: "unknown", summary: "Not measurable: no policy published yet." });
+    expect(control("ctl-ownership-attested")).toMatchObject({ status: "fail", measures: { ownedAgents: 1, attestedWithinInterval: 0 }, failingAgents: [{ agentId: "agt_good", detail: "never attested" }] });
     const stored = await getReportSnapshotOrThrow(database.db, snapshot.id);
     expect(reportHash(stored.content as ReportContent)).toBe(stored.sha256);
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.entityId, snapshot.id));

@@ -32,6 +32,8 @@ export function ratioStatus(compliant: number, total: number): ControlStatus {
 
 const percent = (part: number, whole: number) => (whole === 0 ? "n/a" : `${((100 * part) / whole).toFixed(1)}%`);
 const MAX_LISTED_AGENTS = 25;
+const DAY_MS = 86_400_000;
+const day = (date: Date) => date.toISOString().slice(0, 10);
 const liveAgents = (facts: EvidenceFacts) => facts.agents.filter((agent) => agent.status !== "retired");
 
 type Outcome = Omit<ControlResult, "controlId" | "title" | "evidenceKind" | "period" | "collectedAt" | "failingAgentCount">;
@@ -191,24 +193,61 @@ const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {
       failingAgents: [],
     };
   },
-  policies_tested(facts) {
+  policies_tested(facts): Outcome {
+    const published = facts.publishedPolicies;
+    if (!published) {
+      return { status: "unknown", summary: "Not measurable: no policy published yet.", measures: { publishedRevision: null }, failingAgents: [] };
+    }
+    // Publishing refuses a set whose tests fail, so every test in a published version passed at publish time.
+    const named = new Set(published.tests.flatMap((test) => test.expectedPolicies ?? []));
+    const untested = published.policyIds.filter((id) => !named.has(id));
+    const total = published.policyIds.length;
+    const status: ControlStatus = total === 0 ? "unknown" : published.tests.length === 0 ? "fail" : untested.length === 0 ? "pass" : "partial";
+    const shownUntested = untested.slice(0, 10).join(", ") + (untested.length > 10 ? ", …" : "");
     return {
-      status: "unknown",
-      summary: facts.tables.policies
-        ? "Not yet measurable: policy tables exist but their test-before-publish evidence is not wired into this control yet."
-        : "Not yet measurable: this installation has no policy versions to check.",
-      measures: { policyTables: facts.tables.policies ? "present" : "absent" },
+      status,
+      summary:
+        total === 0
+          ? `Revision ${published.revision} publishes no policies.`
+          : `Revision ${published.revision} (published ${day(published.publishedAt)}) carries ${published.tests.length} test${published.tests.length === 1 ? "" : "s"}, all passing at publish; ${total - untested.length} of ${total} policies are named by a test's expected determining policies${untested.length ? ` (untested: ${shownUntested})` : ""}.`,
+      measures: {
+        publishedRevision: published.revision,
+        publishedAt: published.publishedAt.toISOString(),
+        policies: total,
+        tests: published.tests.length,
+        policiesNamedByTests: total - untested.length,
+        untestedPolicies: untested.length ? shownUntested : null,
+      },
       failingAgents: [],
     };
   },
   ownership_attested(facts) {
+    const interval = facts.settings.attestationIntervalDays;
+    const since = facts.collectedAt.getTime() - interval * DAY_MS;
+    // Owned, live agents: the ones attestation campaigns ask about (unowned agents fail the owner control instead).
+    const owned = facts.agents.filter((agent) => agent.ownerId !== null && (agent.status === "active" || agent.status === "suspended"));
+    const lapse = (agent: AgentFact): "never" | "lapsed" | "campaign" | null =>
+      !agent.lastAttestedAt ? "never" : agent.lastAttestedAt.getTime() < since ? "lapsed" : agent.overdueCampaign ? "campaign" : null;
+    const bad = owned.filter((agent) => lapse(agent) !== null);
+    const count = (kind: "never" | "lapsed" | "campaign") => bad.filter((agent) => lapse(agent) === kind).length;
+    const detail = (agent: AgentFact) => {
+      const attestedAt = agent.lastAttestedAt;
+      if (!attestedAt) return "never attested";
+      if (attestedAt.getTime() < since) return `last attested ${day(attestedAt)} (${Math.floor((facts.collectedAt.getTime() - attestedAt.getTime()) / DAY_MS)} days ago)`;
+      return `campaign "${agent.overdueCampaign!.name}" was due ${day(agent.overdueCampaign!.dueAt)} and is unanswered`;
+    };
     return {
-      status: "unknown",
-      summary: facts.tables.attestations
-        ? "Not yet measurable: attestation records exist but are not wired into this control yet."
-        : `Not yet measurable: no attestation records exist yet (interval ${facts.settings.attestationIntervalDays} days).`,
-      measures: { attestationIntervalDays: facts.settings.attestationIntervalDays, attestationTable: facts.tables.attestations ? "present" : "absent" },
-      failingAgents: [],
+      status: ratioStatus(owned.length - bad.length, owned.length),
+      summary: `${owned.length - bad.length} of ${owned.length} owned agents were attested within the last ${interval} days (${count("never")} never attested, ${count("lapsed")} lapsed, ${count("campaign")} with an overdue campaign request).`,
+      measures: {
+        ownedAgents: owned.length,
+        attestedWithinInterval: owned.length - bad.length,
+        neverAttested: count("never"),
+        lapsed: count("lapsed"),
+        overdueCampaignRequests: count("campaign"),
+        attestationIntervalDays: interval,
+      },
+      failingAgents: failing(bad, detail),
     };
   },
   enforcement_errors(facts) {

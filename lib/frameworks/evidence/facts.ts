@@ -1,7 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { listManualEvidence, type ManualEvidenceRow } from "@/db/frameworks";
+import { getLatestVersion } from "@/db/policies";
+import { policies } from "@/db/schema";
 import { verifyAuditChain, type ChainVerdict } from "../../audit/verify-chain";
+import type { PolicySetContent } from "../../policies/content";
 import { getSettings, type Settings } from "../../settings/settings";
 import type { ReportScope } from "../schemas";
 import { queryRows } from "./query-rows";
@@ -18,8 +21,13 @@ export type AgentFact = {
   environment: string | null;
   credentialKind: string | null;
   credentialMaxLifetimeSeconds: number | null;
+  ownerId: string | null;
   ownerActive: boolean;
   backupActive: boolean;
+  /** The agent's most recent recorded attestation (any outcome), from the inventory's attestations. */
+  lastAttestedAt: Date | null;
+  /** An unanswered request of an open campaign whose due date has passed. */
+  overdueCampaign: { name: string; dueAt: Date } | null;
 };
 
 export type AgentDecisionFact = {
@@ -41,6 +49,14 @@ export type SharedIdentity = { identity: string; agents: number };
 
 export type PolicyTag = { policyId: string; policyName: string; tag: string };
 
+/** The policy set in force: the latest published version, with what its tests pin down. */
+export type PublishedPolicies = {
+  revision: number;
+  publishedAt: Date;
+  policyIds: string[];
+  tests: { name: string; expectedPolicies: string[] | null }[];
+};
+
 /** Everything the control evaluators need, gathered in a handful of set-based queries. */
 export type EvidenceFacts = {
   scope: ReportScope;
@@ -53,8 +69,8 @@ export type EvidenceFacts = {
   oldestDecisionAt: Date | null;
   auditChain: ChainVerdict;
   manualEvidence: ManualEvidenceRow[];
-  /** Tables other Steward areas add; absent ones make their controls "not yet measurable". */
-  tables: { policies: boolean; policyTests: boolean; attestations: boolean };
+  /** Null until the first policy version is published. */
+  publishedPolicies: PublishedPolicies | null;
   policyTags: PolicyTag[];
 };
 
@@ -73,15 +89,25 @@ export function scopeCondition(scope: ReportScope): SQL {
 
 const toNumber = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
-async function agentFacts(db: Executor, scope: ReportScope): Promise<AgentFact[]> {
+async function agentFacts(db: Executor, scope: ReportScope, now: Date): Promise<AgentFact[]> {
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`select a.id, a.name, a.status, a.environment, a.credential_kind, a.credential_max_lifetime_seconds,
+    sql`select a.id, a.name, a.status, a.environment, a.credential_kind, a.credential_max_lifetime_seconds, a.owner_id,
                coalesce(o.active, false) as owner_active,
-               coalesce(b.active and b.id <> a.owner_id, false) as backup_active
+               coalesce(b.active and b.id <> a.owner_id, false) as backup_active,
+               attested.last_attested_at, overdue.name as overdue_campaign, overdue.due_at as overdue_due_at
           from agents a
           left join people o on o.id = a.owner_id
           left join people b on b.id = a.backup_owner_id
+          left join lateral (
+            select max(t.attested_at) as last_attested_at from attestations t where t.agent_id = a.id
+          ) attested on true
+          left join lateral (
+            select c.name, c.due_at
+              from attestations p join attestation_campaigns c on c.id = p.campaign_id
+             where p.agent_id = a.id and p.attested_at is null and c.closed_at is null and c.due_at < ${now.toISOString()}::timestamptz
+             order by c.due_at limit 1
+          ) overdue on true
          where ${scopeCondition(scope)}
          order by a.name, a.id`,
   );
@@ -92,8 +118,11 @@ async function agentFacts(db: Executor, scope: ReportScope): Promise<AgentFact[]
     environment: (row.environment as string | null) ?? null,
     credentialKind: (row.credential_kind as string | null) ?? null,
     credentialMaxLifetimeSeconds: row.credential_max_lifetime_seconds === null ? null : Number(row.credential_max_lifetime_seconds),
+    ownerId: (row.owner_id as string | null) ?? null,
     ownerActive: row.owner_active === true,
     backupActive: row.backup_active === true,
+    lastAttestedAt: row.last_attested_at ? new Date(row.last_attested_at as string | Date) : null,
+    overdueCampaign: row.overdue_campaign === null || row.overdue_campaign === undefined ? null : { name: String(row.overdue_campaign), dueAt: new Date(row.overdue_due_at as string | Date) },
   }));
 }
 
@@ -172,34 +201,34 @@ async function decisionFacts(db: Executor, scope: ReportScope, period: Period, m
   return { byAgent, shared: shared.slice(0, 50) };
 }
 
-async function tableExists(db: Executor, name: string): Promise<boolean> {
-  const [row] = await queryRows<{ present: boolean }>(db, sql`select to_regclass(${`public.${name}`}) is not null as present`);
-  return row?.present === true;
+/** Framework tags of the draft policies; a policy has no name, so its description (or id) labels it. */
+async function policyTags(db: Executor): Promise<PolicyTag[]> {
+  const rows = await db.select({ id: policies.id, description: policies.description, frameworkTags: policies.frameworkTags }).from(policies).orderBy(policies.id);
+  return rows.flatMap((row) => row.frameworkTags.map((tag) => ({ policyId: row.id, policyName: row.description.trim() || row.id, tag })));
 }
 
-/** Framework tags on policies, when the policy area's table carries a framework_tags column. */
-async function policyTags(db: Executor): Promise<PolicyTag[]> {
-  const [column] = await queryRows<{ present: boolean }>(
-    db,
-    sql`select exists (select 1 from information_schema.columns where table_schema = 'public' and table_name = 'policies' and column_name = 'framework_tags') as present`,
-  );
-  if (!column?.present) return [];
-  const rows = await queryRows<{ id: string; name: string; tags: unknown }>(db, sql.raw(`select id, name, to_jsonb(framework_tags) as tags from policies`));
-  return rows.flatMap((row) => {
-    const tags = typeof row.tags === "string" ? (JSON.parse(row.tags) as unknown) : row.tags;
-    return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === "string").map((tag) => ({ policyId: row.id, policyName: row.name, tag })) : [];
-  });
+async function publishedPolicies(db: Executor): Promise<PublishedPolicies | null> {
+  const latest = await getLatestVersion(db);
+  if (!latest) return null;
+  const content = latest.content as PolicySetContent;
+  return {
+    revision: latest.revision,
+    publishedAt: latest.createdAt,
+    policyIds: content.policies.map((policy) => policy.id),
+    tests: content.tests.map((test) => ({ name: test.name, expectedPolicies: test.expectedPolicies })),
+  };
 }
 
 export async function collectEvidenceFacts(db: Executor, scope: ReportScope, period: Period): Promise<EvidenceFacts> {
+  const collectedAt = new Date();
   const settings = await getSettings(db);
-  const agents = await agentFacts(db, scope);
+  const agents = await agentFacts(db, scope, collectedAt);
   const { byAgent: decisionsByAgent, shared } = await decisionFacts(db, scope, period, settings.maxDelegationDepth);
   const [oldest] = await queryRows<{ oldest: string | Date | null }>(db, sql`select min(time) as oldest from decisions`);
   return {
     scope,
     period,
-    collectedAt: new Date(),
+    collectedAt,
     settings,
     agents,
     decisionsByAgent,
@@ -207,7 +236,7 @@ export async function collectEvidenceFacts(db: Executor, scope: ReportScope, per
     oldestDecisionAt: oldest?.oldest ? new Date(oldest.oldest) : null,
     auditChain: await verifyAuditChain(db),
     manualEvidence: await listManualEvidence(db),
-    tables: { policies: await tableExists(db, "policies"), policyTests: await tableExists(db, "policy_tests"), attestations: await tableExists(db, "attestations") },
+    publishedPolicies: await publishedPolicies(db),
     policyTags: await policyTags(db),
   };
 }
