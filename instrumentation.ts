@@ -1,7 +1,9 @@
-/** At server start (not at build): migrate the database and create the bootstrap admin. */
+/** At server start (not at build): migrate, create the bootstrap admin, and start background upkeep. */
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { ensureStarted } = await import("./lib/startup");
     await ensureStarted();
+    const { scheduleFindingsRefresh } = await import("./lib/findings/schedule-findings-refresh");
+    scheduleFindingsRefresh();
   }
 }

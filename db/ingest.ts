@@ -144,15 +144,20 @@ const DISCOVERY_LOCK_KEY = 7_363_010;
  * Maps each agent reference to its inventory id. An agent the inventory does not know is created
  * as `discovered` with its identities recorded: shadow agents surface, never vanish.
  */
-export async function resolveAgents(query: RawQuery, refs: AgentReference[], newAgentId: () => string, seenAt: string): Promise<Map<string, string>> {
+export async function resolveAgents(
+  query: RawQuery,
+  refs: AgentReference[],
+  newAgentId: () => string,
+  seenAt: string,
+): Promise<{ resolved: Map<string, string>; createdIds: string[] }> {
   const resolved = await findAgentIds(query, refs);
   const missing = refs.filter((ref) => !resolved.has(ref.ref));
-  if (!missing.length) return resolved;
+  if (!missing.length) return { resolved, createdIds: [] };
   await query("select pg_advisory_xact_lock($1)", [DISCOVERY_LOCK_KEY]);
   const raced = await findAgentIds(query, missing);
   const created = missing.filter((ref) => !raced.has(ref.ref));
   for (const [ref, agentId] of raced) resolved.set(ref, agentId);
-  if (!created.length) return resolved;
+  if (!created.length) return { resolved, createdIds: [] };
   const ids = created.map(() => newAgentId());
   await query(
     `insert into agents (id, name, status, first_seen_at, last_seen_at)
@@ -169,7 +174,7 @@ export async function resolveAgents(query: RawQuery, refs: AgentReference[], new
     [identities.map((row) => row[0]), identities.map((row) => row[1]), identities.map((row) => row[2])],
   );
   created.forEach((ref, index) => resolved.set(ref.ref, ids[index]!));
-  return resolved;
+  return { resolved, createdIds: ids };
 }
 
 /** Throttled: an agent's last-seen moves at most once a minute, so busy agents cost no write per batch. */

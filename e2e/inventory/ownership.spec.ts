@@ -7,12 +7,15 @@ test("a security engineer assigns an owner to a discovered agent and its orphan 
 
   const person = await page.request.post("/api/v1/people", { data: { name: `Olga Owner ${suffix}`, email: `olga-${suffix}@example.test` } });
   expect(person.status()).toBe(201);
-  const agentResponse = await page.request.post("/api/v1/agents", {
-    data: { name: `shadow-${suffix}`, status: "discovered", identities: [{ kind: "agent_id", value: `shadow-${suffix}` }] },
+  // The agent is discovered the way shadow agents are: an enforcement point reports a decision for it.
+  const registered = await page.request.post("/api/v1/enforcement-points", { data: { name: `gw-${suffix}`, kind: "mcp-gateway" } });
+  expect(registered.status(), await registered.text()).toBe(201);
+  const { token } = (await registered.json()) as { token: string };
+  const ingested = await page.request.post("/api/v1/decisions", {
+    headers: { authorization: `Bearer ${token}` },
+    data: [{ id: `d-${suffix}`, time: new Date().toISOString(), agent: { id: `shadow-${suffix}` }, action: { name: "crm.read" }, resource: { type: "contact", id: "c-1" }, outcome: "allow" }],
   });
-  expect(agentResponse.status()).toBe(201);
-  const agent = (await agentResponse.json()) as { id: string; openFindings: string[] };
-  expect(agent.openFindings).toContain("orphaned");
+  expect(await ingested.json()).toEqual({ accepted: 1, duplicates: 0, quarantined: [] });
 
   await page.goto("/agents?finding=orphaned");
   await page.getByRole("link", { name: `shadow-${suffix}` }).click();

@@ -20,6 +20,7 @@ import type { Ctx } from "../context";
 import { formatIssuePath, StewardError } from "../errors";
 import { newId } from "../ids";
 import { getSettings } from "../settings/settings";
+import { refreshFindingsForAgents } from "../findings/refresh-findings";
 import { scheduleDecisionMaintenance } from "./partition-maintenance";
 import { feedOrigin, hasFeedListeners, publishDecisions, type BatchNotice } from "./feed";
 import { INGEST_LIMITS, type RawItem } from "./read-ingest-body";
@@ -172,7 +173,7 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem
       }
       const fresh = candidates.filter((item) => claimed.has(item.input.id));
       const refs = new Map(fresh.map((item) => [item.input.agent.id, { ref: item.input.agent.id, spiffeId: item.input.agent.spiffe_id ?? null, clientId: item.input.agent.client_id ?? null, name: item.input.agent.name ?? null }]));
-      const agentIds = await resolveAgents(query, [...refs.values()], () => newId("agt"), new Date(now).toISOString());
+      const { resolved: agentIds, createdIds } = await resolveAgents(query, [...refs.values()], () => newId("agt"), new Date(now).toISOString());
       const rows = fresh.map((item) => toRow(item, agentIds.get(item.input.agent.id)!));
       await insertDecisions(query, enforcementPointId, receivedAt, rows);
       await insertQuarantine(query, enforcementPointId, batchQuarantine);
@@ -181,7 +182,7 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem
         const notice: BatchNotice = { origin: feedOrigin(), enforcementPointId, receivedAt, firstTime: times[0]!, lastTime: times.at(-1)!, count: rows.length };
         await notifyDecisionBatch(query, JSON.stringify(notice));
       }
-      return { rows, fresh, receivedAt, batchQuarantine, batchDuplicates };
+      return { rows, fresh, receivedAt, batchQuarantine, batchDuplicates, createdIds };
     });
 
   let result: Awaited<ReturnType<typeof write>>;
@@ -197,7 +198,7 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem
 
   if (hasFeedListeners()) publishDecisions(result.rows.map((row, index) => toSummary(enforcementPointId, result.receivedAt, row, result.fresh[index]!.input.reasons ?? [])));
   const quarantined: QuarantinedItem[] = result.batchQuarantine.map((row) => ({ index: row.batchIndex, path: row.path, message: row.message })).sort((a, b) => a.index - b.index);
-  await afterCommit(handle, enforcementPointId, result.rows, quarantined, input.length);
+  await afterCommit(handle, enforcementPointId, result.rows, quarantined, input.length, result.createdIds);
   return { accepted: result.rows.length, duplicates: result.batchDuplicates, quarantined };
 }
 
@@ -208,7 +209,7 @@ function conflict(item: Valid, path: string): QuarantineRow {
 }
 
 /** Bookkeeping after the commit; it must never turn a committed batch into an error response. */
-async function afterCommit(handle: DatabaseHandle, enforcementPointId: string, rows: DecisionRow[], quarantined: QuarantinedItem[], received: number) {
+async function afterCommit(handle: DatabaseHandle, enforcementPointId: string, rows: DecisionRow[], quarantined: QuarantinedItem[], received: number, discoveredAgentIds: string[]) {
   try {
     const revision = rows.findLast((row) => row.policyRevision)?.policyRevision ?? null;
     if (quarantined.length) {
@@ -217,6 +218,8 @@ async function afterCommit(handle: DatabaseHandle, enforcementPointId: string, r
     }
     await markEnforcementPointSeen(handle.db, enforcementPointId, revision);
     await touchAgentsSeen(handle, [...new Set(rows.map((row) => row.agentId))], new Date().toISOString());
+    // A newly discovered agent is a finding (shadow, orphaned) from its first decision on.
+    if (discoveredAgentIds.length) await handle.db.transaction((tx) => refreshFindingsForAgents(tx, discoveredAgentIds));
   } catch (error) {
     console.error("ingest bookkeeping failed (the batch is committed)", error);
   }

@@ -5,6 +5,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
+import { getCurrentPolicyRevision } from "@/lib/policies/versions";
 import { OPA_PRESETS } from "@/lib/enforcement-points/schemas";
 import { ENFORCEMENT_POINT_KINDS } from "@/db/schema/decisions";
 import { EpRowActions } from "./ep-row-actions";
@@ -18,7 +19,7 @@ const when = (date: Date | null) => (date ? <time dateTime={date.toISOString()}>
 export default async function Page() {
   const ctx = await requirePageActor("enforcement_points.read", "/enforcement-points");
   const canManage = hasPermission(ctx.actor, "enforcement_points.manage");
-  const points = await listEnforcementPoints({ ctx });
+  const [points, currentRevision] = await Promise.all([listEnforcementPoints({ ctx }), getCurrentPolicyRevision()]);
   return (
     <>
       <PageHeader title="Enforcement points" description="Gateways, policy engines and sidecars that report decisions to Steward." />
@@ -54,7 +55,14 @@ export default async function Page() {
                   <td>
                     {ep.decisionsLastHour.toLocaleString()} / {ep.decisionsLastDay.toLocaleString()}
                   </td>
-                  <td className="mono">{ep.reportedPolicyRevision ?? <span className="muted">not reported</span>}</td>
+                  <td className="mono">
+                    {ep.reportedPolicyRevision ?? <span className="muted">not reported</span>}
+                    {currentRevision && ep.reportedPolicyRevision && ep.reportedPolicyRevision !== currentRevision ? (
+                      <div>
+                        <span className="badge warn">outdated: current is {currentRevision}</span>
+                      </div>
+                    ) : null}
+                  </td>
                   <td>
                     {ep.lastRejectedAt ? (
                       <>

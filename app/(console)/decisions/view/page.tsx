@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { ExplainDecision } from "@/components/policies/explain-decision";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDecision } from "@/lib/decisions/explore-decisions";
 import { StewardError } from "@/lib/errors";
@@ -88,6 +89,13 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
           {value === null || value === undefined ? <p className="muted">None.</p> : <pre>{json(value)}</pre>}
         </section>
       ))}
+      {decision.request ? (
+        <section className="card" aria-labelledby="evaluate-now">
+          <h2 id="evaluate-now">Evaluate now</h2>
+          <p className="muted">Re-evaluate the recorded request under the current published policies, or any published version.</p>
+          <ExplainDecision enforcementPointId={decision.enforcementPointId} decisionId={decision.decisionId} />
+        </section>
+      ) : null}
     </>
   );
 }
