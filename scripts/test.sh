@@ -21,5 +21,9 @@ if [ -n "${DATABASE_URL:-}" ]; then
 fi
 step "build"
 npx next build
+if [ -n "${DATABASE_URL:-}" ]; then
+  step "kill test: ingest rides through SIGKILLed servers (PostgreSQL server)"
+  STEWARD_KILL_TEST=1 npx vitest run scripts/kill-test.test.ts
+fi
 step "end-to-end tests (Chromium)"
 npx playwright test
