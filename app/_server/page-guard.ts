@@ -1,7 +1,8 @@
-import { forbidden, redirect } from "next/navigation";
+import { forbidden, notFound, redirect } from "next/navigation";
 import { headers } from "next/headers";
 import type { Actor } from "@/lib/auth/actor";
 import { hasPermission, type AnyPermission } from "@/lib/auth/require-permission";
+import { StewardError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { resolveActor } from "./actor";
 import { clientIp } from "./request-meta";
@@ -13,4 +14,14 @@ export async function requirePageActor(permission: AnyPermission, returnTo: stri
   if (!actor) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
   if (!hasPermission(actor, permission)) forbidden();
   return { actor: actor as Actor & { type: "user" }, requestId: newId("req"), ip: clientIp(requestHeaders) };
+}
+
+/** A page for a record that does not exist answers 404, not an error page. */
+export async function orNotFound<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof StewardError && error.code === "not_found") notFound();
+    throw error;
+  }
 }

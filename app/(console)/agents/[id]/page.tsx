@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requirePageActor } from "@/app/_server/page-guard";
+import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/inventory/action-form";
 import { RiskBadge } from "@/components/inventory/badges";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
@@ -27,13 +27,13 @@ const when = (value: Date | string | null | undefined) => (value ? new Date(valu
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const ctx = await requirePageActor("agents.read", `/agents/${id}`);
-  const [agent, observed, agentFindings, people, teams] = await Promise.all([
+  const [agent, observed, agentFindings, people, teams] = await orNotFound(Promise.all([
     getAgent({ ctx, input: { agentId: id } }),
     declaredVsObserved({ ctx, input: { agentId: id } }),
     findingsOfAgent(ctx, id),
     listPeople({ ctx, input: { active: "true", limit: 500 } }),
     listTeams({ ctx }),
-  ]);
+  ]));
   const canWrite = hasPermission(ctx.actor, "agents.write");
   const canAssign = hasPermission(ctx.actor, "agents.assign_owner");
   const canManageFindings = hasPermission(ctx.actor, "findings.manage");

@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { requirePageActor } from "@/app/_server/page-guard";
+import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { ExplainDecision } from "@/components/policies/explain-decision";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDecision } from "@/lib/decisions/explore-decisions";
-import { StewardError } from "@/lib/errors";
 import { getEnforcementPoint } from "@/lib/enforcement-points/list-enforcement-points";
 import { traceHref } from "../decision-links";
 import { DecisionsNav } from "../decisions-nav";
@@ -20,10 +18,7 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions/view");
   const params = await searchParams;
-  const decision = await getDecision({ ctx, key: { ep: one(params.ep), id: one(params.id), time: one(params.time) || undefined } }).catch((error: unknown) => {
-    if (error instanceof StewardError && error.code === "not_found") notFound();
-    throw error;
-  });
+  const decision = await orNotFound(getDecision({ ctx, key: { ep: one(params.ep), id: one(params.id), time: one(params.time) || undefined } }));
   const ep = await getEnforcementPoint({ ctx, id: decision.enforcementPointId }).catch(() => null);
   const trace = traceHref({ traceId: decision.traceId, taskId: decision.taskId });
   const fields: [string, React.ReactNode][] = [
