@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requirePageActor } from "@/app/_server/page-guard";
+import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/frameworks/action-form";
 import { CoverageBar } from "@/components/frameworks/coverage-bar";
 import { ScopePicker } from "@/components/frameworks/scope-picker";
@@ -25,7 +25,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
   const parsed = AlignmentQuery.safeParse({ scope: first(search.scope), days: first(search.days) });
   const query = parsed.success ? parsed.data : AlignmentQuery.parse({});
   const scopeParam = parsed.success ? (first(search.scope) ?? "all") : "all";
-  const alignment = await readAlignment({ ctx, frameworkIds: [id], scope: query.scope, days: query.days });
+  const alignment = await orNotFound(readAlignment({ ctx, frameworkIds: [id], scope: query.scope, days: query.days }));
   const framework = alignment.frameworks[0]!;
   const results = new Map(alignment.controls.map((control) => [control.controlId, control]));
   const canEdit = hasPermission(ctx.actor, "frameworks.manage");

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requirePageActor } from "@/app/_server/page-guard";
+import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { PageHeader } from "@/components/ui/page-header";
 import { readCrosswalk, readFrameworks } from "@/lib/frameworks/read-frameworks";
 
@@ -14,7 +14,7 @@ export default async function CrosswalkPage({ params, searchParams }: { params: 
   const current = frameworks.find((framework) => framework.id === id);
   const requested = (await searchParams).to;
   const to = (Array.isArray(requested) ? requested : requested ? [requested] : []).filter((target) => frameworks.some((f) => f.id === target && f.id !== id));
-  const rows = await readCrosswalk({ ctx, frameworkId: id, targetFrameworkIds: to });
+  const rows = await orNotFound(readCrosswalk({ ctx, frameworkId: id, targetFrameworkIds: to }));
   const names = new Map(frameworks.map((framework) => [framework.id, framework.shortName]));
   return (
     <>
