@@ -132,13 +132,16 @@ async function seed_(sql: postgres.Sql) {
       yield `ep_bench${i % 5}\t${randomUUID()}\t${time}\t${time}\t${agent.id}\t${agent.ref}\t${action}\t${pick(resourceTypes)}\tres-${i % 1000}\t${pick(outcomes)}\t${delegation}\tbench\n`;
     }
   }
+  // decisions is partitioned by day: the seeded days need their partitions before COPY.
+  await sql`select steward_ensure_decision_partitions(${new Date(start).toISOString().slice(0, 10)}::date, ${new Date(now + DAY_MS).toISOString().slice(0, 10)}::date)`;
   await copyRows(
     sql,
     "copy decisions (enforcement_point_id, decision_id, time, received_at, agent_id, agent_ref, action_name, resource_type, resource_id, outcome, delegation, content_hash) from stdin",
     batched(decisionLines()),
   );
   for (const constraint of constraints) await sql.unsafe(`alter table decisions add constraint ${constraint.conname} ${constraint.def}`);
-  for (const index of indexes) await sql.unsafe(index.indexdef);
+  // On a partitioned table pg_indexes shows "ON ONLY"; re-create on the parent so every partition gets it.
+  for (const index of indexes) await sql.unsafe(index.indexdef.replace(" ON ONLY ", " ON "));
   await sql`analyze`;
   return agents;
 }

@@ -100,11 +100,14 @@ async function main() {
     // Bulk load without secondary indexes, then build them once: the usual way to load history.
     const indexes = await sql<{ indexname: string; indexdef: string }[]>`select indexname, indexdef from pg_indexes where tablename = 'decisions' and indexname not like '%_pk'`;
     for (const index of indexes) await sql.unsafe(`drop index ${index.indexname}`);
+    // decisions is partitioned by day: the seeded period needs its partitions before COPY.
+    await sql`select steward_ensure_decision_partitions(${new Date(now.getTime() - 31 * 86_400_000).toISOString().slice(0, 10)}::date, ${new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10)}::date)`;
     let started = process.hrtime.bigint();
     await seed(sql, now);
     const loadSeconds = seconds(started);
     started = process.hrtime.bigint();
-    for (const index of indexes) await sql.unsafe(index.indexdef);
+    // On a partitioned table pg_indexes shows "ON ONLY"; re-create on the parent so every partition gets it.
+    for (const index of indexes) await sql.unsafe(index.indexdef.replace(" ON ONLY ", " ON "));
     await sql.unsafe("analyze");
     console.log(`seeded with COPY in ${loadSeconds.toFixed(1)} s (${Math.round(DECISIONS / loadSeconds)} decisions/s); indexes + analyze ${seconds(started).toFixed(1)} s`);
 
