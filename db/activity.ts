@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "./client";
-import { rowsOf } from "./people";
+import { executedRows } from "./rows";
 
 /**
  * Reads of recorded decisions for the inventory. Per-agent reads are bounded by the
@@ -13,7 +13,7 @@ export type EndpointUsage = { enforcementPointId: string; decisions: number; las
 const toDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
 
 export async function actionUsageOf(db: Executor, agentId: string, since: Date): Promise<ActionUsage[]> {
-  const rows = rowsOf<Record<string, unknown>>(
+  const rows = executedRows<Record<string, unknown>>(
     await db.execute(sql`
       select action_name, resource_type,
         count(*) filter (where outcome = 'allow')::int as allows,
@@ -38,7 +38,7 @@ export async function actionUsageOf(db: Executor, agentId: string, since: Date):
  * the window (grouping sets), so the agent page reads each decision row once.
  */
 export async function observeAgent(db: Executor, agentId: string, since: Date) {
-  const rows = rowsOf<Record<string, unknown>>(
+  const rows = executedRows<Record<string, unknown>>(
     await db.execute(sql`
       select grouping(action_name) as g_action, grouping(enforcement_point_id) as g_ep, grouping(delegator) as g_delegator,
         action_name, resource_type, enforcement_point_id, delegator,
@@ -76,7 +76,7 @@ export async function observeAgent(db: Executor, agentId: string, since: Date) {
 /** Agents this one delegated to, from the rollup (current as of the last activity refresh). */
 export async function delegatesOf(db: Executor, refs: string[], since: Date): Promise<{ agentId: string; decisions: number }[]> {
   if (!refs.length) return [];
-  const rows = rowsOf<Record<string, unknown>>(
+  const rows = executedRows<Record<string, unknown>>(
     await db.execute(sql`
       select agent_id, sum(decisions)::int as decisions from agent_delegation_daily
       where delegator_ref in (${sql.join(refs.map((ref) => sql`${ref}`), sql`, `)}) and day >= ${isoDay(since)}::date
@@ -88,7 +88,7 @@ export async function delegatesOf(db: Executor, refs: string[], since: Date): Pr
 export type RecentDecision = { enforcementPointId: string; decisionId: string; time: Date; actionName: string; resourceType: string; resourceId: string; outcome: string };
 
 export async function recentDecisionsOf(db: Executor, agentId: string, limit: number): Promise<RecentDecision[]> {
-  const rows = rowsOf<Record<string, unknown>>(
+  const rows = executedRows<Record<string, unknown>>(
     await db.execute(sql`
       select enforcement_point_id, decision_id, time, action_name, resource_type, resource_id, outcome
       from decisions where agent_id = ${agentId} order by time desc limit ${limit}`),
@@ -113,10 +113,10 @@ export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
  */
 export async function refreshActivityRollup(db: Executor, options: { rebuild?: boolean; now?: Date } = {}): Promise<{ openFrom: string | null }> {
   const now = options.now ?? new Date();
-  const state = rowsOf<{ open_from: string | Date | null }>(await db.execute(sql`select open_from from activity_rollup_state where id = 1`))[0];
+  const state = executedRows<{ open_from: string | Date | null }>(await db.execute(sql`select open_from from activity_rollup_state where id = 1`))[0];
   let openFrom: string | null = options.rebuild || !state?.open_from ? null : isoDay(toDate(state.open_from));
   if (openFrom === null) {
-    const first = rowsOf<{ first: unknown }>(await db.execute(sql`select min(time) as first from decisions`))[0]?.first;
+    const first = executedRows<{ first: unknown }>(await db.execute(sql`select min(time) as first from decisions`))[0]?.first;
     openFrom = first ? isoDay(toDate(first)) : isoDay(now);
   }
   const since = sql`(${openFrom}::date)::timestamp at time zone 'UTC'`;
@@ -158,14 +158,14 @@ export type ObservedSummary = { agentId: string; outOfScope: string[]; denies: n
 
 /** Per agent over the window: actions used but not declared, denies and total decisions (from the rollups). */
 export async function observedSummaries(db: Executor, since: Date): Promise<Map<string, ObservedSummary>> {
-  const outOfScope = rowsOf<Record<string, unknown>>(
+  const outOfScope = executedRows<Record<string, unknown>>(
     await db.execute(sql`
       select s.agent_id, array_agg(s.action_name order by s.action_name) as actions
       from agent_action_seen s join agents a on a.id = s.agent_id
       where s.last_at >= ${since.toISOString()}::timestamptz and not (a.declared_actions ? s.action_name)
       group by s.agent_id`),
   );
-  const counts = rowsOf<Record<string, unknown>>(
+  const counts = executedRows<Record<string, unknown>>(
     await db.execute(sql`
       select agent_id, sum(decisions)::bigint as decisions, sum(denies)::bigint as denies
       from agent_activity_daily where day >= ${isoDay(since)}::date group by agent_id`),

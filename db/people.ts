@@ -1,4 +1,5 @@
 import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { executedRows } from "./rows";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
 import { people, teams } from "./schema";
@@ -64,11 +65,7 @@ export async function listPeople(db: Executor, filter: PeopleFilter): Promise<{ 
 }
 
 export async function countAgentsByOwner(db: Executor): Promise<Map<string, number>> {
-  const rows = rowsOf<{ owner_id: string; n: number }>(await db.execute(sql`select owner_id, count(*)::int as n from agents where owner_id is not null group by owner_id`));
+  const rows = executedRows<{ owner_id: string; n: number }>(await db.execute(sql`select owner_id, count(*)::int as n from agents where owner_id is not null group by owner_id`));
   return new Map(rows.map((row) => [row.owner_id, Number(row.n)]));
 }
 
-/** db.execute returns an array on postgres.js and `{ rows }` on PGlite. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}

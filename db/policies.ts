@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
+import { queryRows } from "./rows";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
 import { agentIdentities, agents, decisions, people, policies, policyApprovals, policyReplays, policyTests, policyVersions, policyWorkspace, teams } from "./schema";
@@ -167,12 +168,11 @@ export async function getDecisionOrThrow(db: Executor, key: { enforcementPointId
 
 /** How many recorded decisions each policy determined in the last 7 and 30 days (from `reasons`). */
 export async function countDeterminedDecisions(db: Executor, since30: Date, since7: Date) {
-  const rows = await db.execute(sql`
+  return queryRows<{ policyId: string; last7: number; last30: number }>(db, sql`
     select reason as "policyId",
            count(*) filter (where d.time >= ${since7.toISOString()}::timestamptz)::int as "last7",
            count(*)::int as "last30"
     from decisions d, jsonb_array_elements_text(d.reasons) as reason
     where d.time >= ${since30.toISOString()}::timestamptz
     group by reason`);
-  return (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { policyId: string; last7: number; last30: number }[];
 }

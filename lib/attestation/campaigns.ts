@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { rowsOf } from "@/db/people";
+import { executedRows } from "@/db/rows";
 import { agents, attestationCampaigns, attestations } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { actorLabel } from "../auth/actor";
@@ -55,7 +55,7 @@ export async function listCampaigns({ ctx }: { ctx: Ctx }): Promise<CampaignProg
   const db = ctx.tx ?? (await getDb());
   const campaigns = await db.select().from(attestationCampaigns).orderBy(desc(attestationCampaigns.startedAt)).limit(50);
   if (!campaigns.length) return [];
-  const counts = rowsOf<{ campaign_id: string; total: number; attested: number }>(
+  const counts = executedRows<{ campaign_id: string; total: number; attested: number }>(
     await db.execute(sql`
       select campaign_id, count(*)::int as total, count(attested_at)::int as attested
       from attestations where campaign_id in (${sql.join(campaigns.map((c) => sql`${c.id}`), sql`, `)}) group by campaign_id`),

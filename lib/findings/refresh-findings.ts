@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Executor, Tx } from "@/db/client";
 import { actionUsageOf, observedSummaries, refreshActivityRollup, type ObservedSummary } from "@/db/activity";
-import { rowsOf } from "@/db/people";
+import { executedRows } from "@/db/rows";
 import { agents, attestationCampaigns, attestations, FINDING_KINDS, findings, people } from "@/db/schema";
 import { computeRisk } from "../agents/risk";
 import { requirePermission } from "../auth/require-permission";
@@ -133,7 +133,7 @@ async function writeFindingChanges(db: Executor, scope: Scope, detected: { agent
 async function snapshotFindings(db: Executor, now: Date) {
   const day = now.toISOString().slice(0, 10);
   const counts = new Map(
-    rowsOf<{ kind: string; n: number }>(await db.execute(sql`select kind, count(*)::int as n from findings where status = 'open' group by kind`)).map((row) => [row.kind, Number(row.n)]),
+    executedRows<{ kind: string; n: number }>(await db.execute(sql`select kind, count(*)::int as n from findings where status = 'open' group by kind`)).map((row) => [row.kind, Number(row.n)]),
   );
   const values = FINDING_KINDS.map((kind) => sql`(${day}::date, ${kind}, ${counts.get(kind) ?? 0})`);
   await db.execute(sql`

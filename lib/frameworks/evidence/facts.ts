@@ -7,7 +7,7 @@ import { verifyAuditChain, type ChainVerdict } from "../../audit/verify-chain";
 import type { PolicySetContent } from "../../policies/content";
 import { getSettings, type Settings } from "../../settings/settings";
 import type { ReportScope } from "../schemas";
-import { queryRows } from "./query-rows";
+import { queryRows } from "@/db/rows";
 
 /** Action names that destroy or revoke something; matched on a word boundary of the action name. */
 export const DESTRUCTIVE_ACTION_PATTERN = "(^|[^a-z])(delete|drop|destroy|remove|truncate|purge|wipe|terminate|erase|rm)([^a-z]|$)";
