@@ -32,8 +32,18 @@ const DAY_MS = 86_400_000;
 const MAX_FUTURE_MS = DAY_MS;
 const RETENTION_CACHE_MS = 30_000;
 
-const holder = globalThis as typeof globalThis & { __stewardIngest?: { partitionDays: Set<string>; retention?: { days: number; at: number } } };
-const cache = (holder.__stewardIngest ??= { partitionDays: new Set() });
+/** "Last seen" moves at most this often (the SQL throttles the same way), so a busy sender costs no round trip per batch. */
+const AGENT_SEEN_EVERY_MS = 60_000;
+const ENFORCEMENT_POINT_SEEN_EVERY_MS = 2_000;
+
+type IngestCache = {
+  partitionDays: Set<string>;
+  retention?: { days: number; at: number };
+  agentSeenAt: Map<string, number>;
+  enforcementPointSeen: Map<string, { at: number; revision: string | null }>;
+};
+const holder = globalThis as typeof globalThis & { __stewardIngest?: IngestCache };
+const cache = (holder.__stewardIngest ??= { partitionDays: new Set(), agentSeenAt: new Map(), enforcementPointSeen: new Map() });
 
 async function retentionDays(): Promise<number> {
   if (!cache.retention || Date.now() - cache.retention.at > RETENTION_CACHE_MS) cache.retention = { days: (await getSettings()).decisionRetentionDays, at: Date.now() };
@@ -222,8 +232,18 @@ async function afterCommit(handle: DatabaseHandle, enforcementPointId: string, r
       const first = quarantined[0]!;
       await markEnforcementPointRejected(handle.db, enforcementPointId, `${quarantined.length} of ${received} items quarantined; first: ${first.path}: ${first.message}`);
     }
-    await markEnforcementPointSeen(handle.db, enforcementPointId, revision);
-    await touchAgentsSeen(handle, [...new Set(rows.map((row) => row.agentId))], new Date().toISOString());
+    const now = Date.now();
+    const seen = cache.enforcementPointSeen.get(enforcementPointId);
+    if (!seen || now - seen.at > ENFORCEMENT_POINT_SEEN_EVERY_MS || (revision && revision !== seen.revision)) {
+      await markEnforcementPointSeen(handle.db, enforcementPointId, revision);
+      cache.enforcementPointSeen.set(enforcementPointId, { at: now, revision: revision ?? seen?.revision ?? null });
+    }
+    const staleAgents = [...new Set(rows.map((row) => row.agentId))].filter((agentId) => now - (cache.agentSeenAt.get(agentId) ?? 0) > AGENT_SEEN_EVERY_MS);
+    if (staleAgents.length) {
+      await touchAgentsSeen(handle, staleAgents, new Date(now).toISOString());
+      for (const agentId of staleAgents) cache.agentSeenAt.set(agentId, now);
+      if (cache.agentSeenAt.size > 100_000) cache.agentSeenAt.clear();
+    }
     // A newly discovered agent is a finding (shadow, orphaned) from its first decision on.
     if (discoveredAgentIds.length) await handle.db.transaction((tx) => refreshFindingsForAgents(tx, discoveredAgentIds));
   } catch (error) {
