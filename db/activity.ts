@@ -196,6 +196,8 @@ export async function refreshActivityRollup(db: Executor, options: { rebuild?: b
     select (time at time zone 'UTC')::date, agent_id, action_name, outcome, enforcement_point_id, coalesce(client_id, spiffe_id), ${delegationDepth(sql`delegation`)}, count(*)
     from decisions where ${timeIn}
     group by 1, 2, 3, 4, 5, 6, 7`);
+  // Days whose partitions retention dropped are never read again (see rolledUpEvidenceDays).
+  await db.execute(sql`delete from decision_evidence_daily where day < (select (min(time) at time zone 'UTC')::date from decisions)`);
   await db.execute(sql`
     update agents set
       last_seen_at = greatest(agents.last_seen_at, seen.last_at),

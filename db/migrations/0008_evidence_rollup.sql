@@ -14,4 +14,7 @@ CREATE TABLE "decision_evidence_daily" (
 );
 --> statement-breakpoint
 CREATE INDEX "decision_days_changed_day_idx" ON "decision_days_changed" USING btree ("day");--> statement-breakpoint
-CREATE INDEX "decision_evidence_daily_day_agent_idx" ON "decision_evidence_daily" USING btree ("day","agent_id");
+CREATE INDEX "decision_evidence_daily_day_agent_idx" ON "decision_evidence_daily" USING btree ("day","agent_id");--> statement-breakpoint
+-- Existing installs: the next activity refresh rebuilds every rollup from the first decision, so the
+-- new evidence rollup covers the closed days (until then reports read every day live).
+UPDATE "activity_rollup_state" SET "open_from" = NULL;
