@@ -218,7 +218,11 @@ export async function refreshActivityRollup(db: Executor, options: { rebuild?: b
  * part of the period must be read from the decisions themselves.
  */
 export async function rolledUpEvidenceDays(db: Executor, period: { start: Date; end: Date }, oldestDecisionAt: Date | null, now = new Date()): Promise<string[]> {
-  const state = executedRows<{ open_from: string | Date | null }>(await db.execute(sql`select open_from from activity_rollup_state where id = 1`))[0];
+  // Days before the open window of the last refresh, and before the day before it ran (by the database clock, so a
+  // refresh run with a `now` in the future cannot vouch for days it has not seen closed).
+  const state = executedRows<{ open_from: string | Date | null }>(
+    await db.execute(sql`select least(open_from, (updated_at at time zone 'UTC')::date - 1) as open_from from activity_rollup_state where id = 1`),
+  )[0];
   if (!state?.open_from || !oldestDecisionAt) return [];
   const startDay = isoDay(period.start);
   const firstWhole = Date.parse(startDay) === period.start.getTime() ? startDay : isoDay(new Date(Date.parse(startDay) + DAY_MS));

@@ -259,4 +259,11 @@ describe("framework evidence over the daily rollup", () => {
     const expected = await expectedEvidence({ kind: "all" }, { start: periods().whole.start, end: new Date(second.period.end) });
     expect(second.decisionsInPeriod).toBe(Object.values(expected.byAgent).reduce((sum, fact) => sum + fact.total, 0));
   });
+
+  it("a refresh run with a future clock vouches only for days closed by the database clock", async () => {
+    await refreshActivityRollup(database.db, { now: new Date(Date.now() + 5 * DAY) });
+    const days = await rolledUpEvidenceDays(database.db, periods().whole, new Date(todayStart() - 9 * DAY));
+    expect(days.at(-1)).toBe(isoDay(todayStart() - 2 * DAY));
+    await expectEvidenceRight();
+  });
 });
