@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Executor } from "./client";
+import type { Executor, Tx } from "./client";
 import type { RawQuery } from "./ingest";
 import { executedRows } from "./rows";
 
@@ -152,7 +152,14 @@ export async function noteLateDecisions(query: RawQuery, times: readonly string[
  * Relies on decisions being append-only (retention drops whole day partitions).
  */
 export async function refreshActivityRollup(db: Executor, options: { rebuild?: boolean; now?: Date } = {}): Promise<{ openFrom: string | null; lateDays: string[] }> {
+  // In one transaction (the caller's, if it is one): a report never sees a day deleted but not yet recomputed.
+  return "rollback" in db ? refreshRollups(db, options) : db.transaction((tx) => refreshRollups(tx, options));
+}
+
+async function refreshRollups(db: Tx, options: { rebuild?: boolean; now?: Date }): Promise<{ openFrom: string | null; lateDays: string[] }> {
   const now = options.now ?? new Date();
+  // The groupings are hash aggregates over many groups: give them memory rather than sorting on disk (transaction-local).
+  await db.execute(sql`select set_config('work_mem', '256MB', true)`);
   const state = executedRows<{ open_from: string | Date | null }>(await db.execute(sql`select open_from from activity_rollup_state where id = 1`))[0];
   let openFrom: string | null = options.rebuild || !state?.open_from ? null : isoDay(toDate(state.open_from));
   if (openFrom === null) {
