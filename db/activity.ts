@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
-import type { Executor } from "./client";
+import { sql, type SQL } from "drizzle-orm";
+import type { Executor, Tx } from "./client";
+import type { RawQuery } from "./ingest";
 import { executedRows } from "./rows";
 
 /**
@@ -106,52 +107,144 @@ export async function recentDecisionsOf(db: Executor, agentId: string, limit: nu
 
 export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Delegation chain length of a decision row (0 without a chain); `column` is its `delegation`. */
+export const delegationDepth = (column: SQL) => sql`case when jsonb_typeof(${column}) = 'array' then jsonb_array_length(${column}) else 0 end`;
+
+const DAY_MS = 86_400_000;
+/** The start of a UTC day (ISO date) as a timestamptz literal, so day partitions are pruned at plan time. */
+export const utcMidnight = (day: string) => sql`${`${day}T00:00:00.000Z`}::timestamptz`;
+
+/** A half-open run of whole UTC days [from, to) (ISO dates). */
+export type DayRange = { from: string; to: string };
+
+/** Days (ISO) → maximal runs of consecutive days. */
+export function dayRuns(days: readonly string[]): DayRange[] {
+  const runs: DayRange[] = [];
+  for (const day of [...new Set(days)].sort()) {
+    const next = isoDay(new Date(Date.parse(day) + DAY_MS));
+    const last = runs.at(-1);
+    if (last && last.to === day) last.to = next;
+    else runs.push({ from: day, to: next });
+  }
+  return runs;
+}
+
+/** UTC days before today (by `now`) among decision times: the closed days a late write must mark. */
+export function closedDaysOf(times: readonly (string | Date)[], now: Date): string[] {
+  const today = isoDay(now);
+  return [...new Set(times.map((time) => isoDay(new Date(time))))].filter((day) => day < today).sort();
+}
+
 /**
- * Recomputes the rollup for every day from `openFrom` (inclusive) onward — delete then insert, so
- * a rerun is idempotent — and moves the open window to yesterday. Decisions that arrive later
- * than that with an older timestamp are picked up by `rebuild` (a full recompute).
+ * Marks the closed days of newly written decisions for recompute, in the writing transaction (so the
+ * mark commits with the rows): the next activity refresh recomputes them, and until then reports read
+ * those days live. Today's decisions need no mark: the open day is never read from the rollup.
  */
-export async function refreshActivityRollup(db: Executor, options: { rebuild?: boolean; now?: Date } = {}): Promise<{ openFrom: string | null }> {
+export async function noteLateDecisions(query: RawQuery, times: readonly string[], now = new Date()): Promise<void> {
+  const days = closedDaysOf(times, now);
+  if (days.length) await query("insert into decision_days_changed (day) select unnest($1::date[])", [`{${days.join(",")}}`]);
+}
+
+/**
+ * Recomputes the rollups for every day from `openFrom` (inclusive) onward, and for older days that
+ * received late decisions since (marked by `noteLateDecisions`) — delete then insert, so a rerun is
+ * idempotent — and moves the open window to yesterday. `rebuild` recomputes from the first decision.
+ * Relies on decisions being append-only (retention drops whole day partitions).
+ */
+export async function refreshActivityRollup(db: Executor, options: { rebuild?: boolean; now?: Date } = {}): Promise<{ openFrom: string | null; lateDays: string[] }> {
+  // In one transaction (the caller's, if it is one): a report never sees a day deleted but not yet recomputed.
+  return "rollback" in db ? refreshRollups(db, options) : db.transaction((tx) => refreshRollups(tx, options));
+}
+
+async function refreshRollups(db: Tx, options: { rebuild?: boolean; now?: Date }): Promise<{ openFrom: string | null; lateDays: string[] }> {
   const now = options.now ?? new Date();
+  // The groupings are hash aggregates over many groups: give them memory rather than sorting on disk (transaction-local).
+  await db.execute(sql`select set_config('work_mem', '256MB', true)`);
   const state = executedRows<{ open_from: string | Date | null }>(await db.execute(sql`select open_from from activity_rollup_state where id = 1`))[0];
   let openFrom: string | null = options.rebuild || !state?.open_from ? null : isoDay(toDate(state.open_from));
   if (openFrom === null) {
     const first = executedRows<{ first: unknown }>(await db.execute(sql`select min(time) as first from decisions`))[0]?.first;
     openFrom = first ? isoDay(toDate(first)) : isoDay(now);
   }
-  const since = sql`(${openFrom}::date)::timestamp at time zone 'UTC'`;
+  // Marks this statement sees are consumed; a mark committed later stays for the next run, and
+  // every recompute below runs on a later snapshot, so it sees the decisions behind each consumed mark.
+  const marked = executedRows<{ day: string | Date }>(await db.execute(sql`delete from decision_days_changed returning day`));
+  const lateDays = [...new Set(marked.map((row) => isoDay(toDate(row.day))))].filter((day) => day < openFrom).sort();
+  const late = dayRuns(lateDays);
+  const timeIn = sql.join(
+    [sql`time >= ${utcMidnight(openFrom)}`, ...late.map((run) => sql`(time >= ${utcMidnight(run.from)} and time < ${utcMidnight(run.to)})`)],
+    sql` or `,
+  );
+  const dayIn = sql.join([sql`day >= ${openFrom}::date`, ...late.map((run) => sql`(day >= ${run.from}::date and day < ${run.to}::date)`)], sql` or `);
   await db.execute(sql`
     insert into agent_action_seen (agent_id, action_name, first_at, last_at)
-    select agent_id, action_name, min(time), max(time) from decisions where time >= ${since} group by 1, 2
+    select agent_id, action_name, min(time), max(time) from decisions where ${timeIn} group by 1, 2
     on conflict (agent_id, action_name) do update set
       first_at = least(agent_action_seen.first_at, excluded.first_at),
       last_at = greatest(agent_action_seen.last_at, excluded.last_at)`);
-  await db.execute(sql`delete from agent_activity_daily where day >= ${openFrom}::date`);
+  await db.execute(sql`delete from agent_activity_daily where ${dayIn}`);
   await db.execute(sql`
     insert into agent_activity_daily (agent_id, day, decisions, denies, last_at)
     select agent_id, (time at time zone 'UTC')::date, count(*), count(*) filter (where outcome = 'deny'), max(time)
-    from decisions where time >= ${since}
+    from decisions where ${timeIn}
     group by 1, 2`);
-  await db.execute(sql`delete from agent_delegation_daily where day >= ${openFrom}::date`);
+  await db.execute(sql`delete from agent_delegation_daily where ${dayIn}`);
   await db.execute(sql`
     insert into agent_delegation_daily (delegator_ref, agent_id, day, decisions)
     select delegator, agent_id, day, count(*) from (
       select case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end as delegator,
         agent_id, (time at time zone 'UTC')::date as day
       from decisions
-      where time >= ${since} and delegation is not null and jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0
+      where (${timeIn}) and delegation is not null and jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0
     ) chain where delegator is not null group by 1, 2, 3`);
+  await db.execute(sql`delete from decision_evidence_daily where ${dayIn}`);
+  await db.execute(sql`
+    insert into decision_evidence_daily (day, agent_id, action_name, outcome, enforcement_point_id, identity, depth, decisions)
+    select (time at time zone 'UTC')::date, agent_id, action_name, outcome, enforcement_point_id, coalesce(client_id, spiffe_id), ${delegationDepth(sql`delegation`)}, count(*)
+    from decisions where ${timeIn}
+    group by 1, 2, 3, 4, 5, 6, 7`);
+  // Days whose partitions retention dropped are never read again (see rolledUpEvidenceDays).
+  await db.execute(sql`delete from decision_evidence_daily where day < (select (min(time) at time zone 'UTC')::date from decisions)`);
   await db.execute(sql`
     update agents set
       last_seen_at = greatest(agents.last_seen_at, seen.last_at),
       first_seen_at = coalesce(agents.first_seen_at, seen.last_at)
-    from (select agent_id, max(last_at) as last_at from agent_activity_daily where day >= ${openFrom}::date group by agent_id) seen
+    from (select agent_id, max(last_at) as last_at from agent_activity_daily where ${dayIn} group by agent_id) seen
     where seen.agent_id = agents.id and (agents.last_seen_at is null or agents.last_seen_at < seen.last_at)`);
-  const nextOpen = isoDay(new Date(now.getTime() - 86_400_000));
+  const nextOpen = isoDay(new Date(now.getTime() - DAY_MS));
   await db.execute(sql`
     insert into activity_rollup_state (id, open_from, updated_at) values (1, ${nextOpen}::date, now())
     on conflict (id) do update set open_from = excluded.open_from, updated_at = now()`);
-  return { openFrom };
+  return { openFrom, lateDays };
+}
+
+/**
+ * The whole days of [start, end) that a report may read from `decision_evidence_daily`: closed by
+ * the refresh (before its open window) and by `now`, not before the oldest stored decision (retention
+ * drops partitions, not rollup rows), and with no late decisions waiting for a recompute. Every other
+ * part of the period must be read from the decisions themselves.
+ */
+export async function rolledUpEvidenceDays(db: Executor, period: { start: Date; end: Date }, oldestDecisionAt: Date | null, now = new Date()): Promise<string[]> {
+  // Days before the open window of the last refresh, and before the day before it ran (by the database clock, so a
+  // refresh run with a `now` in the future cannot vouch for days it has not seen closed).
+  const state = executedRows<{ open_from: string | Date | null }>(
+    await db.execute(sql`select least(open_from, (updated_at at time zone 'UTC')::date - 1) as open_from from activity_rollup_state where id = 1`),
+  )[0];
+  if (!state?.open_from || !oldestDecisionAt) return [];
+  const startDay = isoDay(period.start);
+  const firstWhole = Date.parse(startDay) === period.start.getTime() ? startDay : isoDay(new Date(Date.parse(startDay) + DAY_MS));
+  const oldestDay = isoDay(oldestDecisionAt);
+  const from = firstWhole > oldestDay ? firstWhole : oldestDay;
+  const to = [isoDay(period.end), isoDay(toDate(state.open_from)), isoDay(now)].sort()[0]!; // exclusive
+  if (from >= to) return [];
+  const stale = new Set(
+    executedRows<{ day: string | Date }>(await db.execute(sql`select distinct day from decision_days_changed where day >= ${from}::date and day < ${to}::date`)).map((row) =>
+      isoDay(toDate(row.day)),
+    ),
+  );
+  const days: string[] = [];
+  for (let day = from; day < to; day = isoDay(new Date(Date.parse(day) + DAY_MS))) if (!stale.has(day)) days.push(day);
+  return days;
 }
 
 export type ObservedSummary = { agentId: string; outOfScope: string[]; denies: number; decisions: number };

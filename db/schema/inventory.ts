@@ -178,6 +178,35 @@ export const agentDelegationDaily = pgTable(
   (table) => [primaryKey({ columns: [table.delegatorRef, table.agentId, table.day] }), index("agent_delegation_daily_day_idx").on(table.day)],
 );
 
+/**
+ * Decisions per day grouped by every decision property the framework evidence reads (agent, action,
+ * outcome, enforcement point, workload identity, delegation depth). Only facts of the decisions
+ * themselves: what depends on agents, enforcement points or settings is joined at report time, so a
+ * rolled-up day stays right whatever changes in the console. Reports trust a day only once it is
+ * closed (see `trustedEvidenceDays`).
+ */
+export const decisionEvidenceDaily = pgTable(
+  "decision_evidence_daily",
+  {
+    day: date("day").notNull(),
+    agentId: text("agent_id").notNull(),
+    actionName: text("action_name").notNull(),
+    outcome: text("outcome").notNull(),
+    enforcementPointId: text("enforcement_point_id").notNull(),
+    /** client_id, else spiffe_id, as the enforcement point reported it. */
+    identity: text("identity"),
+    depth: integer("depth").notNull(),
+    decisions: bigint("decisions", { mode: "number" }).notNull(),
+  },
+  (table) => [index("decision_evidence_daily_day_agent_idx").on(table.day, table.agentId)],
+);
+
+/**
+ * Days that received decisions after they had closed (late arrivals), written in the ingest
+ * transaction; the next activity refresh recomputes those days and removes the rows it handled.
+ */
+export const decisionDaysChanged = pgTable("decision_days_changed", { day: date("day").notNull() }, (table) => [index("decision_days_changed_day_idx").on(table.day)]);
+
 /** How far the activity rollup has got: days on or after `openFrom` are recomputed next time. */
 export const activityRollupState = pgTable("activity_rollup_state", {
   id: integer("id").primaryKey(), // always 1

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { closedDaysOf } from "../activity";
 import type { Executor } from "../client";
 import { decisions } from "../schema";
 
@@ -16,6 +17,9 @@ export async function insertTestDecisionRows(db: Executor, rows: (typeof decisio
   const times = rows.map((row) => row.time.getTime());
   await ensureTestDecisionPartitions(db, new Date(Math.min(...times)), new Date(Math.max(...times)));
   await db.insert(decisions).values(rows);
+  // As ingest does: closed days that get decisions are marked for the rollup refresh.
+  const late = closedDaysOf(rows.map((row) => row.time), new Date());
+  if (late.length) await db.execute(sql`insert into decision_days_changed (day) select unnest(${`{${late.join(",")}}`}::date[])`);
 }
 
 export type TestDecision = {

@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
 import { getDatabase, type DatabaseHandle } from "@/db/client";
+import { noteLateDecisions } from "@/db/activity";
 import { markEnforcementPointRejected, markEnforcementPointSeen } from "@/db/enforcement-points";
 import {
   claimDecisionKeys,
@@ -192,6 +193,7 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem
       const { resolved: agentIds, createdIds } = await resolveAgents(query, [...refs.values()], () => newId("agt"), new Date(now).toISOString());
       const rows = fresh.map((item) => toRow(item, agentIds.get(item.input.agent.id)!));
       await insertDecisions(query, enforcementPointId, receivedAt, rows);
+      await noteLateDecisions(query, rows.map((row) => row.time)); // closed days' rollups are recomputed
       await insertQuarantine(query, enforcementPointId, batchQuarantine);
       if (rows.length && handle.kind === "postgres") {
         const times = rows.map((row) => row.time).sort();

@@ -66,10 +66,13 @@ function decisionTotals(facts: EvidenceFacts): AgentDecisionFact {
   return total;
 }
 
-/** Agents whose decisions show `predicate`, with the agent's name resolved. */
+/** Agents whose decisions show `predicate`, with the agent's name resolved, by name then id (as agents are listed). */
 function agentsWhere(facts: EvidenceFacts, predicate: (fact: AgentDecisionFact) => boolean, detail: (fact: AgentDecisionFact) => string): AgentEvidence[] {
   const names = new Map(facts.agents.map((agent) => [agent.id, agent.name]));
-  return [...facts.decisionsByAgent.values()].filter(predicate).map((fact) => ({ agentId: fact.agentId, agentName: names.get(fact.agentId) ?? fact.agentId, detail: detail(fact) }));
+  return [...facts.decisionsByAgent.values()]
+    .filter(predicate)
+    .map((fact) => ({ agentId: fact.agentId, agentName: names.get(fact.agentId) ?? fact.agentId, detail: detail(fact) }))
+    .sort((a, b) => (a.agentName < b.agentName ? -1 : a.agentName > b.agentName ? 1 : a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
 }
 
 const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {

@@ -8,6 +8,7 @@ import type { PolicySetContent } from "../../policies/content";
 import { getSettings, type Settings } from "../../settings/settings";
 import type { ReportScope } from "../schemas";
 import { queryRows } from "@/db/rows";
+import { dayRuns, delegationDepth, rolledUpEvidenceDays, utcMidnight } from "@/db/activity";
 
 /** Action names that destroy or revoke something; matched on a word boundary of the action name. */
 export const DESTRUCTIVE_ACTION_PATTERN = "(^|[^a-z])(delete|drop|destroy|remove|truncate|purge|wipe|terminate|erase|rm)([^a-z]|$)";
@@ -127,33 +128,57 @@ async function agentFacts(db: Executor, scope: ReportScope, now: Date): Promise<
 }
 
 /**
- * One pass over the period's decisions, grouped by agent, action, outcome, enforcement point environment and
- * workload identity (an agent normally yields a few dozen groups); the declared-scope test, the destructive-name pattern and the joins then run
- * on the grouped rows (thousands) instead of on every decision (millions). The `time` bounds come
- * first so a day-partitioned decisions table is pruned to the period.
+ * The period's decisions grouped by agent, action, outcome, enforcement point, workload identity and
+ * delegation depth (an agent normally yields a few dozen groups): whole closed days come from the
+ * daily rollup (`decision_evidence_daily`, see `rolledUpEvidenceDays`), the rest of the period — its
+ * partial first day, the open days, and any day with late decisions not yet rolled up — from the
+ * decisions themselves, whose `time` ranges prune the day partitions. The declared-scope test, the
+ * destructive-name pattern and the joins with agents and enforcement points (their state now) then
+ * run on the grouped rows (thousands) instead of on every decision (millions).
  */
-async function decisionFacts(db: Executor, scope: ReportScope, period: Period, maxDepth: number): Promise<{ byAgent: Map<string, AgentDecisionFact>; shared: SharedIdentity[] }> {
-  const depth = sql`case when jsonb_typeof(d.delegation) = 'array' then jsonb_array_length(d.delegation) else 0 end`;
+async function decisionFacts(
+  db: Executor,
+  scope: ReportScope,
+  period: Period,
+  maxDepth: number,
+  rolledUpDays: string[],
+): Promise<{ byAgent: Map<string, AgentDecisionFact>; shared: SharedIdentity[] }> {
   // The grouping is a hash aggregate over many groups: give it memory rather than spilling (transaction-local).
   await db.execute(sql`select set_config('work_mem', '256MB', true)`);
-  const inScope = scope.kind === "all" ? sql`true` : sql`d.agent_id in (select a.id from agents a where ${scopeCondition(scope)})`;
+  const inScope = (column: SQL) => (scope.kind === "all" ? sql`true` : sql`${column} in (select a.id from agents a where ${scopeCondition(scope)})`);
+  const rolledUp = dayRuns(rolledUpDays);
+  const live: { start: SQL; end: SQL }[] = [];
+  let cursor: SQL = sql`${period.start.toISOString()}::timestamptz`;
+  for (const run of rolledUp) {
+    live.push({ start: cursor, end: utcMidnight(run.from) });
+    cursor = utcMidnight(run.to);
+  }
+  live.push({ start: cursor, end: sql`${period.end.toISOString()}::timestamptz` });
+  const sources: SQL[] = [];
+  if (rolledUp.length) {
+    sources.push(sql`
+      select r.agent_id, r.action_name, r.outcome, r.enforcement_point_id, r.identity, r.depth, r.decisions as n
+        from decision_evidence_daily r
+       where (${sql.join(rolledUp.map((run) => sql`(r.day >= ${run.from}::date and r.day < ${run.to}::date)`), sql` or `)}) and ${inScope(sql`r.agent_id`)}`);
+  }
+  sources.push(sql`
+      select d.agent_id, d.action_name, d.outcome, d.enforcement_point_id, coalesce(d.client_id, d.spiffe_id), ${delegationDepth(sql`d.delegation`)}, 1
+        from decisions d
+       where (${sql.join(live.map((range) => sql`(d.time >= ${range.start} and d.time < ${range.end})`), sql` or `)}) and ${inScope(sql`d.agent_id`)}`);
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`with grouped as (
-          select d.agent_id, d.action_name, d.outcome, ep.environment as ep_environment, (ep.id is null or not ep.enabled) as unreported,
-                 coalesce(d.client_id, d.spiffe_id) as identity,
-                 count(*) as n, max(${depth}) as max_depth, count(*) filter (where ${depth} > ${maxDepth}) as over_cap
-            from decisions d
-            left join enforcement_points ep on ep.id = d.enforcement_point_id
-           where d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
-             and ${inScope}
+          select agent_id, action_name, outcome, enforcement_point_id, identity, depth, sum(n) as n
+            from (${sql.join(sources, sql` union all `)}) as u (agent_id, action_name, outcome, enforcement_point_id, identity, depth, n)
            group by 1, 2, 3, 4, 5, 6
         ), flagged as (
-          select g.*,
+          select g.agent_id, g.outcome, g.identity, g.n, g.depth,
+                 (ep.id is null or not ep.enabled) as unreported,
                  coalesce(not (a.declared_actions ? g.action_name), true) as out_of_scope,
                  g.action_name ~* ${DESTRUCTIVE_ACTION_PATTERN} as destructive,
-                 coalesce(g.ep_environment <> '' and a.environment is not null and g.ep_environment <> a.environment, false) as cross_environment
+                 coalesce(ep.environment <> '' and a.environment is not null and ep.environment <> a.environment, false) as cross_environment
             from grouped g
+            left join enforcement_points ep on ep.id = g.enforcement_point_id
             left join agents a on a.id = g.agent_id
         ), shared as (
           select identity from flagged where identity is not null group by identity having count(distinct agent_id) > 1
@@ -166,8 +191,8 @@ async function decisionFacts(db: Executor, scope: ReportScope, period: Period, m
                sum(n) filter (where out_of_scope and outcome in ('deny', 'approval_required')) as out_of_scope_blocked,
                sum(n) filter (where destructive) as destructive,
                sum(n) filter (where destructive and outcome in ('deny', 'approval_required')) as destructive_gated,
-               max(max_depth) as max_depth,
-               sum(over_cap) as over_depth_cap,
+               max(depth) as max_depth,
+               sum(n) filter (where depth > ${maxDepth}) as over_depth_cap,
                sum(n) filter (where unreported) as unreported,
                sum(n) filter (where cross_environment) as cross_environment
           from flagged group by agent_id
@@ -223,8 +248,10 @@ export async function collectEvidenceFacts(db: Executor, scope: ReportScope, per
   const collectedAt = new Date();
   const settings = await getSettings(db);
   const agents = await agentFacts(db, scope, collectedAt);
-  const { byAgent: decisionsByAgent, shared } = await decisionFacts(db, scope, period, settings.maxDelegationDepth);
   const [oldest] = await queryRows<{ oldest: string | Date | null }>(db, sql`select min(time) as oldest from decisions`);
+  const oldestDecisionAt = oldest?.oldest ? new Date(oldest.oldest) : null;
+  const rolledUpDays = await rolledUpEvidenceDays(db, period, oldestDecisionAt, collectedAt);
+  const { byAgent: decisionsByAgent, shared } = await decisionFacts(db, scope, period, settings.maxDelegationDepth, rolledUpDays);
   return {
     scope,
     period,
@@ -233,7 +260,7 @@ export async function collectEvidenceFacts(db: Executor, scope: ReportScope, per
     agents,
     decisionsByAgent,
     sharedIdentities: shared,
-    oldestDecisionAt: oldest?.oldest ? new Date(oldest.oldest) : null,
+    oldestDecisionAt,
     auditChain: await verifyAuditChain(db),
     manualEvidence: await listManualEvidence(db),
     publishedPolicies: await publishedPolicies(db),
