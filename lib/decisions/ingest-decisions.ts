@@ -44,7 +44,7 @@ type IngestCache = {
   enforcementPointSeen: Map<string, { at: number; revision: string | null }>;
 };
 const holder = globalThis as typeof globalThis & { __stewardIngest?: IngestCache };
-const cache = (holder.__stewardIngest ??= { partitionDays: new Set(), agentSeenAt: new Map(), enforcementPointSeen: new Map() });
+const cache: IngestCache = (holder.__stewardIngest ??= { partitionDays: new Set(), agentSeenAt: new Map(), enforcementPointSeen: new Map() });
 
 async function retentionDays(): Promise<number> {
   if (!cache.retention || Date.now() - cache.retention.at > RETENTION_CACHE_MS) cache.retention = { days: (await getSettings()).decisionRetentionDays, at: Date.now() };
