@@ -53,8 +53,8 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 
-/** Resident memory of the server process and its children, sampled while the benchmark runs. */
-function rssOfTree(rootPid: number): number {
+/** The server process and its descendants (re-read once a second: walking /proc costs CPU the server should get). */
+function processTree(rootPid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -66,17 +66,26 @@ function rssOfTree(rootPid: number): number {
       // process ended
     }
   }
-  let bytes = 0;
+  const tree: number[] = [];
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop()!;
+    tree.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** Resident memory of the given processes, summed. */
+function rssOf(pids: number[]): number {
+  let bytes = 0;
+  for (const pid of pids) {
     try {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
       bytes += Number(match?.[1] ?? 0) * 1024;
     } catch {
       // process ended
     }
-    stack.push(...(children.get(pid) ?? []));
   }
   return bytes;
 }
@@ -94,7 +103,9 @@ async function main() {
   const baseUrl = scratch.baseUrl;
   const db = postgres(scratch.databaseUrl, { max: 2, onnotice: () => {} });
   let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOfTree(scratch.server().pid!))), 100);
+  let serverPids = processTree(scratch.server().pid!);
+  const treeRefresher = setInterval(() => (serverPids = processTree(scratch.server().pid!)), 1000);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(serverPids))), 100);
   try {
     const client = await StewardClient.connect(baseUrl, scratch.admin);
     const { id: epId, token } = await client.enforcementPointToken({ name: "bench", kind: "mcp-gateway" });
@@ -131,8 +142,9 @@ async function main() {
       next.setUTCDate(next.getUTCDate() + 1);
       await db.unsafe(`create table decisions_copy_scratch_${day.replaceAll("-", "")} partition of decisions_copy_scratch for values from ('${day}T00:00:00Z') to ('${next.toISOString()}')`);
     }
-    await db.unsafe(`alter table decisions_copy_scratch add primary key (enforcement_point_id, decision_id, time)`);
-    for (const index of ["(time)", "(agent_id, time)", "(outcome, time)", "(trace_id)", "(task_id)", "(enforcement_point_id, time)"]) await db.unsafe(`create index on decisions_copy_scratch ${index}`);
+    // The same primary key and indexes as the real table, read from the catalog (not a list that could drift).
+    const indexes = await db<{ indexdef: string }[]>`select indexdef from pg_indexes where schemaname = 'public' and tablename = 'decisions'`;
+    for (const { indexdef } of indexes) await db.unsafe(indexdef.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?public\.decisions /, "CREATE $1INDEX ON decisions_copy_scratch "));
     const agentIds = new Map((await db<{ value: string; agent_id: string }[]>`select value, agent_id from agent_identities where kind = 'agent_id'`).map((row) => [row.value, row.agent_id]));
     const toLine = (d: Generated) => {
       const row: Record<string, unknown> = {
@@ -213,6 +225,7 @@ async function main() {
     console.log(report.join("\n"));
   } finally {
     clearInterval(sampler);
+    clearInterval(treeRefresher);
     await db.end();
   }
   });

@@ -22,8 +22,8 @@ fi
 step "build"
 npx next build
 if [ -n "${DATABASE_URL:-}" ]; then
-  step "kill test: ingest rides through SIGKILLed servers (PostgreSQL server)"
-  STEWARD_KILL_TEST=1 npx vitest run scripts/kill-test.test.ts
+  step "kill and database-loss tests: ingest rides through SIGKILLed servers and an unreachable database (PostgreSQL server)"
+  STEWARD_KILL_TEST=1 npx vitest run scripts/kill-test.test.ts scripts/database-loss.test.ts
 fi
 step "end-to-end tests (Chromium)"
 npx playwright test

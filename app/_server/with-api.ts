@@ -34,14 +34,18 @@ export function toErrorResponse(error: unknown, requestId: string): Response {
   return errorResponse("internal", 500, `Internal error (request ${requestId})`);
 }
 
+/** Connection-level failures, also when wrapped (drizzle reports the driver's error as `cause`). */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    typeof code === "string" &&
-    (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P03"].includes(code) ||
-      code.startsWith("08"))
-  );
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code !== "string") continue;
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith("08")) return true;
+  }
+  return false;
 }
+// Socket errors, postgres.js connection states, admin shutdown / cannot connect now (57P01, 57P03),
+// and "database is not accepting connections" (55000 is only raised at connection time by the server).
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03", "55000"]);
 
 /**
  * Every route handler goes through this: resolve the actor (session or bearer token), check the
