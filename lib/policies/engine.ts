@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Executor } from "@/db/client";
+import { getDb, type Executor } from "@/db/client";
 import { getLatestVersion, loadInventory, type Inventory } from "@/db/policies";
 import { PreparedPolicySet, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
 import { hashContent, policyTexts, type PolicySetContent } from "./content";
@@ -76,33 +76,57 @@ function uidOf(entity: CedarEntity): { type: string; id: string } {
 
 const MEMO_ENTRIES = 50_000;
 
-/** Entities from the inventory are re-read at most this often on the hot path. */
-const INVENTORY_TTL_MS = 5_000;
+/** The published version and the inventory are re-checked at most this often on the hot path. */
+export const ENGINE_REFRESH_MS = 5_000;
 
-type GlobalWithEngine = typeof globalThis & { __stewardPolicyEngine?: { loading: Promise<PolicyEngine | null>; startedAt: number } };
+type Slot = { loading: Promise<PolicyEngine | null>; checkedAt: number; refreshing: boolean };
+type GlobalWithEngine = typeof globalThis & { __stewardPolicyEngine?: Slot };
 const holder = globalThis as GlobalWithEngine;
+
+async function loadEngine(db: Executor, before: PolicyEngine | null): Promise<PolicyEngine | null> {
+  const [version, inventory] = await Promise.all([getLatestVersion(db), loadInventory(db)]);
+  if (!version) return null;
+  // Unchanged version and inventory: keep the engine, and with it the memo of past answers.
+  const inventoryHash = createHash("sha256").update(JSON.stringify(inventory)).digest("hex");
+  if (before && before.contentHash === version.contentHash && before.inventoryHash === inventoryHash) return before;
+  return new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, inventoryHash);
+}
 
 /**
  * The engine for the latest published version (null before the first publish), cached per
- * process. A publish elsewhere is seen within INVENTORY_TTL_MS; in this process at once.
+ * process. A publish in this process forgets it, so the next evaluation uses the new revision.
+ * Otherwise it is re-checked in the background every ENGINE_REFRESH_MS while requests keep being
+ * answered by the engine in hand: a publish (or inventory change) made by another process is
+ * seen within that bound plus one reload.
  */
 export function getPublishedEngine(db: Executor): Promise<PolicyEngine | null> {
-  const cached = holder.__stewardPolicyEngine;
-  if (cached && Date.now() - cached.startedAt < INVENTORY_TTL_MS) return cached.loading;
-  const previous = cached?.loading.catch(() => null);
-  const loading = (async () => {
-    const [version, inventory, before] = await Promise.all([getLatestVersion(db), loadInventory(db), previous]);
-    if (!version) return null;
-    // Unchanged version and inventory: keep the engine, and with it the memo of past answers.
-    const inventoryHash = createHash("sha256").update(JSON.stringify(inventory)).digest("hex");
-    if (before && before.contentHash === version.contentHash && before.inventoryHash === inventoryHash) return before;
-    return new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, inventoryHash);
-  })();
-  holder.__stewardPolicyEngine = { loading, startedAt: Date.now() };
-  loading.catch(() => {
-    if (holder.__stewardPolicyEngine?.loading === loading) holder.__stewardPolicyEngine = undefined;
-  });
-  return loading;
+  const slot = holder.__stewardPolicyEngine;
+  if (!slot) {
+    const loading = loadEngine(db, null);
+    const fresh: Slot = { loading, checkedAt: Date.now(), refreshing: false };
+    holder.__stewardPolicyEngine = fresh;
+    loading.catch(() => {
+      if (holder.__stewardPolicyEngine === fresh) holder.__stewardPolicyEngine = undefined;
+    });
+    return loading;
+  }
+  if (!slot.refreshing && Date.now() - slot.checkedAt >= ENGINE_REFRESH_MS) {
+    slot.refreshing = true;
+    void refreshInBackground(slot);
+  }
+  return slot.loading;
+}
+
+async function refreshInBackground(slot: Slot): Promise<void> {
+  try {
+    // The caller's executor may be a transaction that ends before this runs: use the pool.
+    const next = await loadEngine(await getDb(), await slot.loading);
+    if (holder.__stewardPolicyEngine === slot) holder.__stewardPolicyEngine = { loading: Promise.resolve(next), checkedAt: Date.now(), refreshing: false };
+  } catch (error) {
+    console.error("refreshing the published policy engine failed; keeping the current one", error);
+    slot.checkedAt = Date.now();
+    slot.refreshing = false;
+  }
 }
 
 export function forgetPublishedEngine(): void {
