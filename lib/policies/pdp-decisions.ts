@@ -7,8 +7,12 @@ import type { AuthzenRequest } from "./request-mapping";
 /** Decisions made by Steward's own PDP are recorded under this enforcement point id when a person asked. */
 export const STEWARD_PDP_ENFORCEMENT_POINT = "ep_steward_pdp";
 
-/** Concurrent group commits; while they run, new evaluations queue and go in the next group. */
-const MAX_IN_FLIGHT = 2;
+/**
+ * Group commits in flight at once; while one runs, new evaluations queue and go in the next group.
+ * One keeps groups largest (each costs the same handful of statements whatever its size): with 24
+ * concurrent callers it recorded 2,400–3,400 evaluations/s here against ≈ 2,000/s with two.
+ */
+const MAX_IN_FLIGHT = 1;
 /** Decisions per ingest call; a bigger queue is split. */
 const MAX_GROUP = 1_000;
 
