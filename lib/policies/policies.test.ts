@@ -223,6 +223,18 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     expect(keys.map((key) => key.decisionId).sort()).toEqual(recorded.map((row) => row.decisionId).sort());
   });
 
+  it("group-commits concurrent evaluations, each answered only once its record is committed", async () => {
+    const ep = { ...epContext, actor: { type: "enforcement_point", enforcementPointId: "ep_group", name: "busy gateway" } as Actor };
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => evaluateAccess({ ctx: ep, body: { subject: { type: "agent", id: devAgent }, action: { name: "read" }, resource: { type: "resource", id: `doc-${i}` } } })),
+    );
+    expect(answers.every((answer) => answer.decision)).toBe(true);
+    const recorded = await database.db.select().from(decisions).where(eq(decisions.enforcementPointId, "ep_group"));
+    expect(new Set(recorded.map((row) => row.resourceId)).size).toBe(40);
+    // One ingest call stamps one received_at: far fewer commits than evaluations.
+    expect(new Set(recorded.map((row) => row.receivedAt.toISOString())).size).toBeLessThanOrEqual(3);
+  });
+
   it("records an evaluation about an unknown subject like ingest does: a discovered agent", async () => {
     const answer = await evaluateAccess({ ctx: epContext, body: { subject: { type: "agent", id: "shadow-bot-7" }, action: { name: "read" }, resource: { type: "resource", id: "ledger" } } });
     expect(answer.decision).toBe(false);

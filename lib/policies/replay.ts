@@ -15,7 +15,8 @@ import { validateContent } from "./validate";
 
 const CHUNK_SIZE = 5_000;
 const EXAMPLES_PER_DIRECTION = 25;
-const YIELD_EVERY = 250;
+/** Longest stretch of evaluation between two turns of the event loop. */
+const SLICE_MS = 10;
 
 export type ReplayExample = { enforcementPointId: string; decisionId: string; time: string; agentId: string; action: string; recorded: string; replayed: "allow" | "deny"; determiningPolicies: string[] };
 export type ReplayResult = {
@@ -99,8 +100,15 @@ class ReplayTally {
   private examplesFromAllow = 0;
   private examplesFromDeny = 0;
 
-  addSlice(engine: PolicyEngine, rows: ReplayRow[], from: number, to: number): void {
-    for (let i = from; i < to; i++) this.add(engine, rows[i]!);
+  /** Replays rows from `from` for about `budgetMs`; returns the index of the first row not replayed. */
+  addSlice(engine: PolicyEngine, rows: ReplayRow[], from: number, budgetMs: number): number {
+    const until = performance.now() + budgetMs;
+    let i = from;
+    while (i < rows.length) {
+      this.add(engine, rows[i++]!);
+      if (performance.now() >= until) break;
+    }
+    return i;
   }
 
   private add(engine: PolicyEngine, row: ReplayRow): void {
@@ -171,11 +179,10 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
     while (processed < total) {
       const rows = await readReplayChunk(database, filter, cursor, Math.min(CHUNK_SIZE, total - processed));
       if (!rows.length) break;
-      for (let start = 0; start < rows.length; start += YIELD_EVERY) {
-        // Evaluation is synchronous WASM: hand the event loop back between slices, so the server
-        // running a long replay keeps answering requests (the PDP among them).
-        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-        tally.addSlice(engine, rows, start, Math.min(rows.length, start + YIELD_EVERY));
+      // Evaluation is synchronous WASM: hand the event loop back every SLICE_MS, so the server
+      // running a long replay keeps answering requests (the PDP among them).
+      for (let next = tally.addSlice(engine, rows, 0, SLICE_MS); next < rows.length; next = tally.addSlice(engine, rows, next, SLICE_MS)) {
+        await new Promise((resolve) => setImmediate(resolve));
       }
       processed += rows.length;
       const last = rows.at(-1)!;
