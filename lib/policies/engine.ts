@@ -6,8 +6,6 @@ import { hashContent, policyTexts, type PolicySetContent } from "./content";
 import { inventoryEntities } from "./inventory-entities";
 import { buildEntityIndex, entityKey, mapAuthzenRequest, type AuthzenRequest, type EntityIndex } from "./request-mapping";
 
-export type Evaluation = CedarDecision & { request: CedarRequest };
-
 /**
  * A policy set ready to answer requests: policies and schema parsed once, inventory and
  * admin-added entities indexed. Admin entities extend inventory ones with the same uid (extra
@@ -44,23 +42,24 @@ export class PolicyEngine {
   }
 
   /**
-   * Evaluation is a pure function of the mapped request and its entities (the engine's policies and
-   * inventory snapshot never change), so repeated requests — most traffic — are answered from memory.
+   * Evaluation is a pure function of the request, the hour and weekday it is judged at, and the
+   * delegation chain (the engine's policies and inventory snapshot never change), so repeated
+   * requests — most traffic — are answered from memory without even being mapped again.
    */
   private readonly memo = new Map<string, CedarDecision>();
   memoHits = 0;
 
-  evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): Evaluation {
-    const mapped = this.map(input, at, delegation);
-    const key = JSON.stringify(mapped);
+  evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): CedarDecision {
+    const key = `${at.getUTCHours()},${at.getUTCDay()}\u0000${delegation ? JSON.stringify(delegation) : ""}\u0000${JSON.stringify(input)}`;
     let decision = this.memo.get(key);
     if (decision) this.memoHits++;
     else {
+      const mapped = this.map(input, at, delegation);
       decision = this.prepared.authorize(mapped.request, mapped.entities);
       if (this.memo.size >= MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
       this.memo.set(key, decision);
     }
-    return { ...decision, request: mapped.request };
+    return decision;
   }
 
   /** A Cedar-level request with explicit entities (policy tests). */
