@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desc, eq, sql } from "drizzle-orm";
 import { ensureTestDecisionPartitions, insertTestDecisionRows } from "@/db/testing/decisions";
 import { openTestDatabase } from "@/db/testing/test-database";
+import { loadInventory } from "@/db/policies";
 import { agents, auditLog, decisionKeys, decisions, people, policyReplays, teams } from "@/db/schema";
 import type { Actor } from "../auth/actor";
 import { updateSettings } from "../settings/settings";
@@ -233,6 +234,13 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     expect(new Set(recorded.map((row) => row.resourceId)).size).toBe(40);
     // One ingest call stamps one received_at: far fewer commits than evaluations.
     expect(new Set(recorded.map((row) => row.receivedAt.toISOString())).size).toBeLessThanOrEqual(3);
+  });
+
+  it("reads the same inventory after agents' last-seen moves (so the engine and its memo are kept)", async () => {
+    const before = await loadInventory(database.db);
+    const first = before.agents[0]!.id;
+    await database.db.update(agents).set({ lastSeenAt: new Date() }).where(eq(agents.id, first));
+    expect(await loadInventory(database.db)).toEqual(before);
   });
 
   it("records an evaluation about an unknown subject like ingest does: a discovered agent", async () => {
