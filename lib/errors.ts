@@ -51,7 +51,8 @@ export const notFound = (what: string, id: string) => new StewardError("not_foun
 /** Turns a zod issue path into a JSON-path-like string: `$.decisions[3].agent.id`. */
 export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>(
-    (out, key) => (typeof key === "number" ? `${out}[${key}]` : `${out}.${String(key)}`),
+    // An unusual key is quoted as JSON, so the path stays printable and storable whatever was sent.
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : /^[A-Za-z_$][\w$-]*$/.test(String(key)) ? `${out}.${String(key)}` : `${out}[${JSON.stringify(String(key))}]`),
     "$",
   );
 }

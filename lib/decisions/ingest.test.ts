@@ -98,6 +98,10 @@ describe("native decision ingest", () => {
       [[sampleDecision({ agent: {} })], "$[0].agent.id", /string/],
       [[sampleDecision({ context: { blob: "x".repeat(70 * 1024) } })], "$[0].context", /larger than 64 KiB/],
       [[42], "$[0]", /object/],
+      // Postgres text and jsonb cannot hold these: refused by path, not a failed batch.
+      [[sampleDecision({ action: { name: "crm.read\u0000" } })], "$[0].action.name", /NUL character/],
+      [[sampleDecision({ context: { note: "half \ud800 a pair" } })], "$[0].context.note", /unpaired surrogate/],
+      [[sampleDecision({ context: { "odd\u0000key": 1 } })], '$[0].context["odd\\u0000key"]', /NUL character/],
     ];
     for (const [body, path, message] of cases) {
       const response = await post(body);
