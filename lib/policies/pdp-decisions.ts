@@ -26,7 +26,8 @@ export type PdpEvaluation = {
 };
 
 type Waiting = { value: Record<string, unknown>; done: { resolve: () => void; reject: (error: unknown) => void } };
-type Recorder = { queues: Map<string, { actor: Actor; items: Waiting[] }>; inFlight: number; scheduled: boolean };
+type EnforcementPointActor = Extract<Actor, { type: "enforcement_point" }>;
+type Recorder = { queues: Map<string, { actor: EnforcementPointActor; items: Waiting[] }>; inFlight: number; scheduled: boolean };
 const holder = globalThis as typeof globalThis & { __stewardPdpRecorder?: Recorder };
 const recorder = (holder.__stewardPdpRecorder ??= { queues: new Map(), inFlight: 0, scheduled: false });
 
@@ -59,10 +60,9 @@ function asDecisionInput(evaluation: PdpEvaluation): Record<string, unknown> {
 export function recordPdpDecisions(ctx: Ctx, evaluations: PdpEvaluation[]): Promise<void> {
   if (!evaluations.length) return Promise.resolve();
   // A person asking (session or personal token) is recorded under Steward's own PDP.
-  const actor: Actor = ctx.actor.type === "enforcement_point" ? ctx.actor : { type: "enforcement_point", enforcementPointId: STEWARD_PDP_ENFORCEMENT_POINT, name: "Steward PDP" };
-  const key = actor.type === "enforcement_point" ? actor.enforcementPointId : STEWARD_PDP_ENFORCEMENT_POINT;
-  const queue = recorder.queues.get(key) ?? { actor, items: [] };
-  recorder.queues.set(key, queue);
+  const actor: EnforcementPointActor = ctx.actor.type === "enforcement_point" ? ctx.actor : { type: "enforcement_point", enforcementPointId: STEWARD_PDP_ENFORCEMENT_POINT, name: "Steward PDP" };
+  const queue = recorder.queues.get(actor.enforcementPointId) ?? { actor, items: [] };
+  recorder.queues.set(actor.enforcementPointId, queue);
   const committed = Promise.all(
     evaluations.map(
       (evaluation) =>
@@ -98,7 +98,7 @@ function chunks(items: Waiting[]): Waiting[][] {
   return out;
 }
 
-async function commitGroup(actor: Actor, group: Waiting[]): Promise<void> {
+async function commitGroup(actor: EnforcementPointActor, group: Waiting[]): Promise<void> {
   try {
     await ingestDecisions({ ctx: { actor, requestId: newId("req"), ip: null }, input: group.map((item) => ({ value: item.value })) });
     for (const item of group) item.done.resolve();
