@@ -13,7 +13,7 @@ import { isAuthzenRequest } from "./request-mapping";
 import { ReplayIdInput, StartReplayInput } from "./schemas";
 import { validateContent } from "./validate";
 
-const CHUNK_SIZE = 5_000;
+const CHUNK_SIZE = 1_000;
 const EXAMPLES_PER_DIRECTION = 25;
 /** Longest stretch of evaluation between two turns of the event loop. */
 const SLICE_MS = 10;
