@@ -33,15 +33,15 @@ export async function listLiveTokens(db: Executor, enforcementPointIds: string[]
     .orderBy(asc(enforcementPointTokens.createdAt));
 }
 
-/** The EP owning a live (unrevoked, unexpired) token with this hash, or nothing. */
-export async function findEnforcementPointByLiveTokenHash(db: Executor, tokenHash: string): Promise<EnforcementPointRow | undefined> {
+/** The EP owning a live (unrevoked, unexpired) token with this hash, and when that token expires (null: never), or nothing. */
+export async function findEnforcementPointByLiveTokenHash(db: Executor, tokenHash: string): Promise<{ ep: EnforcementPointRow; tokenExpiresAt: Date | null } | undefined> {
   const [row] = await db
-    .select({ ep: enforcementPoints })
+    .select({ ep: enforcementPoints, tokenExpiresAt: enforcementPointTokens.expiresAt })
     .from(enforcementPointTokens)
     .innerJoin(enforcementPoints, eq(enforcementPoints.id, enforcementPointTokens.enforcementPointId))
     .where(and(eq(enforcementPointTokens.tokenHash, tokenHash), liveToken))
     .limit(1);
-  return row?.ep;
+  return row;
 }
 
 /** Decisions per EP over the last hour and day (one scan of the last day's partitions). */

@@ -123,9 +123,15 @@ export async function insertQuarantine(query: RawQuery, enforcementPointId: stri
 export type AgentReference = { ref: string; spiffeId: string | null; clientId: string | null; name: string | null };
 
 async function findAgentIds(query: RawQuery, refs: AgentReference[]): Promise<Map<string, string>> {
+  // An EP (or Steward's own PDP) may also name a registered agent by its Steward id or its
+  // external id; a recorded identity wins over those (rows are read in that order).
   const rows = await query<{ kind: string; value: string; agent_id: string }>(
-    `select kind, value, agent_id from agent_identities
-     where (kind = 'agent_id' and value = any($1::text[])) or (kind = 'spiffe_id' and value = any($2::text[])) or (kind = 'client_id' and value = any($3::text[]))`,
+    `select kind, value, agent_id from (
+       select 0 as rank, 'agent_id' as kind, id as value, id as agent_id from agents where id = any($1::text[])
+       union all select 1, 'agent_id', external_id, id from agents where external_id = any($1::text[])
+       union all select 2, kind::text, value, agent_id from agent_identities
+         where (kind = 'agent_id' and value = any($1::text[])) or (kind = 'spiffe_id' and value = any($2::text[])) or (kind = 'client_id' and value = any($3::text[]))
+     ) as found order by rank`,
     [refs.map((ref) => ref.ref), refs.flatMap((ref) => (ref.spiffeId ? [ref.spiffeId] : [])), refs.flatMap((ref) => (ref.clientId ? [ref.clientId] : []))],
   );
   const byKind = new Map(rows.map((row) => [`${row.kind}:${row.value}`, row.agent_id]));

@@ -87,11 +87,15 @@ export async function findApproval(db: Executor, contentHash: string) {
   return row;
 }
 
-/** The inventory as Cedar needs it; reads only the columns the foundation defines. */
+/**
+ * The inventory as Cedar needs it; reads only the columns the foundation defines. Ordered, so an
+ * unchanged inventory always hashes the same: ingest's last-seen updates move rows physically, and
+ * an unordered read made the PDP rebuild its engine (and lose its memo) on every refresh.
+ */
 export async function loadInventory(db: Executor) {
   const [teamRows, personRows, agentRows, identityRows] = await Promise.all([
-    db.select({ id: teams.id, name: teams.name }).from(teams),
-    db.select({ id: people.id, name: people.name, email: people.email, teamId: people.teamId, active: people.active }).from(people),
+    db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.id)),
+    db.select({ id: people.id, name: people.name, email: people.email, teamId: people.teamId, active: people.active }).from(people).orderBy(asc(people.id)),
     db
       .select({
         id: agents.id,
@@ -106,8 +110,9 @@ export async function loadInventory(db: Executor) {
         credentialKind: agents.credentialKind,
         dataSensitivity: agents.dataSensitivity,
       })
-      .from(agents),
-    db.select({ value: agentIdentities.value, agentId: agentIdentities.agentId }).from(agentIdentities),
+      .from(agents)
+      .orderBy(asc(agents.id)),
+    db.select({ value: agentIdentities.value, agentId: agentIdentities.agentId }).from(agentIdentities).orderBy(asc(agentIdentities.value), asc(agentIdentities.agentId)),
   ]);
   return { teams: teamRows, people: personRows, agents: agentRows, identities: identityRows };
 }

@@ -5,13 +5,44 @@ import { hashSecretToken, secretTokenKind } from "../auth/secret-token";
 import { StewardError } from "../errors";
 
 /**
+ * How long a token check is reused. The PDP and ingest routes see thousands of requests a second
+ * from a handful of EPs; one database round trip each would dominate them. A revocation, rotation
+ * without grace, or disable made in this process takes effect at once (the cache is cleared); one
+ * made by another Steward process takes effect within this bound. Documented in docs/policies.md.
+ */
+export const EP_TOKEN_CACHE_MS = 5_000;
+const MAX_ENTRIES = 10_000;
+
+type Entry = { until: number; actor: Actor & { type: "enforcement_point" }; enabled: boolean };
+const holder = globalThis as typeof globalThis & { __stewardEpTokens?: Map<string, Entry> };
+const cache = (holder.__stewardEpTokens ??= new Map());
+
+/**
  * `Authorization: Bearer stw_ep_…` → the EP actor, or null (unknown, revoked, or past its rotation
  * grace). A disabled EP is known but refused: 403 with a message its operator can act on.
+ * Only known tokens are cached (keyed by the token's hash, never the plaintext), each at most
+ * EP_TOKEN_CACHE_MS and never past the token's own expiry.
  */
-export async function authenticateEnforcementPointToken(plaintext: string): Promise<Actor | null> {
+export async function authenticateEnforcementPointToken(plaintext: string, now: number = Date.now()): Promise<Actor | null> {
   if (secretTokenKind(plaintext) !== "ep") return null;
-  const ep = await findEnforcementPointByLiveTokenHash(await getDb(), hashSecretToken(plaintext));
-  if (!ep) return null;
-  if (!ep.enabled) throw new StewardError("forbidden", `Enforcement point ${ep.name} is disabled; an administrator must enable it before it can send decisions`);
-  return { type: "enforcement_point", enforcementPointId: ep.id, name: ep.name };
+  const tokenHash = hashSecretToken(plaintext);
+  let entry = cache.get(tokenHash);
+  if (!entry || entry.until <= now) {
+    const found = await findEnforcementPointByLiveTokenHash(await getDb(), tokenHash);
+    if (!found) {
+      cache.delete(tokenHash);
+      return null;
+    }
+    const until = Math.min(now + EP_TOKEN_CACHE_MS, found.tokenExpiresAt?.getTime() ?? Infinity);
+    entry = { until, actor: { type: "enforcement_point", enforcementPointId: found.ep.id, name: found.ep.name }, enabled: found.ep.enabled };
+    if (cache.size >= MAX_ENTRIES) cache.clear();
+    cache.set(tokenHash, entry);
+  }
+  if (!entry.enabled) throw new StewardError("forbidden", `Enforcement point ${entry.actor.name} is disabled; an administrator must enable it before it can send decisions`);
+  return entry.actor;
+}
+
+/** Called after a revoke, rotation or enable/disable commits, so this process never serves the old state. */
+export function forgetEnforcementPointTokens(): void {
+  cache.clear();
 }

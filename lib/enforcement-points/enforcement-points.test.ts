@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
-import { auditLog } from "@/db/schema";
+import { auditLog, enforcementPointTokens } from "@/db/schema";
 import { userContext } from "../testing";
-import { authenticateEnforcementPointToken } from "./authenticate-enforcement-point-token";
+import { authenticateEnforcementPointToken, EP_TOKEN_CACHE_MS } from "./authenticate-enforcement-point-token";
 import { listEnforcementPoints } from "./list-enforcement-points";
 import { registerEnforcementPoint } from "./register-enforcement-point";
 import { revokeEnforcementPointTokens } from "./revoke-enforcement-point-tokens";
@@ -75,6 +75,17 @@ describe("enforcement point registry", () => {
     expect(await authenticateEnforcementPointToken(token)).not.toBeNull();
     await expect(setEnforcementPointEnabled({ ctx: userContext("risk"), input: { id: enforcementPoint.id, enabled: false } })).rejects.toMatchObject({ code: "forbidden" });
     expect((await auditActions()).slice(-2)).toEqual(["enforcement_point.disable", "enforcement_point.enable"]);
+  });
+
+  it("reuses a token check for at most EP_TOKEN_CACHE_MS when another process revokes it", async () => {
+    const { enforcementPoint, token } = await registerEnforcementPoint({ ctx: admin, input: { name: "gw-cache", kind: "sidecar" } });
+    const t0 = Date.now();
+    expect(await authenticateEnforcementPointToken(token, t0)).toMatchObject({ enforcementPointId: enforcementPoint.id });
+    // Another Steward process revokes the token: this process's cache is not told.
+    await database.db.update(enforcementPointTokens).set({ revokedAt: new Date() }).where(eq(enforcementPointTokens.enforcementPointId, enforcementPoint.id));
+    expect(await authenticateEnforcementPointToken(token, t0 + EP_TOKEN_CACHE_MS - 1)).toMatchObject({ enforcementPointId: enforcementPoint.id });
+    expect(await authenticateEnforcementPointToken(token, t0 + EP_TOKEN_CACHE_MS)).toBeNull();
+    expect(await authenticateEnforcementPointToken(token, t0)).toBeNull();
   });
 
   it("stores an OPA mapping and names a bad path", async () => {

@@ -4,6 +4,7 @@ import { getEnforcementPointOrThrow, listLiveTokens } from "@/db/enforcement-poi
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
+import { forgetEnforcementPointTokens } from "./authenticate-enforcement-point-token";
 import { toEnforcementPointView } from "./enforcement-point-view";
 import { EnforcementPointIdInput, type EnforcementPointView } from "./schemas";
 
@@ -18,5 +19,5 @@ export async function revokeEnforcementPointTokens({ ctx, input }: { ctx: Ctx; i
     const after = toEnforcementPointView(row, []);
     await recordAudit(tx, ctx, { action: "enforcement_point.revoke_tokens", entityType: "enforcement_point", entityId: id, before, after });
     return after;
-  });
+  }).finally(forgetEnforcementPointTokens); // this process sees the change at once, not after EP_TOKEN_CACHE_MS
 }

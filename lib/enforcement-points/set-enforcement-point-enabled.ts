@@ -5,6 +5,7 @@ import { getEnforcementPointOrThrow, listLiveTokens } from "@/db/enforcement-poi
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
+import { forgetEnforcementPointTokens } from "./authenticate-enforcement-point-token";
 import { toEnforcementPointView } from "./enforcement-point-view";
 import { EnforcementPointIdInput, type EnforcementPointView } from "./schemas";
 
@@ -22,5 +23,5 @@ export async function setEnforcementPointEnabled({ ctx, input }: { ctx: Ctx; inp
     const after = toEnforcementPointView(updated!, tokens);
     await recordAudit(tx, ctx, { action: enabled ? "enforcement_point.enable" : "enforcement_point.disable", entityType: "enforcement_point", entityId: id, before: toEnforcementPointView(row, tokens), after });
     return after;
-  });
+  }).finally(forgetEnforcementPointTokens); // this process sees the change at once, not after EP_TOKEN_CACHE_MS
 }

@@ -4,7 +4,7 @@ import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { formatIssuePath, StewardError } from "../errors";
 import { getPublishedEngine, type PolicyEngine } from "./engine";
-import { recordPdpDecision } from "./pdp-decisions";
+import { recordPdpDecisions, type PdpEvaluation } from "./pdp-decisions";
 import { AuthzenAction, AuthzenEntity, AuthzenRequest } from "./request-mapping";
 
 /**
@@ -51,24 +51,32 @@ function parseOrBadRequest<S extends z.ZodType>(schema: S, body: unknown): z.inf
   throw new StewardError("bad_request", `${path}: ${issue.message}`, { path });
 }
 
-function decide(engine: PolicyEngine | null, request: AuthzenRequest, ctx: Ctx): AuthzenDecision {
+/** One evaluation: the spec's answer, and the record of it as a decision. */
+function decide(engine: PolicyEngine | null, request: AuthzenRequest): { answer: AuthzenDecision; record: PdpEvaluation } {
   const at = new Date();
   const started = performance.now();
   if (!engine) {
-    recordPdpDecision(ctx, request, { decision: "deny", determiningPolicies: [] }, at, null, performance.now() - started);
-    return { decision: false, context: { reason_admin: { en: "No policy version is published yet" } } };
+    return {
+      answer: { decision: false, context: { reason_admin: { en: "No policy version is published yet" } } },
+      record: { request, decision: "deny", determiningPolicies: [], at, revision: null, latencyMs: performance.now() - started },
+    };
   }
   const result = engine.evaluate(request, at);
-  recordPdpDecision(ctx, request, result, at, engine.revision, performance.now() - started);
   const context: Record<string, unknown> = { id: String(engine.revision), reason_admin: { en: result.determiningPolicies.length ? `Determined by ${result.determiningPolicies.join(", ")}` : "No policy permits this request" } };
   if (result.errors.length) context.error = { status: 500, message: result.errors.join("; ") };
-  return { decision: result.decision === "allow", context };
+  return {
+    answer: { decision: result.decision === "allow", context },
+    record: { request, decision: result.decision, determiningPolicies: result.determiningPolicies, at, revision: engine.revision, latencyMs: performance.now() - started },
+  };
 }
 
+/** Each answer is returned only after its decision record has committed. */
 export async function evaluateAccess({ ctx, body }: { ctx: Ctx; body: unknown }): Promise<AuthzenDecision> {
   requirePermission(ctx.actor, "policies.evaluate");
   const request = parseOrBadRequest(AuthzenRequest, body);
-  return decide(await getPublishedEngine(ctx.tx ?? (await getDb())), request, ctx);
+  const { answer, record } = decide(await getPublishedEngine(ctx.tx ?? (await getDb())), request);
+  await recordPdpDecisions(ctx, [record]);
+  return answer;
 }
 
 export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unknown }): Promise<z.infer<typeof AuthzenEvaluationsResponse> | AuthzenDecision> {
@@ -76,7 +84,11 @@ export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unkno
   const batch = parseOrBadRequest(AuthzenEvaluationsRequest, body);
   const engine = await getPublishedEngine(ctx.tx ?? (await getDb()));
   // Without an `evaluations` array the call behaves as a single access evaluation.
-  if (!batch.evaluations?.length) return decide(engine, parseOrBadRequest(AuthzenRequest, batch), ctx);
+  if (!batch.evaluations?.length) {
+    const { answer, record } = decide(engine, parseOrBadRequest(AuthzenRequest, batch));
+    await recordPdpDecisions(ctx, [record]);
+    return answer;
+  }
   const items = batch.evaluations.map((item, index) => {
     const merged = {
       subject: item.subject ?? batch.subject,
@@ -93,12 +105,15 @@ export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unkno
   });
   const semantic = batch.options?.evaluations_semantic ?? "execute_all";
   const evaluations: AuthzenDecision[] = [];
+  const records: PdpEvaluation[] = [];
   for (const item of items) {
-    const answer = decide(engine, item, ctx);
+    const { answer, record } = decide(engine, item);
     evaluations.push(answer);
+    records.push(record);
     if (semantic === "deny_on_first_deny" && !answer.decision) break;
     if (semantic === "permit_on_first_permit" && answer.decision) break;
   }
+  await recordPdpDecisions(ctx, records);
   return { evaluations };
 }
 

@@ -1,5 +1,12 @@
+import { setFlagsFromString } from "node:v8";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import type { DetailedError, EntityJson, EntityUidJson } from "@cedar-policy/cedar-wasm/nodejs";
+
+// Node 20's V8 (11.3) aborts the process ("Deoptimizer::DoComputeBuiltinContinuation … unreachable
+// code") when optimised code that inlined a JS→Wasm call is lazily deoptimised on the way back
+// from Wasm: cedar-wasm's calls back into JS change object shapes, which invalidates the caller
+// (seen with --trace-deopt in 3 of 3 long replays). Not inlining those calls avoids that frame kind.
+setFlagsFromString("--no-turbo-inline-js-wasm-calls");
 
 /** The one module that talks to cedar-wasm; everything else speaks Steward's types. */
 export type CedarEntity = EntityJson;

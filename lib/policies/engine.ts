@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Executor } from "@/db/client";
+import { getDb, type Executor } from "@/db/client";
 import { getLatestVersion, loadInventory, type Inventory } from "@/db/policies";
 import { PreparedPolicySet, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
 import { hashContent, policyTexts, type PolicySetContent } from "./content";
 import { inventoryEntities } from "./inventory-entities";
 import { buildEntityIndex, entityKey, mapAuthzenRequest, type AuthzenRequest, type EntityIndex } from "./request-mapping";
-
-export type Evaluation = CedarDecision & { request: CedarRequest };
 
 /**
  * A policy set ready to answer requests: policies and schema parsed once, inventory and
@@ -44,23 +42,24 @@ export class PolicyEngine {
   }
 
   /**
-   * Evaluation is a pure function of the mapped request and its entities (the engine's policies and
-   * inventory snapshot never change), so repeated requests — most traffic — are answered from memory.
+   * Evaluation is a pure function of the request, the hour and weekday it is judged at, and the
+   * delegation chain (the engine's policies and inventory snapshot never change), so repeated
+   * requests — most traffic — are answered from memory without even being mapped again.
    */
   private readonly memo = new Map<string, CedarDecision>();
   memoHits = 0;
 
-  evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): Evaluation {
-    const mapped = this.map(input, at, delegation);
-    const key = JSON.stringify(mapped);
+  evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): CedarDecision {
+    const key = `${at.getUTCHours()},${at.getUTCDay()}\u0000${delegation ? JSON.stringify(delegation) : ""}\u0000${JSON.stringify(input)}`;
     let decision = this.memo.get(key);
     if (decision) this.memoHits++;
     else {
+      const mapped = this.map(input, at, delegation);
       decision = this.prepared.authorize(mapped.request, mapped.entities);
       if (this.memo.size >= MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
       this.memo.set(key, decision);
     }
-    return { ...decision, request: mapped.request };
+    return decision;
   }
 
   /** A Cedar-level request with explicit entities (policy tests). */
@@ -76,33 +75,57 @@ function uidOf(entity: CedarEntity): { type: string; id: string } {
 
 const MEMO_ENTRIES = 50_000;
 
-/** Entities from the inventory are re-read at most this often on the hot path. */
-const INVENTORY_TTL_MS = 5_000;
+/** The published version and the inventory are re-checked at most this often on the hot path. */
+export const ENGINE_REFRESH_MS = 5_000;
 
-type GlobalWithEngine = typeof globalThis & { __stewardPolicyEngine?: { loading: Promise<PolicyEngine | null>; startedAt: number } };
+type Slot = { loading: Promise<PolicyEngine | null>; checkedAt: number; refreshing: boolean };
+type GlobalWithEngine = typeof globalThis & { __stewardPolicyEngine?: Slot };
 const holder = globalThis as GlobalWithEngine;
+
+async function loadEngine(db: Executor, before: PolicyEngine | null): Promise<PolicyEngine | null> {
+  const [version, inventory] = await Promise.all([getLatestVersion(db), loadInventory(db)]);
+  if (!version) return null;
+  // Unchanged version and inventory: keep the engine, and with it the memo of past answers.
+  const inventoryHash = createHash("sha256").update(JSON.stringify(inventory)).digest("hex");
+  if (before && before.contentHash === version.contentHash && before.inventoryHash === inventoryHash) return before;
+  return new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, inventoryHash);
+}
 
 /**
  * The engine for the latest published version (null before the first publish), cached per
- * process. A publish elsewhere is seen within INVENTORY_TTL_MS; in this process at once.
+ * process. A publish in this process forgets it, so the next evaluation uses the new revision.
+ * Otherwise it is re-checked in the background every ENGINE_REFRESH_MS while requests keep being
+ * answered by the engine in hand: a publish (or inventory change) made by another process is
+ * seen within that bound plus one reload.
  */
 export function getPublishedEngine(db: Executor): Promise<PolicyEngine | null> {
-  const cached = holder.__stewardPolicyEngine;
-  if (cached && Date.now() - cached.startedAt < INVENTORY_TTL_MS) return cached.loading;
-  const previous = cached?.loading.catch(() => null);
-  const loading = (async () => {
-    const [version, inventory, before] = await Promise.all([getLatestVersion(db), loadInventory(db), previous]);
-    if (!version) return null;
-    // Unchanged version and inventory: keep the engine, and with it the memo of past answers.
-    const inventoryHash = createHash("sha256").update(JSON.stringify(inventory)).digest("hex");
-    if (before && before.contentHash === version.contentHash && before.inventoryHash === inventoryHash) return before;
-    return new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, inventoryHash);
-  })();
-  holder.__stewardPolicyEngine = { loading, startedAt: Date.now() };
-  loading.catch(() => {
-    if (holder.__stewardPolicyEngine?.loading === loading) holder.__stewardPolicyEngine = undefined;
-  });
-  return loading;
+  const slot = holder.__stewardPolicyEngine;
+  if (!slot) {
+    const loading = loadEngine(db, null);
+    const fresh: Slot = { loading, checkedAt: Date.now(), refreshing: false };
+    holder.__stewardPolicyEngine = fresh;
+    loading.catch(() => {
+      if (holder.__stewardPolicyEngine === fresh) holder.__stewardPolicyEngine = undefined;
+    });
+    return loading;
+  }
+  if (!slot.refreshing && Date.now() - slot.checkedAt >= ENGINE_REFRESH_MS) {
+    slot.refreshing = true;
+    void refreshInBackground(slot);
+  }
+  return slot.loading;
+}
+
+async function refreshInBackground(slot: Slot): Promise<void> {
+  try {
+    // The caller's executor may be a transaction that ends before this runs: use the pool.
+    const next = await loadEngine(await getDb(), await slot.loading);
+    if (holder.__stewardPolicyEngine === slot) holder.__stewardPolicyEngine = { loading: Promise.resolve(next), checkedAt: Date.now(), refreshing: false };
+  } catch (error) {
+    console.error("refreshing the published policy engine failed; keeping the current one", error);
+    slot.checkedAt = Date.now();
+    slot.refreshing = false;
+  }
 }
 
 export function forgetPublishedEngine(): void {

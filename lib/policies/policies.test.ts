@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desc, eq, sql } from "drizzle-orm";
 import { ensureTestDecisionPartitions, insertTestDecisionRows } from "@/db/testing/decisions";
 import { openTestDatabase } from "@/db/testing/test-database";
-import { agents, auditLog, decisions, people, policyReplays, teams } from "@/db/schema";
+import { loadInventory } from "@/db/policies";
+import { agents, auditLog, decisionKeys, decisions, people, policyReplays, teams } from "@/db/schema";
 import type { Actor } from "../auth/actor";
 import { updateSettings } from "../settings/settings";
 import { userContext } from "../testing";
@@ -12,7 +13,6 @@ import { loadDraftContent, policyTexts } from "./content";
 import { deletePolicy, savePolicy, saveTest, updateEntities, updateSchema } from "./draft";
 import { forgetPublishedEngine } from "./engine";
 import { explainDecision } from "./explain";
-import { flushPdpDecisions } from "./pdp-decisions";
 import { approveDraft, publishDraft, rollbackToVersion } from "./publish";
 import { cancelReplay, getReplay, runReplay, startReplay, type ReplayResult } from "./replay";
 import { getPolicyStats } from "./stats";
@@ -27,7 +27,6 @@ beforeAll(async () => {
   forgetPublishedEngine();
 });
 afterAll(async () => {
-  await flushPdpDecisions();
   await database?.close();
 });
 
@@ -216,11 +215,41 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
       [{ uid: { type: "Steward::Agent", id: prodAgent }, attrs: { name: "Invoice bot", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: "static_api_key", staticCredential: true, dataSensitivity: "unknown", declaredActions: ["read"], declaredResourceTypes: [] }, parents: [] }, { uid: { type: "Steward::Resource", id: "ledger" }, attrs: {}, parents: [] }],
     );
     expect(direct.decision).toBe("deny");
-    await flushPdpDecisions();
     const recorded = await database.db.select().from(decisions).where(eq(decisions.enforcementPointId, "ep_test"));
     expect(recorded).toHaveLength(2);
     expect(recorded.map((row) => row.outcome).sort()).toEqual(["allow", "deny"]);
-    expect(recorded[0]).toMatchObject({ agentId: prodAgent, policyRevision: "4" });
+    expect(recorded[0]).toMatchObject({ agentId: prodAgent, agentRef: "invoice-bot", actionKind: "authzen", policyRevision: "4" });
+    // Recorded through the ingest path: each has its idempotency key, committed before the answer.
+    const keys = await database.db.select().from(decisionKeys).where(eq(decisionKeys.enforcementPointId, "ep_test"));
+    expect(keys.map((key) => key.decisionId).sort()).toEqual(recorded.map((row) => row.decisionId).sort());
+  });
+
+  it("group-commits concurrent evaluations, each answered only once its record is committed", async () => {
+    const ep = { ...epContext, actor: { type: "enforcement_point", enforcementPointId: "ep_group", name: "busy gateway" } as Actor };
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => evaluateAccess({ ctx: ep, body: { subject: { type: "agent", id: devAgent }, action: { name: "read" }, resource: { type: "resource", id: `doc-${i}` } } })),
+    );
+    expect(answers.every((answer) => answer.decision)).toBe(true);
+    const recorded = await database.db.select().from(decisions).where(eq(decisions.enforcementPointId, "ep_group"));
+    expect(new Set(recorded.map((row) => row.resourceId)).size).toBe(40);
+    // One ingest call stamps one received_at: far fewer commits than evaluations.
+    expect(new Set(recorded.map((row) => row.receivedAt.toISOString())).size).toBeLessThanOrEqual(3);
+  });
+
+  it("reads the same inventory after agents' last-seen moves (so the engine and its memo are kept)", async () => {
+    const before = await loadInventory(database.db);
+    const first = before.agents[0]!.id;
+    await database.db.update(agents).set({ lastSeenAt: new Date() }).where(eq(agents.id, first));
+    expect(await loadInventory(database.db)).toEqual(before);
+  });
+
+  it("records an evaluation about an unknown subject like ingest does: a discovered agent", async () => {
+    const answer = await evaluateAccess({ ctx: epContext, body: { subject: { type: "agent", id: "shadow-bot-7" }, action: { name: "read" }, resource: { type: "resource", id: "ledger" } } });
+    expect(answer.decision).toBe(false);
+    const [discovered] = await database.db.select().from(agents).where(eq(agents.name, "shadow-bot-7"));
+    expect(discovered).toMatchObject({ status: "discovered" });
+    const [row] = await database.db.select().from(decisions).where(eq(decisions.agentRef, "shadow-bot-7"));
+    expect(row).toMatchObject({ agentId: discovered!.id, outcome: "deny" });
   });
 
   it("answers batches with each evaluations semantic", async () => {
@@ -248,7 +277,6 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
   });
 
   it("replays a draft over recorded decisions and counts flips like an independent count", async () => {
-    await flushPdpDecisions();
     await database.db.execute(sql`delete from decisions`);
     const now = Date.now();
     const rows = Array.from({ length: 240 }, (_, i) => {
@@ -335,5 +363,15 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     expect(explained.recorded.outcome).toBe("allow");
     expect(explained.current).toMatchObject({ revision: 4, decision: "deny" });
     expect(explained.chosen).toMatchObject({ revision: 2, decision: "deny" });
+  });
+
+  it("uses a newly published revision from the very next evaluation", async () => {
+    const body = { subject: { type: "agent", id: devAgent }, action: { name: "read" }, resource: { type: "resource", id: "notes" }, context: { data_sensitivity: "public" } };
+    const before = await evaluateAccess({ ctx: epContext, body });
+    expect(before).toMatchObject({ decision: true, context: { id: "4" } });
+    const forbidDev = await savePolicy({ ctx: author, input: { description: "Dev agents read nothing", source: 'forbid (principal is Steward::Agent, action == Steward::Action::"read", resource)\nwhen { principal.environment == "dev" };' } });
+    const published = await publishDraft({ ctx: author, input: { message: "dev agents read nothing" } });
+    const after = await evaluateAccess({ ctx: epContext, body });
+    expect(after).toMatchObject({ decision: false, context: { id: String(published.revision), reason_admin: { en: `Determined by ${forbidDev.policy.id}` } } });
   });
 });

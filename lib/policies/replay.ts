@@ -8,13 +8,15 @@ import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
 import { hashContent, loadDraftContent, type PolicySetContent } from "./content";
-import { engineForContent } from "./engine";
+import { engineForContent, type PolicyEngine } from "./engine";
 import { isAuthzenRequest } from "./request-mapping";
 import { ReplayIdInput, StartReplayInput } from "./schemas";
 import { validateContent } from "./validate";
 
-const CHUNK_SIZE = 5_000;
+const CHUNK_SIZE = 1_000;
 const EXAMPLES_PER_DIRECTION = 25;
+/** Longest stretch of evaluation between two turns of the event loop. */
+const SLICE_MS = 10;
 
 export type ReplayExample = { enforcementPointId: string; decisionId: string; time: string; agentId: string; action: string; recorded: string; replayed: "allow" | "deny"; determiningPolicies: string[] };
 export type ReplayResult = {
@@ -84,6 +86,77 @@ function filterOf(params: Record<string, unknown>): ReplayFilter {
   };
 }
 
+type ReplayRow = Awaited<ReturnType<typeof readReplayChunk>>[number];
+
+/**
+ * Flip counts as rows are replayed, with counters instead of rescanning the examples per flip.
+ * (The V8 abort long replays used to hit is avoided in cedar.ts, not here.)
+ */
+class ReplayTally {
+  private readonly result = emptyResult();
+  private readonly byKey = new Map<string, ReplayResult["byAgentAction"][number]>();
+  private examplesFromAllow = 0;
+  private examplesFromDeny = 0;
+
+  /** Replays rows from `from` for about `budgetMs`; returns the index of the first row not replayed. */
+  addSlice(engine: PolicyEngine, rows: ReplayRow[], from: number, budgetMs: number): number {
+    const until = performance.now() + budgetMs;
+    let i = from;
+    while (i < rows.length) {
+      this.add(engine, rows[i++]!);
+      if (performance.now() >= until) break;
+    }
+    return i;
+  }
+
+  private add(engine: PolicyEngine, row: ReplayRow): void {
+    const result = this.result;
+    if (!isAuthzenRequest(row.request)) {
+      result.invalidRequests++;
+      return;
+    }
+    const replayed = engine.evaluate(row.request, row.time, row.delegation);
+    if (row.outcome !== "allow" && row.outcome !== "deny") {
+      result.notComparable++;
+      return;
+    }
+    if (row.outcome === replayed.decision) {
+      result.unchanged++;
+      return;
+    }
+    const fromAllow = row.outcome === "allow";
+    if (fromAllow) result.allowToDeny++;
+    else result.denyToAllow++;
+    const key = `${row.agentId}\u0000${row.actionName}`;
+    let group = this.byKey.get(key);
+    if (!group) {
+      group = { agentId: row.agentId, action: row.actionName, allowToDeny: 0, denyToAllow: 0 };
+      this.byKey.set(key, group);
+    }
+    if (fromAllow) group.allowToDeny++;
+    else group.denyToAllow++;
+    if ((fromAllow ? this.examplesFromAllow : this.examplesFromDeny) >= EXAMPLES_PER_DIRECTION) return;
+    if (fromAllow) this.examplesFromAllow++;
+    else this.examplesFromDeny++;
+    result.examples.push({
+      enforcementPointId: row.enforcementPointId,
+      decisionId: row.decisionId,
+      time: row.time.toISOString(),
+      agentId: row.agentId,
+      action: row.actionName,
+      recorded: row.outcome,
+      replayed: replayed.decision,
+      determiningPolicies: replayed.determiningPolicies,
+    });
+  }
+
+  summary(memoHits?: number): ReplayResult {
+    if (memoHits !== undefined) this.result.memoHits = memoHits;
+    const byAgentAction = [...this.byKey.values()].sort((a, b) => b.allowToDeny + b.denyToAllow - (a.allowToDeny + a.denyToAllow)).slice(0, 200);
+    return { ...this.result, byAgentAction };
+  }
+}
+
 /**
  * Evaluates the replay's frozen draft against recorded requests, newest first, a chunk at a time,
  * writing progress after each chunk and stopping when cancel is requested.
@@ -93,8 +166,7 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
   const job = await getReplayOrThrow(database, id);
   const params = job.params as Record<string, unknown> & { limit: number; content: PolicySetContent };
   const filter = filterOf(params);
-  const result = emptyResult();
-  const byKey = new Map<string, ReplayResult["byAgentAction"][number]>();
+  const tally = new ReplayTally();
   let processed = 0;
   try {
     const engine = await engineForContent(database, params.content, null);
@@ -105,47 +177,17 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
     while (processed < total) {
       const rows = await readReplayChunk(database, filter, cursor, Math.min(CHUNK_SIZE, total - processed));
       if (!rows.length) break;
-      for (const row of rows) {
-        if (!isAuthzenRequest(row.request)) {
-          result.invalidRequests++;
-          continue;
-        }
-        const replayed = engine.evaluate(row.request, row.time, row.delegation);
-        if (row.outcome !== "allow" && row.outcome !== "deny") {
-          result.notComparable++;
-          continue;
-        }
-        if (row.outcome === replayed.decision) {
-          result.unchanged++;
-          continue;
-        }
-        const direction = row.outcome === "allow" ? "allowToDeny" : "denyToAllow";
-        result[direction]++;
-        const key = `${row.agentId}\u0000${row.actionName}`;
-        const group = byKey.get(key) ?? { agentId: row.agentId, action: row.actionName, allowToDeny: 0, denyToAllow: 0 };
-        group[direction]++;
-        byKey.set(key, group);
-        if (result.examples.filter((example) => example.recorded === row.outcome).length < EXAMPLES_PER_DIRECTION) {
-          result.examples.push({
-            enforcementPointId: row.enforcementPointId,
-            decisionId: row.decisionId,
-            time: row.time.toISOString(),
-            agentId: row.agentId,
-            action: row.actionName,
-            recorded: row.outcome,
-            replayed: replayed.decision,
-            determiningPolicies: replayed.determiningPolicies,
-          });
-        }
+      // Evaluation is synchronous WASM: hand the event loop back every SLICE_MS, so the server
+      // running a long replay keeps answering requests (the PDP among them).
+      for (let next = tally.addSlice(engine, rows, 0, SLICE_MS); next < rows.length; next = tally.addSlice(engine, rows, next, SLICE_MS)) {
+        await new Promise((resolve) => setImmediate(resolve));
       }
       processed += rows.length;
-      result.memoHits = engine.memoHits;
       const last = rows.at(-1)!;
       cursor = { time: last.time, enforcementPointId: last.enforcementPointId, decisionId: last.decisionId };
-      result.byAgentAction = [...byKey.values()].sort((a, b) => b.allowToDeny + b.denyToAllow - (a.allowToDeny + a.denyToAllow)).slice(0, 200);
       const [state] = await database
         .update(policyReplays)
-        .set({ processed, result, updatedAt: new Date() })
+        .set({ processed, result: tally.summary(engine.memoHits), updatedAt: new Date() })
         .where(eq(policyReplays.id, id))
         .returning({ cancelRequested: policyReplays.cancelRequested });
       if (state?.cancelRequested) {
@@ -153,11 +195,11 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
         return;
       }
     }
-    await database.update(policyReplays).set({ status: "done", processed, result, finishedAt: new Date(), updatedAt: new Date() }).where(eq(policyReplays.id, id));
+    await database.update(policyReplays).set({ status: "done", processed, result: tally.summary(engine.memoHits), finishedAt: new Date(), updatedAt: new Date() }).where(eq(policyReplays.id, id));
   } catch (error) {
     await database
       .update(policyReplays)
-      .set({ status: "failed", error: (error as Error).message, processed, result, finishedAt: new Date(), updatedAt: new Date() })
+      .set({ status: "failed", error: (error as Error).message, processed, result: tally.summary(), finishedAt: new Date(), updatedAt: new Date() })
       .where(eq(policyReplays.id, id));
   }
 }
