@@ -25,7 +25,8 @@ export async function runKillTest(options: { serverUrl: string; port: number; ba
     let done = false;
 
     const sender = (async () => {
-      for (let batchIndex = 0; batchIndex < options.batches; batchIndex++) {
+      // At least `batches`, and on until every kill has happened (a fast server would otherwise finish first).
+      for (let batchIndex = 0; batchIndex < options.batches || (kills < options.kills && batchIndex < options.batches * 50); batchIndex++) {
         const batch = Array.from({ length: options.batchSize }, () => ({
           id: randomUUID(),
           time: new Date().toISOString(),
@@ -54,7 +55,7 @@ export async function runKillTest(options: { serverUrl: string; port: number; ba
 
     const killer = (async () => {
       for (let kill = 0; kill < options.kills && !done; kill++) {
-        await sleep(1500 + Math.random() * 1500);
+        await sleep(500 + Math.random() * 1000);
         if (done) break;
         await scratch.killAndRestart();
         kills++;
