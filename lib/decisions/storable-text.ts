@@ -16,9 +16,10 @@ export function findUnstorableText(value: unknown): PropertyKey[] | null {
     }
     return null;
   }
-  for (const [key, inner] of Object.entries(value)) {
+  // for…in, not Object.entries: this walks every item of every batch, and allocates nothing on the way.
+  for (const key in value) {
     if (!storable(key)) return [key];
-    const found = findUnstorableText(inner);
+    const found = findUnstorableText((value as Record<string, unknown>)[key]);
     if (found) return [key, ...found];
   }
   return null;
