@@ -188,8 +188,11 @@ export async function touchAgentsSeen(handle: DatabaseHandle, agentIds: string[]
   if (!agentIds.length) return;
   await rawQuery(
     handle,
+    // Rows another transaction holds are skipped (it is moving last-seen anyway): two batches
+    // touching overlapping agents in different scan orders deadlocked here.
     `update agents set last_seen_at = $2::timestamptz, first_seen_at = coalesce(first_seen_at, $2::timestamptz)
-     where id = any($1::text[]) and (last_seen_at is null or last_seen_at < $2::timestamptz - interval '1 minute')`,
+     where id in (select id from agents where id = any($1::text[]) and (last_seen_at is null or last_seen_at < $2::timestamptz - interval '1 minute')
+                  order by id for update skip locked)`,
     [[...agentIds].sort(), seenAt],
   );
 }
