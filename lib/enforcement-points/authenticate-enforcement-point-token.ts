@@ -1,4 +1,5 @@
-import { getDb } from "@/db/client";
+import { sql } from "drizzle-orm";
+import { getDatabase, getDb, type Executor } from "@/db/client";
 import { findEnforcementPointByLiveTokenHash } from "@/db/enforcement-points";
 import type { Actor } from "../auth/actor";
 import { hashSecretToken, secretTokenKind } from "../auth/secret-token";
@@ -7,15 +8,30 @@ import { StewardError } from "../errors";
 /**
  * How long a token check is reused. The PDP and ingest routes see thousands of requests a second
  * from a handful of EPs; one database round trip each would dominate them. A revocation, rotation
- * without grace, or disable made in this process takes effect at once (the cache is cleared); one
- * made by another Steward process takes effect within this bound. Documented in docs/policies.md.
+ * without grace, or disable clears the cache at once in this process, and in every other Steward
+ * process on the same server as soon as its NOTIFY arrives; this bound only matters if that
+ * listening connection is down. Documented in docs/policies.md.
  */
 export const EP_TOKEN_CACHE_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
+const CHANGED_CHANNEL = "steward_ep_tokens_changed";
+
 type Entry = { until: number; actor: Actor & { type: "enforcement_point" }; enabled: boolean };
-const holder = globalThis as typeof globalThis & { __stewardEpTokens?: Map<string, Entry> };
+const holder = globalThis as typeof globalThis & { __stewardEpTokens?: Map<string, Entry>; __stewardEpTokensListening?: Promise<void> };
 const cache = (holder.__stewardEpTokens ??= new Map());
+
+/** Once per process (postgres.js re-listens after a reconnect): other processes' token changes clear this cache. */
+function listenForTokenChanges(): Promise<void> {
+  holder.__stewardEpTokensListening ??= (async () => {
+    const handle = await getDatabase();
+    if (handle.sql) await handle.sql.listen(CHANGED_CHANNEL, () => cache.clear());
+  })().catch((error: unknown) => {
+    holder.__stewardEpTokensListening = undefined;
+    console.error("listening for enforcement point token changes failed; cached checks expire after", EP_TOKEN_CACHE_MS, "ms", error);
+  });
+  return holder.__stewardEpTokensListening;
+}
 
 /**
  * `Authorization: Bearer stw_ep_…` → the EP actor, or null (unknown, revoked, or past its rotation
@@ -25,6 +41,7 @@ const cache = (holder.__stewardEpTokens ??= new Map());
  */
 export async function authenticateEnforcementPointToken(plaintext: string, now: number = Date.now()): Promise<Actor | null> {
   if (secretTokenKind(plaintext) !== "ep") return null;
+  await listenForTokenChanges();
   const tokenHash = hashSecretToken(plaintext);
   let entry = cache.get(tokenHash);
   if (!entry || entry.until <= now) {
@@ -40,6 +57,11 @@ export async function authenticateEnforcementPointToken(plaintext: string, now: 
   }
   if (!entry.enabled) throw new StewardError("forbidden", `Enforcement point ${entry.actor.name} is disabled; an administrator must enable it before it can send decisions`);
   return entry.actor;
+}
+
+/** Inside the transaction of a revoke, rotation or enable/disable: every process drops its cached checks at commit. */
+export async function announceEnforcementPointTokensChanged(tx: Executor): Promise<void> {
+  await tx.execute(sql`select pg_notify(${CHANGED_CHANNEL}, '')`);
 }
 
 /** Called after a revoke, rotation or enable/disable commits, so this process never serves the old state. */

@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
 import { auditLog, enforcementPointTokens } from "@/db/schema";
+import * as schema from "@/db/schema";
 import { userContext } from "../testing";
-import { authenticateEnforcementPointToken, EP_TOKEN_CACHE_MS } from "./authenticate-enforcement-point-token";
+import postgres from "postgres";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { announceEnforcementPointTokensChanged, authenticateEnforcementPointToken, EP_TOKEN_CACHE_MS } from "./authenticate-enforcement-point-token";
 import { listEnforcementPoints } from "./list-enforcement-points";
 import { registerEnforcementPoint } from "./register-enforcement-point";
 import { revokeEnforcementPointTokens } from "./revoke-enforcement-point-tokens";
@@ -86,6 +89,30 @@ describe("enforcement point registry", () => {
     expect(await authenticateEnforcementPointToken(token, t0 + EP_TOKEN_CACHE_MS - 1)).toMatchObject({ enforcementPointId: enforcementPoint.id });
     expect(await authenticateEnforcementPointToken(token, t0 + EP_TOKEN_CACHE_MS)).toBeNull();
     expect(await authenticateEnforcementPointToken(token, t0)).toBeNull();
+  });
+
+  it.skipIf(process.env.STEWARD_TEST_DB !== "postgres")("drops a cached token check as soon as another process's revocation commits (NOTIFY)", async () => {
+    const { enforcementPoint, token } = await registerEnforcementPoint({ ctx: admin, input: { name: "gw-notify", kind: "sidecar" } });
+    const t0 = Date.now();
+    expect(await authenticateEnforcementPointToken(token, t0)).toMatchObject({ enforcementPointId: enforcementPoint.id });
+    // Another process: its own connection, the revocation and its announcement in one transaction.
+    const other = postgres(database.url!, { max: 1, onnotice: () => {} });
+    try {
+      await drizzle({ client: other, schema }).transaction(async (tx) => {
+        await tx.update(enforcementPointTokens).set({ revokedAt: new Date() }).where(eq(enforcementPointTokens.enforcementPointId, enforcementPoint.id));
+        await announceEnforcementPointTokensChanged(tx);
+      });
+    } finally {
+      await other.end();
+    }
+    // Same clock as the cached check, so only the notification can have cleared it.
+    const deadline = Date.now() + 2_000;
+    let actor = await authenticateEnforcementPointToken(token, t0);
+    while (actor && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      actor = await authenticateEnforcementPointToken(token, t0);
+    }
+    expect(actor).toBeNull();
   });
 
   it("stores an OPA mapping and names a bad path", async () => {

@@ -4,7 +4,7 @@ import { getEnforcementPointOrThrow, listLiveTokens } from "@/db/enforcement-poi
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
-import { forgetEnforcementPointTokens } from "./authenticate-enforcement-point-token";
+import { announceEnforcementPointTokensChanged, forgetEnforcementPointTokens } from "./authenticate-enforcement-point-token";
 import { toEnforcementPointView } from "./enforcement-point-view";
 import { EnforcementPointIdInput, type EnforcementPointView } from "./schemas";
 
@@ -17,6 +17,7 @@ export async function revokeEnforcementPointTokens({ ctx, input }: { ctx: Ctx; i
     const before = toEnforcementPointView(row, await listLiveTokens(tx, [id]));
     await tx.update(enforcementPointTokens).set({ revokedAt: new Date() }).where(and(eq(enforcementPointTokens.enforcementPointId, id), isNull(enforcementPointTokens.revokedAt)));
     const after = toEnforcementPointView(row, []);
+    await announceEnforcementPointTokensChanged(tx);
     await recordAudit(tx, ctx, { action: "enforcement_point.revoke_tokens", entityType: "enforcement_point", entityId: id, before, after });
     return after;
   }).finally(forgetEnforcementPointTokens); // this process sees the change at once, not after EP_TOKEN_CACHE_MS

@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { issueSecretToken } from "../auth/secret-token";
 import { withTransaction, type Ctx } from "../context";
-import { forgetEnforcementPointTokens } from "./authenticate-enforcement-point-token";
+import { announceEnforcementPointTokensChanged, forgetEnforcementPointTokens } from "./authenticate-enforcement-point-token";
 import { newId } from "../ids";
 import { toEnforcementPointView } from "./enforcement-point-view";
 import { RotateTokenInput, type EnforcementPointView } from "./schemas";
@@ -35,6 +35,7 @@ export async function rotateEnforcementPointToken({ ctx, input }: { ctx: Ctx; in
       );
     await tx.insert(enforcementPointTokens).values({ id: newId("ept"), enforcementPointId: id, prefix: secret.prefix, tokenHash: secret.hash, createdAt: sql`now()` });
     const after = toEnforcementPointView(row, await listLiveTokens(tx, [id]));
+    await announceEnforcementPointTokensChanged(tx);
     await recordAudit(tx, ctx, { action: "enforcement_point.rotate_token", entityType: "enforcement_point", entityId: id, before, after: { ...after, graceHours, previousTokenExpiresAt } });
     return { enforcementPoint: after, token: secret.plaintext, previousTokenExpiresAt };
   }).finally(forgetEnforcementPointTokens); // this process sees the change at once, not after EP_TOKEN_CACHE_MS

@@ -5,7 +5,7 @@ import { getEnforcementPointOrThrow, listLiveTokens } from "@/db/enforcement-poi
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
-import { forgetEnforcementPointTokens } from "./authenticate-enforcement-point-token";
+import { announceEnforcementPointTokensChanged, forgetEnforcementPointTokens } from "./authenticate-enforcement-point-token";
 import { toEnforcementPointView } from "./enforcement-point-view";
 import { EnforcementPointIdInput, type EnforcementPointView } from "./schemas";
 
@@ -21,6 +21,7 @@ export async function setEnforcementPointEnabled({ ctx, input }: { ctx: Ctx; inp
     if (row.enabled === enabled) return toEnforcementPointView(row, tokens);
     const [updated] = await tx.update(enforcementPoints).set({ enabled, updatedAt: new Date() }).where(eq(enforcementPoints.id, id)).returning();
     const after = toEnforcementPointView(updated!, tokens);
+    await announceEnforcementPointTokensChanged(tx);
     await recordAudit(tx, ctx, { action: enabled ? "enforcement_point.enable" : "enforcement_point.disable", entityType: "enforcement_point", entityId: id, before: toEnforcementPointView(row, tokens), after });
     return after;
   }).finally(forgetEnforcementPointTokens); // this process sees the change at once, not after EP_TOKEN_CACHE_MS
