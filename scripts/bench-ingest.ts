@@ -10,7 +10,7 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import postgres from "postgres";
-import { argValue, postDecisions, sleep, StewardClient, withScratchConsole } from "./lib/steward-client";
+import { argValue, keepAliveClient, postDecisions, sleep, StewardClient, withScratchConsole } from "./lib/steward-client";
 
 const total = Number(argValue("decisions", "200000"));
 const batchSize = Number(argValue("batch", "1000"));
@@ -113,7 +113,8 @@ async function main() {
     // Warm-up: routes compiled, agents discovered, partitions made (not measured, not counted).
     await postDecisions(baseUrl, token, Array.from({ length: 200 }, realisticDecision));
 
-    // 1. HTTP ingest.
+    // 1. HTTP ingest, on keep-alive connections as an enforcement point's uploader keeps them.
+    const { send, close: closeClient } = keepAliveClient(port, concurrency);
     const latencies: number[] = [];
     let next = 0;
     const httpStart = performance.now();
@@ -122,14 +123,15 @@ async function main() {
         while (next < bodies.length) {
           const index = next++;
           const started = performance.now();
-          const response = await fetch(`${baseUrl}/api/v1/decisions`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: bodies[index] });
-          const body = (await response.json()) as { accepted?: number };
+          const response = await send("POST", "/api/v1/decisions", bodies[index], { authorization: `Bearer ${token}` });
           latencies.push(performance.now() - started);
-          if (response.status !== 200 || body.accepted !== batchSize) throw new Error(`batch ${index}: HTTP ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+          const body = JSON.parse(response.text) as { accepted?: number };
+          if (response.status !== 200 || body.accepted !== batchSize) throw new Error(`batch ${index}: HTTP ${response.status} ${response.text.slice(0, 300)}`);
         }
       }),
     );
     const httpSeconds = (performance.now() - httpStart) / 1000;
+    closeClient();
     const httpRate = total / httpSeconds;
     const httpRss = peakRss;
 

@@ -8,13 +8,13 @@
  * build (`npx next build`) for part 3. Creates and drops its own database (steward_policy_bench_…).
  */
 import { spawn } from "node:child_process";
-import http from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { keepAliveClient } from "./lib/steward-client";
 import { openDatabase, setDatabaseForTests } from "@/db/client";
 import { loadInventory } from "@/db/policies";
 import { agents, decisions, people, teams } from "@/db/schema";
@@ -196,19 +196,7 @@ async function main() {
       stdio: ["ignore", "ignore", "inherit"],
       detached: true,
     });
-    const agent = new http.Agent({ keepAlive: true, maxSockets: HTTP_CONCURRENCY });
-    /** One request on a pooled keep-alive connection; node:http costs the client far less CPU than fetch on a shared 2-core box. */
-    const send = (method: string, route: string, body?: string, headers: Record<string, string> = {}) =>
-      new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const request = http.request({ host: "127.0.0.1", port: PORT, path: route, method, agent, headers: body === undefined ? headers : { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } }, (response) => {
-          let text = "";
-          response.setEncoding("utf8");
-          response.on("data", (chunk: string) => (text += chunk));
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
-        });
-        request.on("error", reject);
-        request.end(body);
-      });
+    const { send, close: closeClient } = keepAliveClient(PORT, HTTP_CONCURRENCY);
     for (let attempt = 0; ; attempt++) {
       const ok = await send("GET", "/api/health").then((r) => r.status === 200, () => false);
       if (ok) break;
@@ -250,7 +238,7 @@ async function main() {
     console.log(`\n3. AuthZEN POST /access/v1/evaluation over HTTP with an EP token, ${HTTP_CONCURRENCY} concurrent keep-alive clients, ${HTTP_SECONDS} s (target ≥ 2,000/s, p99 ≤ 20 ms)`);
     console.log(`   ${pdp.perSecond.toFixed(0)} evaluations/s; latency p50 ${pdp.p50.toFixed(1)} ms, p99 ${pdp.p99.toFixed(1)} ms (${pdp.count} evaluations; ${recorded} recorded as decisions incl. warm-up)`);
     console.log(`   baseline GET /api/health (no auth, no database), same clients: ${ceiling.perSecond.toFixed(0)} requests/s; p50 ${ceiling.p50.toFixed(1)} ms, p99 ${ceiling.p99.toFixed(1)} ms`);
-    agent.destroy();
+    closeClient();
     }
   } finally {
     if (server?.pid) {

@@ -43,9 +43,17 @@ async function readBytes(body: ReadableStream<Uint8Array> | null, gzip: boolean,
     },
   });
   try {
-    const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
-    if (gzip) await pipeline(source, countWire, createGunzip(), collect);
-    else await pipeline(source, countWire, collect);
+    if (gzip) {
+      const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+      await pipeline(source, countWire, createGunzip(), collect);
+    } else {
+      // Uncompressed, the wire bytes are the bytes: read the stream directly, without stream plumbing per chunk.
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        wire += chunk.length;
+        if (wire > limits.maxWireBytes) throw new LimitExceeded(`The body is larger than ${mib(limits.maxWireBytes)}; send smaller batches`);
+        parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      }
+    }
   } catch (error) {
     if (error instanceof LimitExceeded) throw new StewardError("payload_too_large", error.message);
     const code = (error as { code?: string }).code ?? "";
@@ -55,22 +63,18 @@ async function readBytes(body: ReadableStream<Uint8Array> | null, gzip: boolean,
   return Buffer.concat(parts);
 }
 
-/** Depth of a parsed value, without recursion (a hostile body cannot blow the stack). */
-function depthExceeds(value: unknown, maxDepth: number): boolean {
-  const stack: unknown[] = [value];
-  const depths: number[] = [1];
-  while (stack.length) {
-    const next = stack.pop();
-    const depth = depths.pop()!;
-    if (next === null || typeof next !== "object") continue;
-    if (depth > maxDepth) return true;
-    for (const inner of Array.isArray(next) ? next : Object.values(next)) {
-      if (inner !== null && typeof inner === "object") {
-        stack.push(inner);
-        depths.push(depth + 1);
-      }
-    }
+/**
+ * Whether nesting goes deeper than maxDepth. The recursion stops one level past the limit, so a
+ * hostile body cannot blow the stack, and it allocates nothing (it runs over every item of every batch).
+ */
+function depthExceeds(value: unknown, maxDepth: number, depth = 1): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (depth > maxDepth) return true;
+  if (Array.isArray(value)) {
+    for (const inner of value) if (depthExceeds(inner, maxDepth, depth + 1)) return true;
+    return false;
   }
+  for (const key in value) if (depthExceeds((value as Record<string, unknown>)[key], maxDepth, depth + 1)) return true;
   return false;
 }
 

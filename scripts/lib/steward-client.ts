@@ -3,6 +3,7 @@
  * the way a browser does, or uses a personal API token, and talks only to the public API.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import { gzipSync } from "node:zlib";
 
 export type Credentials = { token?: string; email?: string; password?: string };
@@ -82,6 +83,26 @@ export async function postDecisions(baseUrl: string, token: string, decisions: u
     // keep the text
   }
   return { status: response.status, body };
+}
+
+/**
+ * Requests on pooled keep-alive connections with node:http, which costs the client far less CPU than
+ * fetch: benchmarks share the two cores with the server they measure.
+ */
+export function keepAliveClient(port: number, maxSockets: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const send = (method: string, route: string, body?: string | Buffer, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request({ host: "127.0.0.1", port, path: route, method, agent, headers: body === undefined ? headers : { ...headers, "content-type": headers["content-type"] ?? "application/json", "content-length": String(Buffer.byteLength(body)) } }, (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      request.on("error", reject);
+      request.end(body);
+    });
+  return { send, close: () => agent.destroy() };
 }
 
 /** Starts the built console (`next start`) on a port; resolves once /api/health answers. */
