@@ -4,6 +4,7 @@ import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/inventory/action-form";
 import { RiskBadge } from "@/components/inventory/badges";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
+import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { RISK_TIERS } from "@/db/schema/inventory";
 import { declaredVsObserved } from "@/lib/agents/declared-vs-observed";
@@ -157,42 +158,21 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <p className="muted">
           Last {observed.windowDays} days of recorded decisions. Last seen: {when(observed.lastSeenAt)}. Denies: {observed.denies}.
         </p>
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Actions used</caption>
-            <thead>
-              <tr>
-                <th scope="col">Action</th>
-                <th scope="col">Declared?</th>
-                <th scope="col">Resource types</th>
-                <th scope="col">Allowed</th>
-                <th scope="col">Denied</th>
-                <th scope="col">Last used</th>
-              </tr>
-            </thead>
-            <tbody>
-              {observed.used.map((use) => (
-                <tr key={use.action} className={use.declared ? undefined : "out-of-scope"}>
-                  <td>
-                    <code>{use.action}</code>
-                  </td>
-                  <td>{use.declared ? "Yes" : <span className="badge danger">Out of scope</span>}</td>
-                  <td>{use.resourceTypes.join(", ")}</td>
-                  <td>{use.allows}</td>
-                  <td>{use.denies}</td>
-                  <td>{when(use.lastAt)}</td>
-                </tr>
-              ))}
-              {observed.used.length === 0 ? (
-                <tr>
-                  <td colSpan={6} className="muted">
-                    No decisions in the window. Connect an enforcement point that sees this agent, or check its identities.
-                  </td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Actions used"
+          rows={observed.used}
+          rowKey={(use) => use.action}
+          rowAttributes={(use) => ({ className: use.declared ? undefined : "out-of-scope" })}
+          empty="No decisions in the window. Connect an enforcement point that sees this agent, or check its identities."
+          columns={[
+            { header: "Action", cell: (use) => <code>{use.action}</code> },
+            { header: "Declared?", cell: (use) => (use.declared ? "Yes" : <span className="badge danger">Out of scope</span>) },
+            { header: "Resource types", cell: (use) => use.resourceTypes.join(", ") },
+            { header: "Allowed", cell: (use) => use.allows },
+            { header: "Denied", cell: (use) => use.denies },
+            { header: "Last used", cell: (use) => when(use.lastAt) },
+          ]}
+        />
         <h3>Declared but never used</h3>
         {observed.unusedDeclared.length ? (
           <p>
@@ -295,46 +275,32 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <p>
           <Link href={`/decisions?agent=${encodeURIComponent(agent.id)}`}>Open all of this agent&apos;s decisions in the explorer</Link>
         </p>
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Recent decisions</caption>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Action</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Enforcement point</th>
-              </tr>
-            </thead>
-            <tbody>
-              {observed.recent.map((decision) => (
-                <tr key={`${decision.enforcementPointId}/${decision.decisionId}`}>
-                  <td>
-                    <Link href={`/decisions?agent=${encodeURIComponent(agent.id)}&decision=${encodeURIComponent(decision.decisionId)}`}>{when(decision.time)}</Link>
-                  </td>
-                  <td>
-                    <code>{decision.actionName}</code>
-                  </td>
-                  <td>
-                    {decision.resourceType} {decision.resourceId}
-                  </td>
-                  <td>
-                    <span className={`badge ${decision.outcome === "allow" ? "ok" : decision.outcome === "deny" ? "danger" : "warn"}`}>{decision.outcome}</span>
-                  </td>
-                  <td>{decision.enforcementPointId}</td>
-                </tr>
-              ))}
-              {observed.recent.length === 0 ? (
-                <tr>
-                  <td colSpan={5} className="muted">
-                    No decisions recorded for this agent yet.
-                  </td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Recent decisions"
+          rows={observed.recent}
+          rowKey={(decision) => `${decision.enforcementPointId}/${decision.decisionId}`}
+          empty="No decisions recorded for this agent yet."
+          columns={[
+            {
+              header: "Time",
+              cell: (decision) => <Link href={`/decisions?agent=${encodeURIComponent(agent.id)}&decision=${encodeURIComponent(decision.decisionId)}`}>{when(decision.time)}</Link>,
+            },
+            { header: "Action", cell: (decision) => <code>{decision.actionName}</code> },
+            {
+              header: "Resource",
+              cell: (decision) => (
+                <>
+                  {decision.resourceType} {decision.resourceId}
+                </>
+              ),
+            },
+            {
+              header: "Outcome",
+              cell: (decision) => <span className={`badge ${decision.outcome === "allow" ? "ok" : decision.outcome === "deny" ? "danger" : "warn"}`}>{decision.outcome}</span>,
+            },
+            { header: "Enforcement point", cell: (decision) => decision.enforcementPointId },
+          ]}
+        />
       </section>
     </>
   );
