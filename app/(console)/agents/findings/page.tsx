@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/inventory/action-form";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { FINDING_KINDS } from "@/db/schema/inventory";
@@ -49,39 +50,27 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
         {dashboard.trend.length === 0 ? (
           <p className="muted">No snapshot yet: each findings refresh records the day&apos;s counts.</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">Open findings per day and kind</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Day</th>
-                  <th scope="col">Total</th>
-                  {FINDING_KINDS.map((kind) => (
-                    <th scope="col" key={kind}>
-                      {FINDING_LABELS[kind]}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {dashboard.trend.map((day) => {
+          <DataTable
+            caption="Open findings per day and kind"
+            rows={dashboard.trend}
+            rowKey={(day) => day.day}
+            columns={[
+              { header: "Day", rowHeader: true, cell: (day) => day.day },
+              {
+                header: "Total",
+                cell: (day) => {
                   const total = Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0);
                   return (
-                    <tr key={day.day}>
-                      <th scope="row">{day.day}</th>
-                      <td>
-                        <span className="trend-bar" style={{ inlineSize: `${Math.round((total / maxTrend) * 100)}%` }} aria-hidden="true" />
-                        {total}
-                      </td>
-                      {FINDING_KINDS.map((kind) => (
-                        <td key={kind}>{day.counts[kind] ?? 0}</td>
-                      ))}
-                    </tr>
+                    <>
+                      <span className="trend-bar" style={{ inlineSize: `${Math.round((total / maxTrend) * 100)}%` }} aria-hidden="true" />
+                      {total}
+                    </>
                   );
-                })}
-              </tbody>
-            </table>
-          </div>
+                },
+              },
+              ...FINDING_KINDS.map((kind) => ({ header: FINDING_LABELS[kind], cell: (day: (typeof dashboard.trend)[number]) => day.counts[kind] ?? 0 })),
+            ]}
+          />
         )}
       </section>
 
@@ -114,34 +103,25 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
         {list.items.length === 0 ? (
           <EmptyState title="Nothing here">No finding matches. Findings refresh after every change to an agent; use “Refresh findings now” after new decisions arrive.</EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">Findings</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Agent</th>
-                  <th scope="col">Finding</th>
-                  <th scope="col">Detail</th>
-                  <th scope="col">Since</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((finding) => (
-                  <tr key={finding.id}>
-                    <td>
-                      <Link href={`/agents/${finding.agentId}`}>{finding.agentName}</Link>
-                    </td>
-                    <td>{FINDING_LABELS[finding.kind]}</td>
-                    <td>
-                      {finding.detail}
-                      {finding.justification ? <div className="muted small">Justification: {finding.justification}</div> : null}
-                    </td>
-                    <td>{finding.firstDetectedAt.toISOString().slice(0, 10)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Findings"
+            rows={list.items}
+            rowKey={(finding) => finding.id}
+            columns={[
+              { header: "Agent", cell: (finding) => <Link href={`/agents/${finding.agentId}`}>{finding.agentName}</Link> },
+              { header: "Finding", cell: (finding) => FINDING_LABELS[finding.kind] },
+              {
+                header: "Detail",
+                cell: (finding) => (
+                  <>
+                    {finding.detail}
+                    {finding.justification ? <div className="muted small">Justification: {finding.justification}</div> : null}
+                  </>
+                ),
+              },
+              { header: "Since", cell: (finding) => finding.firstDetectedAt.toISOString().slice(0, 10) },
+            ]}
+          />
         )}
       </section>
 
@@ -163,46 +143,45 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
         {campaigns.length === 0 ? (
           <p>No campaign yet.</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">Campaigns</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Campaign</th>
-                  <th scope="col">Progress</th>
-                  <th scope="col">Overdue</th>
-                  <th scope="col">Due</th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {campaigns.map((campaign) => (
-                  <tr key={campaign.id}>
-                    <td>
-                      {campaign.name}
-                      <div className="muted small">started by {campaign.startedBy}</div>
-                    </td>
-                    <td>
-                      <progress max={Math.max(1, campaign.total)} value={campaign.attested} aria-label={`${campaign.name} progress`} /> {campaign.attested} / {campaign.total}
-                    </td>
-                    <td>{campaign.overdue ? <span className="badge danger">{campaign.overdue}</span> : 0}</td>
-                    <td>{campaign.dueAt.toISOString().slice(0, 10)}</td>
-                    <td>
-                      {campaign.closedAt ? (
-                        "Closed"
-                      ) : canManage ? (
-                        <ActionForm action={closeCampaignAction} submitLabel="Close" label={`Close ${campaign.name}`} confirm="Close this campaign? Unanswered requests stop counting as overdue." danger>
-                          <input type="hidden" name="campaignId" value={campaign.id} />
-                        </ActionForm>
-                      ) : (
-                        "Open"
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Campaigns"
+            rows={campaigns}
+            rowKey={(campaign) => campaign.id}
+            columns={[
+              {
+                header: "Campaign",
+                cell: (campaign) => (
+                  <>
+                    {campaign.name}
+                    <div className="muted small">started by {campaign.startedBy}</div>
+                  </>
+                ),
+              },
+              {
+                header: "Progress",
+                cell: (campaign) => (
+                  <>
+                    <progress max={Math.max(1, campaign.total)} value={campaign.attested} aria-label={`${campaign.name} progress`} /> {campaign.attested} / {campaign.total}
+                  </>
+                ),
+              },
+              { header: "Overdue", cell: (campaign) => (campaign.overdue ? <span className="badge danger">{campaign.overdue}</span> : 0) },
+              { header: "Due", cell: (campaign) => campaign.dueAt.toISOString().slice(0, 10) },
+              {
+                header: "State",
+                cell: (campaign) =>
+                  campaign.closedAt ? (
+                    "Closed"
+                  ) : canManage ? (
+                    <ActionForm action={closeCampaignAction} submitLabel="Close" label={`Close ${campaign.name}`} confirm="Close this campaign? Unanswered requests stop counting as overdue." danger>
+                      <input type="hidden" name="campaignId" value={campaign.id} />
+                    </ActionForm>
+                  ) : (
+                    "Open"
+                  ),
+              },
+            ]}
+          />
         )}
       </section>
     </>

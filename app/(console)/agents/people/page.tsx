@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/inventory/action-form";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
@@ -84,49 +85,33 @@ export default async function PeopleDirectoryPage({ searchParams }: { searchPara
         {people.items.length === 0 ? (
           <EmptyState title="No people yet">Add people here or import a CSV of your directory, then assign them as agent owners.</EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">People</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Team</th>
-                  <th scope="col">Agents owned</th>
-                  <th scope="col">State</th>
-                  {canWrite ? <th scope="col">Offboard</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {people.items.map((person) => (
-                  <tr key={person.id}>
-                    <td>{person.name}</td>
-                    <td>{person.email}</td>
-                    <td>{person.teamId ? teamName.get(person.teamId) : "—"}</td>
-                    <td>
-                      <Link href={`/agents?ownerId=${person.id}`}>{owned.get(person.id) ?? 0}</Link>
-                    </td>
-                    <td>{person.active ? <span className="badge ok">Active</span> : <span className="badge">Deactivated</span>}</td>
-                    {canWrite ? (
-                      <td>
-                        {person.active ? (
-                          <ActionForm
-                            action={offboardPersonAction}
-                            submitLabel="Deactivate"
-                            label={`Deactivate ${person.name}`}
-                            danger
-                            confirm={`Deactivate ${person.name}? Their agents move to each agent's backup owner, else the team queue, else become orphaned.`}
-                          >
-                            <input type="hidden" name="personId" value={person.id} />
-                          </ActionForm>
-                        ) : null}
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="People"
+            rows={people.items}
+            rowKey={(person) => person.id}
+            columns={[
+              { header: "Name", cell: (person) => person.name },
+              { header: "Email", cell: (person) => person.email },
+              { header: "Team", cell: (person) => (person.teamId ? teamName.get(person.teamId) : "—") },
+              { header: "Agents owned", cell: (person) => <Link href={`/agents?ownerId=${person.id}`}>{owned.get(person.id) ?? 0}</Link> },
+              { header: "State", cell: (person) => (person.active ? <span className="badge ok">Active</span> : <span className="badge">Deactivated</span>) },
+              canWrite && {
+                header: "Offboard",
+                cell: (person) =>
+                  person.active ? (
+                    <ActionForm
+                      action={offboardPersonAction}
+                      submitLabel="Deactivate"
+                      label={`Deactivate ${person.name}`}
+                      danger
+                      confirm={`Deactivate ${person.name}? Their agents move to each agent's backup owner, else the team queue, else become orphaned.`}
+                    >
+                      <input type="hidden" name="personId" value={person.id} />
+                    </ActionForm>
+                  ) : null,
+              },
+            ]}
+          />
         )}
       </section>
     </>
