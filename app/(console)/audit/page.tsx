@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { AuditFilters, listAuditEntries } from "@/lib/audit/list-audit";
@@ -47,46 +48,45 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {entries.length === 0 ? (
         <EmptyState title="No entries match">Changes appear here as people and scripts make them. Clear the filters to see everything.</EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Who</th>
-                <th scope="col">Via</th>
-                <th scope="col">Action</th>
-                <th scope="col">Entity</th>
-                <th scope="col">Before → after</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <tr key={entry.seq}>
-                  <td>{entry.seq}</td>
-                  <td>{entry.at.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td>{entry.actorLabel}</td>
-                  <td>
-                    {entry.via}
-                    {entry.ip ? <div className="muted mono">{entry.ip}</div> : null}
-                  </td>
-                  <td className="mono">{entry.action}</td>
-                  <td className="mono">
-                    {entry.entityType}
-                    {entry.entityId ? <div>{entry.entityId}</div> : null}
-                  </td>
-                  <td>
-                    <details>
-                      <summary>Show</summary>
-                      <pre>{compact(entry.before)}</pre>
-                      <pre>{compact(entry.after)}</pre>
-                    </details>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={entries}
+          rowKey={(entry) => entry.seq}
+          columns={[
+            { header: "#", cell: (entry) => entry.seq },
+            { header: "When (UTC)", cell: (entry) => entry.at.toISOString().replace("T", " ").slice(0, 19) },
+            { header: "Who", cell: (entry) => entry.actorLabel },
+            {
+              header: "Via",
+              cell: (entry) => (
+                <>
+                  {entry.via}
+                  {entry.ip ? <div className="muted mono">{entry.ip}</div> : null}
+                </>
+              ),
+            },
+            { header: "Action", className: "mono", cell: (entry) => entry.action },
+            {
+              header: "Entity",
+              className: "mono",
+              cell: (entry) => (
+                <>
+                  {entry.entityType}
+                  {entry.entityId ? <div>{entry.entityId}</div> : null}
+                </>
+              ),
+            },
+            {
+              header: "Before → after",
+              cell: (entry) => (
+                <details>
+                  <summary>Show</summary>
+                  <pre>{compact(entry.before)}</pre>
+                  <pre>{compact(entry.after)}</pre>
+                </details>
+              ),
+            },
+          ]}
+        />
       )}
       {nextBefore ? (
         <p>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { listUsers } from "@/lib/users/list-users";
@@ -16,34 +17,19 @@ export default async function PeoplePage() {
       <PageHeader title="People" description="Who can sign in to Steward, and with which role." />
       <section className="card" aria-labelledby="people-list">
         <h2 id="people-list">Console users</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr key={user.id} data-testid={`user-${user.email}`}>
-                  <td>{user.name}</td>
-                  <td>{user.email}</td>
-                  <td>{ROLE_LABELS[user.role]}</td>
-                  <td>{user.active ? <span className="badge ok">Active</span> : <span className="badge danger">Deactivated</span>}</td>
-                  <td>{user.lastSignInAt ? user.lastSignInAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : <span className="muted">never</span>}</td>
-                  <td>
-                    <UserRowActions user={user} isSelf={user.id === ctx.actor.userId} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={users}
+          rowKey={(user) => user.id}
+          rowAttributes={(user) => ({ "data-testid": `user-${user.email}` })}
+          columns={[
+            { header: "Name", cell: (user) => user.name },
+            { header: "Email", cell: (user) => user.email },
+            { header: "Role", cell: (user) => ROLE_LABELS[user.role] },
+            { header: "Status", cell: (user) => (user.active ? <span className="badge ok">Active</span> : <span className="badge danger">Deactivated</span>) },
+            { header: "Last sign-in", cell: (user) => (user.lastSignInAt ? user.lastSignInAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : <span className="muted">never</span>) },
+            { header: "Change", cell: (user) => <UserRowActions user={user} isSelf={user.id === ctx.actor.userId} /> },
+          ]}
+        />
       </section>
       <section className="card" aria-labelledby="add-person">
         <h2 id="add-person">Add a person</h2>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { CreateReportForm } from "@/components/reports/create-report-form";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
@@ -51,58 +52,63 @@ export default async function ReportsPage() {
       {reports.length === 0 ? (
         <EmptyState title="No reports yet">{canExport ? "Create the first snapshot above; it will appear here with its hash." : "A risk officer or security engineer creates snapshots; they will appear here."}</EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table aria-label="Report snapshots">
-            <thead>
-              <tr>
-                <th scope="col">Report</th>
-                <th scope="col">Scope and period</th>
-                <th scope="col">Created</th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">Download</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reports.map((report) => (
-                <tr key={report.id} data-report={report.id}>
-                  <th scope="row">
-                    {report.title}
-                    <div className="muted small mono">{report.id}</div>
-                    <div className="muted small">{report.frameworkIds.join(", ")}</div>
-                  </th>
-                  <td>
-                    {scopeText(report.scope)}
-                    <div className="muted small">
-                      {report.periodStart.toISOString().slice(0, 10)} to {report.periodEnd.toISOString().slice(0, 10)}
-                    </div>
-                  </td>
-                  <td>
-                    {report.createdByLabel}
-                    <div className="muted small">{report.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</div>
-                  </td>
-                  <td className="mono small hash-cell" title={report.sha256}>
-                    {report.sha256}
-                  </td>
-                  <td>
-                    {canExport ? (
-                      <ul className="plain-list small">
-                        {REPORT_FORMATS.map((format) => (
-                          <li key={format}>
-                            <a href={`/api/v1/reports/${report.id}/download?format=${format}`} download>
-                              {FORMAT_LABELS[format]}
-                            </a>
-                          </li>
-                        ))}
-                      </ul>
-                    ) : (
-                      <span className="muted small">Export needs the reports.export permission</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          aria-label="Report snapshots"
+          rows={reports}
+          rowKey={(report) => report.id}
+          rowAttributes={(report) => ({ "data-report": report.id })}
+          columns={[
+            {
+              header: "Report",
+              rowHeader: true,
+              cell: (report) => (
+                <>
+                  {report.title}
+                  <div className="muted small mono">{report.id}</div>
+                  <div className="muted small">{report.frameworkIds.join(", ")}</div>
+                </>
+              ),
+            },
+            {
+              header: "Scope and period",
+              cell: (report) => (
+                <>
+                  {scopeText(report.scope)}
+                  <div className="muted small">
+                    {report.periodStart.toISOString().slice(0, 10)} to {report.periodEnd.toISOString().slice(0, 10)}
+                  </div>
+                </>
+              ),
+            },
+            {
+              header: "Created",
+              cell: (report) => (
+                <>
+                  {report.createdByLabel}
+                  <div className="muted small">{report.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</div>
+                </>
+              ),
+            },
+            { header: "SHA-256", className: "mono small hash-cell", title: (report) => report.sha256, cell: (report) => report.sha256 },
+            {
+              header: "Download",
+              cell: (report) =>
+                canExport ? (
+                  <ul className="plain-list small">
+                    {REPORT_FORMATS.map((format) => (
+                      <li key={format}>
+                        <a href={`/api/v1/reports/${report.id}/download?format=${format}`} download>
+                          {FORMAT_LABELS[format]}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <span className="muted small">Export needs the reports.export permission</span>
+                ),
+            },
+          ]}
+        />
       )}
     </>
   );

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { listOwnApiTokens } from "@/lib/api-tokens/api-tokens";
@@ -27,41 +28,23 @@ export default async function SettingsPage() {
         {tokens.length === 0 ? (
           <EmptyState title="No tokens yet">Create one above for scripts and infrastructure-as-code.</EmptyState>
         ) : (
-          <div className="table-wrap" style={{ marginTop: "1rem" }}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Prefix</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.map((token) => {
-                  const status = token.status;
-                  return (
-                    <tr key={token.id}>
-                      <td>{token.name}</td>
-                      <td className="mono">{token.prefix}…</td>
-                      <td>{day(token.createdAt)}</td>
-                      <td>{day(token.expiresAt)}</td>
-                      <td>{day(token.lastUsedAt)}</td>
-                      <td>
-                        <span className={`badge ${status === "active" ? "ok" : "danger"}`}>{status}</span>
-                      </td>
-                      <td>{status === "active" ? <RevokeTokenButton tokenId={token.id} name={token.name} /> : null}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            style={{ marginTop: "1rem" }}
+            rows={tokens}
+            rowKey={(token) => token.id}
+            columns={[
+              { header: "Name", cell: (token) => token.name },
+              { header: "Prefix", className: "mono", cell: (token) => <>{token.prefix}…</> },
+              { header: "Created", cell: (token) => day(token.createdAt) },
+              { header: "Expires", cell: (token) => day(token.expiresAt) },
+              { header: "Last used", cell: (token) => day(token.lastUsedAt) },
+              { header: "Status", cell: (token) => <span className={`badge ${token.status === "active" ? "ok" : "danger"}`}>{token.status}</span> },
+              {
+                header: <span className="visually-hidden">Actions</span>,
+                cell: (token) => (token.status === "active" ? <RevokeTokenButton tokenId={token.id} name={token.name} /> : null),
+              },
+            ]}
+          />
         )}
       </section>
       <section className="card" aria-labelledby="console-settings">

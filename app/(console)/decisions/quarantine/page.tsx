@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { listQuarantinedItems, QuarantineQuery } from "@/lib/decisions/explore-decisions";
@@ -29,38 +30,34 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       {items.length === 0 ? (
         <EmptyState title="Nothing in quarantine">Every item your enforcement points sent was valid. Rejected items would appear here with the reason.</EmptyState>
       ) : (
-        <div className="table-wrap card">
-          <table>
-            <caption className="visually-hidden">Newest quarantined items first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Received (UTC)</th>
-                <th scope="col">Enforcement point</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Where</th>
-                <th scope="col">Raw item</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr key={item.seq}>
-                  <td className="mono">{item.receivedAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td>{epNames.get(item.enforcementPointId) ?? item.enforcementPointId}</td>
-                  <td>
-                    <span className={`badge ${item.reason === "conflict" ? "warn" : "danger"}`}>{item.reason}</span> {item.message}
-                  </td>
-                  <td className="mono">{item.path}</td>
-                  <td>
-                    <details>
-                      <summary>{item.decisionId ?? "show"}</summary>
-                      <pre>{item.raw.slice(0, 4000)}</pre>
-                    </details>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          card
+          caption="Newest quarantined items first"
+          rows={items}
+          rowKey={(item) => item.seq}
+          columns={[
+            { header: "Received (UTC)", className: "mono", cell: (item) => item.receivedAt.toISOString().replace("T", " ").slice(0, 19) },
+            { header: "Enforcement point", cell: (item) => epNames.get(item.enforcementPointId) ?? item.enforcementPointId },
+            {
+              header: "Reason",
+              cell: (item) => (
+                <>
+                  <span className={`badge ${item.reason === "conflict" ? "warn" : "danger"}`}>{item.reason}</span> {item.message}
+                </>
+              ),
+            },
+            { header: "Where", className: "mono", cell: (item) => item.path },
+            {
+              header: "Raw item",
+              cell: (item) => (
+                <details>
+                  <summary>{item.decisionId ?? "show"}</summary>
+                  <pre>{item.raw.slice(0, 4000)}</pre>
+                </details>
+              ),
+            },
+          ]}
+        />
       )}
     </>
   );

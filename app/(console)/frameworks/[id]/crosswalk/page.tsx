@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
+import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { readCrosswalk, readFrameworks } from "@/lib/frameworks/read-frameworks";
 
@@ -32,42 +33,40 @@ export default async function CrosswalkPage({ params, searchParams }: { params: 
         </fieldset>
         <button type="submit">Compare</button>
       </form>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col">Related items (through shared controls)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.itemId}>
-                <th scope="row">
-                  <span className="mono">{row.itemId}</span> {row.title}
-                </th>
-                <td>
-                  {row.related.length === 0 ? (
-                    <span className="muted small">No shared control.</span>
-                  ) : (
-                    <ul className="small">
-                      {row.related.map((related) => (
-                        <li key={`${related.frameworkId}/${related.itemId}`}>
-                          {names.get(related.frameworkId)}{" "}
-                          <Link href={`/frameworks/${related.frameworkId}#item-${encodeURIComponent(related.itemId)}`}>
-                            <span className="mono">{related.itemId}</span> {related.title}
-                          </Link>{" "}
-                          <span className="muted">via {related.viaControls.join(", ")}</span>
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={rows}
+        rowKey={(row) => row.itemId}
+        columns={[
+          {
+            header: "Item",
+            rowHeader: true,
+            cell: (row) => (
+              <>
+                <span className="mono">{row.itemId}</span> {row.title}
+              </>
+            ),
+          },
+          {
+            header: "Related items (through shared controls)",
+            cell: (row) =>
+              row.related.length === 0 ? (
+                <span className="muted small">No shared control.</span>
+              ) : (
+                <ul className="small">
+                  {row.related.map((related) => (
+                    <li key={`${related.frameworkId}/${related.itemId}`}>
+                      {names.get(related.frameworkId)}{" "}
+                      <Link href={`/frameworks/${related.frameworkId}#item-${encodeURIComponent(related.itemId)}`}>
+                        <span className="mono">{related.itemId}</span> {related.title}
+                      </Link>{" "}
+                      <span className="muted">via {related.viaControls.join(", ")}</span>
+                    </li>
+                  ))}
+                </ul>
+              ),
+          },
+        ]}
+      />
     </>
   );
 }
