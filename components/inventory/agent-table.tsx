@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { AgentView } from "@/lib/agents/schemas";
+import { DataTable } from "@/components/ui/data-table";
 import { ActionForm, type FormAction } from "./action-form";
 import { RiskBadge } from "./badges";
 
@@ -67,66 +68,47 @@ export function AgentTable({
           ) : null}
         </section>
       ) : null}
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">Agents</caption>
-          <thead>
-            <tr>
-              {canAssign || canWrite ? (
-                <th scope="col">
-                  <input type="checkbox" aria-label="Select all agents on this page" checked={allSelected} onChange={() => setSelected(allSelected ? [] : agents.map((a) => a.id))} />
-                </th>
-              ) : null}
-              <th scope="col">Agent</th>
-              <th scope="col">Status</th>
-              <th scope="col">Env</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Team</th>
-              <th scope="col">Risk</th>
-              <th scope="col">Findings</th>
-              <th scope="col">Last seen</th>
-            </tr>
-          </thead>
-          <tbody>
-            {agents.map((agent) => (
-              <tr key={agent.id}>
-                {canAssign || canWrite ? (
-                  <td>
-                    <input type="checkbox" aria-label={`Select ${agent.name}`} checked={selected.includes(agent.id)} onChange={() => toggle(agent.id)} />
-                  </td>
-                ) : null}
-                <td>
-                  <Link href={`/agents/${agent.id}`}>{agent.name}</Link>
-                  <div className="muted small">{agent.id}</div>
-                </td>
-                <td>
-                  <span className={`badge ${agent.status === "discovered" ? "warn" : agent.status === "active" ? "ok" : ""}`}>{agent.status}</span>
-                </td>
-                <td>{agent.environment ?? "—"}</td>
-                <td>{agent.owner ? `${agent.owner.name}${agent.owner.active ? "" : " (deactivated)"}` : <span className="badge danger">No owner</span>}</td>
-                <td>{agent.team?.name ?? "—"}</td>
-                <td>
-                  <RiskBadge tier={agent.riskTier} overridden={!!agent.riskOverride} />
-                </td>
-                <td>
-                  {agent.openFindings.length ? (
-                    <ul className="plain-list">
-                      {agent.openFindings.map((kind) => (
-                        <li key={kind}>
-                          <span className="badge warn">{findingLabels[kind] ?? kind}</span>
-                        </li>
-                      ))}
-                    </ul>
-                  ) : (
-                    <span className="muted">None</span>
-                  )}
-                </td>
-                <td>{agent.lastSeenAt ? new Date(agent.lastSeenAt).toISOString().slice(0, 16).replace("T", " ") : "Never"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Agents"
+        rows={agents}
+        rowKey={(agent) => agent.id}
+        columns={[
+          (canAssign || canWrite) && {
+            header: <input type="checkbox" aria-label="Select all agents on this page" checked={allSelected} onChange={() => setSelected(allSelected ? [] : agents.map((a) => a.id))} />,
+            cell: (agent) => <input type="checkbox" aria-label={`Select ${agent.name}`} checked={selected.includes(agent.id)} onChange={() => toggle(agent.id)} />,
+          },
+          {
+            header: "Agent",
+            cell: (agent) => (
+              <>
+                <Link href={`/agents/${agent.id}`}>{agent.name}</Link>
+                <div className="muted small">{agent.id}</div>
+              </>
+            ),
+          },
+          { header: "Status", cell: (agent) => <span className={`badge ${agent.status === "discovered" ? "warn" : agent.status === "active" ? "ok" : ""}`}>{agent.status}</span> },
+          { header: "Env", cell: (agent) => agent.environment ?? "—" },
+          { header: "Owner", cell: (agent) => (agent.owner ? `${agent.owner.name}${agent.owner.active ? "" : " (deactivated)"}` : <span className="badge danger">No owner</span>) },
+          { header: "Team", cell: (agent) => agent.team?.name ?? "—" },
+          { header: "Risk", cell: (agent) => <RiskBadge tier={agent.riskTier} overridden={!!agent.riskOverride} /> },
+          {
+            header: "Findings",
+            cell: (agent) =>
+              agent.openFindings.length ? (
+                <ul className="plain-list">
+                  {agent.openFindings.map((kind) => (
+                    <li key={kind}>
+                      <span className="badge warn">{findingLabels[kind] ?? kind}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <span className="muted">None</span>
+              ),
+          },
+          { header: "Last seen", cell: (agent) => (agent.lastSeenAt ? new Date(agent.lastSeenAt).toISOString().slice(0, 16).replace("T", " ") : "Never") },
+        ]}
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { DataTable } from "@/components/ui/data-table";
 
 type Row = { line: number; key: string; action: string; problems: string[] };
 type Report = { applied: boolean; headerProblems: string[]; rows: Row[]; problemCount: number };
@@ -77,7 +78,7 @@ export function CsvImport({ title, columns, action }: { title: string; columns: 
         ) : null}
       </div>
       {report ? (
-        <div className="table-wrap">
+        <>
           {report.headerProblems.length ? (
             <ul className="notice error">
               {report.headerProblems.map((problem) => (
@@ -85,28 +86,19 @@ export function CsvImport({ title, columns, action }: { title: string; columns: 
               ))}
             </ul>
           ) : null}
-          <table>
-            <caption className="visually-hidden">Preview</caption>
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Row</th>
-                <th scope="col">Would</th>
-                <th scope="col">Problems</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.rows.map((row) => (
-                <tr key={row.line} className={row.problems.length ? "out-of-scope" : undefined}>
-                  <td>{row.line}</td>
-                  <td>{row.key}</td>
-                  <td>{row.action}</td>
-                  <td>{row.problems.length ? <ul>{row.problems.map((problem) => <li key={problem}>{problem}</li>)}</ul> : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+          <DataTable
+            caption="Preview"
+            rows={report.rows}
+            rowKey={(row) => row.line}
+            rowAttributes={(row) => ({ className: row.problems.length ? "out-of-scope" : undefined })}
+            columns={[
+              { header: "Line", cell: (row) => row.line },
+              { header: "Row", cell: (row) => row.key },
+              { header: "Would", cell: (row) => row.action },
+              { header: "Problems", cell: (row) => (row.problems.length ? <ul>{row.problems.map((problem) => <li key={problem}>{problem}</li>)}</ul> : "—") },
+            ]}
+          />
+        </>
       ) : null}
     </section>
   );

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import type { ReplayResult } from "@/lib/policies/replay";
 import { api, policyKeys } from "./api";
 
@@ -108,31 +109,17 @@ export function ReplayPanel({ canRun }: { canRun: boolean }) {
                 </div>
               </div>
               {data.result.byAgentAction.length ? (
-                <div className="table-wrap">
-                  <table>
-                    <caption className="visually-hidden">Flips by agent and action</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Agent</th>
-                        <th scope="col">Action</th>
-                        <th scope="col">allow → deny</th>
-                        <th scope="col">deny → allow</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {data.result.byAgentAction.map((group) => (
-                        <tr key={`${group.agentId}/${group.action}`}>
-                          <td>
-                            <a href={`/agents/${encodeURIComponent(group.agentId)}`}>{group.agentId}</a>
-                          </td>
-                          <td>{group.action}</td>
-                          <td>{group.allowToDeny}</td>
-                          <td>{group.denyToAllow}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  caption="Flips by agent and action"
+                  rows={data.result.byAgentAction}
+                  rowKey={(group) => `${group.agentId}/${group.action}`}
+                  columns={[
+                    { header: "Agent", cell: (group) => <a href={`/agents/${encodeURIComponent(group.agentId)}`}>{group.agentId}</a> },
+                    { header: "Action", cell: (group) => group.action },
+                    { header: "allow → deny", cell: (group) => group.allowToDeny },
+                    { header: "deny → allow", cell: (group) => group.denyToAllow },
+                  ]}
+                />
               ) : null}
               {data.result.examples.length ? (
                 <>

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { PolicyStats } from "@/lib/policies/stats";
+import { DataTable } from "@/components/ui/data-table";
 import { api, policyKeys } from "./api";
 
 /** Per published policy: what it determined lately, and whether it ever can. */
@@ -14,37 +15,36 @@ export function StatsPanel() {
       {stats.error ? <p className="notice error">{stats.error.message}</p> : null}
       {stats.data && stats.data.revision === null ? <p className="muted">Nothing is published yet; publish the draft to see how each policy is used.</p> : null}
       {stats.data?.policies.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Decisions determined per policy</caption>
-            <thead>
-              <tr>
-                <th scope="col">Policy</th>
-                <th scope="col">Effect</th>
-                <th scope="col">Last 7 days</th>
-                <th scope="col">Last 30 days</th>
-                <th scope="col">Flags</th>
-              </tr>
-            </thead>
-            <tbody>
-              {stats.data.policies.map((policy) => (
-                <tr key={policy.policyId}>
-                  <td>
+        <>
+          <DataTable
+            caption="Decisions determined per policy"
+            rows={stats.data.policies}
+            rowKey={(policy) => policy.policyId}
+            columns={[
+              {
+                header: "Policy",
+                cell: (policy) => (
+                  <>
                     <code>{policy.policyId}</code>
                     <div className="muted">{policy.description}</div>
-                  </td>
-                  <td>{policy.effect}</td>
-                  <td>{policy.determinedLast7Days.toLocaleString()}</td>
-                  <td>{policy.determinedLast30Days.toLocaleString()}</td>
-                  <td>
+                  </>
+                ),
+              },
+              { header: "Effect", cell: (policy) => policy.effect },
+              { header: "Last 7 days", cell: (policy) => policy.determinedLast7Days.toLocaleString() },
+              { header: "Last 30 days", cell: (policy) => policy.determinedLast30Days.toLocaleString() },
+              {
+                header: "Flags",
+                cell: (policy) => (
+                  <>
                     {policy.neverMatches ? <span className="badge warn">never matches</span> : null} {policy.alwaysShadowed ? <span className="badge danger">always shadowed</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
           <p className="muted">Shadowing is measured on the {stats.data.sample.toLocaleString()} most recent recorded requests.</p>
-        </div>
+        </>
       ) : null}
     </section>
   );

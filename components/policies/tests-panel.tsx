@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import type { TestResult } from "@/lib/policies/run-tests";
 import { api, policyKeys } from "./api";
 
@@ -76,34 +77,23 @@ export function TestsPanel({ results, canWrite }: { results: TestResult[]; canWr
         {results.length === 0 ? "No tests yet. Add one below: a request, its entities and the decision you expect." : failing ? `${failing} of ${results.length} failing` : `All ${results.length} passing`}
       </p>
       {results.length ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Test</th>
-                <th scope="col">Result</th>
-                <th scope="col">Detail</th>
-                {canWrite ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {results.map((result) => (
-                <tr key={result.id}>
-                  <td>{result.name}</td>
-                  <td>{result.passed ? <span className="badge ok">passed</span> : <span className="badge danger">failed</span>}</td>
-                  <td>{result.message}</td>
-                  {canWrite ? (
-                    <td>
-                      <button type="button" className="link-button" onClick={() => window.confirm(`Delete the test "${result.name}"?`) && remove.mutate(result.id)}>
-                        Delete
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={results}
+          rowKey={(result) => result.id}
+          columns={[
+            { header: "Test", cell: (result) => result.name },
+            { header: "Result", cell: (result) => (result.passed ? <span className="badge ok">passed</span> : <span className="badge danger">failed</span>) },
+            { header: "Detail", cell: (result) => result.message },
+            canWrite && {
+              header: <span className="visually-hidden">Actions</span>,
+              cell: (result) => (
+                <button type="button" className="link-button" onClick={() => window.confirm(`Delete the test "${result.name}"?`) && remove.mutate(result.id)}>
+                  Delete
+                </button>
+              ),
+            },
+          ]}
+        />
       ) : null}
       <button type="button" onClick={() => rerun.mutate()} disabled={rerun.isPending}>
         {rerun.isPending ? "Running…" : "Run tests"}

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { DiffLine } from "@/lib/policies/diff";
+import { DataTable } from "@/components/ui/data-table";
 import { api, policyKeys } from "./api";
 
 type Version = { id: string; revision: number; message: string; authorLabel: string; rolledBackFrom: number | null; createdAt: string };
@@ -91,41 +92,33 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
       {list.length === 0 ? (
         <p className="muted">Nothing published yet. Save policies, add tests, then publish the draft.</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Revision</th>
-                <th scope="col">Message</th>
-                <th scope="col">Author</th>
-                <th scope="col">Published</th>
-                {canPublish ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((version) => (
-                <tr key={version.id}>
-                  <td>{version.revision}</td>
-                  <td>
-                    {version.message}
-                    {version.rolledBackFrom ? <span className="badge warn"> rollback of {version.rolledBackFrom}</span> : null}
-                  </td>
-                  <td>{version.authorLabel}</td>
-                  <td>{new Date(version.createdAt).toLocaleString()}</td>
-                  {canPublish ? (
-                    <td>
-                      {version.revision !== status.publishedRevision ? (
-                        <button type="button" className="link-button" onClick={() => window.confirm(`Publish revision ${version.revision} again as a new version? The draft is reset to it.`) && rollback.mutate(version.revision)}>
-                          Roll back to this
-                        </button>
-                      ) : null}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={list}
+          rowKey={(version) => version.id}
+          columns={[
+            { header: "Revision", cell: (version) => version.revision },
+            {
+              header: "Message",
+              cell: (version) => (
+                <>
+                  {version.message}
+                  {version.rolledBackFrom ? <span className="badge warn"> rollback of {version.rolledBackFrom}</span> : null}
+                </>
+              ),
+            },
+            { header: "Author", cell: (version) => version.authorLabel },
+            { header: "Published", cell: (version) => new Date(version.createdAt).toLocaleString() },
+            canPublish && {
+              header: <span className="visually-hidden">Actions</span>,
+              cell: (version) =>
+                version.revision !== status.publishedRevision ? (
+                  <button type="button" className="link-button" onClick={() => window.confirm(`Publish revision ${version.revision} again as a new version? The draft is reset to it.`) && rollback.mutate(version.revision)}>
+                    Roll back to this
+                  </button>
+                ) : null,
+            },
+          ]}
+        />
       )}
       <h3>Compare</h3>
       <form className="inline" onSubmit={(event) => event.preventDefault()}>
