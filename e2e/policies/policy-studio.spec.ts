@@ -53,6 +53,10 @@ test("a security engineer writes a policy with an error, sees it marked, fixes i
   await expect(page.getByTestId("publish-status")).toContainText(`Published revision ${before + 1}.`);
   await expect(page.getByTestId("published-revision")).toContainText(String(before + 1));
   expect(await publishedRevision(page)).toBe(before + 1);
+  // The versions table lists the new revision; the usage panel lists the published policy.
+  await expect(page.getByRole("row").filter({ hasText: "Forbid static secrets on sensitive data" })).toContainText(String(before + 1));
+  await page.getByRole("button", { name: "Usage" }).click();
+  await expect(page.getByRole("table", { name: "Decisions determined per policy" }).getByRole("row").filter({ hasText: "No static secrets on sensitive data (e2e)" }).first()).toBeVisible();
 
   // The published set answers AuthZEN requests; X-Request-ID is echoed.
   const token = await apiTokenFor(context, "authzen-e2e");
