@@ -31,6 +31,8 @@ export default defineConfig({
       command: `node scripts/e2e-server.mjs --port=${port}`,
       url: `http://127.0.0.1:${port}/api/health`,
       reuseExistingServer: false,
+      // SIGTERM, not the default SIGKILL, so the server script drops its database and data folder.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
       timeout: 180_000,
       stdout: "pipe",
       stderr: "pipe",
@@ -39,6 +41,8 @@ export default defineConfig({
       command: `node scripts/e2e-server.mjs --sso --port=${ssoPort}`,
       url: `http://127.0.0.1:${ssoPort}/api/health`,
       reuseExistingServer: false,
+      // SIGTERM, not the default SIGKILL, so the server script drops its database and data folder.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
       timeout: 180_000,
       stdout: "pipe",
       stderr: "pipe",
