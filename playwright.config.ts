@@ -4,6 +4,20 @@ const port = process.env.E2E_PORT ?? "3100";
 /** A second console wired to a real OpenID Connect provider on ssoPort + 1. */
 const ssoPort = String(Number(port) + 50);
 
+/** One console for the specs, on a fresh database (scripts/e2e-server.mjs). */
+function webServer(onPort: string, ...flags: string[]) {
+  return {
+    command: ["node scripts/e2e-server.mjs", ...flags, `--port=${onPort}`].join(" "),
+    url: `http://127.0.0.1:${onPort}/api/health`,
+    reuseExistingServer: false,
+    // SIGTERM, not the default SIGKILL, so the server script drops its database and data folder.
+    gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
+    timeout: 180_000,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+  };
+}
+
 /** Drives Debian's chromium (Playwright cannot download browsers here); one worker, one fresh server. */
 export default defineConfig({
   testDir: "e2e",
@@ -26,26 +40,5 @@ export default defineConfig({
     { name: "console", testIgnore: /(first-run|sso)\.spec\.ts/, dependencies: ["first-run"] },
     { name: "sso", testMatch: /sso\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${ssoPort}` } },
   ],
-  webServer: [
-    {
-      command: `node scripts/e2e-server.mjs --port=${port}`,
-      url: `http://127.0.0.1:${port}/api/health`,
-      reuseExistingServer: false,
-      // SIGTERM, not the default SIGKILL, so the server script drops its database and data folder.
-      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-      timeout: 180_000,
-      stdout: "pipe",
-      stderr: "pipe",
-    },
-    {
-      command: `node scripts/e2e-server.mjs --sso --port=${ssoPort}`,
-      url: `http://127.0.0.1:${ssoPort}/api/health`,
-      reuseExistingServer: false,
-      // SIGTERM, not the default SIGKILL, so the server script drops its database and data folder.
-      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-      timeout: 180_000,
-      stdout: "pipe",
-      stderr: "pipe",
-    },
-  ],
+  webServer: [webServer(port), webServer(ssoPort, "--sso")],
 });
