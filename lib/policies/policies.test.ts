@@ -162,11 +162,13 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
     await saveTest({ ctx: author, input: { id: test.id, name: test.name, request: test.request, entities: test.entities, expectedDecision: "deny", expectedPolicies: [forbidId] } });
     const draft = await getDraft({ ctx: author });
     expect(draft.tests).toEqual([expect.objectContaining({ passed: true, determiningPolicies: [forbidId] })]);
+    expect(draft.status).toMatchObject({ publishedRevision: null, changedSincePublish: true });
 
     const version = await publishDraft({ ctx: author, input: { message: "first" } });
     expect(version).toMatchObject({ revision: 1, message: "first" });
     expect(await lastAudit()).toMatchObject({ action: "policy_version.publish", entityId: version.id });
     expect(await getCurrentPolicyRevision()).toBe("1");
+    expect((await getDraft({ ctx: author })).status).toMatchObject({ contentHash: draft.status.contentHash, publishedRevision: 1, changedSincePublish: false });
   });
 
   it("enforces four-eyes: an author cannot approve; another engineer can", async () => {
