@@ -109,6 +109,8 @@ export async function loadInventory(db: Executor) {
         declaredResourceTypes: agents.declaredResourceTypes,
         credentialKind: agents.credentialKind,
         dataSensitivity: agents.dataSensitivity,
+        riskTier: agents.riskTier,
+        riskOverrideTier: agents.riskOverrideTier,
       })
       .from(agents)
       .orderBy(asc(agents.id)),

@@ -95,6 +95,8 @@ async function main() {
         ownerId: i % 7 === 0 ? null : `per_${i % 20}`,
         teamId: `team_${i % 10}`,
         credentialKind: (["task_token", "spiffe", "oauth_client", "static_api_key", "shared_secret"] as const)[i % 5],
+        // Production agents with a static secret are high risk, other production agents medium.
+        riskTier: i % 3 === 0 ? (i % 5 >= 3 ? ("high" as const) : ("medium" as const)) : ("low" as const),
         declaredActions: TOOLS.filter((_, t) => (i + t) % 3 !== 0),
       })),
     );

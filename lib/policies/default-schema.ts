@@ -70,5 +70,3 @@ export const DEFAULT_CEDAR_SCHEMA = `namespace Steward {
   };
 }
 `;
-
-export const CEDAR_NAMESPACE = "Steward";

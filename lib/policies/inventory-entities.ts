@@ -1,18 +1,17 @@
 import type { Inventory } from "@/db/policies";
+import type { RiskTier } from "../agents/risk";
 import type { CedarEntity } from "./cedar";
 
 const STATIC_CREDENTIALS = new Set(["static_api_key", "shared_secret"]);
 
 /**
- * Risk tier, until the inventory stores one: production agents holding static secrets or
- * touching restricted data are high; other production agents medium; the rest low; agents
- * nobody registered ("discovered") are unknown.
+ * The tier the inventory shows for the agent: a person's override, else the computed one
+ * (lib/agents/risk.ts). Agents nobody registered ("discovered") never had theirs computed, so
+ * they are "unknown" unless someone set an override.
  */
-export function riskTierOf(agent: Inventory["agents"][number]): "high" | "medium" | "low" | "unknown" {
-  if (agent.status === "discovered") return "unknown";
-  if (agent.environment === "prod" && (STATIC_CREDENTIALS.has(agent.credentialKind ?? "") || agent.dataSensitivity === "restricted")) return "high";
-  if (agent.environment === "prod") return "medium";
-  return "low";
+function riskTierOf(agent: Inventory["agents"][number]): RiskTier | "unknown" {
+  if (agent.riskOverrideTier) return agent.riskOverrideTier;
+  return agent.status === "discovered" ? "unknown" : agent.riskTier;
 }
 
 /** Agents, people and teams as Cedar entities of the given namespace. */

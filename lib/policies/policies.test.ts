@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desc, eq, sql } from "drizzle-orm";
 import { ensureTestDecisionPartitions, insertTestDecisionRows } from "@/db/testing/decisions";
 import { openTestDatabase } from "@/db/testing/test-database";
-import { loadInventory } from "@/db/policies";
+import { loadInventory, type Inventory } from "@/db/policies";
 import { agents, auditLog, decisionKeys, decisions, people, policyReplays, teams } from "@/db/schema";
+import type { RiskTier } from "../agents/risk";
 import type { Actor } from "../auth/actor";
 import { updateSettings } from "../settings/settings";
 import { userContext } from "../testing";
@@ -18,6 +19,7 @@ import { cancelReplay, getReplay, runReplay, startReplay, type ReplayResult } fr
 import { getPolicyStats } from "./stats";
 import { validatePolicySource } from "./validate";
 import { DEFAULT_CEDAR_SCHEMA } from "./default-schema";
+import { inventoryEntities } from "./inventory-entities";
 import { POLICY_TEMPLATES } from "./templates";
 import { diffPolicyVersions, etagMatches, getCurrentPolicyRevision, getDraft, getPolicyBundle, listPolicyVersions } from "./versions";
 
@@ -66,6 +68,46 @@ describe("validation", () => {
   it("refuses two statements in one policy", () => {
     const result = validatePolicySource("pol_z", `${PERMIT_ACTIVE}\n${FORBID_STATIC_SENSITIVE}`, DEFAULT_CEDAR_SCHEMA);
     expect(result.diagnostics[0]!.message).toMatch(/exactly one statement; this text holds 2/);
+  });
+});
+
+describe("inventory entities", () => {
+  it("carry the risk tier the inventory shows: the override, else the computed tier; discovered agents unknown", () => {
+    const agent = (id: string, status: "active" | "discovered", riskTier: RiskTier, riskOverrideTier: RiskTier | null): Inventory["agents"][number] => ({
+      id,
+      externalId: null,
+      name: id,
+      environment: "prod",
+      status,
+      ownerId: null,
+      teamId: null,
+      declaredActions: [],
+      declaredResourceTypes: [],
+      credentialKind: "static_api_key",
+      dataSensitivity: "restricted",
+      riskTier,
+      riskOverrideTier,
+    });
+    const { entities } = inventoryEntities(
+      {
+        teams: [],
+        people: [],
+        identities: [],
+        agents: [
+          agent("agt_critical", "active", "critical", null),
+          agent("agt_overridden", "active", "high", "low"),
+          agent("agt_discovered", "discovered", "low", null),
+          agent("agt_discovered_overridden", "discovered", "low", "medium"),
+        ],
+      },
+      "Steward",
+    );
+    expect(Object.fromEntries(entities.map((entity) => [(entity.uid as { id: string }).id, entity.attrs.riskTier]))).toEqual({
+      agt_critical: "critical",
+      agt_overridden: "low",
+      agt_discovered: "unknown",
+      agt_discovered_overridden: "medium",
+    });
   });
 });
 
@@ -120,11 +162,13 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
     await saveTest({ ctx: author, input: { id: test.id, name: test.name, request: test.request, entities: test.entities, expectedDecision: "deny", expectedPolicies: [forbidId] } });
     const draft = await getDraft({ ctx: author });
     expect(draft.tests).toEqual([expect.objectContaining({ passed: true, determiningPolicies: [forbidId] })]);
+    expect(draft.status).toMatchObject({ publishedRevision: null, changedSincePublish: true });
 
     const version = await publishDraft({ ctx: author, input: { message: "first" } });
     expect(version).toMatchObject({ revision: 1, message: "first" });
     expect(await lastAudit()).toMatchObject({ action: "policy_version.publish", entityId: version.id });
     expect(await getCurrentPolicyRevision()).toBe("1");
+    expect((await getDraft({ ctx: author })).status).toMatchObject({ contentHash: draft.status.contentHash, publishedRevision: 1, changedSincePublish: false });
   });
 
   it("enforces four-eyes: an author cannot approve; another engineer can", async () => {

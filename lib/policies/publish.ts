@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Executor, Tx } from "@/db/client";
-import { DRAFT_WORKSPACE_ID, findApproval, getLatestVersion, getVersionByRevisionOrThrow, getWorkspace } from "@/db/policies";
+import { DRAFT_WORKSPACE_ID, findApproval, getLatestRevision, getLatestVersion, getVersionByRevisionOrThrow, getWorkspace } from "@/db/policies";
 import { policies, policyApprovals, policyTests, policyVersions, policyWorkspace } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { actorLabel } from "../auth/actor";
@@ -36,14 +36,14 @@ export function assertPublishable(content: PolicySetContent): void {
   }
 }
 
-async function insertVersion(tx: Tx, ctx: Ctx, content: PolicySetContent, message: string, rolledBackFrom: number | null) {
-  const latest = await getLatestVersion(tx);
+/** `latestRevision` is read by the caller under the publish lock. */
+async function insertVersion(tx: Tx, ctx: Ctx, latestRevision: number | null, content: PolicySetContent, message: string, rolledBackFrom: number | null) {
   const contentHash = hashContent(content);
   const [row] = await tx
     .insert(policyVersions)
     .values({
       id: newId("pv"),
-      revision: (latest?.revision ?? 0) + 1,
+      revision: (latestRevision ?? 0) + 1,
       message,
       authorId: ctx.actor.type === "user" ? ctx.actor.userId : null,
       authorLabel: actorLabel(ctx.actor),
@@ -97,7 +97,7 @@ export async function publishDraft({ ctx, input }: { ctx: Ctx; input: unknown })
     }
     const latest = await getLatestVersion(tx);
     if (latest?.contentHash === contentHash) throw new StewardError("conflict", `Nothing to publish: the draft equals revision ${latest.revision}`);
-    const row = await insertVersion(tx, ctx, content, message, null);
+    const row = await insertVersion(tx, ctx, latest?.revision ?? null, content, message, null);
     await recordAudit(tx, ctx, { action: "policy_version.publish", entityType: "policy_version", entityId: row.id, before: latest ? versionView(latest) : null, after: versionView(row) });
     return versionView(row);
   });
@@ -118,7 +118,7 @@ export async function rollbackToVersion({ ctx, input }: { ctx: Ctx; input: unkno
     const content = target.content as PolicySetContent;
     assertPublishable(content);
     const latest = await getLatestVersion(tx);
-    const row = await insertVersion(tx, ctx, content, message || `Roll back to revision ${revision}`, revision);
+    const row = await insertVersion(tx, ctx, latest?.revision ?? null, content, message || `Roll back to revision ${revision}`, revision);
     await tx.delete(policies);
     if (content.policies.length) await tx.insert(policies).values(content.policies.map((policy) => ({ ...policy, updatedBy: ctx.actor.type === "user" ? ctx.actor.userId : null })));
     await tx.delete(policyTests);
@@ -131,10 +131,10 @@ export async function rollbackToVersion({ ctx, input }: { ctx: Ctx; input: unkno
   return published;
 }
 
-export async function draftStatus(tx: Executor) {
-  const content = await loadDraftContent(tx);
+/** The review state of the draft `content` (as loaded by the caller). */
+export async function draftStatus(tx: Executor, content: PolicySetContent) {
   const contentHash = hashContent(content);
-  const [latest, approval, settings] = await Promise.all([getLatestVersion(tx), findApproval(tx, contentHash), getSettings(tx)]);
+  const [latest, approval, settings] = await Promise.all([getLatestRevision(tx), findApproval(tx, contentHash), getSettings(tx)]);
   return {
     contentHash,
     publishedRevision: latest?.revision ?? null,

@@ -20,7 +20,7 @@ export async function getDraft({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx.actor, "policies.read");
   const db = ctx.tx ?? (await getDb());
   const content = await loadDraftContent(db);
-  return { content, validation: validateContent(content), tests: runPolicyTests(content), status: await draftStatus(db) };
+  return { content, validation: validateContent(content), tests: runPolicyTests(content), status: await draftStatus(db, content) };
 }
 
 async function contentAt(which: string): Promise<PolicySetContent> {
