@@ -6,8 +6,8 @@ const STATIC_CREDENTIALS = new Set(["static_api_key", "shared_secret"]);
 
 /**
  * The tier the inventory shows for the agent: a person's override, else the computed one
- * (lib/agents/risk.ts). Agents nobody registered ("discovered") never had theirs computed, so
- * they are "unknown" unless someone set an override.
+ * (lib/agents/risk.ts). An agent nobody registered ("discovered") declared nothing its computed
+ * tier could rest on, so policies see "unknown" unless someone set an override.
  */
 function riskTierOf(agent: Inventory["agents"][number]): RiskTier | "unknown" {
   if (agent.riskOverrideTier) return agent.riskOverrideTier;
