@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { getDb, type Executor } from "@/db/client";
-import { getLatestVersion, loadInventory, type Inventory } from "@/db/policies";
+import { getLatestRevision, getVersionByRevisionOrThrow, loadInventory, type Inventory } from "@/db/policies";
 import { PreparedPolicySet, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
 import { hashContent, policyTexts, type PolicySetContent } from "./content";
 import { inventoryEntities } from "./inventory-entities";
@@ -83,11 +83,13 @@ type GlobalWithEngine = typeof globalThis & { __stewardPolicyEngine?: Slot };
 const holder = globalThis as GlobalWithEngine;
 
 async function loadEngine(db: Executor, before: PolicyEngine | null): Promise<PolicyEngine | null> {
-  const [version, inventory] = await Promise.all([getLatestVersion(db), loadInventory(db)]);
-  if (!version) return null;
-  // Unchanged version and inventory: keep the engine, and with it the memo of past answers.
+  const [latest, inventory] = await Promise.all([getLatestRevision(db), loadInventory(db)]);
+  if (!latest) return null;
+  // Unchanged revision and inventory: keep the engine, and with it the memo of past answers.
+  // (A new revision with the same content still gets a new engine, so decisions name the right revision.)
   const inventoryHash = createHash("sha256").update(JSON.stringify(inventory)).digest("hex");
-  if (before && before.contentHash === version.contentHash && before.inventoryHash === inventoryHash) return before;
+  if (before && before.revision === latest.revision && before.contentHash === latest.contentHash && before.inventoryHash === inventoryHash) return before;
+  const version = await getVersionByRevisionOrThrow(db, latest.revision);
   return new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, inventoryHash);
 }
 
