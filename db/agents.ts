@@ -87,7 +87,8 @@ const personColumns = (table: typeof owner | typeof backupOwner) => ({ id: table
 
 /**
  * Agents with everything a view needs (owner, backup, team, identities, open findings) in one
- * round trip: joins for the people and team, correlated JSON aggregates for the lists.
+ * round trip: joins for the people and team, correlated JSON aggregates for the lists (both drivers
+ * hand json back parsed, and the aggregates coalesce to an empty array).
  */
 function selectEnriched(db: Executor) {
   return db
@@ -97,7 +98,7 @@ function selectEnriched(db: Executor) {
       backupOwner: personColumns(backupOwner),
       team: { id: teams.id, name: teams.name },
       identities: sql<{ kind: IdentityRow["kind"]; value: string }[]>`coalesce((select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.kind, i.value) from ${agentIdentities} i where i.agent_id = ${agents.id}), '[]'::json)`,
-      openFindings: sql<string[]>`coalesce((select json_agg(f.kind order by f.kind) from ${findings} f where f.agent_id = ${agents.id} and f.status = 'open'), '[]'::json)`,
+      openFindings: sql<(typeof findings.$inferSelect)["kind"][]>`coalesce((select json_agg(f.kind order by f.kind) from ${findings} f where f.agent_id = ${agents.id} and f.status = 'open'), '[]'::json)`,
     })
     .from(agents)
     .leftJoin(owner, eq(owner.id, agents.ownerId))
@@ -105,9 +106,6 @@ function selectEnriched(db: Executor) {
     .leftJoin(teams, eq(teams.id, agents.teamId));
 }
 export type EnrichedAgentRow = Awaited<ReturnType<ReturnType<typeof selectEnriched>["execute"]>>[number];
-
-/** JSON arrives parsed on postgres.js and on PGlite, but guard against a driver handing back text. */
-export const jsonArray = <T>(value: unknown): T[] => (typeof value === "string" ? (JSON.parse(value) as T[]) : ((value as T[] | null) ?? []));
 
 export async function listAgentRows(db: Executor, query: ListAgentsQuery): Promise<{ rows: EnrichedAgentRow[]; total: number }> {
   const where = listConditions(query);

@@ -6,6 +6,7 @@ import type { AgentView } from "@/lib/agents/schemas";
 import { DataTable } from "@/components/ui/data-table";
 import { ActionForm, type FormAction } from "./action-form";
 import { RiskBadge } from "./badges";
+import { AGENT_STATUS_OPTIONS, SelectField } from "./select-field";
 
 type Option = { id: string; label: string };
 
@@ -52,18 +53,11 @@ export function AgentTable({
           {canWrite ? (
             <ActionForm action={statusAction} submitLabel="Change status" label="Bulk status" confirm={`Change the status of ${n} agent${n === 1 ? "" : "s"}?`} successMessage="Status updated.">
               {hidden}
-              <div className="field">
-                <label htmlFor="bulk-status">Status</label>
-                <select id="bulk-status" name="status" defaultValue="">
-                  <option value="" disabled>
-                    Choose…
-                  </option>
-                  <option value="active">Active</option>
-                  <option value="suspended">Suspended</option>
-                  <option value="retired">Retired</option>
-                  <option value="discovered">Discovered</option>
-                </select>
-              </div>
+              <SelectField id="bulk-status" name="status" label="Status" defaultValue="" options={AGENT_STATUS_OPTIONS}>
+                <option value="" disabled>
+                  Choose…
+                </option>
+              </SelectField>
             </ActionForm>
           ) : null}
         </section>
@@ -114,19 +108,10 @@ export function AgentTable({
 }
 
 function PersonSelect({ name, label, options }: { name: string; label: string; options: Option[] }) {
-  const id = `bulk-${name}`;
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue="">
-        <option value="">Leave unchanged</option>
-        <option value="none">Clear</option>
-        {options.map((option) => (
-          <option key={option.id} value={option.id}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectField id={`bulk-${name}`} name={name} label={label} defaultValue="" options={options.map((option) => [option.id, option.label] as const)}>
+      <option value="">Leave unchanged</option>
+      <option value="none">Clear</option>
+    </SelectField>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { ActionForm, type FormAction } from "./action-form";
+import { SelectField } from "./select-field";
 
 type Option = { id: string; label: string };
 
@@ -38,19 +39,11 @@ export function AttestForm({ agentId, agentName, declaredActions, unused, people
         </fieldset>
       ) : null}
       {outcome === "transferred" ? (
-        <div className="field">
-          <label htmlFor={`to-${agentId}`}>New owner</label>
-          <select id={`to-${agentId}`} name="newOwnerId" defaultValue="">
-            <option value="" disabled>
-              Choose…
-            </option>
-            {people.map((person) => (
-              <option key={person.id} value={person.id}>
-                {person.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id={`to-${agentId}`} name="newOwnerId" label="New owner" defaultValue="" options={people.map((person) => [person.id, person.label] as const)}>
+          <option value="" disabled>
+            Choose…
+          </option>
+        </SelectField>
       ) : null}
       <div className="field">
         <label htmlFor={`note-${agentId}`}>Note (optional)</label>

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
+import { AGENT_STATUS_OPTIONS, SelectField } from "./select-field";
 
 type Result = { ok: true; data: { id: string } } | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]> };
 type Option = { id: string; label: string };
@@ -33,14 +34,7 @@ export function NewAgentForm({ action, people, teams }: { action: (previous: unk
       <Field label="Name" name="name" required errors={errors?.name} />
       <Field label="Description" name="description" errors={errors?.description} />
       {select("environment", "Environment", ["prod", "staging", "dev"])}
-      <div className="field">
-        <label htmlFor="field-status">Status</label>
-        <select id="field-status" name="status" defaultValue="active">
-          <option value="active">Active</option>
-          <option value="suspended">Suspended</option>
-          <option value="discovered">Discovered</option>
-        </select>
-      </div>
+      <SelectField id="field-status" name="status" label="Status" defaultValue="active" options={AGENT_STATUS_OPTIONS.filter(([status]) => status !== "retired")} />
       {select("ownerId", "Owner", people)}
       {select("backupOwnerId", "Backup owner", people)}
       {select("teamId", "Team", teams)}

@@ -1,5 +1,5 @@
 import type { Executor } from "@/db/client";
-import { enrichedAgentsByIds, jsonArray, type AgentRow, type EnrichedAgentRow } from "@/db/agents";
+import { enrichedAgentsByIds, type AgentRow, type EnrichedAgentRow } from "@/db/agents";
 import type { AgentView } from "./schemas";
 
 type Person = AgentView["owner"];
@@ -30,8 +30,8 @@ export function enrichedToView({ agent: row, owner, backupOwner, team, identitie
     computedRiskTier: row.riskTier,
     riskReasons: row.riskReasons,
     riskOverride: row.riskOverrideTier ? { tier: row.riskOverrideTier, justification: row.riskOverrideJustification ?? "" } : null,
-    identities: jsonArray(identities),
-    openFindings: jsonArray<AgentView["openFindings"][number]>(openFindings),
+    identities,
+    openFindings,
     lastAttestedAt: row.lastAttestedAt,
     firstSeenAt: row.firstSeenAt,
     lastSeenAt: row.lastSeenAt,

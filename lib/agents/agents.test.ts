@@ -227,5 +227,9 @@ describe("declared vs observed and findings, from recorded decisions", () => {
     const [orphan] = await database.db.select().from(findings).where(and(eq(findings.agentId, agent.id), eq(findings.kind, "orphaned")));
     await resolveFinding({ ctx, input: { findingId: orphan!.id } });
     expect(await lastAudit()).toMatchObject({ action: "finding.resolve", entityId: orphan!.id });
+    expect((await database.db.select().from(findings).where(eq(findings.id, orphan!.id)))[0]!.status).toBe("resolved");
+    // Resolved by hand while the agent still has no owner: the next refresh opens it again.
+    await refreshFindings({ ctx: systemContext("test") });
+    expect((await database.db.select().from(findings).where(eq(findings.id, orphan!.id)))[0]!.status).toBe("open");
   });
 });

@@ -90,9 +90,11 @@ type ExistingFinding = { agentId: string; kind: string; status: string; detail: 
 async function writeFindingChanges(db: Executor, scope: Scope, detected: { agentId: string; finding: DetectedFinding }[], now: Date) {
   const existingRows: ExistingFinding[] = [];
   const columns = { agentId: findings.agentId, kind: findings.kind, status: findings.status, detail: findings.detail, acceptedUntil: findings.acceptedUntil };
+  // Resolved findings need no read: one detected again is upserted (re-opened) like a new one.
+  const live = inArray(findings.status, ["open", "accepted"]);
   if (scope.agentIds) {
-    for (let i = 0; i < scope.agentIds.length; i += CHUNK) existingRows.push(...(await db.select(columns).from(findings).where(inArray(findings.agentId, scope.agentIds.slice(i, i + CHUNK)))));
-  } else existingRows.push(...(await db.select(columns).from(findings)));
+    for (let i = 0; i < scope.agentIds.length; i += CHUNK) existingRows.push(...(await db.select(columns).from(findings).where(and(live, inArray(findings.agentId, scope.agentIds.slice(i, i + CHUNK))))));
+  } else existingRows.push(...(await db.select(columns).from(findings).where(live)));
   const existing = new Map(existingRows.map((row) => [`${row.agentId}/${row.kind}`, row]));
   const stamp = now.toISOString();
   const upserts: { agentId: string; finding: DetectedFinding }[] = [];
@@ -120,7 +122,7 @@ async function writeFindingChanges(db: Executor, scope: Scope, detected: { agent
         resolved_at = case when findings.status = 'accepted' and findings.accepted_until > excluded.last_detected_at then findings.resolved_at else null end`);
   }
   // Whatever is still in `existing` was not detected this time: its condition is gone.
-  const gone = [...existing.values()].filter((row) => row.status === "open" || row.status === "accepted");
+  const gone = [...existing.values()];
   for (let i = 0; i < gone.length; i += CHUNK) {
     const pairs = gone.slice(i, i + CHUNK).map((row) => sql`(${row.agentId}, ${row.kind})`);
     await db.execute(sql`

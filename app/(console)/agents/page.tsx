@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { AgentTable } from "@/components/inventory/agent-table";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
+import { SelectField } from "@/components/inventory/select-field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { AGENT_STATUSES, ENVIRONMENTS, FINDING_KINDS, RISK_TIERS } from "@/db/schema/inventory";
@@ -60,16 +61,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
         <Select id="f-env" name="environment" label="Environment" value={query.environment} options={ENVIRONMENTS.map((s) => [s, s] as const)} />
         <Select id="f-risk" name="risk" label="Risk" value={query.risk} options={RISK_TIERS.map((s) => [s, s] as const)} />
         <Select id="f-finding" name="finding" label="Finding" value={query.finding} options={FINDING_KINDS.map((k) => [k, FINDING_LABELS[k]] as const)} />
-        <div className="field">
-          <label htmlFor="f-sort">Sort</label>
-          <select id="f-sort" name="sort" defaultValue={query.sort}>
-            {SORTS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="f-sort" name="sort" label="Sort" defaultValue={query.sort} options={SORTS} />
         <button type="submit">Apply</button>
         {filtered ? <Link href="/agents">Clear filters</Link> : null}
       </form>
@@ -106,16 +98,8 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
 
 function Select({ id, name, label, value, options }: { id: string; name: string; label: string; value: string | undefined; options: readonly (readonly [string, string])[] }) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={value ?? ""}>
-        <option value="">Any</option>
-        {options.map(([optionValue, optionLabel]) => (
-          <option key={optionValue} value={optionValue}>
-            {optionLabel}
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectField id={id} name={name} label={label} defaultValue={value ?? ""} options={options}>
+      <option value="">Any</option>
+    </SelectField>
   );
 }

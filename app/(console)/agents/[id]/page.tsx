@@ -4,6 +4,7 @@ import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/inventory/action-form";
 import { RiskBadge } from "@/components/inventory/badges";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
+import { AGENT_STATUS_OPTIONS, SelectField } from "@/components/inventory/select-field";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { RISK_TIERS } from "@/db/schema/inventory";
@@ -105,17 +106,9 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           {canWrite ? (
             <ActionForm action={overrideRiskAction} submitLabel="Save override" className="stack" label="Override risk tier" successMessage="Risk tier saved.">
               <input type="hidden" name="agentId" value={agent.id} />
-              <div className="field">
-                <label htmlFor="risk-tier">Override tier</label>
-                <select id="risk-tier" name="tier" defaultValue={agent.riskOverride?.tier ?? ""}>
-                  <option value="">No override (use computed)</option>
-                  {RISK_TIERS.map((tier) => (
-                    <option key={tier} value={tier}>
-                      {tier}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField id="risk-tier" name="tier" label="Override tier" defaultValue={agent.riskOverride?.tier ?? ""} options={RISK_TIERS.map((tier) => [tier, tier])}>
+                <option value="">No override (use computed)</option>
+              </SelectField>
               <div className="field">
                 <label htmlFor="risk-justification">Justification</label>
                 <textarea id="risk-justification" name="justification" rows={2} defaultValue={agent.riskOverride?.justification ?? ""} />
@@ -139,15 +132,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           {canWrite ? (
             <ActionForm action={changeStatusAction} submitLabel="Change status" label="Change status" confirm={`Change the status of ${agent.name}?`} successMessage="Status saved.">
               <input type="hidden" name="agentIds" value={agent.id} />
-              <div className="field">
-                <label htmlFor="agent-status">Status</label>
-                <select id="agent-status" name="status" defaultValue={agent.status}>
-                  <option value="active">Active</option>
-                  <option value="suspended">Suspended</option>
-                  <option value="retired">Retired</option>
-                  <option value="discovered">Discovered</option>
-                </select>
-              </div>
+              <SelectField id="agent-status" name="status" label="Status" defaultValue={agent.status} options={AGENT_STATUS_OPTIONS} />
             </ActionForm>
           ) : null}
         </section>
@@ -308,16 +293,8 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
 
 function PersonSelect({ id, name, label, current, options }: { id: string; name: string; label: string; current: string | undefined; options: [string, string][] }) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={current ?? "none"}>
-        <option value="none">None</option>
-        {options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectField id={id} name={name} label={label} defaultValue={current ?? "none"} options={options}>
+      <option value="none">None</option>
+    </SelectField>
   );
 }

@@ -3,10 +3,11 @@ import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/inventory/action-form";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
+import { SelectField } from "@/components/inventory/select-field";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { FINDING_KINDS } from "@/db/schema/inventory";
+import { FINDING_KINDS, type FINDING_STATUSES } from "@/db/schema/inventory";
 import { listCampaigns } from "@/lib/attestation/campaigns";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { findingsDashboard, listFindings } from "@/lib/findings/dashboard";
@@ -14,6 +15,8 @@ import { FINDING_LABELS, ListFindingsQuery } from "@/lib/findings/schemas";
 import { closeCampaignAction, refreshFindingsAction, startCampaignAction } from "../actions";
 
 export const metadata: Metadata = { title: "Findings" };
+
+const FINDING_STATUS_LABELS = { open: "Open", accepted: "Accepted", resolved: "Resolved" } satisfies Record<(typeof FINDING_STATUSES)[number], string>;
 
 export default async function FindingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("agents.read", "/agents/findings");
@@ -76,28 +79,13 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
 
       <section className="card" aria-labelledby="h-list">
         <h2 id="h-list">
-          {query.status === "open" ? "Open" : query.status === "accepted" ? "Accepted" : "Resolved"} findings{query.kind ? `: ${FINDING_LABELS[query.kind]}` : ""} ({list.total})
+          {FINDING_STATUS_LABELS[query.status]} findings{query.kind ? `: ${FINDING_LABELS[query.kind]}` : ""} ({list.total})
         </h2>
         <form method="get" className="inline" aria-label="Filter findings">
-          <div className="field">
-            <label htmlFor="fk">Kind</label>
-            <select id="fk" name="kind" defaultValue={query.kind ?? ""}>
-              <option value="">Any</option>
-              {FINDING_KINDS.map((kind) => (
-                <option key={kind} value={kind}>
-                  {FINDING_LABELS[kind]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="fs">Status</label>
-            <select id="fs" name="status" defaultValue={query.status}>
-              <option value="open">Open</option>
-              <option value="accepted">Accepted</option>
-              <option value="resolved">Resolved</option>
-            </select>
-          </div>
+          <SelectField id="fk" name="kind" label="Kind" defaultValue={query.kind ?? ""} options={FINDING_KINDS.map((kind) => [kind, FINDING_LABELS[kind]])}>
+            <option value="">Any</option>
+          </SelectField>
+          <SelectField id="fs" name="status" label="Status" defaultValue={query.status} options={Object.entries(FINDING_STATUS_LABELS)} />
           <button type="submit">Show</button>
         </form>
         {list.items.length === 0 ? (

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/inventory/action-form";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
+import { SelectField } from "@/components/inventory/select-field";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -37,17 +38,9 @@ export default async function PeopleDirectoryPage({ searchParams }: { searchPara
                 <label htmlFor="p-email">Email</label>
                 <input id="p-email" name="email" type="email" autoComplete="off" />
               </div>
-              <div className="field">
-                <label htmlFor="p-team">Team</label>
-                <select id="p-team" name="teamId" defaultValue="">
-                  <option value="">No team</option>
-                  {teams.map((team) => (
-                    <option key={team.id} value={team.id}>
-                      {team.name}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField id="p-team" name="teamId" label="Team" defaultValue="" options={teams.map((team) => [team.id, team.name])}>
+                <option value="">No team</option>
+              </SelectField>
             </ActionForm>
           </section>
           <section className="card" aria-labelledby="h-add-team">
