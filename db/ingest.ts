@@ -161,6 +161,7 @@ export async function resolveAgents(
   newAgentId: () => string,
   seenAt: string,
 ): Promise<{ resolved: Map<string, string>; createdIds: string[] }> {
+  if (!refs.length) return { resolved: new Map(), createdIds: [] }; // a batch of retries: no lookup
   const resolved = await findAgentIds(query, refs);
   const missing = refs.filter((ref) => !resolved.has(ref.ref));
   if (!missing.length) return { resolved, createdIds: [] };
