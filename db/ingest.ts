@@ -53,11 +53,11 @@ export type DecisionRow = {
  */
 export async function claimDecisionKeys(query: RawQuery, enforcementPointId: string, keys: { decisionId: string; contentHash: string; time: string }[]): Promise<{ claimed: Set<string>; receivedAt: string }> {
   const [row] = await query<{ claimed: string[]; received_at: Date | string }>(
-    `with k as (
+    `with new_keys as (
        insert into decision_keys (enforcement_point_id, decision_id, content_hash, time)
        select $1, k.id, k.hash, k.t::timestamptz from unnest($2::text[], $3::text[], $4::text[]) as k(id, hash, t)
        on conflict do nothing returning decision_id
-     ) select array(select decision_id from k) as claimed, now() as received_at`,
+     ) select array(select decision_id from new_keys) as claimed, now() as received_at`,
     [enforcementPointId, keys.map((key) => key.decisionId), keys.map((key) => key.contentHash), keys.map((key) => key.time)],
   );
   return { claimed: new Set(row!.claimed), receivedAt: new Date(row!.received_at).toISOString() };
