@@ -46,16 +46,21 @@ export type DecisionRow = {
   contentHash: string;
 };
 
-/** Claims (EP, id) keys; returns the ids this transaction claimed. Sorted input keeps lock order stable (no deadlocks). */
+/**
+ * Claims (EP, id) keys; returns the ids this transaction claimed and its time. Sorted input keeps
+ * lock order stable (no deadlocks). One row comes back whatever the batch size: the claimed ids as
+ * one array and `now()` once, not a timestamp per row (nor a second query when nothing was claimed).
+ */
 export async function claimDecisionKeys(query: RawQuery, enforcementPointId: string, keys: { decisionId: string; contentHash: string; time: string }[]): Promise<{ claimed: Set<string>; receivedAt: string }> {
-  const rows = await query<{ decision_id: string; received_at: Date | string }>(
-    `insert into decision_keys (enforcement_point_id, decision_id, content_hash, time)
-     select $1, k.id, k.hash, k.t::timestamptz from unnest($2::text[], $3::text[], $4::text[]) as k(id, hash, t)
-     on conflict do nothing returning decision_id, now() as received_at`,
+  const [row] = await query<{ claimed: string[]; received_at: Date | string }>(
+    `with new_keys as (
+       insert into decision_keys (enforcement_point_id, decision_id, content_hash, time)
+       select $1, k.id, k.hash, k.t::timestamptz from unnest($2::text[], $3::text[], $4::text[]) as k(id, hash, t)
+       on conflict do nothing returning decision_id
+     ) select array(select decision_id from new_keys) as claimed, now() as received_at`,
     [enforcementPointId, keys.map((key) => key.decisionId), keys.map((key) => key.contentHash), keys.map((key) => key.time)],
   );
-  const [now] = rows.length ? [rows[0]!.received_at] : (await query<{ now: Date | string }>("select now()")).map((row) => row.now);
-  return { claimed: new Set(rows.map((row) => row.decision_id)), receivedAt: new Date(now!).toISOString() };
+  return { claimed: new Set(row!.claimed), receivedAt: new Date(row!.received_at).toISOString() };
 }
 
 export async function storedContentHashes(query: RawQuery, enforcementPointId: string, decisionIds: string[]): Promise<Map<string, string>> {
@@ -156,6 +161,7 @@ export async function resolveAgents(
   newAgentId: () => string,
   seenAt: string,
 ): Promise<{ resolved: Map<string, string>; createdIds: string[] }> {
+  if (!refs.length) return { resolved: new Map(), createdIds: [] }; // a batch of retries: no lookup
   const resolved = await findAgentIds(query, refs);
   const missing = refs.filter((ref) => !resolved.has(ref.ref));
   if (!missing.length) return { resolved, createdIds: [] };
