@@ -1,3 +1,4 @@
+import { containsPattern } from "./like";
 import { and, asc, count, eq, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ListAgentsQuery } from "@/lib/agents/schemas";
 import { StewardError } from "@/lib/errors";
@@ -33,14 +34,10 @@ export async function getAgentsOrThrow(db: Executor, ids: string[]): Promise<Age
 
 const effectiveTier = sql`coalesce(${agents.riskOverrideTier}, ${agents.riskTier})`;
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 function listConditions(query: ListAgentsQuery): SQL | undefined {
   const conditions: SQL[] = [];
   if (query.q) {
-    const like = `%${escapeLike(query.q)}%`;
+    const like = containsPattern(query.q);
     conditions.push(
       or(
         ilike(agents.name, like),

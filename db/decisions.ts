@@ -1,3 +1,4 @@
+import { containsPattern } from "./like";
 import { and, asc, desc, eq, gte, ilike, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DecisionFilter } from "@/lib/decisions/filters";
 import type { DecisionSummary } from "@/lib/decisions/schemas";
@@ -65,10 +66,10 @@ function conditions({ filter, from, to }: DecisionQuery): SQL[] {
   const where: SQL[] = [gte(decisions.time, from), lt(decisions.time, to)];
   if (filter.outcome) where.push(eq(decisions.outcome, filter.outcome));
   if (filter.ep) where.push(eq(decisions.enforcementPointId, filter.ep));
-  if (filter.agent) where.push(or(eq(decisions.agentId, filter.agent), ilike(decisions.agentRef, `%${escapeLike(filter.agent)}%`))!);
-  if (filter.action) where.push(ilike(decisions.actionName, `%${escapeLike(filter.action)}%`));
+  if (filter.agent) where.push(or(eq(decisions.agentId, filter.agent), ilike(decisions.agentRef, containsPattern(filter.agent)))!);
+  if (filter.action) where.push(ilike(decisions.actionName, containsPattern(filter.action)));
   if (filter.q) {
-    const pattern = `%${escapeLike(filter.q)}%`;
+    const pattern = containsPattern(filter.q);
     where.push(
       or(
         ilike(decisions.agentRef, pattern),
@@ -84,7 +85,6 @@ function conditions({ filter, from, to }: DecisionQuery): SQL[] {
   return where;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** Newest first, keyset-paginated on (time, enforcement point, id): page N costs the same as page 1. */
 export async function listDecisionPage(db: Executor, query: DecisionQuery & { cursor?: DecisionCursor; limit: number }): Promise<{ rows: DecisionRecord[]; next: DecisionCursor | null }> {

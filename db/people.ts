@@ -1,3 +1,4 @@
+import { containsPattern } from "./like";
 import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { executedRows } from "./rows";
 import { StewardError } from "@/lib/errors";
@@ -51,7 +52,7 @@ export type PeopleFilter = { q?: string; teamId?: string; active?: boolean; limi
 export async function listPeople(db: Executor, filter: PeopleFilter): Promise<{ rows: PersonRow[]; total: number }> {
   const conditions: SQL[] = [];
   if (filter.q) {
-    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(filter.q);
     conditions.push(or(ilike(people.name, like), ilike(people.email, like))!);
   }
   if (filter.teamId) conditions.push(eq(people.teamId, filter.teamId));
