@@ -7,6 +7,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { ActionForm, type FormAction } from "./action-form";
 import { RiskBadge } from "./badges";
 import { AGENT_STATUS_OPTIONS, SelectField } from "./select-field";
+import { formatUtc } from "@/components/ui/format-utc";
 
 type Option = { id: string; label: string };
 
@@ -100,7 +101,7 @@ export function AgentTable({
                 <span className="muted">None</span>
               ),
           },
-          { header: "Last seen", cell: (agent) => (agent.lastSeenAt ? new Date(agent.lastSeenAt).toISOString().slice(0, 16).replace("T", " ") : "Never") },
+          { header: "Last seen", cell: (agent) => (agent.lastSeenAt ? formatUtc(agent.lastSeenAt) : "Never") },
         ]}
       />
     </>

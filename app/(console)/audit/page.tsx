@@ -6,6 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { AuditFilters, listAuditEntries } from "@/lib/audit/list-audit";
 import { VerifyChainButton } from "./verify-chain-button";
+import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -53,7 +54,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           rowKey={(entry) => entry.seq}
           columns={[
             { header: "#", cell: (entry) => entry.seq },
-            { header: "When (UTC)", cell: (entry) => entry.at.toISOString().replace("T", " ").slice(0, 19) },
+            { header: "When (UTC)", cell: (entry) => formatUtc(entry.at, "second") },
             { header: "Who", cell: (entry) => entry.actorLabel },
             {
               header: "Via",

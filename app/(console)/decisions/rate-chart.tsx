@@ -1,3 +1,5 @@
+import { formatUtc } from "@/components/ui/format-utc";
+
 const OUTCOME_COLORS: Record<string, string> = { allow: "var(--ok)", deny: "var(--danger)", approval_required: "var(--warn)", error: "var(--muted)" };
 
 /** Stacked bars of decisions per bucket by outcome, in plain SVG, with the numbers as a table for screen readers. */
@@ -65,7 +67,7 @@ export function RateChart({ counts, from, to, bucketSeconds, outcomes }: { count
               {[...totals.entries()].map(([key, entry]) => (
                 <tr key={key}>
                   <th scope="row" className="mono">
-                    {new Date(key).toISOString().slice(0, 16).replace("T", " ")}
+                    {formatUtc(key)}
                   </th>
                   {outcomes.map((outcome) => (
                     <td key={outcome}>{entry[outcome] ?? 0}</td>

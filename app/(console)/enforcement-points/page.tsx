@@ -11,11 +11,12 @@ import { OPA_PRESETS } from "@/lib/enforcement-points/schemas";
 import { ENFORCEMENT_POINT_KINDS } from "@/db/schema/decisions";
 import { EpRowActions } from "./ep-row-actions";
 import { RegisterForm } from "./register-form";
+import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Enforcement points" };
 export const dynamic = "force-dynamic";
 
-const when = (date: Date | null) => (date ? <time dateTime={date.toISOString()}>{date.toISOString().replace("T", " ").slice(0, 19)} UTC</time> : <span className="muted">never</span>);
+const when = (date: Date | null) => (date ? <time dateTime={date.toISOString()}>{formatUtc(date, "second")} UTC</time> : <span className="muted">never</span>);
 
 export default async function Page() {
   const ctx = await requirePageActor("enforcement_points.read", "/enforcement-points");

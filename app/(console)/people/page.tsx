@@ -6,6 +6,7 @@ import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { listUsers } from "@/lib/users/list-users";
 import { CreateUserForm } from "./create-user-form";
 import { UserRowActions } from "./user-row-actions";
+import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "People" };
 
@@ -26,7 +27,7 @@ export default async function PeoplePage() {
             { header: "Email", cell: (user) => user.email },
             { header: "Role", cell: (user) => ROLE_LABELS[user.role] },
             { header: "Status", cell: (user) => (user.active ? <span className="badge ok">Active</span> : <span className="badge danger">Deactivated</span>) },
-            { header: "Last sign-in", cell: (user) => (user.lastSignInAt ? user.lastSignInAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : <span className="muted">never</span>) },
+            { header: "Last sign-in", cell: (user) => (user.lastSignInAt ? `${formatUtc(user.lastSignInAt)} UTC` : <span className="muted">never</span>) },
             { header: "Change", cell: (user) => <UserRowActions user={user} isSelf={user.id === ctx.actor.userId} /> },
           ]}
         />

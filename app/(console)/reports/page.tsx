@@ -9,6 +9,7 @@ import { readFrameworks, readScopeOptions } from "@/lib/frameworks/read-framewor
 import { REPORT_FORMATS } from "@/lib/frameworks/schemas";
 import { readReportList } from "@/lib/reports/read-reports";
 import { createReportAction } from "./actions";
+import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Reports" };
 export const dynamic = "force-dynamic";
@@ -85,7 +86,7 @@ export default async function ReportsPage() {
               cell: (report) => (
                 <>
                   {report.createdByLabel}
-                  <div className="muted small">{report.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</div>
+                  <div className="muted small">{formatUtc(report.createdAt, "second")} UTC</div>
                 </>
               ),
             },

@@ -16,6 +16,7 @@ import { FINDING_LABELS } from "@/lib/findings/schemas";
 import { listPeople } from "@/lib/people/people";
 import { listTeams } from "@/lib/people/teams";
 import { acceptFindingAction, assignOwnershipAction, changeStatusAction, overrideRiskAction, resolveFindingAction, updateScopeAction } from "../actions";
+import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Agent" };
 
@@ -24,7 +25,7 @@ function dayFromNow(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-const when = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString().slice(0, 16).replace("T", " ") + " UTC" : "Never");
+const when = (value: Date | string | null | undefined) => (value ? `${formatUtc(value)} UTC` : "Never");
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

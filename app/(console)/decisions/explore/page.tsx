@@ -11,6 +11,7 @@ import { DecisionsNav } from "../decisions-nav";
 import { FilterForm } from "../filter-form";
 import { DecisionCells } from "../decision-cells";
 import { RateChart } from "../rate-chart";
+import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Explore decisions" };
 export const dynamic = "force-dynamic";
@@ -64,7 +65,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
                   <tr key={`${row.enforcementPointId}/${row.decisionId}`}>
                     <DecisionCells
                       href={decisionHref(summary)}
-                      timeLabel={row.time.toISOString().replace("T", " ").slice(0, 23)}
+                      timeLabel={formatUtc(row.time, "millisecond")}
                       outcome={row.outcome}
                       agentRef={row.agentRef}
                       actionName={row.actionName}

@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { listQuarantinedItems, QuarantineQuery } from "@/lib/decisions/explore-decisions";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
 import { DecisionsNav } from "../decisions-nav";
+import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Quarantined decisions" };
 export const dynamic = "force-dynamic";
@@ -36,7 +37,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
           rows={items}
           rowKey={(item) => item.seq}
           columns={[
-            { header: "Received (UTC)", className: "mono", cell: (item) => item.receivedAt.toISOString().replace("T", " ").slice(0, 19) },
+            { header: "Received (UTC)", className: "mono", cell: (item) => formatUtc(item.receivedAt, "second") },
             { header: "Enforcement point", cell: (item) => epNames.get(item.enforcementPointId) ?? item.enforcementPointId },
             {
               header: "Reason",
