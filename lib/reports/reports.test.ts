@@ -9,7 +9,7 @@ import { createOscalAjv } from "../frameworks/oscal-validator";
 import { seedEvidenceScenario } from "../frameworks/testing/seed-evidence";
 import { userContext } from "../testing";
 import { createReport, reportHash } from "./create-report";
-import { parseCsv } from "./csv";
+import { parseCsv } from "@/lib/csv";
 import { isOscalToken } from "./oscal-ids";
 import { REPORT_CSV_COLUMNS } from "./render-csv";
 import { renderReport } from "./render-report";
