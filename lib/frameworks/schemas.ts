@@ -55,12 +55,14 @@ export const ReportScope = z.discriminatedUnion("kind", [
 ]);
 export type ReportScope = z.infer<typeof ReportScope>;
 
-export const MappingInput = z.object({
+/** Names one mapping: the control, the framework and the item. */
+export const MappingKeyQuery = z.object({
   controlId: z.string().min(1).max(80),
   frameworkId: z.string().min(1).max(80),
   itemId: z.string().min(1).max(120),
-  rationale: z.string().trim().max(1000).default(""),
 });
+
+export const MappingInput = MappingKeyQuery.extend({ rationale: z.string().trim().max(1000).default("") });
 export type MappingInput = z.infer<typeof MappingInput>;
 
 export const ApplicabilityInput = z.object({
@@ -126,12 +128,6 @@ export const ScopeParam = z
 export const AlignmentQuery = z.object({
   scope: ScopeParam,
   days: z.coerce.number().int().min(1).max(3660).default(30).describe("Evidence period: the last N days"),
-});
-
-export const MappingKeyQuery = z.object({
-  controlId: z.string().min(1).max(80),
-  frameworkId: z.string().min(1).max(80),
-  itemId: z.string().min(1).max(120),
 });
 
 export const MappingListQuery = z.object({ frameworkId: z.string().min(1).max(80).optional().describe("Only mappings to this framework") });
