@@ -19,15 +19,13 @@ import { defaultMappingRows, loadShippedFrameworks } from "./load-catalogs";
 import { removeMapping } from "./remove-mapping";
 import type { ReportScope } from "./schemas";
 import { setItemApplicability } from "./set-item-applicability";
-import { seedEvidenceScenario } from "./testing/seed-evidence";
+import { openEvidenceTestDatabase } from "./testing/seed-evidence";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let period: { start: Date; end: Date };
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  await loadShippedFrameworks(database.db);
-  ({ period } = await seedEvidenceScenario(database.db));
+  ({ database, period } = await openEvidenceTestDatabase());
 });
 afterAll(async () => {
   await database?.close();
