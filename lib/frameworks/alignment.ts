@@ -53,6 +53,8 @@ export function alignFramework(framework: FrameworkRow, items: FrameworkItemRow[
   const byItem = new Map<string, MappingRow[]>();
   for (const mapping of mappings) (byItem.get(mapping.itemId) ?? byItem.set(mapping.itemId, []).get(mapping.itemId)!).push(mapping);
 
+  const byId = new Map(items.map((item) => [item.itemId, item]));
+
   const computed = new Map<string, ItemAlignment>();
   const depthOf = (item: FrameworkItemRow): number => {
     let depth = 0;
@@ -61,7 +63,7 @@ export function alignFramework(framework: FrameworkRow, items: FrameworkItemRow[
     while (parent && !seen.has(parent)) {
       seen.add(parent);
       depth++;
-      parent = items.find((candidate) => candidate.itemId === parent)?.parentId ?? null;
+      parent = byId.get(parent)?.parentId ?? null;
     }
     return depth;
   };
