@@ -135,6 +135,11 @@ export async function evaluateAlignment(db: Executor, options: { frameworkIds: s
   return { frameworks, controls: [...results.values()], facts };
 }
 
+/** Agents in scope and their decisions in the period, as reports and the alignment API state them. */
+export function evidenceTotals(facts: EvidenceFacts): { agentsInScope: number; decisionsInPeriod: number } {
+  return { agentsInScope: facts.agents.length, decisionsInPeriod: [...facts.decisionsByAgent.values()].reduce((sum, fact) => sum + fact.total, 0) };
+}
+
 export type CrosswalkRow = { itemId: string; title: string; related: { frameworkId: string; itemId: string; title: string; viaControls: string[] }[] };
 
 /** Items of one framework related to items of others through the controls they share. */
