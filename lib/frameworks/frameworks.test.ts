@@ -122,6 +122,7 @@ describe("evidence from seeded data", () => {
     expect(all.frameworks[0]!.items.find((item) => item.itemId === "ASI07")?.status).toBe("gap");
     const rmf = all.frameworks[1]!;
     expect(rmf.items.find((item) => item.itemId === "GOVERN")?.isLeaf).toBe(false);
+    expect(["GOVERN", "GOVERN 1", "GOVERN 1.1"].map((id) => rmf.items.find((item) => item.itemId === id)?.depth)).toEqual([0, 1, 2]);
     expect(rmf.coverage.applicable).toBe(72);
 
     await setItemApplicability({ ctx: security(), input: { frameworkId: "owasp-agentic-top10-2026", itemId: "ASI07", notApplicableReason: "Our agents never talk to other agents." } });
