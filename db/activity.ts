@@ -50,7 +50,7 @@ export async function observeAgent(db: Executor, agentId: string, since: Date) {
       from (
         select action_name, resource_type, enforcement_point_id, outcome, time,
           case when jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0
-            then case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end end as delegator
+            then ${DELEGATOR} end as delegator
         from decisions where agent_id = ${agentId} and time >= ${since.toISOString()}::timestamptz
       ) d
       group by grouping sets ((action_name, resource_type), (enforcement_point_id), (delegator))`),
@@ -106,6 +106,9 @@ export async function recentDecisionsOf(db: Executor, agentId: string, limit: nu
 }
 
 export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The agent that handed a decision's work to its agent: the chain element just before it (or the last, if the chain ends elsewhere). */
+const DELEGATOR = sql`case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end`;
 
 /** Delegation chain length of a decision row (0 without a chain); `column` is its `delegation`. */
 export const delegationDepth = (column: SQL) => sql`case when jsonb_typeof(${column}) = 'array' then jsonb_array_length(${column}) else 0 end`;
@@ -192,7 +195,7 @@ async function refreshRollups(db: Tx, options: { rebuild?: boolean; now?: Date }
   await db.execute(sql`
     insert into agent_delegation_daily (delegator_ref, agent_id, day, decisions)
     select delegator, agent_id, day, count(*) from (
-      select case when delegation->>-1 = agent_ref then delegation->>-2 else delegation->>-1 end as delegator,
+      select ${DELEGATOR} as delegator,
         agent_id, (time at time zone 'UTC')::date as day
       from decisions
       where (${timeIn}) and delegation is not null and jsonb_typeof(delegation) = 'array' and jsonb_array_length(delegation) > 0

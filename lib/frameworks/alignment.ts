@@ -53,6 +53,8 @@ export function alignFramework(framework: FrameworkRow, items: FrameworkItemRow[
   const byItem = new Map<string, MappingRow[]>();
   for (const mapping of mappings) (byItem.get(mapping.itemId) ?? byItem.set(mapping.itemId, []).get(mapping.itemId)!).push(mapping);
 
+  const byId = new Map(items.map((item) => [item.itemId, item]));
+
   const computed = new Map<string, ItemAlignment>();
   const depthOf = (item: FrameworkItemRow): number => {
     let depth = 0;
@@ -61,7 +63,7 @@ export function alignFramework(framework: FrameworkRow, items: FrameworkItemRow[
     while (parent && !seen.has(parent)) {
       seen.add(parent);
       depth++;
-      parent = items.find((candidate) => candidate.itemId === parent)?.parentId ?? null;
+      parent = byId.get(parent)?.parentId ?? null;
     }
     return depth;
   };
@@ -131,6 +133,11 @@ export async function evaluateAlignment(db: Executor, options: { frameworkIds: s
     ),
   );
   return { frameworks, controls: [...results.values()], facts };
+}
+
+/** Agents in scope and their decisions in the period, as reports and the alignment API state them. */
+export function evidenceTotals(facts: EvidenceFacts): { agentsInScope: number; decisionsInPeriod: number } {
+  return { agentsInScope: facts.agents.length, decisionsInPeriod: [...facts.decisionsByAgent.values()].reduce((sum, fact) => sum + fact.total, 0) };
 }
 
 export type CrosswalkRow = { itemId: string; title: string; related: { frameworkId: string; itemId: string; title: string; viaControls: string[] }[] };

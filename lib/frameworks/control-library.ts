@@ -21,25 +21,6 @@ export type EvidenceQuery =
   | "environment_isolation"
   | "unique_identity";
 
-export const EVIDENCE_QUERIES: readonly EvidenceQuery[] = [
-  "owner_and_backup",
-  "inventory_triaged",
-  "enforcement_coverage",
-  "no_static_secrets",
-  "short_lived_credentials",
-  "delegation_depth",
-  "destructive_approval",
-  "out_of_scope_denied",
-  "retired_agents_silent",
-  "decision_retention",
-  "audit_chain_intact",
-  "policies_tested",
-  "ownership_attested",
-  "enforcement_errors",
-  "environment_isolation",
-  "unique_identity",
-];
-
 type MappingSpec = Record<string, string[]>; // frameworkId → item ids
 
 export type LibraryControl = {

@@ -19,15 +19,13 @@ import { defaultMappingRows, loadShippedFrameworks } from "./load-catalogs";
 import { removeMapping } from "./remove-mapping";
 import type { ReportScope } from "./schemas";
 import { setItemApplicability } from "./set-item-applicability";
-import { seedEvidenceScenario } from "./testing/seed-evidence";
+import { openEvidenceTestDatabase } from "./testing/seed-evidence";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let period: { start: Date; end: Date };
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  await loadShippedFrameworks(database.db);
-  ({ period } = await seedEvidenceScenario(database.db));
+  ({ database, period } = await openEvidenceTestDatabase());
 });
 afterAll(async () => {
   await database?.close();
@@ -124,6 +122,7 @@ describe("evidence from seeded data", () => {
     expect(all.frameworks[0]!.items.find((item) => item.itemId === "ASI07")?.status).toBe("gap");
     const rmf = all.frameworks[1]!;
     expect(rmf.items.find((item) => item.itemId === "GOVERN")?.isLeaf).toBe(false);
+    expect(["GOVERN", "GOVERN 1", "GOVERN 1.1"].map((id) => rmf.items.find((item) => item.itemId === id)?.depth)).toEqual([0, 1, 2]);
     expect(rmf.coverage.applicable).toBe(72);
 
     await setItemApplicability({ ctx: security(), input: { frameworkId: "owasp-agentic-top10-2026", itemId: "ASI07", notApplicableReason: "Our agents never talk to other agents." } });

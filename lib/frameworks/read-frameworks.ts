@@ -4,7 +4,7 @@ import { ENVIRONMENTS, teams } from "@/db/schema";
 import { getFrameworkOrThrow, listControls, listFrameworkItems, listFrameworks, listManualEvidence, listMappings } from "@/db/frameworks";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
-import { crosswalk, evaluateAlignment } from "./alignment";
+import { crosswalk, evaluateAlignment, evidenceTotals } from "./alignment";
 import type { ReportScope } from "./schemas";
 
 /** Read side of the frameworks area: every function checks frameworks.read first. */
@@ -42,7 +42,7 @@ export async function readAlignment({ ctx, frameworkIds, scope, days }: { ctx: C
   const start = new Date(end.getTime() - days * 86_400_000);
   const result = await evaluateAlignment(ctx.tx ?? (await getDb()), { frameworkIds, scope, period: { start, end } });
   const { facts, ...rest } = result;
-  return { ...rest, period: { start, end }, agentsInScope: facts.agents.length, decisionsInPeriod: [...facts.decisionsByAgent.values()].reduce((sum, fact) => sum + fact.total, 0) };
+  return { ...rest, period: { start, end }, ...evidenceTotals(facts) };
 }
 
 export async function readCrosswalk({ ctx, frameworkId, targetFrameworkIds }: { ctx: Ctx; frameworkId: string; targetFrameworkIds: string[] }) {

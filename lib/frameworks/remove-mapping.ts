@@ -1,16 +1,14 @@
-import { z } from "zod";
 import { deleteMapping, findMapping } from "@/db/frameworks";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
-
-export const RemoveMappingInput = z.object({ controlId: z.string().min(1).max(80), frameworkId: z.string().min(1).max(80), itemId: z.string().min(1).max(120) });
+import { MappingKeyQuery } from "./schemas";
 
 /** Removes a mapping; a removed shipped default stays removed across restarts. */
 export async function removeMapping({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<void> {
   requirePermission(ctx.actor, "frameworks.manage");
-  const key = RemoveMappingInput.parse(input);
+  const key = MappingKeyQuery.parse(input);
   await withTransaction(ctx, async (tx) => {
     const existing = await findMapping(tx, key);
     if (!existing) throw new StewardError("not_found", `Control ${key.controlId} is not mapped to ${key.itemId} in ${key.frameworkId}`);

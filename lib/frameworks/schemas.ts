@@ -11,12 +11,12 @@ export const CatalogItem = z.object({
 });
 export type CatalogItem = z.infer<typeof CatalogItem>;
 
+/** A framework id as stored and imported: a lower-case slug. */
+const FrameworkId = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,79}$/, "use 2-80 lower-case letters, digits, dots and hyphens");
+
 export const CatalogDocument = z
   .object({
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,79}$/, "use 2-80 lower-case letters, digits, dots and hyphens")
-      .describe("Framework id, e.g. iso-42001-2023"),
+    id: FrameworkId.describe("Framework id, e.g. iso-42001-2023"),
     name: z.string().trim().min(1).max(300),
     shortName: z.string().trim().min(1).max(60),
     version: z.string().trim().min(1).max(120),
@@ -38,11 +38,7 @@ export type CatalogDocument = z.infer<typeof CatalogDocument>;
 
 export const ImportFrameworkInput = z.object({
   format: z.enum(["steward-json", "oscal-catalog"]).describe("steward-json: {id,name,shortName,version,items[]}; oscal-catalog: an OSCAL 1.x catalog document"),
-  frameworkId: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,79}$/, "use 2-80 lower-case letters, digits, dots and hyphens")
-    .optional()
-    .describe("Framework id to use for an OSCAL catalog (defaults to a slug of its title)"),
+  frameworkId: FrameworkId.optional().describe("Framework id to use for an OSCAL catalog (defaults to a slug of its title)"),
   document: z.unknown().describe("The catalog document itself"),
 });
 export type ImportFrameworkInput = z.infer<typeof ImportFrameworkInput>;
@@ -55,12 +51,14 @@ export const ReportScope = z.discriminatedUnion("kind", [
 ]);
 export type ReportScope = z.infer<typeof ReportScope>;
 
-export const MappingInput = z.object({
+/** Names one mapping: the control, the framework and the item. */
+export const MappingKeyQuery = z.object({
   controlId: z.string().min(1).max(80),
   frameworkId: z.string().min(1).max(80),
   itemId: z.string().min(1).max(120),
-  rationale: z.string().trim().max(1000).default(""),
 });
+
+export const MappingInput = MappingKeyQuery.extend({ rationale: z.string().trim().max(1000).default("") });
 export type MappingInput = z.infer<typeof MappingInput>;
 
 export const ApplicabilityInput = z.object({
@@ -126,12 +124,6 @@ export const ScopeParam = z
 export const AlignmentQuery = z.object({
   scope: ScopeParam,
   days: z.coerce.number().int().min(1).max(3660).default(30).describe("Evidence period: the last N days"),
-});
-
-export const MappingKeyQuery = z.object({
-  controlId: z.string().min(1).max(80),
-  frameworkId: z.string().min(1).max(80),
-  itemId: z.string().min(1).max(120),
 });
 
 export const MappingListQuery = z.object({ frameworkId: z.string().min(1).max(80).optional().describe("Only mappings to this framework") });

@@ -3,7 +3,7 @@ import { openTestDatabase } from "@/db/testing/test-database";
 import { agents, auditLog, people, teams } from "@/db/schema";
 import { userContext } from "../testing";
 import { createAgent } from "../agents/create-agent";
-import { parseCsv, toCsv } from "./csv";
+import { parseCsv, toCsv } from "@/lib/csv";
 import { exportAgentsCsv, exportPeopleCsv } from "./export";
 import { importAgentsCsv } from "./import-agents";
 import { importPeopleCsv } from "./import-people";

@@ -3,7 +3,7 @@ import { getDb } from "@/db/client";
 import { agentIdentities, agents, people, teams } from "@/db/schema";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
-import { toCsv } from "./csv";
+import { toCsv } from "@/lib/csv";
 import { AGENT_COLUMNS } from "./import-agents";
 import { PEOPLE_COLUMNS } from "./import-people";
 

@@ -8,7 +8,7 @@ import { actorLabel } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
-import { evaluateAlignment } from "../frameworks/alignment";
+import { evaluateAlignment, evidenceTotals } from "../frameworks/alignment";
 import { CreateReportInput, type ReportScope } from "../frameworks/schemas";
 import { newId } from "../ids";
 import { oscalUuidKey, type ReportContent } from "./report-content";
@@ -54,8 +54,7 @@ export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown })
       scope: parsed.scope,
       scopeLabel,
       period: { start: parsed.periodStart.toISOString(), end: parsed.periodEnd.toISOString() },
-      agentsInScope: alignment.facts.agents.length,
-      decisionsInPeriod: [...alignment.facts.decisionsByAgent.values()].reduce((sum, fact) => sum + fact.total, 0),
+      ...evidenceTotals(alignment.facts),
       coverage: alignment.frameworks.map((framework) => framework.coverage),
       frameworks: alignment.frameworks,
       controls: alignment.controls,

@@ -1,4 +1,4 @@
-import { toCsv } from "./csv";
+import { toCsv } from "@/lib/csv";
 import type { ReportContent } from "./report-content";
 
 export const REPORT_CSV_COLUMNS = [
@@ -35,5 +35,5 @@ export function renderReportCsv(content: ReportContent): string {
       content.period.end,
     ]),
   );
-  return toCsv([[...REPORT_CSV_COLUMNS], ...rows]);
+  return toCsv(REPORT_CSV_COLUMNS, rows);
 }

@@ -4,12 +4,11 @@ import { openTestDatabase } from "@/db/testing/test-database";
 import { auditLog, reportSnapshots } from "@/db/schema";
 import { getReportSnapshotOrThrow } from "@/db/frameworks";
 import assessmentResultsSchema from "../frameworks/fixtures/oscal_assessment-results_schema.json";
-import { loadShippedFrameworks } from "../frameworks/load-catalogs";
 import { createOscalAjv } from "../frameworks/oscal-validator";
-import { seedEvidenceScenario } from "../frameworks/testing/seed-evidence";
+import { openEvidenceTestDatabase } from "../frameworks/testing/seed-evidence";
 import { userContext } from "../testing";
 import { createReport, reportHash } from "./create-report";
-import { parseCsv } from "./csv";
+import { parseCsv } from "@/lib/csv";
 import { isOscalToken } from "./oscal-ids";
 import { REPORT_CSV_COLUMNS } from "./render-csv";
 import { renderReport } from "./render-report";
@@ -28,9 +27,7 @@ const ALL_FRAMEWORKS = [
 ];
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  await loadShippedFrameworks(database.db);
-  ({ period } = await seedEvidenceScenario(database.db));
+  ({ database, period } = await openEvidenceTestDatabase());
 });
 afterAll(async () => {
   await database?.close();

@@ -6,8 +6,8 @@ import { action } from "@/app/_server/action";
 import { addMapping } from "@/lib/frameworks/add-mapping";
 import { attestManualEvidence } from "@/lib/frameworks/attest-manual-evidence";
 import { importFramework } from "@/lib/frameworks/import-framework";
-import { removeMapping, RemoveMappingInput } from "@/lib/frameworks/remove-mapping";
-import { ApplicabilityInput, MappingInput } from "@/lib/frameworks/schemas";
+import { removeMapping } from "@/lib/frameworks/remove-mapping";
+import { ApplicabilityInput, MappingInput, MappingKeyQuery } from "@/lib/frameworks/schemas";
 import { setItemApplicability } from "@/lib/frameworks/set-item-applicability";
 import { StewardError } from "@/lib/errors";
 
@@ -17,7 +17,7 @@ export const addMappingAction = action("frameworks.manage", MappingInput, async 
   return { controlId: mapping.controlId, itemId: mapping.itemId };
 });
 
-export const removeMappingAction = action("frameworks.manage", RemoveMappingInput, async (ctx, input) => {
+export const removeMappingAction = action("frameworks.manage", MappingKeyQuery, async (ctx, input) => {
   await removeMapping({ ctx, input });
   revalidatePath(`/frameworks/${input.frameworkId}`);
   return { removed: true };

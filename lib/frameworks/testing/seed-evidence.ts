@@ -1,6 +1,8 @@
 import type { Executor } from "@/db/client";
 import { insertTestDecisionRows } from "@/db/testing/decisions";
+import { openTestDatabase } from "@/db/testing/test-database";
 import { agents, decisions, enforcementPoints, people, teams } from "@/db/schema";
+import { loadShippedFrameworks } from "../load-catalogs";
 
 type DecisionSeed = Partial<typeof decisions.$inferInsert> & { agentId: string; actionName: string; outcome: (typeof decisions.$inferInsert)["outcome"] };
 
@@ -61,4 +63,12 @@ export async function seedEvidenceScenario(db: Executor, now = new Date()) {
   // Outside the period: must not count.
   await insertTestDecisionRows(db, [{ enforcementPointId: "ep_prod", decisionId: "dec_old", time: at(60 * 24 * 40), agentId: "agt_good", agentRef: "agt_good", actionName: "invoice.delete", outcome: "allow", resourceType: "tool", resourceId: "x", contentHash: "old" }]);
   return { period: { start: at(60 * 24 * 30), end: now } };
+}
+
+/** A fresh test database with the shipped catalogs loaded and the evidence scenario seeded. */
+export async function openEvidenceTestDatabase() {
+  const database = await openTestDatabase();
+  await loadShippedFrameworks(database.db);
+  const { period } = await seedEvidenceScenario(database.db);
+  return { database, period };
 }

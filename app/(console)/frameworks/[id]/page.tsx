@@ -7,7 +7,7 @@ import { ScopePicker } from "@/components/frameworks/scope-picker";
 import { StatusBadge } from "@/components/frameworks/status-badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
-import { readAlignment, readControls, readScopeOptions } from "@/lib/frameworks/read-frameworks";
+import { readAlignment, readScopeOptions } from "@/lib/frameworks/read-frameworks";
 import { AlignmentQuery } from "@/lib/frameworks/schemas";
 import { addMappingAction, removeMappingAction, setApplicabilityAction } from "../actions";
 
@@ -29,7 +29,6 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
   const framework = alignment.frameworks[0]!;
   const results = new Map(alignment.controls.map((control) => [control.controlId, control]));
   const canEdit = hasPermission(ctx.actor, "frameworks.manage");
-  const { controls } = canEdit ? await readControls({ ctx }) : { controls: [] };
   const options = await readScopeOptions({ ctx });
   const scopeLabel = query.scope.kind === "agent" ? `agent ${query.scope.agentId}` : scopeParam === "all" ? "all agents" : scopeParam.replace(":", " ");
   return (
@@ -136,10 +135,10 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                         <div className="field">
                           <label htmlFor={`control-${item.itemId}`}>Control</label>
                           <select id={`control-${item.itemId}`} name="controlId" required>
-                            {controls
-                              .filter((control) => !item.controls.some((mapped) => mapped.controlId === control.id))
+                            {alignment.controls
+                              .filter((control) => !item.controls.some((mapped) => mapped.controlId === control.controlId))
                               .map((control) => (
-                                <option key={control.id} value={control.id}>
+                                <option key={control.controlId} value={control.controlId}>
                                   {control.title}
                                 </option>
                               ))}
