@@ -1,4 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { defineConfig } from "@playwright/test";
+
+// /setup needs the one-time code the server prints; the servers below and the first-run spec share this one.
+process.env.STEWARD_SETUP_CODE ??= `e2e-${randomBytes(12).toString("hex")}`;
 
 const port = process.env.E2E_PORT ?? "3100";
 /** A second console wired to a real OpenID Connect provider on ssoPort + 1. */

@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import { getConfig } from "@/lib/config";
+import { lockFolder } from "./folder-lock";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -20,7 +22,62 @@ export type DatabaseHandle = {
   close(): Promise<void>;
 };
 
-export type DatabaseTarget = { url: string } | { pgliteDir: string | undefined };
+export type DatabaseTarget = ({ url: string } | { pgliteDir: string | undefined }) & {
+  /** Where the migrations are read from; the shipped folder unless a test says otherwise. */
+  migrationsFolder?: string;
+};
+
+/** The database a target names, for logs and /api/ready: host, port and database, never the password. */
+export function describeTarget(target: DatabaseTarget): string {
+  if ("url" in target) {
+    try {
+      const url = new URL(target.url);
+      return `PostgreSQL database "${decodeURIComponent(url.pathname.slice(1)) || "(default)"}" on ${url.hostname}:${url.port || "5432"}`;
+    } catch {
+      return "PostgreSQL (DATABASE_URL is not a valid URL)";
+    }
+  }
+  return target.pgliteDir ? `PGlite data folder ${target.pgliteDir}` : "PGlite in memory";
+}
+
+/**
+ * A migration that failed. Migrations run in one transaction, so the database is left exactly as it
+ * was before the attempt; the message names what was pending and the database's own error.
+ */
+export class MigrationFailedError extends Error {
+  constructor(
+    readonly pending: string[],
+    cause: unknown,
+  ) {
+    super(
+      `Migrating the database failed and was rolled back; the database is unchanged. Pending: ${pending.join(", ") || "(none)"}. Cause: ${causeText(cause)}`,
+      { cause },
+    );
+    this.name = "MigrationFailedError";
+  }
+}
+
+function causeText(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
+    const message = current instanceof Error ? current.message : String(current);
+    // drizzle's "Failed query: <the whole migration>" is long: keep its first line.
+    parts.push(message.split("\n")[0]!.slice(0, 300));
+  }
+  return parts.join(" ← ");
+}
+
+type Journal = { entries: { tag: string; when: number }[] };
+function journal(folder: string): Journal {
+  return JSON.parse(readFileSync(path.join(/*turbopackIgnore: true*/ folder, "meta", "_journal.json"), "utf8")) as Journal;
+}
+
+/** Migrations that a database with `applied` rows in drizzle.__drizzle_migrations has not run yet. */
+function pendingTags(folder: string, lastAppliedAt: number | undefined): string[] {
+  return journal(folder)
+    .entries.filter((entry) => lastAppliedAt === undefined || entry.when > lastAppliedAt)
+    .map((entry) => entry.tag);
+}
 
 export const MIGRATIONS_FOLDER = path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
 /** Held while migrating so two processes on one server never migrate at once. */
@@ -31,6 +88,7 @@ const MIGRATION_LOCK_KEY = 7_363_001;
  * import time: `next build` imports route modules and must not touch a database.
  */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  const migrationsFolder = target.migrationsFolder ?? MIGRATIONS_FOLDER;
   if ("url" in target) {
     const postgres = (await import("postgres")).default;
     const { drizzle } = await import("drizzle-orm/postgres-js");
@@ -39,7 +97,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     const migrator = postgres(target.url, { ...quiet, max: 1 });
     try {
       await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-      await migrate(drizzle({ client: migrator }), { migrationsFolder: MIGRATIONS_FOLDER });
+      const last = await lastMigrationAt((query) => migrator.unsafe(query));
+      try {
+        await migrate(drizzle({ client: migrator }), { migrationsFolder });
+      } catch (error) {
+        if (isConnectionLevel(error)) throw error;
+        throw new MigrationFailedError(pendingTags(migrationsFolder, last), error);
+      }
       await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
     } finally {
       await migrator.end();
@@ -53,24 +117,69 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       sql,
       pglite: undefined,
       close: async () => {
-        await Promise.all([client.end(), sql.end()]);
+        // Queries still running get 5 s to finish before their connections are cut.
+        await Promise.all([client.end({ timeout: 5 }), sql.end({ timeout: 5 })]);
       },
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const pglite = target.pgliteDir ? new PGlite(target.pgliteDir) : new PGlite();
-  await pglite.waitReady;
-  const pgDb = drizzle({ client: pglite, schema });
-  await migrate(pgDb, { migrationsFolder: MIGRATIONS_FOLDER });
-  return {
-    kind: "pglite",
-    db: pgDb as unknown as Db,
-    sql: undefined,
-    pglite,
-    close: () => pglite.close(),
-  };
+  // Taken before PGlite touches the folder, released only after PGlite has closed it.
+  const lock = target.pgliteDir ? await lockFolder(target.pgliteDir) : undefined;
+  let pglite: PGlite | undefined;
+  try {
+    pglite = target.pgliteDir ? new PGlite(target.pgliteDir) : new PGlite();
+    await pglite.waitReady;
+    const client = pglite;
+    const pgDb = drizzle({ client, schema });
+    const last = await lastMigrationAt(async (query) => (await client.query<Record<string, unknown>>(query)).rows);
+    try {
+      await migrate(pgDb, { migrationsFolder });
+    } catch (error) {
+      throw new MigrationFailedError(pendingTags(migrationsFolder, last), error);
+    }
+    let closing: Promise<void> | undefined;
+    return {
+      kind: "pglite",
+      db: pgDb as unknown as Db,
+      sql: undefined,
+      pglite: client,
+      close: () =>
+        (closing ??= (async () => {
+          try {
+            if (!client.closed) await client.close();
+          } finally {
+            await lock?.release();
+          }
+        })()),
+    };
+  } catch (error) {
+    try {
+      if (pglite && !pglite.closed) await pglite.close();
+    } catch {
+      // the open already failed; report that
+    }
+    await lock?.release();
+    throw error;
+  }
+}
+
+/** When the newest applied migration was created (drizzle's journal `when`), or undefined on a new database. */
+async function lastMigrationAt(run: (query: string) => Promise<readonly Record<string, unknown>[]>): Promise<number | undefined> {
+  const [exists] = await run(`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
+  if (!exists?.present) return undefined;
+  const [row] = await run(`select max(created_at)::text as last from drizzle.__drizzle_migrations`);
+  return row?.last == null ? undefined : Number(row.last);
+}
+
+/** A failure to reach the server, not a failure of the migration itself (SQLSTATE class 08 or a socket error). */
+function isConnectionLevel(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && (code.startsWith("08") || code.startsWith("E") || code.startsWith("CONNECT"))) return true;
+  }
+  return false;
 }
 
 type GlobalWithDb = typeof globalThis & { __stewardDb?: Promise<DatabaseHandle> };
@@ -92,6 +201,15 @@ export function getDatabase(): Promise<DatabaseHandle> {
 
 export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
+}
+
+/** Closes the process-wide database, if it was opened (graceful stop). Later getDatabase calls open it again. */
+export async function closeDatabase(): Promise<void> {
+  const opening = holder.__stewardDb;
+  holder.__stewardDb = undefined;
+  if (!opening) return;
+  const handle = await opening.catch(() => undefined);
+  await handle?.close();
 }
 
 /** Tests point the process at their own database. */

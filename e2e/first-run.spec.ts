@@ -6,6 +6,8 @@ test("first run: the setup page creates the first admin, then disappears", async
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Set up Steward" })).toBeVisible();
 
+  // Without the code from the server's log, no account is made.
+  await page.getByLabel("Setup code").fill("WRONG-CODE-0000-0000");
   await page.getByLabel("Your name").fill(ADMIN.name);
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password", { exact: true }).fill("too-short");
@@ -13,6 +15,13 @@ test("first run: the setup page creates the first admin, then disappears", async
   await page.getByRole("button", { name: "Create administrator" }).click();
   await expect(page.getByText("Use at least 12 characters")).toBeVisible();
 
+  await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+  await page.getByLabel("Confirm password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Create administrator" }).click();
+  await expect(page.getByText("That is not the setup code").first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Set up Steward" })).toBeVisible();
+
+  await page.getByLabel("Setup code").fill(process.env.STEWARD_SETUP_CODE!);
   await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
   await page.getByLabel("Confirm password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Create administrator" }).click();

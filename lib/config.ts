@@ -29,6 +29,11 @@ const EnvSchema = z.object({
   STEWARD_LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   STEWARD_LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
   STEWARD_LOGIN_WINDOW_MINUTES: positiveInt(15),
+  STEWARD_SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10),
+  STEWARD_PGLITE_MIN_FREE_MB: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).default(64)),
+  STEWARD_FEED_MAX_STREAMS_PER_USER: positiveInt(5),
+  STEWARD_FEED_MAX_STREAM_MINUTES: positiveInt(30),
+  STEWARD_SETUP_CODE: z.preprocess(emptyAsUnset, z.string().min(12, "STEWARD_SETUP_CODE must be at least 12 characters").optional()),
 });
 
 export type StewardConfig = {
@@ -41,6 +46,20 @@ export type StewardConfig = {
     | { issuer: string; clientId: string; clientSecret: string; name: string; roleClaim: string; defaultRole: z.infer<typeof RoleName> }
     | undefined;
   signInLimits: { perAccount: number; perIp: number; windowMinutes: number };
+  lifecycle: LifecycleConfig;
+  /** Chosen first-run setup code (else one is derived from the auth secret); see lib/users/setup-code.ts. */
+  setupCode: string | undefined;
+};
+
+export type LifecycleConfig = {
+  /** How long a graceful stop waits for in-flight requests before cutting them off, in ms. */
+  shutdownTimeoutMs: number;
+  /** PGlite only: writes are refused (503) while the data folder's file system has less free space than this, in bytes. */
+  pgliteMinFreeBytes: number;
+  /** Live-feed streams one user (or token) may hold open at once; more answer 429. */
+  feedMaxStreamsPerActor: number;
+  /** A live-feed stream is ended after this long, in ms; the browser reconnects and is authenticated afresh. */
+  feedMaxStreamMs: number;
 };
 
 let cached: StewardConfig | undefined;
@@ -88,8 +107,26 @@ export function getConfig(): StewardConfig {
       perIp: env.STEWARD_LOGIN_MAX_FAILURES_PER_IP,
       windowMinutes: env.STEWARD_LOGIN_WINDOW_MINUTES,
     },
+    lifecycle: {
+      shutdownTimeoutMs: env.STEWARD_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      pgliteMinFreeBytes: env.STEWARD_PGLITE_MIN_FREE_MB * 1024 * 1024,
+      feedMaxStreamsPerActor: env.STEWARD_FEED_MAX_STREAMS_PER_USER,
+      feedMaxStreamMs: env.STEWARD_FEED_MAX_STREAM_MINUTES * 60_000,
+    },
+    setupCode: env.STEWARD_SETUP_CODE,
   };
   return cached;
+}
+
+const LIFECYCLE_DEFAULTS: LifecycleConfig = { shutdownTimeoutMs: 10_000, pgliteMinFreeBytes: 64 * 1024 * 1024, feedMaxStreamsPerActor: 5, feedMaxStreamMs: 30 * 60_000 };
+
+/** The lifecycle settings, falling back to the defaults when the configuration is invalid (the stop must work even then). */
+export function getLifecycleConfig(): LifecycleConfig {
+  try {
+    return getConfig().lifecycle;
+  } catch {
+    return LIFECYCLE_DEFAULTS;
+  }
 }
 
 /** Generated once per installation and kept beside the data, readable only by its owner. */

@@ -7,6 +7,7 @@ import { currentRequestContext } from "./actor";
 import { headers } from "next/headers";
 import { clientIp } from "./request-meta";
 import { isDatabaseUnavailable } from "./with-api";
+import { assertWritable } from "@/db/disk-space";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -63,6 +64,7 @@ export function action<S extends z.ZodType, T>(
     try {
       const ctx = await currentRequestContext();
       requirePermission(ctx.actor, permission);
+      assertWritable();
       const input = schema.parse(raw instanceof FormData ? formDataToObject(raw) : raw);
       return { ok: true, data: await run({ ...ctx, actor: ctx.actor }, input) };
     } catch (error) {

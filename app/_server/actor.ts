@@ -40,3 +40,18 @@ export async function currentRequestContext(): Promise<Omit<RequestContext, "act
   const requestHeaders = await headers();
   return { actor: await resolveActor(requestHeaders), requestId: newId("req"), ip: clientIp(requestHeaders) };
 }
+
+/**
+ * For long-lived responses (the live feed): is the actor who opened the request still who they were?
+ * A bearer token is authenticated again (revoked or expired → null, owner deactivated → null); a
+ * session's user is re-read (deactivated or role changed → null). The session cookie itself is not
+ * re-read here: a stream's lifetime cap makes the browser reconnect through resolveActor.
+ */
+export async function reresolveActor(opened: Actor, requestHeaders: Headers): Promise<Actor | null> {
+  if (opened.type === "user" && opened.via === "session") {
+    const user = await getUserById(await getDb(), opened.userId);
+    if (!user || !user.active || user.role !== opened.role) return null;
+    return opened;
+  }
+  return resolveActor(new Headers({ authorization: requestHeaders.get("authorization") ?? "" }));
+}

@@ -4,6 +4,7 @@ import type { Actor, RequestContext } from "@/lib/auth/actor";
 import { requirePermission, type AnyPermission } from "@/lib/auth/require-permission";
 import { formatIssuePath, StewardError, type ErrorCode } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { assertWritable } from "@/db/disk-space";
 import { ensureStarted } from "@/lib/startup";
 import { resolveActor } from "./actor";
 import { clientIp } from "./request-meta";
@@ -56,6 +57,8 @@ export function withApi<P extends RouteParams = RouteParams>(options: { permissi
     const requestId = requestIdFrom(request.headers);
     try {
       await ensureStarted();
+      // PGlite near a full disk: refuse writes cleanly (503) instead of wedging (db/disk-space.ts).
+      if (!SAFE_METHODS.has(request.method)) assertWritable();
       const actor = await resolveActor(request.headers);
       requirePermission(actor, options.permission);
       const response = await handler(request, { actor, requestId, ip: clientIp(request.headers) }, await route.params);
@@ -68,6 +71,8 @@ export function withApi<P extends RouteParams = RouteParams>(options: { permissi
     }
   };
 }
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A caller's X-Request-ID (printable, ≤ 128 characters) is kept and echoed, as AuthZEN asks; otherwise a new id. */
 export function requestIdFrom(headers: Headers): string {

@@ -14,7 +14,7 @@ export default async function SetupPage() {
     <main className="auth-page">
       <div className="card auth-card">
         <h1>Set up Steward</h1>
-        <p className="muted">No one has an account yet. Create the first administrator; this page disappears once you have.</p>
+        <p className="muted">No one has an account yet. Create the first administrator with the one-time setup code from the server&apos;s log; this page disappears once you have.</p>
         <SetupForm />
       </div>
     </main>

@@ -12,6 +12,16 @@ export function SetupForm() {
   return (
     <form action={formAction} className="stack" noValidate>
       <FormStatus state={state} />
+      <Field
+        label="Setup code"
+        name="setupCode"
+        autoComplete="one-time-code"
+        required
+        spellCheck={false}
+        hint="Printed in the server's log when Steward started (steward: … one-time setup code: XXXX-XXXX-XXXX-XXXX)."
+        defaultValue={values?.setupCode}
+        errors={errors?.setupCode}
+      />
       <Field label="Your name" name="name" autoComplete="name" required defaultValue={values?.name} errors={errors?.name} />
       <Field label="Email" name="email" type="email" autoComplete="username" required defaultValue={values?.email} errors={errors?.email} />
       <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={12} hint="At least 12 characters." errors={errors?.password} />

@@ -5,6 +5,7 @@ import { systemContext } from "../auth/actor";
 import { hashPassword } from "../auth/password";
 import { StewardError } from "../errors";
 import { insertUser } from "./create-user";
+import { requireSetupCode } from "./setup-code";
 import { SetupAdminInput } from "./schemas";
 
 /** Serialises first-user creation so two simultaneous setups cannot both succeed. */
@@ -14,8 +15,13 @@ export async function isSetupNeeded(): Promise<boolean> {
   return (await countUsers(await getDb())) === 0;
 }
 
-/** The one-time setup page: allowed only while no user exists at all. */
-export async function setupFirstAdmin({ input, ip }: { input: unknown; ip: string | null }) {
+/**
+ * The one-time setup page: allowed only while no user exists at all, and only with the setup code
+ * printed in the server's log (lib/users/setup-code.ts), so the first person to reach the port
+ * cannot take the console.
+ */
+export async function setupFirstAdmin({ input, ip, setupCode }: { input: unknown; ip: string | null; setupCode: string | undefined }) {
+  requireSetupCode(setupCode);
   const data = SetupAdminInput.parse(input);
   const passwordHash = await hashPassword(data.password);
   const db = await getDb();

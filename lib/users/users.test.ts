@@ -7,6 +7,7 @@ import { verifyAuditChain } from "../audit/verify-chain";
 import { userContext } from "../testing";
 import { createUser } from "./create-user";
 import { bootstrapAdminFromConfig, isSetupNeeded, setupFirstAdmin } from "./first-admin";
+import { currentSetupCode } from "./setup-code";
 import { signInWithPassword } from "./sign-in";
 import { deactivateUser, updateUserRole } from "./update-user";
 
@@ -25,12 +26,12 @@ describe("people, sign-in, tokens and the audit chain", () => {
 
   it("allows the one-time setup only while there is no user", async () => {
     expect(await isSetupNeeded()).toBe(true);
-    const admin = await setupFirstAdmin({ input: { email: "Admin@Example.test", name: "Ada", password: "correct horse battery" }, ip: "127.0.0.1" });
+    const admin = await setupFirstAdmin({ input: { email: "Admin@Example.test", name: "Ada", password: "correct horse battery" }, ip: "127.0.0.1", setupCode: currentSetupCode() });
     adminId = admin.id;
     expect(admin).toMatchObject({ email: "admin@example.test", role: "admin", active: true });
     expect(admin).not.toHaveProperty("passwordHash");
     expect(await isSetupNeeded()).toBe(false);
-    await expect(setupFirstAdmin({ input: { email: "other@example.test", name: "Eve", password: "correct horse battery" }, ip: null })).rejects.toThrow(
+    await expect(setupFirstAdmin({ input: { email: "other@example.test", name: "Eve", password: "correct horse battery" }, ip: null, setupCode: currentSetupCode() })).rejects.toThrow(
       /Setup is already complete/,
     );
     await bootstrapAdminFromConfig({ email: "boot@example.test", password: "another long password" });
