@@ -8,7 +8,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startInBackground } = await import("./lib/startup");
   const { registerJob } = await import("./lib/shutdown");
-  const { installShutdownSignals } = await import("./lib/process-signals");
+  const { installShutdownSignals, refuseToStart } = await import("./lib/process-signals");
   const { closeDatabase } = await import("./db/client");
   const { getLifecycleConfig } = await import("./lib/config");
   const timers = globalThis as typeof globalThis & { __stewardFindingsTimer?: NodeJS.Timeout; __stewardPartitionTimer?: NodeJS.Timeout };
@@ -25,10 +25,6 @@ export async function register() {
       const { announceSetupCode } = await import("./lib/users/setup-code");
       await announceSetupCode();
     },
-    onFatal: (error) => {
-      // Another process holds this PGlite folder: refuse to run beside it (two on one folder corrupt it).
-      console.error(`steward: refusing to start. ${error.message}`);
-      process.exit(1);
-    },
+    onFatal: refuseToStart,
   });
 }

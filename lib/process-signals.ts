@@ -38,3 +38,9 @@ export function installShutdownSignals(options: { deadlineMs: number; closeDatab
     });
   }
 }
+
+/** Another process holds this PGlite folder: refuse to run beside it (two on one folder corrupt it). */
+export function refuseToStart(error: Error): never {
+  console.error(`steward: refusing to start. ${error.message}`);
+  process.exit(1);
+}
