@@ -344,3 +344,62 @@ describe.skipIf(gated)("a PGlite data folder running out of disk", () => {
     }
   }, 600_000);
 });
+
+describe.skipIf(gated)("the live feed follows the session", () => {
+  it("ends a stream when its token is revoked or its user deactivated, and caps streams per user", async () => {
+    const credentials = admin();
+    const server = await launch(3314, { ...consoleEnv(path.join(scratch, "feed-session"), credentials), STEWARD_FEED_MAX_STREAMS_PER_USER: "2" });
+    try {
+      await waitReady(server);
+      const adminClient = await StewardClient.connect(server.base, credentials);
+      // Cookie-authenticated changes carry this console's Origin, as a browser's would.
+      const change = (client: StewardClient, method: string, route: string, body?: unknown) =>
+        fetch(`${server.base}${route}`, { method, headers: client.headers({ origin: server.base, "content-type": "application/json" }), body: body === undefined ? undefined : JSON.stringify(body) });
+
+      const viewer = { email: `viewer-${randomBytes(3).toString("hex")}@example.test`, password: "viewer password 123" };
+      const created = await change(adminClient, "POST", "/api/v1/users", { ...viewer, name: "Feed Viewer", role: "viewer" });
+      expect(created.status, await created.clone().text()).toBe(201);
+      const viewerId = ((await created.json()) as { user: { id: string } }).user.id;
+      const viewerSession = await StewardClient.connect(server.base, viewer);
+      const minted = await change(viewerSession, "POST", "/api/v1/tokens", { name: "feed", expiresInDays: 1 });
+      expect(minted.status).toBe(201);
+      const { token, secret } = (await minted.json()) as { token: { id: string }; secret: string };
+
+      const bySession = await openFeed(server.base, viewerSession.headers());
+      const byToken = await openFeed(server.base, { authorization: `Bearer ${secret}` });
+
+      // Revoking the token ends the token's stream at the next heartbeat (10 s); the session's stream lives on.
+      const revokedAt = Date.now();
+      expect((await change(viewerSession, "DELETE", `/api/v1/tokens/${token.id}`)).status).toBe(200);
+      const tokenText = await Promise.race([byToken.finished, sleep(15_000).then(() => "still open")]);
+      expect(tokenText).toMatch(/event: end\ndata: \{"reason":"unauthorized"\}/);
+      expect(Date.now() - revokedAt).toBeLessThan(12_000);
+      expect(bySession.text()).not.toContain("event: end");
+
+      // Deactivating the user ends the session's stream too.
+      const deactivatedAt = Date.now();
+      expect((await change(adminClient, "PATCH", `/api/v1/users/${viewerId}`, { active: false })).status).toBe(200);
+      const sessionText = await Promise.race([bySession.finished, sleep(15_000).then(() => "still open")]);
+      expect(sessionText).toMatch(/event: end\ndata: \{"reason":"unauthorized"\}/);
+      expect(Date.now() - deactivatedAt).toBeLessThan(12_000);
+
+      // Two streams per user here; the third is refused until one closes.
+      const controllers = [new AbortController(), new AbortController()];
+      for (const controller of controllers) {
+        const response = await fetch(`${server.base}/api/v1/decisions/stream`, { headers: adminClient.headers(), signal: controller.signal });
+        expect(response.status).toBe(200);
+      }
+      expect((await fetch(`${server.base}/api/v1/decisions/stream`, { headers: adminClient.headers() })).status).toBe(429);
+      controllers[0]!.abort();
+      await until("a freed stream slot", async () => {
+        const response = await fetch(`${server.base}/api/v1/decisions/stream`, { headers: adminClient.headers() });
+        void response.body?.cancel();
+        return response.status === 200 ? true : undefined;
+      }, 10_000);
+      controllers[1]!.abort();
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+  }, 300_000);
+});
