@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { randomBytes, randomUUID } from "node:crypto";
+import net from "node:net";
 import { adminSession } from "../fixtures/auth";
 
 const base = () => test.info().project.use.baseURL!;
@@ -49,11 +50,51 @@ test("while live, decisions the feed could not show are counted on the page with
   await context.close();
 });
 
+/**
+ * A TCP relay between the browser and the console, so the test can cut the network the way a dropped
+ * Wi-Fi or a restarted proxy would (Chromium's offline emulation leaves an open stream alone). While
+ * cut, it drops every connection at once. Cookies are per host, not per port, so the session works on it.
+ */
+async function cuttableRelay(port: number, target: URL) {
+  const sockets = new Set<net.Socket>();
+  let cut = false;
+  const server = net.createServer((socket) => {
+    if (cut) return socket.destroy();
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.add(socket);
+    sockets.add(upstream);
+    const drop = () => {
+      socket.destroy();
+      upstream.destroy();
+      sockets.delete(socket);
+      sockets.delete(upstream);
+    };
+    socket.pipe(upstream).pipe(socket);
+    socket.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut: () => {
+      cut = true;
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
+    restore: () => {
+      cut = false;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 test("the rate falls to 0 after traffic stops, blanks while disconnected, and a reconnect states the gap with a link", async ({ browser }) => {
   const { context, page } = await adminSession(browser);
   const token = await registerEp(page);
   const action = unique("tool.gap");
-  await page.goto(`/decisions?action=${action}`);
+  // E2E_PORT + 90 stays inside the port range the suite was given.
+  const relay = await cuttableRelay(Number(new URL(base()).port) + 90, new URL(base()));
+  await page.goto(`${relay.url}/decisions?action=${action}`);
   await expect(page.getByRole("status").filter({ hasText: "live" })).toBeVisible();
   const rate = page.getByTestId("feed-rate");
 
@@ -62,13 +103,13 @@ test("the rate falls to 0 after traffic stops, blanks while disconnected, and a 
   await expect(rate).toHaveText("0 / s", { timeout: 5_000 });
 
   // Cut the connection: the badge says so, and no rate is claimed while no one is measuring.
-  await context.setOffline(true);
+  relay.cut();
   await expect(page.getByRole("status").filter({ hasText: "reconnecting" })).toBeVisible({ timeout: 15_000 });
   await expect(rate).toHaveText("— / s");
   // Decisions committed while the page is disconnected never reach it over the stream…
-  const missed = unique("tool.missed");
+  const missed = `${action}-missed`;
   await post(token, [decision(missed, new Date())]);
-  await context.setOffline(false);
+  relay.restore();
   await expect(page.getByRole("status").filter({ hasText: "live" })).toBeVisible({ timeout: 30_000 });
   // …so the page says which span it missed, with the explorer for it.
   const gap = page.getByTestId("feed-gap");
@@ -78,5 +119,10 @@ test("the rate falls to 0 after traffic stops, blanks while disconnected, and a 
   const span = new URL(href, base()).searchParams;
   expect(Date.parse(span.get("from")!)).toBeLessThan(Date.now());
   expect(Date.parse(span.get("to")!)).toBeGreaterThan(Date.parse(span.get("from")!));
+  // The span covers the decision the stream never delivered, and the explorer has it.
+  const explorer = await page.context().request.get(`/api/v1/decisions?action=${missed}&from=${span.get("from")}&to=${span.get("to")}`);
+  expect(((await explorer.json()) as { decisions: unknown[] }).decisions).toHaveLength(1);
+  await expect(page.getByRole("row").filter({ hasText: missed })).toHaveCount(0);
   await context.close();
+  await relay.close();
 });
