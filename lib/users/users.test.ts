@@ -7,7 +7,7 @@ import { verifyAuditChain } from "../audit/verify-chain";
 import { userContext } from "../testing";
 import { createUser } from "./create-user";
 import { bootstrapAdminFromConfig, isSetupNeeded, setupFirstAdmin } from "./first-admin";
-import { currentSetupCode } from "./setup-code";
+import { announceSetupCode, currentSetupCode, requireSetupCode } from "./setup-code";
 import { signInWithPassword } from "./sign-in";
 import { deactivateUser, updateUserRole } from "./update-user";
 
@@ -26,11 +26,23 @@ describe("people, sign-in, tokens and the audit chain", () => {
 
   it("allows the one-time setup only while there is no user", async () => {
     expect(await isSetupNeeded()).toBe(true);
+    // Whoever reaches the port first cannot take the console: the code from the server's log is required.
+    const lines: string[] = [];
+    expect(await announceSetupCode((line) => lines.push(line))).toBe(true);
+    expect(lines.join("\n")).toContain(currentSetupCode());
+    for (const wrong of [undefined, "", "AAAA-AAAA-AAAA-AAAA", currentSetupCode().slice(0, -1), `${currentSetupCode()}X`]) {
+      await expect(setupFirstAdmin({ input: { email: "thief@example.test", name: "Thief", password: "correct horse battery" }, ip: null, setupCode: wrong })).rejects.toThrow(/not the setup code/);
+    }
+    expect(await isSetupNeeded()).toBe(true);
+    // Typed in lower case with spaces for dashes, it still matches.
+    expect(() => requireSetupCode(currentSetupCode().toLowerCase().replace(/-/g, " "))).not.toThrow();
     const admin = await setupFirstAdmin({ input: { email: "Admin@Example.test", name: "Ada", password: "correct horse battery" }, ip: "127.0.0.1", setupCode: currentSetupCode() });
     adminId = admin.id;
     expect(admin).toMatchObject({ email: "admin@example.test", role: "admin", active: true });
     expect(admin).not.toHaveProperty("passwordHash");
     expect(await isSetupNeeded()).toBe(false);
+    // Once someone has an account, the code is no longer printed.
+    expect(await announceSetupCode(() => {})).toBe(false);
     await expect(setupFirstAdmin({ input: { email: "other@example.test", name: "Eve", password: "correct horse battery" }, ip: null, setupCode: currentSetupCode() })).rejects.toThrow(
       /Setup is already complete/,
     );
