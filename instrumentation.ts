@@ -8,12 +8,13 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startInBackground } = await import("./lib/startup");
   const { registerJob } = await import("./lib/shutdown");
-  const { installShutdownSignals, refuseToStart } = await import("./lib/process-signals");
+  const { followSupervisor, installShutdownSignals, refuseToStart } = await import("./lib/process-signals");
   const { closeDatabase } = await import("./db/client");
   const { getLifecycleConfig } = await import("./lib/config");
   const timers = globalThis as typeof globalThis & { __stewardFindingsTimer?: NodeJS.Timeout; __stewardPartitionTimer?: NodeJS.Timeout };
 
   installShutdownSignals({ deadlineMs: getLifecycleConfig().shutdownTimeoutMs, closeDatabase });
+  followSupervisor(process.env.STEWARD_SUPERVISOR_PID);
   // These timers belong to their modules and live on globalThis; clearing them is enough, the process exits next.
   registerJob("findings refresh", () => clearInterval(timers.__stewardFindingsTimer));
   registerJob("decision partition maintenance", () => clearInterval(timers.__stewardPartitionTimer));

@@ -44,3 +44,21 @@ export function refuseToStart(error: Error): never {
   console.error(`steward: refusing to start. ${error.message}`);
   process.exit(1);
 }
+
+/**
+ * Under `npm start` the server is a child of scripts/start.mjs, which passes signals on. If that
+ * parent is killed outright (SIGKILL, OOM) it cannot, and the server would run on orphaned, holding
+ * the port and the PGlite folder. So the server checks every second that its parent is still the
+ * one named in STEWARD_SUPERVISOR_PID, and stops gracefully (as on SIGTERM) when it is not.
+ */
+export function followSupervisor(supervisorPid: string | undefined): void {
+  const expected = Number(supervisorPid);
+  if (!Number.isInteger(expected) || expected <= 0) return;
+  const timer = setInterval(() => {
+    if (process.ppid === expected) return;
+    clearInterval(timer);
+    console.error(`steward: npm start (process ${expected}) is gone; stopping`);
+    process.kill(process.pid, "SIGTERM");
+  }, 1_000);
+  timer.unref();
+}

@@ -403,3 +403,69 @@ describe.skipIf(gated)("the live feed follows the session", () => {
     }
   }, 300_000);
 });
+
+/** A non-loopback address of this machine, if it has one. */
+function externalAddress(): string | undefined {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const address of addresses ?? []) if (address.family === "IPv4" && !address.internal) return address.address;
+  }
+  return undefined;
+}
+
+const answers = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, host);
+    socket.setTimeout(2_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+
+describe.skipIf(gated)("npm start", () => {
+  it("listens on loopback unless HOST says otherwise, and a SIGTERM to it stops the server it started", async () => {
+    const external = externalAddress();
+    const dataDir = path.join(scratch, "npm-start");
+    const child = spawn(process.execPath, ["scripts/start.mjs"], {
+      cwd: root,
+      // No bootstrap admin: a first run, which prints the setup code.
+      env: { ...process.env, STEWARD_DATA_DIR: dataDir, AUTH_SECRET: randomBytes(32).toString("hex"), STEWARD_ADMIN_EMAIL: "", STEWARD_ADMIN_PASSWORD: "", STEWARD_SETUP_CODE: "", NODE_ENV: "production", PORT: "3316", HOST: "", DATABASE_URL: "", STEWARD_TEST_DB: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    started.push(child);
+    let log = "";
+    child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    await until("npm start to answer", async () => ((await fetch("http://127.0.0.1:3316/api/health")).ok ? true : undefined), 600_000);
+    if (external) expect(await answers(external, 3316)).toBe(false);
+    await until("the setup code in the log", async () => (/one-time setup code: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/.test(log) ? true : undefined), 120_000).catch((error: Error) => {
+      throw new Error(`${error.message}:\n${log}`);
+    });
+
+    const signalledAt = Date.now();
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(12_000);
+    // The server it started is gone too: nothing answers on the port, and the folder is free.
+    expect(await answers("127.0.0.1", 3316)).toBe(false);
+
+    if (!external) return;
+    const everywhere = spawn(process.execPath, ["scripts/start.mjs"], {
+      cwd: root,
+      env: { ...process.env, ...consoleEnv(dataDir, admin()), NODE_ENV: "production", PORT: "3317", HOST: "0.0.0.0", DATABASE_URL: "", STEWARD_TEST_DB: "" },
+      stdio: "ignore",
+    });
+    started.push(everywhere);
+    const gone = new Promise((resolve) => everywhere.once("exit", resolve));
+    await until("HOST=0.0.0.0 to answer on the external address", async () => ((await answers(external, 3317)) ? true : undefined), 120_000);
+    // Killed outright, npm start cannot pass a signal on; the server notices it is orphaned and stops itself.
+    everywhere.kill("SIGKILL");
+    await gone;
+    await until("the orphaned server to stop", async () => ((await answers("127.0.0.1", 3317)) ? undefined : true), 20_000);
+  }, 900_000);
+});

@@ -16,7 +16,8 @@ const buildId = path.join(root, ".next", "BUILD_ID");
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+    // Tests are not part of the build: editing one must not trigger a rebuild.
+    if (entry.name.startsWith(".") || entry.name === "node_modules" || entry.name === "testing" || /\.test\.tsx?$/.test(entry.name)) continue;
     const full = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
   }
@@ -74,7 +75,8 @@ if (stale) {
 }
 // Loopback unless told otherwise: the first-run /setup page must not greet the whole network.
 const host = process.env.HOST || "127.0.0.1";
-const server = spawn(process.execPath, [nextBin, "start", "-p", process.env.PORT ?? "3000", "-H", host], { cwd: root, stdio: "inherit", env });
+// STEWARD_SUPERVISOR_PID: if this process is killed outright (SIGKILL), the server notices and stops itself.
+const server = spawn(process.execPath, [nextBin, "start", "-p", process.env.PORT ?? "3000", "-H", host], { cwd: root, stdio: "inherit", env: { ...env, STEWARD_SUPERVISOR_PID: String(process.pid) } });
 // A process manager signals this process: pass it on and exit as the server does.
 for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
