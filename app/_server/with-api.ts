@@ -6,6 +6,7 @@ import { formatIssuePath, StewardError, type ErrorCode } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { ensureStarted } from "@/lib/startup";
 import { resolveActor } from "./actor";
+import { assertNoPendingPasswordChange, assertSameOriginForSession } from "./csrf";
 import { clientIp } from "./request-meta";
 
 export type ApiContext = RequestContext & { actor: Actor };
@@ -49,7 +50,7 @@ const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
 
 /**
  * Every route handler goes through this: resolve the actor (session or bearer token), check the
- * permission, run, and map errors. `permission: "public"` is for liveness and sign-in only.
+ * permission, refuse a cookie-authenticated change from another Origin (CSRF), run, and map errors. `permission: "public"` is for liveness and sign-in only.
  */
 export function withApi<P extends RouteParams = RouteParams>(options: { permission: AnyPermission }, handler: Handler<P>) {
   return async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
@@ -58,6 +59,8 @@ export function withApi<P extends RouteParams = RouteParams>(options: { permissi
       await ensureStarted();
       const actor = await resolveActor(request.headers);
       requirePermission(actor, options.permission);
+      assertSameOriginForSession(actor, request.method, request.headers, request.nextUrl.protocol);
+      assertNoPendingPasswordChange(actor);
       const response = await handler(request, { actor, requestId, ip: clientIp(request.headers) }, await route.params);
       response.headers.set("x-request-id", requestId);
       return response;

@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /** Console users: people who sign in. Roles are decided in lib/auth/permissions.ts. */
 export const users = pgTable("users", {
@@ -14,6 +14,13 @@ export const users = pgTable("users", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
   lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+  /**
+   * Every session cookie carries the version it was issued under; a request whose version differs is
+   * anonymous. Bumped at sign-out, deactivation, role change and password change (lib/users/session-version.ts).
+   */
+  sessionVersion: integer("session_version").notNull().default(1),
+  /** Set by an administrator's password reset: the person must choose a new password before anything else. */
+  mustChangePassword: boolean("must_change_password").notNull().default(false),
 });
 
 /** Personal API tokens. Only the SHA-256 of the token is kept; the plaintext is shown once. */
