@@ -40,7 +40,11 @@ export const apiTokens = pgTable(
   (table) => [index("api_tokens_user_idx").on(table.userId)],
 );
 
-/** Failed sign-ins, counted per account and per source address to slow password guessing. */
+/**
+ * Password attempts, written before the password is checked (lib/users/sign-in.ts) and counted per
+ * account and per source address to slow password guessing. `checked` is false for an attempt that
+ * was refused unchecked; those count toward no limit and only mark a burst in progress.
+ */
 export const signInFailures = pgTable(
   "sign_in_failures",
   {
@@ -48,6 +52,7 @@ export const signInFailures = pgTable(
     email: text("email").notNull(),
     ip: text("ip"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    checked: boolean("checked").notNull().default(true),
   },
   (table) => [index("sign_in_failures_email_idx").on(table.email, table.at), index("sign_in_failures_ip_idx").on(table.ip, table.at)],
 );

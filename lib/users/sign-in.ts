@@ -1,4 +1,4 @@
-import { and, count, eq, gt, ne, sql } from "drizzle-orm";
+import { and, count, eq, gt, gte, lte, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { signInFailures, users } from "@/db/schema";
 import { getUserByEmail } from "@/db/users";
@@ -24,10 +24,11 @@ const ADDRESS_LOCK_NAMESPACE = 7_363_011;
  * the lock released. So however many attempts arrive at once, at most `perAccount` passwords are
  * checked per account per window (and `perIp` per address).
  *
- * A success removes its own row only when the account had no other attempt in the window (a
- * person who types their password right the first time is never counted); otherwise it stays
- * counted, and failures are never cleared by a success — they age out with the window. This is
- * what keeps the bound exact when a right guess arrives in the middle of a burst.
+ * Every attempt, refused ones included, writes a row. A success removes its own row unless another
+ * attempt for the account was recorded after it (a burst in progress): so a person who signs in
+ * right is not counted, while a right guess inside a burst keeps its slot and the window stays shut
+ * for the stragglers. A success never clears earlier failures — they age out with the window. This
+ * is what keeps the bound exact however the attempts interleave.
  *
  * Unknown accounts, wrong passwords and deactivated accounts all give the same answer.
  */
@@ -41,13 +42,15 @@ export async function signInWithPassword(input: { email: string; password: strin
     // Lock order is always account, then address, so two attempts can never wait on each other in a cycle.
     await tx.execute(sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK_NAMESPACE}, hashtext(${email}))`);
     if (input.ip) await tx.execute(sql`select pg_advisory_xact_lock(${ADDRESS_LOCK_NAMESPACE}, hashtext(${input.ip}))`);
-    const [perAccount] = await tx.select({ n: count() }).from(signInFailures).where(and(eq(signInFailures.email, email), gt(signInFailures.at, since)));
-    const [perIp] = input.ip
-      ? await tx.select({ n: count() }).from(signInFailures).where(and(eq(signInFailures.ip, input.ip), gt(signInFailures.at, since)))
-      : [{ n: 0 }];
-    if ((perAccount?.n ?? 0) >= input.limits.perAccount || (perIp?.n ?? 0) >= input.limits.perIp) return false;
-    await tx.insert(signInFailures).values({ id: attemptId, email, ip: input.ip });
-    return true;
+    const checkedSince = and(eq(signInFailures.checked, true), gt(signInFailures.at, since));
+    const [perAccount] = await tx.select({ n: count() }).from(signInFailures).where(and(eq(signInFailures.email, email), checkedSince));
+    const [perIp] = input.ip ? await tx.select({ n: count() }).from(signInFailures).where(and(eq(signInFailures.ip, input.ip), checkedSince)) : [{ n: 0 }];
+    const allowed = (perAccount?.n ?? 0) < input.limits.perAccount && (perIp?.n ?? 0) < input.limits.perIp;
+    // Refused attempts are recorded too (unchecked, counting toward no limit): they mark a burst in progress, see below.
+    // clock_timestamp(), not now(): the time the lock was held, so rows order as the attempts were admitted.
+    await tx.insert(signInFailures).values({ id: attemptId, email, ip: input.ip, at: sql`clock_timestamp()`, checked: allowed });
+    await tx.delete(signInFailures).where(and(eq(signInFailures.email, email), lte(signInFailures.at, since)));
+    return allowed;
   });
   if (!admitted) return { ok: false, reason: "rate_limited", retryAfterMinutes: input.limits.windowMinutes };
 
@@ -57,11 +60,14 @@ export async function signInWithPassword(input: { email: string; password: strin
 
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK_NAMESPACE}, hashtext(${email}))`);
-    const [others] = await tx
-      .select({ n: count() })
-      .from(signInFailures)
-      .where(and(eq(signInFailures.email, email), gt(signInFailures.at, since), ne(signInFailures.id, attemptId)));
-    if ((others?.n ?? 0) === 0) await tx.delete(signInFailures).where(eq(signInFailures.id, attemptId));
+    const [own] = await tx.select({ at: signInFailures.at }).from(signInFailures).where(eq(signInFailures.id, attemptId));
+    const [later] = own
+      ? await tx
+          .select({ n: count() })
+          .from(signInFailures)
+          .where(and(eq(signInFailures.email, email), gte(signInFailures.at, own.at), ne(signInFailures.id, attemptId)))
+      : [{ n: 0 }];
+    if ((later?.n ?? 0) === 0) await tx.delete(signInFailures).where(eq(signInFailures.id, attemptId));
     await tx.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
   });
   return {
