@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   STEWARD_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".steward")),
   STEWARD_PGLITE_DIR: optionalString,
   AUTH_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
+  AUTH_URL: z.preprocess(emptyAsUnset, z.string().url("AUTH_URL must be the console's public URL, e.g. https://steward.example.com").optional()),
   STEWARD_ADMIN_EMAIL: z.preprocess(emptyAsUnset, z.string().email().optional()),
   STEWARD_ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(12, "STEWARD_ADMIN_PASSWORD must be at least 12 characters").optional()),
   STEWARD_OIDC_ISSUER: z.preprocess(emptyAsUnset, z.string().url().optional()),
@@ -41,6 +42,8 @@ export type StewardConfig = {
   dataDir: string;
   pgliteDir: string;
   authSecret: string;
+  /** The console's public origin (from AUTH_URL), when it runs behind a proxy; else undefined. */
+  publicOrigin: string | undefined;
   bootstrapAdmin: { email: string; password: string } | undefined;
   oidc:
     | { issuer: string; clientId: string; clientSecret: string; name: string; roleClaim: string; defaultRole: z.infer<typeof RoleName> }
@@ -87,6 +90,7 @@ export function getConfig(): StewardConfig {
     dataDir,
     pgliteDir: path.resolve(/*turbopackIgnore: true*/ env.STEWARD_PGLITE_DIR ?? path.join(/*turbopackIgnore: true*/ dataDir, "pglite")),
     authSecret: env.AUTH_SECRET ?? loadOrCreateSecret(dataDir),
+    publicOrigin: env.AUTH_URL ? new URL(env.AUTH_URL).origin : undefined,
     bootstrapAdmin:
       env.STEWARD_ADMIN_EMAIL && env.STEWARD_ADMIN_PASSWORD
         ? { email: env.STEWARD_ADMIN_EMAIL, password: env.STEWARD_ADMIN_PASSWORD }

@@ -6,6 +6,7 @@ import { StewardError, type ErrorCode } from "@/lib/errors";
 import { currentRequestContext } from "./actor";
 import { headers } from "next/headers";
 import { clientIp } from "./request-meta";
+import { assertNoPendingPasswordChange, assertSameOriginForSession } from "./csrf";
 import { isDatabaseUnavailable } from "./with-api";
 import { assertWritable } from "@/db/disk-space";
 
@@ -52,18 +53,24 @@ function toActionError(error: unknown): ActionResult<never> & { ok: false } {
 
 /**
  * Every server action goes through this: authenticate, check the permission (before reading any
- * input), parse with zod, run, and return errors as data for useActionState.
+ * input), refuse a cookie-authenticated call from another Origin, parse with zod, run, and return
+ * errors as data for useActionState.
  * Called as `(previousState, formDataOrObject)`.
  */
 export function action<S extends z.ZodType, T>(
   permission: AnyPermission,
   schema: S,
   run: (ctx: RequestContext & { actor: Actor }, input: z.infer<S>) => Promise<T>,
+  options: { allowPendingPasswordChange?: boolean } = {},
 ) {
   return async (_previous: unknown, raw: FormData | Record<string, unknown>): Promise<ActionResult<T>> => {
     try {
       const ctx = await currentRequestContext();
       requirePermission(ctx.actor, permission);
+      // Server actions are POSTs: a cookie-authenticated one must come from this console's own pages.
+      const requestHeaders = await headers();
+      assertSameOriginForSession(ctx.actor, "POST", requestHeaders, requestHeaders.get("x-forwarded-proto") ?? "http");
+      if (!options.allowPendingPasswordChange) assertNoPendingPasswordChange(ctx.actor);
       assertWritable();
       const input = schema.parse(raw instanceof FormData ? formDataToObject(raw) : raw);
       return { ok: true, data: await run({ ...ctx, actor: ctx.actor }, input) };

@@ -30,10 +30,17 @@ export async function resolveActor(requestHeaders: Headers): Promise<Actor | nul
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
-  // Re-read on every request: a deactivation or role change takes effect at once.
+  // Re-read on every request: a deactivation or role change takes effect at once, and a cookie
+  // issued under an older session version (sign-out, password or role change since) is anonymous.
   const user = await getUserById(await getDb(), userId);
   if (!user || !user.active) return null;
-  return { type: "user", userId: user.id, email: user.email, role: user.role, via: "session" };
+  if (sessionVersionOf(session) !== user.sessionVersion) return null;
+  return { type: "user", userId: user.id, email: user.email, role: user.role, via: "session", ...(user.mustChangePassword ? { mustChangePassword: true } : {}) };
+}
+
+function sessionVersionOf(session: unknown): number | undefined {
+  const value = (session as { sessionVersion?: unknown } | null)?.sessionVersion;
+  return typeof value === "number" ? value : undefined;
 }
 
 export async function currentRequestContext(): Promise<Omit<RequestContext, "actor"> & { actor: Actor | null }> {

@@ -3,16 +3,21 @@ import { headers } from "next/headers";
 import type { Actor } from "@/lib/auth/actor";
 import { hasPermission, type AnyPermission } from "@/lib/auth/require-permission";
 import { StewardError } from "@/lib/errors";
+import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { newId } from "@/lib/ids";
 import { resolveActor } from "./actor";
 import { clientIp } from "./request-meta";
 
-/** Every page's first line: anonymous → sign-in, lacking the permission → 403 page. */
-export async function requirePageActor(permission: AnyPermission, returnTo: string) {
+/**
+ * Every page's first line: anonymous → sign-in (returning here), lacking the permission → 403 page,
+ * a pending password change (after an administrator's reset) → the change-password page.
+ */
+export async function requirePageActor(permission: AnyPermission, returnTo: string, options: { allowPendingPasswordChange?: boolean } = {}) {
   const requestHeaders = await headers();
   const actor = await resolveActor(requestHeaders);
-  if (!actor) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!actor) redirect(`/sign-in?callbackUrl=${encodeURIComponent(safeRedirectPath(returnTo))}`);
   if (!hasPermission(actor, permission)) forbidden();
+  if (actor.type === "user" && actor.mustChangePassword && !options.allowPendingPasswordChange) redirect("/change-password");
   return { actor: actor as Actor & { type: "user" }, requestId: newId("req"), ip: clientIp(requestHeaders) };
 }
 

@@ -7,6 +7,7 @@ import { newId } from "@/lib/ids";
 import { assertWritable } from "@/db/disk-space";
 import { ensureStarted } from "@/lib/startup";
 import { resolveActor } from "./actor";
+import { assertNoPendingPasswordChange, assertSameOriginForSession } from "./csrf";
 import { clientIp } from "./request-meta";
 
 export type ApiContext = RequestContext & { actor: Actor };
@@ -50,7 +51,7 @@ const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
 
 /**
  * Every route handler goes through this: resolve the actor (session or bearer token), check the
- * permission, run, and map errors. `permission: "public"` is for liveness and sign-in only.
+ * permission, refuse a cookie-authenticated change from another Origin (CSRF), run, and map errors. `permission: "public"` is for liveness and sign-in only.
  */
 export function withApi<P extends RouteParams = RouteParams>(options: { permission: AnyPermission }, handler: Handler<P>) {
   return async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
@@ -61,6 +62,8 @@ export function withApi<P extends RouteParams = RouteParams>(options: { permissi
       if (!SAFE_METHODS.has(request.method)) assertWritable();
       const actor = await resolveActor(request.headers);
       requirePermission(actor, options.permission);
+      assertSameOriginForSession(actor, request.method, request.headers, request.nextUrl.protocol);
+      assertNoPendingPasswordChange(actor);
       const response = await handler(request, { actor, requestId, ip: clientIp(request.headers) }, await route.params);
       response.headers.set("x-request-id", requestId);
       return response;

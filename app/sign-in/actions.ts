@@ -6,6 +6,7 @@ import { publicAction } from "@/app/_server/action";
 import { signIn } from "@/app/_server/auth";
 import { StewardError } from "@/lib/errors";
 import { getConfig } from "@/lib/config";
+import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 
 const SignInInput = z.object({
   email: z.string().trim().min(1, "Enter your email address"),
@@ -13,14 +14,9 @@ const SignInInput = z.object({
   callbackUrl: z.string().optional(),
 });
 
-/** Only same-site paths are followed after sign-in (no open redirect). */
-function safeReturnPath(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/";
-}
-
 export const signInAction = publicAction(SignInInput, async (input) => {
   try {
-    await signIn("credentials", { email: input.email, password: input.password, redirectTo: safeReturnPath(input.callbackUrl) });
+    await signIn("credentials", { email: input.email, password: input.password, redirectTo: safeRedirectPath(input.callbackUrl) });
   } catch (error) {
     if (error instanceof AuthError && error.type === "CredentialsSignin") {
       const code = (error as AuthError & { code?: string }).code;

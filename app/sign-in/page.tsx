@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { resolveActor } from "@/app/_server/actor";
 import { getConfig } from "@/lib/config";
+import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { isSetupNeeded } from "@/lib/users/first-admin";
 import { SignInForm, SsoButton } from "./sign-in-form";
 
@@ -12,7 +13,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (await resolveActor(await headers())) redirect("/");
   if (await isSetupNeeded()) redirect("/setup");
   const params = await searchParams;
-  const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : undefined;
+  const callbackUrl = typeof params.callbackUrl === "string" ? safeRedirectPath(params.callbackUrl) : undefined;
   const oidc = getConfig().oidc;
   return (
     <main className="auth-page">

@@ -45,6 +45,9 @@ export function AppShell({ user, signOut, children }: { user: ShellUser; signOut
             {user.roleLabel}
           </span>
           <ThemeToggle />
+          <Link href="/change-password" aria-current={isCurrent("/change-password") ? "page" : undefined}>
+            Change password
+          </Link>
           <form action={signOutFormAction}>
             <button type="submit">Sign out</button>
           </form>

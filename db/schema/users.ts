@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /** Console users: people who sign in. Roles are decided in lib/auth/permissions.ts. */
 export const users = pgTable("users", {
@@ -14,6 +14,13 @@ export const users = pgTable("users", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
   lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+  /**
+   * Every session cookie carries the version it was issued under; a request whose version differs is
+   * anonymous. Bumped at sign-out, deactivation, role change and password change (lib/users/session-version.ts).
+   */
+  sessionVersion: integer("session_version").notNull().default(1),
+  /** Set by an administrator's password reset: the person must choose a new password before anything else. */
+  mustChangePassword: boolean("must_change_password").notNull().default(false),
 });
 
 /** Personal API tokens. Only the SHA-256 of the token is kept; the plaintext is shown once. */
@@ -33,7 +40,11 @@ export const apiTokens = pgTable(
   (table) => [index("api_tokens_user_idx").on(table.userId)],
 );
 
-/** Failed sign-ins, counted per account and per source address to slow password guessing. */
+/**
+ * Password attempts, written before the password is checked (lib/users/sign-in.ts) and counted per
+ * account and per source address to slow password guessing. `checked` is false for an attempt that
+ * was refused unchecked; those count toward no limit and only mark a burst in progress.
+ */
 export const signInFailures = pgTable(
   "sign_in_failures",
   {
@@ -41,6 +52,7 @@ export const signInFailures = pgTable(
     email: text("email").notNull(),
     ip: text("ip"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    checked: boolean("checked").notNull().default(true),
   },
   (table) => [index("sign_in_failures_email_idx").on(table.email, table.at), index("sign_in_failures_ip_idx").on(table.ip, table.at)],
 );

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { adminSession, apiTokenFor, newUserSession, signIn, uniqueEmail } from "../fixtures/auth";
+import { adminSession, apiTokenFor, consoleContext, newUserSession, signIn, uniqueEmail } from "../fixtures/auth";
 
 test("an admin adds a person, changes their role and deactivates them; their session and tokens stop at once", async ({ browser }) => {
   const { page } = await adminSession(browser);
@@ -16,7 +16,7 @@ test("an admin adds a person, changes their role and deactivates them; their ses
   await expect(row).toContainText("Risk officer");
 
   // Riley signs in elsewhere and makes a token.
-  const riley = await browser.newContext();
+  const riley = await consoleContext(browser);
   const rileyPage = await riley.newPage();
   await signIn(rileyPage, { email, password: "riley-initial-password" });
   const token = await apiTokenFor(riley);

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
+import { requireBrowserSession } from "../auth/require-session";
 import { hashSecretToken, issueSecretToken, secretTokenKind } from "../auth/secret-token";
 import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
@@ -45,9 +46,13 @@ function requireUser(ctx: Ctx) {
   return ctx.actor;
 }
 
-/** The plaintext is returned once, here; only its hash is stored. */
+/**
+ * The plaintext is returned once, here; only its hash is stored. Needs a signed-in browser session:
+ * a token never mints a token, whichever route or action carries it.
+ */
 export async function createApiToken({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ token: ApiTokenView; plaintext: string }> {
   const user = requireUser(ctx);
+  requireBrowserSession(ctx.actor, "Creating a personal API token");
   const data = CreateApiTokenInput.parse(input);
   const secret = issueSecretToken("pat");
   return withTransaction(ctx, async (tx) => {

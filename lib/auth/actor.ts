@@ -2,7 +2,16 @@ import type { Role } from "./permissions";
 
 /** Who is acting. Verbs take it from the request, never from the input. */
 export type Actor =
-  | { type: "user"; userId: string; email: string; role: Role; via: "session" | "token"; tokenId?: string }
+  | {
+      type: "user";
+      userId: string;
+      email: string;
+      role: Role;
+      via: "session" | "token";
+      tokenId?: string;
+      /** An administrator reset the password: only the change-password page and sign-out work until a new one is chosen. */
+      mustChangePassword?: boolean;
+    }
   | { type: "enforcement_point"; enforcementPointId: string; name: string }
   | { type: "system"; reason: string };
 

@@ -6,18 +6,67 @@ import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 
-/** Every setting, its type and default. Add a key here; nothing else stores console-wide config. */
+const booleanField = z.preprocess((value) => (value === "true" || value === "on" ? true : value === "false" || value === "" ? false : value), z.boolean());
+
+/**
+ * Every setting's type, without its default. Kept apart from the defaults on purpose: zod applies
+ * `.default()` even inside `.partial()`, so a partial update built from the defaulted schema would
+ * silently reset every field it does not name to its default.
+ */
+const SETTING_FIELDS = {
+  decisionRetentionDays: z.coerce.number().int().min(1).max(3650).describe("Recorded decisions older than this are dropped, a whole day at a time"),
+  staleAgentDays: z.coerce.number().int().min(1).max(365).describe("An agent with no decision for this many days is stale"),
+  attestationIntervalDays: z.coerce.number().int().min(1).max(730).describe("How often owners re-confirm their agents"),
+  observationWindowDays: z.coerce.number().int().min(1).max(365).describe("Declared-vs-observed and out-of-scope findings look at this many days of decisions"),
+  maxCredentialLifetimeSeconds: z.coerce.number().int().min(60).max(31_536_000).describe("Credentials living longer than this are standing privilege"),
+  requiredDecisionRetentionDays: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .describe("Frameworks evidence: the retention the organisation must keep (the retention control passes when decisionRetentionDays is at least this)"),
+  maxDelegationDepth: z.coerce.number().int().min(1).max(20).describe("Frameworks evidence: the longest acceptable delegation chain (acting agents per decision)"),
+  requirePolicyApproval: booleanField.describe("Four-eyes: someone other than the author approves a policy draft before publish"),
+};
+
+const SETTING_DEFAULTS: Settings = {
+  decisionRetentionDays: 90,
+  staleAgentDays: 30,
+  attestationIntervalDays: 90,
+  observationWindowDays: 30,
+  maxCredentialLifetimeSeconds: 3600,
+  requiredDecisionRetentionDays: 90,
+  maxDelegationDepth: 3,
+  requirePolicyApproval: false,
+};
+
+/** Every setting, its type and default. Add a key here (and to SETTING_FIELDS); nothing else stores console-wide config. */
 export const SettingsSchema = z.object({
-  decisionRetentionDays: z.coerce.number().int().min(1).max(3650).default(90).describe("Recorded decisions older than this are dropped, a whole day at a time"),
-  staleAgentDays: z.coerce.number().int().min(1).max(365).default(30).describe("An agent with no decision for this many days is stale"),
-  attestationIntervalDays: z.coerce.number().int().min(1).max(730).default(90).describe("How often owners re-confirm their agents"),
-  observationWindowDays: z.coerce.number().int().min(1).max(365).default(30).describe("Declared-vs-observed and out-of-scope findings look at this many days of decisions"),
-  maxCredentialLifetimeSeconds: z.coerce.number().int().min(60).max(31_536_000).default(3600).describe("Credentials living longer than this are standing privilege"),
-  requiredDecisionRetentionDays: z.coerce.number().int().min(1).max(3650).default(90).describe("Frameworks evidence: the retention the organisation must keep (the retention control passes when decisionRetentionDays is at least this)"),
-  maxDelegationDepth: z.coerce.number().int().min(1).max(20).default(3).describe("Frameworks evidence: the longest acceptable delegation chain (acting agents per decision)"),
-  requirePolicyApproval: z.preprocess((value) => (value === "true" || value === "on" ? true : value === "false" || value === "" ? false : value), z.boolean()).default(false).describe("Four-eyes: someone other than the author approves a policy draft before publish"),
+  decisionRetentionDays: SETTING_FIELDS.decisionRetentionDays.default(SETTING_DEFAULTS.decisionRetentionDays),
+  staleAgentDays: SETTING_FIELDS.staleAgentDays.default(SETTING_DEFAULTS.staleAgentDays),
+  attestationIntervalDays: SETTING_FIELDS.attestationIntervalDays.default(SETTING_DEFAULTS.attestationIntervalDays),
+  observationWindowDays: SETTING_FIELDS.observationWindowDays.default(SETTING_DEFAULTS.observationWindowDays),
+  maxCredentialLifetimeSeconds: SETTING_FIELDS.maxCredentialLifetimeSeconds.default(SETTING_DEFAULTS.maxCredentialLifetimeSeconds),
+  requiredDecisionRetentionDays: SETTING_FIELDS.requiredDecisionRetentionDays.default(SETTING_DEFAULTS.requiredDecisionRetentionDays),
+  maxDelegationDepth: SETTING_FIELDS.maxDelegationDepth.default(SETTING_DEFAULTS.maxDelegationDepth),
+  requirePolicyApproval: SETTING_FIELDS.requirePolicyApproval.default(SETTING_DEFAULTS.requirePolicyApproval),
 });
-export type Settings = z.infer<typeof SettingsSchema>;
+
+/**
+ * A partial update: names only what changes; every omitted key keeps its stored value. Unknown
+ * keys are refused (a typo must not look saved).
+ */
+export const SettingsPatchSchema = z.object(SETTING_FIELDS).partial().strict();
+export type Settings = {
+  decisionRetentionDays: number;
+  staleAgentDays: number;
+  attestationIntervalDays: number;
+  observationWindowDays: number;
+  maxCredentialLifetimeSeconds: number;
+  requiredDecisionRetentionDays: number;
+  maxDelegationDepth: number;
+  requirePolicyApproval: boolean;
+};
 
 export async function getSettings(db?: Executor): Promise<Settings> {
   const rows = await (db ?? (await getDb())).select().from(settings);
@@ -26,7 +75,7 @@ export async function getSettings(db?: Executor): Promise<Settings> {
 
 export async function updateSettings({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Settings> {
   requirePermission(ctx.actor, "settings.manage");
-  const changes = SettingsSchema.partial().parse(input);
+  const changes = SettingsPatchSchema.parse(input);
   return withTransaction(ctx, async (tx) => {
     const before = await getSettings(tx);
     for (const [key, value] of Object.entries(changes)) {

@@ -6,6 +6,7 @@ import { recordAudit } from "../audit/record-audit";
 import { systemContext } from "../auth/actor";
 import { isRole, type Role } from "../auth/permissions";
 import { insertUser } from "./create-user";
+import { bumpSessionVersion } from "./session-version";
 import { toUserView } from "./user-view";
 
 /** The first valid Steward role named by the identity provider's claim (a string or a list), if any. */
@@ -30,6 +31,7 @@ export async function upsertSsoUser(input: { email: string; name: string; roleCl
     if (!existing.active) return null;
     if (claimedRole && claimedRole !== existing.role) {
       const [after] = await tx.update(users).set({ role: claimedRole, updatedAt: new Date() }).where(eq(users.id, existing.id)).returning();
+      await bumpSessionVersion(tx, existing.id); // sessions under the old role end
       await recordAudit(tx, ctx, { action: "user.update_role", entityType: "user", entityId: existing.id, before: toUserView(existing), after: toUserView(after!) });
       return toUserView(after!);
     }

@@ -4,11 +4,25 @@ import { apiTokens, users } from "@/db/schema";
 import { countActiveAdmins, getUserOrThrow } from "@/db/users";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
+import { requireBrowserSession } from "../auth/require-session";
 import { withTransaction, type Ctx } from "../context";
 import { offboardPeopleOfUser } from "../people/offboard-person";
 import { StewardError } from "../errors";
 import { UpdateUserRoleInput, UserIdInput } from "./schemas";
+import { bumpSessionVersion } from "./session-version";
 import { toUserView } from "./user-view";
+
+/** Serialises every change that can reduce the number of active administrators. */
+const ADMIN_COUNT_LOCK_KEY = 7_363_012;
+
+/**
+ * Taken first in any transaction that may demote or deactivate an administrator, before the target
+ * row is read: two admins demoting each other at once then run one after the other, and the
+ * second sees the first's change when it counts (otherwise both count two and both succeed).
+ */
+async function lockAdminCount(tx: Executor) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK_KEY})`);
+}
 
 async function assertNotLastAdmin(tx: Executor, userRole: string, userActive: boolean) {
   if (userRole === "admin" && userActive && (await countActiveAdmins(tx)) <= 1) {
@@ -18,12 +32,16 @@ async function assertNotLastAdmin(tx: Executor, userRole: string, userActive: bo
 
 export async function updateUserRole({ ctx, input }: { ctx: Ctx; input: unknown }) {
   requirePermission(ctx.actor, "users.manage");
+  requireBrowserSession(ctx.actor, "Changing a role");
   const { userId, role } = UpdateUserRoleInput.parse(input);
   return withTransaction(ctx, async (tx) => {
+    await lockAdminCount(tx);
     const before = await getUserOrThrow(tx, userId);
     if (before.role === role) return toUserView(before);
     if (role !== "admin") await assertNotLastAdmin(tx, before.role, before.active);
     const [after] = await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+    // Sessions opened under the old role end; the person signs in again under the new one.
+    await bumpSessionVersion(tx, userId);
     await recordAudit(tx, ctx, { action: "user.update_role", entityType: "user", entityId: userId, before: toUserView(before), after: toUserView(after!) });
     return toUserView(after!);
   });
@@ -31,7 +49,8 @@ export async function updateUserRole({ ctx, input }: { ctx: Ctx; input: unknown 
 
 /**
  * Deactivation takes effect at once: every request re-reads the user, so open sessions stop
- * working, and their API tokens are revoked in the same transaction.
+ * working (and the session version is bumped, so reactivating does not revive them), and their
+ * API tokens are revoked in the same transaction.
  */
 export async function deactivateUser({ ctx, input }: { ctx: Ctx; input: unknown }) {
   requirePermission(ctx.actor, "users.manage");
@@ -40,11 +59,13 @@ export async function deactivateUser({ ctx, input }: { ctx: Ctx; input: unknown 
     throw new StewardError("precondition_failed", "You cannot deactivate yourself");
   }
   return withTransaction(ctx, async (tx) => {
+    await lockAdminCount(tx);
     const before = await getUserOrThrow(tx, userId);
     if (!before.active) return toUserView(before);
     await assertNotLastAdmin(tx, before.role, before.active);
     const now = new Date();
     const [after] = await tx.update(users).set({ active: false, deactivatedAt: now, updatedAt: now }).where(eq(users.id, userId)).returning();
+    await bumpSessionVersion(tx, userId);
     await tx.update(apiTokens).set({ revokedAt: sql`now()` }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
     await offboardPeopleOfUser(tx, ctx, userId);
     await recordAudit(tx, ctx, { action: "user.deactivate", entityType: "user", entityId: userId, before: toUserView(before), after: toUserView(after!) });

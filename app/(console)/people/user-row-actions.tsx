@@ -4,10 +4,11 @@ import { useState, useTransition } from "react";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { RoleSelect } from "./role-select";
 import type { Role } from "@/lib/auth/permissions";
-import { changeUserRoleAction, deactivateUserAction, reactivateUserAction } from "./actions";
+import { changeUserRoleAction, deactivateUserAction, reactivateUserAction, resetUserPasswordAction } from "./actions";
 
-export function UserRowActions({ user, isSelf }: { user: { id: string; email: string; role: Role; active: boolean }; isSelf: boolean }) {
+export function UserRowActions({ user, isSelf }: { user: { id: string; email: string; role: Role; active: boolean; authProvider?: "local" | "oidc" }; isSelf: boolean }) {
   const [message, setMessage] = useState<string | null>(null);
+  const [temporary, setTemporary] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const run = (work: () => Promise<{ ok: boolean; message?: string }>) =>
     startTransition(async () => {
@@ -40,6 +41,27 @@ export function UserRowActions({ user, isSelf }: { user: { id: string; email: st
           Reactivate
         </button>
       )}
+      {!isSelf && user.active && user.authProvider !== "oidc" ? (
+        <ConfirmButton
+          label="Reset password"
+          title={`Reset the password of ${user.email}`}
+          confirmLabel="Reset password"
+          onConfirm={() =>
+            run(async () => {
+              const result = await resetUserPasswordAction(null, { userId: user.id });
+              setTemporary(result.ok ? result.data.temporaryPassword : null);
+              return result;
+            })
+          }
+        >
+          <p>Every session of theirs ends now. They sign in with a temporary password shown once here, and must choose a new one before anything else.</p>
+        </ConfirmButton>
+      ) : null}
+      {temporary ? (
+        <div className="notice ok" role="status">
+          Temporary password for {user.email} (shown once): <code data-testid="temporary-password">{temporary}</code>
+        </div>
+      ) : null}
       <span aria-live="polite" className="error">
         {message}
       </span>

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { action } from "@/app/_server/action";
 import { CreateApiTokenInput, createApiToken, RevokeApiTokenInput, revokeApiToken } from "@/lib/api-tokens/api-tokens";
-import { SettingsSchema, updateSettings } from "@/lib/settings/settings";
+import { SettingsPatchSchema, updateSettings } from "@/lib/settings/settings";
 
 export const createApiTokenAction = action("tokens.manage_own", CreateApiTokenInput, async (ctx, input) => {
   const created = await createApiToken({ ctx, input });
@@ -16,7 +16,7 @@ export const revokeApiTokenAction = action("tokens.manage_own", RevokeApiTokenIn
   revalidatePath("/settings");
 });
 
-export const updateSettingsAction = action("settings.manage", SettingsSchema.partial(), async (ctx, input) => {
+export const updateSettingsAction = action("settings.manage", SettingsPatchSchema, async (ctx, input) => {
   const settings = await updateSettings({ ctx, input });
   revalidatePath("/settings");
   return settings;

@@ -1,4 +1,26 @@
 // GET/POST /api/auth/* — next-auth's own sign-in, callback, session and sign-out endpoints
+import { NextRequest } from "next/server";
 import { handlers } from "@/app/_server/auth";
+import { getConfig } from "@/lib/config";
 
-export const { GET, POST } = handlers;
+/**
+ * Behind a proxy the request Next.js hands a route carries its internal address
+ * (http://localhost:<port>), and Auth.js builds its redirects (error page, callbackUrl, sign-in
+ * page) from that. When AUTH_URL is set, the request is re-addressed to the public origin — URL,
+ * Host and X-Forwarded-Host/Proto alike — before Auth.js sees it, so no redirect names localhost.
+ */
+function onPublicOrigin(request: NextRequest): NextRequest {
+  const publicOrigin = getConfig().publicOrigin;
+  if (!publicOrigin) return request;
+  const url = new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, publicOrigin);
+  const headers = new Headers(request.headers);
+  headers.set("host", url.host);
+  headers.set("x-forwarded-host", url.host);
+  headers.set("x-forwarded-proto", url.protocol.replace(/:$/, ""));
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const init = { method: request.method, headers, body: hasBody ? request.body : undefined, ...(hasBody ? { duplex: "half" } : {}) };
+  return new NextRequest(url, init as ConstructorParameters<typeof NextRequest>[1]);
+}
+
+export const GET = (request: NextRequest) => handlers.GET(onPublicOrigin(request));
+export const POST = (request: NextRequest) => handlers.POST(onPublicOrigin(request));

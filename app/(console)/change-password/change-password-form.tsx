@@ -1,0 +1,42 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { Field } from "@/components/ui/field";
+import { FormStatus } from "@/components/ui/form-status";
+import { changeOwnPasswordAction } from "./actions";
+
+export function ChangePasswordForm({ minLength }: { minLength: number }) {
+  const [state, formAction, pending] = useActionState(changeOwnPasswordAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  if (state?.ok) {
+    return (
+      <div className="notice ok" role="status">
+        <p>Your password is changed. Every other session of yours has ended.</p>
+        <p>
+          <Link href="/">Go to the overview</Link>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <form action={formAction} className="stack" noValidate aria-label="Change your password">
+      <FormStatus state={state} />
+      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={errors?.currentPassword} />
+      <Field
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        minLength={minLength}
+        required
+        hint={`At least ${minLength} characters.`}
+        errors={errors?.newPassword}
+      />
+      <Field label="New password again" name="confirmPassword" type="password" autoComplete="new-password" required errors={errors?.confirmPassword} />
+      <button type="submit" className="primary" disabled={pending}>
+        Change password
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Metadata } from "next";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { PageHeader } from "@/components/ui/page-header";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { ChangePasswordForm } from "./change-password-form";
+
+export const metadata: Metadata = { title: "Change password" };
+
+export default async function ChangePasswordPage() {
+  const ctx = await requirePageActor("console.read", "/change-password", { allowPendingPasswordChange: true });
+  const required = ctx.actor.type === "user" && ctx.actor.mustChangePassword === true;
+  return (
+    <>
+      <PageHeader title="Change password" description="Changing your password signs you out everywhere else." />
+      <section className="card" aria-labelledby="change-password-heading">
+        <h2 id="change-password-heading">Your password</h2>
+        {required ? (
+          <p className="notice error" role="alert">
+            An administrator reset your password. Enter the temporary password you were given, then choose your own before you continue.
+          </p>
+        ) : null}
+        <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />
+      </section>
+    </>
+  );
+}

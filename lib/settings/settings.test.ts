@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDatabase } from "@/db/testing/test-database";
+import { settings } from "@/db/schema";
+import { userContext } from "../testing";
+import { getSettings, SettingsPatchSchema, updateSettings, type Settings } from "./settings";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const admin = () => userContext("admin");
+
+/** Every setting set away from its default, so a reset to default is visible. */
+const CUSTOM: Settings = {
+  decisionRetentionDays: 400,
+  staleAgentDays: 11,
+  attestationIntervalDays: 45,
+  observationWindowDays: 12,
+  maxCredentialLifetimeSeconds: 900,
+  requiredDecisionRetentionDays: 365,
+  maxDelegationDepth: 7,
+  requirePolicyApproval: true,
+};
+
+describe("item 14: a partial settings update changes only what it names", () => {
+  it.each(Object.keys(CUSTOM) as (keyof Settings)[])("changing only %s keeps every other setting", async (key) => {
+    await database.db.delete(settings);
+    await updateSettings({ ctx: admin(), input: CUSTOM });
+    expect(await getSettings()).toEqual(CUSTOM);
+    const value = typeof CUSTOM[key] === "boolean" ? false : (CUSTOM[key] as number) + 1;
+    const after = await updateSettings({ ctx: admin(), input: { [key]: value } });
+    expect(after).toEqual({ ...CUSTOM, [key]: value });
+    expect(await getSettings()).toEqual({ ...CUSTOM, [key]: value });
+  });
+
+  it("the Settings form's fields (strings, as FormData sends them) leave the fields it does not show alone", async () => {
+    await database.db.delete(settings);
+    await updateSettings({ ctx: admin(), input: CUSTOM });
+    const form = { decisionRetentionDays: "30", staleAgentDays: "20", attestationIntervalDays: "60", maxCredentialLifetimeSeconds: "1200", requirePolicyApproval: "" };
+    const after = await updateSettings({ ctx: admin(), input: form });
+    expect(after).toEqual({ ...CUSTOM, decisionRetentionDays: 30, staleAgentDays: 20, attestationIntervalDays: 60, maxCredentialLifetimeSeconds: 1200, requirePolicyApproval: false });
+    // Not shown by the form, so untouched:
+    expect(after.maxDelegationDepth).toBe(7);
+    expect(after.observationWindowDays).toBe(12);
+    expect(after.requiredDecisionRetentionDays).toBe(365);
+  });
+
+  it("an empty update changes nothing, and an unknown key is refused rather than looking saved", async () => {
+    await database.db.delete(settings);
+    await updateSettings({ ctx: admin(), input: CUSTOM });
+    expect(await updateSettings({ ctx: admin(), input: {} })).toEqual(CUSTOM);
+    await expect(updateSettings({ ctx: admin(), input: { decisionRetentionDay: 5 } })).rejects.toMatchObject({ issues: [expect.objectContaining({ code: "unrecognized_keys" })] });
+    expect(SettingsPatchSchema.parse({})).toEqual({});
+  });
+
+  it("only administrators change settings", async () => {
+    for (const role of ["security", "risk", "viewer"] as const) {
+      await expect(updateSettings({ ctx: userContext(role), input: { staleAgentDays: 3 } })).rejects.toMatchObject({ code: "forbidden" });
+    }
+  });
+});

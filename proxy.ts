@@ -1,0 +1,32 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "@/lib/auth/security-headers";
+import { getConfig } from "@/lib/config";
+
+/**
+ * Runs before every request (Next.js 16 "proxy", formerly middleware): a per-request CSP nonce on
+ * every page, and HSTS when AUTH_URL is https. Authentication is NOT done here — every page,
+ * route and action checks identity itself (app/_server).
+ */
+export function proxy(request: NextRequest) {
+  const config = getConfig();
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy({
+    nonce,
+    dev: process.env.NODE_ENV === "development",
+    https: config.publicOrigin?.startsWith("https://") ?? false,
+    ssoOrigin: config.oidc ? new URL(config.oidc.issuer).origin : undefined,
+  });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", csp);
+  const hsts = strictTransportSecurity(config.publicOrigin);
+  if (hsts) response.headers.set("strict-transport-security", hsts);
+  return response;
+}
+
+export const config = {
+  // Static build assets carry no HTML; everything else (pages, routes, actions) gets the headers.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
