@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   STEWARD_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".steward")),
   STEWARD_PGLITE_DIR: optionalString,
   AUTH_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
+  STEWARD_AUDIT_KEY: z.preprocess(emptyAsUnset, z.string().min(32, "STEWARD_AUDIT_KEY must be at least 32 characters").optional()),
   STEWARD_ADMIN_EMAIL: z.preprocess(emptyAsUnset, z.string().email().optional()),
   STEWARD_ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(12, "STEWARD_ADMIN_PASSWORD must be at least 12 characters").optional()),
   STEWARD_OIDC_ISSUER: z.preprocess(emptyAsUnset, z.string().url().optional()),
@@ -36,6 +37,8 @@ export type StewardConfig = {
   dataDir: string;
   pgliteDir: string;
   authSecret: string;
+  /** HMAC key of the audit chain; never stored in the database (STEWARD_AUDIT_KEY or $STEWARD_DATA_DIR/audit-key). */
+  auditKey: string;
   bootstrapAdmin: { email: string; password: string } | undefined;
   oidc:
     | { issuer: string; clientId: string; clientSecret: string; name: string; roleClaim: string; defaultRole: z.infer<typeof RoleName> }
@@ -68,6 +71,7 @@ export function getConfig(): StewardConfig {
     dataDir,
     pgliteDir: path.resolve(/*turbopackIgnore: true*/ env.STEWARD_PGLITE_DIR ?? path.join(/*turbopackIgnore: true*/ dataDir, "pglite")),
     authSecret: env.AUTH_SECRET ?? loadOrCreateSecret(dataDir),
+    auditKey: env.STEWARD_AUDIT_KEY ?? loadOrCreateSecret(dataDir, "audit-key"),
     bootstrapAdmin:
       env.STEWARD_ADMIN_EMAIL && env.STEWARD_ADMIN_PASSWORD
         ? { email: env.STEWARD_ADMIN_EMAIL, password: env.STEWARD_ADMIN_PASSWORD }
@@ -93,8 +97,8 @@ export function getConfig(): StewardConfig {
 }
 
 /** Generated once per installation and kept beside the data, readable only by its owner. */
-function loadOrCreateSecret(dataDir: string): string {
-  const file = path.join(/*turbopackIgnore: true*/ dataDir, "auth-secret");
+function loadOrCreateSecret(dataDir: string, name = "auth-secret"): string {
+  const file = path.join(/*turbopackIgnore: true*/ dataDir, name);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
   try {
