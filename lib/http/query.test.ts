@@ -16,6 +16,15 @@ import { DiffQuery } from "../policies/schemas";
 import { userContext } from "../testing";
 import { readPageQuery, readQuery } from "./query";
 
+// One database for the file; the tests only read it.
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
 const refusal = (run: () => unknown): StewardError => {
   try {
     run();
@@ -53,15 +62,10 @@ describe("the strict query reader (API routes)", () => {
   }
 
   it("refuses a crafted page cursor of every kind with a 400 naming it", async () => {
-    const database = await openTestDatabase();
-    try {
-      const ctx = userContext("admin");
-      for (const cursor of ["!!!", crafted({}), crafted(["-271821-04-20T00:00:00Z", "ep_1", "dec_1"]), crafted(["2026-01-01T00:00:00Z", "\u0000", "dec_1"]), crafted(["2026-01-01T00:00:00Z", "ep", 5]), crafted(["1", "ep", "id"])]) {
-        const query = readQuery(new URLSearchParams({ cursor }), ExploreQuery);
-        await expect(exploreDecisions({ ctx, query }), cursor).rejects.toMatchObject({ status: 400, path: "?cursor", message: expect.stringContaining('"cursor"') });
-      }
-    } finally {
-      await database.close();
+    const ctx = userContext("admin");
+    for (const cursor of ["!!!", crafted({}), crafted(["-271821-04-20T00:00:00Z", "ep_1", "dec_1"]), crafted(["2026-01-01T00:00:00Z", "\u0000", "dec_1"]), crafted(["2026-01-01T00:00:00Z", "ep", 5]), crafted(["1", "ep", "id"])]) {
+      const query = readQuery(new URLSearchParams({ cursor }), ExploreQuery);
+      await expect(exploreDecisions({ ctx, query }), cursor).rejects.toMatchObject({ status: 400, path: "?cursor", message: expect.stringContaining('"cursor"') });
     }
   });
 
@@ -74,14 +78,6 @@ describe("the strict query reader (API routes)", () => {
 });
 
 describe("the lenient query reader (console pages)", () => {
-  let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
-
   it("drops what it cannot use and keeps the rest, so the agents, people, audit and decisions filters answer", async () => {
     const ctx = userContext("admin");
     const mangled = { q: "\u0000", limit: "abc", actor: "a\u0000", action: "x\u0000", from: "-271821-04-20", to: "1", outcome: "allow", extra: "1" };

@@ -382,11 +382,40 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
   });
 
   it("cancels a replay between chunks", async () => {
-    const { id } = await startReplay({ ctx: author, input: { limit: 1000 } });
-    await cancelReplay({ ctx: author, input: { id } });
-    await runReplay(id);
+    // Its own 150 recorded requests, whatever else the table holds: three chunks of 50.
+    const now = Date.now();
+    await insertTestDecisionRows(
+      database.db,
+      Array.from({ length: 150 }, (_, i) => ({
+        enforcementPointId: "ep_cancel",
+        decisionId: `c${i}`,
+        time: new Date(now - i * 1000),
+        agentId: devAgent,
+        agentRef: devAgent,
+        actionName: "read",
+        resourceType: "resource",
+        resourceId: `r${i}`,
+        outcome: "allow" as const,
+        reasons: [],
+        request: { subject: { type: "agent", id: devAgent }, action: { name: "read" }, resource: { type: "resource", id: `r${i}` }, context: { data_sensitivity: "public" } },
+        contentHash: `c${i}`,
+      })),
+    );
+    const { id } = await startReplay({ ctx: author, input: { limit: 150 } });
+    const chunksSeen: number[] = [];
+    await runReplay(id, undefined, {
+      chunkSize: 50,
+      afterChunk: async (processed) => {
+        chunksSeen.push(processed);
+        if (chunksSeen.length === 1) await cancelReplay({ ctx: author, input: { id } });
+      },
+    });
     const [row] = await database.db.select().from(policyReplays).where(eq(policyReplays.id, id));
-    expect(row!.status).toBe("cancelled");
+    // It stopped at the first chunk boundary after the cancel: one chunk evaluated of three.
+    expect(chunksSeen).toEqual([50]);
+    expect(row).toMatchObject({ status: "cancelled", total: 150, processed: 50 });
+    const result = row!.result as ReplayResult;
+    expect(result.allowToDeny + result.denyToAllow + result.unchanged).toBe(50);
   });
 
   it("counts what each published policy determined and flags never-matching and shadowed ones", async () => {
