@@ -19,6 +19,8 @@ export type DatabaseHandle = {
   sql: Sql | undefined;
   /** The embedded database, on PGlite. */
   pglite: PGlite | undefined;
+  /** Where the audit chain's signed head is kept, outside the database (lib/audit/checkpoint.ts). */
+  auditCheckpointFile?: string;
   close(): Promise<void>;
 };
 
@@ -189,7 +191,10 @@ const holder = globalThis as GlobalWithDb;
 export function getDatabase(): Promise<DatabaseHandle> {
   if (!holder.__stewardDb) {
     const config = getConfig();
-    const opening = openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir });
+    const opening = openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir }).then((handle) => ({
+      ...handle,
+      auditCheckpointFile: path.join(/*turbopackIgnore: true*/ config.dataDir, "audit-checkpoint.json"),
+    }));
     // A failed open (server down) must not poison every later request.
     opening.catch(() => {
       if (holder.__stewardDb === opening) holder.__stewardDb = undefined;

@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   STEWARD_PGLITE_DIR: optionalString,
   AUTH_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
   AUTH_URL: z.preprocess(emptyAsUnset, z.string().url("AUTH_URL must be the console's public URL, e.g. https://steward.example.com").optional()),
+  STEWARD_AUDIT_KEY: z.preprocess(emptyAsUnset, z.string().min(32, "STEWARD_AUDIT_KEY must be at least 32 characters").optional()),
   STEWARD_ADMIN_EMAIL: z.preprocess(emptyAsUnset, z.string().email().optional()),
   STEWARD_ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(12, "STEWARD_ADMIN_PASSWORD must be at least 12 characters").optional()),
   STEWARD_OIDC_ISSUER: z.preprocess(emptyAsUnset, z.string().url().optional()),
@@ -44,6 +45,8 @@ export type StewardConfig = {
   authSecret: string;
   /** The console's public origin (from AUTH_URL), when it runs behind a proxy; else undefined. */
   publicOrigin: string | undefined;
+  /** HMAC key of the audit chain; never stored in the database (STEWARD_AUDIT_KEY or $STEWARD_DATA_DIR/audit-key). */
+  auditKey: string;
   bootstrapAdmin: { email: string; password: string } | undefined;
   oidc:
     | { issuer: string; clientId: string; clientSecret: string; name: string; roleClaim: string; defaultRole: z.infer<typeof RoleName> }
@@ -91,6 +94,7 @@ export function getConfig(): StewardConfig {
     pgliteDir: path.resolve(/*turbopackIgnore: true*/ env.STEWARD_PGLITE_DIR ?? path.join(/*turbopackIgnore: true*/ dataDir, "pglite")),
     authSecret: env.AUTH_SECRET ?? loadOrCreateSecret(dataDir),
     publicOrigin: env.AUTH_URL ? new URL(env.AUTH_URL).origin : undefined,
+    auditKey: env.STEWARD_AUDIT_KEY ?? loadOrCreateSecret(dataDir, "audit-key"),
     bootstrapAdmin:
       env.STEWARD_ADMIN_EMAIL && env.STEWARD_ADMIN_PASSWORD
         ? { email: env.STEWARD_ADMIN_EMAIL, password: env.STEWARD_ADMIN_PASSWORD }
@@ -134,8 +138,8 @@ export function getLifecycleConfig(): LifecycleConfig {
 }
 
 /** Generated once per installation and kept beside the data, readable only by its owner. */
-function loadOrCreateSecret(dataDir: string): string {
-  const file = path.join(/*turbopackIgnore: true*/ dataDir, "auth-secret");
+function loadOrCreateSecret(dataDir: string, name = "auth-secret"): string {
+  const file = path.join(/*turbopackIgnore: true*/ dataDir, name);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
   try {

@@ -1,17 +1,13 @@
 import { StewardError } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/json-body";
 
 /**
  * AuthZEN's HTTPS binding: a JSON body, and for a request error a 400 whose body is an error
  * message string. Authentication failures (401/403) come from withApi like every other route.
  */
 export async function readAuthzenBody(request: Request): Promise<unknown> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(contentType)) throw new StewardError("bad_request", `Send Content-Type: application/json (got "${contentType || "none"}")`);
-  try {
-    return await request.json();
-  } catch (error) {
-    throw new StewardError("bad_request", `The body is not valid JSON: ${(error as Error).message}`);
-  }
+  // The shared reader's limits (413 past the size, 400 past the depth); a wrong type is a 400 here.
+  return readJsonBody(request, { wrongTypeStatus: 400 });
 }
 
 export async function answerAuthzen(run: () => Promise<unknown>): Promise<Response> {

@@ -3,6 +3,7 @@ import { ZodError, type z } from "zod";
 import type { Actor, RequestContext } from "@/lib/auth/actor";
 import { requirePermission, type AnyPermission } from "@/lib/auth/require-permission";
 import { formatIssuePath, StewardError, type ErrorCode } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/json-body";
 import { newId } from "@/lib/ids";
 import { assertWritable } from "@/db/disk-space";
 import { ensureStarted } from "@/lib/startup";
@@ -83,17 +84,11 @@ export function requestIdFrom(headers: Headers): string {
   return incoming && /^[\x21-\x7e]{1,128}$/.test(incoming) ? incoming : newId("req");
 }
 
-/** Parses a JSON body against a schema: 415 for another content type, 400 for malformed JSON, 422 naming the path. */
+/**
+ * Parses a JSON body against a schema, through the one body reader (lib/http/json-body.ts):
+ * 415 for another content type, 413 past the size limits, 400 for malformed or too deeply nested
+ * JSON (each naming the limit), 422 naming the path that does not match the schema.
+ */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
-    throw new StewardError("unsupported_media_type", `Send Content-Type: application/json (got "${contentType || "none"}")`);
-  }
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch (error) {
-    throw new StewardError("bad_request", `The body is not valid JSON: ${(error as Error).message}`);
-  }
-  return schema.parse(body);
+  return schema.parse(await readJsonBody(request));
 }

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import postgres from "postgres";
 import { openDatabase, setDatabaseForTests, type DatabaseHandle } from "../client";
 
@@ -19,7 +22,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { target: "po
     await admin.end();
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    const handle = await openDatabase({ url: url.toString() });
+    const handle = { ...(await openDatabase({ url: url.toString() })), auditCheckpointFile: checkpointFile() };
     setDatabaseForTests(handle);
     return {
       ...handle,
@@ -27,13 +30,25 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { target: "po
       url: url.toString(),
       close: async () => {
         await handle.close();
+        rmSync(handle.auditCheckpointFile, { force: true });
         const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
         await dropper.unsafe(`drop database if exists ${name} with (force)`);
         await dropper.end();
       },
     };
   }
-  const handle = await openDatabase({ pgliteDir: undefined });
+  const opened = await openDatabase({ pgliteDir: undefined });
+  const handle = {
+    ...opened,
+    auditCheckpointFile: checkpointFile(),
+    close: async () => {
+      await opened.close();
+      rmSync(handle.auditCheckpointFile, { force: true });
+    },
+  };
   setDatabaseForTests(handle);
   return { ...handle, target: "pglite" };
 }
+
+/** Each test database keeps its audit checkpoint in its own temporary file, removed on close. */
+const checkpointFile = () => path.join(tmpdir(), `steward-audit-checkpoint-${randomBytes(6).toString("hex")}.json`);

@@ -47,7 +47,14 @@ test("an admin sees every data table of the console with its rows", async ({ bro
   await expect(page.getByText("Findings refreshed.")).toBeVisible();
   await expect(page.getByRole("table", { name: "Open findings per day and kind" }).getByRole("rowheader", { name: new Date().toISOString().slice(0, 10) })).toBeVisible();
   await expect(page.getByRole("table", { name: "Findings" }).getByRole("row").filter({ hasText: agentName }).first()).toBeVisible();
-  await expect(page.getByRole("table", { name: "Campaigns" }).or(page.getByText("No campaign yet."))).toBeVisible();
+  // A campaign this test starts, so the Campaigns table must show it (an empty state would fail here).
+  const campaignName = `Tables campaign ${suffix}`;
+  const startCampaign = page.getByRole("form", { name: "Start an attestation campaign" });
+  await startCampaign.getByLabel("Name").fill(campaignName);
+  await startCampaign.getByRole("button", { name: "Start campaign" }).click();
+  await startCampaign.getByRole("group", { name: "Confirm" }).getByRole("button", { name: "Confirm" }).click();
+  await expect(startCampaign.getByText("Campaign started.")).toBeVisible();
+  await expect(page.getByRole("table", { name: "Campaigns" }).getByRole("row").filter({ hasText: campaignName })).toBeVisible();
 
   await page.goto(`/agents/people?q=${suffix}`);
   await expect(page.getByRole("table", { name: "People" }).getByRole("row").filter({ hasText: `tara-${suffix}@example.test` })).toContainText("Active");
@@ -69,8 +76,12 @@ test("an admin sees every data table of the console with its rows", async ({ bro
   await page.goto("/decisions/quarantine");
   await expect(page.getByRole("table", { name: "Newest quarantined items first" }).getByRole("row").filter({ hasText: `q-${suffix}` })).toBeVisible();
 
+  // A report this test creates, so the Report snapshots table must list it.
+  const reportTitle = `Tables report ${suffix}`;
+  const report = await page.request.post("/api/v1/reports", { data: { title: reportTitle, frameworkIds: ["owasp-agentic-top10-2026"], periodStart: new Date(Date.now() - 7 * 86_400_000).toISOString(), periodEnd: new Date().toISOString() } });
+  expect(report.status(), await report.text()).toBe(201);
   await page.goto("/reports");
-  await expect(page.getByRole("table", { name: "Report snapshots" }).or(page.getByRole("region", { name: "No reports yet" }))).toBeVisible();
+  await expect(page.getByRole("table", { name: "Report snapshots" }).getByRole("row").filter({ hasText: reportTitle })).toBeVisible();
 
   await page.goto("/frameworks/owasp-agentic-top10-2026/crosswalk");
   await expect(page.getByRole("columnheader", { name: "Related items (through shared controls)" })).toBeVisible();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
 import { recordTestDecisions } from "@/db/testing/decisions";
 import { agents, auditLog, findings, findingSnapshots } from "@/db/schema";
@@ -38,42 +38,51 @@ async function openKinds(agentId: string) {
   return rows.map((row) => row.kind).sort();
 }
 
-describe("agents", () => {
-  let ownerId = "";
-  let backupId = "";
-  let teamId = "";
+/**
+ * Each test makes its own team, people and agents (names carry a per-test tag) and reads only those,
+ * so the suite passes in any order (`vitest --sequence.shuffle`).
+ */
+async function ownedAgents(tag: string) {
+  const team = await createTeam({ ctx: security, input: { name: `Payments ${tag}` } });
+  const owner = await createPerson({ ctx: security, input: { name: "Olive Owner", email: `olive-${tag}@example.test`, teamId: team.id } });
+  const backup = await createPerson({ ctx: security, input: { name: "Bart Backup", email: `bart-${tag}@example.test`, teamId: team.id } });
+  const invoice = await createAgent({
+    ctx: security,
+    input: {
+      name: `invoice-bot-${tag}`,
+      environment: "prod",
+      ownerId: owner.id,
+      teamId: team.id,
+      declaredActions: ["read_invoice", "send_email"],
+      credentialKind: "static_api_key",
+      dataSensitivity: "confidential",
+      identities: [
+        { kind: "agent_id", value: `invoice-bot-${tag}` },
+        { kind: "spiffe_id", value: `spiffe://corp/invoice-${tag}` },
+      ],
+    },
+  });
+  return { teamId: team.id, ownerId: owner.id, backupId: backup.id, invoice };
+}
+const tagged = () => Math.random().toString(36).slice(2, 10);
 
+describe("agents", () => {
   it("creates an agent with identities, computes its risk and audits it", async () => {
-    teamId = (await createTeam({ ctx: security, input: { name: "Payments" } })).id;
-    ownerId = (await createPerson({ ctx: security, input: { name: "Olive Owner", email: "olive@example.test", teamId } })).id;
-    backupId = (await createPerson({ ctx: security, input: { name: "Bart Backup", email: "bart@example.test", teamId } })).id;
-    const agent = await createAgent({
-      ctx: security,
-      input: {
-        name: "invoice-bot",
-        environment: "prod",
-        ownerId,
-        teamId,
-        declaredActions: ["read_invoice", "send_email"],
-        credentialKind: "static_api_key",
-        dataSensitivity: "confidential",
-        identities: [
-          { kind: "agent_id", value: "invoice-bot" },
-          { kind: "spiffe_id", value: "spiffe://corp/invoice" },
-        ],
-      },
-    });
-    expect(agent).toMatchObject({ name: "invoice-bot", status: "active", owner: { id: ownerId }, team: { name: "Payments" }, riskTier: "high" });
+    const tag = tagged();
+    const { ownerId, invoice: agent } = await ownedAgents(tag);
+    expect(agent).toMatchObject({ name: `invoice-bot-${tag}`, status: "active", owner: { id: ownerId }, team: { name: `Payments ${tag}` }, riskTier: "high" });
     expect(agent.riskReasons).toEqual(expect.arrayContaining(["Holds a standing static API key", "Handles confidential data", "Runs in production"]));
     expect(agent.openFindings).toEqual(expect.arrayContaining(["standing_privilege", "no_backup_owner"]));
     expect(await lastAudit()).toMatchObject({ action: "agent.create", entityType: "agent", entityId: agent.id, actorId: security.actor.type === "user" ? security.actor.userId : null });
   });
 
   it("refuses an identity another agent already has, naming it (409)", async () => {
-    await expect(createAgent({ ctx: security, input: { name: "copycat", identities: [{ kind: "agent_id", value: "invoice-bot" }] } })).rejects.toMatchObject({
+    const tag = tagged();
+    await ownedAgents(tag);
+    await expect(createAgent({ ctx: security, input: { name: "copycat", identities: [{ kind: "agent_id", value: `invoice-bot-${tag}` }] } })).rejects.toMatchObject({
       code: "conflict",
       status: 409,
-      message: expect.stringContaining('agent_id "invoice-bot" already belongs to agent agt_'),
+      message: expect.stringContaining(`agent_id "invoice-bot-${tag}" already belongs to agent agt_`),
     });
   });
 
@@ -83,28 +92,30 @@ describe("agents", () => {
   });
 
   it("lets neither a risk officer nor a viewer write or change ownership", async () => {
-    const [agent] = (await listAgents({ ctx: security, input: {} })).items;
+    const tag = tagged();
+    const { ownerId, backupId, invoice: agent } = await ownedAgents(tag);
     for (const role of ["risk", "viewer"] as const) {
       const ctx = userContext(role);
-      await expect(assignOwnership({ ctx, input: { agentIds: [agent!.id], ownerId: backupId } })).rejects.toMatchObject({ code: "forbidden" });
-      await expect(updateAgent({ ctx, input: { agentId: agent!.id, changes: { ownerId: backupId } } })).rejects.toMatchObject({ code: "forbidden" });
-      await expect(createAgent({ ctx, input: { name: "nope" } })).rejects.toMatchObject({ code: "forbidden" });
-      await expect(changeAgentStatus({ ctx, input: { agentIds: [agent!.id], status: "retired" } })).rejects.toMatchObject({ code: "forbidden" });
-      await expect(overrideRiskTier({ ctx, input: { agentId: agent!.id, tier: "low", justification: "because I say so" } })).rejects.toMatchObject({ code: "forbidden" });
-      expect((await listAgents({ ctx, input: {} })).total).toBe(1);
+      await expect(assignOwnership({ ctx, input: { agentIds: [agent.id], ownerId: backupId } })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(updateAgent({ ctx, input: { agentId: agent.id, changes: { ownerId: backupId } } })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(createAgent({ ctx, input: { name: `nope-${tag}` } })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(changeAgentStatus({ ctx, input: { agentIds: [agent.id], status: "retired" } })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(overrideRiskTier({ ctx, input: { agentId: agent.id, tier: "low", justification: "because I say so" } })).rejects.toMatchObject({ code: "forbidden" });
+      expect((await listAgents({ ctx, input: { q: tag } })).total).toBe(1);
     }
-    const after = await database.db.select().from(agents).where(eq(agents.id, agent!.id));
+    const after = await database.db.select().from(agents).where(eq(agents.id, agent.id));
     expect(after[0]!.ownerId).toBe(ownerId);
   });
 
   it("assigns a backup owner in bulk and clears the no-backup finding, audited per agent", async () => {
-    const second = await createAgent({ ctx: security, input: { name: "report-bot", ownerId, declaredActions: ["read_report"], credentialKind: "task_token", dataSensitivity: "internal" } });
-    const [invoice] = (await listAgents({ ctx: security, input: { q: "invoice" } })).items;
-    const updated = await assignOwnership({ ctx: security, input: { agentIds: [invoice!.id, second.id], backupOwnerId: backupId } });
+    const tag = tagged();
+    const { ownerId, backupId, invoice } = await ownedAgents(tag);
+    const second = await createAgent({ ctx: security, input: { name: `report-bot-${tag}`, ownerId, declaredActions: ["read_report"], credentialKind: "task_token", dataSensitivity: "internal" } });
+    const updated = await assignOwnership({ ctx: security, input: { agentIds: [invoice.id, second.id], backupOwnerId: backupId } });
     expect(updated.map((a) => a.backupOwner?.id)).toEqual([backupId, backupId]);
     expect(updated.every((a) => !a.openFindings.includes("no_backup_owner"))).toBe(true);
-    const rows = await database.db.select().from(auditLog).where(eq(auditLog.action, "agent.assign_ownership"));
-    expect(rows.map((r) => r.entityId).sort()).toEqual([invoice!.id, second.id].sort());
+    const rows = await database.db.select().from(auditLog).where(and(eq(auditLog.action, "agent.assign_ownership"), inArray(auditLog.entityId, [invoice.id, second.id])));
+    expect(rows.map((r) => r.entityId).sort()).toEqual([invoice.id, second.id].sort());
     await expect(assignOwnership({ ctx: security, input: { agentIds: [second.id], backupOwnerId: ownerId } })).rejects.toMatchObject({ path: "backupOwnerId" });
     await expect(assignOwnership({ ctx: security, input: { agentIds: [] } })).rejects.toMatchObject({
       issues: expect.arrayContaining([expect.objectContaining({ path: ["agentIds"], message: "Select at least one agent" })]),
@@ -112,22 +123,27 @@ describe("agents", () => {
   });
 
   it("filters, searches and sorts the list", async () => {
-    const byRisk = await listAgents({ ctx: security, input: { sort: "-risk" } });
-    expect(byRisk.items.map((a) => a.name)).toEqual(["invoice-bot", "report-bot"]);
-    expect((await listAgents({ ctx: security, input: { q: "spiffe://corp" } })).items.map((a) => a.name)).toEqual(["invoice-bot"]);
-    expect((await listAgents({ ctx: security, input: { finding: "standing_privilege" } })).items.map((a) => a.name)).toEqual(["invoice-bot"]);
-    expect((await listAgents({ ctx: security, input: { environment: "prod", risk: "high" } })).total).toBe(1);
-    expect((await listAgents({ ctx: security, input: { status: "bogus", limit: "x" } })).total).toBe(2);
+    const tag = tagged();
+    const { ownerId } = await ownedAgents(tag);
+    await createAgent({ ctx: security, input: { name: `report-bot-${tag}`, ownerId, declaredActions: ["read_report"], credentialKind: "task_token", dataSensitivity: "internal" } });
+    const byRisk = await listAgents({ ctx: security, input: { sort: "-risk", q: tag } });
+    expect(byRisk.items.map((a) => a.name)).toEqual([`invoice-bot-${tag}`, `report-bot-${tag}`]);
+    expect((await listAgents({ ctx: security, input: { q: `spiffe://corp/invoice-${tag}` } })).items.map((a) => a.name)).toEqual([`invoice-bot-${tag}`]);
+    expect((await listAgents({ ctx: security, input: { finding: "standing_privilege", q: tag } })).items.map((a) => a.name)).toEqual([`invoice-bot-${tag}`]);
+    expect((await listAgents({ ctx: security, input: { environment: "prod", risk: "high", q: tag } })).total).toBe(1);
+    expect((await listAgents({ ctx: security, input: { status: "bogus", limit: "x", q: tag } })).total).toBe(2);
   });
 
   it("overrides the risk tier only with a justification, keeping the computed tier visible", async () => {
-    const [agent] = (await listAgents({ ctx: security, input: { q: "report-bot" } })).items;
-    await expect(overrideRiskTier({ ctx: security, input: { agentId: agent!.id, tier: "critical", justification: "short" } })).rejects.toMatchObject({
+    const tag = tagged();
+    const { ownerId } = await ownedAgents(tag);
+    const agent = await createAgent({ ctx: security, input: { name: `report-bot-${tag}`, ownerId, declaredActions: ["read_report"], credentialKind: "task_token", dataSensitivity: "internal" } });
+    await expect(overrideRiskTier({ ctx: security, input: { agentId: agent.id, tier: "critical", justification: "short" } })).rejects.toMatchObject({
       path: "justification",
       message: "Explain the override in at least 10 characters",
     });
-    const view = await overrideRiskTier({ ctx: security, input: { agentId: agent!.id, tier: "critical", justification: "Touches the payment ledger" } });
-    expect(view).toMatchObject({ riskTier: "critical", computedRiskTier: agent!.computedRiskTier, riskOverride: { tier: "critical" } });
+    const view = await overrideRiskTier({ ctx: security, input: { agentId: agent.id, tier: "critical", justification: "Touches the payment ledger" } });
+    expect(view).toMatchObject({ riskTier: "critical", computedRiskTier: agent.computedRiskTier, riskOverride: { tier: "critical" } });
     expect(await lastAudit()).toMatchObject({ action: "agent.override_risk", after: { override: "critical", justification: "Touches the payment ledger" } });
   });
 
@@ -192,8 +208,12 @@ describe("declared vs observed and findings, from recorded decisions", () => {
     const [resolved] = await database.db.select().from(findings).where(and(eq(findings.agentId, agent.id), eq(findings.kind, "out_of_scope")));
     expect(resolved).toMatchObject({ status: "resolved", decidedBy: "system" });
 
+    // The dashboard counts every resolved out-of-scope finding: this agent's among them. (The refreshes
+    // 40 and 100 days ahead may resolve other tests' findings too, so count them from the table.)
     const dashboard = await findingsDashboard({ ctx: userContext("viewer") });
-    expect(dashboard.byKind.out_of_scope.resolved).toBe(1);
+    const resolvedRows = await database.db.select().from(findings).where(and(eq(findings.kind, "out_of_scope"), eq(findings.status, "resolved")));
+    expect(resolvedRows.map((row) => row.agentId)).toContain(agent.id);
+    expect(dashboard.byKind.out_of_scope.resolved).toBe(resolvedRows.length);
     expect((await database.db.select().from(findingSnapshots)).length).toBeGreaterThan(0);
   });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
 import { recordTestDecisions } from "@/db/testing/decisions";
@@ -13,10 +13,11 @@ import { listCampaigns, pendingInCampaign, startCampaign } from "./campaigns";
 import { myAgents } from "./my-agents";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
+// A campaign covers every live agent in the database, so each test gets a database of its own.
+beforeEach(async () => {
   database = await openTestDatabase();
 });
-afterAll(async () => {
+afterEach(async () => {
   await database?.close();
 });
 

@@ -4,14 +4,15 @@ import { getDb } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
+import { queryDateTime } from "../http/query";
 
 /** URL filters are lenient: a mangled link shows defaults rather than an error. */
 export const AuditFilters = z.object({
   action: z.string().trim().max(100).optional().catch(undefined),
   actor: z.string().trim().max(200).optional().catch(undefined),
   entity: z.string().trim().max(200).optional().catch(undefined),
-  from: z.coerce.date().optional().catch(undefined),
-  to: z.coerce.date().optional().catch(undefined),
+  from: queryDateTime.optional().catch(undefined),
+  to: queryDateTime.optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
 });
 export type AuditFilters = z.infer<typeof AuditFilters>;

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { desc, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import { getDb, type Tx } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { actorLabel, type RequestContext } from "../auth/actor";
 import { newId } from "../ids";
 import { AuditAction } from "./actions";
 import { canonicalJson } from "./canonical-json";
+import { keyedHash } from "./checkpoint";
+import { checkpointAuditChain } from "./verify-chain";
 
 export const GENESIS_HASH = "0".repeat(64);
 /** Serialises appends so each row sees the true previous hash. */
@@ -38,7 +40,13 @@ export type AuditRowContent = {
   prevHash: string;
 };
 
+/** HMAC-SHA-256 of the entry (canonical JSON, previous hash included) under the audit key: `hmac-sha256:<hex>`. */
 export function hashAuditRow(row: AuditRowContent): string {
+  return keyedHash(canonicalJson({ ...row, at: row.at.toISOString() }));
+}
+
+/** The unkeyed SHA-256 of entries written before keyed hashing; only checked, never written. */
+export function legacyHashAuditRow(row: AuditRowContent): string {
   return createHash("sha256").update(canonicalJson({ ...row, at: row.at.toISOString() })).digest("hex");
 }
 
@@ -82,4 +90,23 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   await tx.insert(auditLog).values({ ...content, hash: hashAuditRow(content) });
+  scheduleCheckpoint();
 }
+
+let pending: ReturnType<typeof setTimeout> | undefined;
+/**
+ * Moves the checkpoint file up shortly after the change commits (the caller's transaction is still
+ * open here). Entries written in the last moment before a truncation may not be checkpointed yet:
+ * docs/audit.md says so.
+ */
+function scheduleCheckpoint(): void {
+  if (pending) return;
+  pending = setTimeout(() => {
+    pending = undefined;
+    void getDb()
+      .then((db) => checkpointAuditChain(db))
+      .catch((error: unknown) => console.error(`[audit] checkpoint not taken: ${(error as Error).message}`));
+  }, CHECKPOINT_DELAY_MS);
+  pending.unref?.();
+}
+const CHECKPOINT_DELAY_MS = 250;

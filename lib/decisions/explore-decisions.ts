@@ -4,18 +4,12 @@ import { countDecisionsByBucket, getDecisionRecord, listDecisionPage, listQuaran
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { StewardError } from "../errors";
+import { queryDateTime } from "../http/query";
 import { DecisionFilter } from "./filters";
 
 const HOUR_MS = 3_600_000;
-const lenientDate = z
-  .string()
-  .optional()
-  .catch(undefined)
-  .transform((value) => {
-    if (!value) return undefined;
-    const date = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`);
-    return Number.isNaN(date.getTime()) ? undefined : date;
-  });
+/** An RFC 3339 time (UTC when it names no offset); the page falls back to the default, the API answers 400. */
+const lenientDate = queryDateTime.optional().catch(undefined);
 
 /** The explorer's URL: filters, a time range (default: the last 24 hours), a page cursor. */
 export const ExploreQuery = DecisionFilter.extend({
@@ -27,14 +21,19 @@ export const ExploreQuery = DecisionFilter.extend({
 export type ExploreQuery = z.infer<typeof ExploreQuery>;
 
 const encodeCursor = (cursor: DecisionCursor) => Buffer.from(JSON.stringify([cursor.time, cursor.ep, cursor.id])).toString("base64url");
+/** A cursor is [time, enforcement point id, decision id] as this server wrote it; anything else is refused whole. */
+const CursorParts = z.tuple([z.iso.datetime(), z.string().regex(/^[\x21-\x7e]{1,200}$/), z.string().regex(/^[\x21-\x7e]{1,200}$/)]);
 function decodeCursor(text: string): DecisionCursor {
+  let parts: unknown;
   try {
-    const [time, ep, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as [string, string, string];
-    if ([time, ep, id].every((part) => typeof part === "string") && !Number.isNaN(Date.parse(time))) return { time, ep, id };
+    parts = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
   } catch {
-    // fall through
+    parts = null;
   }
-  throw new StewardError("invalid_input", "The page cursor is not valid; start again from the first page", { path: "cursor" });
+  const parsed = CursorParts.safeParse(parts);
+  if (!parsed.success) throw new StewardError("bad_request", 'Query parameter "cursor" is not a page cursor from this server; start again from the first page', { path: "?cursor" });
+  const [time, ep, id] = parsed.data;
+  return { time, ep, id };
 }
 
 export function resolveRange(query: Pick<ExploreQuery, "from" | "to">): { from: Date; to: Date } {
@@ -60,9 +59,15 @@ export async function decisionRateChart({ ctx, query }: { ctx: Ctx; query: Explo
   return { bucketSeconds, counts, range };
 }
 
+const idParam = z.string().trim().max(200).default("").catch("");
+/** The decision page's URL: the key of one decision (the time narrows the search to one partition). */
+export const DecisionKeyQuery = z.object({ ep: idParam, id: idParam, time: lenientDate });
+/** The trace page's URL: a trace id or a task id. */
+export const TraceQuery = z.object({ trace: idParam.transform((value) => value || undefined), task: idParam.transform((value) => value || undefined) });
+
 export async function getDecision({ ctx, key }: { ctx: Ctx; key: { ep: string; id: string; time?: string } }): Promise<DecisionRecord> {
   requirePermission(ctx.actor, "decisions.read");
-  const time = key.time && !Number.isNaN(Date.parse(key.time)) ? new Date(key.time) : undefined;
+  const time = key.time ? queryDateTime.optional().catch(undefined).parse(key.time) : undefined;
   const row = await getDecisionRecord(ctx.tx ?? (await getDb()), { ep: key.ep, id: key.id, time });
   if (!row) throw new StewardError("not_found", `Decision ${key.id} of enforcement point ${key.ep} does not exist (or has passed retention)`);
   return row;

@@ -48,7 +48,7 @@ describe("decision explorer", () => {
     expect(seen.slice(-4)).toEqual(["d-exec-b", "d-tool", "d-exec-a", "d-root"]);
     const denies = await exploreDecisions({ ctx: viewer, query: ExploreQuery.parse({ outcome: "deny", q: "refund" }) });
     expect(denies.rows.map((row) => row.decisionId)).toEqual(["d-tool"]);
-    await expect(exploreDecisions({ ctx: viewer, query: { ...query, cursor: "garbage" } })).rejects.toMatchObject({ code: "invalid_input", path: "cursor" });
+    await expect(exploreDecisions({ ctx: viewer, query: { ...query, cursor: "garbage" } })).rejects.toMatchObject({ code: "bad_request", status: 400, path: "?cursor" });
   });
 
   it("counts decisions per minute by outcome", async () => {

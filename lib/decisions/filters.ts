@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { Outcome, type DecisionSummary } from "./schemas";
 
-const optionalParam = z.string().trim().max(200).optional().catch(undefined).transform((value) => value || undefined);
+// The fallback is outermost, so the API's strict reader (lib/http/query.ts) can peel it off and answer 400.
+const optionalParam = z
+  .string()
+  .trim()
+  .max(200)
+  .transform((value) => value || undefined)
+  .optional()
+  .catch(undefined);
 
 /** Filters shared by the live feed and the explorer; lenient, because they come from the URL. */
 export const DecisionFilter = z.object({

@@ -135,11 +135,28 @@ describe("native decision ingest", () => {
     expect((await post([sampleDecision()])).status).toBe(200);
   });
 
-  it("refuses a bomb without holding its inflated size in memory", async () => {
-    const bomb = gzipSync(Buffer.alloc(100 * 1024 * 1024, 0));
-    const before = process.memoryUsage().rss;
-    await expect(post(bomb, { encoding: "gzip" })).rejects.toMatchObject({ status: 413 });
-    expect(process.memoryUsage().rss - before).toBeLessThan(150 * 1024 * 1024);
+  it("stops inflating a bomb at the inflated-size limit (bytes read, not heap)", async () => {
+    // 1 GiB of zeros as ten concatenated gzip members (valid gzip), ≈ 1 MiB on the wire: under the wire limit.
+    const member = gzipSync(Buffer.alloc(100 * 1024 * 1024, 0));
+    const bomb = Buffer.concat(Array.from({ length: 10 }, () => member));
+    let pulled = 0;
+    let offset = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= bomb.length) return controller.close();
+        const piece = bomb.subarray(offset, offset + 4096);
+        offset += piece.length;
+        pulled += piece.length;
+        controller.enqueue(piece);
+      },
+    });
+    const request = new Request("http://steward.test/api/v1/decisions", { method: "POST", headers: { "content-type": "application/json", "content-encoding": "gzip" }, body, duplex: "half" } as RequestInit);
+    const error = (await handleIngestRequest(request, ctx).catch((caught: unknown) => caught)) as { status: number; details: { limit: string; inflatedBytesRead: number } };
+    expect(error).toMatchObject({ status: 413, details: { limit: "maxInflatedBytes" } });
+    expect(error.details.inflatedBytesRead).toBeGreaterThan(INGEST_LIMITS.maxInflatedBytes);
+    expect(error.details.inflatedBytesRead).toBeLessThanOrEqual(INGEST_LIMITS.maxInflatedBytes + 64 * 1024);
+    // Counted by the body itself: reading stopped once 64 MiB had inflated, about 64 KiB into the 1 MiB bomb.
+    expect(pulled).toBeLessThan(bomb.length / 4);
   });
 
   it("lets only enforcement points ingest", async () => {

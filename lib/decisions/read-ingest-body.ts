@@ -1,67 +1,16 @@
-import { Readable, Transform, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
 import { StewardError } from "../errors";
+import { bodyIsGzip, checkDeclaredLength, decodeUtf8, JSON_BODY_LIMITS, readBodyBytes } from "../http/json-body";
 
+/** The shared JSON body limits (lib/http/json-body.ts) plus what only a batch has: items and context size. */
 export const INGEST_LIMITS = {
-  /** Bytes on the wire (after any proxy, before inflating). */
-  maxWireBytes: 10 * 1024 * 1024,
-  /** Bytes after gzip inflation; inflating stops here, so a gzip bomb costs no memory. */
-  maxInflatedBytes: 64 * 1024 * 1024,
+  ...JSON_BODY_LIMITS,
   maxItems: 10_000,
-  maxDepth: 64,
   maxContextBytes: 64 * 1024,
 };
 export type IngestLimits = typeof INGEST_LIMITS;
 
 /** One received item: its parsed value, or the raw text and the reason it could not be parsed. */
 export type RawItem = { value: unknown; raw?: undefined; parseError?: undefined } | { value?: undefined; raw: string; parseError: string };
-
-class LimitExceeded extends Error {}
-
-const mib = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
-
-/** Reads the whole body, counting wire and inflated bytes as they stream, and refusing past either limit. */
-async function readBytes(body: ReadableStream<Uint8Array> | null, gzip: boolean, limits: IngestLimits): Promise<Buffer> {
-  if (!body) return Buffer.alloc(0);
-  let wire = 0;
-  let inflated = 0;
-  const parts: Buffer[] = [];
-  const countWire = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      wire += chunk.length;
-      if (wire > limits.maxWireBytes) done(new LimitExceeded(`The body is larger than ${mib(limits.maxWireBytes)}; send smaller batches`));
-      else done(null, chunk);
-    },
-  });
-  const collect = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      inflated += chunk.length;
-      if (inflated > limits.maxInflatedBytes) return done(new LimitExceeded(`The body inflates to more than ${mib(limits.maxInflatedBytes)}; send smaller batches`));
-      parts.push(chunk);
-      done();
-    },
-  });
-  try {
-    if (gzip) {
-      const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
-      await pipeline(source, countWire, createGunzip(), collect);
-    } else {
-      // Uncompressed, the wire bytes are the bytes: read the stream directly, without stream plumbing per chunk.
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        wire += chunk.length;
-        if (wire > limits.maxWireBytes) throw new LimitExceeded(`The body is larger than ${mib(limits.maxWireBytes)}; send smaller batches`);
-        parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      }
-    }
-  } catch (error) {
-    if (error instanceof LimitExceeded) throw new StewardError("payload_too_large", error.message);
-    const code = (error as { code?: string }).code ?? "";
-    if (code.startsWith("Z_") || code === "ERR_ZLIB_INITIALIZATION_FAILED") throw new StewardError("bad_request", `The body is not valid gzip (${(error as Error).message})`);
-    throw error;
-  }
-  return Buffer.concat(parts);
-}
 
 /**
  * Whether nesting goes deeper than maxDepth. The recursion stops one level past the limit, so a
@@ -111,18 +60,9 @@ export async function readIngestBody(request: Request, limits: IngestLimits = IN
     throw new StewardError("unsupported_media_type", `Send Content-Type: application/json${options.allowNdjson === false ? "" : " or application/x-ndjson"} (got "${contentType || "none"}")`);
   }
   if (ndjson && options.allowNdjson === false) throw new StewardError("unsupported_media_type", "Send Content-Type: application/json");
-  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  if (!["gzip", "x-gzip", "identity", ""].includes(encoding)) throw new StewardError("unsupported_media_type", `Content-Encoding ${encoding} is not supported; use gzip or none`);
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limits.maxWireBytes) throw new StewardError("payload_too_large", `The body is larger than ${mib(limits.maxWireBytes)}; send smaller batches`);
-
-  const bytes = await readBytes(request.body, encoding === "gzip" || encoding === "x-gzip", limits);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new StewardError("bad_request", "The body is not valid UTF-8");
-  }
+  const gzip = bodyIsGzip(request.headers);
+  checkDeclaredLength(request.headers, limits);
+  const text = decodeUtf8(await readBodyBytes(request.body, gzip, limits));
   if (!text.trim()) throw new StewardError("bad_request", "The body is empty; send at least one decision");
 
   let items: RawItem[];
@@ -146,7 +86,7 @@ export async function readIngestBody(request: Request, limits: IngestLimits = IN
   if (items.length === 0) throw new StewardError("invalid_input", "The batch is empty; send at least one decision", { path: "$" });
   for (const [index, item] of items.entries()) {
     const tooDeep = item.parseError ? null : findTooDeep(item.value, limits.maxDepth - 1, `$[${index}]`);
-    if (tooDeep) throw new StewardError("bad_request", `Nesting deeper than ${limits.maxDepth} levels at ${tooDeep}`, { path: tooDeep });
+    if (tooDeep) throw new StewardError("bad_request", `Nesting deeper than ${limits.maxDepth} levels at ${tooDeep} (the maxDepth limit)`, { path: tooDeep });
   }
   return items;
 }

@@ -31,19 +31,23 @@ describe("enforcement point registry", () => {
     expect(token).toMatch(/^stw_ep_[A-Za-z0-9_-]{43}$/);
     expect(enforcementPoint).toMatchObject({ name: "gw-1", kind: "mcp-gateway", enabled: true, tokens: [{ prefix: token.slice(0, 13) }] });
     expect(await authenticateEnforcementPointToken(token)).toEqual({ type: "enforcement_point", enforcementPointId: enforcementPoint.id, name: "gw-1" });
-    expect(await auditActions()).toEqual(["enforcement_point.register"]);
+    const ownAudit = await database.db.select().from(auditLog).where(eq(auditLog.entityId, enforcementPoint.id));
+    expect(ownAudit.map((row) => row.action)).toEqual(["enforcement_point.register"]);
     const audit = JSON.stringify(await database.db.select().from(auditLog));
     expect(audit).not.toContain(token);
     expect(audit).not.toMatch(/token_?hash/i);
   });
 
   it("refuses a duplicate name, a bad kind and roles without enforcement_points.manage", async () => {
-    await expect(registerEnforcementPoint({ ctx: admin, input: { name: "gw-1", kind: "sidecar" } })).rejects.toMatchObject({ code: "conflict", path: "name", message: "An enforcement point named gw-1 already exists" });
+    await registerEnforcementPoint({ ctx: admin, input: { name: "gw-dup", kind: "mcp-gateway" } });
+    await expect(registerEnforcementPoint({ ctx: admin, input: { name: "gw-dup", kind: "sidecar" } })).rejects.toMatchObject({ code: "conflict", path: "name", message: "An enforcement point named gw-dup already exists" });
     await expect(registerEnforcementPoint({ ctx: admin, input: { name: "x", kind: "toaster" } })).rejects.toMatchObject({ issues: [{ path: ["kind"] }] });
     for (const role of ["risk", "viewer"] as const) {
       await expect(registerEnforcementPoint({ ctx: userContext(role), input: { name: `by-${role}`, kind: "other" } })).rejects.toMatchObject({ code: "forbidden" });
     }
-    expect((await listEnforcementPoints({ ctx: userContext("viewer") })).map((ep) => ep.name)).toEqual(["gw-1"]);
+    const names = (await listEnforcementPoints({ ctx: userContext("viewer") })).map((ep) => ep.name);
+    expect(names.filter((name) => name === "gw-dup")).toEqual(["gw-dup"]);
+    expect(names.filter((name) => ["x", "by-risk", "by-viewer"].includes(name))).toEqual([]);
   });
 
   it("rotates with a stated grace period, then revokes every token at once", async () => {

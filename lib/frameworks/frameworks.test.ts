@@ -20,6 +20,7 @@ import { removeMapping } from "./remove-mapping";
 import type { ReportScope } from "./schemas";
 import { setItemApplicability } from "./set-item-applicability";
 import { openEvidenceTestDatabase } from "./testing/seed-evidence";
+import { setDatabaseForTests } from "@/db/client";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let period: { start: Date; end: Date };
@@ -32,6 +33,24 @@ afterAll(async () => {
 });
 
 const security = () => userContext("security");
+
+/**
+ * For a describe block whose tests change what the others evaluate (published policies, attestations,
+ * manual evidence, mappings, imported catalogs): its own seeded database, so every block starts from the same seed
+ * whatever order the tests run in (`vitest --sequence.shuffle`).
+ */
+function withOwnEvidenceDatabase() {
+  let outer: { database: typeof database; period: typeof period } | undefined;
+  beforeAll(async () => {
+    outer = { database, period };
+    ({ database, period } = await openEvidenceTestDatabase());
+  });
+  afterAll(async () => {
+    await database?.close();
+    ({ database, period } = outer!);
+    setDatabaseForTests(database);
+  });
+}
 
 describe("shipped catalogs", () => {
   it("loads every catalog with the publishers' ids, idempotently", async () => {
@@ -137,22 +156,6 @@ describe("evidence from seeded data", () => {
     await setItemApplicability({ ctx: security(), input: { frameworkId: "owasp-agentic-top10-2026", itemId: "ASI07", notApplicableReason: null } });
   });
 
-  it("counts manual evidence while it is current", async () => {
-    const ctx = security();
-    const evidence = await attestManualEvidence({
-      ctx,
-      input: { controlId: "ctl-incident-response", kind: "link", url: "https://wiki.example.test/runbooks/agents", attestation: "Runbook exercised in the March tabletop.", expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
-    });
-    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, period);
-    const control = (await listControls(database.db)).find((row) => row.id === "ctl-incident-response")!;
-    expect(evaluateControl(control, facts)).toMatchObject({ status: "pass", measures: { evidence: "https://wiki.example.test/runbooks/agents" } });
-    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.entityId, evidence.id));
-    expect(audit).toMatchObject({ action: "manual_evidence.create", actorId: ctx.actor.type === "user" ? ctx.actor.userId : null });
-    await expect(attestManualEvidence({ ctx, input: { controlId: "ctl-incident-response", kind: "link", attestation: "short", expiresAt: "2099-01-01" } })).rejects.toMatchObject({ name: "ZodError" });
-    await expect(
-      attestManualEvidence({ ctx: userContext("risk"), input: { controlId: "ctl-incident-response", kind: "link", url: "https://x.test", attestation: "A long enough attestation.", expiresAt: "2099-01-01" } }),
-    ).rejects.toMatchObject({ code: "forbidden" });
-  });
 });
 
 const PERMIT_ACTIVE = `permit (principal is Steward::Agent, action, resource)
@@ -185,7 +188,25 @@ async function evaluateOne(controlId: string, scope: ReportScope = { kind: "all"
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
-describe("evidence from published policies and owners' attestations", () => {
+describe("evidence from published policies, owners' attestations and manual evidence", () => {
+  withOwnEvidenceDatabase();
+
+  it("counts manual evidence while it is current", async () => {
+    const ctx = security();
+    const evidence = await attestManualEvidence({
+      ctx,
+      input: { controlId: "ctl-incident-response", kind: "link", url: "https://wiki.example.test/runbooks/agents", attestation: "Runbook exercised in the March tabletop.", expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, period);
+    const control = (await listControls(database.db)).find((row) => row.id === "ctl-incident-response")!;
+    expect(evaluateControl(control, facts)).toMatchObject({ status: "pass", measures: { evidence: "https://wiki.example.test/runbooks/agents" } });
+    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.entityId, evidence.id));
+    expect(audit).toMatchObject({ action: "manual_evidence.create", actorId: ctx.actor.type === "user" ? ctx.actor.userId : null });
+    await expect(attestManualEvidence({ ctx, input: { controlId: "ctl-incident-response", kind: "link", attestation: "short", expiresAt: "2099-01-01" } })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(
+      attestManualEvidence({ ctx: userContext("risk"), input: { controlId: "ctl-incident-response", kind: "link", url: "https://x.test", attestation: "A long enough attestation.", expiresAt: "2099-01-01" } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+  });
   it("policies tested: fail without tests, partial while a policy is named by no test, pass when every policy is", async () => {
     const ctx = security();
     const permit = await savePolicy({ ctx, input: { description: "Active agents may act", frameworkTags: ["ASI02"], source: PERMIT_ACTIVE } });
@@ -264,6 +285,8 @@ describe("evidence from published policies and owners' attestations", () => {
 });
 
 describe("mappings and the crosswalk", () => {
+  withOwnEvidenceDatabase();
+
   it("lets a security engineer add and remove a mapping, audited, and keeps a removed default removed", async () => {
     const ctx = security();
     const mapping = await addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI02", rationale: "Limits bound misuse." } });
@@ -307,6 +330,8 @@ describe("mappings and the crosswalk", () => {
 });
 
 describe("importing a framework", () => {
+  withOwnEvidenceDatabase();
+
   it("imports an OSCAL catalog (admin only), keeping official ids from label props", async () => {
     const document = {
       catalog: {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
 import { agents, auditLog, findings, people } from "@/db/schema";
 import { userContext } from "../testing";
@@ -69,7 +69,7 @@ describe("offboarding", () => {
     expect(await agentRow(backedUpByLeaver.id)).toMatchObject({ ownerId: backup.id, backupOwnerId: null });
     const [queuedFinding] = await database.db.select().from(findings).where(and(eq(findings.agentId, teamQueued.id), eq(findings.kind, "orphaned")));
     expect(queuedFinding).toMatchObject({ status: "open", detail: "No owner: waiting in its team's queue" });
-    const moves = await database.db.select().from(auditLog).where(eq(auditLog.action, "agent.offboard_reassign"));
+    const moves = await database.db.select().from(auditLog).where(and(eq(auditLog.action, "agent.offboard_reassign"), inArray(auditLog.entityId, [withBackup.id, teamQueued.id, backedUpByLeaver.id])));
     expect(moves.map((m) => (m.after as { outcome: string }).outcome).sort()).toEqual(["backup owner removed", "moved to backup owner bo@example.test", "moved to the team queue"]);
 
     await offboardPerson({ ctx: security, input: { personId: teamless.id } });

@@ -19,7 +19,8 @@ export const ListPeopleQuery = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   teamId: z.string().optional().catch(undefined),
   active: z
-    .enum(["true", "false"])
+    // Already-parsed input (a boolean) reads the same as the URL's "true"/"false": parsing twice is harmless.
+    .preprocess((v) => (typeof v === "boolean" ? String(v) : v), z.enum(["true", "false"]))
     .transform((v) => v === "true")
     .optional()
     .catch(undefined),

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { ensureTestDecisionPartitions, insertTestDecisionRows } from "@/db/testing/decisions";
 import { openTestDatabase } from "@/db/testing/test-database";
+import { setDatabaseForTests } from "@/db/client";
 import { loadInventory, type Inventory } from "@/db/policies";
 import { agents, auditLog, decisionKeys, decisions, people, policyReplays, teams } from "@/db/schema";
 import type { RiskTier } from "../agents/risk";
@@ -41,6 +42,22 @@ const PERMIT_ACTIVE = `permit (principal is Steward::Agent, action, resource)
 when { principal.status == "active" };`;
 const FORBID_STATIC_SENSITIVE = `forbid (principal is Steward::Agent, action, resource)
 when { principal.staticCredential && context.sensitivityLevel >= 2 };`;
+
+/** A describe block that publishes gets a database of its own, so each block starts from an empty draft. */
+function withOwnDatabase() {
+  let outer: typeof database | undefined;
+  beforeAll(async () => {
+    outer = database;
+    database = await openTestDatabase();
+    forgetPublishedEngine();
+  });
+  afterAll(async () => {
+    await database?.close();
+    database = outer!;
+    setDatabaseForTests(database);
+    forgetPublishedEngine();
+  });
+}
 
 async function lastAudit() {
   const [row] = await database.db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
@@ -112,16 +129,7 @@ describe("inventory entities", () => {
 });
 
 describe("drafts, tests, publish, four-eyes, rollback", () => {
-  let permitId = "";
-  let forbidId = "";
-
-  it("saves a policy, audits it and returns its validation", async () => {
-    const saved = await savePolicy({ ctx: author, input: { description: "Active agents may act", owner: "secops", frameworkTags: "ASI02, NHI7:2025", source: PERMIT_ACTIVE } });
-    permitId = saved.policy.id;
-    expect(saved.policy.frameworkTags).toEqual(["ASI02", "NHI7:2025"]);
-    expect(saved.validation).toEqual({ valid: true, diagnostics: [] });
-    expect(await lastAudit()).toMatchObject({ action: "policy.create", entityId: permitId, actorId: author.actor.type === "user" ? author.actor.userId : "" });
-  });
+  withOwnDatabase();
 
   it("refuses risk officers and viewers", async () => {
     for (const role of ["risk", "viewer"] as const) {
@@ -144,76 +152,91 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
     await deletePolicy({ ctx: author, input: { id: broken.policy.id } });
   });
 
-  it("refuses to publish while a test fails, then publishes when it passes", async () => {
-    const forbid = await savePolicy({ ctx: author, input: { description: "No static secrets on sensitive data", source: FORBID_STATIC_SENSITIVE, frameworkTags: ["NHI7:2025"] } });
-    forbidId = forbid.policy.id;
-    const agentEntity = { uid: { type: "Steward::Agent", id: "a1" }, attrs: { name: "a1", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: "static_api_key", staticCredential: true, dataSensitivity: "restricted", declaredActions: [], declaredResourceTypes: [] }, parents: [] };
-    const context = { actionName: "query", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 };
-    const test = await saveTest({
-      ctx: author,
-      input: {
-        name: "static secret cannot read restricted data",
-        request: { principal: { type: "Steward::Agent", id: "a1" }, action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "db" }, context },
-        entities: [agentEntity, { uid: { type: "Steward::Resource", id: "db" }, attrs: {}, parents: [] }],
-        expectedDecision: "allow",
-      },
-    });
-    await expect(publishDraft({ ctx: author, input: { message: "first" } })).rejects.toMatchObject({ code: "precondition_failed", message: expect.stringMatching(/1 policy test failing — "static secret cannot read restricted data": expected allow, got deny/) });
-    await saveTest({ ctx: author, input: { id: test.id, name: test.name, request: test.request, entities: test.entities, expectedDecision: "deny", expectedPolicies: [forbidId] } });
-    const draft = await getDraft({ ctx: author });
-    expect(draft.tests).toEqual([expect.objectContaining({ passed: true, determiningPolicies: [forbidId] })]);
-    expect(draft.status).toMatchObject({ publishedRevision: null, changedSincePublish: true });
+  // One story from the first save to the fourth revision: each step builds on the one before, so it
+  // is one test (in its own database), and it runs the same in any order with the others.
+  it("walks a draft through tests, publish, four-eyes, diff, rollback and the bundle", async () => {
+    let permitId = "";
+    let forbidId = "";
+    // Step: saves a policy, audits it and returns its validation.
+    {
+      const saved = await savePolicy({ ctx: author, input: { description: "Active agents may act", owner: "secops", frameworkTags: "ASI02, NHI7:2025", source: PERMIT_ACTIVE } });
+      permitId = saved.policy.id;
+      expect(saved.policy.frameworkTags).toEqual(["ASI02", "NHI7:2025"]);
+      expect(saved.validation).toEqual({ valid: true, diagnostics: [] });
+      expect(await lastAudit()).toMatchObject({ action: "policy.create", entityId: permitId, actorId: author.actor.type === "user" ? author.actor.userId : "" });
+    }
+    // Step: refuses to publish while a test fails, then publishes when it passes.
+    {
+      const forbid = await savePolicy({ ctx: author, input: { description: "No static secrets on sensitive data", source: FORBID_STATIC_SENSITIVE, frameworkTags: ["NHI7:2025"] } });
+      forbidId = forbid.policy.id;
+      const agentEntity = { uid: { type: "Steward::Agent", id: "a1" }, attrs: { name: "a1", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: "static_api_key", staticCredential: true, dataSensitivity: "restricted", declaredActions: [], declaredResourceTypes: [] }, parents: [] };
+      const context = { actionName: "query", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 };
+      const test = await saveTest({
+        ctx: author,
+        input: {
+          name: "static secret cannot read restricted data",
+          request: { principal: { type: "Steward::Agent", id: "a1" }, action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "db" }, context },
+          entities: [agentEntity, { uid: { type: "Steward::Resource", id: "db" }, attrs: {}, parents: [] }],
+          expectedDecision: "allow",
+        },
+      });
+      await expect(publishDraft({ ctx: author, input: { message: "first" } })).rejects.toMatchObject({ code: "precondition_failed", message: expect.stringMatching(/1 policy test failing — "static secret cannot read restricted data": expected allow, got deny/) });
+      await saveTest({ ctx: author, input: { id: test.id, name: test.name, request: test.request, entities: test.entities, expectedDecision: "deny", expectedPolicies: [forbidId] } });
+      const draft = await getDraft({ ctx: author });
+      expect(draft.tests).toEqual([expect.objectContaining({ passed: true, determiningPolicies: [forbidId] })]);
+      expect(draft.status).toMatchObject({ publishedRevision: null, changedSincePublish: true });
 
-    const version = await publishDraft({ ctx: author, input: { message: "first" } });
-    expect(version).toMatchObject({ revision: 1, message: "first" });
-    expect(await lastAudit()).toMatchObject({ action: "policy_version.publish", entityId: version.id });
-    expect(await getCurrentPolicyRevision()).toBe("1");
-    expect((await getDraft({ ctx: author })).status).toMatchObject({ contentHash: draft.status.contentHash, publishedRevision: 1, changedSincePublish: false });
-  });
-
-  it("enforces four-eyes: an author cannot approve; another engineer can", async () => {
-    await updateSettings({ ctx: admin, input: { requirePolicyApproval: true } });
-    await savePolicy({ ctx: author, input: { id: permitId, description: "Active agents may act (v2)", owner: "secops", source: PERMIT_ACTIVE } });
-    await expect(publishDraft({ ctx: author, input: { message: "second" } })).rejects.toThrow(/four-eyes/);
-    await expect(approveDraft({ ctx: author })).rejects.toThrow(/someone else must approve/);
-    await expect(approveDraft({ ctx: userContext("viewer") })).rejects.toMatchObject({ code: "forbidden" });
-    await approveDraft({ ctx: reviewer });
-    expect(await lastAudit()).toMatchObject({ action: "policy_draft.approve" });
-    const second = await publishDraft({ ctx: author, input: { message: "second" } });
-    expect(second.revision).toBe(2);
-    // An approval covers exactly the content approved: a later edit needs a new one.
-    await savePolicy({ ctx: author, input: { id: permitId, description: "v3", source: PERMIT_ACTIVE } });
-    await expect(publishDraft({ ctx: author, input: { message: "third" } })).rejects.toThrow(/four-eyes/);
-    await updateSettings({ ctx: admin, input: { requirePolicyApproval: false } });
-  });
-
-  it("diffs two versions and rolls back by publishing the old one as new", async () => {
-    const diff = await diffPolicyVersions({ ctx: userContext("viewer"), input: { from: "1", to: "2" } });
-    expect(diff.lines).toContainEqual({ kind: "removed", text: `// ${permitId} — Active agents may act` });
-    expect(diff.lines).toContainEqual({ kind: "added", text: `// ${permitId} — Active agents may act (v2)` });
-    const rolled = await rollbackToVersion({ ctx: author, input: { revision: 1 } });
-    expect(rolled).toMatchObject({ revision: 3, rolledBackFrom: 1, message: "Roll back to revision 1" });
-    expect(await lastAudit()).toMatchObject({ action: "policy_version.rollback" });
-    const draft = await loadDraftContent(database.db);
-    expect(draft.policies.find((policy) => policy.id === permitId)?.description).toBe("Active agents may act");
-    expect((await listPolicyVersions({ ctx: author })).map((version) => version.revision)).toEqual([3, 2, 1]);
-  });
-
-  it("ships the bundle to enforcement points only, with a revision that changes on publish", async () => {
-    const bundle = await getPolicyBundle({ ctx: epContext });
-    expect(bundle).toMatchObject({ revision: "3", schema: DEFAULT_CEDAR_SCHEMA });
-    expect(bundle!.policies.map((policy) => policy.id).sort()).toEqual([forbidId, permitId].sort());
-    await expect(getPolicyBundle({ ctx: author })).rejects.toMatchObject({ code: "forbidden" });
-    // The ETag names the revision: a client holding it gets 304 until the next publish changes it.
-    expect(etagMatches(bundle!.etag, bundle!.etag)).toBe(true);
-    expect(etagMatches(`W/${bundle!.etag}, "other"`, bundle!.etag)).toBe(true);
-    expect(etagMatches('"stale-2"', bundle!.etag)).toBe(false);
-    expect(etagMatches(null, bundle!.etag)).toBe(false);
-    await savePolicy({ ctx: author, input: { id: permitId, description: "etag check", source: PERMIT_ACTIVE } });
-    await publishDraft({ ctx: author, input: { message: "etag check" } });
-    const next = (await getPolicyBundle({ ctx: epContext }))!;
-    expect(next.revision).toBe("4");
-    expect(etagMatches(bundle!.etag, next.etag)).toBe(false);
+      const version = await publishDraft({ ctx: author, input: { message: "first" } });
+      expect(version).toMatchObject({ revision: 1, message: "first" });
+      expect(await lastAudit()).toMatchObject({ action: "policy_version.publish", entityId: version.id });
+      expect(await getCurrentPolicyRevision()).toBe("1");
+      expect((await getDraft({ ctx: author })).status).toMatchObject({ contentHash: draft.status.contentHash, publishedRevision: 1, changedSincePublish: false });
+    }
+    // Step: enforces four-eyes: an author cannot approve; another engineer can.
+    {
+      await updateSettings({ ctx: admin, input: { requirePolicyApproval: true } });
+      await savePolicy({ ctx: author, input: { id: permitId, description: "Active agents may act (v2)", owner: "secops", source: PERMIT_ACTIVE } });
+      await expect(publishDraft({ ctx: author, input: { message: "second" } })).rejects.toThrow(/four-eyes/);
+      await expect(approveDraft({ ctx: author })).rejects.toThrow(/someone else must approve/);
+      await expect(approveDraft({ ctx: userContext("viewer") })).rejects.toMatchObject({ code: "forbidden" });
+      await approveDraft({ ctx: reviewer });
+      expect(await lastAudit()).toMatchObject({ action: "policy_draft.approve" });
+      const second = await publishDraft({ ctx: author, input: { message: "second" } });
+      expect(second.revision).toBe(2);
+      // An approval covers exactly the content approved: a later edit needs a new one.
+      await savePolicy({ ctx: author, input: { id: permitId, description: "v3", source: PERMIT_ACTIVE } });
+      await expect(publishDraft({ ctx: author, input: { message: "third" } })).rejects.toThrow(/four-eyes/);
+      await updateSettings({ ctx: admin, input: { requirePolicyApproval: false } });
+    }
+    // Step: diffs two versions and rolls back by publishing the old one as new.
+    {
+      const diff = await diffPolicyVersions({ ctx: userContext("viewer"), input: { from: "1", to: "2" } });
+      expect(diff.lines).toContainEqual({ kind: "removed", text: `// ${permitId} — Active agents may act` });
+      expect(diff.lines).toContainEqual({ kind: "added", text: `// ${permitId} — Active agents may act (v2)` });
+      const rolled = await rollbackToVersion({ ctx: author, input: { revision: 1 } });
+      expect(rolled).toMatchObject({ revision: 3, rolledBackFrom: 1, message: "Roll back to revision 1" });
+      expect(await lastAudit()).toMatchObject({ action: "policy_version.rollback" });
+      const draft = await loadDraftContent(database.db);
+      expect(draft.policies.find((policy) => policy.id === permitId)?.description).toBe("Active agents may act");
+      expect((await listPolicyVersions({ ctx: author })).map((version) => version.revision)).toEqual([3, 2, 1]);
+    }
+    // Step: ships the bundle to enforcement points only, with a revision that changes on publish.
+    {
+      const bundle = await getPolicyBundle({ ctx: epContext });
+      expect(bundle).toMatchObject({ revision: "3", schema: DEFAULT_CEDAR_SCHEMA });
+      expect(bundle!.policies.map((policy) => policy.id).sort()).toEqual([forbidId, permitId].sort());
+      await expect(getPolicyBundle({ ctx: author })).rejects.toMatchObject({ code: "forbidden" });
+      // The ETag names the revision: a client holding it gets 304 until the next publish changes it.
+      expect(etagMatches(bundle!.etag, bundle!.etag)).toBe(true);
+      expect(etagMatches(`W/${bundle!.etag}, "other"`, bundle!.etag)).toBe(true);
+      expect(etagMatches('"stale-2"', bundle!.etag)).toBe(false);
+      expect(etagMatches(null, bundle!.etag)).toBe(false);
+      await savePolicy({ ctx: author, input: { id: permitId, description: "etag check", source: PERMIT_ACTIVE } });
+      await publishDraft({ ctx: author, input: { message: "etag check" } });
+      const next = (await getPolicyBundle({ ctx: epContext }))!;
+      expect(next.revision).toBe("4");
+      expect(etagMatches(bundle!.etag, next.etag)).toBe(false);
+    }
   });
 
   it("validates admin-added entities against the schema", async () => {
@@ -230,8 +253,13 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
 describe("the PDP, replay, stats and explain on real inventory and decisions", () => {
   let prodAgent = "";
   let devAgent = "";
+  withOwnDatabase();
 
   beforeAll(async () => {
+    // Its own published baseline (revision 1: permit active agents, forbid static secrets on sensitive data).
+    await savePolicy({ ctx: author, input: { description: "Active agents may act", source: PERMIT_ACTIVE } });
+    await savePolicy({ ctx: author, input: { description: "No static secrets on sensitive data", source: FORBID_STATIC_SENSITIVE } });
+    await publishDraft({ ctx: author, input: { message: "PDP baseline" } });
     await database.db.insert(teams).values({ id: "team_payments", name: "Payments" });
     await database.db.insert(people).values({ id: "per_ada", name: "Ada", email: "ada@example.test", teamId: "team_payments" });
     prodAgent = "agt_prod_static";
@@ -241,6 +269,7 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
       { id: devAgent, name: "Dev helper", environment: "dev", status: "active", credentialKind: "oauth_client" },
     ]);
     forgetPublishedEngine();
+    await insertReplayRows();
   });
 
   it("judges a request naming only the subject id on the inventory's attributes", async () => {
@@ -259,12 +288,12 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
       [{ uid: { type: "Steward::Agent", id: prodAgent }, attrs: { name: "Invoice bot", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: "static_api_key", staticCredential: true, dataSensitivity: "unknown", declaredActions: ["read"], declaredResourceTypes: [] }, parents: [] }, { uid: { type: "Steward::Resource", id: "ledger" }, attrs: {}, parents: [] }],
     );
     expect(direct.decision).toBe("deny");
-    const recorded = await database.db.select().from(decisions).where(eq(decisions.enforcementPointId, "ep_test"));
+    const recorded = await database.db.select().from(decisions).where(and(eq(decisions.enforcementPointId, "ep_test"), eq(decisions.agentRef, "invoice-bot"), eq(decisions.resourceId, "ledger")));
     expect(recorded).toHaveLength(2);
     expect(recorded.map((row) => row.outcome).sort()).toEqual(["allow", "deny"]);
-    expect(recorded[0]).toMatchObject({ agentId: prodAgent, agentRef: "invoice-bot", actionKind: "authzen", policyRevision: "4" });
+    expect(recorded[0]).toMatchObject({ agentId: prodAgent, agentRef: "invoice-bot", actionKind: "authzen", policyRevision: await getCurrentPolicyRevision() });
     // Recorded through the ingest path: each has its idempotency key, committed before the answer.
-    const keys = await database.db.select().from(decisionKeys).where(eq(decisionKeys.enforcementPointId, "ep_test"));
+    const keys = await database.db.select().from(decisionKeys).where(and(eq(decisionKeys.enforcementPointId, "ep_test"), inArray(decisionKeys.decisionId, recorded.map((row) => row.decisionId))));
     expect(keys.map((key) => key.decisionId).sort()).toEqual(recorded.map((row) => row.decisionId).sort());
   });
 
@@ -320,7 +349,8 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     await expect(evaluateAccess({ ctx: userContext("viewer"), body: {} })).rejects.toMatchObject({ code: "forbidden" });
   });
 
-  it("replays a draft over recorded decisions and counts flips like an independent count", async () => {
+  /** The recorded requests replay, stats and explain read: exactly these 240 rows, whatever ran before. */
+  async function insertReplayRows() {
     await database.db.execute(sql`delete from decisions`);
     const now = Date.now();
     const rows = Array.from({ length: 240 }, (_, i) => {
@@ -328,7 +358,7 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
       const sensitivity = ["public", "internal", "confidential", "restricted"][i % 4]!;
       const outcome = i % 5 === 0 ? "deny" : "allow";
       return {
-        enforcementPointId: "ep_test",
+        enforcementPointId: "ep_replay",
         decisionId: `d${i}`,
         time: new Date(now - i * 60_000),
         agentId,
@@ -343,6 +373,11 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
       };
     });
     await insertTestDecisionRows(database.db, rows);
+    return rows;
+  }
+
+  it("replays a draft over recorded decisions and counts flips like an independent count", async () => {
+    const rows = await insertReplayRows();
     // The draft adds: non-prod agents stay off prod resources.
     await savePolicy({ ctx: author, input: { description: "Non-prod stays non-prod", source: 'forbid (principal is Steward::Agent, action, resource is Steward::Resource)\nwhen { principal.environment != "prod" && resource has environment && resource.environment == "prod" };' } });
 
@@ -372,7 +407,7 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     expect(result.allowToDeny).toBe(allowToDeny);
     expect(result.denyToAllow).toBe(denyToAllow);
     expect(result.allowToDeny + result.denyToAllow + result.unchanged).toBe(240);
-    expect(result.examples[0]).toMatchObject({ enforcementPointId: "ep_test", decisionId: expect.stringMatching(/^d\d+$/) });
+    expect(result.examples[0]).toMatchObject({ enforcementPointId: "ep_replay", decisionId: expect.stringMatching(/^d\d+$/) });
     const byAgent = result.byAgentAction.reduce((sum, group) => sum + group.allowToDeny, 0);
     expect(byAgent).toBe(allowToDeny);
 
@@ -382,14 +417,44 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
   });
 
   it("cancels a replay between chunks", async () => {
-    const { id } = await startReplay({ ctx: author, input: { limit: 1000 } });
-    await cancelReplay({ ctx: author, input: { id } });
-    await runReplay(id);
+    // Its own 150 recorded requests, whatever else the table holds: three chunks of 50.
+    const now = Date.now();
+    await insertTestDecisionRows(
+      database.db,
+      Array.from({ length: 150 }, (_, i) => ({
+        enforcementPointId: "ep_cancel",
+        decisionId: `c${i}`,
+        time: new Date(now - i * 1000),
+        agentId: devAgent,
+        agentRef: devAgent,
+        actionName: "read",
+        resourceType: "resource",
+        resourceId: `r${i}`,
+        outcome: "allow" as const,
+        reasons: [],
+        request: { subject: { type: "agent", id: devAgent }, action: { name: "read" }, resource: { type: "resource", id: `r${i}` }, context: { data_sensitivity: "public" } },
+        contentHash: `c${i}`,
+      })),
+    );
+    const { id } = await startReplay({ ctx: author, input: { limit: 150 } });
+    const chunksSeen: number[] = [];
+    await runReplay(id, undefined, {
+      chunkSize: 50,
+      afterChunk: async (processed) => {
+        chunksSeen.push(processed);
+        if (chunksSeen.length === 1) await cancelReplay({ ctx: author, input: { id } });
+      },
+    });
     const [row] = await database.db.select().from(policyReplays).where(eq(policyReplays.id, id));
-    expect(row!.status).toBe("cancelled");
+    // It stopped at the first chunk boundary after the cancel: one chunk evaluated of three.
+    expect(chunksSeen).toEqual([50]);
+    expect(row).toMatchObject({ status: "cancelled", total: 150, processed: 50 });
+    const result = row!.result as ReplayResult;
+    expect(result.allowToDeny + result.denyToAllow + result.unchanged).toBe(50);
   });
 
   it("counts what each published policy determined and flags never-matching and shadowed ones", async () => {
+    await insertReplayRows();
     const bundle = (await getPolicyBundle({ ctx: epContext }))!;
     const forbid = bundle.policies.find((policy) => policy.text.includes("staticCredential"))!;
     const permit = bundle.policies.find((policy) => policy.text.includes("status"))!;
@@ -403,19 +468,22 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
   });
 
   it("explains a recorded decision under the current and a chosen version", async () => {
-    const explained = await explainDecision({ ctx: userContext("viewer"), input: { enforcementPointId: "ep_test", decisionId: "d2", revision: 2 } });
+    const explained = await explainDecision({ ctx: userContext("viewer"), input: { enforcementPointId: "ep_replay", decisionId: "d2", revision: 1 } });
     expect(explained.recorded.outcome).toBe("allow");
-    expect(explained.current).toMatchObject({ revision: 4, decision: "deny" });
-    expect(explained.chosen).toMatchObject({ revision: 2, decision: "deny" });
+    expect(explained.current).toMatchObject({ revision: Number(await getCurrentPolicyRevision()), decision: "deny" });
+    expect(explained.chosen).toMatchObject({ revision: 1, decision: "deny" });
   });
 
   it("uses a newly published revision from the very next evaluation", async () => {
     const body = { subject: { type: "agent", id: devAgent }, action: { name: "read" }, resource: { type: "resource", id: "notes" }, context: { data_sensitivity: "public" } };
     const before = await evaluateAccess({ ctx: epContext, body });
-    expect(before).toMatchObject({ decision: true, context: { id: "4" } });
+    expect(before).toMatchObject({ decision: true, context: { id: await getCurrentPolicyRevision() } });
     const forbidDev = await savePolicy({ ctx: author, input: { description: "Dev agents read nothing", source: 'forbid (principal is Steward::Agent, action == Steward::Action::"read", resource)\nwhen { principal.environment == "dev" };' } });
     const published = await publishDraft({ ctx: author, input: { message: "dev agents read nothing" } });
     const after = await evaluateAccess({ ctx: epContext, body });
     expect(after).toMatchObject({ decision: false, context: { id: String(published.revision), reason_admin: { en: `Determined by ${forbidDev.policy.id}` } } });
+    // Leave the published set as this describe's other tests expect it.
+    await deletePolicy({ ctx: author, input: { id: forbidDev.policy.id } });
+    await publishDraft({ ctx: author, input: { message: "dev agents read again" } });
   });
 });

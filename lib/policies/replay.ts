@@ -158,10 +158,12 @@ class ReplayTally {
 }
 
 /**
- * Evaluates the replay's frozen draft against recorded requests, newest first, a chunk at a time,
- * writing progress after each chunk and stopping when cancel is requested.
+ * Evaluates the replay's frozen draft against recorded requests, newest first, a chunk at a time
+ * (`chunkSize`, default 1,000 rows), writing progress after each chunk and stopping at the first
+ * chunk boundary after cancel is requested. `afterChunk` runs after each chunk is evaluated.
  */
-export async function runReplay(id: string, db?: Executor): Promise<void> {
+export async function runReplay(id: string, db?: Executor, options: { chunkSize?: number; afterChunk?: (processed: number) => Promise<void> } = {}): Promise<void> {
+  const chunkSize = options.chunkSize ?? CHUNK_SIZE;
   const database = db ?? (await getDb());
   const job = await getReplayOrThrow(database, id);
   const params = job.params as Record<string, unknown> & { limit: number; content: PolicySetContent };
@@ -175,7 +177,7 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
     await database.update(policyReplays).set({ status: "running", total, updatedAt: new Date() }).where(eq(policyReplays.id, id));
     let cursor: ReplayCursor | null = null;
     while (processed < total) {
-      const rows = await readReplayChunk(database, filter, cursor, Math.min(CHUNK_SIZE, total - processed));
+      const rows = await readReplayChunk(database, filter, cursor, Math.min(chunkSize, total - processed));
       if (!rows.length) break;
       // Evaluation is synchronous WASM: hand the event loop back every SLICE_MS, so the server
       // running a long replay keeps answering requests (the PDP among them).
@@ -183,6 +185,8 @@ export async function runReplay(id: string, db?: Executor): Promise<void> {
         await new Promise((resolve) => setImmediate(resolve));
       }
       processed += rows.length;
+      // Observers (and tests) act between chunks: a cancel requested here stops the next chunk.
+      await options.afterChunk?.(processed);
       const last = rows.at(-1)!;
       cursor = { time: last.time, enforcementPointId: last.enforcementPointId, decisionId: last.decisionId };
       const [state] = await database

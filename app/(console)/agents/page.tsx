@@ -14,6 +14,7 @@ import { FINDING_LABELS } from "@/lib/findings/schemas";
 import { listPeople } from "@/lib/people/people";
 import { listTeams } from "@/lib/people/teams";
 import { assignOwnershipAction, changeStatusAction } from "./actions";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Agents" };
 
@@ -32,7 +33,7 @@ const SORTS = [
 export default async function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await requirePageActor("agents.read", "/agents");
   const params = await searchParams;
-  const query = ListAgentsQuery.parse(params);
+  const query = readPageQuery(params, ListAgentsQuery);
   const [page, people, teams] = await Promise.all([listAgents({ ctx, input: query }), listPeople({ ctx, input: { active: "true", limit: 500 } }), listTeams({ ctx })]);
   const canWrite = hasPermission(ctx.actor, "agents.write");
   const canAssign = hasPermission(ctx.actor, "agents.assign_owner");

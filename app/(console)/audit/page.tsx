@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { AuditFilters, listAuditEntries } from "@/lib/audit/list-audit";
 import { VerifyChainButton } from "./verify-chain-button";
 import { formatUtc } from "@/components/ui/format-utc";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -15,7 +16,7 @@ const compact = (value: unknown) => (value === null || value === undefined ? "â€
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("audit.read", "/audit");
   const params = await searchParams;
-  const filters = AuditFilters.parse(params);
+  const filters = readPageQuery(params, AuditFilters);
   const { entries, nextBefore } = await listAuditEntries({ ctx, filters });
   const nextQuery = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[0] !== "before"));
   if (nextBefore) nextQuery.set("before", String(nextBefore));

@@ -11,7 +11,13 @@ export function VerifyChainButton() {
         {pending ? "Verifying…" : "Verify chain"}
       </button>
       <div role="status" aria-live="polite" style={{ marginTop: "0.5rem" }}>
-        {state?.ok && state.data.intact ? <p className="notice ok">Intact: all {state.data.checked} entries match their hashes and links.</p> : null}
+        {state?.ok && state.data.intact ? (
+          <p className="notice ok">
+            Intact: all {state.data.checked} entries match their keyed hashes and links
+            {state.data.checkpoint?.state === "matched" ? `, and the table still reaches the checkpoint kept outside the database (entry #${state.data.checkpoint.seq}, taken ${state.data.checkpoint.at})` : "; no checkpoint was on file yet, one has been taken now"}.
+            {state.data.legacyEntries ? ` The first ${state.data.legacyEntries} entries predate keyed hashing (plain SHA-256).` : ""}
+          </p>
+        ) : null}
         {state?.ok && !state.data.intact ? (
           <p className="notice error">
             Broken at entry #{state.data.brokenAt.seq} ({state.data.brokenAt.id}): {state.data.brokenAt.reason}. {state.data.checked} entries before it are intact.

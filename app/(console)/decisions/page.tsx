@@ -7,13 +7,14 @@ import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement
 import { DecisionsNav } from "./decisions-nav";
 import { FilterForm } from "./filter-form";
 import { LiveFeed } from "./live-feed";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Decisions" };
 export const dynamic = "force-dynamic";
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions");
-  const filter = DecisionFilter.parse(await searchParams);
+  const filter = readPageQuery(await searchParams, DecisionFilter);
   const points = await listEnforcementPoints({ ctx });
   return (
     <>

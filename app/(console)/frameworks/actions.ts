@@ -9,7 +9,7 @@ import { importFramework } from "@/lib/frameworks/import-framework";
 import { removeMapping } from "@/lib/frameworks/remove-mapping";
 import { ApplicabilityInput, MappingInput, MappingKeyQuery } from "@/lib/frameworks/schemas";
 import { setItemApplicability } from "@/lib/frameworks/set-item-applicability";
-import { StewardError } from "@/lib/errors";
+import { parseJsonText } from "@/lib/http/json-body";
 
 export const addMappingAction = action("frameworks.manage", MappingInput, async (ctx, input) => {
   const mapping = await addMapping({ ctx, input });
@@ -53,12 +53,8 @@ const ImportForm = z.object({
 });
 
 export const importFrameworkAction = action("frameworks.import", ImportForm, async (ctx, input) => {
-  let document: unknown;
-  try {
-    document = JSON.parse(input.document);
-  } catch (error) {
-    throw new StewardError("invalid_input", `The catalog is not valid JSON: ${(error as Error).message}`, { path: "document" });
-  }
+  // The same depth limit as every JSON body (lib/http/json-body.ts); the form caps the size.
+  const document = parseJsonText(input.document, { what: "The catalog" });
   const result = await importFramework({ ctx, input: { format: input.format, frameworkId: input.frameworkId, document } });
   revalidatePath("/frameworks");
   return { frameworkId: result.framework.id, items: result.items };

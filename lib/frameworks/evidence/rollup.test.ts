@@ -193,6 +193,8 @@ afterAll(async () => {
 
 describe("framework evidence over the daily rollup", () => {
   it("reads everything live before the first refresh, and gets it right", async () => {
+    // The state before any refresh, whichever tests ran first: no rollup watermark.
+    await database.db.execute(sql`delete from activity_rollup_state`);
     expect(await rolledUpEvidenceDays(database.db, periods().whole, new Date(0))).toEqual([]);
     await expectEvidenceRight();
   });
@@ -208,6 +210,7 @@ describe("framework evidence over the daily rollup", () => {
   });
 
   it("really serves those days from the rollup (a tampered rollup row shows), and a rebuild restores it", async () => {
+    await refreshActivityRollup(database.db);
     const day = isoDay(todayStart() - 4 * DAY);
     await database.db.execute(sql`update decision_evidence_daily set decisions = decisions + 1000 where day = ${day}::date and agent_id = 'agt_r1'`);
     const { whole } = periods();
@@ -226,6 +229,7 @@ describe("framework evidence over the daily rollup", () => {
   });
 
   it("counts late decisions for a closed day at once (read live until the next refresh rolls that day up again)", async () => {
+    await refreshActivityRollup(database.db);
     const lateDay = todayStart() - 4 * DAY;
     const times = [lateDay + 3_600_000, lateDay + 20 * 3_600_000, lateDay + 23 * 3_600_000];
     const batch = times.map((time, index) =>

@@ -13,6 +13,7 @@ import { hasPermission } from "@/lib/auth/require-permission";
 import { findingsDashboard, listFindings } from "@/lib/findings/dashboard";
 import { FINDING_LABELS, ListFindingsQuery } from "@/lib/findings/schemas";
 import { closeCampaignAction, refreshFindingsAction, startCampaignAction } from "../actions";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Findings" };
 
@@ -20,7 +21,7 @@ const FINDING_STATUS_LABELS = { open: "Open", accepted: "Accepted", resolved: "R
 
 export default async function FindingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("agents.read", "/agents/findings");
-  const query = ListFindingsQuery.parse(await searchParams);
+  const query = readPageQuery(await searchParams, ListFindingsQuery);
   const [dashboard, list, campaigns] = await Promise.all([findingsDashboard({ ctx }), listFindings({ ctx, input: query }), listCampaigns({ ctx })]);
   const canManage = hasPermission(ctx.actor, "findings.manage");
   const maxTrend = Math.max(1, ...dashboard.trend.map((day) => Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0)));

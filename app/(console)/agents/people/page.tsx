@@ -12,12 +12,13 @@ import { agentCountsByOwner, listPeople } from "@/lib/people/people";
 import { ListPeopleQuery } from "@/lib/people/schemas";
 import { listTeams } from "@/lib/people/teams";
 import { createPersonAction, createTeamAction, offboardPersonAction } from "../actions";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "People and teams" };
 
 export default async function PeopleDirectoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("agents.read", "/agents/people");
-  const query = ListPeopleQuery.parse(await searchParams);
+  const query = readPageQuery(await searchParams, ListPeopleQuery);
   const [people, teams, owned] = await Promise.all([listPeople({ ctx, input: { ...query, active: query.active === undefined ? undefined : String(query.active) } }), listTeams({ ctx }), agentCountsByOwner({ ctx })]);
   const canWrite = hasPermission(ctx.actor, "agents.write");
   const teamName = new Map(teams.map((team) => [team.id, team.name]));

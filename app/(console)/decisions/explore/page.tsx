@@ -12,6 +12,7 @@ import { FilterForm } from "../filter-form";
 import { DecisionCells } from "../decision-cells";
 import { RateChart } from "../rate-chart";
 import { formatUtc } from "@/components/ui/format-utc";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Explore decisions" };
 export const dynamic = "force-dynamic";
@@ -21,7 +22,7 @@ const localInput = (date: Date) => date.toISOString().slice(0, 16);
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions/explore");
   const params = await searchParams;
-  const query = ExploreQuery.parse(params);
+  const query = readPageQuery(params, ExploreQuery);
   const [page, chart, points] = await Promise.all([exploreDecisions({ ctx, query }), decisionRateChart({ ctx, query }), listEnforcementPoints({ ctx })]);
   const epNames = new Map(points.map((ep) => [ep.id, ep.name]));
   const nextParams = new URLSearchParams(Object.entries({ ...query, from: page.range.from.toISOString(), to: page.range.to.toISOString(), cursor: page.next ?? "" }).filter(([, value]) => value !== undefined && value !== "").map(([key, value]) => [key, String(value)]));

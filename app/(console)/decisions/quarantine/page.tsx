@@ -7,13 +7,14 @@ import { listQuarantinedItems, QuarantineQuery } from "@/lib/decisions/explore-d
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
 import { DecisionsNav } from "../decisions-nav";
 import { formatUtc } from "@/components/ui/format-utc";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Quarantined decisions" };
 export const dynamic = "force-dynamic";
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions/quarantine");
-  const query = QuarantineQuery.parse(await searchParams);
+  const query = readPageQuery(await searchParams, QuarantineQuery);
   const [items, points] = await Promise.all([listQuarantinedItems({ ctx, query }), listEnforcementPoints({ ctx })]);
   const epNames = new Map(points.map((ep) => [ep.id, ep.name]));
   return (

@@ -3,15 +3,15 @@ import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { getDecisionTrace, type TraceNode } from "@/lib/decisions/explore-decisions";
+import { getDecisionTrace, TraceQuery, type TraceNode } from "@/lib/decisions/explore-decisions";
 import { decisionHref } from "../decision-links";
 import { DecisionsNav } from "../decisions-nav";
 import { OutcomeBadge } from "../outcome-badge";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Trace" };
 export const dynamic = "force-dynamic";
 
-const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
 
 function TraceBranch({ nodes }: { nodes: TraceNode[] }) {
   return (
@@ -32,8 +32,8 @@ function TraceBranch({ nodes }: { nodes: TraceNode[] }) {
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions/trace");
-  const params = await searchParams;
-  const key = { traceId: one(params.trace), taskId: one(params.task) };
+  const params = readPageQuery(await searchParams, TraceQuery);
+  const key = { traceId: params.trace, taskId: params.task };
   if (!key.traceId && !key.taskId) {
     return (
       <>

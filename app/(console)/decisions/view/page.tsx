@@ -3,22 +3,22 @@ import Link from "next/link";
 import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { ExplainDecision } from "@/components/policies/explain-decision";
 import { PageHeader } from "@/components/ui/page-header";
-import { getDecision } from "@/lib/decisions/explore-decisions";
+import { DecisionKeyQuery, getDecision } from "@/lib/decisions/explore-decisions";
 import { getEnforcementPoint } from "@/lib/enforcement-points/list-enforcement-points";
 import { traceHref } from "../decision-links";
 import { DecisionsNav } from "../decisions-nav";
 import { OutcomeBadge } from "../outcome-badge";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Decision" };
 export const dynamic = "force-dynamic";
 
-const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions/view");
-  const params = await searchParams;
-  const decision = await orNotFound(getDecision({ ctx, key: { ep: one(params.ep), id: one(params.id), time: one(params.time) || undefined } }));
+  const key = readPageQuery(await searchParams, DecisionKeyQuery);
+  const decision = await orNotFound(getDecision({ ctx, key: { ep: key.ep, id: key.id, time: key.time?.toISOString() } }));
   const ep = await getEnforcementPoint({ ctx, id: decision.enforcementPointId }).catch(() => null);
   const trace = traceHref({ traceId: decision.traceId, taskId: decision.taskId });
   const fields: [string, React.ReactNode][] = [

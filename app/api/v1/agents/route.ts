@@ -1,12 +1,12 @@
+import { readQuery } from "@/lib/http/query";
 import { readJson, withApi } from "@/app/_server/with-api";
 import { createAgent } from "@/lib/agents/create-agent";
 import { listAgents } from "@/lib/agents/list-agents";
-import { CreateAgentInput } from "@/lib/agents/schemas";
+import { CreateAgentInput, ListAgentsQuery } from "@/lib/agents/schemas";
 
 // GET /api/v1/agents — list agents (filters, sort, offset pagination)
 export const GET = withApi({ permission: "agents.read" }, async (request, ctx) => {
-  const params = request.nextUrl.searchParams;
-  return Response.json(await listAgents({ ctx, input: { ...Object.fromEntries(params), ids: params.getAll("ids").length ? params.getAll("ids") : undefined } }));
+  return Response.json(await listAgents({ ctx, input: readQuery(request, ListAgentsQuery) }));
 });
 
 // POST /api/v1/agents — register an agent

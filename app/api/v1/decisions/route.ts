@@ -1,3 +1,4 @@
+import { readQuery } from "@/lib/http/query";
 import { withApi } from "@/app/_server/with-api";
 import { ExploreQuery, exploreDecisions } from "@/lib/decisions/explore-decisions";
 import { handleIngestRequest } from "@/lib/decisions/ingest-request";
@@ -12,7 +13,7 @@ export const POST = withApi({ permission: "decisions.ingest" }, async (request, 
 
 // GET /api/v1/decisions — past decisions by time range and filters, newest first, keyset-paginated
 export const GET = withApi({ permission: "decisions.read" }, async (request, ctx) => {
-  const query = ExploreQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = readQuery(request, ExploreQuery);
   const page = await exploreDecisions({ ctx, query });
   return Response.json({ decisions: page.rows, next: page.next });
 });

@@ -1,5 +1,5 @@
+import { readQuery } from "@/lib/http/query";
 import { readJson, withApi } from "@/app/_server/with-api";
-import { searchParamsObject } from "@/app/_server/search-params";
 import { addMapping } from "@/lib/frameworks/add-mapping";
 import { readMappings } from "@/lib/frameworks/read-frameworks";
 import { removeMapping } from "@/lib/frameworks/remove-mapping";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/v1/controls/mappings — list control↔framework-item mappings
 export const GET = withApi({ permission: "frameworks.read" }, async (request, ctx) => {
-  const { frameworkId } = MappingListQuery.parse(searchParamsObject(request));
+  const { frameworkId } = readQuery(request, MappingListQuery);
   return Response.json({ mappings: await readMappings({ ctx, frameworkId }) });
 });
 
@@ -21,7 +21,7 @@ export const POST = withApi({ permission: "frameworks.manage" }, async (request,
 
 // DELETE /api/v1/controls/mappings — remove a mapping named by controlId, frameworkId and itemId
 export const DELETE = withApi({ permission: "frameworks.manage" }, async (request, ctx) => {
-  const key = MappingKeyQuery.parse(searchParamsObject(request));
+  const key = readQuery(request, MappingKeyQuery);
   await removeMapping({ ctx, input: key });
   return new Response(null, { status: 204 });
 });

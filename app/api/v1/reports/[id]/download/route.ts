@@ -1,5 +1,5 @@
+import { readQuery } from "@/lib/http/query";
 import { withApi } from "@/app/_server/with-api";
-import { searchParamsObject } from "@/app/_server/search-params";
 import { DownloadQuery } from "@/lib/frameworks/schemas";
 import { downloadReport } from "@/lib/reports/read-reports";
 
@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/v1/reports/{id}/download — the snapshot as printable HTML, CSV, JSON or OSCAL assessment results
 export const GET = withApi<{ id: string }>({ permission: "reports.export" }, async (request, ctx, params) => {
-  const { format } = DownloadQuery.parse(searchParamsObject(request));
+  const { format } = readQuery(request, DownloadQuery);
   const rendered = await downloadReport({ ctx, reportId: params.id, format });
   return new Response(rendered.body, {
     headers: {
