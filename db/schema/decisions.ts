@@ -112,7 +112,8 @@ export const decisionQuarantine = pgTable(
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     /** The item's id if it had a readable one. */
     decisionId: text("decision_id"),
-    reason: text("reason", { enum: ["invalid", "conflict"] }).notNull(),
+    /** invalid, conflict (an id re-used with other content), or rejected (a request refused whole: raw is its first 64 KiB). */
+    reason: text("reason", { enum: ["invalid", "conflict", "rejected"] }).notNull(),
     path: text("path").notNull(),
     message: text("message").notNull(),
     /** The item exactly as received (JSON text), so nothing is lost. */
