@@ -9,7 +9,7 @@ import type { IngestItem } from "../decisions/ingest-item";
 import { findTooDeep } from "../decisions/read-ingest-body";
 import { decodeJson, decodeProtobuf, encodeResponse, type ResourceLogs } from "./logs-data";
 import { logRecordToDecision } from "./log-record-decision";
-import { otlpFormat, readOtlpBody, type OtlpFormat } from "./read-otlp-body";
+import { otlpFormat, readBoundedBody, type OtlpFormat } from "../decisions/read-bounded-body";
 
 /** Most log records in one export request (the JS SDK's batch processor sends 512 by default). */
 export const MAX_OTLP_RECORDS = 100_000;
@@ -49,7 +49,7 @@ export async function handleOtlpLogsRequest(request: Request, ctx: Ctx): Promise
   let items: IngestItem[];
   let skipped: number;
   try {
-    const bytes = await readOtlpBody(tap.request);
+    const bytes = await readBoundedBody(tap.request);
     let resourceLogs: ResourceLogs[];
     if (format === "protobuf") resourceLogs = decodeProtobuf(bytes);
     else {

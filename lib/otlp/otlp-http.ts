@@ -3,7 +3,7 @@ import { requirePermission } from "../auth/require-permission";
 import { StewardError } from "../errors";
 import { encodeStatus } from "./logs-data";
 import { handleOtlpLogsRequest, otlpResponseBody } from "./ingest-otlp-logs";
-import { otlpFormat } from "./read-otlp-body";
+import { otlpFormat } from "../decisions/read-bounded-body";
 
 /** google.rpc.Code for an HTTP status, as OTLP/HTTP failure bodies carry it. */
 const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 413: 8, 415: 3, 422: 3, 429: 8, 500: 13, 503: 14 };

@@ -2,7 +2,7 @@ import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { StewardError } from "../errors";
-import { INGEST_LIMITS } from "../decisions/read-ingest-body";
+import { INGEST_LIMITS } from "./read-ingest-body";
 
 export type OtlpFormat = "protobuf" | "json";
 
@@ -15,15 +15,16 @@ export function otlpFormat(contentType: string | null): OtlpFormat | null {
 }
 
 /**
- * Reads an OTLP/HTTP body: the same wire (10 MiB) and inflated (64 MiB) bounds as native ingest,
- * counted while streaming, gzip per `Content-Encoding`. Protobuf is binary, so it cannot go through
- * the JSON reader (lib/decisions/read-ingest-body.ts); OTLP/JSON is parsed by the caller.
+ * Reads a body that is not a JSON batch (OTLP protobuf or JSON, a single gateway audit event): the
+ * same wire (10 MiB) and inflated (64 MiB) bounds as native ingest, counted while streaming, gzip
+ * per `Content-Encoding`. Batches of JSON decisions go through read-ingest-body.ts instead; the
+ * caller parses what this returns.
  */
-export async function readOtlpBody(request: Request): Promise<Buffer> {
+export async function readBoundedBody(request: Request): Promise<Buffer> {
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (!["gzip", "x-gzip", "identity", ""].includes(encoding)) throw new StewardError("unsupported_media_type", `Content-Encoding ${encoding} is not supported; use gzip or none`);
   const declared = Number(request.headers.get("content-length") ?? "0");
-  const tooLarge = () => new StewardError("payload_too_large", `The body is larger than ${INGEST_LIMITS.maxWireBytes / 1048576} MiB (${INGEST_LIMITS.maxInflatedBytes / 1048576} MiB inflated); lower the exporter's batch size`);
+  const tooLarge = () => new StewardError("payload_too_large", `The body is larger than ${INGEST_LIMITS.maxWireBytes / 1048576} MiB (${INGEST_LIMITS.maxInflatedBytes / 1048576} MiB inflated); send smaller requests`);
   if (declared > INGEST_LIMITS.maxWireBytes) throw tooLarge();
   if (!request.body) return Buffer.alloc(0);
   let wire = 0;
