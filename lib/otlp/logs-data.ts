@@ -117,7 +117,7 @@ export function encodeStatus(format: "protobuf" | "json", code: number, message:
 }
 
 /** Test and bench helper: encodes an OTLP/JSON-shaped request as protobuf (ids in hex are turned into bytes). */
-export function encodeRequestForTest(request: Json): Uint8Array {
+export function encodeLogsRequest(request: Json): Uint8Array {
   const withBytes = JSON.parse(JSON.stringify(request), (key, value) => ((key === "traceId" || key === "spanId") && typeof value === "string" ? Buffer.from(value, "hex") : value));
   return ExportLogsServiceRequest.encode(ExportLogsServiceRequest.fromObject(withBytes)).finish();
 }

@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
 import { getCurrentPolicyRevision } from "@/lib/policies/versions";
-import { OPA_PRESETS } from "@/lib/enforcement-points/schemas";
+import { OPA_PRESETS, OTLP_PRESETS } from "@/lib/enforcement-points/schemas";
 import { ENFORCEMENT_POINT_KINDS } from "@/db/schema/decisions";
 import { EpRowActions } from "./ep-row-actions";
 import { RegisterForm } from "./register-form";
@@ -85,7 +85,7 @@ export default async function Page() {
             },
             canManage && {
               header: "Actions",
-              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping }} presets={OPA_PRESETS} />,
+              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} />,
             },
           ]}
         />
