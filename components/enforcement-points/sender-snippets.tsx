@@ -1,14 +1,13 @@
 "use client";
 
 import { useState } from "react";
-import { senderSnippets } from "@/lib/enforcement-points/sender-config";
+import type { SenderSnippet } from "@/lib/enforcement-points/sender-config";
 
 /**
- * The sender configuration for each source, filled in with this console's URL and the token just
- * issued, each with a copy button. Shown only with a freshly issued token (it is never stored).
+ * The sender configuration for each source (already filled in with the console's URL and the token
+ * just issued), each with a copy button. Shown only with a freshly issued token (it is never stored).
  */
-export function SenderSnippets({ token, baseUrl }: { token: string; baseUrl?: string }) {
-  const origin = baseUrl ?? (typeof window === "undefined" ? "https://steward.example" : window.location.origin);
+export function SenderSnippets({ snippets }: { snippets: SenderSnippet[] }) {
   const [copied, setCopied] = useState<string | null>(null);
   const copy = async (id: string, text: string) => {
     try {
@@ -21,7 +20,7 @@ export function SenderSnippets({ token, baseUrl }: { token: string; baseUrl?: st
   return (
     <section aria-label="Sender configuration" className="stack sender-snippets">
       <p className="muted">Point the sender at Steward: paste the block for your source (details and what is kept: docs/ingest.md).</p>
-      {senderSnippets(origin, token).map((snippet, index) => (
+      {snippets.map((snippet, index) => (
         <details key={snippet.id} open={index === 0}>
           <summary>{snippet.title}</summary>
           <p className="muted">{snippet.where}</p>

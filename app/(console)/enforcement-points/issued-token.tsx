@@ -1,6 +1,7 @@
 "use client";
 
 import { SenderSnippets } from "@/components/enforcement-points/sender-snippets";
+import { senderSnippets } from "@/lib/enforcement-points/sender-config";
 
 /** A new ingest token, shown exactly once. */
 export function IssuedToken({ name, token, previousTokenExpiresAt }: { name: string; token: string; previousTokenExpiresAt?: string }) {
@@ -16,7 +17,7 @@ export function IssuedToken({ name, token, previousTokenExpiresAt }: { name: str
       <p className="muted">
         Send it as <code>Authorization: Bearer …</code> to <code>POST /api/v1/decisions</code>, use it as OPA&apos;s decision_logs service token, an OTLP exporter&apos;s header or ContextForge&apos;s webhook token.
       </p>
-      <SenderSnippets token={token} />
+      <SenderSnippets snippets={senderSnippets(typeof window === "undefined" ? "" : window.location.origin, token)} />
     </div>
   );
 }
