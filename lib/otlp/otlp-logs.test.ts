@@ -14,21 +14,35 @@ import { openTestDatabase } from "@/db/testing/test-database";
 import { executedRows } from "@/db/rows";
 import { decisionQuarantine, decisions, enforcementPoints } from "@/db/schema";
 import { authenticateEnforcementPointToken } from "../enforcement-points/authenticate-enforcement-point-token";
-import { otlpLogsHttp } from "./otlp-http";
+import { requirePermission } from "../auth/require-permission";
+import { StewardError } from "../errors";
+import { handleOtlpLogsRequest, otlpResponseBody } from "./ingest-otlp-logs";
+import { otlpFailure } from "./otlp-http";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { updateOpaMapping } from "../enforcement-points/update-opa-mapping";
 import { newId } from "../ids";
 import { userContext } from "../testing";
 
 /**
- * Steward's OTLP handler behind a real HTTP listener (this branch's ports: 3600–3699), as an
- * exporter sees it; the bearer token is checked by the same EP-token authentication the route uses
- * (the route adds only next-auth's session fallback, which vitest cannot load).
+ * Steward's OTLP route behind a real HTTP listener (this branch's ports: 3600–3699), as an exporter
+ * sees it: what app/api/v1/otlp/v1/logs/route.ts runs inside withApi — the bearer token checked by
+ * the same EP-token authentication, the `decisions.ingest` permission, the handler, and the same
+ * OTLP error rendering (withApi itself imports next-auth, which vitest cannot load).
  */
-const resolveActor = async (headers: Headers) => {
-  const token = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
-  return token ? authenticateEnforcementPointToken(token) : null;
-};
+async function otlpRoute(request: Request): Promise<Response> {
+  const requestId = newId("req");
+  try {
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+    const actor = token ? await authenticateEnforcementPointToken(token) : null;
+    requirePermission(actor, "decisions.ingest");
+    const { format, result } = await handleOtlpLogsRequest(request, { actor, requestId, ip: null });
+    const encoded = otlpResponseBody(format, result);
+    return new Response(encoded.body as BodyInit, { status: 200, headers: { "content-type": encoded.contentType } });
+  } catch (error) {
+    if (error instanceof StewardError) return otlpFailure(request, error.status, error.message, requestId);
+    throw error;
+  }
+}
 const PORT = 3611;
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let server: Server;
@@ -42,7 +56,7 @@ beforeAll(async () => {
     const headers = new Headers();
     for (const [key, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(key, value);
     const request = new Request(`http://127.0.0.1:${PORT}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
-    const response = await otlpLogsHttp(request, { resolveActor, requestId: newId("req"), ip: null });
+    const response = await otlpRoute(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
