@@ -142,54 +142,51 @@ async function main() {
     // Warm-up: routes compiled, agents discovered, partitions made (not measured, not counted).
     await postDecisions(baseUrl, token, Array.from({ length: 200 }, realisticDecision));
 
-    // 1. HTTP ingest, on keep-alive connections as an enforcement point's uploader keeps them.
-    const { send, close: closeClient } = keepAliveClient(port, concurrency);
-    const latencies: number[] = [];
-    let next = 0;
-    const httpStart = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < bodies.length) {
-          const index = next++;
-          const started = performance.now();
-          const response = await send("POST", "/api/v1/decisions", bodies[index], { authorization: `Bearer ${token}` });
-          latencies.push(performance.now() - started);
-          const body = JSON.parse(response.text) as { accepted?: number };
-          if (response.status !== 200 || body.accepted !== batchSize) throw new Error(`batch ${index}: HTTP ${response.status} ${response.text.slice(0, 300)}`);
-        }
-      }),
-    );
-    const httpSeconds = (performance.now() - httpStart) / 1000;
-    closeClient();
-    const httpRate = total / httpSeconds;
-    const httpRss = peakRss;
-
-    // 1b. OTLP/HTTP protobuf: the same decisions, encoded before the clock starts, sent by a second EP.
+    // 1. HTTP ingest, on keep-alive connections as an enforcement point's uploader keeps them:
+    // native JSON and OTLP/HTTP protobuf (the same decisions, encoded before the clock starts, sent
+    // by a second EP), interleaved in segments so that load on a shared machine hits both alike.
     const otlp = await client.enforcementPointToken({ name: "bench-otlp", kind: "mcp-gateway" });
     const mapped = await client.json("PUT", `/api/v1/enforcement-points/${otlp.id}/opa-mapping`, { otlpPreset: "semconv", otlpResourceType: "app.resource.type", otlpResourceId: "app.resource.id" });
     if (mapped.status !== 200) throw new Error(`Setting the OTLP mapping failed: HTTP ${mapped.status} ${JSON.stringify(mapped.body)}`);
     const otlpBodies = bodies.map((_, index) => otlpBody(batchOf(index)));
-    const { send: sendOtlp, close: closeOtlp } = keepAliveClient(port, concurrency);
+    const { send, close: closeClient } = keepAliveClient(port, concurrency);
+    const nativeHeaders = { authorization: `Bearer ${token}` };
     const otlpHeaders = { authorization: `Bearer ${otlp.token}`, "content-type": "application/x-protobuf" };
-    await sendOtlp("POST", "/api/v1/otlp/v1/logs", otlpBody(Array.from({ length: 200 }, realisticDecision)), otlpHeaders); // warm-up
+    await send("POST", "/api/v1/otlp/v1/logs", otlpBody(Array.from({ length: 200 }, realisticDecision)), otlpHeaders); // warm-up
+    /** Sends list[from, to) with `concurrency` requests in flight; returns the seconds it took. */
+    const sendRange = async (list: (string | Buffer)[], from: number, to: number, route: string, headers: Record<string, string>, into: number[], check: (status: number, text: string) => boolean) => {
+      let next = from;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < to) {
+            const index = next++;
+            const sent = performance.now();
+            const response = await send("POST", route, list[index], headers);
+            into.push(performance.now() - sent);
+            if (!check(response.status, response.text)) throw new Error(`${route} batch ${index}: HTTP ${response.status} ${JSON.stringify(response.text.slice(0, 300))}`);
+          }
+        }),
+      );
+      return (performance.now() - started) / 1000;
+    };
+    const latencies: number[] = [];
     const otlpLatencies: number[] = [];
-    let nextOtlp = 0;
-    const otlpStart = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (nextOtlp < otlpBodies.length) {
-          const index = nextOtlp++;
-          const started = performance.now();
-          const response = await sendOtlp("POST", "/api/v1/otlp/v1/logs", otlpBodies[index], otlpHeaders);
-          otlpLatencies.push(performance.now() - started);
-          // Full success is an empty ExportLogsServiceResponse (no partial_success).
-          if (response.status !== 200 || response.text.length !== 0) throw new Error(`OTLP batch ${index}: HTTP ${response.status} ${JSON.stringify(response.text.slice(0, 300))}`);
-        }
-      }),
-    );
-    const otlpSeconds = (performance.now() - otlpStart) / 1000;
-    closeOtlp();
+    const nativeOk = (status: number, text: string) => status === 200 && (JSON.parse(text) as { accepted?: number }).accepted === batchSize;
+    const otlpOk = (status: number, text: string) => status === 200 && text.length === 0; // full success: an empty ExportLogsServiceResponse
+    const segments = 4;
+    let httpSeconds = 0;
+    let otlpSeconds = 0;
+    for (let segment = 0; segment < segments; segment++) {
+      const from = Math.floor((segment * bodies.length) / segments);
+      const to = Math.floor(((segment + 1) * bodies.length) / segments);
+      httpSeconds += await sendRange(bodies, from, to, "/api/v1/decisions", nativeHeaders, latencies, nativeOk);
+      otlpSeconds += await sendRange(otlpBodies, from, to, "/api/v1/otlp/v1/logs", otlpHeaders, otlpLatencies, otlpOk);
+    }
+    closeClient();
+    const httpRate = total / httpSeconds;
     const otlpRate = total / otlpSeconds;
+    const httpRss = peakRss;
     const [otlpStored] = await db`select count(*)::int as n from decisions where enforcement_point_id = ${otlp.id}`;
     if (otlpStored!.n < total) throw new Error(`OTLP run stored ${otlpStored!.n} of ${total} decisions`);
 

@@ -69,6 +69,6 @@ export function contextForgeEventToDecision(event: unknown, text?: string): Inge
         contextforge: { event: kind, plugin: str(event.plugin) ?? null, request_id: requestId ?? null, tenant_id: str(event.tenant_id) ?? null, server_id: str(event.server_id) ?? null, violation_code: str(violation?.code) ?? null },
       },
     },
-    origin: { raw, base: "$", fields: { id: ".request_id", time: ".timestamp", agent: ".user", action: ".metadata", resource: ".metadata", destination: ".server_id", context: "" } },
+    origin: { raw: () => raw, base: "$", fields: { id: ".request_id", time: ".timestamp", agent: ".user", action: ".metadata", resource: ".metadata", destination: ".server_id", context: "" } },
   };
 }

@@ -82,7 +82,7 @@ function validate(items: IngestItem[], window: { earliest: number; latest: numbe
     // as canonical (key-sorted) text, only computed for what goes to quarantine.
     const origin = item.origin;
     const refuse = (issuePath: PropertyKey[], message: string) =>
-      reject(index, origin ? origin.raw : canonicalJson(item.value), origin ? sourcePath(origin, issuePath) : formatIssuePath([index, ...issuePath]), message, decisionId);
+      reject(index, origin ? origin.raw() : canonicalJson(item.value), origin ? sourcePath(origin, issuePath) : formatIssuePath([index, ...issuePath]), message, decisionId);
     const parsed = DecisionInput.safeParse(item.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -227,7 +227,7 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: IngestI
 }
 
 function conflict(item: Valid, path: string): QuarantineRow {
-  const raw = item.origin ? item.origin.raw : canonicalJson(item.input);
+  const raw = item.origin ? item.origin.raw() : canonicalJson(item.input);
   if (item.origin) path = sourcePath(item.origin, ["id"]);
   const message = `Decision id ${item.input.id} was already recorded with different content`;
   return { decisionId: item.input.id, reason: "conflict", path, message, raw, rawHash: sha256(`${raw}\n${message}`), batchIndex: item.index };

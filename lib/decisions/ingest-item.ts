@@ -6,8 +6,8 @@ import type { RawItem } from "./read-ingest-body";
  * received, and a JSON path naming the sender's field (`$[3].timestamp`), not Steward's (`$[3].time`).
  */
 export type SourceOrigin = {
-  /** The source event as received (JSON text). */
-  raw: string;
+  /** The source event as received (JSON text); a function, because it is only needed when the item is quarantined. */
+  raw: () => string;
   /** The event's own path in the request, e.g. `$[3]` or `$.resourceLogs[0].scopeLogs[0].logRecords[2]`. */
   base: string;
   /** Decision field (top level: time, agent, action, …) → the path below `base` it was read from, e.g. `.timestamp`. */

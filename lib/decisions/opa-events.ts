@@ -208,7 +208,7 @@ export function opaEventToDecision(event: unknown, mapping: OpaMapping, index: n
       },
     },
     origin: {
-      raw: JSON.stringify(event),
+      raw: () => JSON.stringify(event),
       base,
       fields: {
         id: ".decision_id",

@@ -105,6 +105,7 @@ export const EnforcementPointView = z.object({
   lastSeenAt: z.date().nullable(),
   lastRejectedAt: z.date().nullable(),
   lastRejectedReason: z.string().nullable(),
+  skippedRecords: z.number().int().describe("OTLP log records received that described no decision: counted, not stored"),
   opaMapping: OpaMapping,
   tokens: z.array(z.object({ id: z.string(), prefix: z.string(), createdAt: z.date(), expiresAt: z.date().nullable() })).describe("Live tokens (a rotated one lives until its grace expiry)"),
   createdAt: z.date(),

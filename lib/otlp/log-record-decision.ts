@@ -96,8 +96,10 @@ export function logRecordToDecision(record: LogRecord, resourceLogs: ResourceLog
   const mappedAction = mapping.otlpAction ? text(lookup(attributes, resource, mapping.otlpAction)) : undefined;
   if (!mappedAction && !method && !tool) return "skip";
 
-  const raw = JSON.stringify({ resource: resourceLogs.resource, scope, logRecord: record });
-  const refuse = (path: string, message: string): IngestItem => ({ raw, path, parseError: `OTLP log record: ${message}` });
+  // The record as received, only serialised when it is needed (quarantine, or an id digest).
+  let rawText: string | undefined;
+  const raw = () => (rawText ??= JSON.stringify({ resource: resourceLogs.resource, scope, logRecord: record }));
+  const refuse = (path: string, message: string): IngestItem => ({ raw: raw(), path, parseError: `OTLP log record: ${message}` });
   const tooDeep = findTooDeep(attributes, INGEST_LIMITS.maxDepth - 2, `${base}.attributes`) ?? findTooDeep(record.body, INGEST_LIMITS.maxDepth - 2, `${base}.body`);
   if (tooDeep) return refuse(tooDeep, `nesting deeper than ${INGEST_LIMITS.maxDepth} levels`);
 
@@ -125,7 +127,7 @@ export function logRecordToDecision(record: LogRecord, resourceLogs: ResourceLog
   const latency = parseDurationMs(attributes.duration ?? attributes["mcp.duration_ms"]);
   const spiffe = spiffeOf(agent.ref);
   // OTLP records carry no id: a digest of the record makes an exporter's retry a duplicate, not a second decision.
-  const id = text(attributes["log.record.uid"]) ?? `otlp-${hash("sha256", raw, "hex").slice(0, 40)}`;
+  const id = text(attributes["log.record.uid"]) ?? `otlp-${hash("sha256", raw(), "hex").slice(0, 40)}`;
 
   return {
     value: {

@@ -31,22 +31,31 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const hex = (value: unknown): string => (value instanceof Uint8Array ? Buffer.from(value).toString("hex") : typeof value === "string" ? value.toLowerCase() : "");
-const int64 = (value: unknown): string => (typeof value === "string" || typeof value === "number" || typeof value === "bigint" ? String(value) : value && typeof value === "object" && "toString" in value ? String(value) : "0");
+/** A 64-bit integer as decimal text: from JSON (string or number) or a decoded Long ({low, high}: BigInt is faster than Long's own toString). */
+function int64(value: unknown): string {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") return String(value);
+  if (value && typeof value === "object" && "low" in value && "high" in value) {
+    const { low, high } = value as { low: number; high: number };
+    return ((BigInt(high >>> 0) << 32n) | BigInt(low >>> 0)).toString();
+  }
+  return "0";
+}
 
 /** An OTLP AnyValue as JSON: kvlists become objects, bytes become base64 text. */
 export function anyValue(value: unknown): unknown {
   if (!isObject(value)) return null;
-  if ("stringValue" in value) return value.stringValue ?? "";
-  if ("boolValue" in value) return Boolean(value.boolValue);
-  if ("intValue" in value) {
+  // Own properties only: a decoded protobuf message keeps its unset fields' defaults on the prototype.
+  if (Object.hasOwn(value, "stringValue")) return value.stringValue ?? "";
+  if (Object.hasOwn(value, "boolValue")) return Boolean(value.boolValue);
+  if (Object.hasOwn(value, "intValue")) {
     const text = int64(value.intValue);
     const number = Number(text);
     return Number.isSafeInteger(number) ? number : text;
   }
-  if ("doubleValue" in value) return Number(value.doubleValue);
-  if ("arrayValue" in value) return list((value.arrayValue as Json | undefined)?.values).map(anyValue);
-  if ("kvlistValue" in value) return keyValues((value.kvlistValue as Json | undefined)?.values);
-  if ("bytesValue" in value) return value.bytesValue instanceof Uint8Array ? Buffer.from(value.bytesValue).toString("base64") : String(value.bytesValue ?? "");
+  if (Object.hasOwn(value, "doubleValue")) return Number(value.doubleValue);
+  if (Object.hasOwn(value, "arrayValue")) return list((value.arrayValue as Json | undefined)?.values).map(anyValue);
+  if (Object.hasOwn(value, "kvlistValue")) return keyValues((value.kvlistValue as Json | undefined)?.values);
+  if (Object.hasOwn(value, "bytesValue")) return value.bytesValue instanceof Uint8Array ? Buffer.from(value.bytesValue).toString("base64") : String(value.bytesValue ?? "");
   return null;
 }
 
@@ -89,8 +98,9 @@ function normalise(request: Json): ResourceLogs[] {
 /** Decodes `application/x-protobuf` bytes; a malformed message is a 400 (OTLP: not retryable). */
 export function decodeProtobuf(bytes: Uint8Array): ResourceLogs[] {
   try {
-    const message = ExportLogsServiceRequest.decode(bytes);
-    return normalise(ExportLogsServiceRequest.toObject(message, { longs: String, enums: Number, defaults: false }) as Json);
+    // The decoded message is read directly (no toObject copy): 64-bit integers arrive as Long or
+    // number and are printed as decimal text, bytes as Uint8Array and printed as hex.
+    return normalise(ExportLogsServiceRequest.decode(bytes) as unknown as Json);
   } catch (error) {
     // Truncated or wrong bytes, or nesting deep enough to exhaust the stack (RangeError).
     throw new StewardError("bad_request", `The body is not an OTLP ExportLogsServiceRequest: ${(error as Error).message}`);

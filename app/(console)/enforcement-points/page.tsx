@@ -27,7 +27,7 @@ export default async function Page() {
       <PageHeader title="Enforcement points" description="Gateways, policy engines and sidecars that report decisions to Steward." />
       {points.length === 0 ? (
         <EmptyState title="No enforcement point yet">
-          {canManage ? "Register one below, then send its decisions to POST /api/v1/decisions with its token." : "Ask an administrator or security engineer to register your gateways and policy engines."}
+          {canManage ? "Register one below: the sender configuration for OPA, Envoy, OTLP exporters, ContextForge or the native API appears with its token." : "Ask an administrator or security engineer to register your gateways and policy engines."}
         </EmptyState>
       ) : (
         <DataTable
@@ -54,6 +54,7 @@ export default async function Page() {
               cell: (ep) => (
                 <>
                   {ep.decisionsLastHour.toLocaleString()} / {ep.decisionsLastDay.toLocaleString()}
+                  {ep.skippedRecords ? <div className="muted">{ep.skippedRecords.toLocaleString()} non-decision log records skipped</div> : null}
                 </>
               ),
             },
