@@ -65,3 +65,8 @@ export async function markEnforcementPointSeen(db: Executor, id: string, policyR
 export async function markEnforcementPointRejected(db: Executor, id: string, reason: string): Promise<void> {
   await db.update(enforcementPoints).set({ lastRejectedAt: sql`now()`, lastRejectedReason: reason.slice(0, 500), lastSeenAt: sql`now()` }).where(eq(enforcementPoints.id, id));
 }
+
+/** Counts OTLP log records that described no decision (skipped, not stored). */
+export async function countSkippedRecords(db: Executor, id: string, count: number): Promise<void> {
+  if (count > 0) await db.update(enforcementPoints).set({ skippedRecords: sql`${enforcementPoints.skippedRecords} + ${count}` }).where(eq(enforcementPoints.id, id));
+}

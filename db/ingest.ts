@@ -113,7 +113,7 @@ export async function insertDecisions(query: RawQuery, enforcementPointId: strin
 export const DECISION_COPY_COLUMNS = ["enforcement_point_id", "received_at", ...DECISION_COLUMNS.map(([, column]) => column)];
 export const decisionCopyValues = (enforcementPointId: string, receivedAt: string, row: DecisionRow): unknown[] => [enforcementPointId, receivedAt, ...DECISION_COLUMNS.map(([key]) => row[key])];
 
-export type QuarantineRow = { decisionId: string | null; reason: "invalid" | "conflict"; path: string; message: string; raw: string; rawHash: string; batchIndex: number };
+export type QuarantineRow = { decisionId: string | null; reason: "invalid" | "conflict" | "rejected"; path: string; message: string; raw: string; rawHash: string; batchIndex: number };
 
 export async function insertQuarantine(query: RawQuery, enforcementPointId: string, rows: QuarantineRow[]): Promise<void> {
   if (!rows.length) return;

@@ -3,6 +3,9 @@
  * measured in the same run: COPY of the same rows straight into a scratch copy of the table.
  * Needs a built app (`npx next build`) and DATABASE_URL of a server where it may create and drop a
  * database. Flags: --decisions 200000 --batch 1000 --concurrency 2 --feed-rate 2000 --feed-seconds 15
+ * Also OTLP: the same decisions as OTLP log records (MCP/GenAI semantic-convention attributes),
+ * protobuf-encoded before the clock starts, posted to /api/v1/otlp/v1/logs by a second EP; the
+ * ratio OTLP/native (target ≥ 0.8) is printed beside the native figure of the same run.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -10,6 +13,7 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import postgres from "postgres";
+import { encodeLogsRequest } from "../lib/otlp/logs-data";
 import { argValue, keepAliveClient, postDecisions, sleep, StewardClient, withScratchConsole } from "./lib/steward-client";
 
 const total = Number(argValue("decisions", "200000"));
@@ -91,6 +95,31 @@ function rssOf(pids: number[]): number {
   return bytes;
 }
 
+/** One batch of decisions as an OTLP ExportLogsServiceRequest (what an OTel-instrumented gateway would export). */
+function otlpBody(batch: ReturnType<typeof realisticDecision>[]): Buffer {
+  const str = (value: string) => ({ stringValue: value });
+  const records = batch.map((d) => ({
+    timeUnixNano: String(BigInt(Date.parse(d.time)) * 1_000_000n),
+    severityText: "INFO",
+    traceId: d.trace_id,
+    spanId: d.span_id,
+    body: str("tool call"),
+    attributes: [
+      { key: "log.record.uid", value: str(d.id) },
+      { key: "enduser.id", value: str(d.agent.id) },
+      { key: "mcp.method.name", value: str("tools/call") },
+      { key: "gen_ai.tool.name", value: str(d.action.name) },
+      { key: "app.resource.type", value: str(d.resource.type) },
+      { key: "app.resource.id", value: str(d.resource.id) },
+      { key: "server.address", value: str(d.destination) },
+      { key: "authz.decision", value: str(d.outcome) },
+      { key: "mcp.session.id", value: str(d.context.session) },
+      { key: "tenant", value: str(d.context.tenant) },
+    ],
+  }));
+  return Buffer.from(encodeLogsRequest({ resourceLogs: [{ resource: { attributes: [{ key: "service.name", value: str("bench-gateway") }] }, scopeLogs: [{ scope: { name: "bench" }, logRecords: records }] }] }));
+}
+
 const copyText = (value: unknown) => (value === null || value === undefined ? "\\N" : String(value).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r"));
 
 async function main() {
@@ -113,27 +142,53 @@ async function main() {
     // Warm-up: routes compiled, agents discovered, partitions made (not measured, not counted).
     await postDecisions(baseUrl, token, Array.from({ length: 200 }, realisticDecision));
 
-    // 1. HTTP ingest, on keep-alive connections as an enforcement point's uploader keeps them.
+    // 1. HTTP ingest, on keep-alive connections as an enforcement point's uploader keeps them:
+    // native JSON and OTLP/HTTP protobuf (the same decisions, encoded before the clock starts, sent
+    // by a second EP), interleaved in segments so that load on a shared machine hits both alike.
+    const otlp = await client.enforcementPointToken({ name: "bench-otlp", kind: "mcp-gateway" });
+    const mapped = await client.json("PUT", `/api/v1/enforcement-points/${otlp.id}/opa-mapping`, { otlpPreset: "semconv", otlpResourceType: "app.resource.type", otlpResourceId: "app.resource.id" });
+    if (mapped.status !== 200) throw new Error(`Setting the OTLP mapping failed: HTTP ${mapped.status} ${JSON.stringify(mapped.body)}`);
+    const otlpBodies = bodies.map((_, index) => otlpBody(batchOf(index)));
     const { send, close: closeClient } = keepAliveClient(port, concurrency);
+    const nativeHeaders = { authorization: `Bearer ${token}` };
+    const otlpHeaders = { authorization: `Bearer ${otlp.token}`, "content-type": "application/x-protobuf" };
+    await send("POST", "/api/v1/otlp/v1/logs", otlpBody(Array.from({ length: 200 }, realisticDecision)), otlpHeaders); // warm-up
+    /** Sends list[from, to) with `concurrency` requests in flight; returns the seconds it took. */
+    const sendRange = async (list: (string | Buffer)[], from: number, to: number, route: string, headers: Record<string, string>, into: number[], check: (status: number, text: string) => boolean) => {
+      let next = from;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < to) {
+            const index = next++;
+            const sent = performance.now();
+            const response = await send("POST", route, list[index], headers);
+            into.push(performance.now() - sent);
+            if (!check(response.status, response.text)) throw new Error(`${route} batch ${index}: HTTP ${response.status} ${JSON.stringify(response.text.slice(0, 300))}`);
+          }
+        }),
+      );
+      return (performance.now() - started) / 1000;
+    };
     const latencies: number[] = [];
-    let next = 0;
-    const httpStart = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < bodies.length) {
-          const index = next++;
-          const started = performance.now();
-          const response = await send("POST", "/api/v1/decisions", bodies[index], { authorization: `Bearer ${token}` });
-          latencies.push(performance.now() - started);
-          const body = JSON.parse(response.text) as { accepted?: number };
-          if (response.status !== 200 || body.accepted !== batchSize) throw new Error(`batch ${index}: HTTP ${response.status} ${response.text.slice(0, 300)}`);
-        }
-      }),
-    );
-    const httpSeconds = (performance.now() - httpStart) / 1000;
+    const otlpLatencies: number[] = [];
+    const nativeOk = (status: number, text: string) => status === 200 && (JSON.parse(text) as { accepted?: number }).accepted === batchSize;
+    const otlpOk = (status: number, text: string) => status === 200 && text.length === 0; // full success: an empty ExportLogsServiceResponse
+    const segments = 4;
+    let httpSeconds = 0;
+    let otlpSeconds = 0;
+    for (let segment = 0; segment < segments; segment++) {
+      const from = Math.floor((segment * bodies.length) / segments);
+      const to = Math.floor(((segment + 1) * bodies.length) / segments);
+      httpSeconds += await sendRange(bodies, from, to, "/api/v1/decisions", nativeHeaders, latencies, nativeOk);
+      otlpSeconds += await sendRange(otlpBodies, from, to, "/api/v1/otlp/v1/logs", otlpHeaders, otlpLatencies, otlpOk);
+    }
     closeClient();
     const httpRate = total / httpSeconds;
+    const otlpRate = total / otlpSeconds;
     const httpRss = peakRss;
+    const [otlpStored] = await db`select count(*)::int as n from decisions where enforcement_point_id = ${otlp.id}`;
+    if (otlpStored!.n < total) throw new Error(`OTLP run stored ${otlpStored!.n} of ${total} decisions`);
 
     // 2. Baseline: COPY of the same rows into a scratch copy of the (partitioned, indexed) table.
     const rows = await db`select * from decisions where enforcement_point_id = ${epId} limit 1`;
@@ -221,6 +276,8 @@ async function main() {
       `HTTP ingest:   ${Math.round(httpRate).toLocaleString()} decisions/s (${httpSeconds.toFixed(1)} s)`,
       `COPY baseline: ${Math.round(copyRate).toLocaleString()} decisions/s (${copySeconds.toFixed(1)} s, ${copied!.n} rows)`,
       `ratio ingest/COPY: ${ratio.toFixed(2)}  (target ≥ 0.50) ${ratio >= 0.5 ? "MET" : "NOT MET"}`,
+      `OTLP ingest (protobuf, same decisions): ${Math.round(otlpRate).toLocaleString()} decisions/s (${otlpSeconds.toFixed(1)} s; p50 ${percentile(otlpLatencies, 50).toFixed(0)} ms, p99 ${percentile(otlpLatencies, 99).toFixed(0)} ms)`,
+      `ratio OTLP/native: ${(otlpRate / httpRate).toFixed(2)}  (target ≥ 0.80) ${otlpRate / httpRate >= 0.8 ? "MET" : "NOT MET"}`,
       `request latency: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms  (target p99 ≤ 250 ms) ${percentile(latencies, 99) <= 250 ? "MET" : "NOT MET"}`,
       `server peak RSS: ${(Math.max(httpRss, peakRss) / 1024 / 1024).toFixed(0)} MiB  (target ≤ 500 MiB) ${Math.max(httpRss, peakRss) <= 500 * 1024 * 1024 ? "MET" : "NOT MET"}`,
       `feed lag at ${feedRate}/s for ${feedSeconds} s (POST start → SSE receipt): p50 ${percentile(lags, 50).toFixed(0)} ms, p99 ${percentile(lags, 99).toFixed(0)} ms over ${lags.length.toLocaleString()} of ${feedSent.toLocaleString()} decisions  (target p99 ≤ 1000 ms) ${percentile(lags, 99) <= 1000 ? "MET" : "NOT MET"}`,

@@ -53,8 +53,9 @@ const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
 /**
  * Every route handler goes through this: resolve the actor (session or bearer token), check the
  * permission, refuse a cookie-authenticated change from another Origin (CSRF), run, and map errors. `permission: "public"` is for liveness and sign-in only.
+ * `errorResponse` lets a route speak its protocol's error body (return null to use Steward's).
  */
-export function withApi<P extends RouteParams = RouteParams>(options: { permission: AnyPermission }, handler: Handler<P>) {
+export function withApi<P extends RouteParams = RouteParams>(options: { permission: AnyPermission; errorResponse?: (error: unknown, request: NextRequest, requestId: string) => Response | null }, handler: Handler<P>) {
   return async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
     const requestId = requestIdFrom(request.headers);
     try {
@@ -69,7 +70,8 @@ export function withApi<P extends RouteParams = RouteParams>(options: { permissi
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {
-      const response = toErrorResponse(error, requestId);
+      // A protocol with its own error body (OTLP's google.rpc.Status) renders it; the status is the same.
+      const response = options.errorResponse?.(error, request, requestId) ?? toErrorResponse(error, requestId);
       response.headers.set("x-request-id", requestId);
       return response;
     }

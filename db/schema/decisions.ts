@@ -1,4 +1,4 @@
-import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const ENFORCEMENT_POINT_KINDS = ["mcp-gateway", "api-gateway", "policy-engine", "sidecar", "other"] as const;
 export const OUTCOMES = ["allow", "deny", "approval_required", "error"] as const;
@@ -16,6 +16,8 @@ export const enforcementPoints = pgTable("enforcement_points", {
   opaMapping: jsonb("opa_mapping").$type<Record<string, string>>().notNull().default({}),
   lastRejectedAt: timestamp("last_rejected_at", { withTimezone: true }),
   lastRejectedReason: text("last_rejected_reason"),
+  /** OTLP log records received that described no authorization or tool call: counted, not stored. */
+  skippedRecords: bigint("skipped_records", { mode: "number" }).notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -112,7 +114,8 @@ export const decisionQuarantine = pgTable(
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     /** The item's id if it had a readable one. */
     decisionId: text("decision_id"),
-    reason: text("reason", { enum: ["invalid", "conflict"] }).notNull(),
+    /** invalid, conflict (an id re-used with other content), or rejected (a request refused whole: raw is its first 64 KiB). */
+    reason: text("reason", { enum: ["invalid", "conflict", "rejected"] }).notNull(),
     path: text("path").notNull(),
     message: text("message").notNull(),
     /** The item exactly as received (JSON text), so nothing is lost. */

@@ -24,7 +24,9 @@ import { getSettings } from "../settings/settings";
 import { refreshFindingsForAgents } from "../findings/refresh-findings";
 import { scheduleDecisionMaintenance } from "./partition-maintenance";
 import { feedOrigin, hasFeedListeners, publishDecisions, type BatchNotice } from "./feed";
-import { INGEST_LIMITS, type RawItem } from "./read-ingest-body";
+import { INGEST_LIMITS } from "./read-ingest-body";
+import { sourcePath, type IngestItem, type SourceOrigin } from "./ingest-item";
+import { preciseUtc } from "./precise-time";
 import { findUnstorableText, toStorableText, UNSTORABLE_TEXT_MESSAGE } from "./storable-text";
 import { DecisionInput, type DecisionSummary, type IngestResult, type QuarantinedItem } from "./schemas";
 
@@ -63,9 +65,9 @@ async function ensurePartitionsFor(handle: DatabaseHandle, times: string[]): Pro
   for (const day of days) cache.partitionDays.add(day);
 }
 
-type Valid = { index: number; input: DecisionInput; time: string; hash: string; contextJson: string | undefined };
+type Valid = { index: number; input: DecisionInput; time: string; hash: string; contextJson: string | undefined; origin?: SourceOrigin };
 
-function validate(items: RawItem[], window: { earliest: number; latest: number; retentionDays: number }) {
+function validate(items: IngestItem[], window: { earliest: number; latest: number; retentionDays: number }) {
   const valid: Valid[] = [];
   const quarantine: QuarantineRow[] = [];
   const reject = (index: number, rawText: string, path: string, messageText: string, decisionId: string | null, reason: QuarantineRow["reason"] = "invalid") => {
@@ -73,29 +75,33 @@ function validate(items: RawItem[], window: { earliest: number; latest: number; 
     quarantine.push({ decisionId: decisionId === null ? null : toStorableText(decisionId), reason, path: toStorableText(path), message, raw, rawHash: sha256(`${raw}\n${message}`), batchIndex: index });
   };
   items.forEach((item, index) => {
-    if (item.parseError !== undefined) return reject(index, item.raw, `$[${index}]`, item.parseError, null);
+    if (item.parseError !== undefined) return reject(index, item.raw, item.path ?? `$[${index}]`, item.parseError, null);
     const rawId = (item.value as { id?: unknown } | null)?.id;
     const decisionId = typeof rawId === "string" ? rawId.slice(0, 200) : null;
-    // Canonical (key-sorted) text is only needed for what goes to quarantine.
+    // A translated item is quarantined as its sender sent it, at the sender's field; a native one
+    // as canonical (key-sorted) text, only computed for what goes to quarantine.
+    const origin = item.origin;
+    const refuse = (issuePath: PropertyKey[], message: string) =>
+      reject(index, origin ? origin.raw() : canonicalJson(item.value), origin ? sourcePath(origin, issuePath) : formatIssuePath([index, ...issuePath]), message, decisionId);
     const parsed = DecisionInput.safeParse(item.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return reject(index, canonicalJson(item.value), formatIssuePath([index, ...issue.path]), issue.message, decisionId);
+      return refuse(issue.path, issue.message);
     }
     const input = parsed.data;
     const unstorable = findUnstorableText(input);
-    if (unstorable) return reject(index, canonicalJson(item.value), formatIssuePath([index, ...unstorable]), UNSTORABLE_TEXT_MESSAGE, decisionId);
+    if (unstorable) return refuse(unstorable, UNSTORABLE_TEXT_MESSAGE);
     const millis = Date.parse(input.time);
     if (!(millis >= window.earliest && millis <= window.latest)) {
-      return reject(index, canonicalJson(item.value), `$[${index}].time`, `${input.time} is outside the accepted window: at most ${window.retentionDays} days old (the retention period) and at most 24 hours ahead`, decisionId);
+      return refuse(["time"], `${input.time} is outside the accepted window: at most ${window.retentionDays} days old (the retention period) and at most 24 hours ahead`);
     }
     const contextJson = input.context === undefined ? undefined : JSON.stringify(input.context);
     if (contextJson !== undefined && Buffer.byteLength(contextJson) > INGEST_LIMITS.maxContextBytes) {
-      return reject(index, canonicalJson(item.value), `$[${index}].context`, `context is larger than ${INGEST_LIMITS.maxContextBytes / 1024} KiB`, decisionId);
+      return refuse(["context"], `context is larger than ${INGEST_LIMITS.maxContextBytes / 1024} KiB`);
     }
     // zod's output lists the known fields in schema order, so a retry re-serialised by another
     // client library still hashes the same; free JSON (context, request) is compared as sent.
-    valid.push({ index, input, time: new Date(millis).toISOString(), hash: sha256(JSON.stringify(input)), contextJson });
+    valid.push({ index, input, time: preciseUtc(input.time, millis), hash: sha256(JSON.stringify(input)), contextJson, origin });
   });
   return { valid, quarantine };
 }
@@ -155,7 +161,7 @@ const toSummary = (enforcementPointId: string, receivedAt: string, row: Decision
  * means committed. Exact retries count as duplicates; an id re-used with other content, and any
  * invalid item, goes to quarantine with the raw item and the reason.
  */
-export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem[] }): Promise<IngestResult> {
+export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: IngestItem[] }): Promise<IngestResult> {
   requirePermission(ctx.actor, "decisions.ingest");
   if (ctx.actor.type !== "enforcement_point") throw new StewardError("forbidden", "Only an enforcement point's token may send decisions");
   const enforcementPointId = ctx.actor.enforcementPointId;
@@ -221,7 +227,8 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: RawItem
 }
 
 function conflict(item: Valid, path: string): QuarantineRow {
-  const raw = canonicalJson(item.input);
+  const raw = item.origin ? item.origin.raw() : canonicalJson(item.input);
+  if (item.origin) path = sourcePath(item.origin, ["id"]);
   const message = `Decision id ${item.input.id} was already recorded with different content`;
   return { decisionId: item.input.id, reason: "conflict", path, message, raw, rawHash: sha256(`${raw}\n${message}`), batchIndex: item.index };
 }
@@ -253,10 +260,18 @@ async function afterCommit(handle: DatabaseHandle, enforcementPointId: string, r
   }
 }
 
-/** Records why a whole request was refused, for the EP list's "last rejected batch". */
-export async function recordRejectedBatch(enforcementPointId: string, reason: string): Promise<void> {
+/**
+ * Records why a whole request was refused, for the EP list's "last rejected batch", and keeps a
+ * bounded copy of what was sent (see body-copy.ts) in quarantine (reason `rejected`, path `$`).
+ */
+export async function recordRejectedBatch(enforcementPointId: string, reason: string, copy?: string): Promise<void> {
   try {
-    await markEnforcementPointRejected((await getDatabase()).db, enforcementPointId, reason);
+    const handle = await getDatabase();
+    await markEnforcementPointRejected(handle.db, enforcementPointId, reason);
+    if (copy !== undefined) {
+      const [raw, message] = [toStorableText(copy), toStorableText(`Request refused whole: ${reason}`)];
+      await withRawTransaction(handle, (query) => insertQuarantine(query, enforcementPointId, [{ decisionId: null, reason: "rejected", path: "$", message, raw, rawHash: sha256(`${raw}\n${message}`), batchIndex: -1 }]));
+    }
   } catch {
     // The database may be the reason; the client already gets the error.
   }

@@ -41,7 +41,7 @@ describe("OPA decision-log compatibility", () => {
     const { enforcementPoint } = await registerEnforcementPoint({ ctx: admin, input: { name: "opa-east", kind: "policy-engine" } });
     const ctx = enforcementPointContext(enforcementPoint.id, "opa-east");
     const boolean = opaEvent({});
-    const allowObject = opaEvent({ result: { allow: false, reasons: ["pol_no_invoices"] } });
+    const allowObject = opaEvent({ result: { allow: false, policy_ids: ["pol_no_invoices"] } });
     const envoy = opaEvent({
       path: "envoy/authz/allow",
       input: { attributes: { source: { principal: "spiffe://corp/ns/agents/sa/executor" }, request: { http: { method: "POST", path: "/v1/payments", host: "payments.internal" } } } },
@@ -51,8 +51,8 @@ describe("OPA decision-log compatibility", () => {
     const upload = [boolean, allowObject, envoy, broken];
     const response = await handleOpaLogRequest(ingestRequest(JSON.stringify(upload), { gzip: true, path: "/api/v1/opa/logs" }), ctx);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ accepted: 3, duplicates: 0, quarantined: [{ index: 3, path: "$[3]" }] });
-    expect(response.body.quarantined[0]!.message).toMatch(/: no verdict in result \(set the mapping.s outcome path\)$/);
+    expect(response.body).toMatchObject({ accepted: 3, duplicates: 0, quarantined: [{ index: 3, path: "$[3].input" }] });
+    expect(response.body.quarantined[0]!.message).toMatch(/: no agent identity/);
 
     const rows = await database.db.select().from(decisions).where(inArray(decisions.decisionId, [boolean.decision_id, allowObject.decision_id, envoy.decision_id]));
     const byId = new Map(rows.map((row) => [row.decisionId, row]));

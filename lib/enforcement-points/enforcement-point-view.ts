@@ -13,6 +13,7 @@ export function toEnforcementPointView(row: EnforcementPointRow, tokens: Enforce
     lastSeenAt: row.lastSeenAt,
     lastRejectedAt: row.lastRejectedAt,
     lastRejectedReason: row.lastRejectedReason,
+    skippedRecords: row.skippedRecords,
     opaMapping: OpaMapping.parse(row.opaMapping ?? {}),
     tokens: tokens.filter((token) => token.enforcementPointId === row.id).map((token) => ({ id: token.id, prefix: token.prefix, createdAt: token.createdAt, expiresAt: token.expiresAt })),
     createdAt: row.createdAt,

@@ -39,13 +39,57 @@ const JsonPath = z
   .default("");
 
 export const OPA_PRESETS = ["auto", "boolean", "allow_object", "envoy"] as const;
+export const OTLP_PRESETS = ["auto", "agentgateway", "semconv"] as const;
+
+/** An OTLP attribute key: a log record's attribute, or `resource.<key>` for a resource attribute. */
+const AttributeKey = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^$|^[A-Za-z0-9_.:/-]+$/, "Use an attribute key such as jwt.sub, or resource.service.name")
+  .default("");
+
+const PathTemplates = z
+  .string()
+  .max(10_000)
+  .default("")
+  .refine((text) => text.split(/\r?\n/).filter((line) => line.trim()).every((line) => /^\/[^\s?#]*$/.test(line.trim())), "One path template per line, each starting with / and without query, e.g. /api/orders/{id}")
+  .refine((text) => text.split(/\r?\n/).filter((line) => line.trim()).length <= 100, "At most 100 path templates");
+
+/**
+ * Where this EP's events carry agent, action, resource and verdict. The OPA paths read an OPA
+ * decision-log event (`input…`/`result…`); the `otlp*` keys name OTLP log-record attributes.
+ * Empty means "use the preset's detection" (documented order in docs/ingest.md).
+ */
 export const OpaMapping = z.object({
-  preset: z.enum(OPA_PRESETS).default("auto").describe("auto detects a boolean result, {allow} and Envoy ext_authz input"),
+  preset: z.enum(OPA_PRESETS).default("auto").describe("auto detects a boolean result, {allow}/{allowed} and Envoy ext_authz input"),
   agent: JsonPath.describe("Where the acting agent's id lives"),
   action: JsonPath.describe("Where the action or tool name lives"),
   resourceType: JsonPath,
   resourceId: JsonPath,
   outcome: JsonPath.describe("A boolean (true = allow) or one of allow/deny/approval_required/error"),
+  agentHeader: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(100)
+    .regex(/^$|^[a-z0-9!#$%&'*+.^_`|~-]+$/, "Use an HTTP header name, e.g. x-agent-id")
+    .default("")
+    .describe("Envoy: the request header naming the agent when there is no mTLS principal"),
+  agentClaim: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^$|^[A-Za-z0-9_.:-]+$/, "Use a claim name, e.g. sub or client_id")
+    .default("")
+    .describe("Envoy: the JWT claim (from jwt_authn's verified payload) naming the agent when there is no mTLS principal"),
+  pathTemplates: PathTemplates.describe("Envoy: HTTP path templates, one a line (/api/orders/{id}); an action names the template, not the concrete path"),
+  otlpPreset: z.enum(OTLP_PRESETS).default("auto").describe("OTLP logs: agentgateway's fields, the MCP/GenAI semantic conventions, or auto (both)"),
+  otlpAgent: AttributeKey.describe("OTLP: the attribute holding the acting agent"),
+  otlpAction: AttributeKey,
+  otlpResourceType: AttributeKey,
+  otlpResourceId: AttributeKey,
+  otlpOutcome: AttributeKey.describe("OTLP: a boolean, allow/deny/…, or an HTTP status"),
 });
 export type OpaMapping = z.infer<typeof OpaMapping>;
 export const UpdateOpaMappingInput = EnforcementPointIdInput.extend({ mapping: OpaMapping });
@@ -61,6 +105,7 @@ export const EnforcementPointView = z.object({
   lastSeenAt: z.date().nullable(),
   lastRejectedAt: z.date().nullable(),
   lastRejectedReason: z.string().nullable(),
+  skippedRecords: z.number().int().describe("OTLP log records received that described no decision: counted, not stored"),
   opaMapping: OpaMapping,
   tokens: z.array(z.object({ id: z.string(), prefix: z.string(), createdAt: z.date(), expiresAt: z.date().nullable() })).describe("Live tokens (a rotated one lives until its grace expiry)"),
   createdAt: z.date(),

@@ -9,7 +9,7 @@ import { IssuedToken } from "./issued-token";
 type Panel = "rotate" | "revoke" | "toggle" | "opa" | null;
 
 /** Destructive changes open an inline confirmation; revoking asks for the EP's name. */
-export function EpRowActions({ ep, presets }: { ep: Pick<EnforcementPointView, "id" | "name" | "enabled" | "opaMapping">; presets: readonly string[] }) {
+export function EpRowActions({ ep, presets, otlpPresets = [] }: { ep: Pick<EnforcementPointView, "id" | "name" | "enabled" | "opaMapping">; presets: readonly string[]; otlpPresets?: readonly string[] }) {
   const [panel, setPanel] = useState<Panel>(null);
   const [confirmName, setConfirmName] = useState("");
   const [rotateState, rotate, rotating] = useActionState(rotateEnforcementPointTokenAction, null);
@@ -30,7 +30,7 @@ export function EpRowActions({ ep, presets }: { ep: Pick<EnforcementPointView, "
           {ep.enabled ? "Disable" : "Enable"}
         </button>
         <button type="button" onClick={() => open("opa")} aria-expanded={panel === "opa"}>
-          OPA mapping
+          Mapping
         </button>
       </div>
       {rotateState?.ok ? <IssuedToken name={rotateState.data.name} token={rotateState.data.token} previousTokenExpiresAt={rotateState.data.previousTokenExpiresAt} /> : null}
@@ -78,7 +78,7 @@ export function EpRowActions({ ep, presets }: { ep: Pick<EnforcementPointView, "
           {opaState?.ok ? <p role="status">Mapping saved.</p> : null}
           <input type="hidden" name="id" value={ep.id} />
           <label>
-            Shape{" "}
+            OPA shape{" "}
             <select name="preset" defaultValue={ep.opaMapping.preset}>
               {presets.map((preset) => (
                 <option key={preset} value={preset}>
@@ -89,13 +89,54 @@ export function EpRowActions({ ep, presets }: { ep: Pick<EnforcementPointView, "
           </label>
           {(["agent", "action", "resourceType", "resourceId", "outcome"] as const).map((key) => (
             <label key={key} className="field">
-              {key} path
+              OPA {key} path
               <input name={key} defaultValue={ep.opaMapping[key]} placeholder={key === "outcome" ? "result.allow" : "input.subject.id"} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
               <span className="error" aria-live="polite">
                 {opaState && !opaState.ok ? opaState.fieldErrors?.[key]?.join(" ") : null}
               </span>
             </label>
           ))}
+          <fieldset>
+            <legend>Envoy: agent without an mTLS principal, and path templates</legend>
+            {(["agentHeader", "agentClaim"] as const).map((key) => (
+              <label key={key} className="field">
+                {key === "agentHeader" ? "Agent header" : "Agent JWT claim (jwt_authn payload)"}
+                <input name={key} defaultValue={ep.opaMapping[key]} placeholder={key === "agentHeader" ? "x-agent-id" : "client_id"} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
+                <span className="error" aria-live="polite">
+                  {opaState && !opaState.ok ? opaState.fieldErrors?.[key]?.join(" ") : null}
+                </span>
+              </label>
+            ))}
+            <label className="field">
+              Path templates (one a line)
+              <textarea name="pathTemplates" rows={3} defaultValue={ep.opaMapping.pathTemplates} placeholder="/api/orders/{id}" aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.pathTemplates ? true : undefined} />
+              <span className="error" aria-live="polite">
+                {opaState && !opaState.ok ? opaState.fieldErrors?.pathTemplates?.join(" ") : null}
+              </span>
+            </label>
+          </fieldset>
+          <fieldset>
+            <legend>OTLP logs: attribute keys (resource.… for a resource attribute)</legend>
+            <label>
+              OTLP preset{" "}
+              <select name="otlpPreset" defaultValue={ep.opaMapping.otlpPreset}>
+                {otlpPresets.map((preset) => (
+                  <option key={preset} value={preset}>
+                    {preset}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {(["otlpAgent", "otlpAction", "otlpResourceType", "otlpResourceId", "otlpOutcome"] as const).map((key) => (
+              <label key={key} className="field">
+                {key.replace(/^otlp/, "")} attribute
+                <input name={key} defaultValue={ep.opaMapping[key]} placeholder={key === "otlpAgent" ? "jwt.sub" : key === "otlpOutcome" ? "http.status" : ""} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
+                <span className="error" aria-live="polite">
+                  {opaState && !opaState.ok ? opaState.fieldErrors?.[key]?.join(" ") : null}
+                </span>
+              </label>
+            ))}
+          </fieldset>
           <button type="submit" className="primary" disabled={savingOpa}>
             Save mapping
           </button>

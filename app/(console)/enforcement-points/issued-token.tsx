@@ -1,5 +1,8 @@
 "use client";
 
+import { SenderSnippets } from "@/components/enforcement-points/sender-snippets";
+import { senderSnippets } from "@/lib/enforcement-points/sender-config";
+
 /** A new ingest token, shown exactly once. */
 export function IssuedToken({ name, token, previousTokenExpiresAt }: { name: string; token: string; previousTokenExpiresAt?: string }) {
   return (
@@ -12,8 +15,9 @@ export function IssuedToken({ name, token, previousTokenExpiresAt }: { name: str
         {token}
       </pre>
       <p className="muted">
-        Send it as <code>Authorization: Bearer …</code> to <code>POST /api/v1/decisions</code> or use it as OPA&apos;s decision_logs service token.
+        Send it as <code>Authorization: Bearer …</code> to <code>POST /api/v1/decisions</code>, use it as OPA&apos;s decision_logs service token, an OTLP exporter&apos;s header or ContextForge&apos;s webhook token.
       </p>
+      <SenderSnippets snippets={senderSnippets(typeof window === "undefined" ? "" : window.location.origin, token)} />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
 import { getCurrentPolicyRevision } from "@/lib/policies/versions";
-import { OPA_PRESETS } from "@/lib/enforcement-points/schemas";
+import { OPA_PRESETS, OTLP_PRESETS } from "@/lib/enforcement-points/schemas";
 import { ENFORCEMENT_POINT_KINDS } from "@/db/schema/decisions";
 import { EpRowActions } from "./ep-row-actions";
 import { RegisterForm } from "./register-form";
@@ -27,7 +27,7 @@ export default async function Page() {
       <PageHeader title="Enforcement points" description="Gateways, policy engines and sidecars that report decisions to Steward." />
       {points.length === 0 ? (
         <EmptyState title="No enforcement point yet">
-          {canManage ? "Register one below, then send its decisions to POST /api/v1/decisions with its token." : "Ask an administrator or security engineer to register your gateways and policy engines."}
+          {canManage ? "Register one below: the sender configuration for OPA, Envoy, OTLP exporters, ContextForge or the native API appears with its token." : "Ask an administrator or security engineer to register your gateways and policy engines."}
         </EmptyState>
       ) : (
         <DataTable
@@ -54,6 +54,7 @@ export default async function Page() {
               cell: (ep) => (
                 <>
                   {ep.decisionsLastHour.toLocaleString()} / {ep.decisionsLastDay.toLocaleString()}
+                  {ep.skippedRecords ? <div className="muted">{ep.skippedRecords.toLocaleString()} non-decision log records skipped</div> : null}
                 </>
               ),
             },
@@ -85,7 +86,7 @@ export default async function Page() {
             },
             canManage && {
               header: "Actions",
-              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping }} presets={OPA_PRESETS} />,
+              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} />,
             },
           ]}
         />

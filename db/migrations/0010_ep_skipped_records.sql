@@ -1,0 +1,1 @@
+ALTER TABLE "enforcement_points" ADD COLUMN "skipped_records" bigint DEFAULT 0 NOT NULL;
