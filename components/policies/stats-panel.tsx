@@ -33,17 +33,23 @@ export function StatsPanel() {
               { header: "Effect", cell: (policy) => policy.effect },
               { header: "Last 7 days", cell: (policy) => policy.determinedLast7Days.toLocaleString() },
               { header: "Last 30 days", cell: (policy) => policy.determinedLast30Days.toLocaleString() },
+              { header: "Errors (30 days)", cell: (policy) => policy.erroredLast30Days.toLocaleString() },
               {
                 header: "Flags",
                 cell: (policy) => (
                   <>
+                    {policy.status === "errors" ? (
+                      <span className="badge danger" title={`Errored in ${policy.erroredLast30Days.toLocaleString()} recorded decisions (30 days) and ${policy.erroredInSample.toLocaleString()} sampled requests`}>
+                        errors
+                      </span>
+                    ) : null}{" "}
                     {policy.neverMatches ? <span className="badge warn">never matches</span> : null} {policy.alwaysShadowed ? <span className="badge danger">always shadowed</span> : null}
                   </>
                 ),
               },
             ]}
           />
-          <p className="muted">Shadowing is measured on the {stats.data.sample.toLocaleString()} most recent recorded requests.</p>
+          <p className="muted">Counts are for the published revision {stats.data.revision} only. Shadowing and errors are also measured on the {stats.data.sample.toLocaleString()} most recent recorded requests.</p>
         </>
       ) : null}
     </section>

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { getDb, type Executor } from "@/db/client";
 import { getLatestRevision, getVersionByRevisionOrThrow, loadInventory } from "@/db/policies";
 import { canonicalJson } from "../audit/canonical-json";
+import { commitGeneration } from "../context";
 import { getSettings } from "../settings/settings";
 import { hashContent, type PolicySetContent } from "./content";
 import { PolicyEngine } from "./engine";
@@ -13,11 +14,18 @@ import { pdpOptionsFromSettings } from "./pdp-settings";
  * the inventory snapshot and the decision-relevant settings, and caches the engine per process.
  */
 
-/** The published version and the inventory are re-checked at most this often on the hot path. */
-export const ENGINE_REFRESH_MS = 5_000;
+/** Under traffic the engine is re-checked in the background once it is this old (ms). */
+export const ENGINE_REFRESH_MS = 1_000;
+/**
+ * The freshness bound (ms): no answer comes from an engine whose check (reading the published
+ * revision, inventory and settings) started longer ago; an older one is re-checked before answering.
+ * A change committed by this process (commitGeneration) is seen by the next evaluation.
+ */
+export const ENGINE_MAX_AGE_MS = 2_000;
 
-type Slot = { loading: Promise<PolicyEngine | null>; checkedAt: number; refreshing: boolean };
-type GlobalWithEngine = typeof globalThis & { __stewardPolicyEngine?: Slot };
+type Slot = { engine: PolicyEngine | null; checkedAt: number; generation: number };
+type Inflight = { promise: Promise<PolicyEngine | null>; startedAt: number; generation: number };
+type GlobalWithEngine = typeof globalThis & { __stewardPolicyEngine?: Slot; __stewardPolicyEngineLoad?: Inflight | null };
 const holder = globalThis as GlobalWithEngine;
 
 /** sha-256 of the inventory snapshot and options, so an unchanged world keeps its engine (and memo). */
@@ -39,39 +47,42 @@ async function loadEngine(db: Executor, before: PolicyEngine | null): Promise<Po
 
 /**
  * The engine for the latest published version (null before the first publish), cached per
- * process. A publish in this process forgets it, so the next evaluation uses the new revision.
- * Otherwise it is re-checked in the background every ENGINE_REFRESH_MS while requests keep being
- * answered by the engine in hand: a publish (or inventory change) made by another process is
- * seen within that bound plus one reload.
+ * process. It is answered from the cache only while the cache is younger than ENGINE_MAX_AGE_MS and
+ * no console change has committed in this process since it was loaded; otherwise the caller waits
+ * for a fresh check (one shared by concurrent callers). Past ENGINE_REFRESH_MS a check starts in the
+ * background, so under traffic callers rarely wait.
  */
 export function getPublishedEngine(db: Executor): Promise<PolicyEngine | null> {
   const slot = holder.__stewardPolicyEngine;
-  if (!slot) {
-    const loading = loadEngine(db, null);
-    const fresh: Slot = { loading, checkedAt: Date.now(), refreshing: false };
-    holder.__stewardPolicyEngine = fresh;
-    loading.catch(() => {
-      if (holder.__stewardPolicyEngine === fresh) holder.__stewardPolicyEngine = undefined;
-    });
-    return loading;
+  const now = Date.now();
+  if (slot && slot.generation === commitGeneration() && now - slot.checkedAt < ENGINE_MAX_AGE_MS) {
+    if (now - slot.checkedAt >= ENGINE_REFRESH_MS) void reload(null).catch((error) => console.error("refreshing the published policy engine failed", error));
+    return Promise.resolve(slot.engine);
   }
-  if (!slot.refreshing && Date.now() - slot.checkedAt >= ENGINE_REFRESH_MS) {
-    slot.refreshing = true;
-    void refreshInBackground(slot);
-  }
-  return slot.loading;
+  return reload(db);
 }
 
-async function refreshInBackground(slot: Slot): Promise<void> {
-  try {
-    // The caller's executor may be a transaction that ends before this runs: use the pool.
-    const next = await loadEngine(await getDb(), await slot.loading);
-    if (holder.__stewardPolicyEngine === slot) holder.__stewardPolicyEngine = { loading: Promise.resolve(next), checkedAt: Date.now(), refreshing: false };
-  } catch (error) {
-    console.error("refreshing the published policy engine failed; keeping the current one", error);
-    slot.checkedAt = Date.now();
-    slot.refreshing = false;
-  }
+/** Starts a check (or joins one that started after the last commit and within the bound). */
+function reload(db: Executor | null): Promise<PolicyEngine | null> {
+  const generation = commitGeneration();
+  const inflight = holder.__stewardPolicyEngineLoad;
+  if (inflight && inflight.generation === generation && Date.now() - inflight.startedAt < ENGINE_MAX_AGE_MS) return inflight.promise;
+  const startedAt = Date.now();
+  const before = holder.__stewardPolicyEngine?.engine ?? null;
+  const promise = (async () => {
+    // A background check must not use a caller's transaction, which may end before it runs.
+    const engine = await loadEngine(db ?? (await getDb()), before);
+    const current = holder.__stewardPolicyEngine;
+    if (!current || current.checkedAt <= startedAt) holder.__stewardPolicyEngine = { engine, checkedAt: startedAt, generation };
+    return engine;
+  })();
+  const entry: Inflight = { promise, startedAt, generation };
+  holder.__stewardPolicyEngineLoad = entry;
+  const clear = () => {
+    if (holder.__stewardPolicyEngineLoad === entry) holder.__stewardPolicyEngineLoad = null;
+  };
+  promise.then(clear, clear);
+  return promise;
 }
 
 type GlobalWithWaiters = typeof globalThis & { __stewardPolicyWaiters?: Set<() => void> };
@@ -80,6 +91,7 @@ const waiters = ((globalThis as GlobalWithWaiters).__stewardPolicyWaiters ??= ne
 /** Forgets the cached engine (after a publish or a change to what decisions derive from) and wakes long-polls. */
 export function forgetPublishedEngine(): void {
   holder.__stewardPolicyEngine = undefined;
+  holder.__stewardPolicyEngineLoad = null;
   for (const wake of [...waiters]) wake();
 }
 

@@ -117,7 +117,17 @@ class ReplayTally {
       result.invalidRequests++;
       return;
     }
-    const replayed = engine.evaluate(row.request, row.time, row.delegation);
+    let replayed: ReturnType<PolicyEngine["evaluate"]>;
+    try {
+      replayed = engine.evaluate(row.request, row.time, row.delegation);
+    } catch (error) {
+      // A recorded request whose values cannot be typed (live evaluation answers it with a 400).
+      if (error instanceof StewardError && error.code === "bad_request") {
+        result.invalidRequests++;
+        return;
+      }
+      throw error;
+    }
     if (row.outcome !== "allow" && row.outcome !== "deny") {
       result.notComparable++;
       return;
