@@ -498,20 +498,26 @@ export function contextSupplyProblems(shape: SchemaShape): string[] {
     if (type.type === "Record") return Object.values(type.attributes ?? {}).every((inner) => inner.required === false || supplied(inner));
     return false;
   };
-  const problems = new Set<string>();
+  // One problem per attribute, naming the actions whose context declares it.
+  const problems = new Map<string, { text: string; actions: string[] }>();
+  const add = (text: string, action: string) => {
+    const entry = problems.get(text) ?? { text, actions: [] };
+    entry.actions.push(action);
+    problems.set(text, entry);
+  };
   for (const [action, attributes] of shape.contextAttributes) {
     for (const [name, type] of Object.entries(attributes)) {
       const key = normalKey(name);
       const derivedType = derivedTypes[key];
       if (derivedType) {
         const actual = type.type === "Boolean" ? "Bool" : type.type;
-        if (actual !== derivedType) problems.add(`context attribute "${name}" (action ${action}) is derived by the PDP as ${derivedType}, but the schema declares ${type.type}`);
+        if (actual !== derivedType) add(`context attribute "${name}" is derived by the PDP as ${derivedType}, but the schema declares ${type.type}`, action);
       } else if (type.required !== false && !supplied(type)) {
-        problems.add(`required context attribute "${name}" (action ${action}) has type ${type.type}, which no request can supply`);
+        add(`required context attribute "${name}" has type ${type.type}, which no request can supply`, action);
       }
     }
   }
-  return [...problems];
+  return [...problems.values()].map(({ text, actions }) => `${text} (actions: ${actions.join(", ")})`);
 }
 
 export function buildEntityIndex(entities: CedarEntity[], agentAliases: Map<string, string>, personAliases: Map<string, string> = new Map()): EntityIndex {
