@@ -17,6 +17,13 @@ let database: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {
   database = await openTestDatabase();
   forgetPublishedEngine();
+  // Every test starts from a published version and this inventory (tests may run in any order).
+  await database.db.insert(agents).values([
+    { id: "agt_bundle_active", name: "active one", status: "active", environment: "prod", declaredActions: ["crm.read"], externalId: "bundle-ext" },
+    { id: "agt_bundle_suspended", name: "suspended one", status: "suspended", environment: "prod", declaredActions: ["crm.read"] },
+  ]);
+  await savePolicy({ ctx: author, input: { description: "active in scope", source: `permit (principal is Steward::Agent, action, resource)\nwhen { principal.status == "active" && principal.declaredActions.contains(context.actionName) };` } });
+  await publishDraft({ ctx: author, input: { message: "bundle" } });
 });
 afterAll(async () => {
   forgetPublishedEngine();
@@ -58,12 +65,6 @@ describe("pure engine", () => {
   });
 
   it("a bundle carries the inventory and builds an engine that decides as the console does", async () => {
-    await database.db.insert(agents).values([
-      { id: "agt_bundle_active", name: "active one", status: "active", environment: "prod", declaredActions: ["crm.read"], externalId: "bundle-ext" },
-      { id: "agt_bundle_suspended", name: "suspended one", status: "suspended", environment: "prod", declaredActions: ["crm.read"] },
-    ]);
-    await savePolicy({ ctx: author, input: { description: "active in scope", source: `permit (principal is Steward::Agent, action, resource)\nwhen { principal.status == "active" && principal.declaredActions.contains(context.actionName) };` } });
-    await publishDraft({ ctx: author, input: { message: "bundle" } });
     const bundle = await getPolicyBundle({ ctx: epContext });
     expect(bundle).not.toBeNull();
     // What travels over HTTP is JSON: round-trip it, and check it against the published zod schema.
@@ -87,7 +88,7 @@ describe("pure engine", () => {
   it("changes its ETag when the inventory changes, not only on publish", async () => {
     const before = (await getPolicyBundle({ ctx: epContext }))!;
     expect((await getPolicyBundle({ ctx: epContext }))!.etag).toBe(before.etag);
-    await database.db.insert(agents).values({ id: "agt_bundle_new", name: "new", status: "active" });
+    await database.db.insert(agents).values({ id: `agt_bundle_new_${Date.now()}`, name: "new", status: "active" });
     const after = (await getPolicyBundle({ ctx: epContext }))!;
     expect(after.etag).not.toBe(before.etag);
     expect(after.revision).toBe(before.revision);
@@ -106,7 +107,7 @@ describe("pure engine", () => {
     const started = Date.now();
     const waiting = waitForPolicyBundle({ ctx: epContext, ifNoneMatch: current.etag, waitSeconds: 20 });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await savePolicy({ ctx: author, input: { description: "another", source: `forbid (principal, action, resource) when { context.hour < 0 };` } });
+    await savePolicy({ ctx: author, input: { description: `another ${Date.now()}`, source: `forbid (principal, action, resource) when { context.hour < 0 };` } });
     await publishDraft({ ctx: author, input: { message: "wake" } });
     const changed = await waiting;
     expect(changed!.etag).not.toBe(current.etag);
@@ -119,7 +120,7 @@ describe("pure engine", () => {
     const waiting = waitForPolicyBundle({ ctx: epContext, ifNoneMatch: current.etag, waitSeconds: 20 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     // A direct insert does not wake this process: only the periodic re-read can see it.
-    await database.db.insert(agents).values({ id: "agt_bundle_other_process", name: "other", status: "active" });
+    await database.db.insert(agents).values({ id: `agt_bundle_other_${Date.now()}`, name: "other", status: "active" });
     const started = Date.now();
     const changed = await waiting;
     expect(changed!.etag).not.toBe(current.etag);
