@@ -149,6 +149,15 @@ describe("errors and usage in the studio (#19.6, #19.11, #10.3)", () => {
     expect(stats.policies.find((policy) => policy.policyId === ids[1])!.erroredLast30Days).toBeGreaterThanOrEqual(1);
   });
 
+  it("the studio's usage panel names subject and resource types the PDP does not map", async () => {
+    await publishOnly([PERMIT_ALL]);
+    const answer = await evaluateAccess({ ctx: ep("ep_unmapped"), body: { subject: { type: "robot", id: "r2d2" }, action: { name: "GET" }, resource: { type: "spaceship", id: "x" } } });
+    expect(answer.decision).toBe(false);
+    const stats = await getPolicyStats({ ctx: userContext("viewer") });
+    expect(stats.unmappedTypes.subjectTypes).toContainEqual({ type: "robot", count: 1 });
+    expect(stats.unmappedTypes.resourceTypes).toContainEqual({ type: "spaceship", count: 1 });
+  });
+
   it("a commented forbid counts as a forbid", async () => {
     const { ids } = await publishOnly(["// permit? no.\nforbid (principal, action, resource) when { context.hour < 0 };", PERMIT_ALL]);
     const stats = await getPolicyStats({ ctx: userContext("viewer") });

@@ -41,11 +41,14 @@ const effectOf = (source: string): "permit" | "forbid" => policyEffect(source) ?
  * and forbid halves separately (each half reports every satisfied policy of that effect): a permit
  * satisfied only where a forbid also held never decides anything.
  */
-export async function getPolicyStats({ ctx }: { ctx: Ctx }): Promise<{ revision: number | null; sample: number; policies: PolicyStats[] }> {
+/** AuthZEN types seen in sampled recorded requests that the PDP's tables do not map: those requests are denied. */
+export type UnmappedTypes = { subjectTypes: { type: string; count: number }[]; resourceTypes: { type: string; count: number }[] };
+
+export async function getPolicyStats({ ctx }: { ctx: Ctx }): Promise<{ revision: number | null; sample: number; policies: PolicyStats[]; unmappedTypes: UnmappedTypes }> {
   requirePermission(ctx.actor, "policies.read");
   const db = ctx.tx ?? (await getDb());
   const latest = await getLatestVersion(db);
-  if (!latest) return { revision: null, sample: 0, policies: [] };
+  if (!latest) return { revision: null, sample: 0, policies: [], unmappedTypes: { subjectTypes: [], resourceTypes: [] } };
   const content = latest.content as PolicySetContent;
   const now = Date.now();
   const counts = new Map((await countDeterminedDecisions(db, new Date(now - 30 * DAY_MS), new Date(now - 7 * DAY_MS), String(latest.revision))).map((row) => [row.policyId, row]));
@@ -62,9 +65,14 @@ export async function getPolicyStats({ ctx }: { ctx: Ctx }): Promise<{ revision:
   const erroring = new Map<string, number>();
   const rows = await readReplayChunk(db, {}, null, SHADOW_SAMPLE);
   let sample = 0;
+  const unmappedSubjects = new Map<string, number>();
+  const unmappedResources = new Map<string, number>();
+  const mapsTo = (table: Record<string, string>, type: string) => (type.includes("::") ? full.shape.entityAttributes.has(type) : full.shape.entityAttributes.has(full.shape.namespace ? `${full.shape.namespace}::${table[type.toLowerCase()]}` : (table[type.toLowerCase()] ?? "")));
   for (const row of rows) {
     const parsed = AuthzenRequest.safeParse(row.request);
     if (!parsed.success) continue;
+    if (!mapsTo(options.subjectTypes, parsed.data.subject.type)) unmappedSubjects.set(parsed.data.subject.type, (unmappedSubjects.get(parsed.data.subject.type) ?? 0) + 1);
+    if (!mapsTo(options.resourceTypes, parsed.data.resource.type)) unmappedResources.set(parsed.data.resource.type, (unmappedResources.get(parsed.data.resource.type) ?? 0) + 1);
     let whole: ReturnType<PolicyEngine["evaluate"]>;
     try {
       whole = full.evaluate(parsed.data, row.time, row.delegation);
@@ -78,9 +86,11 @@ export async function getPolicyStats({ ctx }: { ctx: Ctx }): Promise<{ revision:
     for (const id of whole.determiningPolicies) if (!whole.erroringPolicies.includes(id)) determining.set(id, (determining.get(id) ?? 0) + 1);
     for (const id of whole.erroringPolicies) erroring.set(id, (erroring.get(id) ?? 0) + 1);
   }
+  const counted = (map: Map<string, number>) => [...map].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count);
   return {
     revision: latest.revision,
     sample,
+    unmappedTypes: { subjectTypes: counted(unmappedSubjects), resourceTypes: counted(unmappedResources) },
     policies: content.policies.map((policy) => {
       const recorded = counts.get(policy.id);
       const satisfiedCount = satisfied.get(policy.id) ?? 0;
