@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "./rows";
 import { StewardError } from "@/lib/errors";
+import type { Inventory } from "@/lib/policies/inventory";
 import type { Executor } from "./client";
 import { agentIdentities, agents, decisions, people, policies, policyApprovals, policyReplays, policyTests, policyVersions, policyWorkspace, teams } from "./schema";
 
@@ -92,7 +93,7 @@ export async function findApproval(db: Executor, contentHash: string) {
  * unchanged inventory always hashes the same: ingest's last-seen updates move rows physically, and
  * an unordered read made the PDP rebuild its engine (and lose its memo) on every refresh.
  */
-export async function loadInventory(db: Executor) {
+export async function loadInventory(db: Executor): Promise<Inventory> {
   const [teamRows, personRows, agentRows, identityRows] = await Promise.all([
     db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.id)),
     db.select({ id: people.id, name: people.name, email: people.email, teamId: people.teamId, active: people.active }).from(people).orderBy(asc(people.id)),
@@ -118,7 +119,7 @@ export async function loadInventory(db: Executor) {
   ]);
   return { teams: teamRows, people: personRows, agents: agentRows, identities: identityRows };
 }
-export type Inventory = Awaited<ReturnType<typeof loadInventory>>;
+export type { Inventory };
 
 export type ReplayFilter = { agentId?: string; enforcementPointId?: string; from?: Date; to?: Date };
 
@@ -173,13 +174,35 @@ export async function getDecisionOrThrow(db: Executor, key: { enforcementPointId
   return row;
 }
 
-/** How many recorded decisions each policy determined in the last 7 and 30 days (from `reasons`). */
-export async function countDeterminedDecisions(db: Executor, since30: Date, since7: Date) {
-  return queryRows<{ policyId: string; last7: number; last30: number }>(db, sql`
-    select reason as "policyId",
-           count(*) filter (where d.time >= ${since7.toISOString()}::timestamptz)::int as "last7",
-           count(*)::int as "last30"
-    from decisions d, jsonb_array_elements_text(d.reasons) as reason
-    where d.time >= ${since30.toISOString()}::timestamptz
-    group by reason`);
+/**
+ * Per policy id, for decisions recorded under `revision` (counts never follow an id into a revision
+ * whose text changed): how many it determined in the last 7 and 30 days (`reasons`), and how many
+ * times it errored (`context.pdp.erroringPolicies`, recorded by Steward's PDP).
+ */
+export async function countDeterminedDecisions(db: Executor, since30: Date, since7: Date, revision: string) {
+  return queryRows<{ policyId: string; last7: number; last30: number; errored30: number }>(db, sql`
+    with recent as (
+      select d.time, d.reasons, d.context from decisions d
+      where d.time >= ${since30.toISOString()}::timestamptz and d.policy_revision = ${revision}
+    ), determined as (
+      select reason as "policyId",
+             count(*) filter (where r.time >= ${since7.toISOString()}::timestamptz)::int as "last7",
+             count(*)::int as "last30"
+      from recent r, jsonb_array_elements_text(r.reasons) as reason
+      group by reason
+    ), errored as (
+      select e as "policyId", count(*)::int as "errored30"
+      from recent r,
+           jsonb_array_elements_text(case when jsonb_typeof(r.context -> 'pdp' -> 'erroringPolicies') = 'array' then r.context -> 'pdp' -> 'erroringPolicies' else '[]'::jsonb end) as e
+      group by e
+    )
+    select coalesce(d."policyId", e."policyId") as "policyId", coalesce(d."last7", 0) as "last7", coalesce(d."last30", 0) as "last30", coalesce(e."errored30", 0) as "errored30"
+    from determined d full outer join errored e on d."policyId" = e."policyId"`);
+}
+
+/** The distinct (action name, kind, resource type) shapes recorded requests used, for publish warnings. */
+export async function listRecordedActionShapes(db: Executor, limit = 5_000) {
+  return queryRows<{ actionName: string; actionKind: string | null; resourceType: string }>(db, sql`
+    select distinct action_name as "actionName", action_kind as "actionKind", resource_type as "resourceType"
+    from decisions where request is not null limit ${limit}`);
 }

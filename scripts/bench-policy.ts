@@ -21,13 +21,14 @@ import { agents, decisions, people, teams } from "@/db/schema";
 import type { RequestContext } from "@/lib/auth/actor";
 import { systemContext } from "@/lib/auth/actor";
 import { PreparedPolicySet, rawIsAuthorized } from "@/lib/policies/cedar";
-import { loadDraftContent, policyTexts } from "@/lib/policies/content";
+import { policyTexts } from "@/lib/policies/content";
+import { loadDraftContent } from "@/lib/policies/draft-content";
 import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
 import { savePolicy } from "@/lib/policies/draft";
 import { PolicyEngine } from "@/lib/policies/engine";
 import { publishDraft } from "@/lib/policies/publish";
 import { runReplay, startReplay, type ReplayResult } from "@/lib/policies/replay";
-import type { AuthzenRequest } from "@/lib/policies/request-mapping";
+import type { AuthzenRequest, MappedRequest } from "@/lib/policies/request-mapping";
 import { POLICY_TEMPLATES } from "@/lib/policies/templates";
 import { createUser } from "@/lib/users/create-user";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
@@ -109,7 +110,7 @@ async function main() {
 
     // 1. Raw cedar-wasm vs Steward's path, same requests and entities.
     if (PHASES.has("1")) {
-    const mapped = Array.from({ length: 2_000 }, (_, i) => engine.map(requestFor(i), new Date()));
+    const mapped = Array.from({ length: 2_000 }, (_, i) => engine.map(requestFor(i), new Date())).filter((item): item is MappedRequest => "request" in item);
     const texts = policyTexts(content);
     /** Runs `step` for a fixed wall-clock budget; a shared, loaded machine makes fixed counts take unbounded time. */
     const rate = (seconds: number, step: (i: number) => void) => {

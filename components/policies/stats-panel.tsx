@@ -1,19 +1,26 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { PolicyStats } from "@/lib/policies/stats";
+import type { PolicyStats, UnmappedTypes } from "@/lib/policies/stats";
 import { DataTable } from "@/components/ui/data-table";
 import { api, policyKeys } from "./api";
 
 /** Per published policy: what it determined lately, and whether it ever can. */
 export function StatsPanel() {
-  const stats = useQuery({ queryKey: policyKeys.stats, queryFn: () => api<{ revision: number | null; sample: number; policies: PolicyStats[] }>("/api/v1/policies/stats"), staleTime: 60_000 });
+  const stats = useQuery({ queryKey: policyKeys.stats, queryFn: () => api<{ revision: number | null; sample: number; policies: PolicyStats[]; unmappedTypes: UnmappedTypes }>("/api/v1/policies/stats"), staleTime: 60_000 });
   return (
     <section className="card" aria-labelledby="stats-title">
       <h2 id="stats-title">Published policies in use</h2>
       {stats.isPending ? <p className="muted">Counting…</p> : null}
       {stats.error ? <p className="notice error">{stats.error.message}</p> : null}
       {stats.data && stats.data.revision === null ? <p className="muted">Nothing is published yet; publish the draft to see how each policy is used.</p> : null}
+      {stats.data && (stats.data.unmappedTypes.subjectTypes.length || stats.data.unmappedTypes.resourceTypes.length) ? (
+        <div className="notice error" role="status">
+          <strong>Unmapped AuthZEN types: these requests are denied.</strong>{" "}
+          {[...stats.data.unmappedTypes.subjectTypes.map((item) => `subject type "${item.type}" (${item.count.toLocaleString()} recent requests)`), ...stats.data.unmappedTypes.resourceTypes.map((item) => `resource type "${item.type}" (${item.count.toLocaleString()})`)].join("; ")}. Map
+          them to a Cedar entity type in Settings (PDP subject and resource types), or fix the enforcement point.
+        </div>
+      ) : null}
       {stats.data?.policies.length ? (
         <>
           <DataTable
@@ -33,17 +40,23 @@ export function StatsPanel() {
               { header: "Effect", cell: (policy) => policy.effect },
               { header: "Last 7 days", cell: (policy) => policy.determinedLast7Days.toLocaleString() },
               { header: "Last 30 days", cell: (policy) => policy.determinedLast30Days.toLocaleString() },
+              { header: "Errors (30 days)", cell: (policy) => policy.erroredLast30Days.toLocaleString() },
               {
                 header: "Flags",
                 cell: (policy) => (
                   <>
+                    {policy.status === "errors" ? (
+                      <span className="badge danger" title={`Errored in ${policy.erroredLast30Days.toLocaleString()} recorded decisions (30 days) and ${policy.erroredInSample.toLocaleString()} sampled requests`}>
+                        errors
+                      </span>
+                    ) : null}{" "}
                     {policy.neverMatches ? <span className="badge warn">never matches</span> : null} {policy.alwaysShadowed ? <span className="badge danger">always shadowed</span> : null}
                   </>
                 ),
               },
             ]}
           />
-          <p className="muted">Shadowing is measured on the {stats.data.sample.toLocaleString()} most recent recorded requests.</p>
+          <p className="muted">Counts are for the published revision {stats.data.revision} only. Shadowing and errors are also measured on the {stats.data.sample.toLocaleString()} most recent recorded requests.</p>
         </>
       ) : null}
     </section>

@@ -11,7 +11,7 @@ const EXAMPLE_REQUEST = JSON.stringify(
     principal: { type: "Steward::Agent", id: "example-agent" },
     action: { type: "Steward::Action", id: "read" },
     resource: { type: "Steward::Resource", id: "ledger" },
-    context: { actionName: "read", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 },
+    context: { request: {}, actionName: "read", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 },
   },
   null,
   2,

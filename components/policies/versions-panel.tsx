@@ -20,9 +20,9 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: policyKeys.draft }), queryClient.invalidateQueries({ queryKey: policyKeys.versions })]);
 
   const publish = useMutation({
-    mutationFn: () => api<Version>("/api/v1/policies/publish", { body: { message } }),
+    mutationFn: () => api<Version & { warnings?: string[] }>("/api/v1/policies/publish", { body: { message } }),
     onSuccess: async (version) => {
-      setNotice({ ok: true, text: `Published revision ${version.revision}.` });
+      setNotice({ ok: true, text: `Published revision ${version.revision}.${version.warnings?.length ? ` Warning: ${version.warnings.join("; ")}.` : ""}` });
       setMessage("");
       await refresh();
     },
@@ -32,6 +32,14 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
     mutationFn: () => api("/api/v1/policies/approve", { body: {} }),
     onSuccess: async () => {
       setNotice({ ok: true, text: "Draft approved." });
+      await refresh();
+    },
+    onError: (error) => setNotice({ ok: false, text: error.message }),
+  });
+  const approveRollback = useMutation({
+    mutationFn: (revision: number) => api(`/api/v1/policies/versions/${revision}/approve`, { body: {} }),
+    onSuccess: async (_data, revision) => {
+      setNotice({ ok: true, text: `Rolling back to revision ${revision} is approved; someone else may now roll back.` });
       await refresh();
     },
     onError: (error) => setNotice({ ok: false, text: error.message }),
@@ -108,13 +116,22 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
             },
             { header: "Author", cell: (version) => version.authorLabel },
             { header: "Published", cell: (version) => new Date(version.createdAt).toLocaleString() },
-            canPublish && {
+            (canPublish || (canApprove && status.approvalRequired)) && {
               header: <span className="visually-hidden">Actions</span>,
               cell: (version) =>
                 version.revision !== status.publishedRevision ? (
-                  <button type="button" className="link-button" onClick={() => window.confirm(`Publish revision ${version.revision} again as a new version? The draft is reset to it.`) && rollback.mutate(version.revision)}>
-                    Roll back to this
-                  </button>
+                  <>
+                    {canPublish ? (
+                      <button type="button" className="link-button" onClick={() => window.confirm(`Publish revision ${version.revision} again as a new version? The draft is reset to it.`) && rollback.mutate(version.revision)}>
+                        Roll back to this
+                      </button>
+                    ) : null}{" "}
+                    {canApprove && status.approvalRequired ? (
+                      <button type="button" className="link-button" onClick={() => approveRollback.mutate(version.revision)}>
+                        Approve rollback
+                      </button>
+                    ) : null}
+                  </>
                 ) : null,
             },
           ]}

@@ -49,6 +49,7 @@ export const AuditAction = z.enum([
   "policy_test.update",
   "policy_test.delete",
   "policy_draft.approve",
+  "policy_version.approve_rollback",
   "policy_version.publish",
   "policy_version.rollback",
   "policy_replay.start",

@@ -195,9 +195,11 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: IngestI
         else batchQuarantine.push(conflict(item, `$[${item.index}].id`));
       }
       const fresh = candidates.filter((item) => claimed.has(item.input.id));
-      const refs = new Map(fresh.map((item) => [item.input.agent.id, { ref: item.input.agent.id, spiffeId: item.input.agent.spiffe_id ?? null, clientId: item.input.agent.client_id ?? null, name: item.input.agent.name ?? null }]));
+      // People are recorded as person:<id> and never become discovered agents.
+      const isPerson = (item: Valid) => item.input.agent.kind === "person";
+      const refs = new Map(fresh.filter((item) => !isPerson(item)).map((item) => [item.input.agent.id, { ref: item.input.agent.id, spiffeId: item.input.agent.spiffe_id ?? null, clientId: item.input.agent.client_id ?? null, name: item.input.agent.name ?? null }]));
       const { resolved: agentIds, createdIds } = await resolveAgents(query, [...refs.values()], () => newId("agt"), new Date(now).toISOString());
-      const rows = fresh.map((item) => toRow(item, agentIds.get(item.input.agent.id)!));
+      const rows = fresh.map((item) => toRow(item, isPerson(item) ? `person:${item.input.agent.id}` : agentIds.get(item.input.agent.id)!));
       await insertDecisions(query, enforcementPointId, receivedAt, rows);
       await noteLateDecisions(query, rows.map((row) => row.time)); // closed days' rollups are recomputed
       await insertQuarantine(query, enforcementPointId, batchQuarantine);

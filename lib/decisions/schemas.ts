@@ -16,6 +16,7 @@ export const DecisionInput = z.object({
       spiffe_id: optionalText(2048),
       client_id: optionalText(500),
       name: optionalText(200),
+      kind: z.enum(["agent", "person"]).optional().describe('"person" when the subject is a person (recorded as person:<id>, never added as an agent); default "agent"'),
     })
     .describe("The acting agent; unknown agents are added to the inventory as discovered"),
   action: z.object({ name: text(500).describe("Tool name, MCP method, or HTTP method and route"), kind: optionalText(100) }),

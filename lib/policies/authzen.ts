@@ -3,7 +3,10 @@ import { getDb } from "@/db/client";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { formatIssuePath, StewardError } from "../errors";
-import { getPublishedEngine, type PolicyEngine } from "./engine";
+import type { PolicyEngine } from "./engine";
+import { getSettings } from "../settings/settings";
+import { DEFAULT_SUBJECT_TYPES } from "./pdp-options";
+import { getPublishedEngine } from "./published-engine";
 import { recordPdpDecisions, type PdpEvaluation } from "./pdp-decisions";
 import { AuthzenAction, AuthzenEntity, AuthzenRequest } from "./request-mapping";
 
@@ -51,30 +54,43 @@ function parseOrBadRequest<S extends z.ZodType>(schema: S, body: unknown): z.inf
   throw new StewardError("bad_request", `${path}: ${issue.message}`, { path });
 }
 
-/** One evaluation: the spec's answer, and the record of it as a decision. */
-function decide(engine: PolicyEngine | null, request: AuthzenRequest): { answer: AuthzenDecision; record: PdpEvaluation } {
+/**
+ * One evaluation: the spec's answer, and the record of it as a decision. The answer's `context`
+ * (reason, revision, erroring policies) is sent only when the `authzenReasonContext` setting is on:
+ * AuthZEN lets a PEP refuse an answer whose context it does not understand.
+ */
+function decide(engine: PolicyEngine | null, request: AuthzenRequest, withContext: boolean): { answer: AuthzenDecision; record: PdpEvaluation } {
   const at = new Date();
   const started = performance.now();
   if (!engine) {
+    const reason = "No policy version is published yet";
     return {
-      answer: { decision: false, context: { reason_admin: { en: "No policy version is published yet" } } },
-      record: { request, decision: "deny", determiningPolicies: [], at, revision: null, latencyMs: performance.now() - started },
+      answer: { decision: false, ...(withContext ? { context: { reason_admin: { en: reason } } } : {}) },
+      record: { request, decision: "deny", determiningPolicies: [], erroringPolicies: [], reason, subjectKind: DEFAULT_SUBJECT_TYPES[request.subject.type.toLowerCase()] === "Person" ? "person" : "agent", at, revision: null, latencyMs: performance.now() - started },
     };
   }
   const result = engine.evaluate(request, at);
-  const context: Record<string, unknown> = { id: String(engine.revision), reason_admin: { en: result.determiningPolicies.length ? `Determined by ${result.determiningPolicies.join(", ")}` : "No policy permits this request" } };
-  if (result.errors.length) context.error = { status: 500, message: result.errors.join("; ") };
+  const context: Record<string, unknown> = { id: String(engine.revision), reason_admin: { en: result.reason } };
+  if (result.erroringPolicies.length) context.erroring_policies = result.erroringPolicies;
   return {
-    answer: { decision: result.decision === "allow", context },
-    record: { request, decision: result.decision, determiningPolicies: result.determiningPolicies, at, revision: engine.revision, latencyMs: performance.now() - started },
+    answer: { decision: result.decision === "allow", ...(withContext ? { context } : {}) },
+    record: { request, decision: result.decision, determiningPolicies: result.determiningPolicies, erroringPolicies: result.erroringPolicies, reason: result.reason, subjectKind: engine.subjectKind(request.subject), at, revision: engine.revision, latencyMs: performance.now() - started },
   };
+}
+
+/** The engine and the answer-shaping setting, read together. */
+async function pdpState(ctx: Ctx): Promise<{ engine: PolicyEngine | null; withContext: boolean }> {
+  const db = ctx.tx ?? (await getDb());
+  const [engine, settings] = await Promise.all([getPublishedEngine(db), getSettings(db)]);
+  return { engine, withContext: settings.authzenReasonContext };
 }
 
 /** Each answer is returned only after its decision record has committed. */
 export async function evaluateAccess({ ctx, body }: { ctx: Ctx; body: unknown }): Promise<AuthzenDecision> {
   requirePermission(ctx.actor, "policies.evaluate");
   const request = parseOrBadRequest(AuthzenRequest, body);
-  const { answer, record } = decide(await getPublishedEngine(ctx.tx ?? (await getDb())), request);
+  const { engine, withContext } = await pdpState(ctx);
+  const { answer, record } = decide(engine, request, withContext);
   await recordPdpDecisions(ctx, [record]);
   return answer;
 }
@@ -82,10 +98,10 @@ export async function evaluateAccess({ ctx, body }: { ctx: Ctx; body: unknown })
 export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unknown }): Promise<z.infer<typeof AuthzenEvaluationsResponse> | AuthzenDecision> {
   requirePermission(ctx.actor, "policies.evaluate");
   const batch = parseOrBadRequest(AuthzenEvaluationsRequest, body);
-  const engine = await getPublishedEngine(ctx.tx ?? (await getDb()));
+  const { engine, withContext } = await pdpState(ctx);
   // Without an `evaluations` array the call behaves as a single access evaluation.
   if (!batch.evaluations?.length) {
-    const { answer, record } = decide(engine, parseOrBadRequest(AuthzenRequest, batch));
+    const { answer, record } = decide(engine, parseOrBadRequest(AuthzenRequest, batch), withContext);
     await recordPdpDecisions(ctx, [record]);
     return answer;
   }
@@ -106,8 +122,16 @@ export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unkno
   const semantic = batch.options?.evaluations_semantic ?? "execute_all";
   const evaluations: AuthzenDecision[] = [];
   const records: PdpEvaluation[] = [];
-  for (const item of items) {
-    const { answer, record } = decide(engine, item);
+  for (const [index, item] of items.entries()) {
+    let decided: ReturnType<typeof decide>;
+    try {
+      decided = decide(engine, item, withContext);
+    } catch (error) {
+      // A value that cannot be typed: the 400 names the item.
+      if (error instanceof StewardError && error.path) throw new StewardError(error.code, `$.evaluations[${index}]${error.message.slice(1)}`, { path: `$.evaluations[${index}]${error.path.slice(1)}` });
+      throw error;
+    }
+    const { answer, record } = decided;
     evaluations.push(answer);
     records.push(record);
     if (semantic === "deny_on_first_deny" && !answer.decision) break;
@@ -117,12 +141,29 @@ export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unkno
   return { evaluations };
 }
 
-/** PDP metadata for /.well-known/authzen-configuration; `baseUrl` is this PDP's identifier. */
-export function authzenConfiguration(baseUrl: string) {
-  const base = baseUrl.replace(/\/$/, "");
+/**
+ * PDP metadata for /.well-known/authzen-configuration. The identifier is the console's public
+ * origin — `AUTH_URL` when set (behind a proxy the request's own origin is the internal one) —
+ * else the request's origin.
+ */
+export function authzenConfiguration(requestOrigin: string, publicUrl: string | undefined = process.env.AUTH_URL) {
+  const base = publicOrigin(requestOrigin, publicUrl);
   return {
     policy_decision_point: base,
     access_evaluation_endpoint: `${base}/access/v1/evaluation`,
     access_evaluations_endpoint: `${base}/access/v1/evaluations`,
   };
+}
+
+/** `AUTH_URL`'s origin when it is a valid http(s) URL, else the request's origin. */
+export function publicOrigin(requestOrigin: string, publicUrl: string | undefined): string {
+  if (publicUrl) {
+    try {
+      const url = new URL(publicUrl);
+      if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+    } catch {
+      // fall through to the request's origin
+    }
+  }
+  return requestOrigin.replace(/\/$/, "");
 }

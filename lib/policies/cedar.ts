@@ -12,7 +12,11 @@ setFlagsFromString("--no-turbo-inline-js-wasm-calls");
 export type CedarEntity = EntityJson;
 export type CedarUid = { type: string; id: string };
 export type CedarRequest = { principal: CedarUid; action: CedarUid; resource: CedarUid; context: Record<string, unknown> };
-export type CedarDecision = { decision: "allow" | "deny"; determiningPolicies: string[]; errors: string[] };
+/**
+ * Cedar's answer. `erroringPolicies` are the ids of policies whose evaluation raised an error (Cedar
+ * skips them); `errors` the messages.
+ */
+export type CedarDecision = { decision: "allow" | "deny"; determiningPolicies: string[]; errors: string[]; erroringPolicies: string[] };
 
 export type Diagnostic = {
   severity: "error" | "warning";
@@ -102,11 +106,12 @@ export function formatPolicyText(text: string): { ok: true; text: string } | { o
 }
 
 function toDecision(answer: cedar.AuthorizationAnswer): CedarDecision {
-  if (answer.type === "failure") return { decision: "deny", determiningPolicies: [], errors: answer.errors.map((error) => error.message) };
+  if (answer.type === "failure") return { decision: "deny", determiningPolicies: [], errors: answer.errors.map((error) => error.message), erroringPolicies: [] };
   return {
     decision: answer.response.decision,
     determiningPolicies: answer.response.diagnostics.reason,
     errors: answer.response.diagnostics.errors.map((error) => `${error.policyId}: ${error.error.message}`),
+    erroringPolicies: [...new Set(answer.response.diagnostics.errors.map((error) => error.policyId))],
   };
 }
 
@@ -159,6 +164,21 @@ export class PreparedPolicySet {
   }
 }
 
+/** A policy's effect as Cedar parses it (comments and annotations cannot fool it); null when it does not parse. */
+export function policyEffect(text: string): "permit" | "forbid" | null {
+  const answer = cedar.policyToJson(text);
+  return answer.type === "success" ? answer.json.effect : null;
+}
+
+/** The action ids a policy's scope names (`action == A`, `action in [A, B]`); empty when it names none. */
+export function policyActions(text: string): string[] {
+  const answer = cedar.policyToJson(text);
+  if (answer.type !== "success") return [];
+  const scope = answer.json.action as { op: string; entity?: { __entity?: CedarUid } & Partial<CedarUid>; entities?: ({ __entity?: CedarUid } & Partial<CedarUid>)[] };
+  const ids = [scope.entity, ...(scope.entities ?? [])].filter(Boolean).map((ref) => (ref!.__entity ?? ref)!.id);
+  return ids.filter((id): id is string => typeof id === "string");
+}
+
 /** Raw cedar-wasm, for the benchmark's baseline only. */
 export const rawIsAuthorized = cedar.isAuthorized;
 
@@ -170,18 +190,28 @@ export type SchemaShape = {
   actions: Set<string>;
   /** Action name → its context record's attributes. */
   contextAttributes: Map<string, Record<string, AttributeType & { required?: boolean }>>;
+  /** Action name → the qualified principal and resource types it applies to. */
+  appliesTo: Map<string, { principals: Set<string>; resources: Set<string> }>;
 };
 
 /** What the schema declares, for mapping loose AuthZEN properties onto typed Cedar attributes. */
 export function readSchemaShape(schemaText: string): SchemaShape {
-  const shape: SchemaShape = { namespace: "", entityAttributes: new Map(), actions: new Set(), contextAttributes: new Map() };
+  const shape: SchemaShape = { namespace: "", entityAttributes: new Map(), actions: new Set(), contextAttributes: new Map(), appliesTo: new Map() };
   const answer = cedar.schemaToJsonWithResolvedTypes(schemaText);
   if (answer.type === "failure") return shape;
   for (const [namespace, definition] of Object.entries(answer.json)) {
     shape.namespace ||= namespace;
     const qualify = (name: string) => (namespace && !name.includes("::") ? `${namespace}::${name}` : name);
     const common = new Map(Object.entries(definition.commonTypes ?? {}).map(([name, type]) => [qualify(name), type as unknown as AttributeType]));
-    const resolve = (type: AttributeType | undefined): AttributeType | undefined => (type && common.has(type.type) ? common.get(type.type) : type);
+    // Common types resolved at every depth (records inside records, set elements), keeping `required`.
+    const resolve = (type: (AttributeType & { required?: boolean }) | undefined, depth = 0): AttributeType | undefined => {
+      if (!type || depth > 32) return type;
+      const named = common.get(type.type) ?? (type.type === "EntityOrCommon" && type.name ? common.get(qualify(type.name)) : undefined);
+      const base: AttributeType & { required?: boolean } = named ? { ...named, ...(type.required === false ? { required: false } : {}) } : type;
+      if (base.type === "Set" && base.element) return { ...base, element: resolve(base.element, depth + 1) };
+      if (base.type === "Record" && base.attributes) return { ...base, attributes: Object.fromEntries(Object.entries(base.attributes).map(([name, inner]) => [name, { ...resolve(inner, depth + 1)!, ...(inner.required === false ? { required: false } : {}) }])) };
+      return base;
+    };
     for (const [name, entityType] of Object.entries(definition.entityTypes)) {
       const record = resolve((entityType as { shape?: AttributeType }).shape);
       shape.entityAttributes.set(qualify(name), record?.attributes ?? {});
@@ -190,6 +220,8 @@ export function readSchemaShape(schemaText: string): SchemaShape {
       shape.actions.add(name);
       const context = resolve(action.appliesTo?.context as AttributeType | undefined);
       shape.contextAttributes.set(name, context?.attributes ?? {});
+      const applies = action.appliesTo as { principalTypes?: string[]; resourceTypes?: string[] } | undefined;
+      shape.appliesTo.set(name, { principals: new Set((applies?.principalTypes ?? []).map(qualify)), resources: new Set((applies?.resourceTypes ?? []).map(qualify)) });
     }
   }
   return shape;

@@ -1,10 +1,22 @@
 /**
  * Steward's world in Cedar: the default schema an installation starts with. Admins may edit it;
- * it is versioned with the policies. Context attributes are all required because Steward fills
- * every one (with a neutral default) when it maps a request, so policies need no `has` checks.
+ * it is versioned with the policies. The top-level context attributes are derived by the PDP
+ * (docs/policies.md, "Derived and claimed attributes") and always filled, so policies need no `has`
+ * checks; what the caller claims is under `request`, whose attributes are optional.
  */
 export const DEFAULT_CEDAR_SCHEMA = `namespace Steward {
+  type ClaimedRequest = {
+    "destination"?: String,
+    "taskPurpose"?: String,
+    "approved"?: Bool,
+    "destructive"?: Bool,
+    "external"?: Bool,
+    "dataSensitivity"?: String,
+    "delegationDepth"?: Long,
+  };
+
   type RequestContext = {
+    "request": ClaimedRequest,
     "actionName": String,
     "destination": String,
     "external": Bool,

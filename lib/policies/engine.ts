@@ -1,139 +1,152 @@
-import { createHash } from "node:crypto";
-import { getDb, type Executor } from "@/db/client";
-import { getLatestRevision, getVersionByRevisionOrThrow, loadInventory, type Inventory } from "@/db/policies";
-import { PreparedPolicySet, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
-import { hashContent, policyTexts, type PolicySetContent } from "./content";
+import { PreparedPolicySet, policyEffect, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
+import { policyTexts, type PolicySetContent } from "./content";
+import type { Inventory } from "./inventory";
 import { inventoryEntities } from "./inventory-entities";
-import { buildEntityIndex, entityKey, mapAuthzenRequest, type AuthzenRequest, type EntityIndex } from "./request-mapping";
+import { DEFAULT_PDP_OPTIONS, type PdpOptions } from "./pdp-options";
+import { buildEntityIndex, completeAttributes, entityKey, mapAuthzenRequest, refOf, uidOf, unknownSubjectAttributes, type AuthzenRequest, type EntityIndex, type MappedRequest, type Refusal } from "./request-mapping";
+
+/**
+ * An evaluation's outcome: Cedar's answer after Steward's stance on erroring forbids, plus a reason
+ * a person can read. `refused` is true when the request was denied before Cedar (unknown action,
+ * type or contradicting subject).
+ */
+export type EngineDecision = CedarDecision & { reason: string; refused: boolean };
 
 /**
  * A policy set ready to answer requests: policies and schema parsed once, inventory and
- * admin-added entities indexed. Admin entities extend inventory ones with the same uid (extra
- * parents, extra attributes) but never override what the inventory says.
+ * admin-added entities indexed. Pure — no database, no clock of its own — so the console, an
+ * edge PDP (lib/policies/bundle-engine.ts), explain and replay decide with the same code.
  */
 export class PolicyEngine {
   private readonly prepared: PreparedPolicySet;
   readonly shape: SchemaShape;
   private readonly index: EntityIndex;
+  readonly options: PdpOptions;
+  readonly inventoryHash: string | null;
+  /** Policy id → effect, as Cedar parses it. */
+  readonly effects: Map<string, "permit" | "forbid">;
 
   constructor(
     readonly content: PolicySetContent,
     readonly contentHash: string,
     inventory: Inventory | null,
     readonly revision: number | null,
-    readonly inventoryHash: string | null = null,
+    extra: { inventoryHash?: string | null; options?: PdpOptions } = {},
   ) {
+    this.options = extra.options ?? DEFAULT_PDP_OPTIONS;
+    this.inventoryHash = extra.inventoryHash ?? null;
     this.prepared = new PreparedPolicySet(`set_${contentHash}`, policyTexts(content), content.schemaText);
     this.shape = readSchemaShape(content.schemaText);
-    const fromInventory = inventory ? inventoryEntities(inventory, this.shape.namespace) : { entities: [], agentAliases: new Map<string, string>() };
-    const merged = new Map<string, CedarEntity>();
-    for (const entity of content.entities) merged.set(entityKey(uidOf(entity)), entity);
-    for (const entity of fromInventory.entities) {
-      const key = entityKey(uidOf(entity));
-      const admin = merged.get(key);
-      merged.set(key, admin ? { uid: entity.uid, attrs: { ...admin.attrs, ...entity.attrs }, parents: [...entity.parents, ...admin.parents] } : entity);
-    }
-    this.index = buildEntityIndex([...merged.values()], fromInventory.agentAliases);
+    this.effects = new Map(content.policies.map((policy) => [policy.id, policyEffect(policy.source) ?? "permit"]));
+    this.index = entityIndexFor(this.shape, content.entities, inventory);
   }
 
-  /** The Cedar request and the entities it needs, as evaluation builds them. */
-  map(input: AuthzenRequest, at: Date, delegation?: string[] | null) {
-    return mapAuthzenRequest(this.shape, this.index, input, at, delegation);
+  /** The Cedar request and the entities it needs, as evaluation builds them (or the refusal). */
+  map(input: AuthzenRequest, at: Date, delegation?: string[] | null): MappedRequest | Refusal {
+    return mapAuthzenRequest(this.shape, this.index, this.options, input, at, delegation);
   }
 
   /**
    * Evaluation is a pure function of the request, the hour and weekday it is judged at, and the
    * delegation chain (the engine's policies and inventory snapshot never change), so repeated
    * requests — most traffic — are answered from memory without even being mapped again.
+   * Throws a StewardError "bad_request" naming the path of a value that cannot be typed.
    */
-  private readonly memo = new Map<string, CedarDecision>();
+  private readonly memo = new Map<string, EngineDecision>();
   memoHits = 0;
 
-  evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): CedarDecision {
+  evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): EngineDecision {
     const key = `${at.getUTCHours()},${at.getUTCDay()}\u0000${delegation ? JSON.stringify(delegation) : ""}\u0000${JSON.stringify(input)}`;
     let decision = this.memo.get(key);
     if (decision) this.memoHits++;
     else {
       const mapped = this.map(input, at, delegation);
-      decision = this.prepared.authorize(mapped.request, mapped.entities);
+      decision = "refused" in mapped ? refusal(mapped.refused) : this.judge(this.prepared.authorize(mapped.request, mapped.entities));
       if (this.memo.size >= MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
       this.memo.set(key, decision);
     }
     return decision;
   }
 
-  /** A Cedar-level request with explicit entities (policy tests). */
-  evaluateCedar(request: CedarRequest, entities: CedarEntity[]): CedarDecision {
-    return this.prepared.authorize(request, entities);
+  /**
+   * Whether a request is about a person or an agent, for recording: an identity the inventory knows
+   * decides; otherwise the subject-type table ("user", "person", "human" → Person by default).
+   */
+  subjectKind(subject: { type: string; id: string }): "agent" | "person" {
+    if (this.index.resolveAgentId(subject.id)) return "agent";
+    if (this.index.resolvePersonId(subject.id)) return "person";
+    const type = subject.type.includes("::") ? subject.type : (this.options.subjectTypes[subject.type.toLowerCase()] ?? "");
+    return type.split("::").at(-1) === "Person" ? "person" : "agent";
   }
-}
 
-function uidOf(entity: CedarEntity): { type: string; id: string } {
-  const uid = entity.uid as { __entity?: { type: string; id: string }; type: string; id: string };
-  return uid.__entity ?? uid;
+  /** A Cedar-level request with explicit entities (policy tests), under the same error stance. */
+  evaluateCedar(request: CedarRequest, entities: CedarEntity[]): EngineDecision {
+    return this.judge(this.prepared.authorize(request, entities));
+  }
+
+  /** Applies the forbid-error stance (PdpOptions.forbidErrors) and words the reason. */
+  judge(answer: CedarDecision): EngineDecision {
+    return judgeDecision(answer, this.effects, this.options.forbidErrors);
+  }
 }
 
 const MEMO_ENTRIES = 50_000;
 
-/** The published version and the inventory are re-checked at most this often on the hot path. */
-export const ENGINE_REFRESH_MS = 5_000;
+const refusal = (reason: string): EngineDecision => ({ decision: "deny", determiningPolicies: [], errors: [], erroringPolicies: [], reason, refused: true });
 
-type Slot = { loading: Promise<PolicyEngine | null>; checkedAt: number; refreshing: boolean };
-type GlobalWithEngine = typeof globalThis & { __stewardPolicyEngine?: Slot };
-const holder = globalThis as GlobalWithEngine;
-
-async function loadEngine(db: Executor, before: PolicyEngine | null): Promise<PolicyEngine | null> {
-  const [latest, inventory] = await Promise.all([getLatestRevision(db), loadInventory(db)]);
-  if (!latest) return null;
-  // Unchanged revision and inventory: keep the engine, and with it the memo of past answers.
-  // (A new revision with the same content still gets a new engine, so decisions name the right revision.)
-  const inventoryHash = createHash("sha256").update(JSON.stringify(inventory)).digest("hex");
-  if (before && before.revision === latest.revision && before.contentHash === latest.contentHash && before.inventoryHash === inventoryHash) return before;
-  const version = await getVersionByRevisionOrThrow(db, latest.revision);
-  return new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, inventoryHash);
+/**
+ * Cedar skips a policy whose evaluation errors. Under the "deny" stance an erroring forbid denies
+ * the request (it might have matched); under "skip" Cedar's answer stands. Either way the erroring
+ * policies are named.
+ */
+export function judgeDecision(answer: CedarDecision, effects: Map<string, "permit" | "forbid">, stance: PdpOptions["forbidErrors"]): EngineDecision {
+  const erroringForbids = answer.erroringPolicies.filter((id) => effects.get(id) === "forbid");
+  const errored = answer.erroringPolicies.length ? `; ${answer.erroringPolicies.length === 1 ? "policy" : "policies"} ${answer.erroringPolicies.join(", ")} errored` : "";
+  if (stance === "deny" && erroringForbids.length && answer.decision === "allow") {
+    return { ...answer, decision: "deny", determiningPolicies: erroringForbids, reason: `Denied: forbid ${erroringForbids.join(", ")} errored during evaluation (stance: deny on forbid errors)`, refused: false };
+  }
+  if (stance === "deny" && erroringForbids.length) {
+    return { ...answer, reason: `${answer.determiningPolicies.length ? `Determined by ${answer.determiningPolicies.join(", ")}` : "No policy permits this request"}${errored}`, refused: false };
+  }
+  const reason = answer.determiningPolicies.length ? `Determined by ${answer.determiningPolicies.join(", ")}${errored}` : answer.errors.length && !answer.erroringPolicies.length ? `Evaluation failed: ${answer.errors.join("; ")}` : `No policy permits this request${errored}`;
+  return { ...answer, reason, refused: false };
 }
 
 /**
- * The engine for the latest published version (null before the first publish), cached per
- * process. A publish in this process forgets it, so the next evaluation uses the new revision.
- * Otherwise it is re-checked in the background every ENGINE_REFRESH_MS while requests keep being
- * answered by the engine in hand: a publish (or inventory change) made by another process is
- * seen within that bound plus one reload.
+ * One entity per identity: inventory entities, with admin entities merged in. An admin entity named
+ * by an agent's external id or identity (or a person's e-mail) is the same entity as the inventory's
+ * — its attributes and parents extend the inventory's, which win on conflict — so a subject resolves
+ * to the same entity before and after it is discovered. An admin-only principal gets the safe
+ * defaults for any required attribute it does not set.
  */
-export function getPublishedEngine(db: Executor): Promise<PolicyEngine | null> {
-  const slot = holder.__stewardPolicyEngine;
-  if (!slot) {
-    const loading = loadEngine(db, null);
-    const fresh: Slot = { loading, checkedAt: Date.now(), refreshing: false };
-    holder.__stewardPolicyEngine = fresh;
-    loading.catch(() => {
-      if (holder.__stewardPolicyEngine === fresh) holder.__stewardPolicyEngine = undefined;
-    });
-    return loading;
+export function entityIndexFor(shape: SchemaShape, adminEntities: CedarEntity[], inventory: Inventory | null): EntityIndex {
+  const fromInventory = inventory ? inventoryEntities(inventory, shape.namespace) : { entities: [], agentAliases: new Map<string, string>(), personAliases: new Map<string, string>() };
+  const qualify = (name: string) => (shape.namespace ? `${shape.namespace}::${name}` : name);
+  const agentType = qualify("Agent");
+  const personType = qualify("Person");
+  const canonical = (uid: { type: string; id: string }) =>
+    uid.type === agentType ? { type: uid.type, id: fromInventory.agentAliases.get(uid.id) ?? uid.id } : uid.type === personType ? { type: uid.type, id: fromInventory.personAliases.get(uid.id) ?? uid.id } : uid;
+  const merged = new Map<string, CedarEntity>();
+  const mergeInto = (entity: CedarEntity, inventoryWins: boolean) => {
+    const uid = canonical(uidOf(entity));
+    const key = entityKey(uid);
+    const before = merged.get(key);
+    if (!before) {
+      merged.set(key, { uid, attrs: entity.attrs, parents: entity.parents });
+      return;
+    }
+    const [base, extension] = inventoryWins ? [entity, before] : [before, entity];
+    const parents = new Map([...base.parents, ...extension.parents].map((parent) => [JSON.stringify(refOf(parent) ?? parent), parent]));
+    merged.set(key, { uid, attrs: { ...extension.attrs, ...base.attrs }, parents: [...parents.values()] });
+  };
+  for (const entity of adminEntities) mergeInto(entity, false);
+  for (const entity of fromInventory.entities) mergeInto(entity, true);
+  const inventoryKeys = new Set(fromInventory.entities.map((entity) => entityKey(uidOf(entity))));
+  for (const [key, entity] of merged) {
+    const uid = uidOf(entity);
+    if (inventoryKeys.has(key) || (uid.type !== agentType && uid.type !== personType)) continue;
+    const kind = uid.type === agentType ? "Agent" : "Person";
+    merged.set(key, { ...entity, attrs: completeAttributes(shape.entityAttributes.get(uid.type) ?? {}, { ...unknownSubjectAttributes(kind, uid.id), ...entity.attrs }) as CedarEntity["attrs"] });
   }
-  if (!slot.refreshing && Date.now() - slot.checkedAt >= ENGINE_REFRESH_MS) {
-    slot.refreshing = true;
-    void refreshInBackground(slot);
-  }
-  return slot.loading;
-}
-
-async function refreshInBackground(slot: Slot): Promise<void> {
-  try {
-    // The caller's executor may be a transaction that ends before this runs: use the pool.
-    const next = await loadEngine(await getDb(), await slot.loading);
-    if (holder.__stewardPolicyEngine === slot) holder.__stewardPolicyEngine = { loading: Promise.resolve(next), checkedAt: Date.now(), refreshing: false };
-  } catch (error) {
-    console.error("refreshing the published policy engine failed; keeping the current one", error);
-    slot.checkedAt = Date.now();
-    slot.refreshing = false;
-  }
-}
-
-export function forgetPublishedEngine(): void {
-  holder.__stewardPolicyEngine = undefined;
-}
-
-export async function engineForContent(db: Executor, content: PolicySetContent, revision: number | null): Promise<PolicyEngine> {
-  return new PolicyEngine(content, hashContent(content), await loadInventory(db), revision);
+  return buildEntityIndex([...merged.values()], fromInventory.agentAliases, fromInventory.personAliases);
 }

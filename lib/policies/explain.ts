@@ -1,14 +1,16 @@
 import { getDb } from "@/db/client";
 import { getDecisionOrThrow, getLatestVersion, getVersionByRevisionOrThrow, loadInventory } from "@/db/policies";
+import { getSettings } from "../settings/settings";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { StewardError } from "../errors";
 import type { PolicySetContent } from "./content";
 import { PolicyEngine } from "./engine";
 import { AuthzenRequest } from "./request-mapping";
+import { pdpOptionsFromSettings } from "./pdp-settings";
 import { ExplainInput } from "./schemas";
 
-export type ExplainedDecision = { revision: number; decision: "allow" | "deny"; determiningPolicies: string[]; errors: string[] };
+export type ExplainedDecision = { revision: number; decision: "allow" | "deny"; determiningPolicies: string[]; errors: string[]; erroringPolicies: string[]; reason: string };
 
 /** "Evaluate now": a recorded decision's request under the current published version and, optionally, another. */
 export async function explainDecision({ ctx, input }: { ctx: Ctx; input: unknown }) {
@@ -20,12 +22,14 @@ export async function explainDecision({ ctx, input }: { ctx: Ctx; input: unknown
   if (!parsed.success) throw new StewardError("precondition_failed", "This decision carries no AuthZEN-shaped request, so it cannot be evaluated again");
   const latest = await getLatestVersion(db);
   if (!latest) throw new StewardError("precondition_failed", "No policy version is published yet");
-  const inventory = await loadInventory(db);
+  const [inventory, settings] = await Promise.all([loadInventory(db), getSettings(db)]);
+  const options = pdpOptionsFromSettings(settings);
   const evaluateWith = async (which: number): Promise<ExplainedDecision> => {
     const version = which === latest.revision ? latest : await getVersionByRevisionOrThrow(db, which);
-    const engine = new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision);
+    // The same engine class, entity builder and options as live evaluation: only the inventory is today's.
+    const engine = new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, { options });
     const result = engine.evaluate(parsed.data, recorded.time, recorded.delegation);
-    return { revision: version.revision, decision: result.decision, determiningPolicies: result.determiningPolicies, errors: result.errors };
+    return { revision: version.revision, decision: result.decision, determiningPolicies: result.determiningPolicies, errors: result.errors, erroringPolicies: result.erroringPolicies, reason: result.reason };
   };
   return {
     recorded: { outcome: recorded.outcome, reasons: recorded.reasons, policyRevision: recorded.policyRevision, time: recorded.time },

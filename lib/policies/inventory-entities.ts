@@ -1,6 +1,5 @@
-import type { Inventory } from "@/db/policies";
-import type { RiskTier } from "../agents/risk";
 import type { CedarEntity } from "./cedar";
+import type { Inventory } from "./inventory";
 
 const STATIC_CREDENTIALS = new Set(["static_api_key", "shared_secret"]);
 
@@ -9,17 +8,26 @@ const STATIC_CREDENTIALS = new Set(["static_api_key", "shared_secret"]);
  * (lib/agents/risk.ts). An agent nobody registered ("discovered") declared nothing its computed
  * tier could rest on, so policies see "unknown" unless someone set an override.
  */
-function riskTierOf(agent: Inventory["agents"][number]): RiskTier | "unknown" {
+function riskTierOf(agent: Inventory["agents"][number]): string {
   if (agent.riskOverrideTier) return agent.riskOverrideTier;
   return agent.status === "discovered" ? "unknown" : agent.riskTier;
 }
 
-/** Agents, people and teams as Cedar entities of the given namespace. */
-export function inventoryEntities(inventory: Inventory, namespace: string): { entities: CedarEntity[]; agentAliases: Map<string, string> } {
+/**
+ * Agents, people and teams as Cedar entities of the given namespace, with the alias tables that
+ * resolve a subject id to one entity: agents by Steward id, external id and recorded identities;
+ * people by id and (lower-cased) e-mail.
+ */
+export function inventoryEntities(inventory: Inventory, namespace: string): { entities: CedarEntity[]; agentAliases: Map<string, string>; personAliases: Map<string, string> } {
   const type = (name: string) => (namespace ? `${namespace}::${name}` : name);
   const entities: CedarEntity[] = [];
   for (const team of inventory.teams) entities.push({ uid: { type: type("Team"), id: team.id }, attrs: { name: team.name }, parents: [] });
+  const personAliases = new Map<string, string>();
   for (const person of inventory.people) {
+    if (person.email) personAliases.set(person.email.toLowerCase(), person.id);
+  }
+  for (const person of inventory.people) {
+    personAliases.set(person.id, person.id);
     entities.push({
       uid: { type: type("Person"), id: person.id },
       attrs: { name: person.name, email: person.email, active: person.active },
@@ -40,7 +48,8 @@ export function inventoryEntities(inventory: Inventory, namespace: string): { en
         hasOwner: agent.ownerId !== null,
         ...(agent.ownerId ? { owner: { __entity: { type: type("Person"), id: agent.ownerId } } } : {}),
         credentialKind: agent.credentialKind ?? "unknown",
-        staticCredential: STATIC_CREDENTIALS.has(agent.credentialKind ?? ""),
+        // Not knowing the credential is not knowing it is not static: the safe value.
+        staticCredential: agent.credentialKind === null || STATIC_CREDENTIALS.has(agent.credentialKind),
         dataSensitivity: agent.dataSensitivity ?? "unknown",
         declaredActions: agent.declaredActions,
         declaredResourceTypes: agent.declaredResourceTypes,
@@ -48,6 +57,8 @@ export function inventoryEntities(inventory: Inventory, namespace: string): { en
       parents: agent.teamId ? [{ type: type("Team"), id: agent.teamId }] : [],
     });
   }
+  // A recorded identity wins over ids and external ids, as ingest resolves them (db/ingest.ts), so the
+  // PDP judges the agent its decision will be recorded under.
   for (const identity of inventory.identities) agentAliases.set(identity.value, identity.agentId);
-  return { entities, agentAliases };
+  return { entities, agentAliases, personAliases };
 }

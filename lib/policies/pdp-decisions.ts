@@ -20,6 +20,12 @@ export type PdpEvaluation = {
   request: AuthzenRequest;
   decision: "allow" | "deny";
   determiningPolicies: string[];
+  /** Policies whose evaluation errored (recorded on the decision's context). */
+  erroringPolicies: string[];
+  /** Whom the PDP resolved the subject to: people are recorded as people, never as discovered agents. */
+  subjectKind?: "agent" | "person";
+  /** Why, in words (recorded on the decision's context). */
+  reason: string;
   at: Date;
   revision: number | null;
   latencyMs: number;
@@ -38,7 +44,7 @@ function asDecisionInput(evaluation: PdpEvaluation): Record<string, unknown> {
   return {
     id: newId("dec"),
     time: evaluation.at.toISOString(),
-    agent: { id: request.subject.id },
+    agent: { id: request.subject.id, ...(evaluation.subjectKind === "person" ? { kind: "person" } : {}) },
     action: { name: request.action.name, kind: "authzen" },
     resource: { type: request.resource.type, id: request.resource.id, ...(request.resource.properties ? { properties: request.resource.properties } : {}) },
     ...(typeof destination === "string" && destination ? { destination } : {}),
@@ -47,6 +53,7 @@ function asDecisionInput(evaluation: PdpEvaluation): Record<string, unknown> {
     ...(evaluation.revision === null ? {} : { policy_revision: String(evaluation.revision) }),
     request,
     latency_ms: evaluation.latencyMs,
+    context: { pdp: { reason: evaluation.reason, ...(evaluation.erroringPolicies.length ? { erroringPolicies: evaluation.erroringPolicies } : {}) } },
   };
 }
 

@@ -11,9 +11,10 @@ import { updateSettings } from "../settings/settings";
 import { userContext } from "../testing";
 import { evaluateAccess, evaluateAccessBatch } from "./authzen";
 import { authorize } from "./cedar";
-import { loadDraftContent, policyTexts } from "./content";
+import { policyTexts } from "./content";
+import { loadDraftContent } from "./draft-content";
 import { deletePolicy, savePolicy, saveTest, updateEntities, updateSchema } from "./draft";
-import { forgetPublishedEngine } from "./engine";
+import { forgetPublishedEngine } from "./published-engine";
 import { explainDecision } from "./explain";
 import { approveDraft, publishDraft, rollbackToVersion } from "./publish";
 import { cancelReplay, getReplay, runReplay, startReplay, type ReplayResult } from "./replay";
@@ -170,7 +171,7 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
       const forbid = await savePolicy({ ctx: author, input: { description: "No static secrets on sensitive data", source: FORBID_STATIC_SENSITIVE, frameworkTags: ["NHI7:2025"] } });
       forbidId = forbid.policy.id;
       const agentEntity = { uid: { type: "Steward::Agent", id: "a1" }, attrs: { name: "a1", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: "static_api_key", staticCredential: true, dataSensitivity: "restricted", declaredActions: [], declaredResourceTypes: [] }, parents: [] };
-      const context = { actionName: "query", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 };
+      const context = { request: {}, actionName: "query", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 };
       const test = await saveTest({
         ctx: author,
         input: {
@@ -276,13 +277,14 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     const body = { subject: { type: "agent", id: "invoice-bot" }, action: { name: "read" }, resource: { type: "resource", id: "ledger" }, context: { data_sensitivity: "restricted" } };
     const answer = await evaluateAccess({ ctx: epContext, body });
     expect(answer.decision).toBe(false);
-    expect(Object.keys(answer).sort()).toEqual(["context", "decision"]);
+    // The reason context is opt-in (authzenReasonContext), off by default.
+    expect(Object.keys(answer).sort()).toEqual(["decision"]);
     const allowed = await evaluateAccess({ ctx: epContext, body: { ...body, context: { data_sensitivity: "public" } } });
     expect(allowed.decision).toBe(true);
     // Agrees with cedar-wasm asked directly with the same policies.
     const content = await loadDraftContent(database.db);
     const direct = authorize(
-      { principal: { type: "Steward::Agent", id: prodAgent }, action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "ledger" }, context: { actionName: "read", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 1, weekday: 1 } },
+      { principal: { type: "Steward::Agent", id: prodAgent }, action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "ledger" }, context: { request: {}, actionName: "read", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 1, weekday: 1 } },
       policyTexts(content),
       content.schemaText,
       [{ uid: { type: "Steward::Agent", id: prodAgent }, attrs: { name: "Invoice bot", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: "static_api_key", staticCredential: true, dataSensitivity: "unknown", declaredActions: ["read"], declaredResourceTypes: [] }, parents: [] }, { uid: { type: "Steward::Resource", id: "ledger" }, attrs: {}, parents: [] }],
@@ -338,8 +340,11 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     expect("evaluations" in denyFirst && denyFirst.evaluations.map((item) => item.decision)).toEqual([true, false]);
     const permitFirst = await evaluateAccessBatch({ ctx: epContext, body: { ...base, evaluations, options: { evaluations_semantic: "permit_on_first_permit" } } });
     expect("evaluations" in permitFirst && permitFirst.evaluations.map((item) => item.decision)).toEqual([true]);
-    const single = await evaluateAccessBatch({ ctx: epContext, body: { ...base, resource: { type: "resource", id: "x" } } });
+    const single = await evaluateAccessBatch({ ctx: epContext, body: { ...base, resource: { type: "resource", id: "x" }, context: { data_sensitivity: "public" } } });
     expect(single).toMatchObject({ decision: true });
+    // Nothing said about the data's sensitivity: the safe value (restricted) applies to a static-secret agent.
+    const unsaid = await evaluateAccessBatch({ ctx: epContext, body: { ...base, resource: { type: "resource", id: "x" } } });
+    expect(unsaid).toMatchObject({ decision: false });
   });
 
   it("answers malformed AuthZEN requests with a 400 naming the member", async () => {
@@ -458,7 +463,9 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     const bundle = (await getPolicyBundle({ ctx: epContext }))!;
     const forbid = bundle.policies.find((policy) => policy.text.includes("staticCredential"))!;
     const permit = bundle.policies.find((policy) => policy.text.includes("status"))!;
-    await database.db.execute(sql`update decisions set reasons = ${JSON.stringify([forbid.id])}::jsonb where decision_id in ('d1', 'd2')`);
+    // Counted per revision: only decisions recorded under the published revision count.
+    await database.db.execute(sql`update decisions set reasons = ${JSON.stringify([forbid.id])}::jsonb, policy_revision = ${bundle.revision} where decision_id in ('d1', 'd2')`);
+    await database.db.execute(sql`update decisions set reasons = ${JSON.stringify([forbid.id])}::jsonb, policy_revision = ${String(Number(bundle.revision) - 1)} where decision_id in ('d3', 'd4', 'd5')`);
     await ensureTestDecisionPartitions(database.db, new Date(Date.now() - 10 * 86_400_000));
     await database.db.execute(sql`update decisions set time = now() - interval '10 days' where decision_id = 'd2'`);
     const stats = await getPolicyStats({ ctx: userContext("viewer") });
@@ -475,6 +482,7 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
   });
 
   it("uses a newly published revision from the very next evaluation", async () => {
+    await updateSettings({ ctx: admin, input: { authzenReasonContext: true } });
     const body = { subject: { type: "agent", id: devAgent }, action: { name: "read" }, resource: { type: "resource", id: "notes" }, context: { data_sensitivity: "public" } };
     const before = await evaluateAccess({ ctx: epContext, body });
     expect(before).toMatchObject({ decision: true, context: { id: await getCurrentPolicyRevision() } });
@@ -482,6 +490,8 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     const published = await publishDraft({ ctx: author, input: { message: "dev agents read nothing" } });
     const after = await evaluateAccess({ ctx: epContext, body });
     expect(after).toMatchObject({ decision: false, context: { id: String(published.revision), reason_admin: { en: `Determined by ${forbidDev.policy.id}` } } });
+    await updateSettings({ ctx: admin, input: { authzenReasonContext: false } });
+    expect(Object.keys(await evaluateAccess({ ctx: epContext, body }))).toEqual(["decision"]);
     // Leave the published set as this describe's other tests expect it.
     await deletePolicy({ ctx: author, input: { id: forbidDev.policy.id } });
     await publishDraft({ ctx: author, input: { message: "dev agents read again" } });

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Executor, Tx } from "@/db/client";
-import { DRAFT_WORKSPACE_ID, findApproval, getLatestRevision, getLatestVersion, getVersionByRevisionOrThrow, getWorkspace } from "@/db/policies";
+import { DRAFT_WORKSPACE_ID, findApproval, listRecordedActionShapes, getLatestRevision, getLatestVersion, getVersionByRevisionOrThrow, getWorkspace } from "@/db/policies";
 import { policies, policyApprovals, policyTests, policyVersions, policyWorkspace } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { actorLabel } from "../auth/actor";
@@ -9,9 +9,13 @@ import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
 import { getSettings } from "../settings/settings";
-import { hashContent, loadDraftContent, type PolicySetContent } from "./content";
+import { hashContent, type PolicySetContent } from "./content";
+import { loadDraftContent } from "./draft-content";
 import { DEFAULT_CEDAR_SCHEMA } from "./default-schema";
-import { forgetPublishedEngine } from "./engine";
+import { policyActions, readSchemaShape } from "./cedar";
+import { DEFAULT_RESOURCE_TYPES } from "./pdp-options";
+import { forgetPublishedEngine } from "./published-engine";
+import { cedarActionFor } from "./request-mapping";
 import { runPolicyTests } from "./run-tests";
 import { PublishInput, RollbackInput } from "./schemas";
 import { validateContent } from "./validate";
@@ -34,6 +38,26 @@ export function assertPublishable(content: PolicySetContent): void {
       details: { failing },
     });
   }
+}
+
+/**
+ * Publishing warns (does not block) when a policy names an action that no recorded request was ever
+ * mapped to: a typo, or an action no enforcement point sends.
+ */
+async function unusedActionWarnings(tx: Tx, content: PolicySetContent): Promise<string[]> {
+  const shape = readSchemaShape(content.schemaText);
+  const used = new Set<string>();
+  for (const row of await listRecordedActionShapes(tx)) {
+    const resourceType = DEFAULT_RESOURCE_TYPES[row.resourceType.toLowerCase()] ?? row.resourceType;
+    const action = cedarActionFor(shape, { name: row.actionName, ...(row.actionKind ? { properties: { kind: row.actionKind } } : {}) }, resourceType.includes("::") ? resourceType : `${shape.namespace}::${resourceType}`);
+    if (action) used.add(action);
+  }
+  const warnings: string[] = [];
+  for (const policy of content.policies) {
+    const unused = policyActions(policy.source).filter((action) => !used.has(action));
+    if (unused.length) warnings.push(`${policy.id} names ${unused.map((action) => `"${action}"`).join(", ")}, which no recorded request has used`);
+  }
+  return warnings;
 }
 
 /** `latestRevision` is read by the caller under the publish lock. */
@@ -83,6 +107,20 @@ export async function approveDraft({ ctx }: { ctx: Ctx; input?: unknown }) {
   });
 }
 
+/** Four-eyes for rollback: approves an old version's content, so someone else may roll back to it. */
+export async function approveRollback({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  requirePermission(ctx.actor, "policies.approve");
+  if (ctx.actor.type !== "user") throw new StewardError("forbidden", "Only people approve rollbacks");
+  const { revision } = RollbackInput.parse(input);
+  return withTransaction(ctx, async (tx) => {
+    const target = await getVersionByRevisionOrThrow(tx, revision);
+    const approval = { id: newId("pap"), contentHash: target.contentHash, approvedBy: (ctx.actor as { userId: string }).userId, approvedByLabel: actorLabel(ctx.actor) };
+    await tx.insert(policyApprovals).values(approval);
+    await recordAudit(tx, ctx, { action: "policy_version.approve_rollback", entityType: "policy_version", entityId: target.id, after: { ...approval, revision } });
+    return approval;
+  });
+}
+
 export async function publishDraft({ ctx, input }: { ctx: Ctx; input: unknown }) {
   requirePermission(ctx.actor, "policies.publish");
   const { message } = PublishInput.parse(input);
@@ -98,8 +136,9 @@ export async function publishDraft({ ctx, input }: { ctx: Ctx; input: unknown })
     const latest = await getLatestVersion(tx);
     if (latest?.contentHash === contentHash) throw new StewardError("conflict", `Nothing to publish: the draft equals revision ${latest.revision}`);
     const row = await insertVersion(tx, ctx, latest?.revision ?? null, content, message, null);
-    await recordAudit(tx, ctx, { action: "policy_version.publish", entityType: "policy_version", entityId: row.id, before: latest ? versionView(latest) : null, after: versionView(row) });
-    return versionView(row);
+    const warnings = await unusedActionWarnings(tx, content);
+    await recordAudit(tx, ctx, { action: "policy_version.publish", entityType: "policy_version", entityId: row.id, before: latest ? versionView(latest) : null, after: { ...versionView(row), ...(warnings.length ? { warnings } : {}) } });
+    return { ...versionView(row), warnings };
   });
   forgetPublishedEngine();
   return published;
@@ -117,6 +156,15 @@ export async function rollbackToVersion({ ctx, input }: { ctx: Ctx; input: unkno
     const target = await getVersionByRevisionOrThrow(tx, revision);
     const content = target.content as PolicySetContent;
     assertPublishable(content);
+    // Four-eyes covers every way to change what is published: a rollback needs an approval of the
+    // target's content by someone other than the person rolling back.
+    const settings = await getSettings(tx);
+    if (settings.requirePolicyApproval) {
+      const approval = await findApproval(tx, target.contentHash);
+      if (!approval || (ctx.actor.type === "user" && approval.approvedBy === ctx.actor.userId)) {
+        throw new StewardError("precondition_failed", `Rolling back is blocked: revision ${revision} needs approval from someone other than the person rolling back (four-eyes rule)`);
+      }
+    }
     const latest = await getLatestVersion(tx);
     const row = await insertVersion(tx, ctx, latest?.revision ?? null, content, message || `Roll back to revision ${revision}`, revision);
     await tx.delete(policies);

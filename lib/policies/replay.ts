@@ -7,8 +7,10 @@ import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
-import { hashContent, loadDraftContent, type PolicySetContent } from "./content";
-import { engineForContent, type PolicyEngine } from "./engine";
+import { hashContent, type PolicySetContent } from "./content";
+import { loadDraftContent } from "./draft-content";
+import type { PolicyEngine } from "./engine";
+import { engineForContent } from "./published-engine";
 import { isAuthzenRequest } from "./request-mapping";
 import { ReplayIdInput, StartReplayInput } from "./schemas";
 import { validateContent } from "./validate";
@@ -115,7 +117,17 @@ class ReplayTally {
       result.invalidRequests++;
       return;
     }
-    const replayed = engine.evaluate(row.request, row.time, row.delegation);
+    let replayed: ReturnType<PolicyEngine["evaluate"]>;
+    try {
+      replayed = engine.evaluate(row.request, row.time, row.delegation);
+    } catch (error) {
+      // A recorded request whose values cannot be typed (live evaluation answers it with a 400).
+      if (error instanceof StewardError && error.code === "bad_request") {
+        result.invalidRequests++;
+        return;
+      }
+      throw error;
+    }
     if (row.outcome !== "allow" && row.outcome !== "deny") {
       result.notComparable++;
       return;

@@ -1,5 +1,8 @@
-import { authorize, type CedarEntity } from "./cedar";
+import { authorize, policyEffect, readSchemaShape, type CedarEntity } from "./cedar";
 import { policyTexts, type PolicySetContent } from "./content";
+import { entityIndexFor, judgeDecision } from "./engine";
+import { DEFAULT_PDP_OPTIONS, type PdpOptions } from "./pdp-options";
+import { collectEntities, entityKey, type EntityIndex } from "./request-mapping";
 
 export type TestResult = {
   id: string;
@@ -10,17 +13,25 @@ export type TestResult = {
   expectedPolicies: string[] | null;
   determiningPolicies: string[];
   errors: string[];
+  erroringPolicies: string[];
   message: string;
 };
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 
-/** Runs every test of a policy set against that same set (tests see admin-added entities plus their own). */
-export function runPolicyTests(content: PolicySetContent): TestResult[] {
+/**
+ * Runs every test of a policy set against that same set. Entities are built as live evaluation
+ * builds them (the same merge of admin entities, here with the test's own, and the same
+ * transitive collection), and the same forbid-error stance applies.
+ */
+export function runPolicyTests(content: PolicySetContent, options: PdpOptions = DEFAULT_PDP_OPTIONS): TestResult[] {
   const texts = policyTexts(content);
+  const shape = content.tests.length ? readSchemaShape(content.schemaText) : null;
+  const effects = new Map(content.policies.map((policy) => [policy.id, policyEffect(policy.source) ?? "permit"]));
   return content.tests.map((test) => {
-    const entities = [...content.entities, ...test.entities] as CedarEntity[];
-    const outcome = authorize(test.request, texts, content.schemaText, entities);
+    const index: EntityIndex = entityIndexFor(shape!, [...content.entities, ...test.entities] as CedarEntity[], null);
+    const roots = [test.request.principal, test.request.resource].map((uid) => index.get(entityKey(uid))).filter((entity): entity is CedarEntity => entity !== undefined);
+    const outcome = judgeDecision(authorize(test.request, texts, content.schemaText, collectEntities(index, roots)), effects, options.forbidErrors);
     const decisionOk = outcome.decision === test.expectedDecision;
     const policiesOk = test.expectedPolicies === null || sameSet(test.expectedPolicies, outcome.determiningPolicies);
     const passed = decisionOk && policiesOk;
@@ -38,6 +49,7 @@ export function runPolicyTests(content: PolicySetContent): TestResult[] {
       expectedPolicies: test.expectedPolicies,
       determiningPolicies: outcome.determiningPolicies,
       errors: outcome.errors,
+      erroringPolicies: outcome.erroringPolicies,
       message,
     };
   });

@@ -1,4 +1,5 @@
-import { checkEntities, checkSchema, countStatements, validatePolicies, type CedarEntity, type Diagnostic } from "./cedar";
+import { checkEntities, checkSchema, countStatements, readSchemaShape, validatePolicies, type CedarEntity, type Diagnostic } from "./cedar";
+import { completeAttributes, contextSupplyProblems, uidOf, unknownSubjectAttributes } from "./request-mapping";
 import type { PolicySetContent } from "./content";
 
 export type ValidationResult = { valid: boolean; diagnostics: Diagnostic[] };
@@ -24,7 +25,26 @@ export function validateSchemaText(schemaText: string): ValidationResult {
 }
 
 export function validateEntities(entities: CedarEntity[], schemaText: string): ValidationResult {
-  return result(checkEntities(entities, schemaText));
+  return result(checkEntities(completedAdminEntities(entities, schemaText), schemaText));
+}
+
+/**
+ * Admin entities for agents and people extend the inventory's and need not repeat its required
+ * attributes: they are checked as the engine completes them (safe defaults for what they omit).
+ */
+function completedAdminEntities(entities: CedarEntity[], schemaText: string): CedarEntity[] {
+  const shape = readSchemaShape(schemaText);
+  return entities.map((entity) => {
+    const uid = uidOf(entity);
+    const kind = uid.type.split("::").at(-1)!;
+    if (kind !== "Agent" && kind !== "Person") return entity;
+    return { ...entity, attrs: completeAttributes(shape.entityAttributes.get(uid.type) ?? {}, { ...unknownSubjectAttributes(kind, uid.id), ...(entity.attrs ?? {}) }) as CedarEntity["attrs"] };
+  });
+}
+
+/** Context attributes no request can supply block publishing, named. */
+function contextDiagnostics(schemaText: string): Diagnostic[] {
+  return contextSupplyProblems(readSchemaShape(schemaText)).map((message) => ({ severity: "error", message, line: 1, column: 1, endLine: 1, endColumn: 1, source: "schema" }));
 }
 
 /** The whole set, as publishing needs it: schema, every policy, and the admin-added entities. */
@@ -32,5 +52,5 @@ export function validateContent(content: PolicySetContent): ValidationResult {
   const schema = checkSchema(content.schemaText);
   if (schema.length) return result(schema);
   const diagnostics = content.policies.flatMap((policy) => validatePolicySource(policy.id, policy.source, content.schemaText).diagnostics);
-  return result([...diagnostics, ...checkEntities(content.entities, content.schemaText)]);
+  return result([...contextDiagnostics(content.schemaText), ...diagnostics, ...checkEntities(completedAdminEntities(content.entities, content.schemaText), content.schemaText)]);
 }

@@ -5,6 +5,7 @@ import { settings } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
+import { DEFAULT_RESOURCE_TYPES, DEFAULT_SUBJECT_TYPES, PdpOptions } from "../policies/pdp-options";
 
 const booleanField = z.preprocess((value) => (value === "true" || value === "on" ? true : value === "false" || value === "" ? false : value), z.boolean());
 
@@ -27,6 +28,10 @@ const SETTING_FIELDS = {
     .describe("Frameworks evidence: the retention the organisation must keep (the retention control passes when decisionRetentionDays is at least this)"),
   maxDelegationDepth: z.coerce.number().int().min(1).max(20).describe("Frameworks evidence: the longest acceptable delegation chain (acting agents per decision)"),
   requirePolicyApproval: booleanField.describe("Four-eyes: someone other than the author approves a policy draft before publish"),
+  pdpForbidErrors: PdpOptions.shape.forbidErrors.describe('When a forbid policy errors during evaluation: "deny" the request (default) or "skip" the policy as Cedar does; erroring policies are recorded either way'),
+  pdpSubjectTypes: z.preprocess(parseJsonText, PdpOptions.shape.subjectTypes).describe("AuthZEN subject type → Cedar entity type; unmapped subject types are denied"),
+  pdpResourceTypes: z.preprocess(parseJsonText, PdpOptions.shape.resourceTypes).describe("AuthZEN resource type → Cedar entity type; unmapped resource types are denied"),
+  authzenReasonContext: booleanField.describe("AuthZEN answers carry a reason `context` (off: only `decision`)"),
 };
 
 const SETTING_DEFAULTS: Settings = {
@@ -38,6 +43,10 @@ const SETTING_DEFAULTS: Settings = {
   requiredDecisionRetentionDays: 90,
   maxDelegationDepth: 3,
   requirePolicyApproval: false,
+  pdpForbidErrors: "deny",
+  pdpSubjectTypes: DEFAULT_SUBJECT_TYPES,
+  pdpResourceTypes: DEFAULT_RESOURCE_TYPES,
+  authzenReasonContext: false,
 };
 
 /** Every setting, its type and default. Add a key here (and to SETTING_FIELDS); nothing else stores console-wide config. */
@@ -50,6 +59,10 @@ export const SettingsSchema = z.object({
   requiredDecisionRetentionDays: SETTING_FIELDS.requiredDecisionRetentionDays.default(SETTING_DEFAULTS.requiredDecisionRetentionDays),
   maxDelegationDepth: SETTING_FIELDS.maxDelegationDepth.default(SETTING_DEFAULTS.maxDelegationDepth),
   requirePolicyApproval: SETTING_FIELDS.requirePolicyApproval.default(SETTING_DEFAULTS.requirePolicyApproval),
+  pdpForbidErrors: SETTING_FIELDS.pdpForbidErrors.default(SETTING_DEFAULTS.pdpForbidErrors),
+  pdpSubjectTypes: SETTING_FIELDS.pdpSubjectTypes.default(SETTING_DEFAULTS.pdpSubjectTypes),
+  pdpResourceTypes: SETTING_FIELDS.pdpResourceTypes.default(SETTING_DEFAULTS.pdpResourceTypes),
+  authzenReasonContext: SETTING_FIELDS.authzenReasonContext.default(SETTING_DEFAULTS.authzenReasonContext),
 });
 
 /**
@@ -66,7 +79,21 @@ export type Settings = {
   requiredDecisionRetentionDays: number;
   maxDelegationDepth: number;
   requirePolicyApproval: boolean;
+  pdpForbidErrors: z.infer<typeof PdpOptions.shape.forbidErrors>;
+  pdpSubjectTypes: z.infer<typeof PdpOptions.shape.subjectTypes>;
+  pdpResourceTypes: z.infer<typeof PdpOptions.shape.resourceTypes>;
+  authzenReasonContext: boolean;
 };
+
+/** A form posts a JSON object as text; anything else is passed on for the schema to judge. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
 
 export async function getSettings(db?: Executor): Promise<Settings> {
   const rows = await (db ?? (await getDb())).select().from(settings);

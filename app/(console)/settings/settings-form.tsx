@@ -34,6 +34,27 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           <option value="true">Yes (four-eyes)</option>
         </select>
       </Field>
+      <fieldset className="stack">
+        <legend>Policy decision point</legend>
+        <Field label="When a forbid policy errors during evaluation" name="pdpForbidErrors" errors={errors?.pdpForbidErrors}>
+          <select id="field-pdpForbidErrors" name="pdpForbidErrors" defaultValue={settings.pdpForbidErrors}>
+            <option value="deny">Deny the request (recommended)</option>
+            <option value="skip">Skip the policy, as Cedar does</option>
+          </select>
+        </Field>
+        <Field label="AuthZEN answers carry a reason context" name="authzenReasonContext" errors={errors?.authzenReasonContext}>
+          <select id="field-authzenReasonContext" name="authzenReasonContext" defaultValue={settings.authzenReasonContext ? "true" : ""}>
+            <option value="">No: only the decision</option>
+            <option value="true">Yes: revision, reason, erroring policies</option>
+          </select>
+        </Field>
+        <Field label="AuthZEN subject type → Cedar entity type (JSON; unmapped types are denied)" name="pdpSubjectTypes" errors={errors?.pdpSubjectTypes}>
+          <textarea id="field-pdpSubjectTypes" name="pdpSubjectTypes" rows={4} spellCheck={false} defaultValue={JSON.stringify(settings.pdpSubjectTypes, null, 1)} />
+        </Field>
+        <Field label="AuthZEN resource type → Cedar entity type (JSON; unmapped types are denied)" name="pdpResourceTypes" errors={errors?.pdpResourceTypes}>
+          <textarea id="field-pdpResourceTypes" name="pdpResourceTypes" rows={4} spellCheck={false} defaultValue={JSON.stringify(settings.pdpResourceTypes, null, 1)} />
+        </Field>
+      </fieldset>
       <button type="submit" className="primary" disabled={pending}>
         Save settings
       </button>

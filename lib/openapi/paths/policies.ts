@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AuthzenDecisionResponse, AuthzenEvaluationsRequest, AuthzenEvaluationsResponse, AuthzenRequest } from "../../policies/authzen";
+import { PolicyBundle } from "../../policies/bundle";
 import {
   DiffQuery,
   ExplainInput,
@@ -27,17 +28,10 @@ const Diagnostic = z.object({
 const Validation = z.object({ valid: z.boolean(), diagnostics: z.array(Diagnostic) });
 const PolicyDoc = z.object({ id: z.string(), description: z.string(), owner: z.string(), frameworkTags: z.array(z.string()), source: z.string() });
 const Version = z.object({ id: z.string(), revision: z.number(), message: z.string(), authorLabel: z.string(), contentHash: z.string(), rolledBackFrom: z.number().nullable(), createdAt: z.string() });
-const Bundle = z.object({
-  revision: z.string().describe("Report this as policy_revision on every decision"),
-  etag: z.string(),
-  publishedAt: z.string(),
-  policies: z.array(z.object({ id: z.string(), description: z.string(), frameworkTags: z.array(z.string()), text: z.string() })),
-  schema: z.string().describe("Cedar schema (human-readable syntax)"),
-  entities: z.array(z.unknown()).describe("Admin-added Cedar entities (entity JSON)"),
-});
+const Bundle = PolicyBundle.describe("Self-sufficient for an edge PDP: engineFromBundle(bundle) in lib/policies/bundle-engine.ts decides exactly as the console does");
 const precondition = { 412: { description: "Blocked: a policy test fails, validation reports an error, or four-eyes approval is missing" } };
 
-const AUTHZEN_MAPPING = `Mapping to Cedar: subject.type agent→Steward::Agent, user/person→Steward::Person (a qualified Cedar type passes through); subject.id may be an agent id, external id, SPIFFE id or client id and is resolved through the inventory, whose attributes win over subject.properties. action.name is used as the Cedar action when the schema declares it, else mapped (tools/call→call_tool, GET→read, POST/PUT/PATCH/DELETE→write, handoff→delegate; default call_tool); the original name is context.actionName. resource.type tool/task/agent/resource/team/group map to the Steward types, anything else to Steward::Resource with properties coerced onto declared attributes. context: destination, external, destructive, approved, data_sensitivity (→ dataSensitivity and sensitivityLevel 0–3), task_purpose, delegation_depth (or the length of context.delegation − 1), time (→ hour and weekday, UTC); undeclared members are dropped. Each evaluation is recorded as a decision.`;
+const AUTHZEN_MAPPING = `Mapping to Cedar (docs/policies.md): subject.type and resource.type go through the PDP's type tables (Settings; agent/identity/workload→Steward::Agent, user/person/human→Steward::Person, tool→Steward::Tool, resource/route/…→Steward::Resource); unmapped types are denied with a reason. subject.id resolves to one entity per identity (Steward id, external id, recorded identity; a person by id or e-mail); a claimed type contradicting the inventory is denied; subject.properties are never used (an unknown agent is a discovered one). action.name is the Cedar action when declared, else aliased (tools/call→call_tool, GET→read, POST/PUT/PATCH/DELETE→write, handoff→delegate), else call_tool only when the resource is a tool; anything else is denied. Derived context (actionName, hour, weekday, delegationDepth, approved, destructive, external, dataSensitivity, sensitivityLevel, taskPurpose, destination) cannot be set by the request; the caller's context is typed into context.request. A value that cannot be typed is a 400 naming the path. Each evaluation is recorded as a decision.`;
 
 export const policyOperations: ApiOperation[] = [
   { method: "get", path: "/api/v1/policies", summary: "The draft policy set with validation, test results and review state", tag: "Policies", permission: "policies.read", auth: "user", responses: { 200: { description: "The draft" } } },
@@ -55,6 +49,7 @@ export const policyOperations: ApiOperation[] = [
   { method: "post", path: "/api/v1/policies/publish", summary: "Publish the draft as a new immutable version", tag: "Policies", permission: "policies.publish", auth: "user", body: PublishInput, responses: { 201: { description: "Published", schema: Version }, 409: { description: "The draft equals the latest version" }, ...precondition } },
   { method: "get", path: "/api/v1/policies/versions", summary: "Published versions, newest first", tag: "Policies", permission: "policies.read", auth: "user", responses: { 200: { description: "Versions", schema: z.object({ versions: z.array(Version) }) } } },
   { method: "get", path: "/api/v1/policies/versions/diff", summary: "Line diff between two revisions or the draft", tag: "Policies", permission: "policies.read", auth: "user", query: DiffQuery, responses: { 200: { description: "Diff" } } },
+  { method: "post", path: "/api/v1/policies/versions/{revision}/approve", summary: "Four-eyes: approve rolling back to this revision (someone else then rolls back)", tag: "Policies", permission: "policies.approve", auth: "user", responses: { 201: { description: "Approved" } } },
   { method: "post", path: "/api/v1/policies/versions/{revision}/rollback", summary: "Publish an old version as a new one (and reset the draft to it)", tag: "Policies", permission: "policies.publish", auth: "user", body: RollbackInput.omit({ revision: true }), responses: { 201: { description: "Published", schema: Version }, ...precondition } },
   { method: "post", path: "/api/v1/policies/replays", summary: "Replay the draft against the last N recorded decisions carrying a request", tag: "Policies", permission: "policies.write", auth: "user", body: StartReplayInput, responses: { 202: { description: "Started; poll the job", schema: z.object({ id: z.string() }) }, ...precondition } },
   { method: "get", path: "/api/v1/policies/replays/{id}", summary: "A replay's progress and results", tag: "Policies", permission: "policies.read", auth: "user", responses: { 200: { description: "The job" } } },
@@ -64,8 +59,8 @@ export const policyOperations: ApiOperation[] = [
   {
     method: "get",
     path: "/api/v1/policies/bundle",
-    summary: "The published policy set, schema, entities and revision, for enforcement points",
-    description: "Send If-None-Match with the last ETag: 304 while the revision is unchanged.",
+    summary: "The published policy set, schema, entities, inventory snapshot and PDP options, for enforcement points",
+    description: "Send If-None-Match with the last ETag: 304 while nothing changed (revision, inventory, PDP settings). Long-poll: add ?wait=<seconds, at most 30> to hold the request until something changes or the wait ends (then 304).",
     tag: "Policies",
     permission: "policies.bundle",
     auth: "enforcement_point",
