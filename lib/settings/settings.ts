@@ -15,6 +15,7 @@ export const SettingsSchema = z.object({
   maxCredentialLifetimeSeconds: z.coerce.number().int().min(60).max(31_536_000).default(3600).describe("Credentials living longer than this are standing privilege"),
   requiredDecisionRetentionDays: z.coerce.number().int().min(1).max(3650).default(90).describe("Frameworks evidence: the retention the organisation must keep (the retention control passes when decisionRetentionDays is at least this)"),
   maxDelegationDepth: z.coerce.number().int().min(1).max(20).default(3).describe("Frameworks evidence: the longest acceptable delegation chain (acting agents per decision)"),
+  taskTokenLifetimeSeconds: z.coerce.number().int().min(30).max(900).default(300).describe("Lifetime of the task tokens Steward issues (seconds, at most 15 minutes)"),
   requirePolicyApproval: z.preprocess((value) => (value === "true" || value === "on" ? true : value === "false" || value === "" ? false : value), z.boolean()).default(false).describe("Four-eyes: someone other than the author approves a policy draft before publish"),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
