@@ -12,7 +12,9 @@ import { adminSession, apiTokenFor, newUserSession } from "../fixtures/auth";
  * 403, a role with it → neither. Only the files in PUBLIC may skip the guard.
  */
 const ROOT = process.cwd();
-const PUBLIC_ROUTES = new Set(["app/api/health/route.ts", "app/api/ready/route.ts", "app/api/auth/[...nextauth]/route.ts", "app/api/v1/openapi.json/route.ts", "app/.well-known/authzen-configuration/route.ts"]);
+const PUBLIC_ROUTES = new Set(["app/api/health/route.ts", "app/api/ready/route.ts", "app/api/auth/[...nextauth]/route.ts", "app/api/v1/openapi.json/route.ts", "app/.well-known/authzen-configuration/route.ts",
+  // The token service's endpoints authenticate by the credential or token they are sent (docs/identity.md).
+  "app/oauth/token/route.ts", "app/oauth/jwks/route.ts", "app/oauth/revoke/route.ts", "app/oauth/end-task/route.ts", "app/.well-known/oauth-authorization-server/route.ts"]);
 const PUBLIC_PAGES = new Set(["app/sign-in/page.tsx", "app/setup/page.tsx"]);
 const PUBLIC_ACTION_FILES = new Set(["app/sign-in/actions.ts", "app/setup/actions.ts"]);
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

@@ -14,7 +14,8 @@ import { endTask, endTaskWithToken, revokeTokenByValue } from "./revocation";
 import { readRevocations, waitForRevocations } from "./revocation-feed";
 import { releaseSecret, saveSecret, listSecrets } from "./secret-store";
 import { forgetSigningKeys, publishedJwks, rotateSigningKey } from "./signing-keys";
-import { getTask } from "./tasks-view";
+import { getTask, listTasks, observedCredentialPosture } from "./tasks-view";
+import { ingestDecisions } from "../decisions/ingest-decisions";
 import { exchangeToken } from "./token-exchange";
 import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, TOKEN_ENDPOINT, type TestDomain } from "./testing/identity-fixtures";
 import { open, seal } from "./sealed-box";
@@ -368,5 +369,25 @@ describe("just-in-time secrets", () => {
     expect(JSON.stringify(await database.db.select().from(auditLog))).not.toContain("ghp_supersecretvalue123");
     const view = await getTask({ ctx: userContext("viewer"), taskId: decodeJwt(withScope.access_token).task_id as string });
     expect(view.releases.map((row) => row.secretName)).toEqual(["github-token"]);
+  });
+});
+
+describe("tasks and observed posture read models", () => {
+  it("lists live and ended tasks and tells task-token holders from agents acting on standing credentials", async () => {
+    const live = await rootToken("researcher", "search");
+    const ended = await rootToken("researcher", "read_file");
+    await endTask({ ctx: admin, input: { taskId: decodeJwt(ended.access_token).task_id as string } });
+    const viewer = userContext("viewer");
+    const liveIds = (await listTasks({ ctx: viewer, query: { status: "live" } })).map((task) => task.id);
+    const endedIds = (await listTasks({ ctx: viewer, query: { status: "ended" } })).map((task) => task.id);
+    expect(liveIds).toContain(decodeJwt(live.access_token).task_id);
+    expect(liveIds).not.toContain(decodeJwt(ended.access_token).task_id);
+    expect(endedIds).toContain(decodeJwt(ended.access_token).task_id);
+    const since = new Date(Date.now() - 86_400_000);
+    expect(await observedCredentialPosture({ ctx: viewer, agentId: researcher.id, since })).toMatchObject({ posture: "task_tokens", longestLifetimeSeconds: 300, identities: [{ identity: SPIFFE("researcher"), authMethod: "jwt-svid", trustDomain: "prod.test" }] });
+    const legacy = await makeAgent("legacy", ["search"]);
+    expect((await observedCredentialPosture({ ctx: viewer, agentId: legacy.id, since })).posture).toBe("none_observed");
+    await ingestDecisions({ ctx: ep, input: [{ value: { id: "legacy-1", time: new Date().toISOString(), agent: { id: legacy.id }, action: { name: "search" }, resource: { type: "tool", id: "search" }, outcome: "allow" } }] });
+    expect(await observedCredentialPosture({ ctx: viewer, agentId: legacy.id, since })).toMatchObject({ posture: "standing", enforcementDecisions: 1 });
   });
 });

@@ -75,6 +75,8 @@ export type TaskTokenView = {
   expiresAt: Date;
   revokedAt: Date | null;
   revokedReason: string | null;
+  /** As of the read: revoked, expired or live. */
+  state: "live" | "expired" | "revoked";
   children: TaskTokenView[];
 };
 
@@ -101,6 +103,7 @@ export async function getTask({ ctx, taskId, now = new Date() }: { ctx: Ctx; tas
       expiresAt: token.expiresAt,
       revokedAt: token.revokedAt,
       revokedReason: token.revokedReason,
+      state: token.revokedAt ? "revoked" : token.expiresAt <= now ? "expired" : "live",
       children: [],
     });
   }
@@ -161,9 +164,17 @@ export async function observedCredentialPosture({ ctx, agentId, since }: { ctx: 
     .where(and(eq(taskTokens.agentId, agentId), gt(taskTokens.issuedAt, since)))
     .groupBy(taskTokens.presentedIdentity, taskTokens.authMethod, taskTokens.trustDomain);
   const releases = await db.select().from(secretReleases).where(eq(secretReleases.agentId, agentId)).orderBy(desc(secretReleases.at)).limit(20);
+  // Enforcement decisions (not token issuance) in the window: acting without any task token means a standing credential.
+  const [acted] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(decisions)
+    .where(and(eq(decisions.agentId, agentId), gt(decisions.time, since), sql`coalesce(${decisions.actionKind}, '') <> 'token_issuance'`));
   const tokens = Number(stats?.tokens ?? 0);
+  const enforcementDecisions = Number(acted?.n ?? 0);
   return {
-    posture: tokens > 0 ? ("task_tokens" as const) : ("none_observed" as const),
+    /** task_tokens: it held Steward task tokens; standing: it acted (decisions) without any; none_observed: neither. */
+    posture: tokens > 0 ? ("task_tokens" as const) : enforcementDecisions > 0 ? ("standing" as const) : ("none_observed" as const),
+    enforcementDecisions,
     tokens,
     longestLifetimeSeconds: stats?.longestSeconds === null || stats?.longestSeconds === undefined ? null : Number(stats.longestSeconds),
     widestScope: stats?.widest === null || stats?.widest === undefined ? null : Number(stats.widest),
