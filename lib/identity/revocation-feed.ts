@@ -6,7 +6,7 @@ import { REVOCATION_CHANNEL } from "./constants";
 
 /**
  * The revocation feed for enforcement points (`GET /api/v1/revocations?after=<cursor>&wait=<s≤30>`):
- * `{cursor, revoked: [{jti, exp}], endedTasks: [{taskId, exp}], revokedAgents: [{agentId, exp}]}`
+ * `{cursor, revoked: [{jti, exp}], endedTasks: [{taskId, exp}], revokedAgents: [{agentId, exp, revokedAt}]}`
  * with only entries still within their lifetime (`exp` in seconds since the epoch). Without
  * `after` it is the full current list; with it, what was appended since. With `wait` the request
  * is held until something new is appended (woken by NOTIFY from any process, or this process's
@@ -16,7 +16,8 @@ export type RevocationFeed = {
   cursor: string;
   revoked: { jti: string; exp: number }[];
   endedTasks: { taskId: string; exp: number }[];
-  revokedAgents: { agentId: string; exp: number }[];
+  /** `revokedAt`: tokens of this agent issued at or before it are revoked (later ones are not, once it is re-enabled). */
+  revokedAgents: { agentId: string; exp: number; revokedAt: number }[];
 };
 
 export const MAX_WAIT_SECONDS = 30;
@@ -60,7 +61,7 @@ export async function readRevocations(db: Executor, after: number | null, now = 
   for (const row of rows) {
     if (row.kind === "token") feed.revoked.push({ jti: row.ref, exp: seconds(row.expiresAt) });
     else if (row.kind === "task") feed.endedTasks.push({ taskId: row.ref, exp: seconds(row.expiresAt) });
-    else feed.revokedAgents.push({ agentId: row.ref, exp: seconds(row.expiresAt) });
+    else feed.revokedAgents.push({ agentId: row.ref, exp: seconds(row.expiresAt), revokedAt: Math.ceil(row.at.getTime() / 1000) });
   }
   return feed;
 }

@@ -27,7 +27,7 @@ const Feed = z.object({
   cursor: z.string(),
   revoked: z.array(z.object({ jti: z.string(), exp: z.number() })),
   endedTasks: z.array(z.object({ taskId: z.string(), exp: z.number() })),
-  revokedAgents: z.array(z.object({ agentId: z.string(), exp: z.number() })),
+  revokedAgents: z.array(z.object({ agentId: z.string(), exp: z.number(), revokedAt: z.number().describe("Tokens of the agent issued at or before this time (s) are revoked") })),
 });
 
 export const identityOperations: ApiOperation[] = [
