@@ -66,26 +66,60 @@ export type RecordedIssuance = {
 
 const STS_ACTOR: Extract<Actor, { type: "enforcement_point" }> = { type: "enforcement_point", enforcementPointId: STEWARD_PDP_ENFORCEMENT_POINT, name: "Steward token service" };
 
-/** Records the decisions and resolves once they are committed (a refusal is answered only after its record exists). */
-export async function recordIssuance(record: RecordedIssuance, at = new Date()): Promise<void> {
-  if (!record.items.length) return;
+type Waiting = { values: Record<string, unknown>[]; resolve: () => void; reject: (error: unknown) => void };
+const holder = globalThis as typeof globalThis & { __stewardIssuanceRecorder?: { queue: Waiting[]; inFlight: boolean; scheduled: boolean } };
+const recorder = (holder.__stewardIssuanceRecorder ??= { queue: [], inFlight: false, scheduled: false });
+/** Decisions per ingest call; a longer queue is split. */
+const MAX_GROUP = 1_000;
+
+/**
+ * Records the decisions and resolves once they are committed (an answer — token or refusal — is
+ * given only after its record exists). Exchanges arriving together are group-committed: one
+ * ingest transaction for everything queued while the previous group was writing.
+ */
+export function recordIssuance(record: RecordedIssuance, at = new Date()): Promise<void> {
+  if (!record.items.length) return Promise.resolve();
   const time = at.toISOString();
-  await ingestDecisions({
-    ctx: { actor: STS_ACTOR, requestId: newId("req"), ip: null },
-    input: record.items.map((item) => ({
-      value: {
-        id: newId("dec"),
-        time,
-        agent: { id: record.agentId, ...(record.identity.spiffeId ? { spiffe_id: record.identity.spiffeId } : {}), ...(record.identity.clientId ? { client_id: record.identity.clientId } : {}) },
-        action: { name: item.scope, kind: "token_issuance" },
-        resource: { type: "audience", id: record.audience.slice(0, 2048) },
-        outcome: item.allowed ? "allow" : "deny",
-        reasons: item.reasons.map((reason) => reason.slice(0, 500)),
-        ...(record.revision === null ? {} : { policy_revision: String(record.revision) }),
-        task_id: record.taskId,
-        ...(record.chain.length > 1 ? { delegation: record.chain } : {}),
-        ...(item.request ? { request: item.request } : {}),
-      },
-    })),
+  const values = record.items.map((item) => ({
+    id: newId("dec"),
+    time,
+    agent: { id: record.agentId, ...(record.identity.spiffeId ? { spiffe_id: record.identity.spiffeId } : {}), ...(record.identity.clientId ? { client_id: record.identity.clientId } : {}) },
+    action: { name: item.scope, kind: "token_issuance" },
+    resource: { type: "audience", id: record.audience.slice(0, 2048) },
+    outcome: item.allowed ? "allow" : "deny",
+    reasons: item.reasons.map((reason) => reason.slice(0, 500)),
+    ...(record.revision === null ? {} : { policy_revision: String(record.revision) }),
+    task_id: record.taskId,
+    ...(record.chain.length > 1 ? { delegation: record.chain } : {}),
+    ...(item.request ? { request: item.request } : {}),
+  }));
+  const committed = new Promise<void>((resolve, reject) => recorder.queue.push({ values, resolve, reject }));
+  schedule();
+  return committed;
+}
+
+function schedule(): void {
+  if (recorder.scheduled || recorder.inFlight || !recorder.queue.length) return;
+  recorder.scheduled = true;
+  // setImmediate lets every exchange already read in this turn of the event loop join the group.
+  setImmediate(() => {
+    recorder.scheduled = false;
+    const group: Waiting[] = [];
+    let size = 0;
+    while (recorder.queue.length && size < MAX_GROUP) {
+      const next = recorder.queue.shift()!;
+      group.push(next);
+      size += next.values.length;
+    }
+    recorder.inFlight = true;
+    void ingestDecisions({ ctx: { actor: STS_ACTOR, requestId: newId("req"), ip: null }, input: group.flatMap((item) => item.values.map((value) => ({ value }))) })
+      .then(
+        () => group.forEach((item) => item.resolve()),
+        (error: unknown) => group.forEach((item) => item.reject(error)),
+      )
+      .finally(() => {
+        recorder.inFlight = false;
+        schedule();
+      });
   });
 }
