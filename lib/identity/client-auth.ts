@@ -22,7 +22,8 @@ import { noteIdentityFinding } from "./identity-findings";
  *    credential may not live longer than MAX_CREDENTIAL_SECONDS;
  *  - `aud` must be exactly the token endpoint (one value);
  *  - the credential is single-use: its `jti` (or, for an SVID without one, its SHA-256) is
- *    remembered until it expires and a second presentation is refused as a replay.
+ *    remembered until it expires — claimed in the transaction that issues the token, so a refused
+ *    exchange does not consume it — and a second presentation is refused as a replay.
  */
 export type VerifiedAgent = {
   agentId: string;
@@ -31,7 +32,10 @@ export type VerifiedAgent = {
   identity: string;
   trustDomain: string | null;
   status: string;
+  /** The single-use claim the caller commits with what it issues (claimCredentialUse). */
+  use: CredentialUse;
 };
+export type CredentialUse = { issuer: string; key: string; expiresAt: Date };
 
 const SPIFFE_ID = /^spiffe:\/\/([a-z0-9.\-_]+)(\/[A-Za-z0-9.\-_/]*)?$/;
 
@@ -71,11 +75,14 @@ async function verifyWith(token: string, key: Parameters<typeof jwtVerify>[1], a
   }
 }
 
-/** Records the credential as used until it expires; false when it was already used (a replay). */
 let lastPurge = 0;
 const PURGE_EVERY_MS = 30_000;
 
-export async function claimCredentialUse(db: Executor, issuer: string, jti: string, expiresAt: Date): Promise<boolean> {
+/**
+ * Records the credential as used until it expires, in the transaction that issues the token;
+ * false when it was already used (a replay; a concurrent use waits on the key and then sees it).
+ */
+export async function claimCredentialUse(db: Executor, { issuer, key: jti, expiresAt }: CredentialUse): Promise<boolean> {
   // Expired entries can go (a replay of an expired credential fails on exp anyway); at most every 30 s per process.
   if (Date.now() - lastPurge > PURGE_EVERY_MS) {
     lastPurge = Date.now();
@@ -85,10 +92,14 @@ export async function claimCredentialUse(db: Executor, issuer: string, jti: stri
   return inserted.length === 1;
 }
 
-async function refuseReplay(db: Executor, issuer: string, token: string, payload: JWTPayload) {
-  const key = typeof payload.jti === "string" && payload.jti ? `jti:${payload.jti}` : `sha256:${createHash("sha256").update(token).digest("hex")}`;
-  const until = new Date((payload.exp! + CLOCK_SKEW_SECONDS) * 1000);
-  if (!(await claimCredentialUse(db, issuer, key.slice(0, 300), until))) fail("The credential was already used (replayed jti)");
+export const REPLAY_MESSAGE = "The credential was already used (replayed jti)";
+
+/** Refuses a credential already used; the use itself is claimed when the token is issued. */
+async function refuseReplay(db: Executor, issuer: string, token: string, payload: JWTPayload): Promise<CredentialUse> {
+  const key = (typeof payload.jti === "string" && payload.jti ? `jti:${payload.jti}` : `sha256:${createHash("sha256").update(token).digest("hex")}`).slice(0, 300);
+  const [seen] = await db.select({ jti: usedAssertions.jti }).from(usedAssertions).where(and(eq(usedAssertions.issuer, issuer), eq(usedAssertions.jti, key)));
+  if (seen) fail(REPLAY_MESSAGE);
+  return { issuer, key, expiresAt: new Date((payload.exp! + CLOCK_SKEW_SECONDS) * 1000) };
 }
 
 /** The agent a SPIFFE ID belongs to, creating a discovered agent for a new one (it gets nothing until registered). */
@@ -137,9 +148,9 @@ async function verifySvid(db: Executor, token: string, kid: string | undefined, 
   if (typeof jwk.alg === "string" && jwk.alg !== alg) fail(`The key ${kid} is for ${jwk.alg}, not ${alg}`);
   const key = await importJWK({ ...jwk, ext: true } as never, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
   const payload = await verifyWith(token, key, domain.allowedAlgs, audience, now);
-  await refuseReplay(db, `spiffe://${domainName}`, token, payload);
+  const use = await refuseReplay(db, `spiffe://${domainName}`, token, payload);
   const agent = await agentForSpiffeId(db, spiffeId, domainName);
-  return { agentId: agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: agent.status };
+  return { agentId: agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: agent.status, use };
 }
 
 async function verifyClientAssertion(db: Executor, token: string, kid: string | undefined, alg: string, claims: JWTPayload, audience: string, now: Date): Promise<VerifiedAgent> {
@@ -161,8 +172,8 @@ async function verifyClientAssertion(db: Executor, token: string, kid: string | 
   const key = await importJWK({ ...registered.publicJwk, ext: true } as never, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
   const payload = await verifyWith(token, key, [registered.alg], audience, now);
   if (typeof payload.jti !== "string" || !payload.jti) fail("A client assertion needs a jti");
-  await refuseReplay(db, `client:${byIdentity.id}`, token, payload);
-  return { agentId: byIdentity.id, authMethod: "private_key_jwt", identity: clientId, trustDomain: null, status: byIdentity.status };
+  const use = await refuseReplay(db, `client:${byIdentity.id}`, token, payload);
+  return { agentId: byIdentity.id, authMethod: "private_key_jwt", identity: clientId, trustDomain: null, status: byIdentity.status, use };
 }
 
 /** Verifies an agent's JWT-SVID or client assertion for `audience` (the token endpoint URL). */

@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { agents, taskTokens, tasks } from "@/db/schema";
 import { newId } from "../ids";
 import { getSettings } from "../settings/settings";
-import { verifyAgentCredential, type VerifiedAgent } from "./client-auth";
+import { claimCredentialUse, REPLAY_MESSAGE, verifyAgentCredential, type CredentialUse, type VerifiedAgent } from "./client-auth";
 import { MAX_TASK_TOKEN_SECONDS, STEWARD_TASK_DETAILS_TYPE, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_ACCESS, TOKEN_TYPE_ID, TOKEN_TYPE_JWT } from "./constants";
 import { noteIdentityFinding, WIDE_SCOPE_ENTRIES } from "./identity-findings";
 import { IdentityError } from "./identity-error";
@@ -201,7 +201,6 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
   const denied = decision.verdicts.filter((verdict) => !verdict.allowed);
   const recorded = record(decision.verdicts.map((verdict) => ({ scope: verdict.scope, allowed: verdict.allowed, reasons: verdict.reasons, request: verdict.request })), decision.revision);
   if (denied.length) await refuse(recorded, "access_denied", `Policy refuses ${denied.map((verdict) => `${verdict.scope} (${verdict.reasons.join(", ")})`).join("; ")}`);
-  await recordIssuance(recorded, now);
 
   // Issue: lifetime from the setting, never past 15 minutes nor the parent's expiry.
   const iat = Math.floor(now.getTime() / 1000);
@@ -211,41 +210,47 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
   const claims: TaskTokenClaims = { iss: issuer, sub: agent.agentId, aud: audience, client_id: agent.identity, scope: requested.join(" "), task_id: taskId, purpose, jti: newId("jti"), iat, exp, ...(act ? { act } : {}) };
   const { token, kid } = await signTaskToken(claims, now);
   const expiresAt = new Date(exp * 1000);
-  await db.transaction(async (tx) => {
-    if (newTask) {
-      await tx.insert(tasks).values({ id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, rootAgentId: agent.agentId, tokensExpireAt: expiresAt, createdAt: now });
-    } else {
-      const [live] = await tx
-        .update(tasks)
-        .set({ tokensExpireAt: sql`greatest(${tasks.tokensExpireAt}, ${expiresAt.toISOString()}::timestamptz)` })
-        .where(and(eq(tasks.id, taskId), eq(tasks.status, "live")))
-        .returning({ id: tasks.id });
-      // The task ended between the checks and now: issue nothing.
-      if (!live) throw new IdentityError("invalid_request", `Task ${taskId} has ended`);
-    }
-    await tx.insert(taskTokens).values({
-      jti: claims.jti,
-      taskId,
-      agentId: agent.agentId,
-      clientId: agent.identity,
-      audience,
-      scope: requested,
-      parentJti: parent?.claims.jti ?? null,
-      depth: chain.length - 1,
-      act: act ?? null,
-      authMethod: agent.authMethod,
-      presentedIdentity: agent.identity,
-      trustDomain: agent.trustDomain,
-      kid,
-      issuedAt: new Date(iat * 1000),
-      expiresAt,
+  const uses: CredentialUse[] = [agent.use];
+  const tokenAudience: string = audience;
+  const issue = () =>
+    db.transaction(async (tx) => {
+      for (const use of uses) if (!(await claimCredentialUse(tx, use))) throw new IdentityError("invalid_request", REPLAY_MESSAGE);
+      if (newTask) {
+        await tx.insert(tasks).values({ id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, rootAgentId: agent.agentId, tokensExpireAt: expiresAt, createdAt: now });
+      } else {
+        const [live] = await tx
+          .update(tasks)
+          .set({ tokensExpireAt: sql`greatest(${tasks.tokensExpireAt}, ${expiresAt.toISOString()}::timestamptz)` })
+          .where(and(eq(tasks.id, taskId), eq(tasks.status, "live")))
+          .returning({ id: tasks.id });
+        // The task ended between the checks and now: issue nothing.
+        if (!live) throw new IdentityError("invalid_request", `Task ${taskId} has ended`);
+      }
+      await tx.insert(taskTokens).values({
+        jti: claims.jti,
+        taskId,
+        agentId: agent.agentId,
+        clientId: agent.identity,
+        audience: tokenAudience,
+        scope: requested,
+        parentJti: parent?.claims.jti ?? null,
+        depth: chain.length - 1,
+        act: act ?? null,
+        authMethod: agent.authMethod,
+        presentedIdentity: agent.identity,
+        trustDomain: agent.trustDomain,
+        kid,
+        issuedAt: new Date(iat * 1000),
+        expiresAt,
+      });
+      if (parent) {
+        // The parent may have been revoked while this was decided: refuse rather than outlive it.
+        const [still] = await tx.select({ revokedAt: taskTokens.revokedAt }).from(taskTokens).where(eq(taskTokens.jti, parent.claims.jti)).for("share");
+        if (still?.revokedAt) throw new IdentityError("invalid_request", "The parent task token has been revoked");
+      }
+      if (requested.length > WIDE_SCOPE_ENTRIES) await noteIdentityFinding(tx, agent.agentId, "wide_scope", `Task ${taskId} token carries ${requested.length} scope entries (more than ${WIDE_SCOPE_ENTRIES})`, now);
     });
-    if (parent) {
-      // The parent may have been revoked while this was decided: refuse rather than outlive it.
-      const [still] = await tx.select({ revokedAt: taskTokens.revokedAt }).from(taskTokens).where(eq(taskTokens.jti, parent.claims.jti)).for("share");
-      if (still?.revokedAt) throw new IdentityError("invalid_request", "The parent task token has been revoked");
-    }
-    if (requested.length > WIDE_SCOPE_ENTRIES) await noteIdentityFinding(tx, agent.agentId, "wide_scope", `Task ${taskId} token carries ${requested.length} scope entries (more than ${WIDE_SCOPE_ENTRIES})`, now);
-  });
+  // The decision record and the issuing transaction are independent: both must commit before the answer.
+  await Promise.all([recordIssuance(recorded, now), issue()]);
   return { access_token: token, issued_token_type: TOKEN_TYPE_ACCESS, token_type: "Bearer", expires_in: exp - iat, scope: requested.join(" ") };
 }
