@@ -98,7 +98,20 @@ export const agentIdentities = pgTable(
   (table) => [uniqueIndex("agent_identities_kind_value_idx").on(table.kind, table.value), index("agent_identities_agent_idx").on(table.agentId)],
 );
 
-export const FINDING_KINDS = ["orphaned", "stale", "discovered", "out_of_scope", "standing_privilege", "no_backup_owner", "attestation_overdue"] as const;
+export const FINDING_KINDS = [
+  "orphaned",
+  "stale",
+  "discovered",
+  "out_of_scope",
+  "standing_privilege",
+  "no_backup_owner",
+  "attestation_overdue",
+  "wide_scope",
+  "delegation_depth_exceeded",
+  "unexpected_trust_domain",
+] as const;
+/** Raised by the token service when it sees the event (lib/identity); a person resolves them, the refresh never does. */
+export const EVENT_FINDING_KINDS = ["wide_scope", "delegation_depth_exceeded", "unexpected_trust_domain"] as const;
 export const FINDING_STATUSES = ["open", "resolved", "accepted"] as const;
 
 /** One row per agent and kind; refreshFindings opens, re-opens and auto-resolves them. */

@@ -109,6 +109,12 @@ const PUBLIC_ROUTE_FILES = new Set([
   "app/api/auth/[...nextauth]/route.ts",
   "app/api/v1/openapi.json/route.ts",
   "app/.well-known/authzen-configuration/route.ts",
+  // The token service's endpoints authenticate by the credential or token they are sent (docs/identity.md).
+  "app/oauth/token/route.ts",
+  "app/oauth/jwks/route.ts",
+  "app/oauth/revoke/route.ts",
+  "app/oauth/end-task/route.ts",
+  "app/.well-known/oauth-authorization-server/route.ts",
 ]);
 
 /** Pages: who may open them, and the exact status they get (404 for a sample id or a missing required parameter). */

@@ -60,5 +60,16 @@ export const AuditAction = z.enum([
   "control_mapping.delete",
   "manual_evidence.create",
   "report.create",
+  "trust_domain.create",
+  "trust_domain.delete",
+  "signing_key.rotate",
+  "agent_key.register",
+  "agent_key.revoke",
+  "agent.revoke_tokens",
+  "task.end",
+  "secret.create",
+  "secret.update",
+  "secret.delete",
+  "secret.release",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -44,6 +44,10 @@ export const PERMISSIONS = {
   "frameworks.import": { roles: ADMINS, description: "Import another framework as an OSCAL catalog or JSON" },
   "reports.read": { roles: ["admin", "security", "risk", "viewer"], description: "List alignment report snapshots" },
   "reports.export": { roles: ["admin", "security", "risk"], description: "Create and download alignment reports" },
+  "identity.read": { roles: ALL, description: "Read tasks, task tokens, trust domains and the secret list (never values)" },
+  "identity.manage": { roles: ADMINS, description: "Register trust domains and rotate Steward's token-signing key" },
+  "tasks.end": { roles: ENGINEERS, description: "End a task or revoke an agent's task tokens" },
+  "secrets.manage": { roles: ADMINS, description: "Store, replace and delete just-in-time secrets" },
 } as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
 import type { Executor, Tx } from "@/db/client";
 import { actionUsageOf, observedSummaries, refreshActivityRollup, type ObservedSummary } from "@/db/activity";
 import { executedRows } from "@/db/rows";
-import { agents, attestationCampaigns, attestations, FINDING_KINDS, findings, people } from "@/db/schema";
+import { agents, attestationCampaigns, attestations, EVENT_FINDING_KINDS, FINDING_KINDS, findings, people } from "@/db/schema";
 import { computeRisk } from "../agents/risk";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -91,7 +91,8 @@ async function writeFindingChanges(db: Executor, scope: Scope, detected: { agent
   const existingRows: ExistingFinding[] = [];
   const columns = { agentId: findings.agentId, kind: findings.kind, status: findings.status, detail: findings.detail, acceptedUntil: findings.acceptedUntil };
   // Resolved findings need no read: one detected again is upserted (re-opened) like a new one.
-  const live = inArray(findings.status, ["open", "accepted"]);
+  // Findings raised by events (lib/identity) are not recomputed here, so never resolved by a refresh.
+  const live = and(inArray(findings.status, ["open", "accepted"]), notInArray(findings.kind, [...EVENT_FINDING_KINDS]));
   if (scope.agentIds) {
     for (let i = 0; i < scope.agentIds.length; i += CHUNK) existingRows.push(...(await db.select(columns).from(findings).where(and(live, inArray(findings.agentId, scope.agentIds.slice(i, i + CHUNK))))));
   } else existingRows.push(...(await db.select(columns).from(findings).where(live)));

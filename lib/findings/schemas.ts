@@ -23,4 +23,7 @@ export const FINDING_LABELS: Record<(typeof FINDING_KINDS)[number], string> = {
   standing_privilege: "Standing privilege",
   no_backup_owner: "No backup owner",
   attestation_overdue: "Attestation overdue",
+  wide_scope: "Task token with wide scope",
+  delegation_depth_exceeded: "Delegation beyond the maximum depth",
+  unexpected_trust_domain: "SPIFFE ID from an unexpected trust domain",
 };

@@ -32,6 +32,7 @@ const SETTING_FIELDS = {
   pdpSubjectTypes: z.preprocess(parseJsonText, PdpOptions.shape.subjectTypes).describe("AuthZEN subject type → Cedar entity type; unmapped subject types are denied"),
   pdpResourceTypes: z.preprocess(parseJsonText, PdpOptions.shape.resourceTypes).describe("AuthZEN resource type → Cedar entity type; unmapped resource types are denied"),
   authzenReasonContext: booleanField.describe("AuthZEN answers carry a reason `context` (off: only `decision`)"),
+  taskTokenLifetimeSeconds: z.coerce.number().int().min(30).max(900).describe("Lifetime of the task tokens Steward issues (seconds, at most 15 minutes)"),
 };
 
 const SETTING_DEFAULTS: Settings = {
@@ -47,6 +48,7 @@ const SETTING_DEFAULTS: Settings = {
   pdpSubjectTypes: DEFAULT_SUBJECT_TYPES,
   pdpResourceTypes: DEFAULT_RESOURCE_TYPES,
   authzenReasonContext: false,
+  taskTokenLifetimeSeconds: 300,
 };
 
 /** Every setting, its type and default. Add a key here (and to SETTING_FIELDS); nothing else stores console-wide config. */
@@ -63,6 +65,7 @@ export const SettingsSchema = z.object({
   pdpSubjectTypes: SETTING_FIELDS.pdpSubjectTypes.default(SETTING_DEFAULTS.pdpSubjectTypes),
   pdpResourceTypes: SETTING_FIELDS.pdpResourceTypes.default(SETTING_DEFAULTS.pdpResourceTypes),
   authzenReasonContext: SETTING_FIELDS.authzenReasonContext.default(SETTING_DEFAULTS.authzenReasonContext),
+  taskTokenLifetimeSeconds: SETTING_FIELDS.taskTokenLifetimeSeconds.default(SETTING_DEFAULTS.taskTokenLifetimeSeconds),
 });
 
 /**
@@ -83,6 +86,7 @@ export type Settings = {
   pdpSubjectTypes: z.infer<typeof PdpOptions.shape.subjectTypes>;
   pdpResourceTypes: z.infer<typeof PdpOptions.shape.resourceTypes>;
   authzenReasonContext: boolean;
+  taskTokenLifetimeSeconds: number;
 };
 
 /** A form posts a JSON object as text; anything else is passed on for the schema to judge. */

@@ -17,6 +17,9 @@ import { listPeople } from "@/lib/people/people";
 import { listTeams } from "@/lib/people/teams";
 import { acceptFindingAction, assignOwnershipAction, changeStatusAction, overrideRiskAction, resolveFindingAction, updateScopeAction } from "../actions";
 import { formatUtc } from "@/components/ui/format-utc";
+import { CredentialPosture, POSTURE_WINDOW_DAYS } from "@/components/identity/credential-posture";
+import { listAgentKeys } from "@/lib/identity/agent-keys";
+import { observedCredentialPosture } from "@/lib/identity/tasks-view";
 
 export const metadata: Metadata = { title: "Agent" };
 
@@ -37,6 +40,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
     listPeople({ ctx, input: { active: "true", limit: 500 } }),
     listTeams({ ctx }),
   ]));
+  const [posture, keys] = await Promise.all([observedCredentialPosture({ ctx, agentId: agent.id, since: new Date(dayFromNow(-POSTURE_WINDOW_DAYS)) }), listAgentKeys({ ctx, agentId: agent.id })]);
   const canWrite = hasPermission(ctx.actor, "agents.write");
   const canAssign = hasPermission(ctx.actor, "agents.assign_owner");
   const canManageFindings = hasPermission(ctx.actor, "findings.manage");
@@ -255,6 +259,8 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           ))}
         </ul>
       </section>
+
+      <CredentialPosture agentId={agent.id} declaredKind={agent.credentialKind ?? null} posture={posture} keys={keys} />
 
       <section className="card" aria-labelledby="h-recent">
         <h2 id="h-recent">Recent decisions</h2>

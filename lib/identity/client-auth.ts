@@ -1,0 +1,188 @@
+import { and, eq, isNull, like, sql } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWTPayload } from "jose";
+import type { Executor } from "@/db/client";
+import { agentIdentities, agentKeys, agents, usedAssertions } from "@/db/schema";
+import { recordAudit } from "../audit/record-audit";
+import { systemContext } from "../auth/actor";
+import { refreshFindingsForAgents } from "../findings/refresh-findings";
+import { insertAgent } from "../agents/save-agent";
+import { ASYMMETRIC_ALGS, CLOCK_SKEW_SECONDS, MAX_CREDENTIAL_SECONDS } from "./constants";
+import { IdentityError } from "./identity-error";
+import { trustDomainForVerification } from "./trust-domains";
+import { noteIdentityFinding } from "./identity-findings";
+
+/**
+ * Verifies the credential an agent presents to the token endpoint: a JWT-SVID (`sub` is a SPIFFE
+ * ID of a registered trust domain) or an RFC 7523 client assertion (`iss` = `sub` = the agent's
+ * client id, signed by a key registered on the agent). Both are checked with `jose`:
+ *  - the algorithm must be one the trust source allows (asymmetric only; `none` and HMAC never);
+ *  - `kid` is required and looked up in the source's keys;
+ *  - `exp` is required, `nbf` and `iat` honoured, each with CLOCK_SKEW_SECONDS of skew, and the
+ *    credential may not live longer than MAX_CREDENTIAL_SECONDS;
+ *  - `aud` must be exactly the token endpoint (one value);
+ *  - the credential is single-use: its `jti` (or, for an SVID without one, its SHA-256) is
+ *    remembered until it expires — claimed in the transaction that issues the token, so a refused
+ *    exchange does not consume it — and a second presentation is refused as a replay.
+ */
+export type VerifiedAgent = {
+  agentId: string;
+  authMethod: "jwt-svid" | "private_key_jwt";
+  /** The SPIFFE ID or client id the agent presented. */
+  identity: string;
+  trustDomain: string | null;
+  status: string;
+  /** The single-use claim the caller commits with what it issues (claimCredentialUse). */
+  use: CredentialUse;
+};
+export type CredentialUse = { issuer: string; key: string; expiresAt: Date };
+
+const SPIFFE_ID = /^spiffe:\/\/([a-z0-9.\-_]+)(\/[A-Za-z0-9.\-_/]*)?$/;
+
+function fail(message: string): never {
+  throw new IdentityError("invalid_request", message);
+}
+
+function headerOf(token: string) {
+  try {
+    return { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
+  } catch {
+    fail("The credential is not a signed JWT");
+  }
+}
+
+function checkAudience(payload: JWTPayload, audience: string) {
+  const aud = Array.isArray(payload.aud) ? payload.aud : payload.aud === undefined ? [] : [payload.aud];
+  if (aud.length !== 1 || aud[0] !== audience) fail(`The credential's audience must be exactly ${audience}`);
+}
+
+async function verifyWith(token: string, key: Parameters<typeof jwtVerify>[1], algorithms: string[], audience: string, now: Date): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, key as never, { algorithms, audience, clockTolerance: CLOCK_SKEW_SECONDS, currentDate: now, requiredClaims: ["exp", "sub"] });
+    checkAudience(payload, audience);
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    if (typeof payload.iat === "number" && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) fail("The credential was issued in the future (iat)");
+    const start = typeof payload.iat === "number" ? payload.iat : typeof payload.nbf === "number" ? payload.nbf : nowSeconds;
+    if (payload.exp! - start > MAX_CREDENTIAL_SECONDS) fail(`The credential lives longer than ${MAX_CREDENTIAL_SECONDS} seconds`);
+    return payload;
+  } catch (error) {
+    if (error instanceof IdentityError) throw error;
+    if (error instanceof joseErrors.JWTExpired) fail("The credential has expired");
+    if (error instanceof joseErrors.JWTClaimValidationFailed) fail(`The credential's ${error.claim} claim is invalid: ${error.reason === "check_failed" ? error.message : error.reason}`);
+    if (error instanceof joseErrors.JOSEAlgNotAllowed) fail("The credential's algorithm is not allowed for its trust source");
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) fail("The credential's signature does not verify");
+    fail(`The credential does not verify: ${(error as Error).message}`);
+  }
+}
+
+let lastPurge = 0;
+const PURGE_EVERY_MS = 30_000;
+
+/**
+ * Records the credential as used until it expires, in the transaction that issues the token;
+ * false when it was already used (a replay; a concurrent use waits on the key and then sees it).
+ */
+export async function claimCredentialUse(db: Executor, { issuer, key: jti, expiresAt }: CredentialUse): Promise<boolean> {
+  // Expired entries can go (a replay of an expired credential fails on exp anyway); at most every 30 s per process.
+  if (Date.now() - lastPurge > PURGE_EVERY_MS) {
+    lastPurge = Date.now();
+    await db.delete(usedAssertions).where(sql`${usedAssertions.expiresAt} < now() - interval '1 minute'`);
+  }
+  const inserted = await db.insert(usedAssertions).values({ issuer, jti, expiresAt }).onConflictDoNothing().returning({ jti: usedAssertions.jti });
+  return inserted.length === 1;
+}
+
+export const REPLAY_MESSAGE = "The credential was already used (replayed jti)";
+
+/** Refuses a credential already used; the use itself is claimed when the token is issued. */
+async function refuseReplay(db: Executor, issuer: string, token: string, payload: JWTPayload): Promise<CredentialUse> {
+  const key = (typeof payload.jti === "string" && payload.jti ? `jti:${payload.jti}` : `sha256:${createHash("sha256").update(token).digest("hex")}`).slice(0, 300);
+  const [seen] = await db.select({ jti: usedAssertions.jti }).from(usedAssertions).where(and(eq(usedAssertions.issuer, issuer), eq(usedAssertions.jti, key)));
+  if (seen) fail(REPLAY_MESSAGE);
+  return { issuer, key, expiresAt: new Date((payload.exp! + CLOCK_SKEW_SECONDS) * 1000) };
+}
+
+/** The agent a SPIFFE ID belongs to, creating a discovered agent for a new one (it gets nothing until registered). */
+async function agentForSpiffeId(db: Executor, spiffeId: string, domain: string): Promise<{ id: string; status: string }> {
+  const [known] = await db
+    .select({ id: agents.id, status: agents.status })
+    .from(agentIdentities)
+    .innerJoin(agents, eq(agents.id, agentIdentities.agentId))
+    .where(and(eq(agentIdentities.kind, "spiffe_id"), eq(agentIdentities.value, spiffeId)));
+  if (known) return known;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7363010)`);
+    const [again] = await tx.select({ id: agentIdentities.agentId }).from(agentIdentities).where(and(eq(agentIdentities.kind, "spiffe_id"), eq(agentIdentities.value, spiffeId)));
+    if (again) {
+      const [row] = await tx.select({ id: agents.id, status: agents.status }).from(agents).where(eq(agents.id, again.id));
+      return row!;
+    }
+    const row = await insertAgent(tx, { name: spiffeId.slice(0, 200), status: "discovered", identities: [{ kind: "spiffe_id", value: spiffeId }] });
+    await refreshFindingsForAgents(tx, [row.id]);
+    await recordAudit(tx, systemContext("token_exchange"), { action: "agent.create", entityType: "agent", entityId: row.id, after: { id: row.id, name: row.name, status: row.status, spiffeId } });
+    // The same workload path registered under another trust domain: a SPIFFE ID from an unexpected domain.
+    const path = spiffeId.slice(`spiffe://${domain}`.length);
+    if (path) {
+      const elsewhere = await tx
+        .select({ agentId: agentIdentities.agentId, value: agentIdentities.value })
+        .from(agentIdentities)
+        .where(and(eq(agentIdentities.kind, "spiffe_id"), like(agentIdentities.value, `spiffe://%${path.replace(/[\\%_]/g, (c) => `\\${c}`)}`)));
+      for (const other of elsewhere.filter((item) => item.value !== spiffeId && item.value.endsWith(path))) {
+        await noteIdentityFinding(tx, other.agentId, "unexpected_trust_domain", `${spiffeId} was presented; this agent is registered as ${other.value}`);
+      }
+    }
+    return { id: row.id, status: row.status };
+  });
+}
+
+async function verifySvid(db: Executor, token: string, kid: string | undefined, alg: string, spiffeId: string, audience: string, now: Date): Promise<VerifiedAgent> {
+  const match = SPIFFE_ID.exec(spiffeId);
+  if (!match) fail("The credential's sub is not a valid SPIFFE ID");
+  const domainName = match[1]!;
+  if (!kid) fail("The credential has no kid");
+  const domain = await trustDomainForVerification(db, domainName, kid, now);
+  if (!domain) fail(`The trust domain ${domainName} is not trusted`);
+  if (!domain.allowedAlgs.includes(alg)) fail(`The algorithm ${alg} is not allowed for the trust domain ${domainName}`);
+  const jwk = domain.jwks.keys.find((key) => key.kid === kid);
+  if (!jwk) fail(`Unknown kid ${kid} for the trust domain ${domainName}`);
+  if (typeof jwk.alg === "string" && jwk.alg !== alg) fail(`The key ${kid} is for ${jwk.alg}, not ${alg}`);
+  const key = await importJWK({ ...jwk, ext: true } as never, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
+  const payload = await verifyWith(token, key, domain.allowedAlgs, audience, now);
+  const use = await refuseReplay(db, `spiffe://${domainName}`, token, payload);
+  const agent = await agentForSpiffeId(db, spiffeId, domainName);
+  return { agentId: agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: agent.status, use };
+}
+
+async function verifyClientAssertion(db: Executor, token: string, kid: string | undefined, alg: string, claims: JWTPayload, audience: string, now: Date): Promise<VerifiedAgent> {
+  const clientId = claims.iss;
+  if (typeof clientId !== "string" || !clientId || claims.sub !== clientId) fail("A client assertion needs iss and sub both equal to the client id");
+  const [byId] = await db.select({ id: agents.id, status: agents.status }).from(agents).where(eq(agents.id, clientId));
+  const [byIdentity] = byId
+    ? [byId]
+    : await db
+        .select({ id: agents.id, status: agents.status })
+        .from(agentIdentities)
+        .innerJoin(agents, eq(agents.id, agentIdentities.agentId))
+        .where(and(eq(agentIdentities.kind, "client_id"), eq(agentIdentities.value, clientId)));
+  if (!byIdentity) fail(`Unknown client ${clientId}`);
+  if (!kid) fail("The credential has no kid");
+  const [registered] = await db.select().from(agentKeys).where(and(eq(agentKeys.agentId, byIdentity.id), eq(agentKeys.kid, kid), isNull(agentKeys.revokedAt)));
+  if (!registered) fail(`Unknown kid ${kid} for client ${clientId}`);
+  if (registered.alg !== alg) fail(`The key ${kid} is registered for ${registered.alg}, not ${alg}`);
+  const key = await importJWK({ ...registered.publicJwk, ext: true } as never, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
+  const payload = await verifyWith(token, key, [registered.alg], audience, now);
+  if (typeof payload.jti !== "string" || !payload.jti) fail("A client assertion needs a jti");
+  const use = await refuseReplay(db, `client:${byIdentity.id}`, token, payload);
+  return { agentId: byIdentity.id, authMethod: "private_key_jwt", identity: clientId, trustDomain: null, status: byIdentity.status, use };
+}
+
+/** Verifies an agent's JWT-SVID or client assertion for `audience` (the token endpoint URL). */
+export async function verifyAgentCredential(db: Executor, token: string, audience: string, now = new Date()): Promise<VerifiedAgent> {
+  const { header, claims } = headerOf(token);
+  const alg = header.alg;
+  if (typeof alg !== "string" || !(ASYMMETRIC_ALGS as readonly string[]).includes(alg)) fail(`The algorithm ${String(alg)} is never accepted (asymmetric algorithms only)`);
+  if (header.crit !== undefined) fail("Critical header parameters are not supported");
+  const kid = typeof header.kid === "string" ? header.kid : undefined;
+  if (typeof claims.sub === "string" && claims.sub.startsWith("spiffe://")) return verifySvid(db, token, kid, alg, claims.sub, audience, now);
+  return verifyClientAssertion(db, token, kid, alg, claims, audience, now);
+}

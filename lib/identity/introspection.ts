@@ -1,0 +1,52 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { agents, taskTokens, tasks } from "@/db/schema";
+import { requirePermission } from "../auth/require-permission";
+import type { Ctx } from "../context";
+import { verifyTaskToken, type TaskTokenClaims } from "./task-token";
+
+/**
+ * Whether a task token is live now: genuine (signature, issuer, unexpired), known, not revoked,
+ * its task not ended, its agent active. The one check behind RFC 7662 introspection and secret release.
+ */
+export async function activeTaskToken(token: string, issuer: string, now = new Date()): Promise<{ active: true; claims: TaskTokenClaims } | { active: false; reason: string }> {
+  const check = await verifyTaskToken(token, issuer, { now });
+  if (!check.ok) return { active: false, reason: check.reason };
+  const [row] = await (await getDb())
+    .select({ revokedAt: taskTokens.revokedAt, taskStatus: tasks.status, agentStatus: agents.status })
+    .from(taskTokens)
+    .innerJoin(tasks, eq(tasks.id, taskTokens.taskId))
+    .leftJoin(agents, eq(agents.id, taskTokens.agentId))
+    .where(eq(taskTokens.jti, check.claims.jti));
+  if (!row) return { active: false, reason: "unknown token" };
+  if (row.revokedAt) return { active: false, reason: "revoked" };
+  if (row.taskStatus !== "live") return { active: false, reason: "task ended" };
+  if (row.agentStatus !== "active") return { active: false, reason: `agent ${row.agentStatus ?? "deleted"}` };
+  return { active: true, claims: check.claims };
+}
+
+/**
+ * RFC 7662 token introspection for enforcement points (EP bearer token). An inactive token is
+ * `{active: false}` and nothing else, as §2.2 asks.
+ */
+export async function introspectToken({ ctx, token, issuer, now = new Date() }: { ctx: Ctx; token: string; issuer: string; now?: Date }): Promise<Record<string, unknown>> {
+  requirePermission(ctx.actor, "identity.introspect");
+  const result = await activeTaskToken(token, issuer, now);
+  if (!result.active) return { active: false };
+  const { claims } = result;
+  return {
+    active: true,
+    token_type: "Bearer",
+    scope: claims.scope,
+    client_id: claims.client_id,
+    sub: claims.sub,
+    aud: claims.aud,
+    iss: claims.iss,
+    exp: claims.exp,
+    iat: claims.iat,
+    jti: claims.jti,
+    task_id: claims.task_id,
+    purpose: claims.purpose,
+    ...(claims.act ? { act: claims.act } : {}),
+  };
+}

@@ -1,0 +1,89 @@
+import { EventEmitter } from "node:events";
+import { and, asc, gt, sql } from "drizzle-orm";
+import { getDatabase, type Executor } from "@/db/client";
+import { revocationEvents } from "@/db/schema";
+import { REVOCATION_CHANNEL } from "./constants";
+
+/**
+ * The revocation feed for enforcement points (`GET /api/v1/revocations?after=<cursor>&wait=<s≤30>`):
+ * `{cursor, revoked: [{jti, exp}], endedTasks: [{taskId, exp}], revokedAgents: [{agentId, exp, revokedAt}]}`
+ * with only entries still within their lifetime (`exp` in seconds since the epoch). Without
+ * `after` it is the full current list; with it, what was appended since. With `wait` the request
+ * is held until something new is appended (woken by NOTIFY from any process, or this process's
+ * own signal) or the wait ends, then answers (an empty answer keeps the cursor).
+ */
+export type RevocationFeed = {
+  cursor: string;
+  revoked: { jti: string; exp: number }[];
+  endedTasks: { taskId: string; exp: number }[];
+  /** `revokedAt`: tokens of this agent issued at or before it are revoked (later ones are not, once it is re-enabled). */
+  revokedAgents: { agentId: string; exp: number; revokedAt: number }[];
+};
+
+export const MAX_WAIT_SECONDS = 30;
+/** Even without a signal, a waiter re-reads this often (a lost NOTIFY costs at most this). */
+const RECHECK_MS = 1_000;
+
+const holder = globalThis as typeof globalThis & { __stewardRevocationSignal?: EventEmitter; __stewardRevocationListening?: Promise<void> };
+const signal = (holder.__stewardRevocationSignal ??= new EventEmitter().setMaxListeners(0));
+
+export function announceRevocationsLocally(): void {
+  signal.emit("changed");
+}
+
+function listen(): Promise<void> {
+  holder.__stewardRevocationListening ??= (async () => {
+    const handle = await getDatabase();
+    if (handle.sql) await handle.sql.listen(REVOCATION_CHANNEL, () => announceRevocationsLocally());
+    else if (handle.pglite) await handle.pglite.listen(REVOCATION_CHANNEL, () => announceRevocationsLocally());
+  })().catch((error: unknown) => {
+    holder.__stewardRevocationListening = undefined;
+    console.error("listening for revocations failed; waiters fall back to re-reading every", RECHECK_MS, "ms", error);
+  });
+  return holder.__stewardRevocationListening;
+}
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+export async function readRevocations(db: Executor, after: number | null, now = new Date()): Promise<RevocationFeed> {
+  const rows = await db
+    .select()
+    .from(revocationEvents)
+    .where(and(gt(revocationEvents.expiresAt, now), after === null ? undefined : gt(revocationEvents.seq, after)))
+    .orderBy(asc(revocationEvents.seq));
+  let cursor = rows.length ? rows.at(-1)!.seq : after;
+  if (after === null) {
+    // The full list's cursor is the newest entry of all, expired ones included.
+    const [last] = await db.select({ seq: sql<number>`coalesce(max(${revocationEvents.seq}), 0)` }).from(revocationEvents);
+    cursor = Number(last?.seq ?? 0);
+  }
+  const feed: RevocationFeed = { cursor: String(cursor), revoked: [], endedTasks: [], revokedAgents: [] };
+  for (const row of rows) {
+    if (row.kind === "token") feed.revoked.push({ jti: row.ref, exp: seconds(row.expiresAt) });
+    else if (row.kind === "task") feed.endedTasks.push({ taskId: row.ref, exp: seconds(row.expiresAt) });
+    else feed.revokedAgents.push({ agentId: row.ref, exp: seconds(row.expiresAt), revokedAt: Math.ceil(row.at.getTime() / 1000) });
+  }
+  return feed;
+}
+
+const isEmpty = (feed: RevocationFeed) => !feed.revoked.length && !feed.endedTasks.length && !feed.revokedAgents.length;
+
+/** Long-poll: answers at once when there is something after `after`, else waits up to `waitSeconds`. */
+export async function waitForRevocations(db: Executor, after: number | null, waitSeconds: number, abort?: AbortSignal): Promise<RevocationFeed> {
+  await listen();
+  const deadline = Date.now() + Math.min(Math.max(waitSeconds, 0), MAX_WAIT_SECONDS) * 1000;
+  for (;;) {
+    // Subscribe before reading, so an append between the read and the wait is not missed.
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    signal.once("changed", wake);
+    try {
+      const feed = await readRevocations(db, after, new Date());
+      const remaining = deadline - Date.now();
+      if (after === null || !isEmpty(feed) || remaining <= 0 || abort?.aborted) return feed;
+      await Promise.race([woken, new Promise((resolve) => setTimeout(resolve, Math.min(RECHECK_MS, remaining))), new Promise((resolve) => abort?.addEventListener("abort", resolve, { once: true }))]);
+    } finally {
+      signal.off("changed", wake);
+    }
+  }
+}

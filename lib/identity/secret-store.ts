@@ -1,0 +1,91 @@
+import { desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { secretReleases, secrets } from "@/db/schema";
+import { recordAudit } from "../audit/record-audit";
+import { requirePermission } from "../auth/require-permission";
+import { withTransaction, type Ctx } from "../context";
+import { notFound, StewardError } from "../errors";
+import { newId } from "../ids";
+import { activeTaskToken } from "./introspection";
+import { scopeList } from "./task-token";
+import { open, seal } from "./sealed-box";
+
+/**
+ * Just-in-time secrets: downstream credentials agents never hold. Values are sealed with
+ * AES-256-GCM (sealed-box.ts), bound to the secret's id, and never returned by any read; only
+ * `releaseSecret` opens one — to an enforcement point, for a live task token whose scope carries
+ * the secret's `upstream` (and whose audience matches, when the secret names one) — and every
+ * release is recorded (secret_releases + audit) in the transaction that returns it.
+ */
+export const SecretInput = z.object({
+  name: z.string().trim().regex(/^[A-Za-z0-9._-]{1,100}$/, "Use letters, digits, dot, dash and underscore (at most 100)"),
+  description: z.string().trim().max(1000).default(""),
+  upstream: z.string().trim().min(1, "Name the scope entry (tool or action) a task token must carry").max(500),
+  audience: z.string().trim().min(1).max(2000).nullable().optional(),
+  value: z.string().min(1, "Enter the secret value").max(16_384),
+});
+export const ReleaseInput = z.object({ token: z.string().min(1).max(16_384), secret: z.string().min(1).max(100) });
+
+const sealContext = (id: string) => `secret:${id}`;
+
+function secretView(row: typeof secrets.$inferSelect) {
+  return { id: row.id, name: row.name, description: row.description, upstream: row.upstream, audience: row.audience, createdBy: row.createdBy, createdAt: row.createdAt, updatedAt: row.updatedAt };
+}
+
+export async function listSecrets({ ctx }: { ctx: Ctx }) {
+  requirePermission(ctx.actor, "identity.read");
+  const rows = await (ctx.tx ?? (await getDb())).select().from(secrets).orderBy(secrets.name);
+  return rows.map(secretView);
+}
+
+/** Stores (or replaces the value of) a secret; the value is never shown again. */
+export async function saveSecret({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  requirePermission(ctx.actor, "secrets.manage");
+  const data = SecretInput.parse(input);
+  return withTransaction(ctx, async (tx) => {
+    const [existing] = await tx.select().from(secrets).where(eq(secrets.name, data.name));
+    const id = existing?.id ?? newId("sec");
+    const values = { name: data.name, description: data.description, upstream: data.upstream, audience: data.audience ?? null, valueSealed: seal(data.value, sealContext(id)), updatedAt: new Date() };
+    const [row] = existing
+      ? await tx.update(secrets).set(values).where(eq(secrets.id, id)).returning()
+      : await tx.insert(secrets).values({ ...values, id, createdBy: ctx.actor.type === "user" ? ctx.actor.email : ctx.actor.type }).returning();
+    const view = secretView(row!);
+    await recordAudit(tx, ctx, { action: existing ? "secret.update" : "secret.create", entityType: "secret", entityId: id, before: existing ? secretView(existing) : undefined, after: view });
+    return view;
+  });
+}
+
+export async function deleteSecret({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
+  requirePermission(ctx.actor, "secrets.manage");
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.delete(secrets).where(eq(secrets.id, input.id)).returning();
+    if (!row) throw notFound("Secret", input.id);
+    await recordAudit(tx, ctx, { action: "secret.delete", entityType: "secret", entityId: row.id, before: secretView(row) });
+  });
+}
+
+/** Releases a secret's value to the calling enforcement point for a live task token. */
+export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { ctx: Ctx; input: unknown; issuer: string; now?: Date }): Promise<{ name: string; value: string; releaseId: string; expiresAt: number }> {
+  requirePermission(ctx.actor, "secrets.release");
+  if (ctx.actor.type !== "enforcement_point") throw new StewardError("forbidden", "Only an enforcement point may receive secrets");
+  const enforcementPointId = ctx.actor.enforcementPointId;
+  const data = ReleaseInput.parse(input);
+  const token = await activeTaskToken(data.token, issuer, now);
+  if (!token.active) throw new StewardError("forbidden", `The task token is not live (${token.reason}); nothing is released`);
+  return withTransaction(ctx, async (tx) => {
+    const [secret] = await tx.select().from(secrets).where(eq(secrets.name, data.secret));
+    if (!secret) throw notFound("Secret", data.secret);
+    if (!scopeList(token.claims.scope).includes(secret.upstream)) throw new StewardError("forbidden", `The task token's scope does not carry ${secret.upstream}, which the secret ${secret.name} is for`);
+    if (secret.audience && secret.audience !== token.claims.aud) throw new StewardError("forbidden", `The secret ${secret.name} is only released for tokens for ${secret.audience}`);
+    const releaseId = newId("rel");
+    await tx.insert(secretReleases).values({ id: releaseId, secretId: secret.id, secretName: secret.name, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, enforcementPointId, at: now });
+    await recordAudit(tx, ctx, { action: "secret.release", entityType: "secret", entityId: secret.id, after: { releaseId, secretName: secret.name, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub } });
+    return { name: secret.name, value: open(secret.valueSealed, sealContext(secret.id)).toString("utf8"), releaseId, expiresAt: token.claims.exp };
+  });
+}
+
+export async function listSecretReleases(db: Awaited<ReturnType<typeof getDb>>, where: { taskId?: string; agentId?: string }, limit = 100) {
+  const condition = where.taskId ? eq(secretReleases.taskId, where.taskId) : where.agentId ? eq(secretReleases.agentId, where.agentId) : undefined;
+  return db.select().from(secretReleases).where(condition).orderBy(desc(secretReleases.at)).limit(limit);
+}
