@@ -3,7 +3,8 @@ import { getDb } from "@/db/client";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { formatIssuePath, StewardError } from "../errors";
-import { getPublishedEngine, type PolicyEngine } from "./engine";
+import type { PolicyEngine } from "./engine";
+import { getPublishedEngine } from "./published-engine";
 import { recordPdpDecisions, type PdpEvaluation } from "./pdp-decisions";
 import { AuthzenAction, AuthzenEntity, AuthzenRequest } from "./request-mapping";
 
