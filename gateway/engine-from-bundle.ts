@@ -1,32 +1,13 @@
-import { createHash } from "node:crypto";
-import type { CedarEntity } from "@/lib/policies/cedar";
-import type { PolicySetContent } from "@/lib/policies/content";
-import { PolicyEngine } from "@/lib/policies/engine";
-
-/** The published bundle as GET /api/v1/policies/bundle returns it (docs/policies.md). */
-export type PolicyBundle = {
-  revision: string;
-  etag: string;
-  publishedAt?: string;
-  policies: { id: string; description?: string; frameworkTags?: string[]; text: string }[];
-  schema: string;
-  entities: CedarEntity[];
-  inventory?: unknown;
-};
+import { engineFromBundle } from "@/lib/policies/bundle-engine";
+import type { PolicyEngine } from "@/lib/policies/engine";
 
 /**
- * The one place the gateway turns a bundle into a PolicyEngine. Until the PDP branch's
- * `engineFromBundle` (lib/policies/bundle-engine.ts, which also applies the bundle's inventory
- * snapshot) is merged, the engine is built from the policies, schema and admin entities alone.
+ * The one place the gateway turns a bundle into a PolicyEngine: lib's pure `engineFromBundle`
+ * (validates the bundle with zod, applies its inventory snapshot and PDP options), so the gateway
+ * decides exactly as the console does for the same revision.
  */
-export function engineFromPublishedBundle(bundle: PolicyBundle): PolicyEngine {
-  const content: PolicySetContent = {
-    policies: bundle.policies.map((policy) => ({ id: policy.id, description: policy.description ?? "", owner: "", frameworkTags: policy.frameworkTags ?? [], source: policy.text })),
-    schemaText: bundle.schema,
-    entities: bundle.entities,
-    tests: [],
-  };
-  const hash = createHash("sha256").update(bundle.etag).digest("hex");
-  const revision = Number(bundle.revision);
-  return new PolicyEngine(content, hash, null, Number.isFinite(revision) ? revision : null);
+export function engineFromPublishedBundle(bundle: unknown): PolicyEngine {
+  return engineFromBundle(bundle);
 }
+
+export type { PolicyBundle } from "@/lib/policies/bundle";

@@ -60,7 +60,7 @@ export class PolicySource {
     return { revision: this.revision, etag: this.etag, confirmedAt: this.confirmedAt ? new Date(this.confirmedAt).toISOString() : null, ready: this.current().ok };
   }
 
-  /** One request; exported for tests. Returns true when the console held the request (long-poll). */
+  /** One conditional (long-poll) request to the bundle route. */
   async pollOnce(): Promise<void> {
     const wait = this.etag ? this.config.bundle.longPollSeconds : 0;
     const url = new URL("/api/v1/policies/bundle", this.config.console.url);
@@ -86,7 +86,7 @@ export class PolicySource {
     const bundle = (await response.json()) as PolicyBundle;
     const etag = response.headers.get("etag") ?? bundle.etag;
     // A bundle that does not build (e.g. a schema this engine rejects) never replaces a working one.
-    const engine = engineFromPublishedBundle({ ...bundle, etag });
+    const engine = engineFromPublishedBundle(bundle);
     this.engine = engine;
     this.nonepublished = false;
     const changed = this.revision !== bundle.revision;

@@ -8,7 +8,7 @@ import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enfo
 import { newId } from "@/lib/ids";
 import { savePolicy, updateSchema } from "@/lib/policies/draft";
 import { publishDraft } from "@/lib/policies/publish";
-import { etagMatches, getPolicyBundle } from "@/lib/policies/versions";
+import { etagMatches, waitForPolicyBundle } from "@/lib/policies/versions";
 import { userContext } from "@/lib/testing";
 import { StewardError } from "@/lib/errors";
 
@@ -129,9 +129,12 @@ export class ConsoleHarness {
       const ctx = { actor, requestId: newId("req"), ip: "127.0.0.1" };
       if (url.pathname === "/api/v1/policies/bundle") {
         requirePermission(actor, "policies.bundle");
-        const bundle = await getPolicyBundle({ ctx });
+        const ifNoneMatch = req.headers["if-none-match"] ?? null;
+        const abort = new AbortController();
+        res.on("close", () => abort.abort());
+        const bundle = await waitForPolicyBundle({ ctx, ifNoneMatch, waitSeconds: Number(url.searchParams.get("wait") ?? 0), signal: abort.signal });
         if (!bundle) return send(404, { error: { code: "not_found" } });
-        if (etagMatches(req.headers["if-none-match"] ?? null, bundle.etag)) return send(304, null, { etag: bundle.etag });
+        if (etagMatches(ifNoneMatch, bundle.etag)) return send(304, null, { etag: bundle.etag });
         return send(200, bundle, { etag: bundle.etag });
       }
       if (url.pathname === "/api/v1/decisions" && req.method === "POST") {
