@@ -1,5 +1,6 @@
-import { PreparedPolicySet, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
+import { readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
 import { policyTexts, type PolicySetContent } from "./content";
+import { IndexedPolicySet } from "./policy-index";
 import type { Inventory } from "./inventory";
 import { inventoryEntities } from "./inventory-entities";
 import { DEFAULT_PDP_OPTIONS, type PdpOptions } from "./pdp-options";
@@ -13,7 +14,7 @@ import { buildEntityIndex, entityKey, mapAuthzenRequest, type AuthzenRequest, ty
  * never override what the inventory says.
  */
 export class PolicyEngine {
-  private readonly prepared: PreparedPolicySet;
+  private readonly prepared: IndexedPolicySet;
   readonly shape: SchemaShape;
   private readonly index: EntityIndex;
   readonly options: PdpOptions;
@@ -28,7 +29,7 @@ export class PolicyEngine {
   ) {
     this.options = extra.options ?? DEFAULT_PDP_OPTIONS;
     this.inventoryHash = extra.inventoryHash ?? null;
-    this.prepared = new PreparedPolicySet(`set_${contentHash}`, policyTexts(content), content.schemaText);
+    this.prepared = new IndexedPolicySet(`set_${contentHash}`, policyTexts(content), content.schemaText);
     this.shape = readSchemaShape(content.schemaText);
     const fromInventory = inventory ? inventoryEntities(inventory, this.shape.namespace) : { entities: [], agentAliases: new Map<string, string>() };
     const merged = new Map<string, CedarEntity>();
