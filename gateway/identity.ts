@@ -21,6 +21,9 @@ export type CallerIdentity = {
 
 export type AuthResult = { ok: true; identity: CallerIdentity; token: string } | { ok: false; error: "invalid_request" | "invalid_token"; description: string; presented: boolean };
 
+/** Verified task tokens kept in memory (each until its own expiry). */
+const VERIFIED_TOKENS = 10_000;
+
 /** Longest task-token lifetime the contract allows (exp − iat). */
 export const MAX_TOKEN_LIFETIME_S = 15 * 60;
 
@@ -69,7 +72,31 @@ export class IdentityVerifier {
     return { ok: true, token: key, identity: { kind: "agent_key", agentId, clientId: null, scopes: null, taskId: null, purpose: null, jti: null, delegation: [agentId], expiresAt: null } };
   }
 
+  /**
+   * Tokens already verified for these audiences, until they expire: an agent sends the same token
+   * on every call, and an ES256 verification costs far more than the decision. Revocation is still
+   * checked on every use.
+   */
+  private readonly verified = new Map<string, CallerIdentity>();
+
   private async verifyTaskToken(token: string, audiences: string[]): Promise<AuthResult> {
+    const cacheKey = `${audiences.join(" ")}\u0000${token}`;
+    const cached = this.verified.get(cacheKey);
+    if (cached && (cached.expiresAt ?? 0) * 1000 > Date.now()) {
+      const revoked = this.revocations.isRevoked({ jti: cached.jti ?? undefined, task_id: cached.taskId ?? undefined, sub: cached.agentId });
+      if (revoked) return { ok: false, error: "invalid_token", description: revoked, presented: true };
+      return { ok: true, token, identity: cached };
+    }
+    if (cached) this.verified.delete(cacheKey);
+    const result = await this.verifyTaskTokenUncached(token, audiences);
+    if (result.ok) {
+      if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(cacheKey, result.identity);
+    }
+    return result;
+  }
+
+  private async verifyTaskTokenUncached(token: string, audiences: string[]): Promise<AuthResult> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.issuer, audience: audiences, algorithms: ["ES256"], typ: "at+jwt", requiredClaims: ["sub", "exp", "iat", "jti", "client_id"], clockTolerance: 5 }));
