@@ -6,6 +6,13 @@ import { z } from "zod";
  * variables. Secrets (the console token, upstream credentials, agent keys) may come from either;
  * they are never logged.
  */
+const Credential = z.object({
+  header: z.string().default("authorization"),
+  value: z.string().optional(),
+  valueEnv: z.string().optional().describe("Read the value from this gateway environment variable at call time"),
+  env: z.record(z.string(), z.string()).optional().describe("stdio: variables set in the spawned server's environment"),
+});
+
 export const UpstreamConfig = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Use lower-case letters, digits, - and _"),
   transport: z.enum(["http", "stdio"]),
@@ -13,14 +20,7 @@ export const UpstreamConfig = z.object({
   command: z.string().optional().describe("Executable spawned for a stdio upstream"),
   args: z.array(z.string()).default([]),
   /** Just-in-time credential: sent as `Authorization` (http) or set as env (stdio) by the gateway only. */
-  credential: z
-    .object({
-      header: z.string().default("authorization"),
-      value: z.string().optional(),
-      valueEnv: z.string().optional().describe("Read the value from this gateway environment variable at call time"),
-      env: z.record(z.string(), z.string()).optional().describe("stdio: variables set in the spawned server's environment"),
-    })
-    .optional(),
+  credential: Credential.optional(),
   dataSensitivity: z.enum(["public", "internal", "confidential", "restricted"]).default("internal"),
   environment: z.string().default(""),
   /** Annotation overrides per tool, e.g. {"delete_file": {"destructiveHint": true}}. */
@@ -69,6 +69,10 @@ export const GatewayConfig = z.object({
   /** Bearer keys (SHA-256 hex) allowed to call the edge PDP (/access/v1/*). */
   pdpKeys: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
   upstreams: z.array(UpstreamConfig).default([]),
+  /** Credentials for upstreams registered in the console (by name): the console never holds them. */
+  upstreamCredentials: z.record(z.string(), Credential).default({}),
+  /** Pull the console's registered MCP servers and report status and tool catalog this often (0: never). */
+  syncIntervalMs: z.number().int().min(0).default(5_000),
   maxMessageBytes: z.number().int().positive().default(4 * 1024 * 1024),
   drainMs: z.number().int().positive().default(10_000),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),

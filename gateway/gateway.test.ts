@@ -49,6 +49,7 @@ beforeAll(async () => {
       consoleUrl: harness.url,
       token: harness.epToken,
       agentKeys: { [createHash("sha256").update(AGENT_KEY).digest("hex")]: "agt_bravo" },
+      upstreamCredentials: { "files-registered": { header: "authorization", valueEnv: "TEST_FILES_UPSTREAM_SECRET" } },
       upstreams: [
         { name: "files", transport: "http", url: upstream.url, credential: { header: "authorization", valueEnv: "TEST_FILES_UPSTREAM_SECRET" }, dataSensitivity: "confidential" },
         { name: "files-stdio", transport: "stdio", command: process.execPath, args: ["--import", "tsx", path.join(import.meta.dirname, "demo/files-server-stdio.ts")], credential: { header: "authorization", value: "stdio-secret" } },
@@ -287,5 +288,29 @@ describe("decision records", () => {
     expect(row).toMatchObject({ outcome: "allow", actionName: "read_file", traceId: "11111111111111111111111111111111", parentSpanId: "2222222222222222", reasons: [harness.policyIds.allow_read] });
     expect(row!.delegation).toEqual(["agt_planner", "agt_executor_parent", "agt_exec"]);
     expect(row!.request).toMatchObject({ action: { name: "tools/call" }, resource: { type: "tool", id: "read_file" }, context: { arguments: { path: "/docs/readme.md" }, task_purpose: "quarterly report" } });
+  });
+});
+
+describe("console registry and tool catalog", () => {
+  it("serves an MCP server registered in the console, and reports its state and the tools it saw", async () => {
+    const { registerMcpServer } = await import("@/lib/gateway/mcp-servers");
+    const { userContext } = await import("@/lib/testing");
+    await registerMcpServer({ ctx: userContext("security"), input: { name: "files-registered", transport: "http", url: upstream.url, dataSensitivity: "restricted", toolAnnotations: { echo: { openWorldHint: true } } } });
+    await gateway.sync.syncOnce();
+    const registered = `http://127.0.0.1:${PORTS.gateway}/mcp/files-registered`;
+    const client = await connectAgent(registered, await harness.mintTaskToken({ sub: "agt_alpha", aud: registered }));
+    clients.push(client);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(["echo", "read_file"]);
+    expect(tools.find((tool) => tool.name === "echo")?.annotations).toMatchObject({ openWorldHint: true });
+    await gateway.sync.syncOnce();
+    const { gatewayStatus, mcpTools } = await import("@/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const catalog = await harness.database.db.select().from(mcpTools).where(eq(mcpTools.server, "files-registered"));
+    expect(catalog.map((tool) => tool.name).sort()).toEqual(["delete_file", "echo", "read_file"]);
+    expect(catalog.find((tool) => tool.name === "delete_file")?.annotations).toMatchObject({ destructiveHint: true });
+    const [status] = await harness.database.db.select().from(gatewayStatus).where(eq(gatewayStatus.enforcementPointId, harness.epId));
+    expect(status?.policyRevision).toBe(gateway.policy.status().revision);
+    expect(status?.upstreams.map((upstream) => upstream.name).sort()).toEqual(["files", "files-registered", "files-stdio"]);
   });
 });

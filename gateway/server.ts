@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { GatewayConfig } from "./config";
+import type { GatewayConfig, UpstreamConfig } from "./config";
+import { ConsoleSync, type GatewayStatusReport } from "./console-sync";
 import { Decider } from "./decide";
 import { EdgePdp } from "./edge-pdp";
 import { IdentityVerifier } from "./identity";
@@ -60,10 +61,11 @@ export class Gateway {
   readonly shipper: Shipper;
   readonly decider: Decider;
   readonly pdp: EdgePdp;
+  readonly sync: ConsoleSync;
   readonly upstreams = new Map<string, Upstream>();
   readonly proxies = new Map<string, McpProxy>();
   /** Tool catalog as observed from upstream tools/list answers: server → tool → annotations and first/last seen. */
-  readonly catalog = new Map<string, Map<string, { annotations: Record<string, unknown>; firstSeen: string; lastSeen: string }>>();
+  readonly catalog = new Map<string, Map<string, { description: string; annotations: Record<string, unknown>; firstSeen: string; lastSeen: string }>>();
   private http: HttpServer | null = null;
   private inflight = 0;
   private draining = false;
@@ -81,11 +83,28 @@ export class Gateway {
     this.decider = new Decider(this.policy, this.spool, this.metrics, name);
     this.pdp = new EdgePdp(this.policy, this.spool, this.metrics, name);
     this.pdpKeys = config.pdpKeys.map((hex) => Buffer.from(hex, "hex"));
-    for (const upstreamConfig of config.upstreams) {
-      const upstream = new Upstream(upstreamConfig, this.logger, this.metrics);
-      this.upstreams.set(upstreamConfig.name, upstream);
-      this.proxies.set(upstreamConfig.name, new McpProxy(upstream, this.decider, this.metrics, this.logger, (source, tools) => this.noteTools(source, tools)));
-    }
+    for (const upstreamConfig of config.upstreams) this.addUpstream(upstreamConfig);
+    this.sync = new ConsoleSync(config, this.logger, () => this.statusReport(), (upstream) => this.addUpstream(upstream));
+  }
+
+  /** Serves an upstream at /mcp/<name>. One configured locally keeps its settings over a console registration of the same name. */
+  addUpstream(upstreamConfig: UpstreamConfig): void {
+    if (this.upstreams.has(upstreamConfig.name)) return;
+    const upstream = new Upstream(upstreamConfig, this.logger, this.metrics);
+    this.upstreams.set(upstreamConfig.name, upstream);
+    this.proxies.set(upstreamConfig.name, new McpProxy(upstream, this.decider, this.metrics, this.logger, (source, tools) => this.noteTools(source, tools)));
+    this.logger.info("upstream registered", { upstream: upstreamConfig.name, transport: upstreamConfig.transport });
+  }
+
+  statusReport(): GatewayStatusReport {
+    const status = this.policy.status();
+    return {
+      policyRevision: status.revision,
+      bundleAgeSeconds: status.confirmedAt ? Math.round((Date.now() - Date.parse(status.confirmedAt)) / 1000) : null,
+      spool: { backlog: this.spool.backlogRecords, bytes: this.spool.backlogBytes, full: this.spool.isFull },
+      upstreams: [...this.upstreams.values()].map((upstream) => ({ name: upstream.config.name, transport: upstream.config.transport, connected: upstream.connected, tools: upstream.tools.size })),
+      tools: [...this.catalog].flatMap(([server, tools]) => [...tools].map(([name, tool]) => ({ server, name, description: tool.description, annotations: tool.annotations }))),
+    };
   }
 
   get url(): string {
@@ -97,6 +116,7 @@ export class Gateway {
     this.policy.start();
     this.revocations.start();
     this.shipper.start();
+    this.sync.start();
     this.http = createServer((req, res) => void this.route(req, res));
     this.http.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
@@ -121,7 +141,7 @@ export class Gateway {
     await closed;
     await this.spool.drain();
     await this.shipper.stop({ flush: true, deadlineMs: Math.min(5_000, this.config.drainMs) });
-    await Promise.all([this.policy.stop(), this.revocations.stop()]);
+    await Promise.all([this.policy.stop(), this.revocations.stop(), this.sync.stop()]);
     for (const proxy of this.proxies.values()) await proxy.close();
     for (const upstream of this.upstreams.values()) await upstream.close();
     this.spool.close();
@@ -131,7 +151,7 @@ export class Gateway {
   private noteTools(upstream: Upstream, tools: Tool[]): void {
     const now = new Date().toISOString();
     const known = this.catalog.get(upstream.config.name) ?? new Map();
-    for (const tool of tools) known.set(tool.name, { annotations: (tool.annotations ?? {}) as Record<string, unknown>, firstSeen: known.get(tool.name)?.firstSeen ?? now, lastSeen: now });
+    for (const tool of tools) known.set(tool.name, { description: (tool.description ?? "").slice(0, 2000), annotations: (tool.annotations ?? {}) as Record<string, unknown>, firstSeen: known.get(tool.name)?.firstSeen ?? now, lastSeen: now });
     this.catalog.set(upstream.config.name, known);
   }
 

@@ -32,6 +32,10 @@ export class Upstream {
     private readonly metrics: Metrics,
   ) {}
 
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
   /** Where calls go, as recorded in decisions: the URL's origin, or stdio:<name>. */
   get destination(): string {
     return this.config.transport === "http" && this.config.url ? new URL(this.config.url).host : `stdio:${this.config.name}`;

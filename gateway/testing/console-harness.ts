@@ -11,6 +11,7 @@ import { publishDraft } from "@/lib/policies/publish";
 import { etagMatches, waitForPolicyBundle } from "@/lib/policies/versions";
 import { userContext } from "@/lib/testing";
 import { StewardError } from "@/lib/errors";
+import { listMcpServersForGateway, recordGatewayReport } from "@/lib/gateway/mcp-servers";
 
 /**
  * The console side of the gateway tests, over real HTTP on loopback: the same lib functions the
@@ -126,6 +127,7 @@ export class ConsoleHarness {
       const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
       const actor = token ? await authenticateEnforcementPointToken(token) : null;
       if (!actor) return send(401, { error: { code: "unauthorized" } });
+      // The routes answer a missing permission with 403 (withApi → StewardError "forbidden").
       const ctx = { actor, requestId: newId("req"), ip: "127.0.0.1" };
       if (url.pathname === "/api/v1/policies/bundle") {
         requirePermission(actor, "policies.bundle");
@@ -146,6 +148,12 @@ export class ConsoleHarness {
         return send(status, body);
       }
       if (url.pathname === "/api/v1/revocations") return send(200, this.revocationFeed);
+      if (url.pathname === "/api/v1/gateway/upstreams") return send(200, { upstreams: await listMcpServersForGateway({ ctx }) });
+      if (url.pathname === "/api/v1/gateway/report" && req.method === "POST") {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        return send(200, await recordGatewayReport({ ctx, input: JSON.parse(Buffer.concat(chunks).toString("utf8")) }));
+      }
       return send(404, { error: { code: "not_found" } });
     } catch (error) {
       if (error instanceof StewardError) return send(error.status, { error: { code: error.code, message: error.message } });

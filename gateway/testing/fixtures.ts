@@ -16,7 +16,7 @@ export const BASE_POLICIES = {
   allow_readme: 'permit(principal, action == Steward::Action::"read", resource == Steward::Resource::"file:///docs/readme.md");',
 };
 
-export function testConfig(input: { port: number; consoleUrl: string; token: string; upstreams: GatewayConfigInput["upstreams"]; spool?: Partial<GatewayConfig["spool"]>; bundle?: Partial<GatewayConfig["bundle"]>; agentKeys?: Record<string, string>; pdpKeys?: string[]; maxMessageBytes?: number }): GatewayConfig {
+export function testConfig(input: { port: number; consoleUrl: string; token: string; upstreams: GatewayConfigInput["upstreams"]; spool?: Partial<GatewayConfig["spool"]>; bundle?: Partial<GatewayConfig["bundle"]>; agentKeys?: Record<string, string>; pdpKeys?: string[]; maxMessageBytes?: number; upstreamCredentials?: GatewayConfigInput["upstreamCredentials"] }): GatewayConfig {
   return GatewayConfig.parse({
     listen: { host: "127.0.0.1", port: input.port },
     publicUrl: `http://127.0.0.1:${input.port}`,
@@ -27,6 +27,8 @@ export function testConfig(input: { port: number; consoleUrl: string; token: str
     agentKeys: input.agentKeys ?? {},
     pdpKeys: input.pdpKeys ?? [],
     upstreams: input.upstreams,
+    upstreamCredentials: input.upstreamCredentials ?? {},
+    syncIntervalMs: 0,
     maxMessageBytes: input.maxMessageBytes ?? 256 * 1024,
     drainMs: 2_000,
     logLevel: "error",

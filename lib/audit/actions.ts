@@ -56,5 +56,7 @@ export const AuditAction = z.enum([
   "control_mapping.delete",
   "manual_evidence.create",
   "report.create",
+  "mcp_server.register",
+  "mcp_server.delete",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -4,6 +4,7 @@ import { consoleOperations } from "./paths/console";
 import { decisionOperations } from "./paths/decisions";
 import { enforcementPointOperations } from "./paths/enforcement-points";
 import { frameworksOperations } from "./paths/frameworks";
+import { gatewayOperations } from "./paths/gateway";
 import { inventoryOperations } from "./paths/inventory";
 import { policyOperations } from "./paths/policies";
 import { systemOperations } from "./paths/system";
@@ -17,6 +18,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...inventoryOperations,
   ...policyOperations,
   ...frameworksOperations,
+  ...gatewayOperations,
 ];
 
 const ErrorBody = z.object({
