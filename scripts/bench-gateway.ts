@@ -57,7 +57,7 @@ function inventory(): Inventory {
   return {
     teams: Array.from({ length: 10 }, (_, i) => ({ id: `team_${i}`, name: `Team ${i}` })),
     people: Array.from({ length: 20 }, (_, i) => ({ id: `usr_${i}`, name: `Person ${i}`, email: `p${i}@example.test`, teamId: `team_${i % 10}`, active: true })),
-    agents: Array.from({ length: AGENTS }, (_, i) => ({ id: `agt_bench_${i}`, externalId: null, name: `Agent ${i}`, environment: i % 3 ? "prod" : "dev", status: "active", ownerId: i % 7 ? `usr_${i % 20}` : null, teamId: `team_${i % 10}`, declaredActions: [], declaredResourceTypes: [], credentialKind: "oauth_client", dataSensitivity: "internal", riskTier: ["low", "medium", "high"][i % 3]!, riskOverrideTier: null })),
+    agents: Array.from({ length: AGENTS }, (_, i) => ({ id: `agt_bench_${i}`, externalId: null, name: `Agent ${i}`, environment: i % 3 ? "prod" : "dev", status: "active", ownerId: i % 7 ? `usr_${i % 20}` : null, teamId: `team_${i % 10}`, declaredActions: [...TOOLS, "tools/call"], declaredResourceTypes: ["tool"], credentialKind: "oauth_client", dataSensitivity: "internal", riskTier: ["low", "medium", "high"][i % 3]!, riskOverrideTier: null })),
     identities: [],
   };
 }
@@ -92,7 +92,9 @@ async function openLoop(rate: number, seconds: number, call: (i: number) => Prom
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
+    // Always yield: behind schedule, a tight loop would starve the responses (and the stub console) in this process.
     if (wait > 1) await sleep(wait);
+    else await new Promise((resolve) => setImmediate(resolve));
     const sent = performance.now();
     pending.push(
       call(i).then(
