@@ -19,6 +19,17 @@ const config = [
     },
   },
   {
+    // The gateway is its own process next to the agents: pure lib/ only, never the console's database or framework.
+    files: ["gateway/**/*.ts"],
+    ignores: ["gateway/testing/**", "gateway/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/db", "@/db/*", "next", "next/*", "next-auth", "next-auth/*", "react", "react/*", "react-dom", "@/app/*", "@/components/*"], message: "gateway/ imports only pure lib/ modules: it talks to the console over HTTP, never its database or framework." }] },
+      ],
+    },
+  },
+  {
     files: ["components/**/*.tsx", "components/**/*.ts"],
     rules: {
       "no-restricted-imports": [

@@ -8,6 +8,7 @@ export const NAV_ITEMS = [
   { href: "/reports", label: "Reports" },
   { href: "/enforcement-points", label: "Enforcement points" },
   { href: "/identity", label: "Identity" },
+  { href: "/mcp-servers", label: "MCP servers" },
   { href: "/audit", label: "Audit" },
   { href: "/people", label: "People" },
   { href: "/settings", label: "Settings" },

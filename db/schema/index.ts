@@ -6,3 +6,4 @@ export * from "./settings";
 export * from "./policies";
 export * from "./frameworks";
 export * from "./identity";
+export * from "./gateway";

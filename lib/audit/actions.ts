@@ -71,5 +71,7 @@ export const AuditAction = z.enum([
   "secret.update",
   "secret.delete",
   "secret.release",
+  "mcp_server.register",
+  "mcp_server.delete",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   "settings.manage": { roles: ADMINS, description: "Change console-wide settings" },
   "enforcement_points.read": { roles: ALL, description: "List enforcement points and their health" },
   "enforcement_points.manage": { roles: ENGINEERS, description: "Register, rotate, revoke and configure enforcement points" },
+  "mcp_servers.read": { roles: ALL, description: "List MCP servers, the tool catalog and gateway status" },
+  "mcp_servers.manage": { roles: ENGINEERS, description: "Register and remove upstream MCP servers" },
   "decisions.read": { roles: ALL, description: "Read recorded decisions and the live feed" },
   "decisions.manage": { roles: ENGINEERS, description: "Manage quarantine and retention of decisions" },
   "agents.read": { roles: ALL, description: "Read the agent inventory, findings and people" },

@@ -6,11 +6,12 @@ import { can, type Permission } from "./permissions";
  * The only authorization check. Enforcement points hold exactly the permissions their token grants
  * (ingest, bundle pull); people hold their role's; the system holds all.
  */
-const ENFORCEMENT_POINT_PERMISSIONS: ReadonlySet<string> = new Set(["decisions.ingest", "policies.bundle", "identity.introspect", "revocations.read", "secrets.release"]);
+const ENFORCEMENT_POINT_PERMISSIONS: ReadonlySet<string> = new Set(["decisions.ingest", "policies.bundle", "identity.introspect", "revocations.read", "secrets.release", "gateway.sync"]);
 /** Permissions both people (by role) and enforcement points hold: asking the PDP for a decision. */
 const SHARED_PERMISSIONS: ReadonlySet<string> = new Set(["policies.evaluate"]);
 
-export type AnyPermission = Permission | "decisions.ingest" | "policies.bundle" | "identity.introspect" | "revocations.read" | "secrets.release";
+/** `gateway.sync`: an MCP gateway pulls the registered MCP servers and reports its status and tool catalog. */
+export type AnyPermission = Permission | "decisions.ingest" | "policies.bundle" | "identity.introspect" | "revocations.read" | "secrets.release" | "gateway.sync";
 
 export function hasPermission(actor: Actor | null, permission: AnyPermission): boolean {
   if (!actor) return false;

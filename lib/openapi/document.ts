@@ -5,6 +5,7 @@ import { decisionOperations } from "./paths/decisions";
 import { enforcementPointOperations } from "./paths/enforcement-points";
 import { frameworksOperations } from "./paths/frameworks";
 import { identityOperations } from "./paths/identity";
+import { gatewayOperations } from "./paths/gateway";
 import { inventoryOperations } from "./paths/inventory";
 import { policyOperations } from "./paths/policies";
 import { systemOperations } from "./paths/system";
@@ -19,6 +20,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...policyOperations,
   ...frameworksOperations,
   ...identityOperations,
+  ...gatewayOperations,
 ];
 
 const ErrorBody = z.object({

@@ -1,5 +1,6 @@
-import { PreparedPolicySet, policyEffect, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
+import { policyEffect, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
 import { policyTexts, type PolicySetContent } from "./content";
+import { IndexedPolicySet } from "./policy-index";
 import type { Inventory } from "./inventory";
 import { inventoryEntities } from "./inventory-entities";
 import { DEFAULT_PDP_OPTIONS, type PdpOptions } from "./pdp-options";
@@ -18,7 +19,7 @@ export type EngineDecision = CedarDecision & { reason: string; refused: boolean 
  * edge PDP (lib/policies/bundle-engine.ts), explain and replay decide with the same code.
  */
 export class PolicyEngine {
-  private readonly prepared: PreparedPolicySet;
+  private readonly prepared: IndexedPolicySet;
   readonly shape: SchemaShape;
   private readonly index: EntityIndex;
   readonly options: PdpOptions;
@@ -35,7 +36,7 @@ export class PolicyEngine {
   ) {
     this.options = extra.options ?? DEFAULT_PDP_OPTIONS;
     this.inventoryHash = extra.inventoryHash ?? null;
-    this.prepared = new PreparedPolicySet(`set_${contentHash}`, policyTexts(content), content.schemaText);
+    this.prepared = new IndexedPolicySet(`set_${contentHash}`, policyTexts(content), content.schemaText);
     this.shape = readSchemaShape(content.schemaText);
     this.effects = new Map(content.policies.map((policy) => [policy.id, policyEffect(policy.source) ?? "permit"]));
     this.index = entityIndexFor(this.shape, content.entities, inventory);

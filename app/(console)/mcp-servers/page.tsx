@@ -1,0 +1,91 @@
+import type { Metadata } from "next";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatUtc } from "@/components/ui/format-utc";
+import { PageHeader } from "@/components/ui/page-header";
+import { listGatewayStatus, listMcpServers, listToolCatalog } from "@/lib/gateway/mcp-servers";
+import { getCurrentPolicyRevision } from "@/lib/policies/versions";
+
+export const metadata: Metadata = { title: "MCP servers" };
+export const dynamic = "force-dynamic";
+
+const when = (date: Date | null) => (date ? <time dateTime={date.toISOString()}>{formatUtc(date, "second")} UTC</time> : <span className="muted">never</span>);
+const hints = (annotations: Record<string, unknown>) =>
+  Object.entries(annotations)
+    .filter(([key, value]) => key.endsWith("Hint") && value === true)
+    .map(([key]) => key.replace(/Hint$/, ""));
+
+export default async function Page() {
+  const ctx = await requirePageActor("mcp_servers.read", "/mcp-servers");
+  const [servers, tools, gateways, currentRevision] = await Promise.all([listMcpServers({ ctx }), listToolCatalog({ ctx }), listGatewayStatus({ ctx }), getCurrentPolicyRevision()]);
+  return (
+    <>
+      <PageHeader title="MCP servers" description="Upstream MCP servers behind Steward Gateways, the tools they expose, and each gateway's state." />
+      <h2>Gateways</h2>
+      {gateways.length === 0 ? (
+        <EmptyState title="No gateway has reported yet">Register an enforcement point of kind mcp-gateway, start the gateway with its token (npm run gateway), and it reports here every few seconds.</EmptyState>
+      ) : (
+        <DataTable
+          card
+          caption="MCP gateways"
+          rows={gateways}
+          rowKey={(gateway) => gateway.enforcementPointId}
+          columns={[
+            { header: "Gateway", rowHeader: true, cell: (gateway) => gateway.name },
+            {
+              header: "Policy revision",
+              className: "mono",
+              cell: (gateway) => (
+                <>
+                  {gateway.policyRevision ?? <span className="muted">none loaded</span>}
+                  {currentRevision && gateway.policyRevision && gateway.policyRevision !== currentRevision ? <div><span className="badge warn">outdated: current is {currentRevision}</span></div> : null}
+                </>
+              ),
+            },
+            { header: "Spool backlog", cell: (gateway) => (<>{gateway.spoolBacklog.toLocaleString()} decisions{gateway.spoolFull ? <div><span className="badge danger">spool full</span></div> : null}</>) },
+            { header: "Upstreams", cell: (gateway) => gateway.upstreams.map((upstream) => `${upstream.name} (${upstream.connected ? `${upstream.tools} tools` : "not connected"})`).join(", ") || <span className="muted">none</span> },
+            { header: "Reported", cell: (gateway) => when(gateway.reportedAt) },
+          ]}
+        />
+      )}
+      <h2>Registered servers</h2>
+      {servers.length === 0 ? (
+        <EmptyState title="No MCP server registered">Register one with POST /api/v1/mcp-servers (name, transport, url or command, data sensitivity); gateways pull the list and serve it at /mcp/&lt;name&gt;.</EmptyState>
+      ) : (
+        <DataTable
+          card
+          caption="Registered MCP servers"
+          rows={servers}
+          rowKey={(server) => server.id}
+          columns={[
+            { header: "Name", rowHeader: true, className: "mono", cell: (server) => server.name },
+            { header: "Transport", cell: (server) => (server.transport === "http" ? <span className="mono">{server.url}</span> : <span className="mono">{[server.command, ...server.args].join(" ")}</span>) },
+            { header: "Environment", cell: (server) => server.environment || <span className="muted">—</span> },
+            { header: "Data sensitivity", cell: (server) => server.dataSensitivity },
+            { header: "Owner", className: "mono", cell: (server) => server.ownerId ?? <span className="muted">unowned</span> },
+          ]}
+        />
+      )}
+      <h2>Tool catalog</h2>
+      {tools.length === 0 ? (
+        <EmptyState title="No tool seen yet">The catalog fills as gateways list their upstreams&apos; tools (an agent&apos;s tools/list through a gateway).</EmptyState>
+      ) : (
+        <DataTable
+          card
+          caption="Tools seen by gateways"
+          rows={tools}
+          rowKey={(tool) => `${tool.server}/${tool.name}`}
+          columns={[
+            { header: "Tool", rowHeader: true, className: "mono", cell: (tool) => tool.name },
+            { header: "Server", className: "mono", cell: (tool) => tool.server },
+            { header: "Annotations", cell: (tool) => hints(tool.annotations).map((hint) => <span key={hint} className={`badge ${hint === "destructive" ? "danger" : ""}`}>{hint}</span>) },
+            { header: "Used by (30 days)", cell: (tool) => `${tool.usedByAgents} agent${tool.usedByAgents === 1 ? "" : "s"}` },
+            { header: "First seen", cell: (tool) => when(tool.firstSeenAt) },
+            { header: "Last seen", cell: (tool) => when(tool.lastSeenAt) },
+          ]}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,178 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { AuthzenRequest } from "@/lib/policies/request-mapping";
+import { holdForApproval } from "./approvals";
+import type { CallerIdentity } from "./identity";
+import type { Metrics } from "./metrics";
+import type { PolicySource } from "./policy-source";
+import type { Spool } from "./spool";
+
+/** JSON-RPC error codes of the AuthZEN MCP profile (COAZ-MCP §Error Handling). */
+export const MCP_DENIED = -32001;
+export const MCP_PDP_UNAVAILABLE = -32603;
+
+export type DecisionOutcome = {
+  outcome: "allow" | "deny" | "approval_required" | "unavailable";
+  decisionId: string;
+  /** User-facing reason. */
+  message: string;
+  reasons: string[];
+  revision: string | null;
+  resourceId: string;
+  argumentsHash: string | null;
+  accessRequest?: Record<string, unknown>;
+};
+
+/** What one MCP operation asks, before identity and policy. */
+export type Operation = {
+  /** MCP method: tools/call, resources/read, prompts/get, or tools/list (filtering, not recorded). */
+  method: "tools/call" | "resources/read" | "prompts/get";
+  upstream: { name: string; destination: string; dataSensitivity: string; environment: string };
+  /** Tool name, resource URI or prompt name. */
+  name: string;
+  arguments?: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
+  /** The gateway's span for this call (parseTraceparent), forwarded upstream and recorded. */
+  trace?: Trace | null;
+};
+
+const RESOURCE_TYPE = { "tools/call": "tool", "resources/read": "resource", "prompts/get": "tool" } as const;
+
+/**
+ * The AuthZEN request for an MCP operation, as the AuthZEN MCP profile maps it: subject = the
+ * calling agent (from its verified credential), action = the MCP method (→ Cedar `call_tool` /
+ * `read`), resource = the tool, resource or prompt with its server and annotations; context =
+ * arguments (also flattened as `arg_<name>` scalars for typed Cedar context), destination, the
+ * task's purpose and scope, the delegation chain and the server's data sensitivity.
+ */
+export function authzenRequestFor(identity: CallerIdentity, op: Operation, at: Date): AuthzenRequest {
+  const annotations = op.annotations ?? {};
+  const flattened: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(op.arguments ?? {})) if (value === null || ["string", "number", "boolean"].includes(typeof value)) flattened[`arg_${key}`] = value;
+  return {
+    subject: { type: "agent", id: identity.agentId, properties: identity.clientId ? { client_id: identity.clientId } : {} },
+    action: { name: op.method, properties: { kind: op.method === "resources/read" ? "read" : "call_tool" } },
+    resource: {
+      type: RESOURCE_TYPE[op.method],
+      id: op.name,
+      properties: {
+        name: op.name,
+        server: op.upstream.name,
+        environment: op.upstream.environment,
+        sensitivity: op.upstream.dataSensitivity,
+        destructive: annotations.destructiveHint === true,
+        external: annotations.openWorldHint === true,
+        annotations,
+      },
+    },
+    context: {
+      ...flattened,
+      arguments: op.arguments ?? {},
+      destination: op.upstream.destination,
+      external: annotations.openWorldHint === true,
+      destructive: annotations.destructiveHint === true,
+      data_sensitivity: op.upstream.dataSensitivity,
+      task_purpose: identity.purpose ?? "",
+      task_id: identity.taskId ?? "",
+      scope: identity.scopes ?? [],
+      delegation: identity.delegation,
+      agent: identity.clientId ?? identity.agentId,
+      time: at.toISOString(),
+    },
+  };
+}
+
+/** Is the operation inside the task token's scope (tool name or Cedar action name)? A gateway key has no token scope. */
+function inScope(identity: CallerIdentity, op: Operation): boolean {
+  if (identity.scopes === null) return true;
+  const action = op.method === "resources/read" ? "read" : "call_tool";
+  return identity.scopes.includes(op.name) || identity.scopes.includes(action) || identity.scopes.includes(op.method);
+}
+
+export const newDecisionId = () => `gwd_${Date.now().toString(36)}${randomBytes(10).toString("hex")}`;
+
+export class Decider {
+  constructor(
+    private readonly policy: PolicySource,
+    private readonly spool: Spool,
+    private readonly metrics: Metrics,
+    private readonly gatewayName: string,
+  ) {}
+
+  /** Decides without recording (tools/list filtering). */
+  allows(identity: CallerIdentity, op: Operation): boolean {
+    const state = this.policy.current();
+    if (!state.ok || !inScope(identity, op)) return false;
+    try {
+      return state.engine.evaluate(authzenRequestFor(identity, op, new Date()), new Date(), identity.delegation).decision === "allow";
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Decides one operation and records it in the spool before answering: the caller forwards the
+   * call only on "allow". Fails closed: no bundle, a stale bundle, an evaluation error or a spool
+   * that refuses the record all end in a refusal.
+   */
+  async decide(identity: CallerIdentity, op: Operation): Promise<DecisionOutcome> {
+    const at = new Date();
+    const started = performance.now();
+    const request = authzenRequestFor(identity, op, at);
+    const argumentsHash = op.arguments ? createHash("sha256").update(JSON.stringify(op.arguments)).digest("hex") : null;
+    const base = { decisionId: newDecisionId(), resourceId: op.name, argumentsHash };
+    let decision: DecisionOutcome;
+    const state = this.policy.current();
+    if (!state.ok) decision = { ...base, outcome: "unavailable", message: `Authorization service unavailable: ${state.reason}`, reasons: [], revision: null };
+    else if (!inScope(identity, op)) decision = { ...base, outcome: "deny", message: `"${op.name}" is outside the task token's scope`, reasons: ["steward:token-scope"], revision: state.revision };
+    else {
+      try {
+        const result = state.engine.evaluate(request, at, identity.delegation);
+        if (result.errors.length) decision = { ...base, outcome: "deny", message: "Denied: the policy could not be evaluated for this request", reasons: result.determiningPolicies, revision: state.revision };
+        else if (result.decision === "allow") decision = { ...base, outcome: "allow", message: "Allowed", reasons: result.determiningPolicies, revision: state.revision };
+        else decision = { ...base, outcome: "deny", message: result.determiningPolicies.length ? `Denied by policy ${result.determiningPolicies.join(", ")}` : "Denied: no policy permits this call", reasons: result.determiningPolicies, revision: state.revision };
+      } catch (error) {
+        decision = { ...base, outcome: "deny", message: "Denied: the policy could not be evaluated for this request", reasons: [], revision: state.revision };
+        void error;
+      }
+    }
+    if (decision.outcome === "approval_required") decision = await holdForApproval(decision as DecisionOutcome & { outcome: "approval_required" });
+    const latencyMs = performance.now() - started;
+    this.metrics.decisionSeconds.observe(latencyMs / 1000);
+    const recorded = await this.spool.append(this.record(identity, op, request, decision, at, latencyMs));
+    if (recorded === "refused") decision = { ...decision, outcome: "unavailable", message: "Authorization service unavailable: the decision spool is full" };
+    this.metrics.decisions.inc({ outcome: decision.outcome, source: "mcp" });
+    return decision;
+  }
+
+  /** The decision as POST /api/v1/decisions takes it (lib/decisions/schemas.ts DecisionInput). */
+  private record(identity: CallerIdentity, op: Operation, request: AuthzenRequest, decision: DecisionOutcome, at: Date, latencyMs: number) {
+    const trace = op.trace;
+    return {
+      id: decision.decisionId,
+      time: at.toISOString(),
+      agent: { id: identity.agentId, ...(identity.clientId ? { client_id: identity.clientId } : {}) },
+      action: { name: op.name, kind: op.method },
+      resource: { type: RESOURCE_TYPE[op.method], id: op.name, properties: { server: op.upstream.name } },
+      destination: op.upstream.destination,
+      outcome: decision.outcome === "unavailable" ? "error" : decision.outcome,
+      reasons: decision.reasons,
+      ...(decision.revision ? { policy_revision: decision.revision } : {}),
+      ...(identity.taskId ? { task_id: identity.taskId } : {}),
+      ...(trace ? { trace_id: trace.traceId, span_id: trace.spanId, ...(trace.parentSpanId ? { parent_span_id: trace.parentSpanId } : {}) } : {}),
+      delegation: identity.delegation,
+      request,
+      latency_ms: latencyMs,
+      context: { gateway: this.gatewayName, method: op.method, message: decision.message, ...(decision.accessRequest ? { access_request: decision.accessRequest } : {}), ...(identity.jti ? { token_id: identity.jti } : {}) },
+    };
+  }
+}
+
+/** W3C Trace Context: the gateway's own span is a child of the caller's (or starts a trace). */
+export type Trace = { traceId: string; spanId: string; parentSpanId: string | null; header: string };
+
+export function parseTraceparent(header: string | null | undefined): Trace {
+  const match = header ? /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(header.trim()) : null;
+  const traceId = match?.[1] ?? randomBytes(16).toString("hex");
+  const spanId = randomBytes(8).toString("hex");
+  return { traceId, spanId, parentSpanId: match?.[2] ?? null, header: `00-${traceId}-${spanId}-${match?.[3] ?? "01"}` };
+}

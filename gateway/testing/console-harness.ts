@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import { openTestDatabase } from "@/db/testing/test-database";
+import { requirePermission } from "@/lib/auth/require-permission";
+import { handleIngestRequest } from "@/lib/decisions/ingest-request";
+import { authenticateEnforcementPointToken } from "@/lib/enforcement-points/authenticate-enforcement-point-token";
+import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
+import { newId } from "@/lib/ids";
+import { savePolicy, updateSchema } from "@/lib/policies/draft";
+import { publishDraft } from "@/lib/policies/publish";
+import { etagMatches, waitForPolicyBundle } from "@/lib/policies/versions";
+import { userContext } from "@/lib/testing";
+import { StewardError } from "@/lib/errors";
+import { listMcpServersForGateway, recordGatewayReport } from "@/lib/gateway/mcp-servers";
+
+/**
+ * The console side of the gateway tests, over real HTTP on loopback: the same lib functions the
+ * console's routes call (EP-token authentication, GET /api/v1/policies/bundle with ETag/304,
+ * POST /api/v1/decisions ingest with its dedup) against a real test database, plus what the
+ * identity branch will serve (JWKS, revocation feed), driven by keys the test mints with jose.
+ * Route modules themselves need Next.js at import time, which vitest cannot load.
+ */
+export class ConsoleHarness {
+  database!: Awaited<ReturnType<typeof openTestDatabase>>;
+  epToken = "";
+  epId = "";
+  private http: Server | null = null;
+  keys: { kid: string; privateKey: CryptoKey; jwk: JWK }[] = [];
+  revocationFeed: { cursor: string; revoked: { jti: string; exp: number }[]; endedTasks: { taskId: string; exp: number }[]; revokedAgents: { agentId: string }[] } = { cursor: "0", revoked: [], endedTasks: [], revokedAgents: [] };
+  /** Policy name (as the test calls it) → the id the console gave it. */
+  policyIds: Record<string, string> = {};
+  ingestRequests = 0;
+  jwksRequests = 0;
+
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async open(port: number): Promise<ConsoleHarness> {
+    const harness = new ConsoleHarness(port);
+    harness.database = await openTestDatabase();
+    const { enforcementPoint, token } = await registerEnforcementPoint({ ctx: userContext("admin"), input: { name: `gw-${newId("t").slice(-8)}`, kind: "mcp-gateway" } });
+    harness.epToken = token;
+    harness.epId = enforcementPoint.id;
+    await harness.addSigningKey();
+    await harness.start();
+    return harness;
+  }
+
+  async addSigningKey(): Promise<string> {
+    const { privateKey, publicKey } = await generateKeyPair("ES256");
+    const kid = newId("kid");
+    this.keys.push({ kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: "ES256", use: "sig" } });
+    return kid;
+  }
+
+  /** A task token as the identity branch issues it (RFC 9068, ES256). */
+  async mintTaskToken(claims: { sub: string; aud: string | string[]; scope?: string; task_id?: string; purpose?: string; act?: unknown; client_id?: string; expiresInS?: number; iat?: number; jti?: string; kid?: string; typ?: string; iss?: string }): Promise<string> {
+    const key = claims.kid ? this.keys.find((candidate) => candidate.kid === claims.kid)! : this.keys.at(-1)!;
+    const iat = claims.iat ?? Math.floor(Date.now() / 1000);
+    return new SignJWT({ scope: claims.scope ?? "read_file delete_file echo call_tool read", task_id: claims.task_id ?? newId("tsk"), purpose: claims.purpose ?? "testing", client_id: claims.client_id ?? `client-${claims.sub}`, ...(claims.act ? { act: claims.act } : {}) })
+      .setProtectedHeader({ alg: "ES256", typ: claims.typ ?? "at+jwt", kid: key.kid })
+      .setIssuer(claims.iss ?? this.url)
+      .setSubject(claims.sub)
+      .setAudience(claims.aud)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + (claims.expiresInS ?? 600))
+      .setJti(claims.jti ?? newId("jti"))
+      .sign(key.privateKey);
+  }
+
+  /** Replaces the draft with these policies (and schema) and publishes it. */
+  async publish(policies: Record<string, string>, schemaText?: string): Promise<void> {
+    const ctx = userContext("admin");
+    if (schemaText) await updateSchema({ ctx, input: { schemaText } });
+    const { listDraftPolicies } = await import("@/db/policies");
+    const { deletePolicy } = await import("@/lib/policies/draft");
+    for (const row of await listDraftPolicies(this.database.db)) await deletePolicy({ ctx, input: { id: row.id } });
+    for (const [name, source] of Object.entries(policies)) {
+      const { policy } = await savePolicy({ ctx, input: { source, description: name } });
+      this.policyIds[name] = policy.id;
+    }
+    await publishDraft({ ctx, input: { message: `test ${Date.now()}` } });
+  }
+
+  async start(): Promise<void> {
+    if (this.http) return;
+    this.http = createServer((req, res) => void this.route(req, res));
+    await new Promise<void>((resolve) => this.http!.listen(this.port, "127.0.0.1", resolve));
+  }
+
+  /** Takes the console off the network (connections refused) until start() again. */
+  async stop(): Promise<void> {
+    const http = this.http;
+    this.http = null;
+    if (!http) return;
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.database?.close();
+  }
+
+  /** Decision ids stored for this EP. */
+  async storedDecisionIds(): Promise<string[]> {
+    const { decisions } = await import("@/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const rows = await this.database.db.select({ id: decisions.decisionId }).from(decisions).where(eq(decisions.enforcementPointId, this.epId));
+    return rows.map((row) => row.id);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.url);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(body === null ? undefined : JSON.stringify(body));
+    };
+    try {
+      if (url.pathname === "/oauth/jwks") {
+        this.jwksRequests++;
+        return send(200, { keys: this.keys.map((key) => key.jwk) });
+      }
+      const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
+      const actor = token ? await authenticateEnforcementPointToken(token) : null;
+      if (!actor) return send(401, { error: { code: "unauthorized" } });
+      // The routes answer a missing permission with 403 (withApi → StewardError "forbidden").
+      const ctx = { actor, requestId: newId("req"), ip: "127.0.0.1" };
+      if (url.pathname === "/api/v1/policies/bundle") {
+        requirePermission(actor, "policies.bundle");
+        const ifNoneMatch = req.headers["if-none-match"] ?? null;
+        const abort = new AbortController();
+        res.on("close", () => abort.abort());
+        const bundle = await waitForPolicyBundle({ ctx, ifNoneMatch, waitSeconds: Number(url.searchParams.get("wait") ?? 0), signal: abort.signal });
+        if (!bundle) return send(404, { error: { code: "not_found" } });
+        if (etagMatches(ifNoneMatch, bundle.etag)) return send(304, null, { etag: bundle.etag });
+        return send(200, bundle, { etag: bundle.etag });
+      }
+      if (url.pathname === "/api/v1/decisions" && req.method === "POST") {
+        this.ingestRequests++;
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const request = new Request(`${this.url}/api/v1/decisions`, { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "application/json" }, body: new Uint8Array(Buffer.concat(chunks)) });
+        const { status, body } = await handleIngestRequest(request, ctx);
+        return send(status, body);
+      }
+      if (url.pathname === "/api/v1/revocations") return send(200, this.revocationFeed);
+      if (url.pathname === "/api/v1/gateway/upstreams") return send(200, { upstreams: await listMcpServersForGateway({ ctx }) });
+      if (url.pathname === "/api/v1/gateway/report" && req.method === "POST") {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        return send(200, await recordGatewayReport({ ctx, input: JSON.parse(Buffer.concat(chunks).toString("utf8")) }));
+      }
+      return send(404, { error: { code: "not_found" } });
+    } catch (error) {
+      if (error instanceof StewardError) return send(error.status, { error: { code: error.code, message: error.message } });
+      return send(500, { error: { code: "internal", message: (error as Error).message } });
+    }
+  }
+}

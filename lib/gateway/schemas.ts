@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { MCP_TRANSPORTS } from "@/db/schema/gateway";
+import { DATA_SENSITIVITIES } from "@/db/schema/inventory";
+
+export const McpServerName = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Use 1–63 lower-case letters, digits, - and _ (it becomes the gateway path /mcp/<name>)");
+
+/** An upstream MCP server as registered in the console (POST /api/v1/mcp-servers). Credentials are never stored here: each gateway injects its own. */
+export const RegisterMcpServerInput = z
+  .object({
+    name: McpServerName,
+    transport: z.enum(MCP_TRANSPORTS).describe("http: Streamable HTTP URL; stdio: a command the gateway spawns"),
+    url: z.url("Give the server's Streamable HTTP URL").max(2048).optional(),
+    command: z.string().trim().min(1).max(1024).optional(),
+    args: z.array(z.string().max(1024)).max(64).default([]),
+    ownerId: z.string().trim().max(100).nullable().default(null).describe("The person (per_…) who owns this server"),
+    environment: z.string().trim().max(50).default(""),
+    dataSensitivity: z.enum(DATA_SENSITIVITIES).default("internal"),
+    toolAnnotations: z.record(z.string().max(200), z.record(z.string().max(100), z.unknown())).default({}).describe("Per-tool overrides of MCP tool annotations, e.g. destructiveHint"),
+  })
+  .refine((input) => (input.transport === "http" ? !!input.url : !!input.command), { message: "An http server needs a url; a stdio server needs a command", path: ["url"] });
+export type RegisterMcpServerInput = z.infer<typeof RegisterMcpServerInput>;
+
+/** What an MCP gateway reports (POST /api/v1/gateway/report), at most every few seconds. */
+export const GatewayReport = z.object({
+  policyRevision: z.string().max(200).nullable(),
+  bundleAgeSeconds: z.number().int().nullable(),
+  spool: z.object({ backlog: z.number().int().min(0), bytes: z.number().int().min(0), full: z.boolean() }),
+  upstreams: z.array(z.object({ name: McpServerName, transport: z.enum(MCP_TRANSPORTS), connected: z.boolean(), tools: z.number().int().min(0) })).max(500),
+  tools: z
+    .array(z.object({ server: McpServerName, name: z.string().min(1).max(200), description: z.string().max(2000).default(""), annotations: z.record(z.string(), z.unknown()).default({}) }))
+    .max(10_000),
+});
+export type GatewayReport = z.infer<typeof GatewayReport>;
