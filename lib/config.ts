@@ -29,6 +29,9 @@ const EnvSchema = z.object({
   STEWARD_LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   STEWARD_LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
   STEWARD_LOGIN_WINDOW_MINUTES: positiveInt(15),
+  AUTH_URL: z.preprocess(emptyAsUnset, z.string().url().optional()),
+  STEWARD_SECRETS_KEY: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9+/_-]{43}=?$/, "STEWARD_SECRETS_KEY must be 32 bytes, base64 or base64url").optional()),
+  STEWARD_SECRETS_PREVIOUS_KEYS: optionalString,
 });
 
 export type StewardConfig = {
@@ -41,6 +44,12 @@ export type StewardConfig = {
     | { issuer: string; clientId: string; clientSecret: string; name: string; roleClaim: string; defaultRole: z.infer<typeof RoleName> }
     | undefined;
   signInLimits: { perAccount: number; perIp: number; windowMinutes: number };
+  /** The console's public origin (AUTH_URL), the `iss` of task tokens; else the request origin. */
+  publicOrigin: string | undefined;
+  /** AES-256-GCM key for secrets and signing keys: STEWARD_SECRETS_KEY, else a generated key file. */
+  secretsKey: Buffer;
+  /** Keys rotated out (STEWARD_SECRETS_PREVIOUS_KEYS, comma-separated): still decrypt, never encrypt. */
+  previousSecretsKeys: Buffer[];
 };
 
 let cached: StewardConfig | undefined;
@@ -83,6 +92,14 @@ export function getConfig(): StewardConfig {
             defaultRole: env.STEWARD_OIDC_DEFAULT_ROLE,
           }
         : undefined,
+    publicOrigin: env.AUTH_URL ? new URL(env.AUTH_URL).origin : undefined,
+    secretsKey: env.STEWARD_SECRETS_KEY ? Buffer.from(env.STEWARD_SECRETS_KEY, "base64url") : loadOrCreateSecretsKey(dataDir),
+    previousSecretsKeys: (env.STEWARD_SECRETS_PREVIOUS_KEYS ?? "")
+      .split(",")
+      .map((key) => key.trim())
+      .filter(Boolean)
+      .map((key) => Buffer.from(key, "base64url"))
+      .filter((key) => key.length === 32),
     signInLimits: {
       perAccount: env.STEWARD_LOGIN_MAX_FAILURES_PER_ACCOUNT,
       perIp: env.STEWARD_LOGIN_MAX_FAILURES_PER_IP,
@@ -104,6 +121,25 @@ function loadOrCreateSecret(dataDir: string): string {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
   return readFileSync(file, "utf8").trim();
+}
+
+/**
+ * The secrets key file (32 random bytes, base64url), created on first use beside the data and
+ * readable only by its owner. Its value is never printed; back it up with the database.
+ */
+function loadOrCreateSecretsKey(dataDir: string): Buffer {
+  const file = path.join(/*turbopackIgnore: true*/ dataDir, "secrets-key");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  const key = Buffer.from(readFileSync(file, "utf8").trim(), "base64url");
+  if (key.length !== 32) throw new Error(`Invalid Steward configuration: ${file} must hold 32 bytes (base64url)`);
+  return key;
 }
 
 /** For tests that change the environment between cases. */

@@ -44,6 +44,11 @@ export const PERMISSIONS = {
   "frameworks.import": { roles: ADMINS, description: "Import another framework as an OSCAL catalog or JSON" },
   "reports.read": { roles: ["admin", "security", "risk", "viewer"], description: "List alignment report snapshots" },
   "reports.export": { roles: ["admin", "security", "risk"], description: "Create and download alignment reports" },
+  "outbound.read": { roles: ENGINEERS, description: "List outbound destinations, their health and delivery log" },
+  "outbound.manage": { roles: ENGINEERS, description: "Register, change, test, resume and remove outbound destinations" },
+  "outbound.allow_private_network": { roles: ADMINS, description: "Let a destination reach loopback and private addresses" },
+  "alerts.read": { roles: ALL, description: "Read alerts and alert rules" },
+  "alerts.manage": { roles: ENGINEERS, description: "Acknowledge and resolve alerts; write alert rules" },
 } as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;
