@@ -5,5 +5,7 @@ export async function register() {
     await ensureStarted();
     const { scheduleFindingsRefresh } = await import("./lib/findings/schedule-findings-refresh");
     scheduleFindingsRefresh();
+    const { scheduleOutbound } = await import("./lib/outbound/schedule-outbound");
+    scheduleOutbound();
   }
 }

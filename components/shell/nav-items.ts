@@ -6,6 +6,7 @@ export const NAV_ITEMS = [
   { href: "/frameworks", label: "Frameworks" },
   { href: "/reports", label: "Reports" },
   { href: "/enforcement-points", label: "Enforcement points" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit" },
   { href: "/people", label: "People" },
   { href: "/settings", label: "Settings" },

@@ -5,6 +5,7 @@ import { decisionOperations } from "./paths/decisions";
 import { enforcementPointOperations } from "./paths/enforcement-points";
 import { frameworksOperations } from "./paths/frameworks";
 import { inventoryOperations } from "./paths/inventory";
+import { outboundOperations } from "./paths/outbound";
 import { policyOperations } from "./paths/policies";
 import { systemOperations } from "./paths/system";
 
@@ -17,6 +18,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...inventoryOperations,
   ...policyOperations,
   ...frameworksOperations,
+  ...outboundOperations,
 ];
 
 const ErrorBody = z.object({

@@ -1,22 +1,18 @@
-import { z } from "zod";
 import { getDb, type Tx } from "@/db/client";
 import { deleteAlertRuleRow, getAlertRow, getAlertRuleRow, getDestinationRow, insertAlertRuleRow, listAlertRows, listAlertRuleRows, updateAlertRow, updateAlertRuleRow, type AlertRow, type AlertRuleRow } from "@/db/outbound";
-import { ALERT_STATUSES } from "@/db/schema/outbound";
 import { actorLabel } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { notFound, StewardError } from "../errors";
 import { newId } from "../ids";
-import { AlertRuleParams, CreateAlertRuleInput, UpdateAlertRuleInput } from "./schemas";
+import { AlertListQuery, AlertRuleParams, CreateAlertRuleInput, UpdateAlertRuleInput } from "./schemas";
 
 export type AlertView = Omit<AlertRow, "seq" | "firstAt" | "lastAt" | "acknowledgedAt" | "resolvedAt"> & { firstAt: string; lastAt: string; acknowledgedAt: string | null; resolvedAt: string | null };
 export type AlertRuleView = Omit<AlertRuleRow, "checkedUntil" | "createdAt" | "updatedAt"> & { checkedUntil: string | null; createdAt: string };
 
 const toAlertView = ({ seq: _seq, ...row }: AlertRow): AlertView => ({ ...row, firstAt: row.firstAt.toISOString(), lastAt: row.lastAt.toISOString(), acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null, resolvedAt: row.resolvedAt?.toISOString() ?? null });
 const toRuleView = ({ updatedAt: _updated, ...row }: AlertRuleRow): AlertRuleView => ({ ...row, checkedUntil: row.checkedUntil?.toISOString() ?? null, createdAt: row.createdAt.toISOString() });
-
-export const AlertListQuery = z.object({ status: z.enum(ALERT_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 
 export async function listAlerts({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<AlertView[]> {
   requirePermission(ctx.actor, "alerts.read");

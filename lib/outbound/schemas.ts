@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ALERT_RULE_KINDS, DESTINATION_KINDS, DESTINATION_STREAMS, SEVERITIES } from "@/db/schema/outbound";
+import { ALERT_RULE_KINDS, ALERT_STATUSES, DESTINATION_KINDS, DESTINATION_STREAMS, SEVERITIES } from "@/db/schema/outbound";
 
 const Name = z.string().trim().min(1, "Enter a name").max(100);
 const Url = z.string().trim().min(1, "Enter a URL").max(2048);
@@ -115,3 +115,39 @@ export const UpdateAlertRuleInput = z
     enabled: z.boolean().optional(),
   })
   .strict();
+
+export const DeliveryListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+export const AlertListQuery = z.object({ status: z.enum(ALERT_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+
+const Instant = z.string().describe("ISO 8601 UTC");
+
+/** Response shapes, for the OpenAPI document. */
+export const DestinationViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: DestinationKind,
+  config: z.record(z.string(), z.unknown()).describe("Non-secret settings (URL, host, port, index…)"),
+  secretFields: z.array(z.string()).describe("Names of the secret settings that are set; their values are never returned"),
+  streams: z.array(z.enum(DESTINATION_STREAMS)),
+  decisionFilter: DecisionFilter,
+  allowPrivateNetwork: z.boolean(),
+  enabled: z.boolean(),
+  maxBacklogDays: z.number().int(),
+  health: z.object({
+    state: z.enum(["healthy", "retrying", "paused", "disabled", "idle"]),
+    pausedReason: z.string().nullable(),
+    consecutiveFailures: z.number().int(),
+    nextAttemptAt: Instant.nullable(),
+    lastDeliveredAt: Instant.nullable(),
+    lastError: z.string().nullable(),
+    lastErrorAt: Instant.nullable(),
+    droppedEvents: z.number().int().describe("Events dropped because they were older than maxBacklogDays"),
+  }),
+  createdAt: Instant,
+});
+export const DestinationWithBacklogSchema = DestinationViewSchema.extend({ backlog: z.object({ decisions: z.number().int(), capped: z.boolean().describe("True when at least 100,000 are waiting") }) });
+export const CreatedDestinationSchema = z.object({ destination: DestinationViewSchema, signingSecret: z.string().optional().describe("Webhooks only: the Standard Webhooks secret (whsec_…), shown this once") });
+export const DeliverySchema = z.object({ seq: z.number().int(), destinationId: z.string(), at: Instant, stream: z.string(), batchId: z.string(), events: z.number().int(), outcome: z.enum(["delivered", "retrying", "paused", "dropped", "failed"]), status: z.number().int().nullable(), latencyMs: z.number().int().nullable(), responseExcerpt: z.string() });
+export const TestResultSchema = z.object({ ok: z.boolean(), status: z.number().int().nullable(), latencyMs: z.number().int(), response: z.string() });
+export const AlertViewSchema = z.object({ id: z.string(), ruleId: z.string(), groupKey: z.string(), severity: z.enum(SEVERITIES), title: z.string(), detail: z.record(z.string(), z.unknown()), status: z.enum(ALERT_STATUSES), occurrences: z.number().int(), firstAt: Instant, lastAt: Instant, acknowledgedBy: z.string().nullable(), acknowledgedAt: Instant.nullable(), resolvedBy: z.string().nullable(), resolvedAt: Instant.nullable() });
+export const AlertRuleViewSchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(ALERT_RULE_KINDS), params: z.record(z.string(), z.unknown()), severity: z.enum(SEVERITIES), destinationId: z.string().nullable(), cooldownMinutes: z.number().int(), enabled: z.boolean(), checkedUntil: Instant.nullable(), createdAt: Instant });
