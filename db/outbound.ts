@@ -56,7 +56,7 @@ export async function readDecisionsAfter(handle: DatabaseHandle, cursor: Decisio
             d.span_id, d.delegation, d.latency_ms
        from decision_keys k
        left join decisions d on d.enforcement_point_id = k.enforcement_point_id and d.decision_id = k.decision_id and d.time = k.time
-      where (k.xid, k.enforcement_point_id, k.decision_id) > ($1::xid8, $2, $3)
+      where k.xid >= $1::xid8 and (k.xid, k.enforcement_point_id, k.decision_id) > ($1::xid8, $2, $3)
         and k.xid < pg_snapshot_xmin(pg_current_snapshot())
       order by k.xid, k.enforcement_point_id, k.decision_id
       limit $4`,
@@ -96,7 +96,7 @@ const parseJson = <T,>(value: unknown): T | null => (value === null || value ===
 export async function countDecisionsAfter(handle: DatabaseHandle, cursor: DecisionCursor, cap: number): Promise<number> {
   const [row] = await rawQuery<{ n: number | string }>(
     handle,
-    `select count(*) as n from (select 1 from decision_keys k where (k.xid, k.enforcement_point_id, k.decision_id) > ($1::xid8, $2, $3) limit $4) pending`,
+    `select count(*) as n from (select 1 from decision_keys k where k.xid >= $1::xid8 and (k.xid, k.enforcement_point_id, k.decision_id) > ($1::xid8, $2, $3) limit $4) pending`,
     [cursor.xid, cursor.enforcementPointId, cursor.decisionId, cap],
   );
   return Number(row?.n ?? 0);

@@ -78,4 +78,4 @@ ALTER TABLE "decision_keys" ADD COLUMN "xid" "xid8" DEFAULT pg_current_xact_id()
 CREATE INDEX "alerts_rule_group_idx" ON "alerts" USING btree ("rule_id","group_key");--> statement-breakpoint
 CREATE INDEX "alerts_status_idx" ON "alerts" USING btree ("status","last_at");--> statement-breakpoint
 CREATE INDEX "destination_deliveries_dst_idx" ON "destination_deliveries" USING btree ("destination_id","seq");--> statement-breakpoint
-CREATE INDEX "decision_keys_xid_idx" ON "decision_keys" USING btree ("xid");
+CREATE INDEX "decision_keys_xid_idx" ON "decision_keys" USING btree ("xid","enforcement_point_id","decision_id");

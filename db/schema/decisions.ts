@@ -104,7 +104,7 @@ export const decisionKeys = pgTable(
     /** The claiming transaction: outbound delivery reads keys in commit-safe order (see db/schema/outbound.ts). */
     xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
   },
-  (table) => [primaryKey({ columns: [table.enforcementPointId, table.decisionId] }), index("decision_keys_xid_idx").on(table.xid)],
+  (table) => [primaryKey({ columns: [table.enforcementPointId, table.decisionId] }), index("decision_keys_xid_idx").on(table.xid, table.enforcementPointId, table.decisionId)],
 );
 
 /** Items that were received but could not be recorded (invalid, or an id re-used with other content). */

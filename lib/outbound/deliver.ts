@@ -13,7 +13,7 @@ export type OpenDestination = {
 };
 
 /** Events per request; Slack messages stay readable and under its size limit. */
-export const BATCH_SIZE: Record<OpenDestination["kind"], number> = { webhook: 200, slack: 20, splunk_hec: 500, syslog: 500, otlp_logs: 500 };
+export const BATCH_SIZE: Record<OpenDestination["kind"], number> = { webhook: 500, slack: 20, splunk_hec: 500, syslog: 1000, otlp_logs: 500 };
 
 const APP = "steward";
 const host = () => hostname().replace(/[^\x21-\x7e]/g, "").slice(0, 255) || "-";

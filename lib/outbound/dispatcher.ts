@@ -10,8 +10,8 @@ import type { SendResult } from "./transports";
 
 /** A destination's lease outlives any one attempt (10 s send timeout) with room to spare. */
 const LEASE_MS = 60_000;
-/** Batches per destination per pass, so one busy destination yields to the next pass's lease check. */
-const BATCHES_PER_PASS = 20;
+/** How long one destination is pumped per pass before its lease is renewed by the next pass. */
+const PASS_BUDGET_MS = 10_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 const DELIVERY_LOG_ROWS = 500;
 
@@ -45,7 +45,8 @@ async function pumpDestination(handle: DatabaseHandle, owner: string, row: Desti
   }
   const streams = new Set(row.streams as OutboundStream[]);
   const state = { decisionCursor: { xid: row.decisionCursorXid, enforcementPointId: row.decisionCursorEp, decisionId: row.decisionCursorId } as DecisionCursor, auditCursor: row.auditCursor, alertCursor: row.alertCursor };
-  for (let batch = 0; batch < BATCHES_PER_PASS; batch++) {
+  const started = Date.now();
+  while (Date.now() - started < PASS_BUDGET_MS) {
     const next = await nextBatch(handle, row, streams, state);
     if (!next) break;
     if (next.dropped) {
@@ -129,7 +130,10 @@ async function backOff(handle: DatabaseHandle, owner: string, row: DestinationRo
   await setDestinationBackoff(handle.db, row.id, owner, { failures, nextAttemptAt: new Date(Date.now() + backoffMs(failures, sent.retryAfterMs)), error: `${sent.status ? `HTTP ${sent.status}` : "Connection"}: ${excerpt}` });
 }
 
-/** One delivery loop per process: a pass every `intervalMs`, never two at once. */
+/**
+ * One delivery loop per process: a pass every `intervalMs`, never two at once, and the next pass
+ * at once when the last one delivered something (a backlog drains at full speed).
+ */
 export function startDeliveryLoop(getHandle: () => Promise<DatabaseHandle>, intervalMs = 500): { stop: () => Promise<void> } {
   const owner = newId("proc");
   let running: Promise<unknown> | null = null;
@@ -138,9 +142,14 @@ export function startDeliveryLoop(getHandle: () => Promise<DatabaseHandle>, inte
     if (running || stopped) return;
     running = getHandle()
       .then((handle) => runDeliveryPass(handle, owner))
-      .catch((error: unknown) => console.error(`outbound delivery pass failed: ${(error as Error).message}`))
-      .finally(() => {
+      .then((result) => result.delivered + result.dropped > 0)
+      .catch((error: unknown) => {
+        console.error(`outbound delivery pass failed: ${(error as Error).message}`);
+        return false;
+      })
+      .then((busy) => {
         running = null;
+        if (busy) setImmediate(tick);
       });
   };
   const timer = setInterval(tick, intervalMs);

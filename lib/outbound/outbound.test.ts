@@ -85,9 +85,9 @@ describe("webhook destinations", () => {
     const receiver = await startReceiver((_request, index) => (index === 1 ? { status: 500 } : index === 2 ? { status: 429, headers: { "retry-after": "7" } } : { status: 200 }));
     try {
       await createDestination({ ctx: admin, input: { kind: "webhook", name: "ordered", url: receiver.url, streams: ["decisions"], allowPrivateNetwork: true } });
-      const batches = [decisions(150), decisions(150), decisions(150)];
+      const batches = [decisions(400), decisions(400), decisions(400)];
       for (const batch of batches) await ingest(batch);
-      // One pass: the first batch (200 events) is accepted, the second refused with 500.
+      // One pass: the first request (500 events) is accepted, the second refused with 500.
       await runDeliveryPass(database, "proc_first");
       const [row] = await database.db.execute<{ consecutive_failures: number; next_attempt_at: string | null }>(sql`select consecutive_failures, next_attempt_at::text from destinations`).then((result) => (Array.isArray(result) ? result : (result as unknown as { rows: never[] }).rows));
       expect(row).toMatchObject({ consecutive_failures: 1 });
