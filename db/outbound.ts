@@ -50,16 +50,18 @@ export type DecisionCursor = { xid: string; enforcementPointId: string; decision
 export async function readDecisionsAfter(handle: DatabaseHandle, cursor: DecisionCursor, limit: number): Promise<{ cursor: DecisionCursor; row: DecisionEventRow | null }[]> {
   const rows = await rawQuery<Record<string, unknown>>(
     handle,
+    // The keys are limited first, then joined: the join never runs over more than one batch.
     `select k.xid::text as xid, k.enforcement_point_id as ep, k.decision_id as id, d.decision_id as present,
             ${ISO_US("d.time")} as time, ${ISO_US("d.received_at")} as received_at, d.agent_id, d.agent_ref, d.action_name,
             d.resource_type, d.resource_id, d.destination, d.outcome, d.reasons, d.policy_revision, d.task_id, d.trace_id,
             d.span_id, d.delegation, d.latency_ms
-       from decision_keys k
+       from (select xid, enforcement_point_id, decision_id, time from decision_keys
+              where xid >= $1::xid8 and (xid, enforcement_point_id, decision_id) > ($1::xid8, $2, $3)
+                and xid < pg_snapshot_xmin(pg_current_snapshot())
+              order by xid, enforcement_point_id, decision_id
+              limit $4) k
        left join decisions d on d.enforcement_point_id = k.enforcement_point_id and d.decision_id = k.decision_id and d.time = k.time
-      where k.xid >= $1::xid8 and (k.xid, k.enforcement_point_id, k.decision_id) > ($1::xid8, $2, $3)
-        and k.xid < pg_snapshot_xmin(pg_current_snapshot())
-      order by k.xid, k.enforcement_point_id, k.decision_id
-      limit $4`,
+      order by k.xid, k.enforcement_point_id, k.decision_id`,
     [cursor.xid, cursor.enforcementPointId, cursor.decisionId, limit],
   );
   return rows.map((r) => ({
