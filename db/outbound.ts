@@ -204,3 +204,9 @@ export async function pauseDestination(db: Executor, id: string, owner: string, 
     .set({ pausedReason: reason.slice(0, 1000), lastErrorAt: new Date(), lastError: reason.slice(0, 1000) })
     .where(sql`${destinations.id} = ${id} and ${destinations.leaseOwner} = ${owner}`);
 }
+
+/** Open and acknowledged alerts per severity (the Overview's alert card). */
+export async function countUnresolvedAlerts(db: Executor): Promise<Record<string, number>> {
+  const rows = await db.select({ severity: alerts.severity, n: sql<number>`count(*)::int` }).from(alerts).where(sql`${alerts.status} <> 'resolved'`).groupBy(alerts.severity);
+  return Object.fromEntries(rows.map((row) => [row.severity, Number(row.n)]));
+}
