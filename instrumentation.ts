@@ -23,6 +23,9 @@ export async function register() {
     onReady: async () => {
       const { scheduleFindingsRefresh } = await import("./lib/findings/schedule-findings-refresh");
       scheduleFindingsRefresh();
+      const { scheduleOutbound } = await import("./lib/outbound/schedule-outbound");
+      const outbound = scheduleOutbound();
+      registerJob("outbound delivery and alert rules", () => outbound.stop());
       const { announceSetupCode } = await import("./lib/users/setup-code");
       await announceSetupCode();
     },

@@ -3,11 +3,19 @@ import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { getOutboundSummary } from "@/lib/outbound/summary";
 
 export const metadata: Metadata = { title: "Overview" };
+export const dynamic = "force-dynamic";
+
+const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 
 export default async function OverviewPage() {
-  const { actor } = await requirePageActor("console.read", "/");
+  const ctx = await requirePageActor("console.read", "/");
+  const { actor } = ctx;
+  const outbound = await getOutboundSummary({ ctx });
+  const unresolved = SEVERITIES.reduce((sum, severity) => sum + (outbound.unresolvedAlerts[severity] ?? 0), 0);
+  const unhealthy = outbound.destinations ? (outbound.destinations.paused ?? 0) + (outbound.destinations.retrying ?? 0) : 0;
   return (
     <>
       <PageHeader title="Overview" description={`Signed in as ${actor.email} (${ROLE_LABELS[actor.role]}).`} />
@@ -31,6 +39,32 @@ export default async function OverviewPage() {
           <h2>Frameworks</h2>
           <p>How your agents hold up against OWASP, CSA MAESTRO and NIST.</p>
           <Link href="/frameworks">Open frameworks</Link>
+        </section>
+        <section className="card" aria-labelledby="overview-alerts">
+          <h2 id="overview-alerts">Alerts</h2>
+          {unresolved === 0 ? (
+            <p>No unresolved alert.</p>
+          ) : (
+            <p>
+              <Link href="/alerts">{unresolved} unresolved</Link>:{" "}
+              {SEVERITIES.filter((severity) => outbound.unresolvedAlerts[severity]).map((severity) => `${outbound.unresolvedAlerts[severity]} ${severity}`).join(", ")}
+            </p>
+          )}
+          {outbound.destinations ? (
+            <p>
+              Destinations:{" "}
+              {Object.keys(outbound.destinations).length === 0 ? (
+                <Link href="/alerts/destinations">none yet — send events to your SIEM</Link>
+              ) : (
+                <Link href="/alerts/destinations">
+                  {Object.entries(outbound.destinations)
+                    .map(([state, count]) => `${count} ${state}`)
+                    .join(", ")}
+                </Link>
+              )}
+              {unhealthy ? <span className="badge danger"> {unhealthy} need attention</span> : null}
+            </p>
+          ) : null}
         </section>
       </div>
     </>

@@ -9,6 +9,7 @@ export const NAV_ITEMS = [
   { href: "/enforcement-points", label: "Enforcement points" },
   { href: "/identity", label: "Identity" },
   { href: "/mcp-servers", label: "MCP servers" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit" },
   { href: "/people", label: "People" },
   { href: "/settings", label: "Settings" },

@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { xid8 } from "./xid8";
 
 export const ENFORCEMENT_POINT_KINDS = ["mcp-gateway", "api-gateway", "policy-engine", "sidecar", "other"] as const;
 export const OUTCOMES = ["allow", "deny", "approval_required", "error"] as const;
@@ -101,8 +103,10 @@ export const decisionKeys = pgTable(
     decisionId: text("decision_id").notNull(),
     contentHash: text("content_hash").notNull(),
     time: timestamp("time", { withTimezone: true }).notNull(),
+    /** The claiming transaction: outbound delivery reads keys in commit-safe order (see db/schema/outbound.ts). */
+    xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
   },
-  (table) => [primaryKey({ columns: [table.enforcementPointId, table.decisionId] })],
+  (table) => [primaryKey({ columns: [table.enforcementPointId, table.decisionId] }), index("decision_keys_xid_idx").on(table.xid, table.enforcementPointId, table.decisionId)],
 );
 
 /** Items that were received but could not be recorded (invalid, or an id re-used with other content). */

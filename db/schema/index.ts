@@ -7,3 +7,4 @@ export * from "./policies";
 export * from "./frameworks";
 export * from "./identity";
 export * from "./gateway";
+export * from "./outbound";

@@ -3,6 +3,16 @@ import { z } from "zod";
 /** Every audited change, as entity.verb. Add to this list when adding a mutating verb. */
 export const AuditAction = z.enum([
   "user.setup",
+  "destination.create",
+  "destination.update",
+  "destination.delete",
+  "destination.resume",
+  "destination.test",
+  "alert_rule.create",
+  "alert_rule.update",
+  "alert_rule.delete",
+  "alert.acknowledge",
+  "alert.resolve",
   "user.bootstrap",
   "user.create",
   "user.update_role",

@@ -50,6 +50,11 @@ export const PERMISSIONS = {
   "identity.manage": { roles: ADMINS, description: "Register trust domains and rotate Steward's token-signing key" },
   "tasks.end": { roles: ENGINEERS, description: "End a task or revoke an agent's task tokens" },
   "secrets.manage": { roles: ADMINS, description: "Store, replace and delete just-in-time secrets" },
+  "outbound.read": { roles: ENGINEERS, description: "List outbound destinations, their health and delivery log" },
+  "outbound.manage": { roles: ENGINEERS, description: "Register, change, test, resume and remove outbound destinations" },
+  "outbound.allow_private_network": { roles: ADMINS, description: "Let a destination reach loopback and private addresses" },
+  "alerts.read": { roles: ALL, description: "Read alerts and alert rules" },
+  "alerts.manage": { roles: ENGINEERS, description: "Acknowledge and resolve alerts; write alert rules" },
 } as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

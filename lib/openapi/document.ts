@@ -7,6 +7,7 @@ import { frameworksOperations } from "./paths/frameworks";
 import { identityOperations } from "./paths/identity";
 import { gatewayOperations } from "./paths/gateway";
 import { inventoryOperations } from "./paths/inventory";
+import { outboundOperations } from "./paths/outbound";
 import { policyOperations } from "./paths/policies";
 import { systemOperations } from "./paths/system";
 
@@ -21,6 +22,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...frameworksOperations,
   ...identityOperations,
   ...gatewayOperations,
+  ...outboundOperations,
 ];
 
 const ErrorBody = z.object({

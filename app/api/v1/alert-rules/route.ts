@@ -1,0 +1,14 @@
+import { readJson, withApi } from "@/app/_server/with-api";
+import { createAlertRule, listAlertRules } from "@/lib/outbound/alerts";
+import { CreateAlertRuleInput } from "@/lib/outbound/schemas";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/alert-rules — every alert rule
+export const GET = withApi({ permission: "alerts.read" }, async (_request, ctx) => Response.json({ rules: await listAlertRules({ ctx }) }));
+
+// POST /api/v1/alert-rules — add a rule; it judges what happens from now on
+export const POST = withApi({ permission: "alerts.manage" }, async (request, ctx) => {
+  const input = await readJson(request, CreateAlertRuleInput);
+  return Response.json(await createAlertRule({ ctx, input }), { status: 201 });
+});
