@@ -291,7 +291,11 @@ async function main(): Promise<void> {
       const full = new PreparedPolicySet(`bench_full_${label}`, texts, schemaText);
       const index = new IndexedPolicySet(`bench_idx_${label}`, texts, schemaText);
       const at = new Date();
-      const mapped = Array.from({ length: 1000 }, (_, i) => engine.map(requests(i), at));
+      const mapped = Array.from({ length: 1000 }, (_, i) => {
+        const one = engine.map(requests(i), at);
+        if ("refused" in one) throw new Error(`the bench request ${i} is refused by the mapping: ${one.refused}`);
+        return one;
+      });
       const slices = new Map<string, PreparedPolicySet>();
       const sliceOf = (m: (typeof mapped)[number]) => {
         const key = `${m.request.action.id}\u0000${m.request.resource.type}`;

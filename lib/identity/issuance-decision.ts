@@ -2,9 +2,8 @@ import { getDb } from "@/db/client";
 import type { Actor } from "../auth/actor";
 import { ingestDecisions } from "../decisions/ingest-decisions";
 import { newId } from "../ids";
-// The one place the token service reaches the PDP: when lib/policies moves the db loader
-// (pdp-integrity), only this import changes.
-import { ENGINE_REFRESH_MS, forgetPublishedEngine, getPublishedEngine } from "../policies/engine";
+// The one place the token service reaches the PDP.
+import { ENGINE_REFRESH_MS, forgetPublishedEngine, getPublishedEngine } from "../policies/published-engine";
 import { STEWARD_PDP_ENFORCEMENT_POINT } from "../policies/pdp-decisions";
 import type { AuthzenRequest } from "../policies/request-mapping";
 

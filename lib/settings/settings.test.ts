@@ -23,6 +23,11 @@ const CUSTOM: Settings = {
   maxCredentialLifetimeSeconds: 900,
   requiredDecisionRetentionDays: 365,
   maxDelegationDepth: 7,
+  pdpForbidErrors: "skip",
+  pdpSubjectTypes: { agent: "Agent", user: "Person", bot: "Agent" },
+  pdpResourceTypes: { tool: "Tool", resource: "Resource", document: "Resource" },
+  authzenReasonContext: true,
+  taskTokenLifetimeSeconds: 120,
   requirePolicyApproval: true,
 };
 

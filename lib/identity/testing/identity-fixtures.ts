@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "j
 import { randomUUID } from "node:crypto";
 import { createAgent } from "../../agents/create-agent";
 import { savePolicy } from "../../policies/draft";
-import { forgetPublishedEngine } from "../../policies/engine";
+import { forgetPublishedEngine } from "../../policies/published-engine";
 import { publishDraft } from "../../policies/publish";
 import { userContext } from "../../testing";
 import { TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_ACCESS, TOKEN_TYPE_JWT } from "../constants";
