@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   STEWARD_LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   STEWARD_LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
   STEWARD_LOGIN_WINDOW_MINUTES: positiveInt(15),
+  AUTH_URL: z.preprocess(emptyAsUnset, z.string().url().optional()),
+  STEWARD_APPROVAL_CALLBACK_ALLOW: optionalString,
 });
 
 export type StewardConfig = {
@@ -41,6 +43,10 @@ export type StewardConfig = {
     | { issuer: string; clientId: string; clientSecret: string; name: string; roleClaim: string; defaultRole: z.infer<typeof RoleName> }
     | undefined;
   signInLimits: { perAccount: number; perIp: number; windowMinutes: number };
+  /** The console's public origin (AUTH_URL), for links in notifications sent outside a request. */
+  publicUrl: string | undefined;
+  /** Origins (scheme://host:port) access-request callbacks may reach although http or internal. */
+  approvalCallbackAllow: string[];
 };
 
 let cached: StewardConfig | undefined;
@@ -88,6 +94,12 @@ export function getConfig(): StewardConfig {
       perIp: env.STEWARD_LOGIN_MAX_FAILURES_PER_IP,
       windowMinutes: env.STEWARD_LOGIN_WINDOW_MINUTES,
     },
+    publicUrl: env.AUTH_URL ? new URL(env.AUTH_URL).origin : undefined,
+    approvalCallbackAllow: (env.STEWARD_APPROVAL_CALLBACK_ALLOW ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .map((item) => new URL(item).origin),
   };
   return cached;
 }

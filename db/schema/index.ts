@@ -5,3 +5,4 @@ export * from "./decisions";
 export * from "./settings";
 export * from "./policies";
 export * from "./frameworks";
+export * from "./approvals";

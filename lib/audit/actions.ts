@@ -56,5 +56,14 @@ export const AuditAction = z.enum([
   "control_mapping.delete",
   "manual_evidence.create",
   "report.create",
+  "access_request.create",
+  "access_request.approve",
+  "access_request.deny",
+  "access_request.cancel",
+  "access_request.expire",
+  "access_request.escalate",
+  "approval_webhook.create",
+  "approval_webhook.delete",
+  "approval_webhook.test",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

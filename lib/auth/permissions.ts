@@ -44,6 +44,10 @@ export const PERMISSIONS = {
   "frameworks.import": { roles: ADMINS, description: "Import another framework as an OSCAL catalog or JSON" },
   "reports.read": { roles: ["admin", "security", "risk", "viewer"], description: "List alignment report snapshots" },
   "reports.export": { roles: ["admin", "security", "risk"], description: "Create and download alignment reports" },
+  "approvals.read": { roles: ALL, description: "Read the approvals inbox and history (sensitive arguments masked)" },
+  "approvals.decide": { roles: ALL, description: "Approve or deny access requests one is an approver for (owner, backup owner, security)" },
+  "approvals.request": { roles: ENGINEERS, description: "Submit access requests for requestable denials and read their status" },
+  "approvals.manage_webhooks": { roles: ENGINEERS, description: "Register, test and remove approval notification webhooks" },
 } as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

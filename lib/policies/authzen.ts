@@ -3,6 +3,10 @@ import { getDb } from "@/db/client";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { formatIssuePath, StewardError } from "../errors";
+import { approvalReference, checkApproval, accessRequestContext, NEXT_ACTION, requestableDenial } from "../approvals/pdp";
+import { getConfig } from "../config";
+import { newId } from "../ids";
+import type { Executor } from "@/db/client";
 import { getPublishedEngine, type PolicyEngine } from "./engine";
 import { recordPdpDecisions, type PdpEvaluation } from "./pdp-decisions";
 import { AuthzenAction, AuthzenEntity, AuthzenRequest } from "./request-mapping";
@@ -51,8 +55,13 @@ function parseOrBadRequest<S extends z.ZodType>(schema: S, body: unknown): z.inf
   throw new StewardError("bad_request", `${path}: ${issue.message}`, { path });
 }
 
-/** One evaluation: the spec's answer, and the record of it as a decision. */
-function decide(engine: PolicyEngine | null, request: AuthzenRequest): { answer: AuthzenDecision; record: PdpEvaluation } {
+/**
+ * One evaluation: the spec's answer, and the record of it as a decision. A deny whose determining
+ * policies are all requestable (@approval) carries the Access Request and Approval Profile's
+ * context.access_request with a signed binding token; a request presenting an approval at
+ * context.approval is let through those policies only if the approval checks out (lib/approvals/pdp).
+ */
+async function decide(db: Executor, engine: PolicyEngine | null, request: AuthzenRequest, accessRequestEndpoint: string | null): Promise<{ answer: AuthzenDecision; record: PdpEvaluation }> {
   const at = new Date();
   const started = performance.now();
   if (!engine) {
@@ -64,28 +73,54 @@ function decide(engine: PolicyEngine | null, request: AuthzenRequest): { answer:
   const result = engine.evaluate(request, at);
   const context: Record<string, unknown> = { id: String(engine.revision), reason_admin: { en: result.determiningPolicies.length ? `Determined by ${result.determiningPolicies.join(", ")}` : "No policy permits this request" } };
   if (result.errors.length) context.error = { status: 500, message: result.errors.join("; ") };
+  let decision = result.decision;
+  let reasons = result.determiningPolicies;
+  if (decision === "deny") {
+    const denial = requestableDenial(engine, result, request, at);
+    const reference = approvalReference(request.context);
+    const check = reference ? await checkApproval(db, engine, request, at, denial, reference) : null;
+    if (check?.ok) {
+      decision = "allow";
+      reasons = [...result.determiningPolicies.map((policy) => `${policy} (lifted by approval ${check.approval.id})`)];
+      context.reason_admin = { en: `Approved: ${check.approval.id} lifted ${result.determiningPolicies.join(", ")}` };
+      context.approval = check.approval;
+    } else {
+      if (check) {
+        context.reason = check.reason;
+        context.next_action = NEXT_ACTION[check.reason];
+      }
+      // A fresh requestable denial, unless the approval failed in a way re-requesting cannot fix.
+      if (denial && (!check || NEXT_ACTION[check.reason] === "request")) {
+        Object.assign(context, await accessRequestContext({ engine, input: request, at, denial, secret: getConfig().authSecret, endpoint: accessRequestEndpoint, evaluationId: newId("eval") }));
+        if (check) context.reason = check.reason;
+      }
+    }
+  }
   return {
-    answer: { decision: result.decision === "allow", context },
-    record: { request, decision: result.decision, determiningPolicies: result.determiningPolicies, at, revision: engine.revision, latencyMs: performance.now() - started },
+    answer: { decision: decision === "allow", context },
+    record: { request, decision, determiningPolicies: reasons, at, revision: engine.revision, latencyMs: performance.now() - started },
   };
 }
 
 /** Each answer is returned only after its decision record has committed. */
-export async function evaluateAccess({ ctx, body }: { ctx: Ctx; body: unknown }): Promise<AuthzenDecision> {
+export async function evaluateAccess({ ctx, body, origin }: { ctx: Ctx; body: unknown; origin?: string }): Promise<AuthzenDecision> {
   requirePermission(ctx.actor, "policies.evaluate");
   const request = parseOrBadRequest(AuthzenRequest, body);
-  const { answer, record } = decide(await getPublishedEngine(ctx.tx ?? (await getDb())), request);
+  const db = ctx.tx ?? (await getDb());
+  const { answer, record } = await decide(db, await getPublishedEngine(db), request, origin ? accessRequestEndpointOf(origin) : null);
   await recordPdpDecisions(ctx, [record]);
   return answer;
 }
 
-export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unknown }): Promise<z.infer<typeof AuthzenEvaluationsResponse> | AuthzenDecision> {
+export async function evaluateAccessBatch({ ctx, body, origin }: { ctx: Ctx; body: unknown; origin?: string }): Promise<z.infer<typeof AuthzenEvaluationsResponse> | AuthzenDecision> {
   requirePermission(ctx.actor, "policies.evaluate");
   const batch = parseOrBadRequest(AuthzenEvaluationsRequest, body);
-  const engine = await getPublishedEngine(ctx.tx ?? (await getDb()));
+  const db = ctx.tx ?? (await getDb());
+  const engine = await getPublishedEngine(db);
+  const endpoint = origin ? accessRequestEndpointOf(origin) : null;
   // Without an `evaluations` array the call behaves as a single access evaluation.
   if (!batch.evaluations?.length) {
-    const { answer, record } = decide(engine, parseOrBadRequest(AuthzenRequest, batch));
+    const { answer, record } = await decide(db, engine, parseOrBadRequest(AuthzenRequest, batch), endpoint);
     await recordPdpDecisions(ctx, [record]);
     return answer;
   }
@@ -107,7 +142,7 @@ export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unkno
   const evaluations: AuthzenDecision[] = [];
   const records: PdpEvaluation[] = [];
   for (const item of items) {
-    const { answer, record } = decide(engine, item);
+    const { answer, record } = await decide(db, engine, item, endpoint);
     evaluations.push(answer);
     records.push(record);
     if (semantic === "deny_on_first_deny" && !answer.decision) break;
@@ -117,6 +152,8 @@ export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unkno
   return { evaluations };
 }
 
+const accessRequestEndpointOf = (origin: string) => `${origin.replace(/\/$/, "")}/access/v1/requests`;
+
 /** PDP metadata for /.well-known/authzen-configuration; `baseUrl` is this PDP's identifier. */
 export function authzenConfiguration(baseUrl: string) {
   const base = baseUrl.replace(/\/$/, "");
@@ -124,5 +161,7 @@ export function authzenConfiguration(baseUrl: string) {
     policy_decision_point: base,
     access_evaluation_endpoint: `${base}/access/v1/evaluation`,
     access_evaluations_endpoint: `${base}/access/v1/evaluations`,
+    access_request_endpoint: accessRequestEndpointOf(base),
+    capabilities: ["urn:openid:authzen:capability:access-request"],
   };
 }

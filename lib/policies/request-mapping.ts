@@ -217,7 +217,9 @@ export function mapAuthzenRequest(shape: SchemaShape, index: EntityIndex, input:
     destination: context.destination ?? input.resource.properties?.destination ?? "",
     external: context.external ?? input.resource.properties?.external ?? false,
     destructive: context.destructive ?? input.action.properties?.destructive ?? input.resource.properties?.destructive ?? false,
-    approved: context.approved ?? false,
+    // Never the caller's claim: an approval is proven by context.approval and checked by the PDP
+    // (lib/approvals/pdp.ts), which lifts the requestable forbids itself.
+    approved: false,
     dataSensitivity: sensitivity,
     sensitivityLevel: SENSITIVITY_LEVEL[sensitivity] ?? 0,
     taskPurpose: context.task_purpose ?? context.taskPurpose ?? "",

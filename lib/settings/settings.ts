@@ -16,6 +16,8 @@ export const SettingsSchema = z.object({
   requiredDecisionRetentionDays: z.coerce.number().int().min(1).max(3650).default(90).describe("Frameworks evidence: the retention the organisation must keep (the retention control passes when decisionRetentionDays is at least this)"),
   maxDelegationDepth: z.coerce.number().int().min(1).max(20).default(3).describe("Frameworks evidence: the longest acceptable delegation chain (acting agents per decision)"),
   requirePolicyApproval: z.preprocess((value) => (value === "true" || value === "on" ? true : value === "false" || value === "" ? false : value), z.boolean()).default(false).describe("Four-eyes: someone other than the author approves a policy draft before publish"),
+  approvalRequestMinutes: z.coerce.number().int().min(1).max(10_080).default(60).describe("Approvals: a pending access request expires (and the call stays denied) after this many minutes"),
+  approvalEscalationMinutes: z.coerce.number().int().min(1).max(10_080).default(30).describe("Approvals: a request the owner has not answered after this many minutes is escalated to security engineers"),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
