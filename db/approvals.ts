@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "./client";
 import { containsPattern } from "./like";
 import { accessRequests, approvalDeliveries, approvalWebhooks, type AccessRequestStatus } from "./schema";
@@ -75,7 +75,7 @@ export async function listAccessRequests(db: Executor, filter: AccessRequestFilt
     const pattern = containsPattern(filter.q);
     where.push(or(ilike(accessRequests.id, pattern), ilike(accessRequests.agentId, pattern), ilike(sql`${accessRequests.action}->>'name'`, pattern), ilike(accessRequests.justification, pattern))!);
   }
-  if (filter.before) where.push(sql`(${accessRequests.createdAt}, ${accessRequests.id}) < (${filter.before.createdAt}, ${filter.before.id})`);
+  if (filter.before) where.push(sql`(${accessRequests.createdAt}, ${accessRequests.id}) < (${filter.before.createdAt.toISOString()}::timestamptz, ${filter.before.id})`);
   return db
     .select()
     .from(accessRequests)
@@ -98,7 +98,7 @@ export async function claimDueDeliveries(db: Executor, now: Date, limit: number,
     const due = await tx
       .select()
       .from(approvalDeliveries)
-      .where(and(eq(approvalDeliveries.status, "pending"), sql`${approvalDeliveries.nextAttemptAt} <= ${now}`))
+      .where(and(eq(approvalDeliveries.status, "pending"), lte(approvalDeliveries.nextAttemptAt, now)))
       .orderBy(approvalDeliveries.nextAttemptAt)
       .limit(limit)
       .for("update", { skipLocked: true });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ApiOperation } from "./operation";
+import { approvalOperations } from "./paths/approvals";
 import { consoleOperations } from "./paths/console";
 import { decisionOperations } from "./paths/decisions";
 import { enforcementPointOperations } from "./paths/enforcement-points";
@@ -17,6 +18,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...inventoryOperations,
   ...policyOperations,
   ...frameworksOperations,
+  ...approvalOperations,
 ];
 
 const ErrorBody = z.object({
