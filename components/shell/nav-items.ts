@@ -2,6 +2,7 @@ export const NAV_ITEMS = [
   { href: "/", label: "Overview" },
   { href: "/agents", label: "Agents" },
   { href: "/decisions", label: "Decisions" },
+  { href: "/approvals", label: "Approvals" },
   { href: "/policies", label: "Policies" },
   { href: "/frameworks", label: "Frameworks" },
   { href: "/reports", label: "Reports" },
