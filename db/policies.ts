@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "./rows";
 import { StewardError } from "@/lib/errors";
+import type { Inventory } from "@/lib/policies/inventory";
 import type { Executor } from "./client";
 import { agentIdentities, agents, decisions, people, policies, policyApprovals, policyReplays, policyTests, policyVersions, policyWorkspace, teams } from "./schema";
 
@@ -92,7 +93,7 @@ export async function findApproval(db: Executor, contentHash: string) {
  * unchanged inventory always hashes the same: ingest's last-seen updates move rows physically, and
  * an unordered read made the PDP rebuild its engine (and lose its memo) on every refresh.
  */
-export async function loadInventory(db: Executor) {
+export async function loadInventory(db: Executor): Promise<Inventory> {
   const [teamRows, personRows, agentRows, identityRows] = await Promise.all([
     db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.id)),
     db.select({ id: people.id, name: people.name, email: people.email, teamId: people.teamId, active: people.active }).from(people).orderBy(asc(people.id)),
@@ -118,7 +119,7 @@ export async function loadInventory(db: Executor) {
   ]);
   return { teams: teamRows, people: personRows, agents: agentRows, identities: identityRows };
 }
-export type Inventory = Awaited<ReturnType<typeof loadInventory>>;
+export type { Inventory };
 
 export type ReplayFilter = { agentId?: string; enforcementPointId?: string; from?: Date; to?: Date };
 

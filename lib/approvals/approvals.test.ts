@@ -11,7 +11,7 @@ import { newId } from "../ids";
 import { evaluateAccess } from "../policies/authzen";
 import { DEFAULT_CEDAR_SCHEMA } from "../policies/default-schema";
 import { savePolicy } from "../policies/draft";
-import { forgetPublishedEngine } from "../policies/engine";
+import { forgetPublishedEngine } from "../policies/published-engine";
 import { publishDraft } from "../policies/publish";
 import { validatePolicySource } from "../policies/validate";
 import { userContext } from "../testing";

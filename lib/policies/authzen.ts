@@ -7,7 +7,8 @@ import { approvalReference, checkApproval, accessRequestContext, NEXT_ACTION, re
 import { getConfig } from "../config";
 import { newId } from "../ids";
 import type { Executor } from "@/db/client";
-import { getPublishedEngine, type PolicyEngine } from "./engine";
+import type { PolicyEngine } from "./engine";
+import { getPublishedEngine } from "./published-engine";
 import { recordPdpDecisions, type PdpEvaluation } from "./pdp-decisions";
 import { AuthzenAction, AuthzenEntity, AuthzenRequest } from "./request-mapping";
 

@@ -1,9 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Executor } from "@/db/client";
-import { getWorkspace, listDraftPolicies, listDraftTests, type PolicyRow, type PolicyTestRow } from "@/db/policies";
 import { canonicalJson } from "../audit/canonical-json";
 import type { CedarEntity } from "./cedar";
-import { DEFAULT_CEDAR_SCHEMA } from "./default-schema";
 
 export type PolicyDoc = { id: string; description: string; owner: string; frameworkTags: string[]; source: string };
 export type PolicyTestDoc = {
@@ -17,21 +14,6 @@ export type PolicyTestDoc = {
 
 /** A whole policy set: what a draft holds and what a published version freezes. */
 export type PolicySetContent = { policies: PolicyDoc[]; schemaText: string; entities: CedarEntity[]; tests: PolicyTestDoc[] };
-
-export const toPolicyDoc = (row: PolicyRow): PolicyDoc => ({ id: row.id, description: row.description, owner: row.owner, frameworkTags: row.frameworkTags, source: row.source });
-export const toTestDoc = (row: PolicyTestRow): PolicyTestDoc => ({
-  id: row.id,
-  name: row.name,
-  request: row.request as PolicyTestDoc["request"],
-  entities: row.entities as CedarEntity[],
-  expectedDecision: row.expectedDecision,
-  expectedPolicies: row.expectedPolicies ?? null,
-});
-
-export async function loadDraftContent(db: Executor): Promise<PolicySetContent> {
-  const [policyRows, testRows, workspace] = await Promise.all([listDraftPolicies(db), listDraftTests(db), getWorkspace(db, DEFAULT_CEDAR_SCHEMA)]);
-  return { policies: policyRows.map(toPolicyDoc), schemaText: workspace.schemaText, entities: workspace.entities as CedarEntity[], tests: testRows.map(toTestDoc) };
-}
 
 /** Order-independent: the same set hashes the same however its rows were listed. */
 export function hashContent(content: PolicySetContent): string {

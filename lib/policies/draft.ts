@@ -8,7 +8,7 @@ import { withTransaction, type Ctx } from "../context";
 import { notFound, StewardError } from "../errors";
 import { newId } from "../ids";
 import type { CedarEntity } from "./cedar";
-import { toPolicyDoc, toTestDoc } from "./content";
+import { toPolicyDoc, toTestDoc } from "./draft-content";
 import { DEFAULT_CEDAR_SCHEMA } from "./default-schema";
 import { PolicyIdInput, SavePolicyInput, SaveTestInput, TestIdInput, UpdateEntitiesInput, UpdateSchemaInput } from "./schemas";
 import { validateEntities, validatePolicySource, validateSchemaText } from "./validate";

@@ -1,5 +1,4 @@
-import type { Inventory } from "@/db/policies";
-import type { RiskTier } from "../agents/risk";
+import type { Inventory } from "./inventory";
 import type { CedarEntity } from "./cedar";
 
 const STATIC_CREDENTIALS = new Set(["static_api_key", "shared_secret"]);
@@ -9,7 +8,7 @@ const STATIC_CREDENTIALS = new Set(["static_api_key", "shared_secret"]);
  * (lib/agents/risk.ts). An agent nobody registered ("discovered") declared nothing its computed
  * tier could rest on, so policies see "unknown" unless someone set an override.
  */
-function riskTierOf(agent: Inventory["agents"][number]): RiskTier | "unknown" {
+function riskTierOf(agent: Inventory["agents"][number]): string {
   if (agent.riskOverrideTier) return agent.riskOverrideTier;
   return agent.status === "discovered" ? "unknown" : agent.riskTier;
 }

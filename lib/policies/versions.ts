@@ -1,10 +1,15 @@
 import { getDb } from "@/db/client";
-import { getLatestRevision, getLatestVersion, getVersionByRevisionOrThrow, listVersions } from "@/db/policies";
+import { getLatestRevision, getLatestVersion, getVersionByRevisionOrThrow, listVersions, loadInventory } from "@/db/policies";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
-import { loadDraftContent, type PolicySetContent } from "./content";
+import { getSettings } from "../settings/settings";
+import { buildPolicyBundle, type PolicyBundle } from "./bundle";
+import type { PolicySetContent } from "./content";
+import { loadDraftContent } from "./draft-content";
 import { diffLines } from "./diff";
+import { pdpOptionsFromSettings } from "./pdp-settings";
 import { draftStatus } from "./publish";
+import { inventoryHashOf, waitForPolicyChange } from "./published-engine";
 import { renderContent } from "./render";
 import { runPolicyTests } from "./run-tests";
 import { DiffQuery } from "./schemas";
@@ -42,29 +47,33 @@ export async function getCurrentPolicyRevision(): Promise<string | null> {
   return latest ? String(latest.revision) : null;
 }
 
-export type PolicyBundle = {
-  revision: string;
-  etag: string;
-  publishedAt: string;
-  policies: { id: string; description: string; frameworkTags: string[]; text: string }[];
-  schema: string;
-  entities: unknown[];
-};
-
-/** What an enforcement point pulls: the published set, its schema and admin entities, and the revision. */
+/** What an enforcement point pulls (lib/policies/bundle.ts): the published set, inventory and PDP options. */
 export async function getPolicyBundle({ ctx }: { ctx: Ctx }): Promise<PolicyBundle | null> {
   requirePermission(ctx.actor, "policies.bundle");
-  const latest = await getLatestVersion(ctx.tx ?? (await getDb()));
+  const db = ctx.tx ?? (await getDb());
+  const [latest, inventory, settings] = await Promise.all([getLatestVersion(db), loadInventory(db), getSettings(db)]);
   if (!latest) return null;
-  const content = latest.content as PolicySetContent;
-  return {
-    revision: String(latest.revision),
-    etag: `"${latest.contentHash}-${latest.revision}"`,
-    publishedAt: latest.createdAt.toISOString(),
-    policies: content.policies.map((policy) => ({ id: policy.id, description: policy.description, frameworkTags: policy.frameworkTags, text: policy.source })),
-    schema: content.schemaText,
-    entities: content.entities,
-  };
+  const options = pdpOptionsFromSettings(settings);
+  return buildPolicyBundle({ ...latest, content: latest.content as PolicySetContent }, inventory, inventoryHashOf(inventory, options), options);
+}
+
+/** Longest long-poll hold (`?wait=`), in seconds. */
+export const BUNDLE_MAX_WAIT_SECONDS = 30;
+/** How often a held long-poll re-reads the database for changes made by other processes. */
+const BUNDLE_POLL_MS = 1_000;
+
+/**
+ * Long-poll: while the caller already holds the current ETag, waits up to `waitSeconds` (≤ 30) for
+ * a new revision, inventory or PDP setting, re-checking every second and at once when this process
+ * publishes. Returns the bundle (its ETag tells whether it changed) or null when nothing is published.
+ */
+export async function waitForPolicyBundle({ ctx, ifNoneMatch, waitSeconds, signal }: { ctx: Ctx; ifNoneMatch: string | null; waitSeconds: number; signal?: AbortSignal }): Promise<PolicyBundle | null> {
+  const deadline = Date.now() + Math.min(Math.max(waitSeconds, 0), BUNDLE_MAX_WAIT_SECONDS) * 1000;
+  for (;;) {
+    const bundle = await getPolicyBundle({ ctx });
+    if (!bundle || !etagMatches(ifNoneMatch, bundle.etag) || Date.now() >= deadline || signal?.aborted) return bundle;
+    await waitForPolicyChange(Math.min(BUNDLE_POLL_MS, deadline - Date.now()), signal);
+  }
 }
 
 /** If-None-Match semantics (RFC 9110 §13.1.2, weak comparison): true when the client already holds this ETag. */

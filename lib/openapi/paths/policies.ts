@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AuthzenDecisionResponse, AuthzenEvaluationsRequest, AuthzenEvaluationsResponse, AuthzenRequest } from "../../policies/authzen";
+import { PolicyBundle } from "../../policies/bundle";
 import {
   DiffQuery,
   ExplainInput,
@@ -27,14 +28,7 @@ const Diagnostic = z.object({
 const Validation = z.object({ valid: z.boolean(), diagnostics: z.array(Diagnostic) });
 const PolicyDoc = z.object({ id: z.string(), description: z.string(), owner: z.string(), frameworkTags: z.array(z.string()), source: z.string() });
 const Version = z.object({ id: z.string(), revision: z.number(), message: z.string(), authorLabel: z.string(), contentHash: z.string(), rolledBackFrom: z.number().nullable(), createdAt: z.string() });
-const Bundle = z.object({
-  revision: z.string().describe("Report this as policy_revision on every decision"),
-  etag: z.string(),
-  publishedAt: z.string(),
-  policies: z.array(z.object({ id: z.string(), description: z.string(), frameworkTags: z.array(z.string()), text: z.string() })),
-  schema: z.string().describe("Cedar schema (human-readable syntax)"),
-  entities: z.array(z.unknown()).describe("Admin-added Cedar entities (entity JSON)"),
-});
+const Bundle = PolicyBundle.describe("Self-sufficient for an edge PDP: engineFromBundle(bundle) in lib/policies/bundle-engine.ts decides exactly as the console does");
 const precondition = { 412: { description: "Blocked: a policy test fails, validation reports an error, or four-eyes approval is missing" } };
 
 const AUTHZEN_MAPPING = `Mapping to Cedar: subject.type agent→Steward::Agent, user/person→Steward::Person (a qualified Cedar type passes through); subject.id may be an agent id, external id, SPIFFE id or client id and is resolved through the inventory, whose attributes win over subject.properties. action.name is used as the Cedar action when the schema declares it, else mapped (tools/call→call_tool, GET→read, POST/PUT/PATCH/DELETE→write, handoff→delegate; default call_tool); the original name is context.actionName. resource.type tool/task/agent/resource/team/group map to the Steward types, anything else to Steward::Resource with properties coerced onto declared attributes. context: destination, external, destructive, approved, data_sensitivity (→ dataSensitivity and sensitivityLevel 0–3), task_purpose, delegation_depth (or the length of context.delegation − 1), time (→ hour and weekday, UTC); undeclared members are dropped. Each evaluation is recorded as a decision.`;
@@ -64,8 +58,8 @@ export const policyOperations: ApiOperation[] = [
   {
     method: "get",
     path: "/api/v1/policies/bundle",
-    summary: "The published policy set, schema, entities and revision, for enforcement points",
-    description: "Send If-None-Match with the last ETag: 304 while the revision is unchanged.",
+    summary: "The published policy set, schema, entities, inventory snapshot and PDP options, for enforcement points",
+    description: "Send If-None-Match with the last ETag: 304 while nothing changed (revision, inventory, PDP settings). Long-poll: add ?wait=<seconds, at most 30> to hold the request until something changes or the wait ends (then 304).",
     tag: "Policies",
     permission: "policies.bundle",
     auth: "enforcement_point",
