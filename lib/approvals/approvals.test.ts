@@ -13,6 +13,8 @@ import { DEFAULT_CEDAR_SCHEMA } from "../policies/default-schema";
 import { savePolicy } from "../policies/draft";
 import { forgetPublishedEngine } from "../policies/published-engine";
 import { publishDraft } from "../policies/publish";
+import { getReplay, runReplay, startReplay, type ReplayResult } from "../policies/replay";
+import { runPolicyTests } from "../policies/run-tests";
 import { validatePolicySource } from "../policies/validate";
 import { userContext } from "../testing";
 import { cancelAccessRequest, decideAccessRequest, getTaskStatus, submitAccessRequest, sweepAccessRequests } from "./access-requests";
@@ -143,6 +145,34 @@ describe("requestable denials", () => {
     expect(messages.join("\n")).toMatch(/@approval_ttl must be a duration/);
     const permit = validatePolicySource("pol_permit", '@approval("owner")\npermit (principal, action, resource);', DEFAULT_CEDAR_SCHEMA);
     expect(permit.diagnostics.map((item) => item.message).join()).toMatch(/only applies to forbid/);
+  });
+});
+
+describe("policy tests and replay understand requestable forbids", () => {
+  it("a policy test's deny says who may approve it", () => {
+    const request = { principal: { type: "Steward::Agent", id: "agt_x" }, action: { type: "Steward::Action", id: "call_tool" }, resource: { type: "Steward::Tool", id: "db.drop_table" }, context: { actionName: "db.drop_table", destination: "", external: false, destructive: true, approved: false, dataSensitivity: "public", sensitivityLevel: 0, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 } };
+    const content = {
+      schemaText: DEFAULT_CEDAR_SCHEMA,
+      entities: [],
+      policies: [
+        { id: "p_permit", description: "", owner: "", frameworkTags: [], source: "permit (principal, action, resource);" },
+        { id: "p_hold", description: "", owner: "", frameworkTags: [], source: '@approval("security")\nforbid (principal, action, resource) when { context.destructive };' },
+      ],
+      tests: [{ id: "t1", name: "held", request, entities: [], expectedDecision: "deny" as const, expectedPolicies: ["p_hold"] }],
+    };
+    const [result] = runPolicyTests(content);
+    expect(result).toMatchObject({ passed: true, approval: { groups: ["security"] }, message: expect.stringMatching(/requestable: security may approve/) });
+    const final = runPolicyTests({ ...content, policies: [content.policies[1]!] });
+    expect(final[0]!.approval).toBeNull();
+  });
+
+  it("a replay counts the denies that would wait for approval", async () => {
+    await evaluate(call("db.drop_table", { table: "replayed" }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { id } = await startReplay({ ctx: security, input: { limit: 1000 } });
+    await runReplay(id);
+    const result = (await getReplay({ ctx: security, input: { id } })).result as ReplayResult;
+    expect(result.requestable).toBeGreaterThan(0);
   });
 });
 

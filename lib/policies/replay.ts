@@ -9,6 +9,7 @@ import { StewardError } from "../errors";
 import { newId } from "../ids";
 import { hashContent, type PolicySetContent } from "./content";
 import { loadDraftContent } from "./draft-content";
+import { requestableDenial } from "../approvals/pdp";
 import type { PolicyEngine } from "./engine";
 import { engineForContent } from "./published-engine";
 import { isAuthzenRequest } from "./request-mapping";
@@ -20,7 +21,7 @@ const EXAMPLES_PER_DIRECTION = 25;
 /** Longest stretch of evaluation between two turns of the event loop. */
 const SLICE_MS = 10;
 
-export type ReplayExample = { enforcementPointId: string; decisionId: string; time: string; agentId: string; action: string; recorded: string; replayed: "allow" | "deny"; determiningPolicies: string[] };
+export type ReplayExample = { enforcementPointId: string; decisionId: string; time: string; agentId: string; action: string; recorded: string; replayed: "allow" | "deny"; determiningPolicies: string[]; requestable?: boolean };
 export type ReplayResult = {
   allowToDeny: number;
   denyToAllow: number;
@@ -29,11 +30,13 @@ export type ReplayResult = {
   invalidRequests: number;
   /** Requests answered from the engine's memo (an identical request was evaluated before). */
   memoHits: number;
+  /** Replayed denies that are requestable (@approval): the call would wait for a person, not fail. */
+  requestable?: number;
   byAgentAction: { agentId: string; action: string; allowToDeny: number; denyToAllow: number }[];
   examples: ReplayExample[];
 };
 
-const emptyResult = (): ReplayResult => ({ allowToDeny: 0, denyToAllow: 0, unchanged: 0, notComparable: 0, invalidRequests: 0, memoHits: 0, byAgentAction: [], examples: [] });
+const emptyResult = (): ReplayResult => ({ allowToDeny: 0, denyToAllow: 0, unchanged: 0, notComparable: 0, invalidRequests: 0, memoHits: 0, requestable: 0, byAgentAction: [], examples: [] });
 
 /** Queues a replay of the current draft; the caller starts `runReplay` (in the background on the server). */
 export async function startReplay({ ctx, input }: { ctx: Ctx; input: unknown }) {
@@ -118,6 +121,8 @@ class ReplayTally {
       return;
     }
     const replayed = engine.evaluate(row.request, row.time, row.delegation);
+    const requestable = replayed.decision === "deny" && requestableDenial(engine, replayed, row.request, row.time) !== null;
+    if (requestable) result.requestable = (result.requestable ?? 0) + 1;
     if (row.outcome !== "allow" && row.outcome !== "deny") {
       result.notComparable++;
       return;
@@ -149,6 +154,7 @@ class ReplayTally {
       recorded: row.outcome,
       replayed: replayed.decision,
       determiningPolicies: replayed.determiningPolicies,
+      requestable,
     });
   }
 

@@ -1,3 +1,4 @@
+import { combineRequirements, requirementsOf, type ApprovalRequirement } from "../approvals/annotations";
 import { authorize, type CedarEntity } from "./cedar";
 import { policyTexts, type PolicySetContent } from "./content";
 
@@ -11,6 +12,8 @@ export type TestResult = {
   determiningPolicies: string[];
   errors: string[];
   message: string;
+  /** When the deny is requestable (every determining policy has @approval and lifting them allows): who may approve. */
+  approval: ApprovalRequirement | null;
 };
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
@@ -18,9 +21,16 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].so
 /** Runs every test of a policy set against that same set (tests see admin-added entities plus their own). */
 export function runPolicyTests(content: PolicySetContent): TestResult[] {
   const texts = policyTexts(content);
+  const requirements = requirementsOf(content.policies);
   return content.tests.map((test) => {
     const entities = [...content.entities, ...test.entities] as CedarEntity[];
     const outcome = authorize(test.request, texts, content.schemaText, entities);
+    let approval: ApprovalRequirement | null = null;
+    const found = outcome.determiningPolicies.map((id) => requirements.get(id));
+    if (outcome.decision === "deny" && found.length && found.every(Boolean) && !outcome.errors.length) {
+      const lifted = Object.fromEntries(Object.entries(texts).filter(([id]) => !outcome.determiningPolicies.includes(id)));
+      if (authorize(test.request, lifted, content.schemaText, entities).decision === "allow") approval = combineRequirements(found as ApprovalRequirement[]);
+    }
     const decisionOk = outcome.decision === test.expectedDecision;
     const policiesOk = test.expectedPolicies === null || sameSet(test.expectedPolicies, outcome.determiningPolicies);
     const passed = decisionOk && policiesOk;
@@ -38,7 +48,8 @@ export function runPolicyTests(content: PolicySetContent): TestResult[] {
       expectedPolicies: test.expectedPolicies,
       determiningPolicies: outcome.determiningPolicies,
       errors: outcome.errors,
-      message,
+      message: approval && passed ? `${message} (requestable: ${approval.groups.join("+")} may approve)` : message,
+      approval,
     };
   });
 }
