@@ -181,11 +181,6 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
     throw new AccessRequestProblem("invalid_denial_binding", 400, "Request does not match the denial", "subject, action, resource or context differ from the denied evaluation the binding token was issued for");
   }
 
-  const byJti = (await db.select().from(accessRequests).where(eq(accessRequests.bindingJti, claims.jti)))[0];
-  if (byJti) {
-    if (byJti.requesterKey === requesterKey && byJti.submissionHash === submissionHash) return { handle: withSecret(byJti), created: false };
-    throw new AccessRequestProblem("duplicate_request", 409, "Binding token already used", "An access request for this denial exists; poll its task instead");
-  }
   if (submission.callback) checkCallbackUrl(submission.callback.endpoint, getConfig().approvalCallbackAllow);
 
   const settings = await getSettings(db);
@@ -224,17 +219,19 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
       expiresAt,
       escalateAt: escalateAt && escalateAt < expiresAt ? escalateAt : null,
     });
+    // A replayed binding token or Idempotency-Key conflicts here (unique indexes) and is answered below.
     if (!row) return null;
-    await recordAudit(tx, ctx, { action: "access_request.create", entityType: "access_request", entityId: row.id, after: { agentId: row.agentId, action: row.action, policies: row.policies, requiredGroups: row.requiredGroups } });
     await enqueueNotifications(tx, "access_request.created", row, { consoleUrl: origin.base, statusEndpoint: statusEndpoint(origin, row.id) });
     await notifyInTransaction(tx, { id: row.id, status: row.status });
+    // Last, so the audit chain's lock (which serialises every audited change) is held only to commit.
+    await recordAudit(tx, ctx, { action: "access_request.create", entityType: "access_request", entityId: row.id, after: { agentId: row.agentId, action: row.action, policies: row.policies, requiredGroups: row.requiredGroups } });
     return row;
   });
   if (!outcome) {
     // Lost a race with the same Idempotency-Key or token: answer with the request that won.
     const winner = (idempotencyKey && (await findByIdempotencyKey(db, requesterKey, idempotencyKey))) || (await db.select().from(accessRequests).where(eq(accessRequests.bindingJti, claims.jti)))[0];
-    if (winner && winner.submissionHash === submissionHash) return { handle: withSecret(winner), created: false };
-    throw new AccessRequestProblem("duplicate_request", 409, "Duplicate access request", "A different submission with this Idempotency-Key or binding token exists");
+    if (winner && winner.requesterKey === requesterKey && winner.submissionHash === submissionHash) return { handle: withSecret(winner), created: false };
+    throw new AccessRequestProblem("duplicate_request", 409, "Duplicate access request", "An access request for this denial or Idempotency-Key exists with another submission; poll its task instead");
   }
   announce({ id: outcome.id, status: outcome.status });
   return { handle: withSecret(outcome), created: true };
@@ -262,10 +259,10 @@ async function finish(tx: Tx, ctx: RequestContext, id: string, status: "approved
   const row = await transitionFromPending(tx, id, { ...set, status });
   if (!row) return undefined;
   const action = ({ approved: "access_request.approve", denied: "access_request.deny", expired: "access_request.expire", cancelled: "access_request.cancel" } as const)[status];
-  await recordAudit(tx, ctx, { action, entityType: "access_request", entityId: id, before: { status: "pending" }, after: { status, approvalId: row.approvalId, approvedUntil: row.approvedUntil, comment: row.comment } });
   const base = origin ?? (getConfig().publicUrl ? { base: getConfig().publicUrl! } : null);
   await enqueueNotifications(tx, `access_request.${status}` as ApprovalEvent, row, { consoleUrl: base?.base ?? null, statusEndpoint: base ? statusEndpoint(base, id) : `/access/v1/requests/${id}` });
   await notifyInTransaction(tx, { id, status });
+  await recordAudit(tx, ctx, { action, entityType: "access_request", entityId: id, before: { status: "pending" }, after: { status, approvalId: row.approvalId, approvedUntil: row.approvedUntil, comment: row.comment } });
   return row;
 }
 
@@ -333,8 +330,8 @@ async function personOf(db: Executor, actor: Extract<Actor, { type: "user" }>): 
  * Which groups this person may approve for on this request, or why not at all:
  *  - owner: the agent's owner or backup owner (and, once escalated, security engineers too);
  *  - security: security engineers and administrators;
- *  - never an enforcement point or the agent itself, never the subject of the request, and under
- *    four-eyes never the person who initiated the task.
+ *  - never an enforcement point or the agent itself, never the subject or the submitter of the
+ *    request, and under four-eyes never the person who initiated the task.
  */
 export async function eligibility(db: Executor, actor: Actor, row: AccessRequestRow): Promise<Eligibility> {
   if (actor.type !== "user") return { groups: [], refusal: "Only a person can approve: an agent or enforcement point never decides its own request" };
@@ -342,6 +339,7 @@ export async function eligibility(db: Executor, actor: Actor, row: AccessRequest
   const identities = new Set([actor.userId, actor.email.toLowerCase(), ...(person ? [person.id, person.email.toLowerCase()] : [])]);
   const subject = row.subject as { id: string };
   if (identities.has(subject.id.toLowerCase()) || identities.has(subject.id)) return { groups: [], refusal: "You are the subject of this request and cannot approve it yourself" };
+  if (row.requesterKey === `usr:${actor.userId}`) return { groups: [], refusal: "You submitted this request, so someone else must decide it" };
   if (row.fourEyes && row.initiator && (identities.has(row.initiator) || identities.has(row.initiator.toLowerCase()))) {
     return { groups: [], refusal: "Four-eyes: you initiated this task, so someone else must approve it" };
   }

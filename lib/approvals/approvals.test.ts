@@ -101,7 +101,7 @@ async function evaluate(body: ReturnType<typeof call>) {
   return evaluateAccess({ ctx: epContext, body, origin: origin.base }) as Promise<{ decision: boolean; context: Record<string, unknown> & { access_request?: { binding_token: string; expires_at: string; endpoint: string } } }>;
 }
 
-async function requestFor(body: ReturnType<typeof call>, options: { idempotencyKey?: string | null; callback?: string; ctx?: typeof epContext } = {}) {
+async function requestFor(body: ReturnType<typeof call>, options: { idempotencyKey?: string | null; callback?: string; ctx?: { actor: Actor; requestId: string; ip: string | null } } = {}) {
   const denied = await evaluate(body);
   expect(denied.decision).toBe(false);
   const ar = denied.context.access_request!;
@@ -279,6 +279,10 @@ describe("who approves", () => {
     await expect(decideAccessRequest({ ctx: ownerUser, id: handle.task.id, decision: "approve", input: {}, origin })).rejects.toMatchObject({ status: 403, detail: expect.stringMatching(/Four-eyes/) });
     await expect(decideAccessRequest({ ctx: bystander, id: handle.task.id, decision: "approve", input: {}, origin })).rejects.toMatchObject({ status: 403 });
     await expect(decideAccessRequest({ ctx: epContext, id: handle.task.id, decision: "approve", input: {}, origin })).rejects.toMatchObject({ code: "forbidden" });
+    // A person who submitted a request (with approvals.request) never decides it.
+    const own = await requestFor(call("db.drop_table", { table: "self" }), { ctx: security });
+    await database.db.update(accessRequests).set({ escalatedAt: new Date() }).where(eq(accessRequests.id, own.handle.task.id));
+    await expect(decideAccessRequest({ ctx: security, id: own.handle.task.id, decision: "approve", input: {}, origin })).rejects.toMatchObject({ status: 403, detail: expect.stringMatching(/submitted this request/) });
     // Security may not approve an owner request before escalation…
     await expect(decideAccessRequest({ ctx: security, id: handle.task.id, decision: "approve", input: {}, origin })).rejects.toMatchObject({ status: 403 });
     // …the backup owner may.
