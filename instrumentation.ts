@@ -26,6 +26,10 @@ export async function register() {
       const { scheduleOutbound } = await import("./lib/outbound/schedule-outbound");
       const outbound = scheduleOutbound();
       registerJob("outbound delivery and alert rules", () => outbound.stop());
+      const { startApprovalWorker } = await import("./lib/approvals/worker");
+      startApprovalWorker();
+      const approvalWorker = globalThis as typeof globalThis & { __stewardApprovalWorker?: { timer?: NodeJS.Timeout } };
+      registerJob("approval expiry, escalation and deliveries", () => clearInterval(approvalWorker.__stewardApprovalWorker?.timer));
       const { announceSetupCode } = await import("./lib/users/setup-code");
       await announceSetupCode();
     },

@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   STEWARD_SETUP_CODE: z.preprocess(emptyAsUnset, z.string().min(12, "STEWARD_SETUP_CODE must be at least 12 characters").optional()),
   STEWARD_SECRETS_KEY: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9+/_-]{43}=?$/, "STEWARD_SECRETS_KEY must be 32 bytes, base64 or base64url").optional()),
   STEWARD_SECRETS_PREVIOUS_KEYS: optionalString,
+  STEWARD_APPROVAL_CALLBACK_ALLOW: optionalString,
 });
 
 export type StewardConfig = {
@@ -61,6 +62,10 @@ export type StewardConfig = {
   secretsKey: Buffer;
   /** Keys rotated out (STEWARD_SECRETS_PREVIOUS_KEYS, comma-separated): still decrypt, never encrypt. */
   previousSecretsKeys: Buffer[];
+  /** The console's public origin (AUTH_URL), for links in notifications sent outside a request (same as publicOrigin). */
+  publicUrl: string | undefined;
+  /** Origins (scheme://host:port) access-request callbacks may reach although http or internal. */
+  approvalCallbackAllow: string[];
 };
 
 export type LifecycleConfig = {
@@ -135,6 +140,12 @@ export function getConfig(): StewardConfig {
       feedMaxStreamMs: env.STEWARD_FEED_MAX_STREAM_MINUTES * 60_000,
     },
     setupCode: env.STEWARD_SETUP_CODE,
+    publicUrl: env.AUTH_URL ? new URL(env.AUTH_URL).origin : undefined,
+    approvalCallbackAllow: (env.STEWARD_APPROVAL_CALLBACK_ALLOW ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .map((item) => new URL(item).origin),
   };
   return cached;
 }

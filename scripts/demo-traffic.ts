@@ -3,6 +3,8 @@
  * Registers three demo enforcement points through the real API and pushes a realistic mix of
  * decisions for --duration seconds: a planner delegating to executors, tool calls, denies,
  * out-of-scope calls, approvals, and an OPA that uploads decision logs in its own format.
+ * Unless --approval off, it also sets up `cleanup-bot`, whose destructive call is held by a
+ * requestable forbid (@approval) and waits in Approvals until a person decides (docs/approvals.md).
  * Auth: STEWARD_TOKEN (a personal API token of an admin or security engineer), or
  * STEWARD_ADMIN_EMAIL + STEWARD_ADMIN_PASSWORD to sign in.
  */
@@ -94,10 +96,55 @@ function opaEvent(): Native {
   };
 }
 
+type Id = { id?: string; person?: { id: string }; agent?: { id: string } };
+const idOf = (body: Id) => body.person?.id ?? body.agent?.id ?? body.id!;
+
+/**
+ * An agent whose destructive call waits for approval: scoped policies (a permit and a requestable
+ * forbid for cleanup-bot only) are published, the call is evaluated, its access request submitted,
+ * and the gateway long-polls until someone approves or denies in the console, then evaluates again.
+ */
+async function approvalScenario(client: StewardClient, gatewayToken: string): Promise<void> {
+  const ownerEmail = process.env.STEWARD_ADMIN_EMAIL?.toLowerCase();
+  let ownerId: string | undefined;
+  if (ownerEmail) {
+    const created = await client.json<Id>("POST", "/api/v1/people", { name: "Demo owner", email: ownerEmail });
+    if (created.status === 201) ownerId = idOf(created.body);
+    else ownerId = (await client.json<{ items: { id: string; email: string }[] }>("GET", `/api/v1/people?q=${encodeURIComponent(ownerEmail)}`)).body.items.find((person) => person.email === ownerEmail)?.id;
+  }
+  const name = `cleanup-bot-${hex(2)}`;
+  const agent = await client.json<Id>("POST", "/api/v1/agents", { name, status: "active", ...(ownerId ? { ownerId } : {}), declaredActions: ["call_tool"], description: "Demo: its destructive calls wait for approval" });
+  if (agent.status !== 201) throw new Error(`creating ${name} failed: HTTP ${agent.status}`);
+  const agentId = idOf(agent.body);
+  const group = ownerId ? "owner" : "security";
+  for (const source of [`permit (principal == Steward::Agent::"${agentId}", action, resource);`, `@approval("${group}")\nforbid (principal == Steward::Agent::"${agentId}", action, resource)\nwhen { context.destructive };`]) {
+    const saved = await client.json("POST", "/api/v1/policies", { description: `Demo: ${name} may act, but destructive calls wait for approval`, owner: "demo", source });
+    if (saved.status !== 201) throw new Error(`saving the demo policy failed: HTTP ${saved.status} ${JSON.stringify(saved.body)}`);
+  }
+  const published = await client.json("POST", "/api/v1/policies/publish", { message: `demo: ${name}'s destructive calls wait for approval` });
+  if (published.status !== 201) throw new Error(`publishing the demo policies failed: HTTP ${published.status} ${JSON.stringify(published.body)} (approve the draft if four-eyes is on, or pass --approval off)`);
+  const ep = { authorization: `Bearer ${gatewayToken}`, "content-type": "application/json" };
+  const call = { subject: { type: "agent", id: agentId }, action: { name: "tools/call" }, resource: { type: "tool", id: "db.drop_table" }, context: { destructive: true, arguments: { table: "sessions_archive" }, task_purpose: "nightly cleanup" } };
+  const evaluate = async (context: Record<string, unknown>) => (await (await fetch(`${baseUrl}/access/v1/evaluation`, { method: "POST", headers: ep, body: JSON.stringify({ ...call, context }) })).json()) as { decision: boolean; context: { access_request?: { binding_token: string } } };
+  const denial = await evaluate(call.context);
+  if (!denial.context.access_request) throw new Error("the demo call was not a requestable denial");
+  const submitted = await fetch(`${baseUrl}/access/v1/requests`, { method: "POST", headers: { ...ep, "idempotency-key": randomUUID() }, body: JSON.stringify({ ...call, justification: "Nightly cleanup of an archived table", denial: { binding_token: denial.context.access_request.binding_token } }) });
+  const { task } = (await submitted.json()) as { task: { id: string; status_endpoint: string } };
+  console.log(`${name} wants db.drop_table: access request ${task.id} waits for ${group === "owner" ? "its owner" : "a security engineer"} in ${baseUrl}/approvals`);
+  for (;;) {
+    const status = (await (await fetch(`${task.status_endpoint}?wait=30`, { headers: ep })).json()) as { task: { status: string }; result?: { approval: unknown } };
+    if (status.task.status === "pending") continue;
+    if (status.task.status !== "approved") return console.log(`access request ${task.id} ended ${status.task.status}; the call stays denied`);
+    const again = await evaluate({ ...call.context, approval: status.result!.approval });
+    return console.log(`access request ${task.id} approved; re-evaluation: ${again.decision ? "allowed, the table is dropped" : "still denied"}`);
+  }
+}
+
 async function main() {
   const client = await StewardClient.connect(baseUrl, { token: process.env.STEWARD_TOKEN, email: process.env.STEWARD_ADMIN_EMAIL, password: process.env.STEWARD_ADMIN_PASSWORD });
   const mcp = await client.enforcementPointToken({ name: "demo-mcp-gateway", kind: "mcp-gateway", environment: "demo", description: "Demo traffic: MCP gateway in front of agent tools" });
   const opa = await client.enforcementPointToken({ name: "demo-opa", kind: "policy-engine", environment: "demo", description: "Demo traffic: OPA behind Envoy, uploading decision logs" });
+  const approvals = argValue("approval", "on") === "off" ? Promise.resolve() : approvalScenario(client, mcp.token).catch((error: unknown) => console.error("approval scenario:", error instanceof Error ? error.message : error));
   console.log(`demo traffic → ${baseUrl} for ${durationSeconds} s (${tasksPerSecond} tasks/s). Open ${baseUrl}/decisions to watch.`);
   const stopAt = Date.now() + durationSeconds * 1000;
   const totals = { native: 0, opa: 0, failed: 0 };
@@ -114,6 +161,7 @@ async function main() {
     await sleep(Math.max(0, 1000 - (Date.now() - tickStart)));
   }
   console.log(`sent ${totals.native} native decisions and ${totals.opa} OPA events; ${totals.failed} failed requests`);
+  await approvals;
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useActionState, useState, type ReactNode } from "react";
+import { PendingBadge } from "@/components/approvals/pending-badge";
 import { NAV_ITEMS } from "./nav-items";
 import { ThemeToggle } from "./theme-toggle";
 
@@ -33,6 +34,7 @@ export function AppShell({ user, signOut, children }: { user: ShellUser; signOut
               <li key={item.href}>
                 <Link href={item.href} aria-current={isCurrent(item.href) ? "page" : undefined} onClick={() => setOpen(false)}>
                   {item.label}
+                  {item.href === "/approvals" ? <PendingBadge /> : null}
                 </Link>
               </li>
             ))}

@@ -3,6 +3,7 @@ export const NAV_ITEMS = [
   { href: "/agents", label: "Agents" },
   { href: "/decisions", label: "Decisions" },
   { href: "/tasks", label: "Tasks" },
+  { href: "/approvals", label: "Approvals" },
   { href: "/policies", label: "Policies" },
   { href: "/frameworks", label: "Frameworks" },
   { href: "/reports", label: "Reports" },

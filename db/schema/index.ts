@@ -8,3 +8,4 @@ export * from "./frameworks";
 export * from "./identity";
 export * from "./gateway";
 export * from "./outbound";
+export * from "./approvals";

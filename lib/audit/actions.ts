@@ -83,5 +83,14 @@ export const AuditAction = z.enum([
   "secret.release",
   "mcp_server.register",
   "mcp_server.delete",
+  "access_request.create",
+  "access_request.approve",
+  "access_request.deny",
+  "access_request.cancel",
+  "access_request.expire",
+  "access_request.escalate",
+  "approval_webhook.create",
+  "approval_webhook.delete",
+  "approval_webhook.test",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

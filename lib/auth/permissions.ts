@@ -55,6 +55,10 @@ export const PERMISSIONS = {
   "outbound.allow_private_network": { roles: ADMINS, description: "Let a destination reach loopback and private addresses" },
   "alerts.read": { roles: ALL, description: "Read alerts and alert rules" },
   "alerts.manage": { roles: ENGINEERS, description: "Acknowledge and resolve alerts; write alert rules" },
+  "approvals.read": { roles: ALL, description: "Read the approvals inbox and history (sensitive arguments masked)" },
+  "approvals.decide": { roles: ALL, description: "Approve or deny access requests one is an approver for (owner, backup owner, security)" },
+  "approvals.request": { roles: ENGINEERS, description: "Submit access requests for requestable denials and read their status" },
+  "approvals.manage_webhooks": { roles: ENGINEERS, description: "Register, test and remove approval notification webhooks" },
 } as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -7,8 +7,8 @@ import { can, type Permission } from "./permissions";
  * (ingest, bundle pull); people hold their role's; the system holds all.
  */
 const ENFORCEMENT_POINT_PERMISSIONS: ReadonlySet<string> = new Set(["decisions.ingest", "policies.bundle", "identity.introspect", "revocations.read", "secrets.release", "gateway.sync"]);
-/** Permissions both people (by role) and enforcement points hold: asking the PDP for a decision. */
-const SHARED_PERMISSIONS: ReadonlySet<string> = new Set(["policies.evaluate"]);
+/** Permissions both people (by role) and enforcement points hold: asking the PDP for a decision, and requesting approval of a requestable denial. */
+const SHARED_PERMISSIONS: ReadonlySet<string> = new Set(["policies.evaluate", "approvals.request"]);
 
 /** `gateway.sync`: an MCP gateway pulls the registered MCP servers and reports its status and tool catalog. */
 export type AnyPermission = Permission | "decisions.ingest" | "policies.bundle" | "identity.introspect" | "revocations.read" | "secrets.release" | "gateway.sync";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ApiOperation } from "./operation";
+import { approvalOperations } from "./paths/approvals";
 import { consoleOperations } from "./paths/console";
 import { decisionOperations } from "./paths/decisions";
 import { enforcementPointOperations } from "./paths/enforcement-points";
@@ -23,6 +24,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...identityOperations,
   ...gatewayOperations,
   ...outboundOperations,
+  ...approvalOperations,
 ];
 
 const ErrorBody = z.object({

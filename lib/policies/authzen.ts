@@ -3,6 +3,10 @@ import { getDb } from "@/db/client";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { formatIssuePath, StewardError } from "../errors";
+import { accessRequestContext, approvalReference, checkApproval, NEXT_ACTION, requestableDenial } from "../approvals/pdp";
+import { getConfig } from "../config";
+import { newId } from "../ids";
+import type { Executor } from "@/db/client";
 import type { PolicyEngine } from "./engine";
 import { getSettings } from "../settings/settings";
 import { DEFAULT_SUBJECT_TYPES } from "./pdp-options";
@@ -55,11 +59,15 @@ function parseOrBadRequest<S extends z.ZodType>(schema: S, body: unknown): z.inf
 }
 
 /**
- * One evaluation: the spec's answer, and the record of it as a decision. The answer's `context`
- * (reason, revision, erroring policies) is sent only when the `authzenReasonContext` setting is on:
- * AuthZEN lets a PEP refuse an answer whose context it does not understand.
+ * One evaluation: the spec's answer, and the record of it as a decision. The answer's reason
+ * `context` (reason, revision, erroring policies) is sent only when the `authzenReasonContext`
+ * setting is on: AuthZEN lets a PEP refuse an answer whose context it does not understand.
+ * A deny whose determining policies are all requestable (@approval) always carries the Access
+ * Request and Approval Profile's context.access_request with a signed binding token; a request
+ * presenting an approval at context.approval is let through those policies only if the approval
+ * checks out (lib/approvals/pdp.ts).
  */
-function decide(engine: PolicyEngine | null, request: AuthzenRequest, withContext: boolean): { answer: AuthzenDecision; record: PdpEvaluation } {
+async function decide(db: Executor, engine: PolicyEngine | null, request: AuthzenRequest, withContext: boolean, accessRequestEndpoint: string | null): Promise<{ answer: AuthzenDecision; record: PdpEvaluation }> {
   const at = new Date();
   const started = performance.now();
   if (!engine) {
@@ -72,36 +80,65 @@ function decide(engine: PolicyEngine | null, request: AuthzenRequest, withContex
   const result = engine.evaluate(request, at);
   const context: Record<string, unknown> = { id: String(engine.revision), reason_admin: { en: result.reason } };
   if (result.erroringPolicies.length) context.erroring_policies = result.erroringPolicies;
+  /** Members the PEP needs to act (the access request, the approval that lifted a deny): sent whatever the setting. */
+  const functional: Record<string, unknown> = {};
+  let decision = result.decision;
+  let reasons = result.determiningPolicies;
+  let reason = result.reason;
+  if (decision === "deny") {
+    const denial = requestableDenial(engine, result, request, at);
+    const reference = approvalReference(request.context);
+    const check = reference ? await checkApproval(db, engine, request, at, denial, reference) : null;
+    if (check?.ok) {
+      decision = "allow";
+      reasons = result.determiningPolicies.map((policy) => `${policy} (lifted by approval ${check.approval.id})`);
+      reason = `Approved: ${check.approval.id} lifted ${result.determiningPolicies.join(", ")}`;
+      context.reason_admin = { en: reason };
+      functional.approval = check.approval;
+    } else {
+      if (check) {
+        functional.reason = check.reason;
+        functional.next_action = NEXT_ACTION[check.reason];
+      }
+      // A fresh requestable denial, unless the approval failed in a way re-requesting cannot fix.
+      if (denial && (!check || NEXT_ACTION[check.reason] === "request")) {
+        Object.assign(functional, await accessRequestContext({ engine, input: request, at, denial, secret: getConfig().authSecret, endpoint: accessRequestEndpoint, evaluationId: newId("eval") }));
+        if (check) functional.reason = check.reason;
+      }
+    }
+  }
+  const answerContext = withContext ? { ...context, ...functional } : functional;
   return {
-    answer: { decision: result.decision === "allow", ...(withContext ? { context } : {}) },
-    record: { request, decision: result.decision, determiningPolicies: result.determiningPolicies, erroringPolicies: result.erroringPolicies, reason: result.reason, subjectKind: engine.subjectKind(request.subject), at, revision: engine.revision, latencyMs: performance.now() - started },
+    answer: { decision: decision === "allow", ...(Object.keys(answerContext).length ? { context: answerContext } : {}) },
+    record: { request, decision, determiningPolicies: reasons, erroringPolicies: result.erroringPolicies, reason, subjectKind: engine.subjectKind(request.subject), at, revision: engine.revision, latencyMs: performance.now() - started },
   };
 }
 
 /** The engine and the answer-shaping setting, read together. */
-async function pdpState(ctx: Ctx): Promise<{ engine: PolicyEngine | null; withContext: boolean }> {
+async function pdpState(ctx: Ctx): Promise<{ db: Executor; engine: PolicyEngine | null; withContext: boolean }> {
   const db = ctx.tx ?? (await getDb());
   const [engine, settings] = await Promise.all([getPublishedEngine(db), getSettings(db)]);
-  return { engine, withContext: settings.authzenReasonContext };
+  return { db, engine, withContext: settings.authzenReasonContext };
 }
 
 /** Each answer is returned only after its decision record has committed. */
-export async function evaluateAccess({ ctx, body }: { ctx: Ctx; body: unknown }): Promise<AuthzenDecision> {
+export async function evaluateAccess({ ctx, body, origin }: { ctx: Ctx; body: unknown; origin?: string }): Promise<AuthzenDecision> {
   requirePermission(ctx.actor, "policies.evaluate");
   const request = parseOrBadRequest(AuthzenRequest, body);
-  const { engine, withContext } = await pdpState(ctx);
-  const { answer, record } = decide(engine, request, withContext);
+  const { db, engine, withContext } = await pdpState(ctx);
+  const { answer, record } = await decide(db, engine, request, withContext, origin ? accessRequestEndpointOf(origin) : null);
   await recordPdpDecisions(ctx, [record]);
   return answer;
 }
 
-export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unknown }): Promise<z.infer<typeof AuthzenEvaluationsResponse> | AuthzenDecision> {
+export async function evaluateAccessBatch({ ctx, body, origin }: { ctx: Ctx; body: unknown; origin?: string }): Promise<z.infer<typeof AuthzenEvaluationsResponse> | AuthzenDecision> {
   requirePermission(ctx.actor, "policies.evaluate");
   const batch = parseOrBadRequest(AuthzenEvaluationsRequest, body);
-  const { engine, withContext } = await pdpState(ctx);
+  const { db, engine, withContext } = await pdpState(ctx);
+  const endpoint = origin ? accessRequestEndpointOf(origin) : null;
   // Without an `evaluations` array the call behaves as a single access evaluation.
   if (!batch.evaluations?.length) {
-    const { answer, record } = decide(engine, parseOrBadRequest(AuthzenRequest, batch), withContext);
+    const { answer, record } = await decide(db, engine, parseOrBadRequest(AuthzenRequest, batch), withContext, endpoint);
     await recordPdpDecisions(ctx, [record]);
     return answer;
   }
@@ -123,9 +160,9 @@ export async function evaluateAccessBatch({ ctx, body }: { ctx: Ctx; body: unkno
   const evaluations: AuthzenDecision[] = [];
   const records: PdpEvaluation[] = [];
   for (const [index, item] of items.entries()) {
-    let decided: ReturnType<typeof decide>;
+    let decided: Awaited<ReturnType<typeof decide>>;
     try {
-      decided = decide(engine, item, withContext);
+      decided = await decide(db, engine, item, withContext, endpoint);
     } catch (error) {
       // A value that cannot be typed: the 400 names the item.
       if (error instanceof StewardError && error.path) throw new StewardError(error.code, `$.evaluations[${index}]${error.message.slice(1)}`, { path: `$.evaluations[${index}]${error.path.slice(1)}` });
@@ -152,8 +189,12 @@ export function authzenConfiguration(requestOrigin: string, publicUrl: string | 
     policy_decision_point: base,
     access_evaluation_endpoint: `${base}/access/v1/evaluation`,
     access_evaluations_endpoint: `${base}/access/v1/evaluations`,
+    access_request_endpoint: accessRequestEndpointOf(base),
+    capabilities: ["urn:openid:authzen:capability:access-request"],
   };
 }
+
+const accessRequestEndpointOf = (origin: string) => `${origin.replace(/\/$/, "")}/access/v1/requests`;
 
 /** `AUTH_URL`'s origin when it is a valid http(s) URL, else the request's origin. */
 export function publicOrigin(requestOrigin: string, publicUrl: string | undefined): string {

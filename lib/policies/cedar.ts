@@ -226,3 +226,10 @@ export function readSchemaShape(schemaText: string): SchemaShape {
   }
   return shape;
 }
+
+/** A policy's effect and Cedar annotations (`@name("value")`; a bare `@name` has value null), or null when the text does not parse. */
+export function policyAnnotations(text: string): { effect: "permit" | "forbid"; annotations: Record<string, string | null> } | null {
+  const answer = cedar.policyToJson(text);
+  if (answer.type === "failure") return null;
+  return { effect: answer.json.effect, annotations: (answer.json.annotations ?? {}) as Record<string, string | null> };
+}

@@ -7,6 +7,7 @@ import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
+import { requestableDenial } from "../approvals/pdp";
 import { hashContent, type PolicySetContent } from "./content";
 import { loadDraftContent } from "./draft-content";
 import type { PolicyEngine } from "./engine";
@@ -20,7 +21,7 @@ const EXAMPLES_PER_DIRECTION = 25;
 /** Longest stretch of evaluation between two turns of the event loop. */
 const SLICE_MS = 10;
 
-export type ReplayExample = { enforcementPointId: string; decisionId: string; time: string; agentId: string; action: string; recorded: string; replayed: "allow" | "deny"; determiningPolicies: string[] };
+export type ReplayExample = { enforcementPointId: string; decisionId: string; time: string; agentId: string; action: string; recorded: string; replayed: "allow" | "deny"; determiningPolicies: string[]; requestable?: boolean };
 export type ReplayResult = {
   allowToDeny: number;
   denyToAllow: number;
@@ -29,11 +30,13 @@ export type ReplayResult = {
   invalidRequests: number;
   /** Requests answered from the engine's memo (an identical request was evaluated before). */
   memoHits: number;
+  /** Replayed denies that are requestable (@approval): the call would wait for a person, not fail. */
+  requestable?: number;
   byAgentAction: { agentId: string; action: string; allowToDeny: number; denyToAllow: number }[];
   examples: ReplayExample[];
 };
 
-const emptyResult = (): ReplayResult => ({ allowToDeny: 0, denyToAllow: 0, unchanged: 0, notComparable: 0, invalidRequests: 0, memoHits: 0, byAgentAction: [], examples: [] });
+const emptyResult = (): ReplayResult => ({ allowToDeny: 0, denyToAllow: 0, unchanged: 0, notComparable: 0, invalidRequests: 0, memoHits: 0, requestable: 0, byAgentAction: [], examples: [] });
 
 /** Queues a replay of the current draft; the caller starts `runReplay` (in the background on the server). */
 export async function startReplay({ ctx, input }: { ctx: Ctx; input: unknown }) {
@@ -128,6 +131,8 @@ class ReplayTally {
       }
       throw error;
     }
+    const requestable = replayed.decision === "deny" && requestableDenial(engine, replayed, row.request, row.time) !== null;
+    if (requestable) result.requestable = (result.requestable ?? 0) + 1;
     if (row.outcome !== "allow" && row.outcome !== "deny") {
       result.notComparable++;
       return;
@@ -159,6 +164,7 @@ class ReplayTally {
       recorded: row.outcome,
       replayed: replayed.decision,
       determiningPolicies: replayed.determiningPolicies,
+      requestable,
     });
   }
 

@@ -450,7 +450,8 @@ function contextFor(shape: SchemaShape, actionName: string, input: AuthzenReques
     hour: at.getUTCHours(),
     weekday: at.getUTCDay(),
     delegationdepth: delegation && delegation.length > 1 ? delegation.length - 1 : 0,
-    // No verified approval reaches the PDP yet (the approvals work supplies one): never approved.
+    // Never the caller's claim: an approval is proven by context.approval and checked by the PDP
+    // (lib/approvals/pdp.ts), which lifts the requestable forbids itself.
     approved: false,
     destructive: flag("destructive"),
     external: flag("external"),

@@ -1,3 +1,4 @@
+import { combineRequirements, requirementsOf, type ApprovalRequirement } from "../approvals/annotations";
 import { authorize, policyEffect, readSchemaShape, type CedarEntity } from "./cedar";
 import { policyTexts, type PolicySetContent } from "./content";
 import { entityIndexFor, judgeDecision } from "./engine";
@@ -13,6 +14,8 @@ export type TestResult = {
   expectedPolicies: string[] | null;
   determiningPolicies: string[];
   errors: string[];
+  /** When the deny is requestable (every determining policy has @approval and lifting them allows): who may approve. */
+  approval: ApprovalRequirement | null;
   erroringPolicies: string[];
   message: string;
 };
@@ -28,10 +31,18 @@ export function runPolicyTests(content: PolicySetContent, options: PdpOptions = 
   const texts = policyTexts(content);
   const shape = content.tests.length ? readSchemaShape(content.schemaText) : null;
   const effects = new Map(content.policies.map((policy) => [policy.id, policyEffect(policy.source) ?? "permit"]));
+  const requirements = requirementsOf(content.policies);
   return content.tests.map((test) => {
     const index: EntityIndex = entityIndexFor(shape!, [...content.entities, ...test.entities] as CedarEntity[], null);
     const roots = [test.request.principal, test.request.resource].map((uid) => index.get(entityKey(uid))).filter((entity): entity is CedarEntity => entity !== undefined);
-    const outcome = judgeDecision(authorize(test.request, texts, content.schemaText, collectEntities(index, roots)), effects, options.forbidErrors);
+    const entities = collectEntities(index, roots);
+    const outcome = judgeDecision(authorize(test.request, texts, content.schemaText, entities), effects, options.forbidErrors);
+    let approval: ApprovalRequirement | null = null;
+    const found = outcome.determiningPolicies.map((id) => requirements.get(id));
+    if (outcome.decision === "deny" && found.length && found.every(Boolean) && !outcome.errors.length) {
+      const lifted = Object.fromEntries(Object.entries(texts).filter(([id]) => !outcome.determiningPolicies.includes(id)));
+      if (judgeDecision(authorize(test.request, lifted, content.schemaText, entities), effects, options.forbidErrors).decision === "allow") approval = combineRequirements(found as ApprovalRequirement[]);
+    }
     const decisionOk = outcome.decision === test.expectedDecision;
     const policiesOk = test.expectedPolicies === null || sameSet(test.expectedPolicies, outcome.determiningPolicies);
     const passed = decisionOk && policiesOk;
@@ -50,7 +61,8 @@ export function runPolicyTests(content: PolicySetContent, options: PdpOptions = 
       determiningPolicies: outcome.determiningPolicies,
       errors: outcome.errors,
       erroringPolicies: outcome.erroringPolicies,
-      message,
+      message: approval && passed ? `${message} (requestable: ${approval.groups.join("+")} may approve)` : message,
+      approval,
     };
   });
 }

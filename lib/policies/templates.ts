@@ -26,10 +26,12 @@ unless { principal.declaredActions.contains(context.actionName) };
   {
     id: "approval-destructive-external",
     title: "Require approval for destructive or external actions",
-    description: "Destructive or externally directed actions need a recorded human approval.",
+    description: "Destructive or externally directed actions wait for the agent's owner to approve (requestable forbid; the approval covers identical calls for 15 minutes).",
     frameworkTags: ["ASI09"],
-    source: `forbid (principal, action, resource)
-when { (context.destructive || context.external) && !context.approved };
+    source: `@approval("owner")
+@approval_ttl("15m")
+forbid (principal, action, resource)
+when { context.destructive || context.external };
 `,
   },
   {

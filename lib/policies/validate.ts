@@ -1,3 +1,4 @@
+import { approvalDiagnostics } from "../approvals/annotations";
 import { checkEntities, checkSchema, countStatements, readSchemaShape, validatePolicies, type CedarEntity, type Diagnostic } from "./cedar";
 import { completeAttributes, contextSupplyProblems, uidOf, unknownSubjectAttributes } from "./request-mapping";
 import type { PolicySetContent } from "./content";
@@ -17,7 +18,7 @@ export function validatePolicySource(policyId: string, source: string, schemaTex
   if (statements.count !== 1) {
     return result([{ severity: "error", message: `A policy holds exactly one statement; this text holds ${statements.count}. Split it into separate policies.`, line: 1, column: 1, endLine: 1, endColumn: 1, source: policyId }]);
   }
-  return result(validatePolicies({ [policyId]: source }, schemaText));
+  return result([...validatePolicies({ [policyId]: source }, schemaText), ...approvalDiagnostics(policyId, source)]);
 }
 
 export function validateSchemaText(schemaText: string): ValidationResult {

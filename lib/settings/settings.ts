@@ -33,6 +33,8 @@ const SETTING_FIELDS = {
   pdpResourceTypes: z.preprocess(parseJsonText, PdpOptions.shape.resourceTypes).describe("AuthZEN resource type → Cedar entity type; unmapped resource types are denied"),
   authzenReasonContext: booleanField.describe("AuthZEN answers carry a reason `context` (off: only `decision`)"),
   taskTokenLifetimeSeconds: z.coerce.number().int().min(30).max(900).describe("Lifetime of the task tokens Steward issues (seconds, at most 15 minutes)"),
+  approvalRequestMinutes: z.coerce.number().int().min(1).max(10_080).describe("Approvals: a pending access request expires (and the call stays denied) after this many minutes"),
+  approvalEscalationMinutes: z.coerce.number().int().min(1).max(10_080).describe("Approvals: a request the owner has not answered after this many minutes is escalated to security engineers"),
 };
 
 const SETTING_DEFAULTS: Settings = {
@@ -49,6 +51,8 @@ const SETTING_DEFAULTS: Settings = {
   pdpResourceTypes: DEFAULT_RESOURCE_TYPES,
   authzenReasonContext: false,
   taskTokenLifetimeSeconds: 300,
+  approvalRequestMinutes: 60,
+  approvalEscalationMinutes: 30,
 };
 
 /** Every setting, its type and default. Add a key here (and to SETTING_FIELDS); nothing else stores console-wide config. */
@@ -66,6 +70,8 @@ export const SettingsSchema = z.object({
   pdpResourceTypes: SETTING_FIELDS.pdpResourceTypes.default(SETTING_DEFAULTS.pdpResourceTypes),
   authzenReasonContext: SETTING_FIELDS.authzenReasonContext.default(SETTING_DEFAULTS.authzenReasonContext),
   taskTokenLifetimeSeconds: SETTING_FIELDS.taskTokenLifetimeSeconds.default(SETTING_DEFAULTS.taskTokenLifetimeSeconds),
+  approvalRequestMinutes: SETTING_FIELDS.approvalRequestMinutes.default(SETTING_DEFAULTS.approvalRequestMinutes),
+  approvalEscalationMinutes: SETTING_FIELDS.approvalEscalationMinutes.default(SETTING_DEFAULTS.approvalEscalationMinutes),
 });
 
 /**
@@ -87,6 +93,8 @@ export type Settings = {
   pdpResourceTypes: z.infer<typeof PdpOptions.shape.resourceTypes>;
   authzenReasonContext: boolean;
   taskTokenLifetimeSeconds: number;
+  approvalRequestMinutes: number;
+  approvalEscalationMinutes: number;
 };
 
 /** A form posts a JSON object as text; anything else is passed on for the schema to judge. */

@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { requirePageActor } from "@/app/_server/page-guard";
+import { ApprovalsInbox } from "@/components/approvals/inbox";
+import { WebhooksPanel } from "@/components/approvals/webhooks";
+import { PageHeader } from "@/components/ui/page-header";
+import { hasPermission } from "@/lib/auth/require-permission";
+
+export const metadata: Metadata = { title: "Approvals" };
+export const dynamic = "force-dynamic";
+
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requirePageActor("approvals.read", "/approvals");
+  const request = (await searchParams).request;
+  return (
+    <>
+      <PageHeader title="Approvals" description="Calls that a requestable policy holds until a person approves. Yours first; every decision is audited." />
+      <ApprovalsInbox initialRequest={typeof request === "string" ? request : null} />
+      <WebhooksPanel canManage={hasPermission(ctx.actor, "approvals.manage_webhooks")} />
+    </>
+  );
+}

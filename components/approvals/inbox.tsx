@@ -1,0 +1,261 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useId, useState } from "react";
+import { api } from "@/components/policies/api";
+import { formatUtc } from "@/components/ui/format-utc";
+import type { InboxItem } from "@/lib/approvals/inbox";
+
+type Detail = {
+  item: InboxItem;
+  owners: { id: string; name: string; email: string }[];
+  recentDecisions: { decisionId: string; enforcementPointId: string; time: string; actionName: string; outcome: string }[];
+  findings: { kind: string; detail: string }[];
+};
+
+const keys = { list: (query: string) => ["approvals", "list", query] as const, detail: (id: string) => ["approvals", "detail", id] as const };
+const HISTORY = "approved,denied,expired,cancelled";
+
+/** Re-fetches the inbox whenever the server says something changed (the same stream as the nav badge). */
+function useLiveInvalidation() {
+  const client = useQueryClient();
+  useEffect(() => {
+    const source = new EventSource("/api/v1/approvals/stream");
+    const onPending = () => void client.invalidateQueries({ queryKey: ["approvals"] });
+    source.addEventListener("pending", onPending);
+    return () => source.close();
+  }, [client]);
+}
+
+export function ApprovalsInbox({ initialRequest }: { initialRequest: string | null }) {
+  useLiveInvalidation();
+  const [tab, setTab] = useState<"pending" | "history">("pending");
+  return (
+    <>
+      <div className="decision-tabs" role="tablist" aria-label="Approvals views">
+        {(["pending", "history"] as const).map((value) => (
+          <button key={value} type="button" role="tab" aria-selected={tab === value} className={tab === value ? "" : "secondary"} onClick={() => setTab(value)}>
+            {value === "pending" ? "Pending" : "History"}
+          </button>
+        ))}
+      </div>
+      {tab === "pending" ? <PendingList initialRequest={initialRequest} /> : <History />}
+    </>
+  );
+}
+
+function PendingList({ initialRequest }: { initialRequest: string | null }) {
+  const query = useQuery({ queryKey: keys.list("pending"), queryFn: () => api<{ items: InboxItem[] }>("/api/v1/approvals?status=pending") });
+  if (query.isPending) return <p className="muted">Loading…</p>;
+  if (query.isError) return <p className="notice danger">{(query.error as Error).message}</p>;
+  const items = query.data.items;
+  if (!items.length) {
+    return (
+      <div className="card empty-state">
+        <p>Nothing waits for approval.</p>
+        <p className="small">
+          A call lands here when a <code>forbid</code> policy marked <code>@approval(&quot;owner&quot;)</code> denies it and its enforcement point submits an access request. See <Link href="/policies">Policies</Link>.
+        </p>
+      </div>
+    );
+  }
+  const mine = items.filter((item) => item.canDecide);
+  return (
+    <section aria-labelledby="pending-heading">
+      <h2 id="pending-heading" className="visually-hidden">
+        Pending access requests
+      </h2>
+      <p className="muted small" role="status" aria-live="polite">
+        {mine.length} for you · {items.length} pending in all
+      </p>
+      <ul className="approval-list">
+        {items.map((item) => (
+          <li key={item.id}>
+            <ApprovalCard item={item} open={item.id === initialRequest || items.length === 1} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ApprovalCard({ item, open: initiallyOpen }: { item: InboxItem; open: boolean }) {
+  const [open, setOpen] = useState(initiallyOpen);
+  const detailsId = useId();
+  return (
+    <article className="approval-card" data-mine={item.canDecide} aria-labelledby={`${detailsId}-title`} data-testid="approval-card">
+      <div className="approval-head">
+        <h3 id={`${detailsId}-title`} style={{ margin: 0, fontSize: "1rem" }}>
+          <code>{item.action}</code> on <code>{item.resource.id}</code>
+        </h3>
+        <span className={`badge ${item.status === "approved" ? "ok" : item.status === "pending" ? "warn" : "danger"}`}>{item.status}</span>
+      </div>
+      <p className="small" style={{ margin: "0.3rem 0" }}>
+        Agent <strong>{item.agentName ?? item.agentId ?? "unknown"}</strong>
+        {item.ownerName ? <> · owner {item.ownerName}</> : null} · policy {item.policies.join(", ")} · needs {item.requiredGroups.join(" + ")}
+        {item.fourEyes ? " · four-eyes" : ""}
+        {item.escalated ? " · escalated to security" : ""}
+      </p>
+      {item.justification ? <p className="small" style={{ margin: "0.3rem 0" }}>“{item.justification}”</p> : null}
+      <pre className="approval-args" aria-label="Arguments (sensitive values masked)">{JSON.stringify(item.arguments, null, 2)}</pre>
+      <p className="small muted" style={{ margin: 0 }}>
+        Requested {formatUtc(item.createdAt)} by {item.requester} · expires {formatUtc(item.expiresAt)}
+      </p>
+      {item.status === "pending" ? <DecideForm item={item} /> : <Outcome item={item} />}
+      <button type="button" className="link-button small" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((value) => !value)}>
+        {open ? "Hide context" : "Show task, chain, recent decisions and findings"}
+      </button>
+      <div id={detailsId} hidden={!open}>
+        {open ? <DetailPanel id={item.id} /> : null}
+      </div>
+    </article>
+  );
+}
+
+function Outcome({ item }: { item: InboxItem }) {
+  return (
+    <p className="small" style={{ margin: "0.4rem 0" }}>
+      {item.status} {item.decidedAt ? `${formatUtc(item.decidedAt)} ` : ""}
+      {item.decidedBy ? `by ${item.decidedBy}` : ""}
+      {item.comment ? ` — “${item.comment}”` : ""}
+      {item.approvalId ? (
+        <>
+          {" "}
+          · approval <code>{item.approvalId}</code> until {formatUtc(item.approvedUntil!)}
+          {item.usedAt ? ` · used ${formatUtc(item.usedAt)}` : ""}
+          {item.agentId ? (
+            <>
+              {" "}
+              · <Link href={`/decisions/explore?agent=${encodeURIComponent(item.agentId)}`}>decisions that followed</Link>
+            </>
+          ) : null}
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+function DecideForm({ item }: { item: InboxItem }) {
+  const client = useQueryClient();
+  const [comment, setComment] = useState("");
+  const commentId = useId();
+  const decide = useMutation({
+    mutationFn: (decision: "approve" | "deny") => api(`/api/v1/approvals/${item.id}/${decision}`, { body: { comment } }),
+    onSettled: () => client.invalidateQueries({ queryKey: ["approvals"] }),
+  });
+  if (!item.canDecide) return <p className="small muted">{item.refusal ?? "Waiting for an approver."}</p>;
+  return (
+    <div className="approval-decide">
+      <label htmlFor={commentId} className="small">
+        Comment (kept in the audit trail)
+      </label>
+      <textarea id={commentId} value={comment} maxLength={2000} onChange={(event) => setComment(event.target.value)} />
+      <div className="approval-buttons">
+        <button type="button" disabled={decide.isPending} onClick={() => decide.mutate("approve")}>
+          Approve{item.myGroups.length ? ` as ${item.myGroups[0]}` : ""}
+        </button>
+        <button type="button" className="danger" disabled={decide.isPending} onClick={() => decide.mutate("deny")}>
+          Deny
+        </button>
+      </div>
+      {decide.isError ? (
+        <p className="notice danger" role="alert">
+          {(decide.error as Error).message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function DetailPanel({ id }: { id: string }) {
+  const query = useQuery({ queryKey: keys.detail(id), queryFn: () => api<Detail>(`/api/v1/approvals/${id}`) });
+  if (query.isPending) return <p className="muted small">Loading…</p>;
+  if (query.isError) return <p className="notice danger">{(query.error as Error).message}</p>;
+  const { item, owners, recentDecisions, findings } = query.data;
+  return (
+    <dl className="facts small" style={{ marginTop: "0.5rem" }}>
+      <dt>Task</dt>
+      <dd>
+        {item.taskId ?? "—"}
+        {item.taskPurpose ? ` — ${item.taskPurpose}` : ""}
+      </dd>
+      <dt>Initiated by</dt>
+      <dd>{item.initiator ?? "—"}</dd>
+      <dt>Delegation chain</dt>
+      <dd>{item.delegation.length ? item.delegation.join(" → ") : "none"}</dd>
+      <dt>Owners</dt>
+      <dd>{owners.length ? owners.map((owner) => owner.name).join(", ") : "no owner on record"}</dd>
+      <dt>Approvals so far</dt>
+      <dd>{item.approvals.length ? item.approvals.map((approval) => `${approval.group}: ${approval.label}`).join("; ") : "none"}</dd>
+      <dt>Open findings</dt>
+      <dd>{findings.length ? findings.map((finding) => finding.kind).join(", ") : "none"}</dd>
+      <dt>Recent decisions</dt>
+      <dd>
+        {recentDecisions.length ? (
+          <ul className="plain-list">
+            {recentDecisions.map((decision) => (
+              <li key={`${decision.enforcementPointId}/${decision.decisionId}`}>
+                {formatUtc(decision.time)} {decision.actionName} — {decision.outcome}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          "none recorded"
+        )}
+      </dd>
+      <dt>Request id</dt>
+      <dd>
+        <code>{item.id}</code>
+      </dd>
+    </dl>
+  );
+}
+
+function History() {
+  const [status, setStatus] = useState(HISTORY);
+  const [q, setQ] = useState("");
+  const [agent, setAgent] = useState("");
+  const params = new URLSearchParams({ status, ...(q ? { q } : {}), ...(agent ? { agent } : {}) }).toString();
+  const query = useQuery({ queryKey: keys.list(params), queryFn: () => api<{ items: InboxItem[] }>(`/api/v1/approvals?${params}`) });
+  return (
+    <section aria-labelledby="history-heading">
+      <h2 id="history-heading" className="visually-hidden">
+        History
+      </h2>
+      <form className="filters" style={{ marginBottom: "0.75rem" }} onSubmit={(event) => event.preventDefault()}>
+        <label className="field">
+          Status
+          <select value={status} onChange={(event) => setStatus(event.target.value)}>
+            <option value={HISTORY}>All decided</option>
+            <option value="approved">Approved</option>
+            <option value="denied">Denied</option>
+            <option value="expired">Expired</option>
+            <option value="cancelled">Cancelled</option>
+            <option value={`pending,${HISTORY}`}>Everything</option>
+          </select>
+        </label>
+        <label className="field">
+          Agent id
+          <input value={agent} onChange={(event) => setAgent(event.target.value.trim())} placeholder="agt_…" />
+        </label>
+        <label className="field">
+          Search
+          <input type="search" value={q} onChange={(event) => setQ(event.target.value)} placeholder="tool, request id, justification" />
+        </label>
+      </form>
+      {query.isPending ? <p className="muted">Loading…</p> : null}
+      {query.isError ? <p className="notice danger">{(query.error as Error).message}</p> : null}
+      {query.data && !query.data.items.length ? <p className="card empty-state">No access requests match these filters.</p> : null}
+      {query.data?.items.length ? (
+        <ul className="approval-list">
+          {query.data.items.map((item) => (
+            <li key={item.id}>
+              <ApprovalCard item={item} open={false} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

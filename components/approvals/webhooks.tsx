@@ -1,0 +1,136 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api } from "@/components/policies/api";
+import { formatUtc } from "@/components/ui/format-utc";
+import type { DeliveryView, WebhookView } from "@/lib/approvals/notify";
+
+const keys = { hooks: ["approvals", "webhooks"] as const, deliveries: ["approvals", "deliveries"] as const };
+
+/** Notification webhooks per approver group, "send test", and the delivery log (engineers manage; everyone reads). */
+export function WebhooksPanel({ canManage }: { canManage: boolean }) {
+  const client = useQueryClient();
+  const hooks = useQuery({ queryKey: keys.hooks, queryFn: () => api<{ webhooks: WebhookView[] }>("/api/v1/approvals/webhooks") });
+  const deliveries = useQuery({ queryKey: keys.deliveries, queryFn: () => api<{ deliveries: DeliveryView[] }>("/api/v1/approvals/deliveries"), refetchInterval: 5000 });
+  const [form, setForm] = useState({ name: "", approverGroup: "owner", preset: "slack", url: "" });
+  const [secret, setSecret] = useState<string | null>(null);
+  const refresh = () => client.invalidateQueries({ queryKey: ["approvals"] });
+  const create = useMutation({
+    mutationFn: () => api<{ webhook: WebhookView; secret: string }>("/api/v1/approvals/webhooks", { body: form }),
+    onSuccess: (created) => {
+      setSecret(created.secret);
+      setForm({ ...form, name: "", url: "" });
+    },
+    onSettled: refresh,
+  });
+  const test = useMutation({ mutationFn: (id: string) => api(`/api/v1/approvals/webhooks/${id}/test`, { method: "POST" }), onSettled: refresh });
+  const remove = useMutation({ mutationFn: (id: string) => api(`/api/v1/approvals/webhooks/${id}`, { method: "DELETE" }), onSettled: refresh });
+  const error = [create, test, remove].find((mutation) => mutation.isError)?.error as Error | undefined;
+  return (
+    <section className="card" aria-labelledby="webhooks-heading">
+      <h2 id="webhooks-heading">Notifications</h2>
+      <p className="small muted">
+        Each webhook receives new requests for its approver group (and escalations, for security), signed by the Standard Webhooks scheme (headers webhook-id, webhook-timestamp, webhook-signature), retried until a 2xx.
+      </p>
+      {hooks.data?.webhooks.length ? (
+        <ul className="plain-list">
+          {hooks.data.webhooks.map((hook) => (
+            <li key={hook.id} style={{ marginBottom: "0.4rem" }}>
+              <strong>{hook.name}</strong> · {hook.approverGroup} · {hook.preset} · <code>{hook.url}</code>
+              {canManage ? (
+                <span className="button-row" style={{ display: "inline-flex", marginLeft: "0.5rem" }}>
+                  <button type="button" onClick={() => test.mutate(hook.id)} disabled={test.isPending}>
+                    Send test
+                  </button>
+                  <button type="button" className="danger" onClick={() => remove.mutate(hook.id)} disabled={remove.isPending}>
+                    Remove
+                  </button>
+                </span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="small">No webhook yet{canManage ? ": add one below to notify approvers in Slack or any HTTPS endpoint." : "."}</p>
+      )}
+      {canManage ? (
+        <form
+          className="filters"
+          onSubmit={(event) => {
+            event.preventDefault();
+            create.mutate();
+          }}
+        >
+          <label className="field">
+            Name
+            <input required value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} />
+          </label>
+          <label className="field">
+            Approver group
+            <select value={form.approverGroup} onChange={(event) => setForm({ ...form, approverGroup: event.target.value })}>
+              <option value="owner">Owners</option>
+              <option value="security">Security</option>
+              <option value="all">All</option>
+            </select>
+          </label>
+          <label className="field">
+            Payload
+            <select value={form.preset} onChange={(event) => setForm({ ...form, preset: event.target.value })}>
+              <option value="slack">Slack-compatible</option>
+              <option value="generic">Generic JSON</option>
+            </select>
+          </label>
+          <label className="field">
+            URL
+            <input required type="url" value={form.url} onChange={(event) => setForm({ ...form, url: event.target.value })} placeholder="https://hooks.slack.com/…" />
+          </label>
+          <button type="submit" disabled={create.isPending}>
+            Add webhook
+          </button>
+        </form>
+      ) : null}
+      {secret ? (
+        <p className="notice" role="status">
+          Signing secret (shown once): <code className="token-once">{secret}</code>
+        </p>
+      ) : null}
+      {error ? (
+        <p className="notice danger" role="alert">
+          {error.message}
+        </p>
+      ) : null}
+      <h3>Delivery log</h3>
+      {deliveries.data?.deliveries.length ? (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Created</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Event</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last answer</th>
+              </tr>
+            </thead>
+            <tbody>
+              {deliveries.data.deliveries.map((delivery) => (
+                <tr key={delivery.id}>
+                  <td>{formatUtc(delivery.createdAt, "second")}</td>
+                  <td>{delivery.kind}</td>
+                  <td>{delivery.event}</td>
+                  <td>{delivery.status}</td>
+                  <td>{delivery.attempts}</td>
+                  <td className="small">{delivery.lastStatusCode ? `HTTP ${delivery.lastStatusCode}` : (delivery.lastError ?? "—")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="small muted">Nothing sent yet.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,137 @@
+import { and, desc, eq, ilike, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { Executor } from "./client";
+import { containsPattern } from "./like";
+import { accessRequests, approvalDeliveries, approvalWebhooks, type AccessRequestStatus } from "./schema";
+
+export type AccessRequestRow = typeof accessRequests.$inferSelect;
+export type NewAccessRequestRow = typeof accessRequests.$inferInsert;
+export type DeliveryRow = typeof approvalDeliveries.$inferSelect;
+export type WebhookRow = typeof approvalWebhooks.$inferSelect;
+
+export async function getAccessRequest(db: Executor, id: string): Promise<AccessRequestRow | undefined> {
+  const [row] = await db.select().from(accessRequests).where(eq(accessRequests.id, id));
+  return row;
+}
+
+export async function getAccessRequestByApprovalId(db: Executor, approvalId: string): Promise<AccessRequestRow | undefined> {
+  const [row] = await db.select().from(accessRequests).where(eq(accessRequests.approvalId, approvalId));
+  return row;
+}
+
+export async function findByIdempotencyKey(db: Executor, requesterKey: string, idempotencyKey: string): Promise<AccessRequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(accessRequests)
+    .where(and(eq(accessRequests.requesterKey, requesterKey), eq(accessRequests.idempotencyKey, idempotencyKey)));
+  return row;
+}
+
+/** Inserts unless the (requester, Idempotency-Key) pair exists; returns the inserted row or undefined. */
+export async function insertAccessRequest(db: Executor, row: NewAccessRequestRow): Promise<AccessRequestRow | undefined> {
+  const [inserted] = await db.insert(accessRequests).values(row).onConflictDoNothing().returning();
+  return inserted;
+}
+
+/** The one status transition: only from pending, exactly once. Returns the updated row or undefined. */
+export async function transitionFromPending(db: Executor, id: string, set: Partial<NewAccessRequestRow> & { status?: AccessRequestStatus }): Promise<AccessRequestRow | undefined> {
+  const [row] = await db
+    .update(accessRequests)
+    .set(set)
+    .where(and(eq(accessRequests.id, id), eq(accessRequests.status, "pending")))
+    .returning();
+  return row;
+}
+
+/** Marks a one-use approval used; false when it already was. */
+export async function consumeApproval(db: Executor, id: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(accessRequests)
+    .set({ usedAt: at })
+    .where(and(eq(accessRequests.id, id), isNull(accessRequests.usedAt)))
+    .returning({ id: accessRequests.id });
+  return rows.length === 1;
+}
+
+export async function pendingDue(db: Executor, now: Date): Promise<{ expired: AccessRequestRow[]; toEscalate: AccessRequestRow[] }> {
+  const [expired, toEscalate] = await Promise.all([
+    db.select().from(accessRequests).where(and(eq(accessRequests.status, "pending"), lt(accessRequests.expiresAt, now))).limit(500),
+    db
+      .select()
+      .from(accessRequests)
+      .where(and(eq(accessRequests.status, "pending"), isNull(accessRequests.escalatedAt), lt(accessRequests.escalateAt, now)))
+      .limit(500),
+  ]);
+  return { expired, toEscalate };
+}
+
+export type AccessRequestFilter = { status?: AccessRequestStatus[]; agentId?: string; q?: string; decidedBy?: string; limit: number; before?: { createdAt: Date; id: string } };
+
+export async function listAccessRequests(db: Executor, filter: AccessRequestFilter): Promise<AccessRequestRow[]> {
+  const where: SQL[] = [];
+  if (filter.status?.length) where.push(inArray(accessRequests.status, filter.status));
+  if (filter.agentId) where.push(eq(accessRequests.agentId, filter.agentId));
+  if (filter.decidedBy) where.push(eq(accessRequests.decidedBy, filter.decidedBy));
+  if (filter.q) {
+    const pattern = containsPattern(filter.q);
+    where.push(or(ilike(accessRequests.id, pattern), ilike(accessRequests.agentId, pattern), ilike(sql`${accessRequests.action}->>'name'`, pattern), ilike(accessRequests.justification, pattern))!);
+  }
+  if (filter.before) where.push(sql`(${accessRequests.createdAt}, ${accessRequests.id}) < (${filter.before.createdAt.toISOString()}::timestamptz, ${filter.before.id})`);
+  return db
+    .select()
+    .from(accessRequests)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+    .limit(filter.limit);
+}
+
+export async function listPending(db: Executor, limit: number): Promise<AccessRequestRow[]> {
+  return db.select().from(accessRequests).where(eq(accessRequests.status, "pending")).orderBy(accessRequests.createdAt).limit(limit);
+}
+
+export async function insertDeliveries(db: Executor, rows: (typeof approvalDeliveries.$inferInsert)[]): Promise<void> {
+  if (rows.length) await db.insert(approvalDeliveries).values(rows);
+}
+
+/** Claims due deliveries (skip locked, so concurrent workers never send one twice at once) and pushes their next attempt out. */
+export async function claimDueDeliveries(db: Executor, now: Date, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(approvalDeliveries)
+      .where(and(eq(approvalDeliveries.status, "pending"), lte(approvalDeliveries.nextAttemptAt, now)))
+      .orderBy(approvalDeliveries.nextAttemptAt)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    if (!due.length) return [];
+    await tx
+      .update(approvalDeliveries)
+      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
+      .where(inArray(approvalDeliveries.id, due.map((row) => row.id)));
+    return due;
+  });
+}
+
+export async function updateDelivery(db: Executor, id: string, set: Partial<typeof approvalDeliveries.$inferInsert>): Promise<void> {
+  await db.update(approvalDeliveries).set(set).where(eq(approvalDeliveries.id, id));
+}
+
+export async function listDeliveries(db: Executor, options: { webhookId?: string; accessRequestId?: string; limit: number }): Promise<DeliveryRow[]> {
+  const where: SQL[] = [];
+  if (options.webhookId) where.push(eq(approvalDeliveries.webhookId, options.webhookId));
+  if (options.accessRequestId) where.push(eq(approvalDeliveries.accessRequestId, options.accessRequestId));
+  return db
+    .select()
+    .from(approvalDeliveries)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(approvalDeliveries.createdAt))
+    .limit(options.limit);
+}
+
+export async function listWebhooks(db: Executor): Promise<WebhookRow[]> {
+  return db.select().from(approvalWebhooks).orderBy(approvalWebhooks.createdAt);
+}
+
+export async function getWebhook(db: Executor, id: string): Promise<WebhookRow | undefined> {
+  const [row] = await db.select().from(approvalWebhooks).where(eq(approvalWebhooks.id, id));
+  return row;
+}

@@ -1,0 +1,87 @@
+import { expect, test } from "@playwright/test";
+import { newUserSession } from "../fixtures/auth";
+
+/**
+ * The whole loop in a real browser at phone width: a requestable forbid denies an agent's
+ * destructive call, its enforcement point submits an access request and long-polls it, the
+ * request appears live in the owner's inbox (and the nav badge), the owner approves from a
+ * 390 px wide screen, the waiting long-poll completes, and the re-evaluation is allowed.
+ */
+test("an owner approves a waiting destructive call from a phone-width inbox", async ({ browser }) => {
+  const suffix = Date.now().toString(36);
+  const engineer = await newUserSession(browser, "security");
+  const owner = await newUserSession(browser, "viewer");
+  const api = engineer.context.request;
+
+  const person = await api.post("/api/v1/people", { data: { name: `Olive Owner ${suffix}`, email: owner.email } });
+  expect(person.status(), await person.text()).toBe(201);
+  const personId = ((await person.json()) as { id?: string; person?: { id: string } }).person?.id ?? ((await person.json()) as { id: string }).id;
+  const agent = await api.post("/api/v1/agents", { data: { name: `cleanup-bot-${suffix}`, status: "active", ownerId: personId, declaredActions: ["call_tool"] } });
+  expect(agent.status(), await agent.text()).toBe(201);
+  const agentId = ((await agent.json()) as { id?: string; agent?: { id: string } }).agent?.id ?? ((await agent.json()) as { id: string }).id;
+  const registered = await api.post("/api/v1/enforcement-points", { data: { name: `gw-approvals-${suffix}`, kind: "mcp-gateway" } });
+  expect(registered.status(), await registered.text()).toBe(201);
+  const { token } = (await registered.json()) as { token: string };
+  const ep = { authorization: `Bearer ${token}` };
+
+  const tool = `db.drop_table_${suffix}`;
+  const policyIds: string[] = [];
+  for (const source of ["permit (principal, action, resource);", `@approval("owner")\nforbid (principal, action, resource)\nwhen { context.destructive && resource == Steward::Tool::"${tool}" };`]) {
+    const saved = await api.post("/api/v1/policies", { data: { description: `approvals e2e ${suffix}`, source } });
+    expect(saved.status(), await saved.text()).toBe(201);
+    policyIds.push(((await saved.json()) as { policy: { id: string } }).policy.id);
+  }
+  const published = await api.post("/api/v1/policies/publish", { data: { message: `approvals e2e ${suffix}` } });
+  expect(published.status(), await published.text()).toBe(201);
+
+  // The owner watches the inbox on a phone-width screen before anything is requested.
+  const page = owner.page;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/approvals");
+  await expect(page.getByRole("heading", { level: 1, name: "Approvals" })).toBeVisible();
+
+  const call = { subject: { type: "agent", id: agentId }, action: { name: "tools/call" }, resource: { type: "tool", id: tool }, context: { destructive: true, arguments: { table: "sessions", api_key: "sk_live_abcdefghijkl" }, task_id: `task-${suffix}` } };
+  const denied = await api.post("/access/v1/evaluation", { headers: ep, data: call });
+  const denial = (await denied.json()) as { decision: boolean; context: { access_request: { binding_token: string; expires_at: string } } };
+  expect(denial.decision).toBe(false);
+  const submitted = await api.post("/access/v1/requests", {
+    headers: { ...ep, "idempotency-key": `e2e-${suffix}` },
+    data: { ...call, justification: "nightly cleanup", denial: { binding_token: denial.context.access_request.binding_token, expires_at: denial.context.access_request.expires_at } },
+  });
+  expect(submitted.status(), await submitted.text()).toBe(202);
+  const { task } = (await submitted.json()) as { task: { id: string; status_endpoint: string } };
+  expect(new URL(task.status_endpoint).pathname).toBe(`/access/v1/requests/${task.id}`);
+
+  // The PEP waits (long-poll) while the person decides.
+  const waiting = api.get(`/access/v1/requests/${task.id}?wait=30`, { headers: ep, timeout: 40_000 });
+
+  // It appears live: no reload; the badge counts it; the secret argument is masked.
+  const card = page.getByTestId("approval-card").filter({ hasText: tool });
+  await expect(card).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId("approvals-badge")).toHaveText("1");
+  await expect(card).toContainText("nightly cleanup");
+  await expect(card).not.toContainText("sk_live_abcdefghijkl");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  await card.getByLabel("Comment (kept in the audit trail)").fill("ok, staging only");
+  await card.getByRole("button", { name: /^Approve/ }).click();
+
+  const answer = await waiting;
+  expect(answer.status()).toBe(200);
+  const done = (await answer.json()) as { task: { status: string }; result: { approval: { id: string } } };
+  expect(done.task.status).toBe("approved");
+  await expect(page.getByTestId("approvals-badge")).toHaveCount(0);
+
+  const allowed = await api.post("/access/v1/evaluation", { headers: ep, data: { ...call, context: { ...call.context, approval: done.result.approval } } });
+  expect(((await allowed.json()) as { decision: boolean }).decision).toBe(true);
+  const changed = await api.post("/access/v1/evaluation", { headers: ep, data: { ...call, context: { ...call.context, arguments: { table: "users" }, approval: done.result.approval } } });
+  expect(((await changed.json()) as { decision: boolean }).decision).toBe(false);
+
+  // History shows who decided, with the comment.
+  await page.getByRole("tab", { name: "History" }).click();
+  await expect(page.getByTestId("approval-card").filter({ hasText: tool })).toContainText("ok, staging only");
+
+  for (const id of policyIds) await api.delete(`/api/v1/policies/${id}`);
+  await engineer.context.close();
+  await owner.context.close();
+});

@@ -1,0 +1,173 @@
+import { and, eq, inArray, or } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, type Executor } from "@/db/client";
+import { getAccessRequest, listAccessRequests, listPending, type AccessRequestRow } from "@/db/approvals";
+import { recentDecisionsOf } from "@/db/activity";
+import { agents, findings, people } from "@/db/schema";
+import { ACCESS_REQUEST_STATUSES } from "@/db/schema/approvals";
+import type { Actor } from "../auth/actor";
+import { requirePermission } from "../auth/require-permission";
+import type { Ctx } from "../context";
+import { notFound } from "../errors";
+import { eligibility } from "./access-requests";
+import { maskSensitive } from "./mask";
+
+/** The approvals inbox: what a person sees and decides on. Arguments are masked for display. */
+
+export const InboxQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(",").filter(Boolean) : undefined))
+    .pipe(z.array(z.enum(ACCESS_REQUEST_STATUSES)).optional()),
+  agent: z.string().max(200).optional(),
+  q: z.string().max(200).optional(),
+  decidedBy: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export type InboxItem = {
+  id: string;
+  status: string;
+  agentId: string | null;
+  agentName: string | null;
+  ownerName: string | null;
+  action: string;
+  resource: { type: string; id: string };
+  arguments: unknown;
+  justification: string;
+  taskId: string | null;
+  taskPurpose: string | null;
+  initiator: string | null;
+  delegation: string[];
+  policies: string[];
+  requiredGroups: string[];
+  approvals: { group: string; label: string; at: string; comment: string }[];
+  fourEyes: boolean;
+  reuseSeconds: number | null;
+  requester: string;
+  createdAt: string;
+  expiresAt: string;
+  escalated: boolean;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  comment: string | null;
+  approvalId: string | null;
+  approvedUntil: string | null;
+  usedAt: string | null;
+  /** For the asking person: may they decide it now, for which groups, or why not. */
+  mine: boolean;
+  canDecide: boolean;
+  myGroups: string[];
+  refusal: string | null;
+};
+
+type AgentInfo = { name: string; ownerName: string | null };
+
+async function agentInfo(db: Executor, ids: string[]): Promise<Map<string, AgentInfo>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .select({ id: agents.id, name: agents.name, ownerName: people.name })
+    .from(agents)
+    .leftJoin(people, eq(people.id, agents.ownerId))
+    .where(inArray(agents.id, ids));
+  return new Map(rows.map((row) => [row.id, { name: row.name, ownerName: row.ownerName }]));
+}
+
+async function toItems(db: Executor, actor: Actor, rows: AccessRequestRow[]): Promise<InboxItem[]> {
+  const info = await agentInfo(db, [...new Set(rows.map((row) => row.agentId).filter((id): id is string => Boolean(id)))]);
+  const out: InboxItem[] = [];
+  for (const row of rows) {
+    const who = row.status === "pending" ? await eligibility(db, actor, row) : { groups: [], refusal: null };
+    const done = new Set(row.approvals.map((item) => item.group));
+    const open = who.groups.filter((group) => !done.has(group));
+    const already = actor.type === "user" && row.approvals.some((item) => item.userId === actor.userId);
+    const agent = row.agentId ? info.get(row.agentId) : undefined;
+    const context = row.boundContext as Record<string, unknown>;
+    out.push({
+      id: row.id,
+      status: row.status,
+      agentId: row.agentId,
+      agentName: agent?.name ?? null,
+      ownerName: agent?.ownerName ?? null,
+      action: (row.action as { name?: string }).name ?? "",
+      resource: { type: (row.resource as { type: string }).type, id: (row.resource as { id: string }).id },
+      arguments: maskSensitive(context.arguments ?? context.args ?? context.params ?? Object.fromEntries(Object.entries(context).filter(([key]) => !["task_id", "task_purpose", "initiator", "task_initiator", "delegation"].includes(key)))),
+      justification: row.justification,
+      taskId: row.taskId,
+      taskPurpose: row.taskPurpose,
+      initiator: row.initiator,
+      delegation: row.delegation,
+      policies: row.policies,
+      requiredGroups: row.requiredGroups,
+      approvals: row.approvals.map(({ group, label, at, comment }) => ({ group, label, at, comment })),
+      fourEyes: row.fourEyes,
+      reuseSeconds: row.reuseSeconds,
+      requester: row.requesterLabel,
+      createdAt: row.createdAt.toISOString(),
+      expiresAt: row.expiresAt.toISOString(),
+      escalated: Boolean(row.escalatedAt),
+      decidedAt: row.decidedAt?.toISOString() ?? null,
+      decidedBy: row.decidedByLabel,
+      comment: row.comment,
+      approvalId: row.approvalId,
+      approvedUntil: row.approvedUntil?.toISOString() ?? null,
+      usedAt: row.usedAt?.toISOString() ?? null,
+      mine: who.groups.length > 0,
+      canDecide: row.status === "pending" && open.length > 0 && !already && !who.refusal,
+      myGroups: open,
+      refusal: row.status === "pending" ? (who.refusal ?? (already ? "You approved already; waiting for another approver" : null)) : null,
+    });
+  }
+  return out;
+}
+
+/** Pending requests I can decide first (oldest first), then the others; or the history with filters. */
+export async function listInbox({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<{ items: InboxItem[] }> {
+  requirePermission(ctx.actor, "approvals.read");
+  const filter = InboxQuery.parse(query ?? {});
+  const db = ctx.tx ?? (await getDb());
+  const rows = await listAccessRequests(db, { status: filter.status, agentId: filter.agent, q: filter.q, decidedBy: filter.decidedBy, limit: filter.limit });
+  const items = await toItems(db, ctx.actor, rows);
+  const pendingOnly = filter.status?.length === 1 && filter.status[0] === "pending";
+  if (pendingOnly) items.sort((a, b) => Number(b.canDecide) - Number(a.canDecide) || a.createdAt.localeCompare(b.createdAt));
+  return { items };
+}
+
+/** How many pending requests this person can decide now (the navigation badge). */
+export async function pendingCountFor(ctx: Ctx): Promise<number> {
+  requirePermission(ctx.actor, "approvals.read");
+  const db = ctx.tx ?? (await getDb());
+  const items = await toItems(db, ctx.actor, await listPending(db, 1000));
+  return items.filter((item) => item.canDecide).length;
+}
+
+/** One request with everything needed to decide: the agent's recent decisions and open findings. */
+export async function getInboxItem({ ctx, id }: { ctx: Ctx; id: string }) {
+  requirePermission(ctx.actor, "approvals.read");
+  const db = ctx.tx ?? (await getDb());
+  const row = await getAccessRequest(db, id);
+  if (!row) throw notFound("Access request", id);
+  const [item] = await toItems(db, ctx.actor, [row]);
+  const [recent, open, owners] = row.agentId
+    ? await Promise.all([
+        recentDecisionsOf(db, row.agentId, 10),
+        db.select({ kind: findings.kind, detail: findings.detail }).from(findings).where(and(eq(findings.agentId, row.agentId), eq(findings.status, "open"))),
+        db
+          .select({ ownerId: agents.ownerId, backupOwnerId: agents.backupOwnerId })
+          .from(agents)
+          .where(eq(agents.id, row.agentId))
+          .then(async ([agent]) => {
+            const ids = [agent?.ownerId, agent?.backupOwnerId].filter((value): value is string => Boolean(value));
+            if (!ids.length) return [];
+            return db.select({ id: people.id, name: people.name, email: people.email }).from(people).where(or(...ids.map((value) => eq(people.id, value))));
+          }),
+      ])
+    : [[], [], []];
+  return {
+    item: item!,
+    owners,
+    recentDecisions: recent.map((decision) => ({ ...decision, time: decision.time.toISOString() })),
+    findings: open,
+  };
+}
