@@ -45,6 +45,8 @@ export function evaluateWithout(engine: PolicyEngine, input: AuthzenRequest, at:
     lifted.set(key, prepared);
   }
   const mapped = engine.map(input, at);
+  // A request the PDP refuses (unknown type or action) stays refused: approval cannot lift that.
+  if ("refused" in mapped) return { decision: "deny", determiningPolicies: [], errors: [mapped.refused], erroringPolicies: [] };
   return prepared.authorize(mapped.request, mapped.entities);
 }
 
@@ -67,7 +69,9 @@ export function requestableDenial(engine: PolicyEngine, decision: CedarDecision,
 
 /** The principal the PDP resolved the subject to, when it is an inventory agent. */
 function resolvedAgentId(engine: PolicyEngine, input: AuthzenRequest, at: Date): string | null {
-  const principal = engine.map(input, at).request.principal;
+  const mapped = engine.map(input, at);
+  if ("refused" in mapped) return null;
+  const principal = mapped.request.principal;
   return principal.type.endsWith("Agent") ? principal.id : null;
 }
 
