@@ -205,7 +205,7 @@ describe("audit events", () => {
       const events = receiver.accepted().flatMap((request) => eventsIn(request.body));
       // Its own registration is the first thing it hears of (the cursor starts just before it).
       expect(events.map((event) => event.type)).toEqual(["audit.destination.create", "audit.destination.create", "audit.destination.update"]);
-      expect(events[1]!.data).toMatchObject({ entityId: other.id, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(events[1]!.data).toMatchObject({ entityId: other.id, hash: expect.stringMatching(/[0-9a-f]{64}$/) });
     } finally {
       await receiver.close();
     }
