@@ -9,6 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -102,6 +103,33 @@ async function openFeed(base: string, headers: Record<string, string>) {
   return { finished, text: () => text };
 }
 
+/**
+ * An ingest POST whose body arrives in two parts: the first now, the rest (over 1.5 s) when `finish`
+ * is called — a request in flight at the moment of a stop.
+ */
+function slowUpload(port: number, token: string, body: string) {
+  const bytes = Buffer.from(body);
+  const cut = Math.floor(bytes.length / 2);
+  const request = http.request({ host: "127.0.0.1", port, path: "/api/v1/decisions", method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": String(bytes.length) } });
+  const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    request.on("response", (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+    });
+    request.on("error", reject);
+  });
+  request.write(bytes.subarray(0, cut));
+  return {
+    finish: async () => {
+      await sleep(1_500);
+      request.end(bytes.subarray(cut));
+      return answered;
+    },
+  };
+}
+
 const gated = !process.env.STEWARD_LIFECYCLE_TEST;
 
 describe.skipIf(gated)("one PGlite folder, one process; a graceful stop", () => {
@@ -139,8 +167,14 @@ describe.skipIf(gated)("one PGlite folder, one process; a graceful stop", () => 
 
     // SIGTERM with a live-feed stream open: the stream is ended (with a reason), the process exits, cleanly, within the deadline.
     const feed = await openFeed(first.base, client.headers());
+    // And an ingest request in flight: its body is still arriving when the signal comes.
+    const inFlight = sampleDecision({ id: randomUUID() });
+    const upload = slowUpload(first.port, token, JSON.stringify([inFlight]));
+    await sleep(300);
     const signalledAt = Date.now();
     first.child.kill("SIGTERM");
+    // The request that had started is finished and acknowledged, not cut off by the stop.
+    expect(await upload.finish()).toMatchObject({ status: 200 });
     const exit = await Promise.race([first.exited, sleep(20_000).then(() => undefined)]);
     expect(exit, `still running 20 s after SIGTERM:\n${first.log()}`).toBeDefined();
     expect(exit!.at - signalledAt).toBeLessThan(10_000 + 2_000);
@@ -153,7 +187,7 @@ describe.skipIf(gated)("one PGlite folder, one process; a graceful stop", () => 
     const next = await launch(3313, env);
     await waitReady(next);
     const reader = await StewardClient.connect(next.base, credentials);
-    for (const decision of [kept, after]) {
+    for (const decision of [kept, after, inFlight]) {
       const found = await reader.json<{ decisions: { decisionId: string }[] }>("GET", `/api/v1/decisions?q=${decision.id as string}`);
       expect(found.body.decisions.map((d) => d.decisionId)).toEqual([decision.id]);
     }
