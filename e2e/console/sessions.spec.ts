@@ -5,6 +5,7 @@ import { adminSession, consoleContext, consoleOrigin, newUserSession, signIn } f
 const OFF_SITE = ["//evil.example", "/.//evil.example", "/\\evil.example", "/%2F%2Fevil.example", "%2F%2Fevil.example", "/\t/evil.example", "https:evil.example", "https://evil.example/", "/%5Cevil.example", "javascript:alert(1)"];
 
 test("sign-in never redirects off the console, whatever callbackUrl says", async ({ browser }) => {
+  test.setTimeout(240_000); // one real sign-in (scrypt) per variant
   const { context, email, password } = await newUserSession(browser, "viewer");
   await context.close();
   for (const target of OFF_SITE) {
