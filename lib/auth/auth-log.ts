@@ -25,7 +25,7 @@ function causeMessage(cause: unknown): string {
 
 function firstLine(value: string): string {
   // Auth.js appends "Read more at https://errors.authjs.dev#…" on a second line.
-  return value.split(/\r?\n/)[0]!.replace(/\.\s*Read more at \S+$/, "").trim();
+  return value.split(/\r?\n/)[0]!.replace(/\.?\s*Read more at \S+/, "").trim();
 }
 
 function clean(value: string): string {

@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useActionState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
@@ -9,16 +8,6 @@ import { changeOwnPasswordAction } from "./actions";
 export function ChangePasswordForm({ minLength }: { minLength: number }) {
   const [state, formAction, pending] = useActionState(changeOwnPasswordAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
-  if (state?.ok) {
-    return (
-      <div className="notice ok" role="status">
-        <p>Your password is changed. Every other session of yours has ended.</p>
-        <p>
-          <Link href="/">Go to the overview</Link>
-        </p>
-      </div>
-    );
-  }
   return (
     <form action={formAction} className="stack" noValidate aria-label="Change your password">
       <FormStatus state={state} />

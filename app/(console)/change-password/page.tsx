@@ -1,19 +1,29 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
+import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { ChangePasswordForm } from "./change-password-form";
 
 export const metadata: Metadata = { title: "Change password" };
 
-export default async function ChangePasswordPage() {
+export default async function ChangePasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("console.read", "/change-password", { allowPendingPasswordChange: true });
   const required = ctx.actor.type === "user" && ctx.actor.mustChangePassword === true;
+  const changed = (await searchParams).changed === "1" && !required;
   return (
     <>
       <PageHeader title="Change password" description="Changing your password signs you out everywhere else." />
       <section className="card" aria-labelledby="change-password-heading">
         <h2 id="change-password-heading">Your password</h2>
+        {changed ? (
+          <div className="notice ok" role="status">
+            <p>Your password is changed. Every other session of yours has ended.</p>
+            <p>
+              <Link href="/">Go to the overview</Link>
+            </p>
+          </div>
+        ) : null}
         {required ? (
           <p className="notice error" role="alert">
             An administrator reset your password. Enter the temporary password you were given, then choose your own before you continue.
