@@ -35,7 +35,7 @@ export async function resolveActor(requestHeaders: Headers): Promise<Actor | nul
   const user = await getUserById(await getDb(), userId);
   if (!user || !user.active) return null;
   if (sessionVersionOf(session) !== user.sessionVersion) return null;
-  return { type: "user", userId: user.id, email: user.email, role: user.role, via: "session", ...(user.mustChangePassword ? { mustChangePassword: true } : {}) };
+  return { type: "user", userId: user.id, email: user.email, role: user.role, via: "session", sessionVersion: user.sessionVersion, ...(user.mustChangePassword ? { mustChangePassword: true } : {}) };
 }
 
 function sessionVersionOf(session: unknown): number | undefined {
@@ -51,13 +51,13 @@ export async function currentRequestContext(): Promise<Omit<RequestContext, "act
 /**
  * For long-lived responses (the live feed): is the actor who opened the request still who they were?
  * A bearer token is authenticated again (revoked or expired → null, owner deactivated → null); a
- * session's user is re-read (deactivated or role changed → null). The session cookie itself is not
- * re-read here: a stream's lifetime cap makes the browser reconnect through resolveActor.
+ * session's user is re-read (deactivated, role changed, or signed out / password changed since —
+ * a new session version — → null).
  */
 export async function reresolveActor(opened: Actor, requestHeaders: Headers): Promise<Actor | null> {
   if (opened.type === "user" && opened.via === "session") {
     const user = await getUserById(await getDb(), opened.userId);
-    if (!user || !user.active || user.role !== opened.role) return null;
+    if (!user || !user.active || user.role !== opened.role || user.sessionVersion !== opened.sessionVersion) return null;
     return opened;
   }
   return resolveActor(new Headers({ authorization: requestHeaders.get("authorization") ?? "" }));

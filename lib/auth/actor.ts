@@ -11,6 +11,8 @@ export type Actor =
       tokenId?: string;
       /** An administrator reset the password: only the change-password page and sign-out work until a new one is chosen. */
       mustChangePassword?: boolean;
+      /** Session actors: the per-user session version the cookie was issued under (a long-lived response re-checks it). */
+      sessionVersion?: number;
     }
   | { type: "enforcement_point"; enforcementPointId: string; name: string }
   | { type: "system"; reason: string };
