@@ -1,5 +1,5 @@
-import { isDatabaseUnavailable, requestIdFrom } from "@/app/_server/with-api";
 import { StewardError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { issuerFor } from "@/lib/identity/task-token";
 import { ensureStarted } from "@/lib/startup";
@@ -42,9 +42,16 @@ export async function readForm(request: Request): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
+/** The caller's X-Request-ID when printable (≤ 128), else a new one — as withApi does; kept here so the
+ * token endpoints do not load the session machinery they never use. */
+export function oauthRequestId(headers: Headers): string {
+  const incoming = headers.get("x-request-id");
+  return incoming && /^[\x21-\x7e]{1,128}$/.test(incoming) ? incoming : newId("req");
+}
+
 /** Runs an OAuth endpoint: OAuth-shaped errors, 503 when the database is down, nothing internal echoed. */
 export async function oauthEndpoint(request: Request, handler: () => Promise<Response>): Promise<Response> {
-  const requestId = requestIdFrom(request.headers);
+  const requestId = oauthRequestId(request.headers);
   try {
     await ensureStarted();
     const response = await handler();
@@ -53,6 +60,7 @@ export async function oauthEndpoint(request: Request, handler: () => Promise<Res
   } catch (error) {
     if (error instanceof IdentityError) return oauthError(error);
     if (error instanceof StewardError && error.code === "invalid_input") return oauthError(new IdentityError("invalid_request", error.message));
+    const { isDatabaseUnavailable } = await import("./with-api");
     if (isDatabaseUnavailable(error)) return Response.json({ error: "temporarily_unavailable", error_description: "The database is unavailable; retry shortly" }, { status: 503, headers: { ...NO_STORE, "retry-after": "5" } });
     console.error(`[${requestId}] token service error`, error);
     return Response.json({ error: "server_error", error_description: `Internal error (request ${requestId})` }, { status: 500, headers: NO_STORE });

@@ -1,6 +1,6 @@
 import { and, eq, isNull, like, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWTPayload } from "jose";
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Executor } from "@/db/client";
 import { agentIdentities, agentKeys, agents, usedAssertions } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
@@ -11,6 +11,7 @@ import { ASYMMETRIC_ALGS, CLOCK_SKEW_SECONDS, MAX_CREDENTIAL_SECONDS } from "./c
 import { IdentityError } from "./identity-error";
 import { trustDomainForVerification } from "./trust-domains";
 import { noteIdentityFinding } from "./identity-findings";
+import { importVerificationKey } from "./key-cache";
 
 /**
  * Verifies the credential an agent presents to the token endpoint: a JWT-SVID (`sub` is a SPIFFE
@@ -146,7 +147,7 @@ async function verifySvid(db: Executor, token: string, kid: string | undefined, 
   const jwk = domain.jwks.keys.find((key) => key.kid === kid);
   if (!jwk) fail(`Unknown kid ${kid} for the trust domain ${domainName}`);
   if (typeof jwk.alg === "string" && jwk.alg !== alg) fail(`The key ${kid} is for ${jwk.alg}, not ${alg}`);
-  const key = await importJWK({ ...jwk, ext: true } as never, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
+  const key = await importVerificationKey(jwk, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
   const payload = await verifyWith(token, key, domain.allowedAlgs, audience, now);
   const use = await refuseReplay(db, `spiffe://${domainName}`, token, payload);
   const agent = await agentForSpiffeId(db, spiffeId, domainName);
@@ -169,7 +170,7 @@ async function verifyClientAssertion(db: Executor, token: string, kid: string | 
   const [registered] = await db.select().from(agentKeys).where(and(eq(agentKeys.agentId, byIdentity.id), eq(agentKeys.kid, kid), isNull(agentKeys.revokedAt)));
   if (!registered) fail(`Unknown kid ${kid} for client ${clientId}`);
   if (registered.alg !== alg) fail(`The key ${kid} is registered for ${registered.alg}, not ${alg}`);
-  const key = await importJWK({ ...registered.publicJwk, ext: true } as never, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
+  const key = await importVerificationKey(registered.publicJwk, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
   const payload = await verifyWith(token, key, [registered.alg], audience, now);
   if (typeof payload.jti !== "string" || !payload.jti) fail("A client assertion needs a jti");
   const use = await refuseReplay(db, `client:${byIdentity.id}`, token, payload);

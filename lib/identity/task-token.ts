@@ -1,6 +1,7 @@
-import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { getConfig } from "../config";
 import { TASK_TOKEN_ALG, TASK_TOKEN_TYP } from "./constants";
+import { importVerificationKey } from "./key-cache";
 import { currentSigner, publishedKey } from "./signing-keys";
 
 /**
@@ -54,7 +55,7 @@ export async function verifyTaskToken(token: string, issuer: string, options: { 
   const jwk = await publishedKey(header.kid, now);
   if (!jwk) return { ok: false, reason: `unknown kid ${header.kid}` };
   try {
-    const key = await importJWK(jwk, TASK_TOKEN_ALG);
+    const key = await importVerificationKey(jwk, TASK_TOKEN_ALG);
     const { payload } = await jwtVerify(token, key, {
       algorithms: [TASK_TOKEN_ALG],
       typ: TASK_TOKEN_TYP,

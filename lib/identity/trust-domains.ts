@@ -122,6 +122,9 @@ export async function deleteTrustDomain({ ctx, input }: { ctx: Ctx; input: { id:
 }
 
 const lastUnknownKidFetch = new Map<string, number>();
+/** When this process last tried a refresh per domain: a failing endpoint is retried at most every 30 s, not on every SVID. */
+const lastAttempt = new Map<string, number>();
+const RETRY_FAILED_FETCH_MS = 30_000;
 
 /**
  * Refreshes a fetched bundle. Failure keeps the last good keys and records why (last-good cache);
@@ -129,6 +132,7 @@ const lastUnknownKidFetch = new Map<string, number>();
  */
 export async function refreshTrustDomain(db: Executor, row: TrustDomainRow, now = new Date()): Promise<TrustDomainRow> {
   if (row.source === "jwks" || !row.url) return row;
+  lastAttempt.set(row.id, now.getTime());
   try {
     const jwks = await fetchBundle(row.source, row.url);
     const [updated] = await db.update(trustDomains).set({ jwks, lastFetchedAt: now, lastFetchError: null, updatedAt: now }).where(eq(trustDomains.id, row.id)).returning();
@@ -147,7 +151,10 @@ export async function refreshTrustDomain(db: Executor, row: TrustDomainRow, now 
 export async function trustDomainForVerification(db: Executor, name: string, kid: string | undefined, now = new Date()): Promise<TrustDomainRow | null> {
   const [row] = await db.select().from(trustDomains).where(eq(trustDomains.name, name));
   if (!row || !row.enabled) return null;
-  const due = row.source !== "jwks" && (!row.lastFetchedAt || now.getTime() - row.lastFetchedAt.getTime() >= row.refreshSeconds * 1000);
+  const due =
+    row.source !== "jwks" &&
+    (!row.lastFetchedAt || now.getTime() - row.lastFetchedAt.getTime() >= row.refreshSeconds * 1000) &&
+    now.getTime() - (lastAttempt.get(row.id) ?? 0) >= Math.min(RETRY_FAILED_FETCH_MS, row.refreshSeconds * 1000);
   const unknownKid = kid !== undefined && !row.jwks.keys.some((key) => key.kid === kid);
   if (due) return refreshTrustDomain(db, row, now);
   if (unknownKid && row.source !== "jwks" && now.getTime() - (lastUnknownKidFetch.get(row.id) ?? 0) >= UNKNOWN_KID_REFETCH_MS) {

@@ -62,6 +62,10 @@ describe("fetched trust bundles", () => {
     expect(decodeJwt(issued.access_token).sub).toBe(agent.id);
     const [row] = await database.db.select().from(trustDomains).where(eq(trustDomains.id, domain.id));
     expect(row!.lastFetchError).toMatch(/answered 500/);
+    // A failing endpoint is not hit again by every SVID: one attempt per 30 s.
+    const afterFailure = fetches;
+    await exchangeToken({ form: rootForm(await mintSvid(first, "spiffe://spire.test/agent/a"), { scope: "search" }), issuer: ISSUER });
+    expect(fetches).toBe(afterFailure);
     expect(row!.jwks.keys.map((key) => key.kid)).toEqual(["spire-k1"]);
 
     // The source rotates: an SVID with the new kid makes Steward refetch once and then verifies.

@@ -1,7 +1,6 @@
 // POST /oauth/end-task — an agent ends its task (every token of it is revoked) by presenting one
 // of the task's live tokens as `token`. Possession of a live token of the task is the authority.
-import { oauthEndpoint, readForm, requestIssuer, tokenJson } from "@/app/_server/oauth-http";
-import { requestIdFrom } from "@/app/_server/with-api";
+import { oauthEndpoint, oauthRequestId, readForm, requestIssuer, tokenJson } from "@/app/_server/oauth-http";
 import { decodeJwt } from "jose";
 import { StewardError } from "@/lib/errors";
 import { IdentityError } from "@/lib/identity/identity-error";
@@ -22,7 +21,7 @@ export function POST(request: Request): Promise<Response> {
     }
     if (typeof taskId !== "string") throw new IdentityError("invalid_request", "token is not a task token");
     try {
-      const result = await endTaskWithToken({ token, issuer: requestIssuer(request), taskId, requestId: requestIdFrom(request.headers) });
+      const result = await endTaskWithToken({ token, issuer: requestIssuer(request), taskId, requestId: oauthRequestId(request.headers) });
       return tokenJson({ taskId, status: result.task.status, revokedTokens: result.revokedTokens });
     } catch (error) {
       if (error instanceof StewardError && (error.code === "unauthenticated" || error.code === "forbidden")) throw new IdentityError("invalid_request", error.message);
