@@ -256,7 +256,8 @@ describe("zero-trust templates: should and should-not cases", () => {
       policies: [PERMIT_ALL, template("cap-delegation-depth")],
       cases: [
         { name: "four hops, claiming depth 0 (#19.3)", request: call("crm-bot", "crm.read", { context: { delegation_depth: 0, delegationDepth: 0 } }), delegation: ["a", "b", "c", "d", "agt_active"], allow: false },
-        { name: "one hop, claiming depth 9", request: call("crm-bot", "crm.read", { context: { delegation_depth: 9 } }), delegation: ["a", "agt_active"], allow: true },
+        { name: "one hop, claiming depth 0", request: call("crm-bot", "crm.read", { context: { delegation_depth: 0, delegation: [] } }), delegation: ["a", "agt_active"], allow: true },
+        { name: "no verified chain, admitting a four-hop chain: a claim may only make it deeper", request: call("crm-bot", "crm.read", { context: { delegation: ["a", "b", "c", "d", "crm-bot"] } }), allow: false },
         { name: "three hops", request: call("crm-bot", "crm.read"), delegation: ["a", "b", "c", "agt_active"], allow: false },
         { name: "no chain", request: call("crm-bot", "crm.read"), allow: true },
       ],

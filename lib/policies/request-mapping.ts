@@ -407,7 +407,7 @@ function describedResource(shape: SchemaShape, uid: CedarUid, properties: Record
   return { uid, attrs: completeAttributes(attributes, attrs) as CedarEntity["attrs"], parents: [] };
 }
 
-/** Claimed flags: a caller may make a request more restricted (true), never less. */
+/** Claimed flags: a caller may make a request more restricted (true), never less permissive-ward. */
 function claimedTrue(values: Map<string, { key: string; value: unknown }>, name: string, path: string): boolean {
   const found = values.get(normalKey(name));
   return found ? strictBoolean(found.value, `${path}.${found.key}`) : false;
@@ -434,22 +434,27 @@ function contextFor(shape: SchemaShape, actionName: string, input: AuthzenReques
   };
   // Sensitivity: the resource entity's, else what the enforcement point reports (most restrictive of
   // its reports), else restricted.
-  let sensitivity: string;
-  if (resourceKnown && typeof attrs.sensitivity === "string") sensitivity = normalizeSensitivity(attrs.sensitivity, "$.resource");
-  else {
-    const reports = [
-      [claims.get("datasensitivity"), "$.context"],
-      [resourceClaims.get("sensitivity"), "$.resource.properties"],
-      [resourceClaims.get("datasensitivity"), "$.resource.properties"],
-    ] as const;
-    const levels = reports.filter(([found]) => found).map(([found, path]) => normalizeSensitivity(found!.value, `${path}.${found!.key}`));
-    sensitivity = levels.length ? levels.reduce((a, b) => (SENSITIVITY_LEVEL[a]! >= SENSITIVITY_LEVEL[b]! ? a : b)) : "restricted";
-  }
+  // A report may raise the level above the catalog's, never lower it.
+  const reports = [
+    [claims.get("datasensitivity"), "$.context"],
+    [resourceClaims.get("sensitivity"), "$.resource.properties"],
+    [resourceClaims.get("datasensitivity"), "$.resource.properties"],
+  ] as const;
+  const levels = reports.filter(([found]) => found).map(([found, path]) => normalizeSensitivity(found!.value, `${path}.${found!.key}`));
+  if (resourceKnown && typeof attrs.sensitivity === "string") levels.push(normalizeSensitivity(attrs.sensitivity, "$.resource"));
+  const sensitivity = levels.length ? levels.reduce((a, b) => (SENSITIVITY_LEVEL[a]! >= SENSITIVITY_LEVEL[b]! ? a : b)) : "restricted";
+  // Delegation: the verified chain; a caller admitting a longer chain makes it deeper, never shallower.
+  const verifiedDepth = delegation && delegation.length > 1 ? delegation.length - 1 : 0;
+  const claimedChain = claims.get("delegation");
+  if (claimedChain && !Array.isArray(claimedChain.value)) throw malformed(`$.context.${claimedChain.key}`, "expected an array (the delegation chain)");
+  const claimedDepth = claims.get("delegationdepth");
+  const depthClaim = claimedDepth === undefined ? 0 : (coerce(claimedDepth.value, { type: "Long" }, `$.context.${claimedDepth.key}`) as number);
+  const delegationDepth = Math.max(verifiedDepth, claimedChain ? (claimedChain.value as unknown[]).length - 1 : 0, depthClaim);
   const derived: Record<string, unknown> = {
     actionname: input.action.name,
     hour: at.getUTCHours(),
     weekday: at.getUTCDay(),
-    delegationdepth: delegation && delegation.length > 1 ? delegation.length - 1 : 0,
+    delegationdepth: delegationDepth,
     // No verified approval reaches the PDP yet (the approvals work supplies one): never approved.
     approved: false,
     destructive: flag("destructive"),
