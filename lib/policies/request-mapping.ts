@@ -280,6 +280,11 @@ export function collectEntities(index: Pick<EntityIndex, "get">, roots: CedarEnt
 }
 
 export type MappedRequest = { request: CedarRequest; entities: CedarEntity[] };
+/**
+ * Facts an enforcement point verified itself (a task token's purpose, a verified approval): they
+ * feed the derived `taskPurpose` and `approved`. Never taken from the request body.
+ */
+export type VerifiedFacts = { taskPurpose?: string; approved?: boolean };
 /** A request the PDP refuses to evaluate as anything else: denied, with the reason. */
 export type Refusal = { refused: string };
 
@@ -335,7 +340,7 @@ const CATALOG_ONLY = new Set(["destructive", "external", "destination"].map(norm
  * request the schema cannot type. Throws a 400 (StewardError "bad_request") naming the path of a
  * value that cannot be typed.
  */
-export function mapAuthzenRequest(shape: SchemaShape, index: EntityIndex, options: PdpOptions, input: AuthzenRequest, at: Date, delegation?: string[] | null): MappedRequest | Refusal {
+export function mapAuthzenRequest(shape: SchemaShape, index: EntityIndex, options: PdpOptions, input: AuthzenRequest, at: Date, delegation?: string[] | null, verified: VerifiedFacts = {}): MappedRequest | Refusal {
   // Subject: one entity per identity, whatever type the caller claims.
   const claimedType = entityTypeFor(shape, options.subjectTypes, input.subject.type);
   if (!claimedType) return { refused: `Subject type "${input.subject.type}" is not mapped to a Cedar entity type (Settings → PDP subject types)` };
@@ -359,7 +364,7 @@ export function mapAuthzenRequest(shape: SchemaShape, index: EntityIndex, option
   const knownResource = index.get(entityKey(resourceUid));
   const resource = knownResource ?? describedResource(shape, resourceUid, input.resource.properties);
   const entities = collectEntities(index, [subject.entity, resource]);
-  const context = contextFor(shape, actionName, input, at, delegation, resource, knownResource !== undefined);
+  const context = contextFor(shape, actionName, input, at, delegation, verified, resource, knownResource !== undefined);
   return { request: { principal, action, resource: resourceUid, context }, entities };
 }
 
@@ -418,7 +423,7 @@ function claimedTrue(values: Map<string, { key: string; value: unknown }>, name:
  * typed into the schema's `request` record (and into admin-declared top-level attributes that are
  * not derived names). See DERIVED_CONTEXT and docs/policies.md.
  */
-function contextFor(shape: SchemaShape, actionName: string, input: AuthzenRequest, at: Date, delegation: string[] | null | undefined, resource: CedarEntity, resourceKnown: boolean): Record<string, unknown> {
+function contextFor(shape: SchemaShape, actionName: string, input: AuthzenRequest, at: Date, delegation: string[] | null | undefined, verified: VerifiedFacts, resource: CedarEntity, resourceKnown: boolean): Record<string, unknown> {
   const claims = spellingIndex(input.context ?? {}, "$.context");
   const actionClaims = spellingIndex(input.action.properties ?? {}, "$.action.properties");
   const resourceClaims = spellingIndex(input.resource.properties ?? {}, "$.resource.properties");
@@ -455,14 +460,14 @@ function contextFor(shape: SchemaShape, actionName: string, input: AuthzenReques
     hour: at.getUTCHours(),
     weekday: at.getUTCDay(),
     delegationdepth: delegationDepth,
-    // No verified approval reaches the PDP yet (the approvals work supplies one): never approved.
-    approved: false,
+    // Only a verified approval (VerifiedFacts, supplied by the enforcement point's own checks) approves.
+    approved: verified.approved === true,
     destructive: flag("destructive"),
     external: flag("external"),
     datasensitivity: sensitivity,
     sensitivitylevel: SENSITIVITY_LEVEL[sensitivity] ?? 3,
-    // The verified task's purpose (task tokens) — none reaches this PDP yet; a claimed purpose is context.request.taskPurpose.
-    taskpurpose: "",
+    // The verified task's purpose (task tokens); a claimed purpose is context.request.taskPurpose.
+    taskpurpose: typeof verified.taskPurpose === "string" ? verified.taskPurpose : "",
     destination: resourceKnown && typeof attrs.destination === "string" ? attrs.destination : "",
   };
 
