@@ -185,11 +185,14 @@ function typedRecord(attributes: Record<string, AttributeType & { required?: boo
   return out;
 }
 
-/** Keys by spelling-insensitive form; two spellings of one key with different values are ambiguous. */
+/**
+ * Keys by spelling-insensitive form; two spellings of one key with different values are ambiguous.
+ * `null` means "not given" (it never stands for a value, permissive or not).
+ */
 function spellingIndex(values: Record<string, unknown>, path: string): Map<string, { key: string; value: unknown }> {
   const out = new Map<string, { key: string; value: unknown }>();
   for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) continue;
+    if (value === undefined || value === null) continue;
     const normal = normalKey(key);
     const seen = out.get(normal);
     if (seen && JSON.stringify(seen.value) !== JSON.stringify(value)) throw malformed(`${path}.${key}`, `conflicts with ${seen.key} (the same attribute spelled twice)`);
