@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNotNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "./rows";
 import { StewardError } from "@/lib/errors";
 import type { Inventory } from "@/lib/policies/inventory";
@@ -80,6 +80,17 @@ export async function getLatestRevision(db: Executor): Promise<{ revision: numbe
 export async function getVersionByRevisionOrThrow(db: Executor, revision: number): Promise<PolicyVersionRow> {
   const [row] = await db.select().from(policyVersions).where(eq(policyVersions.revision, revision));
   if (!row) throw new StewardError("not_found", `Policy version ${revision} does not exist`);
+  return row;
+}
+
+/** The latest approval of this content by someone other than `notBy` (null: anyone). */
+export async function findApprovalByOther(db: Executor, contentHash: string, notBy: string | null) {
+  const [row] = await db
+    .select()
+    .from(policyApprovals)
+    .where(notBy ? and(eq(policyApprovals.contentHash, contentHash), ne(policyApprovals.approvedBy, notBy)) : eq(policyApprovals.contentHash, contentHash))
+    .orderBy(desc(policyApprovals.createdAt))
+    .limit(1);
   return row;
 }
 

@@ -15,6 +15,12 @@ function Verdict({ title, result }: { title: string; result: ExplainedDecision }
         <span className={result.decision === "allow" ? "badge ok" : "badge danger"}>{result.decision}</span>{" "}
         {result.determiningPolicies.length ? <>determined by {result.determiningPolicies.map((id) => <code key={id}>{id} </code>)}</> : "no policy determined it (default deny)"}
       </p>
+      <p className="muted">{result.reason}</p>
+      {result.erroringPolicies.length ? (
+        <p className="notice warn">
+          Errored: {result.erroringPolicies.map((id) => <code key={id}>{id} </code>)}
+        </p>
+      ) : null}
       {result.errors.length ? <p className="notice warn">{result.errors.join("; ")}</p> : null}
     </div>
   );

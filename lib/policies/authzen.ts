@@ -10,7 +10,7 @@ import type { Executor } from "@/db/client";
 import type { PolicyEngine } from "./engine";
 import { getSettings } from "../settings/settings";
 import { DEFAULT_SUBJECT_TYPES } from "./pdp-options";
-import { getPublishedEngine } from "./published-engine";
+import { answersWithContext, getPublishedEngine } from "./published-engine";
 import { recordPdpDecisions, type PdpEvaluation } from "./pdp-decisions";
 import { AuthzenAction, AuthzenEntity, AuthzenRequest } from "./request-mapping";
 
@@ -117,8 +117,9 @@ async function decide(db: Executor, engine: PolicyEngine | null, request: Authze
 /** The engine and the answer-shaping setting, read together. */
 async function pdpState(ctx: Ctx): Promise<{ db: Executor; engine: PolicyEngine | null; withContext: boolean }> {
   const db = ctx.tx ?? (await getDb());
-  const [engine, settings] = await Promise.all([getPublishedEngine(db), getSettings(db)]);
-  return { db, engine, withContext: settings.authzenReasonContext };
+  const engine = await getPublishedEngine(db);
+  // Nothing published yet (rare): read the setting itself; otherwise it came with the engine.
+  return { db, engine, withContext: engine ? answersWithContext(engine) : (await getSettings(db)).authzenReasonContext };
 }
 
 /** Each answer is returned only after its decision record has committed. */

@@ -4,7 +4,7 @@ import { IndexedPolicySet } from "./policy-index";
 import type { Inventory } from "./inventory";
 import { inventoryEntities } from "./inventory-entities";
 import { DEFAULT_PDP_OPTIONS, type PdpOptions } from "./pdp-options";
-import { buildEntityIndex, completeAttributes, entityKey, mapAuthzenRequest, refOf, uidOf, unknownSubjectAttributes, type AuthzenRequest, type EntityIndex, type MappedRequest, type Refusal } from "./request-mapping";
+import { buildEntityIndex, completeAttributes, entityKey, mapAuthzenRequest, refOf, uidOf, unknownSubjectAttributes, type AuthzenRequest, type EntityIndex, type MappedRequest, type Refusal, type VerifiedFacts } from "./request-mapping";
 
 /**
  * An evaluation's outcome: Cedar's answer after Steward's stance on erroring forbids, plus a reason
@@ -43,8 +43,8 @@ export class PolicyEngine {
   }
 
   /** The Cedar request and the entities it needs, as evaluation builds them (or the refusal). */
-  map(input: AuthzenRequest, at: Date, delegation?: string[] | null): MappedRequest | Refusal {
-    return mapAuthzenRequest(this.shape, this.index, this.options, input, at, delegation);
+  map(input: AuthzenRequest, at: Date, delegation?: string[] | null, verified?: VerifiedFacts): MappedRequest | Refusal {
+    return mapAuthzenRequest(this.shape, this.index, this.options, input, at, delegation, verified);
   }
 
   /**
@@ -56,12 +56,12 @@ export class PolicyEngine {
   private readonly memo = new Map<string, EngineDecision>();
   memoHits = 0;
 
-  evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null): EngineDecision {
-    const key = `${at.getUTCHours()},${at.getUTCDay()}\u0000${delegation ? JSON.stringify(delegation) : ""}\u0000${JSON.stringify(input)}`;
+  evaluate(input: AuthzenRequest, at: Date, delegation?: string[] | null, verified?: VerifiedFacts): EngineDecision {
+    const key = `${at.getUTCHours()},${at.getUTCDay()}\u0000${delegation ? JSON.stringify(delegation) : ""}\u0000${verified ? JSON.stringify(verified) : ""}\u0000${JSON.stringify(input)}`;
     let decision = this.memo.get(key);
     if (decision) this.memoHits++;
     else {
-      const mapped = this.map(input, at, delegation);
+      const mapped = this.map(input, at, delegation, verified);
       decision = "refused" in mapped ? refusal(mapped.refused) : this.judge(this.prepared.authorize(mapped.request, mapped.entities));
       if (this.memo.size >= MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
       this.memo.set(key, decision);

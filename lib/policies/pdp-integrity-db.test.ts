@@ -131,6 +131,8 @@ describe("four-eyes covers rollback (#10.13)", () => {
     await expect(rollbackToVersion({ ctx: author, input: { revision: first.version.revision } })).rejects.toMatchObject({ code: "precondition_failed" });
     await expect(approveRollback({ ctx: userContext("viewer"), input: { revision: first.version.revision } })).rejects.toMatchObject({ code: "forbidden" });
     await approveRollback({ ctx: reviewer, input: { revision: first.version.revision } });
+    // A later self-approval does not hide the reviewer's.
+    await approveRollback({ ctx: author, input: { revision: first.version.revision } });
     const rolled = await rollbackToVersion({ ctx: author, input: { revision: first.version.revision } });
     expect(rolled).toMatchObject({ rolledBackFrom: first.version.revision });
   });

@@ -170,6 +170,16 @@ describe("derived context attributes cannot be set by the request (every spellin
     expect(context).toMatchObject({ hour: 10, weekday: 1, delegationDepth: 4 });
   });
 
+  it("approval and task purpose come only from facts the enforcement point verified (VerifiedFacts)", () => {
+    const verified = mapped(engine, { ...base, context: { approved: false, task_purpose: "claimed" } }, chain).request.context;
+    expect(verified).toMatchObject({ approved: false, taskPurpose: "" });
+    const withFacts = engine.map({ ...base, context: { approved: false, task_purpose: "claimed" } }, AT, chain, { approved: true, taskPurpose: "close the books" }) as MappedRequest;
+    expect(withFacts.request.context).toMatchObject({ approved: true, taskPurpose: "close the books", request: { approved: false, taskPurpose: "claimed" } });
+    const policies = engineWith([PERMIT_ALL, template("approval-destructive-external")]);
+    expect(policies.evaluate(call("crm-bot", "drop_table", { context: { approved: true } }), AT).decision).toBe("deny");
+    expect(policies.evaluate(call("crm-bot", "drop_table"), AT, null, { approved: true }).decision).toBe("allow");
+  });
+
   it("claims are visible only under context.request, typed", () => {
     const context = contextOr400(engine, { ...base, context: { task_purpose: "quarterly close", destination: "api.partner.example", approved: true } }, chain);
     expect(context).toMatchObject({ taskPurpose: "", destination: "", approved: false, request: { taskPurpose: "quarterly close", destination: "api.partner.example", approved: true } });
@@ -256,7 +266,8 @@ describe("zero-trust templates: should and should-not cases", () => {
       policies: [PERMIT_ALL, template("cap-delegation-depth")],
       cases: [
         { name: "four hops, claiming depth 0 (#19.3)", request: call("crm-bot", "crm.read", { context: { delegation_depth: 0, delegationDepth: 0 } }), delegation: ["a", "b", "c", "d", "agt_active"], allow: false },
-        { name: "one hop, claiming depth 9", request: call("crm-bot", "crm.read", { context: { delegation_depth: 9 } }), delegation: ["a", "agt_active"], allow: true },
+        { name: "one hop, claiming depth 0", request: call("crm-bot", "crm.read", { context: { delegation_depth: 0, delegation: [] } }), delegation: ["a", "agt_active"], allow: true },
+        { name: "no verified chain, admitting a four-hop chain: a claim may only make it deeper", request: call("crm-bot", "crm.read", { context: { delegation: ["a", "b", "c", "d", "crm-bot"] } }), allow: false },
         { name: "three hops", request: call("crm-bot", "crm.read"), delegation: ["a", "b", "c", "agt_active"], allow: false },
         { name: "no chain", request: call("crm-bot", "crm.read"), allow: true },
       ],

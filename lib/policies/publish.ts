@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Executor, Tx } from "@/db/client";
-import { DRAFT_WORKSPACE_ID, findApproval, listRecordedActionShapes, getLatestRevision, getLatestVersion, getVersionByRevisionOrThrow, getWorkspace } from "@/db/policies";
+import { DRAFT_WORKSPACE_ID, findApproval, findApprovalByOther, listRecordedActionShapes, getLatestRevision, getLatestVersion, getVersionByRevisionOrThrow, getWorkspace } from "@/db/policies";
 import { policies, policyApprovals, policyTests, policyVersions, policyWorkspace } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { actorLabel } from "../auth/actor";
@@ -160,8 +160,8 @@ export async function rollbackToVersion({ ctx, input }: { ctx: Ctx; input: unkno
     // target's content by someone other than the person rolling back.
     const settings = await getSettings(tx);
     if (settings.requirePolicyApproval) {
-      const approval = await findApproval(tx, target.contentHash);
-      if (!approval || (ctx.actor.type === "user" && approval.approvedBy === ctx.actor.userId)) {
+      const approval = await findApprovalByOther(tx, target.contentHash, ctx.actor.type === "user" ? ctx.actor.userId : null);
+      if (!approval) {
         throw new StewardError("precondition_failed", `Rolling back is blocked: revision ${revision} needs approval from someone other than the person rolling back (four-eyes rule)`);
       }
     }

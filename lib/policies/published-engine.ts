@@ -40,9 +40,20 @@ async function loadEngine(db: Executor, before: PolicyEngine | null): Promise<Po
   // Unchanged revision and inventory: keep the engine, and with it the memo of past answers.
   // (A new revision with the same content still gets a new engine, so decisions name the right revision.)
   const inventoryHash = inventoryHashOf(inventory, options);
-  if (before && before.revision === latest.revision && before.contentHash === latest.contentHash && before.inventoryHash === inventoryHash) return before;
-  const version = await getVersionByRevisionOrThrow(db, latest.revision);
-  return new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, { inventoryHash, options });
+  const engine =
+    before && before.revision === latest.revision && before.contentHash === latest.contentHash && before.inventoryHash === inventoryHash
+      ? before
+      : await getVersionByRevisionOrThrow(db, latest.revision).then((version) => new PolicyEngine(version.content as PolicySetContent, version.contentHash, inventory, version.revision, { inventoryHash, options }));
+  answerOptions.set(engine, { reasonContext: settings.authzenReasonContext });
+  return engine;
+}
+
+/** How answers are shaped (not decided): read with the engine, so the hot path makes no extra query. */
+const answerOptions = new WeakMap<PolicyEngine, { reasonContext: boolean }>();
+
+/** Whether AuthZEN answers from this engine carry a reason `context` (setting `authzenReasonContext`). */
+export function answersWithContext(engine: PolicyEngine): boolean {
+  return answerOptions.get(engine)?.reasonContext ?? false;
 }
 
 /**

@@ -185,11 +185,14 @@ function typedRecord(attributes: Record<string, AttributeType & { required?: boo
   return out;
 }
 
-/** Keys by spelling-insensitive form; two spellings of one key with different values are ambiguous. */
+/**
+ * Keys by spelling-insensitive form; two spellings of one key with different values are ambiguous.
+ * `null` means "not given" (it never stands for a value, permissive or not).
+ */
 function spellingIndex(values: Record<string, unknown>, path: string): Map<string, { key: string; value: unknown }> {
   const out = new Map<string, { key: string; value: unknown }>();
   for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) continue;
+    if (value === undefined || value === null) continue;
     const normal = normalKey(key);
     const seen = out.get(normal);
     if (seen && JSON.stringify(seen.value) !== JSON.stringify(value)) throw malformed(`${path}.${key}`, `conflicts with ${seen.key} (the same attribute spelled twice)`);
@@ -280,6 +283,11 @@ export function collectEntities(index: Pick<EntityIndex, "get">, roots: CedarEnt
 }
 
 export type MappedRequest = { request: CedarRequest; entities: CedarEntity[] };
+/**
+ * Facts an enforcement point verified itself (a task token's purpose, a verified approval): they
+ * feed the derived `taskPurpose` and `approved`. Never taken from the request body.
+ */
+export type VerifiedFacts = { taskPurpose?: string; approved?: boolean };
 /** A request the PDP refuses to evaluate as anything else: denied, with the reason. */
 export type Refusal = { refused: string };
 
@@ -335,7 +343,7 @@ const CATALOG_ONLY = new Set(["destructive", "external", "destination"].map(norm
  * request the schema cannot type. Throws a 400 (StewardError "bad_request") naming the path of a
  * value that cannot be typed.
  */
-export function mapAuthzenRequest(shape: SchemaShape, index: EntityIndex, options: PdpOptions, input: AuthzenRequest, at: Date, delegation?: string[] | null): MappedRequest | Refusal {
+export function mapAuthzenRequest(shape: SchemaShape, index: EntityIndex, options: PdpOptions, input: AuthzenRequest, at: Date, delegation?: string[] | null, verified: VerifiedFacts = {}): MappedRequest | Refusal {
   // Subject: one entity per identity, whatever type the caller claims.
   const claimedType = entityTypeFor(shape, options.subjectTypes, input.subject.type);
   if (!claimedType) return { refused: `Subject type "${input.subject.type}" is not mapped to a Cedar entity type (Settings → PDP subject types)` };
@@ -359,7 +367,7 @@ export function mapAuthzenRequest(shape: SchemaShape, index: EntityIndex, option
   const knownResource = index.get(entityKey(resourceUid));
   const resource = knownResource ?? describedResource(shape, resourceUid, input.resource.properties);
   const entities = collectEntities(index, [subject.entity, resource]);
-  const context = contextFor(shape, actionName, input, at, delegation, resource, knownResource !== undefined);
+  const context = contextFor(shape, actionName, input, at, delegation, verified, resource, knownResource !== undefined);
   return { request: { principal, action, resource: resourceUid, context }, entities };
 }
 
@@ -407,7 +415,7 @@ function describedResource(shape: SchemaShape, uid: CedarUid, properties: Record
   return { uid, attrs: completeAttributes(attributes, attrs) as CedarEntity["attrs"], parents: [] };
 }
 
-/** Claimed flags: a caller may make a request more restricted (true), never less. */
+/** Claimed flags: a caller may make a request more restricted (true), never less permissive-ward. */
 function claimedTrue(values: Map<string, { key: string; value: unknown }>, name: string, path: string): boolean {
   const found = values.get(normalKey(name));
   return found ? strictBoolean(found.value, `${path}.${found.key}`) : false;
@@ -418,7 +426,7 @@ function claimedTrue(values: Map<string, { key: string; value: unknown }>, name:
  * typed into the schema's `request` record (and into admin-declared top-level attributes that are
  * not derived names). See DERIVED_CONTEXT and docs/policies.md.
  */
-function contextFor(shape: SchemaShape, actionName: string, input: AuthzenRequest, at: Date, delegation: string[] | null | undefined, resource: CedarEntity, resourceKnown: boolean): Record<string, unknown> {
+function contextFor(shape: SchemaShape, actionName: string, input: AuthzenRequest, at: Date, delegation: string[] | null | undefined, verified: VerifiedFacts, resource: CedarEntity, resourceKnown: boolean): Record<string, unknown> {
   const claims = spellingIndex(input.context ?? {}, "$.context");
   const actionClaims = spellingIndex(input.action.properties ?? {}, "$.action.properties");
   const resourceClaims = spellingIndex(input.resource.properties ?? {}, "$.resource.properties");
@@ -434,31 +442,37 @@ function contextFor(shape: SchemaShape, actionName: string, input: AuthzenReques
   };
   // Sensitivity: the resource entity's, else what the enforcement point reports (most restrictive of
   // its reports), else restricted.
-  let sensitivity: string;
-  if (resourceKnown && typeof attrs.sensitivity === "string") sensitivity = normalizeSensitivity(attrs.sensitivity, "$.resource");
-  else {
-    const reports = [
-      [claims.get("datasensitivity"), "$.context"],
-      [resourceClaims.get("sensitivity"), "$.resource.properties"],
-      [resourceClaims.get("datasensitivity"), "$.resource.properties"],
-    ] as const;
-    const levels = reports.filter(([found]) => found).map(([found, path]) => normalizeSensitivity(found!.value, `${path}.${found!.key}`));
-    sensitivity = levels.length ? levels.reduce((a, b) => (SENSITIVITY_LEVEL[a]! >= SENSITIVITY_LEVEL[b]! ? a : b)) : "restricted";
-  }
+  // A report may raise the level above the catalog's, never lower it.
+  const reports = [
+    [claims.get("datasensitivity"), "$.context"],
+    [resourceClaims.get("sensitivity"), "$.resource.properties"],
+    [resourceClaims.get("datasensitivity"), "$.resource.properties"],
+  ] as const;
+  const levels = reports.filter(([found]) => found).map(([found, path]) => normalizeSensitivity(found!.value, `${path}.${found!.key}`));
+  if (resourceKnown && typeof attrs.sensitivity === "string") levels.push(normalizeSensitivity(attrs.sensitivity, "$.resource"));
+  const sensitivity = levels.length ? levels.reduce((a, b) => (SENSITIVITY_LEVEL[a]! >= SENSITIVITY_LEVEL[b]! ? a : b)) : "restricted";
+  // Delegation: the verified chain; a caller admitting a longer chain makes it deeper, never shallower.
+  const verifiedDepth = delegation && delegation.length > 1 ? delegation.length - 1 : 0;
+  const claimedChain = claims.get("delegation");
+  if (claimedChain && !Array.isArray(claimedChain.value)) throw malformed(`$.context.${claimedChain.key}`, "expected an array (the delegation chain)");
+  const claimedDepth = claims.get("delegationdepth");
+  const depthClaim = claimedDepth === undefined ? 0 : (coerce(claimedDepth.value, { type: "Long" }, `$.context.${claimedDepth.key}`) as number);
+  const delegationDepth = Math.max(verifiedDepth, claimedChain ? (claimedChain.value as unknown[]).length - 1 : 0, depthClaim);
   const derived: Record<string, unknown> = {
     actionname: input.action.name,
     hour: at.getUTCHours(),
     weekday: at.getUTCDay(),
-    delegationdepth: delegation && delegation.length > 1 ? delegation.length - 1 : 0,
-    // Never the caller's claim: an approval is proven by context.approval and checked by the PDP
+    delegationdepth: delegationDepth,
+    // Only a verified approval (VerifiedFacts, supplied by the enforcement point's own checks) approves;
+    // on the AuthZEN endpoint an approval is proven by context.approval and checked by the PDP
     // (lib/approvals/pdp.ts), which lifts the requestable forbids itself.
-    approved: false,
+    approved: verified.approved === true,
     destructive: flag("destructive"),
     external: flag("external"),
     datasensitivity: sensitivity,
     sensitivitylevel: SENSITIVITY_LEVEL[sensitivity] ?? 3,
-    // The verified task's purpose (task tokens) — none reaches this PDP yet; a claimed purpose is context.request.taskPurpose.
-    taskpurpose: "",
+    // The verified task's purpose (task tokens); a claimed purpose is context.request.taskPurpose.
+    taskpurpose: typeof verified.taskPurpose === "string" ? verified.taskPurpose : "",
     destination: resourceKnown && typeof attrs.destination === "string" ? attrs.destination : "",
   };
 
