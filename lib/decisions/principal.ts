@@ -23,5 +23,8 @@ export const spiffeOf = (ref: string) => (/^spiffe:\/\/[^/]+\/./.test(ref) ? ref
 
 /** Whether text looks like a network address (`10.0.0.4:5123`, `[::1]:80`, `192.168.1.9`): never an identity. */
 export function isNetworkAddress(value: string): boolean {
+  // Fast path (this runs per event): an address starts with a digit or "[", or holds a colon.
+  const first = value.charCodeAt(0);
+  if (!(first >= 48 && first <= 57) && first !== 91 && !value.includes(":")) return false;
   return /^(\d{1,3}\.){3}\d{1,3}(:\d+)?$/.test(value) || /^\[[0-9a-f:.]+\](:\d+)?$/i.test(value) || /^[0-9a-f]*:[0-9a-f:]*:[0-9a-f:.]*$/i.test(value);
 }

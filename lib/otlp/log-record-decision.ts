@@ -45,14 +45,13 @@ function lookup(attributes: Attributes, resource: Attributes, key: string): unkn
 
 const attributePath = (key: string) => (key.startsWith("resource.") ? `.resource.attributes["${key.slice(9)}"]` : `.attributes["${key}"]`);
 
-/** Nanoseconds since the epoch (decimal text) → RFC 3339 UTC with microseconds. */
+/** Nanoseconds since the epoch (decimal text) → RFC 3339 UTC with microseconds (string slicing: no BigInt per record). */
 export function nanosToIso(nanos: string): string | undefined {
-  if (!/^\d{1,20}$/.test(nanos) || /^0+$/.test(nanos)) return undefined;
-  const value = BigInt(nanos);
-  const millis = Number(value / 1_000_000n);
-  const micros = Number((value / 1000n) % 1000n);
+  if (!/^\d{7,20}$/.test(nanos) || /^0+$/.test(nanos)) return undefined;
+  const millis = Number(nanos.slice(0, -6));
+  if (!Number.isSafeInteger(millis)) return undefined;
   const iso = new Date(millis).toISOString();
-  return `${iso.slice(0, -1)}${String(micros).padStart(3, "0")}Z`;
+  return `${iso.slice(0, -1)}${nanos.slice(-6, -3)}Z`;
 }
 
 function verdict(attributes: Attributes, resource: Attributes, mapping: OpaMapping): { outcome?: string; key: string } {
@@ -129,28 +128,33 @@ export function logRecordToDecision(record: LogRecord, resourceLogs: ResourceLog
   // OTLP records carry no id: a digest of the record makes an exporter's retry a duplicate, not a second decision.
   const id = text(attributes["log.record.uid"]) ?? `otlp-${hash("sha256", raw(), "hex").slice(0, 40)}`;
 
+  const agentValue: Record<string, unknown> = { id: agent.ref };
+  if (spiffe) agentValue.spiffe_id = spiffe;
+  if (agent.name) agentValue.name = agent.name;
+  const value: Record<string, unknown> = {
+    id,
+    time: time ?? null,
+    agent: agentValue,
+    action: { name: action, kind: method ? `mcp.${method}` : "otlp" },
+    resource: { type: resourceType, id: resourceId },
+    outcome,
+    reasons: [],
+    request: { subject: { id: agent.ref }, action: { name: action }, resource: { type: resourceType, id: resourceId }, context: { attributes, body: record.body } },
+  };
+  if (destination) value.destination = destination;
+  if (record.traceId && !/^0+$/.test(record.traceId)) value.trace_id = record.traceId;
+  if (record.spanId && !/^0+$/.test(record.spanId)) value.span_id = record.spanId;
+  if (latency !== undefined) value.latency_ms = latency;
+  const context: Record<string, unknown> = {};
+  if (sourceAddress) context.source_address = sourceAddress;
+  if (reason) context.reason = [reason];
+  if (session) context.mcp_session_id = session;
+  context.resource = resource;
+  context.otlp = { scope: scope.name || null, severity: record.severityText || null, event_name: record.eventName || null };
+  value.context = context;
+
   return {
-    value: {
-      id,
-      time: time ?? null,
-      agent: { id: agent.ref, ...(spiffe ? { spiffe_id: spiffe } : {}), ...(agent.name ? { name: agent.name } : {}) },
-      action: { name: action, kind: method ? `mcp.${method}` : "otlp" },
-      resource: { type: resourceType, id: resourceId },
-      ...(destination ? { destination } : {}),
-      outcome,
-      reasons: [],
-      ...(record.traceId && !/^0+$/.test(record.traceId) ? { trace_id: record.traceId } : {}),
-      ...(record.spanId && !/^0+$/.test(record.spanId) ? { span_id: record.spanId } : {}),
-      ...(latency !== undefined ? { latency_ms: latency } : {}),
-      request: { subject: { id: agent.ref }, action: { name: action }, resource: { type: resourceType, id: resourceId }, context: { attributes, body: record.body } },
-      context: {
-        ...(sourceAddress ? { source_address: sourceAddress } : {}),
-        ...(reason ? { reason: [reason] } : {}),
-        ...(session ? { mcp_session_id: session } : {}),
-        resource,
-        otlp: { scope: scope.name || null, severity: record.severityText || null, event_name: record.eventName || null },
-      },
-    },
+    value,
     origin: {
       raw,
       base,

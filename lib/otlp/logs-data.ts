@@ -30,7 +30,8 @@ export type ResourceLogs = { resource: Attributes; scopeLogs: ScopeLogs[] };
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const hex = (value: unknown): string => (value instanceof Uint8Array ? Buffer.from(value).toString("hex") : typeof value === "string" ? value.toLowerCase() : "");
+// A view, not a copy: Buffer.from(uint8Array) would copy the bytes first.
+const hex = (value: unknown): string => (value instanceof Uint8Array ? (value.byteLength ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex") : "") : typeof value === "string" ? value.toLowerCase() : "");
 /** A 64-bit integer as decimal text: from JSON (string or number) or a decoded Long ({low, high}: BigInt is faster than Long's own toString). */
 function int64(value: unknown): string {
   if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") return String(value);

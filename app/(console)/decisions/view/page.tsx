@@ -21,9 +21,14 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   const decision = await orNotFound(getDecision({ ctx, key: { ep: key.ep, id: key.id, time: key.time?.toISOString() } }));
   const ep = await getEnforcementPoint({ ctx, id: decision.enforcementPointId }).catch(() => null);
   const trace = traceHref({ traceId: decision.traceId, taskId: decision.taskId });
+  // Human reason text and the network address a sender reported (context.reason, context.source_address): shown as such, never as a policy or an identity.
+  const context = decision.context && typeof decision.context === "object" && !Array.isArray(decision.context) ? (decision.context as Record<string, unknown>) : {};
+  const reasonText = Array.isArray(context.reason) ? context.reason.filter((item): item is string => typeof item === "string").join(" · ") : typeof context.reason === "string" ? context.reason : null;
+  const sourceAddress = typeof context.source_address === "string" ? context.source_address : null;
   const fields: [string, React.ReactNode][] = [
     ["Decision id", <code key="id">{decision.decisionId}</code>],
     ["Outcome", <OutcomeBadge key="o" outcome={decision.outcome} />],
+    ["Reason", reasonText || null],
     ["Time", decision.time.toISOString()],
     ["Received", decision.receivedAt.toISOString()],
     ["Agent", <span key="a"><Link href={`/agents/${encodeURIComponent(decision.agentId)}`}>{decision.agentRef}</Link> <span className="muted mono">{decision.agentId}</span></span>],
@@ -32,6 +37,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
     ["Action", `${decision.actionName}${decision.actionKind ? ` (${decision.actionKind})` : ""}`],
     ["Resource", `${decision.resourceType}:${decision.resourceId}`],
     ["Destination", decision.destination],
+    ["Source address", sourceAddress],
     ["Enforcement point", <Link key="ep" href={`/decisions/explore?ep=${encodeURIComponent(decision.enforcementPointId)}`}>{ep?.name ?? decision.enforcementPointId}</Link>],
     ["Policy revision", decision.policyRevision],
     ["Latency", decision.latencyMs === null ? null : `${decision.latencyMs} ms`],
