@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { desc, sql } from "drizzle-orm";
-import { getDb, type Tx } from "@/db/client";
+import { getDatabase, type Tx } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { actorLabel, type RequestContext } from "../auth/actor";
 import { newId } from "../ids";
@@ -101,10 +101,13 @@ let pending: ReturnType<typeof setTimeout> | undefined;
  */
 function scheduleCheckpoint(): void {
   if (pending) return;
+  const database = getDatabase();
   pending = setTimeout(() => {
     pending = undefined;
-    void getDb()
-      .then((db) => checkpointAuditChain(db))
+    // Only for the database the entry went to (tests switch databases between suites).
+    if (getDatabase() !== database) return;
+    void database
+      .then((handle) => checkpointAuditChain(handle.db))
       .catch((error: unknown) => console.error(`[audit] checkpoint not taken: ${(error as Error).message}`));
   }, CHECKPOINT_DELAY_MS);
   pending.unref?.();
