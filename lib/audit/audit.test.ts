@@ -7,7 +7,7 @@ import { auditLog } from "@/db/schema";
 import { userContext } from "../testing";
 import { canonicalJson } from "./canonical-json";
 import { AuditCheckpoint, KEYED_PREFIX } from "./checkpoint";
-import { legacyHashAuditRow, recordAudit, type AuditRowContent } from "./record-audit";
+import { legacyHashAuditRow, recordAudit, settleScheduledCheckpoint, type AuditRowContent } from "./record-audit";
 import { checkpointAuditChain, exportAuditCheckpoint, verifyAuditChain } from "./verify-chain";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -21,6 +21,7 @@ afterAll(async () => {
 });
 // Every test starts from an empty log and no checkpoint, whatever ran before it.
 beforeEach(async () => {
+  await settleScheduledCheckpoint(); // a checkpoint the previous test scheduled must not land in this one
   await database.db.execute(sql`truncate audit_log restart identity`);
   rmSync(checkpointPath, { force: true });
 });
@@ -111,8 +112,11 @@ describe("the keyed audit chain", () => {
   });
 
   it("accepts plain SHA-256 entries from before keying only as the start of the chain", async () => {
-    // Two entries as the previous version wrote them, then keyed ones linked to them.
+    // Two entries as the previous version wrote them, then keyed ones linked to them; an installation
+    // upgraded from that version has no checkpoint yet.
     await writeEntries(4);
+    await settleScheduledCheckpoint();
+    rmSync(checkpointPath, { force: true });
     let prev = "0".repeat(64);
     for (const row of (await rows()).slice(0, 2)) {
       const hash = legacyHashAuditRow({ ...contentOf(row), prevHash: prev });

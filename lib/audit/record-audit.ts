@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { desc, sql } from "drizzle-orm";
-import { getDb, type Tx } from "@/db/client";
+import { getDatabase, type Tx } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { actorLabel, type RequestContext } from "../auth/actor";
 import { newId } from "../ids";
@@ -94,6 +94,14 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
 }
 
 let pending: ReturnType<typeof setTimeout> | undefined;
+let inFlight: Promise<void> | undefined;
+
+/** Cancels a scheduled checkpoint and waits for one being taken (tests reset the log between cases). */
+export async function settleScheduledCheckpoint(): Promise<void> {
+  if (pending) clearTimeout(pending);
+  pending = undefined;
+  await inFlight;
+}
 /**
  * Moves the checkpoint file up shortly after the change commits (the caller's transaction is still
  * open here). Entries written in the last moment before a truncation may not be checkpointed yet:
@@ -101,11 +109,21 @@ let pending: ReturnType<typeof setTimeout> | undefined;
  */
 function scheduleCheckpoint(): void {
   if (pending) return;
+  const database = getDatabase();
   pending = setTimeout(() => {
     pending = undefined;
-    void getDb()
-      .then((db) => checkpointAuditChain(db))
-      .catch((error: unknown) => console.error(`[audit] checkpoint not taken: ${(error as Error).message}`));
+    // Only for the database the entry went to (tests switch databases between suites).
+    if (getDatabase() !== database) return;
+    inFlight = database
+      .then((handle) => checkpointAuditChain(handle.db))
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        // A database closed meanwhile (and replaced) is not a failure to report.
+        if (getDatabase() === database) console.error(`[audit] checkpoint not taken: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
   }, CHECKPOINT_DELAY_MS);
   pending.unref?.();
 }

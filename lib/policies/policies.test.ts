@@ -257,10 +257,13 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
   withOwnDatabase();
 
   beforeAll(async () => {
-    // Its own published baseline (revision 1: permit active agents, forbid static secrets on sensitive data).
-    await savePolicy({ ctx: author, input: { description: "Active agents may act", source: PERMIT_ACTIVE } });
+    // Its own published baseline: revision 1 permits active agents and forbids static secrets on
+    // sensitive data; revision 2 only renames the permit, so explain has an older revision to choose.
+    const permit = await savePolicy({ ctx: author, input: { description: "Active agents may act", source: PERMIT_ACTIVE } });
     await savePolicy({ ctx: author, input: { description: "No static secrets on sensitive data", source: FORBID_STATIC_SENSITIVE } });
     await publishDraft({ ctx: author, input: { message: "PDP baseline" } });
+    await savePolicy({ ctx: author, input: { id: permit.policy.id, description: "Active agents may act (renamed)", source: PERMIT_ACTIVE } });
+    await publishDraft({ ctx: author, input: { message: "PDP baseline, renamed" } });
     await database.db.insert(teams).values({ id: "team_payments", name: "Payments" });
     await database.db.insert(people).values({ id: "per_ada", name: "Ada", email: "ada@example.test", teamId: "team_payments" });
     prodAgent = "agt_prod_static";

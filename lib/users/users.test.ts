@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
+import { setDatabaseForTests } from "@/db/client";
 import { auditLog, users } from "@/db/schema";
 import { authenticatePersonalToken, createApiToken, revokeApiToken } from "../api-tokens/api-tokens";
 import { verifyAuditChain } from "../audit/verify-chain";
@@ -11,18 +12,36 @@ import { announceSetupCode, currentSetupCode, requireSetupCode } from "./setup-c
 import { signInWithPassword } from "./sign-in";
 import { deactivateUser, updateUserRole } from "./update-user";
 
+// The shared database has its first administrator from the start; the setup test and the audit-trail
+// test each get an empty database of their own, so the suite passes in any order.
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
+let adminId = "";
+const ADMIN_PASSWORD = "correct horse battery";
 beforeAll(async () => {
   database = await openTestDatabase();
+  adminId = (await setupFirstAdmin({ input: { email: "Admin@Example.test", name: "Ada", password: ADMIN_PASSWORD }, ip: "127.0.0.1", setupCode: currentSetupCode() })).id;
 });
 afterAll(async () => {
   await database?.close();
 });
 
+function withOwnDatabase() {
+  let outer: typeof database | undefined;
+  beforeAll(async () => {
+    outer = database;
+    database = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+    database = outer!;
+    setDatabaseForTests(database);
+  });
+}
+
 const limits = { perAccount: 3, perIp: 10, windowMinutes: 15 };
 
-describe("people, sign-in, tokens and the audit chain", () => {
-  let adminId = "";
+describe("first-run setup", () => {
+  withOwnDatabase();
 
   it("allows the one-time setup only while there is no user", async () => {
     expect(await isSetupNeeded()).toBe(true);
@@ -31,25 +50,24 @@ describe("people, sign-in, tokens and the audit chain", () => {
     expect(await announceSetupCode((line) => lines.push(line))).toBe(true);
     expect(lines.join("\n")).toContain(currentSetupCode());
     for (const wrong of [undefined, "", "AAAA-AAAA-AAAA-AAAA", currentSetupCode().slice(0, -1), `${currentSetupCode()}X`]) {
-      await expect(setupFirstAdmin({ input: { email: "thief@example.test", name: "Thief", password: "correct horse battery" }, ip: null, setupCode: wrong })).rejects.toThrow(/not the setup code/);
+      await expect(setupFirstAdmin({ input: { email: "thief@example.test", name: "Thief", password: ADMIN_PASSWORD }, ip: null, setupCode: wrong })).rejects.toThrow(/not the setup code/);
     }
     expect(await isSetupNeeded()).toBe(true);
     // Typed in lower case with spaces for dashes, it still matches.
     expect(() => requireSetupCode(currentSetupCode().toLowerCase().replace(/-/g, " "))).not.toThrow();
-    const admin = await setupFirstAdmin({ input: { email: "Admin@Example.test", name: "Ada", password: "correct horse battery" }, ip: "127.0.0.1", setupCode: currentSetupCode() });
-    adminId = admin.id;
+    const admin = await setupFirstAdmin({ input: { email: "Admin@Example.test", name: "Ada", password: ADMIN_PASSWORD }, ip: "127.0.0.1", setupCode: currentSetupCode() });
     expect(admin).toMatchObject({ email: "admin@example.test", role: "admin", active: true });
     expect(admin).not.toHaveProperty("passwordHash");
     expect(await isSetupNeeded()).toBe(false);
-    // Once someone has an account, the code is no longer printed.
-    expect(await announceSetupCode(() => {})).toBe(false);
     await expect(setupFirstAdmin({ input: { email: "other@example.test", name: "Eve", password: "correct horse battery" }, ip: null, setupCode: currentSetupCode() })).rejects.toThrow(
       /Setup is already complete/,
     );
     await bootstrapAdminFromConfig({ email: "boot@example.test", password: "another long password" });
     expect(await database.db.select().from(users).where(eq(users.email, "boot@example.test"))).toHaveLength(0);
   });
+});
 
+describe("people, sign-in and tokens", () => {
   it("refuses passwords shorter than 12 characters, naming the field", async () => {
     const ctx = userContext("admin", adminId);
     await expect(createUser({ ctx, input: { email: "short@example.test", name: "S", role: "viewer", password: "elevenchars" } })).rejects.toThrow(
@@ -58,6 +76,7 @@ describe("people, sign-in, tokens and the audit chain", () => {
   });
 
   it("signs in with the right password, refuses a wrong one, and rate-limits per account", async () => {
+    await database.db.execute(sql`delete from sign_in_failures`);
     const ok = await signInWithPassword({ email: "admin@example.test", password: "correct horse battery", ip: "10.0.0.1", limits });
     expect(ok.ok).toBe(true);
     for (let i = 0; i < 3; i++) {
@@ -69,6 +88,7 @@ describe("people, sign-in, tokens and the audit chain", () => {
   });
 
   it("rate-limits per source address across accounts", async () => {
+    await database.db.execute(sql`delete from sign_in_failures`);
     const perIp = { ...limits, perAccount: 100, perIp: 2 };
     await signInWithPassword({ email: "a@example.test", password: "nope nope nope", ip: "192.0.2.7", limits: perIp });
     await signInWithPassword({ email: "b@example.test", password: "nope nope nope", ip: "192.0.2.7", limits: perIp });
@@ -109,12 +129,26 @@ describe("people, sign-in, tokens and the audit chain", () => {
     expect(await authenticatePersonalToken(second.plaintext)).toBeNull();
     expect(await authenticatePersonalToken("stw_pat_" + "A".repeat(43))).toBeNull();
   });
+});
+
+describe("the audit trail of people and tokens", () => {
+  withOwnDatabase();
 
   it("audits every change without secrets, and names the row someone altered", async () => {
+    // The changes this test audits, made here: setup, a user, tokens, a deactivation, a revocation.
+    const ownAdminId = (await setupFirstAdmin({ input: { email: "admin@example.test", name: "Ada", password: ADMIN_PASSWORD }, ip: "127.0.0.1", setupCode: currentSetupCode() })).id;
+    const ctx = userContext("admin", ownAdminId);
+    const viewer = await createUser({ ctx, input: { email: "vic@example.test", name: "Vic", role: "viewer", password: "long enough password" } });
+    await createApiToken({ ctx: userContext("viewer", viewer.id), input: { name: "ci", expiresInDays: 30 } });
+    await deactivateUser({ ctx, input: { userId: viewer.id } });
+    const { token } = await createApiToken({ ctx, input: { name: "short-lived", expiresInDays: 1 } });
+    await revokeApiToken({ ctx, input: { tokenId: token.id } });
+    await createApiToken({ ctx, input: { name: "expiring", expiresInDays: 1 } });
+
     const rows = await database.db.select().from(auditLog).orderBy(auditLog.seq);
     expect(rows.map((row) => row.action)).toEqual(["user.setup", "user.create", "api_token.create", "user.deactivate", "api_token.create", "api_token.revoke", "api_token.create"]);
     expect(JSON.stringify(rows)).not.toMatch(/scrypt\$|token_?hash|stw_pat_[A-Za-z0-9_-]{43}/i);
-    expect(rows[3]).toMatchObject({ actorId: adminId, via: "session", ip: "127.0.0.1", entityType: "user" });
+    expect(rows[3]).toMatchObject({ actorId: ownAdminId, via: "session", ip: "127.0.0.1", entityType: "user" });
     expect(await verifyAuditChain(database.db)).toMatchObject({ intact: true, checked: rows.length });
 
     const target = rows[3]!;
