@@ -56,7 +56,6 @@ export const AuditAction = z.enum([
   "control_mapping.delete",
   "manual_evidence.create",
   "report.create",
-  "access_request.create",
   "access_request.approve",
   "access_request.deny",
   "access_request.cancel",
