@@ -223,8 +223,10 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
     if (!row) return null;
     await enqueueNotifications(tx, "access_request.created", row, { consoleUrl: origin.base, statusEndpoint: statusEndpoint(origin, row.id) });
     await notifyInTransaction(tx, { id: row.id, status: row.status });
-    // Last, so the audit chain's lock (which serialises every audited change) is held only to commit.
-    await recordAudit(tx, ctx, { action: "access_request.create", entityType: "access_request", entityId: row.id, after: { agentId: row.agentId, action: row.action, policies: row.policies, requiredGroups: row.requiredGroups } });
+    // No audit-chain row for a submission: like a decision an enforcement point reports, it is
+    // the PEP's record (the row keeps requester, time and submission hash), and the chain's lock
+    // would serialise every PEP's requests. What people do with it (approve, deny, cancel) and
+    // what the system does (expire, escalate) is audited.
     return row;
   });
   if (!outcome) {

@@ -200,6 +200,8 @@ describe("access requests and re-evaluation", () => {
 
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.entityId, handle.task.id)).orderBy(desc(auditLog.seq)).limit(1);
     expect(audit).toMatchObject({ action: "access_request.approve", actorLabel: email(ownerUser) });
+    const trail = await database.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entityId, handle.task.id));
+    expect(trail.map((row) => row.action)).toEqual(["access_request.approve"]);
   });
 
   it("denies the approved call with a different argument, or another tool", async () => {

@@ -83,7 +83,6 @@ export const AuditAction = z.enum([
   "secret.release",
   "mcp_server.register",
   "mcp_server.delete",
-  "access_request.create",
   "access_request.approve",
   "access_request.deny",
   "access_request.cancel",
