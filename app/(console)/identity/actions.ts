@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/app/_server/action";
 import { StewardError } from "@/lib/errors";
+import { parseJsonText } from "@/lib/http/json-body";
 import { saveSecret } from "@/lib/identity/secret-store";
 import { rotateSigningKey } from "@/lib/identity/signing-keys";
 import { createTrustDomain } from "@/lib/identity/trust-domains";
@@ -22,7 +23,7 @@ export const createTrustDomainAction = action("identity.manage", TrustDomainForm
   let jwks: unknown;
   if (form.source === "jwks") {
     try {
-      jwks = JSON.parse(form.jwks ?? "");
+      jwks = parseJsonText(form.jwks ?? "", { what: "The JWKS" });
     } catch {
       throw new StewardError("invalid_input", "Paste the JWKS as JSON: {\"keys\": [...]}", { path: "jwks" });
     }

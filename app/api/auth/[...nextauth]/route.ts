@@ -12,7 +12,8 @@ import { getConfig } from "@/lib/config";
 function onPublicOrigin(request: NextRequest): NextRequest {
   const publicOrigin = getConfig().publicOrigin;
   if (!publicOrigin) return request;
-  const url = new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, publicOrigin);
+  const incoming = new URL(request.url);
+  const url = new URL(`${incoming.pathname}${incoming.search}`, publicOrigin);
   const headers = new Headers(request.headers);
   headers.set("host", url.host);
   headers.set("x-forwarded-host", url.host);

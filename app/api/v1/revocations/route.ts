@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { withApi } from "@/app/_server/with-api";
+import { readQuery } from "@/lib/http/query";
 import { getDb } from "@/db/client";
 import { MAX_WAIT_SECONDS, waitForRevocations } from "@/lib/identity/revocation-feed";
 
@@ -12,7 +13,7 @@ const FeedQuery = z.object({
 
 // GET /api/v1/revocations?after=<cursor>&wait=<s≤30> — the revocation feed for enforcement points (long-poll)
 export const GET = withApi({ permission: "revocations.read" }, async (request) => {
-  const query = FeedQuery.parse(Object.fromEntries(request.nextUrl.searchParams));
+  const query = readQuery(request, FeedQuery);
   const feed = await waitForRevocations(await getDb(), query.after === undefined ? null : Number(query.after), query.wait ?? 0, request.signal);
   return Response.json(feed, { headers: { "cache-control": "no-store", etag: `"${feed.cursor}"` } });
 });
