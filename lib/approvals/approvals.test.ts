@@ -126,7 +126,7 @@ describe("requestable denials", () => {
   it("keeps a denial final when any determining policy is not requestable", async () => {
     const answer = await evaluate(call("rm.rf", { path: "/" }));
     expect(answer.decision).toBe(false);
-    expect(answer.context.access_request).toBeUndefined();
+    expect(answer.context?.access_request).toBeUndefined();
   });
 
   it("ignores a caller-supplied context.approved and flags policies that read it", async () => {
@@ -150,7 +150,7 @@ describe("requestable denials", () => {
 
 describe("policy tests and replay understand requestable forbids", () => {
   it("a policy test's deny says who may approve it", () => {
-    const request = { principal: { type: "Steward::Agent", id: "agt_x" }, action: { type: "Steward::Action", id: "call_tool" }, resource: { type: "Steward::Tool", id: "db.drop_table" }, context: { actionName: "db.drop_table", destination: "", external: false, destructive: true, approved: false, dataSensitivity: "public", sensitivityLevel: 0, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 } };
+    const request = { principal: { type: "Steward::Agent", id: "agt_x" }, action: { type: "Steward::Action", id: "call_tool" }, resource: { type: "Steward::Tool", id: "db.drop_table" }, context: { request: {}, actionName: "db.drop_table", destination: "", external: false, destructive: true, approved: false, dataSensitivity: "public", sensitivityLevel: 0, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 } };
     const content = {
       schemaText: DEFAULT_CEDAR_SCHEMA,
       entities: [],
