@@ -170,7 +170,7 @@ function readRestrictedTest(name: string, staticCredential: boolean, expectedDec
     attrs: { name: "a1", status: "active", environment: "prod", riskTier: "high", hasOwner: true, credentialKind: staticCredential ? "static_api_key" : "task_token", staticCredential, dataSensitivity: "restricted", declaredActions: [], declaredResourceTypes: [] },
     parents: [],
   };
-  const context = { actionName: "query", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 };
+  const context = { request: {}, actionName: "query", destination: "", external: false, destructive: false, approved: false, dataSensitivity: "restricted", sensitivityLevel: 3, taskPurpose: "", delegationDepth: 0, hour: 10, weekday: 1 };
   return {
     name,
     request: { principal: { type: "Steward::Agent", id: "a1" }, action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "db" }, context },

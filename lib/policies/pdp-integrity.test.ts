@@ -175,7 +175,8 @@ describe("derived context attributes cannot be set by the request (every spellin
     expect(verified).toMatchObject({ approved: false, taskPurpose: "" });
     const withFacts = engine.map({ ...base, context: { approved: false, task_purpose: "claimed" } }, AT, chain, { approved: true, taskPurpose: "close the books" }) as MappedRequest;
     expect(withFacts.request.context).toMatchObject({ approved: true, taskPurpose: "close the books", request: { approved: false, taskPurpose: "claimed" } });
-    const policies = engineWith([PERMIT_ALL, template("approval-destructive-external")]);
+    // A policy that reads the derived flag (the shipped template asks for a requestable approval instead).
+    const policies = engineWith([PERMIT_ALL, "forbid (principal, action, resource) when { context.destructive } unless { context.approved };"]);
     expect(policies.evaluate(call("crm-bot", "drop_table", { context: { approved: true } }), AT).decision).toBe("deny");
     expect(policies.evaluate(call("crm-bot", "drop_table"), AT, null, { approved: true }).decision).toBe("allow");
   });
