@@ -4,16 +4,8 @@ import { useActionState, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import type { FormAction } from "./form-action";
+import { RULE_KINDS } from "./rule-kinds";
 
-export const RULE_KINDS = [
-  { value: "shadow_agent", label: "A new shadow (discovered) agent" },
-  { value: "out_of_scope", label: "An out-of-scope attempt" },
-  { value: "deny_rate", label: "An agent's deny rate above a threshold" },
-  { value: "ep_silent", label: "An enforcement point silent for too long" },
-  { value: "ep_rejecting", label: "An enforcement point's batch rejected" },
-  { value: "policy_never_matches", label: "A published policy that never matches" },
-  { value: "finding_opened", label: "A finding opened, of chosen kinds" },
-] as const;
 
 /** Adds an alert rule; only the parameters of the chosen kind are shown. */
 export function AlertRuleForm({ create, destinations, findingKinds }: { create: FormAction<{ name: string }>; destinations: { id: string; name: string }[]; findingKinds: readonly string[] }) {

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { AlertRuleActions } from "@/components/outbound/alert-actions";
-import { AlertRuleForm, RULE_KINDS } from "@/components/outbound/alert-rule-form";
+import { AlertRuleForm } from "@/components/outbound/alert-rule-form";
+import { RULE_KINDS } from "@/components/outbound/rule-kinds";
 import { AlertsNav } from "@/components/outbound/alerts-nav";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
