@@ -7,7 +7,7 @@ import { Gateway } from "./server";
 import { ConsoleHarness } from "./testing/console-harness";
 import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "./testing/fixtures";
 
-const PORTS = { console: 3730, upstream: 3731, gateway: 3732, tiny: 3733 };
+const PORTS = { console: 3730, upstream: 3731, gateway: 3732, tiny: 3733, drain: 3734 };
 const PDP_KEY = "pdp_key_for_the_sidecar_0123456789";
 const base = `http://127.0.0.1:${PORTS.gateway}`;
 
@@ -107,5 +107,33 @@ describe("spool at its bound", () => {
     } finally {
       await tiny.stop();
     }
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("finishes in-flight calls, ships their decisions, then refuses new connections", async () => {
+    const draining = new Gateway({ ...testConfig({ port: PORTS.drain, consoleUrl: harness.url, token: harness.epToken, upstreams: [{ name: "files", transport: "http", url: upstream.url }] }), drainMs: 15_000 }, { logger: quietLogger() });
+    await draining.start();
+    await waitFor(() => draining.policy.current().ok);
+    const endpoint = `http://127.0.0.1:${PORTS.drain}/mcp/files`;
+    const client = await connectAgent(endpoint, await harness.mintTaskToken({ sub: "agt_alpha", aud: endpoint }));
+    const calls = Array.from({ length: 10 }, (_, i) => client.callTool({ name: "echo", arguments: { text: `drain-${i}` } }));
+    // Stop once the gateway has received the calls (they are in flight: decided, recorded, or upstream).
+    await waitFor(async () => ((await draining.metrics.calls.get()).values.find((value) => value.labels.method === "tools/call")?.value ?? 0) >= 10, 10_000, 1);
+    const stopping = draining.stop();
+    const results = await Promise.allSettled(calls);
+    await stopping;
+    expect(results.map((result) => (result.status === "rejected" ? String((result.reason as Error).message) : "fulfilled"))).toEqual(Array(10).fill("fulfilled"));
+    // Whatever was answered is in the console: the spool was flushed and shipped before exit.
+    expect(draining.spool.backlogRecords).toBe(0);
+    const { decisions } = await import("@/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const rows = await harness.database.db.select({ request: decisions.request }).from(decisions).where(eq(decisions.enforcementPointId, harness.epId));
+    const texts = new Set(rows.map((row) => (row.request as { context?: { arguments?: { text?: string } } }).context?.arguments?.text));
+    results.forEach((result, i) => {
+      if (result.status === "fulfilled") expect(texts.has(`drain-${i}`), `drain-${i}`).toBe(true);
+    });
+    expect(await fetch(`http://127.0.0.1:${PORTS.drain}/healthz`).then(() => "up", () => "refused")).toBe("refused");
+    await client.close().catch(() => undefined);
   });
 });

@@ -196,6 +196,16 @@ describe("identity", () => {
     expect((await initialize(await harness.mintTaskToken({ sub: "agt_gone", aud: endpoint }))).status).toBe(401);
   });
 
+  it("picks revocations up from the console's feed over HTTP within about a second", async () => {
+    const jti = "jti_feed_revoked";
+    const token = await harness.mintTaskToken({ sub: "agt_alpha", aud: endpoint, jti });
+    expect((await initialize(token)).status).toBe(200);
+    harness.revocationFeed = { ...harness.revocationFeed, cursor: "feed-2", revoked: [...harness.revocationFeed.revoked, { jti, exp: Math.floor(Date.now() / 1000) + 600 }] };
+    const changed = Date.now();
+    await waitFor(async () => (await initialize(token)).status === 401, 3_000, 50);
+    expect(Date.now() - changed).toBeLessThan(1_500);
+  });
+
   it("binds a session to the agent that opened it", async () => {
     const response = await initialize(await harness.mintTaskToken({ sub: "agt_alpha", aud: endpoint }));
     const session = response.headers.get("mcp-session-id")!;

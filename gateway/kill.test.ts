@@ -97,9 +97,11 @@ describe("gateway SIGKILLed mid-traffic", () => {
       if (phase === "console-down") await harness.stop();
       const run = traffic(clients, phase);
       await waitFor(() => run.answered.allowed.length >= 150, 30_000);
+      // Listen before killing: the exit can come while the traffic loops wind down.
+      const killed = new Promise((resolve) => gateway.once("exit", resolve));
       gateway.kill("SIGKILL");
       await run.stop();
-      await new Promise((resolve) => gateway.once("exit", resolve));
+      await killed;
       if (phase === "console-down") await harness.start();
 
       gateway = startGateway();
@@ -114,8 +116,9 @@ describe("gateway SIGKILLed mid-traffic", () => {
       expect(new Set(stored.texts).size).toBe(stored.texts.length);
       expect(run.answered.allowed.length + run.answered.denied.length).toBeGreaterThan(150);
       for (const client of clients) await client.close().catch(() => undefined);
+      const stopped = new Promise((resolve) => gateway.once("exit", resolve));
       gateway.kill("SIGTERM");
-      await new Promise((resolve) => gateway.once("exit", resolve));
+      await stopped;
     }
-  }, 180_000);
+  }, 420_000);
 });

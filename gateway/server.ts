@@ -165,7 +165,12 @@ export class Gateway {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.inflight++;
+    // In flight until the response is written (or its socket dies): the SDK transport may return before it answers.
+    // A GET is an SSE stream that stays open for the session's life: draining does not wait for it.
+    if (req.method !== "GET") {
+      this.inflight++;
+      res.once("close", () => this.inflight--);
+    }
     try {
       const url = new URL(req.url ?? "/", "http://gateway.local");
       const path = url.pathname;
@@ -197,8 +202,6 @@ export class Gateway {
     } catch (error) {
       this.logger.error("request failed", { error: error as Error, path: req.url });
       sendJson(res, 500, { error: "internal" });
-    } finally {
-      this.inflight--;
     }
   }
 

@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     results.push(line);
     process.stdout.write(`${line}\n`);
   };
-  print(`bench:gateway — ${new Date().toISOString()} — ${SECONDS} s per measurement, open loop at ${RATE}/s, saturation with ${CONCURRENCY} callers`);
+  print(`bench:gateway — ${new Date().toISOString()} — ${SECONDS} s per measurement, open loop at ${RATE}/s, saturation with ${CONCURRENCY} callers — load average ${os.loadavg().map((load) => load.toFixed(1)).join(" ")} on ${os.cpus().length} CPUs`);
 
   if (PHASES.has("A") || PHASES.has("B")) {
     const consoleServer = await stubConsole(bundle);
@@ -219,16 +219,23 @@ async function main(): Promise<void> {
         const callVia = (clients: Client[]) => (i: number) => clients[i % clients.length]!.callTool({ name: "echo", arguments: { text: `call ${i}` } }).then((result) => {
           if (result.isError) throw new Error("tool error");
         });
-        await openLoop(500, 2, callVia(direct));
-        await openLoop(500, 2, callVia(through));
-        const d = await openLoop(RATE, SECONDS, callVia(direct));
-        const g = await openLoop(RATE, SECONDS, callVia(through));
-        const [d50, d99, g50, g99] = [percentile(d.sorted, 50), percentile(d.sorted, 99), percentile(g.sorted, 50), percentile(g.sorted, 99)];
-        print(`A. tools/call at ${RATE}/s — direct (baseline): p50 ${fmt(d50)}, p99 ${fmt(d99)} (${d.errors} errors); through the gateway: p50 ${fmt(g50)}, p99 ${fmt(g99)} (${g.errors} errors)`);
-        print(`   added by the gateway: p50 ${fmt(g50 - d50)}, p99 ${fmt(g99 - d99)} — target added p99 ≤ 2 ms: ${g99 - d99 <= 2 ? "met" : "NOT met"}`);
+        await openLoop(200, 2, callVia(direct));
+        await openLoop(200, 2, callVia(through));
+        // Saturation first: an open loop this machine cannot keep up with leaves a backlog that would distort what follows.
         const dSat = await closedLoop(CONCURRENCY, SECONDS / 2, callVia(direct));
         const gSat = await closedLoop(CONCURRENCY, SECONDS / 2, callVia(through));
-        print(`   saturation: direct (baseline) ${dSat.toFixed(0)} calls/s, through the gateway ${gSat.toFixed(0)} calls/s = ${(gSat / dSat).toFixed(2)}× — target ≥ 0.5×: ${gSat / dSat >= 0.5 ? "met" : "NOT met"}`);
+        print(`A. saturation: direct (baseline) ${dSat.toFixed(0)} calls/s, through the gateway ${gSat.toFixed(0)} calls/s = ${(gSat / dSat).toFixed(2)}× — target ≥ 0.5×: ${gSat / dSat >= 0.5 ? "met" : "NOT met"}`);
+        const rates = dSat < RATE * 1.2 ? [Math.max(10, Math.floor(dSat / 2)), RATE] : [RATE];
+        for (const rate of rates) {
+          const d = await openLoop(rate, SECONDS, callVia(direct));
+          await sleep(2_000);
+          const g = await openLoop(rate, SECONDS, callVia(through));
+          await sleep(2_000);
+          const [d50, d99, g50, g99] = [percentile(d.sorted, 50), percentile(d.sorted, 99), percentile(g.sorted, 50), percentile(g.sorted, 99)];
+          const note = rate === RATE ? "" : " (half the direct saturation: the rate this machine sustains now)";
+          print(`   tools/call at ${rate}/s${note} — direct (baseline): p50 ${fmt(d50)}, p99 ${fmt(d99)} (${d.errors} errors); through the gateway: p50 ${fmt(g50)}, p99 ${fmt(g99)} (${g.errors} errors)`);
+          print(`   added by the gateway: p50 ${fmt(g50 - d50)}, p99 ${fmt(g99 - d99)}${rate === RATE ? ` — target added p99 ≤ 2 ms at ${RATE}/s: ${g99 - d99 <= 2 && g.errors === 0 ? "met" : "NOT met"}` : ""}`);
+        }
         for (const client of [...direct, ...through]) await client.close();
       }
 
@@ -244,20 +251,27 @@ async function main(): Promise<void> {
             req.on("error", reject);
             req.end(body);
           });
-        let offset = 1_000_000;
-        const distinct = (i: number) => evaluate(offset + i);
-        await openLoop(500, 2, distinct);
-        offset = 2_000_000;
-        const open = await openLoop(RATE, SECONDS, distinct);
-        offset = 3_000_000;
-        const sat = await closedLoop(CONCURRENCY, SECONDS / 2, distinct);
         const engine = engineFromBundle(bundle);
         let n = 4_000_000;
+        for (let i = 0; i < 2_000; i++) engine.evaluate(requestFor(n++), new Date());
         const started = performance.now();
+        const from = n;
         while (performance.now() - started < 3_000) engine.evaluate(requestFor(n++), new Date());
-        const inProcess = (n - 4_000_000) / ((performance.now() - started) / 1000);
-        print(`B. edge PDP, every request distinct, 50 policies / ${AGENTS} agents — at ${RATE}/s: p50 ${fmt(percentile(open.sorted, 50))}, p99 ${fmt(percentile(open.sorted, 99))} (${open.errors} errors) — target p99 ≤ 5 ms: ${percentile(open.sorted, 99) <= 5 ? "met" : "NOT met"}`);
-        print(`   saturation over HTTP ${sat.toFixed(0)}/s vs the same engine in-process (baseline) ${inProcess.toFixed(0)}/s = ${(sat / inProcess).toFixed(2)}× — target ≥ 0.7×: ${sat / inProcess >= 0.7 ? "met" : "NOT met"}`);
+        const inProcess = (n - from) / ((performance.now() - started) / 1000);
+        let offset = 1_000_000;
+        const distinct = (i: number) => evaluate(offset + i);
+        await openLoop(200, 2, distinct);
+        offset = 3_000_000;
+        const sat = await closedLoop(CONCURRENCY, SECONDS / 2, distinct);
+        print(`B. edge PDP, every request distinct, 50 policies / ${AGENTS} agents — saturation over HTTP ${sat.toFixed(0)}/s vs the same engine in-process (baseline, measured first) ${inProcess.toFixed(0)}/s = ${(sat / inProcess).toFixed(2)}× — target ≥ 0.7×: ${sat / inProcess >= 0.7 ? "met" : "NOT met"}`);
+        const pdpRates = sat < RATE * 1.2 ? [Math.max(10, Math.floor(sat / 2)), RATE] : [RATE];
+        for (const rate of pdpRates) {
+          offset = 2_000_000 + rate * 10_000;
+          const open = await openLoop(rate, SECONDS, distinct);
+          await sleep(2_000);
+          const note = rate === RATE ? "" : " (half the saturation: the rate this machine sustains now)";
+          print(`   at ${rate}/s${note}: p50 ${fmt(percentile(open.sorted, 50))}, p99 ${fmt(percentile(open.sorted, 99))} (${open.errors} errors)${rate === RATE ? ` — target p99 ≤ 5 ms at ${RATE}/s: ${percentile(open.sorted, 99) <= 5 && open.errors === 0 ? "met" : "NOT met"}` : ""}`);
+        }
         agent.destroy();
       }
     } finally {

@@ -30,8 +30,11 @@ describe("permissions", () => {
     const ep = { type: "enforcement_point", enforcementPointId: "ep_1", name: "gw" } as const;
     expect(hasPermission(ep, "decisions.ingest")).toBe(true);
     expect(hasPermission(ep, "policies.bundle")).toBe(true);
+    expect(hasPermission(ep, "gateway.sync")).toBe(true);
     expect(hasPermission(ep, "agents.read")).toBe(false);
+    expect(hasPermission(ep, "mcp_servers.manage")).toBe(false);
     for (const role of ROLES) expect(hasPermission({ type: "user", userId: "u", email: "e", role, via: "token" }, "decisions.ingest")).toBe(false);
+    for (const role of ROLES) expect(hasPermission({ type: "user", userId: "u", email: "e", role, via: "token" }, "gateway.sync")).toBe(false);
     expect(hasPermission(null, "console.read")).toBe(false);
   });
 });
