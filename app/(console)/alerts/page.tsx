@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { readPageQuery } from "@/lib/http/query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
@@ -17,10 +19,13 @@ export const dynamic = "force-dynamic";
 const STATUSES = ["open", "acknowledged", "resolved"] as const;
 const SEVERITY_BADGE: Record<string, string> = { critical: "danger", high: "danger", medium: "warn", low: "" };
 
-export default async function Page({ searchParams }: { searchParams: Promise<{ status?: string }> }) {
+/** `status`: open (default), acknowledged, resolved or all. */
+const AlertsPageQuery = z.object({ status: z.enum([...STATUSES, "all"]).optional() });
+
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("alerts.read", "/alerts");
-  const { status: requested } = await searchParams;
-  const status = STATUSES.find((candidate) => candidate === requested) ?? (requested === "all" ? undefined : "open");
+  const { status: requested } = readPageQuery(await searchParams, AlertsPageQuery);
+  const status = requested === "all" ? undefined : (requested ?? "open");
   const alerts = await listAlerts({ ctx, query: status ? { status } : {} });
   const canManage = hasPermission(ctx.actor, "alerts.manage");
   return (

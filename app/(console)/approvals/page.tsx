@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { readPageQuery } from "@/lib/http/query";
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { ApprovalsInbox } from "@/components/approvals/inbox";
@@ -8,9 +10,12 @@ import { hasPermission } from "@/lib/auth/require-permission";
 export const metadata: Metadata = { title: "Approvals" };
 export const dynamic = "force-dynamic";
 
+/** `request`: the access request to open (a link from a notification). */
+const ApprovalsPageQuery = z.object({ request: z.string().min(1).max(64).optional() });
+
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("approvals.read", "/approvals");
-  const request = (await searchParams).request;
+  const { request } = readPageQuery(await searchParams, ApprovalsPageQuery);
   return (
     <>
       <PageHeader title="Approvals" description="Calls that a requestable policy holds until a person approves. Yours first; every decision is audited." />

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { readPageQuery } from "@/lib/http/query";
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
 import Link from "next/link";
@@ -7,10 +9,12 @@ import { ChangePasswordForm } from "./change-password-form";
 
 export const metadata: Metadata = { title: "Change password" };
 
+const ChangedQuery = z.object({ changed: z.literal("1").optional() });
+
 export default async function ChangePasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("console.read", "/change-password", { allowPendingPasswordChange: true });
   const required = ctx.actor.type === "user" && ctx.actor.mustChangePassword === true;
-  const changed = (await searchParams).changed === "1" && !required;
+  const changed = readPageQuery(await searchParams, ChangedQuery).changed === "1" && !required;
   return (
     <>
       <PageHeader title="Change password" description="Changing your password signs you out everywhere else." />

@@ -1,3 +1,4 @@
+import { readPageQuery } from "@/lib/http/query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
@@ -14,8 +15,7 @@ const STATE_BADGE = { live: "ok", idle: "muted", ended: "warn" } as const;
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("identity.read", "/tasks");
-  const raw = await searchParams;
-  const query = ListTasksQuery.parse({ status: typeof raw.status === "string" ? raw.status : undefined, agentId: typeof raw.agentId === "string" ? raw.agentId : undefined });
+  const query = readPageQuery(await searchParams, ListTasksQuery);
   const tasks = await listTasks({ ctx, query });
   return (
     <>
