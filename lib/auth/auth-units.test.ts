@@ -11,8 +11,9 @@ import { hashSecretToken, issueSecretToken, secretTokenKind } from "./secret-tok
 
 describe("permissions", () => {
   it("lets viewers and risk officers change nothing that governs agents", () => {
-    // Own tokens, report exports and attesting one's own agents (the verb checks ownership) are open to them by design.
-    const personal = new Set(["tokens.manage_own", "reports.export", "agents.attest"]);
+    // Own tokens, report exports, attesting one's own agents and deciding access requests for them (the verbs
+    // check ownership) are open to them by design.
+    const personal = new Set(["tokens.manage_own", "reports.export", "agents.attest", "approvals.decide"]);
     const changes = Object.keys(PERMISSIONS).filter((permission) => !permission.endsWith(".read") && !personal.has(permission)) as (keyof typeof PERMISSIONS)[];
     for (const permission of changes) {
       expect(can("viewer", permission), permission).toBe(false);

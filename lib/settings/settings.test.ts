@@ -33,12 +33,15 @@ const CUSTOM: Settings = {
   requirePolicyApproval: true,
 };
 
+/** A second value for the settings that are neither numbers nor booleans. */
+const OTHER: Partial<Settings> = { pdpForbidErrors: "deny", pdpSubjectTypes: { agent: "Agent", user: "Person" }, pdpResourceTypes: { tool: "Tool", resource: "Resource" } };
+
 describe("item 14: a partial settings update changes only what it names", () => {
   it.each(Object.keys(CUSTOM) as (keyof Settings)[])("changing only %s keeps every other setting", async (key) => {
     await database.db.delete(settings);
     await updateSettings({ ctx: admin(), input: CUSTOM });
     expect(await getSettings()).toEqual(CUSTOM);
-    const value = typeof CUSTOM[key] === "boolean" ? false : (CUSTOM[key] as number) + 1;
+    const value = key in OTHER ? OTHER[key] : typeof CUSTOM[key] === "boolean" ? false : (CUSTOM[key] as number) + 1;
     const after = await updateSettings({ ctx: admin(), input: { [key]: value } });
     expect(after).toEqual({ ...CUSTOM, [key]: value });
     expect(await getSettings()).toEqual({ ...CUSTOM, [key]: value });

@@ -28,9 +28,10 @@ const SETTING_FIELDS = {
     .describe("Frameworks evidence: the retention the organisation must keep (the retention control passes when decisionRetentionDays is at least this)"),
   maxDelegationDepth: z.coerce.number().int().min(1).max(20).describe("Frameworks evidence: the longest acceptable delegation chain (acting agents per decision)"),
   requirePolicyApproval: booleanField.describe("Four-eyes: someone other than the author approves a policy draft before publish"),
-  pdpForbidErrors: PdpOptions.shape.forbidErrors.describe('When a forbid policy errors during evaluation: "deny" the request (default) or "skip" the policy as Cedar does; erroring policies are recorded either way'),
-  pdpSubjectTypes: z.preprocess(parseJsonText, PdpOptions.shape.subjectTypes).describe("AuthZEN subject type → Cedar entity type; unmapped subject types are denied"),
-  pdpResourceTypes: z.preprocess(parseJsonText, PdpOptions.shape.resourceTypes).describe("AuthZEN resource type → Cedar entity type; unmapped resource types are denied"),
+  // The PDP option schemas carry defaults; unwrapped here, or a partial update would reset them.
+  pdpForbidErrors: PdpOptions.shape.forbidErrors.unwrap().describe('When a forbid policy errors during evaluation: "deny" the request (default) or "skip" the policy as Cedar does; erroring policies are recorded either way'),
+  pdpSubjectTypes: z.preprocess(parseJsonText, PdpOptions.shape.subjectTypes.unwrap()).describe("AuthZEN subject type → Cedar entity type; unmapped subject types are denied"),
+  pdpResourceTypes: z.preprocess(parseJsonText, PdpOptions.shape.resourceTypes.unwrap()).describe("AuthZEN resource type → Cedar entity type; unmapped resource types are denied"),
   authzenReasonContext: booleanField.describe("AuthZEN answers carry a reason `context` (off: only `decision`)"),
   taskTokenLifetimeSeconds: z.coerce.number().int().min(30).max(900).describe("Lifetime of the task tokens Steward issues (seconds, at most 15 minutes)"),
   approvalRequestMinutes: z.coerce.number().int().min(1).max(10_080).describe("Approvals: a pending access request expires (and the call stays denied) after this many minutes"),
