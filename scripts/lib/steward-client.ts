@@ -38,7 +38,8 @@ export class StewardClient {
     });
     keep(signIn);
     if (![...jar.keys()].some((name) => name.includes("session-token"))) throw new Error(`Sign-in as ${credentials.email} failed (HTTP ${signIn.status}); check the password`);
-    return new StewardClient(baseUrl, { cookie: cookieHeader() });
+    // A cookie-authenticated change must carry this console's Origin, as a browser's would.
+    return new StewardClient(baseUrl, { cookie: cookieHeader(), origin: new URL(baseUrl).origin });
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
