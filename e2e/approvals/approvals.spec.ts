@@ -7,9 +7,7 @@ import { newUserSession } from "../fixtures/auth";
  * request appears live in the owner's inbox (and the nav badge), the owner approves from a
  * 390 px wide screen, the waiting long-poll completes, and the re-evaluation is allowed.
  */
-// FIXME (merge of 2026-11-30): passes on the approvals branch alone; on the merged tree the access request is created
-// (202) but never appears in the owner's open inbox. Not yet diagnosed — see the closing note of stop 22.
-test.fixme("an owner approves a waiting destructive call from a phone-width inbox", async ({ browser }) => {
+test("an owner approves a waiting destructive call from a phone-width inbox", async ({ browser }) => {
   const suffix = Date.now().toString(36);
   const engineer = await newUserSession(browser, "security");
   const owner = await newUserSession(browser, "viewer");

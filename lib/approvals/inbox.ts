@@ -15,10 +15,11 @@ import { maskSensitive } from "./mask";
 /** The approvals inbox: what a person sees and decides on. Arguments are masked for display. */
 
 export const InboxQuery = z.object({
+  // A comma-separated string, or a list already split (the route's strict reader parses once, this verb again).
   status: z
-    .string()
+    .union([z.string(), z.array(z.string())])
     .optional()
-    .transform((value) => (value ? value.split(",").filter(Boolean) : undefined))
+    .transform((value) => (Array.isArray(value) ? value : value ? value.split(",").filter(Boolean) : undefined))
     .pipe(z.array(z.enum(ACCESS_REQUEST_STATUSES)).optional()),
   agent: z.string().max(200).optional(),
   q: z.string().max(200).optional(),
