@@ -4,7 +4,7 @@ import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
 import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-server";
 import { Gateway } from "./server";
-import { ConsoleHarness } from "./testing/console-harness";
+import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
 import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "./testing/fixtures";
 
 const PORTS = { console: 3730, upstream: 3731, gateway: 3732, tiny: 3733, drain: 3734 };
@@ -126,9 +126,7 @@ describe("graceful shutdown", () => {
     expect(results.map((result) => (result.status === "rejected" ? String((result.reason as Error).message) : "fulfilled"))).toEqual(Array(10).fill("fulfilled"));
     // Whatever was answered is in the console: the spool was flushed and shipped before exit.
     expect(draining.spool.backlogRecords).toBe(0);
-    const { decisions } = await import("@/db/schema");
-    const { eq } = await import("drizzle-orm");
-    const rows = await harness.database.db.select({ request: decisions.request }).from(decisions).where(eq(decisions.enforcementPointId, harness.epId));
+    const rows = await harness.storedDecisions();
     const texts = new Set(rows.map((row) => (row.request as { context?: { arguments?: { text?: string } } }).context?.arguments?.text));
     results.forEach((result, i) => {
       if (result.status === "fulfilled") expect(texts.has(`drain-${i}`), `drain-${i}`).toBe(true);

@@ -7,7 +7,7 @@ import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
 import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-server";
 import { Gateway } from "./server";
-import { ConsoleHarness } from "./testing/console-harness";
+import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
 import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "./testing/fixtures";
 
 const PORTS = { console: 3710, upstream: 3711, gateway: 3712 };
@@ -292,9 +292,7 @@ describe("decision records", () => {
     const client = await agent("agt_exec", { act, task_id: "tsk_trace", purpose: "quarterly report" }, { traceparent: "00-11111111111111111111111111111111-2222222222222222-01" });
     await client.callTool({ name: "read_file", arguments: { path: "/docs/readme.md" } });
     await waitFor(() => gateway.spool.backlogRecords === 0);
-    const { decisions } = await import("@/db/schema");
-    const { eq } = await import("drizzle-orm");
-    const [row] = await harness.database.db.select().from(decisions).where(eq(decisions.taskId, "tsk_trace"));
+    const row = (await harness.storedDecisions()).find((stored) => stored.taskId === "tsk_trace");
     expect(row).toMatchObject({ outcome: "allow", actionName: "read_file", traceId: "11111111111111111111111111111111", parentSpanId: "2222222222222222", reasons: [harness.policyIds.allow_read] });
     expect(row!.delegation).toEqual(["agt_planner", "agt_executor_parent", "agt_exec"]);
     expect(row!.request).toMatchObject({ action: { name: "tools/call" }, resource: { type: "tool", id: "read_file" }, context: { arguments: { path: "/docs/readme.md" }, task_purpose: "quarterly report" } });
@@ -314,12 +312,9 @@ describe("console registry and tool catalog", () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual(["echo", "read_file"]);
     expect(tools.find((tool) => tool.name === "echo")?.annotations).toMatchObject({ openWorldHint: true });
     await gateway.sync.syncOnce();
-    const { gatewayStatus, mcpTools } = await import("@/db/schema");
-    const { eq } = await import("drizzle-orm");
-    const catalog = await harness.database.db.select().from(mcpTools).where(eq(mcpTools.server, "files-registered"));
+    const { catalog, status } = await harness.catalogAndStatus("files-registered");
     expect(catalog.map((tool) => tool.name).sort()).toEqual(["delete_file", "echo", "read_file"]);
     expect(catalog.find((tool) => tool.name === "delete_file")?.annotations).toMatchObject({ destructiveHint: true });
-    const [status] = await harness.database.db.select().from(gatewayStatus).where(eq(gatewayStatus.enforcementPointId, harness.epId));
     expect(status?.policyRevision).toBe(gateway.policy.status().revision);
     expect(status?.upstreams.map((upstream) => upstream.name).sort()).toEqual(["files", "files-registered", "files-stdio"]);
   });

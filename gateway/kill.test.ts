@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
 import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-server";
-import { ConsoleHarness } from "./testing/console-harness";
+import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
 import { BASE_POLICIES, connectAgent, TEST_SCHEMA_WITH_ARGS, waitFor } from "./testing/fixtures";
 
 const PORTS = { console: 3720, upstream: 3721, gateway: 3722 };
@@ -57,9 +57,7 @@ function traffic(clients: Client[], prefix: string) {
 }
 
 async function storedByText(): Promise<{ ids: string[]; texts: string[] }> {
-  const { decisions } = await import("@/db/schema");
-  const { eq } = await import("drizzle-orm");
-  const rows = await harness.database.db.select({ id: decisions.decisionId, request: decisions.request }).from(decisions).where(eq(decisions.enforcementPointId, harness.epId));
+  const rows = (await harness.storedDecisions()).map((row) => ({ id: row.decisionId, request: row.request }));
   const texts = rows.map((row) => (row.request as { context?: { arguments?: { text?: string } } } | null)?.context?.arguments?.text).filter((text): text is string => typeof text === "string");
   return { ids: rows.map((row) => row.id), texts };
 }

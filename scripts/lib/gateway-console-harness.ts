@@ -107,10 +107,23 @@ export class ConsoleHarness {
 
   /** Decision ids stored for this EP. */
   async storedDecisionIds(): Promise<string[]> {
+    return (await this.storedDecisions()).map((row) => row.decisionId);
+  }
+
+  /** The decisions the console stored for this gateway's EP (what an operator would read in the explorer). */
+  async storedDecisions() {
     const { decisions } = await import("@/db/schema");
     const { eq } = await import("drizzle-orm");
-    const rows = await this.database.db.select({ id: decisions.decisionId }).from(decisions).where(eq(decisions.enforcementPointId, this.epId));
-    return rows.map((row) => row.id);
+    return this.database.db.select().from(decisions).where(eq(decisions.enforcementPointId, this.epId));
+  }
+
+  /** The console's tool catalog for one MCP server, and the status the gateway last reported. */
+  async catalogAndStatus(server: string) {
+    const { gatewayStatus, mcpTools } = await import("@/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const catalog = await this.database.db.select().from(mcpTools).where(eq(mcpTools.server, server));
+    const [status] = await this.database.db.select().from(gatewayStatus).where(eq(gatewayStatus.enforcementPointId, this.epId));
+    return { catalog, status };
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
