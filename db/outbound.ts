@@ -210,3 +210,9 @@ export async function countUnresolvedAlerts(db: Executor): Promise<Record<string
   const rows = await db.select({ severity: alerts.severity, n: sql<number>`count(*)::int` }).from(alerts).where(sql`${alerts.status} <> 'resolved'`).groupBy(alerts.severity);
   return Object.fromEntries(rows.map((row) => [row.severity, Number(row.n)]));
 }
+
+/** Serialises alert evaluations across processes (transaction-scoped), so alerts.seq is commit order for the delivery cursor. */
+export async function lockAlertEvaluation(tx: Executor): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_KEY})`);
+}
+const ALERT_LOCK_KEY = 7_363_010;

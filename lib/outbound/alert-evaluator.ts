@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { denyRates, latestPublishedVersion, newlyOpenedFindings, newlyRejectingEnforcementPoints, newOutOfScopeAttempts, newShadowAgents, policiesWithoutMatches, silentEnforcementPoints } from "@/db/alert-detection";
-import { insertAlertRow, latestAlertFor, listAlertRuleRows, updateAlertRow, updateAlertRuleRow, type AlertRuleRow } from "@/db/outbound";
+import { insertAlertRow, latestAlertFor, lockAlertEvaluation, listAlertRuleRows, updateAlertRow, updateAlertRuleRow, type AlertRuleRow } from "@/db/outbound";
 import { newId } from "../ids";
 import { AlertRuleParams } from "./schemas";
 
@@ -13,8 +12,6 @@ export const ALERT_EVALUATION_MS = 30_000;
  * never see it. Ingest and console transactions are far shorter than this.
  */
 export const ALERT_SETTLE_MS = 10_000;
-/** Serialises evaluations across processes, so alerts.seq is commit order for the delivery cursor. */
-const ALERT_LOCK_KEY = 7_363_010;
 
 type Condition = { groupKey: string; title: string; detail: Record<string, unknown> };
 
@@ -73,7 +70,7 @@ const DETECTORS: Record<AlertRuleRow["kind"], Detector> = {
 export async function evaluateAlertRules(db: Db, at = new Date()): Promise<{ opened: number; updated: number }> {
   const now = new Date(at.getTime() - ALERT_SETTLE_MS);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_KEY})`);
+    await lockAlertEvaluation(tx);
     let opened = 0;
     let updated = 0;
     for (const rule of await listAlertRuleRows(tx)) {
