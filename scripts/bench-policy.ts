@@ -16,6 +16,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { keepAliveClient } from "./lib/steward-client";
 import { openDatabase, setDatabaseForTests } from "@/db/client";
+import { ensureDecisionPartitions } from "@/db/ingest";
 import { loadInventory } from "@/db/policies";
 import { agents, decisions, people, teams } from "@/db/schema";
 import type { RequestContext } from "@/lib/auth/actor";
@@ -147,6 +148,9 @@ async function main() {
     // 2. Replay of recorded decisions.
     if (PHASES.has("2")) {
     const now = Date.now();
+    // The rows reach REPLAY_ROWS seconds back, past the partitions start-up maintenance makes (yesterday onward).
+    const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    await ensureDecisionPartitions(handle, isoDay(now - REPLAY_ROWS * 1000), isoDay(now));
     for (let offset = 0; offset < REPLAY_ROWS; offset += 5_000) {
       await db.insert(decisions).values(
         Array.from({ length: Math.min(5_000, REPLAY_ROWS - offset) }, (_, k) => {

@@ -18,13 +18,15 @@ import { bindingHash, relevantContext, signBindingToken } from "./binding";
 /** How long a requestable denial may be turned into an access request (context.access_request.expires_at). */
 export const DENIAL_WINDOW_SECONDS = 600;
 
-type EngineExtras = { requirements: Map<string, ApprovalRequirement>; lifted: Map<string, PreparedPolicySet> };
+type EngineExtras = { requirements: Map<string, ApprovalRequirement>; lifted: Map<string, PreparedPolicySet>; memo: Map<string, CedarDecision> };
+/** Lifted decisions remembered per engine, as PolicyEngine remembers its own (a replay asks once per recorded deny). */
+const LIFTED_MEMO_ENTRIES = 50_000;
 const extras = new WeakMap<PolicyEngine, EngineExtras>();
 
 function extrasOf(engine: PolicyEngine): EngineExtras {
   let found = extras.get(engine);
   if (!found) {
-    found = { requirements: requirementsOf(engine.content.policies), lifted: new Map() };
+    found = { requirements: requirementsOf(engine.content.policies), lifted: new Map(), memo: new Map() };
     extras.set(engine, found);
   }
   return found;
@@ -35,8 +37,12 @@ function extrasOf(engine: PolicyEngine): EngineExtras {
  * lifts those requestable forbids. Each distinct set is prepared once per engine.
  */
 export function evaluateWithout(engine: PolicyEngine, input: AuthzenRequest, at: Date, removed: string[]): CedarDecision {
-  const { lifted } = extrasOf(engine);
+  const { lifted, memo } = extrasOf(engine);
   const key = [...removed].sort().join("\u0000");
+  // Pure in the request, the hour and weekday, and the lifted set (the engine's memo key, plus the set).
+  const memoKey = `${at.getUTCHours()},${at.getUTCDay()}\u0001${key}\u0001${JSON.stringify(input)}`;
+  const remembered = memo.get(memoKey);
+  if (remembered) return remembered;
   let prepared = lifted.get(key);
   if (!prepared) {
     const keep = engine.content.policies.filter((policy) => !removed.includes(policy.id));
@@ -47,7 +53,10 @@ export function evaluateWithout(engine: PolicyEngine, input: AuthzenRequest, at:
   const mapped = engine.map(input, at);
   // A request the PDP refuses (unknown type or action) stays refused: approval cannot lift that.
   if ("refused" in mapped) return { decision: "deny", determiningPolicies: [], errors: [mapped.refused], erroringPolicies: [] };
-  return prepared.authorize(mapped.request, mapped.entities);
+  const decision = prepared.authorize(mapped.request, mapped.entities);
+  if (memo.size >= LIFTED_MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+  memo.set(memoKey, decision);
+  return decision;
 }
 
 export type RequestableDenial = { policies: string[]; requirement: ApprovalRequirement };
