@@ -72,3 +72,16 @@ export const newlyOpenedFindings = (db: Executor, kinds: string[], since: Date, 
            and f.kind in (${sql.join(kinds.map((kind) => sql`${kind}`), sql`, `)})
          order by f.first_detected_at limit 500`,
   );
+
+/**
+ * Access requests still pending at `now` (not decided, not yet expired) that were created at or
+ * before `createdBy`. The partial index on pending requests' created_at bounds the scan.
+ */
+export const accessRequestsWaiting = (db: Executor, createdBy: Date, now: Date) =>
+  queryRows<{ id: string; agent_id: string | null; agent_name: string | null; requester_label: string; action_name: string; created_at: string; expires_at: string }>(
+    db,
+    sql`select r.id, r.agent_id, a.name as agent_name, r.requester_label, coalesce(r.action->>'name', '') as action_name, r.created_at::text, r.expires_at::text
+          from access_requests r left join agents a on a.id = r.agent_id
+         where r.status = 'pending' and r.created_at <= ${createdBy.toISOString()} and r.expires_at > ${now.toISOString()}
+         order by r.created_at limit 500`,
+  );

@@ -155,6 +155,8 @@ async function main() {
     const attachedRate = await ingestAll(token, attachedBodies);
     const expected = attachedBodies.flatMap((body) => (JSON.parse(body) as { id: string }[]).map((item) => `dec.${epId}.${item.id}`));
     const drainMs = await waitFor("both destinations to catch up", () => expected.every((id) => webhook.arrivals.has(id) && syslog.arrivals.has(id)), 300_000);
+    // The lag target is about steady delivery; the outage below holds events back on purpose.
+    const steadyLags = [...webhook.lags];
 
     // 3. Outage: steady traffic, the webhook receiver down for outageSeconds in the middle.
     const outageBefore = new Set(webhook.arrivals.keys());
@@ -185,12 +187,12 @@ async function main() {
     await hook.stop();
 
     const ratio = attachedRate / baselineRate;
-    const lagP50 = percentile(webhook.lags, 50);
-    const lagP99 = percentile(webhook.lags, 99);
+    const lagP50 = percentile(steadyLags, 50);
+    const lagP99 = percentile(steadyLags, 99);
     console.log("\n=== bench:outbound ===");
     console.log(`ingest, no destination (baseline):   ${Math.round(baselineRate).toLocaleString()} decisions/s`);
     console.log(`ingest, webhook + syslog attached:   ${Math.round(attachedRate).toLocaleString()} decisions/s  → ${ratio.toFixed(2)}× baseline (target ≥ 0.8) ${ratio >= 0.8 ? "✓" : "✗"}`);
-    console.log(`delivery lag, commit → webhook:      p50 ${Math.round(lagP50)} ms, p99 ${Math.round(lagP99)} ms (target p99 ≤ 5000) ${lagP99 <= 5000 ? "✓" : "✗"}`);
+    console.log(`delivery lag, commit → webhook (while ingesting, before the outage): p50 ${Math.round(lagP50)} ms, p99 ${Math.round(lagP99)} ms (target p99 ≤ 5000) ${lagP99 <= 5000 ? "✓" : "✗"}`);
     console.log(`both caught up after ingest ended:   ${drainMs} ms; syslog received ${syslog.arrivals.size.toLocaleString()} events, ${syslog.duplicates} duplicates`);
     console.log(`outage of ${outageSeconds} s at ${outageRate}/s: ${sent.length.toLocaleString()} sent, ${arrivedAfter.length.toLocaleString()} arrived, ${missing} missing, ${webhook.duplicates} duplicates; caught up ${recoveryMs} ms after traffic ended ${missing === 0 && webhook.duplicates === 0 ? "✓" : "✗"}`);
     if (missing > 0 || webhook.duplicates > 0 || syslog.duplicates > 0) process.exitCode = 1;

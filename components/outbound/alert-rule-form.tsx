@@ -41,6 +41,7 @@ export function AlertRuleForm({ create, destinations, findingKinds }: { create: 
           </>
         ) : null}
         {kind === "ep_silent" ? <Field label="Silent for more than (minutes)" name="minutes" type="number" min={1} defaultValue="15" errors={paramError("minutes")} /> : null}
+        {kind === "approval_waiting" ? <Field label="Waiting for more than (minutes)" name="minutes" type="number" min={1} defaultValue="30" errors={paramError("minutes")} /> : null}
         {kind === "policy_never_matches" ? <Field label="Judged this long after publish (minutes)" name="minutesAfterPublish" type="number" min={1} defaultValue="60" errors={paramError("minutesAfterPublish")} /> : null}
         {kind === "finding_opened" ? (
           <fieldset className="field">

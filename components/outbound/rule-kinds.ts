@@ -7,4 +7,5 @@ export const RULE_KINDS = [
   { value: "ep_rejecting", label: "An enforcement point's batch rejected" },
   { value: "policy_never_matches", label: "A published policy that never matches" },
   { value: "finding_opened", label: "A finding opened, of chosen kinds" },
+  { value: "approval_waiting", label: "An access request waiting for approval too long" },
 ] as const;

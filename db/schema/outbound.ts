@@ -71,7 +71,7 @@ export const destinationDeliveries = pgTable(
   (table) => [index("destination_deliveries_dst_idx").on(table.destinationId, table.seq)],
 );
 
-export const ALERT_RULE_KINDS = ["shadow_agent", "out_of_scope", "deny_rate", "ep_silent", "ep_rejecting", "policy_never_matches", "finding_opened"] as const;
+export const ALERT_RULE_KINDS = ["shadow_agent", "out_of_scope", "deny_rate", "ep_silent", "ep_rejecting", "policy_never_matches", "finding_opened", "approval_waiting"] as const;
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 
 export const alertRules = pgTable("alert_rules", {

@@ -1,5 +1,5 @@
 import type { Db, Tx } from "@/db/client";
-import { denyRates, latestPublishedVersion, newlyOpenedFindings, newlyRejectingEnforcementPoints, newOutOfScopeAttempts, newShadowAgents, policiesWithoutMatches, silentEnforcementPoints } from "@/db/alert-detection";
+import { accessRequestsWaiting, denyRates, latestPublishedVersion, newlyOpenedFindings, newlyRejectingEnforcementPoints, newOutOfScopeAttempts, newShadowAgents, policiesWithoutMatches, silentEnforcementPoints } from "@/db/alert-detection";
 import { insertAlertRow, latestAlertFor, lockAlertEvaluation, listAlertRuleRows, updateAlertRow, updateAlertRuleRow, type AlertRuleRow } from "@/db/outbound";
 import { newId } from "../ids";
 import { AlertRuleParams } from "./schemas";
@@ -59,6 +59,14 @@ const DETECTORS: Record<AlertRuleRow["kind"], Detector> = {
   finding_opened: async (tx, rule, since, now) => {
     const params = AlertRuleParams.finding_opened.parse(rule.params);
     return (await newlyOpenedFindings(tx, params.kinds, since, now)).map((finding) => ({ groupKey: finding.id, title: `${finding.kind.replace(/_/g, " ")} finding opened for ${finding.agent_name}`, detail: { findingId: finding.id, agentId: finding.agent_id, kind: finding.kind, detail: finding.detail } }));
+  },
+  approval_waiting: async (tx, rule, _since, now) => {
+    const params = AlertRuleParams.approval_waiting.parse(rule.params);
+    return (await accessRequestsWaiting(tx, new Date(now.getTime() - params.minutes * 60_000), now)).map((request) => ({
+      groupKey: request.id,
+      title: `Access request by ${request.agent_name ?? request.requester_label} for ${request.action_name} waiting for approval for more than ${params.minutes} min`,
+      detail: { accessRequestId: request.id, agentId: request.agent_id, action: request.action_name, createdAt: request.created_at, expiresAt: request.expires_at },
+    }));
   },
 };
 

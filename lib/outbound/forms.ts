@@ -72,7 +72,7 @@ export const AlertRuleForm = z
     const params =
       form.kind === "deny_rate"
         ? { thresholdPercent: form.thresholdPercent, windowMinutes: form.windowMinutes, ...(form.minDecisions ? { minDecisions: form.minDecisions } : {}) }
-        : form.kind === "ep_silent"
+        : form.kind === "ep_silent" || form.kind === "approval_waiting"
           ? { minutes: form.minutes }
           : form.kind === "policy_never_matches"
             ? { minutesAfterPublish: form.minutesAfterPublish }

@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 // Every test starts with no destinations, rules or alerts of an earlier one.
 afterEach(async () => {
-  for (const table of ["destinations", "alert_rules", "alerts", "destination_deliveries"]) await database.db.execute(sql.raw(`delete from ${table}`));
+  for (const table of ["destinations", "alert_rules", "alerts", "destination_deliveries", "access_requests"]) await database.db.execute(sql.raw(`delete from ${table}`));
 });
 
 const ingest = (items: Record<string, unknown>[]) => ingestDecisions({ ctx: enforcementPointContext(epId), input: items.map((value) => ({ value })) });
@@ -438,6 +438,25 @@ describe("alert rules", () => {
     await database.db.execute(sql`insert into findings (id, agent_id, kind, first_detected_at) values (${newId("fnd")}, ${agent.id}, 'orphaned', now())`);
     await evaluate();
     expect((await openAlerts()).map((alert) => alert.detail.kind)).toEqual(["orphaned"]);
+  });
+
+  it("approval_waiting fires once per access request pending longer than its minutes, not for a recent, decided or expired one", async () => {
+    const agent = await createAgent({ ctx: security, input: { name: `waiter-${newId("a")}` } });
+    const request = async (id: string, status: string, createdAgo: string, expiresIn: string) =>
+      database.db.execute(sql`insert into access_requests (id, status, requester_key, requester_label, submission_hash, binding_jti, binding_hash, subject, action, resource, bound_context, agent_id, policies, required_groups, created_at, expires_at)
+        values (${id}, ${status}, 'ep:test', 'test gateway', 'h', ${newId("jti")}, 'b', '{"type":"agent","id":"x"}'::jsonb, '{"name":"db.drop"}'::jsonb, '{"type":"tool","id":"db.drop"}'::jsonb, '{}'::jsonb, ${agent.id}, '["pol_x"]'::jsonb, '["owner"]'::jsonb, now() - ${createdAgo}::interval, now() + ${expiresIn}::interval)`);
+    const waiting = newId("arq");
+    await request(waiting, "pending", "40 minutes", "1 hour");
+    await request(newId("arq"), "pending", "5 minutes", "1 hour");
+    await request(newId("arq"), "pending", "40 minutes", "-1 minute");
+    await request(newId("arq"), "approved", "40 minutes", "1 hour");
+    await createAlertRule({ ctx: security, input: { name: "waiting", kind: "approval_waiting", params: { minutes: 30 }, severity: "medium" } });
+    await evaluate();
+    await evaluate();
+    const alerts = await openAlerts();
+    expect(alerts.map((alert) => [alert.detail.accessRequestId, alert.occurrences])).toEqual([[waiting, 2]]);
+    expect(alerts[0]!.title).toContain(`waiter-`);
+    expect(alerts[0]!.title).toContain("db.drop");
   });
 
   it("policy_never_matches fires for a published policy that determined nothing, once per revision, not for one that matched", async () => {

@@ -92,6 +92,7 @@ export const AlertRuleParams = {
   ep_rejecting: z.object({}).strict(),
   policy_never_matches: z.object({ minutesAfterPublish: z.number().int().min(1).max(10_080) }).strict(),
   finding_opened: z.object({ kinds: z.array(z.string().min(1).max(64)).min(1).max(20) }).strict(),
+  approval_waiting: z.object({ minutes: z.number().int().min(1).max(10_080) }).strict(),
 } satisfies Record<(typeof ALERT_RULE_KINDS)[number], z.ZodType>;
 
 export const CreateAlertRuleInput = z

@@ -108,7 +108,9 @@ export function keepAliveClient(port: number, maxSockets: number) {
 
 /** Starts the built console (`next start`) on a port; resolves once /api/health answers. */
 export async function startServer(options: { port: number; env: Record<string, string | undefined> }): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(options.port), "-H", "127.0.0.1"], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the console, not the bench.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(options.port), "-H", "127.0.0.1"], {
     env: { ...process.env, NODE_ENV: "production", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -184,7 +186,13 @@ export async function withScratchConsole<T>(options: { serverUrl: string; port: 
       },
     });
   } finally {
-    server?.kill("SIGKILL");
+    // A graceful stop first (a CPU profile is written on a clean exit), then no mercy.
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server!.once("exit", resolve));
+      server.kill("SIGTERM");
+      await Promise.race([exited, sleep(15_000)]);
+      server.kill("SIGKILL");
+    }
     await sleep(300);
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
