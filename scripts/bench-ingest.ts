@@ -228,6 +228,7 @@ async function main() {
     const lags: number[] = [];
     const controller = new AbortController();
     const stream = await fetch(`${baseUrl}/api/v1/decisions/stream?ep=${epId}`, { headers: client.headers(), signal: controller.signal });
+    if (stream.status !== 200) throw new Error(`the live feed answered HTTP ${stream.status}: ${await stream.text()}`);
     const reading = (async () => {
       const decoder = new TextDecoder();
       let buffer = "";
@@ -238,9 +239,11 @@ async function main() {
           while ((end = buffer.indexOf("\n\n")) >= 0) {
             const event = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            if (!event.startsWith("event: decisions")) continue;
+            // An SSE event is lines of "field: value" (id, event, data) in any order.
+            const fields = new Map(event.split("\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trimStart()] as const));
+            if (fields.get("event") !== "decisions") continue;
             const now = performance.now();
-            const data = JSON.parse(event.slice(event.indexOf("data: ") + 6)) as { decisions: { decisionId: string }[]; skipped: number };
+            const data = JSON.parse(fields.get("data")!) as { decisions: { decisionId: string }[]; skipped: number };
             for (const decision of data.decisions) {
               const start = sentAt.get(decision.decisionId);
               if (start !== undefined) lags.push(now - start);
