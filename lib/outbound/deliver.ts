@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
+import { Webhook } from "standardwebhooks";
 import type { OutboundEvent } from "./events";
 import { postBody, sendSyslog, type SendResult } from "./transports";
-import { standardWebhookSignature } from "./webhook-signature";
 
 /** A destination with its secret opened, as the dispatcher holds it for one attempt. */
 export type OpenDestination = {
@@ -28,7 +28,7 @@ export function deliver(destination: OpenDestination, events: OutboundEvent[], b
     case "webhook": {
       const now = new Date();
       const body = JSON.stringify({ type: "steward.events", timestamp: now.toISOString(), data: { events } });
-      const signature = standardWebhookSignature(String(destination.secret.signingSecret), batchId, now, body);
+      const signature = new Webhook(String(destination.secret.signingSecret)).sign(batchId, now, body);
       const headers = { "content-type": "application/json", "webhook-id": batchId, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": signature };
       return postBody(new URL(String(destination.config.url)), headers, body, policy);
     }
