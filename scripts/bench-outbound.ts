@@ -9,7 +9,7 @@
  * Needs `npx next build` and DATABASE_URL of a server where it may create and drop a database.
  * Flags: --decisions 100000 --batch 1000 --concurrency 2 --outage-rate 1000 --outage-seconds 60 --port 3116
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer } from "node:net";
 import { Webhook } from "standardwebhooks";
@@ -57,6 +57,7 @@ const record = (receiver: Receiver, id: string, receivedAt: string | undefined) 
 /** A webhook receiver that verifies every signature (a failed verification is fatal) and can be taken down and brought back. */
 function webhookReceiver(secretRef: { secret: string }, receiver: Receiver) {
   let server: Server | null = null;
+  let verifiedByLibrary = 0;
   let listenPort = 0;
   const start = () =>
     new Promise<void>((resolve) => {
@@ -65,7 +66,19 @@ function webhookReceiver(secretRef: { secret: string }, receiver: Receiver) {
         request.on("data", (chunk: Buffer) => chunks.push(chunk));
         request.on("end", () => {
           const body = Buffer.concat(chunks).toString("utf8");
-          const payload = new Webhook(secretRef.secret).verify(body, request.headers as Record<string, string>) as { data: { events: { id: string; data: { receivedAt?: string } }[] } };
+          const headers = request.headers as Record<string, string>;
+          // The first batches are verified by the Standard Webhooks library; the rest by the same scheme with Node's
+          // native HMAC, so this receiver's pure-JS SHA-256 does not take the two cores from the console under test.
+          let payload: { data: { events: { id: string; data: { receivedAt?: string } }[] } };
+          if (verifiedByLibrary < 20) {
+            payload = new Webhook(secretRef.secret).verify(body, headers) as typeof payload;
+            verifiedByLibrary++;
+          } else {
+            const key = Buffer.from(secretRef.secret.replace(/^whsec_/, ""), "base64");
+            const expected = `v1,${createHmac("sha256", key).update(`${headers["webhook-id"]}.${headers["webhook-timestamp"]}.${body}`).digest("base64")}`;
+            if (!headers["webhook-signature"]!.split(" ").includes(expected)) throw new Error(`bad webhook signature on ${headers["webhook-id"]}`);
+            payload = JSON.parse(body) as typeof payload;
+          }
           for (const event of payload.data.events) record(receiver, event.id, event.data.receivedAt);
           response.writeHead(204).end();
         });
