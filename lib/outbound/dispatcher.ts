@@ -46,9 +46,18 @@ async function pumpDestination(handle: DatabaseHandle, owner: string, row: Desti
   const streams = new Set(row.streams as OutboundStream[]);
   const state = { decisionCursor: { xid: row.decisionCursorXid, enforcementPointId: row.decisionCursorEp, decisionId: row.decisionCursorId } as DecisionCursor, auditCursor: row.auditCursor, alertCursor: row.alertCursor };
   const started = Date.now();
+  const read = () => {
+    const batch = nextBatch(handle, row, streams, state);
+    batch.catch(() => {}); // a read that fails while a send is in flight is reported when awaited, not as unhandled
+    return batch;
+  };
+  let following = read();
   while (Date.now() - started < PASS_BUDGET_MS) {
-    const next = await nextBatch(handle, row, streams, state);
+    const next = await following;
     if (!next) break;
+    // Read the following batch while this one is sent, so the read's round trip hides behind the send's. Cursors
+    // persist only after an acknowledgement, in order; a batch read ahead and never sent is read again next pass.
+    following = read();
     if (next.dropped) {
       result.dropped += next.dropped;
       await recordDelivery(handle.db, { destinationId: row.id, stream: next.stream, batchId: "-", events: next.dropped, outcome: "dropped", responseExcerpt: `older than the ${row.maxBacklogDays}-day backlog limit, or no longer stored` });
@@ -61,8 +70,10 @@ async function pumpDestination(handle: DatabaseHandle, owner: string, row: Desti
     const sent = await deliver(open, next.events, batchId);
     const excerpt = redactSecrets(sent.excerpt, open.secret);
     if (sent.ok) {
-      await advanceDestinationCursor(handle.db, row.id, owner, next.advance, next.dropped);
-      await recordDelivery(handle.db, { destinationId: row.id, stream: next.stream, batchId, events: next.events.length, outcome: "delivered", status: sent.status, latencyMs: sent.latencyMs, responseExcerpt: excerpt });
+      await Promise.all([
+        advanceDestinationCursor(handle.db, row.id, owner, next.advance, next.dropped),
+        recordDelivery(handle.db, { destinationId: row.id, stream: next.stream, batchId, events: next.events.length, outcome: "delivered", status: sent.status, latencyMs: sent.latencyMs, responseExcerpt: excerpt }),
+      ]);
       result.delivered += next.events.length;
       continue;
     }
@@ -72,6 +83,7 @@ async function pumpDestination(handle: DatabaseHandle, owner: string, row: Desti
     else await pauseDestination(handle.db, row.id, owner, `${sent.status ? `HTTP ${sent.status}` : "Refused"}: ${excerpt || "no detail"}`);
     break;
   }
+  await following.catch(() => null); // a read ahead is not left running past the pass (and its lease)
   await pruneDeliveries(handle.db, row.id, DELIVERY_LOG_ROWS);
   return result;
 }
