@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
 import { executedRows } from "./rows";
@@ -99,4 +99,10 @@ export async function capEnforcementPointTokenExpiry(db: Executor, enforcementPo
     .update(enforcementPointTokens)
     .set({ expiresAt })
     .where(and(eq(enforcementPointTokens.enforcementPointId, enforcementPointId), isNull(enforcementPointTokens.revokedAt), or(isNull(enforcementPointTokens.expiresAt), gt(enforcementPointTokens.expiresAt, expiresAt))));
+}
+
+/** Id and name of the named enforcement points that exist. */
+export async function enforcementPointNames(db: Executor, ids: string[]): Promise<{ id: string; name: string }[]> {
+  if (!ids.length) return [];
+  return db.select({ id: enforcementPoints.id, name: enforcementPoints.name }).from(enforcementPoints).where(inArray(enforcementPoints.id, ids));
 }
