@@ -221,32 +221,22 @@ export async function listRecordedActionShapes(db: Executor, limit = 5_000) {
 export type PolicyInsert = typeof policies.$inferInsert;
 export type PolicyTestInsert = typeof policyTests.$inferInsert;
 
-export async function insertDraftPolicy(db: Executor, row: PolicyInsert): Promise<PolicyRow> {
-  const [inserted] = await db.insert(policies).values(row).returning();
-  return inserted!;
+/** Inserts a draft policy, or (`update`: the caller found it) sets the values of the existing one; returns the row after. */
+export async function saveDraftPolicy(db: Executor, row: PolicyInsert, update: boolean): Promise<PolicyRow> {
+  const [saved] = update ? await db.update(policies).set(row).where(eq(policies.id, row.id)).returning() : await db.insert(policies).values(row).returning();
+  return saved!;
 }
 
-export async function updateDraftPolicy(db: Executor, id: string, patch: Partial<PolicyInsert>): Promise<PolicyRow> {
-  const [row] = await db.update(policies).set(patch).where(eq(policies.id, id)).returning();
-  return row!;
+/** Inserts a draft test, or (`update`: the caller found it) sets the values of the existing one; returns the row after. */
+export async function saveDraftTest(db: Executor, row: PolicyTestInsert, update: boolean): Promise<PolicyTestRow> {
+  const [saved] = update ? await db.update(policyTests).set(row).where(eq(policyTests.id, row.id)).returning() : await db.insert(policyTests).values(row).returning();
+  return saved!;
 }
 
-export async function deleteDraftPolicy(db: Executor, id: string): Promise<void> {
-  await db.delete(policies).where(eq(policies.id, id));
-}
-
-export async function insertDraftTest(db: Executor, row: PolicyTestInsert): Promise<PolicyTestRow> {
-  const [inserted] = await db.insert(policyTests).values(row).returning();
-  return inserted!;
-}
-
-export async function updateDraftTest(db: Executor, id: string, patch: Partial<PolicyTestInsert>): Promise<PolicyTestRow> {
-  const [row] = await db.update(policyTests).set(patch).where(eq(policyTests.id, id)).returning();
-  return row!;
-}
-
-export async function deleteDraftTest(db: Executor, id: string): Promise<void> {
-  await db.delete(policyTests).where(eq(policyTests.id, id));
+/** Deletes one draft policy or test. */
+export async function deleteDraftItem(db: Executor, kind: "policy" | "test", id: string): Promise<void> {
+  if (kind === "policy") await db.delete(policies).where(eq(policies.id, id));
+  else await db.delete(policyTests).where(eq(policyTests.id, id));
 }
 
 /** Sets columns of the draft workspace (schema text, entities, editor list). */

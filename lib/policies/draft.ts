@@ -1,4 +1,4 @@
-import { deleteDraftPolicy, deleteDraftTest, getDraftPolicy, getDraftTest, getWorkspace, insertDraftPolicy, insertDraftTest, markDraftEditedBy, updateDraftPolicy, updateDraftTest, updateWorkspace, DRAFT_WORKSPACE_ID } from "@/db/policies";
+import { deleteDraftItem, getDraftPolicy, getDraftTest, getWorkspace, markDraftEditedBy, saveDraftPolicy, saveDraftTest, updateWorkspace, DRAFT_WORKSPACE_ID } from "@/db/policies";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
@@ -28,10 +28,10 @@ export async function savePolicy({ ctx, input }: { ctx: Ctx; input: unknown }) {
     if (data.id) {
       const before = await getDraftPolicy(tx, data.id);
       if (!before) throw notFound("Policy", data.id);
-      saved = await updateDraftPolicy(tx, data.id, values);
+      saved = await saveDraftPolicy(tx, { id: data.id, ...values }, true);
       await recordAudit(tx, ctx, { action: "policy.update", entityType: "policy", entityId: data.id, before: toPolicyDoc(before), after: toPolicyDoc(saved) });
     } else {
-      saved = await insertDraftPolicy(tx, { id: newId("pol"), ...values });
+      saved = await saveDraftPolicy(tx, { id: newId("pol"), ...values }, false);
       await recordAudit(tx, ctx, { action: "policy.create", entityType: "policy", entityId: saved.id, after: toPolicyDoc(saved) });
     }
     await markDraftEditedBy(tx, editorId(ctx.actor));
@@ -45,7 +45,7 @@ export async function deletePolicy({ ctx, input }: { ctx: Ctx; input: unknown })
   return withTransaction(ctx, async (tx) => {
     const before = await getDraftPolicy(tx, id);
     if (!before) throw notFound("Policy", id);
-    await deleteDraftPolicy(tx, id);
+    await deleteDraftItem(tx, "policy", id);
     await markDraftEditedBy(tx, editorId(ctx.actor));
     await recordAudit(tx, ctx, { action: "policy.delete", entityType: "policy", entityId: id, before: toPolicyDoc(before) });
     return { id };
@@ -89,10 +89,10 @@ export async function saveTest({ ctx, input }: { ctx: Ctx; input: unknown }) {
     if (data.id) {
       const before = await getDraftTest(tx, data.id);
       if (!before) throw notFound("Policy test", data.id);
-      saved = await updateDraftTest(tx, data.id, values);
+      saved = await saveDraftTest(tx, { id: data.id, ...values }, true);
       await recordAudit(tx, ctx, { action: "policy_test.update", entityType: "policy_test", entityId: data.id, before: toTestDoc(before), after: toTestDoc(saved) });
     } else {
-      saved = await insertDraftTest(tx, { id: newId("ptst"), ...values });
+      saved = await saveDraftTest(tx, { id: newId("ptst"), ...values }, false);
       await recordAudit(tx, ctx, { action: "policy_test.create", entityType: "policy_test", entityId: saved.id, after: toTestDoc(saved) });
     }
     await markDraftEditedBy(tx, editorId(ctx.actor));
@@ -106,7 +106,7 @@ export async function deleteTest({ ctx, input }: { ctx: Ctx; input: unknown }) {
   return withTransaction(ctx, async (tx) => {
     const before = await getDraftTest(tx, id);
     if (!before) throw notFound("Policy test", id);
-    await deleteDraftTest(tx, id);
+    await deleteDraftItem(tx, "test", id);
     await markDraftEditedBy(tx, editorId(ctx.actor));
     await recordAudit(tx, ctx, { action: "policy_test.delete", entityType: "policy_test", entityId: id, before: toTestDoc(before) });
     return { id };
