@@ -165,11 +165,8 @@ export async function updateAgentRows(db: Executor, ids: string[], patch: Partia
 /** Agent id and name of each ref that is an agent id or one of an agent's identity values (keyed by the ref). */
 export async function resolveAgentRefs(db: Executor, refs: string[]): Promise<Map<string, { id: string; name: string }>> {
   if (!refs.length) return new Map();
-  const byIdentity = await db
-    .select({ value: agentIdentities.value, id: agents.id, name: agents.name })
-    .from(agentIdentities)
-    .innerJoin(agents, eq(agents.id, agentIdentities.agentId))
-    .where(inArray(agentIdentities.value, refs));
+  const identityColumns = { value: agentIdentities.value, id: agents.id, name: agents.name };
+  const byIdentity = await db.select(identityColumns).from(agentIdentities).innerJoin(agents, eq(agents.id, agentIdentities.agentId)).where(inArray(agentIdentities.value, refs));
   const byId = await agentNames(db, refs);
   const out = new Map<string, { id: string; name: string }>();
   for (const row of byId) out.set(row.id, row);

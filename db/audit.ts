@@ -18,12 +18,8 @@ export function listAuditRows(db: Executor, query: AuditQuery, limit: number): P
   if (query.from) where.push(gte(auditLog.at, query.from));
   if (query.to) where.push(lte(auditLog.at, query.to));
   if (query.before) where.push(lt(auditLog.seq, query.before));
-  return db
-    .select()
-    .from(auditLog)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(auditLog.seq))
-    .limit(limit);
+  // and() of no conditions is undefined: no filter.
+  return db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.seq)).limit(limit);
 }
 
 /** The newest entry's sequence and hash (the chain's head), or undefined for an empty log. */
