@@ -1,5 +1,5 @@
 import { containsPattern } from "./like";
-import { and, asc, count, eq, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, ilike, inArray, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { ListAgentsQuery } from "@/lib/agents/schemas";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
@@ -142,4 +142,58 @@ export async function replaceIdentities(db: Executor, agentId: string, identitie
 
 export async function identitiesOf(db: Executor, agentId: string): Promise<IdentityRow[]> {
   return db.select().from(agentIdentities).where(eq(agentIdentities.agentId, agentId)).orderBy(asc(agentIdentities.kind), asc(agentIdentities.value));
+}
+
+export type AgentInsert = typeof agents.$inferInsert;
+
+export async function insertAgentRow(db: Executor, row: AgentInsert): Promise<AgentRow> {
+  const [inserted] = await db.insert(agents).values(row).returning();
+  return inserted!;
+}
+
+/** Sets exactly the given columns (callers set `updatedAt` where the change is a person's); returns the row after. */
+export async function updateAgentRow(db: Executor, id: string, patch: Partial<AgentInsert>): Promise<AgentRow> {
+  const [row] = await db.update(agents).set(patch).where(eq(agents.id, id)).returning();
+  return row!;
+}
+
+/** The same columns for every named agent. */
+export async function updateAgentRows(db: Executor, ids: string[], patch: Partial<AgentInsert>): Promise<void> {
+  await db.update(agents).set(patch).where(inArray(agents.id, ids));
+}
+
+/** Agent id and name of each ref that is an agent id or one of an agent's identity values (keyed by the ref). */
+export async function resolveAgentRefs(db: Executor, refs: string[]): Promise<Map<string, { id: string; name: string }>> {
+  if (!refs.length) return new Map();
+  const identityColumns = { value: agentIdentities.value, id: agents.id, name: agents.name };
+  const byIdentity = await db.select(identityColumns).from(agentIdentities).innerJoin(agents, eq(agents.id, agentIdentities.agentId)).where(inArray(agentIdentities.value, refs));
+  const byId = await agentNames(db, refs);
+  const out = new Map<string, { id: string; name: string }>();
+  for (const row of byId) out.set(row.id, row);
+  for (const row of byIdentity) out.set(row.value, { id: row.id, name: row.name });
+  return out;
+}
+
+/** Id and name of the named agents that exist. */
+export async function agentNames(db: Executor, ids: string[]): Promise<{ id: string; name: string }[]> {
+  if (!ids.length) return [];
+  return db.select({ id: agents.id, name: agents.name }).from(agents).where(inArray(agents.id, ids));
+}
+
+/** The live agents (not retired) owned by any of these people, by name, at most `limit`. */
+export async function listLiveAgentsOwnedBy(db: Executor, ownerIds: string[], limit: number): Promise<AgentRow[]> {
+  return db
+    .select()
+    .from(agents)
+    .where(and(inArray(agents.ownerId, ownerIds), ne(agents.status, "retired")))
+    .orderBy(asc(agents.name))
+    .limit(limit);
+}
+
+/** Agents that have an owner and are active or suspended: the ones an attestation campaign asks about. */
+export function listOwnedLiveAgentOwners(db: Executor): Promise<{ id: string; ownerId: string | null }[]> {
+  return db
+    .select({ id: agents.id, ownerId: agents.ownerId })
+    .from(agents)
+    .where(and(isNotNull(agents.ownerId), inArray(agents.status, ["active", "suspended"])));
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
 import { executedRows } from "./rows";
@@ -69,4 +69,40 @@ export async function markEnforcementPointRejected(db: Executor, id: string, rea
 /** Counts OTLP log records that described no decision (skipped, not stored). */
 export async function countSkippedRecords(db: Executor, id: string, count: number): Promise<void> {
   if (count > 0) await db.update(enforcementPoints).set({ skippedRecords: sql`${enforcementPoints.skippedRecords} + ${count}` }).where(eq(enforcementPoints.id, id));
+}
+
+export async function insertEnforcementPoint(db: Executor, row: typeof enforcementPoints.$inferInsert): Promise<EnforcementPointRow> {
+  const [inserted] = await db.insert(enforcementPoints).values(row).returning();
+  return inserted!;
+}
+
+/** Sets the given columns and `updatedAt`; returns the row after. */
+export async function updateEnforcementPointRow(db: Executor, id: string, patch: Partial<Pick<typeof enforcementPoints.$inferInsert, "enabled" | "opaMapping">>): Promise<EnforcementPointRow> {
+  const [row] = await db.update(enforcementPoints).set({ ...patch, updatedAt: new Date() }).where(eq(enforcementPoints.id, id)).returning();
+  return row!;
+}
+
+/** Issues a token row (its hash and prefix only; the plaintext is never stored), created at the transaction's now(). */
+export async function insertEnforcementPointToken(db: Executor, row: { id: string; enforcementPointId: string; prefix: string; tokenHash: string }): Promise<EnforcementPointTokenRow> {
+  const [inserted] = await db.insert(enforcementPointTokens).values({ ...row, createdAt: sql`now()` }).returning();
+  return inserted!;
+}
+
+/** Revokes every not-yet-revoked token of one EP at once. */
+export async function revokeEnforcementPointTokenRows(db: Executor, enforcementPointId: string): Promise<void> {
+  await db.update(enforcementPointTokens).set({ revokedAt: new Date() }).where(and(eq(enforcementPointTokens.enforcementPointId, enforcementPointId), isNull(enforcementPointTokens.revokedAt)));
+}
+
+/** Every live token of the EP expires at `expiresAt` at the latest (never extends one that expires sooner). */
+export async function capEnforcementPointTokenExpiry(db: Executor, enforcementPointId: string, expiresAt: Date): Promise<void> {
+  await db
+    .update(enforcementPointTokens)
+    .set({ expiresAt })
+    .where(and(eq(enforcementPointTokens.enforcementPointId, enforcementPointId), isNull(enforcementPointTokens.revokedAt), or(isNull(enforcementPointTokens.expiresAt), gt(enforcementPointTokens.expiresAt, expiresAt))));
+}
+
+/** Id and name of the named enforcement points that exist. */
+export async function enforcementPointNames(db: Executor, ids: string[]): Promise<{ id: string; name: string }[]> {
+  if (!ids.length) return [];
+  return db.select({ id: enforcementPoints.id, name: enforcementPoints.name }).from(enforcementPoints).where(inArray(enforcementPoints.id, ids));
 }

@@ -3,7 +3,8 @@ import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { executedRows } from "./rows";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
-import { people, teams } from "./schema";
+import type { AgentRow } from "./agents";
+import { agents, people, teams } from "./schema";
 
 export type PersonRow = typeof people.$inferSelect;
 export type TeamRow = typeof teams.$inferSelect;
@@ -70,3 +71,55 @@ export async function countAgentsByOwner(db: Executor): Promise<Map<string, numb
   return new Map(rows.map((row) => [row.owner_id, Number(row.n)]));
 }
 
+
+export async function insertPersonRow(db: Executor, row: typeof people.$inferInsert): Promise<PersonRow> {
+  const [inserted] = await db.insert(people).values(row).returning();
+  return inserted!;
+}
+
+/** Sets exactly the given columns; returns the row after. */
+export async function updatePersonRow(db: Executor, id: string, patch: Partial<typeof people.$inferInsert>): Promise<PersonRow> {
+  const [row] = await db.update(people).set(patch).where(eq(people.id, id)).returning();
+  return row!;
+}
+
+/** The person records linked to one console user. */
+export function listPeopleOfUser(db: Executor, userId: string): Promise<PersonRow[]> {
+  return db.select().from(people).where(eq(people.userId, userId));
+}
+
+/** Agents the person owns or backs up. */
+export function listAgentsOwnedOrBackedBy(db: Executor, personId: string): Promise<AgentRow[]> {
+  return db
+    .select()
+    .from(agents)
+    .where(or(eq(agents.ownerId, personId), eq(agents.backupOwnerId, personId)));
+}
+
+/** Every person by name (for export). */
+export function listPeopleByName(db: Executor): Promise<PersonRow[]> {
+  return db.select().from(people).orderBy(asc(people.name));
+}
+
+export async function insertTeamRow(db: Executor, row: { id: string; name: string }): Promise<TeamRow> {
+  const [inserted] = await db.insert(teams).values(row).returning();
+  return inserted!;
+}
+
+export async function renameTeamRow(db: Executor, id: string, name: string): Promise<TeamRow> {
+  const [row] = await db.update(teams).set({ name }).where(eq(teams.id, id)).returning();
+  return row!;
+}
+
+export async function deleteTeamRow(db: Executor, id: string): Promise<void> {
+  await db.delete(teams).where(eq(teams.id, id));
+}
+
+/** How many agents and people belong to the team. */
+export async function countTeamMembers(db: Executor, teamId: string): Promise<{ agents: number; people: number }> {
+  const [[agentCount], [peopleCount]] = await Promise.all([
+    db.select({ n: count() }).from(agents).where(eq(agents.teamId, teamId)),
+    db.select({ n: count() }).from(people).where(eq(people.teamId, teamId)),
+  ]);
+  return { agents: agentCount?.n ?? 0, people: peopleCount?.n ?? 0 };
+}

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNotNull, lte, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, isNotNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "./rows";
 import { StewardError } from "@/lib/errors";
 import type { Inventory } from "@/lib/policies/inventory";
@@ -216,4 +216,63 @@ export async function listRecordedActionShapes(db: Executor, limit = 5_000) {
   return queryRows<{ actionName: string; actionKind: string | null; resourceType: string }>(db, sql`
     select distinct action_name as "actionName", action_kind as "actionKind", resource_type as "resourceType"
     from decisions where request is not null limit ${limit}`);
+}
+
+export type PolicyInsert = typeof policies.$inferInsert;
+export type PolicyTestInsert = typeof policyTests.$inferInsert;
+
+/** Inserts a draft policy, or (`update`: the caller found it) sets the values of the existing one; returns the row after. */
+export async function saveDraftPolicy(db: Executor, row: PolicyInsert, update: boolean): Promise<PolicyRow> {
+  const [saved] = update ? await db.update(policies).set(row).where(eq(policies.id, row.id)).returning() : await db.insert(policies).values(row).returning();
+  return saved!;
+}
+
+/** Inserts a draft test, or (`update`: the caller found it) sets the values of the existing one; returns the row after. */
+export async function saveDraftTest(db: Executor, row: PolicyTestInsert, update: boolean): Promise<PolicyTestRow> {
+  const [saved] = update ? await db.update(policyTests).set(row).where(eq(policyTests.id, row.id)).returning() : await db.insert(policyTests).values(row).returning();
+  return saved!;
+}
+
+/** Deletes one draft policy or test. */
+export async function deleteDraftItem(db: Executor, kind: "policy" | "test", id: string): Promise<void> {
+  if (kind === "policy") await db.delete(policies).where(eq(policies.id, id));
+  else await db.delete(policyTests).where(eq(policyTests.id, id));
+}
+
+/** Sets columns of the draft workspace (schema text, entities, editor list). */
+export async function updateWorkspace(db: Executor, patch: Partial<typeof policyWorkspace.$inferInsert>): Promise<void> {
+  await db.update(policyWorkspace).set(patch).where(eq(policyWorkspace.id, DRAFT_WORKSPACE_ID));
+}
+
+/** Replaces every draft policy and test (a rollback resets the draft to an old version's content). */
+export async function replaceDraftContent(db: Executor, draftPolicies: PolicyInsert[], tests: PolicyTestInsert[]): Promise<void> {
+  await db.delete(policies);
+  if (draftPolicies.length) await db.insert(policies).values(draftPolicies);
+  await db.delete(policyTests);
+  if (tests.length) await db.insert(policyTests).values(tests);
+}
+
+export async function insertPolicyVersion(db: Executor, row: typeof policyVersions.$inferInsert): Promise<PolicyVersionRow> {
+  const [inserted] = await db.insert(policyVersions).values(row).returning();
+  return inserted!;
+}
+
+export async function insertPolicyApproval(db: Executor, row: typeof policyApprovals.$inferInsert): Promise<void> {
+  await db.insert(policyApprovals).values(row);
+}
+
+export async function insertReplay(db: Executor, row: typeof policyReplays.$inferInsert): Promise<void> {
+  await db.insert(policyReplays).values(row);
+}
+
+/** Sets columns of one replay; returns whether a cancel was requested meanwhile (undefined when the replay is gone). */
+export async function updateReplay(db: Executor, id: string, patch: Partial<typeof policyReplays.$inferInsert>): Promise<{ cancelRequested: number } | undefined> {
+  const [row] = await db.update(policyReplays).set(patch).where(eq(policyReplays.id, id)).returning({ cancelRequested: policyReplays.cancelRequested });
+  return row;
+}
+
+/** How many recorded decisions a replay with this filter would read. */
+export async function countReplayDecisions(db: Executor, filter: ReplayFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(decisions).where(and(...replayConditions(filter)));
+  return Number(row?.n ?? 0);
 }

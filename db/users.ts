@@ -1,7 +1,7 @@
-import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, isNull, lte, ne, sql } from "drizzle-orm";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
-import { apiTokens, users } from "./schema";
+import { apiTokens, signInFailures, users } from "./schema";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -40,4 +40,80 @@ export async function findLiveTokenByHash(db: Executor, tokenHash: string) {
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, sql`now()`), eq(users.active, true)))
     .limit(1);
   return row;
+}
+
+/** People sorted by email. */
+export function listUsersByEmail(db: Executor): Promise<UserRow[]> {
+  return db.select().from(users).orderBy(asc(users.email));
+}
+
+export async function insertUserRow(db: Executor, row: typeof users.$inferInsert): Promise<UserRow> {
+  const [inserted] = await db.insert(users).values(row).returning();
+  return inserted!;
+}
+
+/** Sets exactly the given columns (callers set `updatedAt` where the change is the person's own); undefined when the user does not exist. */
+export async function updateUserRow(db: Executor, id: string, patch: Partial<typeof users.$inferInsert>): Promise<UserRow | undefined> {
+  const [row] = await db.update(users).set(patch).where(eq(users.id, id)).returning();
+  return row;
+}
+
+/** A reset password: the temporary hash, a forced change at next sign-in, and every session ended (version + 1). */
+export async function resetUserPasswordRow(db: Executor, id: string, passwordHash: string): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ passwordHash, mustChangePassword: true, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+/** Increments the person's session version; returns the new version, or undefined when the user does not exist. */
+export async function incrementSessionVersion(db: Executor, id: string): Promise<number | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, id))
+    .returning({ sessionVersion: users.sessionVersion });
+  return row?.sessionVersion;
+}
+
+export async function getSessionVersion(db: Executor, id: string): Promise<number | undefined> {
+  const [row] = await db.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, id)).limit(1);
+  return row?.sessionVersion;
+}
+
+/** Checked sign-in attempts since `since` for one account (`email`) or one source address (`ip`). */
+export async function countCheckedSignInAttempts(db: Executor, by: { email: string } | { ip: string }, since: Date): Promise<number> {
+  const who = "email" in by ? eq(signInFailures.email, by.email) : eq(signInFailures.ip, by.ip);
+  const [row] = await db
+    .select({ n: count() })
+    .from(signInFailures)
+    .where(and(who, eq(signInFailures.checked, true), gt(signInFailures.at, since)));
+  return row?.n ?? 0;
+}
+
+/** Records one attempt at clock_timestamp() (the time the caller's lock was held, so rows order as attempts were admitted). */
+export async function insertSignInAttempt(db: Executor, row: { id: string; email: string; ip: string | null; checked: boolean }): Promise<void> {
+  await db.insert(signInFailures).values({ ...row, at: sql`clock_timestamp()` });
+}
+
+/** Drops one account's attempts at or before `before` (out of the window). */
+export async function deleteSignInAttemptsUpTo(db: Executor, email: string, before: Date): Promise<void> {
+  await db.delete(signInFailures).where(and(eq(signInFailures.email, email), lte(signInFailures.at, before)));
+}
+
+/** How many other attempts for the account were recorded at or after attempt `attemptId`; null when that attempt's row is gone. */
+export async function countAttemptsSince(db: Executor, email: string, attemptId: string): Promise<number | null> {
+  const [own] = await db.select({ at: signInFailures.at }).from(signInFailures).where(eq(signInFailures.id, attemptId));
+  if (!own) return null;
+  const [later] = await db
+    .select({ n: count() })
+    .from(signInFailures)
+    .where(and(eq(signInFailures.email, email), gte(signInFailures.at, own.at), ne(signInFailures.id, attemptId)));
+  return later?.n ?? 0;
+}
+
+export async function deleteSignInAttempt(db: Executor, attemptId: string): Promise<void> {
+  await db.delete(signInFailures).where(eq(signInFailures.id, attemptId));
 }

@@ -2,17 +2,16 @@ import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { ZodError, type z } from "zod";
 import type { Actor, RequestContext } from "@/lib/auth/actor";
 import { requirePermission, type AnyPermission } from "@/lib/auth/require-permission";
-import { StewardError, type ErrorCode } from "@/lib/errors";
+import { StewardError } from "@/lib/errors";
 import { currentRequestContext } from "./actor";
 import { headers } from "next/headers";
 import { clientIp } from "./request-meta";
 import { assertNoPendingPasswordChange, assertSameOriginForSession } from "./csrf";
 import { isDatabaseUnavailable } from "./with-api";
 import { assertWritable } from "@/db/disk-space";
+import type { ActionResult } from "@/lib/http/action-result";
 
-export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+export type { ActionResult };
 
 /**
  * React resets a form after its action runs; a failed submission hands back what was typed

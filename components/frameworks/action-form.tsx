@@ -2,9 +2,8 @@
 
 import { useActionState, type ReactNode } from "react";
 import { FormStatus } from "@/components/ui/form-status";
+import type { FormAction } from "@/lib/http/action-result";
 
-type Result = { ok: true; data: unknown } | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
-type ServerAction = (previous: unknown, formData: FormData) => Promise<Result>;
 
 /**
  * A small form bound to a server action: hidden fields carry the keys, the outcome is announced,
@@ -21,7 +20,7 @@ export function ActionForm({
   className = "inline",
   successText,
 }: {
-  action: ServerAction;
+  action: FormAction;
   hidden: Record<string, string>;
   children?: ReactNode;
   submitLabel: string;

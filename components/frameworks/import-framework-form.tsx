@@ -3,11 +3,11 @@
 import { useActionState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
+import type { FormAction } from "@/lib/http/action-result";
 
-type Result = { ok: true; data: { frameworkId: string; items: number } } | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
 
 /** Admins paste an OSCAL catalog or a Steward JSON catalog; the server validates it. */
-export function ImportFrameworkForm({ action }: { action: (previous: unknown, formData: FormData) => Promise<Result> }) {
+export function ImportFrameworkForm({ action }: { action: FormAction<{ frameworkId: string; items: number }> }) {
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (

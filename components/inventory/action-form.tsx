@@ -2,9 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useActionState, useState, type FormEvent, type ReactNode } from "react";
-
-type Result = { ok: true; data?: unknown } | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]> };
-export type FormAction = (previous: unknown, input: FormData) => Promise<Result>;
+import type { FormAction } from "@/lib/http/action-result";
 
 /**
  * A form bound to a server action: errors are announced, success refreshes the page's data.

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { ActionForm, type FormAction } from "./action-form";
+import type { FormAction } from "@/lib/http/action-result";
+import { ActionForm } from "./action-form";
 import { SelectField } from "./select-field";
 
 type Option = { id: string; label: string };

@@ -3,13 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { DataTable } from "@/components/ui/data-table";
+import type { FormAction } from "@/lib/http/action-result";
 
 type Row = { line: number; key: string; action: string; problems: string[] };
 type Report = { applied: boolean; headerProblems: string[]; rows: Row[]; problemCount: number };
-type Result = { ok: true; data: Report } | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]> };
 
 /** Preview first (every row's problems), then import — allowed only when the preview is clean. */
-export function CsvImport({ title, columns, action }: { title: string; columns: string; action: (previous: unknown, input: Record<string, unknown>) => Promise<Result> }) {
+export function CsvImport({ title, columns, action }: { title: string; columns: string; action: FormAction<Report, Record<string, unknown>> }) {
   const router = useRouter();
   const [csv, setCsv] = useState("");
   const [report, setReport] = useState<Report | null>(null);

@@ -5,11 +5,11 @@ import { useActionState, useEffect } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { AGENT_STATUS_OPTIONS, SelectField } from "./select-field";
+import type { FormAction } from "@/lib/http/action-result";
 
-type Result = { ok: true; data: { id: string } } | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]> };
 type Option = { id: string; label: string };
 
-export function NewAgentForm({ action, people, teams }: { action: (previous: unknown, input: FormData) => Promise<Result>; people: Option[]; teams: Option[] }) {
+export function NewAgentForm({ action, people, teams }: { action: FormAction<{ id: string }>; people: Option[]; teams: Option[] }) {
   const router = useRouter();
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;

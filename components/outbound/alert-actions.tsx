@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { FormStatus } from "@/components/ui/form-status";
-import type { FormAction } from "./form-action";
+import type { FormAction } from "@/lib/http/action-result";
 
 /** Acknowledge or resolve one alert (open → acknowledged → resolved). */
 export function AlertActions({ id, status, acknowledge, resolve }: { id: string; status: string; acknowledge: FormAction<{ status: string }>; resolve: FormAction<{ status: string }> }) {

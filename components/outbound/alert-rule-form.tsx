@@ -3,7 +3,7 @@
 import { useActionState, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import type { FormAction } from "./form-action";
+import type { FormAction } from "@/lib/http/action-result";
 import { RULE_KINDS } from "./rule-kinds";
 
 

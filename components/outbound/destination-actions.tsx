@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { FormStatus } from "@/components/ui/form-status";
-import type { FormAction } from "./form-action";
+import type { FormAction } from "@/lib/http/action-result";
 
 type Actions = {
   test: FormAction<{ ok: boolean; status: number | null; latencyMs: number; response: string }>;

@@ -3,7 +3,7 @@
 import { useActionState, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import type { FormAction } from "./form-action";
+import type { FormAction } from "@/lib/http/action-result";
 
 const KINDS = [
   { value: "webhook", label: "Webhook (signed JSON, Standard Webhooks)" },

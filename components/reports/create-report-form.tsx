@@ -3,8 +3,8 @@
 import { useActionState } from "react";
 import { ScopeOptions } from "@/components/frameworks/scope-options";
 import { FormStatus } from "@/components/ui/form-status";
+import type { FormAction } from "@/lib/http/action-result";
 
-type Result = { ok: true; data: { id: string; sha256: string } } | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
 
 export function CreateReportForm({
   action,
@@ -14,7 +14,7 @@ export function CreateReportForm({
   defaultStart,
   defaultEnd,
 }: {
-  action: (previous: unknown, formData: FormData) => Promise<Result>;
+  action: FormAction<{ id: string; sha256: string }>;
   frameworks: { id: string; name: string }[];
   teams: { id: string; name: string }[];
   environments: readonly string[];

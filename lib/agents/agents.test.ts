@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
 import { recordTestDecisions } from "@/db/testing/decisions";
+import { expectAuditRow } from "@/testing/audit";
 import { agents, auditLog, findings, findingSnapshots } from "@/db/schema";
 import { userContext } from "../testing";
 import { systemContext } from "../auth/actor";
@@ -27,11 +28,6 @@ afterAll(async () => {
 
 const security = userContext("security");
 const DAY = 86_400_000;
-
-async function lastAudit() {
-  const rows = await database.db.select().from(auditLog).orderBy(auditLog.seq);
-  return rows.at(-1)!;
-}
 
 async function openKinds(agentId: string) {
   const rows = await database.db.select().from(findings).where(and(eq(findings.agentId, agentId), eq(findings.status, "open")));
@@ -73,7 +69,7 @@ describe("agents", () => {
     expect(agent).toMatchObject({ name: `invoice-bot-${tag}`, status: "active", owner: { id: ownerId }, team: { name: `Payments ${tag}` }, riskTier: "high" });
     expect(agent.riskReasons).toEqual(expect.arrayContaining(["Holds a standing static API key", "Handles confidential data", "Runs in production"]));
     expect(agent.openFindings).toEqual(expect.arrayContaining(["standing_privilege", "no_backup_owner"]));
-    expect(await lastAudit()).toMatchObject({ action: "agent.create", entityType: "agent", entityId: agent.id, actorId: security.actor.type === "user" ? security.actor.userId : null });
+    await expectAuditRow(database.db, { action: "agent.create", entityType: "agent", entityId: agent.id, actorId: security.actor.type === "user" ? security.actor.userId : null });
   });
 
   it("refuses an identity another agent already has, naming it (409)", async () => {
@@ -144,7 +140,7 @@ describe("agents", () => {
     });
     const view = await overrideRiskTier({ ctx: security, input: { agentId: agent.id, tier: "critical", justification: "Touches the payment ledger" } });
     expect(view).toMatchObject({ riskTier: "critical", computedRiskTier: agent.computedRiskTier, riskOverride: { tier: "critical" } });
-    expect(await lastAudit()).toMatchObject({ action: "agent.override_risk", after: { override: "critical", justification: "Touches the payment ledger" } });
+    await expectAuditRow(database.db, { action: "agent.override_risk", after: { override: "critical", justification: "Touches the payment ledger" } });
   });
 
   it("upserts by external id idempotently", async () => {
@@ -157,7 +153,7 @@ describe("agents", () => {
     expect((await database.db.select().from(auditLog)).length).toBe(auditCount);
     const changed = await upsertAgentByExternalId({ ctx: security, input: { ...document, agent: { ...document.agent, description: "now described" } } });
     expect(changed.agent.description).toBe("now described");
-    expect(await lastAudit()).toMatchObject({ action: "agent.update", entityId: first.agent.id });
+    await expectAuditRow(database.db, { action: "agent.update", entityId: first.agent.id });
   });
 });
 
@@ -239,14 +235,14 @@ describe("declared vs observed and findings, from recorded decisions", () => {
     });
     await expect(acceptFinding({ ctx: userContext("risk"), input: { findingId: finding!.id, justification: "Vendor cannot rotate yet", expiresAt: new Date(Date.now() + DAY) } })).rejects.toMatchObject({ code: "forbidden" });
     await acceptFinding({ ctx, input: { findingId: finding!.id, justification: "Vendor cannot rotate yet", expiresAt: new Date(Date.now() + 10 * DAY) } });
-    expect(await lastAudit()).toMatchObject({ action: "finding.accept", entityId: finding!.id });
+    await expectAuditRow(database.db, { action: "finding.accept", entityId: finding!.id });
     await refreshFindings({ ctx: systemContext("test") });
     expect((await database.db.select().from(findings).where(eq(findings.id, finding!.id)))[0]!.status).toBe("accepted");
     await refreshFindings({ ctx: systemContext("test"), now: new Date(Date.now() + 11 * DAY) });
     expect((await database.db.select().from(findings).where(eq(findings.id, finding!.id)))[0]!.status).toBe("open");
     const [orphan] = await database.db.select().from(findings).where(and(eq(findings.agentId, agent.id), eq(findings.kind, "orphaned")));
     await resolveFinding({ ctx, input: { findingId: orphan!.id } });
-    expect(await lastAudit()).toMatchObject({ action: "finding.resolve", entityId: orphan!.id });
+    await expectAuditRow(database.db, { action: "finding.resolve", entityId: orphan!.id });
     expect((await database.db.select().from(findings).where(eq(findings.id, orphan!.id)))[0]!.status).toBe("resolved");
     // Resolved by hand while the agent still has no owner: the next refresh opens it again.
     await refreshFindings({ ctx: systemContext("test") });

@@ -1,7 +1,5 @@
-import { eq, inArray } from "drizzle-orm";
-import { getAgentsOrThrow } from "@/db/agents";
+import { getAgentsOrThrow, updateAgentRow, updateAgentRows, type AgentInsert } from "@/db/agents";
 import { getPersonOrThrow, getTeamOrThrow } from "@/db/people";
-import { agents } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -32,14 +30,14 @@ export async function assignOwnership({ ctx, input }: { ctx: Ctx; input: unknown
       if (owner && owner === backup) throw new StewardError("invalid_input", `The backup owner of ${row.name} would be its owner`, { path: "backupOwnerId" });
     }
     const beforeViews = await toAgentViews(tx, beforeRows);
-    const changes: Partial<typeof agents.$inferInsert> = { updatedAt: new Date() };
+    const changes: Partial<AgentInsert> = { updatedAt: new Date() };
     if (data.ownerId !== undefined) {
       changes.ownerId = data.ownerId;
       if (data.ownerId) changes.inTeamQueue = false;
     }
     if (data.backupOwnerId !== undefined) changes.backupOwnerId = data.backupOwnerId;
     if (data.teamId !== undefined) changes.teamId = data.teamId;
-    await tx.update(agents).set(changes).where(inArray(agents.id, agentIds));
+    await updateAgentRows(tx, agentIds, changes);
     await refreshFindingsForAgents(tx, agentIds);
     const afterViews = await toAgentViews(tx, await getAgentsOrThrow(tx, agentIds));
     for (const after of afterViews) {
@@ -55,7 +53,7 @@ export async function changeAgentStatus({ ctx, input }: { ctx: Ctx; input: unkno
   const ids = [...new Set(agentIds)];
   return withTransaction(ctx, async (tx) => {
     const beforeViews = await toAgentViews(tx, await getAgentsOrThrow(tx, ids));
-    for (const id of ids) await tx.update(agents).set({ status, updatedAt: new Date() }).where(eq(agents.id, id));
+    for (const id of ids) await updateAgentRow(tx, id, { status, updatedAt: new Date() });
     await refreshFindingsForAgents(tx, ids);
     const afterViews = await toAgentViews(tx, await getAgentsOrThrow(tx, ids));
     for (const after of afterViews) {

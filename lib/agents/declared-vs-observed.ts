@@ -1,8 +1,7 @@
-import { eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { delegatesOf, observeAgent, recentDecisionsOf, type ActionUsage } from "@/db/activity";
-import { getAgentOrThrow, identitiesOf } from "@/db/agents";
-import { agentIdentities, agents, enforcementPoints } from "@/db/schema";
+import { agentNames, getAgentOrThrow, identitiesOf, resolveAgentRefs } from "@/db/agents";
+import { enforcementPointNames } from "@/db/enforcement-points";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { getSettings } from "../settings/settings";
@@ -30,21 +29,6 @@ export function compareScope(declaredActions: readonly string[], usage: ActionUs
   };
 }
 
-/** Resolves refs as enforcement points send them (agent ids, aliases) to inventory agents where known. */
-async function resolveRefs(db: Awaited<ReturnType<typeof getDb>>, refs: string[]) {
-  if (!refs.length) return new Map<string, { id: string; name: string }>();
-  const byIdentity = await db
-    .select({ value: agentIdentities.value, id: agents.id, name: agents.name })
-    .from(agentIdentities)
-    .innerJoin(agents, eq(agents.id, agentIdentities.agentId))
-    .where(inArray(agentIdentities.value, refs));
-  const byId = await db.select({ id: agents.id, name: agents.name }).from(agents).where(inArray(agents.id, refs));
-  const out = new Map<string, { id: string; name: string }>();
-  for (const row of byId) out.set(row.id, row);
-  for (const row of byIdentity) out.set(row.value, { id: row.id, name: row.name });
-  return out;
-}
-
 /**
  * What the agent was meant to do next to what it did, over the observation window. Every query is
  * bounded by the (agent_id, time) index, so its cost follows this agent's traffic, not the fleet's.
@@ -60,9 +44,10 @@ export async function declaredVsObserved({ ctx, input }: { ctx: Ctx; input: { ag
   const [{ usage, endpoints, delegators }, delegates, recent] = await Promise.all([observeAgent(db, agent.id, since), delegatesOf(db, refs, since), recentDecisionsOf(db, agent.id, 20)]);
   const scope = compareScope(agent.declaredActions, usage);
   const [refMap, epRows, delegateRows] = await Promise.all([
-    resolveRefs(db, delegators.map((d) => d.ref)),
-    endpoints.length ? db.select({ id: enforcementPoints.id, name: enforcementPoints.name }).from(enforcementPoints).where(inArray(enforcementPoints.id, endpoints.map((e) => e.enforcementPointId))) : [],
-    delegates.length ? db.select({ id: agents.id, name: agents.name }).from(agents).where(inArray(agents.id, delegates.map((d) => d.agentId))) : [],
+    // Refs as enforcement points send them (agent ids, aliases), resolved to inventory agents where known.
+    resolveAgentRefs(db, delegators.map((d) => d.ref)),
+    enforcementPointNames(db, endpoints.map((e) => e.enforcementPointId)),
+    agentNames(db, delegates.map((d) => d.agentId)),
   ]);
   return {
     windowDays: settings.observationWindowDays,

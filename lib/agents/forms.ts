@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AGENT_STATUSES, RISK_TIERS } from "@/db/schema/inventory";
+import { AGENT_STATUSES, RISK_TIERS } from "@/db/enums";
 import { AgentIdentity } from "./schemas";
 
 /**

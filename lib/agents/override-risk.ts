@@ -1,6 +1,4 @@
-import { eq } from "drizzle-orm";
-import { getAgentOrThrow } from "@/db/agents";
-import { agents } from "@/db/schema";
+import { getAgentOrThrow, updateAgentRow } from "@/db/agents";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -15,18 +13,14 @@ export async function overrideRiskTier({ ctx, input }: { ctx: Ctx; input: unknow
   if (tier && justification.length < 10) throw new StewardError("invalid_input", "Explain the override in at least 10 characters", { path: "justification" });
   return withTransaction(ctx, async (tx) => {
     const before = await getAgentOrThrow(tx, agentId);
-    const [after] = await tx
-      .update(agents)
-      .set({ riskOverrideTier: tier, riskOverrideJustification: tier ? justification : null, updatedAt: new Date() })
-      .where(eq(agents.id, agentId))
-      .returning();
+    const after = await updateAgentRow(tx, agentId, { riskOverrideTier: tier, riskOverrideJustification: tier ? justification : null, updatedAt: new Date() });
     await recordAudit(tx, ctx, {
       action: "agent.override_risk",
       entityType: "agent",
       entityId: agentId,
       before: { computed: before.riskTier, override: before.riskOverrideTier, justification: before.riskOverrideJustification },
-      after: { computed: after!.riskTier, override: after!.riskOverrideTier, justification: after!.riskOverrideJustification },
+      after: { computed: after.riskTier, override: after.riskOverrideTier, justification: after.riskOverrideJustification },
     });
-    return toAgentView(tx, after!);
+    return toAgentView(tx, after);
   });
 }

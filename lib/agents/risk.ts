@@ -1,4 +1,4 @@
-import type { RISK_TIERS } from "@/db/schema/inventory";
+import type { RISK_TIERS } from "@/db/enums";
 
 export type RiskTier = (typeof RISK_TIERS)[number];
 

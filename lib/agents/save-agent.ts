@@ -1,9 +1,7 @@
-import { eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { actionUsageOf } from "@/db/activity";
-import { findIdentityConflict, getAgentByExternalId, replaceIdentities, type AgentRow } from "@/db/agents";
+import { findIdentityConflict, getAgentByExternalId, insertAgentRow, replaceIdentities, updateAgentRow, type AgentInsert, type AgentRow } from "@/db/agents";
 import { getPersonOrThrow, getTeamOrThrow } from "@/db/people";
-import { agents } from "@/db/schema";
 import { getSettings, type Settings } from "../settings/settings";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
@@ -50,23 +48,19 @@ export async function riskFor(tx: Tx, row: AgentRow, settings: Settings) {
 async function withRisk(tx: Tx, row: AgentRow): Promise<AgentRow> {
   const { tier, reasons } = await riskFor(tx, row, await getSettings(tx));
   if (tier === row.riskTier && JSON.stringify(reasons) === JSON.stringify(row.riskReasons)) return row;
-  const [updated] = await tx.update(agents).set({ riskTier: tier, riskReasons: reasons }).where(eq(agents.id, row.id)).returning();
-  return updated!;
+  return updateAgentRow(tx, row.id, { riskTier: tier, riskReasons: reasons });
 }
 
 function columnsOf(data: UpdateAgentInput) {
   const { identities: _identities, ...columns } = data;
-  return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined)) as Partial<typeof agents.$inferInsert>;
+  return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined)) as Partial<AgentInsert>;
 }
 
 export async function insertAgent(tx: Tx, data: CreateAgentInput): Promise<AgentRow> {
   await validateAgentChange(tx, null, data, { ownerId: data.ownerId ?? null, backupOwnerId: data.backupOwnerId ?? null });
-  const [row] = await tx
-    .insert(agents)
-    .values({ ...columnsOf(data), id: newId("agt"), name: data.name, status: data.status ?? "active" })
-    .returning();
-  if (data.identities) await replaceIdentities(tx, row!.id, data.identities);
-  return withRisk(tx, row!);
+  const row = await insertAgentRow(tx, { ...columnsOf(data), id: newId("agt"), name: data.name, status: data.status ?? "active" });
+  if (data.identities) await replaceIdentities(tx, row.id, data.identities);
+  return withRisk(tx, row);
 }
 
 export async function patchAgent(tx: Tx, before: AgentRow, data: UpdateAgentInput): Promise<AgentRow> {
@@ -75,11 +69,7 @@ export async function patchAgent(tx: Tx, before: AgentRow, data: UpdateAgentInpu
   const columns = columnsOf(data);
   // A named owner takes the agent out of its team's queue.
   if (data.ownerId) columns.inTeamQueue = false;
-  const [row] = await tx
-    .update(agents)
-    .set({ ...columns, updatedAt: new Date() })
-    .where(eq(agents.id, before.id))
-    .returning();
+  const row = await updateAgentRow(tx, before.id, { ...columns, updatedAt: new Date() });
   if (data.identities) await replaceIdentities(tx, before.id, data.identities);
-  return withRisk(tx, row!);
+  return withRisk(tx, row);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AGENT_STATUSES, CREDENTIAL_KINDS, DATA_SENSITIVITIES, ENVIRONMENTS, FINDING_KINDS, IDENTITY_KINDS, RISK_TIERS } from "@/db/schema/inventory";
+import { AGENT_STATUSES, CREDENTIAL_KINDS, DATA_SENSITIVITIES, ENVIRONMENTS, FINDING_KINDS, IDENTITY_KINDS, RISK_TIERS } from "@/db/enums";
 
 const name = z.string().trim().min(1, "Enter a name").max(200, "Use at most 200 characters");
 const optionalId = z.string().trim().min(1).max(100).nullable().optional();

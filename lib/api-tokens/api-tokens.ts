@@ -1,6 +1,5 @@
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { apiTokens } from "@/db/schema";
+import { getOwnApiToken, insertApiToken, listApiTokensOf, markApiTokenRevoked, touchApiTokenLastUsed, type ApiTokenRow } from "@/db/api-tokens";
 import { findLiveTokenByHash } from "@/db/users";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
@@ -29,7 +28,7 @@ export type ApiTokenView = {
   revokedAt: Date | null;
 };
 
-const tokenView = (row: typeof apiTokens.$inferSelect): ApiTokenView => ({
+const tokenView = (row: ApiTokenRow): ApiTokenView => ({
   id: row.id,
   name: row.name,
   prefix: row.prefix,
@@ -56,11 +55,8 @@ export async function createApiToken({ ctx, input }: { ctx: Ctx; input: unknown 
   const data = CreateApiTokenInput.parse(input);
   const secret = issueSecretToken("pat");
   return withTransaction(ctx, async (tx) => {
-    const [row] = await tx
-      .insert(apiTokens)
-      .values({ id: newId("tok"), userId: user.userId, name: data.name, prefix: secret.prefix, tokenHash: secret.hash, expiresAt: new Date(Date.now() + data.expiresInDays * 86_400_000) })
-      .returning();
-    const view = tokenView(row!);
+    const row = await insertApiToken(tx, { id: newId("tok"), userId: user.userId, name: data.name, prefix: secret.prefix, tokenHash: secret.hash, expiresAt: new Date(Date.now() + data.expiresInDays * 86_400_000) });
+    const view = tokenView(row);
     await recordAudit(tx, ctx, { action: "api_token.create", entityType: "api_token", entityId: view.id, after: view });
     return { token: view, plaintext: secret.plaintext };
   });
@@ -71,20 +67,19 @@ export async function revokeApiToken({ ctx, input }: { ctx: Ctx; input: unknown 
   const { tokenId } = RevokeApiTokenInput.parse(input);
   return withTransaction(ctx, async (tx) => {
     // Scoped to the owner in the query itself: another person's token simply does not exist here.
-    const [before] = await tx.select().from(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, user.userId)));
+    const before = await getOwnApiToken(tx, user.userId, tokenId);
     if (!before) throw new StewardError("not_found", `API token ${tokenId} does not exist`);
     if (before.revokedAt) return tokenView(before);
-    const [after] = await tx.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, tokenId)).returning();
-    await recordAudit(tx, ctx, { action: "api_token.revoke", entityType: "api_token", entityId: tokenId, before: tokenView(before), after: tokenView(after!) });
-    return tokenView(after!);
+    const after = await markApiTokenRevoked(tx, tokenId);
+    await recordAudit(tx, ctx, { action: "api_token.revoke", entityType: "api_token", entityId: tokenId, before: tokenView(before), after: tokenView(after) });
+    return tokenView(after);
   });
 }
 
 export async function listOwnApiTokens({ ctx }: { ctx: Ctx }): Promise<ApiTokenView[]> {
   const user = requireUser(ctx);
   const db = await getDb();
-  const rows = await db.select().from(apiTokens).where(eq(apiTokens.userId, user.userId)).orderBy(desc(apiTokens.createdAt));
-  return rows.map(tokenView);
+  return (await listApiTokensOf(db, user.userId)).map(tokenView);
 }
 
 /** Resolves `Authorization: Bearer stw_pat_…` to its live owner, or null (revoked, expired, owner deactivated, unknown). */
@@ -94,9 +89,6 @@ export async function authenticatePersonalToken(plaintext: string): Promise<Acto
   const row = await findLiveTokenByHash(db, hashSecretToken(plaintext));
   if (!row) return null;
   // Refresh last-used at most once a minute, so reads do not each cost a write.
-  await db
-    .update(apiTokens)
-    .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(apiTokens.id, row.token.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`now() - interval '1 minute'`))));
+  await touchApiTokenLastUsed(db, row.token.id);
   return { type: "user", userId: row.user.id, email: row.user.email, role: row.user.role, via: "token", tokenId: row.token.id };
 }

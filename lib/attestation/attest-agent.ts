@@ -1,8 +1,7 @@
-import { and, eq, isNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { getAgentOrThrow, type AgentRow } from "@/db/agents";
+import { getAgentOrThrow, updateAgentRow, type AgentInsert, type AgentRow } from "@/db/agents";
+import { answerAttestation, getPendingAttestation, insertAttestations } from "@/db/attestation";
 import { getPersonOrThrow, peopleForUser } from "@/db/people";
-import { agents, attestations } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor } from "../auth/actor";
 import { hasPermission, requirePermission } from "../auth/require-permission";
@@ -31,7 +30,7 @@ export async function attestAgent({ ctx, input }: { ctx: Ctx; input: unknown }) 
     await assertMayAttest(tx, ctx.actor, before);
     if (before.status === "retired") throw new StewardError("precondition_failed", `${before.name} is retired`);
     const now = new Date();
-    const change: Partial<typeof agents.$inferInsert> = { lastAttestedAt: now, updatedAt: now };
+    const change: Partial<AgentInsert> = { lastAttestedAt: now, updatedAt: now };
     if (data.outcome === "narrowed") {
       const declared = new Set(before.declaredActions);
       const extra = data.keepActions!.filter((action) => !declared.has(action));
@@ -45,23 +44,19 @@ export async function attestAgent({ ctx, input }: { ctx: Ctx; input: unknown }) 
     } else if (data.outcome === "retired") {
       change.status = "retired";
     }
-    const [after] = await tx.update(agents).set(change).where(eq(agents.id, before.id)).returning();
-    const [pending] = await tx
-      .select()
-      .from(attestations)
-      .where(and(eq(attestations.agentId, before.id), isNull(attestations.attestedAt)))
-      .limit(1);
+    const after = await updateAgentRow(tx, before.id, change);
+    const pending = await getPendingAttestation(tx, before.id);
     const record = { outcome: data.outcome, note: data.note, attestedAt: now, attestedBy: ctx.actor.type === "user" ? ctx.actor.email : "system" };
-    if (pending) await tx.update(attestations).set(record).where(eq(attestations.id, pending.id));
-    else await tx.insert(attestations).values({ id: newId("att"), agentId: before.id, ownerId: before.ownerId, ...record });
+    if (pending) await answerAttestation(tx, pending.id, record);
+    else await insertAttestations(tx, [{ id: newId("att"), agentId: before.id, ownerId: before.ownerId, ...record }]);
     await refreshFindingsForAgents(tx, [before.id]);
     await recordAudit(tx, ctx, {
       action: "agent.attest",
       entityType: "agent",
       entityId: before.id,
       before: { ownerId: before.ownerId, status: before.status, declaredActions: before.declaredActions, lastAttestedAt: before.lastAttestedAt },
-      after: { outcome: data.outcome, note: data.note, ownerId: after!.ownerId, status: after!.status, declaredActions: after!.declaredActions, lastAttestedAt: after!.lastAttestedAt },
+      after: { outcome: data.outcome, note: data.note, ownerId: after.ownerId, status: after.status, declaredActions: after.declaredActions, lastAttestedAt: after.lastAttestedAt },
     });
-    return after!;
+    return after;
   });
 }

@@ -1,8 +1,7 @@
-import { and, asc, inArray, ne } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { actionUsageOf } from "@/db/activity";
 import { peopleForUser } from "@/db/people";
-import { agents } from "@/db/schema";
+import { listLiveAgentsOwnedBy } from "@/db/agents";
 import { compareScope } from "../agents/declared-vs-observed";
 import { toAgentViews } from "../agents/agent-view";
 import { requirePermission } from "../auth/require-permission";
@@ -16,12 +15,7 @@ export async function myAgents({ ctx }: { ctx: Ctx }) {
   const db = ctx.tx ?? (await getDb());
   const mine = await peopleForUser(db, ctx.actor);
   if (!mine.length) return { people: [], agents: [] };
-  const rows = await db
-    .select()
-    .from(agents)
-    .where(and(inArray(agents.ownerId, mine.map((person) => person.id)), ne(agents.status, "retired")))
-    .orderBy(asc(agents.name))
-    .limit(200);
+  const rows = await listLiveAgentsOwnedBy(db, mine.map((person) => person.id), 200);
   const settings = await getSettings(db);
   const since = new Date(Date.now() - settings.observationWindowDays * 86_400_000);
   const views = await toAgentViews(db, rows);

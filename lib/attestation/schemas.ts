@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ATTESTATION_OUTCOMES } from "@/db/schema/inventory";
+import { ATTESTATION_OUTCOMES } from "@/db/enums";
 
 export const AttestAgentInput = z
   .object({

@@ -1,7 +1,6 @@
-import { and, desc, eq, gte, ilike, lt, lte, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { auditLog } from "@/db/schema";
+import { listAuditRows } from "@/db/audit";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { queryDateTime } from "../http/query";
@@ -22,18 +21,6 @@ const PAGE_SIZE = 50;
 /** Newest first, keyset-paged on the chain sequence. */
 export async function listAuditEntries({ ctx, filters }: { ctx: Ctx; filters: AuditFilters }) {
   requirePermission(ctx.actor, "audit.read");
-  const where: SQL[] = [];
-  if (filters.action) where.push(ilike(auditLog.action, `${filters.action.replace(/[%_\\]/g, "\\$&")}%`));
-  if (filters.actor) where.push(ilike(auditLog.actorLabel, `%${filters.actor.replace(/[%_\\]/g, "\\$&")}%`));
-  if (filters.entity) where.push(or(eq(auditLog.entityId, filters.entity), eq(auditLog.entityType, filters.entity))!);
-  if (filters.from) where.push(gte(auditLog.at, filters.from));
-  if (filters.to) where.push(lte(auditLog.at, filters.to));
-  if (filters.before) where.push(lt(auditLog.seq, filters.before));
-  const rows = await (await getDb())
-    .select()
-    .from(auditLog)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(auditLog.seq))
-    .limit(PAGE_SIZE + 1);
+  const rows = await listAuditRows(await getDb(), filters, PAGE_SIZE + 1);
   return { entries: rows.slice(0, PAGE_SIZE), nextBefore: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.seq : null };
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { desc, sql } from "drizzle-orm";
 import { getDatabase, type Tx } from "@/db/client";
-import { auditLog } from "@/db/schema";
+import { getAuditHead, insertAuditRow } from "@/db/audit";
+import { advisoryXactLock } from "@/db/locks";
 import { actorLabel, type RequestContext } from "../auth/actor";
 import { newId } from "../ids";
 import { AuditAction } from "./actions";
@@ -70,8 +70,8 @@ export function redactSnapshot(value: unknown): unknown {
  */
 export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<void> {
   const action = AuditAction.parse(entry.action);
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
-  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+  await advisoryXactLock(tx, AUDIT_CHAIN_LOCK_KEY);
+  const last = await getAuditHead(tx);
   const actor = ctx.actor;
   const content: AuditRowContent = {
     id: newId("aud"),
@@ -89,7 +89,7 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
     after: entry.after === undefined ? null : redactSnapshot(entry.after),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  await tx.insert(auditLog).values({ ...content, hash: hashAuditRow(content) });
+  await insertAuditRow(tx, { ...content, hash: hashAuditRow(content) });
   scheduleCheckpoint();
 }
 

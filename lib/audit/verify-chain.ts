@@ -1,6 +1,5 @@
-import { asc, desc, eq, gt } from "drizzle-orm";
 import { getDatabase, type Executor } from "@/db/client";
-import { auditLog } from "@/db/schema";
+import { getAuditEntryAt, getAuditHead, listAuditRowsAfter } from "@/db/audit";
 import { checkpointSignatureValid, KEYED_PREFIX, readCheckpointFile, signCheckpoint, writeCheckpointFile, type AuditCheckpoint } from "./checkpoint";
 import { GENESIS_HASH, hashAuditRow, legacyHashAuditRow } from "./record-audit";
 
@@ -31,7 +30,7 @@ async function walkChain(db: Executor, keyedFrom: number | null): Promise<{ chec
   let firstKeyed = keyedFrom;
   let head: { seq: number; hash: string } | null = null;
   for (;;) {
-    const rows = await db.select().from(auditLog).where(gt(auditLog.seq, lastSeq)).orderBy(asc(auditLog.seq)).limit(BATCH);
+    const rows = await listAuditRowsAfter(db, lastSeq, BATCH);
     if (rows.length === 0) return { checked, legacy, head, keyedFrom: firstKeyed };
     for (const row of rows) {
       const { seq, hash, ...content } = row;
@@ -62,7 +61,7 @@ async function checkpointFile(): Promise<string | undefined> {
 async function checkAgainst(db: Executor, checkpoint: AuditCheckpoint, head: { seq: number } | null, what: string): Promise<Broken | null> {
   if (!checkpointSignatureValid(checkpoint)) return { seq: checkpoint.seq, id: "(checkpoint)", reason: `${what} is not signed with this installation's audit key (it was altered or belongs elsewhere)` };
   if (checkpoint.seq === 0) return null;
-  const [row] = await db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).where(eq(auditLog.seq, checkpoint.seq));
+  const row = await getAuditEntryAt(db, checkpoint.seq);
   if (!row) {
     const last = head?.seq ?? 0;
     return {
@@ -115,7 +114,7 @@ export async function verifyAuditChain(db: Executor, options: { kept?: AuditChec
 export async function checkpointAuditChain(db: Executor): Promise<AuditCheckpoint | null> {
   const file = await checkpointFile();
   if (!file) return null;
-  const [newest] = await db.select({ seq: auditLog.seq }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+  const newest = await getAuditHead(db);
   const stored = readCheckpointFile(file);
   if (stored.state === "present" && newest && stored.checkpoint.seq >= newest.seq) return stored.checkpoint;
   const verdict = await verifyAuditChain(db);

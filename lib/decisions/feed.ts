@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { getDatabase } from "@/db/client";
 import { listBatchSummaries } from "@/db/decisions";
+import { listenOnChannel } from "@/db/notify";
 import type { DecisionSummary } from "./schemas";
 
 /**
@@ -41,9 +42,7 @@ async function onNotice(payload: string): Promise<void> {
 
 function listenAcrossProcesses(): Promise<void> {
   state.listening ??= (async () => {
-    const handle = await getDatabase();
-    if (!handle.sql) return;
-    await handle.sql.listen(FEED_CHANNEL, (payload) => {
+    await listenOnChannel(await getDatabase(), FEED_CHANNEL, (payload) => {
       onNotice(payload).catch((error) => console.error("feed notice failed", error));
     });
   })().catch((error) => {

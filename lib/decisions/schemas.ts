@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OUTCOMES } from "@/db/schema/decisions";
+import { OUTCOMES } from "@/db/enums";
 
 export const Outcome = z.enum(OUTCOMES);
 

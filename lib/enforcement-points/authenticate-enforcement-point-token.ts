@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
 import { getDatabase, getDb, type Executor } from "@/db/client";
 import { findEnforcementPointByLiveTokenHash } from "@/db/enforcement-points";
+import { listenOnChannel, notifyChannel } from "@/db/notify";
 import type { Actor } from "../auth/actor";
 import { hashSecretToken, secretTokenKind } from "../auth/secret-token";
 import { StewardError } from "../errors";
@@ -24,8 +24,7 @@ const cache = (holder.__stewardEpTokens ??= new Map());
 /** Once per process (postgres.js re-listens after a reconnect): other processes' token changes clear this cache. */
 function listenForTokenChanges(): Promise<void> {
   holder.__stewardEpTokensListening ??= (async () => {
-    const handle = await getDatabase();
-    if (handle.sql) await handle.sql.listen(CHANGED_CHANNEL, () => cache.clear());
+    await listenOnChannel(await getDatabase(), CHANGED_CHANNEL, () => cache.clear());
   })().catch((error: unknown) => {
     holder.__stewardEpTokensListening = undefined;
     console.error("listening for enforcement point token changes failed; cached checks expire after", EP_TOKEN_CACHE_MS, "ms", error);
@@ -61,7 +60,7 @@ export async function authenticateEnforcementPointToken(plaintext: string, now: 
 
 /** Inside the transaction of a revoke, rotation or enable/disable: every process drops its cached checks at commit. */
 export async function announceEnforcementPointTokensChanged(tx: Executor): Promise<void> {
-  await tx.execute(sql`select pg_notify(${CHANGED_CHANNEL}, '')`);
+  await notifyChannel(tx, CHANGED_CHANNEL);
 }
 
 /** Called after a revoke, rotation or enable/disable commits, so this process never serves the old state. */

@@ -1,5 +1,4 @@
-import { enforcementPointTokens, enforcementPoints } from "@/db/schema";
-import { getEnforcementPointByName } from "@/db/enforcement-points";
+import { getEnforcementPointByName, insertEnforcementPoint, insertEnforcementPointToken } from "@/db/enforcement-points";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { issueSecretToken } from "../auth/secret-token";
@@ -18,9 +17,9 @@ export async function registerEnforcementPoint({ ctx, input }: { ctx: Ctx; input
     if (await getEnforcementPointByName(tx, data.name)) {
       throw new StewardError("conflict", `An enforcement point named ${data.name} already exists`, { path: "name" });
     }
-    const [row] = await tx.insert(enforcementPoints).values({ id: newId("ep"), ...data }).returning();
-    const [token] = await tx.insert(enforcementPointTokens).values({ id: newId("ept"), enforcementPointId: row!.id, prefix: secret.prefix, tokenHash: secret.hash }).returning();
-    const view = toEnforcementPointView(row!, [token!]);
+    const row = await insertEnforcementPoint(tx, { id: newId("ep"), ...data });
+    const token = await insertEnforcementPointToken(tx, { id: newId("ept"), enforcementPointId: row.id, prefix: secret.prefix, tokenHash: secret.hash });
+    const view = toEnforcementPointView(row, [token]);
     await recordAudit(tx, ctx, { action: "enforcement_point.register", entityType: "enforcement_point", entityId: view.id, after: view });
     return { enforcementPoint: view, token: secret.plaintext };
   });

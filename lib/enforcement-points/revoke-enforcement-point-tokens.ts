@@ -1,6 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { enforcementPointTokens } from "@/db/schema";
-import { getEnforcementPointOrThrow, listLiveTokens } from "@/db/enforcement-points";
+import { getEnforcementPointOrThrow, listLiveTokens, revokeEnforcementPointTokenRows } from "@/db/enforcement-points";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -15,7 +13,7 @@ export async function revokeEnforcementPointTokens({ ctx, input }: { ctx: Ctx; i
   return withTransaction(ctx, async (tx) => {
     const row = await getEnforcementPointOrThrow(tx, id);
     const before = toEnforcementPointView(row, await listLiveTokens(tx, [id]));
-    await tx.update(enforcementPointTokens).set({ revokedAt: new Date() }).where(and(eq(enforcementPointTokens.enforcementPointId, id), isNull(enforcementPointTokens.revokedAt)));
+    await revokeEnforcementPointTokenRows(tx, id);
     const after = toEnforcementPointView(row, []);
     await announceEnforcementPointTokensChanged(tx);
     await recordAudit(tx, ctx, { action: "enforcement_point.revoke_tokens", entityType: "enforcement_point", entityId: id, before, after });

@@ -1,6 +1,4 @@
-import { and, eq, isNull, or, gt, sql } from "drizzle-orm";
-import { enforcementPointTokens } from "@/db/schema";
-import { getEnforcementPointOrThrow, listLiveTokens } from "@/db/enforcement-points";
+import { capEnforcementPointTokenExpiry, getEnforcementPointOrThrow, insertEnforcementPointToken, listLiveTokens } from "@/db/enforcement-points";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { issueSecretToken } from "../auth/secret-token";
@@ -23,17 +21,8 @@ export async function rotateEnforcementPointToken({ ctx, input }: { ctx: Ctx; in
     const before = toEnforcementPointView(row, await listLiveTokens(tx, [id]));
     const previousTokenExpiresAt = new Date(Date.now() + graceHours * 3_600_000);
     // Never extends a token that already expires sooner.
-    await tx
-      .update(enforcementPointTokens)
-      .set({ expiresAt: previousTokenExpiresAt })
-      .where(
-        and(
-          eq(enforcementPointTokens.enforcementPointId, id),
-          isNull(enforcementPointTokens.revokedAt),
-          or(isNull(enforcementPointTokens.expiresAt), gt(enforcementPointTokens.expiresAt, previousTokenExpiresAt)),
-        ),
-      );
-    await tx.insert(enforcementPointTokens).values({ id: newId("ept"), enforcementPointId: id, prefix: secret.prefix, tokenHash: secret.hash, createdAt: sql`now()` });
+    await capEnforcementPointTokenExpiry(tx, id, previousTokenExpiresAt);
+    await insertEnforcementPointToken(tx, { id: newId("ept"), enforcementPointId: id, prefix: secret.prefix, tokenHash: secret.hash });
     const after = toEnforcementPointView(row, await listLiveTokens(tx, [id]));
     await announceEnforcementPointTokensChanged(tx);
     await recordAudit(tx, ctx, { action: "enforcement_point.rotate_token", entityType: "enforcement_point", entityId: id, before, after: { ...after, graceHours, previousTokenExpiresAt } });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ENFORCEMENT_POINT_KINDS } from "@/db/schema/decisions";
+import { ENFORCEMENT_POINT_KINDS } from "@/db/enums";
 
 export const EnforcementPointKind = z.enum(ENFORCEMENT_POINT_KINDS);
 

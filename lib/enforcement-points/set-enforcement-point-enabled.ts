@@ -1,7 +1,5 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { enforcementPoints } from "@/db/schema";
-import { getEnforcementPointOrThrow, listLiveTokens } from "@/db/enforcement-points";
+import { getEnforcementPointOrThrow, listLiveTokens, updateEnforcementPointRow } from "@/db/enforcement-points";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -19,8 +17,8 @@ export async function setEnforcementPointEnabled({ ctx, input }: { ctx: Ctx; inp
     const row = await getEnforcementPointOrThrow(tx, id);
     const tokens = await listLiveTokens(tx, [id]);
     if (row.enabled === enabled) return toEnforcementPointView(row, tokens);
-    const [updated] = await tx.update(enforcementPoints).set({ enabled, updatedAt: new Date() }).where(eq(enforcementPoints.id, id)).returning();
-    const after = toEnforcementPointView(updated!, tokens);
+    const updated = await updateEnforcementPointRow(tx, id, { enabled });
+    const after = toEnforcementPointView(updated, tokens);
     await announceEnforcementPointTokensChanged(tx);
     await recordAudit(tx, ctx, { action: enabled ? "enforcement_point.enable" : "enforcement_point.disable", entityType: "enforcement_point", entityId: id, before: toEnforcementPointView(row, tokens), after });
     return after;

@@ -1,6 +1,4 @@
-import { eq } from "drizzle-orm";
-import { enforcementPoints } from "@/db/schema";
-import { getEnforcementPointOrThrow, listLiveTokens } from "@/db/enforcement-points";
+import { getEnforcementPointOrThrow, listLiveTokens, updateEnforcementPointRow } from "@/db/enforcement-points";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -14,8 +12,8 @@ export async function updateOpaMapping({ ctx, input }: { ctx: Ctx; input: unknow
   return withTransaction(ctx, async (tx) => {
     const row = await getEnforcementPointOrThrow(tx, id);
     const tokens = await listLiveTokens(tx, [id]);
-    const [updated] = await tx.update(enforcementPoints).set({ opaMapping: mapping, updatedAt: new Date() }).where(eq(enforcementPoints.id, id)).returning();
-    const after = toEnforcementPointView(updated!, tokens);
+    const updated = await updateEnforcementPointRow(tx, id, { opaMapping: mapping });
+    const after = toEnforcementPointView(updated, tokens);
     await recordAudit(tx, ctx, { action: "enforcement_point.update_opa_mapping", entityType: "enforcement_point", entityId: id, before: toEnforcementPointView(row, tokens), after });
     return after;
   });

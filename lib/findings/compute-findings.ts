@@ -1,5 +1,5 @@
 import type { AgentRow } from "@/db/agents";
-import type { FINDING_KINDS } from "@/db/schema/inventory";
+import type { FINDING_KINDS } from "@/db/enums";
 import type { Settings } from "../settings/settings";
 
 export type FindingKind = (typeof FINDING_KINDS)[number];

@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { findings } from "@/db/schema";
+import { getFindingRow, updateFindingRow } from "@/db/findings";
 import { recordAudit } from "../audit/record-audit";
 import { actorLabel } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
@@ -9,7 +8,7 @@ import { StewardError } from "../errors";
 import { AcceptFindingInput, ResolveFindingInput } from "./schemas";
 
 async function getFindingOrThrow(db: Executor, id: string) {
-  const [row] = await db.select().from(findings).where(eq(findings.id, id)).limit(1);
+  const row = await getFindingRow(db, id);
   if (!row) throw new StewardError("not_found", `Finding ${id} does not exist`);
   return row;
 }
@@ -20,13 +19,9 @@ export async function resolveFinding({ ctx, input }: { ctx: Ctx; input: unknown 
   const { findingId } = ResolveFindingInput.parse(input);
   return withTransaction(ctx, async (tx) => {
     const before = await getFindingOrThrow(tx, findingId);
-    const [after] = await tx
-      .update(findings)
-      .set({ status: "resolved", resolvedAt: new Date(), decidedBy: actorLabel(ctx.actor) })
-      .where(eq(findings.id, findingId))
-      .returning();
+    const after = await updateFindingRow(tx, findingId, { status: "resolved", resolvedAt: new Date(), decidedBy: actorLabel(ctx.actor) });
     await recordAudit(tx, ctx, { action: "finding.resolve", entityType: "finding", entityId: findingId, before, after });
-    return after!;
+    return after;
   });
 }
 
@@ -38,12 +33,8 @@ export async function acceptFinding({ ctx, input }: { ctx: Ctx; input: unknown }
   if (expiresAt.getTime() > Date.now() + 366 * 86_400_000) throw new StewardError("invalid_input", "Accept a finding for at most a year", { path: "expiresAt" });
   return withTransaction(ctx, async (tx) => {
     const before = await getFindingOrThrow(tx, findingId);
-    const [after] = await tx
-      .update(findings)
-      .set({ status: "accepted", justification, acceptedUntil: expiresAt, resolvedAt: null, decidedBy: actorLabel(ctx.actor) })
-      .where(eq(findings.id, findingId))
-      .returning();
+    const after = await updateFindingRow(tx, findingId, { status: "accepted", justification, acceptedUntil: expiresAt, resolvedAt: null, decidedBy: actorLabel(ctx.actor) });
     await recordAudit(tx, ctx, { action: "finding.accept", entityType: "finding", entityId: findingId, before, after });
-    return after!;
+    return after;
   });
 }

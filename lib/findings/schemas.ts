@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FINDING_KINDS, FINDING_STATUSES } from "@/db/schema/inventory";
+import { FINDING_KINDS, FINDING_STATUSES } from "@/db/enums";
 
 export const ResolveFindingInput = z.object({ findingId: z.string().min(1) });
 export const AcceptFindingInput = z.object({

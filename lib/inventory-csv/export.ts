@@ -1,6 +1,6 @@
-import { asc } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { agentIdentities, agents, people, teams } from "@/db/schema";
+import { readAgentsForExport } from "@/db/inventory-export";
+import { listPeopleByName, listTeams } from "@/db/people";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { toCsv } from "@/lib/csv";
@@ -11,7 +11,7 @@ import { PEOPLE_COLUMNS } from "./import-people";
 export async function exportPeopleCsv({ ctx }: { ctx: Ctx }): Promise<string> {
   requirePermission(ctx.actor, "agents.read");
   const db = ctx.tx ?? (await getDb());
-  const [rows, teamRows] = await Promise.all([db.select().from(people).orderBy(asc(people.name)), db.select().from(teams)]);
+  const [rows, teamRows] = await Promise.all([listPeopleByName(db), listTeams(db)]);
   const teamName = new Map(teamRows.map((t) => [t.id, t.name]));
   return toCsv(
     PEOPLE_COLUMNS,
@@ -22,12 +22,7 @@ export async function exportPeopleCsv({ ctx }: { ctx: Ctx }): Promise<string> {
 export async function exportAgentsCsv({ ctx }: { ctx: Ctx }): Promise<string> {
   requirePermission(ctx.actor, "agents.read");
   const db = ctx.tx ?? (await getDb());
-  const [rows, peopleRows, teamRows, identityRows] = await Promise.all([
-    db.select().from(agents).orderBy(asc(agents.name), asc(agents.id)),
-    db.select({ id: people.id, email: people.email }).from(people),
-    db.select().from(teams),
-    db.select().from(agentIdentities),
-  ]);
+  const { agentRows: rows, peopleRows, teamRows, identityRows } = await readAgentsForExport(db);
   const email = new Map(peopleRows.map((p) => [p.id, p.email]));
   const teamName = new Map(teamRows.map((t) => [t.id, t.name]));
   const identities = new Map<string, string[]>();

@@ -1,6 +1,5 @@
 import type { Tx } from "@/db/client";
-import { getPersonByEmail, getPersonByExternalId, listTeams, type PersonRow } from "@/db/people";
-import { teams } from "@/db/schema";
+import { getPersonByEmail, getPersonByExternalId, insertTeamRow, listTeams, type PersonRow } from "@/db/people";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -73,9 +72,9 @@ export async function importPeopleCsv({ ctx, input }: { ctx: Ctx; input: unknown
     if (problemCount > 0) throw new StewardError("precondition_failed", `${problemCount} problem(s) in the file; nothing was written`, { details: result });
     const teamIds = new Map((await listTeams(tx)).map((team) => [team.name, team.id]));
     for (const name of new Set(planned.map((p) => p.teamName).filter((n): n is string => !!n && !teamNames.has(n)))) {
-      const [team] = await tx.insert(teams).values({ id: newId("team"), name }).returning();
-      teamIds.set(name, team!.id);
-      await recordAudit(tx, ctx, { action: "team.create", entityType: "team", entityId: team!.id, after: team });
+      const team = await insertTeamRow(tx, { id: newId("team"), name });
+      teamIds.set(name, team.id);
+      await recordAudit(tx, ctx, { action: "team.create", entityType: "team", entityId: team.id, after: team });
     }
     for (const plan of planned) {
       const teamId = plan.teamName ? teamIds.get(plan.teamName)! : undefined;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ALERT_RULE_KINDS, ALERT_STATUSES, DESTINATION_KINDS, DESTINATION_STREAMS, SEVERITIES } from "@/db/schema/outbound";
+import { ALERT_RULE_KINDS, ALERT_STATUSES, DESTINATION_KINDS, DESTINATION_STREAMS, SEVERITIES } from "@/db/enums";
 
 const Name = z.string().trim().min(1, "Enter a name").max(100);
 const Url = z.string().trim().min(1, "Enter a URL").max(2048);

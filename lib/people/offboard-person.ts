@@ -1,7 +1,6 @@
-import { eq, or } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { getPersonOrThrow, type PersonRow } from "@/db/people";
-import { agents, people } from "@/db/schema";
+import { updateAgentRow, type AgentInsert } from "@/db/agents";
+import { getPersonOrThrow, listAgentsOwnedOrBackedBy, listPeopleOfUser, updatePersonRow, type PersonRow } from "@/db/people";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -14,13 +13,10 @@ import { PersonIdInput } from "./schemas";
  * queue; else it is left without an owner and the orphaned finding names it. Each move is audited.
  */
 export async function offboardInTransaction(tx: Tx, ctx: Ctx, person: PersonRow): Promise<PersonRow> {
-  const [deactivated] = await tx.update(people).set({ active: false, updatedAt: new Date() }).where(eq(people.id, person.id)).returning();
-  const affected = await tx
-    .select()
-    .from(agents)
-    .where(or(eq(agents.ownerId, person.id), eq(agents.backupOwnerId, person.id)));
+  const deactivated = await updatePersonRow(tx, person.id, { active: false, updatedAt: new Date() });
+  const affected = await listAgentsOwnedOrBackedBy(tx, person.id);
   for (const agent of affected) {
-    const change: Partial<typeof agents.$inferInsert> = { updatedAt: new Date() };
+    const change: Partial<AgentInsert> = { updatedAt: new Date() };
     let outcome: string;
     if (agent.ownerId === person.id) {
       const backup = agent.backupOwnerId ? await getPersonOrThrow(tx, agent.backupOwnerId) : null;
@@ -38,18 +34,18 @@ export async function offboardInTransaction(tx: Tx, ctx: Ctx, person: PersonRow)
       change.backupOwnerId = null;
       outcome = "backup owner removed";
     }
-    const [after] = await tx.update(agents).set(change).where(eq(agents.id, agent.id)).returning();
+    const after = await updateAgentRow(tx, agent.id, change);
     await recordAudit(tx, ctx, {
       action: "agent.offboard_reassign",
       entityType: "agent",
       entityId: agent.id,
       before: { ownerId: agent.ownerId, backupOwnerId: agent.backupOwnerId, teamId: agent.teamId, inTeamQueue: agent.inTeamQueue },
-      after: { ownerId: after!.ownerId, backupOwnerId: after!.backupOwnerId, teamId: after!.teamId, inTeamQueue: after!.inTeamQueue, outcome, offboarded: person.email },
+      after: { ownerId: after.ownerId, backupOwnerId: after.backupOwnerId, teamId: after.teamId, inTeamQueue: after.inTeamQueue, outcome, offboarded: person.email },
     });
   }
   await refreshFindingsForAgents(tx, affected.map((agent) => agent.id));
   await recordAudit(tx, ctx, { action: "person.offboard", entityType: "person", entityId: person.id, before: { active: person.active }, after: { active: false, agentsMoved: affected.length } });
-  return deactivated!;
+  return deactivated;
 }
 
 export async function offboardPerson({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ personId: string; agentsMoved: number }> {
@@ -58,7 +54,7 @@ export async function offboardPerson({ ctx, input }: { ctx: Ctx; input: unknown 
   return withTransaction(ctx, async (tx) => {
     const person = await getPersonOrThrow(tx, personId);
     if (!person.active) return { personId, agentsMoved: 0 };
-    const before = await tx.select({ id: agents.id }).from(agents).where(or(eq(agents.ownerId, personId), eq(agents.backupOwnerId, personId)));
+    const before = await listAgentsOwnedOrBackedBy(tx, personId);
     await offboardInTransaction(tx, ctx, person);
     return { personId, agentsMoved: before.length };
   });
@@ -66,6 +62,6 @@ export async function offboardPerson({ ctx, input }: { ctx: Ctx; input: unknown 
 
 /** Called when a console user is deactivated: every person record linked to that user is offboarded. */
 export async function offboardPeopleOfUser(tx: Tx, ctx: Ctx, userId: string): Promise<void> {
-  const linked = await tx.select().from(people).where(eq(people.userId, userId));
+  const linked = await listPeopleOfUser(tx, userId);
   for (const person of linked) if (person.active) await offboardInTransaction(tx, ctx, person);
 }

@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
-import { countAgentsByOwner, getPersonByEmail, getPersonByExternalId, getPersonOrThrow, getTeamOrThrow, listPeople as listPeopleRows, type PersonRow } from "@/db/people";
+import { countAgentsByOwner, getPersonByEmail, getPersonByExternalId, getPersonOrThrow, getTeamOrThrow, insertPersonRow, listPeople as listPeopleRows, updatePersonRow, type PersonRow } from "@/db/people";
 import { getUserById } from "@/db/users";
-import { people } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -40,11 +38,7 @@ export type CreatePersonInput = import("zod").infer<typeof CreatePersonInput>;
 
 export async function insertPerson(tx: Tx, data: CreatePersonInput): Promise<PersonRow> {
   await validatePerson(tx, null, data);
-  const [row] = await tx
-    .insert(people)
-    .values({ id: newId("per"), name: data.name, email: data.email, externalId: data.externalId ?? null, teamId: data.teamId ?? null, userId: data.userId ?? null, active: data.active ?? true })
-    .returning();
-  return row!;
+  return insertPersonRow(tx, { id: newId("per"), name: data.name, email: data.email, externalId: data.externalId ?? null, teamId: data.teamId ?? null, userId: data.userId ?? null, active: data.active ?? true });
 }
 
 export async function createPerson({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PersonView> {
@@ -62,13 +56,9 @@ export async function patchPerson(tx: Tx, ctx: Ctx, before: PersonRow, changes: 
   await validatePerson(tx, before.id, changes);
   const { active, ...rest } = changes;
   const columns = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const [row] = await tx
-    .update(people)
-    .set({ ...columns, ...(active === true ? { active: true } : {}), updatedAt: new Date() })
-    .where(eq(people.id, before.id))
-    .returning();
-  if (active === false && before.active) return offboardInTransaction(tx, ctx, row!);
-  return row!;
+  const row = await updatePersonRow(tx, before.id, { ...columns, ...(active === true ? { active: true } : {}), updatedAt: new Date() });
+  if (active === false && before.active) return offboardInTransaction(tx, ctx, row);
+  return row;
 }
 
 export async function updatePerson({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PersonView> {

@@ -1,6 +1,4 @@
-import { eq } from "drizzle-orm";
-import { getDraftPolicy, getDraftTest, getWorkspace, markDraftEditedBy, DRAFT_WORKSPACE_ID } from "@/db/policies";
-import { policies, policyTests, policyWorkspace } from "@/db/schema";
+import { deleteDraftItem, getDraftPolicy, getDraftTest, getWorkspace, markDraftEditedBy, saveDraftPolicy, saveDraftTest, updateWorkspace, DRAFT_WORKSPACE_ID } from "@/db/policies";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
@@ -30,14 +28,14 @@ export async function savePolicy({ ctx, input }: { ctx: Ctx; input: unknown }) {
     if (data.id) {
       const before = await getDraftPolicy(tx, data.id);
       if (!before) throw notFound("Policy", data.id);
-      [saved] = await tx.update(policies).set(values).where(eq(policies.id, data.id)).returning();
-      await recordAudit(tx, ctx, { action: "policy.update", entityType: "policy", entityId: data.id, before: toPolicyDoc(before), after: toPolicyDoc(saved!) });
+      saved = await saveDraftPolicy(tx, { id: data.id, ...values }, true);
+      await recordAudit(tx, ctx, { action: "policy.update", entityType: "policy", entityId: data.id, before: toPolicyDoc(before), after: toPolicyDoc(saved) });
     } else {
-      [saved] = await tx.insert(policies).values({ id: newId("pol"), ...values }).returning();
-      await recordAudit(tx, ctx, { action: "policy.create", entityType: "policy", entityId: saved!.id, after: toPolicyDoc(saved!) });
+      saved = await saveDraftPolicy(tx, { id: newId("pol"), ...values }, false);
+      await recordAudit(tx, ctx, { action: "policy.create", entityType: "policy", entityId: saved.id, after: toPolicyDoc(saved) });
     }
     await markDraftEditedBy(tx, editorId(ctx.actor));
-    return { policy: toPolicyDoc(saved!), validation: validatePolicySource(saved!.id, saved!.source, workspace.schemaText) };
+    return { policy: toPolicyDoc(saved), validation: validatePolicySource(saved.id, saved.source, workspace.schemaText) };
   });
 }
 
@@ -47,7 +45,7 @@ export async function deletePolicy({ ctx, input }: { ctx: Ctx; input: unknown })
   return withTransaction(ctx, async (tx) => {
     const before = await getDraftPolicy(tx, id);
     if (!before) throw notFound("Policy", id);
-    await tx.delete(policies).where(eq(policies.id, id));
+    await deleteDraftItem(tx, "policy", id);
     await markDraftEditedBy(tx, editorId(ctx.actor));
     await recordAudit(tx, ctx, { action: "policy.delete", entityType: "policy", entityId: id, before: toPolicyDoc(before) });
     return { id };
@@ -60,7 +58,7 @@ export async function updateSchema({ ctx, input }: { ctx: Ctx; input: unknown })
   const validation = validateSchemaText(schemaText);
   return withTransaction(ctx, async (tx) => {
     const before = await getWorkspace(tx, DEFAULT_CEDAR_SCHEMA);
-    await tx.update(policyWorkspace).set({ schemaText, updatedAt: new Date() }).where(eq(policyWorkspace.id, DRAFT_WORKSPACE_ID));
+    await updateWorkspace(tx, { schemaText, updatedAt: new Date() });
     await markDraftEditedBy(tx, editorId(ctx.actor));
     await recordAudit(tx, ctx, { action: "policy_schema.update", entityType: "policy_schema", entityId: DRAFT_WORKSPACE_ID, before: { schemaText: before.schemaText }, after: { schemaText } });
     return { schemaText, validation };
@@ -75,7 +73,7 @@ export async function updateEntities({ ctx, input }: { ctx: Ctx; input: unknown 
     const before = await getWorkspace(tx, DEFAULT_CEDAR_SCHEMA);
     const validation = validateEntities(entities as CedarEntity[], before.schemaText);
     if (!validation.valid) throw new StewardError("invalid_input", `The entities do not conform to the schema: ${validation.diagnostics[0]!.message}`, { path: "$.entities", details: validation.diagnostics });
-    await tx.update(policyWorkspace).set({ entities, updatedAt: new Date() }).where(eq(policyWorkspace.id, DRAFT_WORKSPACE_ID));
+    await updateWorkspace(tx, { entities, updatedAt: new Date() });
     await markDraftEditedBy(tx, editorId(ctx.actor));
     await recordAudit(tx, ctx, { action: "policy_entities.update", entityType: "policy_entities", entityId: DRAFT_WORKSPACE_ID, before: { count: (before.entities as unknown[]).length }, after: { count: entities.length, entities } });
     return { count: entities.length };
@@ -91,14 +89,14 @@ export async function saveTest({ ctx, input }: { ctx: Ctx; input: unknown }) {
     if (data.id) {
       const before = await getDraftTest(tx, data.id);
       if (!before) throw notFound("Policy test", data.id);
-      [saved] = await tx.update(policyTests).set(values).where(eq(policyTests.id, data.id)).returning();
-      await recordAudit(tx, ctx, { action: "policy_test.update", entityType: "policy_test", entityId: data.id, before: toTestDoc(before), after: toTestDoc(saved!) });
+      saved = await saveDraftTest(tx, { id: data.id, ...values }, true);
+      await recordAudit(tx, ctx, { action: "policy_test.update", entityType: "policy_test", entityId: data.id, before: toTestDoc(before), after: toTestDoc(saved) });
     } else {
-      [saved] = await tx.insert(policyTests).values({ id: newId("ptst"), ...values }).returning();
-      await recordAudit(tx, ctx, { action: "policy_test.create", entityType: "policy_test", entityId: saved!.id, after: toTestDoc(saved!) });
+      saved = await saveDraftTest(tx, { id: newId("ptst"), ...values }, false);
+      await recordAudit(tx, ctx, { action: "policy_test.create", entityType: "policy_test", entityId: saved.id, after: toTestDoc(saved) });
     }
     await markDraftEditedBy(tx, editorId(ctx.actor));
-    return toTestDoc(saved!);
+    return toTestDoc(saved);
   });
 }
 
@@ -108,7 +106,7 @@ export async function deleteTest({ ctx, input }: { ctx: Ctx; input: unknown }) {
   return withTransaction(ctx, async (tx) => {
     const before = await getDraftTest(tx, id);
     if (!before) throw notFound("Policy test", id);
-    await tx.delete(policyTests).where(eq(policyTests.id, id));
+    await deleteDraftItem(tx, "test", id);
     await markDraftEditedBy(tx, editorId(ctx.actor));
     await recordAudit(tx, ctx, { action: "policy_test.delete", entityType: "policy_test", entityId: id, before: toTestDoc(before) });
     return { id };

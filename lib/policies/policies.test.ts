@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { ensureTestDecisionPartitions, insertTestDecisionRows } from "@/db/testing/decisions";
 import { openTestDatabase } from "@/db/testing/test-database";
+import { expectAuditRow } from "@/testing/audit";
 import { setDatabaseForTests } from "@/db/client";
 import { loadInventory, type Inventory } from "@/db/policies";
-import { agents, auditLog, decisionKeys, decisions, people, policyReplays, teams } from "@/db/schema";
+import { agents, decisionKeys, decisions, people, policyReplays, teams } from "@/db/schema";
 import type { RiskTier } from "../agents/risk";
 import type { Actor } from "../auth/actor";
 import { updateSettings } from "../settings/settings";
@@ -58,11 +59,6 @@ function withOwnDatabase() {
     setDatabaseForTests(database);
     forgetPublishedEngine();
   });
-}
-
-async function lastAudit() {
-  const [row] = await database.db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-  return row!;
 }
 
 describe("validation", () => {
@@ -164,7 +160,7 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
       permitId = saved.policy.id;
       expect(saved.policy.frameworkTags).toEqual(["ASI02", "NHI7:2025"]);
       expect(saved.validation).toEqual({ valid: true, diagnostics: [] });
-      expect(await lastAudit()).toMatchObject({ action: "policy.create", entityId: permitId, actorId: author.actor.type === "user" ? author.actor.userId : "" });
+      await expectAuditRow(database.db, { action: "policy.create", entityId: permitId, actorId: author.actor.type === "user" ? author.actor.userId : "" });
     }
     // Step: refuses to publish while a test fails, then publishes when it passes.
     {
@@ -189,7 +185,7 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
 
       const version = await publishDraft({ ctx: author, input: { message: "first" } });
       expect(version).toMatchObject({ revision: 1, message: "first" });
-      expect(await lastAudit()).toMatchObject({ action: "policy_version.publish", entityId: version.id });
+      await expectAuditRow(database.db, { action: "policy_version.publish", entityId: version.id });
       expect(await getCurrentPolicyRevision()).toBe("1");
       expect((await getDraft({ ctx: author })).status).toMatchObject({ contentHash: draft.status.contentHash, publishedRevision: 1, changedSincePublish: false });
     }
@@ -201,7 +197,7 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
       await expect(approveDraft({ ctx: author })).rejects.toThrow(/someone else must approve/);
       await expect(approveDraft({ ctx: userContext("viewer") })).rejects.toMatchObject({ code: "forbidden" });
       await approveDraft({ ctx: reviewer });
-      expect(await lastAudit()).toMatchObject({ action: "policy_draft.approve" });
+      await expectAuditRow(database.db, { action: "policy_draft.approve" });
       const second = await publishDraft({ ctx: author, input: { message: "second" } });
       expect(second.revision).toBe(2);
       // An approval covers exactly the content approved: a later edit needs a new one.
@@ -216,7 +212,7 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
       expect(diff.lines).toContainEqual({ kind: "added", text: `// ${permitId} — Active agents may act (v2)` });
       const rolled = await rollbackToVersion({ ctx: author, input: { revision: 1 } });
       expect(rolled).toMatchObject({ revision: 3, rolledBackFrom: 1, message: "Roll back to revision 1" });
-      expect(await lastAudit()).toMatchObject({ action: "policy_version.rollback" });
+      await expectAuditRow(database.db, { action: "policy_version.rollback" });
       const draft = await loadDraftContent(database.db);
       expect(draft.policies.find((policy) => policy.id === permitId)?.description).toBe("Active agents may act");
       expect((await listPolicyVersions({ ctx: author })).map((version) => version.revision)).toEqual([3, 2, 1]);
@@ -247,7 +243,7 @@ describe("drafts, tests, publish, four-eyes, rollback", () => {
     });
     const saved = await updateEntities({ ctx: admin, input: { entities: [{ uid: { type: "Steward::Group", id: "finance-readers" }, attrs: { name: "Finance readers" }, parents: [] }] } });
     expect(saved).toEqual({ count: 1 });
-    expect(await lastAudit()).toMatchObject({ action: "policy_entities.update" });
+    await expectAuditRow(database.db, { action: "policy_entities.update" });
   });
 });
 
@@ -407,7 +403,7 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     });
 
     const { id } = await startReplay({ ctx: author, input: { limit: 1000 } });
-    expect(await lastAudit()).toMatchObject({ action: "policy_replay.start", entityId: id });
+    await expectAuditRow(database.db, { action: "policy_replay.start", entityId: id });
     await runReplay(id);
     const job = await getReplay({ ctx: userContext("viewer"), input: { id } });
     const result = job.result as ReplayResult;

@@ -1,7 +1,6 @@
-import { eq, sql } from "drizzle-orm";
 import type { Executor, Tx } from "@/db/client";
-import { DRAFT_WORKSPACE_ID, findApproval, findApprovalByOther, listRecordedActionShapes, getLatestRevision, getLatestVersion, getVersionByRevisionOrThrow, getWorkspace } from "@/db/policies";
-import { policies, policyApprovals, policyTests, policyVersions, policyWorkspace } from "@/db/schema";
+import { advisoryXactLock } from "@/db/locks";
+import { DRAFT_WORKSPACE_ID, findApproval, findApprovalByOther, listRecordedActionShapes, getLatestRevision, getLatestVersion, getVersionByRevisionOrThrow, getWorkspace, insertPolicyApproval, insertPolicyVersion, replaceDraftContent, updateWorkspace, type PolicyVersionRow } from "@/db/policies";
 import { recordAudit } from "../audit/record-audit";
 import { actorLabel } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
@@ -63,24 +62,21 @@ async function unusedActionWarnings(tx: Tx, content: PolicySetContent): Promise<
 /** `latestRevision` is read by the caller under the publish lock. */
 async function insertVersion(tx: Tx, ctx: Ctx, latestRevision: number | null, content: PolicySetContent, message: string, rolledBackFrom: number | null) {
   const contentHash = hashContent(content);
-  const [row] = await tx
-    .insert(policyVersions)
-    .values({
-      id: newId("pv"),
-      revision: (latestRevision ?? 0) + 1,
-      message,
-      authorId: ctx.actor.type === "user" ? ctx.actor.userId : null,
-      authorLabel: actorLabel(ctx.actor),
-      contentHash,
-      content,
-      rolledBackFrom,
-    })
-    .returning();
-  await tx.update(policyWorkspace).set({ editorIds: [] }).where(eq(policyWorkspace.id, DRAFT_WORKSPACE_ID));
-  return row!;
+  const row = await insertPolicyVersion(tx, {
+    id: newId("pv"),
+    revision: (latestRevision ?? 0) + 1,
+    message,
+    authorId: ctx.actor.type === "user" ? ctx.actor.userId : null,
+    authorLabel: actorLabel(ctx.actor),
+    contentHash,
+    content,
+    rolledBackFrom,
+  });
+  await updateWorkspace(tx, { editorIds: [] });
+  return row;
 }
 
-const versionView = (row: typeof policyVersions.$inferSelect) => ({
+const versionView = (row: PolicyVersionRow) => ({
   id: row.id,
   revision: row.revision,
   message: row.message,
@@ -101,7 +97,7 @@ export async function approveDraft({ ctx }: { ctx: Ctx; input?: unknown }) {
     const content = await loadDraftContent(tx);
     const contentHash = hashContent(content);
     const approval = { id: newId("pap"), contentHash, approvedBy: userId, approvedByLabel: actorLabel(ctx.actor) };
-    await tx.insert(policyApprovals).values(approval);
+    await insertPolicyApproval(tx, approval);
     await recordAudit(tx, ctx, { action: "policy_draft.approve", entityType: "policy_draft", entityId: DRAFT_WORKSPACE_ID, after: approval });
     return approval;
   });
@@ -115,7 +111,7 @@ export async function approveRollback({ ctx, input }: { ctx: Ctx; input: unknown
   return withTransaction(ctx, async (tx) => {
     const target = await getVersionByRevisionOrThrow(tx, revision);
     const approval = { id: newId("pap"), contentHash: target.contentHash, approvedBy: (ctx.actor as { userId: string }).userId, approvedByLabel: actorLabel(ctx.actor) };
-    await tx.insert(policyApprovals).values(approval);
+    await insertPolicyApproval(tx, approval);
     await recordAudit(tx, ctx, { action: "policy_version.approve_rollback", entityType: "policy_version", entityId: target.id, after: { ...approval, revision } });
     return approval;
   });
@@ -125,7 +121,7 @@ export async function publishDraft({ ctx, input }: { ctx: Ctx; input: unknown })
   requirePermission(ctx.actor, "policies.publish");
   const { message } = PublishInput.parse(input);
   const published = await withTransaction(ctx, async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${PUBLISH_LOCK_KEY})`);
+    await advisoryXactLock(tx, PUBLISH_LOCK_KEY);
     const content = await loadDraftContent(tx);
     assertPublishable(content);
     const contentHash = hashContent(content);
@@ -152,7 +148,7 @@ export async function rollbackToVersion({ ctx, input }: { ctx: Ctx; input: unkno
   requirePermission(ctx.actor, "policies.publish");
   const { revision, message } = RollbackInput.parse(input);
   const published = await withTransaction(ctx, async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${PUBLISH_LOCK_KEY})`);
+    await advisoryXactLock(tx, PUBLISH_LOCK_KEY);
     const target = await getVersionByRevisionOrThrow(tx, revision);
     const content = target.content as PolicySetContent;
     assertPublishable(content);
@@ -167,11 +163,8 @@ export async function rollbackToVersion({ ctx, input }: { ctx: Ctx; input: unkno
     }
     const latest = await getLatestVersion(tx);
     const row = await insertVersion(tx, ctx, latest?.revision ?? null, content, message || `Roll back to revision ${revision}`, revision);
-    await tx.delete(policies);
-    if (content.policies.length) await tx.insert(policies).values(content.policies.map((policy) => ({ ...policy, updatedBy: ctx.actor.type === "user" ? ctx.actor.userId : null })));
-    await tx.delete(policyTests);
-    if (content.tests.length) await tx.insert(policyTests).values(content.tests);
-    await tx.update(policyWorkspace).set({ schemaText: content.schemaText, entities: content.entities, editorIds: [] }).where(eq(policyWorkspace.id, DRAFT_WORKSPACE_ID));
+    await replaceDraftContent(tx, content.policies.map((policy) => ({ ...policy, updatedBy: ctx.actor.type === "user" ? ctx.actor.userId : null })), content.tests);
+    await updateWorkspace(tx, { schemaText: content.schemaText, entities: content.entities, editorIds: [] });
     await recordAudit(tx, ctx, { action: "policy_version.rollback", entityType: "policy_version", entityId: row.id, before: latest ? versionView(latest) : null, after: versionView(row) });
     return versionView(row);
   });

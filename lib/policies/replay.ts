@@ -1,7 +1,5 @@
-import { and, count, eq } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
-import { getReplayOrThrow, readReplayChunk, replayConditions, type ReplayCursor, type ReplayFilter } from "@/db/policies";
-import { decisions, policyReplays } from "@/db/schema";
+import { countReplayDecisions, getReplayOrThrow, insertReplay, readReplayChunk, updateReplay, type ReplayCursor, type ReplayFilter } from "@/db/policies";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -53,7 +51,7 @@ export async function startReplay({ ctx, input }: { ctx: Ctx; input: unknown }) 
       params: { ...data, from: data.from?.toISOString(), to: data.to?.toISOString(), draftHash: hashContent(content), content },
       startedBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
     };
-    await tx.insert(policyReplays).values(row);
+    await insertReplay(tx, row);
     await recordAudit(tx, ctx, { action: "policy_replay.start", entityType: "policy_replay", entityId: row.id, after: { id: row.id, ...data, draftHash: row.params.draftHash } });
     return { id: row.id };
   });
@@ -65,7 +63,7 @@ export async function cancelReplay({ ctx, input }: { ctx: Ctx; input: unknown })
   return withTransaction(ctx, async (tx) => {
     const before = await getReplayOrThrow(tx, id);
     if (before.status !== "queued" && before.status !== "running") return { id, status: before.status };
-    await tx.update(policyReplays).set({ cancelRequested: 1, updatedAt: new Date() }).where(eq(policyReplays.id, id));
+    await updateReplay(tx, id, { cancelRequested: 1, updatedAt: new Date() });
     await recordAudit(tx, ctx, { action: "policy_replay.cancel", entityType: "policy_replay", entityId: id, before: { status: before.status } });
     return { id, status: "cancelling" };
   });
@@ -190,9 +188,8 @@ export async function runReplay(id: string, db?: Executor, options: { chunkSize?
   let processed = 0;
   try {
     const engine = await engineForContent(database, params.content, null);
-    const [{ n } = { n: 0 }] = await database.select({ n: count() }).from(decisions).where(and(...replayConditions(filter)));
-    const total = Math.min(params.limit, Number(n));
-    await database.update(policyReplays).set({ status: "running", total, updatedAt: new Date() }).where(eq(policyReplays.id, id));
+    const total = Math.min(params.limit, await countReplayDecisions(database, filter));
+    await updateReplay(database, id, { status: "running", total, updatedAt: new Date() });
     let cursor: ReplayCursor | null = null;
     while (processed < total) {
       const rows = await readReplayChunk(database, filter, cursor, Math.min(chunkSize, total - processed));
@@ -207,21 +204,14 @@ export async function runReplay(id: string, db?: Executor, options: { chunkSize?
       await options.afterChunk?.(processed);
       const last = rows.at(-1)!;
       cursor = { time: last.time, enforcementPointId: last.enforcementPointId, decisionId: last.decisionId };
-      const [state] = await database
-        .update(policyReplays)
-        .set({ processed, result: tally.summary(engine.memoHits), updatedAt: new Date() })
-        .where(eq(policyReplays.id, id))
-        .returning({ cancelRequested: policyReplays.cancelRequested });
+      const state = await updateReplay(database, id, { processed, result: tally.summary(engine.memoHits), updatedAt: new Date() });
       if (state?.cancelRequested) {
-        await database.update(policyReplays).set({ status: "cancelled", finishedAt: new Date() }).where(eq(policyReplays.id, id));
+        await updateReplay(database, id, { status: "cancelled", finishedAt: new Date() });
         return;
       }
     }
-    await database.update(policyReplays).set({ status: "done", processed, result: tally.summary(engine.memoHits), finishedAt: new Date(), updatedAt: new Date() }).where(eq(policyReplays.id, id));
+    await updateReplay(database, id, { status: "done", processed, result: tally.summary(engine.memoHits), finishedAt: new Date(), updatedAt: new Date() });
   } catch (error) {
-    await database
-      .update(policyReplays)
-      .set({ status: "failed", error: (error as Error).message, processed, result: tally.summary(), finishedAt: new Date(), updatedAt: new Date() })
-      .where(eq(policyReplays.id, id));
+    await updateReplay(database, id, { status: "failed", error: (error as Error).message, processed, result: tally.summary(), finishedAt: new Date(), updatedAt: new Date() });
   }
 }

@@ -78,3 +78,8 @@ export const ExplainInput = z.object({
 });
 
 export const ReplayIdInput = z.object({ id: z.string().regex(/^rpl_[0-9a-z]{26}$/, "Expected a replay id like rpl_…") });
+
+/** The longest a bundle request may wait for a change (seconds). */
+export const BUNDLE_MAX_WAIT_SECONDS = 30;
+/** GET /api/v1/policies/bundle's query: `wait` seconds to hold the request for a change (long-poll). */
+export const BundleQuery = z.object({ wait: z.coerce.number().int("wait must be whole seconds").min(0).max(BUNDLE_MAX_WAIT_SECONDS, `wait is at most ${BUNDLE_MAX_WAIT_SECONDS} seconds`).optional() });

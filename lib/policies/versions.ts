@@ -12,7 +12,7 @@ import { draftStatus } from "./publish";
 import { inventoryHashOf, waitForPolicyChange } from "./published-engine";
 import { renderContent } from "./render";
 import { runPolicyTests } from "./run-tests";
-import { DiffQuery } from "./schemas";
+import { BUNDLE_MAX_WAIT_SECONDS, DiffQuery } from "./schemas";
 import { validateContent } from "./validate";
 
 export async function listPolicyVersions({ ctx }: { ctx: Ctx }) {
@@ -57,8 +57,6 @@ export async function getPolicyBundle({ ctx }: { ctx: Ctx }): Promise<PolicyBund
   return buildPolicyBundle({ ...latest, content: latest.content as PolicySetContent }, inventory, inventoryHashOf(inventory, options), options);
 }
 
-/** Longest long-poll hold (`?wait=`), in seconds. */
-export const BUNDLE_MAX_WAIT_SECONDS = 30;
 /** How often a held long-poll re-reads the database for changes made by other processes. */
 const BUNDLE_POLL_MS = 1_000;
 

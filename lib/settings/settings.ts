@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
-import { settings } from "@/db/schema";
+import { listSettingRows, upsertSetting } from "@/db/settings";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -109,7 +108,7 @@ function parseJsonText(value: unknown): unknown {
 }
 
 export async function getSettings(db?: Executor): Promise<Settings> {
-  const rows = await (db ?? (await getDb())).select().from(settings);
+  const rows = await listSettingRows(db ?? (await getDb()));
   return SettingsSchema.parse(Object.fromEntries(rows.map((row) => [row.key, row.value])));
 }
 
@@ -120,9 +119,7 @@ export async function updateSettings({ ctx, input }: { ctx: Ctx; input: unknown 
     const before = await getSettings(tx);
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined) continue;
-      const existing = await tx.select().from(settings).where(eq(settings.key, key));
-      if (existing.length) await tx.update(settings).set({ value, updatedAt: new Date() }).where(eq(settings.key, key));
-      else await tx.insert(settings).values({ key, value });
+      await upsertSetting(tx, key, value);
     }
     const after = await getSettings(tx);
     await recordAudit(tx, ctx, { action: "settings.update", entityType: "settings", entityId: null, before, after });

@@ -1,5 +1,4 @@
-import { users } from "@/db/schema";
-import { getUserByEmail } from "@/db/users";
+import { getUserByEmail, insertUserRow } from "@/db/users";
 import type { Tx } from "@/db/client";
 import { recordAudit } from "../audit/record-audit";
 import type { AuditAction } from "../audit/actions";
@@ -29,11 +28,8 @@ export async function insertUser(
   if (await getUserByEmail(tx, data.email)) {
     throw new StewardError("conflict", `A user with the email ${data.email} already exists`, { path: "email" });
   }
-  const [row] = await tx
-    .insert(users)
-    .values({ id: newId("usr"), email: data.email.toLowerCase(), name: data.name, role: data.role, passwordHash: data.passwordHash, authProvider: data.authProvider ?? "local" })
-    .returning();
-  const view = toUserView(row!);
+  const row = await insertUserRow(tx, { id: newId("usr"), email: data.email.toLowerCase(), name: data.name, role: data.role, passwordHash: data.passwordHash, authProvider: data.authProvider ?? "local" });
+  const view = toUserView(row);
   await recordAudit(tx, ctx, { action, entityType: "user", entityId: view.id, after: view });
   return view;
 }

@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
 import { countActiveAdmins, countUsers, getUserByEmail } from "@/db/users";
 import { getDb } from "@/db/client";
+import { advisoryXactLock } from "@/db/locks";
 import { systemContext } from "../auth/actor";
 import { hashPassword } from "../auth/password";
 import { StewardError } from "../errors";
@@ -26,7 +26,7 @@ export async function setupFirstAdmin({ input, ip, setupCode }: { input: unknown
   const passwordHash = await hashPassword(data.password);
   const db = await getDb();
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
+    await advisoryXactLock(tx, SETUP_LOCK_KEY);
     if ((await countUsers(tx)) > 0) throw new StewardError("forbidden", "Setup is already complete; sign in instead");
     const ctx = { ...systemContext("first-run setup"), ip };
     return insertUser(tx, ctx, { ...data, role: "admin", passwordHash }, "user.setup");
@@ -38,7 +38,7 @@ export async function bootstrapAdminFromConfig(admin: { email: string; password:
   if (!admin) return;
   const db = await getDb();
   await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
+    await advisoryXactLock(tx, SETUP_LOCK_KEY);
     if ((await countActiveAdmins(tx)) > 0) return;
     if (await getUserByEmail(tx, admin.email)) return; // never overwrite a person who already exists
     await insertUser(tx, systemContext("bootstrap admin"), { email: admin.email, name: "Administrator", role: "admin", passwordHash: await hashPassword(admin.password) }, "user.bootstrap");

@@ -1,12 +1,11 @@
-import { asc } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
+import { listUsersByEmail } from "@/db/users";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { toUserView } from "./user-view";
 
 export async function listUsers({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx.actor, "users.read");
-  const rows = await (await getDb()).select().from(users).orderBy(asc(users.email));
+  const rows = await listUsersByEmail(await getDb());
   return rows.map(toUserView);
 }

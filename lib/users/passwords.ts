@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
-import { getUserOrThrow } from "@/db/users";
+import { getUserOrThrow, resetUserPasswordRow, updateUserRow } from "@/db/users";
 import { recordAudit } from "../audit/record-audit";
 import { hashPassword } from "../auth/password";
 import { requirePermission } from "../auth/require-permission";
@@ -49,7 +47,7 @@ export async function changeOwnPassword({ ctx, input, limits }: { ctx: Ctx; inpu
   if (check === "invalid") throw new StewardError("invalid_input", "The current password is incorrect", { path: "currentPassword" });
   const passwordHash = await hashPassword(data.newPassword);
   return withTransaction(ctx, async (tx) => {
-    await tx.update(users).set({ passwordHash, mustChangePassword: false, updatedAt: new Date() }).where(eq(users.id, actor.userId));
+    await updateUserRow(tx, actor.userId, { passwordHash, mustChangePassword: false, updatedAt: new Date() });
     const sessionVersion = await bumpSessionVersion(tx, actor.userId);
     await recordAudit(tx, ctx, { action: "user.change_password", entityType: "user", entityId: actor.userId, after: { ...toUserView(current), sessionsEnded: true } });
     return { sessionVersion };
@@ -76,11 +74,7 @@ export async function resetUserPassword({ ctx, input }: { ctx: Ctx; input: unkno
     const before = await getUserOrThrow(tx, userId);
     if (before.authProvider !== "local") throw new StewardError("precondition_failed", "This person signs in with single sign-on; reset their password at the identity provider");
     if (!before.active) throw new StewardError("precondition_failed", "Reactivate this person before resetting their password");
-    const [after] = await tx
-      .update(users)
-      .set({ passwordHash, mustChangePassword: true, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
-      .where(eq(users.id, userId))
-      .returning();
+    const after = await resetUserPasswordRow(tx, userId, passwordHash);
     await recordAudit(tx, ctx, { action: "user.reset_password", entityType: "user", entityId: userId, before: toUserView(before), after: { ...toUserView(after!), mustChangePassword: true } });
     return { user: toUserView(after!), temporaryPassword };
   });

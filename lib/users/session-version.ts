@@ -1,7 +1,5 @@
-import { eq, sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
-import { users } from "@/db/schema";
-import { getDb } from "@/db/client";
+import { getDb, type Executor } from "@/db/client";
+import { getSessionVersion, incrementSessionVersion } from "@/db/users";
 import { recordAudit } from "../audit/record-audit";
 import type { Ctx } from "../context";
 import { withTransaction } from "../context";
@@ -15,17 +13,11 @@ import { withTransaction } from "../context";
  * @returns the new version (an integer ≥ 2).
  */
 export async function bumpSessionVersion(tx: Executor, userId: string): Promise<number> {
-  const [row] = await tx
-    .update(users)
-    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-    .where(eq(users.id, userId))
-    .returning({ sessionVersion: users.sessionVersion });
-  return row?.sessionVersion ?? 0;
+  return (await incrementSessionVersion(tx, userId)) ?? 0;
 }
 
 export async function currentSessionVersion(userId: string, db?: Executor): Promise<number | undefined> {
-  const [row] = await (db ?? (await getDb())).select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId)).limit(1);
-  return row?.sessionVersion;
+  return getSessionVersion(db ?? (await getDb()), userId);
 }
 
 /**

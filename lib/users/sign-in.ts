@@ -1,7 +1,6 @@
-import { and, count, eq, gt, gte, lte, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { signInFailures, users } from "@/db/schema";
-import { getUserByEmail } from "@/db/users";
+import { advisoryXactLock } from "@/db/locks";
+import { countAttemptsSince, countCheckedSignInAttempts, deleteSignInAttempt, deleteSignInAttemptsUpTo, getUserByEmail, insertSignInAttempt, updateUserRow } from "@/db/users";
 import { verifyPassword } from "../auth/password";
 import { newId } from "../ids";
 import type { Role } from "../auth/permissions";
@@ -40,16 +39,15 @@ export async function signInWithPassword(input: { email: string; password: strin
 
   const admitted = await db.transaction(async (tx) => {
     // Lock order is always account, then address, so two attempts can never wait on each other in a cycle.
-    await tx.execute(sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK_NAMESPACE}, hashtext(${email}))`);
-    if (input.ip) await tx.execute(sql`select pg_advisory_xact_lock(${ADDRESS_LOCK_NAMESPACE}, hashtext(${input.ip}))`);
-    const checkedSince = and(eq(signInFailures.checked, true), gt(signInFailures.at, since));
-    const [perAccount] = await tx.select({ n: count() }).from(signInFailures).where(and(eq(signInFailures.email, email), checkedSince));
-    const [perIp] = input.ip ? await tx.select({ n: count() }).from(signInFailures).where(and(eq(signInFailures.ip, input.ip), checkedSince)) : [{ n: 0 }];
-    const allowed = (perAccount?.n ?? 0) < input.limits.perAccount && (perIp?.n ?? 0) < input.limits.perIp;
+    await advisoryXactLock(tx, ACCOUNT_LOCK_NAMESPACE, email);
+    if (input.ip) await advisoryXactLock(tx, ADDRESS_LOCK_NAMESPACE, input.ip);
+    const perAccount = await countCheckedSignInAttempts(tx, { email }, since);
+    const perIp = input.ip ? await countCheckedSignInAttempts(tx, { ip: input.ip }, since) : 0;
+    const allowed = perAccount < input.limits.perAccount && perIp < input.limits.perIp;
     // Refused attempts are recorded too (unchecked, counting toward no limit): they mark a burst in progress, see below.
     // clock_timestamp(), not now(): the time the lock was held, so rows order as the attempts were admitted.
-    await tx.insert(signInFailures).values({ id: attemptId, email, ip: input.ip, at: sql`clock_timestamp()`, checked: allowed });
-    await tx.delete(signInFailures).where(and(eq(signInFailures.email, email), lte(signInFailures.at, since)));
+    await insertSignInAttempt(tx, { id: attemptId, email, ip: input.ip, checked: allowed });
+    await deleteSignInAttemptsUpTo(tx, email, since);
     return allowed;
   });
   if (!admitted) return { ok: false, reason: "rate_limited", retryAfterMinutes: input.limits.windowMinutes };
@@ -59,16 +57,10 @@ export async function signInWithPassword(input: { email: string; password: strin
   if (!user || !user.active || !passwordMatches) return { ok: false, reason: "invalid_credentials" };
 
   await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK_NAMESPACE}, hashtext(${email}))`);
-    const [own] = await tx.select({ at: signInFailures.at }).from(signInFailures).where(eq(signInFailures.id, attemptId));
-    const [later] = own
-      ? await tx
-          .select({ n: count() })
-          .from(signInFailures)
-          .where(and(eq(signInFailures.email, email), gte(signInFailures.at, own.at), ne(signInFailures.id, attemptId)))
-      : [{ n: 0 }];
-    if ((later?.n ?? 0) === 0) await tx.delete(signInFailures).where(eq(signInFailures.id, attemptId));
-    await tx.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
+    await advisoryXactLock(tx, ACCOUNT_LOCK_NAMESPACE, email);
+    // An own row gone already (null) is treated as no later attempt, as before.
+    if (((await countAttemptsSince(tx, email, attemptId)) ?? 0) === 0) await deleteSignInAttempt(tx, attemptId);
+    await updateUserRow(tx, user.id, { lastSignInAt: new Date() });
   });
   return {
     ok: true,

@@ -1,7 +1,5 @@
-import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
-import { getUserByEmail } from "@/db/users";
+import { getUserByEmail, updateUserRow } from "@/db/users";
 import { recordAudit } from "../audit/record-audit";
 import { systemContext } from "../auth/actor";
 import { isRole, type Role } from "../auth/permissions";
@@ -30,7 +28,7 @@ export async function upsertSsoUser(input: { email: string; name: string; roleCl
     }
     if (!existing.active) return null;
     if (claimedRole && claimedRole !== existing.role) {
-      const [after] = await tx.update(users).set({ role: claimedRole, updatedAt: new Date() }).where(eq(users.id, existing.id)).returning();
+      const after = await updateUserRow(tx, existing.id, { role: claimedRole, updatedAt: new Date() });
       await bumpSessionVersion(tx, existing.id); // sessions under the old role end
       await recordAudit(tx, ctx, { action: "user.update_role", entityType: "user", entityId: existing.id, before: toUserView(existing), after: toUserView(after!) });
       return toUserView(after!);

@@ -1,7 +1,7 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { apiTokens, users } from "@/db/schema";
-import { countActiveAdmins, getUserOrThrow } from "@/db/users";
+import { revokeApiTokensOf } from "@/db/api-tokens";
+import { advisoryXactLock } from "@/db/locks";
+import { countActiveAdmins, getUserOrThrow, updateUserRow } from "@/db/users";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { requireBrowserSession } from "../auth/require-session";
@@ -21,7 +21,7 @@ const ADMIN_COUNT_LOCK_KEY = 7_363_012;
  * second sees the first's change when it counts (otherwise both count two and both succeed).
  */
 async function lockAdminCount(tx: Executor) {
-  await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK_KEY})`);
+  await advisoryXactLock(tx, ADMIN_COUNT_LOCK_KEY);
 }
 
 async function assertNotLastAdmin(tx: Executor, userRole: string, userActive: boolean) {
@@ -39,7 +39,7 @@ export async function updateUserRole({ ctx, input }: { ctx: Ctx; input: unknown 
     const before = await getUserOrThrow(tx, userId);
     if (before.role === role) return toUserView(before);
     if (role !== "admin") await assertNotLastAdmin(tx, before.role, before.active);
-    const [after] = await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+    const after = await updateUserRow(tx, userId, { role, updatedAt: new Date() });
     // Sessions opened under the old role end; the person signs in again under the new one.
     await bumpSessionVersion(tx, userId);
     await recordAudit(tx, ctx, { action: "user.update_role", entityType: "user", entityId: userId, before: toUserView(before), after: toUserView(after!) });
@@ -64,9 +64,9 @@ export async function deactivateUser({ ctx, input }: { ctx: Ctx; input: unknown 
     if (!before.active) return toUserView(before);
     await assertNotLastAdmin(tx, before.role, before.active);
     const now = new Date();
-    const [after] = await tx.update(users).set({ active: false, deactivatedAt: now, updatedAt: now }).where(eq(users.id, userId)).returning();
+    const after = await updateUserRow(tx, userId, { active: false, deactivatedAt: now, updatedAt: now });
     await bumpSessionVersion(tx, userId);
-    await tx.update(apiTokens).set({ revokedAt: sql`now()` }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+    await revokeApiTokensOf(tx, userId);
     await offboardPeopleOfUser(tx, ctx, userId);
     await recordAudit(tx, ctx, { action: "user.deactivate", entityType: "user", entityId: userId, before: toUserView(before), after: toUserView(after!) });
     return toUserView(after!);
@@ -79,7 +79,7 @@ export async function reactivateUser({ ctx, input }: { ctx: Ctx; input: unknown 
   return withTransaction(ctx, async (tx) => {
     const before = await getUserOrThrow(tx, userId);
     if (before.active) return toUserView(before);
-    const [after] = await tx.update(users).set({ active: true, deactivatedAt: null, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+    const after = await updateUserRow(tx, userId, { active: true, deactivatedAt: null, updatedAt: new Date() });
     await recordAudit(tx, ctx, { action: "user.reactivate", entityType: "user", entityId: userId, before: toUserView(before), after: toUserView(after!) });
     return toUserView(after!);
   });

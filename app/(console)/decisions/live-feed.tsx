@@ -5,7 +5,7 @@ import type { DecisionFilter } from "@/lib/decisions/filters";
 import type { FeedEnd, FeedEvent, FeedGap } from "@/lib/decisions/live-stream";
 import type { DecisionSummary } from "@/lib/decisions/schemas";
 import { decisionHref } from "./decision-links";
-import { DecisionCells } from "./decision-cells";
+import { DecisionCells } from "@/components/decisions/decision-cells";
 
 /** Rows kept on screen; older ones fall off, so a burst never grows the DOM. */
 const MAX_ROWS = 200;

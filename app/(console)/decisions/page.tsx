@@ -4,7 +4,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { DecisionFilter } from "@/lib/decisions/filters";
 import { OUTCOME_VALUES } from "@/lib/decisions/schemas";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
-import { DecisionsNav } from "./decisions-nav";
+import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { FilterForm } from "./filter-form";
 import { LiveFeed } from "./live-feed";
 import { readPageQuery } from "@/lib/http/query";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AuthzenDecisionResponse, AuthzenEvaluationsRequest, AuthzenEvaluationsResponse, AuthzenRequest } from "../../policies/authzen";
 import { PolicyBundle } from "../../policies/bundle";
 import {
+  BundleQuery,
   DiffQuery,
   ExplainInput,
   FormatPolicyInput,
@@ -64,6 +65,7 @@ export const policyOperations: ApiOperation[] = [
     tag: "Policies",
     permission: "policies.bundle",
     auth: "enforcement_point",
+    query: BundleQuery,
     responses: { 200: { description: "The bundle", schema: Bundle }, 304: { description: "Unchanged since the ETag sent" }, 404: { description: "Nothing published yet" } },
   },
   {

@@ -7,10 +7,10 @@ import { decisionRateChart, exploreDecisions, ExploreQuery } from "@/lib/decisio
 import { OUTCOME_VALUES } from "@/lib/decisions/schemas";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
 import { decisionHref, traceHref } from "../decision-links";
-import { DecisionsNav } from "../decisions-nav";
+import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { FilterForm } from "../filter-form";
-import { DecisionCells } from "../decision-cells";
-import { RateChart } from "../rate-chart";
+import { DecisionCells } from "@/components/decisions/decision-cells";
+import { RateChart } from "@/components/decisions/rate-chart";
 import { formatUtc } from "@/components/ui/format-utc";
 import { readPageQuery } from "@/lib/http/query";
 

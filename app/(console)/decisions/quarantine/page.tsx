@@ -5,7 +5,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { listQuarantinedItems, QuarantineQuery } from "@/lib/decisions/explore-decisions";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
-import { DecisionsNav } from "../decisions-nav";
+import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { formatUtc } from "@/components/ui/format-utc";
 import { readPageQuery } from "@/lib/http/query";
 

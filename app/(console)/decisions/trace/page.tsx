@@ -5,8 +5,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDecisionTrace, TraceQuery, type TraceNode } from "@/lib/decisions/explore-decisions";
 import { decisionHref } from "../decision-links";
-import { DecisionsNav } from "../decisions-nav";
-import { OutcomeBadge } from "../outcome-badge";
+import { DecisionsNav } from "@/components/decisions/decisions-nav";
+import { OutcomeBadge } from "@/components/decisions/outcome-badge";
 import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Trace" };

@@ -6,8 +6,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { DecisionKeyQuery, getDecision } from "@/lib/decisions/explore-decisions";
 import { getEnforcementPoint } from "@/lib/enforcement-points/list-enforcement-points";
 import { traceHref } from "../decision-links";
-import { DecisionsNav } from "../decisions-nav";
-import { OutcomeBadge } from "../outcome-badge";
+import { DecisionsNav } from "@/components/decisions/decisions-nav";
+import { OutcomeBadge } from "@/components/decisions/outcome-badge";
 import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Decision" };

@@ -1,11 +1,9 @@
-import { z } from "zod";
 import { withApi } from "@/app/_server/with-api";
 import { readQuery } from "@/lib/http/query";
-import { BUNDLE_MAX_WAIT_SECONDS, etagMatches, waitForPolicyBundle } from "@/lib/policies/versions";
+import { BundleQuery } from "@/lib/policies/schemas";
+import { etagMatches, waitForPolicyBundle } from "@/lib/policies/versions";
 
 export const dynamic = "force-dynamic";
-
-const BundleQuery = z.object({ wait: z.coerce.number().int("wait must be whole seconds").min(0).max(BUNDLE_MAX_WAIT_SECONDS, `wait is at most ${BUNDLE_MAX_WAIT_SECONDS} seconds`).optional() });
 
 // GET /api/v1/policies/bundle[?wait=<s ≤ 30>] — the published policy set, schema, entities, inventory snapshot and PDP
 // options for enforcement points (ETag / 304). With `wait` and a current If-None-Match, holds until something changes or
