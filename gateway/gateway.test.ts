@@ -103,6 +103,20 @@ describe("MCP proxy: real SDK client → gateway → real SDK server", () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual(["echo", "read_file"]);
   });
 
+  it("answers a repeated identical call from the engine's memo (the request carries no per-call timestamp)", async () => {
+    const client = await agent("agt_alpha");
+    const state = gateway.policy.current();
+    if (!state.ok) throw new Error("no bundle");
+    const text = `memo ${Date.now()}`;
+    await client.callTool({ name: "echo", arguments: { text } });
+    const before = state.engine.memoHits;
+    await client.callTool({ name: "echo", arguments: { text } });
+    expect(state.engine.memoHits).toBe(before + 1);
+    // Different arguments are a different request: evaluated, not remembered.
+    await client.callTool({ name: "echo", arguments: { text: `${text}!` } });
+    expect(state.engine.memoHits).toBe(before + 1);
+  });
+
   it("decides on argument values: the same tool is allowed for one path and denied for another", async () => {
     const client = await agent();
     expect(textOf(await client.callTool({ name: "read_file", arguments: { path: "/docs/readme.md" } }))).toBe("# Hello");
