@@ -285,11 +285,15 @@ describe("policy bundle", () => {
     const client = await agent();
     await refusal(client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }));
     await harness.publish({ ...BASE_POLICIES, allow_delete: 'permit(principal, action == Steward::Action::"call_tool", resource == Steward::Tool::"delete_file");' });
-    const published = Date.now();
-    await waitFor(async () => (await client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }).then(() => true, () => false)), 1_000, 20);
-    expect(Date.now() - published).toBeLessThan(1_000);
-    await harness.publish(BASE_POLICIES);
-    await waitFor(async () => (await client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }).then(() => false, () => true)), 1_000, 20);
+    try {
+      const published = Date.now();
+      await waitFor(async () => (await client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }).then(() => true, () => false)), 1_000, 20);
+      expect(Date.now() - published).toBeLessThan(1_000);
+    } finally {
+      // Restored whatever happened above: the tests after this one expect the base policies.
+      await harness.publish(BASE_POLICIES);
+      await waitFor(async () => (await client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }).then(() => false, () => true)), 5_000, 20);
+    }
   });
 
   it("keeps deciding from the cached bundle while the console is down, then delivers every decision exactly once", async () => {
