@@ -42,9 +42,11 @@ const RESOURCE_TYPE = { "tools/call": "tool", "resources/read": "resource", "pro
  * calling agent (from its verified credential), action = the MCP method (→ Cedar `call_tool` /
  * `read`), resource = the tool, resource or prompt with its server and annotations; context =
  * arguments (also flattened as `arg_<name>` scalars for typed Cedar context), destination, the
- * task's purpose and scope, the delegation chain and the server's data sensitivity.
+ * task's purpose and scope, the delegation chain and the server's data sensitivity. Deterministic
+ * in identity and operation (the same call twice maps to the same request), so the engine's memo
+ * answers repeated calls.
  */
-export function authzenRequestFor(identity: CallerIdentity, op: Operation, at: Date): AuthzenRequest {
+export function authzenRequestFor(identity: CallerIdentity, op: Operation): AuthzenRequest {
   const annotations = op.annotations ?? {};
   const flattened: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(op.arguments ?? {})) if (value === null || ["string", "number", "boolean"].includes(typeof value)) flattened[`arg_${key}`] = value;
@@ -76,7 +78,9 @@ export function authzenRequestFor(identity: CallerIdentity, op: Operation, at: D
       scope: identity.scopes ?? [],
       delegation: identity.delegation,
       agent: identity.clientId ?? identity.agentId,
-      time: at.toISOString(),
+      // No `time` member: the decision's own time (the record's `time`, replay's clock) gives Cedar its
+      // hour and weekday. A per-millisecond timestamp here made every request distinct, so the engine's
+      // memo never answered even a repeated identical call.
     },
   };
 }
@@ -103,7 +107,7 @@ export class Decider {
     const state = this.policy.current();
     if (!state.ok || !inScope(identity, op)) return false;
     try {
-      return state.engine.evaluate(authzenRequestFor(identity, op, new Date()), new Date(), identity.delegation).decision === "allow";
+      return state.engine.evaluate(authzenRequestFor(identity, op), new Date(), identity.delegation).decision === "allow";
     } catch {
       return false;
     }
@@ -117,7 +121,7 @@ export class Decider {
   async decide(identity: CallerIdentity, op: Operation): Promise<DecisionOutcome> {
     const at = new Date();
     const started = performance.now();
-    const request = authzenRequestFor(identity, op, at);
+    const request = authzenRequestFor(identity, op);
     const argumentsHash = op.arguments ? createHash("sha256").update(JSON.stringify(op.arguments)).digest("hex") : null;
     const base = { decisionId: newDecisionId(), resourceId: op.name, argumentsHash };
     let decision: DecisionOutcome;

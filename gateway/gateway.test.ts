@@ -103,6 +103,20 @@ describe("MCP proxy: real SDK client → gateway → real SDK server", () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual(["echo", "read_file"]);
   });
 
+  it("answers a repeated identical call from the engine's memo (the request carries no per-call timestamp)", async () => {
+    const client = await agent("agt_alpha");
+    const state = gateway.policy.current();
+    if (!state.ok) throw new Error("no bundle");
+    const text = `memo ${Date.now()}`;
+    await client.callTool({ name: "echo", arguments: { text } });
+    const before = state.engine.memoHits;
+    await client.callTool({ name: "echo", arguments: { text } });
+    expect(state.engine.memoHits).toBe(before + 1);
+    // Different arguments are a different request: evaluated, not remembered.
+    await client.callTool({ name: "echo", arguments: { text: `${text}!` } });
+    expect(state.engine.memoHits).toBe(before + 1);
+  });
+
   it("decides on argument values: the same tool is allowed for one path and denied for another", async () => {
     const client = await agent();
     expect(textOf(await client.callTool({ name: "read_file", arguments: { path: "/docs/readme.md" } }))).toBe("# Hello");
@@ -219,6 +233,36 @@ describe("identity", () => {
 });
 
 describe("protocol errors leave the gateway up", () => {
+  it("speaks Streamable HTTP as the SDK's transport does: Accept, Content-Type, protocol version, batches, one initialize, no SSE stream, DELETE ends the session", async () => {
+    const token = await harness.mintTaskToken({ sub: "agt_alpha", aud: endpoint });
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" };
+    const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+    expect((await fetch(endpoint, { method: "POST", headers: { ...headers, accept: "application/json" }, body: JSON.stringify(initialize) })).status).toBe(406);
+    expect((await fetch(endpoint, { method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: JSON.stringify(initialize) })).status).toBe(415);
+    const opened = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify(initialize) });
+    expect(opened.status).toBe(200);
+    const session = opened.headers.get("mcp-session-id")!;
+    expect(session).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await opened.json()).result.protocolVersion).toBe("2025-06-18");
+    const inSession = { ...headers, "mcp-session-id": session, "mcp-protocol-version": "2025-06-18" };
+    expect((await fetch(endpoint, { method: "POST", headers: inSession, body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) })).status).toBe(202);
+    const again = await fetch(endpoint, { method: "POST", headers: inSession, body: JSON.stringify(initialize) });
+    expect([again.status, (await again.json()).error.code]).toEqual([400, -32600]);
+    const oldVersion = await fetch(endpoint, { method: "POST", headers: { ...inSession, "mcp-protocol-version": "1999-01-01" }, body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }) });
+    expect(oldVersion.status).toBe(400);
+    const notRpc = await fetch(endpoint, { method: "POST", headers: inSession, body: JSON.stringify({ hello: "world" }) });
+    expect([notRpc.status, (await notRpc.json()).error.code]).toEqual([400, -32700]);
+    // A batch is answered as a batch, each response under its own id.
+    const batch = await fetch(endpoint, { method: "POST", headers: inSession, body: JSON.stringify([{ jsonrpc: "2.0", id: "a", method: "tools/call", params: { name: "echo", arguments: { text: "one" } } }, { jsonrpc: "2.0", id: "b", method: "ping" }]) });
+    expect(batch.status).toBe(200);
+    const answers = (await batch.json()) as { id: string; result: { content?: { text: string }[] } }[];
+    expect(answers.map((item) => item.id).sort()).toEqual(["a", "b"]);
+    expect(answers.find((item) => item.id === "a")!.result.content![0]!.text).toBe("one");
+    expect((await fetch(endpoint, { method: "GET", headers: { ...inSession, accept: "text/event-stream" } })).status).toBe(405);
+    expect((await fetch(endpoint, { method: "DELETE", headers: inSession })).status).toBe(200);
+    expect((await fetch(endpoint, { method: "POST", headers: inSession, body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "ping" }) })).status).toBe(404);
+  });
+
   it("answers bad JSON, oversized messages and unknown methods with JSON-RPC errors", async () => {
     const token = await harness.mintTaskToken({ sub: "agt_alpha", aud: endpoint });
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" };
@@ -241,11 +285,15 @@ describe("policy bundle", () => {
     const client = await agent();
     await refusal(client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }));
     await harness.publish({ ...BASE_POLICIES, allow_delete: 'permit(principal, action == Steward::Action::"call_tool", resource == Steward::Tool::"delete_file");' });
-    const published = Date.now();
-    await waitFor(async () => (await client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }).then(() => true, () => false)), 1_000, 20);
-    expect(Date.now() - published).toBeLessThan(1_000);
-    await harness.publish(BASE_POLICIES);
-    await waitFor(async () => (await client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }).then(() => false, () => true)), 1_000, 20);
+    try {
+      const published = Date.now();
+      await waitFor(async () => (await client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }).then(() => true, () => false)), 1_000, 20);
+      expect(Date.now() - published).toBeLessThan(1_000);
+    } finally {
+      // Restored whatever happened above: the tests after this one expect the base policies.
+      await harness.publish(BASE_POLICIES);
+      await waitFor(async () => (await client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } }).then(() => false, () => true)), 5_000, 20);
+    }
   });
 
   it("keeps deciding from the cached bundle while the console is down, then delivers every decision exactly once", async () => {

@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import {
   CallToolRequestSchema,
@@ -19,11 +17,12 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { MCP_DENIED, MCP_PDP_UNAVAILABLE, parseTraceparent, type Decider, type DecisionOutcome, type Operation } from "./decide";
 import type { CallerIdentity } from "./identity";
+import { NodeJsonServerTransport } from "./json-transport";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
 import type { Upstream } from "./upstreams";
 
-type Session = { transport: StreamableHTTPServerTransport; server: Server; agentId: string; lastSeen: number };
+type Session = { transport: NodeJsonServerTransport; server: Server; agentId: string; lastSeen: number };
 type Extra = { authInfo?: AuthInfo; requestInfo?: { headers: Record<string, string | string[] | undefined> } };
 
 const identityOf = (extra: Extra): CallerIdentity => {
@@ -46,7 +45,7 @@ function refusal(decision: DecisionOutcome): McpError {
 
 /**
  * The agent-facing MCP endpoint for one upstream (`/mcp/<name>`): an SDK Server per session
- * (Streamable HTTP, stateful), bound to the agent that opened it. Each request's identity is
+ * (Streamable HTTP, stateful, JSON responses over NodeJsonServerTransport), bound to the agent that opened it. Each request's identity is
  * verified by the HTTP layer and reaches the handlers as `authInfo`. Every method the gateway
  * does not map is answered by the SDK with "method not found" — unknown methods never reach the
  * upstream.
@@ -151,9 +150,7 @@ export class McpProxy {
     }
     if (req.method !== "POST" || !isInitializeRequest(body)) return jsonRpcError(res, 400, -32600, "Bad Request: no valid session; start with initialize");
     const server = this.createServer();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      enableJsonResponse: true,
+    const transport: NodeJsonServerTransport = new NodeJsonServerTransport({
       onsessioninitialized: (newId) => {
         this.sessions.set(newId, { transport, server, agentId: identity.agentId, lastSeen: Date.now() });
       },

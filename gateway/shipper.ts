@@ -73,7 +73,7 @@ export class Shipper {
         status = response.status;
         const text = await response.text();
         if (response.ok || status === 422) {
-          this.spool.ack(batch.end, batch.lines.length);
+          await this.spool.ack(batch.end, batch.lines.length);
           this.metrics.shipped.inc(batch.lines.length);
           this.lastShippedAt = Date.now();
           this.lastError = null;

@@ -20,7 +20,7 @@ describe("decision spool", () => {
     const batch = spool.readBatch(1000);
     expect(batch.lines.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(Array.from({ length: 100 }, (_, i) => `d${i}`));
     expect(spool.backlogRecords).toBe(100);
-    spool.ack(batch.end, batch.lines.length);
+    await spool.ack(batch.end, batch.lines.length);
     expect(spool.backlogRecords).toBe(0);
     expect(spool.backlogBytes).toBe(0);
     expect(spool.readBatch(10).lines).toEqual([]);
@@ -32,7 +32,7 @@ describe("decision spool", () => {
     const first = Spool.open(opts, createMetrics(), quietLogger());
     for (let i = 0; i < 10; i++) await first.append(record(i));
     const acked = first.readBatch(4);
-    first.ack(acked.end, 4);
+    await first.ack(acked.end, 4);
     first.close();
     // A crash in the middle of a write leaves half a record at the end.
     const segment = readdirSync(opts.dir).find((name) => name.startsWith("seg-"))!;
@@ -53,7 +53,7 @@ describe("decision spool", () => {
     expect(readdirSync(opts.dir).filter((name) => name.startsWith("seg-")).length).toBeGreaterThan(3);
     let shipped = 0;
     for (let batch = spool.readBatch(7); batch.lines.length; batch = spool.readBatch(7)) {
-      spool.ack(batch.end, batch.lines.length);
+      await spool.ack(batch.end, batch.lines.length);
       shipped += batch.lines.length;
     }
     expect(shipped).toBe(40);
@@ -76,7 +76,7 @@ describe("decision spool", () => {
     expect((await metrics.registry.getSingleMetricAsString("steward_gateway_spool_full"))).toContain("steward_gateway_spool_full 1");
     expect(logs.some((line) => line.includes("spool full"))).toBe(true);
     const batch = spool.readBatch(1000);
-    spool.ack(batch.end, batch.lines.length);
+    await spool.ack(batch.end, batch.lines.length);
     expect(await spool.append(record(99))).toBe("recorded");
     expect((await metrics.registry.getSingleMetricAsString("steward_gateway_spool_full"))).toContain("steward_gateway_spool_full 0");
     spool.close();

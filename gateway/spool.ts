@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { open, rename } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { GatewayConfig } from "./config";
@@ -209,15 +210,23 @@ export class Spool {
     return { lines, end: position };
   }
 
-  /** Marks everything before `end` as acknowledged by the console; fully shipped segments are deleted. */
-  ack(end: SpoolPosition, records: number): void {
+  /**
+   * Marks everything before `end` as acknowledged by the console; fully shipped segments are
+   * deleted. The cursor file is replaced atomically (write, fdatasync, rename) on libuv's thread
+   * pool: done synchronously, its fdatasync blocked the event loop — 11 % of the gateway's CPU
+   * profile under load, stalling every call in flight. One ack at a time (the shipper awaits it).
+   */
+  async ack(end: SpoolPosition, records: number): Promise<void> {
     const file = path.join(this.dir, "cursor.json");
     const temp = `${file}.tmp`;
-    writeFileSync(temp, JSON.stringify(end));
-    const fd = openSync(temp, "r");
-    fdatasyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, file);
+    const handle = await open(temp, "w");
+    try {
+      await handle.writeFile(JSON.stringify(end));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
     for (const n of [...this.segmentSizes.keys()]) {
       if (n < end.segment) {
         unlinkSync(path.join(this.dir, segmentName(n)));

@@ -62,8 +62,15 @@ function inventory(): Inventory {
   };
 }
 
-function bundleOf(policies: string[], schemaText = DEFAULT_CEDAR_SCHEMA, revision = 1): PolicyBundle {
-  const content = { policies: policies.map((source, i) => ({ id: `pol_${String(i).padStart(3, "0")}`, description: "", owner: "", frameworkTags: [], source })), schemaText, entities: [], tests: [] };
+/**
+ * The demo server's echo tool as an admin entity: neither destructive nor external. A tool the
+ * policy content does not describe counts as both (the mapping's safe default), and the
+ * approval-destructive-external template then denies every call — which would measure the deny path only.
+ */
+const ECHO_TOOL = { uid: { type: "Steward::Tool", id: "echo" }, attrs: { name: "echo", destructive: false, external: false, sensitivity: "internal" }, parents: [] };
+
+function bundleOf(policies: string[], schemaText = DEFAULT_CEDAR_SCHEMA, revision = 1, entities: (typeof ECHO_TOOL)[] = []): PolicyBundle {
+  const content = { policies: policies.map((source, i) => ({ id: `pol_${String(i).padStart(3, "0")}`, description: "", owner: "", frameworkTags: [], source })), schemaText, entities, tests: [] };
   const inv = inventory();
   return buildPolicyBundle({ revision, contentHash: createHash("sha256").update(JSON.stringify(content)).digest("hex"), createdAt: new Date(), content }, inv, inventoryHashOf(inv, DEFAULT_PDP_OPTIONS), DEFAULT_PDP_OPTIONS);
 }
@@ -157,8 +164,9 @@ function stubConsole(bundle: PolicyBundle): Promise<http.Server> {
   return new Promise((resolve) => server.listen(PORTS.console, "127.0.0.1", () => resolve(server)));
 }
 
-function child(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", ...args], { cwd: path.resolve(import.meta.dirname, ".."), env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+/** BENCH_GATEWAY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway child only, to profile its per-call path. */
+function child(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, "--import", "tsx", ...args], { cwd: path.resolve(import.meta.dirname, ".."), env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
 }
 
 async function waitHttp(url: string): Promise<void> {
@@ -181,7 +189,7 @@ async function mcpClients(url: string, headers: Record<string, string>, count: n
 }
 
 async function main(): Promise<void> {
-  const bundle = bundleOf([...fiftyPolicies(), 'permit (principal is Steward::Agent, action == Steward::Action::"call_tool", resource == Steward::Tool::"echo");']);
+  const bundle = bundleOf([...fiftyPolicies(), 'permit (principal is Steward::Agent, action == Steward::Action::"call_tool", resource == Steward::Tool::"echo");'], DEFAULT_CEDAR_SCHEMA, 1, [ECHO_TOOL]);
   const results: string[] = [];
   const print = (line: string) => {
     results.push(line);
@@ -207,7 +215,7 @@ async function main(): Promise<void> {
       }),
     );
     const upstream = child(["gateway/demo/files-server-http.ts", String(PORTS.upstream)]);
-    const gateway = child(["gateway/main.ts"], { STEWARD_GATEWAY_CONFIG: configFile });
+    const gateway = child(["gateway/main.ts"], { STEWARD_GATEWAY_CONFIG: configFile }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? "").split(" ").filter(Boolean));
     try {
       await waitHttp(`http://127.0.0.1:${PORTS.upstream}/mcp`);
       await waitHttp(`http://127.0.0.1:${PORTS.gateway}/healthz`);
@@ -218,6 +226,10 @@ async function main(): Promise<void> {
         const through = await mcpClients(`http://127.0.0.1:${PORTS.gateway}/mcp/files`, { authorization: `Bearer ${AGENT_KEY}` }, 8);
         const callVia = (clients: Client[]) => (i: number) => clients[i % clients.length]!.callTool({ name: "echo", arguments: { text: `call ${i}` } }).then((result) => {
           if (result.isError) throw new Error("tool error");
+        });
+        // A bench whose calls all fail measures the failure path: stop with the reason instead.
+        await callVia(through)(0).catch((error: unknown) => {
+          throw new Error(`a tools/call through the gateway failed, nothing to measure: ${(error as Error).message}`);
         });
         await openLoop(200, 2, callVia(direct));
         await openLoop(200, 2, callVia(through));
