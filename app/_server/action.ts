@@ -9,6 +9,7 @@ import { clientIp } from "./request-meta";
 import { assertNoPendingPasswordChange, assertSameOriginForSession } from "./csrf";
 import { isDatabaseUnavailable } from "./with-api";
 import { assertWritable } from "@/db/disk-space";
+import { noteWrite } from "./read-scope";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -73,7 +74,10 @@ export function action<S extends z.ZodType, T>(
       if (!options.allowPendingPasswordChange) assertNoPendingPasswordChange(ctx.actor);
       assertWritable();
       const input = schema.parse(raw instanceof FormData ? formDataToObject(raw) : raw);
-      return { ok: true, data: await run({ ...ctx, actor: ctx.actor }, input) };
+      const data = await run({ ...ctx, actor: ctx.actor }, input);
+      // The pages this person opens next read from the primary, not a replica that may lag (read-your-own-writes).
+      await noteWrite();
+      return { ok: true, data };
     } catch (error) {
       return { ...toActionError(error), values: echoableValues(raw) };
     }

@@ -1,5 +1,5 @@
+import { readDb } from "../replica/read-db";
 import { and, asc, count, desc, eq, gte, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
 import { agents, findings, findingSnapshots, FINDING_KINDS } from "@/db/schema";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
@@ -10,7 +10,7 @@ type Kind = (typeof FINDING_KINDS)[number];
 /** Counts by kind and status, and the daily trend of open findings over `days`. */
 export async function findingsDashboard({ ctx, days = 30 }: { ctx: Ctx; days?: number }) {
   requirePermission(ctx.actor, "agents.read");
-  const db = ctx.tx ?? (await getDb());
+  const db = ctx.tx ?? (await readDb());
   const counts = await db.select({ kind: findings.kind, status: findings.status, n: count() }).from(findings).groupBy(findings.kind, findings.status);
   const since = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
   const trend = await db.select().from(findingSnapshots).where(gte(findingSnapshots.day, since)).orderBy(asc(findingSnapshots.day));
@@ -26,7 +26,7 @@ export async function findingsDashboard({ ctx, days = 30 }: { ctx: Ctx; days?: n
 export async function listFindings({ ctx, input }: { ctx: Ctx; input: unknown }) {
   requirePermission(ctx.actor, "agents.read");
   const query = ListFindingsQuery.parse(input ?? {});
-  const db = ctx.tx ?? (await getDb());
+  const db = ctx.tx ?? (await readDb());
   const where = and(eq(findings.status, query.status), query.kind ? eq(findings.kind, query.kind) : undefined);
   const [rows, [total]] = await Promise.all([
     db
@@ -44,6 +44,6 @@ export async function listFindings({ ctx, input }: { ctx: Ctx; input: unknown })
 
 export async function findingsOfAgent(ctx: Ctx, agentId: string) {
   requirePermission(ctx.actor, "agents.read");
-  const db = ctx.tx ?? (await getDb());
+  const db = ctx.tx ?? (await readDb());
   return db.select().from(findings).where(eq(findings.agentId, agentId)).orderBy(sql`case ${findings.status} when 'open' then 0 when 'accepted' then 1 else 2 end`, asc(findings.kind));
 }

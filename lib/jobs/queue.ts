@@ -73,6 +73,8 @@ export async function startJobQueue(options: {
     schema: JOB_QUEUE_SCHEMA,
     cronMonitorIntervalSeconds: timings.cronMonitorIntervalSeconds,
     cronWorkerIntervalSeconds: timings.cronWorkerIntervalSeconds,
+    // A failed run stays in the live table (and on the jobs page) for a week; completed ones for pg-boss's 12 hours.
+    archiveFailedAfterSeconds: 7 * 86_400,
   });
   boss.on("error", options.onError ?? ((error: Error) => console.error(`job queue: ${error.message}`)));
   await boss.start();

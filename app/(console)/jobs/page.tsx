@@ -63,7 +63,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       </form>
       {overview.jobs.length === 0 ? (
         <EmptyState title={overview.installed ? "No jobs match" : "No jobs yet"}>
-          {overview.installed ? "Runs appear here as their schedules fire; completed runs are archived after a day. Clear the filter to see every state." : "The job queue creates its tables the first time a console starts it; refresh in a moment."}
+          {overview.installed ? "Runs appear here as their schedules fire; completed runs are archived after 12 hours. Clear the filter to see every state." : "The job queue creates its tables the first time a console starts it; refresh in a moment."}
         </EmptyState>
       ) : (
         <DataTable
