@@ -8,6 +8,7 @@ import { formatUtc } from "@/components/ui/format-utc";
 import { PageHeader } from "@/components/ui/page-header";
 import { readPageQuery } from "@/lib/http/query";
 import { JOB_STATES, JobsFilters, jobsOverview } from "@/lib/jobs/admin";
+import { replicaStatus, type ReplicaStatus } from "@/lib/replica/read-db";
 import { retryJobAction } from "./actions";
 
 export const metadata: Metadata = { title: "Jobs" };
@@ -24,13 +25,14 @@ const STATE_LABELS: Record<(typeof JOB_STATES)[number], string> = {
 export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("jobs.manage", "/jobs");
   const filters = readPageQuery(await searchParams, JobsFilters);
-  const overview = await jobsOverview({ ctx, filters });
+  const [overview, replica] = await Promise.all([jobsOverview({ ctx, filters }), replicaStatus()]);
   return (
     <>
       <PageHeader
         title="Jobs"
-        description="Scheduled background work, run once per schedule tick for every console on this database by the PostgreSQL job queue. A failed run is retried on its own; retry it here once its cause is fixed."
+        description="The read replica's lag, and scheduled background work — run once per schedule tick for every console on this database by the PostgreSQL job queue. A failed run is retried on its own; retry it here once its cause is fixed."
       />
+      <ReplicaCard replica={replica} />
       {!overview.runningHere ? <p className="notice">The job queue is not running in this console yet (it starts once the database is open). The list below is read from the database.</p> : null}
       <DataTable
         caption="Schedules"
@@ -83,5 +85,38 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         />
       )}
     </>
+  );
+}
+
+const REPLICA_STATE: Record<Exclude<ReplicaStatus, { configured: false }>["state"], string> = {
+  in_use: "In use: the overview, explorer, decision and agent pages read from it",
+  lagging: "Too far behind: those pages read from the primary until it catches up",
+  unreachable: "Unreachable: those pages read from the primary",
+};
+
+/** The read replica's lag against the replicaMaxLagSeconds setting (docs/operations.md, *Read replica*). */
+function ReplicaCard({ replica }: { replica: ReplicaStatus }) {
+  return (
+    <section className="card" aria-labelledby="replica-heading">
+      <h2 id="replica-heading">Read replica</h2>
+      {replica.configured ? (
+        <dl>
+          <dt>State</dt>
+          <dd data-replica-state={replica.state}>{REPLICA_STATE[replica.state]}</dd>
+          <dt>Lag</dt>
+          <dd>{replica.lagSeconds === null ? "unknown" : `${replica.lagSeconds.toFixed(1)} s`} (reads move to the primary at {replica.maxLagSeconds} s — the setting “Read from the primary while the read replica is this far behind”)</dd>
+          {replica.error ? (
+            <>
+              <dt>Error</dt>
+              <dd>{replica.error}</dd>
+            </>
+          ) : null}
+          <dt>Measured (UTC)</dt>
+          <dd>{formatUtc(replica.checkedAt, "second")}</dd>
+        </dl>
+      ) : (
+        <p className="muted">No read replica: every page reads from the primary. Set DATABASE_READ_URL to a streaming replica of DATABASE_URL to move the read-heavy pages onto it.</p>
+      )}
+    </section>
   );
 }
