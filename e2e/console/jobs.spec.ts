@@ -5,6 +5,8 @@ test("an admin sees the job queue's schedules and the runs it started with; a vi
   const { page, context } = await adminSession(browser);
   await page.goto("/jobs");
   await expect(page.getByRole("heading", { name: "Jobs", level: 1 })).toBeVisible();
+  // This console has no DATABASE_READ_URL: the replica card says so and how to add one.
+  await expect(page.getByRole("region", { name: "Read replica" })).toContainText("No read replica: every page reads from the primary");
   const schedules = page.getByRole("table", { name: "Schedules" });
   for (const [name, cron] of [
     ["findings-refresh", "*/10 * * * *"],
