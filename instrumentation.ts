@@ -11,21 +11,22 @@ export async function register() {
   const { followSupervisor, installShutdownSignals, refuseToStart } = await import("./lib/process-signals");
   const { closeDatabase } = await import("./db/client");
   const { getLifecycleConfig } = await import("./lib/config");
-  const timers = globalThis as typeof globalThis & { __stewardFindingsTimer?: NodeJS.Timeout; __stewardPartitionTimer?: NodeJS.Timeout };
 
   installShutdownSignals({ deadlineMs: getLifecycleConfig().shutdownTimeoutMs, closeDatabase });
   followSupervisor(process.env.STEWARD_SUPERVISOR_PID);
-  // These timers belong to their modules and live on globalThis; clearing them is enough, the process exits next.
-  registerJob("findings refresh", () => clearInterval(timers.__stewardFindingsTimer));
-  registerJob("decision partition maintenance", () => clearInterval(timers.__stewardPartitionTimer));
+  const { stopProcessJobQueue } = await import("./lib/jobs/process-queue");
+  // Scheduled work (findings refresh, partitions and retention, alert evaluation) runs on the job queue:
+  // stopping it lets running jobs finish; an unfinished one is failed over to another process by pg-boss.
+  registerJob("job queue", () => stopProcessJobQueue());
 
   startInBackground({
     onReady: async () => {
-      const { scheduleFindingsRefresh } = await import("./lib/findings/schedule-findings-refresh");
-      scheduleFindingsRefresh();
+      const { keepProcessJobQueueStarted } = await import("./lib/jobs/process-queue");
+      const { startupStatus } = await import("./lib/startup");
+      keepProcessJobQueueStarted(() => startupStatus().state === "stopping");
       const { scheduleOutbound } = await import("./lib/outbound/schedule-outbound");
       const outbound = scheduleOutbound();
-      registerJob("outbound delivery and alert rules", () => outbound.stop());
+      registerJob("outbound delivery", () => outbound.stop());
       const { startApprovalWorker } = await import("./lib/approvals/worker");
       startApprovalWorker();
       const approvalWorker = globalThis as typeof globalThis & { __stewardApprovalWorker?: { timer?: NodeJS.Timeout } };

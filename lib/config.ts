@@ -15,6 +15,7 @@ const RoleName = z.enum(["admin", "security", "risk", "viewer"]);
 
 const EnvSchema = z.object({
   DATABASE_URL: z.preprocess(emptyAsUnset, z.string().url().optional()),
+  DATABASE_READ_URL: z.preprocess(emptyAsUnset, z.string().url().optional()),
   STEWARD_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".steward")),
   STEWARD_PGLITE_DIR: optionalString,
   AUTH_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
@@ -43,6 +44,8 @@ const EnvSchema = z.object({
 
 export type StewardConfig = {
   databaseUrl: string | undefined;
+  /** A streaming replica of DATABASE_URL that read-heavy pages may use (docs/operations.md, *Read replica*). */
+  databaseReadUrl: string | undefined;
   dataDir: string;
   pgliteDir: string;
   authSecret: string;
@@ -101,6 +104,7 @@ export function getConfig(): StewardConfig {
   }
   cached = {
     databaseUrl: env.DATABASE_URL,
+    databaseReadUrl: env.DATABASE_URL ? env.DATABASE_READ_URL : undefined,
     dataDir,
     pgliteDir: path.resolve(/*turbopackIgnore: true*/ env.STEWARD_PGLITE_DIR ?? path.join(/*turbopackIgnore: true*/ dataDir, "pglite")),
     authSecret: env.AUTH_SECRET ?? loadOrCreateSecret(dataDir),

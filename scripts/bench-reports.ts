@@ -121,7 +121,7 @@ async function main() {
 
     // The rollup the report reads for closed days. Built once over the whole history here (as on the
     // first refresh after an upgrade); in the app, the findings refresh keeps it current every 10 min
-    // (lib/findings/schedule-findings-refresh.ts → refreshFindings → refreshActivityRollup in db/activity.ts).
+    // (the job queue's findings-refresh job, lib/jobs/definitions.ts → refreshFindings → refreshActivityRollup in db/activity.ts).
     started = process.hrtime.bigint();
     await refreshActivityRollup(handle.db, { rebuild: true, now });
     const rebuildSeconds = seconds(started);
@@ -150,7 +150,7 @@ async function main() {
     const [oldest] = await sql<{ at: Date }[]>`select min(time) as at from decisions`;
     const rolledUpDays = await rolledUpEvidenceDays(handle.db, period, oldest?.at ?? null);
 
-    console.log(`rollup:   one-off build over all ${DECISIONS} decisions ${rebuildSeconds.toFixed(1)} s (${rolled?.n} rows); scheduled refresh (open days) ${refreshSeconds.toFixed(2)} s — amortised, not in the report time: the app runs it every 10 min (lib/findings/schedule-findings-refresh.ts → refreshActivityRollup)`);
+    console.log(`rollup:   one-off build over all ${DECISIONS} decisions ${rebuildSeconds.toFixed(1)} s (${rolled?.n} rows); scheduled refresh (open days) ${refreshSeconds.toFixed(2)} s — amortised, not in the report time: the app runs it every 10 min (the job queue's findings-refresh job, lib/jobs/definitions.ts → refreshActivityRollup)`);
     console.log(`baseline: select count(*) from decisions (${count} rows): ${baseline.toFixed(2)} s`);
     console.log(`report:   ${content.frameworks.length} frameworks, ${content.controls.length} controls, ${content.agentsInScope} agents, ${content.decisionsInPeriod} decisions (${rolledUpDays.length} closed days from the rollup, the rest live): ${reportSeconds.toFixed(2)} s`);
     console.log(`ratio:    report / baseline = ${(reportSeconds / baseline).toFixed(1)}x; target ≤ ${TARGET_SECONDS} s: ${reportSeconds <= TARGET_SECONDS ? "MET" : "MISSED"}`);

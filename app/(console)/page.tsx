@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { readingFromReplica } from "@/app/_server/read-scope";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getOutboundSummary } from "@/lib/outbound/summary";
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 
-export default async function OverviewPage() {
+async function OverviewPageContent() {
   const ctx = await requirePageActor("console.read", "/");
   const { actor } = ctx;
   const outbound = await getOutboundSummary({ ctx });
@@ -69,4 +70,9 @@ export default async function OverviewPage() {
       </div>
     </>
   );
+}
+
+/** Reads from the read replica when one is configured and close enough (docs/operations.md, *Read replica*). */
+export default async function OverviewPage() {
+  return readingFromReplica(() => OverviewPageContent());
 }

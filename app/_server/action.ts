@@ -10,6 +10,7 @@ import { assertNoPendingPasswordChange, assertSameOriginForSession } from "./csr
 import { isDatabaseUnavailable } from "./with-api";
 import { assertWritable } from "@/db/disk-space";
 import type { ActionResult } from "@/lib/http/action-result";
+import { noteWrite } from "./read-scope";
 
 export type { ActionResult };
 
@@ -72,7 +73,10 @@ export function action<S extends z.ZodType, T>(
       if (!options.allowPendingPasswordChange) assertNoPendingPasswordChange(ctx.actor);
       assertWritable();
       const input = schema.parse(raw instanceof FormData ? formDataToObject(raw) : raw);
-      return { ok: true, data: await run({ ...ctx, actor: ctx.actor }, input) };
+      const data = await run({ ...ctx, actor: ctx.actor }, input);
+      // The pages this person opens next read from the primary, not a replica that may lag (read-your-own-writes).
+      await noteWrite();
+      return { ok: true, data };
     } catch (error) {
       return { ...toActionError(error), values: echoableValues(raw) };
     }

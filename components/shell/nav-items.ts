@@ -12,6 +12,7 @@ export const NAV_ITEMS = [
   { href: "/mcp-servers", label: "MCP servers" },
   { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit" },
+  { href: "/jobs", label: "Jobs" },
   { href: "/people", label: "People" },
   { href: "/settings", label: "Settings" },
 ] as const;

@@ -91,5 +91,6 @@ export const AuditAction = z.enum([
   "approval_webhook.create",
   "approval_webhook.delete",
   "approval_webhook.test",
+  "job.retry",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   "audit.read": { roles: ADMINS, description: "Read and verify the console audit trail" },
   "settings.read": { roles: ALL, description: "Read console settings" },
   "settings.manage": { roles: ADMINS, description: "Change console-wide settings" },
+  "jobs.manage": { roles: ADMINS, description: "See the background job queue and retry failed jobs" },
   "enforcement_points.read": { roles: ALL, description: "List enforcement points and their health" },
   "enforcement_points.manage": { roles: ENGINEERS, description: "Register, rotate, revoke and configure enforcement points" },
   "mcp_servers.read": { roles: ALL, description: "List MCP servers, the tool catalog and gateway status" },

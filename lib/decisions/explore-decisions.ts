@@ -1,5 +1,5 @@
+import { readDb } from "../replica/read-db";
 import { z } from "zod";
-import { getDb } from "@/db/client";
 import { countDecisionsByBucket, getDecisionRecord, listDecisionPage, listQuarantine, listTraceRecords, type DecisionCursor, type DecisionRecord } from "@/db/decisions";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
@@ -46,7 +46,7 @@ export function resolveRange(query: Pick<ExploreQuery, "from" | "to">): { from: 
 export async function exploreDecisions({ ctx, query }: { ctx: Ctx; query: ExploreQuery }): Promise<{ rows: DecisionRecord[]; next: string | null; range: { from: Date; to: Date } }> {
   requirePermission(ctx.actor, "decisions.read");
   const range = resolveRange(query);
-  const page = await listDecisionPage(ctx.tx ?? (await getDb()), { filter: query, ...range, limit: query.limit, cursor: query.cursor ? decodeCursor(query.cursor) : undefined });
+  const page = await listDecisionPage(ctx.tx ?? (await readDb()), { filter: query, ...range, limit: query.limit, cursor: query.cursor ? decodeCursor(query.cursor) : undefined });
   return { rows: page.rows, next: page.next ? encodeCursor(page.next) : null, range };
 }
 
@@ -55,7 +55,7 @@ export async function decisionRateChart({ ctx, query }: { ctx: Ctx; query: Explo
   requirePermission(ctx.actor, "decisions.read");
   const range = resolveRange(query);
   const bucketSeconds = Math.max(60, Math.ceil((range.to.getTime() - range.from.getTime()) / 1000 / 180 / 60) * 60);
-  const counts = await countDecisionsByBucket(ctx.tx ?? (await getDb()), { filter: query, ...range }, bucketSeconds);
+  const counts = await countDecisionsByBucket(ctx.tx ?? (await readDb()), { filter: query, ...range }, bucketSeconds);
   return { bucketSeconds, counts, range };
 }
 
@@ -68,7 +68,7 @@ export const TraceQuery = z.object({ trace: idParam.transform((value) => value |
 export async function getDecision({ ctx, key }: { ctx: Ctx; key: { ep: string; id: string; time?: string } }): Promise<DecisionRecord> {
   requirePermission(ctx.actor, "decisions.read");
   const time = key.time ? queryDateTime.optional().catch(undefined).parse(key.time) : undefined;
-  const row = await getDecisionRecord(ctx.tx ?? (await getDb()), { ep: key.ep, id: key.id, time });
+  const row = await getDecisionRecord(ctx.tx ?? (await readDb()), { ep: key.ep, id: key.id, time });
   if (!row) throw new StewardError("not_found", `Decision ${key.id} of enforcement point ${key.ep} does not exist (or has passed retention)`);
   return row;
 }
@@ -82,7 +82,7 @@ export type TraceNode = { decision: DecisionRecord; depth: number; children: Tra
 export async function getDecisionTrace({ ctx, key }: { ctx: Ctx; key: { traceId?: string; taskId?: string } }): Promise<TraceNode[]> {
   requirePermission(ctx.actor, "decisions.read");
   if (!key.traceId && !key.taskId) throw new StewardError("invalid_input", "Name a trace or a task", { path: "trace" });
-  const rows = await listTraceRecords(ctx.tx ?? (await getDb()), key);
+  const rows = await listTraceRecords(ctx.tx ?? (await readDb()), key);
   return buildTraceTree(rows);
 }
 
@@ -114,5 +114,5 @@ export const QuarantineQuery = z.object({ ep: z.string().max(200).optional().cat
 
 export async function listQuarantinedItems({ ctx, query }: { ctx: Ctx; query: z.infer<typeof QuarantineQuery> }) {
   requirePermission(ctx.actor, "decisions.read");
-  return listQuarantine(ctx.tx ?? (await getDb()), { ep: query.ep, limit: query.limit, beforeSeq: query.before });
+  return listQuarantine(ctx.tx ?? (await readDb()), { ep: query.ep, limit: query.limit, beforeSeq: query.before });
 }

@@ -3,13 +3,13 @@ import { dropDecisionPartitionsBefore, ensureDecisionPartitions } from "@/db/ing
 import { getSettings } from "../settings/settings";
 
 const DAY_MS = 86_400_000;
-const EVERY_MS = 60 * 60 * 1000;
 const day = (millis: number) => new Date(millis).toISOString().slice(0, 10);
 
 /**
  * Makes the next week's day partitions and drops those wholly past retention. Runs once when a
- * process first ingests or streams, then hourly; the SQL functions are idempotent, so several
- * processes doing it at once is harmless.
+ * process first ingests or streams (so today's partitions exist before its first insert), and hourly
+ * as the job queue's `decision-partitions` job (lib/jobs/definitions.ts); the SQL functions are
+ * idempotent, so a run beside another is harmless.
  */
 export async function maintainDecisionPartitions(now = Date.now()): Promise<{ dropped: number }> {
   const handle = await getDatabase();
@@ -18,12 +18,11 @@ export async function maintainDecisionPartitions(now = Date.now()): Promise<{ dr
   return { dropped: await dropDecisionPartitionsBefore(handle, day(now - decisionRetentionDays * DAY_MS)) };
 }
 
-const holder = globalThis as typeof globalThis & { __stewardPartitionTimer?: NodeJS.Timeout };
+const holder = globalThis as typeof globalThis & { __stewardPartitionsEnsured?: boolean };
 
+/** Once per process, at its first ingest or stream; the hourly upkeep is the job queue's. */
 export function scheduleDecisionMaintenance(): void {
-  if (holder.__stewardPartitionTimer) return;
-  const run = () => maintainDecisionPartitions().catch((error) => console.error("decision partition maintenance failed", error));
-  holder.__stewardPartitionTimer = setInterval(run, EVERY_MS);
-  holder.__stewardPartitionTimer.unref();
-  void run();
+  if (holder.__stewardPartitionsEnsured) return;
+  holder.__stewardPartitionsEnsured = true;
+  maintainDecisionPartitions().catch((error) => console.error("decision partition maintenance failed", error));
 }

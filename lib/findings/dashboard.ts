@@ -1,4 +1,4 @@
-import { getDb } from "@/db/client";
+import { readDb } from "../replica/read-db";
 import { countFindingsByKindAndStatus, listFindingPage, listFindingSnapshotsSince, listFindingsOfAgent, type FindingKind } from "@/db/findings";
 import { FINDING_KINDS } from "@/db/enums";
 import { requirePermission } from "../auth/require-permission";
@@ -10,7 +10,7 @@ type Kind = FindingKind;
 /** Counts by kind and status, and the daily trend of open findings over `days`. */
 export async function findingsDashboard({ ctx, days = 30 }: { ctx: Ctx; days?: number }) {
   requirePermission(ctx.actor, "agents.read");
-  const db = ctx.tx ?? (await getDb());
+  const db = ctx.tx ?? (await readDb());
   const counts = await countFindingsByKindAndStatus(db);
   const since = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
   const trend = await listFindingSnapshotsSince(db, since);
@@ -26,13 +26,13 @@ export async function findingsDashboard({ ctx, days = 30 }: { ctx: Ctx; days?: n
 export async function listFindings({ ctx, input }: { ctx: Ctx; input: unknown }) {
   requirePermission(ctx.actor, "agents.read");
   const query = ListFindingsQuery.parse(input ?? {});
-  const db = ctx.tx ?? (await getDb());
+  const db = ctx.tx ?? (await readDb());
   const { rows, total } = await listFindingPage(db, query);
   return { items: rows.map((row) => ({ ...row.finding, agentName: row.agentName })), total };
 }
 
 export async function findingsOfAgent(ctx: Ctx, agentId: string) {
   requirePermission(ctx.actor, "agents.read");
-  const db = ctx.tx ?? (await getDb());
+  const db = ctx.tx ?? (await readDb());
   return listFindingsOfAgent(db, agentId);
 }

@@ -1,4 +1,4 @@
-import { getDb } from "@/db/client";
+import { readDb } from "../replica/read-db";
 import { countUnresolvedAlerts, listDestinationRows } from "@/db/outbound";
 import { hasPermission, requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
@@ -14,7 +14,7 @@ export type OutboundSummary = {
 /** What the Overview shows of alerts and destination health. */
 export async function getOutboundSummary({ ctx }: { ctx: Ctx }): Promise<OutboundSummary> {
   requirePermission(ctx.actor, "alerts.read");
-  const db = ctx.tx ?? (await getDb());
+  const db = ctx.tx ?? (await readDb());
   const unresolvedAlerts = await countUnresolvedAlerts(db);
   if (!hasPermission(ctx.actor, "outbound.read")) return { unresolvedAlerts, destinations: null };
   const destinations: Record<string, number> = {};

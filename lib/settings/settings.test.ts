@@ -30,6 +30,7 @@ const CUSTOM: Settings = {
   taskTokenLifetimeSeconds: 120,
   approvalRequestMinutes: 90,
   approvalEscalationMinutes: 20,
+  replicaMaxLagSeconds: 25,
   requirePolicyApproval: true,
 };
 

@@ -35,6 +35,7 @@ const SETTING_FIELDS = {
   taskTokenLifetimeSeconds: z.coerce.number().int().min(30).max(900).describe("Lifetime of the task tokens Steward issues (seconds, at most 15 minutes)"),
   approvalRequestMinutes: z.coerce.number().int().min(1).max(10_080).describe("Approvals: a pending access request expires (and the call stays denied) after this many minutes"),
   approvalEscalationMinutes: z.coerce.number().int().min(1).max(10_080).describe("Approvals: a request the owner has not answered after this many minutes is escalated to security engineers"),
+  replicaMaxLagSeconds: z.coerce.number().int().min(1).max(3600).describe("Read replica: pages read from the primary instead while the replica is this many seconds or more behind"),
 };
 
 const SETTING_DEFAULTS: Settings = {
@@ -53,6 +54,7 @@ const SETTING_DEFAULTS: Settings = {
   taskTokenLifetimeSeconds: 300,
   approvalRequestMinutes: 60,
   approvalEscalationMinutes: 30,
+  replicaMaxLagSeconds: 10,
 };
 
 /** Every setting, its type and default. Add a key here (and to SETTING_FIELDS); nothing else stores console-wide config. */
@@ -72,6 +74,7 @@ export const SettingsSchema = z.object({
   taskTokenLifetimeSeconds: SETTING_FIELDS.taskTokenLifetimeSeconds.default(SETTING_DEFAULTS.taskTokenLifetimeSeconds),
   approvalRequestMinutes: SETTING_FIELDS.approvalRequestMinutes.default(SETTING_DEFAULTS.approvalRequestMinutes),
   approvalEscalationMinutes: SETTING_FIELDS.approvalEscalationMinutes.default(SETTING_DEFAULTS.approvalEscalationMinutes),
+  replicaMaxLagSeconds: SETTING_FIELDS.replicaMaxLagSeconds.default(SETTING_DEFAULTS.replicaMaxLagSeconds),
 });
 
 /**
@@ -95,6 +98,7 @@ export type Settings = {
   taskTokenLifetimeSeconds: number;
   approvalRequestMinutes: number;
   approvalEscalationMinutes: number;
+  replicaMaxLagSeconds: number;
 };
 
 /** A form posts a JSON object as text; anything else is passed on for the schema to judge. */

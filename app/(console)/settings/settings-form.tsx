@@ -18,6 +18,14 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         </p>
       ) : null}
       <Field label="Keep decisions for (days)" name="decisionRetentionDays" type="number" min={1} defaultValue={settings.decisionRetentionDays} errors={errors?.decisionRetentionDays} />
+      <Field
+        label="Read from the primary while the read replica is this far behind (seconds)"
+        name="replicaMaxLagSeconds"
+        type="number"
+        min={1}
+        defaultValue={settings.replicaMaxLagSeconds}
+        errors={errors?.replicaMaxLagSeconds}
+      />
       <Field label="Agent is stale after (days without a decision)" name="staleAgentDays" type="number" min={1} defaultValue={settings.staleAgentDays} errors={errors?.staleAgentDays} />
       <Field label="Owners re-attest every (days)" name="attestationIntervalDays" type="number" min={1} defaultValue={settings.attestationIntervalDays} errors={errors?.attestationIntervalDays} />
       <Field

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
+import { readingFromReplica } from "@/app/_server/read-scope";
 import { ActionForm } from "@/components/inventory/action-form";
 import { RiskBadge } from "@/components/inventory/badges";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
@@ -30,7 +31,7 @@ function dayFromNow(days: number): string {
 
 const when = (value: Date | string | null | undefined) => (value ? `${formatUtc(value)} UTC` : "Never");
 
-export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
+async function AgentPageContent({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const ctx = await requirePageActor("agents.read", `/agents/${id}`);
   const [agent, observed, agentFindings, people, teams] = await orNotFound(Promise.all([
@@ -304,4 +305,9 @@ function PersonSelect({ id, name, label, current, options }: { id: string; name:
       <option value="none">None</option>
     </SelectField>
   );
+}
+
+/** Reads from the read replica when one is configured and close enough (docs/operations.md, *Read replica*). */
+export default async function AgentPage(props: { params: Promise<{ id: string }> }) {
+  return readingFromReplica(() => AgentPageContent(props));
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { readingFromReplica } from "@/app/_server/read-scope";
 import { ActionForm } from "@/components/inventory/action-form";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
 import { SelectField } from "@/components/inventory/select-field";
@@ -19,7 +20,7 @@ export const metadata: Metadata = { title: "Findings" };
 
 const FINDING_STATUS_LABELS = { open: "Open", accepted: "Accepted", resolved: "Resolved" } satisfies Record<(typeof FINDING_STATUSES)[number], string>;
 
-export default async function FindingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+async function FindingsPageContent({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("agents.read", "/agents/findings");
   const query = readPageQuery(await searchParams, ListFindingsQuery);
   const [dashboard, list, campaigns] = await Promise.all([findingsDashboard({ ctx }), listFindings({ ctx, input: query }), listCampaigns({ ctx })]);
@@ -175,4 +176,9 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
       </section>
     </>
   );
+}
+
+/** Reads from the read replica when one is configured and close enough (docs/operations.md, *Read replica*). */
+export default async function FindingsPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  return readingFromReplica(() => FindingsPageContent(props));
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { readingFromReplica } from "@/app/_server/read-scope";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { decisionRateChart, exploreDecisions, ExploreQuery } from "@/lib/decisions/explore-decisions";
@@ -19,7 +20,7 @@ export const dynamic = "force-dynamic";
 
 const localInput = (date: Date) => date.toISOString().slice(0, 16);
 
-export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+async function PageContent({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions/explore");
   const params = await searchParams;
   const query = readPageQuery(params, ExploreQuery);
@@ -90,4 +91,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       )}
     </>
   );
+}
+
+/** Reads from the read replica when one is configured and close enough (docs/operations.md, *Read replica*). */
+export default async function Page(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  return readingFromReplica(() => PageContent(props));
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { readingFromReplica } from "@/app/_server/read-scope";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDecisionTrace, TraceQuery, type TraceNode } from "@/lib/decisions/explore-decisions";
@@ -30,7 +31,7 @@ function TraceBranch({ nodes }: { nodes: TraceNode[] }) {
   );
 }
 
-export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+async function PageContent({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions/trace");
   const params = readPageQuery(await searchParams, TraceQuery);
   const key = { traceId: params.trace, taskId: params.task };
@@ -57,4 +58,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       )}
     </>
   );
+}
+
+/** Reads from the read replica when one is configured and close enough (docs/operations.md, *Read replica*). */
+export default async function Page(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  return readingFromReplica(() => PageContent(props));
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
+import { readingFromReplica } from "@/app/_server/read-scope";
 import { ExplainDecision } from "@/components/policies/explain-decision";
 import { PageHeader } from "@/components/ui/page-header";
 import { DecisionKeyQuery, getDecision } from "@/lib/decisions/explore-decisions";
@@ -15,7 +16,7 @@ export const dynamic = "force-dynamic";
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
-export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+async function PageContent({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions/view");
   const key = readPageQuery(await searchParams, DecisionKeyQuery);
   const decision = await orNotFound(getDecision({ ctx, key: { ep: key.ep, id: key.id, time: key.time?.toISOString() } }));
@@ -99,4 +100,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       ) : null}
     </>
   );
+}
+
+/** Reads from the read replica when one is configured and close enough (docs/operations.md, *Read replica*). */
+export default async function Page(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  return readingFromReplica(() => PageContent(props));
 }

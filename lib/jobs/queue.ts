@@ -1,0 +1,111 @@
+import PgBoss from "pg-boss";
+import type { DatabaseHandle } from "@/db/client";
+import { JOB_QUEUE_SCHEMA, pgliteJobQueueDb } from "@/db/jobs";
+
+/**
+ * One kind of background work, run by the PostgreSQL job queue (pg-boss) wherever a console runs:
+ * its schedule fires once per tick across every process on the database, and a run goes to one
+ * worker. Shapes: `cron` is a five-field cron expression evaluated in UTC (pg-boss fires at most once
+ * a minute); `retryLimit` further attempts after a failure, `retryDelaySeconds` apart;
+ * `expireInSeconds` how long a run may take before pg-boss fails it (and retries it).
+ */
+export type JobDefinition = {
+  name: string;
+  description: string;
+  cron: string;
+  retryLimit: number;
+  retryDelaySeconds: number;
+  expireInSeconds: number;
+  /** Also queue one run when a process starts (a singleton, so a fleet starting together queues one). */
+  runAtStart?: boolean;
+  /**
+   * For work due more often than cron's one minute: after each successful run, queue the next one
+   * this many seconds later (a singleton, so the fleet keeps one chain; the cron restarts a broken one).
+   */
+  repeatEverySeconds?: number;
+  run: () => Promise<unknown>;
+};
+
+/** How often pg-boss looks for work; the defaults suit a console, tests shorten them. */
+export type QueueTimings = {
+  /** How often a worker polls its queue, in seconds (pg-boss minimum 0.5). */
+  pollingIntervalSeconds: number;
+  /** How often a process checks whether a schedule is due, in seconds (one process wins each tick). */
+  cronMonitorIntervalSeconds: number;
+  /** How often the scheduler's own queue is polled, in seconds. */
+  cronWorkerIntervalSeconds: number;
+};
+
+export const DEFAULT_TIMINGS: QueueTimings = { pollingIntervalSeconds: 2, cronMonitorIntervalSeconds: 30, cronWorkerIntervalSeconds: 5 };
+
+export type JobQueue = {
+  boss: PgBoss;
+  definitions: readonly JobDefinition[];
+  /** Queues one run of `name` now; `null` when one is already waiting (its singleton key). */
+  runNow(name: string): Promise<string | null>;
+  /** Puts a failed job back in the queue; whether it was a failed job of that queue. */
+  retry(name: string, id: string): Promise<boolean>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts pg-boss on the handle's database and registers every definition: its queue ("stately":
+ * at most one waiting and one running, so duplicate sends from several processes collapse), its
+ * worker and its schedule. On PostgreSQL pg-boss opens its own small pool on `connectionString`; on
+ * PGlite it runs over the process's one embedded connection (PGlite is single-process, so there
+ * the queue is this process's alone — the same definitions, schedules and retries).
+ *
+ * Errors: rejects if the database cannot be reached or pg-boss cannot install its schema.
+ */
+export async function startJobQueue(options: {
+  handle: DatabaseHandle;
+  connectionString: string | undefined;
+  definitions: readonly JobDefinition[];
+  timings?: Partial<QueueTimings>;
+  onError?: (error: Error) => void;
+}): Promise<JobQueue> {
+  const timings = { ...DEFAULT_TIMINGS, ...options.timings };
+  const connection =
+    options.handle.kind === "pglite" ? { db: pgliteJobQueueDb(options.handle.pglite!) as PgBoss.Db } : { connectionString: options.connectionString, max: 4, application_name: "steward-jobs" };
+  if (options.handle.kind === "postgres" && !options.connectionString) throw new Error("the job queue needs the PostgreSQL connection string");
+  const boss = new PgBoss({
+    ...connection,
+    schema: JOB_QUEUE_SCHEMA,
+    cronMonitorIntervalSeconds: timings.cronMonitorIntervalSeconds,
+    cronWorkerIntervalSeconds: timings.cronWorkerIntervalSeconds,
+    // A failed run stays in the live table (and on the jobs page) for a week; completed ones for pg-boss's 12 hours.
+    archiveFailedAfterSeconds: 7 * 86_400,
+  });
+  boss.on("error", options.onError ?? ((error: Error) => console.error(`job queue: ${error.message}`)));
+  await boss.start();
+  const byName = new Map(options.definitions.map((definition) => [definition.name, definition]));
+  for (const definition of options.definitions) {
+    const queue = { name: definition.name, policy: "stately" as const, retryLimit: definition.retryLimit, retryDelay: definition.retryDelaySeconds, expireInSeconds: definition.expireInSeconds };
+    // createQueue leaves an existing queue as it is; updateQueue applies a changed definition.
+    await boss.createQueue(definition.name, queue);
+    await boss.updateQueue(definition.name, queue);
+    await boss.work(definition.name, { pollingIntervalSeconds: timings.pollingIntervalSeconds, batchSize: 1 }, async () => {
+      const output = await definition.run();
+      if (definition.repeatEverySeconds) await boss.send(definition.name, {}, { singletonKey: definition.name, startAfter: definition.repeatEverySeconds });
+      return output;
+    });
+    await boss.schedule(definition.name, definition.cron, {}, { tz: "UTC", singletonKey: definition.name });
+  }
+  const runNow = (name: string) => {
+    if (!byName.has(name)) throw new Error(`no job named ${name}`);
+    return boss.send(name, {}, { singletonKey: name });
+  };
+  for (const definition of options.definitions) if (definition.runAtStart) await runNow(definition.name);
+  return {
+    boss,
+    definitions: options.definitions,
+    runNow,
+    retry: async (name, id) => {
+      if (!byName.has(name)) return false;
+      // pg-boss 10 answers { affected } although its types say void.
+      const result = (await boss.retry(name, id)) as unknown as { affected: number } | undefined;
+      return result?.affected === 1;
+    },
+    stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
+  };
+}
