@@ -107,7 +107,7 @@ describe.runIf(process.env.STEWARD_TEST_DB === "postgres")("two processes on one
   });
 
   it("run a scheduled job once per tick, not once per process", async () => {
-    const script = path.join(import.meta.dirname, "testing", "queue-process.ts");
+    const script = path.join(import.meta.dirname, "..", "..", "testing", "jobs-queue-process.ts");
     const startedAt = Date.now();
     for (let i = 0; i < 2; i++) {
       const child = spawn(process.execPath, ["--import", "tsx", script, database.url!], { cwd: process.cwd(), stdio: ["ignore", "pipe", "inherit"] });

@@ -4,7 +4,7 @@
  * pid in `job_queue_test_runs`, prints "ready", and runs until it is sent SIGTERM.
  */
 import { openDatabase } from "@/db/client";
-import { startJobQueue } from "../queue";
+import { startJobQueue } from "@/lib/jobs/queue";
 
 async function main(url: string | undefined) {
 if (!url) throw new Error("usage: queue-process.ts <database url>");
