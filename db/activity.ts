@@ -286,3 +286,11 @@ function parsePgArray(value: unknown): string[] {
   }
   return [];
 }
+
+/** Decisions and denies of one agent per UTC day from `sinceDay` (ISO date) on, oldest first, from the daily rollup (PK agent_id, day). */
+export async function dailyActivityOf(db: Executor, agentId: string, sinceDay: string): Promise<{ day: string; decisions: number; denies: number }[]> {
+  const rows = executedRows<Record<string, unknown>>(
+    await db.execute(sql`select day, decisions, denies from agent_activity_daily where agent_id = ${agentId} and day >= ${sinceDay}::date order by day`),
+  );
+  return rows.map((row) => ({ day: isoDay(toDate(row.day)), decisions: Number(row.decisions), denies: Number(row.denies) }));
+}
