@@ -9,9 +9,24 @@ export type TrendPoint = { label: string; values: Record<string, number> };
 
 /**
  * Lines over time (recharts) with the same numbers as a table under "Show the numbers", the chart's
- * text alternative. `unit` is appended to values ("%" for coverage; empty for counts).
+ * text alternative (or the page's own table, `table={false}`). `unit` is appended to values ("%" for coverage; empty for counts).
  */
-export function TrendChart({ title, series, points, unit = "", height = 180 }: { title: string; series: TrendSeries[]; points: TrendPoint[]; unit?: string; height?: number }) {
+export function TrendChart({
+  title,
+  series,
+  points,
+  unit = "",
+  height = 180,
+  table = true,
+}: {
+  title: string;
+  series: TrendSeries[];
+  points: TrendPoint[];
+  unit?: string;
+  height?: number;
+  /** False where the page shows the same numbers in a table of its own right after the chart. */
+  table?: boolean;
+}) {
   const captionId = useId();
   const data = points.map((point) => ({ label: point.label, ...point.values }));
   const last = points.at(-1);
@@ -35,36 +50,38 @@ export function TrendChart({ title, series, points, unit = "", height = 180 }: {
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <details>
-        <summary>Show the numbers</summary>
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                {series.map((s) => (
-                  <th scope="col" key={s.key}>
-                    {s.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((point) => (
-                <tr key={point.label}>
-                  <th scope="row" className="mono">
-                    {point.label}
-                  </th>
+      {table ? (
+        <details>
+          <summary>Show the numbers</summary>
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">{title}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
                   {series.map((s) => (
-                    <td key={s.key}>{`${point.values[s.key] ?? 0}${unit}`}</td>
+                    <th scope="col" key={s.key}>
+                      {s.label}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+              </thead>
+              <tbody>
+                {points.map((point) => (
+                  <tr key={point.label}>
+                    <th scope="row" className="mono">
+                      {point.label}
+                    </th>
+                    {series.map((s) => (
+                      <td key={s.key}>{`${point.values[s.key] ?? 0}${unit}`}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      ) : null}
     </figure>
   );
 }
