@@ -206,6 +206,14 @@ async function refreshRollups(db: Tx, options: { rebuild?: boolean; now?: Date }
     select (time at time zone 'UTC')::date, agent_id, action_name, outcome, enforcement_point_id, coalesce(client_id, spiffe_id), ${delegationDepth(sql`delegation`)}, count(*)
     from decisions where ${timeIn}
     group by 1, 2, 3, 4, 5, 6, 7`);
+  // Decisions per hour and outcome, up to this transaction's start: later times are read live (see outcomesUntil).
+  await db.execute(sql`delete from decision_outcome_hourly where ${sql.join([sql`hour >= ${utcMidnight(openFrom)}`, ...late.map((run) => sql`(hour >= ${utcMidnight(run.from)} and hour < ${utcMidnight(run.to)})`)], sql` or `)}`);
+  await db.execute(sql`
+    insert into decision_outcome_hourly (hour, outcome, decisions)
+    select date_trunc('hour', time at time zone 'UTC') at time zone 'UTC', outcome, count(*)
+    from decisions where (${timeIn}) and time < now()
+    group by 1, 2`);
+  await db.execute(sql`delete from decision_outcome_hourly where hour < (select date_trunc('day', min(time) at time zone 'UTC') at time zone 'UTC' from decisions)`);
   // Days whose partitions retention dropped are never read again (see rolledUpEvidenceDays).
   await db.execute(sql`delete from decision_evidence_daily where day < (select (min(time) at time zone 'UTC')::date from decisions)`);
   await db.execute(sql`
@@ -216,8 +224,8 @@ async function refreshRollups(db: Tx, options: { rebuild?: boolean; now?: Date }
     where seen.agent_id = agents.id and (agents.last_seen_at is null or agents.last_seen_at < seen.last_at)`);
   const nextOpen = isoDay(new Date(now.getTime() - DAY_MS));
   await db.execute(sql`
-    insert into activity_rollup_state (id, open_from, updated_at) values (1, ${nextOpen}::date, now())
-    on conflict (id) do update set open_from = excluded.open_from, updated_at = now()`);
+    insert into activity_rollup_state (id, open_from, updated_at, outcomes_until) values (1, ${nextOpen}::date, now(), now())
+    on conflict (id) do update set open_from = excluded.open_from, updated_at = now(), outcomes_until = now()`);
   return { openFrom, lateDays };
 }
 

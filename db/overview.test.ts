@@ -4,11 +4,14 @@ import { refreshActivityRollup } from "./activity";
 import { agents, enforcementPoints, findings, findingSnapshots, gatewayStatus } from "./schema";
 import { openTestDatabase } from "./testing/test-database";
 import { recordTestDecisions } from "./testing/decisions";
+import { countDecisionsByBucket } from "./decisions";
+import { queryRows } from "./rows";
 import {
   countAgentsForOverview,
   countOpenFindingsByKind,
   countPendingAccessRequests,
-  countRecentDecisionsByOutcome,
+  countDecisionsByOutcome,
+  countDecisionsByOutcomeBuckets,
   coverageSnapshots,
   latestPublish,
   latestReport,
@@ -106,11 +109,32 @@ describe("overview reads", () => {
   });
 
   it("counts decisions per outcome in the last hour and day, excluding older ones", async () => {
-    expect(await countRecentDecisionsByOutcome(database.db, now)).toEqual({
-      allow: { lastHour: 2, lastDay: 3 },
-      deny: { lastHour: 2, lastDay: 4 },
-      approval_required: { lastHour: 0, lastDay: 1 },
-    });
+    expect(await countDecisionsByOutcome(database.db, minutesAgo(60), now)).toEqual({ allow: 2, deny: 2 });
+    expect(await countDecisionsByOutcome(database.db, minutesAgo(24 * 60), now)).toEqual({ allow: 3, deny: 4, approval_required: 1 });
+  });
+
+  it("the hourly rollup holds exactly the decisions before its horizon, and rollup + live parts add up to a live count", async () => {
+    const [state] = await queryRows<{ outcomes_until: unknown }>(database.db, sql`select outcomes_until from activity_rollup_state where id = 1`);
+    const until = new Date(String(state!.outcomes_until instanceof Date ? state!.outcomes_until.toISOString() : state!.outcomes_until));
+    expect(until.getTime()).toBeGreaterThanOrEqual(now.getTime() - 1000);
+    const rolled = await queryRows<{ outcome: string; n: number | string }>(database.db, sql`select outcome, sum(decisions)::int as n from decision_outcome_hourly group by outcome order by outcome`);
+    const live = await queryRows<{ outcome: string; n: number | string }>(database.db, sql`select outcome, count(*)::int as n from decisions where time < ${until.toISOString()}::timestamptz group by outcome order by outcome`);
+    expect(rolled.map((row) => [row.outcome, Number(row.n)])).toEqual(live.map((row) => [row.outcome, Number(row.n)]));
+    // Any window: the same buckets as counting every decision (no double count at the horizon's hour).
+    for (const [from, bucketSeconds] of [[minutesAgo(2 * 24 * 60 + 17), 3600], [minutesAgo(24 * 60), 6 * 3600], [minutesAgo(61), 3600]] as const) {
+      const hybrid = await countDecisionsByOutcomeBuckets(database.db, from, now, bucketSeconds);
+      const direct = await countDecisionsByBucket(database.db, { filter: {}, from, to: now }, bucketSeconds);
+      const key = (rows: { bucket: Date; outcome: string; count: number }[]) => rows.map((row) => `${row.bucket.toISOString()} ${row.outcome} ${row.count}`).sort();
+      expect(key(hybrid)).toEqual(key(direct));
+    }
+  });
+
+  it("counts a decision recorded after the last refresh (read live past the rollup's horizon)", async () => {
+    const later = new Date(Date.now() + 60_000);
+    const window = { from: new Date(later.getTime() - 1000), to: new Date(later.getTime() + 1000) };
+    expect(await countDecisionsByOutcome(database.db, window.from, window.to)).toEqual({});
+    await recordTestDecisions(database.db, [{ agentId: "agt_ov_a", action: "read", outcome: "allow", time: later, enforcementPointId: "ep_ov1" }]);
+    expect(await countDecisionsByOutcome(database.db, window.from, window.to)).toEqual({ allow: 1 });
   });
 
   it("ranks agents by denies from the rollup, and by undeclared actions", async () => {

@@ -4,8 +4,9 @@ import { queryRows } from "./rows";
 
 /**
  * The Overview's reads. Each is bounded by an index or a rollup, never a scan of every decision:
- * agents and findings are small tables read through their status indexes, decision counts read
- * the (outcome, time) index over at most the last day, per-agent rankings read the daily rollups
+ * agents and findings are small tables read through their status indexes, decision counts and
+ * charts read the hourly outcome rollup plus at most the last hour and the time since the last
+ * activity refresh live, per-agent rankings read the daily rollups
  * (current as of the last activity refresh), and framework coverage reads stored report snapshots.
  */
 
@@ -42,16 +43,68 @@ export async function openFindingsTrend(db: Executor, sinceDay: string): Promise
   return rows.map((row) => ({ day: toDate(row.day).toISOString().slice(0, 10), kind: row.kind, open: Number(row.open_count) }));
 }
 
-/** Decisions per outcome in the last hour and the last day before `now` (one pass over the last day's (outcome, time) index). */
-export async function countRecentDecisionsByOutcome(db: Executor, now: Date): Promise<Record<string, { lastHour: number; lastDay: number }>> {
-  const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();
-  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
-  const rows = await queryRows<{ outcome: string; last_hour: number | string; last_day: number | string }>(
+const HOUR_MS = 3_600_000;
+
+/** One (bucket start, outcome, count) of decisions. */
+export type OutcomeBucket = { bucket: Date; outcome: string; count: number };
+
+/** Decisions per `bucketSeconds` bucket (aligned to the epoch) and outcome with a time in [from, to), read from the decisions. */
+async function liveOutcomeBuckets(db: Executor, from: Date, to: Date, bucketSeconds: number): Promise<OutcomeBucket[]> {
+  if (from >= to) return [];
+  const seconds = sql.raw(String(Math.max(1, Math.floor(bucketSeconds))));
+  const rows = await queryRows<{ bucket: unknown; outcome: string; n: number | string }>(
     db,
-    sql`select outcome, count(*) filter (where time >= ${hourAgo}::timestamptz)::int as last_hour, count(*)::int as last_day
-        from decisions where time >= ${dayAgo}::timestamptz and time < ${now.toISOString()}::timestamptz group by outcome`,
+    sql`select to_timestamp(floor(extract(epoch from time) / ${seconds}) * ${seconds}) as bucket, outcome, count(*)::int as n
+        from decisions where time >= ${from.toISOString()}::timestamptz and time < ${to.toISOString()}::timestamptz group by 1, 2`,
   );
-  return Object.fromEntries(rows.map((row) => [row.outcome, { lastHour: Number(row.last_hour), lastDay: Number(row.last_day) }]));
+  return rows.map((row) => ({ bucket: toDate(row.bucket), outcome: row.outcome, count: Number(row.n) }));
+}
+
+/**
+ * Decisions per bucket and outcome with a time in [from, to). Whole hours before the last activity
+ * refresh's `outcomes_until` come from `decision_outcome_hourly` (a few rows per hour); the part
+ * before the first whole hour and the part after `outcomes_until` are read from the decisions
+ * (at most an hour plus the refresh interval). Before the first refresh everything is read live.
+ * `bucketSeconds` below an hour (or not a multiple of one) reads only live. Buckets are aligned to
+ * the epoch; the result is sorted by bucket.
+ */
+export async function countDecisionsByOutcomeBuckets(db: Executor, from: Date, to: Date, bucketSeconds: number): Promise<OutcomeBucket[]> {
+  const [state] = await queryRows<{ outcomes_until: unknown }>(db, sql`select outcomes_until from activity_rollup_state where id = 1`);
+  const until = toDateOrNull(state?.outcomes_until);
+  const firstWholeHour = new Date(Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS);
+  const rolledTo = until && until < to ? until : to;
+  const seconds = sql.raw(String(Math.max(1, Math.floor(bucketSeconds))));
+  const parts: OutcomeBucket[][] = [];
+  if (!until || bucketSeconds % 3600 !== 0 || rolledTo <= firstWholeHour) {
+    parts.push(await liveOutcomeBuckets(db, from, to, bucketSeconds));
+  } else {
+    const [head, rolled, tail] = await Promise.all([
+      liveOutcomeBuckets(db, from, firstWholeHour, bucketSeconds),
+      queryRows<{ bucket: unknown; outcome: string; n: number | string }>(
+        db,
+        sql`select to_timestamp(floor(extract(epoch from hour) / ${seconds}) * ${seconds}) as bucket, outcome, sum(decisions)::bigint as n
+            from decision_outcome_hourly where hour >= ${firstWholeHour.toISOString()}::timestamptz and hour < ${rolledTo.toISOString()}::timestamptz group by 1, 2`,
+      ),
+      // The hour holding `until` is in the rollup up to `until`; the rest of it, and everything after, is live.
+      liveOutcomeBuckets(db, rolledTo, to, bucketSeconds),
+    ]);
+    parts.push(head, rolled.map((row) => ({ bucket: toDate(row.bucket), outcome: row.outcome, count: Number(row.n) })), tail);
+  }
+  const merged = new Map<string, OutcomeBucket>();
+  for (const row of parts.flat()) {
+    const key = `${row.bucket.getTime()}|${row.outcome}`;
+    const entry = merged.get(key);
+    if (entry) entry.count += row.count;
+    else merged.set(key, { ...row });
+  }
+  return [...merged.values()].sort((a, b) => a.bucket.getTime() - b.bucket.getTime() || a.outcome.localeCompare(b.outcome));
+}
+
+/** Decisions per outcome with a time in [from, to) (see countDecisionsByOutcomeBuckets for where each part is read). */
+export async function countDecisionsByOutcome(db: Executor, from: Date, to: Date): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (const row of await countDecisionsByOutcomeBuckets(db, from, to, 3600)) totals[row.outcome] = (totals[row.outcome] ?? 0) + row.count;
+  return totals;
 }
 
 export type AgentRanking = { agentId: string; name: string; denies: number; decisions: number };

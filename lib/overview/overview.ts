@@ -1,11 +1,11 @@
 import { getDb } from "@/db/client";
-import { countDecisionsByBucket } from "@/db/decisions";
 import { listFrameworks } from "@/db/frameworks";
 import {
   countAgentsForOverview,
   countOpenFindingsByKind,
   countPendingAccessRequests,
-  countRecentDecisionsByOutcome,
+  countDecisionsByOutcome,
+  countDecisionsByOutcomeBuckets,
   coverageSnapshots,
   latestPublish,
   latestReport,
@@ -93,8 +93,8 @@ export async function getOverview({ ctx, range = "24h", now = new Date() }: { ct
     readsAgents ? countAgentsForOverview(db) : skip,
     readsAgents ? countOpenFindingsByKind(db) : skip,
     readsAgents ? openFindingsTrend(db, isoDay(new Date(now.getTime() - FINDINGS_TREND_DAYS * DAY_MS))) : skip,
-    readsDecisions ? countRecentDecisionsByOutcome(db, now) : skip,
-    readsDecisions ? countDecisionsByBucket(db, { filter: {}, ...window }, bucketSeconds) : skip,
+    readsDecisions ? Promise.all([countDecisionsByOutcome(db, new Date(now.getTime() - 3_600_000), now), countDecisionsByOutcome(db, new Date(now.getTime() - DAY_MS), now)]) : skip,
+    readsDecisions ? countDecisionsByOutcomeBuckets(db, window.from, window.to, bucketSeconds) : skip,
     readsAgents && readsDecisions ? topAgentsByDenies(db, rankingSinceDay, TOP_AGENTS) : skip,
     readsAgents && readsDecisions ? topAgentsOutOfScope(db, new Date(now.getTime() - RANKING_DAYS * DAY_MS), TOP_AGENTS) : skip,
     may("enforcement_points.read") ? listEnforcementPointHealth(db) : skip,
@@ -113,10 +113,10 @@ export async function getOverview({ ctx, range = "24h", now = new Date() }: { ct
     decisions:
       recent && chartRows
         ? {
-            lastHour: Object.fromEntries(Object.entries(recent).map(([outcome, counts]) => [outcome, counts.lastHour])),
-            lastDay: Object.fromEntries(Object.entries(recent).map(([outcome, counts]) => [outcome, counts.lastDay])),
-            denyRateHour: denyRate(recent, "lastHour"),
-            denyRateDay: denyRate(recent, "lastDay"),
+            lastHour: recent[0],
+            lastDay: recent[1],
+            denyRateHour: denyRate(recent[0]),
+            denyRateDay: denyRate(recent[1]),
             chart: { range, ...window, bucketSeconds, buckets: toChartBuckets(chartRows) },
           }
         : null,
@@ -139,9 +139,9 @@ export async function getOverview({ ctx, range = "24h", now = new Date() }: { ct
   };
 }
 
-function denyRate(recent: Record<string, { lastHour: number; lastDay: number }>, key: "lastHour" | "lastDay"): number | null {
-  const total = Object.values(recent).reduce((sum, counts) => sum + counts[key], 0);
-  return total ? (recent.deny?.[key] ?? 0) / total : null;
+function denyRate(counts: Record<string, number>): number | null {
+  const total = Object.values(counts).reduce((sum, value) => sum + value, 0);
+  return total ? (counts.deny ?? 0) / total : null;
 }
 
 /** Rows of (bucket, outcome, count) → one entry per non-empty bucket, oldest first. */
