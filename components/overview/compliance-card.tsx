@@ -42,7 +42,7 @@ export function ComplianceCard({ coverage, changes, now, canReadReports }: { cov
         </p>
       ) : (
         <>
-          <table className="compact">
+          <div className="table-wrap"><table className="compact">
             <caption className="visually-hidden">Coverage per framework, from the latest report over all agents</caption>
             <thead>
               <tr>
@@ -68,7 +68,7 @@ export function ComplianceCard({ coverage, changes, now, canReadReports }: { cov
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
           <p className="muted">A partial item counts as half in the percentage.</p>
           {reportDates.length > 1 ? (
             <TrendChart

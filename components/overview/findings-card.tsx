@@ -16,7 +16,7 @@ export function FindingsCard({ open, trend, labels }: { open: Record<string, num
       {kinds.length === 0 ? (
         <p>No open finding. Findings appear when an agent is orphaned, stale, discovered or acts outside its declared scope; they refresh every few minutes.</p>
       ) : (
-        <table className="compact">
+        <div className="table-wrap"><table className="compact">
           <caption className="visually-hidden">Open findings by kind, with the change since a week ago</caption>
           <thead>
             <tr>
@@ -41,7 +41,7 @@ export function FindingsCard({ open, trend, labels }: { open: Record<string, num
               );
             })}
           </tbody>
-        </table>
+        </table></div>
       )}
       {trend.length > 1 ? (
         <TrendChart

@@ -16,7 +16,7 @@ export function TopAgentsCard({ denies, outOfScope, now, days }: { denies: Agent
       {denies.length === 0 ? (
         <p className="muted">No agent was denied in the last {days} days (as of the last activity refresh, every 10 minutes).</p>
       ) : (
-        <table className="compact">
+        <div className="table-wrap"><table className="compact">
           <caption className="visually-hidden">Agents with the most denies in the last {days} days</caption>
           <thead>
             <tr>
@@ -42,13 +42,13 @@ export function TopAgentsCard({ denies, outOfScope, now, days }: { denies: Agent
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
       <h3>Out-of-scope actions, last {days} days</h3>
       {outOfScope.length === 0 ? (
         <p className="muted">Every agent stayed within its declared actions.</p>
       ) : (
-        <table className="compact">
+        <div className="table-wrap"><table className="compact">
           <caption className="visually-hidden">Agents using actions they did not declare</caption>
           <thead>
             <tr>
@@ -73,7 +73,7 @@ export function TopAgentsCard({ denies, outOfScope, now, days }: { denies: Agent
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
       <p>
         <Link href={findingsHref("out_of_scope")}>All out-of-scope findings</Link>
