@@ -116,7 +116,9 @@ describe("overview reads", () => {
   it("the hourly rollup holds exactly the decisions before its horizon, and rollup + live parts add up to a live count", async () => {
     const [state] = await queryRows<{ outcomes_until: unknown }>(database.db, sql`select outcomes_until from activity_rollup_state where id = 1`);
     const until = new Date(String(state!.outcomes_until instanceof Date ? state!.outcomes_until.toISOString() : state!.outcomes_until));
-    expect(until.getTime()).toBeGreaterThanOrEqual(now.getTime() - 1000);
+    // 15 minutes behind the refresh: decisions of the last 15 minutes are read live.
+    expect(until.getTime()).toBeGreaterThanOrEqual(now.getTime() - 15 * 60_000 - 1000);
+    expect(until.getTime()).toBeLessThan(Date.now() - 15 * 60_000 + 1000);
     const rolled = await queryRows<{ outcome: string; n: number | string }>(database.db, sql`select outcome, sum(decisions)::int as n from decision_outcome_hourly group by outcome order by outcome`);
     const live = await queryRows<{ outcome: string; n: number | string }>(database.db, sql`select outcome, count(*)::int as n from decisions where time < ${until.toISOString()}::timestamptz group by outcome order by outcome`);
     expect(rolled.map((row) => [row.outcome, Number(row.n)])).toEqual(live.map((row) => [row.outcome, Number(row.n)]));

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { randomBytes, randomUUID } from "node:crypto";
 import { adminSession } from "../fixtures/auth";
 
@@ -14,6 +14,13 @@ async function postDecisions(token: string, decisions: Record<string, unknown>[]
   });
   expect(response.status, await response.clone().text()).toBe(200);
   return response.json();
+}
+
+/** A full-page screenshot kept in the test's output folder (test-results/…) and attached to the report. */
+async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(name);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
 }
 
 /** The number a Stat link shows in a group ("Last hour", …), by its label. */
@@ -93,12 +100,12 @@ test("the Overview counts what was just reported, links each number to its filte
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto("/");
     await expect(page.locator(".recharts-surface").first()).toBeVisible();
-    await testInfo.attach(`overview-${colorScheme}.png`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    await attachScreenshot(page, testInfo, `overview-${colorScheme}.png`);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto("/");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, "horizontal scroll at 390 px").toBeLessThanOrEqual(0);
-    await testInfo.attach(`overview-${colorScheme}-390.png`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    await attachScreenshot(page, testInfo, `overview-${colorScheme}-390.png`);
   }
   await context.close();
 });
