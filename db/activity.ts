@@ -117,6 +117,14 @@ const DAY_MS = 86_400_000;
 /** The start of a UTC day (ISO date) as a timestamptz literal, so day partitions are pruned at plan time. */
 export const utcMidnight = (day: string) => sql`${`${day}T00:00:00.000Z`}::timestamptz`;
 
+/**
+ * How far behind the refresh the hourly outcome rollup stops: enforcement points ship decisions seconds to minutes
+ * after their time, and a decision that lands after the refresh with a time before its horizon would be missing from
+ * the Overview until the next refresh. Decisions later than this (a spool backlog after an outage) are counted from
+ * the next refresh on.
+ */
+const OUTCOMES_LAG = "15 minutes";
+
 /** A half-open run of whole UTC days [from, to) (ISO dates). */
 export type DayRange = { from: string; to: string };
 
@@ -206,6 +214,15 @@ async function refreshRollups(db: Tx, options: { rebuild?: boolean; now?: Date }
     select (time at time zone 'UTC')::date, agent_id, action_name, outcome, enforcement_point_id, coalesce(client_id, spiffe_id), ${delegationDepth(sql`delegation`)}, count(*)
     from decisions where ${timeIn}
     group by 1, 2, 3, 4, 5, 6, 7`);
+  // Decisions per hour and outcome with a time before the horizon (this transaction's start less OUTCOMES_LAG): later
+  // times are read live by the Overview, so a decision that arrives up to that lag after its time is never missed.
+  await db.execute(sql`delete from decision_outcome_hourly where ${sql.join([sql`hour >= ${utcMidnight(openFrom)}`, ...late.map((run) => sql`(hour >= ${utcMidnight(run.from)} and hour < ${utcMidnight(run.to)})`)], sql` or `)}`);
+  await db.execute(sql`
+    insert into decision_outcome_hourly (hour, outcome, decisions)
+    select date_trunc('hour', time at time zone 'UTC') at time zone 'UTC', outcome, count(*)
+    from decisions where (${timeIn}) and time < now() - ${OUTCOMES_LAG}::interval
+    group by 1, 2`);
+  await db.execute(sql`delete from decision_outcome_hourly where hour < (select date_trunc('day', min(time) at time zone 'UTC') at time zone 'UTC' from decisions)`);
   // Days whose partitions retention dropped are never read again (see rolledUpEvidenceDays).
   await db.execute(sql`delete from decision_evidence_daily where day < (select (min(time) at time zone 'UTC')::date from decisions)`);
   await db.execute(sql`
@@ -216,8 +233,8 @@ async function refreshRollups(db: Tx, options: { rebuild?: boolean; now?: Date }
     where seen.agent_id = agents.id and (agents.last_seen_at is null or agents.last_seen_at < seen.last_at)`);
   const nextOpen = isoDay(new Date(now.getTime() - DAY_MS));
   await db.execute(sql`
-    insert into activity_rollup_state (id, open_from, updated_at) values (1, ${nextOpen}::date, now())
-    on conflict (id) do update set open_from = excluded.open_from, updated_at = now()`);
+    insert into activity_rollup_state (id, open_from, updated_at, outcomes_until) values (1, ${nextOpen}::date, now(), now() - ${OUTCOMES_LAG}::interval)
+    on conflict (id) do update set open_from = excluded.open_from, updated_at = now(), outcomes_until = excluded.outcomes_until`);
   return { openFrom, lateDays };
 }
 
@@ -285,4 +302,12 @@ function parsePgArray(value: unknown): string[] {
     return inner.split(",").map((item) => item.replace(/^"|"$/g, "").replace(/\\(.)/g, "$1"));
   }
   return [];
+}
+
+/** Decisions and denies of one agent per UTC day from `sinceDay` (ISO date) on, oldest first, from the daily rollup (PK agent_id, day). */
+export async function dailyActivityOf(db: Executor, agentId: string, sinceDay: string): Promise<{ day: string; decisions: number; denies: number }[]> {
+  const rows = executedRows<Record<string, unknown>>(
+    await db.execute(sql`select day, decisions, denies from agent_activity_daily where agent_id = ${agentId} and day >= ${sinceDay}::date order by day`),
+  );
+  return rows.map((row) => ({ day: isoDay(toDate(row.day)), decisions: Number(row.decisions), denies: Number(row.denies) }));
 }

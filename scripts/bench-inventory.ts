@@ -2,8 +2,8 @@
  * `npm run bench:inventory`: seeds 10,000 agents and 10,000,000 decisions into a fresh database on
  * the Postgres server (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres), created
  * by the real migrations, then reports p95 latency of the agent list, the agent page's
- * declared-vs-observed query and a full findings refresh, each next to a baseline measured in the
- * same run. Options: BENCH_DECISIONS, BENCH_AGENTS, BENCH_KEEP=1 (keep the database),
+ * declared-vs-observed query, the Overview page's reads (lib/overview, default 24 h chart) and a
+ * full findings refresh, each next to a baseline measured in the same run. Options: BENCH_DECISIONS, BENCH_AGENTS, BENCH_KEEP=1 (keep the database),
  * BENCH_REUSE=<database> (measure a kept database again without seeding).
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -17,6 +17,7 @@ import { systemContext } from "@/lib/auth/actor";
 import { declaredVsObserved } from "@/lib/agents/declared-vs-observed";
 import { getAgent, listAgents } from "@/lib/agents/list-agents";
 import { refreshFindings } from "@/lib/findings/refresh-findings";
+import { getOverview } from "@/lib/overview/overview";
 
 const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
@@ -111,6 +112,9 @@ async function seed_(sql: postgres.Sql) {
   );
   await copyRows(sql, "copy agent_identities (kind, value, agent_id) from stdin", batched(identityLines));
 
+  // The enforcement points the decisions name (the Overview's health section reads them).
+  await copyRows(sql, "copy enforcement_points (id, name, kind, last_seen_at) from stdin", batched(Array.from({ length: 5 }, (_, i) => `ep_bench${i}\tbench gateway ${i}\tmcp-gateway\t${new Date(now).toISOString()}\n`)));
+
   // Bulk-load without secondary indexes, then build them exactly as the migration defines them.
   const constraints = await sql<{ conname: string; def: string }[]>`
     select conname, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'decisions'::regclass and contype = 'p'`;
@@ -186,12 +190,18 @@ async function main() {
     const list = await measure("agent list (50 rows, filters/sort/search mix)", 120, (i) => listAgents({ ctx, input: listQueries[i % listQueries.length] }));
     const page = await measure("agent page: declared vs observed (random agents)", 100, (i) => declaredVsObserved({ ctx, input: { agentId: agentIds[i % agentIds.length]! } }));
     const hot = await measure(`agent page: busiest agent (${hottest?.n} decisions in window)`, 20, () => declaredVsObserved({ ctx, input: { agentId: hottest!.agent_id } }));
+    // The Overview as the console's home page reads it (every section, as an admin would see it).
+    await getOverview({ ctx });
+    const overview = await measure("overview page reads (all sections, 24 h chart)", 30, () => getOverview({ ctx }));
+    const overviewWeek = await measure("overview page reads with the 7 d chart", 5, () => getOverview({ ctx, range: "7d" }));
     const refresh = await measure("full findings refresh (rollup of open days + all agents)", 5, () => refreshFindings({ ctx }));
 
     const rows = [
       [list, 100, baseline],
       [page, 200, baseline],
       [hot, 200, baseline],
+      [overview, 300, baseline],
+      [overviewWeek, 1_000, baseline],
       [refresh, 10_000, pkLookup],
     ] as const;
     console.log(`\n${baseline.label}: p95 ${baseline.p95.toFixed(2)} ms`);

@@ -1,78 +1,50 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { readingFromReplica } from "@/app/_server/read-scope";
+import { AgentsCard } from "@/components/overview/agents-card";
+import { AttentionCard } from "@/components/overview/attention-card";
+import { ComplianceCard } from "@/components/overview/compliance-card";
+import { DecisionsCard } from "@/components/overview/decisions-card";
+import { EnforcementPointsCard } from "@/components/overview/enforcement-points-card";
+import { FindingsCard } from "@/components/overview/findings-card";
+import { TopAgentsCard } from "@/components/overview/top-agents-card";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { getOutboundSummary } from "@/lib/outbound/summary";
+import { hasPermission } from "@/lib/auth/require-permission";
+import { readPageQuery } from "@/lib/http/query";
+import { OUTCOME_VALUES } from "@/lib/decisions/schemas";
+import { FINDING_LABELS } from "@/lib/findings/schemas";
+import { getOverview, RANKING_DAYS } from "@/lib/overview/overview";
+import { OverviewQuery, QUICK_RANGE_KEYS, QUICK_RANGES } from "@/lib/overview/ranges";
+
+const RANGES = QUICK_RANGE_KEYS.map((key) => ({ key, label: QUICK_RANGES[key].label }));
 
 export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
 
-const SEVERITIES = ["critical", "high", "medium", "low"] as const;
-
-async function OverviewPageContent() {
+async function OverviewPageContent({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("console.read", "/");
   const { actor } = ctx;
-  const outbound = await getOutboundSummary({ ctx });
-  const unresolved = SEVERITIES.reduce((sum, severity) => sum + (outbound.unresolvedAlerts[severity] ?? 0), 0);
-  const unhealthy = outbound.destinations ? (outbound.destinations.paused ?? 0) + (outbound.destinations.retrying ?? 0) : 0;
+  const { range } = readPageQuery(await searchParams, OverviewQuery);
+  const overview = await getOverview({ ctx, range });
+  const { now } = overview;
   return (
     <>
-      <PageHeader title="Overview" description={`Signed in as ${actor.email} (${ROLE_LABELS[actor.role]}).`} />
-      <div className="grid-cards">
-        <section className="card">
-          <h2>Inventory</h2>
-          <p>Which agents exist, who owns each, and what each may do.</p>
-          <Link href="/agents">Open agents</Link>
-        </section>
-        <section className="card">
-          <h2>Live decisions</h2>
-          <p>Every allow, deny and approval your enforcement points report.</p>
-          <Link href="/decisions">Open decisions</Link>
-        </section>
-        <section className="card">
-          <h2>Policy</h2>
-          <p>Cedar policies, tested and replayed before they reach an enforcement point.</p>
-          <Link href="/policies">Open policies</Link>
-        </section>
-        <section className="card">
-          <h2>Frameworks</h2>
-          <p>How your agents hold up against OWASP, CSA MAESTRO and NIST.</p>
-          <Link href="/frameworks">Open frameworks</Link>
-        </section>
-        <section className="card" aria-labelledby="overview-alerts">
-          <h2 id="overview-alerts">Alerts</h2>
-          {unresolved === 0 ? (
-            <p>No unresolved alert.</p>
-          ) : (
-            <p>
-              <Link href="/alerts">{unresolved} unresolved</Link>:{" "}
-              {SEVERITIES.filter((severity) => outbound.unresolvedAlerts[severity]).map((severity) => `${outbound.unresolvedAlerts[severity]} ${severity}`).join(", ")}
-            </p>
-          )}
-          {outbound.destinations ? (
-            <p>
-              Destinations:{" "}
-              {Object.keys(outbound.destinations).length === 0 ? (
-                <Link href="/alerts/destinations">none yet — send events to your SIEM</Link>
-              ) : (
-                <Link href="/alerts/destinations">
-                  {Object.entries(outbound.destinations)
-                    .map(([state, count]) => `${count} ${state}`)
-                    .join(", ")}
-                </Link>
-              )}
-              {unhealthy ? <span className="badge danger"> {unhealthy} need attention</span> : null}
-            </p>
-          ) : null}
-        </section>
+      <PageHeader title="Overview" description={`Are we OK? Signed in as ${actor.email} (${ROLE_LABELS[actor.role]}). Every number opens the list behind it.`} />
+      <div className="overview-grid">
+        <AttentionCard approvals={overview.approvals} alerts={overview.alerts} now={now} />
+        {overview.agents ? <AgentsCard agents={overview.agents} /> : null}
+        {overview.decisions ? <DecisionsCard decisions={overview.decisions} now={now} outcomes={OUTCOME_VALUES} ranges={RANGES} /> : null}
+        {overview.findings ? <FindingsCard open={overview.findings.open} trend={overview.findings.trend} labels={FINDING_LABELS} /> : null}
+        {overview.topDenies && overview.topOutOfScope ? <TopAgentsCard denies={overview.topDenies} outOfScope={overview.topOutOfScope} now={now} days={RANKING_DAYS} /> : null}
+        {overview.enforcementPoints ? <EnforcementPointsCard points={overview.enforcementPoints.points} currentRevision={overview.enforcementPoints.currentRevision} now={now} /> : null}
+        <ComplianceCard coverage={overview.coverage} changes={overview.changes} now={now} canReadReports={hasPermission(actor, "reports.read")} />
       </div>
     </>
   );
 }
 
 /** Reads from the read replica when one is configured and close enough (docs/operations.md, *Read replica*). */
-export default async function OverviewPage() {
-  return readingFromReplica(() => OverviewPageContent());
+export default async function OverviewPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  return readingFromReplica(() => OverviewPageContent(props));
 }

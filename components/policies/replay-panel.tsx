@@ -5,6 +5,7 @@ import { useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import type { ReplayResult } from "@/lib/policies/replay";
 import { api, policyKeys } from "./api";
+import { ReplayFlipsChart } from "@/components/charts/replay-flips-chart";
 
 type ReplayJob = { id: string; status: "queued" | "running" | "done" | "cancelled" | "failed"; total: number; processed: number; result: ReplayResult | null; error: string | null };
 
@@ -108,6 +109,7 @@ export function ReplayPanel({ canRun }: { canRun: boolean }) {
                   <div className="stat">{data.result.unchanged.toLocaleString()}</div>unchanged
                 </div>
               </div>
+              <ReplayFlipsChart groups={data.result.byAgentAction} />
               {data.result.byAgentAction.length ? (
                 <DataTable
                   caption="Flips by agent and action"

@@ -225,7 +225,23 @@ export const activityRollupState = pgTable("activity_rollup_state", {
   id: integer("id").primaryKey(), // always 1
   openFrom: date("open_from"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  /** `decision_outcome_hourly` counts the decisions with a time before this (as of the last refresh); later ones are read live. */
+  outcomesUntil: timestamp("outcomes_until", { withTimezone: true }),
 });
+
+/**
+ * Decisions per UTC hour and outcome, for the Overview's counts and charts (written by the activity
+ * refresh, like the other rollups; only times before `activity_rollup_state.outcomes_until`).
+ */
+export const decisionOutcomeHourly = pgTable(
+  "decision_outcome_hourly",
+  {
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    outcome: text("outcome").notNull(),
+    decisions: bigint("decisions", { mode: "number" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.outcome] })],
+);
 
 export const attestationCampaigns = pgTable("attestation_campaigns", {
   id: text("id").primaryKey(), // atc_…

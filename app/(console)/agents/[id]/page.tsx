@@ -10,6 +10,8 @@ import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { RISK_TIERS } from "@/db/schema/inventory";
 import { declaredVsObserved } from "@/lib/agents/declared-vs-observed";
+import { agentActivityTrend } from "@/lib/agents/activity-trend";
+import { AgentActivityCharts } from "@/components/inventory/agent-activity-charts";
 import { getAgent } from "@/lib/agents/list-agents";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { findingsOfAgent } from "@/lib/findings/dashboard";
@@ -41,7 +43,11 @@ async function AgentPageContent({ params }: { params: Promise<{ id: string }> })
     listPeople({ ctx, input: { active: "true", limit: 500 } }),
     listTeams({ ctx }),
   ]));
-  const [posture, keys] = await Promise.all([observedCredentialPosture({ ctx, agentId: agent.id, since: new Date(dayFromNow(-POSTURE_WINDOW_DAYS)) }), listAgentKeys({ ctx, agentId: agent.id })]);
+  const [posture, keys, activity] = await Promise.all([
+    observedCredentialPosture({ ctx, agentId: agent.id, since: new Date(dayFromNow(-POSTURE_WINDOW_DAYS)) }),
+    listAgentKeys({ ctx, agentId: agent.id }),
+    agentActivityTrend({ ctx, agentId: agent.id }),
+  ]);
   const canWrite = hasPermission(ctx.actor, "agents.write");
   const canAssign = hasPermission(ctx.actor, "agents.assign_owner");
   const canManageFindings = hasPermission(ctx.actor, "findings.manage");
@@ -224,6 +230,8 @@ async function AgentPageContent({ params }: { params: Promise<{ id: string }> })
           </ActionForm>
         ) : null}
       </section>
+
+      <AgentActivityCharts days={activity} />
 
       <section className="card" aria-labelledby="h-findings">
         <h2 id="h-findings">Findings</h2>

@@ -5,6 +5,7 @@ import { readingFromReplica } from "@/app/_server/read-scope";
 import { ActionForm } from "@/components/inventory/action-form";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
 import { SelectField } from "@/components/inventory/select-field";
+import { TrendChart } from "@/components/charts/trend-chart";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -17,6 +18,8 @@ import { closeCampaignAction, refreshFindingsAction, startCampaignAction } from 
 import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Findings" };
+
+const TREND_COLORS = ["var(--chart-deny)", "var(--chart-allow)", "var(--chart-approval)", "var(--chart-error)", "var(--accent)", "var(--ok)", "var(--danger)", "var(--warn)"];
 
 const FINDING_STATUS_LABELS = { open: "Open", accepted: "Accepted", resolved: "Resolved" } satisfies Record<(typeof FINDING_STATUSES)[number], string>;
 
@@ -55,27 +58,38 @@ async function FindingsPageContent({ searchParams }: { searchParams: Promise<Rec
         {dashboard.trend.length === 0 ? (
           <p className="muted">No snapshot yet: each findings refresh records the day&apos;s counts.</p>
         ) : (
-          <DataTable
-            caption="Open findings per day and kind"
-            rows={dashboard.trend}
-            rowKey={(day) => day.day}
-            columns={[
-              { header: "Day", rowHeader: true, cell: (day) => day.day },
-              {
-                header: "Total",
-                cell: (day) => {
-                  const total = Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0);
-                  return (
-                    <>
-                      <span className="trend-bar" style={{ inlineSize: `${Math.round((total / maxTrend) * 100)}%` }} aria-hidden="true" />
-                      {total}
-                    </>
-                  );
+          <>
+            <TrendChart
+              title="Open findings per day: all, and each kind seen"
+              table={false}
+              series={[
+                { key: "total", label: "all kinds", color: "var(--text)" },
+                ...FINDING_KINDS.filter((kind) => dashboard.trend.some((day) => day.counts[kind])).map((kind, i) => ({ key: kind, label: FINDING_LABELS[kind], color: TREND_COLORS[i % TREND_COLORS.length]! })),
+              ]}
+              points={dashboard.trend.map((day) => ({ label: day.day, values: { total: Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0), ...Object.fromEntries(Object.entries(day.counts).map(([kind, count]) => [kind, count ?? 0])) } }))}
+            />
+            <DataTable
+              caption="Open findings per day and kind"
+              rows={dashboard.trend}
+              rowKey={(day) => day.day}
+              columns={[
+                { header: "Day", rowHeader: true, cell: (day) => day.day },
+                {
+                  header: "Total",
+                  cell: (day) => {
+                    const total = Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0);
+                    return (
+                      <>
+                        <span className="trend-bar" style={{ inlineSize: `${Math.round((total / maxTrend) * 100)}%` }} aria-hidden="true" />
+                        {total}
+                      </>
+                    );
+                  },
                 },
-              },
-              ...FINDING_KINDS.map((kind) => ({ header: FINDING_LABELS[kind], cell: (day: (typeof dashboard.trend)[number]) => day.counts[kind] ?? 0 })),
-            ]}
-          />
+                ...FINDING_KINDS.map((kind) => ({ header: FINDING_LABELS[kind], cell: (day: (typeof dashboard.trend)[number]) => day.counts[kind] ?? 0 })),
+              ]}
+            />
+          </>
         )}
       </section>
 

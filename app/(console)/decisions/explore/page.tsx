@@ -11,7 +11,9 @@ import { decisionHref, traceHref } from "../decision-links";
 import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { FilterForm } from "../filter-form";
 import { DecisionCells } from "@/components/decisions/decision-cells";
-import { RateChart } from "@/components/decisions/rate-chart";
+import { DecisionsChart } from "@/components/charts/decisions-chart";
+import { toChartBuckets } from "@/lib/overview/overview";
+import { QUICK_RANGE_KEYS, QUICK_RANGES } from "@/lib/overview/ranges";
 import { formatUtc } from "@/components/ui/format-utc";
 import { readPageQuery } from "@/lib/http/query";
 
@@ -26,6 +28,10 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
   const query = readPageQuery(params, ExploreQuery);
   const [page, chart, points] = await Promise.all([exploreDecisions({ ctx, query }), decisionRateChart({ ctx, query }), listEnforcementPoints({ ctx })]);
   const epNames = new Map(points.map((ep) => [ep.id, ep.name]));
+  const filterParams = Object.entries({ agent: query.agent, action: query.action, outcome: query.outcome, ep: query.ep, q: query.q }).filter((entry): entry is [string, string] => Boolean(entry[1]));
+  const withRange = (from: Date, to: Date) => `/decisions/explore?${new URLSearchParams([...filterParams, ["from", from.toISOString()], ["to", to.toISOString()]])}`;
+  const now = new Date();
+  const spanMs = chart.range.to.getTime() - chart.range.from.getTime();
   const nextParams = new URLSearchParams(Object.entries({ ...query, from: page.range.from.toISOString(), to: page.range.to.toISOString(), cursor: page.next ?? "" }).filter(([, value]) => value !== undefined && value !== "").map(([key, value]) => [key, String(value)]));
   return (
     <>
@@ -41,7 +47,22 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
           <input id="filter-to" name="to" type="datetime-local" defaultValue={localInput(page.range.to)} />
         </div>
       </FilterForm>
-      <RateChart counts={chart.counts} from={chart.range.from} to={chart.range.to} bucketSeconds={chart.bucketSeconds} outcomes={OUTCOME_VALUES} />
+      <nav className="quick-ranges" aria-label="Time range">
+        {QUICK_RANGE_KEYS.map((key) => (
+          <Link key={key} className="button" href={withRange(new Date(now.getTime() - QUICK_RANGES[key].spanMs), now)} aria-current={Math.abs(spanMs - QUICK_RANGES[key].spanMs) < 60_000 && now.getTime() - chart.range.to.getTime() < 120_000 ? "true" : undefined}>
+            Last {QUICK_RANGES[key].label}
+          </Link>
+        ))}
+      </nav>
+      <DecisionsChart
+        title="Decisions over time by outcome"
+        buckets={toChartBuckets(chart.counts)}
+        from={chart.range.from.toISOString()}
+        to={chart.range.to.toISOString()}
+        bucketSeconds={chart.bucketSeconds}
+        outcomes={OUTCOME_VALUES}
+        zoomHref={`/decisions/explore?${new URLSearchParams(filterParams)}`}
+      />
       {page.rows.length === 0 ? (
         <EmptyState title="No decision in this range">Widen the time range or clear a filter. New decisions show up on the live feed as they arrive.</EmptyState>
       ) : (
