@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
-import { trustDomains } from "@/db/schema";
+import { deleteTrustDomainRow, getTrustDomainRowByName, insertTrustDomainRow, listTrustDomainRows, updateTrustDomainRow, type TrustDomainRow } from "@/db/identity/trust-domains";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -45,7 +44,7 @@ export const TrustDomainInput = z
   })
   .refine((value) => (value.source === "jwks" ? !!value.jwks : !!value.url), { message: "Upload a JWKS, or give the bundle endpoint / OIDC issuer URL", path: ["url"] });
 
-export type TrustDomainRow = typeof trustDomains.$inferSelect;
+export type { TrustDomainRow };
 
 export function trustDomainView(row: TrustDomainRow) {
   return {
@@ -88,7 +87,7 @@ export async function fetchBundle(source: TrustDomainRow["source"], url: string)
 
 export async function listTrustDomains({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx.actor, "identity.read");
-  const rows = await (ctx.tx ?? (await getDb())).select().from(trustDomains).orderBy(trustDomains.name);
+  const rows = await listTrustDomainRows(ctx.tx ?? (await getDb()));
   return rows.map(trustDomainView);
 }
 
@@ -100,14 +99,10 @@ export async function createTrustDomain({ ctx, input }: { ctx: Ctx; input: unkno
     throw new StewardError("invalid_input", `Could not fetch the bundle: ${(error as Error).message}`, { path: "url" });
   });
   return withTransaction(ctx, async (tx) => {
-    const [existing] = await tx.select({ id: trustDomains.id }).from(trustDomains).where(eq(trustDomains.name, data.name));
-    if (existing) throw new StewardError("conflict", `The trust domain ${data.name} is already registered`, { path: "name" });
-    const [row] = await tx
-      .insert(trustDomains)
-      .values({ id: newId("td"), name: data.name, source: data.source, url: data.url ?? null, jwks, allowedAlgs: data.allowedAlgs, refreshSeconds: data.refreshSeconds, x509Bundle: data.x509Bundle ?? null, lastFetchedAt: data.source === "jwks" ? null : new Date() })
-      .returning();
-    const view = trustDomainView(row!);
-    await recordAudit(tx, ctx, { action: "trust_domain.create", entityType: "trust_domain", entityId: row!.id, after: view });
+    if (await getTrustDomainRowByName(tx, data.name)) throw new StewardError("conflict", `The trust domain ${data.name} is already registered`, { path: "name" });
+    const row = await insertTrustDomainRow(tx, { id: newId("td"), name: data.name, source: data.source, url: data.url ?? null, jwks, allowedAlgs: data.allowedAlgs, refreshSeconds: data.refreshSeconds, x509Bundle: data.x509Bundle ?? null, lastFetchedAt: data.source === "jwks" ? null : new Date() });
+    const view = trustDomainView(row);
+    await recordAudit(tx, ctx, { action: "trust_domain.create", entityType: "trust_domain", entityId: row.id, after: view });
     return view;
   });
 }
@@ -115,7 +110,7 @@ export async function createTrustDomain({ ctx, input }: { ctx: Ctx; input: unkno
 export async function deleteTrustDomain({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requirePermission(ctx.actor, "identity.manage");
   return withTransaction(ctx, async (tx) => {
-    const [row] = await tx.delete(trustDomains).where(eq(trustDomains.id, input.id)).returning();
+    const row = await deleteTrustDomainRow(tx, input.id);
     if (!row) throw notFound("Trust domain", input.id);
     await recordAudit(tx, ctx, { action: "trust_domain.delete", entityType: "trust_domain", entityId: row.id, before: trustDomainView(row) });
   });
@@ -135,11 +130,11 @@ export async function refreshTrustDomain(db: Executor, row: TrustDomainRow, now 
   lastAttempt.set(row.id, now.getTime());
   try {
     const jwks = await fetchBundle(row.source, row.url);
-    const [updated] = await db.update(trustDomains).set({ jwks, lastFetchedAt: now, lastFetchError: null, updatedAt: now }).where(eq(trustDomains.id, row.id)).returning();
+    const updated = await updateTrustDomainRow(db, row.id, { jwks, lastFetchedAt: now, lastFetchError: null, updatedAt: now });
     return updated ?? row;
   } catch (error) {
     const message = (error as Error).message.slice(0, 500);
-    await db.update(trustDomains).set({ lastFetchError: message, updatedAt: now }).where(eq(trustDomains.id, row.id));
+    await updateTrustDomainRow(db, row.id, { lastFetchError: message, updatedAt: now });
     return { ...row, lastFetchError: message };
   }
 }
@@ -149,7 +144,7 @@ export async function refreshTrustDomain(db: Executor, row: TrustDomainRow, now 
  * (a key rotated at the source) at most once per UNKNOWN_KID_REFETCH_MS.
  */
 export async function trustDomainForVerification(db: Executor, name: string, kid: string | undefined, now = new Date()): Promise<TrustDomainRow | null> {
-  const [row] = await db.select().from(trustDomains).where(eq(trustDomains.name, name));
+  const row = await getTrustDomainRowByName(db, name);
   if (!row || !row.enabled) return null;
   const due =
     row.source !== "jwks" &&
