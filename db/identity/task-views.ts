@@ -69,11 +69,17 @@ export async function agentPresentedIdentities(db: Executor, agentId: string, si
   return rows.map((row) => ({ ...row, last: new Date(row.last) }));
 }
 
-/** Enforcement decisions (not token issuance) about the agent since `since`. */
-export async function countEnforcementDecisions(db: Executor, agentId: string, since: Date): Promise<number> {
+/**
+ * Enforcement decisions (not token issuance) about the agent since `since`: all of them, and those
+ * carrying no Steward task token (no task id, or one naming no Steward task).
+ */
+export async function countEnforcementDecisions(db: Executor, agentId: string, since: Date): Promise<{ all: number; withoutTaskToken: number }> {
   const [acted] = await db
-    .select({ n: sql<number>`count(*)::int` })
+    .select({
+      all: sql<number>`count(*)::int`,
+      withoutTaskToken: sql<number>`(count(*) filter (where ${decisions.taskId} is null or not exists (select 1 from ${tasks} where ${tasks.id} = ${decisions.taskId})))::int`,
+    })
     .from(decisions)
     .where(and(eq(decisions.agentId, agentId), gt(decisions.time, since), sql`coalesce(${decisions.actionKind}, '') <> 'token_issuance'`));
-  return Number(acted?.n ?? 0);
+  return { all: Number(acted?.all ?? 0), withoutTaskToken: Number(acted?.withoutTaskToken ?? 0) };
 }

@@ -1,4 +1,6 @@
+import { getDb } from "@/db/client";
 import { systemContext } from "../auth/actor";
+import { noteStandingCredentialUse } from "../identity/standing-credentials";
 import { refreshFindings } from "./refresh-findings";
 
 const EVERY_MS = 10 * 60 * 1000;
@@ -10,7 +12,11 @@ const holder = globalThis as typeof globalThis & { __stewardFindingsTimer?: Node
  */
 export function scheduleFindingsRefresh(): void {
   if (holder.__stewardFindingsTimer) return;
-  const run = () => refreshFindings({ ctx: systemContext("scheduled findings refresh") }).catch((error) => console.error("scheduled findings refresh failed", error));
+  const run = () =>
+    refreshFindings({ ctx: systemContext("scheduled findings refresh") })
+      // Standing credentials seen in use since the last run (a minute of overlap, so nothing falls between runs).
+      .then(async () => noteStandingCredentialUse(await getDb(), new Date(Date.now() - EVERY_MS - 60_000)))
+      .catch((error) => console.error("scheduled findings refresh failed", error));
   holder.__stewardFindingsTimer = setInterval(run, EVERY_MS);
   holder.__stewardFindingsTimer.unref();
   void run();

@@ -123,12 +123,19 @@ export async function observedCredentialPosture({ ctx, agentId, since }: { ctx: 
   const stats = await agentTokenStats(db, agentId, since);
   const identities = await agentPresentedIdentities(db, agentId, since);
   const releases = await listSecretReleaseRows(db, { agentId }, 20);
-  // Enforcement decisions (not token issuance) in the window: acting without any task token means a standing credential.
-  const enforcementDecisions = await countEnforcementDecisions(db, agentId, since);
+  // Enforcement decisions (not token issuance) in the window: acting without a task token means a standing credential.
+  const acted = await countEnforcementDecisions(db, agentId, since);
+  const enforcementDecisions = acted.all;
+  const decisionsWithoutTaskToken = acted.withoutTaskToken;
   const tokens = stats.tokens;
   return {
-    /** task_tokens: it held Steward task tokens; standing: it acted (decisions) without any; none_observed: neither. */
-    posture: tokens > 0 ? ("task_tokens" as const) : enforcementDecisions > 0 ? ("standing" as const) : ("none_observed" as const),
+    /**
+     * task_tokens: it held Steward task tokens and every decision about it carried one; mixed: it
+     * held task tokens but also acted without one; standing: it acted without any task token;
+     * none_observed: neither tokens nor decisions.
+     */
+    posture: tokens > 0 ? (decisionsWithoutTaskToken > 0 ? ("mixed" as const) : ("task_tokens" as const)) : enforcementDecisions > 0 ? ("standing" as const) : ("none_observed" as const),
+    decisionsWithoutTaskToken,
     enforcementDecisions,
     tokens,
     longestLifetimeSeconds: stats.longestSeconds,
