@@ -5,12 +5,14 @@ import { openTestDatabase } from "@/db/testing/test-database";
 import { findings } from "@/db/schema";
 import type { Actor } from "../auth/actor";
 import { ingestDecisions } from "../decisions/ingest-decisions";
+import { collectEvidenceFacts } from "../frameworks/evidence/facts";
+import { endTask } from "./revocation";
 import { userContext } from "../testing";
 import { forgetSigningKeys } from "./signing-keys";
 import { noteStandingCredentialUse } from "./standing-credentials";
 import { observedCredentialPosture } from "./tasks-view";
 import { exchangeToken } from "./token-exchange";
-import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "./testing/identity-fixtures";
+import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "./testing/identity-fixtures";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 const ep = { actor: { type: "enforcement_point", enforcementPointId: "ep_gateway", name: "gateway" } as Actor, requestId: "req_ep", ip: null };
@@ -81,5 +83,26 @@ describe("standing credentials observed in use", () => {
     await acted(shadow.id);
     await noteStandingCredentialUse(database.db, since);
     expect(await findingOf(shadow.id)).toBeUndefined();
+  });
+});
+
+describe("framework evidence", () => {
+  it("carries each agent's task tokens, their lifetime, delegation depth and revocations in the period", async () => {
+    const domain = await makeDomainKeys("evidence.test");
+    await registerDomain(domain);
+    const lead = await makeAgent("evidence-lead", ["search", "read_file"], "spiffe://evidence.test/agent/lead");
+    const helper = await makeAgent("evidence-helper", ["search"], "spiffe://evidence.test/agent/helper");
+    const idle = await makeAgent("evidence-idle", ["search"]);
+    const start = new Date(Date.now() - 1_000);
+    const root = await exchangeToken({ form: rootForm(await mintSvid(domain, "spiffe://evidence.test/agent/lead"), { scope: "search read_file" }), issuer: ISSUER });
+    await exchangeToken({ form: delegateForm(root.access_token, await mintSvid(domain, "spiffe://evidence.test/agent/helper"), { scope: "search" }), issuer: ISSUER });
+    await endTask({ ctx: userContext("admin"), input: { taskId: decodeJwt(root.access_token).task_id as string } });
+    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, { start, end: new Date(Date.now() + 1_000) });
+    expect(facts.identityByAgent.get(lead.id)).toMatchObject({ taskTokens: 1, tasks: 1, longestLifetimeSeconds: 300, delegatedTokens: 0, maxDelegationDepth: 0, revokedTokens: 1, widestScope: 2 });
+    expect(facts.identityByAgent.get(helper.id)).toMatchObject({ taskTokens: 1, delegatedTokens: 1, maxDelegationDepth: 1, revokedTokens: 1, widestScope: 1 });
+    expect(facts.identityByAgent.has(idle.id)).toBe(false);
+    // Outside the period nothing counts.
+    const before = await collectEvidenceFacts(database.db, { kind: "agent", agentId: lead.id }, { start: new Date(start.getTime() - 86_400_000), end: start });
+    expect(before.identityByAgent.size).toBe(0);
   });
 });
