@@ -53,3 +53,28 @@ export async function spiffeIdsEndingWith(db: Executor, path: string): Promise<{
     .where(and(eq(agentIdentities.kind, "spiffe_id"), like(agentIdentities.value, `spiffe://%${path.replace(/[\\%_]/g, (c) => `\\${c}`)}`)));
   return rows.filter((row) => row.value.endsWith(path));
 }
+
+export type ExchangingAgent = AgentStatusRow & { declaredActions: string[]; updatedAt: Date };
+
+/**
+ * In one query: the agent registered with that identity — with what issuance needs (declared
+ * scope, last change) — and whether the credential use `(issuer, jti)` is already recorded.
+ * `agent` is null for an identity no agent holds.
+ */
+export async function agentAndReplayByIdentity(db: Executor, kind: "spiffe_id" | "client_id", value: string, use: { issuer: string; jti: string }): Promise<{ agent: ExchangingAgent | null; used: boolean }> {
+  const rows = await db
+    .select({
+      id: agents.id,
+      status: agents.status,
+      declaredActions: agents.declaredActions,
+      updatedAt: agents.updatedAt,
+      used: sql<boolean>`exists (select 1 from ${usedAssertions} where ${usedAssertions.issuer} = ${use.issuer} and ${usedAssertions.jti} = ${use.jti})`,
+    })
+    .from(agentIdentities)
+    .innerJoin(agents, eq(agents.id, agentIdentities.agentId))
+    .where(and(eq(agentIdentities.kind, kind), eq(agentIdentities.value, value)));
+  const [row] = rows;
+  if (!row) return { agent: null, used: await isAssertionUsed(db, use.issuer, use.jti) };
+  const { used, ...agent } = row;
+  return { agent, used: used === true || (used as unknown) === "t" };
+}

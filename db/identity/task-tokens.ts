@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { executedRows } from "../rows";
 import { agents, taskTokens, tasks } from "../schema";
 
 /**
@@ -100,4 +101,32 @@ export function revokeTaskTokensOfAgent(db: Executor, agentId: string, at: Date,
     .set({ revokedAt: at, revokedReason: reason })
     .where(and(eq(taskTokens.agentId, agentId), isNull(taskTokens.revokedAt), gt(taskTokens.expiresAt, at)))
     .returning({ jti: taskTokens.jti, expiresAt: taskTokens.expiresAt });
+}
+
+/**
+ * Issues the first token of a new task in one statement (one round trip, no explicit transaction):
+ * claims the presented credential's single use, creates the task and stores the token. When the
+ * credential was already used (a replay, or a concurrent exchange that claimed it first) nothing is
+ * written and the answer is false. The statement is atomic; the token's foreign key to the task is
+ * checked at its end, after both inserts.
+ */
+export async function issueRootTaskToken(db: Executor, use: { issuer: string; jti: string; expiresAt: Date }, task: { id: string; purpose: string; initiatorType: "agent" | "person"; initiator: string; rootAgentId: string; tokensExpireAt: Date; createdAt: Date }, token: Omit<TaskTokenInsert, "taskId" | "parentJti" | "depth" | "act" | "revokedAt" | "revokedReason">): Promise<boolean> {
+  const iso = (date: Date) => date.toISOString();
+  const rows = executedRows<{ jti: string }>(
+    await db.execute(sql`
+      with claim as (
+        insert into used_assertions (issuer, jti, expires_at) values (${use.issuer}, ${use.jti}, ${iso(use.expiresAt)}::timestamptz)
+        on conflict do nothing returning 1
+      ), task as (
+        insert into tasks (id, purpose, initiator_type, initiator, root_agent_id, status, tokens_expire_at, created_at)
+        select ${task.id}, ${task.purpose}, ${task.initiatorType}, ${task.initiator}, ${task.rootAgentId}, 'live', ${iso(task.tokensExpireAt)}::timestamptz, ${iso(task.createdAt)}::timestamptz
+         where exists (select 1 from claim)
+        returning id
+      )
+      insert into task_tokens (jti, task_id, agent_id, client_id, audience, scope, parent_jti, depth, act, auth_method, presented_identity, trust_domain, kid, issued_at, expires_at)
+      select ${token.jti}, task.id, ${token.agentId}, ${token.clientId}, ${token.audience}, ${JSON.stringify(token.scope)}::jsonb, null, 0, null, ${token.authMethod}, ${token.presentedIdentity}, ${token.trustDomain ?? null}, ${token.kid}, ${iso(token.issuedAt)}::timestamptz, ${iso(token.expiresAt)}::timestamptz
+        from task
+      returning jti`),
+  );
+  return rows.length === 1;
 }

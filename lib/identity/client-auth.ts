@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Executor } from "@/db/client";
 import { activeAgentKey } from "@/db/identity/agent-keys";
-import { agentByIdentity, agentStatusById, insertUsedAssertion, isAssertionUsed, lockDiscoveredAgentCreation, purgeUsedAssertions, spiffeIdsEndingWith } from "@/db/identity/credentials";
+import { agentAndReplayByIdentity, agentByIdentity, agentStatusById, type ExchangingAgent, insertUsedAssertion, isAssertionUsed, lockDiscoveredAgentCreation, purgeUsedAssertions, spiffeIdsEndingWith } from "@/db/identity/credentials";
 import { recordAudit } from "../audit/record-audit";
 import { systemContext } from "../auth/actor";
 import { refreshFindingsForAgents } from "../findings/refresh-findings";
@@ -35,6 +35,8 @@ export type VerifiedAgent = {
   status: string;
   /** The single-use claim the caller commits with what it issues (claimCredentialUse). */
   use: CredentialUse;
+  /** The agent's row as read with the credential (a registered SPIFFE ID), so issuance need not read it again. */
+  agent?: ExchangingAgent;
 };
 export type CredentialUse = { issuer: string; key: string; expiresAt: Date };
 
@@ -84,21 +86,30 @@ const PURGE_EVERY_MS = 30_000;
  * false when it was already used (a replay; a concurrent use waits on the key and then sees it).
  */
 export async function claimCredentialUse(db: Executor, { issuer, key: jti, expiresAt }: CredentialUse): Promise<boolean> {
-  // Expired entries can go (a replay of an expired credential fails on exp anyway); at most every 30 s per process.
-  if (Date.now() - lastPurge > PURGE_EVERY_MS) {
-    lastPurge = Date.now();
-    await purgeUsedAssertions(db);
-  }
+  await purgeExpiredCredentialUses(db);
   return insertUsedAssertion(db, { issuer, jti, expiresAt });
+}
+
+/** Expired entries can go (a replay of an expired credential fails on exp anyway); at most every 30 s per process. */
+export async function purgeExpiredCredentialUses(db: Executor): Promise<void> {
+  if (Date.now() - lastPurge <= PURGE_EVERY_MS) return;
+  lastPurge = Date.now();
+  await purgeUsedAssertions(db);
 }
 
 export const REPLAY_MESSAGE = "The credential was already used (replayed jti)";
 
+/** The single-use entry of a credential: its jti, or for an SVID without one, its SHA-256. */
+function credentialUse(issuer: string, token: string, payload: JWTPayload): CredentialUse {
+  const key = (typeof payload.jti === "string" && payload.jti ? `jti:${payload.jti}` : `sha256:${createHash("sha256").update(token).digest("hex")}`).slice(0, 300);
+  return { issuer, key, expiresAt: new Date((payload.exp! + CLOCK_SKEW_SECONDS) * 1000) };
+}
+
 /** Refuses a credential already used; the use itself is claimed when the token is issued. */
 async function refuseReplay(db: Executor, issuer: string, token: string, payload: JWTPayload): Promise<CredentialUse> {
-  const key = (typeof payload.jti === "string" && payload.jti ? `jti:${payload.jti}` : `sha256:${createHash("sha256").update(token).digest("hex")}`).slice(0, 300);
-  if (await isAssertionUsed(db, issuer, key)) fail(REPLAY_MESSAGE);
-  return { issuer, key, expiresAt: new Date((payload.exp! + CLOCK_SKEW_SECONDS) * 1000) };
+  const use = credentialUse(issuer, token, payload);
+  if (await isAssertionUsed(db, issuer, use.key)) fail(REPLAY_MESSAGE);
+  return use;
 }
 
 /** The agent a SPIFFE ID belongs to, creating a discovered agent for a new one (it gets nothing until registered). */
@@ -137,7 +148,11 @@ async function verifySvid(db: Executor, token: string, kid: string | undefined, 
   if (typeof jwk.alg === "string" && jwk.alg !== alg) fail(`The key ${kid} is for ${jwk.alg}, not ${alg}`);
   const key = await importVerificationKey(jwk, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
   const payload = await verifyWith(token, key, domain.allowedAlgs, audience, now);
-  const use = await refuseReplay(db, `spiffe://${domainName}`, token, payload);
+  // One query for the registered agent and the replay check (the common case); a new SPIFFE ID becomes a discovered agent.
+  const use = credentialUse(`spiffe://${domainName}`, token, payload);
+  const known = await agentAndReplayByIdentity(db, "spiffe_id", spiffeId, { issuer: use.issuer, jti: use.key });
+  if (known.used) fail(REPLAY_MESSAGE);
+  if (known.agent) return { agentId: known.agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: known.agent.status, use, agent: known.agent };
   const agent = await agentForSpiffeId(db, spiffeId, domainName);
   return { agentId: agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: agent.status, use };
 }

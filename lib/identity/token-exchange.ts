@@ -1,9 +1,10 @@
 import { z } from "zod";
+import type { Executor } from "@/db/client";
 import { getDb } from "@/db/client";
-import { agentForIssuance, extendLiveTask, getTaskRow, insertTaskRow, insertTaskTokenRow, taskTokenLiveness, taskTokenRevokedAtForShare } from "@/db/identity/task-tokens";
+import { agentForIssuance, extendLiveTask, getTaskRow, insertTaskRow, insertTaskTokenRow, issueRootTaskToken, taskTokenLiveness, taskTokenRevokedAtForShare } from "@/db/identity/task-tokens";
 import { newId } from "../ids";
 import { getSettings } from "../settings/settings";
-import { claimCredentialUse, REPLAY_MESSAGE, verifyAgentCredential, type CredentialUse, type VerifiedAgent } from "./client-auth";
+import { claimCredentialUse, purgeExpiredCredentialUses, REPLAY_MESSAGE, verifyAgentCredential, type CredentialUse, type VerifiedAgent } from "./client-auth";
 import { MAX_TASK_TOKEN_SECONDS, STEWARD_TASK_DETAILS_TYPE, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_ACCESS, TOKEN_TYPE_ID, TOKEN_TYPE_JWT } from "./constants";
 import { noteIdentityFinding, WIDE_SCOPE_ENTRIES } from "./identity-findings";
 import { IdentityError } from "./identity-error";
@@ -135,7 +136,7 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
   }
 
   const db = await getDb();
-  const agentRow = await agentForIssuance(db, agent.agentId);
+  const agentRow = agent.agent ?? (await agentForIssuance(db, agent.agentId));
   if (!agentRow) throw new IdentityError("invalid_request", "The agent no longer exists");
   if (agentRow.status !== "active") {
     throw new IdentityError("access_denied", agentRow.status === "discovered" ? `Agent ${agent.agentId} (${agent.identity}) is not registered: it was added to the inventory as discovered and gets no token until someone registers it and policy allows` : `Agent ${agent.agentId} is ${agentRow.status}`);
@@ -206,8 +207,22 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
   const expiresAt = new Date(exp * 1000);
   const uses: CredentialUse[] = [agent.use];
   const tokenAudience: string = audience;
+  const wide = requested.length > WIDE_SCOPE_ENTRIES;
+  const noteWide = (on: Executor) => noteIdentityFinding(on, agent.agentId, "wide_scope", `Task ${taskId} token carries ${requested.length} scope entries (more than ${WIDE_SCOPE_ENTRIES})`, now);
+  // A new task started by one credential (the common case) is claimed, created and stored in one statement.
+  const issueNewTask = async () => {
+    await purgeExpiredCredentialUses(db);
+    const issued = await issueRootTaskToken(
+      db,
+      { issuer: agent.use.issuer, jti: agent.use.key, expiresAt: agent.use.expiresAt },
+      { id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, rootAgentId: agent.agentId, tokensExpireAt: expiresAt, createdAt: now },
+      { jti: claims.jti, agentId: agent.agentId, clientId: agent.identity, audience: tokenAudience, scope: requested, authMethod: agent.authMethod, presentedIdentity: agent.identity, trustDomain: agent.trustDomain, kid, issuedAt: new Date(iat * 1000), expiresAt },
+    );
+    if (!issued) throw new IdentityError("invalid_request", REPLAY_MESSAGE);
+    if (wide) await noteWide(db);
+  };
   const issue = () =>
-    db.transaction(async (tx) => {
+    newTask && uses.length === 1 ? issueNewTask() : db.transaction(async (tx) => {
       for (const use of uses) if (!(await claimCredentialUse(tx, use))) throw new IdentityError("invalid_request", REPLAY_MESSAGE);
       if (newTask) {
         await insertTaskRow(tx, { id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, rootAgentId: agent.agentId, tokensExpireAt: expiresAt, createdAt: now });
@@ -236,7 +251,7 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
         // The parent may have been revoked while this was decided: refuse rather than outlive it.
         if (await taskTokenRevokedAtForShare(tx, parent.claims.jti)) throw new IdentityError("invalid_request", "The parent task token has been revoked");
       }
-      if (requested.length > WIDE_SCOPE_ENTRIES) await noteIdentityFinding(tx, agent.agentId, "wide_scope", `Task ${taskId} token carries ${requested.length} scope entries (more than ${WIDE_SCOPE_ENTRIES})`, now);
+      if (wide) await noteWide(tx);
     });
   // The decision record and the issuing transaction are independent: both must commit before the answer.
   await Promise.all([recordIssuance(recorded, now), issue()]);

@@ -19,6 +19,19 @@ const FETCH_TIMEOUT_MS = 5_000;
 const MAX_BUNDLE_BYTES = 256 * 1024;
 /** An unknown kid triggers at most one refetch per domain in this many ms. */
 const UNKNOWN_KID_REFETCH_MS = 30_000;
+/**
+ * How long this process reuses a domain row it read for verification (ms). A change made in this
+ * process (create, delete, refresh) takes effect at once; one made by another process (a second
+ * console on the same database) within this many ms.
+ */
+export const TRUST_DOMAIN_CACHE_MS = 5_000;
+const holder = globalThis as typeof globalThis & { __stewardTrustDomains?: Map<string, { at: number; row: TrustDomainRow | null }> };
+const domainCache = (holder.__stewardTrustDomains ??= new Map());
+
+/** Drops the cached domain rows (after a change to any of them). */
+export function forgetTrustDomains(): void {
+  domainCache.clear();
+}
 
 const PublicJwk = z
   .object({ kty: z.enum(["EC", "RSA", "OKP"], { message: "Only asymmetric keys (EC, RSA, OKP) are accepted; never a symmetric (oct) key" }), kid: z.string().min(1).max(200).optional(), use: z.string().optional(), alg: z.string().optional() })
@@ -104,7 +117,7 @@ export async function createTrustDomain({ ctx, input }: { ctx: Ctx; input: unkno
     const view = trustDomainView(row);
     await recordAudit(tx, ctx, { action: "trust_domain.create", entityType: "trust_domain", entityId: row.id, after: view });
     return view;
-  });
+  }).finally(forgetTrustDomains);
 }
 
 export async function deleteTrustDomain({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
@@ -113,7 +126,7 @@ export async function deleteTrustDomain({ ctx, input }: { ctx: Ctx; input: { id:
     const row = await deleteTrustDomainRow(tx, input.id);
     if (!row) throw notFound("Trust domain", input.id);
     await recordAudit(tx, ctx, { action: "trust_domain.delete", entityType: "trust_domain", entityId: row.id, before: trustDomainView(row) });
-  });
+  }).finally(forgetTrustDomains);
 }
 
 const lastUnknownKidFetch = new Map<string, number>();
@@ -128,6 +141,7 @@ const RETRY_FAILED_FETCH_MS = 30_000;
 export async function refreshTrustDomain(db: Executor, row: TrustDomainRow, now = new Date()): Promise<TrustDomainRow> {
   if (row.source === "jwks" || !row.url) return row;
   lastAttempt.set(row.id, now.getTime());
+  forgetTrustDomains();
   try {
     const jwks = await fetchBundle(row.source, row.url);
     const updated = await updateTrustDomainRow(db, row.id, { jwks, lastFetchedAt: now, lastFetchError: null, updatedAt: now });
@@ -144,7 +158,13 @@ export async function refreshTrustDomain(db: Executor, row: TrustDomainRow, now 
  * (a key rotated at the source) at most once per UNKNOWN_KID_REFETCH_MS.
  */
 export async function trustDomainForVerification(db: Executor, name: string, kid: string | undefined, now = new Date()): Promise<TrustDomainRow | null> {
-  const row = await getTrustDomainRowByName(db, name);
+  const cached = domainCache.get(name);
+  let row: TrustDomainRow | null;
+  if (cached && Date.now() - cached.at < TRUST_DOMAIN_CACHE_MS) row = cached.row;
+  else {
+    row = await getTrustDomainRowByName(db, name);
+    domainCache.set(name, { at: Date.now(), row });
+  }
   if (!row || !row.enabled) return null;
   const due =
     row.source !== "jwks" &&
