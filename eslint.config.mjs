@@ -20,17 +20,7 @@ const LIB_QUERIES_NOT_MOVED_YET = [
   "lib/frameworks/testing/seed-evidence.ts",
   "lib/gateway/mcp-servers.ts",
   "lib/gateway/schemas.ts",
-  "lib/identity/agent-keys.ts",
-  "lib/identity/client-auth.ts",
-  "lib/identity/identity-findings.ts",
-  "lib/identity/introspection.ts",
   "lib/identity/revocation-feed.ts",
-  "lib/identity/revocation.ts",
-  "lib/identity/secret-store.ts",
-  "lib/identity/signing-keys.ts",
-  "lib/identity/tasks-view.ts",
-  "lib/identity/token-exchange.ts",
-  "lib/identity/trust-domains.ts",
   "lib/reports/create-report.ts",
 ];
 

@@ -28,6 +28,11 @@ export function CredentialPosture({
             <span className="badge ok">task tokens</span> {posture.tokens} task token(s) in the last {WINDOW_DAYS} days, each living at most {minutes} min; widest scope {posture.widestScope} entries.{" "}
             <Link href={`/tasks?agentId=${encodeURIComponent(agentId)}`}>Its tasks</Link>
           </>
+        ) : posture.posture === "mixed" ? (
+          <>
+            <span className="badge danger">task tokens and a standing credential</span> {posture.tokens} task token(s) in the last {WINDOW_DAYS} days, each living at most {minutes} min — but {posture.decisionsWithoutTaskToken} of its {posture.enforcementDecisions} decision(s) carried no task token: it still holds a static key or another long-lived credential.{" "}
+            <Link href={`/tasks?agentId=${encodeURIComponent(agentId)}`}>Its tasks</Link>
+          </>
         ) : posture.posture === "standing" ? (
           <>
             <span className="badge danger">standing credential</span> It acted in {posture.enforcementDecisions} decision(s) in the last {WINDOW_DAYS} days without any Steward task token: it holds a static key or another long-lived credential.

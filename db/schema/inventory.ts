@@ -109,9 +109,10 @@ export const FINDING_KINDS = [
   "wide_scope",
   "delegation_depth_exceeded",
   "unexpected_trust_domain",
+  "standing_credential_in_use",
 ] as const;
 /** Raised by the token service when it sees the event (lib/identity); a person resolves them, the refresh never does. */
-export const EVENT_FINDING_KINDS = ["wide_scope", "delegation_depth_exceeded", "unexpected_trust_domain"] as const;
+export const EVENT_FINDING_KINDS = ["wide_scope", "delegation_depth_exceeded", "unexpected_trust_domain", "standing_credential_in_use"] as const;
 export const FINDING_STATUSES = ["open", "resolved", "accepted"] as const;
 
 /** One row per agent and kind; refreshFindings opens, re-opens and auto-resolves them. */

@@ -26,4 +26,5 @@ export const FINDING_LABELS: Record<(typeof FINDING_KINDS)[number], string> = {
   wide_scope: "Task token with wide scope",
   delegation_depth_exceeded: "Delegation beyond the maximum depth",
   unexpected_trust_domain: "SPIFFE ID from an unexpected trust domain",
+  standing_credential_in_use: "Standing credential seen in use (no task token)",
 };

@@ -1,8 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
 import { calculateJwkThumbprint, importJWK } from "jose";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { agentKeys, agents } from "@/db/schema";
+import { findAgentKeyId, insertAgentKeyRow, listAgentKeyRows, revokeAgentKeyRow, type AgentKeyRow } from "@/db/identity/agent-keys";
+import { agentStatusById } from "@/db/identity/credentials";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -21,7 +21,7 @@ export const AgentKeyInput = z.object({
   jwk: Jwks.shape.keys.element,
 });
 
-const keyView = (row: typeof agentKeys.$inferSelect) => ({ id: row.id, agentId: row.agentId, kid: row.kid, alg: row.alg, createdAt: row.createdAt, revokedAt: row.revokedAt });
+const keyView = (row: AgentKeyRow) => ({ id: row.id, agentId: row.agentId, kid: row.kid, alg: row.alg, createdAt: row.createdAt, revokedAt: row.revokedAt });
 
 export async function registerAgentKey({ ctx, input }: { ctx: Ctx; input: unknown }) {
   requirePermission(ctx.actor, "agents.write");
@@ -31,24 +31,18 @@ export async function registerAgentKey({ ctx, input }: { ctx: Ctx; input: unknow
   });
   const kid = data.jwk.kid ?? (await calculateJwkThumbprint(data.jwk as never));
   return withTransaction(ctx, async (tx) => {
-    const [agent] = await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, data.agentId));
-    if (!agent) throw notFound("Agent", data.agentId);
-    const [existing] = await tx.select({ id: agentKeys.id }).from(agentKeys).where(and(eq(agentKeys.agentId, data.agentId), eq(agentKeys.kid, kid)));
-    if (existing) throw new StewardError("conflict", `The agent already has a key ${kid}`, { path: "jwk.kid" });
-    const [row] = await tx.insert(agentKeys).values({ id: newId("akey"), agentId: data.agentId, kid, alg: data.alg, publicJwk: { ...data.jwk, kid } }).returning();
-    await recordAudit(tx, ctx, { action: "agent_key.register", entityType: "agent", entityId: data.agentId, after: keyView(row!) });
-    return keyView(row!);
+    if (!(await agentStatusById(tx, data.agentId))) throw notFound("Agent", data.agentId);
+    if (await findAgentKeyId(tx, data.agentId, kid)) throw new StewardError("conflict", `The agent already has a key ${kid}`, { path: "jwk.kid" });
+    const row = await insertAgentKeyRow(tx, { id: newId("akey"), agentId: data.agentId, kid, alg: data.alg, publicJwk: { ...data.jwk, kid } });
+    await recordAudit(tx, ctx, { action: "agent_key.register", entityType: "agent", entityId: data.agentId, after: keyView(row) });
+    return keyView(row);
   });
 }
 
 export async function revokeAgentKey({ ctx, input }: { ctx: Ctx; input: { agentId: string; keyId: string } }) {
   requirePermission(ctx.actor, "agents.write");
   return withTransaction(ctx, async (tx) => {
-    const [row] = await tx
-      .update(agentKeys)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(agentKeys.id, input.keyId), eq(agentKeys.agentId, input.agentId), isNull(agentKeys.revokedAt)))
-      .returning();
+    const row = await revokeAgentKeyRow(tx, input.agentId, input.keyId, new Date());
     if (!row) throw notFound("Agent key", input.keyId);
     await recordAudit(tx, ctx, { action: "agent_key.revoke", entityType: "agent", entityId: input.agentId, after: keyView(row) });
     return keyView(row);
@@ -57,6 +51,6 @@ export async function revokeAgentKey({ ctx, input }: { ctx: Ctx; input: { agentI
 
 export async function listAgentKeys({ ctx, agentId }: { ctx: Ctx; agentId: string }) {
   requirePermission(ctx.actor, "agents.read");
-  const rows = await (ctx.tx ?? (await getDb())).select().from(agentKeys).where(eq(agentKeys.agentId, agentId)).orderBy(agentKeys.createdAt);
+  const rows = await listAgentKeyRows(ctx.tx ?? (await getDb()), agentId);
   return rows.map(keyView);
 }

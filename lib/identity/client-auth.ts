@@ -1,8 +1,8 @@
-import { and, eq, isNull, like, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Executor } from "@/db/client";
-import { agentIdentities, agentKeys, agents, usedAssertions } from "@/db/schema";
+import { activeAgentKey } from "@/db/identity/agent-keys";
+import { agentAndReplayByIdentity, agentByIdentity, agentStatusById, type ExchangingAgent, insertUsedAssertion, isAssertionUsed, lockDiscoveredAgentCreation, purgeUsedAssertions, spiffeIdsEndingWith } from "@/db/identity/credentials";
 import { recordAudit } from "../audit/record-audit";
 import { systemContext } from "../auth/actor";
 import { refreshFindingsForAgents } from "../findings/refresh-findings";
@@ -35,6 +35,8 @@ export type VerifiedAgent = {
   status: string;
   /** The single-use claim the caller commits with what it issues (claimCredentialUse). */
   use: CredentialUse;
+  /** The agent's row as read with the credential (a registered SPIFFE ID), so issuance need not read it again. */
+  agent?: ExchangingAgent;
 };
 export type CredentialUse = { issuer: string; key: string; expiresAt: Date };
 
@@ -84,51 +86,48 @@ const PURGE_EVERY_MS = 30_000;
  * false when it was already used (a replay; a concurrent use waits on the key and then sees it).
  */
 export async function claimCredentialUse(db: Executor, { issuer, key: jti, expiresAt }: CredentialUse): Promise<boolean> {
-  // Expired entries can go (a replay of an expired credential fails on exp anyway); at most every 30 s per process.
-  if (Date.now() - lastPurge > PURGE_EVERY_MS) {
-    lastPurge = Date.now();
-    await db.delete(usedAssertions).where(sql`${usedAssertions.expiresAt} < now() - interval '1 minute'`);
-  }
-  const inserted = await db.insert(usedAssertions).values({ issuer, jti, expiresAt }).onConflictDoNothing().returning({ jti: usedAssertions.jti });
-  return inserted.length === 1;
+  await purgeExpiredCredentialUses(db);
+  return insertUsedAssertion(db, { issuer, jti, expiresAt });
+}
+
+/** Expired entries can go (a replay of an expired credential fails on exp anyway); at most every 30 s per process. */
+export async function purgeExpiredCredentialUses(db: Executor): Promise<void> {
+  if (Date.now() - lastPurge <= PURGE_EVERY_MS) return;
+  lastPurge = Date.now();
+  await purgeUsedAssertions(db);
 }
 
 export const REPLAY_MESSAGE = "The credential was already used (replayed jti)";
 
+/** The single-use entry of a credential: its jti, or for an SVID without one, its SHA-256. */
+function credentialUse(issuer: string, token: string, payload: JWTPayload): CredentialUse {
+  const key = (typeof payload.jti === "string" && payload.jti ? `jti:${payload.jti}` : `sha256:${createHash("sha256").update(token).digest("hex")}`).slice(0, 300);
+  return { issuer, key, expiresAt: new Date((payload.exp! + CLOCK_SKEW_SECONDS) * 1000) };
+}
+
 /** Refuses a credential already used; the use itself is claimed when the token is issued. */
 async function refuseReplay(db: Executor, issuer: string, token: string, payload: JWTPayload): Promise<CredentialUse> {
-  const key = (typeof payload.jti === "string" && payload.jti ? `jti:${payload.jti}` : `sha256:${createHash("sha256").update(token).digest("hex")}`).slice(0, 300);
-  const [seen] = await db.select({ jti: usedAssertions.jti }).from(usedAssertions).where(and(eq(usedAssertions.issuer, issuer), eq(usedAssertions.jti, key)));
-  if (seen) fail(REPLAY_MESSAGE);
-  return { issuer, key, expiresAt: new Date((payload.exp! + CLOCK_SKEW_SECONDS) * 1000) };
+  const use = credentialUse(issuer, token, payload);
+  if (await isAssertionUsed(db, issuer, use.key)) fail(REPLAY_MESSAGE);
+  return use;
 }
 
 /** The agent a SPIFFE ID belongs to, creating a discovered agent for a new one (it gets nothing until registered). */
 async function agentForSpiffeId(db: Executor, spiffeId: string, domain: string): Promise<{ id: string; status: string }> {
-  const [known] = await db
-    .select({ id: agents.id, status: agents.status })
-    .from(agentIdentities)
-    .innerJoin(agents, eq(agents.id, agentIdentities.agentId))
-    .where(and(eq(agentIdentities.kind, "spiffe_id"), eq(agentIdentities.value, spiffeId)));
+  const known = await agentByIdentity(db, "spiffe_id", spiffeId);
   if (known) return known;
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(7363010)`);
-    const [again] = await tx.select({ id: agentIdentities.agentId }).from(agentIdentities).where(and(eq(agentIdentities.kind, "spiffe_id"), eq(agentIdentities.value, spiffeId)));
-    if (again) {
-      const [row] = await tx.select({ id: agents.id, status: agents.status }).from(agents).where(eq(agents.id, again.id));
-      return row!;
-    }
+    await lockDiscoveredAgentCreation(tx);
+    const again = await agentByIdentity(tx, "spiffe_id", spiffeId);
+    if (again) return again;
     const row = await insertAgent(tx, { name: spiffeId.slice(0, 200), status: "discovered", identities: [{ kind: "spiffe_id", value: spiffeId }] });
     await refreshFindingsForAgents(tx, [row.id]);
     await recordAudit(tx, systemContext("token_exchange"), { action: "agent.create", entityType: "agent", entityId: row.id, after: { id: row.id, name: row.name, status: row.status, spiffeId } });
     // The same workload path registered under another trust domain: a SPIFFE ID from an unexpected domain.
     const path = spiffeId.slice(`spiffe://${domain}`.length);
     if (path) {
-      const elsewhere = await tx
-        .select({ agentId: agentIdentities.agentId, value: agentIdentities.value })
-        .from(agentIdentities)
-        .where(and(eq(agentIdentities.kind, "spiffe_id"), like(agentIdentities.value, `spiffe://%${path.replace(/[\\%_]/g, (c) => `\\${c}`)}`)));
-      for (const other of elsewhere.filter((item) => item.value !== spiffeId && item.value.endsWith(path))) {
+      const elsewhere = await spiffeIdsEndingWith(tx, path);
+      for (const other of elsewhere.filter((item) => item.value !== spiffeId)) {
         await noteIdentityFinding(tx, other.agentId, "unexpected_trust_domain", `${spiffeId} was presented; this agent is registered as ${other.value}`);
       }
     }
@@ -149,7 +148,11 @@ async function verifySvid(db: Executor, token: string, kid: string | undefined, 
   if (typeof jwk.alg === "string" && jwk.alg !== alg) fail(`The key ${kid} is for ${jwk.alg}, not ${alg}`);
   const key = await importVerificationKey(jwk, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));
   const payload = await verifyWith(token, key, domain.allowedAlgs, audience, now);
-  const use = await refuseReplay(db, `spiffe://${domainName}`, token, payload);
+  // One query for the registered agent and the replay check (the common case); a new SPIFFE ID becomes a discovered agent.
+  const use = credentialUse(`spiffe://${domainName}`, token, payload);
+  const known = await agentAndReplayByIdentity(db, "spiffe_id", spiffeId, { issuer: use.issuer, jti: use.key });
+  if (known.used) fail(REPLAY_MESSAGE);
+  if (known.agent) return { agentId: known.agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: known.agent.status, use, agent: known.agent };
   const agent = await agentForSpiffeId(db, spiffeId, domainName);
   return { agentId: agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: agent.status, use };
 }
@@ -157,17 +160,10 @@ async function verifySvid(db: Executor, token: string, kid: string | undefined, 
 async function verifyClientAssertion(db: Executor, token: string, kid: string | undefined, alg: string, claims: JWTPayload, audience: string, now: Date): Promise<VerifiedAgent> {
   const clientId = claims.iss;
   if (typeof clientId !== "string" || !clientId || claims.sub !== clientId) fail("A client assertion needs iss and sub both equal to the client id");
-  const [byId] = await db.select({ id: agents.id, status: agents.status }).from(agents).where(eq(agents.id, clientId));
-  const [byIdentity] = byId
-    ? [byId]
-    : await db
-        .select({ id: agents.id, status: agents.status })
-        .from(agentIdentities)
-        .innerJoin(agents, eq(agents.id, agentIdentities.agentId))
-        .where(and(eq(agentIdentities.kind, "client_id"), eq(agentIdentities.value, clientId)));
+  const byIdentity = (await agentStatusById(db, clientId)) ?? (await agentByIdentity(db, "client_id", clientId));
   if (!byIdentity) fail(`Unknown client ${clientId}`);
   if (!kid) fail("The credential has no kid");
-  const [registered] = await db.select().from(agentKeys).where(and(eq(agentKeys.agentId, byIdentity.id), eq(agentKeys.kid, kid), isNull(agentKeys.revokedAt)));
+  const registered = await activeAgentKey(db, byIdentity.id, kid);
   if (!registered) fail(`Unknown kid ${kid} for client ${clientId}`);
   if (registered.alg !== alg) fail(`The key ${kid} is registered for ${registered.alg}, not ${alg}`);
   const key = await importVerificationKey(registered.publicJwk, alg).catch(() => fail(`The key ${kid} cannot be used with ${alg}`));

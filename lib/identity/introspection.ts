@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { agents, taskTokens, tasks } from "@/db/schema";
+import { taskTokenLiveness } from "@/db/identity/task-tokens";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { verifyTaskToken, type TaskTokenClaims } from "./task-token";
@@ -12,12 +11,7 @@ import { verifyTaskToken, type TaskTokenClaims } from "./task-token";
 export async function activeTaskToken(token: string, issuer: string, now = new Date()): Promise<{ active: true; claims: TaskTokenClaims } | { active: false; reason: string }> {
   const check = await verifyTaskToken(token, issuer, { now });
   if (!check.ok) return { active: false, reason: check.reason };
-  const [row] = await (await getDb())
-    .select({ revokedAt: taskTokens.revokedAt, taskStatus: tasks.status, agentStatus: agents.status })
-    .from(taskTokens)
-    .innerJoin(tasks, eq(tasks.id, taskTokens.taskId))
-    .leftJoin(agents, eq(agents.id, taskTokens.agentId))
-    .where(eq(taskTokens.jti, check.claims.jti));
+  const row = await taskTokenLiveness(await getDb(), check.claims.jti);
   if (!row) return { active: false, reason: "unknown token" };
   if (row.revokedAt) return { active: false, reason: "revoked" };
   if (row.taskStatus !== "live") return { active: false, reason: "task ended" };

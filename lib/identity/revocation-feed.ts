@@ -1,7 +1,6 @@
 import { EventEmitter } from "node:events";
-import { and, asc, gt, sql } from "drizzle-orm";
 import { getDatabase, type Executor } from "@/db/client";
-import { revocationEvents } from "@/db/schema";
+import { latestRevocationSeq, readRevocationEvents } from "@/db/identity/revocations";
 import { REVOCATION_CHANNEL } from "./constants";
 
 /**
@@ -46,16 +45,11 @@ function listen(): Promise<void> {
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export async function readRevocations(db: Executor, after: number | null, now = new Date()): Promise<RevocationFeed> {
-  const rows = await db
-    .select()
-    .from(revocationEvents)
-    .where(and(gt(revocationEvents.expiresAt, now), after === null ? undefined : gt(revocationEvents.seq, after)))
-    .orderBy(asc(revocationEvents.seq));
+  const rows = await readRevocationEvents(db, after, now);
   let cursor = rows.length ? rows.at(-1)!.seq : after;
   if (after === null) {
     // The full list's cursor is the newest entry of all, expired ones included.
-    const [last] = await db.select({ seq: sql<number>`coalesce(max(${revocationEvents.seq}), 0)` }).from(revocationEvents);
-    cursor = Number(last?.seq ?? 0);
+    cursor = await latestRevocationSeq(db);
   }
   const feed: RevocationFeed = { cursor: String(cursor), revoked: [], endedTasks: [], revokedAgents: [] };
   for (const row of rows) {

@@ -1,7 +1,8 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Executor, Tx } from "@/db/client";
 import { getDb } from "@/db/client";
-import { agents, revocationEvents, taskTokens, tasks } from "@/db/schema";
+import { agentStatusById } from "@/db/identity/credentials";
+import { appendRevocationEvents, type RevocationEntry } from "@/db/identity/revocations";
+import { lockTaskRow, markTaskEnded, revokeTaskTokenRow, revokeTaskTokensOfAgent, revokeTaskTokensOfTask, taskTokenRevokedAt } from "@/db/identity/task-tokens";
 import { recordAudit } from "../audit/record-audit";
 import type { RequestContext } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
@@ -17,15 +18,9 @@ import { verifyTaskToken } from "./task-token";
  * advisory lock so feed sequence numbers become visible in order, and wakes the feed's waiters
  * (pg_notify for other processes, an in-process signal for this one) at commit.
  */
-type FeedEntry = { kind: "token" | "task" | "agent"; ref: string; expiresAt: Date };
-
-export async function appendRevocations(tx: Executor, entries: FeedEntry[]): Promise<void> {
+export async function appendRevocations(tx: Executor, entries: RevocationEntry[]): Promise<void> {
   if (!entries.length) return;
-  await tx.execute(sql`select pg_advisory_xact_lock(${REVOCATION_LOCK_KEY})`);
-  await tx.insert(revocationEvents).values(entries);
-  // Entries long past their lifetime are of no use to anyone; the cursor is unaffected.
-  await tx.delete(revocationEvents).where(sql`${revocationEvents.expiresAt} < now() - interval '1 hour'`);
-  await tx.execute(sql`select pg_notify(${REVOCATION_CHANNEL}, '')`);
+  await appendRevocationEvents(tx, entries, REVOCATION_LOCK_KEY, REVOCATION_CHANNEL);
 }
 
 /**
@@ -38,11 +33,7 @@ export async function revokeTokenByValue({ token, issuer, now = new Date() }: { 
   if (!check.ok || check.claims.exp * 1000 <= now.getTime()) return false;
   const db = await getDb();
   const revoked = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(taskTokens)
-      .set({ revokedAt: now, revokedReason: "revoked by its holder (RFC 7009)" })
-      .where(and(eq(taskTokens.jti, check.claims.jti), isNull(taskTokens.revokedAt)))
-      .returning({ jti: taskTokens.jti, expiresAt: taskTokens.expiresAt });
+    const row = await revokeTaskTokenRow(tx, check.claims.jti, now, "revoked by its holder (RFC 7009)");
     if (!row) return false;
     await appendRevocations(tx, [{ kind: "token", ref: row.jti, expiresAt: row.expiresAt }]);
     return true;
@@ -52,19 +43,15 @@ export async function revokeTokenByValue({ token, issuer, now = new Date() }: { 
 }
 
 async function endTaskIn(tx: Tx, ctx: RequestContext, taskId: string, endedBy: string, now: Date) {
-  const [task] = await tx.select().from(tasks).where(eq(tasks.id, taskId)).for("update");
+  const task = await lockTaskRow(tx, taskId);
   if (!task) throw notFound("Task", taskId);
   if (task.status === "ended") return { task, revokedTokens: 0 };
-  const [ended] = await tx.update(tasks).set({ status: "ended", endedAt: now, endedBy }).where(eq(tasks.id, taskId)).returning();
-  const revoked = await tx
-    .update(taskTokens)
-    .set({ revokedAt: now, revokedReason: "task ended" })
-    .where(and(eq(taskTokens.taskId, taskId), isNull(taskTokens.revokedAt)))
-    .returning({ jti: taskTokens.jti, expiresAt: taskTokens.expiresAt });
+  const ended = await markTaskEnded(tx, taskId, now, endedBy);
+  const revoked = await revokeTaskTokensOfTask(tx, taskId, now, "task ended");
   const latest = revoked.reduce((max, row) => Math.max(max, row.expiresAt.getTime()), task.tokensExpireAt.getTime());
   await appendRevocations(tx, [{ kind: "task", ref: taskId, expiresAt: new Date(latest) }]);
   await recordAudit(tx, ctx, { action: "task.end", entityType: "task", entityId: taskId, before: { status: task.status }, after: { status: "ended", endedBy, revokedTokens: revoked.length } });
-  return { task: ended!, revokedTokens: revoked.length };
+  return { task: ended, revokedTokens: revoked.length };
 }
 
 /** A person ends a task from the console or the API (permission `tasks.end`). */
@@ -81,8 +68,8 @@ export async function endTaskWithToken({ token, issuer, taskId, requestId, now =
   if (!check.ok) throw new StewardError("unauthenticated", `The task token is not valid: ${check.reason}`);
   if (check.claims.task_id !== taskId) throw new StewardError("forbidden", "The token belongs to another task");
   const db = await getDb();
-  const [row] = await db.select({ revokedAt: taskTokens.revokedAt }).from(taskTokens).where(eq(taskTokens.jti, check.claims.jti));
-  if (!row || row.revokedAt) throw new StewardError("unauthenticated", "The task token has been revoked");
+  const revokedAt = await taskTokenRevokedAt(db, check.claims.jti);
+  if (revokedAt !== null) throw new StewardError("unauthenticated", "The task token has been revoked");
   const ctx: RequestContext = { actor: { type: "system", reason: `task token of ${check.claims.sub}` }, requestId, ip: null };
   const result = await db.transaction((tx) => endTaskIn(tx, ctx, taskId, check.claims.sub, now));
   announceRevocationsLocally();
@@ -93,13 +80,8 @@ export async function endTaskWithToken({ token, issuer, taskId, requestId, now =
 export async function revokeAgentTokens({ ctx, input, now = new Date() }: { ctx: Ctx; input: { agentId: string }; now?: Date }) {
   requirePermission(ctx.actor, "tasks.end");
   const result = await withTransaction(ctx, async (tx) => {
-    const [agent] = await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, input.agentId));
-    if (!agent) throw notFound("Agent", input.agentId);
-    const revoked = await tx
-      .update(taskTokens)
-      .set({ revokedAt: now, revokedReason: "agent's tokens revoked" })
-      .where(and(eq(taskTokens.agentId, input.agentId), isNull(taskTokens.revokedAt), gt(taskTokens.expiresAt, now)))
-      .returning({ expiresAt: taskTokens.expiresAt });
+    if (!(await agentStatusById(tx, input.agentId))) throw notFound("Agent", input.agentId);
+    const revoked = await revokeTaskTokensOfAgent(tx, input.agentId, now, "agent's tokens revoked");
     const latest = revoked.reduce((max, row) => Math.max(max, row.expiresAt.getTime()), now.getTime());
     await appendRevocations(tx, [{ kind: "agent", ref: input.agentId, expiresAt: new Date(latest) }]);
     await recordAudit(tx, ctx, { action: "agent.revoke_tokens", entityType: "agent", entityId: input.agentId, after: { revokedTokens: revoked.length } });

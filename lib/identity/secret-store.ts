@@ -1,12 +1,13 @@
-import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { secretReleases, secrets } from "@/db/schema";
+import type { Executor } from "@/db/client";
+import { deleteSecretRow, getSecretRowByName, insertSecretRelease, insertSecretRow, listSecretReleaseRows, listSecretRows, updateSecretRow, type SecretRow } from "@/db/identity/secrets";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { notFound, StewardError } from "../errors";
 import { newId } from "../ids";
+import { clientCredentialsOf, DownstreamTokenError, fetchDownstreamToken } from "./downstream-token";
 import { activeTaskToken } from "./introspection";
 import { scopeList } from "./task-token";
 import { open, seal } from "./sealed-box";
@@ -29,13 +30,13 @@ export const ReleaseInput = z.object({ token: z.string().min(1).max(16_384), sec
 
 const sealContext = (id: string) => `secret:${id}`;
 
-function secretView(row: typeof secrets.$inferSelect) {
+function secretView(row: SecretRow) {
   return { id: row.id, name: row.name, description: row.description, upstream: row.upstream, audience: row.audience, createdBy: row.createdBy, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
 export async function listSecrets({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx.actor, "identity.read");
-  const rows = await (ctx.tx ?? (await getDb())).select().from(secrets).orderBy(secrets.name);
+  const rows = await listSecretRows(ctx.tx ?? (await getDb()));
   return rows.map(secretView);
 }
 
@@ -44,13 +45,11 @@ export async function saveSecret({ ctx, input }: { ctx: Ctx; input: unknown }) {
   requirePermission(ctx.actor, "secrets.manage");
   const data = SecretInput.parse(input);
   return withTransaction(ctx, async (tx) => {
-    const [existing] = await tx.select().from(secrets).where(eq(secrets.name, data.name));
+    const existing = await getSecretRowByName(tx, data.name);
     const id = existing?.id ?? newId("sec");
     const values = { name: data.name, description: data.description, upstream: data.upstream, audience: data.audience ?? null, valueSealed: seal(data.value, sealContext(id)), updatedAt: new Date() };
-    const [row] = existing
-      ? await tx.update(secrets).set(values).where(eq(secrets.id, id)).returning()
-      : await tx.insert(secrets).values({ ...values, id, createdBy: ctx.actor.type === "user" ? ctx.actor.email : ctx.actor.type }).returning();
-    const view = secretView(row!);
+    const row = existing ? await updateSecretRow(tx, id, values) : await insertSecretRow(tx, { ...values, id, createdBy: ctx.actor.type === "user" ? ctx.actor.email : ctx.actor.type });
+    const view = secretView(row);
     await recordAudit(tx, ctx, { action: existing ? "secret.update" : "secret.create", entityType: "secret", entityId: id, before: existing ? secretView(existing) : undefined, after: view });
     return view;
   });
@@ -59,33 +58,54 @@ export async function saveSecret({ ctx, input }: { ctx: Ctx; input: unknown }) {
 export async function deleteSecret({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requirePermission(ctx.actor, "secrets.manage");
   return withTransaction(ctx, async (tx) => {
-    const [row] = await tx.delete(secrets).where(eq(secrets.id, input.id)).returning();
+    const row = await deleteSecretRow(tx, input.id);
     if (!row) throw notFound("Secret", input.id);
     await recordAudit(tx, ctx, { action: "secret.delete", entityType: "secret", entityId: row.id, before: secretView(row) });
   });
 }
 
-/** Releases a secret's value to the calling enforcement point for a live task token. */
-export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { ctx: Ctx; input: unknown; issuer: string; now?: Date }): Promise<{ name: string; value: string; releaseId: string; expiresAt: number }> {
+/**
+ * Releases a secret to the calling enforcement point for a live task token. A static secret is
+ * released as stored (`kind: "secret"`). A secret holding a downstream's client credentials
+ * (downstream-token.ts) releases a short-lived access token fetched from the downstream now
+ * (`kind: "downstream_token"`, `tokenType`), never the client secret; `expiresAt` is then the
+ * earlier of the task token's and the downstream token's expiry. Either release is recorded
+ * (secret_releases + audit, with the kind) before the value is returned; a downstream that refuses
+ * or fails is `unavailable` (503) and nothing is released.
+ */
+export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { ctx: Ctx; input: unknown; issuer: string; now?: Date }): Promise<{ name: string; value: string; kind: "secret" | "downstream_token"; tokenType?: string; releaseId: string; expiresAt: number }> {
   requirePermission(ctx.actor, "secrets.release");
   if (ctx.actor.type !== "enforcement_point") throw new StewardError("forbidden", "Only an enforcement point may receive secrets");
   const enforcementPointId = ctx.actor.enforcementPointId;
   const data = ReleaseInput.parse(input);
   const token = await activeTaskToken(data.token, issuer, now);
   if (!token.active) throw new StewardError("forbidden", `The task token is not live (${token.reason}); nothing is released`);
+  const secret = await getSecretRowByName(ctx.tx ?? (await getDb()), data.secret);
+  if (!secret) throw notFound("Secret", data.secret);
+  if (!scopeList(token.claims.scope).includes(secret.upstream)) throw new StewardError("forbidden", `The task token's scope does not carry ${secret.upstream}, which the secret ${secret.name} is for`);
+  if (secret.audience && secret.audience !== token.claims.aud) throw new StewardError("forbidden", `The secret ${secret.name} is only released for tokens for ${secret.audience}`);
+  const stored = open(secret.valueSealed, sealContext(secret.id)).toString("utf8");
+  // The downstream is asked outside any transaction (it may take up to its 5 s timeout).
+  let released: { value: string; kind: "secret" | "downstream_token"; tokenType?: string; expiresAt: number } = { value: stored, kind: "secret", expiresAt: token.claims.exp };
+  try {
+    const credentials = clientCredentialsOf(stored);
+    if (credentials) {
+      const downstream = await fetchDownstreamToken(credentials, now);
+      const downstreamExp = downstream.expiresAt ? Math.floor(downstream.expiresAt.getTime() / 1000) : Infinity;
+      released = { value: downstream.accessToken, kind: "downstream_token", tokenType: downstream.tokenType, expiresAt: Math.min(token.claims.exp, downstreamExp) };
+    }
+  } catch (error) {
+    if (error instanceof DownstreamTokenError) throw new StewardError("unavailable", `${error.message}; nothing is released for ${secret.name}`);
+    throw error;
+  }
   return withTransaction(ctx, async (tx) => {
-    const [secret] = await tx.select().from(secrets).where(eq(secrets.name, data.secret));
-    if (!secret) throw notFound("Secret", data.secret);
-    if (!scopeList(token.claims.scope).includes(secret.upstream)) throw new StewardError("forbidden", `The task token's scope does not carry ${secret.upstream}, which the secret ${secret.name} is for`);
-    if (secret.audience && secret.audience !== token.claims.aud) throw new StewardError("forbidden", `The secret ${secret.name} is only released for tokens for ${secret.audience}`);
     const releaseId = newId("rel");
-    await tx.insert(secretReleases).values({ id: releaseId, secretId: secret.id, secretName: secret.name, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, enforcementPointId, at: now });
-    await recordAudit(tx, ctx, { action: "secret.release", entityType: "secret", entityId: secret.id, after: { releaseId, secretName: secret.name, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub } });
-    return { name: secret.name, value: open(secret.valueSealed, sealContext(secret.id)).toString("utf8"), releaseId, expiresAt: token.claims.exp };
+    await insertSecretRelease(tx, { id: releaseId, secretId: secret.id, secretName: secret.name, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, enforcementPointId, at: now });
+    await recordAudit(tx, ctx, { action: "secret.release", entityType: "secret", entityId: secret.id, after: { releaseId, secretName: secret.name, kind: released.kind, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, ...(released.kind === "downstream_token" ? { downstreamTokenExpiresAt: released.expiresAt } : {}) } });
+    return { name: secret.name, ...released, releaseId };
   });
 }
 
-export async function listSecretReleases(db: Awaited<ReturnType<typeof getDb>>, where: { taskId?: string; agentId?: string }, limit = 100) {
-  const condition = where.taskId ? eq(secretReleases.taskId, where.taskId) : where.agentId ? eq(secretReleases.agentId, where.agentId) : undefined;
-  return db.select().from(secretReleases).where(condition).orderBy(desc(secretReleases.at)).limit(limit);
+export function listSecretReleases(db: Executor, where: { taskId?: string; agentId?: string }, limit = 100) {
+  return listSecretReleaseRows(db, where, limit);
 }

@@ -1,7 +1,6 @@
-import { and, desc, isNull, lte, sql } from "drizzle-orm";
 import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type CryptoKey, type JWK } from "jose";
 import { getDb, type Executor } from "@/db/client";
-import { signingKeys } from "@/db/schema";
+import { hasKeyActiveAt, insertSigningKeyRow, listSigningKeyRows, lockSigningKeys, retireKeysActivatingBy } from "@/db/identity/signing-keys";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -25,21 +24,20 @@ async function createKey(db: Executor, activatesAt: Date, createdAt: Date): Prom
   const { publicKey, privateKey } = await generateKeyPair(TASK_TOKEN_ALG, { extractable: true });
   const kid = newId("sk");
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: TASK_TOKEN_ALG, use: "sig" };
-  await db.insert(signingKeys).values({ kid, alg: TASK_TOKEN_ALG, publicJwk, privateKeySealed: seal(await exportPKCS8(privateKey), sealContext(kid)), activatesAt, createdAt });
+  await insertSigningKeyRow(db, { kid, alg: TASK_TOKEN_ALG, publicJwk, privateKeySealed: seal(await exportPKCS8(privateKey), sealContext(kid)), activatesAt, createdAt });
   return kid;
 }
 
 async function loadKeys(db: Executor, now: Date): Promise<KeySet> {
-  let rows = await db.select().from(signingKeys).orderBy(desc(signingKeys.activatesAt));
+  let rows = await listSigningKeyRows(db);
   if (!rows.some((row) => row.activatesAt <= now)) {
     // First use: one key, signing at once (nothing can have cached an older JWKS). The lock keeps
     // two processes from both creating one.
     await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(7363014)`);
-      const [existing] = await tx.select({ kid: signingKeys.kid }).from(signingKeys).where(lte(signingKeys.activatesAt, now)).limit(1);
-      if (!existing) await createKey(tx, now, now);
+      await lockSigningKeys(tx);
+      if (!(await hasKeyActiveAt(tx, now))) await createKey(tx, now, now);
     });
-    rows = await db.select().from(signingKeys).orderBy(desc(signingKeys.activatesAt));
+    rows = await listSigningKeyRows(db);
   }
   const active = rows.find((row) => row.activatesAt <= now)!;
   const pending = rows.filter((row) => row.activatesAt > now).map((row) => row.activatesAt.getTime());
@@ -88,9 +86,9 @@ export async function rotateSigningKey({ ctx, input }: { ctx: Ctx; input: { lead
   const result = await withTransaction(ctx, async (tx) => {
     const createdAt = new Date();
     const activatesAt = new Date(createdAt.getTime() + leadSeconds * 1000);
-    await tx.execute(sql`select pg_advisory_xact_lock(7363014)`);
+    await lockSigningKeys(tx);
     const retiresAt = new Date(activatesAt.getTime() + MAX_TASK_TOKEN_SECONDS * 1000);
-    await tx.update(signingKeys).set({ retiresAt }).where(and(isNull(signingKeys.retiresAt), lte(signingKeys.activatesAt, activatesAt)));
+    await retireKeysActivatingBy(tx, activatesAt, retiresAt);
     const kid = await createKey(tx, activatesAt, createdAt);
     await recordAudit(tx, ctx, { action: "signing_key.rotate", entityType: "signing_key", entityId: kid, after: { kid, activatesAt, previousRetireAt: retiresAt } });
     return { kid, activatesAt };

@@ -1,7 +1,8 @@
-import { and, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { agents, decisions, secretReleases, taskTokens, tasks } from "@/db/schema";
+import { listSecretReleaseRows } from "@/db/identity/secrets";
+import type { TaskRow } from "@/db/identity/task-tokens";
+import { agentPresentedIdentities, agentTokenStats, countEnforcementDecisions, getTaskWithCount, listTaskDecisions, listTaskRows, listTaskTokenRows } from "@/db/identity/task-views";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
@@ -33,19 +34,12 @@ export async function listTasks({ ctx, query, now = new Date() }: { ctx: Ctx; qu
   requirePermission(ctx.actor, "identity.read");
   const q = ListTasksQuery.parse(query ?? {});
   const db = ctx.tx ?? (await getDb());
-  const rows = await db
-    .select({ task: tasks, agentName: agents.name, tokens: sql<number>`(select count(*)::int from task_tokens t where t.task_id = ${tasks.id})` })
-    .from(tasks)
-    .leftJoin(agents, eq(agents.id, tasks.rootAgentId))
-    .where(
-      and(
-        q.status === "live" ? and(eq(tasks.status, "live"), gt(tasks.tokensExpireAt, now)) : q.status === "ended" ? or(eq(tasks.status, "ended"), lt(tasks.tokensExpireAt, now)) : undefined,
-        q.agentId ? or(eq(tasks.rootAgentId, q.agentId), inArray(tasks.id, db.select({ id: taskTokens.taskId }).from(taskTokens).where(eq(taskTokens.agentId, q.agentId)))) : undefined,
-      ),
-    )
-    .orderBy(desc(tasks.createdAt))
-    .limit(q.limit);
-  return rows.map(({ task, agentName, tokens }) => ({
+  const rows = await listTaskRows(db, { status: q.status, agentId: q.agentId, limit: q.limit }, now);
+  return rows.map((row) => taskSummary(row, now));
+}
+
+function taskSummary({ task, agentName, tokens }: { task: TaskRow; agentName: string | null; tokens: number }, now: Date): TaskSummary {
+  return {
     id: task.id,
     purpose: task.purpose,
     initiatorType: task.initiatorType,
@@ -57,8 +51,8 @@ export async function listTasks({ ctx, query, now = new Date() }: { ctx: Ctx; qu
     endedAt: task.endedAt,
     endedBy: task.endedBy,
     tokensExpireAt: task.tokensExpireAt,
-    tokens: Number(tokens),
-  }));
+    tokens,
+  };
 }
 
 export type TaskTokenView = {
@@ -84,9 +78,10 @@ export type TaskTokenView = {
 export async function getTask({ ctx, taskId, now = new Date() }: { ctx: Ctx; taskId: string; now?: Date }) {
   requirePermission(ctx.actor, "identity.read");
   const db = ctx.tx ?? (await getDb());
-  const [summary] = (await listTasksById(db, taskId, now)) ?? [];
-  if (!summary) throw notFound("Task", taskId);
-  const tokenRows = await db.select({ token: taskTokens, agentName: agents.name }).from(taskTokens).leftJoin(agents, eq(agents.id, taskTokens.agentId)).where(eq(taskTokens.taskId, taskId)).orderBy(taskTokens.issuedAt);
+  const found = await getTaskWithCount(db, taskId);
+  if (!found) throw notFound("Task", taskId);
+  const summary = taskSummary(found, now);
+  const tokenRows = await listTaskTokenRows(db, taskId);
   const views = new Map<string, TaskTokenView>();
   for (const { token, agentName } of tokenRows) {
     views.set(token.jti, {
@@ -113,33 +108,9 @@ export async function getTask({ ctx, taskId, now = new Date() }: { ctx: Ctx; tas
     if (parent) parent.children.push(view);
     else roots.push(view);
   }
-  const releases = await db.select().from(secretReleases).where(eq(secretReleases.taskId, taskId)).orderBy(desc(secretReleases.at)).limit(200);
-  const decisionRows = await db
-    .select({ time: decisions.time, agentId: decisions.agentId, actionName: decisions.actionName, actionKind: decisions.actionKind, outcome: decisions.outcome, reasons: decisions.reasons, enforcementPointId: decisions.enforcementPointId, decisionId: decisions.decisionId })
-    .from(decisions)
-    .where(and(eq(decisions.taskId, taskId), gt(decisions.time, new Date(summary.createdAt.getTime() - 60_000))))
-    .orderBy(desc(decisions.time))
-    .limit(200);
+  const releases = await listSecretReleaseRows(db, { taskId }, 200);
+  const decisionRows = await listTaskDecisions(db, taskId, new Date(summary.createdAt.getTime() - 60_000), 200);
   return { task: summary, tree: roots, tokens: [...views.values()], releases, decisions: decisionRows };
-}
-
-async function listTasksById(db: Awaited<ReturnType<typeof getDb>>, taskId: string, now: Date): Promise<TaskSummary[]> {
-  const rows = await db.select({ task: tasks, agentName: agents.name }).from(tasks).leftJoin(agents, eq(agents.id, tasks.rootAgentId)).where(eq(tasks.id, taskId));
-  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(taskTokens).where(eq(taskTokens.taskId, taskId));
-  return rows.map(({ task, agentName }) => ({
-    id: task.id,
-    purpose: task.purpose,
-    initiatorType: task.initiatorType,
-    initiator: task.initiator,
-    rootAgentId: task.rootAgentId,
-    rootAgentName: agentName,
-    state: task.status === "ended" ? "ended" : task.tokensExpireAt > now ? "live" : "idle",
-    createdAt: task.createdAt,
-    endedAt: task.endedAt,
-    endedBy: task.endedBy,
-    tokensExpireAt: task.tokensExpireAt,
-    tokens: Number(count?.n ?? 0),
-  }));
 }
 
 /**
@@ -149,37 +120,28 @@ async function listTasksById(db: Awaited<ReturnType<typeof getDb>>, taskId: stri
 export async function observedCredentialPosture({ ctx, agentId, since }: { ctx: Ctx; agentId: string; since: Date }) {
   requirePermission(ctx.actor, "agents.read");
   const db = ctx.tx ?? (await getDb());
-  const [stats] = await db
-    .select({
-      tokens: sql<number>`count(*)::int`,
-      longestSeconds: sql<number | null>`max(extract(epoch from ${taskTokens.expiresAt} - ${taskTokens.issuedAt}))::int`,
-      lastIssuedAt: sql<string | null>`max(${taskTokens.issuedAt})`,
-      widest: sql<number | null>`max(jsonb_array_length(${taskTokens.scope}))::int`,
-    })
-    .from(taskTokens)
-    .where(and(eq(taskTokens.agentId, agentId), gt(taskTokens.issuedAt, since)));
-  const identities = await db
-    .select({ identity: taskTokens.presentedIdentity, authMethod: taskTokens.authMethod, trustDomain: taskTokens.trustDomain, last: sql<string>`max(${taskTokens.issuedAt})` })
-    .from(taskTokens)
-    .where(and(eq(taskTokens.agentId, agentId), gt(taskTokens.issuedAt, since)))
-    .groupBy(taskTokens.presentedIdentity, taskTokens.authMethod, taskTokens.trustDomain);
-  const releases = await db.select().from(secretReleases).where(eq(secretReleases.agentId, agentId)).orderBy(desc(secretReleases.at)).limit(20);
-  // Enforcement decisions (not token issuance) in the window: acting without any task token means a standing credential.
-  const [acted] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(decisions)
-    .where(and(eq(decisions.agentId, agentId), gt(decisions.time, since), sql`coalesce(${decisions.actionKind}, '') <> 'token_issuance'`));
-  const tokens = Number(stats?.tokens ?? 0);
-  const enforcementDecisions = Number(acted?.n ?? 0);
+  const stats = await agentTokenStats(db, agentId, since);
+  const identities = await agentPresentedIdentities(db, agentId, since);
+  const releases = await listSecretReleaseRows(db, { agentId }, 20);
+  // Enforcement decisions (not token issuance) in the window: acting without a task token means a standing credential.
+  const acted = await countEnforcementDecisions(db, agentId, since);
+  const enforcementDecisions = acted.all;
+  const decisionsWithoutTaskToken = acted.withoutTaskToken;
+  const tokens = stats.tokens;
   return {
-    /** task_tokens: it held Steward task tokens; standing: it acted (decisions) without any; none_observed: neither. */
-    posture: tokens > 0 ? ("task_tokens" as const) : enforcementDecisions > 0 ? ("standing" as const) : ("none_observed" as const),
+    /**
+     * task_tokens: it held Steward task tokens and every decision about it carried one; mixed: it
+     * held task tokens but also acted without one; standing: it acted without any task token;
+     * none_observed: neither tokens nor decisions.
+     */
+    posture: tokens > 0 ? (decisionsWithoutTaskToken > 0 ? ("mixed" as const) : ("task_tokens" as const)) : enforcementDecisions > 0 ? ("standing" as const) : ("none_observed" as const),
+    decisionsWithoutTaskToken,
     enforcementDecisions,
     tokens,
-    longestLifetimeSeconds: stats?.longestSeconds === null || stats?.longestSeconds === undefined ? null : Number(stats.longestSeconds),
-    widestScope: stats?.widest === null || stats?.widest === undefined ? null : Number(stats.widest),
-    lastIssuedAt: stats?.lastIssuedAt ? new Date(stats.lastIssuedAt) : null,
-    identities: identities.map((row) => ({ ...row, last: new Date(row.last) })),
+    longestLifetimeSeconds: stats.longestSeconds,
+    widestScope: stats.widest,
+    lastIssuedAt: stats.lastIssuedAt,
+    identities,
     releases,
   };
 }

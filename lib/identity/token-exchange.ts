@@ -1,10 +1,10 @@
-import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { Executor } from "@/db/client";
 import { getDb } from "@/db/client";
-import { agents, taskTokens, tasks } from "@/db/schema";
+import { agentForIssuance, extendLiveTask, getTaskRow, insertTaskRow, insertTaskTokenRow, issueRootTaskToken, taskTokenLiveness, taskTokenRevokedAtForShare } from "@/db/identity/task-tokens";
 import { newId } from "../ids";
 import { getSettings } from "../settings/settings";
-import { claimCredentialUse, REPLAY_MESSAGE, verifyAgentCredential, type CredentialUse, type VerifiedAgent } from "./client-auth";
+import { claimCredentialUse, purgeExpiredCredentialUses, REPLAY_MESSAGE, verifyAgentCredential, type CredentialUse, type VerifiedAgent } from "./client-auth";
 import { MAX_TASK_TOKEN_SECONDS, STEWARD_TASK_DETAILS_TYPE, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_ACCESS, TOKEN_TYPE_ID, TOKEN_TYPE_JWT } from "./constants";
 import { noteIdentityFinding, WIDE_SCOPE_ENTRIES } from "./identity-findings";
 import { IdentityError } from "./identity-error";
@@ -83,15 +83,10 @@ function target(form: URLSearchParams): string | undefined {
 async function parentToken(token: string, issuer: string, now: Date): Promise<Parent> {
   const check = await verifyTaskToken(token, issuer, { now });
   if (!check.ok) throw new IdentityError("invalid_request", check.expired ? "The parent task token has expired" : `The subject_token is not a valid task token: ${check.reason}`);
-  const db = await getDb();
-  const [row] = await db
-    .select({ revokedAt: taskTokens.revokedAt, depth: taskTokens.depth, status: tasks.status })
-    .from(taskTokens)
-    .innerJoin(tasks, eq(tasks.id, taskTokens.taskId))
-    .where(eq(taskTokens.jti, check.claims.jti));
+  const row = await taskTokenLiveness(await getDb(), check.claims.jti);
   if (!row) throw new IdentityError("invalid_request", "The parent task token is unknown");
   if (row.revokedAt) throw new IdentityError("invalid_request", "The parent task token has been revoked");
-  if (row.status !== "live") throw new IdentityError("invalid_request", "The parent token's task has ended");
+  if (row.taskStatus !== "live") throw new IdentityError("invalid_request", "The parent token's task has ended");
   return { claims: check.claims, depth: row.depth };
 }
 
@@ -141,7 +136,7 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
   }
 
   const db = await getDb();
-  const [agentRow] = await db.select({ status: agents.status, declaredActions: agents.declaredActions, updatedAt: agents.updatedAt }).from(agents).where(eq(agents.id, agent.agentId));
+  const agentRow = agent.agent ?? (await agentForIssuance(db, agent.agentId));
   if (!agentRow) throw new IdentityError("invalid_request", "The agent no longer exists");
   if (agentRow.status !== "active") {
     throw new IdentityError("access_denied", agentRow.status === "discovered" ? `Agent ${agent.agentId} (${agent.identity}) is not registered: it was added to the inventory as discovered and gets no token until someone registers it and policy allows` : `Agent ${agent.agentId} is ${agentRow.status}`);
@@ -160,7 +155,7 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
   } else {
     if (!audience) throw new IdentityError("invalid_target", "Name the resource (or audience) the token is for");
     if (details?.task_id) {
-      const [task] = await db.select().from(tasks).where(eq(tasks.id, details.task_id));
+      const task = await getTaskRow(db, details.task_id);
       if (!task || task.rootAgentId !== agent.agentId) throw new IdentityError("invalid_request", `Unknown task ${details.task_id} for this agent`);
       if (task.status !== "live") throw new IdentityError("invalid_request", `Task ${details.task_id} has ended`);
       taskId = task.id;
@@ -212,21 +207,30 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
   const expiresAt = new Date(exp * 1000);
   const uses: CredentialUse[] = [agent.use];
   const tokenAudience: string = audience;
+  const wide = requested.length > WIDE_SCOPE_ENTRIES;
+  const noteWide = (on: Executor) => noteIdentityFinding(on, agent.agentId, "wide_scope", `Task ${taskId} token carries ${requested.length} scope entries (more than ${WIDE_SCOPE_ENTRIES})`, now);
+  // A new task started by one credential (the common case) is claimed, created and stored in one statement.
+  const issueNewTask = async () => {
+    await purgeExpiredCredentialUses(db);
+    const issued = await issueRootTaskToken(
+      db,
+      { issuer: agent.use.issuer, jti: agent.use.key, expiresAt: agent.use.expiresAt },
+      { id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, rootAgentId: agent.agentId, tokensExpireAt: expiresAt, createdAt: now },
+      { jti: claims.jti, agentId: agent.agentId, clientId: agent.identity, audience: tokenAudience, scope: requested, authMethod: agent.authMethod, presentedIdentity: agent.identity, trustDomain: agent.trustDomain, kid, issuedAt: new Date(iat * 1000), expiresAt },
+    );
+    if (!issued) throw new IdentityError("invalid_request", REPLAY_MESSAGE);
+    if (wide) await noteWide(db);
+  };
   const issue = () =>
-    db.transaction(async (tx) => {
+    newTask && uses.length === 1 ? issueNewTask() : db.transaction(async (tx) => {
       for (const use of uses) if (!(await claimCredentialUse(tx, use))) throw new IdentityError("invalid_request", REPLAY_MESSAGE);
       if (newTask) {
-        await tx.insert(tasks).values({ id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, rootAgentId: agent.agentId, tokensExpireAt: expiresAt, createdAt: now });
+        await insertTaskRow(tx, { id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, rootAgentId: agent.agentId, tokensExpireAt: expiresAt, createdAt: now });
       } else {
-        const [live] = await tx
-          .update(tasks)
-          .set({ tokensExpireAt: sql`greatest(${tasks.tokensExpireAt}, ${expiresAt.toISOString()}::timestamptz)` })
-          .where(and(eq(tasks.id, taskId), eq(tasks.status, "live")))
-          .returning({ id: tasks.id });
         // The task ended between the checks and now: issue nothing.
-        if (!live) throw new IdentityError("invalid_request", `Task ${taskId} has ended`);
+        if (!(await extendLiveTask(tx, taskId, expiresAt))) throw new IdentityError("invalid_request", `Task ${taskId} has ended`);
       }
-      await tx.insert(taskTokens).values({
+      await insertTaskTokenRow(tx, {
         jti: claims.jti,
         taskId,
         agentId: agent.agentId,
@@ -245,10 +249,9 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
       });
       if (parent) {
         // The parent may have been revoked while this was decided: refuse rather than outlive it.
-        const [still] = await tx.select({ revokedAt: taskTokens.revokedAt }).from(taskTokens).where(eq(taskTokens.jti, parent.claims.jti)).for("share");
-        if (still?.revokedAt) throw new IdentityError("invalid_request", "The parent task token has been revoked");
+        if (await taskTokenRevokedAtForShare(tx, parent.claims.jti)) throw new IdentityError("invalid_request", "The parent task token has been revoked");
       }
-      if (requested.length > WIDE_SCOPE_ENTRIES) await noteIdentityFinding(tx, agent.agentId, "wide_scope", `Task ${taskId} token carries ${requested.length} scope entries (more than ${WIDE_SCOPE_ENTRIES})`, now);
+      if (wide) await noteWide(tx);
     });
   // The decision record and the issuing transaction are independent: both must commit before the answer.
   await Promise.all([recordIssuance(recorded, now), issue()]);

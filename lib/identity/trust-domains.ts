@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
-import { trustDomains } from "@/db/schema";
+import { deleteTrustDomainRow, getTrustDomainRowByName, insertTrustDomainRow, listTrustDomainRows, updateTrustDomainRow, type TrustDomainRow } from "@/db/identity/trust-domains";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -20,6 +19,19 @@ const FETCH_TIMEOUT_MS = 5_000;
 const MAX_BUNDLE_BYTES = 256 * 1024;
 /** An unknown kid triggers at most one refetch per domain in this many ms. */
 const UNKNOWN_KID_REFETCH_MS = 30_000;
+/**
+ * How long this process reuses a domain row it read for verification (ms). A change made in this
+ * process (create, delete, refresh) takes effect at once; one made by another process (a second
+ * console on the same database) within this many ms.
+ */
+export const TRUST_DOMAIN_CACHE_MS = 5_000;
+const holder = globalThis as typeof globalThis & { __stewardTrustDomains?: Map<string, { at: number; row: TrustDomainRow | null }> };
+const domainCache = (holder.__stewardTrustDomains ??= new Map());
+
+/** Drops the cached domain rows (after a change to any of them). */
+export function forgetTrustDomains(): void {
+  domainCache.clear();
+}
 
 const PublicJwk = z
   .object({ kty: z.enum(["EC", "RSA", "OKP"], { message: "Only asymmetric keys (EC, RSA, OKP) are accepted; never a symmetric (oct) key" }), kid: z.string().min(1).max(200).optional(), use: z.string().optional(), alg: z.string().optional() })
@@ -45,7 +57,7 @@ export const TrustDomainInput = z
   })
   .refine((value) => (value.source === "jwks" ? !!value.jwks : !!value.url), { message: "Upload a JWKS, or give the bundle endpoint / OIDC issuer URL", path: ["url"] });
 
-export type TrustDomainRow = typeof trustDomains.$inferSelect;
+export type { TrustDomainRow };
 
 export function trustDomainView(row: TrustDomainRow) {
   return {
@@ -88,7 +100,7 @@ export async function fetchBundle(source: TrustDomainRow["source"], url: string)
 
 export async function listTrustDomains({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx.actor, "identity.read");
-  const rows = await (ctx.tx ?? (await getDb())).select().from(trustDomains).orderBy(trustDomains.name);
+  const rows = await listTrustDomainRows(ctx.tx ?? (await getDb()));
   return rows.map(trustDomainView);
 }
 
@@ -100,25 +112,21 @@ export async function createTrustDomain({ ctx, input }: { ctx: Ctx; input: unkno
     throw new StewardError("invalid_input", `Could not fetch the bundle: ${(error as Error).message}`, { path: "url" });
   });
   return withTransaction(ctx, async (tx) => {
-    const [existing] = await tx.select({ id: trustDomains.id }).from(trustDomains).where(eq(trustDomains.name, data.name));
-    if (existing) throw new StewardError("conflict", `The trust domain ${data.name} is already registered`, { path: "name" });
-    const [row] = await tx
-      .insert(trustDomains)
-      .values({ id: newId("td"), name: data.name, source: data.source, url: data.url ?? null, jwks, allowedAlgs: data.allowedAlgs, refreshSeconds: data.refreshSeconds, x509Bundle: data.x509Bundle ?? null, lastFetchedAt: data.source === "jwks" ? null : new Date() })
-      .returning();
-    const view = trustDomainView(row!);
-    await recordAudit(tx, ctx, { action: "trust_domain.create", entityType: "trust_domain", entityId: row!.id, after: view });
+    if (await getTrustDomainRowByName(tx, data.name)) throw new StewardError("conflict", `The trust domain ${data.name} is already registered`, { path: "name" });
+    const row = await insertTrustDomainRow(tx, { id: newId("td"), name: data.name, source: data.source, url: data.url ?? null, jwks, allowedAlgs: data.allowedAlgs, refreshSeconds: data.refreshSeconds, x509Bundle: data.x509Bundle ?? null, lastFetchedAt: data.source === "jwks" ? null : new Date() });
+    const view = trustDomainView(row);
+    await recordAudit(tx, ctx, { action: "trust_domain.create", entityType: "trust_domain", entityId: row.id, after: view });
     return view;
-  });
+  }).finally(forgetTrustDomains);
 }
 
 export async function deleteTrustDomain({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requirePermission(ctx.actor, "identity.manage");
   return withTransaction(ctx, async (tx) => {
-    const [row] = await tx.delete(trustDomains).where(eq(trustDomains.id, input.id)).returning();
+    const row = await deleteTrustDomainRow(tx, input.id);
     if (!row) throw notFound("Trust domain", input.id);
     await recordAudit(tx, ctx, { action: "trust_domain.delete", entityType: "trust_domain", entityId: row.id, before: trustDomainView(row) });
-  });
+  }).finally(forgetTrustDomains);
 }
 
 const lastUnknownKidFetch = new Map<string, number>();
@@ -133,13 +141,14 @@ const RETRY_FAILED_FETCH_MS = 30_000;
 export async function refreshTrustDomain(db: Executor, row: TrustDomainRow, now = new Date()): Promise<TrustDomainRow> {
   if (row.source === "jwks" || !row.url) return row;
   lastAttempt.set(row.id, now.getTime());
+  forgetTrustDomains();
   try {
     const jwks = await fetchBundle(row.source, row.url);
-    const [updated] = await db.update(trustDomains).set({ jwks, lastFetchedAt: now, lastFetchError: null, updatedAt: now }).where(eq(trustDomains.id, row.id)).returning();
+    const updated = await updateTrustDomainRow(db, row.id, { jwks, lastFetchedAt: now, lastFetchError: null, updatedAt: now });
     return updated ?? row;
   } catch (error) {
     const message = (error as Error).message.slice(0, 500);
-    await db.update(trustDomains).set({ lastFetchError: message, updatedAt: now }).where(eq(trustDomains.id, row.id));
+    await updateTrustDomainRow(db, row.id, { lastFetchError: message, updatedAt: now });
     return { ...row, lastFetchError: message };
   }
 }
@@ -149,7 +158,13 @@ export async function refreshTrustDomain(db: Executor, row: TrustDomainRow, now 
  * (a key rotated at the source) at most once per UNKNOWN_KID_REFETCH_MS.
  */
 export async function trustDomainForVerification(db: Executor, name: string, kid: string | undefined, now = new Date()): Promise<TrustDomainRow | null> {
-  const [row] = await db.select().from(trustDomains).where(eq(trustDomains.name, name));
+  const cached = domainCache.get(name);
+  let row: TrustDomainRow | null;
+  if (cached && Date.now() - cached.at < TRUST_DOMAIN_CACHE_MS) row = cached.row;
+  else {
+    row = await getTrustDomainRowByName(db, name);
+    domainCache.set(name, { at: Date.now(), row });
+  }
   if (!row || !row.enabled) return null;
   const due =
     row.source !== "jwks" &&

@@ -10,7 +10,7 @@ import { userContext } from "../testing";
 import { IdentityError } from "./identity-error";
 import { forgetSigningKeys } from "./signing-keys";
 import { exchangeToken } from "./token-exchange";
-import { createTrustDomain } from "./trust-domains";
+import { createTrustDomain, deleteTrustDomain } from "./trust-domains";
 import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, rootForm, exchangeForm, type TestDomain } from "./testing/identity-fixtures";
 
 /**
@@ -91,6 +91,26 @@ describe("fetched trust bundles", () => {
     const domain = await createTrustDomain({ ctx: userContext("admin"), input: { name: "oidc.test", source: "oidc", url: `http://127.0.0.1:${BUNDLE_PORT}/oidc` } });
     expect(domain.keyIds).toEqual(["oidc-k1"]);
     await expect(createTrustDomain({ ctx: userContext("security"), input: { name: "x.test", source: "oidc", url: `http://127.0.0.1:${BUNDLE_PORT}/oidc` } })).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
+
+describe("trust domains as cached for verification", () => {
+  it("a deleted domain is refused at once, and one registered again with a new key verifies at once", async () => {
+    const admin = userContext("admin");
+    const first = await makeDomainKeys("cached.test", "cached-k1");
+    const created = await createTrustDomain({ ctx: admin, input: { name: "cached.test", source: "jwks", jwks: { keys: [first.publicJwk] }, allowedAlgs: ["ES256"] } });
+    await makeAgent("cached-agent", ["search"], "spiffe://cached.test/agent/a");
+    // This exchange leaves the domain's row in the process's cache.
+    await exchangeToken({ form: rootForm(await mintSvid(first, "spiffe://cached.test/agent/a"), { scope: "search" }), issuer: ISSUER });
+    await deleteTrustDomain({ ctx: admin, input: { id: created.id } });
+    const refused = await exchangeToken({ form: rootForm(await mintSvid(first, "spiffe://cached.test/agent/a"), { scope: "search" }), issuer: ISSUER }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(IdentityError);
+    expect((refused as IdentityError).message).toMatch(/not trusted/);
+    // As scripts/demo-identity.ts does on every run: the same name with a fresh key.
+    const second = await makeDomainKeys("cached.test", "cached-k2");
+    await createTrustDomain({ ctx: admin, input: { name: "cached.test", source: "jwks", jwks: { keys: [second.publicJwk] }, allowedAlgs: ["ES256"] } });
+    const issued = await exchangeToken({ form: rootForm(await mintSvid(second, "spiffe://cached.test/agent/a"), { scope: "search" }), issuer: ISSUER });
+    expect(decodeJwt(issued.access_token).scope).toBe("search");
   });
 });
 

@@ -2,6 +2,7 @@ import { getDatabase } from "@/db/client";
 import { systemContext } from "../auth/actor";
 import { maintainDecisionPartitions } from "../decisions/partition-maintenance";
 import { refreshFindings } from "../findings/refresh-findings";
+import { noteStandingCredentialUse } from "../identity/standing-credentials";
 import { ALERT_EVALUATION_MS, evaluateAlertRules } from "../outbound/alert-evaluator";
 import type { JobDefinition } from "./queue";
 
@@ -14,6 +15,8 @@ import type { JobDefinition } from "./queue";
  * claimed with SKIP LOCKED or a conditional update — so several processes never do one item twice,
  * and cron's one-minute tick would slow them down. See docs/operations.md.
  */
+const FINDINGS_EVERY_MS = 10 * 60_000;
+
 export const JOB_DEFINITIONS: readonly JobDefinition[] = [
   {
     name: "findings-refresh",
@@ -23,7 +26,11 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     retryDelaySeconds: 60,
     expireInSeconds: 15 * 60,
     runAtStart: true,
-    run: () => refreshFindings({ ctx: systemContext("scheduled findings refresh") }),
+    run: async () => {
+      await refreshFindings({ ctx: systemContext("scheduled findings refresh") });
+      // Standing credentials seen in use since the last run (a minute of overlap, so nothing falls between runs).
+      await noteStandingCredentialUse((await getDatabase()).db, new Date(Date.now() - FINDINGS_EVERY_MS - 60_000));
+    },
   },
   {
     name: "decision-partitions",

@@ -72,7 +72,14 @@ export function SecretForm() {
       <Field label="Upstream (scope entry)" name="upstream" required hint="Released only for a task token whose scope carries this tool or action" errors={errors?.upstream} />
       <Field label="Audience (optional)" name="audience" hint="When set, only for tokens for exactly this resource" errors={errors?.audience} />
       <Field label="Description" name="description" errors={errors?.description} />
-      <Field label="Value" name="secretValue" type="password" required errors={errors?.value ?? errors?.secretValue} />
+      <Field
+        label="Value"
+        name="secretValue"
+        type="password"
+        required
+        hint={<>The static value, or — to release short-lived downstream tokens instead — the downstream&apos;s OAuth client credentials as JSON: {"{"}&quot;type&quot;:&quot;oauth_client_credentials&quot;, &quot;token_endpoint&quot;, &quot;client_id&quot;, &quot;client_secret&quot;, &quot;scope&quot;?{"}"} (docs/identity.md)</>}
+        errors={errors?.value ?? errors?.secretValue}
+      />
       <button type="submit" className="primary" disabled={pending}>
         {pending ? "Storing…" : "Store secret"}
       </button>

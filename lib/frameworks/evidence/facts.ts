@@ -9,6 +9,7 @@ import { getSettings, type Settings } from "../../settings/settings";
 import type { ReportScope } from "../schemas";
 import { queryRows } from "@/db/rows";
 import { dayRuns, delegationDepth, rolledUpEvidenceDays, utcMidnight } from "@/db/activity";
+import { identityEvidenceByAgent, type AgentIdentityEvidence } from "@/db/identity/evidence";
 
 /** Action names that destroy or revoke something; matched on a word boundary of the action name. */
 export const DESTRUCTIVE_ACTION_PATTERN = "(^|[^a-z])(delete|drop|destroy|remove|truncate|purge|wipe|terminate|erase|rm)([^a-z]|$)";
@@ -73,6 +74,8 @@ export type EvidenceFacts = {
   /** Null until the first policy version is published. */
   publishedPolicies: PublishedPolicies | null;
   policyTags: PolicyTag[];
+  /** Task tokens Steward issued to each in-scope agent in the period (short-lived, task-scoped credentials and delegation); agents without any are absent. */
+  identityByAgent: Map<string, AgentIdentityEvidence>;
 };
 
 export function scopeCondition(scope: ReportScope): SQL {
@@ -265,5 +268,6 @@ export async function collectEvidenceFacts(db: Executor, scope: ReportScope, per
     manualEvidence: await listManualEvidence(db),
     publishedPolicies: await publishedPolicies(db),
     policyTags: await policyTags(db),
+    identityByAgent: await identityEvidenceByAgent(db, agents.map((agent) => agent.id), period),
   };
 }

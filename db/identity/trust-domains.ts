@@ -1,0 +1,29 @@
+import { eq } from "drizzle-orm";
+import type { Executor } from "../client";
+import { trustDomains } from "../schema";
+
+/** Queries behind lib/identity/trust-domains.ts: registered SPIFFE trust domains and their bundles. */
+export type TrustDomainRow = typeof trustDomains.$inferSelect;
+
+export const listTrustDomainRows = (db: Executor): Promise<TrustDomainRow[]> => db.select().from(trustDomains).orderBy(trustDomains.name);
+
+export async function getTrustDomainRowByName(db: Executor, name: string): Promise<TrustDomainRow | null> {
+  const [row] = await db.select().from(trustDomains).where(eq(trustDomains.name, name));
+  return row ?? null;
+}
+
+export async function insertTrustDomainRow(db: Executor, values: typeof trustDomains.$inferInsert): Promise<TrustDomainRow> {
+  const [row] = await db.insert(trustDomains).values(values).returning();
+  return row!;
+}
+
+export async function deleteTrustDomainRow(db: Executor, id: string): Promise<TrustDomainRow | null> {
+  const [row] = await db.delete(trustDomains).where(eq(trustDomains.id, id)).returning();
+  return row ?? null;
+}
+
+/** Updates a domain; the row afterwards, or null when it no longer exists. */
+export async function updateTrustDomainRow(db: Executor, id: string, patch: Partial<typeof trustDomains.$inferInsert>): Promise<TrustDomainRow | null> {
+  const [row] = await db.update(trustDomains).set(patch).where(eq(trustDomains.id, id)).returning();
+  return row ?? null;
+}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq, sql } from "drizzle-orm";
+import { decodeJwt } from "jose";
+import { openTestDatabase } from "@/db/testing/test-database";
+import { findings } from "@/db/schema";
+import type { Actor } from "../auth/actor";
+import { ingestDecisions } from "../decisions/ingest-decisions";
+import { collectEvidenceFacts } from "../frameworks/evidence/facts";
+import { endTask } from "./revocation";
+import { userContext } from "../testing";
+import { forgetSigningKeys } from "./signing-keys";
+import { noteStandingCredentialUse } from "./standing-credentials";
+import { observedCredentialPosture } from "./tasks-view";
+import { exchangeToken } from "./token-exchange";
+import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "./testing/identity-fixtures";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const ep = { actor: { type: "enforcement_point", enforcementPointId: "ep_gateway", name: "gateway" } as Actor, requestId: "req_ep", ip: null };
+const viewer = userContext("viewer");
+let counter = 0;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  forgetSigningKeys();
+  await publishBaseline();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+/** One allow decision by `agentId` as an enforcement point reports it, with the task id it saw (if any). */
+async function acted(agentId: string, taskId?: string, time = new Date()) {
+  await ingestDecisions({ ctx: ep, input: [{ value: { id: `d-${++counter}`, time: time.toISOString(), agent: { id: agentId }, action: { name: "search" }, resource: { type: "tool", id: "search" }, outcome: "allow", ...(taskId ? { task_id: taskId } : {}) } }] });
+}
+const findingOf = async (agentId: string) => (await database.db.select().from(findings).where(and(eq(findings.agentId, agentId), eq(findings.kind, "standing_credential_in_use"))))[0];
+
+describe("standing credentials observed in use", () => {
+  it("raises a finding on an agent acting without a task token, not on one acting with its task token", async () => {
+    const domain = await makeDomainKeys("standing.test");
+    await registerDomain(domain);
+    const legacy = await makeAgent("legacy-bot", ["search"]);
+    const modern = await makeAgent("token-bot", ["search"], "spiffe://standing.test/agent/token-bot");
+    const forged = await makeAgent("forged-task-bot", ["search"]);
+    const { access_token } = await exchangeToken({ form: rootForm(await mintSvid(domain, "spiffe://standing.test/agent/token-bot"), { scope: "search" }), issuer: ISSUER });
+    const since = new Date(Date.now() - 60_000);
+    await acted(legacy.id);
+    await acted(modern.id, decodeJwt(access_token).task_id as string);
+    // A task id Steward never issued is no task token either.
+    await acted(forged.id, "tsk_made_up");
+
+    expect(await noteStandingCredentialUse(database.db, since)).toBe(2);
+    expect(await findingOf(legacy.id)).toMatchObject({ status: "open" });
+    expect((await findingOf(legacy.id))!.detail).toContain("1 enforcement decision(s)");
+    expect(await findingOf(forged.id)).toMatchObject({ status: "open" });
+    expect(await findingOf(modern.id)).toBeUndefined();
+
+    // The agent page tells them apart: task tokens for one, a standing credential for the others.
+    expect(await observedCredentialPosture({ ctx: viewer, agentId: modern.id, since })).toMatchObject({ posture: "task_tokens", decisionsWithoutTaskToken: 0 });
+    expect(await observedCredentialPosture({ ctx: viewer, agentId: forged.id, since })).toMatchObject({ posture: "standing", decisionsWithoutTaskToken: 1 });
+  });
+
+  it("calls an agent that holds task tokens but also acts without one mixed, and notes the finding", async () => {
+    const domain = await makeDomainKeys("mixed.test");
+    await registerDomain(domain);
+    const mixed = await makeAgent("mixed-bot", ["search"], "spiffe://mixed.test/agent/mixed-bot");
+    const since = new Date(Date.now() - 60_000);
+    const { access_token } = await exchangeToken({ form: rootForm(await mintSvid(domain, "spiffe://mixed.test/agent/mixed-bot"), { scope: "search" }), issuer: ISSUER });
+    await acted(mixed.id, decodeJwt(access_token).task_id as string);
+    await acted(mixed.id);
+    expect(await observedCredentialPosture({ ctx: viewer, agentId: mixed.id, since })).toMatchObject({ posture: "mixed", tokens: 1, enforcementDecisions: 2, decisionsWithoutTaskToken: 1 });
+    await noteStandingCredentialUse(database.db, since);
+    expect(await findingOf(mixed.id)).toMatchObject({ status: "open" });
+  });
+
+  it("looks only at the window and leaves discovered agents to their own finding", async () => {
+    const old = await makeAgent("old-legacy-bot", ["search"]);
+    await acted(old.id, undefined, new Date(Date.now() - 3_600_000));
+    const since = new Date(Date.now() - 60_000);
+    await noteStandingCredentialUse(database.db, since);
+    expect(await findingOf(old.id)).toBeUndefined();
+    const shadow = await makeAgent("shadow-bot", ["search"]);
+    await database.db.execute(sql`update agents set status = 'discovered' where id = ${shadow.id}`);
+    await acted(shadow.id);
+    await noteStandingCredentialUse(database.db, since);
+    expect(await findingOf(shadow.id)).toBeUndefined();
+  });
+});
+
+describe("framework evidence", () => {
+  it("carries each agent's task tokens, their lifetime, delegation depth and revocations in the period", async () => {
+    const domain = await makeDomainKeys("evidence.test");
+    await registerDomain(domain);
+    const lead = await makeAgent("evidence-lead", ["search", "read_file"], "spiffe://evidence.test/agent/lead");
+    const helper = await makeAgent("evidence-helper", ["search"], "spiffe://evidence.test/agent/helper");
+    const idle = await makeAgent("evidence-idle", ["search"]);
+    const start = new Date(Date.now() - 1_000);
+    const root = await exchangeToken({ form: rootForm(await mintSvid(domain, "spiffe://evidence.test/agent/lead"), { scope: "search read_file" }), issuer: ISSUER });
+    await exchangeToken({ form: delegateForm(root.access_token, await mintSvid(domain, "spiffe://evidence.test/agent/helper"), { scope: "search" }), issuer: ISSUER });
+    await endTask({ ctx: userContext("admin"), input: { taskId: decodeJwt(root.access_token).task_id as string } });
+    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, { start, end: new Date(Date.now() + 1_000) });
+    expect(facts.identityByAgent.get(lead.id)).toMatchObject({ taskTokens: 1, tasks: 1, longestLifetimeSeconds: 300, delegatedTokens: 0, maxDelegationDepth: 0, revokedTokens: 1, widestScope: 2 });
+    expect(facts.identityByAgent.get(helper.id)).toMatchObject({ taskTokens: 1, delegatedTokens: 1, maxDelegationDepth: 1, revokedTokens: 1, widestScope: 1 });
+    expect(facts.identityByAgent.has(idle.id)).toBe(false);
+    // Outside the period nothing counts.
+    const before = await collectEvidenceFacts(database.db, { kind: "agent", agentId: lead.id }, { start: new Date(start.getTime() - 86_400_000), end: start });
+    expect(before.identityByAgent.size).toBe(0);
+  });
+});
