@@ -1,6 +1,7 @@
 import { and, desc, eq, ilike, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "./client";
 import { containsPattern } from "./like";
+import { executedRows } from "./rows";
 import { accessRequests, approvalDeliveries, approvalWebhooks, type AccessRequestStatus } from "./schema";
 
 export type AccessRequestRow = typeof accessRequests.$inferSelect;
@@ -134,4 +135,27 @@ export async function listWebhooks(db: Executor): Promise<WebhookRow[]> {
 export async function getWebhook(db: Executor, id: string): Promise<WebhookRow | undefined> {
   const [row] = await db.select().from(approvalWebhooks).where(eq(approvalWebhooks.id, id));
   return row;
+}
+
+export type DecisionUnderRequest = { enforcementPointId: string; decisionId: string; time: Date; actionName: string; outcome: string };
+
+/**
+ * The decisions recorded for one access request: those that name it (a gateway's record carries
+ * context.access_request.id and, once approved, .approval_id) and those its approval let through
+ * (the console PDP's reasons read "pol_… (lifted by approval apr_…)"). Bounded to the request's
+ * agent(s) and its lifetime (from the denial window before it to a minute past its end), so the
+ * decisions_agent_time index answers it. Oldest first, at most `limit`.
+ */
+export async function decisionsForAccessRequest(db: Executor, request: { id: string; approvalId: string | null; agentIds: string[]; from: Date; until: Date }, limit = 50): Promise<DecisionUnderRequest[]> {
+  if (!request.agentIds.length) return [];
+  const byApproval = request.approvalId ? sql` or context->'access_request'->>'approval_id' = ${request.approvalId} or reasons::text like ${containsPattern(`lifted by approval ${request.approvalId})`)}` : sql``;
+  const rows = executedRows<Record<string, unknown>>(
+    await db.execute(sql`
+      select enforcement_point_id, decision_id, time, action_name, outcome from decisions
+      where agent_id in (${sql.join(request.agentIds.map((id) => sql`${id}`), sql`, `)})
+        and time >= ${request.from.toISOString()} and time <= ${request.until.toISOString()}
+        and (context->'access_request'->>'id' = ${request.id}${byApproval})
+      order by time limit ${limit}`),
+  );
+  return rows.map((row) => ({ enforcementPointId: String(row.enforcement_point_id), decisionId: String(row.decision_id), time: row.time instanceof Date ? row.time : new Date(String(row.time)), actionName: String(row.action_name), outcome: String(row.outcome) }));
 }

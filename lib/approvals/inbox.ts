@@ -1,7 +1,7 @@
 import { and, eq, inArray, or } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
-import { getAccessRequest, listAccessRequests, listPending, type AccessRequestRow } from "@/db/approvals";
+import { decisionsForAccessRequest, getAccessRequest, getAccessRequestByApprovalId, listAccessRequests, listPending, type AccessRequestRow } from "@/db/approvals";
 import { recentDecisionsOf } from "@/db/activity";
 import { agents, findings, people } from "@/db/schema";
 import { ACCESS_REQUEST_STATUSES } from "@/db/schema/approvals";
@@ -10,6 +10,7 @@ import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
 import { eligibility } from "./access-requests";
+import { DENIAL_WINDOW_SECONDS } from "./requestable";
 import { maskSensitive } from "./mask";
 
 /** The approvals inbox: what a person sees and decides on. Arguments are masked for display. */
@@ -165,10 +166,30 @@ export async function getInboxItem({ ctx, id }: { ctx: Ctx; id: string }) {
           }),
       ])
     : [[], [], []];
+  const decisions = await decisionsOf(db, row);
   return {
     item: item!,
     owners,
     recentDecisions: recent.map((decision) => ({ ...decision, time: decision.time.toISOString() })),
     findings: open,
+    /** The decisions recorded for this request: the denial(s) that asked, and what its approval let through. */
+    decisions: decisions.map((decision) => ({ ...decision, time: decision.time.toISOString() })),
   };
+}
+
+function decisionsOf(db: Executor, row: AccessRequestRow) {
+  const subjectId = (row.subject as { id?: unknown }).id;
+  const agentIds = [...new Set([row.agentId, typeof subjectId === "string" ? subjectId : null].filter((id): id is string => Boolean(id)))];
+  const end = Math.max(row.expiresAt.getTime(), row.approvedUntil?.getTime() ?? 0, row.decidedAt?.getTime() ?? 0);
+  return decisionsForAccessRequest(db, { id: row.id, approvalId: row.approvalId, agentIds, from: new Date(row.createdAt.getTime() - DENIAL_WINDOW_SECONDS * 1000), until: new Date(Math.min(end, Date.now()) + 60_000) });
+}
+
+/** The access request behind a recorded decision, for its page: named in context.access_request (gateways) or by the approval in its reasons (console PDP). */
+export async function accessRequestOfDecision({ ctx, context, reasons }: { ctx: Ctx; context: unknown; reasons: string[] }): Promise<{ id: string; status: string; approvalId: string | null } | null> {
+  requirePermission(ctx.actor, "approvals.read");
+  const db = ctx.tx ?? (await getDb());
+  const named = context && typeof context === "object" ? (context as { access_request?: { id?: unknown; approval_id?: unknown } }).access_request : undefined;
+  const approvalId = typeof named?.approval_id === "string" ? named.approval_id : (reasons.map((reason) => /\(lifted by approval (\S+)\)$/.exec(reason)?.[1]).find(Boolean) ?? null);
+  const row = typeof named?.id === "string" ? await getAccessRequest(db, named.id) : approvalId ? await getAccessRequestByApprovalId(db, approvalId) : undefined;
+  return row ? { id: row.id, status: row.status, approvalId: row.approvalId } : null;
 }

@@ -148,7 +148,8 @@ export async function evaluateForGateway({ ctx, body, origin }: { ctx: Ctx; body
   const request = parseOrBadRequest(AuthzenRequest, body);
   const { db, engine } = await pdpState(ctx);
   // Unrecorded answers only for a gateway, which records every call in its own spool.
-  if (ctx.actor.type !== "system" && (ctx.actor.type !== "enforcement_point" || (await getEnforcementPointOrThrow(db, ctx.actor.enforcementPointId)).kind !== "mcp-gateway")) {
+  const kind = ctx.actor.type === "enforcement_point" ? (await getEnforcementPointOrThrow(db, ctx.actor.enforcementPointId).catch(() => null))?.kind : null;
+  if (ctx.actor.type !== "system" && kind !== "mcp-gateway") {
     throw new StewardError("forbidden", "Only enforcement points of kind mcp-gateway use the gateway evaluation");
   }
   const { answer, record } = await decide(db, engine, request, true, accessRequestEndpointOf(origin));
