@@ -1,10 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { and, eq, isNull, or } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor, type Tx } from "@/db/client";
-import { findByIdempotencyKey, getAccessRequest, insertAccessRequest, pendingDue, transitionFromPending, type AccessRequestRow } from "@/db/approvals";
-import { accessRequests, agents, people } from "@/db/schema";
+import { agentOwners, findByIdempotencyKey, getAccessRequest, getAccessRequestByBindingJti, insertAccessRequest, lockAccessRequest, markEscalated, pendingDue, personOfUser, setApprovals, transitionFromPending, type AccessRequestRow } from "@/db/approvals";
 import type { ApproverGroup } from "@/db/schema/approvals";
 import { canonicalJson } from "../audit/canonical-json";
 import { recordAudit } from "../audit/record-audit";
@@ -231,7 +229,7 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
   });
   if (!outcome) {
     // Lost a race with the same Idempotency-Key or token: answer with the request that won.
-    const winner = (idempotencyKey && (await findByIdempotencyKey(db, requesterKey, idempotencyKey))) || (await db.select().from(accessRequests).where(eq(accessRequests.bindingJti, claims.jti)))[0];
+    const winner = (idempotencyKey && (await findByIdempotencyKey(db, requesterKey, idempotencyKey))) || (await getAccessRequestByBindingJti(db, claims.jti));
     if (winner && winner.requesterKey === requesterKey && winner.submissionHash === submissionHash) return { handle: withSecret(winner), created: false };
     throw new AccessRequestProblem("duplicate_request", 409, "Duplicate access request", "An access request for this denial or Idempotency-Key exists with another submission; poll its task instead");
   }
@@ -318,16 +316,6 @@ export async function cancelAccessRequest({ ctx, id, origin }: { ctx: Ctx; id: s
 
 export type Eligibility = { groups: ApproverGroup[]; refusal: string | null };
 
-/** The person record of a console user (linked, else by e-mail). */
-async function personOf(db: Executor, actor: Extract<Actor, { type: "user" }>): Promise<{ id: string; email: string } | undefined> {
-  const [row] = await db
-    .select({ id: people.id, email: people.email })
-    .from(people)
-    .where(or(eq(people.userId, actor.userId), eq(people.email, actor.email.toLowerCase())))
-    .limit(1);
-  return row;
-}
-
 /**
  * Which groups this person may approve for on this request, or why not at all:
  *  - owner: the agent's owner or backup owner (and, once escalated, security engineers too);
@@ -337,7 +325,7 @@ async function personOf(db: Executor, actor: Extract<Actor, { type: "user" }>): 
  */
 export async function eligibility(db: Executor, actor: Actor, row: AccessRequestRow): Promise<Eligibility> {
   if (actor.type !== "user") return { groups: [], refusal: "Only a person can approve: an agent or enforcement point never decides its own request" };
-  const person = await personOf(db, actor);
+  const person = await personOfUser(db, actor.userId, actor.email);
   const identities = new Set([actor.userId, actor.email.toLowerCase(), ...(person ? [person.id, person.email.toLowerCase()] : [])]);
   const subject = row.subject as { id: string };
   if (identities.has(subject.id.toLowerCase()) || identities.has(subject.id)) return { groups: [], refusal: "You are the subject of this request and cannot approve it yourself" };
@@ -349,7 +337,7 @@ export async function eligibility(db: Executor, actor: Actor, row: AccessRequest
   const isSecurity = actor.role === "security" || actor.role === "admin";
   let isOwner = false;
   if (row.agentId && person) {
-    const [agent] = await db.select({ ownerId: agents.ownerId, backupOwnerId: agents.backupOwnerId }).from(agents).where(eq(agents.id, row.agentId));
+    const agent = await agentOwners(db, row.agentId);
     isOwner = Boolean(agent && (agent.ownerId === person.id || agent.backupOwnerId === person.id));
   }
   if (row.requiredGroups.includes("owner") && (isOwner || (isSecurity && row.escalatedAt))) groups.push("owner");
@@ -373,7 +361,7 @@ export async function decideAccessRequest({ ctx, id, decision, input, origin, no
   if (!initial) throw new AccessRequestProblem("unknown_task", 404, "Unknown access request", `No access request ${id}`);
   await expireIfDue(initial, now, ctx);
   const result = await withTransaction(ctx, async (tx) => {
-    const [row] = await tx.select().from(accessRequests).where(eq(accessRequests.id, id)).for("update");
+    const row = await lockAccessRequest(tx, id);
     if (!row || row.status !== "pending") throw new AccessRequestProblem("invalid_task_state", 409, "Not pending", `The access request is already ${row?.status ?? "gone"}`);
     const { groups, refusal } = await eligibility(tx, actor, row);
     if (refusal) throw new AccessRequestProblem("forbidden", 403, "Not an approver", refusal);
@@ -387,7 +375,7 @@ export async function decideAccessRequest({ ctx, id, decision, input, origin, no
     if (!group) throw new AccessRequestProblem("forbidden", 403, "Nothing left for you", "The groups you may approve for have approved already");
     const approvals = [...row.approvals, { group, userId: user.userId, label: user.email, at: now.toISOString(), comment }];
     if (!row.requiredGroups.every((required) => approvals.some((item) => item.group === required))) {
-      const [updated] = await tx.update(accessRequests).set({ approvals }).where(eq(accessRequests.id, id)).returning();
+      const updated = await setApprovals(tx, id, approvals);
       await recordAudit(tx, ctx, { action: "access_request.approve", entityType: "access_request", entityId: id, after: { status: "pending", approvedFor: group, comment } });
       await notifyInTransaction(tx, { id, status: "pending" });
       return updated;
@@ -425,7 +413,7 @@ export async function sweepAccessRequests(now = new Date()): Promise<{ expired: 
   const ctx = systemContext("approval-escalation");
   for (const row of toEscalate) {
     const changed = await db.transaction(async (tx) => {
-      const [updated] = await tx.update(accessRequests).set({ escalatedAt: now }).where(and(eq(accessRequests.id, row.id), eq(accessRequests.status, "pending"), isNull(accessRequests.escalatedAt))).returning();
+      const updated = await markEscalated(tx, row.id, now);
       if (!updated) return null;
       await recordAudit(tx, ctx, { action: "access_request.escalate", entityType: "access_request", entityId: row.id, after: { escalatedTo: "security" } });
       const base = getConfig().publicUrl;

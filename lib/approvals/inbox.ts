@@ -1,9 +1,7 @@
-import { and, eq, inArray, or } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
-import { decisionsForAccessRequest, getAccessRequest, getAccessRequestByApprovalId, listAccessRequests, listPending, type AccessRequestRow } from "@/db/approvals";
+import { agentNamesWithOwners, decisionsForAccessRequest, getAccessRequest, getAccessRequestByApprovalId, listAccessRequests, listPending, openFindingsOf, ownersOf, type AccessRequestRow } from "@/db/approvals";
 import { recentDecisionsOf } from "@/db/activity";
-import { agents, findings, people } from "@/db/schema";
 import { ACCESS_REQUEST_STATUSES } from "@/db/schema/approvals";
 import type { Actor } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
@@ -67,12 +65,7 @@ export type InboxItem = {
 type AgentInfo = { name: string; ownerName: string | null };
 
 async function agentInfo(db: Executor, ids: string[]): Promise<Map<string, AgentInfo>> {
-  if (!ids.length) return new Map();
-  const rows = await db
-    .select({ id: agents.id, name: agents.name, ownerName: people.name })
-    .from(agents)
-    .leftJoin(people, eq(people.id, agents.ownerId))
-    .where(inArray(agents.id, ids));
+  const rows = await agentNamesWithOwners(db, ids);
   return new Map(rows.map((row) => [row.id, { name: row.name, ownerName: row.ownerName }]));
 }
 
@@ -154,16 +147,8 @@ export async function getInboxItem({ ctx, id }: { ctx: Ctx; id: string }) {
   const [recent, open, owners] = row.agentId
     ? await Promise.all([
         recentDecisionsOf(db, row.agentId, 10),
-        db.select({ kind: findings.kind, detail: findings.detail }).from(findings).where(and(eq(findings.agentId, row.agentId), eq(findings.status, "open"))),
-        db
-          .select({ ownerId: agents.ownerId, backupOwnerId: agents.backupOwnerId })
-          .from(agents)
-          .where(eq(agents.id, row.agentId))
-          .then(async ([agent]) => {
-            const ids = [agent?.ownerId, agent?.backupOwnerId].filter((value): value is string => Boolean(value));
-            if (!ids.length) return [];
-            return db.select({ id: people.id, name: people.name, email: people.email }).from(people).where(or(...ids.map((value) => eq(people.id, value))));
-          }),
+        openFindingsOf(db, row.agentId),
+        ownersOf(db, row.agentId),
       ])
     : [[], [], []];
   const decisions = await decisionsOf(db, row);
