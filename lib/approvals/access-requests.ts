@@ -12,7 +12,7 @@ import { getConfig } from "../config";
 import { withTransaction, type Ctx } from "../context";
 import { AuthzenAction, AuthzenEntity } from "../policies/request-mapping";
 import { getSettings } from "../settings/settings";
-import { bindingHash, verifyBindingToken } from "./binding";
+import { bindingHash, verifyBindingToken, type BindingClaims } from "./binding";
 import { announce, notifyInTransaction, subscribeToTask } from "./events";
 import { callbackSecret, enqueueNotifications, type ApprovalEvent } from "./notify";
 
@@ -139,28 +139,8 @@ function parseSubmission(body: unknown): AccessRequestSubmission {
 
 const stringOf = (value: unknown): string | null => (typeof value === "string" && value ? value.slice(0, 500) : null);
 
-/**
- * Creates (or, for a repeated Idempotency-Key or binding token with an equivalent body, returns)
- * the access request. Verifies the binding token's signature, audience and expiry, and that the
- * submitted subject, action, resource and bound context members hash to what the PDP signed.
- */
-export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, now = new Date() }: { ctx: Ctx; body: unknown; idempotencyKey: string | null; origin: Origin; now?: Date }): Promise<{ handle: TaskHandle; created: boolean }> {
-  requirePermission(ctx.actor, "approvals.request");
-  if (idempotencyKey !== null && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) throw new AccessRequestProblem("invalid_request", 400, "Invalid Idempotency-Key", "Idempotency-Key must be 1–255 printable characters");
-  const submission = parseSubmission(body);
-  const requesterKey = requesterKeyOf(ctx.actor);
-  const submissionHash = createHash("sha256").update(canonicalJson(submission)).digest("hex");
-  const db = ctx.tx ?? (await getDb());
-  const withSecret = (row: AccessRequestRow) => ({ ...taskHandle(row, origin), ...(row.callbackUrl ? { callback: { secret: callbackSecret(row.id) } } : {}) });
-
-  if (idempotencyKey) {
-    const existing = await findByIdempotencyKey(db, requesterKey, idempotencyKey);
-    if (existing) {
-      if (existing.submissionHash !== submissionHash) throw new AccessRequestProblem("duplicate_request", 409, "Idempotency-Key reused", "This Idempotency-Key was used with a different submission body");
-      return { handle: withSecret(existing), created: false };
-    }
-  }
-
+/** The binding token is Steward's, unexpired, and the submission hashes to what it binds. */
+async function validateBinding(submission: AccessRequestSubmission, now: Date): Promise<{ claims: BindingClaims; context: Record<string, unknown>; boundContext: Record<string, unknown> }> {
   const secret = getConfig().authSecret;
   const verified = await verifyBindingToken(secret, submission.denial.binding_token, now);
   if (!verified.ok) {
@@ -178,9 +158,44 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
   if (bindingHash(submission, boundContext) !== claims.binding_hash) {
     throw new AccessRequestProblem("invalid_denial_binding", 400, "Request does not match the denial", "subject, action, resource or context differ from the denied evaluation the binding token was issued for");
   }
+  return { claims, context, boundContext };
+}
 
-  if (submission.callback) checkCallbackUrl(submission.callback.endpoint, getConfig().approvalCallbackAllow);
+/**
+ * Creates (or, for a repeated Idempotency-Key or binding token with an equivalent body, returns)
+ * the access request. Verifies the binding token's signature, audience and expiry, and that the
+ * submitted subject, action, resource and bound context members hash to what the PDP signed.
+ */
+export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, now = new Date() }: { ctx: Ctx; body: unknown; idempotencyKey: string | null; origin: Origin; now?: Date }): Promise<{ handle: TaskHandle; created: boolean }> {
+  requirePermission(ctx.actor, "approvals.request");
+  if (idempotencyKey !== null && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) throw new AccessRequestProblem("invalid_request", 400, "Invalid Idempotency-Key", "Idempotency-Key must be 1–255 printable characters");
+  const submission = parseSubmission(body);
+  const requesterKey = requesterKeyOf(ctx.actor);
+  const submissionHash = createHash("sha256").update(canonicalJson(submission)).digest("hex");
+  const db = ctx.tx ?? (await getDb());
+  const withSecret = (row: AccessRequestRow) => ({ ...taskHandle(row, origin), ...(row.callbackUrl ? { callback: { secret: callbackSecret(row.id) } } : {}) });
 
+  // A repeated Idempotency-Key answers with its task. Looked up only when needed — the submission
+  // fails validation (e.g. its binding token expired since) or its insert conflicts (below) —
+  // rather than before every create: one query less on the hot path, same answers.
+  const replayed = async () => {
+    if (!idempotencyKey) return null;
+    const existing = await findByIdempotencyKey(db, requesterKey, idempotencyKey);
+    if (!existing) return null;
+    if (existing.submissionHash !== submissionHash) throw new AccessRequestProblem("duplicate_request", 409, "Idempotency-Key reused", "This Idempotency-Key was used with a different submission body");
+    return { handle: withSecret(existing), created: false };
+  };
+
+  let validated: { claims: BindingClaims; context: Record<string, unknown>; boundContext: Record<string, unknown> };
+  try {
+    validated = await validateBinding(submission, now);
+    if (submission.callback) checkCallbackUrl(submission.callback.endpoint, getConfig().approvalCallbackAllow);
+  } catch (error) {
+    const replay = error instanceof AccessRequestProblem ? await replayed() : null;
+    if (replay) return replay;
+    throw error;
+  }
+  const { claims, context, boundContext } = validated;
   const settings = await getSettings(db);
   const expiresAt = new Date(now.getTime() + settings.approvalRequestMinutes * 60_000);
   const groups = claims.approval.groups as ApproverGroup[];
