@@ -13,7 +13,8 @@ import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testCo
 // Ports of the approvals branch (4700–4799).
 const PORTS = { console: 4710, upstream: 4711, gateway: 4712 };
 const PDP_KEY = "pdp_key_for_the_approvals_sidecar_0123";
-const HOLD_SECONDS = 4;
+// Long enough that opening the request and approving it fit inside the hold on a loaded machine.
+const HOLD_SECONDS = 8;
 const endpoint = `http://127.0.0.1:${PORTS.gateway}/mcp/files`;
 
 /** delete_file is permitted, but a security engineer must approve each call. */
