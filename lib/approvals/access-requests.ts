@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { getDb, type Executor, type Tx } from "@/db/client";
-import { agentOwners, findByIdempotencyKey, getAccessRequest, getAccessRequestByBindingJti, insertAccessRequest, lockAccessRequest, markEscalated, pendingDue, personOfUser, setApprovals, transitionFromPending, type AccessRequestRow } from "@/db/approvals";
+import { agentOwners, findByIdempotencyKey, getAccessRequest, getAccessRequestByBindingJti, insertAccessRequest, listWebhooks, lockAccessRequest, markEscalated, pendingDue, personOfUser, setApprovals, transitionFromPending, type AccessRequestRow } from "@/db/approvals";
 import type { ApproverGroup } from "@/db/schema/approvals";
 import { canonicalJson } from "../audit/canonical-json";
 import { recordAudit } from "../audit/record-audit";
@@ -202,40 +202,47 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
   const escalateAt = groups.includes("owner") && !groups.includes("security") ? new Date(now.getTime() + settings.approvalEscalationMinutes * 60_000) : null;
   const justification = (submission.justification ?? stringOf(context.business_justification) ?? "").slice(0, 2000);
 
+  const id = `arq_${randomBytes(16).toString("base64url")}`;
   const outcome = await withTransaction(ctx, async (tx) => {
-    const row = await insertAccessRequest(tx, {
-      id: `arq_${randomBytes(16).toString("base64url")}`,
-      requesterKey,
-      requesterLabel: requesterLabelOf(ctx.actor),
-      idempotencyKey,
-      submissionHash,
-      bindingJti: claims.jti,
-      bindingHash: claims.binding_hash,
-      evaluationId: claims.evaluation_id,
-      subject: submission.subject,
-      action: submission.action,
-      resource: submission.resource,
-      boundContext,
-      agentId: claims.agent_id,
-      taskId: stringOf(boundContext.task_id),
-      taskPurpose: stringOf(boundContext.task_purpose),
-      initiator: stringOf(boundContext.initiator ?? boundContext.task_initiator),
-      delegation: Array.isArray(boundContext.delegation) ? boundContext.delegation.filter((item): item is string => typeof item === "string") : [],
-      policyRevision: claims.policy_revision,
-      policies: claims.policies,
-      requiredGroups: groups,
-      fourEyes: claims.approval.fourEyes,
-      reuseSeconds: claims.approval.reuseSeconds,
-      justification,
-      callbackUrl: submission.callback?.endpoint ?? null,
-      callbackState: submission.callback?.state ?? null,
-      expiresAt,
-      escalateAt: escalateAt && escalateAt < expiresAt ? escalateAt : null,
-    });
+    // One round trip for the three statements (postgres.js pipelines what is issued together on the
+    // transaction's connection): the insert, the webhooks to notify, and the cross-process NOTIFY
+    // (sent on commit; after a conflict it only wakes listeners that find nothing new).
+    const [row, webhooks] = await Promise.all([
+      insertAccessRequest(tx, {
+        id,
+        requesterKey,
+        requesterLabel: requesterLabelOf(ctx.actor),
+        idempotencyKey,
+        submissionHash,
+        bindingJti: claims.jti,
+        bindingHash: claims.binding_hash,
+        evaluationId: claims.evaluation_id,
+        subject: submission.subject,
+        action: submission.action,
+        resource: submission.resource,
+        boundContext,
+        agentId: claims.agent_id,
+        taskId: stringOf(boundContext.task_id),
+        taskPurpose: stringOf(boundContext.task_purpose),
+        initiator: stringOf(boundContext.initiator ?? boundContext.task_initiator),
+        delegation: Array.isArray(boundContext.delegation) ? boundContext.delegation.filter((item): item is string => typeof item === "string") : [],
+        policyRevision: claims.policy_revision,
+        policies: claims.policies,
+        requiredGroups: groups,
+        fourEyes: claims.approval.fourEyes,
+        reuseSeconds: claims.approval.reuseSeconds,
+        justification,
+        callbackUrl: submission.callback?.endpoint ?? null,
+        callbackState: submission.callback?.state ?? null,
+        expiresAt,
+        escalateAt: escalateAt && escalateAt < expiresAt ? escalateAt : null,
+      }),
+      listWebhooks(tx),
+      notifyInTransaction(tx, { id, status: "pending" }),
+    ]);
     // A replayed binding token or Idempotency-Key conflicts here (unique indexes) and is answered below.
     if (!row) return null;
-    await enqueueNotifications(tx, "access_request.created", row, { consoleUrl: origin.base, statusEndpoint: statusEndpoint(origin, row.id) });
-    await notifyInTransaction(tx, { id: row.id, status: row.status });
+    await enqueueNotifications(tx, "access_request.created", row, { consoleUrl: origin.base, statusEndpoint: statusEndpoint(origin, row.id), webhooks });
     // No audit-chain row for a submission: like a decision an enforcement point reports, it is
     // the PEP's record (the row keeps requester, time and submission hash), and the chain's lock
     // would serialise every PEP's requests. What people do with it (approve, deny, cancel) and

@@ -96,11 +96,11 @@ const GROUP_EVENTS: Record<string, (group: string, row: AccessRequestRow) => boo
  * In the caller's transaction: one delivery per enabled webhook interested in the event, and the
  * PEP callback on a terminal status.
  */
-export async function enqueueNotifications(tx: Executor, event: ApprovalEvent, row: AccessRequestRow, options: { consoleUrl: string | null; statusEndpoint: string | null }): Promise<void> {
+export async function enqueueNotifications(tx: Executor, event: ApprovalEvent, row: AccessRequestRow, options: { consoleUrl: string | null; statusEndpoint: string | null; webhooks?: WebhookRow[] }): Promise<void> {
   const deliveries: (typeof import("@/db/schema").approvalDeliveries.$inferInsert)[] = [];
   const wants = GROUP_EVENTS[event];
   if (wants) {
-    for (const hook of await listWebhooks(tx)) {
+    for (const hook of options.webhooks ?? (await listWebhooks(tx))) {
       if (!hook.enabled || !wants(hook.approverGroup, row)) continue;
       deliveries.push({ id: newId("dlv"), kind: "webhook", webhookId: hook.id, accessRequestId: row.id, event, url: hook.url, payload: webhookPayload(hook.preset, event, row, options.consoleUrl) });
     }
