@@ -144,6 +144,19 @@ describe("MCP tools/call held for approval: real SDK client → gateway → real
     expect(new Set((await requestsFor("/tmp/a")).map((row) => row.id)).size).toBe(2);
   });
 
+  it("opens one request for identical calls made at once, and its one-use approval lets exactly one of them through", async () => {
+    upstream.files.set("/tmp/twice", "x");
+    const [first, second] = [await agent(), await agent()];
+    const calls = [first, second].map((client) => client.callTool({ name: "delete_file", arguments: { path: "/tmp/twice" } }).then(() => "done", (error: unknown) => error));
+    await decide((await pendingFor("/tmp/twice")).id, "approve");
+    const outcomes = await Promise.all(calls);
+    expect(outcomes.filter((outcome) => outcome === "done")).toHaveLength(1);
+    const refused = outcomes.find((outcome) => outcome !== "done") as McpError;
+    expect(refused).toBeInstanceOf(McpError);
+    expect(refused.message).toContain("no longer lets this call through");
+    expect(await requestsFor("/tmp/twice")).toHaveLength(1);
+  });
+
   it("refuses the call when the approver denies it", async () => {
     upstream.files.set("/tmp/denied", "keep me");
     const client = await agent();
