@@ -1,7 +1,8 @@
 import { and, desc, eq, ilike, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "./client";
 import { containsPattern } from "./like";
-import { accessRequests, approvalDeliveries, approvalWebhooks, type AccessRequestStatus } from "./schema";
+import { executedRows } from "./rows";
+import { accessRequests, agents, approvalDeliveries, approvalWebhooks, findings, people, type AccessRequestStatus } from "./schema";
 
 export type AccessRequestRow = typeof accessRequests.$inferSelect;
 export type NewAccessRequestRow = typeof accessRequests.$inferInsert;
@@ -134,4 +135,97 @@ export async function listWebhooks(db: Executor): Promise<WebhookRow[]> {
 export async function getWebhook(db: Executor, id: string): Promise<WebhookRow | undefined> {
   const [row] = await db.select().from(approvalWebhooks).where(eq(approvalWebhooks.id, id));
   return row;
+}
+
+export type DecisionUnderRequest = { enforcementPointId: string; decisionId: string; time: Date; actionName: string; outcome: string };
+
+/**
+ * The decisions recorded for one access request: those that name it (a gateway's record carries
+ * context.access_request.id and, once approved, .approval_id) and those its approval let through
+ * (the console PDP's reasons read "pol_… (lifted by approval apr_…)"). Bounded to the request's
+ * agent(s) and its lifetime (from the denial window before it to a minute past its end), so the
+ * decisions_agent_time index answers it. Oldest first, at most `limit`.
+ */
+export async function decisionsForAccessRequest(db: Executor, request: { id: string; approvalId: string | null; agentIds: string[]; from: Date; until: Date }, limit = 50): Promise<DecisionUnderRequest[]> {
+  if (!request.agentIds.length) return [];
+  const byApproval = request.approvalId ? sql` or context->'access_request'->>'approval_id' = ${request.approvalId} or reasons::text like ${containsPattern(`lifted by approval ${request.approvalId})`)}` : sql``;
+  const rows = executedRows<Record<string, unknown>>(
+    await db.execute(sql`
+      select enforcement_point_id, decision_id, time, action_name, outcome from decisions
+      where agent_id in (${sql.join(request.agentIds.map((id) => sql`${id}`), sql`, `)})
+        and time >= ${request.from.toISOString()} and time <= ${request.until.toISOString()}
+        and (context->'access_request'->>'id' = ${request.id}${byApproval})
+      order by time limit ${limit}`),
+  );
+  return rows.map((row) => ({ enforcementPointId: String(row.enforcement_point_id), decisionId: String(row.decision_id), time: row.time instanceof Date ? row.time : new Date(String(row.time)), actionName: String(row.action_name), outcome: String(row.outcome) }));
+}
+
+export async function getAccessRequestByBindingJti(db: Executor, jti: string): Promise<AccessRequestRow | undefined> {
+  const [row] = await db.select().from(accessRequests).where(eq(accessRequests.bindingJti, jti));
+  return row;
+}
+
+/** The row locked for a decision (inside the deciding transaction). */
+export async function lockAccessRequest(db: Executor, id: string): Promise<AccessRequestRow | undefined> {
+  const [row] = await db.select().from(accessRequests).where(eq(accessRequests.id, id)).for("update");
+  return row;
+}
+
+/** Records one group's approval on a request that needs more. */
+export async function setApprovals(db: Executor, id: string, approvals: AccessRequestRow["approvals"]): Promise<AccessRequestRow | undefined> {
+  const [row] = await db.update(accessRequests).set({ approvals }).where(eq(accessRequests.id, id)).returning();
+  return row;
+}
+
+/** Marks a pending, not yet escalated request escalated; undefined when another process did (or it ended). */
+export async function markEscalated(db: Executor, id: string, at: Date): Promise<AccessRequestRow | undefined> {
+  const [row] = await db.update(accessRequests).set({ escalatedAt: at }).where(and(eq(accessRequests.id, id), eq(accessRequests.status, "pending"), isNull(accessRequests.escalatedAt))).returning();
+  return row;
+}
+
+/** The person record of a console user: linked by user id, else by e-mail (lower-case). */
+export async function personOfUser(db: Executor, userId: string, email: string): Promise<{ id: string; email: string } | undefined> {
+  const [row] = await db
+    .select({ id: people.id, email: people.email })
+    .from(people)
+    .where(or(eq(people.userId, userId), eq(people.email, email.toLowerCase())))
+    .limit(1);
+  return row;
+}
+
+export async function agentOwners(db: Executor, agentId: string): Promise<{ ownerId: string | null; backupOwnerId: string | null } | undefined> {
+  const [row] = await db.select({ ownerId: agents.ownerId, backupOwnerId: agents.backupOwnerId }).from(agents).where(eq(agents.id, agentId));
+  return row;
+}
+
+/** Names and owner names of agents, by id (the inbox cards). */
+export async function agentNamesWithOwners(db: Executor, ids: string[]): Promise<{ id: string; name: string; ownerName: string | null }[]> {
+  if (!ids.length) return [];
+  return db.select({ id: agents.id, name: agents.name, ownerName: people.name }).from(agents).leftJoin(people, eq(people.id, agents.ownerId)).where(inArray(agents.id, ids));
+}
+
+export async function openFindingsOf(db: Executor, agentId: string): Promise<{ kind: string; detail: string }[]> {
+  return db.select({ kind: findings.kind, detail: findings.detail }).from(findings).where(and(eq(findings.agentId, agentId), eq(findings.status, "open")));
+}
+
+/** The agent's owner and backup owner as people (id, name, e-mail). */
+export async function ownersOf(db: Executor, agentId: string): Promise<{ id: string; name: string; email: string }[]> {
+  const agent = await agentOwners(db, agentId);
+  const ids = [agent?.ownerId, agent?.backupOwnerId].filter((value): value is string => Boolean(value));
+  if (!ids.length) return [];
+  return db.select({ id: people.id, name: people.name, email: people.email }).from(people).where(inArray(people.id, ids));
+}
+
+/** NOTIFY on the approvals channel, inside the changing transaction (delivered only on commit). */
+export async function notifyApprovalChannel(db: Executor, channel: string, payload: string): Promise<void> {
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+}
+
+export async function insertWebhook(db: Executor, values: typeof approvalWebhooks.$inferInsert): Promise<WebhookRow> {
+  const [row] = await db.insert(approvalWebhooks).values(values).returning();
+  return row!;
+}
+
+export async function deleteWebhookRow(db: Executor, id: string): Promise<void> {
+  await db.delete(approvalWebhooks).where(eq(approvalWebhooks.id, id));
 }

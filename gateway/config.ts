@@ -75,6 +75,8 @@ export const GatewayConfig = z.object({
   syncIntervalMs: z.number().int().min(0).default(5_000),
   maxMessageBytes: z.number().int().positive().default(4 * 1024 * 1024),
   drainMs: z.number().int().positive().default(10_000),
+  /** Approval-required tool calls: how long a call is held waiting for a person (MCP clients time out at 60 s by default). */
+  approvals: z.object({ holdSeconds: z.number().int().min(0).max(600).default(45) }).default({ holdSeconds: 45 }),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (env.STEWARD_GATEWAY_SPOOL_MAX_BYTES) section("spool").maxBytes = Number(env.STEWARD_GATEWAY_SPOOL_MAX_BYTES);
   if (env.STEWARD_GATEWAY_SPOOL_WHEN_FULL) section("spool").whenFull = env.STEWARD_GATEWAY_SPOOL_WHEN_FULL;
   if (env.STEWARD_GATEWAY_BUNDLE_MAX_STALE_MS) section("bundle").maxStaleMs = Number(env.STEWARD_GATEWAY_BUNDLE_MAX_STALE_MS);
+  if (env.STEWARD_GATEWAY_APPROVAL_HOLD_SECONDS) section("approvals").holdSeconds = Number(env.STEWARD_GATEWAY_APPROVAL_HOLD_SECONDS);
   if (env.STEWARD_GATEWAY_LOG_LEVEL) merged.logLevel = env.STEWARD_GATEWAY_LOG_LEVEL;
   if (env.STEWARD_GATEWAY_UPSTREAMS) merged.upstreams = JSON.parse(env.STEWARD_GATEWAY_UPSTREAMS);
   if (env.STEWARD_GATEWAY_AGENT_KEYS) merged.agentKeys = JSON.parse(env.STEWARD_GATEWAY_AGENT_KEYS);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { AuthzenRequest } from "@/lib/policies/request-mapping";
-import { holdForApproval } from "./approvals";
+import { requestableDenial } from "@/lib/approvals/requestable";
+import type { ApprovalDesk } from "./approvals";
 import type { CallerIdentity } from "./identity";
 import type { Metrics } from "./metrics";
 import type { PolicySource } from "./policy-source";
@@ -100,6 +101,8 @@ export class Decider {
     private readonly spool: Spool,
     private readonly metrics: Metrics,
     private readonly gatewayName: string,
+    /** Holds approval-required calls (gateway/approvals.ts); without it such a call is a plain deny. */
+    private readonly approvals: ApprovalDesk | null = null,
   ) {}
 
   /** Decides without recording (tools/list filtering). */
@@ -133,15 +136,21 @@ export class Decider {
         const result = state.engine.evaluate(request, at, identity.delegation);
         if (result.errors.length) decision = { ...base, outcome: "deny", message: "Denied: the policy could not be evaluated for this request", reasons: result.determiningPolicies, revision: state.revision };
         else if (result.decision === "allow") decision = { ...base, outcome: "allow", message: "Allowed", reasons: result.determiningPolicies, revision: state.revision };
+        else if (requestableDenial(state.engine, result, request, at)) decision = { ...base, outcome: "approval_required", message: `Denied by policy ${result.determiningPolicies.join(", ")} unless a person approves this call`, reasons: result.determiningPolicies, revision: state.revision };
         else decision = { ...base, outcome: "deny", message: result.determiningPolicies.length ? `Denied by policy ${result.determiningPolicies.join(", ")}` : "Denied: no policy permits this call", reasons: result.determiningPolicies, revision: state.revision };
       } catch (error) {
         decision = { ...base, outcome: "deny", message: "Denied: the policy could not be evaluated for this request", reasons: [], revision: state.revision };
         void error;
       }
     }
-    if (decision.outcome === "approval_required") decision = await holdForApproval(decision as DecisionOutcome & { outcome: "approval_required" });
+    // The decision's own latency; a held call's wait for a person is not the policy's.
     const latencyMs = performance.now() - started;
     this.metrics.decisionSeconds.observe(latencyMs / 1000);
+    if (decision.outcome === "approval_required") {
+      decision = this.approvals
+        ? await this.approvals.hold(request, decision)
+        : { ...decision, outcome: "deny", message: `Approval required: ${decision.message}; this gateway does not hold calls for approval`, accessRequest: { status: "not_available", tool: decision.resourceId, arguments_hash: decision.argumentsHash } };
+    }
     const recorded = await this.spool.append(this.record(identity, op, request, decision, at, latencyMs));
     if (recorded === "refused") decision = { ...decision, outcome: "unavailable", message: "Authorization service unavailable: the decision spool is full" };
     this.metrics.decisions.inc({ outcome: decision.outcome, source: "mcp" });

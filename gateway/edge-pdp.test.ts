@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe("edge PDP (AuthZEN 1.0 from the local bundle)", () => {
   it("publishes its metadata", async () => {
-    expect(await (await fetch(`${base}/.well-known/authzen-configuration`)).json()).toEqual({ policy_decision_point: base, access_evaluation_endpoint: `${base}/access/v1/evaluation`, access_evaluations_endpoint: `${base}/access/v1/evaluations` });
+    expect(await (await fetch(`${base}/.well-known/authzen-configuration`)).json()).toEqual({ policy_decision_point: base, access_evaluation_endpoint: `${base}/access/v1/evaluation`, access_evaluations_endpoint: `${base}/access/v1/evaluations`, access_request_endpoint: `${harness.url}/access/v1/requests`, capabilities: ["urn:openid:authzen:capability:access-request"] });
   });
 
   it("answers an evaluation as the console's engine would, echoes X-Request-ID, and records it", async () => {

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { approvalReference, requestableDenial } from "@/lib/approvals/requestable";
 import { AuthzenAction, AuthzenEntity, AuthzenRequest } from "@/lib/policies/request-mapping";
+import type { ApprovalDesk } from "./approvals";
 import { newDecisionId } from "./decide";
 import type { Metrics } from "./metrics";
 import type { PolicySource } from "./policy-source";
@@ -29,11 +31,14 @@ export class EdgePdp {
     private readonly spool: Spool,
     private readonly metrics: Metrics,
     private readonly gatewayName: string,
+    /** The console's access-request service (requestable denials, approvals); without it every deny is final. */
+    private readonly approvals: ApprovalDesk | null = null,
   ) {}
 
   configuration(baseUrl: string) {
     const base = baseUrl.replace(/\/$/, "");
-    return { policy_decision_point: base, access_evaluation_endpoint: `${base}/access/v1/evaluation`, access_evaluations_endpoint: `${base}/access/v1/evaluations` };
+    const requests = this.approvals ? { access_request_endpoint: this.approvals.accessRequestEndpoint, capabilities: ["urn:openid:authzen:capability:access-request"] } : {};
+    return { policy_decision_point: base, access_evaluation_endpoint: `${base}/access/v1/evaluation`, access_evaluations_endpoint: `${base}/access/v1/evaluations`, ...requests };
   }
 
   async evaluation(body: unknown): Promise<PdpAnswer> {
@@ -58,6 +63,21 @@ export class EdgePdp {
     return "status" in answered ? answered : { status: 200, body: { evaluations: answered } };
   }
 
+  /**
+   * The console's answer for a requestable deny or an approval (gateway/approvals.ts): its
+   * functional context (access_request with the console-signed binding token, approval, reason,
+   * next_action) is passed on as the console's PDP would answer. Unreachable → the deny stands.
+   */
+  private async consultConsole(request: AuthzenRequest): Promise<{ allow: boolean; reasons: string[] | null; context: Record<string, unknown> }> {
+    try {
+      const answer = await this.approvals!.consult(request);
+      const { determining_policies: reasons, policy_revision: _revision, id: _id, reason_admin: _reason, ...functional } = answer.context;
+      return { allow: answer.decision, reasons: Array.isArray(reasons) ? (reasons as string[]) : null, context: functional };
+    } catch (error) {
+      return { allow: false, reasons: null, context: { reason: "approval_unverifiable", next_action: "none", error: { status: 503, message: `The access request service is unavailable: ${(error as Error).message}` } } };
+    }
+  }
+
   private async decideAll(items: AuthzenRequest[], semantic: "execute_all" | "deny_on_first_deny" | "permit_on_first_permit"): Promise<Decision[] | PdpAnswer> {
     const state = this.policy.current();
     if (!state.ok) return { status: 503, body: { error: { code: "unavailable", message: state.reason } } };
@@ -70,14 +90,23 @@ export class EdgePdp {
       try {
         result = state.engine.evaluate(request, at);
       } catch (error) {
-        result = { decision: "deny" as const, determiningPolicies: [], errors: [(error as Error).message] };
+        result = { decision: "deny" as const, determiningPolicies: [], erroringPolicies: [], errors: [(error as Error).message] };
       }
-      const allow = result.decision === "allow" && !result.errors.length;
+      let allow = result.decision === "allow" && !result.errors.length;
+      let reasons = result.determiningPolicies;
+      const id = newDecisionId();
+      const context: Record<string, unknown> = { id, reason_admin: { en: result.determiningPolicies.length ? `Determined by ${result.determiningPolicies.join(", ")}` : "No policy permits this request" }, ...(result.errors.length ? { error: { status: 500, message: result.errors.join("; ") } } : {}) };
+      // A requestable deny, or one presenting an approval: the console signs the binding and checks approvals.
+      if (!allow && !result.errors.length && this.approvals && (approvalReference(request.context) || requestableDenial(state.engine, result, request, at))) {
+        const consulted = await this.consultConsole(request);
+        allow = consulted.allow;
+        if (consulted.reasons) reasons = consulted.reasons;
+        Object.assign(context, consulted.context);
+      }
       const latencyMs = performance.now() - started;
       this.metrics.decisionSeconds.observe(latencyMs / 1000);
       this.metrics.decisions.inc({ outcome: allow ? "allow" : "deny", source: "pdp" });
-      const id = newDecisionId();
-      answers.push({ decision: allow, context: { id, reason_admin: { en: result.determiningPolicies.length ? `Determined by ${result.determiningPolicies.join(", ")}` : "No policy permits this request" }, ...(result.errors.length ? { error: { status: 500, message: result.errors.join("; ") } } : {}) } });
+      answers.push({ decision: allow, context });
       records.push(
         this.spool.append({
           id,
@@ -86,11 +115,11 @@ export class EdgePdp {
           action: { name: request.action.name, kind: "authzen" },
           resource: { type: request.resource.type, id: request.resource.id },
           outcome: allow ? "allow" : "deny",
-          reasons: result.determiningPolicies,
+          reasons,
           policy_revision: state.revision,
           request,
           latency_ms: latencyMs,
-          context: { gateway: this.gatewayName, source: "edge-pdp" },
+          context: { gateway: this.gatewayName, source: "edge-pdp", ...accessRequestRecord(context) },
         }),
       );
       if (semantic === "deny_on_first_deny" && !allow) break;
@@ -100,6 +129,14 @@ export class EdgePdp {
     if ((await Promise.all(records)).includes("refused")) return { status: 503, body: { error: { code: "unavailable", message: "The decision spool is full" } } };
     return answers;
   }
+}
+
+/** What the decision record keeps of the approval machinery: the approval that let it through, or that one was offered. */
+function accessRequestRecord(context: Record<string, unknown>): Record<string, unknown> {
+  const approval = context.approval as { id?: string } | undefined;
+  if (approval?.id) return { access_request: { status: "approved", approval_id: approval.id } };
+  if (context.access_request) return { access_request: { status: "offered", ...(typeof context.reason === "string" ? { reason: context.reason } : {}) } };
+  return {};
 }
 
 function badRequest(error: z.ZodError): PdpAnswer {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { GatewayConfig, UpstreamConfig } from "./config";
 import { ConsoleSync, type GatewayStatusReport } from "./console-sync";
+import { ApprovalDesk } from "./approvals";
 import { Decider } from "./decide";
 import { EdgePdp } from "./edge-pdp";
 import { IdentityVerifier } from "./identity";
@@ -61,6 +62,7 @@ export class Gateway {
   readonly shipper: Shipper;
   readonly decider: Decider;
   readonly pdp: EdgePdp;
+  readonly approvals: ApprovalDesk;
   readonly sync: ConsoleSync;
   readonly upstreams = new Map<string, Upstream>();
   readonly proxies = new Map<string, McpProxy>();
@@ -80,8 +82,9 @@ export class Gateway {
     this.spool = Spool.open(config.spool, this.metrics, this.logger);
     this.shipper = new Shipper(config, this.spool, this.metrics, this.logger);
     const name = new URL(config.publicUrl).host;
-    this.decider = new Decider(this.policy, this.spool, this.metrics, name);
-    this.pdp = new EdgePdp(this.policy, this.spool, this.metrics, name);
+    this.approvals = new ApprovalDesk({ consoleUrl: config.console.url, token: config.console.token, holdMs: config.approvals.holdSeconds * 1000, gatewayName: name, logger: this.logger });
+    this.decider = new Decider(this.policy, this.spool, this.metrics, name, this.approvals);
+    this.pdp = new EdgePdp(this.policy, this.spool, this.metrics, name, this.approvals);
     this.pdpKeys = config.pdpKeys.map((hex) => Buffer.from(hex, "hex"));
     for (const upstreamConfig of config.upstreams) this.addUpstream(upstreamConfig);
     this.sync = new ConsoleSync(config, this.logger, () => this.statusReport(), (upstream) => this.addUpstream(upstream));
@@ -133,6 +136,8 @@ export class Gateway {
    */
   async stop(): Promise<void> {
     this.draining = true;
+    // Calls held for approval are answered now (refused, their access requests stay open) so draining ends.
+    this.approvals.stop();
     const closed = new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.http?.closeIdleConnections();
     const deadline = Date.now() + this.config.drainMs;

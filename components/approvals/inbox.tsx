@@ -12,7 +12,10 @@ type Detail = {
   owners: { id: string; name: string; email: string }[];
   recentDecisions: { decisionId: string; enforcementPointId: string; time: string; actionName: string; outcome: string }[];
   findings: { kind: string; detail: string }[];
+  decisions: { decisionId: string; enforcementPointId: string; time: string; actionName: string; outcome: string }[];
 };
+
+const decisionHref = (decision: { enforcementPointId: string; decisionId: string; time: string }) => `/decisions/view?${new URLSearchParams({ ep: decision.enforcementPointId, id: decision.decisionId, time: decision.time })}`;
 
 const keys = { list: (query: string) => ["approvals", "list", query] as const, detail: (id: string) => ["approvals", "detail", id] as const };
 const HISTORY = "approved,denied,expired,cancelled";
@@ -40,8 +43,21 @@ export function ApprovalsInbox({ initialRequest }: { initialRequest: string | nu
           </button>
         ))}
       </div>
+      {initialRequest ? <LinkedRequest id={initialRequest} /> : null}
       {tab === "pending" ? <PendingList initialRequest={initialRequest} /> : <History />}
     </>
+  );
+}
+
+/** A request opened by link (a notification, a decision's page) that is no longer pending: shown above the lists. */
+function LinkedRequest({ id }: { id: string }) {
+  const query = useQuery({ queryKey: keys.detail(id), queryFn: () => api<Detail>(`/api/v1/approvals/${encodeURIComponent(id)}`) });
+  if (query.isPending || query.data?.item.status === "pending") return null;
+  if (query.isError) return <p className="notice danger">Access request {id}: {(query.error as Error).message}</p>;
+  return (
+    <section aria-label={`Access request ${id}`} style={{ marginBottom: "0.75rem" }}>
+      <ApprovalCard item={query.data.item} open />
+    </section>
   );
 }
 
@@ -172,7 +188,7 @@ function DetailPanel({ id }: { id: string }) {
   const query = useQuery({ queryKey: keys.detail(id), queryFn: () => api<Detail>(`/api/v1/approvals/${id}`) });
   if (query.isPending) return <p className="muted small">Loading…</p>;
   if (query.isError) return <p className="notice danger">{(query.error as Error).message}</p>;
-  const { item, owners, recentDecisions, findings } = query.data;
+  const { item, owners, recentDecisions, findings, decisions } = query.data;
   return (
     <dl className="facts small" style={{ marginTop: "0.5rem" }}>
       <dt>Task</dt>
@@ -202,6 +218,22 @@ function DetailPanel({ id }: { id: string }) {
           </ul>
         ) : (
           "none recorded"
+        )}
+      </dd>
+      <dt>Decisions for this request</dt>
+      <dd>
+        {decisions.length ? (
+          <ul className="plain-list" data-testid="approval-decisions">
+            {decisions.map((decision) => (
+              <li key={`${decision.enforcementPointId}/${decision.decisionId}`}>
+                <Link href={decisionHref(decision)}>
+                  {formatUtc(decision.time)} {decision.actionName} — {decision.outcome}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          "none recorded yet"
         )}
       </dd>
       <dt>Request id</dt>

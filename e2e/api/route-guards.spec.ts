@@ -103,6 +103,7 @@ const ROUTES: Record<string, Expectation> = {
   "POST /api/v1/otlp/v1/logs": [ENFORCEMENT_POINTS, 0],
   "GET /api/v1/gateway/upstreams": [ENFORCEMENT_POINTS, 0],
   "POST /api/v1/gateway/report": [ENFORCEMENT_POINTS, 0],
+  "POST /api/v1/gateway/evaluation": [ENFORCEMENT_POINTS, 0],
   "POST /api/v1/agents/sample-id/revoke-tokens": [ENGINEERS, 404],
   "GET /api/v1/agents/sample-id/keys": [ALL, 200],
   "POST /api/v1/agents/sample-id/keys": [ENGINEERS, 422],

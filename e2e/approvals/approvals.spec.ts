@@ -8,6 +8,8 @@ import { newUserSession } from "../fixtures/auth";
  * 390 px wide screen, the waiting long-poll completes, and the re-evaluation is allowed.
  */
 test("an owner approves a waiting destructive call from a phone-width inbox", async ({ browser }) => {
+  // Two people, a live inbox and the decision ↔ approval links: slower than one page on a loaded machine.
+  test.setTimeout(180_000);
   const suffix = Date.now().toString(36);
   const engineer = await newUserSession(browser, "security");
   const owner = await newUserSession(browser, "viewer");
@@ -80,6 +82,18 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
   // History shows who decided, with the comment.
   await page.getByRole("tab", { name: "History" }).click();
   await expect(page.getByTestId("approval-card").filter({ hasText: tool })).toContainText("ok, staging only");
+
+  // The decision the approval let through links to the request, and the request back to it.
+  await page.goto(`/approvals?request=${task.id}`);
+  // Opened by link: the card shows its context (task, decisions) already.
+  const linked = page.getByRole("region", { name: `Access request ${task.id}` });
+  const decisionLink = linked.getByTestId("approval-decisions").getByRole("link", { name: /allow/ });
+  await expect(decisionLink).toBeVisible({ timeout: 15_000 });
+  await decisionLink.click();
+  await expect(page.getByTestId("decision-approval-link")).toHaveText(`Access request ${task.id}`);
+  await page.getByTestId("decision-approval-link").click();
+  await expect(page).toHaveURL(new RegExp(`/approvals\\?request=${task.id}$`));
+  await expect(page.getByRole("region", { name: `Access request ${task.id}` })).toContainText("approved");
 
   for (const id of policyIds) await api.delete(`/api/v1/policies/${id}`);
   await engineer.context.close();

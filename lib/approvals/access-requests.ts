@@ -1,10 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { and, eq, isNull, or } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor, type Tx } from "@/db/client";
-import { findByIdempotencyKey, getAccessRequest, insertAccessRequest, pendingDue, transitionFromPending, type AccessRequestRow } from "@/db/approvals";
-import { accessRequests, agents, people } from "@/db/schema";
+import { agentOwners, findByIdempotencyKey, getAccessRequest, getAccessRequestByBindingJti, insertAccessRequest, listWebhooks, lockAccessRequest, markEscalated, pendingDue, personOfUser, setApprovals, transitionFromPending, type AccessRequestRow } from "@/db/approvals";
 import type { ApproverGroup } from "@/db/schema/approvals";
 import { canonicalJson } from "../audit/canonical-json";
 import { recordAudit } from "../audit/record-audit";
@@ -14,7 +12,7 @@ import { getConfig } from "../config";
 import { withTransaction, type Ctx } from "../context";
 import { AuthzenAction, AuthzenEntity } from "../policies/request-mapping";
 import { getSettings } from "../settings/settings";
-import { bindingHash, verifyBindingToken } from "./binding";
+import { bindingHash, verifyBindingToken, type BindingClaims } from "./binding";
 import { announce, notifyInTransaction, subscribeToTask } from "./events";
 import { callbackSecret, enqueueNotifications, type ApprovalEvent } from "./notify";
 
@@ -141,28 +139,8 @@ function parseSubmission(body: unknown): AccessRequestSubmission {
 
 const stringOf = (value: unknown): string | null => (typeof value === "string" && value ? value.slice(0, 500) : null);
 
-/**
- * Creates (or, for a repeated Idempotency-Key or binding token with an equivalent body, returns)
- * the access request. Verifies the binding token's signature, audience and expiry, and that the
- * submitted subject, action, resource and bound context members hash to what the PDP signed.
- */
-export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, now = new Date() }: { ctx: Ctx; body: unknown; idempotencyKey: string | null; origin: Origin; now?: Date }): Promise<{ handle: TaskHandle; created: boolean }> {
-  requirePermission(ctx.actor, "approvals.request");
-  if (idempotencyKey !== null && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) throw new AccessRequestProblem("invalid_request", 400, "Invalid Idempotency-Key", "Idempotency-Key must be 1–255 printable characters");
-  const submission = parseSubmission(body);
-  const requesterKey = requesterKeyOf(ctx.actor);
-  const submissionHash = createHash("sha256").update(canonicalJson(submission)).digest("hex");
-  const db = ctx.tx ?? (await getDb());
-  const withSecret = (row: AccessRequestRow) => ({ ...taskHandle(row, origin), ...(row.callbackUrl ? { callback: { secret: callbackSecret(row.id) } } : {}) });
-
-  if (idempotencyKey) {
-    const existing = await findByIdempotencyKey(db, requesterKey, idempotencyKey);
-    if (existing) {
-      if (existing.submissionHash !== submissionHash) throw new AccessRequestProblem("duplicate_request", 409, "Idempotency-Key reused", "This Idempotency-Key was used with a different submission body");
-      return { handle: withSecret(existing), created: false };
-    }
-  }
-
+/** The binding token is Steward's, unexpired, and the submission hashes to what it binds. */
+async function validateBinding(submission: AccessRequestSubmission, now: Date): Promise<{ claims: BindingClaims; context: Record<string, unknown>; boundContext: Record<string, unknown> }> {
   const secret = getConfig().authSecret;
   const verified = await verifyBindingToken(secret, submission.denial.binding_token, now);
   if (!verified.ok) {
@@ -180,49 +158,91 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
   if (bindingHash(submission, boundContext) !== claims.binding_hash) {
     throw new AccessRequestProblem("invalid_denial_binding", 400, "Request does not match the denial", "subject, action, resource or context differ from the denied evaluation the binding token was issued for");
   }
+  return { claims, context, boundContext };
+}
 
-  if (submission.callback) checkCallbackUrl(submission.callback.endpoint, getConfig().approvalCallbackAllow);
+/**
+ * Creates (or, for a repeated Idempotency-Key or binding token with an equivalent body, returns)
+ * the access request. Verifies the binding token's signature, audience and expiry, and that the
+ * submitted subject, action, resource and bound context members hash to what the PDP signed.
+ */
+export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, now = new Date() }: { ctx: Ctx; body: unknown; idempotencyKey: string | null; origin: Origin; now?: Date }): Promise<{ handle: TaskHandle; created: boolean }> {
+  requirePermission(ctx.actor, "approvals.request");
+  if (idempotencyKey !== null && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) throw new AccessRequestProblem("invalid_request", 400, "Invalid Idempotency-Key", "Idempotency-Key must be 1–255 printable characters");
+  const submission = parseSubmission(body);
+  const requesterKey = requesterKeyOf(ctx.actor);
+  const submissionHash = createHash("sha256").update(canonicalJson(submission)).digest("hex");
+  const db = ctx.tx ?? (await getDb());
+  const withSecret = (row: AccessRequestRow) => ({ ...taskHandle(row, origin), ...(row.callbackUrl ? { callback: { secret: callbackSecret(row.id) } } : {}) });
 
+  // A repeated Idempotency-Key answers with its task. Looked up only when needed — the submission
+  // fails validation (e.g. its binding token expired since) or its insert conflicts (below) —
+  // rather than before every create: one query less on the hot path, same answers.
+  const replayed = async () => {
+    if (!idempotencyKey) return null;
+    const existing = await findByIdempotencyKey(db, requesterKey, idempotencyKey);
+    if (!existing) return null;
+    if (existing.submissionHash !== submissionHash) throw new AccessRequestProblem("duplicate_request", 409, "Idempotency-Key reused", "This Idempotency-Key was used with a different submission body");
+    return { handle: withSecret(existing), created: false };
+  };
+
+  let validated: { claims: BindingClaims; context: Record<string, unknown>; boundContext: Record<string, unknown> };
+  try {
+    validated = await validateBinding(submission, now);
+    if (submission.callback) checkCallbackUrl(submission.callback.endpoint, getConfig().approvalCallbackAllow);
+  } catch (error) {
+    const replay = error instanceof AccessRequestProblem ? await replayed() : null;
+    if (replay) return replay;
+    throw error;
+  }
+  const { claims, context, boundContext } = validated;
   const settings = await getSettings(db);
   const expiresAt = new Date(now.getTime() + settings.approvalRequestMinutes * 60_000);
   const groups = claims.approval.groups as ApproverGroup[];
   const escalateAt = groups.includes("owner") && !groups.includes("security") ? new Date(now.getTime() + settings.approvalEscalationMinutes * 60_000) : null;
   const justification = (submission.justification ?? stringOf(context.business_justification) ?? "").slice(0, 2000);
 
+  const id = `arq_${randomBytes(16).toString("base64url")}`;
   const outcome = await withTransaction(ctx, async (tx) => {
-    const row = await insertAccessRequest(tx, {
-      id: `arq_${randomBytes(16).toString("base64url")}`,
-      requesterKey,
-      requesterLabel: requesterLabelOf(ctx.actor),
-      idempotencyKey,
-      submissionHash,
-      bindingJti: claims.jti,
-      bindingHash: claims.binding_hash,
-      evaluationId: claims.evaluation_id,
-      subject: submission.subject,
-      action: submission.action,
-      resource: submission.resource,
-      boundContext,
-      agentId: claims.agent_id,
-      taskId: stringOf(boundContext.task_id),
-      taskPurpose: stringOf(boundContext.task_purpose),
-      initiator: stringOf(boundContext.initiator ?? boundContext.task_initiator),
-      delegation: Array.isArray(boundContext.delegation) ? boundContext.delegation.filter((item): item is string => typeof item === "string") : [],
-      policyRevision: claims.policy_revision,
-      policies: claims.policies,
-      requiredGroups: groups,
-      fourEyes: claims.approval.fourEyes,
-      reuseSeconds: claims.approval.reuseSeconds,
-      justification,
-      callbackUrl: submission.callback?.endpoint ?? null,
-      callbackState: submission.callback?.state ?? null,
-      expiresAt,
-      escalateAt: escalateAt && escalateAt < expiresAt ? escalateAt : null,
-    });
+    // One round trip for the three statements (postgres.js pipelines what is issued together on the
+    // transaction's connection): the insert, the webhooks to notify, and the cross-process NOTIFY
+    // (sent on commit; after a conflict it only wakes listeners that find nothing new).
+    const [row, webhooks] = await Promise.all([
+      insertAccessRequest(tx, {
+        id,
+        requesterKey,
+        requesterLabel: requesterLabelOf(ctx.actor),
+        idempotencyKey,
+        submissionHash,
+        bindingJti: claims.jti,
+        bindingHash: claims.binding_hash,
+        evaluationId: claims.evaluation_id,
+        subject: submission.subject,
+        action: submission.action,
+        resource: submission.resource,
+        boundContext,
+        agentId: claims.agent_id,
+        taskId: stringOf(boundContext.task_id),
+        taskPurpose: stringOf(boundContext.task_purpose),
+        initiator: stringOf(boundContext.initiator ?? boundContext.task_initiator),
+        delegation: Array.isArray(boundContext.delegation) ? boundContext.delegation.filter((item): item is string => typeof item === "string") : [],
+        policyRevision: claims.policy_revision,
+        policies: claims.policies,
+        requiredGroups: groups,
+        fourEyes: claims.approval.fourEyes,
+        reuseSeconds: claims.approval.reuseSeconds,
+        justification,
+        callbackUrl: submission.callback?.endpoint ?? null,
+        callbackState: submission.callback?.state ?? null,
+        expiresAt,
+        escalateAt: escalateAt && escalateAt < expiresAt ? escalateAt : null,
+      }),
+      listWebhooks(tx),
+      notifyInTransaction(tx, { id, status: "pending" }),
+    ]);
     // A replayed binding token or Idempotency-Key conflicts here (unique indexes) and is answered below.
     if (!row) return null;
-    await enqueueNotifications(tx, "access_request.created", row, { consoleUrl: origin.base, statusEndpoint: statusEndpoint(origin, row.id) });
-    await notifyInTransaction(tx, { id: row.id, status: row.status });
+    await enqueueNotifications(tx, "access_request.created", row, { consoleUrl: origin.base, statusEndpoint: statusEndpoint(origin, row.id), webhooks });
     // No audit-chain row for a submission: like a decision an enforcement point reports, it is
     // the PEP's record (the row keeps requester, time and submission hash), and the chain's lock
     // would serialise every PEP's requests. What people do with it (approve, deny, cancel) and
@@ -231,7 +251,7 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
   });
   if (!outcome) {
     // Lost a race with the same Idempotency-Key or token: answer with the request that won.
-    const winner = (idempotencyKey && (await findByIdempotencyKey(db, requesterKey, idempotencyKey))) || (await db.select().from(accessRequests).where(eq(accessRequests.bindingJti, claims.jti)))[0];
+    const winner = (idempotencyKey && (await findByIdempotencyKey(db, requesterKey, idempotencyKey))) || (await getAccessRequestByBindingJti(db, claims.jti));
     if (winner && winner.requesterKey === requesterKey && winner.submissionHash === submissionHash) return { handle: withSecret(winner), created: false };
     throw new AccessRequestProblem("duplicate_request", 409, "Duplicate access request", "An access request for this denial or Idempotency-Key exists with another submission; poll its task instead");
   }
@@ -318,16 +338,6 @@ export async function cancelAccessRequest({ ctx, id, origin }: { ctx: Ctx; id: s
 
 export type Eligibility = { groups: ApproverGroup[]; refusal: string | null };
 
-/** The person record of a console user (linked, else by e-mail). */
-async function personOf(db: Executor, actor: Extract<Actor, { type: "user" }>): Promise<{ id: string; email: string } | undefined> {
-  const [row] = await db
-    .select({ id: people.id, email: people.email })
-    .from(people)
-    .where(or(eq(people.userId, actor.userId), eq(people.email, actor.email.toLowerCase())))
-    .limit(1);
-  return row;
-}
-
 /**
  * Which groups this person may approve for on this request, or why not at all:
  *  - owner: the agent's owner or backup owner (and, once escalated, security engineers too);
@@ -337,7 +347,7 @@ async function personOf(db: Executor, actor: Extract<Actor, { type: "user" }>): 
  */
 export async function eligibility(db: Executor, actor: Actor, row: AccessRequestRow): Promise<Eligibility> {
   if (actor.type !== "user") return { groups: [], refusal: "Only a person can approve: an agent or enforcement point never decides its own request" };
-  const person = await personOf(db, actor);
+  const person = await personOfUser(db, actor.userId, actor.email);
   const identities = new Set([actor.userId, actor.email.toLowerCase(), ...(person ? [person.id, person.email.toLowerCase()] : [])]);
   const subject = row.subject as { id: string };
   if (identities.has(subject.id.toLowerCase()) || identities.has(subject.id)) return { groups: [], refusal: "You are the subject of this request and cannot approve it yourself" };
@@ -349,7 +359,7 @@ export async function eligibility(db: Executor, actor: Actor, row: AccessRequest
   const isSecurity = actor.role === "security" || actor.role === "admin";
   let isOwner = false;
   if (row.agentId && person) {
-    const [agent] = await db.select({ ownerId: agents.ownerId, backupOwnerId: agents.backupOwnerId }).from(agents).where(eq(agents.id, row.agentId));
+    const agent = await agentOwners(db, row.agentId);
     isOwner = Boolean(agent && (agent.ownerId === person.id || agent.backupOwnerId === person.id));
   }
   if (row.requiredGroups.includes("owner") && (isOwner || (isSecurity && row.escalatedAt))) groups.push("owner");
@@ -373,7 +383,7 @@ export async function decideAccessRequest({ ctx, id, decision, input, origin, no
   if (!initial) throw new AccessRequestProblem("unknown_task", 404, "Unknown access request", `No access request ${id}`);
   await expireIfDue(initial, now, ctx);
   const result = await withTransaction(ctx, async (tx) => {
-    const [row] = await tx.select().from(accessRequests).where(eq(accessRequests.id, id)).for("update");
+    const row = await lockAccessRequest(tx, id);
     if (!row || row.status !== "pending") throw new AccessRequestProblem("invalid_task_state", 409, "Not pending", `The access request is already ${row?.status ?? "gone"}`);
     const { groups, refusal } = await eligibility(tx, actor, row);
     if (refusal) throw new AccessRequestProblem("forbidden", 403, "Not an approver", refusal);
@@ -387,7 +397,7 @@ export async function decideAccessRequest({ ctx, id, decision, input, origin, no
     if (!group) throw new AccessRequestProblem("forbidden", 403, "Nothing left for you", "The groups you may approve for have approved already");
     const approvals = [...row.approvals, { group, userId: user.userId, label: user.email, at: now.toISOString(), comment }];
     if (!row.requiredGroups.every((required) => approvals.some((item) => item.group === required))) {
-      const [updated] = await tx.update(accessRequests).set({ approvals }).where(eq(accessRequests.id, id)).returning();
+      const updated = await setApprovals(tx, id, approvals);
       await recordAudit(tx, ctx, { action: "access_request.approve", entityType: "access_request", entityId: id, after: { status: "pending", approvedFor: group, comment } });
       await notifyInTransaction(tx, { id, status: "pending" });
       return updated;
@@ -425,7 +435,7 @@ export async function sweepAccessRequests(now = new Date()): Promise<{ expired: 
   const ctx = systemContext("approval-escalation");
   for (const row of toEscalate) {
     const changed = await db.transaction(async (tx) => {
-      const [updated] = await tx.update(accessRequests).set({ escalatedAt: now }).where(and(eq(accessRequests.id, row.id), eq(accessRequests.status, "pending"), isNull(accessRequests.escalatedAt))).returning();
+      const updated = await markEscalated(tx, row.id, now);
       if (!updated) return null;
       await recordAudit(tx, ctx, { action: "access_request.escalate", entityType: "access_request", entityId: row.id, after: { escalatedTo: "security" } });
       const base = getConfig().publicUrl;

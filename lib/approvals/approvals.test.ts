@@ -5,10 +5,10 @@ import { Webhook } from "standardwebhooks";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/db/testing/test-database";
-import { accessRequests, agents, approvalDeliveries, auditLog, people } from "@/db/schema";
+import { accessRequests, agents, approvalDeliveries, auditLog, decisions, people } from "@/db/schema";
 import type { Actor } from "../auth/actor";
 import { newId } from "../ids";
-import { evaluateAccess } from "../policies/authzen";
+import { evaluateAccess, evaluateForGateway } from "../policies/authzen";
 import { DEFAULT_CEDAR_SCHEMA } from "../policies/default-schema";
 import { savePolicy } from "../policies/draft";
 import { forgetPublishedEngine } from "../policies/published-engine";
@@ -19,7 +19,7 @@ import { validatePolicySource } from "../policies/validate";
 import { userContext } from "../testing";
 import { cancelAccessRequest, decideAccessRequest, getTaskStatus, submitAccessRequest, sweepAccessRequests } from "./access-requests";
 import { readApprovalAnnotations } from "./annotations";
-import { listInbox } from "./inbox";
+import { accessRequestOfDecision, getInboxItem, listInbox } from "./inbox";
 import { maskSensitive, MASK } from "./mask";
 import { callbackSecret, createWebhook, deliverDue, sendTestWebhook } from "./notify";
 
@@ -220,6 +220,27 @@ describe("access requests and re-evaluation", () => {
     // …and not after it.
     await database.db.update(accessRequests).set({ approvedUntil: new Date(Date.now() - 1000) }).where(eq(accessRequests.id, handle.task.id));
     expect(await evaluate(withApproval(body, approval))).toMatchObject({ decision: false, context: { reason: "approval_expired" } });
+  });
+
+  it("links the decision an approval let through to the request, and the request to that decision", async () => {
+    const body = call("db.drop_table", { table: "linked" });
+    const { handle } = await requestFor(body);
+    await decideAccessRequest({ ctx: ownerUser, id: handle.task.id, decision: "approve", input: {}, origin });
+    const approval = (await getTaskStatus({ ctx: epContext, id: handle.task.id, origin })).handle.result!.approval;
+    expect((await evaluate(withApproval(body, approval))).decision).toBe(true);
+    const { decisions: linked } = await getInboxItem({ ctx: bystander, id: handle.task.id });
+    expect(linked.map((decision) => decision.outcome)).toEqual(["allow"]);
+    const [recorded] = await database.db.select().from(decisions).where(eq(decisions.decisionId, linked[0]!.decisionId));
+    expect(await accessRequestOfDecision({ ctx: bystander, context: recorded!.context, reasons: recorded!.reasons })).toEqual({ id: handle.task.id, status: "approved", approvalId: approval.id });
+    // A gateway's record names the request in its context (also while it is still pending).
+    expect(await accessRequestOfDecision({ ctx: bystander, context: { access_request: { id: handle.task.id } }, reasons: [] })).toMatchObject({ id: handle.task.id });
+    expect(await accessRequestOfDecision({ ctx: bystander, context: {}, reasons: ["pol_x"] })).toBeNull();
+  });
+
+  it("gives the unrecorded gateway evaluation only to enforcement points of kind mcp-gateway", async () => {
+    const body = call("db.drop_table", { table: "gw" });
+    await expect(evaluateForGateway({ ctx: epContext, body, origin: origin.base })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(evaluateForGateway({ ctx: security, body, origin: origin.base })).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("refuses an unknown approval id", async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { notifyApprovalChannel } from "@/db/approvals";
 import { getDatabase, type Executor } from "@/db/client";
 
 /**
@@ -30,7 +30,7 @@ function dispatch(change: ApprovalChange): void {
 
 /** Inside the changing transaction: tells other processes once it commits. */
 export async function notifyInTransaction(tx: Executor, change: ApprovalChange): Promise<void> {
-  await tx.execute(sql`select pg_notify(${APPROVALS_CHANNEL}, ${JSON.stringify({ ...change, origin: state.origin })})`);
+  await notifyApprovalChannel(tx, APPROVALS_CHANNEL, JSON.stringify({ ...change, origin: state.origin }));
 }
 
 /** After commit: wakes this process's waiters. */

@@ -1,15 +1,14 @@
-import { and, eq, inArray, or } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
-import { getAccessRequest, listAccessRequests, listPending, type AccessRequestRow } from "@/db/approvals";
+import { agentNamesWithOwners, decisionsForAccessRequest, getAccessRequest, getAccessRequestByApprovalId, listAccessRequests, listPending, openFindingsOf, ownersOf, type AccessRequestRow } from "@/db/approvals";
 import { recentDecisionsOf } from "@/db/activity";
-import { agents, findings, people } from "@/db/schema";
 import { ACCESS_REQUEST_STATUSES } from "@/db/schema/approvals";
 import type { Actor } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
 import { eligibility } from "./access-requests";
+import { DENIAL_WINDOW_SECONDS } from "./requestable";
 import { maskSensitive } from "./mask";
 
 /** The approvals inbox: what a person sees and decides on. Arguments are masked for display. */
@@ -66,12 +65,7 @@ export type InboxItem = {
 type AgentInfo = { name: string; ownerName: string | null };
 
 async function agentInfo(db: Executor, ids: string[]): Promise<Map<string, AgentInfo>> {
-  if (!ids.length) return new Map();
-  const rows = await db
-    .select({ id: agents.id, name: agents.name, ownerName: people.name })
-    .from(agents)
-    .leftJoin(people, eq(people.id, agents.ownerId))
-    .where(inArray(agents.id, ids));
+  const rows = await agentNamesWithOwners(db, ids);
   return new Map(rows.map((row) => [row.id, { name: row.name, ownerName: row.ownerName }]));
 }
 
@@ -153,22 +147,34 @@ export async function getInboxItem({ ctx, id }: { ctx: Ctx; id: string }) {
   const [recent, open, owners] = row.agentId
     ? await Promise.all([
         recentDecisionsOf(db, row.agentId, 10),
-        db.select({ kind: findings.kind, detail: findings.detail }).from(findings).where(and(eq(findings.agentId, row.agentId), eq(findings.status, "open"))),
-        db
-          .select({ ownerId: agents.ownerId, backupOwnerId: agents.backupOwnerId })
-          .from(agents)
-          .where(eq(agents.id, row.agentId))
-          .then(async ([agent]) => {
-            const ids = [agent?.ownerId, agent?.backupOwnerId].filter((value): value is string => Boolean(value));
-            if (!ids.length) return [];
-            return db.select({ id: people.id, name: people.name, email: people.email }).from(people).where(or(...ids.map((value) => eq(people.id, value))));
-          }),
+        openFindingsOf(db, row.agentId),
+        ownersOf(db, row.agentId),
       ])
     : [[], [], []];
+  const decisions = await decisionsOf(db, row);
   return {
     item: item!,
     owners,
     recentDecisions: recent.map((decision) => ({ ...decision, time: decision.time.toISOString() })),
     findings: open,
+    /** The decisions recorded for this request: the denial(s) that asked, and what its approval let through. */
+    decisions: decisions.map((decision) => ({ ...decision, time: decision.time.toISOString() })),
   };
+}
+
+function decisionsOf(db: Executor, row: AccessRequestRow) {
+  const subjectId = (row.subject as { id?: unknown }).id;
+  const agentIds = [...new Set([row.agentId, typeof subjectId === "string" ? subjectId : null].filter((id): id is string => Boolean(id)))];
+  const end = Math.max(row.expiresAt.getTime(), row.approvedUntil?.getTime() ?? 0, row.decidedAt?.getTime() ?? 0);
+  return decisionsForAccessRequest(db, { id: row.id, approvalId: row.approvalId, agentIds, from: new Date(row.createdAt.getTime() - DENIAL_WINDOW_SECONDS * 1000), until: new Date(Math.min(end, Date.now()) + 60_000) });
+}
+
+/** The access request behind a recorded decision, for its page: named in context.access_request (gateways) or by the approval in its reasons (console PDP). */
+export async function accessRequestOfDecision({ ctx, context, reasons }: { ctx: Ctx; context: unknown; reasons: string[] }): Promise<{ id: string; status: string; approvalId: string | null } | null> {
+  requirePermission(ctx.actor, "approvals.read");
+  const db = ctx.tx ?? (await getDb());
+  const named = context && typeof context === "object" ? (context as { access_request?: { id?: unknown; approval_id?: unknown } }).access_request : undefined;
+  const approvalId = typeof named?.approval_id === "string" ? named.approval_id : (reasons.map((reason) => /\(lifted by approval (\S+)\)$/.exec(reason)?.[1]).find(Boolean) ?? null);
+  const row = typeof named?.id === "string" ? await getAccessRequest(db, named.id) : approvalId ? await getAccessRequestByApprovalId(db, approvalId) : undefined;
+  return row ? { id: row.id, status: row.status, approvalId: row.approvalId } : null;
 }

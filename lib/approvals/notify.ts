@@ -2,9 +2,8 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
-import { claimDueDeliveries, getWebhook, insertDeliveries, listDeliveries, listWebhooks, updateDelivery, type AccessRequestRow, type DeliveryRow, type WebhookRow } from "@/db/approvals";
-import { approvalWebhooks, WEBHOOK_GROUPS, WEBHOOK_PRESETS } from "@/db/schema";
-import { eq } from "drizzle-orm";
+import { claimDueDeliveries, deleteWebhookRow, getWebhook, insertDeliveries, insertWebhook, listDeliveries, listWebhooks, updateDelivery, type AccessRequestRow, type DeliveryRow, type WebhookRow } from "@/db/approvals";
+import { WEBHOOK_GROUPS, WEBHOOK_PRESETS } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { getConfig } from "../config";
@@ -97,11 +96,11 @@ const GROUP_EVENTS: Record<string, (group: string, row: AccessRequestRow) => boo
  * In the caller's transaction: one delivery per enabled webhook interested in the event, and the
  * PEP callback on a terminal status.
  */
-export async function enqueueNotifications(tx: Executor, event: ApprovalEvent, row: AccessRequestRow, options: { consoleUrl: string | null; statusEndpoint: string | null }): Promise<void> {
+export async function enqueueNotifications(tx: Executor, event: ApprovalEvent, row: AccessRequestRow, options: { consoleUrl: string | null; statusEndpoint: string | null; webhooks?: WebhookRow[] }): Promise<void> {
   const deliveries: (typeof import("@/db/schema").approvalDeliveries.$inferInsert)[] = [];
   const wants = GROUP_EVENTS[event];
   if (wants) {
-    for (const hook of await listWebhooks(tx)) {
+    for (const hook of options.webhooks ?? (await listWebhooks(tx))) {
       if (!hook.enabled || !wants(hook.approverGroup, row)) continue;
       deliveries.push({ id: newId("dlv"), kind: "webhook", webhookId: hook.id, accessRequestId: row.id, event, url: hook.url, payload: webhookPayload(hook.preset, event, row, options.consoleUrl) });
     }
@@ -185,7 +184,7 @@ export async function createWebhook({ ctx, input }: { ctx: Ctx; input: unknown }
   const parsed = CreateWebhookInput.parse(input);
   const secret = `whsec_${randomBytes(32).toString("base64")}`;
   return withTransaction(ctx, async (tx) => {
-    const [row] = await tx.insert(approvalWebhooks).values({ id: newId("awh"), ...parsed, secretEncrypted: encryptSecret(secret) }).returning();
+    const row = await insertWebhook(tx, { id: newId("awh"), ...parsed, secretEncrypted: encryptSecret(secret) });
     await recordAudit(tx, ctx, { action: "approval_webhook.create", entityType: "approval_webhook", entityId: row!.id, after: toView(row!) });
     return { webhook: toView(row!), secret };
   });
@@ -196,7 +195,7 @@ export async function deleteWebhook({ ctx, id }: { ctx: Ctx; id: string }): Prom
   await withTransaction(ctx, async (tx) => {
     const row = await getWebhook(tx, id);
     if (!row) throw notFound("Webhook", id);
-    await tx.delete(approvalWebhooks).where(eq(approvalWebhooks.id, id));
+    await deleteWebhookRow(tx, id);
     await recordAudit(tx, ctx, { action: "approval_webhook.delete", entityType: "approval_webhook", entityId: id, before: toView(row) });
   });
 }

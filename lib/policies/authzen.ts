@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { getEnforcementPointOrThrow } from "@/db/enforcement-points";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { formatIssuePath, StewardError } from "../errors";
@@ -130,6 +131,29 @@ export async function evaluateAccess({ ctx, body, origin }: { ctx: Ctx; body: un
   const { answer, record } = await decide(db, engine, request, withContext, origin ? accessRequestEndpointOf(origin) : null);
   await recordPdpDecisions(ctx, [record]);
   return answer;
+}
+
+/**
+ * The console's PDP for an MCP gateway (enforcement points only: `gateway.sync`) about a request
+ * its local bundle found requestable, or that presents an approval: the answer `evaluateAccess`
+ * gives — a requestable denial carries `context.access_request` with a binding token the console
+ * signs (its secret never leaves it), an approval at `context.approval` is checked against the
+ * console's access requests (a one-use approval is consumed) — plus `context.determining_policies`
+ * (an approved call's read `pol_… (lifted by approval apr_…)`). Nothing is recorded here: the
+ * gateway records the call once, in its spool, with the answer it acted on.
+ */
+export async function evaluateForGateway({ ctx, body, origin }: { ctx: Ctx; body: unknown; origin: string }): Promise<AuthzenDecision> {
+  requirePermission(ctx.actor, "gateway.sync");
+  requirePermission(ctx.actor, "approvals.request");
+  const request = parseOrBadRequest(AuthzenRequest, body);
+  const { db, engine } = await pdpState(ctx);
+  // Unrecorded answers only for a gateway, which records every call in its own spool.
+  const kind = ctx.actor.type === "enforcement_point" ? (await getEnforcementPointOrThrow(db, ctx.actor.enforcementPointId).catch(() => null))?.kind : null;
+  if (ctx.actor.type !== "system" && kind !== "mcp-gateway") {
+    throw new StewardError("forbidden", "Only enforcement points of kind mcp-gateway use the gateway evaluation");
+  }
+  const { answer, record } = await decide(db, engine, request, true, accessRequestEndpointOf(origin));
+  return { decision: answer.decision, context: { ...answer.context, determining_policies: record.determiningPolicies, policy_revision: record.revision } };
 }
 
 export async function evaluateAccessBatch({ ctx, body, origin }: { ctx: Ctx; body: unknown; origin?: string }): Promise<z.infer<typeof AuthzenEvaluationsResponse> | AuthzenDecision> {

@@ -12,6 +12,8 @@ import { etagMatches, waitForPolicyBundle } from "@/lib/policies/versions";
 import { userContext } from "@/lib/testing";
 import { StewardError } from "@/lib/errors";
 import { listMcpServersForGateway, recordGatewayReport } from "@/lib/gateway/mcp-servers";
+import { AccessRequestProblem, getTaskStatus, submitAccessRequest } from "@/lib/approvals/access-requests";
+import { evaluateForGateway } from "@/lib/policies/authzen";
 
 /**
  * The console side of the gateway tests, over real HTTP on loopback: the same lib functions the
@@ -30,6 +32,7 @@ export class ConsoleHarness {
   /** Policy name (as the test calls it) → the id the console gave it. */
   policyIds: Record<string, string> = {};
   ingestRequests = 0;
+  gatewayEvaluations = 0;
   jwksRequests = 0;
 
   constructor(readonly port: number) {}
@@ -117,6 +120,18 @@ export class ConsoleHarness {
     return this.database.db.select().from(decisions).where(eq(decisions.enforcementPointId, this.epId));
   }
 
+  /** Every access request the console holds (what the Approvals inbox reads). */
+  async accessRequestRows() {
+    const { accessRequests } = await import("@/db/schema");
+    return this.database.db.select().from(accessRequests);
+  }
+
+  /** A person (a security engineer, by default) approves or denies an access request, as from the inbox. */
+  async decideAccessRequest(id: string, decision: "approve" | "deny", role: "security" | "admin" = "security") {
+    const { decideAccessRequest } = await import("@/lib/approvals/access-requests");
+    return decideAccessRequest({ ctx: userContext(role), id, decision, input: { comment: `${decision} from the test` }, origin: { base: this.url } });
+  }
+
   /** The console's tool catalog for one MCP server, and the status the gateway last reported. */
   async catalogAndStatus(server: string) {
     const { gatewayStatus, mcpTools } = await import("@/db/schema");
@@ -167,10 +182,34 @@ export class ConsoleHarness {
         for await (const chunk of req) chunks.push(chunk as Buffer);
         return send(200, await recordGatewayReport({ ctx, input: JSON.parse(Buffer.concat(chunks).toString("utf8")) }));
       }
+      // Approvals (gateway/approvals.ts): the console's gateway evaluation and the profile's access request endpoints.
+      if (url.pathname === "/api/v1/gateway/evaluation" && req.method === "POST") {
+        this.gatewayEvaluations++;
+        return send(200, await evaluateForGateway({ ctx, body: await jsonOf(req), origin: this.url }));
+      }
+      if (url.pathname === "/access/v1/requests" && req.method === "POST") {
+        const idempotencyKey = req.headers["idempotency-key"];
+        const { handle, created } = await submitAccessRequest({ ctx, body: await jsonOf(req), idempotencyKey: typeof idempotencyKey === "string" ? idempotencyKey : null, origin: { base: this.url } });
+        return send(created ? 202 : 200, handle, { location: handle.task.status_endpoint });
+      }
+      const task = /^\/access\/v1\/requests\/([^/]+)$/.exec(url.pathname);
+      if (task && req.method === "GET") {
+        const abort = new AbortController();
+        res.on("close", () => abort.abort());
+        const { handle } = await getTaskStatus({ ctx, id: decodeURIComponent(task[1]!), waitSeconds: Number(url.searchParams.get("wait") ?? 0), origin: { base: this.url }, signal: abort.signal });
+        return send(200, handle);
+      }
       return send(404, { error: { code: "not_found" } });
     } catch (error) {
+      if (error instanceof AccessRequestProblem) return send(error.status, { type: error.type, detail: error.detail });
       if (error instanceof StewardError) return send(error.status, { error: { code: error.code, message: error.message } });
       return send(500, { error: { code: "internal", message: (error as Error).message } });
     }
   }
+}
+
+async function jsonOf(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString("utf8"));
 }

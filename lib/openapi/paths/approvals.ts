@@ -82,7 +82,7 @@ export const approvalOperations: ApiOperation[] = [
   {
     method: "get",
     path: "/api/v1/approvals/{id}",
-    summary: "One access request with everything to decide: agent, owners, task, delegation chain, masked arguments, policies, recent decisions, open findings",
+    summary: "One access request with everything to decide: agent, owners, task, delegation chain, masked arguments, policies, recent decisions, open findings, and the decisions recorded for it (the denials that asked and the calls its approval let through, each linking to its decision page)",
     tag: "Approvals",
     permission: "approvals.read",
     auth: "user",

@@ -10,6 +10,8 @@ import { traceHref } from "../decision-links";
 import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { OutcomeBadge } from "@/components/decisions/outcome-badge";
 import { readPageQuery } from "@/lib/http/query";
+import { accessRequestOfDecision } from "@/lib/approvals/inbox";
+import { hasPermission } from "@/lib/auth/require-permission";
 
 export const metadata: Metadata = { title: "Decision" };
 export const dynamic = "force-dynamic";
@@ -26,6 +28,8 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
   const context = decision.context && typeof decision.context === "object" && !Array.isArray(decision.context) ? (decision.context as Record<string, unknown>) : {};
   const reasonText = Array.isArray(context.reason) ? context.reason.filter((item): item is string => typeof item === "string").join(" · ") : typeof context.reason === "string" ? context.reason : null;
   const sourceAddress = typeof context.source_address === "string" ? context.source_address : null;
+  // The approval this decision asked for or passed under (gateway records name it; the console PDP's reasons do).
+  const accessRequest = hasPermission(ctx.actor, "approvals.read") ? await accessRequestOfDecision({ ctx, context: decision.context, reasons: decision.reasons }) : null;
   const fields: [string, React.ReactNode][] = [
     ["Decision id", <code key="id">{decision.decisionId}</code>],
     ["Outcome", <OutcomeBadge key="o" outcome={decision.outcome} />],
@@ -40,6 +44,20 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
     ["Destination", decision.destination],
     ["Source address", sourceAddress],
     ["Enforcement point", <Link key="ep" href={`/decisions/explore?ep=${encodeURIComponent(decision.enforcementPointId)}`}>{ep?.name ?? decision.enforcementPointId}</Link>],
+    [
+      "Approval",
+      accessRequest ? (
+        <span key="approval">
+          <Link href={`/approvals?request=${encodeURIComponent(accessRequest.id)}`} data-testid="decision-approval-link">
+            Access request {accessRequest.id}
+          </Link>{" "}
+          <span className="muted">
+            ({accessRequest.status}
+            {accessRequest.approvalId ? `, approval ${accessRequest.approvalId}` : ""})
+          </span>
+        </span>
+      ) : null,
+    ],
     ["Policy revision", decision.policyRevision],
     ["Latency", decision.latencyMs === null ? null : `${decision.latencyMs} ms`],
     ["Task", decision.taskId],
