@@ -11,6 +11,22 @@ import { CedarEditor } from "./cedar-editor";
 
 const VALIDATE_DEBOUNCE_MS = 350;
 
+type SaveResponse = { policy: PolicyDoc; validation: ValidationResult };
+
+/**
+ * What a save tells the author: drafts may hold errors (half-written work is kept), but a save
+ * with errors says so, with the first one, instead of a plain "Saved".
+ */
+export function savedNotice(validation: Pick<ValidationResult, "diagnostics">): { ok: boolean; text: string } {
+  const errors = validation.diagnostics.filter((item) => item.severity === "error");
+  if (!errors.length) return { ok: true, text: "Saved to the draft." };
+  const first = errors[0]!;
+  return {
+    ok: false,
+    text: `Saved to the draft with ${errors.length} error${errors.length === 1 ? "" : "s"} (line ${first.line}, column ${first.column}: ${first.message}). The draft cannot be published until it validates.`,
+  };
+}
+
 type Draft = { id?: string; description: string; owner: string; frameworkTags: string; source: string };
 
 const toDraft = (policy: PolicyDoc | null, template?: PolicyTemplate): Draft =>
@@ -53,10 +69,11 @@ export function PolicyEditor({
   const save = useMutation({
     mutationFn: () =>
       draft.id
-        ? api<{ policy: PolicyDoc }>(`/api/v1/policies/${draft.id}`, { method: "PUT", body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } })
-        : api<{ policy: PolicyDoc }>("/api/v1/policies", { body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } }),
+        ? api<SaveResponse>(`/api/v1/policies/${draft.id}`, { method: "PUT", body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } })
+        : api<SaveResponse>("/api/v1/policies", { body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } }),
     onSuccess: async (saved) => {
-      setNotice({ ok: true, text: "Saved to the draft." });
+      setNotice(savedNotice(saved.validation));
+      setDiagnostics(saved.validation.diagnostics);
       setDraft((current) => ({ ...current, id: saved.policy.id }));
       await queryClient.invalidateQueries({ queryKey: policyKeys.draft });
       onSaved(saved.policy.id);
@@ -78,9 +95,16 @@ export function PolicyEditor({
     onSuccess: (result) => (result.ok ? setDraft((current) => ({ ...current, source: result.text })) : setDiagnostics(result.diagnostics)),
   });
 
+  // Ctrl+S / Cmd+S saves (instead of the browser's "save page") while focus is anywhere in the editor.
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (event.key.toLowerCase() !== "s" || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    event.preventDefault();
+    if (canWrite && !save.isPending) save.mutate();
+  };
+
   const errors = diagnostics.filter((item) => item.severity === "error").length;
   return (
-    <section className="card policy-editor" aria-labelledby="policy-editor-title">
+    <section className="card policy-editor" aria-labelledby="policy-editor-title" onKeyDown={onKeyDown}>
       <h2 id="policy-editor-title">{draft.id ? <code>{draft.id}</code> : "New policy"}</h2>
       <div className="policy-meta">
         <div className="field">
@@ -116,8 +140,8 @@ export function PolicyEditor({
       {notice ? <p className={notice.ok ? "notice ok" : "notice error"} role="status">{notice.text}</p> : null}
       {canWrite ? (
         <div className="button-row">
-          <button type="button" className="primary" onClick={() => save.mutate()} disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save to draft"}
+          <button type="button" className="primary" aria-keyshortcuts="Control+S Meta+S" onClick={() => save.mutate()} disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save to draft"} <kbd className="muted small" aria-hidden="true">Ctrl+S</kbd>
           </button>
           <button type="button" onClick={() => format.mutate()} disabled={format.isPending}>
             Format
