@@ -418,6 +418,13 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     expect(result.examples[0]).toMatchObject({ enforcementPointId: "ep_replay", decisionId: expect.stringMatching(/^d\d+$/) });
     const byAgent = result.byAgentAction.reduce((sum, group) => sum + group.allowToDeny, 0);
     expect(byAgent).toBe(allowToDeny);
+    // Every bucket the page shows adds up to what was replayed.
+    expect(result.allowToDeny + result.denyToAllow + result.unchanged + result.notComparable + result.invalidRequests).toBe(job.processed);
+    // Read back, the result names agents (and enforcement points that exist) by their current names.
+    const names = { [prodAgent]: "Invoice bot", [devAgent]: "Dev helper" };
+    expect(result.byAgentAction.length).toBeGreaterThan(0);
+    for (const group of result.byAgentAction) expect(group.agentName).toBe(names[group.agentId]);
+    for (const example of result.examples) expect(example).toMatchObject({ agentName: names[example.agentId], enforcementPointName: null });
 
     const filtered = await startReplay({ ctx: author, input: { limit: 1000, agentId: devAgent } });
     await runReplay(filtered.id);
