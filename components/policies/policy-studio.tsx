@@ -6,6 +6,7 @@ import type { Diagnostic } from "@/lib/policies/cedar";
 import type { PolicySetContent } from "@/lib/policies/content";
 import type { TestResult } from "@/lib/policies/run-tests";
 import type { PolicyTemplate } from "@/lib/policies/templates";
+import type { TestSeed } from "@/lib/policies/test-from-decision";
 import { api, policyKeys } from "./api";
 import { PolicyEditor } from "./policy-editor";
 import { ReplayPanel } from "./replay-panel";
@@ -21,9 +22,9 @@ const TABS = ["Policies", "Tests", "Review and publish", "Replay", "Usage", "Sch
 type Tab = (typeof TABS)[number];
 
 /** The policy studio: the draft on the left, the selected policy (or a tab's panel) on the right. */
-export function PolicyStudio({ templates, permissions, initialPolicyId }: { templates: PolicyTemplate[]; permissions: StudioPermissions; initialPolicyId?: string }) {
+export function PolicyStudio({ templates, permissions, initialPolicyId, testSeed }: { templates: PolicyTemplate[]; permissions: StudioPermissions; initialPolicyId?: string; testSeed?: TestSeed }) {
   const draft = useQuery({ queryKey: policyKeys.draft, queryFn: () => api<DraftResponse>("/api/v1/policies") });
-  const [tab, setTab] = useState<Tab>("Policies");
+  const [tab, setTab] = useState<Tab>(testSeed ? "Tests" : "Policies");
   const [selected, setSelected] = useState<{ id: string | null; template?: PolicyTemplate; key: number }>(initialPolicyId ? { id: initialPolicyId, key: 1 } : { id: null, key: 0 });
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
 
@@ -107,7 +108,7 @@ export function PolicyStudio({ templates, permissions, initialPolicyId }: { temp
           )}
         </div>
       ) : null}
-      {tab === "Tests" ? <TestsPanel results={tests} canWrite={permissions.canWrite} /> : null}
+      {tab === "Tests" ? <TestsPanel results={tests} canWrite={permissions.canWrite} seed={testSeed} /> : null}
       {tab === "Review and publish" ? <VersionsPanel status={status} canPublish={permissions.canPublish} canApprove={permissions.canApprove} /> : null}
       {tab === "Replay" ? <ReplayPanel canRun={permissions.canWrite} /> : null}
       {tab === "Usage" ? <StatsPanel /> : null}

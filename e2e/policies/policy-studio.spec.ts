@@ -125,3 +125,29 @@ test("Ctrl/Cmd+S saves; a draft saved with a syntax error says so; a framework p
     await context.close();
   }
 });
+
+test("make a test from a recorded decision: the studio's Tests tab opens filled with its request, entities and outcome", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "security");
+  const registered = await context.request.post("/api/v1/enforcement-points", { data: { name: `e2e-test-from-${Date.now()}`, kind: "mcp-gateway" } });
+  expect(registered.status(), await registered.text()).toBe(201);
+  const { token } = (await registered.json()) as { token: string };
+  const decisionId = `dec-${Date.now()}`;
+  const request = { subject: { type: "agent", id: "test-from-agent" }, action: { name: "read" }, resource: { type: "resource", id: "ledger" }, context: { data_sensitivity: "public" } };
+  const posted = await fetch(new URL("/api/v1/decisions", test.info().project.use.baseURL!), {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify([{ id: decisionId, time: new Date().toISOString(), agent: { id: "test-from-agent" }, action: { name: "read" }, resource: { type: "resource", id: "ledger" }, outcome: "deny", request }]),
+  });
+  expect(posted.status, await posted.text()).toBe(200);
+
+  await page.goto(`/decisions/explore?q=${decisionId}`);
+  await page.getByRole("link", { name: /\d{4}-\d\d-\d\d/ }).first().click();
+  await expect(page.getByRole("heading", { name: `Decision ${decisionId}` })).toBeVisible();
+  await page.getByRole("link", { name: "Make a test from this decision" }).click();
+  await expect(page.getByTestId("test-seed")).toContainText(`Filled in from decision ${decisionId}`);
+  await expect(page.getByLabel("Expected decision")).toHaveValue("deny");
+  await expect(page.getByLabel("Name")).toHaveValue(new RegExp(decisionId));
+  const cedarRequest = JSON.parse(await page.getByLabel("Request (Cedar principal, action, resource, context)").inputValue());
+  expect(cedarRequest).toMatchObject({ action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "ledger" } });
+  await context.close();
+});

@@ -6,6 +6,7 @@ import type { FeedEnd, FeedEvent, FeedGap } from "@/lib/decisions/live-stream";
 import type { DecisionSummary } from "@/lib/decisions/schemas";
 import { decisionHref } from "./decision-links";
 import { DecisionCells } from "./decision-cells";
+import { formatUtc } from "@/components/ui/format-utc";
 
 /** Rows kept on screen; older ones fall off, so a burst never grows the DOM. */
 const MAX_ROWS = 200;
@@ -227,7 +228,7 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
             <caption className="visually-hidden">Newest decisions first, at most {MAX_ROWS}: the last {BACKFILL_ROWS} recorded, then new ones as they arrive</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th>
+                <th scope="col">Time (UTC)</th>
                 <th scope="col">Outcome</th>
                 <th scope="col">Agent</th>
                 <th scope="col">Action</th>
@@ -240,7 +241,7 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
                 <tr key={rowKey(row)} data-decision-id={row.decisionId}>
                   <DecisionCells
                     href={decisionHref(row)}
-                    timeLabel={row.time.slice(11, 23)}
+                    timeLabel={formatUtc(row.time, "millisecond")}
                     outcome={row.outcome}
                     agentRef={row.agentRef}
                     actionName={row.actionName}

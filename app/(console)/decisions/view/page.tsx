@@ -9,6 +9,7 @@ import { traceHref } from "../decision-links";
 import { DecisionsNav } from "../decisions-nav";
 import { OutcomeBadge } from "../outcome-badge";
 import { readPageQuery } from "@/lib/http/query";
+import { hasPermission } from "@/lib/auth/require-permission";
 
 export const metadata: Metadata = { title: "Decision" };
 export const dynamic = "force-dynamic";
@@ -95,6 +96,14 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
           <h2 id="evaluate-now">Evaluate now</h2>
           <p className="muted">Re-evaluate the recorded request under the current published policies, or any published version.</p>
           <ExplainDecision enforcementPointId={decision.enforcementPointId} decisionId={decision.decisionId} />
+          {hasPermission(ctx.actor, "policies.write") ? (
+            <p>
+              <Link href={`/policies?${new URLSearchParams({ fromEp: decision.enforcementPointId, fromDecision: decision.decisionId })}`} prefetch={false}>
+                Make a test from this decision
+              </Link>{" "}
+              <span className="muted">: the policy studio opens its Tests tab with this request, its entities and the recorded outcome filled in.</span>
+            </p>
+          ) : null}
         </section>
       ) : null}
     </>
