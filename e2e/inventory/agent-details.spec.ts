@@ -10,6 +10,15 @@ test("a security engineer edits an agent's name, description, environment, crede
   const { id } = (await created.json()) as { id: string };
 
   await page.goto(`/agents/${id}`);
+  // An inline confirmation closes with Escape, sending nothing.
+  const status = page.getByRole("form", { name: "Change status" });
+  await status.getByRole("button", { name: "Change status" }).click();
+  const confirm = status.getByRole("group", { name: "Confirm" });
+  await expect(confirm.getByRole("button", { name: "Confirm" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(confirm).toHaveCount(0);
+  await expect(status.getByRole("button", { name: "Change status" })).toBeVisible();
+
   await page.getByText("Edit details").click();
   const form = page.getByRole("form", { name: "Edit agent details" });
   await form.getByLabel("Name").fill(`Ledger reconciler ${suffix}`);
