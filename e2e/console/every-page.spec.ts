@@ -79,15 +79,18 @@ test("every page as admin: no dead link, no sideways scroll at 1280 and 390 px, 
   await seed(context.request);
   const origin = new URL(page.url()).origin;
 
+  // Each problem is printed as found, so a long crawl that times out still says what it saw.
+  const found = (list: Problem[]) => ({ push: (problem: Problem) => (console.log(`  problem: ${problem}`), list.push(problem)) });
   const deadLinks: Problem[] = [];
   const badResponses: Problem[] = [];
   const overflow: Problem[] = [];
   const accessibility: Problem[] = [];
+  const report = { deadLinks: found(deadLinks), badResponses: found(badResponses), overflow: found(overflow), accessibility: found(accessibility) };
   let current = "/";
   page.on("response", (response) => {
     const url = new URL(response.url());
     if (url.origin !== origin) return;
-    if (response.status() === 404 || response.status() >= 500) badResponses.push(`${response.status()} ${url.pathname}${url.search} (requested by ${current})`);
+    if (response.status() === 404 || response.status() >= 500) report.badResponses.push(`${response.status()} ${url.pathname}${url.search} (requested by ${current})`);
   });
 
   const queue: string[] = [`${origin}/`];
@@ -101,9 +104,10 @@ test("every page as admin: no dead link, no sideways scroll at 1280 and 390 px, 
     current = `${url.pathname}${url.search}`;
     const response = await page.goto(href, { waitUntil: "load" });
     visited++;
+    console.log(`  page ${visited}: ${current}`);
     const status = response?.status() ?? 0;
     if (status === 404 || status >= 500) {
-      deadLinks.push(`${status} ${current}`);
+      report.deadLinks.push(`${status} ${current}`);
       continue;
     }
     // Client-rendered panels (the policy studio, charts' tables) put their links in after hydration.
@@ -111,12 +115,12 @@ test("every page as admin: no dead link, no sideways scroll at 1280 and 390 px, 
     await page.waitForTimeout(250);
     for (const width of WIDTHS) {
       const problem = await noSidewaysScroll(page, width);
-      if (problem) overflow.push(`${current}: ${problem}`);
+      if (problem) report.overflow.push(`${current}: ${problem}`);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
     const scan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     for (const violation of scan.violations.filter((item) => item.impact === "serious" || item.impact === "critical")) {
-      accessibility.push(`${current}: ${violation.impact} ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(" ")).slice(0, 3).join(", ")}`);
+      report.accessibility.push(`${current}: ${violation.impact} ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(" ")).slice(0, 3).join(", ")}`);
     }
     for (const link of await internalLinks(page, origin)) {
       const target = new URL(link);
@@ -129,7 +133,7 @@ test("every page as admin: no dead link, no sideways scroll at 1280 and 390 px, 
         if (checkedOther.has(target.pathname)) continue;
         checkedOther.add(target.pathname);
         const answer = await context.request.get(key, { maxRedirects: 0 });
-        if (answer.status() === 404 || answer.status() >= 500) deadLinks.push(`${answer.status()} ${target.pathname}${target.search} (linked from ${current})`);
+        if (answer.status() === 404 || answer.status() >= 500) report.deadLinks.push(`${answer.status()} ${target.pathname}${target.search} (linked from ${current})`);
         continue;
       }
       const shape = shapeOf(target);
