@@ -145,10 +145,11 @@ test("every page as admin: no dead link, no sideways scroll at 1280 and 390 px, 
   }
   test.info().annotations.push({ type: "pages visited", description: String(visited) });
   expect(visited, "the crawl found the console's pages").toBeGreaterThan(30);
-  expect(deadLinks, "links that answer 404 or 5xx").toEqual([]);
-  expect(badResponses, "requests a page made (prefetches, assets, API calls) that answered 404 or 5xx").toEqual([]);
-  expect(overflow, "pages that scroll sideways").toEqual([]);
-  expect(accessibility, "serious or critical axe-core violations").toEqual([]);
+  // Soft: one run reports every kind of problem, not only the first.
+  expect.soft(deadLinks, "links that answer 404 or 5xx").toEqual([]);
+  expect.soft(badResponses, "requests a page made (prefetches, assets, API calls) that answered 404 or 5xx").toEqual([]);
+  expect.soft(overflow, "pages that scroll sideways").toEqual([]);
+  expect.soft(accessibility, "serious or critical axe-core violations").toEqual([]);
   await context.close();
 });
 
