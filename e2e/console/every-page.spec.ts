@@ -172,7 +172,10 @@ test("screenshots of the agent page, decision explorer and approvals inbox, ligh
       const response = await page.goto(item.path);
       expect(response?.status(), item.path).toBe(200);
       await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
-      await test.info().attach(`${item.name}-${theme}.png`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+      // Written to the test's output folder (test-results/…) and attached, so they outlive the run.
+      const path = test.info().outputPath(`${item.name}-${theme}.png`);
+      await page.screenshot({ fullPage: true, path });
+      await test.info().attach(`${item.name}-${theme}.png`, { path, contentType: "image/png" });
     }
   }
   await context.close();
