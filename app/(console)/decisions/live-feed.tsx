@@ -223,7 +223,7 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
           </p>
         )
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="feed-table">
             <caption className="visually-hidden">Newest decisions first, at most {MAX_ROWS}: the last {BACKFILL_ROWS} recorded, then new ones as they arrive</caption>
             <thead>

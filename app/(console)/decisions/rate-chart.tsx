@@ -51,7 +51,7 @@ export function RateChart({ counts, from, to, bucketSeconds, outcomes }: { count
       </svg>
       <details>
         <summary>Show the numbers</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

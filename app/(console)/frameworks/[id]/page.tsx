@@ -65,7 +65,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
       <section className="card" aria-label="Coverage">
         <CoverageBar coverage={framework.coverage} />
       </section>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="framework-tree">
           <caption className="visually-hidden">Items of {framework.framework.name} with their status and evidence</caption>
           <thead>
