@@ -26,7 +26,7 @@ test("an admin adds a person, changes their role and deactivates them; their ses
 
   // Picking a role only proposes it; the change waits for a confirmation, and Escape takes it back.
   await row.getByLabel(`Role of ${email}`).selectOption("admin");
-  const confirmRole = page.getByRole("dialog", { name: `Change the role of ${email}` });
+  const confirmRole = page.getByRole("dialog", { name: `Confirm a new role for ${email}` });
   await expect(confirmRole).toContainText("From Risk officer to Administrator");
   await page.keyboard.press("Escape");
   await expect(confirmRole).toBeHidden();

@@ -29,7 +29,7 @@ export function UserRowActions({ user, isSelf }: { user: { id: string; email: st
       </label>
       <ConfirmDialog
         open={proposedRole !== null}
-        title={`Change the role of ${user.email}`}
+        title={`Confirm a new role for ${user.email}`}
         confirmLabel="Change role"
         danger={proposedRole === "admin"}
         onCancel={() => setProposedRole(null)}
