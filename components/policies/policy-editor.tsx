@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Diagnostic } from "@/lib/policies/cedar";
 import type { PolicyDoc } from "@/lib/policies/content";
 import type { PolicyTemplate } from "@/lib/policies/templates";
@@ -52,6 +52,7 @@ export function PolicyEditor({
   const [draft, setDraft] = useState<Draft>(() => toDraft(policy, template));
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const saveAgain = useRef(false);
 
   // Debounced server-side validation: Cedar runs on the server, never in the browser.
   useEffect(() => {
@@ -79,6 +80,12 @@ export function PolicyEditor({
       onSaved(saved.policy.id);
     },
     onError: (error) => setNotice({ ok: false, text: error.message }),
+    onSettled: () => {
+      if (!saveAgain.current) return;
+      saveAgain.current = false;
+      // After this render, so the save reads the text as it is now.
+      setTimeout(() => save.mutate(), 0);
+    },
   });
 
   const remove = useMutation({
@@ -96,10 +103,13 @@ export function PolicyEditor({
   });
 
   // Ctrl+S / Cmd+S saves (instead of the browser's "save page") while focus is anywhere in the editor.
+  // Pressed while a save is still finishing, it saves again right after, never silently dropped.
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (event.key.toLowerCase() !== "s" || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
     event.preventDefault();
-    if (canWrite && !save.isPending) save.mutate();
+    if (!canWrite) return;
+    if (save.isPending) saveAgain.current = true;
+    else save.mutate();
   };
 
   const errors = diagnostics.filter((item) => item.severity === "error").length;
