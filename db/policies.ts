@@ -1,9 +1,9 @@
-import { and, asc, count, desc, eq, gte, isNotNull, lte, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "./rows";
 import { StewardError } from "@/lib/errors";
 import type { Inventory } from "@/lib/policies/inventory";
 import type { Executor } from "./client";
-import { agentIdentities, agents, decisions, people, policies, policyApprovals, policyReplays, policyTests, policyVersions, policyWorkspace, teams } from "./schema";
+import { agentIdentities, agents, decisions, enforcementPoints, people, policies, policyApprovals, policyReplays, policyTests, policyVersions, policyWorkspace, teams } from "./schema";
 
 export type PolicyRow = typeof policies.$inferSelect;
 export type PolicyTestRow = typeof policyTests.$inferSelect;
@@ -169,6 +169,53 @@ export async function readReplayChunk(db: Executor, filter: ReplayFilter, after:
     .limit(limit);
 }
 
+/** Replay job bookkeeping (lib/policies/replay.ts runs the evaluation; these write its state). */
+export async function insertReplay(db: Executor, row: typeof policyReplays.$inferInsert): Promise<void> {
+  await db.insert(policyReplays).values(row);
+}
+
+export async function requestReplayCancel(db: Executor, id: string): Promise<void> {
+  await db.update(policyReplays).set({ cancelRequested: 1, updatedAt: new Date() }).where(eq(policyReplays.id, id));
+}
+
+/** How many recorded decisions a replay with this filter could read. */
+export async function countReplayable(db: Executor, filter: ReplayFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(decisions).where(and(...replayConditions(filter)));
+  return Number(row?.n ?? 0);
+}
+
+export async function markReplayRunning(db: Executor, id: string, total: number): Promise<void> {
+  await db.update(policyReplays).set({ status: "running", total, updatedAt: new Date() }).where(eq(policyReplays.id, id));
+}
+
+/** Writes progress after a chunk; answers whether someone asked to cancel meanwhile. */
+export async function saveReplayProgress(db: Executor, id: string, processed: number, result: unknown): Promise<{ cancelRequested: boolean }> {
+  const [state] = await db
+    .update(policyReplays)
+    .set({ processed, result, updatedAt: new Date() })
+    .where(eq(policyReplays.id, id))
+    .returning({ cancelRequested: policyReplays.cancelRequested });
+  return { cancelRequested: Boolean(state?.cancelRequested) };
+}
+
+/** Ends a replay: done (with its result), cancelled, or failed (with the error and the partial result). */
+export async function finishReplay(db: Executor, id: string, end: { status: "done" | "cancelled" | "failed"; processed?: number; result?: unknown; error?: string }): Promise<void> {
+  const now = new Date();
+  await db
+    .update(policyReplays)
+    .set({ status: end.status, finishedAt: now, ...(end.status === "cancelled" ? {} : { updatedAt: now, processed: end.processed, result: end.result }), ...(end.error ? { error: end.error } : {}) })
+    .where(eq(policyReplays.id, id));
+}
+
+/** Display names of the agents and enforcement points a result refers to (ids without a row are left out). */
+export async function agentAndEnforcementPointNames(db: Executor, agentIds: string[], enforcementPointIds: string[]): Promise<{ agents: Map<string, string>; enforcementPoints: Map<string, string> }> {
+  const [agentRows, epRows] = await Promise.all([
+    agentIds.length ? db.select({ id: agents.id, name: agents.name }).from(agents).where(inArray(agents.id, agentIds)) : [],
+    enforcementPointIds.length ? db.select({ id: enforcementPoints.id, name: enforcementPoints.name }).from(enforcementPoints).where(inArray(enforcementPoints.id, enforcementPointIds)) : [],
+  ]);
+  return { agents: new Map(agentRows.map((row) => [row.id, row.name])), enforcementPoints: new Map(epRows.map((row) => [row.id, row.name])) };
+}
+
 export async function getReplayOrThrow(db: Executor, id: string): Promise<PolicyReplayRow> {
   const [row] = await db.select().from(policyReplays).where(eq(policyReplays.id, id));
   if (!row) throw new StewardError("not_found", `Replay ${id} does not exist`);
@@ -261,18 +308,3 @@ export async function insertPolicyApproval(db: Executor, row: typeof policyAppro
   await db.insert(policyApprovals).values(row);
 }
 
-export async function insertReplay(db: Executor, row: typeof policyReplays.$inferInsert): Promise<void> {
-  await db.insert(policyReplays).values(row);
-}
-
-/** Sets columns of one replay; returns whether a cancel was requested meanwhile (undefined when the replay is gone). */
-export async function updateReplay(db: Executor, id: string, patch: Partial<typeof policyReplays.$inferInsert>): Promise<{ cancelRequested: number } | undefined> {
-  const [row] = await db.update(policyReplays).set(patch).where(eq(policyReplays.id, id)).returning({ cancelRequested: policyReplays.cancelRequested });
-  return row;
-}
-
-/** How many recorded decisions a replay with this filter would read. */
-export async function countReplayDecisions(db: Executor, filter: ReplayFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(decisions).where(and(...replayConditions(filter)));
-  return Number(row?.n ?? 0);
-}

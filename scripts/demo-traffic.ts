@@ -1,5 +1,6 @@
 /**
- * `npm run demo:traffic -- [--duration 120] [--rate 3] [--url http://localhost:3000]`
+ * `npm run demo:traffic -- [--duration 120] [--rate 3] [--url http://localhost:3000]` (without --url: STEWARD_URL, else
+ * http://127.0.0.1:$PORT, where npm start listens). A console that cannot be reached is named with the reason.
  * Registers three demo enforcement points through the real API and pushes a realistic mix of
  * decisions for --duration seconds: a planner delegating to executors, tool calls, denies,
  * out-of-scope calls, approvals, and an OPA that uploads decision logs in its own format.
@@ -9,9 +10,10 @@
  * STEWARD_ADMIN_EMAIL + STEWARD_ADMIN_PASSWORD to sign in.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { argValue, postDecisions, sleep, StewardClient } from "./lib/steward-client";
+import { argValue, consoleUrl, postDecisions, sleep, StewardClient } from "./lib/steward-client";
 
-const baseUrl = argValue("url", process.env.STEWARD_URL ?? "http://localhost:3000").replace(/\/$/, "");
+/** --url, else STEWARD_URL, else the port `npm start` uses (PORT, default 3000). */
+const baseUrl = consoleUrl();
 const durationSeconds = Number(argValue("duration", "60"));
 const tasksPerSecond = Number(argValue("rate", "3"));
 

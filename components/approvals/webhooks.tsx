@@ -102,7 +102,7 @@ export function WebhooksPanel({ canManage }: { canManage: boolean }) {
       ) : null}
       <h3>Delivery log</h3>
       {deliveries.data?.deliveries.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

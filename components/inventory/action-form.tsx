@@ -46,7 +46,7 @@ export function ActionForm({
     <form action={formAction} onSubmit={onSubmit} className={className} aria-label={label ?? submitLabel} noValidate>
       {children}
       {armed ? (
-        <div className="confirm-panel" role="group" aria-label="Confirm">
+        <div className="confirm-panel" role="group" aria-label="Confirm" onKeyDown={(event) => event.key === "Escape" && setArmed(false)}>
           <p>{confirm}</p>
           <button type="submit" className={danger ? "danger" : "primary"} disabled={pending} autoFocus>
             Confirm

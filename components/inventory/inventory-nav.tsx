@@ -4,7 +4,7 @@ const LINKS = [
   { href: "/agents", label: "All agents" },
   { href: "/agents/findings", label: "Findings & attestation" },
   { href: "/agents/mine", label: "My agents" },
-  { href: "/agents/people", label: "People & teams" },
+  { href: "/agents/people", label: "Directory people & teams" },
   { href: "/agents/import", label: "Import / export" },
 ];
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Diagnostic } from "@/lib/policies/cedar";
 import type { PolicyDoc } from "@/lib/policies/content";
 import type { PolicyTemplate } from "@/lib/policies/templates";
@@ -10,6 +10,22 @@ import { api, policyKeys } from "./api";
 import { CedarEditor } from "./cedar-editor";
 
 const VALIDATE_DEBOUNCE_MS = 350;
+
+type SaveResponse = { policy: PolicyDoc; validation: ValidationResult };
+
+/**
+ * What a save tells the author: drafts may hold errors (half-written work is kept), but a save
+ * with errors says so, with the first one, instead of a plain "Saved".
+ */
+export function savedNotice(validation: Pick<ValidationResult, "diagnostics">): { ok: boolean; text: string } {
+  const errors = validation.diagnostics.filter((item) => item.severity === "error");
+  if (!errors.length) return { ok: true, text: "Saved to the draft." };
+  const first = errors[0]!;
+  return {
+    ok: false,
+    text: `Saved to the draft with ${errors.length} error${errors.length === 1 ? "" : "s"} (line ${first.line}, column ${first.column}: ${first.message}). The draft cannot be published until it validates.`,
+  };
+}
 
 type Draft = { id?: string; description: string; owner: string; frameworkTags: string; source: string };
 
@@ -36,6 +52,7 @@ export function PolicyEditor({
   const [draft, setDraft] = useState<Draft>(() => toDraft(policy, template));
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const saveAgain = useRef(false);
 
   // Debounced server-side validation: Cedar runs on the server, never in the browser.
   useEffect(() => {
@@ -53,15 +70,22 @@ export function PolicyEditor({
   const save = useMutation({
     mutationFn: () =>
       draft.id
-        ? api<{ policy: PolicyDoc }>(`/api/v1/policies/${draft.id}`, { method: "PUT", body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } })
-        : api<{ policy: PolicyDoc }>("/api/v1/policies", { body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } }),
+        ? api<SaveResponse>(`/api/v1/policies/${draft.id}`, { method: "PUT", body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } })
+        : api<SaveResponse>("/api/v1/policies", { body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } }),
     onSuccess: async (saved) => {
-      setNotice({ ok: true, text: "Saved to the draft." });
+      setNotice(savedNotice(saved.validation));
+      setDiagnostics(saved.validation.diagnostics);
       setDraft((current) => ({ ...current, id: saved.policy.id }));
       await queryClient.invalidateQueries({ queryKey: policyKeys.draft });
       onSaved(saved.policy.id);
     },
     onError: (error) => setNotice({ ok: false, text: error.message }),
+    onSettled: () => {
+      if (!saveAgain.current) return;
+      saveAgain.current = false;
+      // After this render, so the save reads the text as it is now.
+      setTimeout(() => save.mutate(), 0);
+    },
   });
 
   const remove = useMutation({
@@ -78,9 +102,19 @@ export function PolicyEditor({
     onSuccess: (result) => (result.ok ? setDraft((current) => ({ ...current, source: result.text })) : setDiagnostics(result.diagnostics)),
   });
 
+  // Ctrl+S / Cmd+S saves (instead of the browser's "save page") while focus is anywhere in the editor.
+  // Pressed while a save is still finishing, it saves again right after, never silently dropped.
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (event.key.toLowerCase() !== "s" || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    event.preventDefault();
+    if (!canWrite) return;
+    if (save.isPending) saveAgain.current = true;
+    else save.mutate();
+  };
+
   const errors = diagnostics.filter((item) => item.severity === "error").length;
   return (
-    <section className="card policy-editor" aria-labelledby="policy-editor-title">
+    <section className="card policy-editor" aria-labelledby="policy-editor-title" onKeyDown={onKeyDown}>
       <h2 id="policy-editor-title">{draft.id ? <code>{draft.id}</code> : "New policy"}</h2>
       <div className="policy-meta">
         <div className="field">
@@ -116,8 +150,8 @@ export function PolicyEditor({
       {notice ? <p className={notice.ok ? "notice ok" : "notice error"} role="status">{notice.text}</p> : null}
       {canWrite ? (
         <div className="button-row">
-          <button type="button" className="primary" onClick={() => save.mutate()} disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save to draft"}
+          <button type="button" className="primary" aria-keyshortcuts="Control+S Meta+S" onClick={() => save.mutate()} disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save to draft"} <kbd className="muted small" aria-hidden="true">Ctrl+S</kbd>
           </button>
           <button type="button" onClick={() => format.mutate()} disabled={format.isPending}>
             Format

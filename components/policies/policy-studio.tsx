@@ -6,6 +6,7 @@ import type { Diagnostic } from "@/lib/policies/cedar";
 import type { PolicySetContent } from "@/lib/policies/content";
 import type { TestResult } from "@/lib/policies/run-tests";
 import type { PolicyTemplate } from "@/lib/policies/templates";
+import type { TestSeed } from "@/lib/policies/test-from-decision";
 import { api, policyKeys } from "./api";
 import { PolicyEditor } from "./policy-editor";
 import { ReplayPanel } from "./replay-panel";
@@ -21,10 +22,10 @@ const TABS = ["Policies", "Tests", "Review and publish", "Replay", "Usage", "Sch
 type Tab = (typeof TABS)[number];
 
 /** The policy studio: the draft on the left, the selected policy (or a tab's panel) on the right. */
-export function PolicyStudio({ templates, permissions }: { templates: PolicyTemplate[]; permissions: StudioPermissions }) {
+export function PolicyStudio({ templates, permissions, initialPolicyId, testSeed }: { templates: PolicyTemplate[]; permissions: StudioPermissions; initialPolicyId?: string; testSeed?: TestSeed }) {
   const draft = useQuery({ queryKey: policyKeys.draft, queryFn: () => api<DraftResponse>("/api/v1/policies") });
-  const [tab, setTab] = useState<Tab>("Policies");
-  const [selected, setSelected] = useState<{ id: string | null; template?: PolicyTemplate; key: number }>({ id: null, key: 0 });
+  const [tab, setTab] = useState<Tab>(testSeed ? "Tests" : "Policies");
+  const [selected, setSelected] = useState<{ id: string | null; template?: PolicyTemplate; key: number }>(initialPolicyId ? { id: initialPolicyId, key: 1 } : { id: null, key: 0 });
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
 
   if (draft.isPending) return <p className="muted">Loading the draft…</p>;
@@ -83,7 +84,14 @@ export function PolicyStudio({ templates, permissions }: { templates: PolicyTemp
               </form>
             ) : null}
           </aside>
-          {selected.id === null && !selected.template && selected.key === 0 ? (
+          {selected.id !== null && !selectedPolicy ? (
+            <section className="card empty-state">
+              <h2>Not in the draft</h2>
+              <p>
+                The draft holds no policy <code>{selected.id}</code>: it was removed or renamed. Pick one from the list, or open <strong>Review and publish</strong> to read published versions.
+              </p>
+            </section>
+          ) : selected.id === null && !selected.template && selected.key === 0 ? (
             <section className="card empty-state">
               <h2>Choose a policy</h2>
               <p>Pick a policy from the draft, or start a new one from a zero-trust template.</p>
@@ -100,7 +108,7 @@ export function PolicyStudio({ templates, permissions }: { templates: PolicyTemp
           )}
         </div>
       ) : null}
-      {tab === "Tests" ? <TestsPanel results={tests} canWrite={permissions.canWrite} /> : null}
+      {tab === "Tests" ? <TestsPanel results={tests} canWrite={permissions.canWrite} seed={testSeed} /> : null}
       {tab === "Review and publish" ? <VersionsPanel status={status} canPublish={permissions.canPublish} canApprove={permissions.canApprove} /> : null}
       {tab === "Replay" ? <ReplayPanel canRun={permissions.canWrite} /> : null}
       {tab === "Usage" ? <StatsPanel /> : null}

@@ -3,13 +3,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
+import { decisionHref } from "@/components/ui/entity-links";
+import { EntityRef } from "@/components/ui/entity-ref";
 import type { ReplayResult } from "@/lib/policies/replay";
 import { api, policyKeys } from "./api";
 import { ReplayFlipsChart } from "@/components/charts/replay-flips-chart";
 
 type ReplayJob = { id: string; status: "queued" | "running" | "done" | "cancelled" | "failed"; total: number; processed: number; result: ReplayResult | null; error: string | null };
 
-const decisionHref = (example: ReplayResult["examples"][number]) => `/decisions/${encodeURIComponent(example.enforcementPointId)}/${encodeURIComponent(example.decisionId)}`;
 
 /** Impact analysis: replay the draft against recorded decisions, with progress and cancel. */
 export function ReplayPanel({ canRun }: { canRun: boolean }) {
@@ -98,17 +99,7 @@ export function ReplayPanel({ canRun }: { canRun: boolean }) {
           {data.error ? <p className="notice error">{data.error}</p> : null}
           {data.result ? (
             <>
-              <div className="grid-cards">
-                <div className="card">
-                  <div className="stat">{data.result.allowToDeny.toLocaleString()}</div>allow → deny
-                </div>
-                <div className="card">
-                  <div className="stat">{data.result.denyToAllow.toLocaleString()}</div>deny → allow
-                </div>
-                <div className="card">
-                  <div className="stat">{data.result.unchanged.toLocaleString()}</div>unchanged
-                </div>
-              </div>
+              <ReplayBuckets result={data.result} />
               <ReplayFlipsChart groups={data.result.byAgentAction} />
               {data.result.byAgentAction.length ? (
                 <DataTable
@@ -116,7 +107,7 @@ export function ReplayPanel({ canRun }: { canRun: boolean }) {
                   rows={data.result.byAgentAction}
                   rowKey={(group) => `${group.agentId}/${group.action}`}
                   columns={[
-                    { header: "Agent", cell: (group) => <a href={`/agents/${encodeURIComponent(group.agentId)}`}>{group.agentId}</a> },
+                    { header: "Agent", cell: (group) => <EntityRef kind="agent" id={group.agentId} name={group.agentName} /> },
                     { header: "Action", cell: (group) => group.action },
                     { header: "allow → deny", cell: (group) => group.allowToDeny },
                     { header: "deny → allow", cell: (group) => group.denyToAllow },
@@ -124,22 +115,56 @@ export function ReplayPanel({ canRun }: { canRun: boolean }) {
                 />
               ) : null}
               {data.result.examples.length ? (
-                <>
-                  <h3>Examples</h3>
-                  <ul>
-                    {data.result.examples.map((example) => (
-                      <li key={`${example.enforcementPointId}/${example.decisionId}`}>
-                        <a href={decisionHref(example)}>{example.decisionId}</a> {example.agentId} {example.action}: {example.recorded} → {example.replayed}
-                        {example.determiningPolicies.length ? ` (by ${example.determiningPolicies.join(", ")})` : ""}
-                      </li>
-                    ))}
-                  </ul>
-                </>
+                <DataTable
+                  caption="Examples of decisions that would change"
+                  rows={data.result.examples}
+                  rowKey={(example) => `${example.enforcementPointId}/${example.decisionId}`}
+                  columns={[
+                    { header: "Decision", rowHeader: true, cell: (example) => <a href={decisionHref(example)}>{example.decisionId}</a> },
+                    { header: "Recorded at (UTC)", cell: (example) => <time dateTime={example.time}>{example.time.slice(0, 19).replace("T", " ")}</time> },
+                    { header: "Agent", cell: (example) => <EntityRef kind="agent" id={example.agentId} name={example.agentName} /> },
+                    { header: "Enforcement point", cell: (example) => <EntityRef kind="enforcement_point" id={example.enforcementPointId} name={example.enforcementPointName} /> },
+                    { header: "Action", cell: (example) => example.action },
+                    { header: "Recorded → replayed", cell: (example) => `${example.recorded} → ${example.replayed}${example.requestable ? " (requestable)" : ""}` },
+                    { header: "Determined by", cell: (example) => (example.determiningPolicies.length ? example.determiningPolicies.join(", ") : <span className="muted">no policy (default deny)</span>) },
+                  ]}
+                />
               ) : null}
             </>
           ) : null}
         </div>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Every bucket a replayed decision can land in, so they add up to the decisions replayed: flips,
+ * unchanged, not comparable (the recorded outcome was neither allow nor deny) and invalid requests
+ * (the recorded request could not be rebuilt for Cedar).
+ */
+export function ReplayBuckets({ result }: { result: ReplayResult }) {
+  const buckets: [string, number, string][] = [
+    ["allow → deny", result.allowToDeny, "Allowed when recorded, denied by the draft"],
+    ["deny → allow", result.denyToAllow, "Denied when recorded, allowed by the draft"],
+    ["unchanged", result.unchanged, "Same outcome under the draft"],
+    ["not comparable", result.notComparable, "The recorded outcome was neither allow nor deny (an error or a request for approval)"],
+    ["invalid request", result.invalidRequests, "The recorded request could not be rebuilt as a Cedar request"],
+  ];
+  const total = buckets.reduce((sum, [, count]) => sum + count, 0);
+  return (
+    <>
+      <div className="grid-cards" data-testid="replay-buckets">
+        {buckets.map(([label, count, hint]) => (
+          <div className="card" key={label} title={hint}>
+            <div className="stat">{count.toLocaleString("en-US")}</div>
+            {label}
+          </div>
+        ))}
+      </div>
+      <p className="muted small">
+        {buckets.map(([label, count]) => `${count.toLocaleString("en-US")} ${label}`).join(" + ")} = {total.toLocaleString("en-US")} decisions replayed.
+      </p>
+    </>
   );
 }

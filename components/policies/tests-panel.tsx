@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import type { TestResult } from "@/lib/policies/run-tests";
+import type { TestSeed } from "@/lib/policies/test-from-decision";
 import { api, policyKeys } from "./api";
 
 const EXAMPLE_REQUEST = JSON.stringify(
@@ -29,13 +30,20 @@ const EXAMPLE_ENTITIES = JSON.stringify(
   2,
 );
 
-/** Policy tests: results of the last run (every draft load runs them) and a form to add one. */
-export function TestsPanel({ results, canWrite }: { results: TestResult[]; canWrite: boolean }) {
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+/**
+ * Policy tests: results of the last run (every draft load runs them) and a form to add one. With a
+ * `seed` (from "Make a test from this decision"), the form starts filled with that decision's request,
+ * entities and recorded outcome, or says why it could not be.
+ */
+export function TestsPanel({ results, canWrite, seed }: { results: TestResult[]; canWrite: boolean; seed?: TestSeed }) {
   const queryClient = useQueryClient();
-  const [name, setName] = useState("");
-  const [expected, setExpected] = useState<"allow" | "deny">("deny");
-  const [request, setRequest] = useState(EXAMPLE_REQUEST);
-  const [entities, setEntities] = useState(EXAMPLE_ENTITIES);
+  const filled = seed?.ok ? seed : null;
+  const [name, setName] = useState(filled?.name ?? "");
+  const [expected, setExpected] = useState<"allow" | "deny">(filled?.expectedDecision ?? "deny");
+  const [request, setRequest] = useState(filled ? json(filled.request) : EXAMPLE_REQUEST);
+  const [entities, setEntities] = useState(filled ? json(filled.entities) : EXAMPLE_ENTITIES);
   const [expectedPolicies, setExpectedPolicies] = useState("");
   const [error, setError] = useState<string | null>(null);
 
@@ -107,6 +115,13 @@ export function TestsPanel({ results, canWrite }: { results: TestResult[]; canWr
           }}
         >
           <h3>Add a test</h3>
+          {seed ? (
+            <p className={seed.ok ? "notice ok" : "notice error"} data-testid="test-seed">
+              {seed.ok
+                ? `Filled in from decision ${seed.source.decisionId}: its request and entities as the draft reads them, expecting the recorded ${seed.expectedDecision}. Review, then add.`
+                : `No test from decision ${seed.source.decisionId}: ${seed.message}`}
+            </p>
+          ) : null}
           <div className="field">
             <label htmlFor="test-name">Name</label>
             <input id="test-name" value={name} onChange={(event) => setName(event.target.value)} required />

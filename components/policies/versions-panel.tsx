@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { useState } from "react";
 import type { DiffLine } from "@/lib/policies/diff";
 import { DataTable } from "@/components/ui/data-table";
@@ -115,7 +116,7 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
               ),
             },
             { header: "Author", cell: (version) => version.authorLabel },
-            { header: "Published", cell: (version) => new Date(version.createdAt).toLocaleString() },
+            { header: "Published", cell: (version) => <RelativeTime value={version.createdAt} /> },
             (canPublish || (canApprove && status.approvalRequired)) && {
               header: <span className="visually-hidden">Actions</span>,
               cell: (version) =>

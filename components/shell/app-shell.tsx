@@ -2,16 +2,32 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useActionState, useState, type ReactNode } from "react";
+import { useActionState, useEffect, useRef, useState, type ReactNode } from "react";
 import { PendingBadge } from "@/components/approvals/pending-badge";
-import { NAV_ITEMS } from "./nav-items";
+import type { NavItem } from "./nav-items";
 import { ThemeToggle } from "./theme-toggle";
 
 type ShellUser = { email: string; roleLabel: string };
 
-export function AppShell({ user, signOut, children }: { user: ShellUser; signOut: (previous: unknown, input: FormData) => Promise<unknown>; children: ReactNode }) {
+/**
+ * The console frame: skip link, primary navigation (only `navItems`, the pages this person's role may
+ * open) and the signed-in footer. On a phone the navigation is a menu that Escape closes, returning
+ * focus to the Menu button.
+ */
+export function AppShell({ user, navItems, signOut, children }: { user: ShellUser; navItems: readonly NavItem[]; signOut: (previous: unknown, input: FormData) => Promise<unknown>; children: ReactNode }) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      setOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [open]);
   const [, signOutFormAction] = useActionState<unknown, FormData>(signOut, null);
   const isCurrent = (href: string) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`));
   return (
@@ -24,13 +40,13 @@ export function AppShell({ user, signOut, children }: { user: ShellUser; signOut
           <Link className="brand" href="/">
             Steward
           </Link>
-          <button type="button" className="menu-toggle" aria-expanded={open} aria-controls="primary-nav" onClick={() => setOpen((v) => !v)}>
+          <button ref={menuButton} type="button" className="menu-toggle" aria-expanded={open} aria-controls="primary-nav" onClick={() => setOpen((v) => !v)}>
             Menu
           </button>
         </div>
         <nav aria-label="Primary" id="primary-nav">
           <ul className="nav-list">
-            {NAV_ITEMS.map((item) => (
+            {navItems.map((item) => (
               <li key={item.href}>
                 <Link href={item.href} aria-current={isCurrent(item.href) ? "page" : undefined} onClick={() => setOpen(false)}>
                   {item.label}

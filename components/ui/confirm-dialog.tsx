@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 
 /**
  * A button that asks before a consequential change. When `typeToConfirm` is given, the person must
@@ -67,5 +67,69 @@ export function ConfirmButton({
         </div>
       </dialog>
     </>
+  );
+}
+
+/**
+ * A confirmation asked for a change already picked elsewhere (e.g. a new role in a select): shown
+ * while `open`; Confirm runs `onConfirm`, Cancel, Escape or closing calls `onCancel` so the caller
+ * puts the control back. The native modal <dialog> keeps focus inside and returns it on close.
+ */
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  danger,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  onConfirm: () => void | Promise<void>;
+  onCancel: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const confirmed = useRef(false);
+  const id = useId();
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (open && !element.open) {
+      confirmed.current = false;
+      element.showModal();
+    } else if (!open && element.open) element.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby={`${id}-title`}
+      className="card"
+      onClose={() => {
+        if (!confirmed.current) onCancel();
+      }}
+    >
+      <h2 id={`${id}-title`}>{title}</h2>
+      <div>{children}</div>
+      <div style={{ display: "flex", gap: "0.5rem", marginTop: "1rem" }}>
+        <button
+          type="button"
+          className={danger ? "danger" : "primary"}
+          onClick={async () => {
+            confirmed.current = true;
+            dialog.current?.close();
+            await onConfirm();
+          }}
+        >
+          {confirmLabel}
+        </button>
+        <button type="button" onClick={() => dialog.current?.close()}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
   );
 }

@@ -236,6 +236,7 @@ const ACTIONS: Record<string, ActionExpectation> = {
   "app/(console)/agents/actions.ts#refreshFindingsAction": [ENGINEERS, "ok"],
   "app/(console)/agents/actions.ts#resolveFindingAction": [ENGINEERS, "invalid_input"],
   "app/(console)/agents/actions.ts#startCampaignAction": [ENGINEERS, "invalid_input"],
+  "app/(console)/agents/actions.ts#updateAgentDetailsAction": [ENGINEERS, "invalid_input"],
   "app/(console)/agents/actions.ts#updateScopeAction": [ENGINEERS, "invalid_input"],
   "app/(console)/audit/actions.ts#verifyAuditChainAction": [ADMINS, "ok"],
   "app/(console)/jobs/actions.ts#retryJobAction": [ADMINS, "invalid_input"],

@@ -24,8 +24,20 @@ test("an admin adds a person, changes their role and deactivates them; their ses
   // A risk officer may not manage people.
   expect((await rileyPage.request.get("/people")).status()).toBe(403);
 
+  // Picking a role only proposes it; the change waits for a confirmation, and Escape takes it back.
+  await row.getByLabel(`Role of ${email}`).selectOption("admin");
+  const confirmRole = page.getByRole("dialog", { name: `Confirm a new role for ${email}` });
+  await expect(confirmRole).toContainText("From Risk officer to Administrator");
+  await page.keyboard.press("Escape");
+  await expect(confirmRole).toBeHidden();
+  await expect(row.getByLabel(`Role of ${email}`)).toHaveValue("risk");
+  await page.reload();
+  await expect(page.getByTestId(`user-${email}`).getByLabel(`Role of ${email}`)).toHaveValue("risk");
   await row.getByLabel(`Role of ${email}`).selectOption("security");
-  await expect(row).toContainText("Security engineer");
+  await confirmRole.getByRole("button", { name: "Change role" }).click();
+  await expect(row.getByLabel(`Role of ${email}`)).toHaveValue("security");
+  await page.reload();
+  await expect(row.getByLabel(`Role of ${email}`)).toHaveValue("security");
 
   await row.getByRole("button", { name: "Deactivate" }).click();
   const dialog = page.getByRole("dialog", { name: `Deactivate ${email}` });

@@ -49,7 +49,7 @@ test("the shell has landmarks, a skip link and every area in the navigation", as
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
   await expect(page.getByRole("main")).toBeVisible();
   const nav = page.getByRole("navigation", { name: "Primary" });
-  for (const label of ["Agents", "Decisions", "Policies", "Frameworks", "Reports", "Enforcement points", "MCP servers", "Audit", "People", "Settings"]) {
+  for (const label of ["Agents", "Decisions", "Policies", "Frameworks", "Reports", "Enforcement points", "MCP servers", "Audit", "Console users", "Settings"]) {
     await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
   }
   await page.setViewportSize({ width: 390, height: 800 });

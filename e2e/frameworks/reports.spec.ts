@@ -4,7 +4,7 @@ import { newUserSession } from "../fixtures/auth";
 
 const FORMATS = [
   { link: "Printable HTML", file: /\.html$/, check: (body: string) => expect(body).toContain("Executive summary") },
-  { link: "CSV", file: /\.csv$/, check: (body: string) => expect(body.split("\r\n")[0]).toBe("framework_id,framework_version,item_id,parent_id,title,status,not_applicable_reason,controls,policies,evidence,period_start,period_end") },
+  { link: "CSV", file: /\.csv$/, check: (body: string) => expect(body.split("\r\n")[0]).toBe("framework_id,framework_version,item_id,parent_id,title,status,not_applicable_reason,controls,policies,evidence,period_start,period_end,period_last_day") },
   { link: "JSON", file: /\.json$/, check: (body: string) => expect(JSON.parse(body).sha256).toMatch(/^[0-9a-f]{64}$/) },
   {
     link: "OSCAL assessment results",
@@ -30,6 +30,12 @@ test("a risk officer creates a report snapshot in the browser and downloads ever
 
   const row = page.getByRole("row").filter({ hasText: title });
   await expect(row).toBeVisible();
+  // "To (inclusive)" today is stored as tomorrow 00:00 UTC; the list names today, the day covered.
+  await expect(row).toContainText(`to ${await form.getByLabel("To (inclusive)").inputValue()} (UTC, inclusive)`);
+  // The coverage trend asks for the chart again once a snapshot is added, without a reload.
+  const reportId = /Report (\S+) stored/.exec((await page.getByText(/stored \(SHA-256/).textContent()) ?? "")?.[1];
+  expect(reportId).toBeTruthy();
+  await expect(page.getByRole("img", { name: /Coverage per framework over time/ })).toHaveAttribute("src", `/api/v1/reports/trend?v=${reportId}`);
   await expect(row.locator(".hash-cell")).toHaveText(/^[0-9a-f]{64}$/);
   for (const format of FORMATS) {
     const downloading = page.waitForEvent("download");

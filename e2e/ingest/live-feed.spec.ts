@@ -58,6 +58,12 @@ test("registering in the browser shows the token once, and an OPA upload lands i
   await form.getByRole("button", { name: "Register and show token" }).click();
   const token = (await page.getByTestId("issued-token").textContent())!.trim();
   expect(token).toMatch(/^stw_ep_[A-Za-z0-9_-]{43}$/);
+  // One click copies the token, and the ready-made sender configuration already carries it.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base() });
+  await page.getByRole("button", { name: "Copy token" }).click();
+  await expect(page.getByText("Copied.")).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+  await expect(page.getByRole("region", { name: "Sender configuration" })).toContainText(token);
 
   const decisionId = randomUUID();
   const upload = await fetch(new URL("/api/v1/opa/logs", base()), {

@@ -84,3 +84,70 @@ test("a viewer reads policies but cannot edit or publish", async ({ browser }) =
   expect((await page.request.post("/api/v1/policies/publish", { data: { message: "x" } })).status()).toBe(403);
   await context.close();
 });
+
+test("Ctrl/Cmd+S saves; a draft saved with a syntax error says so; a framework page opens the tagged policy in the studio", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "security");
+  let policyId: string | undefined;
+  try {
+    await page.goto("/policies");
+    await page.getByLabel("Template").selectOption({ label: "Empty policy" });
+    await page.getByRole("button", { name: "New policy" }).click();
+    const description = `Half-written (e2e ${Date.now()})`;
+    await page.getByLabel("Description").fill(description);
+    await page.getByLabel("Framework tags").fill("ASI02");
+    await setEditorText(page, "permit (principal, action, resource");
+    // The shortcut saves from inside the editor, and the notice names the error instead of "Saved".
+    await page.keyboard.press("ControlOrMeta+s");
+    const notice = page.locator(".policy-editor .notice");
+    await expect(notice).toContainText(/Saved to the draft with 1 error \(line 1, column \d+: .+\)\. The draft cannot be published until it validates\./);
+    await expect(notice).not.toHaveText("Saved to the draft.");
+    policyId = (await page.locator("#policy-editor-title code").textContent()) ?? undefined;
+    expect(policyId).toMatch(/^pol_/);
+
+    await setEditorText(page, "permit (principal, action, resource);");
+    await page.keyboard.press("ControlOrMeta+s");
+    await expect(notice).toHaveText("Saved to the draft.");
+
+    // The framework page links the tagged policy to the studio, which opens it (not a 404).
+    await page.goto("/frameworks/owasp-agentic-top10-2026");
+    const link = page.locator(`.entity-ref[data-entity-id="${policyId}"] a`);
+    await expect(link).toHaveAttribute("href", `/policies?policy=${policyId}`);
+    await link.click();
+    await expect(page).toHaveURL(new RegExp(`/policies\\?policy=${policyId}$`));
+    await expect(page.locator("#policy-editor-title")).toHaveText(policyId!);
+    await expect(page.getByLabel("Description")).toHaveValue(description);
+    // An id no longer in the draft says so rather than opening an empty editor.
+    await page.goto("/policies?policy=pol_gone");
+    await expect(page.getByRole("heading", { name: "Not in the draft" })).toBeVisible();
+  } finally {
+    // Other specs publish the shared draft: leave it as it was.
+    if (policyId) expect((await context.request.delete(`/api/v1/policies/${policyId}`)).status()).toBe(200);
+    await context.close();
+  }
+});
+
+test("make a test from a recorded decision: the studio's Tests tab opens filled with its request, entities and outcome", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "security");
+  const registered = await context.request.post("/api/v1/enforcement-points", { data: { name: `e2e-test-from-${Date.now()}`, kind: "mcp-gateway" } });
+  expect(registered.status(), await registered.text()).toBe(201);
+  const { token } = (await registered.json()) as { token: string };
+  const decisionId = `dec-${Date.now()}`;
+  const request = { subject: { type: "agent", id: "test-from-agent" }, action: { name: "read" }, resource: { type: "resource", id: "ledger" }, context: { data_sensitivity: "public" } };
+  const posted = await fetch(new URL("/api/v1/decisions", test.info().project.use.baseURL!), {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify([{ id: decisionId, time: new Date().toISOString(), agent: { id: "test-from-agent" }, action: { name: "read" }, resource: { type: "resource", id: "ledger" }, outcome: "deny", request }]),
+  });
+  expect(posted.status, await posted.text()).toBe(200);
+
+  await page.goto(`/decisions/explore?q=${decisionId}`);
+  await page.getByRole("link", { name: /\d{4}-\d\d-\d\d/ }).first().click();
+  await expect(page.getByRole("heading", { name: `Decision ${decisionId}` })).toBeVisible();
+  await page.getByRole("link", { name: "Make a test from this decision" }).click();
+  await expect(page.getByTestId("test-seed")).toContainText(`Filled in from decision ${decisionId}`);
+  await expect(page.getByLabel("Expected decision")).toHaveValue("deny");
+  await expect(page.getByLabel("Name")).toHaveValue(new RegExp(decisionId));
+  const cedarRequest = JSON.parse(await page.getByLabel("Request (Cedar principal, action, resource, context)").inputValue());
+  expect(cedarRequest).toMatchObject({ action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "ledger" } });
+  await context.close();
+});

@@ -71,3 +71,17 @@ export const CreateAgentForm = z.object({
   dataSensitivity: z.preprocess(blankToNull, z.string().nullable()),
   identities: identityLines,
 });
+
+/**
+ * The agent's own facts, edited on its page: name, description, environment, credential posture
+ * (kind, longest lifetime in seconds) and data sensitivity. A blank select clears the value.
+ */
+export const AgentDetailsForm = z.object({
+  agentId: z.string().min(1),
+  name: z.string(),
+  description: z.string().default(""),
+  environment: z.preprocess(blankToNull, z.string().nullable()),
+  credentialKind: z.preprocess(blankToNull, z.string().nullable()),
+  credentialMaxLifetimeSeconds: z.preprocess((v) => (v === "" || v === undefined ? null : Number(v)), z.number().nullable()),
+  dataSensitivity: z.preprocess(blankToNull, z.string().nullable()),
+});

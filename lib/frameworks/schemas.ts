@@ -128,6 +128,8 @@ export const AlignmentQuery = z.object({
 
 export const MappingListQuery = z.object({ frameworkId: z.string().min(1).max(80).optional().describe("Only mappings to this framework") });
 
+/** `v` is a version tag (the reports page sends the newest snapshot's id) so a browser fetches the chart again after a new snapshot. */
+export const TrendQuery = z.strictObject({ v: z.string().max(100).optional().describe("Any version tag; changes nothing but the URL, so caches refetch") });
 export const DownloadQuery = z.object({ format: ReportFormat.default("html").describe("html (printable), csv (row per item), json, or oscal (OSCAL 1.2.2 assessment-results)") });
 
 export const CrosswalkQuery = z.object({ to: z.string().max(800).default("").describe("Comma-separated target framework ids; empty means all others") });

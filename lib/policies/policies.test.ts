@@ -14,7 +14,10 @@ import { evaluateAccess, evaluateAccessBatch } from "./authzen";
 import { authorize } from "./cedar";
 import { policyTexts } from "./content";
 import { loadDraftContent } from "./draft-content";
-import { deletePolicy, savePolicy, saveTest, updateEntities, updateSchema } from "./draft";
+import { deletePolicy, deleteTest, savePolicy, saveTest, updateEntities, updateSchema } from "./draft";
+import { hashContent } from "./content";
+import { PolicyEngine } from "./engine";
+import { testFromDecision } from "./test-from-decision";
 import { forgetPublishedEngine } from "./published-engine";
 import { explainDecision } from "./explain";
 import { approveDraft, publishDraft, rollbackToVersion } from "./publish";
@@ -414,6 +417,13 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     expect(result.examples[0]).toMatchObject({ enforcementPointId: "ep_replay", decisionId: expect.stringMatching(/^d\d+$/) });
     const byAgent = result.byAgentAction.reduce((sum, group) => sum + group.allowToDeny, 0);
     expect(byAgent).toBe(allowToDeny);
+    // Every bucket the page shows adds up to what was replayed.
+    expect(result.allowToDeny + result.denyToAllow + result.unchanged + result.notComparable + result.invalidRequests).toBe(job.processed);
+    // Read back, the result names agents (and enforcement points that exist) by their current names.
+    const names = { [prodAgent]: "Invoice bot", [devAgent]: "Dev helper" };
+    expect(result.byAgentAction.length).toBeGreaterThan(0);
+    for (const group of result.byAgentAction) expect(group.agentName).toBe(names[group.agentId]);
+    for (const example of result.examples) expect(example).toMatchObject({ agentName: names[example.agentId], enforcementPointName: null });
 
     const filtered = await startReplay({ ctx: author, input: { limit: 1000, agentId: devAgent } });
     await runReplay(filtered.id);
@@ -478,6 +488,26 @@ describe("the PDP, replay, stats and explain on real inventory and decisions", (
     expect(explained.recorded.outcome).toBe("allow");
     expect(explained.current).toMatchObject({ revision: Number(await getCurrentPolicyRevision()), decision: "deny" });
     expect(explained.chosen).toMatchObject({ revision: 1, decision: "deny" });
+  });
+
+  it("makes a policy test from a recorded decision that the draft then judges exactly as live evaluation would", async () => {
+    const seed = await testFromDecision({ ctx: userContext("viewer"), input: { enforcementPointId: "ep_replay", decisionId: "d2" } });
+    if (!seed.ok) throw new Error(seed.message);
+    expect(seed).toMatchObject({ expectedDecision: "allow", request: { principal: { type: "Steward::Agent", id: prodAgent }, action: { type: "Steward::Action", id: "write" } } });
+    expect(seed.entities.map((entity) => JSON.stringify(entity.uid))).toContain(JSON.stringify({ type: "Steward::Agent", id: prodAgent }));
+    const saved = await saveTest({ ctx: author, input: { name: seed.name, request: seed.request, entities: seed.entities, expectedDecision: seed.expectedDecision } });
+    const content = await loadDraftContent(database.db);
+    const live = new PolicyEngine(content, hashContent(content), await loadInventory(database.db), null).evaluate(
+      { subject: { type: "agent", id: prodAgent }, action: { name: "write" }, resource: { type: "resource", id: "r2", properties: { environment: "dev" } }, context: { data_sensitivity: "confidential" } },
+      (await database.db.select().from(decisions).where(and(eq(decisions.enforcementPointId, "ep_replay"), eq(decisions.decisionId, "d2"))))[0]!.time,
+    );
+    const result = (await getDraft({ ctx: author })).tests.find((test) => test.id === saved.id)!;
+    expect(result.actualDecision).toBe(live.decision);
+    expect(result.passed).toBe(live.decision === "allow");
+    await deleteTest({ ctx: author, input: { id: saved.id } });
+
+    await expect(testFromDecision({ ctx: userContext("viewer"), input: { enforcementPointId: "ep_replay", decisionId: "nope" } })).rejects.toMatchObject({ code: "not_found" });
+    await expect(testFromDecision({ ctx: epContext, input: { enforcementPointId: "ep_replay", decisionId: "d2" } })).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("uses a newly published revision from the very next evaluation", async () => {

@@ -1,5 +1,17 @@
 import { getDb, type Executor } from "@/db/client";
-import { countReplayDecisions, getReplayOrThrow, insertReplay, readReplayChunk, updateReplay, type ReplayCursor, type ReplayFilter } from "@/db/policies";
+import {
+  agentAndEnforcementPointNames,
+  countReplayable,
+  finishReplay,
+  getReplayOrThrow,
+  insertReplay,
+  markReplayRunning,
+  readReplayChunk,
+  requestReplayCancel,
+  saveReplayProgress,
+  type ReplayCursor,
+  type ReplayFilter,
+} from "@/db/policies";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
@@ -19,7 +31,8 @@ const EXAMPLES_PER_DIRECTION = 25;
 /** Longest stretch of evaluation between two turns of the event loop. */
 const SLICE_MS = 10;
 
-export type ReplayExample = { enforcementPointId: string; decisionId: string; time: string; agentId: string; action: string; recorded: string; replayed: "allow" | "deny"; determiningPolicies: string[]; requestable?: boolean };
+/** One flipped decision kept as an example; the names are added when a replay is read (`getReplay`). */
+export type ReplayExample = { enforcementPointId: string; enforcementPointName?: string | null; decisionId: string; time: string; agentId: string; agentName?: string | null; action: string; recorded: string; replayed: "allow" | "deny"; determiningPolicies: string[]; requestable?: boolean };
 export type ReplayResult = {
   allowToDeny: number;
   denyToAllow: number;
@@ -30,7 +43,7 @@ export type ReplayResult = {
   memoHits: number;
   /** Replayed denies that are requestable (@approval): the call would wait for a person, not fail. */
   requestable?: number;
-  byAgentAction: { agentId: string; action: string; allowToDeny: number; denyToAllow: number }[];
+  byAgentAction: { agentId: string; agentName?: string | null; action: string; allowToDeny: number; denyToAllow: number }[];
   examples: ReplayExample[];
 };
 
@@ -63,7 +76,7 @@ export async function cancelReplay({ ctx, input }: { ctx: Ctx; input: unknown })
   return withTransaction(ctx, async (tx) => {
     const before = await getReplayOrThrow(tx, id);
     if (before.status !== "queued" && before.status !== "running") return { id, status: before.status };
-    await updateReplay(tx, id, { cancelRequested: 1, updatedAt: new Date() });
+    await requestReplayCancel(tx, id);
     await recordAudit(tx, ctx, { action: "policy_replay.cancel", entityType: "policy_replay", entityId: id, before: { status: before.status } });
     return { id, status: "cancelling" };
   });
@@ -74,10 +87,24 @@ const STALLED_AFTER_MS = 5 * 60_000;
 
 export async function getReplay({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requirePermission(ctx.actor, "policies.read");
-  const row = await getReplayOrThrow(ctx.tx ?? (await getDb()), input.id);
-  const { content: _content, ...params } = row.params as Record<string, unknown>;
+  const db = ctx.tx ?? (await getDb());
+  const stored = await getReplayOrThrow(db, input.id);
+  const { content: _content, ...params } = stored.params as Record<string, unknown>;
+  const row = { ...stored, result: stored.result ? await withNames(db, stored.result as ReplayResult) : stored.result };
   const stalled = (row.status === "running" || row.status === "queued") && Date.now() - row.updatedAt.getTime() > STALLED_AFTER_MS;
   return stalled ? { ...row, params, status: "failed" as const, error: "The replay stopped reporting progress (its server process ended); start it again" } : { ...row, params };
+}
+
+/** The result with the current names of the agents and enforcement points it refers to (null for one since deleted). */
+async function withNames(db: Executor, result: ReplayResult): Promise<ReplayResult> {
+  const agentIds = new Set([...result.byAgentAction.map((group) => group.agentId), ...result.examples.map((example) => example.agentId)]);
+  const epIds = new Set(result.examples.map((example) => example.enforcementPointId));
+  const names = await agentAndEnforcementPointNames(db, [...agentIds], [...epIds]);
+  return {
+    ...result,
+    byAgentAction: result.byAgentAction.map((group) => ({ ...group, agentName: names.agents.get(group.agentId) ?? null })),
+    examples: result.examples.map((example) => ({ ...example, agentName: names.agents.get(example.agentId) ?? null, enforcementPointName: names.enforcementPoints.get(example.enforcementPointId) ?? null })),
+  };
 }
 
 function filterOf(params: Record<string, unknown>): ReplayFilter {
@@ -188,8 +215,8 @@ export async function runReplay(id: string, db?: Executor, options: { chunkSize?
   let processed = 0;
   try {
     const engine = await engineForContent(database, params.content, null);
-    const total = Math.min(params.limit, await countReplayDecisions(database, filter));
-    await updateReplay(database, id, { status: "running", total, updatedAt: new Date() });
+    const total = Math.min(params.limit, await countReplayable(database, filter));
+    await markReplayRunning(database, id, total);
     let cursor: ReplayCursor | null = null;
     while (processed < total) {
       const rows = await readReplayChunk(database, filter, cursor, Math.min(chunkSize, total - processed));
@@ -204,14 +231,14 @@ export async function runReplay(id: string, db?: Executor, options: { chunkSize?
       await options.afterChunk?.(processed);
       const last = rows.at(-1)!;
       cursor = { time: last.time, enforcementPointId: last.enforcementPointId, decisionId: last.decisionId };
-      const state = await updateReplay(database, id, { processed, result: tally.summary(engine.memoHits), updatedAt: new Date() });
-      if (state?.cancelRequested) {
-        await updateReplay(database, id, { status: "cancelled", finishedAt: new Date() });
+      const state = await saveReplayProgress(database, id, processed, tally.summary(engine.memoHits));
+      if (state.cancelRequested) {
+        await finishReplay(database, id, { status: "cancelled" });
         return;
       }
     }
-    await updateReplay(database, id, { status: "done", processed, result: tally.summary(engine.memoHits), finishedAt: new Date(), updatedAt: new Date() });
+    await finishReplay(database, id, { status: "done", processed, result: tally.summary(engine.memoHits) });
   } catch (error) {
-    await updateReplay(database, id, { status: "failed", error: (error as Error).message, processed, result: tally.summary(), finishedAt: new Date(), updatedAt: new Date() });
+    await finishReplay(database, id, { status: "failed", processed, result: tally.summary(), error: (error as Error).message });
   }
 }

@@ -1,4 +1,5 @@
 import { toCsv } from "@/lib/csv";
+import { periodLabels } from "./period-label";
 import type { ReportContent } from "./report-content";
 
 export const REPORT_CSV_COLUMNS = [
@@ -14,6 +15,8 @@ export const REPORT_CSV_COLUMNS = [
   "evidence",
   "period_start",
   "period_end",
+  // The last day covered (period_end is the exclusive instant after it).
+  "period_last_day",
 ] as const;
 
 /** One row per framework item; controls as `id=status` joined by `;`. */
@@ -33,6 +36,7 @@ export function renderReportCsv(content: ReportContent): string {
       item.controls.map((control) => results.get(control.controlId)?.summary ?? "").join(" | "),
       content.period.start,
       content.period.end,
+      periodLabels(content.period).to,
     ]),
   );
   return toCsv(REPORT_CSV_COLUMNS, rows);

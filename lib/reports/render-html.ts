@@ -1,4 +1,5 @@
 import type { ItemStatus } from "../frameworks/alignment";
+import { periodText, utcTimestamp } from "./period-label";
 import type { ReportContent } from "./report-content";
 import { coverageBarsSvg, escapeXml as esc } from "./svg-charts";
 
@@ -47,7 +48,7 @@ export function renderReportHtml(content: ReportContent, sha256: string): string
     .join("");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(content.title)}</title><style>${STYLES}</style></head><body><main>
 <h1>${esc(content.title)}</h1>
-<p class="meta">${esc(content.scopeLabel)} · period ${esc(content.period.start)} to ${esc(content.period.end)} · ${content.agentsInScope} agents · ${content.decisionsInPeriod} decisions<br>Generated ${esc(content.generatedAt)} by ${esc(content.generatedBy)} · report ${esc(content.reportId)}</p>
+<p class="meta">${esc(content.scopeLabel)} · period ${esc(periodText(content.period))} · ${content.agentsInScope} agents · ${content.decisionsInPeriod} decisions<br>Generated ${esc(utcTimestamp(content.generatedAt))} by ${esc(content.generatedBy)} · report ${esc(content.reportId)}</p>
 <p class="meta">SHA-256 of the stored snapshot: <span class="hash">${esc(sha256)}</span></p>
 <h2>Executive summary</h2>${summary}
 <h2>Coverage</h2>${bars}

@@ -8,6 +8,31 @@ import { gzipSync } from "node:zlib";
 
 export type Credentials = { token?: string; email?: string; password?: string };
 
+/**
+ * The console's URL for a script: --url, else STEWARD_URL, else http://127.0.0.1:$PORT (the port
+ * `npm start` listens on; 3000 when PORT is unset). No trailing slash.
+ */
+export function consoleUrl(env: Record<string, string | undefined> = process.env, flag: string | null = argValue("url", "") || null): string {
+  return (flag ?? env.STEWARD_URL ?? `http://127.0.0.1:${env.PORT || "3000"}`).replace(/\/+$/, "");
+}
+
+/**
+ * fetch that says which URL failed and why when the request never got an answer ("fetch failed"
+ * alone names neither): `POST http://127.0.0.1:3000/api/v1/decisions: connection refused
+ * (ECONNREFUSED) — is the console running there? Start it with npm start, or pass --url / set PORT`.
+ */
+export async function fetchExplained(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const code = cause?.code;
+    const reason =
+      code === "ECONNREFUSED" ? "connection refused (ECONNREFUSED)" : code === "ENOTFOUND" ? "no such host (ENOTFOUND)" : code ? `${cause?.message ?? code} (${code})` : (cause?.message ?? (error as Error).message);
+    throw new Error(`${init?.method ?? "GET"} ${url}: ${reason} — is the console running there? Start it with npm start, or pass --url / set PORT`, { cause: error });
+  }
+}
+
 export class StewardClient {
   private constructor(
     readonly baseUrl: string,
@@ -18,7 +43,7 @@ export class StewardClient {
   static async connect(baseUrl: string, credentials: Credentials): Promise<StewardClient> {
     if (credentials.token) return new StewardClient(baseUrl, { authorization: `Bearer ${credentials.token}` });
     if (!credentials.email || !credentials.password) throw new Error("Set STEWARD_TOKEN, or STEWARD_ADMIN_EMAIL and STEWARD_ADMIN_PASSWORD");
-    const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+    const csrf = await fetchExplained(`${baseUrl}/api/auth/csrf`);
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
     const jar = new Map<string, string>();
     const keep = (response: Response) => {
@@ -30,7 +55,7 @@ export class StewardClient {
     };
     keep(csrf);
     const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-    const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    const signIn = await fetchExplained(`${baseUrl}/api/auth/callback/credentials`, {
       method: "POST",
       redirect: "manual",
       headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader() },
@@ -47,7 +72,7 @@ export class StewardClient {
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
+    const response = await fetchExplained(`${this.baseUrl}${path}`, {
       method,
       headers: this.headers(body === undefined ? {} : { "content-type": "application/json" }),
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -71,7 +96,7 @@ export class StewardClient {
 
 export async function postDecisions(baseUrl: string, token: string, decisions: unknown[], options: { path?: string; gzip?: boolean } = {}): Promise<{ status: number; body: unknown }> {
   const json = JSON.stringify(decisions);
-  const response = await fetch(`${baseUrl}${options.path ?? "/api/v1/decisions"}`, {
+  const response = await fetchExplained(`${baseUrl}${options.path ?? "/api/v1/decisions"}`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(options.gzip ? { "content-encoding": "gzip" } : {}) },
     body: options.gzip ? gzipSync(json) : json,

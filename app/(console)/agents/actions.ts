@@ -4,7 +4,7 @@ import { z } from "zod";
 import { action } from "@/app/_server/action";
 import { assignOwnership, changeAgentStatus } from "@/lib/agents/assign-ownership";
 import { createAgent } from "@/lib/agents/create-agent";
-import { AssignOwnershipForm, ChangeStatusForm, CreateAgentForm, OverrideRiskForm, ScopeForm } from "@/lib/agents/forms";
+import { AgentDetailsForm, AssignOwnershipForm, ChangeStatusForm, CreateAgentForm, OverrideRiskForm, ScopeForm } from "@/lib/agents/forms";
 import { overrideRiskTier } from "@/lib/agents/override-risk";
 import { updateAgent } from "@/lib/agents/update-agent";
 import { attestAgent } from "@/lib/attestation/attest-agent";
@@ -40,6 +40,12 @@ export const changeStatusAction = action("agents.write", ChangeStatusForm, async
 
 export const overrideRiskAction = action("agents.write", OverrideRiskForm, async (ctx, input) => {
   await overrideRiskTier({ ctx, input });
+  return {};
+});
+
+/** Name, description, environment, credential posture and data sensitivity; audited as agent.update. */
+export const updateAgentDetailsAction = action("agents.write", AgentDetailsForm, async (ctx, { agentId, ...changes }) => {
+  await updateAgent({ ctx, input: { agentId, changes } });
   return {};
 });
 

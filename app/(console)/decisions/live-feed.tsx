@@ -6,16 +6,52 @@ import type { FeedEnd, FeedEvent, FeedGap } from "@/lib/decisions/live-stream";
 import type { DecisionSummary } from "@/lib/decisions/schemas";
 import { decisionHref } from "./decision-links";
 import { DecisionCells } from "@/components/decisions/decision-cells";
+import { formatUtc } from "@/components/ui/format-utc";
 
 /** Rows kept on screen; older ones fall off, so a burst never grows the DOM. */
 const MAX_ROWS = 200;
+
+/** How many recorded decisions the feed opens with, so it is never empty while traffic is quiet. */
+export const BACKFILL_ROWS = 100;
+
+const rowKey = (row: Pick<DecisionSummary, "enforcementPointId" | "decisionId">) => `${row.enforcementPointId}/${row.decisionId}`;
+
+/** Adds rows to the feed, once each (the backfill and the stream may both carry a decision), newest first. */
+export function mergeFeedRows(current: DecisionSummary[], incoming: DecisionSummary[]): DecisionSummary[] {
+  const seen = new Set(current.map(rowKey));
+  const fresh = incoming.filter((row) => !seen.has(rowKey(row)) && (seen.add(rowKey(row)), true));
+  return fresh.length ? [...fresh, ...current].sort(byTimeDesc).slice(0, MAX_ROWS) : current;
+}
 
 /** Newest first by decision time; ties keep arrival order. */
 const byTimeDesc = (a: DecisionSummary, b: DecisionSummary) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0);
 const clock = (iso: string) => iso.slice(11, 19);
 
+/** The explorer API's rows carry every summary field (and more); the feed keeps the summary. */
+const toFeedRow = (row: DecisionSummary): DecisionSummary => ({
+  enforcementPointId: row.enforcementPointId,
+  decisionId: row.decisionId,
+  time: row.time,
+  receivedAt: row.receivedAt,
+  agentId: row.agentId,
+  agentRef: row.agentRef,
+  actionName: row.actionName,
+  actionKind: row.actionKind,
+  resourceType: row.resourceType,
+  resourceId: row.resourceId,
+  outcome: row.outcome,
+  reasons: row.reasons ?? [],
+  traceId: row.traceId,
+  taskId: row.taskId,
+  spanId: row.spanId,
+  parentSpanId: row.parentSpanId,
+});
+
+/** Keyed by its filter where it is used (app/(console)/decisions/page.tsx): a new filter starts a new feed, with its own history. */
 export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames: Record<string, string> }) {
   const [rows, setRows] = useState<DecisionSummary[]>([]);
+  /** The opening read of the last BACKFILL_ROWS matching decisions: pending, done, or failed with a reason. */
+  const [backfill, setBackfill] = useState<{ state: "pending" | "done" } | { state: "failed"; message: string }>({ state: "pending" });
   const [paused, setPaused] = useState(false);
   const [missed, setMissed] = useState(0);
   const [rate, setRate] = useState(0);
@@ -36,6 +72,23 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
     let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     let backoff = 1_000;
+    let backfilled = false;
+    // Read the recent history once the stream is subscribed, so nothing committed in between is lost
+    // (a decision in both is shown once).
+    const loadBackfill = async () => {
+      try {
+        const params = new URLSearchParams(query);
+        params.set("limit", String(BACKFILL_ROWS));
+        const response = await fetch(`/api/v1/decisions?${params}`, { headers: { accept: "application/json" } });
+        if (!response.ok) throw new Error(`the explorer answered ${response.status}`);
+        const body = (await response.json()) as { decisions: DecisionSummary[] };
+        if (stopped) return;
+        setRows((current) => mergeFeedRows(current, body.decisions.map(toFeedRow)));
+        setBackfill({ state: "done" });
+      } catch (error) {
+        if (!stopped) setBackfill({ state: "failed", message: (error as Error).message });
+      }
+    };
     const remember = (event: Event) => {
       const id = (event as MessageEvent<string>).lastEventId;
       if (id) lastEventId = id;
@@ -51,6 +104,10 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
         remember(event);
         backoff = 1_000;
         setConnection("live");
+        if (!backfilled) {
+          backfilled = true;
+          void loadBackfill();
+        }
       });
       current.addEventListener("error", () => {
         setRate(0);
@@ -87,7 +144,7 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
           return;
         }
         if (batch.skipped > 0) setSkipped((current) => ({ count: (current?.count ?? 0) + batch.skipped, since: current?.since ?? batch.decisions[0]?.time ?? batch.sentAt }));
-        setRows((current) => [...batch.decisions, ...current].sort(byTimeDesc).slice(0, MAX_ROWS));
+        setRows((current) => mergeFeedRows(current, batch.decisions));
       });
     };
     connect();
@@ -150,15 +207,28 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
           <a href={explorerHref(new Date(Date.parse(gap.from) - 60_000).toISOString(), new Date(Date.parse(gap.to) + 60_000).toISOString())}>open the explorer for that span</a>
         </p>
       ))}
+      {backfill.state === "failed" ? (
+        <p className="notice warn" role="status">
+          The last {BACKFILL_ROWS} decisions could not be loaded ({backfill.message}); new ones still appear here as they arrive.
+        </p>
+      ) : null}
       {rows.length === 0 ? (
-        <p className="muted">Waiting for decisions… Send one with its enforcement point&apos;s token to POST /api/v1/decisions, or run npm run demo:traffic.</p>
+        backfill.state === "pending" ? (
+          <p className="muted" aria-busy="true">
+            Loading the last {BACKFILL_ROWS} matching decisions…
+          </p>
+        ) : (
+          <p className="muted">
+            No matching decision in the last 24 hours. Waiting for new ones… Send one with its enforcement point&apos;s token to POST /api/v1/decisions, or run npm run demo:traffic.
+          </p>
+        )
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="feed-table">
-            <caption className="visually-hidden">Newest decisions first, at most {MAX_ROWS}</caption>
+            <caption className="visually-hidden">Newest decisions first, at most {MAX_ROWS}: the last {BACKFILL_ROWS} recorded, then new ones as they arrive</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th>
+                <th scope="col">Time (UTC)</th>
                 <th scope="col">Outcome</th>
                 <th scope="col">Agent</th>
                 <th scope="col">Action</th>
@@ -168,10 +238,10 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
             </thead>
             <tbody>
               {rows.map((row) => (
-                <tr key={`${row.enforcementPointId}/${row.decisionId}`} data-decision-id={row.decisionId}>
+                <tr key={rowKey(row)} data-decision-id={row.decisionId}>
                   <DecisionCells
                     href={decisionHref(row)}
-                    timeLabel={row.time.slice(11, 23)}
+                    timeLabel={formatUtc(row.time, "millisecond")}
                     outcome={row.outcome}
                     agentRef={row.agentRef}
                     actionName={row.actionName}

@@ -21,7 +21,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       <PageHeader title="Decisions" description="Every allow, deny and approval decision your enforcement points report, as it happens." />
       <DecisionsNav current="/decisions" />
       <FilterForm action="/decisions" filter={filter} enforcementPoints={points} outcomes={OUTCOME_VALUES} />
-      <LiveFeed filter={filter} epNames={Object.fromEntries(points.map((ep) => [ep.id, ep.name]))} />
+      <LiveFeed key={JSON.stringify(filter)} filter={filter} epNames={Object.fromEntries(points.map((ep) => [ep.id, ep.name]))} />
     </>
   );
 }

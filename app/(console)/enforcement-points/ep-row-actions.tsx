@@ -18,7 +18,8 @@ export function EpRowActions({ ep, presets, otlpPresets = [] }: { ep: Pick<Enfor
   const [opaState, saveOpa, savingOpa] = useActionState(updateOpaMappingAction, null);
   const open = (next: Panel) => setPanel(panel === next ? null : next);
   return (
-    <div className="ep-actions">
+    // Escape closes whichever confirmation panel is open, from anywhere inside it.
+    <div className="ep-actions" onKeyDown={(event) => event.key === "Escape" && panel !== null && setPanel(null)}>
       <div className="ep-action-buttons">
         <button type="button" onClick={() => open("rotate")} aria-expanded={panel === "rotate"}>
           Rotate token

@@ -41,7 +41,9 @@ export default async function Page() {
               rowHeader: true,
               cell: (ep) => (
                 <>
-                  <Link href={`/decisions/explore?ep=${encodeURIComponent(ep.id)}`}>{ep.name}</Link>
+                  <Link id={`ep-${ep.id}`} href={`/decisions/explore?ep=${encodeURIComponent(ep.id)}`} title={ep.id}>
+                    {ep.name}
+                  </Link>
                   <div className="muted mono">{ep.kind}{ep.environment ? ` · ${ep.environment}` : ""}</div>
                   <div className="muted mono">{ep.tokens.length ? ep.tokens.map((token) => `${token.prefix}…`).join(", ") : "no live token"}</div>
                 </>

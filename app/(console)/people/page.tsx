@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
@@ -8,14 +9,22 @@ import { CreateUserForm } from "./create-user-form";
 import { UserRowActions } from "./user-row-actions";
 import { formatUtc } from "@/components/ui/format-utc";
 
-export const metadata: Metadata = { title: "People" };
+export const metadata: Metadata = { title: "Console users" };
 
 export default async function PeoplePage() {
   const ctx = await requirePageActor("users.read", "/people");
   const users = await listUsers({ ctx });
   return (
     <>
-      <PageHeader title="People" description="Who can sign in to Steward, and with which role." />
+      <PageHeader
+        title="Console users"
+        description={
+          <>
+            Who can sign in to Steward, and with which role. The people who own agents (from your directory or added by hand) are under{" "}
+            <Link href="/agents/people">Agents → Directory people &amp; teams</Link>.
+          </>
+        }
+      />
       <section className="card" aria-labelledby="people-list">
         <h2 id="people-list">Console users</h2>
         <DataTable

@@ -1,15 +1,17 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { ConfirmButton, ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RoleSelect } from "./role-select";
-import type { Role } from "@/lib/auth/permissions";
+import { ROLE_LABELS, type Role } from "@/lib/auth/permissions";
 import { changeUserRoleAction, deactivateUserAction, reactivateUserAction, resetUserPasswordAction } from "./actions";
 
 export function UserRowActions({ user, isSelf }: { user: { id: string; email: string; role: Role; active: boolean; authProvider?: "local" | "oidc" }; isSelf: boolean }) {
   const [message, setMessage] = useState<string | null>(null);
   const [temporary, setTemporary] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  // A picked role is only a proposal until confirmed: one arrow key on the select must not make someone admin.
+  const [proposedRole, setProposedRole] = useState<Role | null>(null);
   const run = (work: () => Promise<{ ok: boolean; message?: string }>) =>
     startTransition(async () => {
       const result = await work();
@@ -20,11 +22,28 @@ export function UserRowActions({ user, isSelf }: { user: { id: string; email: st
       <label>
         <span className="visually-hidden">Role of {user.email}</span>
         <RoleSelect
-          value={user.role}
+          value={proposedRole ?? user.role}
           disabled={pending || !user.active}
-          onChange={(event) => run(() => changeUserRoleAction(null, { userId: user.id, role: event.target.value }))}
+          onChange={(event) => setProposedRole(event.target.value === user.role ? null : (event.target.value as Role))}
         />
       </label>
+      <ConfirmDialog
+        open={proposedRole !== null}
+        title={`Confirm a new role for ${user.email}`}
+        confirmLabel="Change role"
+        danger={proposedRole === "admin"}
+        onCancel={() => setProposedRole(null)}
+        onConfirm={() => {
+          const role = proposedRole;
+          setProposedRole(null);
+          if (role) run(() => changeUserRoleAction(null, { userId: user.id, role }));
+        }}
+      >
+        <p>
+          From <strong>{ROLE_LABELS[user.role]}</strong> to <strong>{proposedRole ? ROLE_LABELS[proposedRole] : ""}</strong>. It applies to their open sessions at once.
+          {proposedRole === "admin" ? " Administrators can manage every user, setting and secret." : ""}
+        </p>
+      </ConfirmDialog>
       {isSelf ? null : user.active ? (
         <ConfirmButton
           label="Deactivate"

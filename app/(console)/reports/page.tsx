@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { periodText } from "@/lib/reports/period-label";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { CreateReportForm } from "@/components/reports/create-report-form";
 import { DataTable } from "@/components/ui/data-table";
@@ -48,7 +49,7 @@ export default async function ReportsPage() {
       <section className="card" aria-labelledby="trend-heading">
         <h2 id="trend-heading">Coverage trend</h2>
         {/* eslint-disable-next-line @next/next/no-img-element -- a server-rendered SVG chart, not a photo to optimise */}
-        <img src="/api/v1/reports/trend" alt="Coverage per framework over time, from stored all-agent snapshots" className="trend-chart" />
+        <img src={`/api/v1/reports/trend?${new URLSearchParams({ v: reports[0]?.id ?? "none" })}`} alt="Coverage per framework over time, from stored all-agent snapshots" className="trend-chart" />
       </section>
       {reports.length === 0 ? (
         <EmptyState title="No reports yet">{canExport ? "Create the first snapshot above; it will appear here with its hash." : "A risk officer or security engineer creates snapshots; they will appear here."}</EmptyState>
@@ -76,7 +77,7 @@ export default async function ReportsPage() {
                 <>
                   {scopeText(report.scope)}
                   <div className="muted small">
-                    {report.periodStart.toISOString().slice(0, 10)} to {report.periodEnd.toISOString().slice(0, 10)}
+                    {periodText({ start: report.periodStart, end: report.periodEnd })}
                   </div>
                 </>
               ),

@@ -5,6 +5,7 @@ import {
   CreateReportInput,
   CrosswalkQuery,
   DownloadQuery,
+  TrendQuery,
   FrameworkView,
   ImportFrameworkInput,
   ManualEvidenceBody,
@@ -162,6 +163,7 @@ export const frameworksOperations: ApiOperation[] = [
     tag: TAG_REPORTS,
     permission: "reports.read",
     auth: "user",
+    query: TrendQuery,
     responses: { 200: { description: "image/svg+xml" } },
   },
 ];

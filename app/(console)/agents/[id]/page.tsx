@@ -8,7 +8,7 @@ import { InventoryNav } from "@/components/inventory/inventory-nav";
 import { AGENT_STATUS_OPTIONS, SelectField } from "@/components/inventory/select-field";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
-import { RISK_TIERS } from "@/db/schema/inventory";
+import { CREDENTIAL_KINDS, DATA_SENSITIVITIES, ENVIRONMENTS, RISK_TIERS } from "@/db/schema/inventory";
 import { declaredVsObserved } from "@/lib/agents/declared-vs-observed";
 import { agentActivityTrend } from "@/lib/agents/activity-trend";
 import { AgentActivityCharts } from "@/components/inventory/agent-activity-charts";
@@ -18,7 +18,7 @@ import { findingsOfAgent } from "@/lib/findings/dashboard";
 import { FINDING_LABELS } from "@/lib/findings/schemas";
 import { listPeople } from "@/lib/people/people";
 import { listTeams } from "@/lib/people/teams";
-import { acceptFindingAction, assignOwnershipAction, changeStatusAction, overrideRiskAction, resolveFindingAction, updateScopeAction } from "../actions";
+import { acceptFindingAction, assignOwnershipAction, changeStatusAction, overrideRiskAction, resolveFindingAction, updateAgentDetailsAction, updateScopeAction } from "../actions";
 import { formatUtc } from "@/components/ui/format-utc";
 import { CredentialPosture, POSTURE_WINDOW_DAYS } from "@/components/identity/credential-posture";
 import { listAgentKeys } from "@/lib/identity/agent-keys";
@@ -104,6 +104,38 @@ async function AgentPageContent({ params }: { params: Promise<{ id: string }> })
             <dt>Last attested</dt>
             <dd>{when(agent.lastAttestedAt)}</dd>
           </dl>
+          {canWrite ? (
+            <details className="edit-details">
+              <summary>Edit details</summary>
+              <ActionForm action={updateAgentDetailsAction} submitLabel="Save details" className="stack" label="Edit agent details" successMessage="Details saved.">
+                <input type="hidden" name="agentId" value={agent.id} />
+                <div className="field">
+                  <label htmlFor="agent-name">Name</label>
+                  <input id="agent-name" name="name" defaultValue={agent.name} required maxLength={200} />
+                </div>
+                <div className="field">
+                  <label htmlFor="agent-description">Description</label>
+                  <textarea id="agent-description" name="description" rows={3} defaultValue={agent.description ?? ""} maxLength={4000} />
+                </div>
+                <SelectField id="agent-environment" name="environment" label="Environment" defaultValue={agent.environment ?? ""} options={ENVIRONMENTS.map((value) => [value, value])}>
+                  <option value="">Unknown</option>
+                </SelectField>
+                <SelectField id="agent-credential-kind" name="credentialKind" label="Credential kind" defaultValue={agent.credentialKind ?? ""} options={CREDENTIAL_KINDS.map((value) => [value, value.replaceAll("_", " ")])}>
+                  <option value="">Unknown</option>
+                </SelectField>
+                <div className="field">
+                  <label htmlFor="agent-credential-lifetime">Credential lifetime (seconds)</label>
+                  <input id="agent-credential-lifetime" name="credentialMaxLifetimeSeconds" type="number" min={1} inputMode="numeric" defaultValue={agent.credentialMaxLifetimeSeconds ?? ""} aria-describedby="agent-credential-lifetime-hint" />
+                  <span className="hint" id="agent-credential-lifetime-hint">
+                    The longest a credential lives; blank when unknown or it never expires
+                  </span>
+                </div>
+                <SelectField id="agent-data-sensitivity" name="dataSensitivity" label="Data sensitivity" defaultValue={agent.dataSensitivity ?? ""} options={DATA_SENSITIVITIES.map((value) => [value, value])}>
+                  <option value="">Unknown</option>
+                </SelectField>
+              </ActionForm>
+            </details>
+          ) : null}
         </section>
 
         <section className="card" aria-labelledby="h-risk">

@@ -24,7 +24,7 @@ export default async function PeopleDirectoryPage({ searchParams }: { searchPara
   const teamName = new Map(teams.map((team) => [team.id, team.name]));
   return (
     <>
-      <PageHeader title="People and teams" description="The accountable humans who own agents. Console sign-in accounts are managed under People in the main menu." />
+      <PageHeader title="People and teams" description="The accountable humans who own agents. They need no console account; console sign-in accounts are under Console users in the main menu." />
       <InventoryNav current="/agents/people" />
       {canWrite ? (
         <div className="detail-grid">

@@ -66,7 +66,7 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
       {page.rows.length === 0 ? (
         <EmptyState title="No decision in this range">Widen the time range or clear a filter. New decisions show up on the live feed as they arrive.</EmptyState>
       ) : (
-        <div className="table-wrap card">
+        <div className="table-wrap card" tabIndex={0}>
           <table>
             <caption className="visually-hidden">Decisions, newest first</caption>
             <thead>

@@ -114,6 +114,14 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
           <h2 id="evaluate-now">Evaluate now</h2>
           <p className="muted">Re-evaluate the recorded request under the current published policies, or any published version.</p>
           <ExplainDecision enforcementPointId={decision.enforcementPointId} decisionId={decision.decisionId} />
+          {hasPermission(ctx.actor, "policies.write") ? (
+            <p>
+              <Link href={`/policies?${new URLSearchParams({ fromEp: decision.enforcementPointId, fromDecision: decision.decisionId })}`} prefetch={false}>
+                Make a test from this decision
+              </Link>{" "}
+              <span className="muted">: the policy studio opens its Tests tab with this request, its entities and the recorded outcome filled in.</span>
+            </p>
+          ) : null}
         </section>
       ) : null}
     </>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { EntityRef } from "@/components/ui/entity-ref";
 import Link from "next/link";
 import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/frameworks/action-form";
@@ -64,7 +65,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
       <section className="card" aria-label="Coverage">
         <CoverageBar coverage={framework.coverage} />
       </section>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="framework-tree">
           <caption className="visually-hidden">Items of {framework.framework.name} with their status and evidence</caption>
           <thead>
@@ -125,7 +126,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                   })}
                   {item.policies.map((policy) => (
                     <div key={policy.policyId} className="small">
-                      Policy <Link href={`/policies/${policy.policyId}`}>{policy.policyName}</Link> is tagged with this item
+                      Policy <EntityRef kind="policy" id={policy.policyId} name={policy.policyName} /> is tagged with this item
                     </div>
                   ))}
                   {canEdit ? (

@@ -52,21 +52,36 @@ export default async function CrosswalkPage({ params, searchParams }: { params: 
               row.related.length === 0 ? (
                 <span className="muted small">No shared control.</span>
               ) : (
+                <RelatedList count={row.related.length}>
                 <ul className="small">
-                  {row.related.map((related) => (
-                    <li key={`${related.frameworkId}/${related.itemId}`}>
-                      {names.get(related.frameworkId)}{" "}
-                      <Link href={`/frameworks/${related.frameworkId}#item-${encodeURIComponent(related.itemId)}`}>
-                        <span className="mono">{related.itemId}</span> {related.title}
-                      </Link>{" "}
-                      <span className="muted">via {related.viaControls.join(", ")}</span>
-                    </li>
-                  ))}
-                </ul>
+                    {row.related.map((related) => (
+                      <li key={`${related.frameworkId}/${related.itemId}`}>
+                        {names.get(related.frameworkId)}{" "}
+                        <Link href={`/frameworks/${related.frameworkId}#item-${encodeURIComponent(related.itemId)}`}>
+                          <span className="mono">{related.itemId}</span> {related.title}
+                        </Link>{" "}
+                        <span className="muted">via {related.viaControls.join(", ")}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </RelatedList>
               ),
           },
         ]}
       />
     </>
+  );
+}
+
+/** Beyond this many related items a row collapses to a summary (a phone showed the whole crosswalk at 34,000 px). */
+const OPEN_UP_TO = 3;
+
+function RelatedList({ count, children }: { count: number; children: React.ReactNode }) {
+  if (count <= OPEN_UP_TO) return <>{children}</>;
+  return (
+    <details className="related-items">
+      <summary>{count} related items</summary>
+      {children}
+    </details>
   );
 }
