@@ -10,10 +10,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
-import { accessRequests, decisions, enforcementPoints } from "@/db/schema";
+import { accessRequests, agents as agentsTable, decisions, enforcementPoints } from "@/db/schema";
 
 const root = path.resolve(__dirname, "..");
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "steward-demo-test-"));
@@ -41,11 +41,17 @@ describe.skipIf(!process.env.STEWARD_DEMO_TEST)("npm run demo -- --once", () => 
       const [ep] = await database.db.select().from(enforcementPoints).where(eq(enforcementPoints.name, "demo-gateway"));
       expect(ep?.kind).toBe("mcp-gateway");
       const rows = await database.db.select().from(decisions).where(eq(decisions.enforcementPointId, ep!.id));
-      const byOutcome = (outcome: string) => rows.filter((row) => row.outcome === outcome).map((row) => row.actionName).sort();
-      expect(byOutcome("allow")).toEqual(["create_ticket", "list_tickets", "read_file"]);
-      expect(byOutcome("deny")).toEqual(["create_ticket", "delete_file", "purge_tickets"]);
-      const pending = await database.db.select().from(accessRequests).where(and(eq(accessRequests.status, "pending")));
-      expect(pending).toHaveLength(1);
+      // The gateway records a tool call under the tool's name; the console's own AuthZEN evaluation (the
+      // demo's access-request step, on the same EP token) under the action "tools/call".
+      const gatewayCalls = (outcome: string) => rows.filter((row) => row.outcome === outcome && row.actionName !== "tools/call").map((row) => `${row.agentId} ${row.actionName}`).sort();
+      const agents = await database.db.select().from(agentsTable);
+      const agent = (name: string) => agents.find((row) => row.name === name)!.id;
+      expect(gatewayCalls("allow")).toEqual([`${agent("demo-files-executor")} read_file`, `${agent("demo-planner")} list_tickets`, `${agent("demo-tickets-executor")} create_ticket`].sort());
+      expect(gatewayCalls("deny")).toEqual([`${agent("demo-files-executor")} delete_file`, `${agent("demo-planner")} create_ticket`, `${agent("demo-tickets-executor")} purge_tickets`].sort());
+      const evaluations = rows.filter((row) => row.actionName === "tools/call");
+      expect(evaluations.map((row) => [row.outcome, row.resourceId])).toEqual([["deny", "purge_tickets"]]);
+      const pending = await database.db.select().from(accessRequests).where(eq(accessRequests.status, "pending"));
+      expect(pending.map((row) => row.agentId)).toEqual([agent("demo-tickets-executor")]);
     } finally {
       await database.close();
     }
