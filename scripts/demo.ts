@@ -89,7 +89,7 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs:
 }
 
 /** The admin of the demo data folder: from the environment, or generated once and kept beside the data. */
-function adminCredentials(): { email: string; password: string } {
+function adminCredentials(): { email: string; password: string; generated?: boolean } {
   if (process.env.STEWARD_ADMIN_EMAIL && process.env.STEWARD_ADMIN_PASSWORD) return { email: process.env.STEWARD_ADMIN_EMAIL, password: process.env.STEWARD_ADMIN_PASSWORD };
   const file = path.join(dataDir, "demo-admin.json");
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as { email: string; password: string };
@@ -97,7 +97,7 @@ function adminCredentials(): { email: string; password: string } {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
   chmodSync(file, 0o600);
-  return credentials;
+  return { ...credentials, generated: true };
 }
 
 async function expectStatus<T>(what: string, response: Promise<{ status: number; body: T }>, ok: number[]): Promise<T> {
@@ -181,12 +181,16 @@ type Tally = { allowed: number; denied: number };
 /** One task: the planner lists tickets, then delegates reading docs and filing/cleaning tickets to its executors. */
 async function runTask(keys: Record<AgentName, string>, tally: Tally, round: number, onPurgeDenied: () => Promise<void>): Promise<void> {
   const traceparent = `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
+  // Every call of the first task is shown; later tasks print one line each.
+  const verbose = round === 1;
+  const before = { ...tally };
   const report = (agent: AgentName, tool: string, outcome: Awaited<ReturnType<AgentSession["call"]>>) => {
     if (outcome.ok) tally.allowed++;
     else tally.denied++;
-    log(`  ${agent} → ${tool}: ${outcome.ok ? `allowed (${outcome.text.slice(0, 60)})` : `denied (${outcome.message.slice(0, 120)})`}`);
+    // The SDK repeats its "MCP error <code>:" prefix; show the gateway's reason once.
+    if (verbose) log(`  ${agent} → ${tool}: ${outcome.ok ? `allowed (${outcome.text.slice(0, 60)})` : `denied (${outcome.message.replace(/^(MCP error -?\d+: )+/, "").slice(0, 120)})`}`);
   };
-  log(`task ${round} (trace ${traceparent.split("-")[1]}): the planner triages open tickets`);
+  if (verbose) log(`task ${round} (trace ${traceparent.split("-")[1]}): the planner triages open tickets and delegates to its executors`);
   const planner = await connect("tickets", keys["demo-planner"], traceparent);
   const files = await connect("files", keys["demo-files-executor"], traceparent);
   const tickets = await connect("tickets", keys["demo-tickets-executor"], traceparent);
@@ -199,6 +203,7 @@ async function runTask(keys: Record<AgentName, string>, tally: Tally, round: num
     const purge = await tickets.call("purge_tickets", {});
     report("demo-tickets-executor", "purge_tickets", purge);
     if (!purge.ok) await onPurgeDenied();
+    if (!verbose) log(`task ${round} (trace ${traceparent.split("-")[1]}): ${tally.allowed - before.allowed} allowed, ${tally.denied - before.denied} denied`);
   } finally {
     await Promise.allSettled([planner.close(), files.close(), tickets.close()]);
   }
@@ -212,7 +217,7 @@ async function main(): Promise<void> {
   log(`starting the console on ${consoleUrl} (data in ${dataDir}; the first start builds it, which takes a few minutes)`);
   startChild("console", ["scripts/start.mjs"], { PORT: String(port), HOST: "127.0.0.1", STEWARD_DATA_DIR: dataDir, STEWARD_ADMIN_EMAIL: admin.email, STEWARD_ADMIN_PASSWORD: admin.password }, false);
   await waitUntil("the console", async () => (await fetch(`${consoleUrl}/api/ready`)).ok, 15 * 60_000);
-  const client = await StewardClient.connect(consoleUrl, admin);
+  const client = await StewardClient.connect(consoleUrl, { email: admin.email, password: admin.password });
   const ep = await client.enforcementPointToken({ name: "demo-gateway", kind: "mcp-gateway", environment: "demo", description: "npm run demo: the gateway in front of the demo files and tickets servers" });
   const agentIds = await bootstrap(client, admin.email);
   log(`registered ${Object.keys(agentIds).length} agents and published the demo policies`);
@@ -245,6 +250,12 @@ async function main(): Promise<void> {
   let approvalRequested = false;
   const onPurgeDenied = async () => {
     if (approvalRequested) return;
+    // A pending request from an earlier run on this data folder still waits: do not add another.
+    const pending = await client.json<{ items?: { id: string }[] }>("GET", `/api/v1/approvals?status=pending&agent=${agentIds["demo-tickets-executor"]}`);
+    if (pending.status === 200 && pending.body.items?.length) {
+      approvalRequested = true;
+      return log(`  the purge waits for approval: access request ${pending.body.items[0]!.id} is still pending in ${consoleUrl}/approvals`);
+    }
     const id = await requestApproval(ep.token, agentIds["demo-tickets-executor"]);
     approvalRequested = true;
     log(`  the purge waits for approval: access request ${id} is pending in ${consoleUrl}/approvals`);
@@ -253,7 +264,8 @@ async function main(): Promise<void> {
     log(
       [
         "",
-        `Open ${consoleUrl} and sign in as ${admin.email} with password ${process.env.STEWARD_ADMIN_PASSWORD ? "(your STEWARD_ADMIN_PASSWORD)" : `${admin.password} (kept in ${path.join(dataDir, "demo-admin.json")})`}.`,
+        // The generated password is shown once, on the run that created it; later runs point to its file.
+        `Open ${consoleUrl} and sign in as ${admin.email} with ${process.env.STEWARD_ADMIN_PASSWORD ? "your STEWARD_ADMIN_PASSWORD" : admin.generated ? `the password ${admin.password} (generated for this data folder; also in ${path.join(dataDir, "demo-admin.json")})` : `the password in ${path.join(dataDir, "demo-admin.json")}`}.`,
         `  ${consoleUrl}/decisions   allows and denies as the gateway records them`,
         `  ${consoleUrl}/approvals   the destructive purge_tickets call waiting for approval`,
         `  ${consoleUrl}/mcp-servers the gateway, its upstreams and the tool catalog`,
