@@ -1,7 +1,7 @@
 /**
  * `npm run demo -- [--once] [--interval 5]`
  * One command that shows real enforcement: it starts the console (`npm start`, embedded PGlite in
- * STEWARD_DATA_DIR, default ./.steward-demo, on PORT or 3000), bootstraps it through the public API
+ * STEWARD_DATA_DIR, default ./.steward/demo, on PORT or 3000), bootstraps it through the public API
  * (an mcp-gateway enforcement point, an owner, three demo agents, policies that describe the demo
  * tools, published), starts `npm run gateway` on PORT+1 in front of two small MCP servers shipped as
  * demo code (files over Streamable HTTP on PORT+2, tickets over stdio), and runs the demo agents —
@@ -30,7 +30,7 @@ const intervalSeconds = Number(argValue("interval", "5"));
 const port = Number(process.env.PORT ?? 3000);
 const gatewayPort = port + 1;
 const filesPort = port + 2;
-const dataDir = path.resolve(process.env.STEWARD_DATA_DIR || path.join(root, ".steward-demo"));
+const dataDir = path.resolve(process.env.STEWARD_DATA_DIR || path.join(root, ".steward", "demo"));
 const consoleUrl = `http://127.0.0.1:${port}`;
 const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 const POLICY_OWNER = "steward-demo";
