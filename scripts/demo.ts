@@ -50,7 +50,7 @@ function log(message: string): void {
   process.stdout.write(`[demo] ${message}\n`);
 }
 
-/** Spawns a child whose output is prefixed (or kept quiet unless STEWARD_DEMO_VERBOSE), and stops the demo if it dies. */
+/** Spawns a child whose output is shown prefixed (the console's build and errors, the gateway's warnings; the rest only with STEWARD_DEMO_VERBOSE), and stops the demo if it dies. */
 function startChild(name: string, args: string[], env: Record<string, string>, showOutput: boolean): ChildProcess {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const verbose = showOutput || Boolean(process.env.STEWARD_DEMO_VERBOSE);
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
   const admin = adminCredentials();
 
   log(`starting the console on ${consoleUrl} (data in ${dataDir}; the first start builds it, which takes a few minutes)`);
-  startChild("console", ["scripts/start.mjs"], { PORT: String(port), HOST: "127.0.0.1", STEWARD_DATA_DIR: dataDir, STEWARD_ADMIN_EMAIL: admin.email, STEWARD_ADMIN_PASSWORD: admin.password }, false);
+  startChild("console", ["scripts/start.mjs"], { PORT: String(port), HOST: "127.0.0.1", STEWARD_DATA_DIR: dataDir, STEWARD_ADMIN_EMAIL: admin.email, STEWARD_ADMIN_PASSWORD: admin.password }, true);
   await waitUntil("the console", async () => (await fetch(`${consoleUrl}/api/ready`)).ok, 15 * 60_000);
   const client = await StewardClient.connect(consoleUrl, { email: admin.email, password: admin.password });
   const ep = await client.enforcementPointToken({ name: "demo-gateway", kind: "mcp-gateway", environment: "demo", description: "npm run demo: the gateway in front of the demo files and tickets servers" });
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
     STEWARD_GATEWAY_UPSTREAMS: JSON.stringify(upstreams),
     STEWARD_GATEWAY_AGENT_KEYS: JSON.stringify(agentKeys),
     STEWARD_GATEWAY_LOG_LEVEL: "warn",
-  }, false);
+  }, true);
   await waitUntil("the gateway", async () => (await fetch(`${gatewayUrl}/readyz`)).ok, 120_000);
   log(`gateway ready on ${gatewayUrl} (MCP servers at /mcp/files and /mcp/tickets)`);
 
