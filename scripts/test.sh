@@ -27,5 +27,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
 fi
 step "process lifecycle: one process per PGlite folder, graceful stop, start-up failures, disk full, the live feed following the session"
 STEWARD_LIFECYCLE_TEST=1 npx vitest run scripts/lifecycle.test.ts
+step "npm run demo -- --once against a fresh data folder"
+STEWARD_DEMO_TEST=1 npx vitest run scripts/demo.test.ts
 step "end-to-end tests (Chromium)"
 npx playwright test

@@ -1,0 +1,298 @@
+/**
+ * `npm run demo -- [--once] [--interval 5]`
+ * One command that shows real enforcement: it starts the console (`npm start`, embedded PGlite in
+ * STEWARD_DATA_DIR, default ./.steward/demo, on PORT or 3000), bootstraps it through the public API
+ * (an mcp-gateway enforcement point, an owner, three demo agents, policies that describe the demo
+ * tools, published), starts `npm run gateway` on PORT+1 in front of two small MCP servers shipped as
+ * demo code (files over Streamable HTTP on PORT+2, tickets over stdio), and runs the demo agents —
+ * a planner delegating to two executors — through the gateway with the real MCP SDK client: some
+ * calls allowed, some denied, and one destructive call that is denied as requestable and waits for
+ * approval in the console's inbox. Ctrl-C (SIGINT/SIGTERM) stops every child.
+ *
+ * Sign-in: STEWARD_ADMIN_EMAIL / STEWARD_ADMIN_PASSWORD if set; otherwise demo@steward.local with a
+ * random password generated on the first run and kept in <data folder>/demo-admin.json (mode 0600).
+ * Agent credentials: per-agent gateway keys (random each run, the gateway holds only their SHA-256),
+ * not task tokens; the delegation is shown as one W3C trace shared by the planner and its executors.
+ * --once runs one round of agent traffic and waits until the console has stored it, then stops
+ * (exit 0) — the demo test uses it. --interval sets the seconds between rounds otherwise.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { argValue, sleep, StewardClient } from "./lib/steward-client";
+
+const root = path.resolve(__dirname, "..");
+const once = process.argv.includes("--once");
+const intervalSeconds = Number(argValue("interval", "5"));
+const port = Number(process.env.PORT ?? 3000);
+const gatewayPort = port + 1;
+const filesPort = port + 2;
+const dataDir = path.resolve(process.env.STEWARD_DATA_DIR || path.join(root, ".steward", "demo"));
+const consoleUrl = `http://127.0.0.1:${port}`;
+const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+const POLICY_OWNER = "steward-demo";
+
+/** The demo agents, their tools and what the published policies let each of them do. */
+const AGENTS = {
+  "demo-planner": { description: "Demo: plans support tasks and delegates to the executors", tools: ["list_tickets"] },
+  "demo-files-executor": { description: "Demo: reads documentation for the planner", tools: ["read_file", "delete_file"] },
+  "demo-tickets-executor": { description: "Demo: files and cleans up tickets for the planner", tools: ["list_tickets", "create_ticket", "purge_tickets"] },
+} as const;
+type AgentName = keyof typeof AGENTS;
+
+const children: { name: string; child: ChildProcess }[] = [];
+let stopping = false;
+
+function log(message: string): void {
+  process.stdout.write(`[demo] ${message}\n`);
+}
+
+/** Spawns a child whose output is shown prefixed (the console's build and errors, the gateway's warnings; the rest only with STEWARD_DEMO_VERBOSE), and stops the demo if it dies. */
+function startChild(name: string, args: string[], env: Record<string, string>, showOutput: boolean): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const verbose = showOutput || Boolean(process.env.STEWARD_DEMO_VERBOSE);
+  for (const stream of [child.stdout, child.stderr]) stream?.on("data", (chunk: Buffer) => verbose && process.stderr.write(chunk.toString("utf8").replace(/^(?=.)/gm, `[${name}] `)));
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the demo`);
+    void stop(1);
+  });
+  children.push({ name, child });
+  return child;
+}
+
+/** Stops children in reverse start order (gateway before console, so it can ship its spool), SIGKILL after 15 s. */
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const { child } of [...children].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, sleep(15_000).then(() => child.kill("SIGKILL"))]);
+    }
+  }
+  process.exit(code);
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) throw new Error(`stopped while waiting for ${what}`);
+    if (await probe().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(`${what} did not become ready within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/** The admin of the demo data folder: from the environment, or generated once and kept beside the data. */
+function adminCredentials(): { email: string; password: string; generated?: boolean } {
+  if (process.env.STEWARD_ADMIN_EMAIL && process.env.STEWARD_ADMIN_PASSWORD) return { email: process.env.STEWARD_ADMIN_EMAIL, password: process.env.STEWARD_ADMIN_PASSWORD };
+  const file = path.join(dataDir, "demo-admin.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as { email: string; password: string };
+  const credentials = { email: "demo@steward.local", password: randomBytes(12).toString("base64url") };
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { ...credentials, generated: true };
+}
+
+async function expectStatus<T>(what: string, response: Promise<{ status: number; body: T }>, ok: number[]): Promise<T> {
+  const { status, body } = await response;
+  if (!ok.includes(status)) throw new Error(`${what}: HTTP ${status} ${JSON.stringify(body).slice(0, 300)}`);
+  return body;
+}
+
+/** Owner, agents, policies (replacing the previous run's demo policies) and a published version. */
+async function bootstrap(client: StewardClient, ownerEmail: string): Promise<Record<AgentName, string>> {
+  type Person = { id?: string; person?: { id: string } };
+  const created = await client.json<Person>("POST", "/api/v1/people", { name: "Demo owner", email: ownerEmail });
+  const ownerId =
+    created.status === 201
+      ? (created.body.person?.id ?? created.body.id!)
+      : (await client.json<{ items: { id: string; email: string }[] }>("GET", `/api/v1/people?q=${encodeURIComponent(ownerEmail)}`)).body.items.find((person) => person.email.toLowerCase() === ownerEmail.toLowerCase())?.id;
+  if (!ownerId) throw new Error(`could not create or find the person ${ownerEmail} (HTTP ${created.status})`);
+
+  const ids = {} as Record<AgentName, string>;
+  for (const [name, agent] of Object.entries(AGENTS) as [AgentName, (typeof AGENTS)[AgentName]][]) {
+    const saved = await expectStatus(`registering ${name}`, client.json<{ id?: string; agent?: { id: string } }>("PUT", `/api/v1/agents/by-external-id/${name}`, { name, status: "active", ownerId, description: agent.description, declaredActions: ["call_tool"] }), [200, 201]);
+    ids[name] = saved.agent?.id ?? saved.id!;
+  }
+
+  const tool = (name: string) => `Steward::Tool::"${name}"`;
+  const agentRef = (name: AgentName) => `Steward::Agent::"${ids[name]}"`;
+  const callTool = 'action == Steward::Action::"call_tool"';
+  const policies = [
+    { description: "Demo: the planner may list tickets", source: `permit (principal == ${agentRef("demo-planner")}, ${callTool}, resource == ${tool("list_tickets")});` },
+    { description: "Demo: the files executor may read files (delete_file is permitted to no one: denied)", source: `permit (principal == ${agentRef("demo-files-executor")}, ${callTool}, resource == ${tool("read_file")});` },
+    ...["list_tickets", "create_ticket", "purge_tickets"].map((name) => ({ description: `Demo: the tickets executor may call ${name}`, source: `permit (principal == ${agentRef("demo-tickets-executor")}, ${callTool}, resource == ${tool(name)});` })),
+    { description: "Demo: purging tickets waits for the agent's owner to approve", source: `@approval("owner")\nforbid (principal, ${callTool}, resource == ${tool("purge_tickets")});` },
+  ];
+  const draft = await expectStatus("reading the draft", client.json<{ content: { policies: { id: string; owner?: string }[] } }>("GET", "/api/v1/policies"), [200]);
+  for (const policy of draft.content.policies.filter((item) => item.owner === POLICY_OWNER)) await expectStatus(`deleting the previous demo policy ${policy.id}`, client.json("DELETE", `/api/v1/policies/${policy.id}`), [200]);
+  for (const policy of policies) await expectStatus(`saving "${policy.description}"`, client.json("POST", "/api/v1/policies", { ...policy, owner: POLICY_OWNER }), [201]);
+  await expectStatus("publishing the demo policies (approve the draft in Policies if four-eyes is on)", client.json("POST", "/api/v1/policies/publish", { message: "npm run demo: policies for the demo agents and tools" }), [201]);
+  return ids;
+}
+
+type AgentSession = { call: (tool: string, args: Record<string, unknown>) => Promise<{ ok: true; text: string } | { ok: false; message: string }>; close: () => Promise<void> };
+
+/** A real MCP SDK client for one agent on one gateway endpoint; every request carries the task's traceparent. */
+async function connect(server: "files" | "tickets", key: string, traceparent: string): Promise<AgentSession> {
+  const client = new Client({ name: "steward-demo-agent", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${gatewayUrl}/mcp/${server}`), { requestInit: { headers: { authorization: `Bearer ${key}`, traceparent } } }));
+  return {
+    call: async (name, args) => {
+      try {
+        const result = await client.callTool({ name, arguments: args });
+        const text = (result.content as { type: string; text?: string }[]).map((part) => part.text ?? "").join(" ");
+        return { ok: true, text };
+      } catch (error) {
+        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    close: () => client.close(),
+  };
+}
+
+/**
+ * The gateway answers the destructive call with a deny today (its approval seam, gateway/approvals.ts,
+ * does not hold yet), so the demo plays the enforcement point's part of the AuthZEN access-request
+ * profile against the console: evaluate, submit the request with the binding token, and leave it
+ * pending in Approvals. Returns the access request's id.
+ */
+async function requestApproval(epToken: string, agentId: string): Promise<string> {
+  const headers = { authorization: `Bearer ${epToken}`, "content-type": "application/json" };
+  const call = { subject: { type: "agent", id: agentId }, action: { name: "tools/call" }, resource: { type: "tool", id: "purge_tickets" }, context: { destructive: true, arguments: {}, task_purpose: "weekly ticket clean-up" } };
+  const evaluation = (await (await fetch(`${consoleUrl}/access/v1/evaluation`, { method: "POST", headers, body: JSON.stringify(call) })).json()) as { decision: boolean; context?: { access_request?: { binding_token: string } } };
+  const binding = evaluation.context?.access_request?.binding_token;
+  if (evaluation.decision || !binding) throw new Error(`purge_tickets was not a requestable denial: ${JSON.stringify(evaluation).slice(0, 300)}`);
+  const submitted = await fetch(`${consoleUrl}/access/v1/requests`, { method: "POST", headers: { ...headers, "idempotency-key": randomUUID() }, body: JSON.stringify({ ...call, justification: "Weekly clean-up of closed tickets", denial: { binding_token: binding } }) });
+  const body = (await submitted.json()) as { task?: { id: string } };
+  if (!submitted.ok || !body.task) throw new Error(`submitting the access request: HTTP ${submitted.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return body.task.id;
+}
+
+type Tally = { allowed: number; denied: number };
+
+/** One task: the planner lists tickets, then delegates reading docs and filing/cleaning tickets to its executors. */
+async function runTask(keys: Record<AgentName, string>, tally: Tally, round: number, onPurgeDenied: () => Promise<void>): Promise<void> {
+  const traceparent = `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
+  // Every call of the first task is shown; later tasks print one line each.
+  const verbose = round === 1;
+  const before = { ...tally };
+  const report = (agent: AgentName, tool: string, outcome: Awaited<ReturnType<AgentSession["call"]>>) => {
+    if (outcome.ok) tally.allowed++;
+    else tally.denied++;
+    // The SDK repeats its "MCP error <code>:" prefix; show the gateway's reason once.
+    if (verbose) log(`  ${agent} → ${tool}: ${outcome.ok ? `allowed (${outcome.text.slice(0, 60)})` : `denied (${outcome.message.replace(/^(MCP error -?\d+: )+/, "").slice(0, 120)})`}`);
+  };
+  if (verbose) log(`task ${round} (trace ${traceparent.split("-")[1]}): the planner triages open tickets and delegates to its executors`);
+  const planner = await connect("tickets", keys["demo-planner"], traceparent);
+  const files = await connect("files", keys["demo-files-executor"], traceparent);
+  const tickets = await connect("tickets", keys["demo-tickets-executor"], traceparent);
+  try {
+    report("demo-planner", "list_tickets", await planner.call("list_tickets", { status: "open" }));
+    report("demo-planner", "create_ticket", await planner.call("create_ticket", { title: "The planner may not file tickets itself" }));
+    report("demo-files-executor", "read_file", await files.call("read_file", { path: "/docs/readme.md" }));
+    report("demo-files-executor", "delete_file", await files.call("delete_file", { path: "/etc/secrets" }));
+    report("demo-tickets-executor", "create_ticket", await tickets.call("create_ticket", { title: `Follow-up from demo task ${round}` }));
+    const purge = await tickets.call("purge_tickets", {});
+    report("demo-tickets-executor", "purge_tickets", purge);
+    if (!purge.ok) await onPurgeDenied();
+    if (!verbose) log(`task ${round} (trace ${traceparent.split("-")[1]}): ${tally.allowed - before.allowed} allowed, ${tally.denied - before.denied} denied`);
+  } finally {
+    await Promise.allSettled([planner.close(), files.close(), tickets.close()]);
+  }
+}
+
+async function main(): Promise<void> {
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  const admin = adminCredentials();
+
+  log(`starting the console on ${consoleUrl} (data in ${dataDir}; the first start builds it, which takes a few minutes)`);
+  startChild("console", ["scripts/start.mjs"], { PORT: String(port), HOST: "127.0.0.1", STEWARD_DATA_DIR: dataDir, STEWARD_ADMIN_EMAIL: admin.email, STEWARD_ADMIN_PASSWORD: admin.password }, true);
+  await waitUntil("the console", async () => (await fetch(`${consoleUrl}/api/ready`)).ok, 15 * 60_000);
+  const client = await StewardClient.connect(consoleUrl, { email: admin.email, password: admin.password });
+  const ep = await client.enforcementPointToken({ name: "demo-gateway", kind: "mcp-gateway", environment: "demo", description: "npm run demo: the gateway in front of the demo files and tickets servers" });
+  const agentIds = await bootstrap(client, admin.email);
+  log(`registered ${Object.keys(agentIds).length} agents and published the demo policies`);
+
+  startChild("files-server", ["--import", "tsx", "gateway/demo/files-server-http.ts", String(filesPort)], {}, false);
+  await waitUntil("the files MCP server", async () => (await fetch(`http://127.0.0.1:${filesPort}/mcp`, { method: "GET" })).status > 0, 60_000);
+
+  // Per-agent gateway keys: random each run; the gateway is given only their SHA-256.
+  const keys = Object.fromEntries(Object.keys(AGENTS).map((name) => [name, `gk_${randomBytes(24).toString("base64url")}`])) as Record<AgentName, string>;
+  const agentKeys = Object.fromEntries((Object.keys(AGENTS) as AgentName[]).map((name) => [createHash("sha256").update(keys[name]).digest("hex"), agentIds[name]]));
+  const upstreams = [
+    { name: "files", transport: "http", url: `http://127.0.0.1:${filesPort}/mcp`, dataSensitivity: "internal", environment: "demo" },
+    { name: "tickets", transport: "stdio", command: process.execPath, args: ["--import", "tsx", path.join(root, "scripts/demo/tickets-server-stdio.ts")], environment: "demo" },
+  ];
+  startChild("gateway", ["--import", "tsx", "gateway/main.ts"], {
+    STEWARD_CONSOLE_URL: consoleUrl,
+    STEWARD_GATEWAY_TOKEN: ep.token,
+    STEWARD_GATEWAY_PUBLIC_URL: gatewayUrl,
+    STEWARD_GATEWAY_PORT: String(gatewayPort),
+    STEWARD_GATEWAY_HOST: "127.0.0.1",
+    STEWARD_GATEWAY_SPOOL_DIR: path.join(dataDir, "gateway-spool"),
+    STEWARD_GATEWAY_UPSTREAMS: JSON.stringify(upstreams),
+    STEWARD_GATEWAY_AGENT_KEYS: JSON.stringify(agentKeys),
+    STEWARD_GATEWAY_LOG_LEVEL: "warn",
+  }, true);
+  await waitUntil("the gateway", async () => (await fetch(`${gatewayUrl}/readyz`)).ok, 120_000);
+  log(`gateway ready on ${gatewayUrl} (MCP servers at /mcp/files and /mcp/tickets)`);
+
+  const tally: Tally = { allowed: 0, denied: 0 };
+  let approvalRequested = false;
+  const onPurgeDenied = async () => {
+    if (approvalRequested) return;
+    // A pending request from an earlier run on this data folder still waits: do not add another.
+    const pending = await client.json<{ items?: { id: string }[] }>("GET", `/api/v1/approvals?status=pending&agent=${agentIds["demo-tickets-executor"]}`);
+    if (pending.status === 200 && pending.body.items?.length) {
+      approvalRequested = true;
+      return log(`  the purge waits for approval: access request ${pending.body.items[0]!.id} is still pending in ${consoleUrl}/approvals`);
+    }
+    const id = await requestApproval(ep.token, agentIds["demo-tickets-executor"]);
+    approvalRequested = true;
+    log(`  the purge waits for approval: access request ${id} is pending in ${consoleUrl}/approvals`);
+  };
+  const banner = () =>
+    log(
+      [
+        "",
+        // The generated password is shown once, on the run that created it; later runs point to its file.
+        `Open ${consoleUrl} and sign in as ${admin.email} with ${process.env.STEWARD_ADMIN_PASSWORD ? "your STEWARD_ADMIN_PASSWORD" : admin.generated ? `the password ${admin.password} (generated for this data folder; also in ${path.join(dataDir, "demo-admin.json")})` : `the password in ${path.join(dataDir, "demo-admin.json")}`}.`,
+        `  ${consoleUrl}/decisions   allows and denies as the gateway records them`,
+        `  ${consoleUrl}/approvals   the destructive purge_tickets call waiting for approval`,
+        `  ${consoleUrl}/mcp-servers the gateway, its upstreams and the tool catalog`,
+        "Ctrl-C stops the console, the gateway, the MCP servers and the agents.",
+        "",
+      ].join("\n"),
+    );
+
+  if (once) {
+    await runTask(keys, tally, 1, onPurgeDenied);
+    // Wait until the gateway has shipped the round and the console stored it (allows and denies on this EP).
+    await waitUntil("the decisions to reach the console", async () => {
+      const outcomes = await Promise.all(["allow", "deny"].map(async (outcome) => (await client.json<{ decisions: unknown[] }>("GET", `/api/v1/decisions?ep=${ep.id}&outcome=${outcome}&limit=50`)).body.decisions.length));
+      return outcomes[0]! >= tally.allowed && outcomes[1]! >= tally.denied;
+    }, 60_000);
+    log(`one round done: ${tally.allowed} allowed, ${tally.denied} denied, stored by the console`);
+    banner();
+    await stop(0);
+  }
+  banner();
+  for (let round = 1; !stopping; round++) {
+    await runTask(keys, tally, round, onPurgeDenied).catch((error: unknown) => log(`task ${round} failed: ${error instanceof Error ? error.message : String(error)}`));
+    await sleep(intervalSeconds * 1000);
+  }
+}
+
+main().catch((error: unknown) => {
+  log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  void stop(1);
+});
