@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
+import { queryRows } from "./rows";
 import { controlMappings, controls, frameworkItems, frameworks, manualEvidence, removedDefaultMappings, reportSnapshots } from "./schema";
 
 export type FrameworkRow = typeof frameworks.$inferSelect;
@@ -214,4 +215,26 @@ export async function listCoverageHistory(db: Executor): Promise<{ id: string; c
     .select({ id: reportSnapshots.id, createdAt: reportSnapshots.createdAt, scope: reportSnapshots.scope, coverage: sql<unknown>`${reportSnapshots.content} -> 'coverage'` })
     .from(reportSnapshots)
     .orderBy(asc(reportSnapshots.createdAt));
+}
+
+/**
+ * Of `policyIds`, those named among the determining policies (`reasons`) of at least one decision in
+ * [start, end). One existence probe per policy over the period's partitions; stops at the first hit.
+ */
+export async function policiesThatDetermined(db: Executor, policyIds: string[], period: { start: Date; end: Date }): Promise<string[]> {
+  if (!policyIds.length) return [];
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select p.id from jsonb_array_elements_text(${JSON.stringify(policyIds)}::jsonb) as p(id)
+         where exists (select 1 from decisions d
+                        where d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
+                          and d.reasons ? p.id)`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/** When Steward first held data: the earliest agent registration or recorded decision (null: none yet). */
+export async function firstDataAt(db: Executor): Promise<Date | null> {
+  const [row] = await queryRows<{ first: string | Date | null }>(db, sql`select least((select min(created_at) from agents), (select min(time) from decisions)) as first`);
+  return row?.first ? new Date(row.first) : null;
 }

@@ -12,6 +12,8 @@ export const REPORT_CSV_COLUMNS = [
   "controls",
   "policies",
   "evidence",
+  "failing_agents",
+  "rules",
   "period_start",
   "period_end",
 ] as const;
@@ -31,6 +33,9 @@ export function renderReportCsv(content: ReportContent): string {
       item.controls.map((control) => `${control.controlId}=${control.status}`).join(";"),
       item.policies.map((policy) => policy.policyId).join(";"),
       item.controls.map((control) => results.get(control.controlId)?.summary ?? "").join(" | "),
+      // name <id> per failing agent of the item's failing or partial controls: traceable to the inventory.
+      [...new Set(item.controls.flatMap((control) => (results.get(control.controlId)?.failingAgents ?? []).map((agent) => `${agent.agentName} <${agent.agentId}>`)))].join("; "),
+      item.controls.map((control) => `${control.controlId}: ${results.get(control.controlId)?.rule ?? ""}`).join(" | "),
       content.period.start,
       content.period.end,
     ]),

@@ -36,6 +36,7 @@ const SETTING_FIELDS = {
   taskTokenLifetimeSeconds: z.coerce.number().int().min(30).max(900).describe("Lifetime of the task tokens Steward issues (seconds, at most 15 minutes)"),
   approvalRequestMinutes: z.coerce.number().int().min(1).max(10_080).describe("Approvals: a pending access request expires (and the call stays denied) after this many minutes"),
   approvalEscalationMinutes: z.coerce.number().int().min(1).max(10_080).describe("Approvals: a request the owner has not answered after this many minutes is escalated to security engineers"),
+  manualEvidenceMaxValidityDays: z.coerce.number().int().min(1).max(1095).describe("Frameworks evidence: a manual attestation counts for at most this many days after it was made, whatever expiry it names"),
 };
 
 const SETTING_DEFAULTS: Settings = {
@@ -54,6 +55,7 @@ const SETTING_DEFAULTS: Settings = {
   taskTokenLifetimeSeconds: 300,
   approvalRequestMinutes: 60,
   approvalEscalationMinutes: 30,
+  manualEvidenceMaxValidityDays: 365,
 };
 
 /** Every setting, its type and default. Add a key here (and to SETTING_FIELDS); nothing else stores console-wide config. */
@@ -73,6 +75,7 @@ export const SettingsSchema = z.object({
   taskTokenLifetimeSeconds: SETTING_FIELDS.taskTokenLifetimeSeconds.default(SETTING_DEFAULTS.taskTokenLifetimeSeconds),
   approvalRequestMinutes: SETTING_FIELDS.approvalRequestMinutes.default(SETTING_DEFAULTS.approvalRequestMinutes),
   approvalEscalationMinutes: SETTING_FIELDS.approvalEscalationMinutes.default(SETTING_DEFAULTS.approvalEscalationMinutes),
+  manualEvidenceMaxValidityDays: SETTING_FIELDS.manualEvidenceMaxValidityDays.default(SETTING_DEFAULTS.manualEvidenceMaxValidityDays),
 });
 
 /**
@@ -96,6 +99,7 @@ export type Settings = {
   taskTokenLifetimeSeconds: number;
   approvalRequestMinutes: number;
   approvalEscalationMinutes: number;
+  manualEvidenceMaxValidityDays: number;
 };
 
 /** A form posts a JSON object as text; anything else is passed on for the schema to judge. */

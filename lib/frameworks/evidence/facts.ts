@@ -1,17 +1,24 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { listManualEvidence, type ManualEvidenceRow } from "@/db/frameworks";
+import { listManualEvidence, policiesThatDetermined, type ManualEvidenceRow } from "@/db/frameworks";
 import { getLatestVersion } from "@/db/policies";
-import { policies } from "@/db/schema";
 import { verifyAuditChain, type ChainVerdict } from "../../audit/verify-chain";
 import type { PolicySetContent } from "../../policies/content";
 import { getSettings, type Settings } from "../../settings/settings";
 import type { ReportScope } from "../schemas";
 import { queryRows } from "@/db/rows";
+import { DESTRUCTIVE_VERBS } from "../../decisions/destructive-action";
 import { dayRuns, delegationDepth, rolledUpEvidenceDays, utcMidnight } from "@/db/activity";
 
-/** Action names that destroy or revoke something; matched on a word boundary of the action name. */
-export const DESTRUCTIVE_ACTION_PATTERN = "(^|[^a-z])(delete|drop|destroy|remove|truncate|purge|wipe|terminate|erase|rm)([^a-z]|$)";
+/**
+ * Legacy fallback for decisions recorded before ingest judged them (their `destructive` is null): the
+ * action name with camelCase split into words, matched case-insensitively on a word boundary against
+ * the verbs ingest uses (lib/decisions/destructive-action.ts).
+ */
+export const DESTRUCTIVE_ACTION_PATTERN = `(^|[^a-z0-9])(${DESTRUCTIVE_VERBS.join("|")})([^a-z0-9]|$)`;
+
+const CAMEL_BOUNDARY = "([a-z0-9])([A-Z])";
+const CAMEL_SPLIT = "\\1_\\2";
 
 export type Period = { start: Date; end: Date };
 
@@ -44,6 +51,14 @@ export type AgentDecisionFact = {
   overDepthCap: number;
   unreported: number;
   crossEnvironment: number;
+  /** Decisions whose agent and enforcement point both had an environment (isolation is judgeable). */
+  environmentKnown: number;
+  /** Decisions that presented a workload identity (client id or SPIFFE id). */
+  withIdentity: number;
+  /** Decisions made through a delegation chain (more than one acting agent). */
+  delegated: number;
+  /** Allowed decisions while the agent was retired or suspended (judged at ingest). */
+  allowedWhileOffboarded: number;
 };
 
 export type SharedIdentity = { identity: string; agents: number };
@@ -155,28 +170,32 @@ async function decisionFacts(
   }
   live.push({ start: cursor, end: sql`${period.end.toISOString()}::timestamptz` });
   const sources: SQL[] = [];
+  sources.push(sql`
+      select d.agent_id, d.action_name, d.outcome, d.enforcement_point_id, coalesce(d.client_id, d.spiffe_id), ${delegationDepth(sql`d.delegation`)},
+             d.in_declared_scope, d.destructive, d.cross_environment, d.agent_offboarded, 1
+        from decisions d
+       where (${sql.join(live.map((range) => sql`(d.time >= ${range.start} and d.time < ${range.end})`), sql` or `)}) and ${inScope(sql`d.agent_id`)}`);
   if (rolledUp.length) {
     sources.push(sql`
-      select r.agent_id, r.action_name, r.outcome, r.enforcement_point_id, r.identity, r.depth, r.decisions as n
+      select r.agent_id, r.action_name, r.outcome, r.enforcement_point_id, r.identity, r.depth, r.in_declared_scope, r.destructive, r.cross_environment, r.agent_offboarded, r.decisions as n
         from decision_evidence_daily r
        where (${sql.join(rolledUp.map((run) => sql`(r.day >= ${run.from}::date and r.day < ${run.to}::date)`), sql` or `)}) and ${inScope(sql`r.agent_id`)}`);
   }
-  sources.push(sql`
-      select d.agent_id, d.action_name, d.outcome, d.enforcement_point_id, coalesce(d.client_id, d.spiffe_id), ${delegationDepth(sql`d.delegation`)}, 1
-        from decisions d
-       where (${sql.join(live.map((range) => sql`(d.time >= ${range.start} and d.time < ${range.end})`), sql` or `)}) and ${inScope(sql`d.agent_id`)}`);
+  // Facts recorded at ingest decide; only decisions recorded before ingest judged them (null) are
+  // judged against the agents and enforcement points as they are now.
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`with grouped as (
-          select agent_id, action_name, outcome, enforcement_point_id, identity, depth, sum(n) as n
-            from (${sql.join(sources, sql` union all `)}) as u (agent_id, action_name, outcome, enforcement_point_id, identity, depth, n)
-           group by 1, 2, 3, 4, 5, 6
+          select agent_id, action_name, outcome, enforcement_point_id, identity, depth, in_scope, destructive, cross_env, offboarded, sum(n) as n
+            from (${sql.join(sources, sql` union all `)}) as u (agent_id, action_name, outcome, enforcement_point_id, identity, depth, in_scope, destructive, cross_env, offboarded, n)
+           group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
         ), flagged as (
           select g.agent_id, g.outcome, g.identity, g.n, g.depth,
                  (ep.id is null or not ep.enabled) as unreported,
-                 coalesce(not (a.declared_actions ? g.action_name), true) as out_of_scope,
-                 g.action_name ~* ${DESTRUCTIVE_ACTION_PATTERN} as destructive,
-                 coalesce(ep.environment <> '' and a.environment is not null and ep.environment <> a.environment, false) as cross_environment
+                 not coalesce(g.in_scope, a.declared_actions ? g.action_name, false) as out_of_scope,
+                 coalesce(g.destructive, regexp_replace(g.action_name, ${CAMEL_BOUNDARY}, ${CAMEL_SPLIT}, 'g') ~* ${DESTRUCTIVE_ACTION_PATTERN}) as destructive,
+                 coalesce(g.cross_env, case when ep.environment <> '' and a.environment is not null then ep.environment <> a.environment end) as cross_environment,
+                 coalesce(g.offboarded, a.status in ('retired', 'suspended'), false) as offboarded
             from grouped g
             left join enforcement_points ep on ep.id = g.enforcement_point_id
             left join agents a on a.id = g.agent_id
@@ -194,10 +213,14 @@ async function decisionFacts(
                max(depth) as max_depth,
                sum(n) filter (where depth > ${maxDepth}) as over_depth_cap,
                sum(n) filter (where unreported) as unreported,
-               sum(n) filter (where cross_environment) as cross_environment
+               sum(n) filter (where cross_environment) as cross_environment,
+               sum(n) filter (where cross_environment is not null) as environment_known,
+               sum(n) filter (where identity is not null) as with_identity,
+               sum(n) filter (where depth > 1) as delegated,
+               sum(n) filter (where offboarded and outcome = 'allow') as allowed_while_offboarded
           from flagged group by agent_id
         union all
-        select 'shared', null, f.identity, count(distinct f.agent_id), null, null, null, null, null, null, null, null, null, null
+        select 'shared', null, f.identity, count(distinct f.agent_id), null, null, null, null, null, null, null, null, null, null, null, null, null, null
           from flagged f join shared s on s.identity = f.identity group by f.identity`,
   );
   const byAgent = new Map<string, AgentDecisionFact>();
@@ -220,27 +243,44 @@ async function decisionFacts(
       overDepthCap: toNumber(row.over_depth_cap),
       unreported: toNumber(row.unreported),
       crossEnvironment: toNumber(row.cross_environment),
+      environmentKnown: toNumber(row.environment_known),
+      withIdentity: toNumber(row.with_identity),
+      delegated: toNumber(row.delegated),
+      allowedWhileOffboarded: toNumber(row.allowed_while_offboarded),
     });
   }
   shared.sort((a, b) => b.agents - a.agents || a.identity.localeCompare(b.identity));
   return { byAgent, shared: shared.slice(0, 50) };
 }
 
-/** Framework tags of the draft policies; a policy has no name, so its description (or id) labels it. */
-async function policyTags(db: Executor): Promise<PolicyTag[]> {
-  const rows = await db.select({ id: policies.id, description: policies.description, frameworkTags: policies.frameworkTags }).from(policies).orderBy(policies.id);
-  return rows.flatMap((row) => row.frameworkTags.map((tag) => ({ policyId: row.id, policyName: row.description.trim() || row.id, tag })));
+/**
+ * Framework tags that count: those of the policies in the published version in force (drafts count
+ * for nothing — an unpublished `when { false }` draft evidences nothing), and only for policies that
+ * determined at least one decision in the period (a policy that never matched is not shown to work).
+ * A policy has no name, so its description (or id) labels it.
+ */
+async function policyTags(db: Executor, published: PublishedPolicies | null, content: PolicySetContent | null, period: Period): Promise<PolicyTag[]> {
+  if (!published || !content) return [];
+  const tagged = content.policies.filter((policy) => (policy.frameworkTags ?? []).length > 0);
+  const matched = new Set(await policiesThatDetermined(db, tagged.map((policy) => policy.id), period));
+  return tagged
+    .filter((policy) => matched.has(policy.id))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .flatMap((policy) => policy.frameworkTags.map((tag) => ({ policyId: policy.id, policyName: policy.description.trim() || policy.id, tag })));
 }
 
-async function publishedPolicies(db: Executor): Promise<PublishedPolicies | null> {
+async function publishedPolicies(db: Executor): Promise<{ published: PublishedPolicies; content: PolicySetContent } | null> {
   const latest = await getLatestVersion(db);
   if (!latest) return null;
   const content = latest.content as PolicySetContent;
   return {
-    revision: latest.revision,
-    publishedAt: latest.createdAt,
-    policyIds: content.policies.map((policy) => policy.id),
-    tests: content.tests.map((test) => ({ name: test.name, expectedPolicies: test.expectedPolicies })),
+    content,
+    published: {
+      revision: latest.revision,
+      publishedAt: latest.createdAt,
+      policyIds: content.policies.map((policy) => policy.id),
+      tests: content.tests.map((test) => ({ name: test.name, expectedPolicies: test.expectedPolicies })),
+    },
   };
 }
 
@@ -251,6 +291,7 @@ export async function collectEvidenceFacts(db: Executor, scope: ReportScope, per
   const [oldest] = await queryRows<{ oldest: string | Date | null }>(db, sql`select min(time) as oldest from decisions`);
   const oldestDecisionAt = oldest?.oldest ? new Date(oldest.oldest) : null;
   const rolledUpDays = await rolledUpEvidenceDays(db, period, oldestDecisionAt, collectedAt);
+  const policySet = await publishedPolicies(db);
   const { byAgent: decisionsByAgent, shared } = await decisionFacts(db, scope, period, settings.maxDelegationDepth, rolledUpDays);
   return {
     scope,
@@ -263,7 +304,7 @@ export async function collectEvidenceFacts(db: Executor, scope: ReportScope, per
     oldestDecisionAt,
     auditChain: await verifyAuditChain(db),
     manualEvidence: await listManualEvidence(db),
-    publishedPolicies: await publishedPolicies(db),
-    policyTags: await policyTags(db),
+    publishedPolicies: policySet?.published ?? null,
+    policyTags: await policyTags(db, policySet?.published ?? null, policySet?.content ?? null, period),
   };
 }
