@@ -106,7 +106,7 @@ const DECISION_COLUMN_LIST = DECISION_COLUMNS.map(([, column]) => column).join("
 /**
  * One statement per batch. Besides the decision itself it records the facts a control judges as they
  * are now (see db/schema/decisions.ts): whether the action is in the agent's declared actions, whether
- * the enforcement point's environment differs from the agent's, whether the agent is retired or
+ * the enforcement point's environment differs from the agent's (null when either has none: not judgeable), whether the agent is retired or
  * suspended — from one join with the agents and the enforcement point — and the destructive flag judged
  * in TypeScript. Agent rows are not locked: a concurrent edit of an agent is judged either way.
  */
@@ -114,7 +114,7 @@ const INSERT_DECISIONS = `insert into decisions (enforcement_point_id, received_
   select $1, $2::timestamptz, ${DECISION_COLUMNS.map(([, column, type]) => (type === "text" || type === "float8" ? `u.${column}` : `u.${column}::${type}`)).join(", ")},
     u.destructive,
     coalesce(a.declared_actions ? u.action_name, false),
-    coalesce(ep.environment <> '' and a.environment is not null and ep.environment <> a.environment, false),
+    case when ep.environment <> '' and a.environment is not null then ep.environment <> a.environment end,
     coalesce(a.status in ('retired', 'suspended'), false)
   from unnest(${DECISION_COLUMNS.map(([, , type], index) => `$${index + 3}::${type === "float8" ? "float8" : "text"}[]`).join(", ")}, $${DECISION_COLUMNS.length + 3}::bool[])
     as u(${DECISION_COLUMN_LIST}, destructive)

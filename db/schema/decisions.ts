@@ -69,7 +69,7 @@ export const decisions = pgTable(
     inDeclaredScope: boolean("in_declared_scope"),
     /** The action was destructive (reported flag from the tool catalog / entity flags, else the verbs). */
     destructive: boolean("destructive"),
-    /** The enforcement point's environment differed from the agent's at ingest. */
+    /** The enforcement point's environment differed from the agent's at ingest (null when either had none, or before ingest judged it). */
     crossEnvironment: boolean("cross_environment"),
     /** The agent was retired or suspended at ingest. */
     agentOffboarded: boolean("agent_offboarded"),

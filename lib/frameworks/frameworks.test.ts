@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
+import { insertTestDecisionRows } from "@/db/testing/decisions";
 import { agents, attestationCampaigns, attestations, auditLog, controlMappings, frameworkItems, frameworks, teams } from "@/db/schema";
 import { listControls, listMappings } from "@/db/frameworks";
 import { attestAgent } from "../attestation/attest-agent";
@@ -197,8 +198,10 @@ describe("evidence from published policies, owners' attestations and manual evid
       ctx,
       input: { controlId: "ctl-incident-response", kind: "link", url: "https://wiki.example.test/runbooks/agents", attestation: "Runbook exercised in the March tabletop.", expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
     });
-    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, period);
+    // It covers periods ending after it was made (the seeded period ended before).
     const control = (await listControls(database.db)).find((row) => row.id === "ctl-incident-response")!;
+    expect(evaluateControl(control, await collectEvidenceFacts(database.db, { kind: "all" }, period)).status).toBe("unknown");
+    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, { start: period.start, end: new Date() });
     expect(evaluateControl(control, facts)).toMatchObject({ status: "pass", measures: { evidence: "https://wiki.example.test/runbooks/agents" } });
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.entityId, evidence.id));
     expect(audit).toMatchObject({ action: "manual_evidence.create", actorId: ctx.actor.type === "user" ? ctx.actor.userId : null });
@@ -227,7 +230,11 @@ describe("evidence from published policies, owners' attestations and manual evid
     await publishDraft({ ctx, input: { message: "third" } });
     expect(await evaluateOne("ctl-policies-tested")).toMatchObject({ status: "pass", measures: { publishedRevision: 3, policies: 2, tests: 2, policiesNamedByTests: 2, untestedPolicies: null } });
 
-    // The policy's framework tag puts it on the item, labelled by its description; ASI10's evidence is the tested set.
+    // The policy's framework tag puts it on the item once it has determined a decision in the period,
+    // labelled by its description; ASI10's evidence is the tested set.
+    await insertTestDecisionRows(database.db, [
+      { enforcementPointId: "ep_prod", decisionId: "dec_tagged", time: new Date(period.end.getTime() - 60_000), agentId: "agt_good", agentRef: "agt_good", actionName: "invoice.read", outcome: "allow", resourceType: "tool", resourceId: "x", contentHash: "tagged", reasons: [permit.policy.id] },
+    ]);
     const alignment = await evaluateAlignment(database.db, { frameworkIds: ["owasp-agentic-top10-2026"], scope: { kind: "all" }, period });
     const items = alignment.frameworks[0]!.items;
     expect(items.find((item) => item.itemId === "ASI02")?.policies).toEqual([{ policyId: permit.policy.id, policyName: "Active agents may act" }]);
