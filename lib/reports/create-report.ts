@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { firstDataAt, insertReportSnapshot, type ReportSnapshotRow } from "@/db/frameworks";
-import { teams } from "@/db/schema";
+import { getTeamOrThrow } from "@/db/people";
 import { canonicalJson } from "../audit/canonical-json";
 import { recordAudit } from "../audit/record-audit";
 import { actorLabel } from "../auth/actor";
@@ -115,8 +114,7 @@ async function describeScope(tx: Parameters<Parameters<typeof withTransaction>[1
     case "agent":
       return `Agent ${scope.agentId}`;
     case "team": {
-      const [team] = await tx.select().from(teams).where(eq(teams.id, scope.teamId)).limit(1);
-      if (!team) throw new StewardError("not_found", `Team ${scope.teamId} does not exist`, { path: "scope.teamId" });
+      const team = await getTeamOrThrow(tx, scope.teamId, "scope.teamId");
       return `Team ${team.name}`;
     }
   }
