@@ -112,18 +112,18 @@ const DECISION_COLUMN_LIST = DECISION_COLUMNS.map(([, column]) => column).join("
  */
 const INSERT_DECISIONS = `insert into decisions (enforcement_point_id, received_at, ${DECISION_COLUMN_LIST}, destructive, in_declared_scope, cross_environment, agent_offboarded)
   select $1, $2::timestamptz, ${DECISION_COLUMNS.map(([, column, type]) => (type === "text" || type === "float8" ? `u.${column}` : `u.${column}::${type}`)).join(", ")},
-    u.destructive,
+    u.destructive::bool,
     coalesce(a.declared_actions ? u.action_name, false),
     case when ep.environment <> '' and a.environment is not null then ep.environment <> a.environment end,
     coalesce(a.status in ('retired', 'suspended'), false)
-  from unnest(${DECISION_COLUMNS.map(([, , type], index) => `$${index + 3}::${type === "float8" ? "float8" : "text"}[]`).join(", ")}, $${DECISION_COLUMNS.length + 3}::bool[])
+  from unnest(${DECISION_COLUMNS.map(([, , type], index) => `$${index + 3}::${type === "float8" ? "float8" : "text"}[]`).join(", ")}, $${DECISION_COLUMNS.length + 3}::text[])
     as u(${DECISION_COLUMN_LIST}, destructive)
   left join agents a on a.id = u.agent_id
   left join enforcement_points ep on ep.id = $1`;
 
 export async function insertDecisions(query: RawQuery, enforcementPointId: string, receivedAt: string, rows: DecisionRow[]): Promise<void> {
   if (!rows.length) return;
-  await query(INSERT_DECISIONS, [enforcementPointId, receivedAt, ...DECISION_COLUMNS.map(([key]) => rows.map((row) => row[key])), rows.map((row) => row.destructive)]);
+  await query(INSERT_DECISIONS, [enforcementPointId, receivedAt, ...DECISION_COLUMNS.map(([key]) => rows.map((row) => row[key])), rows.map((row) => (row.destructive ? "true" : "false"))]);
 }
 
 /** The same column list, for COPY in the benchmark's baseline. */
