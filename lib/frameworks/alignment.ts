@@ -17,7 +17,8 @@ export type ItemAlignment = {
   isLeaf: boolean;
   status: ItemStatus;
   notApplicableReason: string | null;
-  controls: { controlId: string; status: ControlStatus; rationale: string }[];
+  /** Mapped controls; `origin` "custom" marks a mapping an engineer added (shipped defaults are "default"). */
+  controls: { controlId: string; status: ControlStatus; rationale: string; origin?: "default" | "custom" }[];
   policies: { policyId: string; policyName: string }[];
 };
 
@@ -73,7 +74,7 @@ export function alignFramework(framework: FrameworkRow, items: FrameworkItemRow[
     const kids = trail.has(item.itemId) ? [] : (children.get(item.itemId) ?? []);
     const childAlignments = kids.map((kid) => visit(kid, new Set([...trail, item.itemId])));
     const controls = (byItem.get(item.itemId) ?? [])
-      .map((mapping) => ({ controlId: mapping.controlId, status: results.get(mapping.controlId)?.status ?? ("unknown" as ControlStatus), rationale: mapping.rationale }))
+      .map((mapping) => ({ controlId: mapping.controlId, status: results.get(mapping.controlId)?.status ?? ("unknown" as ControlStatus), rationale: mapping.rationale, origin: mapping.origin }))
       .sort((a, b) => a.controlId.localeCompare(b.controlId));
     const policies = policiesForItem(tags, framework.id, item.itemId);
     const inputs: ControlStatus[] = [

@@ -300,23 +300,26 @@ describe("mappings and the crosswalk", () => {
     expect(mapping).toMatchObject({ origin: "custom", rationale: "Limits bound misuse." });
     const [created] = await database.db.select().from(auditLog).where(eq(auditLog.action, "control_mapping.create"));
     expect(created).toMatchObject({ entityType: "control_mapping", entityId: "ctl-rate-limits→owasp-agentic-top10-2026/ASI02" });
-    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI02" } })).rejects.toMatchObject({ code: "conflict" });
-    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI99" } })).rejects.toMatchObject({
+    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI02", rationale: "Limits bound misuse." } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI99", rationale: "Limits bound misuse." } })).rejects.toMatchObject({
       code: "not_found",
       message: 'Item "ASI99" does not exist in framework owasp-agentic-top10-2026',
       path: "itemId",
     });
-    await expect(addMapping({ ctx, input: { controlId: "", frameworkId: "x", itemId: "y" } })).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["controlId"] })] });
+    await expect(addMapping({ ctx, input: { controlId: "", frameworkId: "x", itemId: "y", rationale: "A reason long enough." } })).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["controlId"] })] });
 
-    await removeMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01" } });
-    expect(await database.db.select().from(auditLog).where(eq(auditLog.action, "control_mapping.delete"))).toHaveLength(1);
+    await expect(removeMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01" } })).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["rationale"] })] });
+    await removeMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01", rationale: "Goal hijack is not prevented by scope checks." } });
+    const removals = await database.db.select().from(auditLog).where(eq(auditLog.action, "control_mapping.delete"));
+    expect(removals).toHaveLength(1);
+    expect(removals[0]!.after).toEqual({ removed: true, rationale: "Goal hijack is not prevented by scope checks." });
     await loadShippedFrameworks(database.db);
     const remaining = await database.db
       .select()
       .from(controlMappings)
       .where(and(eq(controlMappings.controlId, "ctl-out-of-scope-denied"), eq(controlMappings.itemId, "ASI01")));
     expect(remaining).toEqual([]);
-    await addMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01" } });
+    await addMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01", rationale: "Scope checks limit a hijacked goal." } });
   });
 
   it("refuses mapping changes to risk officers and viewers", async () => {

@@ -13,7 +13,10 @@ import { ingestDecisions } from "../decisions/ingest-decisions";
 import { enforcementPointContext, sampleDecision } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { evaluateAlignment } from "../frameworks/alignment";
+import { addMapping } from "../frameworks/add-mapping";
 import { attestManualEvidence } from "../frameworks/attest-manual-evidence";
+import { removeMapping } from "../frameworks/remove-mapping";
+import { parseCsv } from "@/lib/csv";
 import { collectEvidenceFacts } from "../frameworks/evidence/facts";
 import { evaluateControl } from "../frameworks/evidence/evaluate-controls";
 import { loadShippedFrameworks } from "../frameworks/load-catalogs";
@@ -210,5 +213,23 @@ describe("3. evidence is governed", () => {
     await ingest(epId, "agt_tagged", [{ outcome: "allow", reasons: [draft.policy.id] }]);
     const matched = await asi01();
     expect(matched.policies).toEqual([{ policyId: draft.policy.id, policyName: "Never matches" }]);
+  });
+
+  it("custom mappings need a rationale to be added or removed, and every export marks them", async () => {
+    const ctx = userContext("security");
+    const key = { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI03" };
+    await expect(addMapping({ ctx, input: key })).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["rationale"] })] });
+    await addMapping({ ctx, input: { ...key, rationale: "Rate limits cap what a misused identity can do." } });
+    const period = lastHours();
+    const row = await createReport({
+      ctx: userContext("risk"),
+      input: { title: "Custom", frameworkIds: ["owasp-agentic-top10-2026"], scope: { kind: "all" }, periodStart: period.start.toISOString(), periodEnd: new Date(Date.now() - 1000).toISOString() },
+    });
+    const [header, ...rows] = parseCsv(renderReport(row, "csv").body as string);
+    const column = header!.indexOf("custom_mappings");
+    expect(rows.find((cells) => cells[2] === "ASI03")?.[column]).toBe("ctl-rate-limits: Rate limits cap what a misused identity can do.");
+    expect(rows.filter((cells) => cells[column] !== "")).toHaveLength(1);
+    expect(renderReport(row, "html").body as string).toContain("<strong>custom mapping</strong>");
+    await expect(removeMapping({ ctx, input: key })).rejects.toMatchObject({ name: "ZodError" });
   });
 });

@@ -14,6 +14,7 @@ export const REPORT_CSV_COLUMNS = [
   "evidence",
   "failing_agents",
   "rules",
+  "custom_mappings",
   "period_start",
   "period_end",
 ] as const;
@@ -36,6 +37,8 @@ export function renderReportCsv(content: ReportContent): string {
       // name <id> per failing agent of the item's failing or partial controls: traceable to the inventory.
       [...new Set(item.controls.flatMap((control) => (results.get(control.controlId)?.failingAgents ?? []).map((agent) => `${agent.agentName} <${agent.agentId}>`)))].join("; "),
       item.controls.map((control) => `${control.controlId}: ${results.get(control.controlId)?.rule ?? ""}`).join(" | "),
+      // Mappings an engineer added, with the rationale they gave: an auditor sees what departs from the defaults.
+      item.controls.filter((control) => control.origin === "custom").map((control) => `${control.controlId}: ${control.rationale}`).join(" | "),
       content.period.start,
       content.period.end,
     ]),

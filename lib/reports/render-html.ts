@@ -44,7 +44,7 @@ export function renderReportHtml(content: ReportContent, sha256: string): string
           .map(
             (item) =>
               `<tr><td style="padding-left:${0.45 + item.depth}rem"><strong>${esc(item.itemId)}</strong> ${esc(item.title)}</td><td><span class="pill s-${item.status}">${STATUS_LABEL[item.status]}</span>${item.notApplicableReason ? `<br><span class="meta">${esc(item.notApplicableReason)}</span>` : ""}</td><td>${
-                [...item.controls.map((control) => `${esc(control.controlId)} <span class="pill s-${control.status}">${control.status}</span>`), ...item.policies.map((policy) => `policy ${esc(policy.policyName)}`)].join("<br>") || "—"
+                [...item.controls.map((control) => `${esc(control.controlId)} <span class="pill s-${control.status}">${control.status}</span>${control.origin === "custom" ? ` <strong>custom mapping</strong>` : ""}${control.rationale ? `<br><span class="meta">Why it maps: ${esc(control.rationale)}</span>` : ""}`), ...item.policies.map((policy) => `policy ${esc(policy.policyName)}`)].join("<br>") || "—"
               }</td><td>${item.controls.map((control) => esc(results.get(control.controlId)?.summary ?? "")).join("<br>") || (item.isLeaf ? "No mapped evidence" : "Rolled up from sub-items")}</td></tr>`,
           )
           .join("")}</tbody></table>`,
