@@ -466,3 +466,44 @@ export async function oldestDecisionTime(db: Executor): Promise<Date | null> {
   const [oldest] = await queryRows<{ oldest: string | Date | null }>(db, sql`select min(time) as oldest from decisions`);
   return oldest?.oldest ? new Date(oldest.oldest) : null;
 }
+
+/** Decision-level violations a report samples, named as the controls judge them. */
+export type ViolationKind = "out_of_scope_allowed" | "destructive_unapproved" | "cross_environment" | "allowed_while_offboarded" | "over_delegation_cap";
+export type SampledDecision = { enforcementPointId: string; decisionId: string; time: string; agentId: string };
+
+/**
+ * Up to `limit` of the most recent decisions of `agentIds` in [start, end) showing the violation, judged
+ * as the evidence judges it (facts recorded at ingest; the agent and enforcement point as they are only
+ * for decisions recorded before ingest judged them). Reads by agent and time (decisions_agent_time_idx).
+ */
+export async function sampleViolatingDecisions(
+  db: Executor,
+  kind: ViolationKind,
+  agentIds: string[],
+  period: { start: Date; end: Date },
+  maxDepth: number,
+  limit = 5,
+): Promise<SampledDecision[]> {
+  if (!agentIds.length) return [];
+  const notBlocked = sql`d.outcome not in ('deny', 'approval_required')`;
+  const condition: Record<ViolationKind, SQL> = {
+    out_of_scope_allowed: sql`not coalesce(d.in_declared_scope, a.declared_actions ? d.action_name, false) and ${notBlocked}`,
+    destructive_unapproved: sql`coalesce(d.destructive, regexp_replace(d.action_name, ${CAMEL_BOUNDARY}, ${CAMEL_SPLIT}, 'g') ~* ${DESTRUCTIVE_ACTION_PATTERN}) and ${notBlocked}`,
+    cross_environment: sql`coalesce(d.cross_environment, ep.environment <> '' and a.environment is not null and ep.environment <> a.environment, false)`,
+    allowed_while_offboarded: sql`coalesce(d.agent_offboarded, a.status in ('retired', 'suspended'), false) and d.outcome = 'allow'`,
+    over_delegation_cap: sql`${delegationDepth(sql`d.delegation`)} > ${maxDepth}`,
+  };
+  const rows = await queryRows<{ enforcement_point_id: string; decision_id: string; time: string | Date; agent_id: string }>(
+    db,
+    sql`select d.enforcement_point_id, d.decision_id, d.time, d.agent_id
+          from decisions d
+          left join agents a on a.id = d.agent_id
+          left join enforcement_points ep on ep.id = d.enforcement_point_id
+         where d.agent_id in (select jsonb_array_elements_text(${JSON.stringify(agentIds)}::jsonb))
+           and d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
+           and ${condition[kind]}
+         order by d.time desc, d.decision_id
+         limit ${limit}`,
+  );
+  return rows.map((row) => ({ enforcementPointId: row.enforcement_point_id, decisionId: row.decision_id, time: new Date(row.time).toISOString(), agentId: row.agent_id }));
+}

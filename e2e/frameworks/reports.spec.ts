@@ -4,7 +4,7 @@ import { newUserSession } from "../fixtures/auth";
 
 const FORMATS = [
   { link: "Printable HTML", file: /\.html$/, check: (body: string) => expect(body).toContain("Executive summary") },
-  { link: "CSV", file: /\.csv$/, check: (body: string) => expect(body.split("\r\n")[0]).toBe("framework_id,framework_version,item_id,parent_id,title,status,not_applicable_reason,controls,policies,evidence,failing_agents,rules,custom_mappings,period_start,period_end") },
+  { link: "CSV", file: /\.csv$/, check: (body: string) => expect(body.split("\r\n")[0]).toBe("framework_id,framework_version,item_id,parent_id,title,status,not_applicable_reason,controls,policies,evidence,failing_agents,rules,custom_mappings,sample_decisions,period_start,period_end") },
   { link: "JSON", file: /\.json$/, check: (body: string) => expect(JSON.parse(body).sha256).toMatch(/^[0-9a-f]{64}$/) },
   {
     link: "OSCAL assessment results",

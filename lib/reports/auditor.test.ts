@@ -8,6 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
 import { agents, enforcementPoints } from "@/db/schema";
 import { listControls } from "@/db/frameworks";
+import { queryRows } from "@/db/rows";
 import { isDestructiveName, judgeDestructive } from "../decisions/destructive-action";
 import { ingestDecisions } from "../decisions/ingest-decisions";
 import { enforcementPointContext, sampleDecision } from "../decisions/ingest-testing";
@@ -82,6 +83,15 @@ describe("1. judged at the time, not at report time", () => {
     const after = await evaluate(database, "ctl-out-of-scope-denied");
     expect(after.status).toBe("fail");
     expect(after.measures).toEqual(before.measures);
+    // Traceable: the report names the agent by name and id and samples the violating decisions, linked to the console.
+    const alignment = await evaluateAlignment(database.db, { frameworkIds: ["owasp-agentic-top10-2026"], scope: { kind: "all" }, period: lastHours() });
+    const control = alignment.controls.find((result) => result.controlId === "ctl-out-of-scope-denied")!;
+    expect(control.failingAgents).toEqual([{ agentId: "agt_scope", agentName: "agt_scope", detail: "3 out-of-scope calls allowed" }]);
+    const stored = await queryRows<{ decision_id: string }>(database.db, sql`select decision_id from decisions where agent_id = 'agt_scope' and action_name = 'crm.export'`);
+    const exportIds = stored.map((row) => row.decision_id).sort();
+    expect(exportIds).toHaveLength(3);
+    expect(control.sampleDecisions?.map((sample) => sample.decisionId).sort()).toEqual(exportIds);
+    expect(control.sampleDecisions?.[0]?.href).toMatch(/^\/decisions\/view\?ep=ep_/);
   });
 
   it("an agent retired today keeps its earlier allowed calls; calls allowed after retirement fail", async () => {

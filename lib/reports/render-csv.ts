@@ -15,6 +15,7 @@ export const REPORT_CSV_COLUMNS = [
   "failing_agents",
   "rules",
   "custom_mappings",
+  "sample_decisions",
   "period_start",
   "period_end",
 ] as const;
@@ -39,6 +40,8 @@ export function renderReportCsv(content: ReportContent): string {
       item.controls.map((control) => `${control.controlId}: ${results.get(control.controlId)?.rule ?? ""}`).join(" | "),
       // Mappings an engineer added, with the rationale they gave: an auditor sees what departs from the defaults.
       item.controls.filter((control) => control.origin === "custom").map((control) => `${control.controlId}: ${control.rationale}`).join(" | "),
+      // <enforcement point>/<decision id> of sampled violating decisions, as the console's decision view names them.
+      item.controls.flatMap((control) => (results.get(control.controlId)?.sampleDecisions ?? []).map((sample) => `${sample.enforcementPointId}/${sample.decisionId}`)).join(";"),
       content.period.start,
       content.period.end,
     ]),

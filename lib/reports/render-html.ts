@@ -34,6 +34,10 @@ export function renderReportHtml(content: ReportContent, sha256: string): string
           control.failingAgentCount
             ? `${control.failingAgentCount}: ${control.failingAgents.map((agent) => `${esc(agent.agentName)} <span class="hash">${esc(agent.agentId)}</span> (${esc(agent.detail)})`).join("; ")}${control.failingAgentCount > control.failingAgents.length ? " …" : ""}`
             : "—"
+        }${
+          control.sampleDecisions?.length
+            ? `<br><span class="meta">Sample decisions:</span> ${control.sampleDecisions.map((sample) => `<a href="${esc(sample.href)}" class="hash">${esc(sample.decisionId)}</a> (${esc(sample.agentId)}, ${esc(sample.time)})`).join("; ")}`
+            : ""
         }</td></tr>`,
     )
     .join("")}</tbody></table>`;

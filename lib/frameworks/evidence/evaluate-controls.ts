@@ -19,6 +19,8 @@ export type ControlResult = {
   /** Agents that fail the control (first 25), for drill-down. */
   failingAgents: AgentEvidence[];
   failingAgentCount: number;
+  /** Recent decisions showing the violation (failing or partial decision-based controls), for tracing. */
+  sampleDecisions?: { enforcementPointId: string; decisionId: string; time: string; agentId: string; href: string }[];
   /** How the status is decided: thresholds, or that any violation fails. Printed in every report. */
   rule: string;
   /** The data the control needs; without it the status is `unknown`. */
