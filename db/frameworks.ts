@@ -474,7 +474,8 @@ export type SampledDecision = { enforcementPointId: string; decisionId: string; 
 /**
  * Up to `limit` of the most recent decisions of `agentIds` in [start, end) showing the violation, judged
  * as the evidence judges it (facts recorded at ingest; the agent and enforcement point as they are only
- * for decisions recorded before ingest judged them). Reads by agent and time (decisions_agent_time_idx).
+ * for decisions recorded before ingest judged them). Reads by agent and time (decisions_agent_time_idx): the
+ * agents are a literal list so the planner can use that index in every partition, even for rare violations.
  */
 export async function sampleViolatingDecisions(
   db: Executor,
@@ -499,7 +500,7 @@ export async function sampleViolatingDecisions(
           from decisions d
           left join agents a on a.id = d.agent_id
           left join enforcement_points ep on ep.id = d.enforcement_point_id
-         where d.agent_id in (select jsonb_array_elements_text(${JSON.stringify(agentIds)}::jsonb))
+         where d.agent_id in (${sql.join(agentIds.map((id) => sql`${id}`), sql`, `)})
            and d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
            and ${condition[kind]}
          order by d.time desc, d.decision_id
