@@ -210,10 +210,11 @@ async function refreshRollups(db: Tx, options: { rebuild?: boolean; now?: Date }
     ) chain where delegator is not null group by 1, 2, 3`);
   await db.execute(sql`delete from decision_evidence_daily where ${dayIn}`);
   await db.execute(sql`
-    insert into decision_evidence_daily (day, agent_id, action_name, outcome, enforcement_point_id, identity, depth, decisions)
-    select (time at time zone 'UTC')::date, agent_id, action_name, outcome, enforcement_point_id, coalesce(client_id, spiffe_id), ${delegationDepth(sql`delegation`)}, count(*)
+    insert into decision_evidence_daily (day, agent_id, action_name, outcome, enforcement_point_id, identity, depth, in_declared_scope, destructive, cross_environment, agent_offboarded, decisions)
+    select (time at time zone 'UTC')::date, agent_id, action_name, outcome, enforcement_point_id, coalesce(client_id, spiffe_id), ${delegationDepth(sql`delegation`)},
+           in_declared_scope, destructive, cross_environment, agent_offboarded, count(*)
     from decisions where ${timeIn}
-    group by 1, 2, 3, 4, 5, 6, 7`);
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`);
   // Decisions per hour and outcome with a time before the horizon (this transaction's start less OUTCOMES_LAG): later
   // times are read live by the Overview, so a decision that arrives up to that lag after its time is never missed.
   await db.execute(sql`delete from decision_outcome_hourly where ${sql.join([sql`hour >= ${utcMidnight(openFrom)}`, ...late.map((run) => sql`(hour >= ${utcMidnight(run.from)} and hour < ${utcMidnight(run.to)})`)], sql` or `)}`);

@@ -44,6 +44,8 @@ export type DecisionRow = {
   latencyMs: number | null;
   context: string | null; // JSON text
   contentHash: string;
+  /** Judged at ingest (lib/decisions/destructive-action.ts). */
+  destructive: boolean;
 };
 
 /**
@@ -99,19 +101,34 @@ const DECISION_COLUMNS: [keyof DecisionRow, string, string][] = [
   ["contentHash", "content_hash", "text"],
 ];
 
-const INSERT_DECISIONS = `insert into decisions (enforcement_point_id, received_at, ${DECISION_COLUMNS.map(([, column]) => column).join(", ")})
-  select $1, $2::timestamptz, ${DECISION_COLUMNS.map(([, column, type]) => (type === "text" || type === "float8" ? `u.${column}` : `u.${column}::${type}`)).join(", ")}
-  from unnest(${DECISION_COLUMNS.map(([, , type], index) => `$${index + 3}::${type === "float8" ? "float8" : "text"}[]`).join(", ")})
-  as u(${DECISION_COLUMNS.map(([, column]) => column).join(", ")})`;
+const DECISION_COLUMN_LIST = DECISION_COLUMNS.map(([, column]) => column).join(", ");
+
+/**
+ * One statement per batch. Besides the decision itself it records the facts a control judges as they
+ * are now (see db/schema/decisions.ts): whether the action is in the agent's declared actions, whether
+ * the enforcement point's environment differs from the agent's (null when either has none: not judgeable), whether the agent is retired or
+ * suspended — from one join with the agents and the enforcement point — and the destructive flag judged
+ * in TypeScript. Agent rows are not locked: a concurrent edit of an agent is judged either way.
+ */
+const INSERT_DECISIONS = `insert into decisions (enforcement_point_id, received_at, ${DECISION_COLUMN_LIST}, destructive, in_declared_scope, cross_environment, agent_offboarded)
+  select $1, $2::timestamptz, ${DECISION_COLUMNS.map(([, column, type]) => (type === "text" || type === "float8" ? `u.${column}` : `u.${column}::${type}`)).join(", ")},
+    u.destructive::bool,
+    coalesce(a.declared_actions ? u.action_name, false),
+    case when ep.environment <> '' and a.environment is not null then ep.environment <> a.environment end,
+    coalesce(a.status in ('retired', 'suspended'), false)
+  from unnest(${DECISION_COLUMNS.map(([, , type], index) => `$${index + 3}::${type === "float8" ? "float8" : "text"}[]`).join(", ")}, $${DECISION_COLUMNS.length + 3}::text[])
+    as u(${DECISION_COLUMN_LIST}, destructive)
+  left join agents a on a.id = u.agent_id
+  left join enforcement_points ep on ep.id = $1`;
 
 export async function insertDecisions(query: RawQuery, enforcementPointId: string, receivedAt: string, rows: DecisionRow[]): Promise<void> {
   if (!rows.length) return;
-  await query(INSERT_DECISIONS, [enforcementPointId, receivedAt, ...DECISION_COLUMNS.map(([key]) => rows.map((row) => row[key]))]);
+  await query(INSERT_DECISIONS, [enforcementPointId, receivedAt, ...DECISION_COLUMNS.map(([key]) => rows.map((row) => row[key])), rows.map((row) => (row.destructive ? "true" : "false"))]);
 }
 
 /** The same column list, for COPY in the benchmark's baseline. */
-export const DECISION_COPY_COLUMNS = ["enforcement_point_id", "received_at", ...DECISION_COLUMNS.map(([, column]) => column)];
-export const decisionCopyValues = (enforcementPointId: string, receivedAt: string, row: DecisionRow): unknown[] => [enforcementPointId, receivedAt, ...DECISION_COLUMNS.map(([key]) => row[key])];
+export const DECISION_COPY_COLUMNS = ["enforcement_point_id", "received_at", ...DECISION_COLUMNS.map(([, column]) => column), "destructive"];
+export const decisionCopyValues = (enforcementPointId: string, receivedAt: string, row: DecisionRow): unknown[] => [enforcementPointId, receivedAt, ...DECISION_COLUMNS.map(([key]) => row[key]), row.destructive];
 
 export type QuarantineRow = { decisionId: string | null; reason: "invalid" | "conflict" | "rejected"; path: string; message: string; raw: string; rawHash: string; batchIndex: number };
 

@@ -19,6 +19,7 @@ import { createReport } from "../lib/reports/create-report";
 import type { ReportContent } from "../lib/reports/report-content";
 import { sql as drizzleSql } from "drizzle-orm";
 import { canonicalJson } from "../lib/audit/canonical-json";
+import { isDestructiveName } from "../lib/decisions/destructive-action";
 import { refreshActivityRollup, rolledUpEvidenceDays } from "../db/activity";
 import { listControls } from "../db/frameworks";
 import { collectEvidenceFacts } from "../lib/frameworks/evidence/facts";
@@ -72,11 +73,12 @@ async function seed(sql: postgres.Sql, now: Date) {
     },
   );
   const periodMs = 30 * 86_400_000;
+  const declaredActions = new Set<string>(JSON.parse(declared) as string[]);
   const delegation2 = csv(JSON.stringify(["agt_root", "agt_mid"]));
   const delegation5 = csv(JSON.stringify(["a1", "a2", "a3", "a4", "a5"]));
   await copyRows(
     sql,
-    "copy decisions (enforcement_point_id, decision_id, time, agent_id, agent_ref, client_id, action_name, resource_type, resource_id, outcome, delegation, content_hash) from stdin with (format csv)",
+    "copy decisions (enforcement_point_id, decision_id, time, agent_id, agent_ref, client_id, action_name, resource_type, resource_id, outcome, delegation, content_hash, in_declared_scope, destructive, cross_environment, agent_offboarded) from stdin with (format csv)",
     DECISIONS,
     (i) => {
       const agent = (i * 7919) % AGENTS;
@@ -87,7 +89,12 @@ async function seed(sql: postgres.Sql, now: Date) {
       const outcome = roll < 2 ? (i % 5 === 0 ? "allow" : "approval_required") : roll < 5 ? (i % 4 === 0 ? "allow" : "deny") : i % 997 === 0 ? "error" : i % 13 === 0 ? "deny" : "allow";
       const delegation = i % 10 === 0 ? delegation2 : i % 100_003 === 0 ? delegation5 : "";
       const client = agent % 500 === 0 ? "client-shared" : `client-${agent}`;
-      return `ep_${ep},d${i},${time},agt_${agent},agt_${agent},${client},${action},tool,${action},${outcome},${delegation},h${i}\n`;
+      // The facts ingest judges and records with each decision (db/ingest.ts), as it would have.
+      const agentStatus = agent % 50 === 0 ? "discovered" : agent % 71 === 0 ? "retired" : "active";
+      const epEnvironment = ENVIRONMENTS[(ep - 1) % 3]!;
+      const inScope = declaredActions.has(action);
+      const crossing = epEnvironment !== pick(ENVIRONMENTS, agent);
+      return `ep_${ep},d${i},${time},agt_${agent},agt_${agent},${client},${action},tool,${action},${outcome},${delegation},h${i},${inScope},${isDestructiveName(action)},${crossing},${agentStatus === "retired"}\n`;
     },
   );
 }

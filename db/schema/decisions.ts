@@ -60,6 +60,19 @@ export const decisions = pgTable(
     latencyMs: doublePrecision("latency_ms"),
     context: jsonb("context"),
     contentHash: text("content_hash").notNull(),
+    /**
+     * Facts a control judges, recorded when the decision arrives (null on decisions recorded before
+     * they were: reports then judge those against the inventory as it is). Later changes to the
+     * agent, the enforcement point or the catalog never change them. See docs/frameworks.md.
+     */
+    /** The action was in the agent's declared actions at ingest. */
+    inDeclaredScope: boolean("in_declared_scope"),
+    /** The action was destructive (reported flag from the tool catalog / entity flags, else the verbs). */
+    destructive: boolean("destructive"),
+    /** The enforcement point's environment differed from the agent's at ingest (null when either had none, or before ingest judged it). */
+    crossEnvironment: boolean("cross_environment"),
+    /** The agent was retired or suspended at ingest. */
+    agentOffboarded: boolean("agent_offboarded"),
   },
   (table) => [
     primaryKey({ columns: [table.enforcementPointId, table.decisionId, table.time] }),

@@ -210,6 +210,11 @@ export const decisionEvidenceDaily = pgTable(
     /** client_id, else spiffe_id, as the enforcement point reported it. */
     identity: text("identity"),
     depth: integer("depth").notNull(),
+    /** The facts recorded with each decision at ingest (null: recorded before they were; judged at report time). */
+    inDeclaredScope: boolean("in_declared_scope"),
+    destructive: boolean("destructive"),
+    crossEnvironment: boolean("cross_environment"),
+    agentOffboarded: boolean("agent_offboarded"),
     decisions: bigint("decisions", { mode: "number" }).notNull(),
   },
   (table) => [index("decision_evidence_daily_day_agent_idx").on(table.day, table.agentId)],

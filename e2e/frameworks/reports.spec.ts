@@ -4,7 +4,7 @@ import { newUserSession } from "../fixtures/auth";
 
 const FORMATS = [
   { link: "Printable HTML", file: /\.html$/, check: (body: string) => expect(body).toContain("Executive summary") },
-  { link: "CSV", file: /\.csv$/, check: (body: string) => expect(body.split("\r\n")[0]).toBe("framework_id,framework_version,item_id,parent_id,title,status,not_applicable_reason,controls,policies,evidence,period_start,period_end,period_last_day") },
+  { link: "CSV", file: /\.csv$/, check: (body: string) => expect(body.split("\r\n")[0]).toBe("framework_id,framework_version,item_id,parent_id,title,status,not_applicable_reason,controls,policies,evidence,failing_agents,rules,custom_mappings,sample_decisions,period_start,period_end,period_last_day") },
   { link: "JSON", file: /\.json$/, check: (body: string) => expect(JSON.parse(body).sha256).toMatch(/^[0-9a-f]{64}$/) },
   {
     link: "OSCAL assessment results",
@@ -60,7 +60,7 @@ test("a risk officer reads framework evidence but cannot edit a mapping", async 
 
   const add = await context.request.post("/api/v1/controls/mappings", { data: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI03" } });
   expect(add.status()).toBe(403);
-  const remove = await context.request.delete("/api/v1/controls/mappings?controlId=ctl-out-of-scope-denied&frameworkId=owasp-agentic-top10-2026&itemId=ASI02");
+  const remove = await context.request.delete("/api/v1/controls/mappings?controlId=ctl-out-of-scope-denied&frameworkId=owasp-agentic-top10-2026&itemId=ASI02&rationale=Not%20relevant%20here");
   expect(remove.status()).toBe(403);
   await context.close();
 });

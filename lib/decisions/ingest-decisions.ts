@@ -18,6 +18,7 @@ import {
 import { canonicalJson } from "../audit/canonical-json";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
+import { judgeDestructive } from "./destructive-action";
 import { formatIssuePath, StewardError } from "../errors";
 import { newId } from "../ids";
 import { getSettings } from "../settings/settings";
@@ -133,6 +134,7 @@ function toRow(item: Valid, agentId: string): DecisionRow {
     latencyMs: d.latency_ms ?? null,
     context: item.contextJson ?? null,
     contentHash: item.hash,
+    destructive: judgeDestructive({ actionName: d.action.name, resourceId: d.resource.id, context: d.context, resourceProperties: d.resource.properties }),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Executor } from "@/db/client";
-import { getFrameworkOrThrow, listControls, listFrameworkItems, listMappings, type FrameworkItemRow, type FrameworkRow, type MappingRow } from "@/db/frameworks";
+import { getFrameworkOrThrow, listControls, listFrameworkItems, listMappings, sampleViolatingDecisions, type ControlRow, type FrameworkItemRow, type FrameworkRow, type MappingRow, type ViolationKind } from "@/db/frameworks";
 import { collectEvidenceFacts, type EvidenceFacts, type Period, type PolicyTag } from "./evidence/facts";
 import { evaluateControl, type ControlResult, type ControlStatus } from "./evidence/evaluate-controls";
 import type { ReportScope } from "./schemas";
@@ -17,7 +17,8 @@ export type ItemAlignment = {
   isLeaf: boolean;
   status: ItemStatus;
   notApplicableReason: string | null;
-  controls: { controlId: string; status: ControlStatus; rationale: string }[];
+  /** Mapped controls; `origin` "custom" marks a mapping an engineer added (shipped defaults are "default"). */
+  controls: { controlId: string; status: ControlStatus; rationale: string; origin?: "default" | "custom" }[];
   policies: { policyId: string; policyName: string }[];
 };
 
@@ -73,7 +74,7 @@ export function alignFramework(framework: FrameworkRow, items: FrameworkItemRow[
     const kids = trail.has(item.itemId) ? [] : (children.get(item.itemId) ?? []);
     const childAlignments = kids.map((kid) => visit(kid, new Set([...trail, item.itemId])));
     const controls = (byItem.get(item.itemId) ?? [])
-      .map((mapping) => ({ controlId: mapping.controlId, status: results.get(mapping.controlId)?.status ?? ("unknown" as ControlStatus), rationale: mapping.rationale }))
+      .map((mapping) => ({ controlId: mapping.controlId, status: results.get(mapping.controlId)?.status ?? ("unknown" as ControlStatus), rationale: mapping.rationale, origin: mapping.origin }))
       .sort((a, b) => a.controlId.localeCompare(b.controlId));
     const policies = policiesForItem(tags, framework.id, item.itemId);
     const inputs: ControlStatus[] = [
@@ -121,6 +122,7 @@ export async function evaluateAlignment(db: Executor, options: { frameworkIds: s
   const facts = await collectEvidenceFacts(db, options.scope, options.period);
   const controls = await listControls(db);
   const results = new Map(controls.map((control) => [control.id, evaluateControl(control, facts)]));
+  await attachSampleDecisions(db, controls, results, facts);
   const items = await listFrameworkItems(db, options.frameworkIds);
   const mappings = await listMappings(db, options.frameworkIds);
   const frameworks = frameworkRows.map((framework) =>
@@ -133,6 +135,27 @@ export async function evaluateAlignment(db: Executor, options: { frameworkIds: s
     ),
   );
   return { frameworks, controls: [...results.values()], facts };
+}
+
+const SAMPLED: Partial<Record<string, ViolationKind>> = {
+  out_of_scope_denied: "out_of_scope_allowed",
+  destructive_approval: "destructive_unapproved",
+  environment_isolation: "cross_environment",
+  retired_agents_silent: "allowed_while_offboarded",
+  delegation_depth: "over_delegation_cap",
+};
+const SAMPLED_AGENTS = 5;
+
+/** Each failing or partial decision-based control gets up to five recent violating decisions of its first failing agents, with a console link. */
+async function attachSampleDecisions(db: Executor, controls: ControlRow[], results: Map<string, ControlResult>, facts: EvidenceFacts) {
+  for (const control of controls) {
+    const kind = control.evidenceQuery ? SAMPLED[control.evidenceQuery] : undefined;
+    const result = results.get(control.id);
+    if (!kind || !result || (result.status !== "fail" && result.status !== "partial") || !result.failingAgents.length) continue;
+    const agentIds = result.failingAgents.slice(0, SAMPLED_AGENTS).map((agent) => agent.agentId);
+    const samples = await sampleViolatingDecisions(db, kind, agentIds, facts.period, facts.settings.maxDelegationDepth);
+    result.sampleDecisions = samples.map((sample) => ({ ...sample, href: `/decisions/view?${new URLSearchParams({ ep: sample.enforcementPointId, id: sample.decisionId, time: sample.time })}` }));
+  }
 }
 
 /** Agents in scope and their decisions in the period, as reports and the alignment API state them. */

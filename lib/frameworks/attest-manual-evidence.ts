@@ -5,6 +5,7 @@ import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
+import { getSettings } from "../settings/settings";
 import { ManualEvidenceInput } from "./schemas";
 
 /** Records a link or small file as evidence for a control, attested by the acting person until it expires. */
@@ -13,6 +14,10 @@ export async function attestManualEvidence({ ctx, input }: { ctx: Ctx; input: un
   const parsed = ManualEvidenceInput.parse(input);
   if (parsed.expiresAt.getTime() <= Date.now()) throw new StewardError("invalid_input", "The expiry must be in the future", { path: "expiresAt" });
   return withTransaction(ctx, async (tx) => {
+    const { manualEvidenceMaxValidityDays: maxDays } = await getSettings(tx);
+    if (parsed.expiresAt.getTime() > Date.now() + maxDays * 86_400_000) {
+      throw new StewardError("invalid_input", `Manual evidence is valid for at most ${maxDays} days (setting manualEvidenceMaxValidityDays); choose an earlier expiry`, { path: "expiresAt" });
+    }
     await getControlOrThrow(tx, parsed.controlId);
     const row = await insertManualEvidence(tx, {
       id: newId("evd"),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
+import { insertTestDecisionRows } from "@/db/testing/decisions";
 import { agents, attestationCampaigns, attestations, auditLog, controlMappings, frameworkItems, frameworks, teams } from "@/db/schema";
 import { listControls, listMappings } from "@/db/frameworks";
 import { attestAgent } from "../attestation/attest-agent";
@@ -197,8 +198,10 @@ describe("evidence from published policies, owners' attestations and manual evid
       ctx,
       input: { controlId: "ctl-incident-response", kind: "link", url: "https://wiki.example.test/runbooks/agents", attestation: "Runbook exercised in the March tabletop.", expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
     });
-    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, period);
+    // It covers periods ending after it was made (the seeded period ended before).
     const control = (await listControls(database.db)).find((row) => row.id === "ctl-incident-response")!;
+    expect(evaluateControl(control, await collectEvidenceFacts(database.db, { kind: "all" }, period)).status).toBe("unknown");
+    const facts = await collectEvidenceFacts(database.db, { kind: "all" }, { start: period.start, end: new Date() });
     expect(evaluateControl(control, facts)).toMatchObject({ status: "pass", measures: { evidence: "https://wiki.example.test/runbooks/agents" } });
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.entityId, evidence.id));
     expect(audit).toMatchObject({ action: "manual_evidence.create", actorId: ctx.actor.type === "user" ? ctx.actor.userId : null });
@@ -227,7 +230,11 @@ describe("evidence from published policies, owners' attestations and manual evid
     await publishDraft({ ctx, input: { message: "third" } });
     expect(await evaluateOne("ctl-policies-tested")).toMatchObject({ status: "pass", measures: { publishedRevision: 3, policies: 2, tests: 2, policiesNamedByTests: 2, untestedPolicies: null } });
 
-    // The policy's framework tag puts it on the item, labelled by its description; ASI10's evidence is the tested set.
+    // The policy's framework tag puts it on the item once it has determined a decision in the period,
+    // labelled by its description; ASI10's evidence is the tested set.
+    await insertTestDecisionRows(database.db, [
+      { enforcementPointId: "ep_prod", decisionId: "dec_tagged", time: new Date(period.end.getTime() - 60_000), agentId: "agt_good", agentRef: "agt_good", actionName: "invoice.read", outcome: "allow", resourceType: "tool", resourceId: "x", contentHash: "tagged", reasons: [permit.policy.id] },
+    ]);
     const alignment = await evaluateAlignment(database.db, { frameworkIds: ["owasp-agentic-top10-2026"], scope: { kind: "all" }, period });
     const items = alignment.frameworks[0]!.items;
     expect(items.find((item) => item.itemId === "ASI02")?.policies).toEqual([{ policyId: permit.policy.id, policyName: "Active agents may act" }]);
@@ -293,23 +300,26 @@ describe("mappings and the crosswalk", () => {
     expect(mapping).toMatchObject({ origin: "custom", rationale: "Limits bound misuse." });
     const [created] = await database.db.select().from(auditLog).where(eq(auditLog.action, "control_mapping.create"));
     expect(created).toMatchObject({ entityType: "control_mapping", entityId: "ctl-rate-limits→owasp-agentic-top10-2026/ASI02" });
-    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI02" } })).rejects.toMatchObject({ code: "conflict" });
-    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI99" } })).rejects.toMatchObject({
+    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI02", rationale: "Limits bound misuse." } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(addMapping({ ctx, input: { controlId: "ctl-rate-limits", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI99", rationale: "Limits bound misuse." } })).rejects.toMatchObject({
       code: "not_found",
       message: 'Item "ASI99" does not exist in framework owasp-agentic-top10-2026',
       path: "itemId",
     });
-    await expect(addMapping({ ctx, input: { controlId: "", frameworkId: "x", itemId: "y" } })).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["controlId"] })] });
+    await expect(addMapping({ ctx, input: { controlId: "", frameworkId: "x", itemId: "y", rationale: "A reason long enough." } })).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["controlId"] })] });
 
-    await removeMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01" } });
-    expect(await database.db.select().from(auditLog).where(eq(auditLog.action, "control_mapping.delete"))).toHaveLength(1);
+    await expect(removeMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01" } })).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["rationale"] })] });
+    await removeMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01", rationale: "Goal hijack is not prevented by scope checks." } });
+    const removals = await database.db.select().from(auditLog).where(eq(auditLog.action, "control_mapping.delete"));
+    expect(removals).toHaveLength(1);
+    expect(removals[0]!.after).toEqual({ removed: true, rationale: "Goal hijack is not prevented by scope checks." });
     await loadShippedFrameworks(database.db);
     const remaining = await database.db
       .select()
       .from(controlMappings)
       .where(and(eq(controlMappings.controlId, "ctl-out-of-scope-denied"), eq(controlMappings.itemId, "ASI01")));
     expect(remaining).toEqual([]);
-    await addMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01" } });
+    await addMapping({ ctx, input: { controlId: "ctl-out-of-scope-denied", frameworkId: "owasp-agentic-top10-2026", itemId: "ASI01", rationale: "Scope checks limit a hijacked goal." } });
   });
 
   it("refuses mapping changes to risk officers and viewers", async () => {

@@ -58,7 +58,10 @@ export const MappingKeyQuery = z.object({
   itemId: z.string().min(1).max(120),
 });
 
-export const MappingInput = MappingKeyQuery.extend({ rationale: z.string().trim().max(1000).default("") });
+/** Why a custom mapping holds, or why a mapping is removed: required, so an auditor can judge the change. */
+const MappingRationale = z.string().trim().min(10, "Say why, in at least 10 characters").max(1000);
+export const MappingInput = MappingKeyQuery.extend({ rationale: MappingRationale.describe("Why the control evidences the item (shown in the console and every export)") });
+export const MappingRemovalQuery = MappingKeyQuery.extend({ rationale: MappingRationale.describe("Why the mapping is removed (recorded in the audit trail)") });
 export type MappingInput = z.infer<typeof MappingInput>;
 
 export const ApplicabilityInput = z.object({

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { insertReportSnapshot, type ReportSnapshotRow } from "@/db/frameworks";
-import { teams } from "@/db/schema";
+import { firstDataAt, insertReportSnapshot, type ReportSnapshotRow } from "@/db/frameworks";
+import { getTeamOrThrow } from "@/db/people";
 import { canonicalJson } from "../audit/canonical-json";
 import { recordAudit } from "../audit/record-audit";
 import { actorLabel } from "../auth/actor";
@@ -18,6 +17,30 @@ export function reportHash(content: ReportContent): string {
 }
 
 const MAX_PERIOD_DAYS = 3660;
+const DAY_MS = 86_400_000;
+
+/** The method statements every report prints (docs/frameworks.md, "The method"). */
+export const REPORT_METHOD_STATEMENTS: readonly string[] = [
+  "Runtime facts (in the agent's declared scope, destructive, environment crossing, agent retired or suspended) are judged when each decision is recorded, with the policy revision and reasons in force; later changes to agents, enforcement points or catalogs do not change them. Decisions recorded before Steward judged them at ingest are judged against the inventory as it was when the report was made.",
+  "A control whose violation is never acceptable (allowed out-of-scope calls, allowed destructive calls without approval, environment crossing, retired agents allowed, delegation beyond the cap, a shared workload identity) fails on any violation. Controls over a share of subjects pass when all comply, are partial from 80 % and fail below.",
+  "A control without the data it needs is unknown, never pass; unknown counts as no evidence.",
+  "Item status: every mapped control passes → covered; any mapped control passes or is partial, or a published policy tagged with the item determined at least one decision in the period → partial; otherwise → gap. Not applicable items (with a justification) are excluded. Parents roll up their children.",
+  "Coverage % = (covered + ½ × partial) / applicable leaf items.",
+  "Manual evidence counts when it was attested by the end of the period and is still valid then; validity is capped at the manualEvidenceMaxValidityDays setting after attestation.",
+  "Settings used are snapshotted in the report; control titles state the thresholds of those settings.",
+];
+
+/**
+ * Refuses a period a report cannot judge: one ending after today (UTC) — the future has no
+ * evidence — or one ending before Steward holds any data (the first agent or decision).
+ */
+function refuseUnjudgeablePeriod(period: { start: Date; end: Date }, firstDataAt: Date | null, now: Date) {
+  const endOfToday = Date.parse(now.toISOString().slice(0, 10)) + DAY_MS;
+  if (period.end.getTime() > endOfToday) throw new StewardError("invalid_input", "The period ends in the future: a report can only judge what has happened", { path: "periodEnd" });
+  if (!firstDataAt || period.end.getTime() <= firstDataAt.getTime()) {
+    throw new StewardError("invalid_input", firstDataAt ? `The period ends before Steward holds any data (first recorded ${firstDataAt.toISOString()}): there is nothing to judge` : "Steward holds no agents or decisions yet: there is nothing to judge", { path: "periodEnd" });
+  }
+}
 
 /** Evaluates the chosen frameworks over live data and stores the result as an immutable, hashed snapshot. */
 export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ReportSnapshotRow> {
@@ -29,6 +52,7 @@ export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown })
   }
   const frameworkIds = [...new Set(parsed.frameworkIds)];
   return withTransaction(ctx, async (tx) => {
+    refuseUnjudgeablePeriod({ start: parsed.periodStart, end: parsed.periodEnd }, await firstDataAt(tx), new Date());
     const scopeLabel = await describeScope(tx, parsed.scope);
     const alignment = await evaluateAlignment(tx, { frameworkIds, scope: parsed.scope, period: { start: parsed.periodStart, end: parsed.periodEnd } });
     const id = newId("rpt");
@@ -58,6 +82,8 @@ export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown })
       coverage: alignment.frameworks.map((framework) => framework.coverage),
       frameworks: alignment.frameworks,
       controls: alignment.controls,
+      method: { statements: [...REPORT_METHOD_STATEMENTS], controls: alignment.controls.map(({ controlId, rule, dataRequired }) => ({ controlId, rule, dataRequired })) },
+      settings: alignment.facts.settings,
       oscalUuids,
     };
     const row = await insertReportSnapshot(tx, {
@@ -88,8 +114,7 @@ async function describeScope(tx: Parameters<Parameters<typeof withTransaction>[1
     case "agent":
       return `Agent ${scope.agentId}`;
     case "team": {
-      const [team] = await tx.select().from(teams).where(eq(teams.id, scope.teamId)).limit(1);
-      if (!team) throw new StewardError("not_found", `Team ${scope.teamId} does not exist`, { path: "scope.teamId" });
+      const team = await getTeamOrThrow(tx, scope.teamId, "scope.teamId");
       return `Team ${team.name}`;
     }
   }

@@ -13,6 +13,10 @@ export const REPORT_CSV_COLUMNS = [
   "controls",
   "policies",
   "evidence",
+  "failing_agents",
+  "rules",
+  "custom_mappings",
+  "sample_decisions",
   "period_start",
   "period_end",
   // The last day covered (period_end is the exclusive instant after it).
@@ -34,6 +38,13 @@ export function renderReportCsv(content: ReportContent): string {
       item.controls.map((control) => `${control.controlId}=${control.status}`).join(";"),
       item.policies.map((policy) => policy.policyId).join(";"),
       item.controls.map((control) => results.get(control.controlId)?.summary ?? "").join(" | "),
+      // name <id> per failing agent of the item's failing or partial controls: traceable to the inventory.
+      [...new Set(item.controls.flatMap((control) => (results.get(control.controlId)?.failingAgents ?? []).map((agent) => `${agent.agentName} <${agent.agentId}>`)))].join("; "),
+      item.controls.map((control) => `${control.controlId}: ${results.get(control.controlId)?.rule ?? ""}`).join(" | "),
+      // Mappings an engineer added, with the rationale they gave: an auditor sees what departs from the defaults.
+      item.controls.filter((control) => control.origin === "custom").map((control) => `${control.controlId}: ${control.rationale}`).join(" | "),
+      // <enforcement point>/<decision id> of sampled violating decisions, as the console's decision view names them.
+      item.controls.flatMap((control) => (results.get(control.controlId)?.sampleDecisions ?? []).map((sample) => `${sample.enforcementPointId}/${sample.decisionId}`)).join(";"),
       content.period.start,
       content.period.end,
       periodLabels(content.period).to,

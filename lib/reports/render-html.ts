@@ -17,19 +17,28 @@ table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0 1rem}t
 /** A self-contained, printable report: executive summary, coverage chart, item table and evidence per framework. */
 export function renderReportHtml(content: ReportContent, sha256: string): string {
   const results = new Map(content.controls.map((control) => [control.controlId, control]));
+  // Only the controls mapped to an item of the chosen frameworks.
+  const mapped = new Set(content.frameworks.flatMap((framework) => framework.items.flatMap((item) => item.controls.map((control) => control.controlId))));
+  const controls = content.controls.filter((control) => mapped.has(control.controlId));
   const bars = coverageBarsSvg(content.coverage.map((coverage) => ({ ...coverage, label: content.frameworks.find((f) => f.framework.id === coverage.frameworkId)?.framework.shortName ?? coverage.frameworkId })));
-  const failingControls = content.controls.filter((control) => control.status === "fail");
-  const unknownControls = content.controls.filter((control) => control.status === "unknown");
+  const failingControls = controls.filter((control) => control.status === "fail");
+  const unknownControls = controls.filter((control) => control.status === "unknown");
   const summary = `<ul>${content.frameworks
     .map((f) => `<li><strong>${esc(f.framework.name)} ${esc(f.framework.version)}</strong>: ${f.coverage.percent}% coverage (${f.coverage.covered} covered, ${f.coverage.partial} partial, ${f.coverage.gap} gaps, ${f.coverage.notApplicable} not applicable of ${f.coverage.applicable + f.coverage.notApplicable} items).</li>`)
-    .join("")}<li>${content.controls.length} controls evaluated: ${content.controls.filter((c) => c.status === "pass").length} pass, ${content.controls.filter((c) => c.status === "partial").length} partial, ${failingControls.length} fail, ${unknownControls.length} not yet measurable or without evidence.</li>${
+    .join("")}<li>${controls.length} controls evaluated: ${controls.filter((c) => c.status === "pass").length} pass, ${controls.filter((c) => c.status === "partial").length} partial, ${failingControls.length} fail, ${unknownControls.length} not yet measurable or without evidence.</li>${
     failingControls.length ? `<li>Failing controls: ${failingControls.map((c) => esc(c.title)).join("; ")}.</li>` : ""
   }</ul>`;
-  const controlTable = `<table><thead><tr><th scope="col">Control</th><th scope="col">Status</th><th scope="col">Evidence</th><th scope="col">Failing agents</th></tr></thead><tbody>${content.controls
+  const controlTable = `<table><thead><tr><th scope="col">Control</th><th scope="col">Status</th><th scope="col">Evidence</th><th scope="col">Failing agents (name, id)</th></tr></thead><tbody>${controls
     .map(
       (control) =>
-        `<tr><td>${esc(control.title)}<br><span class="meta">${esc(control.controlId)} · ${control.evidenceKind}</span></td><td><span class="pill s-${control.status}">${control.status}</span></td><td>${esc(control.summary)}</td><td>${
-          control.failingAgentCount ? `${control.failingAgentCount}: ${control.failingAgents.map((agent) => `${esc(agent.agentName)} (${esc(agent.detail)})`).join("; ")}${control.failingAgentCount > control.failingAgents.length ? " …" : ""}` : "—"
+        `<tr><td>${esc(control.title)}<br><span class="meta">${esc(control.controlId)} · ${control.evidenceKind}${control.rule ? ` · ${esc(control.rule)}` : ""}</span></td><td><span class="pill s-${control.status}">${control.status}</span></td><td>${esc(control.summary)}<br><span class="meta">period ${esc(control.period.start)} to ${esc(control.period.end)}</span></td><td>${
+          control.failingAgentCount
+            ? `${control.failingAgentCount}: ${control.failingAgents.map((agent) => `${esc(agent.agentName)} <span class="hash">${esc(agent.agentId)}</span> (${esc(agent.detail)})`).join("; ")}${control.failingAgentCount > control.failingAgents.length ? " …" : ""}`
+            : "—"
+        }${
+          control.sampleDecisions?.length
+            ? `<br><span class="meta">Sample decisions:</span> ${control.sampleDecisions.map((sample) => `<a href="${esc(sample.href)}" class="hash">${esc(sample.decisionId)}</a> (${esc(sample.agentId)}, ${esc(sample.time)})`).join("; ")}`
+            : ""
         }</td></tr>`,
     )
     .join("")}</tbody></table>`;
@@ -40,7 +49,7 @@ export function renderReportHtml(content: ReportContent, sha256: string): string
           .map(
             (item) =>
               `<tr><td style="padding-left:${0.45 + item.depth}rem"><strong>${esc(item.itemId)}</strong> ${esc(item.title)}</td><td><span class="pill s-${item.status}">${STATUS_LABEL[item.status]}</span>${item.notApplicableReason ? `<br><span class="meta">${esc(item.notApplicableReason)}</span>` : ""}</td><td>${
-                [...item.controls.map((control) => `${esc(control.controlId)} <span class="pill s-${control.status}">${control.status}</span>`), ...item.policies.map((policy) => `policy ${esc(policy.policyName)}`)].join("<br>") || "—"
+                [...item.controls.map((control) => `${esc(control.controlId)} <span class="pill s-${control.status}">${control.status}</span>${control.origin === "custom" ? ` <strong>custom mapping</strong>` : ""}${control.rationale ? `<br><span class="meta">Why it maps: ${esc(control.rationale)}</span>` : ""}`), ...item.policies.map((policy) => `policy ${esc(policy.policyName)}`)].join("<br>") || "—"
               }</td><td>${item.controls.map((control) => esc(results.get(control.controlId)?.summary ?? "")).join("<br>") || (item.isLeaf ? "No mapped evidence" : "Rolled up from sub-items")}</td></tr>`,
           )
           .join("")}</tbody></table>`,
@@ -53,6 +62,19 @@ export function renderReportHtml(content: ReportContent, sha256: string): string
 <h2>Executive summary</h2>${summary}
 <h2>Coverage</h2>${bars}
 <h2>Controls and evidence</h2>${controlTable}
+${methodSection(content)}
 ${frameworkSections}
 </main></body></html>`;
+}
+
+/** The method an auditor reads: rules, how partial counts, the settings used. */
+function methodSection(content: ReportContent): string {
+  if (!content.method) return `<h2>Method</h2><p>This snapshot was made before reports recorded their method; see docs/frameworks.md of the Steward version that made it.</p>`;
+  const settings = content.settings
+    ? `<h3>Settings used</h3><table><tbody>${Object.entries(content.settings)
+        .filter(([, value]) => typeof value !== "object")
+        .map(([key, value]) => `<tr><th scope="row">${esc(key)}</th><td>${esc(String(value))}</td></tr>`)
+        .join("")}</tbody></table>`
+    : "";
+  return `<h2>Method</h2><ul>${content.method.statements.map((line) => `<li>${esc(line)}</li>`).join("")}</ul>${settings}`;
 }

@@ -1,6 +1,15 @@
 import type { CoverageSummary, FrameworkAlignment } from "../frameworks/alignment";
 import type { ControlResult } from "../frameworks/evidence/evaluate-controls";
 import type { ReportScope } from "../frameworks/schemas";
+import type { Settings } from "../settings/settings";
+
+/** How statuses were decided, printed in every report (absent on snapshots made before it was recorded). */
+export type ReportMethod = {
+  /** One line per rule: item roll-up, coverage, evidence timing. */
+  statements: string[];
+  /** Per control in the report: its rule and the data it needs. */
+  controls: { controlId: string; rule: string; dataRequired: string }[];
+};
 
 /** What a snapshot stores. Every download format is rendered from exactly this, so downloads never drift. */
 export type ReportContent = {
@@ -17,6 +26,10 @@ export type ReportContent = {
   coverage: CoverageSummary[];
   frameworks: FrameworkAlignment[];
   controls: ControlResult[];
+  /** The method the statuses follow (reports made before it was recorded lack it). */
+  method?: ReportMethod;
+  /** The settings the evaluation used, as they were when the report was made. */
+  settings?: Settings;
   /** Random v4 UUIDs fixed at creation, so every OSCAL download of a snapshot is identical. */
   oscalUuids: Record<string, string>;
 };

@@ -28,6 +28,7 @@ const CUSTOM: Settings = {
   pdpResourceTypes: { tool: "Tool", resource: "Resource", document: "Resource" },
   authzenReasonContext: true,
   taskTokenLifetimeSeconds: 120,
+  manualEvidenceMaxValidityDays: 180,
   approvalRequestMinutes: 90,
   approvalEscalationMinutes: 20,
   replicaMaxLagSeconds: 25,

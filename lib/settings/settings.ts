@@ -36,6 +36,7 @@ const SETTING_FIELDS = {
   approvalRequestMinutes: z.coerce.number().int().min(1).max(10_080).describe("Approvals: a pending access request expires (and the call stays denied) after this many minutes"),
   approvalEscalationMinutes: z.coerce.number().int().min(1).max(10_080).describe("Approvals: a request the owner has not answered after this many minutes is escalated to security engineers"),
   replicaMaxLagSeconds: z.coerce.number().int().min(1).max(3600).describe("Read replica: pages read from the primary instead while the replica is this many seconds or more behind"),
+  manualEvidenceMaxValidityDays: z.coerce.number().int().min(1).max(1095).describe("Frameworks evidence: a manual attestation counts for at most this many days after it was made, whatever expiry it names"),
 };
 
 const SETTING_DEFAULTS: Settings = {
@@ -55,6 +56,7 @@ const SETTING_DEFAULTS: Settings = {
   approvalRequestMinutes: 60,
   approvalEscalationMinutes: 30,
   replicaMaxLagSeconds: 10,
+  manualEvidenceMaxValidityDays: 365,
 };
 
 /** Every setting, its type and default. Add a key here (and to SETTING_FIELDS); nothing else stores console-wide config. */
@@ -75,6 +77,7 @@ export const SettingsSchema = z.object({
   approvalRequestMinutes: SETTING_FIELDS.approvalRequestMinutes.default(SETTING_DEFAULTS.approvalRequestMinutes),
   approvalEscalationMinutes: SETTING_FIELDS.approvalEscalationMinutes.default(SETTING_DEFAULTS.approvalEscalationMinutes),
   replicaMaxLagSeconds: SETTING_FIELDS.replicaMaxLagSeconds.default(SETTING_DEFAULTS.replicaMaxLagSeconds),
+  manualEvidenceMaxValidityDays: SETTING_FIELDS.manualEvidenceMaxValidityDays.default(SETTING_DEFAULTS.manualEvidenceMaxValidityDays),
 });
 
 /**
@@ -99,6 +102,7 @@ export type Settings = {
   approvalRequestMinutes: number;
   approvalEscalationMinutes: number;
   replicaMaxLagSeconds: number;
+  manualEvidenceMaxValidityDays: number;
 };
 
 /** A form posts a JSON object as text; anything else is passed on for the schema to judge. */

@@ -7,7 +7,7 @@ import { addMapping } from "@/lib/frameworks/add-mapping";
 import { attestManualEvidence } from "@/lib/frameworks/attest-manual-evidence";
 import { importFramework } from "@/lib/frameworks/import-framework";
 import { removeMapping } from "@/lib/frameworks/remove-mapping";
-import { ApplicabilityInput, MappingInput, MappingKeyQuery } from "@/lib/frameworks/schemas";
+import { ApplicabilityInput, MappingInput, MappingRemovalQuery } from "@/lib/frameworks/schemas";
 import { setItemApplicability } from "@/lib/frameworks/set-item-applicability";
 import { parseJsonText } from "@/lib/http/json-body";
 
@@ -17,7 +17,7 @@ export const addMappingAction = action("frameworks.manage", MappingInput, async 
   return { controlId: mapping.controlId, itemId: mapping.itemId };
 });
 
-export const removeMappingAction = action("frameworks.manage", MappingKeyQuery, async (ctx, input) => {
+export const removeMappingAction = action("frameworks.manage", MappingRemovalQuery, async (ctx, input) => {
   await removeMapping({ ctx, input });
   revalidatePath(`/frameworks/${input.frameworkId}`);
   return { removed: true };

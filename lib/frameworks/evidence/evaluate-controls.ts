@@ -19,6 +19,12 @@ export type ControlResult = {
   /** Agents that fail the control (first 25), for drill-down. */
   failingAgents: AgentEvidence[];
   failingAgentCount: number;
+  /** Recent decisions showing the violation (failing or partial decision-based controls), for tracing. */
+  sampleDecisions?: { enforcementPointId: string; decisionId: string; time: string; agentId: string; href: string }[];
+  /** How the status is decided: thresholds, or that any violation fails. Printed in every report. */
+  rule: string;
+  /** The data the control needs; without it the status is `unknown`. */
+  dataRequired: string;
   period: { start: string; end: string };
   collectedAt: string;
 };
@@ -36,7 +42,16 @@ const DAY_MS = 86_400_000;
 const day = (date: Date) => date.toISOString().slice(0, 10);
 const liveAgents = (facts: EvidenceFacts) => facts.agents.filter((agent) => agent.status !== "retired");
 
-type Outcome = Omit<ControlResult, "controlId" | "title" | "evidenceKind" | "period" | "collectedAt" | "failingAgentCount">;
+type Outcome = Omit<ControlResult, "controlId" | "title" | "evidenceKind" | "period" | "collectedAt" | "failingAgentCount" | "rule" | "dataRequired">;
+
+/** Any violation fails: for controls where no share of violations is acceptable. */
+export function zeroToleranceStatus(violations: number, subjects: number): ControlStatus {
+  if (subjects === 0) return "unknown";
+  return violations === 0 ? "pass" : "fail";
+}
+
+export const RATIO_RULE = "pass when every subject complies; partial when at least 80 % comply; fail below; unknown without subjects";
+export const ZERO_TOLERANCE_RULE = "pass when there is no violation; fail on any violation; unknown without the data";
 
 function failing(agents: AgentFact[], detail: (agent: AgentFact) => string): AgentEvidence[] {
   return agents.map((agent) => ({ agentId: agent.id, agentName: agent.name, detail: detail(agent) }));
@@ -56,6 +71,10 @@ function decisionTotals(facts: EvidenceFacts): AgentDecisionFact {
     overDepthCap: 0,
     unreported: 0,
     crossEnvironment: 0,
+    environmentKnown: 0,
+    withIdentity: 0,
+    delegated: 0,
+    allowedWhileOffboarded: 0,
   };
   for (const fact of facts.decisionsByAgent.values()) {
     for (const key of Object.keys(total) as (keyof AgentDecisionFact)[]) {
@@ -111,7 +130,8 @@ const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {
     const agents = liveAgents(facts);
     const staticSecret = agents.filter((agent) => agent.credentialKind === "static_api_key" || agent.credentialKind === "shared_secret");
     const unknown = agents.filter((agent) => agent.credentialKind === null);
-    const status = agents.length === 0 ? "unknown" : staticSecret.length > 0 ? (staticSecret.length / agents.length <= 0.2 ? "partial" : "fail") : unknown.length > 0 ? "partial" : "pass";
+    // Every kind unknown is no evidence at all: unknown, never partial.
+    const status = agents.length === 0 || unknown.length === agents.length ? "unknown" : staticSecret.length > 0 ? (staticSecret.length / agents.length <= 0.2 ? "partial" : "fail") : unknown.length > 0 ? "partial" : "pass";
     return {
       status,
       summary: `${staticSecret.length} of ${agents.length} agents hold a static secret; ${unknown.length} have no recorded credential kind.`,
@@ -133,18 +153,22 @@ const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {
   delegation_depth(facts) {
     const totals = decisionTotals(facts);
     const cap = facts.settings.maxDelegationDepth;
-    const status = totals.total === 0 ? "unknown" : totals.overDepthCap === 0 ? "pass" : totals.overDepthCap / totals.total < 0.001 ? "partial" : "fail";
+    // The cap is only tested by delegation chains: no chain in the period is no evidence.
+    const status = totals.delegated === 0 ? "unknown" : zeroToleranceStatus(totals.overDepthCap, totals.delegated);
     return {
       status,
-      summary: `Deepest delegation chain observed: ${totals.maxDepth} agents (cap ${cap}); ${totals.overDepthCap} of ${totals.total} decisions exceeded the cap.`,
-      measures: { decisions: totals.total, observedMaxDepth: totals.maxDepth, cap, decisionsOverCap: totals.overDepthCap },
+      summary:
+        totals.delegated === 0
+          ? `Not measurable: no decision in the period was made through a delegation chain (${totals.total} decisions; cap ${cap}).`
+          : `Deepest delegation chain observed: ${totals.maxDepth} agents (cap ${cap}); ${totals.overDepthCap} of ${totals.delegated} delegated decisions exceeded the cap.`,
+      measures: { decisions: totals.total, delegatedDecisions: totals.delegated, observedMaxDepth: totals.maxDepth, cap, decisionsOverCap: totals.overDepthCap },
       failingAgents: agentsWhere(facts, (fact) => fact.overDepthCap > 0, (fact) => `${fact.overDepthCap} decisions deeper than ${cap} (max ${fact.maxDepth})`),
     };
   },
   destructive_approval(facts) {
     const totals = decisionTotals(facts);
     return {
-      status: ratioStatus(totals.destructiveGated, totals.destructive),
+      status: zeroToleranceStatus(totals.destructive - totals.destructiveGated, totals.destructive),
       summary: `${totals.destructiveGated} of ${totals.destructive} destructive-action decisions required approval or were denied (${percent(totals.destructiveGated, totals.destructive)}).`,
       measures: { destructiveDecisions: totals.destructive, gated: totals.destructiveGated, allowedWithoutApproval: totals.destructive - totals.destructiveGated },
       failingAgents: agentsWhere(facts, (fact) => fact.destructive > fact.destructiveGated, (fact) => `${fact.destructive - fact.destructiveGated} destructive actions allowed without approval`),
@@ -152,7 +176,7 @@ const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {
   },
   out_of_scope_denied(facts) {
     const totals = decisionTotals(facts);
-    const status = totals.total === 0 ? "unknown" : totals.outOfScope === 0 ? "pass" : ratioStatus(totals.outOfScopeBlocked, totals.outOfScope);
+    const status = zeroToleranceStatus(totals.outOfScope - totals.outOfScopeBlocked, totals.total);
     return {
       status,
       summary: `${totals.outOfScope} of ${totals.total} tool calls were outside the agent's declared scope (${percent(totals.outOfScope, totals.total)}); ${totals.outOfScopeBlocked} of them were denied or held for approval (${percent(totals.outOfScopeBlocked, totals.outOfScope)}).`,
@@ -167,13 +191,15 @@ const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {
     };
   },
   retired_agents_silent(facts) {
-    const offboarded = facts.agents.filter((agent) => agent.status === "retired" || agent.status === "suspended");
-    const stillActing = offboarded.filter((agent) => (facts.decisionsByAgent.get(agent.id)?.allowed ?? 0) > 0);
+    // Judged at the time: an allowed decision counts only when the agent was retired or suspended when
+    // the decision was recorded (agents retired later keep their earlier calls).
+    const totals = decisionTotals(facts);
+    const acting = agentsWhere(facts, (fact) => fact.allowedWhileOffboarded > 0, (fact) => `${fact.allowedWhileOffboarded} calls allowed while retired or suspended`);
     return {
-      status: offboarded.length === 0 ? "pass" : stillActing.length === 0 ? "pass" : "fail",
-      summary: `${stillActing.length} of ${offboarded.length} retired or suspended agents received allow decisions in the period.`,
-      measures: { offboardedAgents: offboarded.length, stillAllowed: stillActing.length },
-      failingAgents: failing(stillActing, (agent) => `${agent.status}, yet ${facts.decisionsByAgent.get(agent.id)?.allowed} calls allowed`),
+      status: zeroToleranceStatus(acting.length, totals.total),
+      summary: `${acting.length} agents received allow decisions while retired or suspended (${totals.allowedWhileOffboarded} decisions of ${totals.total} in the period).`,
+      measures: { decisions: totals.total, agentsAllowedWhileOffboarded: acting.length, decisionsAllowedWhileOffboarded: totals.allowedWhileOffboarded },
+      failingAgents: acting,
     };
   },
   decision_retention(facts) {
@@ -265,46 +291,114 @@ const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {
   },
   environment_isolation(facts) {
     const totals = decisionTotals(facts);
-    const seen = [...facts.decisionsByAgent.values()].filter((fact) => fact.total > 0).length;
+    // Judgeable only where both the agent and the enforcement point had an environment.
+    const seen = [...facts.decisionsByAgent.values()].filter((fact) => fact.environmentKnown > 0).length;
     const crossing = agentsWhere(facts, (fact) => fact.crossEnvironment > 0, (fact) => `${fact.crossEnvironment} decisions from another environment's enforcement point`);
     return {
-      status: ratioStatus(seen - crossing.length, seen),
-      summary: `${crossing.length} of ${seen} agents seen in the period acted through an enforcement point of another environment (${totals.crossEnvironment} decisions).`,
-      measures: { agentsSeen: seen, agentsCrossingEnvironments: crossing.length, crossEnvironmentDecisions: totals.crossEnvironment },
+      status: zeroToleranceStatus(totals.crossEnvironment, totals.environmentKnown),
+      summary:
+        totals.environmentKnown === 0
+          ? `Not measurable: none of the period's ${totals.total} decisions came from an agent and an enforcement point that both have an environment.`
+          : `${crossing.length} of ${seen} agents with a known environment acted through an enforcement point of another environment (${totals.crossEnvironment} of ${totals.environmentKnown} judgeable decisions).`,
+      measures: { agentsSeen: seen, agentsCrossingEnvironments: crossing.length, crossEnvironmentDecisions: totals.crossEnvironment, decisionsWithKnownEnvironments: totals.environmentKnown },
       failingAgents: crossing,
     };
   },
   unique_identity(facts) {
     const totals = decisionTotals(facts);
     return {
-      status: totals.total === 0 ? "unknown" : facts.sharedIdentities.length === 0 ? "pass" : "fail",
-      summary: `${facts.sharedIdentities.length} workload identities appeared for more than one agent in the period.`,
-      measures: { sharedIdentities: facts.sharedIdentities.length, examples: facts.sharedIdentities.slice(0, 5).map((s) => `${s.identity} (${s.agents} agents)`).join(", ") || null },
+      // No workload identity presented is no evidence that identities are unique.
+      status: zeroToleranceStatus(facts.sharedIdentities.length, totals.withIdentity),
+      summary:
+        totals.withIdentity === 0
+          ? `Not measurable: none of the period's ${totals.total} decisions presented a workload identity (client id or SPIFFE id).`
+          : `${facts.sharedIdentities.length} workload identities appeared for more than one agent in the period (${totals.withIdentity} decisions presented one).`,
+      measures: { decisionsWithIdentity: totals.withIdentity, sharedIdentities: facts.sharedIdentities.length, examples: facts.sharedIdentities.slice(0, 5).map((s) => `${s.identity} (${s.agents} agents)`).join(", ") || null },
       failingAgents: [],
     };
   },
 };
 
+/** The rule and the data each automated control needs, as printed in reports (docs/frameworks.md). */
+const METHOD: Record<EvidenceQuery, { rule: string; dataRequired: string }> = {
+  owner_and_backup: { rule: RATIO_RULE, dataRequired: "agents in scope that are not retired" },
+  inventory_triaged: { rule: RATIO_RULE, dataRequired: "agents in scope" },
+  enforcement_coverage: { rule: `${RATIO_RULE}; partial when decisions came from an unknown or disabled enforcement point`, dataRequired: "active agents in scope" },
+  no_static_secrets: { rule: "fail when more than 20 % of agents hold a static secret, partial when some do or some credential kinds are unrecorded, pass otherwise", dataRequired: "agents with a recorded credential kind (all unrecorded → unknown)" },
+  short_lived_credentials: { rule: RATIO_RULE, dataRequired: "agents in scope that are not retired" },
+  delegation_depth: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions made through a delegation chain" },
+  destructive_approval: { rule: ZERO_TOLERANCE_RULE, dataRequired: "destructive-action decisions (judged at ingest)" },
+  out_of_scope_denied: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions in the period (declared scope judged at ingest)" },
+  retired_agents_silent: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions in the period (agent status judged at ingest)" },
+  decision_retention: { rule: "pass when the retention setting reaches the required retention, fail otherwise", dataRequired: "the settings snapshot" },
+  audit_chain_intact: { rule: "pass when every audit entry verifies, fail on the first break", dataRequired: "the audit trail" },
+  policies_tested: { rule: "pass when every published policy is named by a test, partial when some are, fail without tests", dataRequired: "a published policy version" },
+  ownership_attested: { rule: RATIO_RULE, dataRequired: "owned agents that are active or suspended" },
+  enforcement_errors: { rule: "pass below 1 % errors, partial below 5 %, fail from 5 %", dataRequired: "decisions in the period" },
+  environment_isolation: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions whose agent and enforcement point both had an environment" },
+  unique_identity: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions that presented a workload identity" },
+};
+const MANUAL_METHOD = { rule: "pass while attested evidence is valid at the end of the period; fail when it expired; unknown without evidence", dataRequired: "an attestation covering the period" };
+
+/** "1 hour", "1 day", "365 days", "90 seconds": the largest whole unit. */
+export function describeSeconds(seconds: number): string {
+  const units: [number, string][] = [[86_400, "day"], [3_600, "hour"], [60, "minute"], [1, "second"]];
+  const [size, name] = units.find(([size]) => seconds >= size && seconds % size === 0) ?? [1, "second"];
+  const count = seconds / size;
+  return `${count} ${name}${count === 1 ? "" : "s"}`;
+}
+
+/**
+ * A control's title with the thresholds of the settings it was evaluated with, so a report never states
+ * a stricter rule than the one checked (a one-year lifetime does not read "at most one hour").
+ */
+export function controlTitle(control: Pick<ControlRow, "title" | "evidenceQuery">, settings: EvidenceFacts["settings"]): string {
+  switch (control.evidenceQuery as EvidenceQuery | null) {
+    case "short_lived_credentials":
+      return `Agent credentials live at most ${describeSeconds(settings.maxCredentialLifetimeSeconds)}`;
+    case "delegation_depth":
+      return `Delegation depth is capped at ${settings.maxDelegationDepth} acting agents`;
+    case "decision_retention":
+      return `Decisions are retained at least ${settings.requiredDecisionRetentionDays} days`;
+    case "ownership_attested":
+      return `Owners attested their agents within ${settings.attestationIntervalDays} days`;
+    default:
+      return control.title;
+  }
+}
+
+/**
+ * Manual evidence counts only for a period it covers: attested by the period's end and still valid
+ * then. Validity is the named expiry, capped at `manualEvidenceMaxValidityDays` after attestation
+ * (an expiry in 2099 counts for a year by default).
+ */
+export function manualEvidenceValidUntil(row: { attestedAt: Date; expiresAt: Date }, maxValidityDays: number): Date {
+  return new Date(Math.min(row.expiresAt.getTime(), row.attestedAt.getTime() + maxValidityDays * DAY_MS));
+}
+
 function manualOutcome(control: ControlRow, facts: EvidenceFacts): Outcome {
-  const evidence = facts.manualEvidence.filter((row) => row.controlId === control.id);
-  const current = evidence.find((row) => row.expiresAt.getTime() > facts.collectedAt.getTime());
+  const periodEnd = facts.period.end.getTime();
+  const maxDays = facts.settings.manualEvidenceMaxValidityDays;
+  const evidence = facts.manualEvidence.filter((row) => row.controlId === control.id && row.attestedAt.getTime() <= periodEnd);
+  const current = evidence.find((row) => manualEvidenceValidUntil(row, maxDays).getTime() >= periodEnd);
   if (current) {
+    const validUntil = manualEvidenceValidUntil(current, maxDays);
     return {
       status: "pass",
-      summary: `Attested by ${current.attestedBy} on ${current.attestedAt.toISOString().slice(0, 10)}, valid until ${current.expiresAt.toISOString().slice(0, 10)}: ${current.attestation}`,
-      measures: { evidence: current.kind === "link" ? (current.url ?? "") : (current.fileName ?? ""), attestedBy: current.attestedBy, expiresAt: current.expiresAt.toISOString() },
+      summary: `Attested by ${current.attestedBy} on ${current.attestedAt.toISOString().slice(0, 10)}, valid until ${validUntil.toISOString().slice(0, 10)}: ${current.attestation}`,
+      measures: { evidence: current.kind === "link" ? (current.url ?? "") : (current.fileName ?? ""), attestedBy: current.attestedBy, expiresAt: validUntil.toISOString() },
       failingAgents: [],
     };
   }
   if (evidence.length) {
     return {
       status: "fail",
-      summary: `Manual evidence expired on ${evidence[0]!.expiresAt.toISOString().slice(0, 10)}; attest it again.`,
+      summary: `Manual evidence expired on ${manualEvidenceValidUntil(evidence[0]!, maxDays).toISOString().slice(0, 10)}, before the period ended; attest it again.`,
       measures: { expiredEvidence: evidence.length },
       failingAgents: [],
     };
   }
-  return { status: "unknown", summary: "Manual control: no evidence has been attested yet.", measures: { evidence: 0 }, failingAgents: [] };
+  return { status: "unknown", summary: "Manual control: no evidence attested by the end of the period.", measures: { evidence: 0 }, failingAgents: [] };
 }
 
 export function evaluateControl(control: ControlRow, facts: EvidenceFacts): ControlResult {
@@ -313,11 +407,13 @@ export function evaluateControl(control: ControlRow, facts: EvidenceFacts): Cont
     control.evidenceKind === "manual" || !evaluator
       ? manualOutcome(control, facts)
       : evaluator(facts);
+  const method = control.evidenceKind === "manual" || !evaluator ? MANUAL_METHOD : METHOD[control.evidenceQuery as EvidenceQuery];
   return {
     controlId: control.id,
-    title: control.title,
+    title: controlTitle(control, facts.settings),
     evidenceKind: control.evidenceKind,
     ...outcome,
+    ...method,
     failingAgentCount: outcome.failingAgents.length,
     failingAgents: outcome.failingAgents.slice(0, MAX_LISTED_AGENTS),
     period: { start: facts.period.start.toISOString(), end: facts.period.end.toISOString() },

@@ -47,11 +47,25 @@ function random(seed: number) {
   };
 }
 
-type StoredDecision = { agentId: string; actionName: string; outcome: string; enforcementPointId: string; clientId: string | null; spiffeId: string | null; delegation: unknown; time: Date };
+type StoredDecision = {
+  agentId: string;
+  actionName: string;
+  outcome: string;
+  enforcementPointId: string;
+  clientId: string | null;
+  spiffeId: string | null;
+  delegation: unknown;
+  time: Date;
+  /** Judged at ingest; null on rows written without ingest (judged against the inventory as it is). */
+  inDeclaredScope: boolean | null;
+  destructive: boolean | null;
+  crossEnvironment: boolean | null;
+  agentOffboarded: boolean | null;
+};
 
 async function storedDecisions(): Promise<StoredDecision[]> {
   const rows = executedRows<Record<string, unknown>>(
-    await database.db.execute(sql`select agent_id, action_name, outcome, enforcement_point_id, client_id, spiffe_id, delegation, time from decisions`),
+    await database.db.execute(sql`select agent_id, action_name, outcome, enforcement_point_id, client_id, spiffe_id, delegation, time, in_declared_scope, destructive, cross_environment, agent_offboarded from decisions`),
   );
   return rows.map((row) => ({
     agentId: String(row.agent_id),
@@ -62,6 +76,10 @@ async function storedDecisions(): Promise<StoredDecision[]> {
     spiffeId: (row.spiffe_id as string | null) ?? null,
     delegation: typeof row.delegation === "string" ? JSON.parse(row.delegation) : row.delegation,
     time: new Date(row.time as string | Date),
+    inDeclaredScope: (row.in_declared_scope as boolean | null) ?? null,
+    destructive: (row.destructive as boolean | null) ?? null,
+    crossEnvironment: (row.cross_environment as boolean | null) ?? null,
+    agentOffboarded: (row.agent_offboarded as boolean | null) ?? null,
   }));
 }
 
@@ -88,21 +106,46 @@ async function expectedEvidence(scope: ReportScope, period: Period) {
     const ep = epById.get(row.enforcementPointId);
     const depth = Array.isArray(row.delegation) ? row.delegation.length : 0;
     const blocked = row.outcome === "deny" || row.outcome === "approval_required";
-    const outOfScope = !(agent?.declaredActions ?? []).includes(row.actionName);
-    const fact = byAgent.get(row.agentId) ?? { agentId: row.agentId, total: 0, allowed: 0, errors: 0, outOfScope: 0, outOfScopeBlocked: 0, destructive: 0, destructiveGated: 0, maxDepth: 0, overDepthCap: 0, unreported: 0, crossEnvironment: 0 };
+    const outOfScope = !(row.inDeclaredScope ?? (agent?.declaredActions ?? []).includes(row.actionName));
+    const isDestructive = row.destructive ?? destructive.test(row.actionName.replace(/([a-z0-9])([A-Z])/g, "$1_$2"));
+    const judgeable = ep !== undefined && ep.environment !== "" && !!agent?.environment;
+    const crossEnvironment = row.crossEnvironment ?? (judgeable ? ep.environment !== agent.environment : null);
+    const offboarded = row.agentOffboarded ?? (agent?.status === "retired" || agent?.status === "suspended");
+    const fact = byAgent.get(row.agentId) ?? {
+      agentId: row.agentId,
+      total: 0,
+      allowed: 0,
+      errors: 0,
+      outOfScope: 0,
+      outOfScopeBlocked: 0,
+      destructive: 0,
+      destructiveGated: 0,
+      maxDepth: 0,
+      overDepthCap: 0,
+      unreported: 0,
+      crossEnvironment: 0,
+      environmentKnown: 0,
+      withIdentity: 0,
+      delegated: 0,
+      allowedWhileOffboarded: 0,
+    };
     fact.total++;
     if (row.outcome === "allow") fact.allowed++;
     if (row.outcome === "error") fact.errors++;
     if (outOfScope) fact.outOfScope++;
     if (outOfScope && blocked) fact.outOfScopeBlocked++;
-    if (destructive.test(row.actionName)) {
+    if (isDestructive) {
       fact.destructive++;
       if (blocked) fact.destructiveGated++;
     }
     fact.maxDepth = Math.max(fact.maxDepth, depth);
     if (depth > maxDelegationDepth) fact.overDepthCap++;
     if (!ep || !ep.enabled) fact.unreported++;
-    if (ep && ep.environment !== "" && agent?.environment && ep.environment !== agent.environment) fact.crossEnvironment++;
+    if (crossEnvironment === true) fact.crossEnvironment++;
+    if (crossEnvironment !== null) fact.environmentKnown++;
+    if (row.clientId ?? row.spiffeId) fact.withIdentity++;
+    if (depth > 1) fact.delegated++;
+    if (offboarded && row.outcome === "allow") fact.allowedWhileOffboarded++;
     byAgent.set(row.agentId, fact);
     const identity = row.clientId ?? row.spiffeId;
     if (identity) agentsOfIdentity.set(identity, (agentsOfIdentity.get(identity) ?? new Set()).add(row.agentId));

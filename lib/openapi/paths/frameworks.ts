@@ -10,7 +10,7 @@ import {
   ImportFrameworkInput,
   ManualEvidenceBody,
   MappingInput,
-  MappingKeyQuery,
+  MappingRemovalQuery,
   MappingListQuery,
   MappingView,
   ReportSummaryView,
@@ -105,7 +105,7 @@ export const frameworksOperations: ApiOperation[] = [
     tag: TAG_FRAMEWORKS,
     permission: "frameworks.manage",
     auth: "user",
-    query: MappingKeyQuery,
+    query: MappingRemovalQuery,
     responses: { 204: { description: "Removed" }, 404: { description: "No such mapping" } },
   },
   {

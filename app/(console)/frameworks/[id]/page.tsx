@@ -119,7 +119,12 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                             pendingLabel="Removing…"
                             confirmText={`Remove ${mapping.controlId} from ${item.itemId}?`}
                             danger
-                          />
+                          >
+                            <div className="field">
+                              <label htmlFor={`remove-why-${item.itemId}-${mapping.controlId}`}>Why remove it</label>
+                              <input id={`remove-why-${item.itemId}-${mapping.controlId}`} name="rationale" required minLength={10} maxLength={1000} />
+                            </div>
+                          </ActionForm>
                         ) : null}
                       </details>
                     );
@@ -147,7 +152,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                         </div>
                         <div className="field">
                           <label htmlFor={`rationale-${item.itemId}`}>Why it maps</label>
-                          <input id={`rationale-${item.itemId}`} name="rationale" maxLength={1000} />
+                          <input id={`rationale-${item.itemId}`} name="rationale" required minLength={10} maxLength={1000} />
                         </div>
                       </ActionForm>
                       <ActionForm action={setApplicabilityAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel={item.notApplicableReason ? "Update applicability" : "Mark not applicable"} successText="Saved.">

@@ -3,7 +3,7 @@ import { readJson, withApi } from "@/app/_server/with-api";
 import { addMapping } from "@/lib/frameworks/add-mapping";
 import { readMappings } from "@/lib/frameworks/read-frameworks";
 import { removeMapping } from "@/lib/frameworks/remove-mapping";
-import { MappingInput, MappingKeyQuery, MappingListQuery } from "@/lib/frameworks/schemas";
+import { MappingInput, MappingListQuery, MappingRemovalQuery } from "@/lib/frameworks/schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -19,9 +19,9 @@ export const POST = withApi({ permission: "frameworks.manage" }, async (request,
   return Response.json(await addMapping({ ctx, input }), { status: 201 });
 });
 
-// DELETE /api/v1/controls/mappings — remove a mapping named by controlId, frameworkId and itemId
+// DELETE /api/v1/controls/mappings — remove a mapping named by controlId, frameworkId and itemId, with a rationale
 export const DELETE = withApi({ permission: "frameworks.manage" }, async (request, ctx) => {
-  const key = readQuery(request, MappingKeyQuery);
+  const key = readQuery(request, MappingRemovalQuery);
   await removeMapping({ ctx, input: key });
   return new Response(null, { status: 204 });
 });
