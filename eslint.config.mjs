@@ -13,7 +13,6 @@ const LIB_QUERIES_NOT_MOVED_YET = [
   "lib/approvals/events.ts",
   "lib/approvals/inbox.ts",
   "lib/approvals/notify.ts",
-  "lib/frameworks/evidence/facts.ts",
   "lib/frameworks/load-catalogs.ts",
   "lib/frameworks/read-frameworks.ts",
   "lib/frameworks/schemas.ts",
@@ -21,7 +20,6 @@ const LIB_QUERIES_NOT_MOVED_YET = [
   "lib/gateway/mcp-servers.ts",
   "lib/gateway/schemas.ts",
   "lib/identity/revocation-feed.ts",
-  "lib/reports/create-report.ts",
 ];
 
 const config = [
