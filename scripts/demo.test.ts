@@ -41,17 +41,15 @@ describe.skipIf(!process.env.STEWARD_DEMO_TEST)("npm run demo -- --once", () => 
       const [ep] = await database.db.select().from(enforcementPoints).where(eq(enforcementPoints.name, "demo-gateway"));
       expect(ep?.kind).toBe("mcp-gateway");
       const rows = await database.db.select().from(decisions).where(eq(decisions.enforcementPointId, ep!.id));
-      // The gateway records a tool call under the tool's name; the console's own AuthZEN evaluation (the
-      // demo's access-request step, on the same EP token) under the action "tools/call".
-      const gatewayCalls = (outcome: string) => rows.filter((row) => row.outcome === outcome && row.actionName !== "tools/call").map((row) => `${row.agentId} ${row.actionName}`).sort();
+      // The gateway records each tool call under the tool's name.
+      const gatewayCalls = (outcome: string) => rows.filter((row) => row.outcome === outcome).map((row) => `${row.agentId} ${row.actionName}`).sort();
       const agents = await database.db.select().from(agentsTable);
       const agent = (name: string) => agents.find((row) => row.name === name)!.id;
       expect(gatewayCalls("allow")).toEqual([`${agent("demo-files-executor")} read_file`, `${agent("demo-planner")} list_tickets`, `${agent("demo-tickets-executor")} create_ticket`].sort());
       expect(gatewayCalls("deny")).toEqual([`${agent("demo-files-executor")} delete_file`, `${agent("demo-planner")} create_ticket`, `${agent("demo-tickets-executor")} purge_tickets`].sort());
-      const evaluations = rows.filter((row) => row.actionName === "tools/call");
-      expect(evaluations.map((row) => [row.outcome, row.resourceId])).toEqual([["deny", "purge_tickets"]]);
+      // The gateway held the destructive call and opened the access request itself; it waits in Approvals.
       const pending = await database.db.select().from(accessRequests).where(eq(accessRequests.status, "pending"));
-      expect(pending.map((row) => row.agentId)).toEqual([agent("demo-tickets-executor")]);
+      expect(pending.map((row) => [row.agentId, row.requesterKey, (row.resource as { id: string }).id])).toEqual([[agent("demo-tickets-executor"), `ep:${ep!.id}`, "purge_tickets"]]);
     } finally {
       await database.close();
     }

@@ -17,7 +17,7 @@
  * (exit 0) — the demo test uses it. --interval sets the seconds between rounds otherwise.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -158,24 +158,6 @@ async function connect(server: "files" | "tickets", key: string, traceparent: st
   };
 }
 
-/**
- * The gateway answers the destructive call with a deny today (its approval seam, gateway/approvals.ts,
- * does not hold yet), so the demo plays the enforcement point's part of the AuthZEN access-request
- * profile against the console: evaluate, submit the request with the binding token, and leave it
- * pending in Approvals. Returns the access request's id.
- */
-async function requestApproval(epToken: string, agentId: string): Promise<string> {
-  const headers = { authorization: `Bearer ${epToken}`, "content-type": "application/json" };
-  const call = { subject: { type: "agent", id: agentId }, action: { name: "tools/call" }, resource: { type: "tool", id: "purge_tickets" }, context: { destructive: true, arguments: {}, task_purpose: "weekly ticket clean-up" } };
-  const evaluation = (await (await fetch(`${consoleUrl}/access/v1/evaluation`, { method: "POST", headers, body: JSON.stringify(call) })).json()) as { decision: boolean; context?: { access_request?: { binding_token: string } } };
-  const binding = evaluation.context?.access_request?.binding_token;
-  if (evaluation.decision || !binding) throw new Error(`purge_tickets was not a requestable denial: ${JSON.stringify(evaluation).slice(0, 300)}`);
-  const submitted = await fetch(`${consoleUrl}/access/v1/requests`, { method: "POST", headers: { ...headers, "idempotency-key": randomUUID() }, body: JSON.stringify({ ...call, justification: "Weekly clean-up of closed tickets", denial: { binding_token: binding } }) });
-  const body = (await submitted.json()) as { task?: { id: string } };
-  if (!submitted.ok || !body.task) throw new Error(`submitting the access request: HTTP ${submitted.status} ${JSON.stringify(body).slice(0, 300)}`);
-  return body.task.id;
-}
-
 type Tally = { allowed: number; denied: number };
 
 /** One task: the planner lists tickets, then delegates reading docs and filing/cleaning tickets to its executors. */
@@ -242,6 +224,8 @@ async function main(): Promise<void> {
     STEWARD_GATEWAY_UPSTREAMS: JSON.stringify(upstreams),
     STEWARD_GATEWAY_AGENT_KEYS: JSON.stringify(agentKeys),
     STEWARD_GATEWAY_LOG_LEVEL: "warn",
+    // A destructive call is held this long for an approval in the browser; one round (--once) does not wait that long.
+    STEWARD_GATEWAY_APPROVAL_HOLD_SECONDS: once ? "3" : "60",
   }, true);
   await waitUntil("the gateway", async () => (await fetch(`${gatewayUrl}/readyz`)).ok, 120_000);
   log(`gateway ready on ${gatewayUrl} (MCP servers at /mcp/files and /mcp/tickets)`);
@@ -250,15 +234,12 @@ async function main(): Promise<void> {
   let approvalRequested = false;
   const onPurgeDenied = async () => {
     if (approvalRequested) return;
-    // A pending request from an earlier run on this data folder still waits: do not add another.
+    // The gateway held the call and opened the access request itself (AuthZEN access-request profile); it waits in Approvals.
     const pending = await client.json<{ items?: { id: string }[] }>("GET", `/api/v1/approvals?status=pending&agent=${agentIds["demo-tickets-executor"]}`);
     if (pending.status === 200 && pending.body.items?.length) {
       approvalRequested = true;
-      return log(`  the purge waits for approval: access request ${pending.body.items[0]!.id} is still pending in ${consoleUrl}/approvals`);
+      log(`  the purge waits for approval: access request ${pending.body.items[0]!.id} is pending in ${consoleUrl}/approvals`);
     }
-    const id = await requestApproval(ep.token, agentIds["demo-tickets-executor"]);
-    approvalRequested = true;
-    log(`  the purge waits for approval: access request ${id} is pending in ${consoleUrl}/approvals`);
   };
   const banner = () =>
     log(
