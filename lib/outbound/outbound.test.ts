@@ -370,6 +370,8 @@ describe("alert rules", () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     return result;
   };
+  // The rules judge windows of this process's clock: rows stamped by it too, not by the database server's now().
+  const stamp = () => new Date().toISOString();
   const openAlerts = async () => (await listAlerts({ ctx: admin, query: {} })).filter((alert) => alert.status !== "resolved");
 
   it("shadow_agent fires for a newly discovered agent, not for an inventoried one", async () => {
@@ -420,10 +422,10 @@ describe("alert rules", () => {
     const quiet = (await registerEnforcementPoint({ ctx: admin, input: { name: `quiet-${newId("e")}`, kind: "policy-engine" } })).enforcementPoint.id;
     await createAlertRule({ ctx: security, input: { name: "silent", kind: "ep_silent", params: { minutes: 15 }, severity: "medium" } });
     await createAlertRule({ ctx: security, input: { name: "rejecting", kind: "ep_rejecting", severity: "low" } });
-    await database.db.execute(sql`update enforcement_points set last_seen_at = now() - interval '10 minutes', last_rejected_at = now() - interval '1 hour' where id = ${quiet}`);
+    await database.db.execute(sql`update enforcement_points set last_seen_at = ${stamp()}::timestamptz - interval '10 minutes', last_rejected_at = ${stamp()}::timestamptz - interval '1 hour' where id = ${quiet}`);
     await evaluate();
     expect((await openAlerts()).filter((alert) => alert.detail.enforcementPointId === quiet)).toHaveLength(0);
-    await database.db.execute(sql`update enforcement_points set last_seen_at = now() - interval '20 minutes', last_rejected_at = now(), last_rejected_reason = 'bad batch' where id = ${quiet}`);
+    await database.db.execute(sql`update enforcement_points set last_seen_at = ${stamp()}::timestamptz - interval '20 minutes', last_rejected_at = ${stamp()}::timestamptz, last_rejected_reason = 'bad batch' where id = ${quiet}`);
     await evaluate();
     expect((await openAlerts()).filter((alert) => alert.detail.enforcementPointId === quiet).map((alert) => alert.title).sort()).toEqual([expect.stringContaining("had a batch rejected"), expect.stringContaining("silent for more than 15 min")]);
   });
@@ -432,10 +434,10 @@ describe("alert rules", () => {
     const agent = await createAgent({ ctx: security, input: { name: `finder-${newId("a")}` } });
     await createAlertRule({ ctx: security, input: { name: "findings", kind: "finding_opened", params: { kinds: ["orphaned"] }, severity: "medium" } });
     await database.db.execute(sql`delete from findings where agent_id = ${agent.id}`);
-    await database.db.execute(sql`insert into findings (id, agent_id, kind, first_detected_at) values (${newId("fnd")}, ${agent.id}, 'stale', now())`);
+    await database.db.execute(sql`insert into findings (id, agent_id, kind, first_detected_at) values (${newId("fnd")}, ${agent.id}, 'stale', ${stamp()}::timestamptz)`);
     await evaluate();
     expect(await openAlerts()).toHaveLength(0);
-    await database.db.execute(sql`insert into findings (id, agent_id, kind, first_detected_at) values (${newId("fnd")}, ${agent.id}, 'orphaned', now())`);
+    await database.db.execute(sql`insert into findings (id, agent_id, kind, first_detected_at) values (${newId("fnd")}, ${agent.id}, 'orphaned', ${stamp()}::timestamptz)`);
     await evaluate();
     expect((await openAlerts()).map((alert) => alert.detail.kind)).toEqual(["orphaned"]);
   });
