@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     STEWARD_GATEWAY_AGENT_KEYS: JSON.stringify(agentKeys),
     STEWARD_GATEWAY_LOG_LEVEL: "warn",
     // A destructive call is held this long for an approval in the browser; one round (--once) does not wait that long.
-    STEWARD_GATEWAY_APPROVAL_HOLD_SECONDS: once ? "3" : "60",
+    STEWARD_GATEWAY_APPROVAL_HOLD_SECONDS: once ? "3" : "45", // under the MCP SDK client's 60 s request timeout
   }, true);
   await waitUntil("the gateway", async () => (await fetch(`${gatewayUrl}/readyz`)).ok, 120_000);
   log(`gateway ready on ${gatewayUrl} (MCP servers at /mcp/files and /mcp/tickets)`);
