@@ -31,9 +31,17 @@ function stop(child: ChildProcess | undefined): Promise<void> {
   if (!child?.pid || child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
-    process.kill(-child.pid!, "SIGTERM");
+    // The group may be gone already (ESRCH): that is what stopping wants.
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, name);
+      } catch {
+        // already exited
+      }
+    };
+    signal("SIGTERM");
     setTimeout(() => {
-      if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
+      if (child.exitCode === null) signal("SIGKILL");
     }, 10_000).unref();
   });
 }

@@ -85,7 +85,7 @@ test("a viewer reads policies but cannot edit or publish", async ({ browser }) =
   await context.close();
 });
 
-test("Ctrl/Cmd+S saves; a draft saved with a syntax error says so; a framework page opens the tagged policy in the studio", async ({ browser }) => {
+test("Ctrl/Cmd+S saves; a draft saved with a syntax error says so; a policy link opens that policy in the studio", async ({ browser }) => {
   const { page, context } = await newUserSession(browser, "security");
   let policyId: string | undefined;
   try {
@@ -108,12 +108,9 @@ test("Ctrl/Cmd+S saves; a draft saved with a syntax error says so; a framework p
     await page.keyboard.press("ControlOrMeta+s");
     await expect(notice).toHaveText("Saved to the draft.");
 
-    // The framework page links the tagged policy to the studio, which opens it (not a 404).
-    await page.goto("/frameworks/owasp-agentic-top10-2026");
-    const link = page.locator(`.entity-ref[data-entity-id="${policyId}"] a`);
-    await expect(link).toHaveAttribute("href", `/policies?policy=${policyId}`);
-    await link.click();
-    await expect(page).toHaveURL(new RegExp(`/policies\\?policy=${policyId}$`));
+    // A policy link (framework pages, replay) opens that policy in the studio, not a 404. A framework page lists only
+    // policies that are published and matched in the period (docs/frameworks.md), so this draft is opened by its link.
+    await page.goto(`/policies?policy=${policyId}`);
     await expect(page.locator("#policy-editor-title")).toHaveText(policyId!);
     await expect(page.getByLabel("Description")).toHaveValue(description);
     // An id no longer in the draft says so rather than opening an empty editor.
