@@ -1,4 +1,4 @@
-import { getDb } from "@/db/client";
+import { readDb } from "../replica/read-db";
 import { dailyActivityOf } from "@/db/activity";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
@@ -16,7 +16,7 @@ export async function agentActivityTrend({ ctx, agentId, days = 30, now = new Da
   requirePermission(ctx.actor, "agents.read");
   const today = Date.parse(now.toISOString().slice(0, 10));
   const firstDay = new Date(today - (days - 1) * DAY_MS).toISOString().slice(0, 10);
-  const rows = new Map((await dailyActivityOf(ctx.tx ?? (await getDb()), agentId, firstDay)).map((row) => [row.day, row]));
+  const rows = new Map((await dailyActivityOf(ctx.tx ?? (await readDb()), agentId, firstDay)).map((row) => [row.day, row]));
   return Array.from({ length: days }, (_, i) => {
     const day = new Date(today - (days - 1 - i) * DAY_MS).toISOString().slice(0, 10);
     const row = rows.get(day);

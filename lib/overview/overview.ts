@@ -1,4 +1,4 @@
-import { getDb } from "@/db/client";
+import { readDb } from "../replica/read-db";
 import { listFrameworks } from "@/db/frameworks";
 import {
   countAgentsForOverview,
@@ -82,7 +82,7 @@ const skip = Promise.resolve(null);
  */
 export async function getOverview({ ctx, range = "24h", now = new Date() }: { ctx: Ctx; range?: QuickRange; now?: Date }): Promise<Overview> {
   requirePermission(ctx.actor, "console.read");
-  const db = ctx.tx ?? (await getDb());
+  const db = ctx.tx ?? (await readDb());
   const may = (permission: Parameters<typeof hasPermission>[1]) => hasPermission(ctx.actor, permission);
   const readsAgents = may("agents.read");
   const readsDecisions = may("decisions.read");
