@@ -13,6 +13,8 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer } from "node:net";
 import { Webhook } from "standardwebhooks";
+import postgres from "postgres";
+import { cpuSpent, formatCpuPer, readCpu } from "./lib/cpu-accounting";
 import { argValue, keepAliveClient, postDecisions, sleep, StewardClient, withScratchConsole } from "./lib/steward-client";
 
 const total = Number(argValue("decisions", "100000"));
@@ -149,9 +151,14 @@ async function main() {
     const admin = await StewardClient.connect(scratch.baseUrl, scratch.admin);
     const { id: epId, token } = await admin.enforcementPointToken({ name: "bench", kind: "mcp-gateway" });
     await postDecisions(scratch.baseUrl, token, Array.from({ length: 200 }, decision)); // warm-up, not counted
+    const monitor = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    const database = new URL(scratch.databaseUrl).pathname.slice(1);
+    const cpu = () => readCpu(scratch.server().pid!, monitor, database);
 
     // 1. Baseline: no destination.
+    const baselineCpuBefore = await cpu();
     const baselineRate = await ingestAll(token, baselineBodies);
+    const baselineCpu = cpuSpent(baselineCpuBefore, await cpu());
 
     // 2. Both destinations attached.
     const webhook = newReceiver();
@@ -165,9 +172,13 @@ async function main() {
     secretRef.secret = created.body.signingSecret;
     const syslogCreated = await admin.json("POST", "/api/v1/destinations", { kind: "syslog", name: "bench-syslog", host: "127.0.0.1", port: tcp.port, tls: false, streams: ["decisions"], allowPrivateNetwork: true });
     if (syslogCreated.status !== 201) throw new Error(`creating the syslog destination: HTTP ${syslogCreated.status}`);
+    const attachedCpuBefore = await cpu();
     const attachedRate = await ingestAll(token, attachedBodies);
     const expected = attachedBodies.flatMap((body) => (JSON.parse(body) as { id: string }[]).map((item) => `dec.${epId}.${item.id}`));
     const drainMs = await waitFor("both destinations to catch up", () => expected.every((id) => webhook.arrivals.has(id) && syslog.arrivals.has(id)), 300_000);
+    // Ingest and every delivery of the same decisions, until both destinations have them all.
+    const attachedCpu = cpuSpent(attachedCpuBefore, await cpu());
+    await monitor.end();
     // The lag target is about steady delivery; the outage below holds events back on purpose.
     const steadyLags = [...webhook.lags];
 
@@ -206,6 +217,8 @@ async function main() {
     console.log(`ingest, no destination (baseline):   ${Math.round(baselineRate).toLocaleString()} decisions/s`);
     console.log(`ingest, webhook + syslog attached:   ${Math.round(attachedRate).toLocaleString()} decisions/s  → ${ratio.toFixed(2)}× baseline (target ≥ 0.8) ${ratio >= 0.8 ? "✓" : "✗"}`);
     console.log(`delivery lag, commit → webhook (while ingesting, before the outage): p50 ${Math.round(lagP50)} ms, p99 ${Math.round(lagP99)} ms (target p99 ≤ 5000) ${lagP99 <= 5000 ? "✓" : "✗"}`);
+    console.log(`CPU, no destination:                 ${formatCpuPer(baselineCpu, baselineBodies.length * batchSize, "decisions")}`);
+    console.log(`CPU, ingest + delivery to both:      ${formatCpuPer(attachedCpu, attachedBodies.length * batchSize, "decisions")} (the receivers' share is in "bench")`);
     console.log(`both caught up after ingest ended:   ${drainMs} ms; syslog received ${syslog.arrivals.size.toLocaleString()} events, ${syslog.duplicates} duplicates`);
     console.log(`outage of ${outageSeconds} s at ${outageRate}/s: ${sent.length.toLocaleString()} sent, ${arrivedAfter.length.toLocaleString()} arrived, ${missing} missing, ${webhook.duplicates} duplicates; caught up ${recoveryMs} ms after traffic ended ${missing === 0 && webhook.duplicates === 0 ? "✓" : "✗"}`);
     if (missing > 0 || webhook.duplicates > 0 || syslog.duplicates > 0) process.exitCode = 1;

@@ -3,8 +3,9 @@ import type { DatabaseHandle } from "@/db/client";
 import { advanceDestinationCursor, leaseDueDestinations, pauseDestination, setDestinationBackoff, pruneDeliveries, readAlertsAfter, readAuditAfter, readDecisionsAfter, recordDelivery, releaseLeases, type CursorUpdate, type DecisionCursor, type DestinationRow } from "@/db/outbound";
 import { newId } from "../ids";
 import { BATCH_SIZE, deliver, type OpenDestination } from "./deliver";
+import { DecisionWindow } from "./decision-window";
 import { openDestinationSecret, redactSecrets } from "./destination-secret";
-import { alertEvent, auditEvent, decisionEvent, type OutboundEvent, type OutboundStream } from "./events";
+import { alertEvent, auditEvent, decisionEvent, type DecisionEventRow, type OutboundEvent, type OutboundStream } from "./events";
 import type { DecisionFilter } from "./schemas";
 import type { SendResult } from "./transports";
 
@@ -26,14 +27,19 @@ export type PassResult = { delivered: number; dropped: number; failures: number 
  * (4xx other than 408/429, or an address the network guard refuses) pauses the destination until an
  * administrator resumes it — it is never silently skipped.
  */
-export async function runDeliveryPass(handle: DatabaseHandle, owner: string): Promise<PassResult> {
+export async function runDeliveryPass(handle: DatabaseHandle, owner: string, window = newDecisionWindow(handle)): Promise<PassResult> {
   const leased = await leaseDueDestinations(handle.db, owner, LEASE_MS);
-  const results = await Promise.all(leased.map((destination) => pumpDestination(handle, owner, destination)));
+  const results = await Promise.all(leased.map((destination) => pumpDestination(handle, owner, destination, window)));
   if (leased.length) await releaseLeases(handle.db, owner);
   return results.reduce((total, result) => ({ delivered: total.delivered + result.delivered, dropped: total.dropped + result.dropped, failures: total.failures + result.failures }), { delivered: 0, dropped: 0, failures: 0 });
 }
 
-async function pumpDestination(handle: DatabaseHandle, owner: string, row: DestinationRow): Promise<PassResult> {
+/** The shared read of the decision stream for one database handle (see DecisionWindow). */
+export function newDecisionWindow(handle: DatabaseHandle): DecisionWindow {
+  return new DecisionWindow((cursor, limit) => readDecisionsAfter(handle, cursor, limit), Math.max(...Object.values(BATCH_SIZE)));
+}
+
+async function pumpDestination(handle: DatabaseHandle, owner: string, row: DestinationRow, window: DecisionWindow): Promise<PassResult> {
   const result: PassResult = { delivered: 0, dropped: 0, failures: 0 };
   let open: OpenDestination;
   try {
@@ -47,7 +53,7 @@ async function pumpDestination(handle: DatabaseHandle, owner: string, row: Desti
   const state = { decisionCursor: { xid: row.decisionCursorXid, enforcementPointId: row.decisionCursorEp, decisionId: row.decisionCursorId } as DecisionCursor, auditCursor: row.auditCursor, alertCursor: row.alertCursor };
   const started = Date.now();
   const read = () => {
-    const batch = nextBatch(handle, row, streams, state);
+    const batch = nextBatch(handle, window, row, streams, state);
     batch.catch(() => {}); // a read that fails while a send is in flight is reported when awaited, not as unhandled
     return batch;
   };
@@ -92,17 +98,17 @@ type CursorState = { decisionCursor: DecisionCursor; auditCursor: number; alertC
 type Batch = { stream: OutboundStream; events: OutboundEvent[]; dropped: number; advance: CursorUpdate };
 
 /** The next batch of the first stream that has anything pending (decisions, then audit, then alerts). */
-async function nextBatch(handle: DatabaseHandle, row: DestinationRow, streams: Set<OutboundStream>, state: CursorState): Promise<Batch | null> {
+async function nextBatch(handle: DatabaseHandle, window: DecisionWindow, row: DestinationRow, streams: Set<OutboundStream>, state: CursorState): Promise<Batch | null> {
   const size = BATCH_SIZE[row.kind];
   if (streams.has("decisions")) {
-    const items = await readDecisionsAfter(handle, state.decisionCursor, size);
+    const items = await window.after(state.decisionCursor, size);
     if (items.length) {
       const cutoff = Date.now() - row.maxBacklogDays * 86_400_000;
       let dropped = 0;
       const events: OutboundEvent[] = [];
       for (const item of items) {
         if (!item.row || Date.parse(item.row.receivedAt) < cutoff) dropped++;
-        else if (matchesFilter(item.row, row.decisionFilter as DecisionFilter)) events.push(decisionEvent(item.row));
+        else if (matchesFilter(item.row, row.decisionFilter as DecisionFilter)) events.push(sharedDecisionEvent(item.row));
       }
       state.decisionCursor = items.at(-1)!.cursor;
       return { stream: "decisions", events, dropped, advance: { decisionCursorXid: state.decisionCursor.xid, decisionCursorEp: state.decisionCursor.enforcementPointId, decisionCursorId: state.decisionCursor.decisionId } };
@@ -121,6 +127,14 @@ async function nextBatch(handle: DatabaseHandle, row: DestinationRow, streams: S
     return { stream: "alerts", events: rows.map(alertEvent), dropped: 0, advance: { alertCursor: state.alertCursor } };
   }
   return null;
+}
+
+/** Destinations sharing the window share each decision's event too (events are never mutated). */
+const eventsOfRows = new WeakMap<DecisionEventRow, OutboundEvent>();
+function sharedDecisionEvent(row: DecisionEventRow): OutboundEvent {
+  let event = eventsOfRows.get(row);
+  if (!event) eventsOfRows.set(row, (event = decisionEvent(row)));
+  return event;
 }
 
 export function matchesFilter(row: { outcome: string; agentId: string; enforcementPointId: string; actionName: string }, filter: DecisionFilter): boolean {
@@ -149,11 +163,14 @@ async function backOff(handle: DatabaseHandle, owner: string, row: DestinationRo
 export function startDeliveryLoop(getHandle: () => Promise<DatabaseHandle>, intervalMs = 500): { stop: () => Promise<void> } {
   const owner = newId("proc");
   let running: Promise<unknown> | null = null;
+  // One window per database handle, kept across passes: the next pass continues where this one read to.
+  let window: { handle: DatabaseHandle; window: DecisionWindow } | null = null;
+  const windowFor = (handle: DatabaseHandle) => (window?.handle === handle ? window.window : (window = { handle, window: newDecisionWindow(handle) }).window);
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
     running = getHandle()
-      .then((handle) => runDeliveryPass(handle, owner))
+      .then((handle) => runDeliveryPass(handle, owner, windowFor(handle)))
       .then((result) => result.delivered + result.dropped > 0)
       .catch((error: unknown) => {
         console.error(`outbound delivery pass failed: ${(error as Error).message}`);
