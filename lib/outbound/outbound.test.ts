@@ -243,15 +243,16 @@ describe("other formats", () => {
     const listener = await startSyslogListener();
     try {
       await createDestination({ ctx: admin, input: { kind: "syslog", name: "syslog-tcp", host: "127.0.0.1", port: listener.port, tls: false, streams: ["decisions"], allowPrivateNetwork: true } });
-      const sent = decisions(3, { outcome: "deny", action: { name: "crm=delete|all" } });
+      // A multi-byte name: frame lengths count UTF-8 bytes, not characters, or the frames after it misalign.
+      const sent = decisions(3, { outcome: "deny", action: { name: "crm=delete|all→é" } });
       await ingest(sent);
       await drain();
       await vi.waitFor(() => expect(listener.frames).toHaveLength(3));
       for (const frame of listener.frames) {
         expect(frame).toMatch(/^<84>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z \S+ steward \d+ decision\.recorded - CEF:0\|Steward\|Steward\|0\.1\|decision\.recorded\|DENY .*\|6\|/);
         // CEF escaping: '=' in an extension value, '|' in a header field.
-        expect(frame).toContain("act=crm\\=delete|all");
-        expect(frame).toContain("DENY planner-7 crm=delete\\|all");
+        expect(frame).toContain("act=crm\\=delete|all→é");
+        expect(frame).toContain("DENY planner-7 crm=delete\\|all→é");
       }
       expect(listener.frames.map((frame) => /externalId=(\S+)/.exec(frame)![1]).sort()).toEqual(sent.map((item) => `dec.${epId}.${String(item.id)}`).sort());
     } finally {

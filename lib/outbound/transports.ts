@@ -65,10 +65,8 @@ export type SyslogTarget = { host: string; port: number; tls: boolean; caPem?: s
  */
 export function sendSyslog(target: SyslogTarget, messages: string[], policy: NetworkPolicy, timeoutMs = SEND_TIMEOUT_MS): Promise<SendResult> {
   const started = performance.now();
-  const framed = Buffer.concat(messages.map((message) => {
-    const bytes = Buffer.from(message, "utf8");
-    return Buffer.concat([Buffer.from(`${bytes.length} `, "ascii"), bytes]);
-  }));
+  // One encode for the whole batch: each frame's length is counted in UTF-8 bytes without copying it.
+  const framed = Buffer.from(messages.map((message) => `${Buffer.byteLength(message, "utf8")} ${message}`).join(""), "utf8");
   return new Promise((resolve) => {
     let settled = false;
     const finish = (ok: boolean, excerpt: string) => {
