@@ -14,6 +14,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import postgres from "postgres";
 import { encodeLogsRequest } from "../lib/otlp/logs-data";
+import { cpuSpent, formatCpuPer, readCpu, type CpuReading } from "./lib/cpu-accounting";
 import { argValue, keepAliveClient, postDecisions, sleep, StewardClient, withScratchConsole } from "./lib/steward-client";
 
 const total = Number(argValue("decisions", "200000"));
@@ -132,6 +133,7 @@ async function main() {
   await withScratchConsole({ serverUrl, port, label: "bench" }, async (scratch) => {
   const baseUrl = scratch.baseUrl;
   const db = postgres(scratch.databaseUrl, { max: 2, onnotice: () => {} });
+  let monitor: postgres.Sql | undefined;
   let peakRss = 0;
   let serverPids = processTree(scratch.server().pid!);
   const treeRefresher = setInterval(() => (serverPids = processTree(scratch.server().pid!)), 1000);
@@ -177,11 +179,24 @@ async function main() {
     const segments = 4;
     let httpSeconds = 0;
     let otlpSeconds = 0;
+    // CPU per decision moves far less with the machine's load than a rate does: measured beside each rate.
+    const database = new URL(scratch.databaseUrl).pathname.slice(1);
+    // Its own connection: the backend that asks is left out of the count, and must never be one that worked.
+    monitor = postgres(scratch.databaseUrl, { max: 1, onnotice: () => {} });
+    const cpu = () => readCpu(scratch.server().pid!, monitor!, database);
+    const zero: CpuReading = { console: 0, database: 0, bench: 0 };
+    const add = (a: CpuReading, b: CpuReading): CpuReading => ({ console: a.console + b.console, database: a.database + b.database, bench: a.bench + b.bench });
+    let nativeCpu = zero;
+    let otlpCpu = zero;
     for (let segment = 0; segment < segments; segment++) {
       const from = Math.floor((segment * bodies.length) / segments);
       const to = Math.floor(((segment + 1) * bodies.length) / segments);
+      let before = await cpu();
       httpSeconds += await sendRange(bodies, from, to, "/api/v1/decisions", nativeHeaders, latencies, nativeOk);
+      nativeCpu = add(nativeCpu, cpuSpent(before, await cpu()));
+      before = await cpu();
       otlpSeconds += await sendRange(otlpBodies, from, to, "/api/v1/otlp/v1/logs", otlpHeaders, otlpLatencies, otlpOk);
+      otlpCpu = add(otlpCpu, cpuSpent(before, await cpu()));
     }
     closeClient();
     const httpRate = total / httpSeconds;
@@ -215,10 +230,12 @@ async function main() {
     };
     // Rendered before the clock starts, so the baseline measures COPY itself.
     const lines = bodies.flatMap((_, index) => batchOf(index).map(toLine));
+    const copyCpuBefore = await cpu();
     const copyStart = performance.now();
     const writable = (await db.unsafe(`copy decisions_copy_scratch (${columns.join(", ")}) from stdin`).writable()) as Writable;
     await pipeline(Readable.from(lines), writable);
     const copySeconds = (performance.now() - copyStart) / 1000;
+    const copyCpu = cpuSpent(copyCpuBefore, await cpu());
     const copyRate = total / copySeconds;
     const [copied] = await db`select count(*)::int as n from decisions_copy_scratch`;
     await db.unsafe(`drop table decisions_copy_scratch`);
@@ -279,6 +296,9 @@ async function main() {
       `HTTP ingest:   ${Math.round(httpRate).toLocaleString()} decisions/s (${httpSeconds.toFixed(1)} s)`,
       `COPY baseline: ${Math.round(copyRate).toLocaleString()} decisions/s (${copySeconds.toFixed(1)} s, ${copied!.n} rows)`,
       `ratio ingest/COPY: ${ratio.toFixed(2)}  (target ≥ 0.50) ${ratio >= 0.5 ? "MET" : "NOT MET"}`,
+      `CPU, native ingest: ${formatCpuPer(nativeCpu, total, "decisions")}`,
+      `CPU, OTLP ingest:   ${formatCpuPer(otlpCpu, total, "decisions")}`,
+      `CPU, COPY baseline: ${formatCpuPer(copyCpu, total, "decisions")} (the bench renders the rows before the clock starts)`,
       `OTLP ingest (protobuf, same decisions): ${Math.round(otlpRate).toLocaleString()} decisions/s (${otlpSeconds.toFixed(1)} s; p50 ${percentile(otlpLatencies, 50).toFixed(0)} ms, p99 ${percentile(otlpLatencies, 99).toFixed(0)} ms)`,
       `ratio OTLP/native: ${(otlpRate / httpRate).toFixed(2)}  (target ≥ 0.80) ${otlpRate / httpRate >= 0.8 ? "MET" : "NOT MET"}`,
       `request latency: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms  (target p99 ≤ 250 ms) ${percentile(latencies, 99) <= 250 ? "MET" : "NOT MET"}`,
@@ -290,6 +310,7 @@ async function main() {
     clearInterval(sampler);
     clearInterval(treeRefresher);
     await db.end();
+    await monitor?.end();
   }
   });
 }
