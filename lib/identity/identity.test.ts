@@ -33,10 +33,10 @@ const admin = userContext("admin");
 beforeAll(async () => {
   database = await openTestDatabase();
   forgetSigningKeys();
-  await publishBaseline([`forbid (principal, action, resource) when { context.actionName == "forbidden_tool" };`]);
+  await publishBaseline([`forbid (principal, action, resource) when { context.actionName == "forbidden_tool" };`, `@approval("security")\nforbid (principal, action, resource) when { context.actionName == "approval_tool" };`]);
   domain = await makeDomainKeys("prod.test");
   await registerDomain(domain);
-  planner = await makeAgent("planner", ["search", "read_file", "write_file", "forbidden_tool", ...Array.from({ length: 11 }, (_, i) => `bulk_${i}`)], SPIFFE("planner"));
+  planner = await makeAgent("planner", ["search", "read_file", "write_file", "forbidden_tool", "approval_tool", ...Array.from({ length: 11 }, (_, i) => `bulk_${i}`)], SPIFFE("planner"));
   researcher = await makeAgent("researcher", ["search", "read_file"], SPIFFE("researcher"));
   writer = await makeAgent("writer", ["read_file", "write_file"], SPIFFE("writer"));
 });
@@ -145,6 +145,15 @@ describe("token exchange: an agent starts a task with its JWT-SVID", () => {
     expect(error.message).toMatch(/forbidden_tool/);
     const [row] = await database.db.select().from(decisions).where(and(eq(decisions.agentId, planner.id), eq(decisions.actionName, "forbidden_tool")));
     expect(row).toMatchObject({ outcome: "deny", actionKind: "token_issuance" });
+  });
+
+  it("grants a scope entry that policy holds for approval per call (a requestable forbid), recording why", async () => {
+    const response = await rootToken("planner", "search approval_tool");
+    expect(response.scope).toBe("search approval_tool");
+    const taskId = decodeJwt(response.access_token).task_id as string;
+    const [row] = await database.db.select().from(decisions).where(and(eq(decisions.taskId, taskId), eq(decisions.actionName, "approval_tool")));
+    expect(row).toMatchObject({ outcome: "allow", actionKind: "token_issuance" });
+    expect(row!.reasons).toContain("approval required per call");
   });
 
   it("a SPIFFE ID the inventory does not know becomes a discovered agent and gets nothing", async () => {
