@@ -91,8 +91,9 @@ describe("downstream token release", () => {
     expect(audit!.after).toMatchObject({ secretName: "github-app", kind: "downstream_token" });
     expect(JSON.stringify(audit)).not.toContain(CLIENT.secret);
     const taskId = decodeJwt(task.access_token).task_id as string;
-    expect((await getTask({ ctx: userContext("viewer"), taskId })).releases.map((row) => row.secretName)).toEqual(["github-app"]);
-    expect((await observedCredentialPosture({ ctx: userContext("viewer"), agentId: agent.id, since: new Date(Date.now() - 60_000) })).releases.map((row) => row.secretName)).toEqual(["github-app"]);
+    // The task and agent pages show what was released: a short-lived downstream token, and by which grant.
+    expect((await getTask({ ctx: userContext("viewer"), taskId })).releases.map((row) => [row.secretName, row.kind, row.grant, row.released])).toEqual([["github-app", "downstream_token", "client_credentials", "short-lived downstream token (client credentials)"]]);
+    expect((await observedCredentialPosture({ ctx: userContext("viewer"), agentId: agent.id, since: new Date(Date.now() - 60_000) })).releases.map((row) => [row.secretName, row.released])).toEqual([["github-app", "short-lived downstream token (client credentials)"]]);
   });
 
   it("releases nothing when the downstream refuses: no fallback to the client secret, no release recorded", async () => {
@@ -126,6 +127,7 @@ describe("downstream token release", () => {
     expect(assertion).toMatchObject({ iss: ISSUER, sub: agent.id, aud: endpoint, task_id: taskId });
     expect(assertion.exp! - assertion.iat!).toBeLessThanOrEqual(60);
     expect(released.expiresAt).toBeLessThanOrEqual(Math.min(decodeJwt(task.access_token).exp!, payload.exp!));
+    expect((await getTask({ ctx: userContext("viewer"), taskId })).releases.map((row) => [row.kind, row.grant, row.released])).toEqual([["downstream_token", "token_exchange", "short-lived downstream token (token exchange, RFC 8693)"]]);
     const [audit] = (await database.db.select().from(auditLog).where(eq(auditLog.action, "secret.release"))).filter((row) => (row.after as { secretName?: string }).secretName === "crm-sts");
     expect(audit!.after).toMatchObject({ kind: "downstream_token", grant: "token_exchange" });
     expect(JSON.stringify(audit)).not.toContain(CLIENT.secret);

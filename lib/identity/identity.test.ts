@@ -366,7 +366,9 @@ describe("just-in-time secrets", () => {
 
     const withScope = await rootToken("writer", "write_file");
     const released = await releaseSecret({ ctx: ep, input: { token: withScope.access_token, secret: "github-token" }, issuer: ISSUER });
-    expect(released).toMatchObject({ name: "github-token", value: "ghp_supersecretvalue123" });
+    expect(released).toMatchObject({ name: "github-token", value: "ghp_supersecretvalue123", kind: "secret" });
+    const releasedFor = await getTask({ ctx: userContext("viewer"), taskId: decodeJwt(withScope.access_token).task_id as string });
+    expect(releasedFor.releases.map((row) => [row.secretName, row.kind, row.grant, row.released])).toEqual([["github-token", "secret", null, "static secret"]]);
     const without = await rootToken("writer", "read_file");
     await expect(releaseSecret({ ctx: ep, input: { token: without.access_token, secret: "github-token" }, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/does not carry write_file/) });
     await expect(releaseSecret({ ctx: admin, input: { token: withScope.access_token, secret: "github-token" }, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden" });

@@ -101,7 +101,7 @@ export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { 
   }
   return withTransaction(ctx, async (tx) => {
     const releaseId = newId("rel");
-    await insertSecretRelease(tx, { id: releaseId, secretId: secret.id, secretName: secret.name, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, enforcementPointId, at: now });
+    await insertSecretRelease(tx, { id: releaseId, secretId: secret.id, secretName: secret.name, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, enforcementPointId, kind: released.kind, grant: released.grant ?? null, at: now });
     await recordAudit(tx, ctx, { action: "secret.release", entityType: "secret", entityId: secret.id, after: { releaseId, secretName: secret.name, kind: released.kind, ...(released.grant ? { grant: released.grant } : {}), taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, ...(released.kind === "downstream_token" ? { downstreamTokenExpiresAt: released.expiresAt } : {}) } });
     return { name: secret.name, ...released, releaseId };
   });
