@@ -82,12 +82,6 @@ export function downstreamGrantOf(value: string): DownstreamGrant | null {
   return null;
 }
 
-/** The downstream client-credentials configuration a secret value holds, or null for a plain (static) secret. */
-export function clientCredentialsOf(value: string): ClientCredentialsConfig | null {
-  const grant = downstreamGrantOf(value);
-  return grant?.grant === "client_credentials" ? grant.config : null;
-}
-
 export class DownstreamTokenError extends Error {}
 
 const TokenResponse = z.object({ access_token: z.string().min(1).max(16_384), token_type: z.string().min(1).max(100), expires_in: z.coerce.number().int().positive().optional(), scope: z.string().optional(), issued_token_type: z.string().max(200).optional() });
