@@ -157,6 +157,30 @@ export class Decider {
     return decision;
   }
 
+  /**
+   * Records the refusal of a JWT-SVID whose SPIFFE ID (of a trusted domain) no agent holds: a deny
+   * of connecting to the MCP server, with the SPIFFE ID as the agent — the console adds it to the
+   * inventory as discovered, with its finding. It got nothing: the request was answered 401.
+   */
+  async recordUnknownSpiffeId(spiffeId: string, upstream: { name: string; destination: string }, description: string): Promise<void> {
+    const at = new Date();
+    const request: AuthzenRequest = { subject: { type: "agent", id: spiffeId, properties: { spiffe_id: spiffeId } }, action: { name: "mcp.connect" }, resource: { type: "mcp_server", id: upstream.name }, context: {} };
+    await this.spool.append({
+      id: newDecisionId(),
+      time: at.toISOString(),
+      agent: { id: spiffeId, spiffe_id: spiffeId },
+      action: { name: "mcp.connect", kind: "authentication" },
+      resource: { type: "mcp_server", id: upstream.name },
+      destination: upstream.destination,
+      outcome: "deny",
+      reasons: ["steward:unknown-spiffe-id"],
+      request,
+      latency_ms: 0,
+      context: { gateway: this.gatewayName, message: description },
+    });
+    this.metrics.decisions.inc({ outcome: "deny", source: "mcp" });
+  }
+
   /** The decision as POST /api/v1/decisions takes it (lib/decisions/schemas.ts DecisionInput). */
   private record(identity: CallerIdentity, op: Operation, request: AuthzenRequest, decision: DecisionOutcome, at: Date, latencyMs: number) {
     const trace = op.trace;

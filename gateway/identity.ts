@@ -1,15 +1,17 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { GatewayConfig } from "./config";
 import type { RevocationList } from "./revocations";
+import type { SpiffeTrust } from "./spiffe-trust";
 
 /** Who is calling, as the gateway established it for this one request. */
 export type CallerIdentity = {
-  kind: "task_token" | "agent_key";
-  /** The agent's Steward id (`agt_…`): the token's `sub`, or the id a gateway key is bound to. */
+  kind: "task_token" | "agent_key" | "jwt_svid";
+  /** The agent's Steward id (`agt_…`): the token's `sub`, the agent a JWT-SVID's SPIFFE ID is registered on, or the id a gateway key is bound to. */
   agentId: string;
+  /** The task token's client_id, or the SPIFFE ID of a JWT-SVID. */
   clientId: string | null;
-  /** Tool names and/or Cedar action names the task token allows; null: not restricted by a token (gateway key). */
+  /** Tool names and/or Cedar action names the task token allows; null: not restricted by a token (gateway key, JWT-SVID). */
   scopes: string[] | null;
   taskId: string | null;
   purpose: string | null;
@@ -19,7 +21,10 @@ export type CallerIdentity = {
   expiresAt: number | null;
 };
 
-export type AuthResult = { ok: true; identity: CallerIdentity; token: string } | { ok: false; error: "invalid_request" | "invalid_token"; description: string; presented: boolean };
+export type AuthResult =
+  | { ok: true; identity: CallerIdentity; token: string }
+  /** `unknownSpiffeId`: a valid JWT-SVID of a trusted domain whose SPIFFE ID no agent holds (the refusal is recorded as a decision). */
+  | { ok: false; error: "invalid_request" | "invalid_token"; description: string; presented: boolean; unknownSpiffeId?: string };
 
 /** Verified task tokens kept in memory (each until its own expiry). */
 const VERIFIED_TOKENS = 10_000;
@@ -30,7 +35,8 @@ export const MAX_TOKEN_LIFETIME_S = 15 * 60;
 /**
  * Authenticates one request: a Steward task token (RFC 9068 JWT access token, ES256, verified
  * locally against the console's JWKS — unknown `kid`s trigger a refetch, so key rotation needs no
- * restart), or a per-agent gateway key (static credential). Audience per RFC 8707 / the MCP
+ * restart), a SPIFFE JWT-SVID of a trust domain registered in the console (gateway/spiffe-trust.ts;
+ * the agent is the one that SPIFFE ID is registered on), or a per-agent gateway key (static credential). Audience per RFC 8707 / the MCP
  * authorization spec: `aud` must name this gateway (its base URL or the exact MCP endpoint).
  */
 export class IdentityVerifier {
@@ -42,6 +48,7 @@ export class IdentityVerifier {
     private readonly config: GatewayConfig,
     private readonly revocations: RevocationList,
     options: { jwksCooldownMs?: number } = {},
+    private readonly spiffe: SpiffeTrust | null = null,
   ) {
     this.issuer = (config.console.issuer ?? config.console.url).replace(/\/$/, "");
     const jwksUrl = config.console.jwksUrl ?? new URL("/oauth/jwks", config.console.url).toString();
@@ -53,12 +60,35 @@ export class IdentityVerifier {
     return this.issuer;
   }
 
-  async authenticate(authorization: string | undefined, audiences: string[]): Promise<AuthResult> {
+  /** `opensSession`: the request carries no MCP session id (an initialize): a JWT-SVID may open one session. */
+  async authenticate(authorization: string | undefined, audiences: string[], opensSession = true): Promise<AuthResult> {
     if (!authorization) return { ok: false, error: "invalid_request", description: "No credentials", presented: false };
     const match = /^Bearer\s+([\x21-\x7e]+)$/i.exec(authorization.trim());
     if (!match) return { ok: false, error: "invalid_request", description: "Use Authorization: Bearer <token>", presented: true };
     const token = match[1]!;
-    return token.split(".").length === 3 ? this.verifyTaskToken(token, audiences) : this.verifyAgentKey(token);
+    if (token.split(".").length !== 3) return this.verifyAgentKey(token);
+    const svid = this.svidClaims(token);
+    return svid ? this.verifySvid(token, svid, audiences, opensSession) : this.verifyTaskToken(token, audiences);
+  }
+
+  /** A JWT whose `sub` is a SPIFFE ID and whose `typ` is not a task token's is a JWT-SVID. */
+  private svidClaims(token: string): { header: ReturnType<typeof decodeProtectedHeader>; sub: string } | null {
+    try {
+      const header = decodeProtectedHeader(token);
+      const { sub } = decodeJwt(token);
+      return typeof sub === "string" && sub.startsWith("spiffe://") && header.typ?.toLowerCase() !== "at+jwt" ? { header, sub } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async verifySvid(token: string, svid: { header: ReturnType<typeof decodeProtectedHeader>; sub: string }, audiences: string[], opensSession: boolean): Promise<AuthResult> {
+    if (!this.spiffe) return { ok: false, error: "invalid_token", description: "This gateway does not accept JWT-SVIDs", presented: true };
+    const check = await this.spiffe.verify(token, svid.header, svid.sub, audiences, opensSession);
+    if (!check.ok) return { ok: false, error: "invalid_token", description: check.description, presented: true, ...(check.unknownAgent && check.spiffeId ? { unknownSpiffeId: check.spiffeId } : {}) };
+    const revoked = this.revocations.isRevoked({ sub: check.agentId });
+    if (revoked) return { ok: false, error: "invalid_token", description: revoked, presented: true };
+    return { ok: true, token, identity: { kind: "jwt_svid", agentId: check.agentId, clientId: check.spiffeId, scopes: null, taskId: null, purpose: null, jti: check.jti, delegation: [check.agentId], expiresAt: check.expiresAt } };
   }
 
   private verifyAgentKey(key: string): AuthResult {

@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from "./metrics";
 import { PolicySource } from "./policy-source";
 import { RevocationList } from "./revocations";
 import { Shipper } from "./shipper";
+import { SpiffeTrust } from "./spiffe-trust";
 import { Spool } from "./spool";
 import { Upstream } from "./upstreams";
 
@@ -58,6 +59,8 @@ export class Gateway {
   readonly policy: PolicySource;
   readonly revocations: RevocationList;
   readonly identity: IdentityVerifier;
+  /** SPIFFE trust bundles and registered SPIFFE IDs, pulled from the console (gateway/spiffe-trust.ts). */
+  readonly spiffe: SpiffeTrust;
   readonly spool: Spool;
   readonly shipper: Shipper;
   readonly decider: Decider;
@@ -78,7 +81,8 @@ export class Gateway {
     this.metrics = createMetrics();
     this.policy = new PolicySource(config, this.logger, this.metrics);
     this.revocations = new RevocationList(config, this.logger);
-    this.identity = new IdentityVerifier(config, this.revocations, { jwksCooldownMs: options.jwksCooldownMs });
+    this.spiffe = new SpiffeTrust(config, this.logger);
+    this.identity = new IdentityVerifier(config, this.revocations, { jwksCooldownMs: options.jwksCooldownMs }, this.spiffe);
     this.spool = Spool.open(config.spool, this.metrics, this.logger);
     this.shipper = new Shipper(config, this.spool, this.metrics, this.logger);
     const name = new URL(config.publicUrl).host;
@@ -120,6 +124,7 @@ export class Gateway {
     this.revocations.start();
     this.shipper.start();
     this.sync.start();
+    this.spiffe.start();
     this.http = createServer((req, res) => void this.route(req, res));
     this.http.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
@@ -146,7 +151,7 @@ export class Gateway {
     await closed;
     await this.spool.drain();
     await this.shipper.stop({ flush: true, deadlineMs: Math.min(5_000, this.config.drainMs) });
-    await Promise.all([this.policy.stop(), this.revocations.stop(), this.sync.stop()]);
+    await Promise.all([this.policy.stop(), this.revocations.stop(), this.sync.stop(), this.spiffe.stop()]);
     for (const proxy of this.proxies.values()) await proxy.close();
     for (const upstream of this.upstreams.values()) await upstream.close();
     this.spool.close();
@@ -232,8 +237,9 @@ export class Gateway {
     if (!proxy) return sendJson(res, 404, { error: "not_found", message: `No upstream named ${name}` });
     if (this.draining) return jsonRpcError(res, 503, -32603, "The gateway is shutting down", { "retry-after": "1" });
     const metadataUrl = `${this.config.publicUrl.replace(/\/$/, "")}/.well-known/oauth-protected-resource/mcp/${name}`;
-    const auth = await this.identity.authenticate(req.headers.authorization, [this.resourceFor(name), this.config.publicUrl.replace(/\/$/, ""), `${this.config.publicUrl.replace(/\/$/, "")}/`]);
+    const auth = await this.identity.authenticate(req.headers.authorization, [this.resourceFor(name), this.config.publicUrl.replace(/\/$/, ""), `${this.config.publicUrl.replace(/\/$/, "")}/`], !req.headers["mcp-session-id"]);
     if (!auth.ok) {
+      if (auth.unknownSpiffeId) await this.decider.recordUnknownSpiffeId(auth.unknownSpiffeId, { name, destination: this.upstreams.get(name)?.destination ?? name }, auth.description).catch((error: unknown) => this.logger.warn("could not record a refused SPIFFE ID", { error: error as Error }));
       // RFC 6750 §3 + RFC 9728 §5.1: tell the client where to find how to get a token.
       const challenge = auth.presented ? `Bearer error="${auth.error}", error_description="${auth.description.replace(/"/g, "'")}", resource_metadata="${metadataUrl}"` : `Bearer resource_metadata="${metadataUrl}"`;
       return sendJson(res, 401, { error: auth.error, error_description: auth.description }, { "www-authenticate": challenge });

@@ -12,7 +12,7 @@
  * BENCH_REVOCATIONS.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -36,6 +36,35 @@ const DOMAIN = "bench.test";
 const ISSUER = `http://127.0.0.1:${PORT}`;
 const TOKEN_ENDPOINT = `${ISSUER}/oauth/token`;
 const TOOLS = ["search", "read_file", "write_file", "github.create_issue", "slack.post"];
+
+/** CPU time (user + system, ms) of a process and its descendants so far, from /proc (Linux); null elsewhere. */
+function processTreeCpuMs(rootPid: number): number | null {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  try {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const text = readFileSync(`/proc/${entry}/stat`, "utf8");
+        // Fields after the command (which may hold spaces) start after the last ")".
+        const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+        stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return null;
+  }
+  let total = 0;
+  const queue = [rootPid];
+  while (queue.length) {
+    const pid = queue.pop()!;
+    total += stats.get(pid)?.ticks ?? 0;
+    for (const [child, stat] of stats) if (stat.ppid === pid) queue.push(child);
+  }
+  return total / ticksPerMs;
+}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -137,17 +166,29 @@ async function main() {
     console.log(`   baseline GET /api/health, same run: ${baseline.toFixed(0)} req/s; per phase ${healthPhases.map((phase) => phase.perSecond.toFixed(0)).join(", ")}; worst p99 ${healthAll.p99.toFixed(1)} ms`);
     console.log(`   ratio: ${(exchanges.perSecond / baseline).toFixed(2)} × health — ${exchanges.perSecond / baseline >= 0.5 ? "meets" : "MISSES"} the 0.5 × target`);
 
-    // Database transactions per exchange (each autocommit statement is one), from pg_stat_database: 100 exchanges one at a time.
+    // Database transactions per exchange (each autocommit statement is one), from pg_stat_database,
+    // and the console process's CPU per exchange (user + system, /proc), beside the same for health:
+    // 100 requests one at a time each, so other clients' work does not mix in (the machine's load does not count: CPU time is the process's own).
     const commits = async () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500)); // backends report their counters about once a second
       const [row] = await admin<{ n: string }[]>`select xact_commit + xact_rollback as n from pg_stat_database where datname = ${name}`;
       return Number(row?.n ?? 0);
     };
     const SEQUENTIAL = 100;
+    const serverPid = server.pid!;
+    const cpuOf = async (call: () => Promise<unknown>) => {
+      const before = processTreeCpuMs(serverPid);
+      for (let i = 0; i < SEQUENTIAL; i++) await call();
+      const after = processTreeCpuMs(serverPid);
+      return before === null || after === null ? null : (after - before) / SEQUENTIAL;
+    };
     const commitsBefore = await commits();
-    for (let i = 0; i < SEQUENTIAL; i++) await exchange();
+    const exchangeCpu = await cpuOf(exchange);
     const perExchange = ((await commits()) - commitsBefore) / SEQUENTIAL;
-    console.log(`   database transactions per exchange (sequential, pg_stat_database): ${perExchange.toFixed(2)}`);
+    const healthCpu = await cpuOf(health);
+    const [load1] = os.loadavg();
+    console.log(`   database transactions per exchange (sequential, pg_stat_database): ${perExchange.toFixed(2)} (target ≤ 2)`);
+    console.log(`   console CPU per request (user + system of the server's process tree, sequential): exchange ${exchangeCpu?.toFixed(2) ?? "n/a"} ms, health ${healthCpu?.toFixed(2) ?? "n/a"} ms; load average ${load1!.toFixed(2)} on ${os.cpus().length} cores`);
 
     // 2. Revocation propagation: one long-polling enforcement point, one agent ending tasks.
     const feedClient = keepAliveClient(PORT, 1);

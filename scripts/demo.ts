@@ -11,8 +11,15 @@
  *
  * Sign-in: STEWARD_ADMIN_EMAIL / STEWARD_ADMIN_PASSWORD if set; otherwise demo@steward.local with a
  * random password generated on the first run and kept in <data folder>/demo-admin.json (mode 0600).
- * Agent credentials: per-agent gateway keys (random each run, the gateway holds only their SHA-256),
- * not task tokens; the delegation is shown as one W3C trace shared by the planner and its executors.
+ * Agent credentials: the demo plays a SPIFFE trust domain (`demo.steward`, its JWT-SVID key generated
+ * each run with `jose` and registered in the console). Each round is one task: the planner exchanges
+ * a fresh JWT-SVID for a task token at POST /oauth/token (RFC 8693, audience = the gateway, the
+ * task's purpose in authorization_details), delegates to each executor with a narrower scope (the
+ * planner's token as subject_token, the executor's SVID as actor_token), one executor's attempt to
+ * widen is refused, every agent calls the gateway with its own task token, and the task is ended at
+ * the end of the round (every token revoked). One more agent, demo-legacy-reporter, still holds a
+ * static gateway key (the gateway keeps only its SHA-256), so the console's
+ * `standing_credential_in_use` finding has something to show. The round's calls share one W3C trace.
  * --once runs one round of agent traffic and waits until the console has stored it, then stops
  * (exit 0) — the demo test uses it. --interval sets the seconds between rounds otherwise.
  */
@@ -22,6 +29,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { buildNeeded } from "./lib/build-state.mjs";
+import { DemoTrustDomain, taskIdOf, type ExchangeAnswer } from "./lib/demo-trust-domain";
 import { argValue, sleep, StewardClient } from "./lib/steward-client";
 
 const root = path.resolve(__dirname, "..");
@@ -34,14 +43,23 @@ const dataDir = path.resolve(process.env.STEWARD_DATA_DIR || path.join(root, ".s
 const consoleUrl = `http://127.0.0.1:${port}`;
 const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 const POLICY_OWNER = "steward-demo";
+const TRUST_DOMAIN = "demo.steward";
 
-/** The demo agents, their tools and what the published policies let each of them do. */
+/**
+ * The demo agents and their declared scope (the tools a task token of theirs may name). The planner
+ * holds the whole task's tools so it can delegate them; each executor's token narrows to its part.
+ * demo-legacy-reporter has no SPIFFE ID: it calls with a static gateway key.
+ */
 const AGENTS = {
-  "demo-planner": { description: "Demo: plans support tasks and delegates to the executors", tools: ["list_tickets"] },
-  "demo-files-executor": { description: "Demo: reads documentation for the planner", tools: ["read_file", "delete_file"] },
-  "demo-tickets-executor": { description: "Demo: files and cleans up tickets for the planner", tools: ["list_tickets", "create_ticket", "purge_tickets"] },
+  "demo-planner": { description: "Demo: plans support tasks and delegates to the executors", tools: ["list_tickets", "read_file", "create_ticket", "purge_tickets"], spiffe: true },
+  "demo-files-executor": { description: "Demo: reads documentation for the planner", tools: ["read_file", "delete_file"], spiffe: true },
+  "demo-tickets-executor": { description: "Demo: files and cleans up tickets for the planner", tools: ["list_tickets", "create_ticket", "purge_tickets"], spiffe: true },
+  "demo-legacy-reporter": { description: "Demo: a reporting agent not yet moved to task tokens (static gateway key)", tools: ["list_tickets"], spiffe: false },
 } as const;
 type AgentName = keyof typeof AGENTS;
+/** What the planner's task token carries, and what it hands each executor. */
+const TASK_SCOPE = "list_tickets read_file create_ticket purge_tickets";
+const DELEGATED_SCOPE = { "demo-files-executor": "read_file", "demo-tickets-executor": "create_ticket purge_tickets" } as const;
 
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
@@ -107,7 +125,7 @@ async function expectStatus<T>(what: string, response: Promise<{ status: number;
 }
 
 /** Owner, agents, policies (replacing the previous run's demo policies) and a published version. */
-async function bootstrap(client: StewardClient, ownerEmail: string): Promise<Record<AgentName, string>> {
+async function bootstrap(client: StewardClient, ownerEmail: string, domain: DemoTrustDomain): Promise<Record<AgentName, string>> {
   type Person = { id?: string; person?: { id: string } };
   const created = await client.json<Person>("POST", "/api/v1/people", { name: "Demo owner", email: ownerEmail });
   const ownerId =
@@ -118,17 +136,22 @@ async function bootstrap(client: StewardClient, ownerEmail: string): Promise<Rec
 
   const ids = {} as Record<AgentName, string>;
   for (const [name, agent] of Object.entries(AGENTS) as [AgentName, (typeof AGENTS)[AgentName]][]) {
-    const saved = await expectStatus(`registering ${name}`, client.json<{ id?: string; agent?: { id: string } }>("PUT", `/api/v1/agents/by-external-id/${name}`, { name, status: "active", ownerId, description: agent.description, declaredActions: ["call_tool"] }), [200, 201]);
+    const credential = agent.spiffe
+      ? { credentialKind: "spiffe", credentialMaxLifetimeSeconds: 300, identities: [{ kind: "spiffe_id", value: domain.spiffeId(name) }] }
+      : { credentialKind: "static_api_key", identities: [] };
+    const saved = await expectStatus(`registering ${name}`, client.json<{ id?: string; agent?: { id: string } }>("PUT", `/api/v1/agents/by-external-id/${name}`, { name, status: "active", ownerId, description: agent.description, declaredActions: agent.tools, ...credential }), [200, 201]);
     ids[name] = saved.agent?.id ?? saved.id!;
   }
 
   const tool = (name: string) => `Steward::Tool::"${name}"`;
   const agentRef = (name: AgentName) => `Steward::Agent::"${ids[name]}"`;
   const callTool = 'action == Steward::Action::"call_tool"';
+  // Policies govern both the calls and the task tokens (each scope entry of a token is a decision).
   const policies = [
-    { description: "Demo: the planner may list tickets", source: `permit (principal == ${agentRef("demo-planner")}, ${callTool}, resource == ${tool("list_tickets")});` },
+    ...(["list_tickets", "read_file", "create_ticket", "purge_tickets"] as const).map((name) => ({ description: `Demo: the planner may hold ${name} in its task token and delegate it`, source: `permit (principal == ${agentRef("demo-planner")}, ${callTool}, resource == ${tool(name)});` })),
     { description: "Demo: the files executor may read files (delete_file is permitted to no one: denied)", source: `permit (principal == ${agentRef("demo-files-executor")}, ${callTool}, resource == ${tool("read_file")});` },
     ...["list_tickets", "create_ticket", "purge_tickets"].map((name) => ({ description: `Demo: the tickets executor may call ${name}`, source: `permit (principal == ${agentRef("demo-tickets-executor")}, ${callTool}, resource == ${tool(name)});` })),
+    { description: "Demo: the legacy reporter may list tickets", source: `permit (principal == ${agentRef("demo-legacy-reporter")}, ${callTool}, resource == ${tool("list_tickets")});` },
     { description: "Demo: purging tickets waits for the agent's owner to approve", source: `@approval("owner")\nforbid (principal, ${callTool}, resource == ${tool("purge_tickets")});` },
   ];
   const draft = await expectStatus("reading the draft", client.json<{ content: { policies: { id: string; owner?: string }[] } }>("GET", "/api/v1/policies"), [200]);
@@ -140,10 +163,10 @@ async function bootstrap(client: StewardClient, ownerEmail: string): Promise<Rec
 
 type AgentSession = { call: (tool: string, args: Record<string, unknown>) => Promise<{ ok: true; text: string } | { ok: false; message: string }>; close: () => Promise<void> };
 
-/** A real MCP SDK client for one agent on one gateway endpoint; every request carries the task's traceparent. */
-async function connect(server: "files" | "tickets", key: string, traceparent: string): Promise<AgentSession> {
+/** A real MCP SDK client for one agent on one gateway endpoint, with its task token (or static key); every request carries the task's traceparent. */
+async function connect(server: "files" | "tickets", credential: string, traceparent: string): Promise<AgentSession> {
   const client = new Client({ name: "steward-demo-agent", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${gatewayUrl}/mcp/${server}`), { requestInit: { headers: { authorization: `Bearer ${key}`, traceparent } } }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${gatewayUrl}/mcp/${server}`), { requestInit: { headers: { authorization: `Bearer ${credential}`, traceparent } } }));
   return {
     call: async (name, args) => {
       try {
@@ -159,36 +182,75 @@ async function connect(server: "files" | "tickets", key: string, traceparent: st
 }
 
 type Tally = { allowed: number; denied: number };
+type Outcome = Awaited<ReturnType<AgentSession["call"]>>;
 
-/** One task: the planner lists tickets, then delegates reading docs and filing/cleaning tickets to its executors. */
-async function runTask(keys: Record<AgentName, string>, tally: Tally, round: number, onPurgeDenied: () => Promise<void>): Promise<void> {
+/** The SDK repeats its "MCP error <code>:" prefix; the gateway's reason, whole (an approval's link must not be cut). */
+const reason = (outcome: Extract<Outcome, { ok: false }>) => outcome.message.replace(/^(MCP error -?\d+: )+/, "");
+
+function issued(what: string, answer: ExchangeAnswer): string {
+  if (!answer.body.access_token) throw new Error(`${what}: HTTP ${answer.status} ${answer.body.error ?? ""} ${answer.body.error_description ?? ""}`.trim());
+  return answer.body.access_token;
+}
+
+/**
+ * One task. The planner exchanges its JWT-SVID for a task token (audience = the gateway), delegates
+ * to the executors with narrowed scope (one executor's attempt to widen is refused), every agent
+ * calls the gateway with its own task token — the legacy reporter with its static key — and the
+ * planner ends the task, which revokes every token of it. Returns the task id.
+ */
+async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally, round: number, onPurgeDenied: () => Promise<void>): Promise<string> {
   const traceparent = `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
-  // Every call of the first task is shown; later tasks print one line each.
+  // Every step of the first task is shown; later tasks print one line each.
   const verbose = round === 1;
   const before = { ...tally };
-  const report = (agent: AgentName, tool: string, outcome: Awaited<ReturnType<AgentSession["call"]>>) => {
+  const report = (agent: AgentName, tool: string, outcome: Outcome) => {
     if (outcome.ok) tally.allowed++;
     else tally.denied++;
-    // The SDK repeats its "MCP error <code>:" prefix; show the gateway's reason once.
-    if (verbose) log(`  ${agent} → ${tool}: ${outcome.ok ? `allowed (${outcome.text.slice(0, 60)})` : `denied (${outcome.message.replace(/^(MCP error -?\d+: )+/, "").slice(0, 120)})`}`);
+    if (verbose) log(`  ${agent} → ${tool}: ${outcome.ok ? `allowed (${outcome.text.slice(0, 60)})` : `denied (${reason(outcome)})`}`);
   };
-  if (verbose) log(`task ${round} (trace ${traceparent.split("-")[1]}): the planner triages open tickets and delegates to its executors`);
-  const planner = await connect("tickets", keys["demo-planner"], traceparent);
-  const files = await connect("files", keys["demo-files-executor"], traceparent);
-  const tickets = await connect("tickets", keys["demo-tickets-executor"], traceparent);
+
+  const purpose = `triage open tickets (demo round ${round})`;
+  const plannerToken = issued("the planner's task token", await domain.startTask("demo-planner", { resource: gatewayUrl, scope: TASK_SCOPE, purpose }));
+  const taskId = taskIdOf(plannerToken);
+  if (verbose) {
+    log(`task ${taskId} (trace ${traceparent.split("-")[1]}): the planner triages open tickets and delegates to its executors`);
+    log(`  demo-planner exchanged its JWT-SVID (${domain.spiffeId("demo-planner")}) for a task token: [${TASK_SCOPE}], audience ${gatewayUrl}`);
+  }
+  const delegated = {} as Record<keyof typeof DELEGATED_SCOPE, string>;
+  for (const [executor, scope] of Object.entries(DELEGATED_SCOPE) as [keyof typeof DELEGATED_SCOPE, string][]) {
+    delegated[executor] = issued(`delegation to ${executor}`, await domain.delegate(plannerToken, executor, scope));
+    if (verbose) log(`  demo-planner delegated to ${executor} (its SVID as actor_token): [${scope}]`);
+  }
+  // The files executor declared delete_file, but the planner's token does not carry it: delegation cannot widen.
+  const widen = await domain.delegate(plannerToken, "demo-files-executor", "read_file delete_file");
+  if (widen.body.access_token) throw new Error("the token service let a delegation widen its scope");
+  if (verbose) log(`  demo-files-executor asked for [read_file delete_file]: refused (${widen.body.error}: ${widen.body.error_description})`);
+
+  const planner = await connect("tickets", plannerToken, traceparent);
+  const plannerFiles = await connect("files", plannerToken, traceparent);
+  const files = await connect("files", delegated["demo-files-executor"], traceparent);
+  const tickets = await connect("tickets", delegated["demo-tickets-executor"], traceparent);
+  const legacy = await connect("tickets", legacyKey, traceparent);
   try {
     report("demo-planner", "list_tickets", await planner.call("list_tickets", { status: "open" }));
-    report("demo-planner", "create_ticket", await planner.call("create_ticket", { title: "The planner may not file tickets itself" }));
+    report("demo-planner", "delete_file", await plannerFiles.call("delete_file", { path: "/docs/readme.md" }));
     report("demo-files-executor", "read_file", await files.call("read_file", { path: "/docs/readme.md" }));
     report("demo-files-executor", "delete_file", await files.call("delete_file", { path: "/etc/secrets" }));
     report("demo-tickets-executor", "create_ticket", await tickets.call("create_ticket", { title: `Follow-up from demo task ${round}` }));
     const purge = await tickets.call("purge_tickets", {});
     report("demo-tickets-executor", "purge_tickets", purge);
     if (!purge.ok) await onPurgeDenied();
-    if (!verbose) log(`task ${round} (trace ${traceparent.split("-")[1]}): ${tally.allowed - before.allowed} allowed, ${tally.denied - before.denied} denied`);
+    report("demo-legacy-reporter", "list_tickets", await legacy.call("list_tickets", { status: "open" }));
+    report("demo-legacy-reporter", "create_ticket", await legacy.call("create_ticket", { title: "The reporter may not file tickets" }));
   } finally {
-    await Promise.allSettled([planner.close(), files.close(), tickets.close()]);
+    await Promise.allSettled([planner.close(), plannerFiles.close(), files.close(), tickets.close(), legacy.close()]);
   }
+  // The task is over: ending it revokes every token of it (the gateway refuses them within a second).
+  const ended = await domain.endTask(plannerToken);
+  if (ended.status !== 200) throw new Error(`ending task ${taskId}: HTTP ${ended.status} ${JSON.stringify(ended.body)}`);
+  const line = `${tally.allowed - before.allowed} allowed, ${tally.denied - before.denied} denied; task ended, ${ended.body.revokedTokens ?? 0} token(s) revoked — ${consoleUrl}/tasks/${taskId}`;
+  log(verbose ? `  ${line}` : `task ${taskId} (trace ${traceparent.split("-")[1]}): ${line}`);
+  return taskId;
 }
 
 async function main(): Promise<void> {
@@ -196,20 +258,25 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop(0));
   const admin = adminCredentials();
 
-  log(`starting the console on ${consoleUrl} (data in ${dataDir}; the first start builds it, which takes a few minutes)`);
-  startChild("console", ["scripts/start.mjs"], { PORT: String(port), HOST: "127.0.0.1", STEWARD_DATA_DIR: dataDir, STEWARD_ADMIN_EMAIL: admin.email, STEWARD_ADMIN_PASSWORD: admin.password }, true);
+  // npm start builds only when the build is missing or older than the sources: say so only then.
+  log(`starting the console on ${consoleUrl} (data in ${dataDir}${buildNeeded(root) ? "; it is built first, which takes a few minutes" : ""})`);
+  // AUTH_URL: the console's real base URL, so its links (an access request's review link) and its
+  // task tokens' issuer are this address — the gateway verifies tokens against exactly this issuer.
+  startChild("console", ["scripts/start.mjs"], { PORT: String(port), HOST: "127.0.0.1", AUTH_URL: consoleUrl, STEWARD_DATA_DIR: dataDir, STEWARD_ADMIN_EMAIL: admin.email, STEWARD_ADMIN_PASSWORD: admin.password }, true);
   await waitUntil("the console", async () => (await fetch(`${consoleUrl}/api/ready`)).ok, 15 * 60_000);
   const client = await StewardClient.connect(consoleUrl, { email: admin.email, password: admin.password });
   const ep = await client.enforcementPointToken({ name: "demo-gateway", kind: "mcp-gateway", environment: "demo", description: "npm run demo: the gateway in front of the demo files and tickets servers" });
-  const agentIds = await bootstrap(client, admin.email);
-  log(`registered ${Object.keys(agentIds).length} agents and published the demo policies`);
+  // The demo's SPIFFE trust domain: a fresh JWT-SVID key each run, registered in the console.
+  const domain = await DemoTrustDomain.register(client, consoleUrl, TRUST_DOMAIN);
+  const agentIds = await bootstrap(client, admin.email, domain);
+  log(`registered the trust domain ${TRUST_DOMAIN}, ${Object.keys(agentIds).length} agents and published the demo policies`);
 
   startChild("files-server", ["--import", "tsx", "gateway/demo/files-server-http.ts", String(filesPort)], {}, false);
   await waitUntil("the files MCP server", async () => (await fetch(`http://127.0.0.1:${filesPort}/mcp`, { method: "GET" })).status > 0, 60_000);
 
-  // Per-agent gateway keys: random each run; the gateway is given only their SHA-256.
-  const keys = Object.fromEntries(Object.keys(AGENTS).map((name) => [name, `gk_${randomBytes(24).toString("base64url")}`])) as Record<AgentName, string>;
-  const agentKeys = Object.fromEntries((Object.keys(AGENTS) as AgentName[]).map((name) => [createHash("sha256").update(keys[name]).digest("hex"), agentIds[name]]));
+  // The one static credential left: the legacy reporter's gateway key, random each run; the gateway is given only its SHA-256.
+  const legacyKey = `gk_${randomBytes(24).toString("base64url")}`;
+  const agentKeys = { [createHash("sha256").update(legacyKey).digest("hex")]: agentIds["demo-legacy-reporter"] };
   const upstreams = [
     { name: "files", transport: "http", url: `http://127.0.0.1:${filesPort}/mcp`, dataSensitivity: "internal", environment: "demo" },
     { name: "tickets", transport: "stdio", command: process.execPath, args: ["--import", "tsx", path.join(root, "scripts/demo/tickets-server-stdio.ts")], environment: "demo" },
@@ -238,7 +305,7 @@ async function main(): Promise<void> {
     const pending = await client.json<{ items?: { id: string }[] }>("GET", `/api/v1/approvals?status=pending&agent=${agentIds["demo-tickets-executor"]}`);
     if (pending.status === 200 && pending.body.items?.length) {
       approvalRequested = true;
-      log(`  the purge waits for approval: access request ${pending.body.items[0]!.id} is pending in ${consoleUrl}/approvals`);
+      log(`  the purge waits for approval: access request ${pending.body.items[0]!.id} is pending at ${consoleUrl}/approvals?request=${pending.body.items[0]!.id}`);
     }
   };
   const banner = () =>
@@ -247,16 +314,18 @@ async function main(): Promise<void> {
         "",
         // The generated password is shown once, on the run that created it; later runs point to its file.
         `Open ${consoleUrl} and sign in as ${admin.email} with ${process.env.STEWARD_ADMIN_PASSWORD ? "your STEWARD_ADMIN_PASSWORD" : admin.generated ? `the password ${admin.password} (generated for this data folder; also in ${path.join(dataDir, "demo-admin.json")})` : `the password in ${path.join(dataDir, "demo-admin.json")}`}.`,
+        `  ${consoleUrl}/tasks       each round's task: its delegation tree, tokens (revoked when the task ended) and decisions`,
         `  ${consoleUrl}/decisions   allows and denies as the gateway records them`,
         `  ${consoleUrl}/approvals   the destructive purge_tickets call waiting for approval`,
         `  ${consoleUrl}/mcp-servers the gateway, its upstreams and the tool catalog`,
+        `  ${consoleUrl}/agents/${agentIds["demo-legacy-reporter"]}  demo-legacy-reporter still calls with a static gateway key: the findings job (every 10 minutes) flags it standing_credential_in_use`,
         "Ctrl-C stops the console, the gateway, the MCP servers and the agents.",
         "",
       ].join("\n"),
     );
 
   if (once) {
-    await runTask(keys, tally, 1, onPurgeDenied);
+    await runTask(domain, legacyKey, tally, 1, onPurgeDenied);
     // Wait until the gateway has shipped the round and the console stored it (allows and denies on this EP).
     await waitUntil("the decisions to reach the console", async () => {
       const outcomes = await Promise.all(["allow", "deny"].map(async (outcome) => (await client.json<{ decisions: unknown[] }>("GET", `/api/v1/decisions?ep=${ep.id}&outcome=${outcome}&limit=50`)).body.decisions.length));
@@ -268,7 +337,7 @@ async function main(): Promise<void> {
   }
   banner();
   for (let round = 1; !stopping; round++) {
-    await runTask(keys, tally, round, onPurgeDenied).catch((error: unknown) => log(`task ${round} failed: ${error instanceof Error ? error.message : String(error)}`));
+    await runTask(domain, legacyKey, tally, round, onPurgeDenied).catch((error: unknown) => log(`task ${round} failed: ${error instanceof Error ? error.message : String(error)}`));
     await sleep(intervalSeconds * 1000);
   }
 }

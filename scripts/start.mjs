@@ -5,24 +5,13 @@
 // process holds that folder. SIGTERM/SIGINT are passed to the server, which stops gracefully.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { buildNeeded } from "./lib/build-state.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const buildId = path.join(root, ".next", "BUILD_ID");
-
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    // Tests are not part of the build: editing one must not trigger a rebuild.
-    if (entry.name.startsWith(".") || entry.name === "node_modules" || entry.name === "testing" || /\.test\.tsx?$/.test(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
 
 /** Who holds the PGlite folder's lock (same address as db/folder-lock.ts), or undefined when it is free. */
 function pgliteHolder(folder) {
@@ -64,8 +53,7 @@ if (!process.env.DATABASE_URL) {
   }
 }
 
-const sources = ["app", "components", "lib", "db"].map((d) => path.join(root, d)).filter(existsSync);
-const stale = !existsSync(buildId) || Math.max(...sources.map(newestSource)) > statSync(buildId).mtimeMs;
+const stale = buildNeeded(root);
 // A self-hosted security product does not phone home.
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");

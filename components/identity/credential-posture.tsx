@@ -74,7 +74,7 @@ export function CredentialPosture({
         <ul>
           {posture.releases.map((release) => (
             <li key={release.id}>
-              {release.secretName} for task <Link href={`/tasks/${encodeURIComponent(release.taskId)}`}>{release.taskId}</Link> — {formatUtc(release.at, "second")} UTC
+              {release.secretName} ({release.released}) for task <Link href={`/tasks/${encodeURIComponent(release.taskId)}`}>{release.taskId}</Link> — {formatUtc(release.at, "second")} UTC
             </li>
           ))}
         </ul>

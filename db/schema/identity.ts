@@ -157,7 +157,11 @@ export const secrets = pgTable("secrets", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+export const SECRET_RELEASE_KINDS = ["secret", "downstream_token"] as const;
+export const DOWNSTREAM_GRANTS = ["client_credentials", "token_exchange"] as const;
+
 /** Every release of a secret to an enforcement point, for a task token. */
+
 export const secretReleases = pgTable(
   "secret_releases",
   {
@@ -168,6 +172,10 @@ export const secretReleases = pgTable(
     jti: text("jti").notNull(),
     agentId: text("agent_id").notNull(),
     enforcementPointId: text("enforcement_point_id").notNull(),
+    /** What was released: the stored static secret, or a short-lived token from the downstream. Null: released before this was recorded. */
+    kind: text("kind", { enum: SECRET_RELEASE_KINDS }),
+    /** For a downstream token, the grant Steward used at the downstream's token endpoint. */
+    grant: text("grant", { enum: DOWNSTREAM_GRANTS }),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index("secret_releases_task_idx").on(table.taskId), index("secret_releases_agent_idx").on(table.agentId, table.at)],

@@ -102,6 +102,7 @@ const ROUTES: Record<string, Expectation> = {
   "POST /oauth/introspect": [ENFORCEMENT_POINTS, 0],
   "POST /api/v1/otlp/v1/logs": [ENFORCEMENT_POINTS, 0],
   "GET /api/v1/gateway/upstreams": [ENFORCEMENT_POINTS, 0],
+  "GET /api/v1/gateway/trust-bundles": [ENFORCEMENT_POINTS, 0],
   "POST /api/v1/gateway/report": [ENFORCEMENT_POINTS, 0],
   "POST /api/v1/gateway/evaluation": [ENFORCEMENT_POINTS, 0],
   "POST /api/v1/agents/sample-id/revoke-tokens": [ENGINEERS, 404],

@@ -33,10 +33,10 @@ const admin = userContext("admin");
 beforeAll(async () => {
   database = await openTestDatabase();
   forgetSigningKeys();
-  await publishBaseline([`forbid (principal, action, resource) when { context.actionName == "forbidden_tool" };`]);
+  await publishBaseline([`forbid (principal, action, resource) when { context.actionName == "forbidden_tool" };`, `@approval("security")\nforbid (principal, action, resource) when { context.actionName == "approval_tool" };`]);
   domain = await makeDomainKeys("prod.test");
   await registerDomain(domain);
-  planner = await makeAgent("planner", ["search", "read_file", "write_file", "forbidden_tool", ...Array.from({ length: 11 }, (_, i) => `bulk_${i}`)], SPIFFE("planner"));
+  planner = await makeAgent("planner", ["search", "read_file", "write_file", "forbidden_tool", "approval_tool", ...Array.from({ length: 11 }, (_, i) => `bulk_${i}`)], SPIFFE("planner"));
   researcher = await makeAgent("researcher", ["search", "read_file"], SPIFFE("researcher"));
   writer = await makeAgent("writer", ["read_file", "write_file"], SPIFFE("writer"));
 });
@@ -145,6 +145,15 @@ describe("token exchange: an agent starts a task with its JWT-SVID", () => {
     expect(error.message).toMatch(/forbidden_tool/);
     const [row] = await database.db.select().from(decisions).where(and(eq(decisions.agentId, planner.id), eq(decisions.actionName, "forbidden_tool")));
     expect(row).toMatchObject({ outcome: "deny", actionKind: "token_issuance" });
+  });
+
+  it("grants a scope entry that policy holds for approval per call (a requestable forbid), recording why", async () => {
+    const response = await rootToken("planner", "search approval_tool");
+    expect(response.scope).toBe("search approval_tool");
+    const taskId = decodeJwt(response.access_token).task_id as string;
+    const [row] = await database.db.select().from(decisions).where(and(eq(decisions.taskId, taskId), eq(decisions.actionName, "approval_tool")));
+    expect(row).toMatchObject({ outcome: "allow", actionKind: "token_issuance" });
+    expect(row!.reasons).toContain("approval required per call");
   });
 
   it("a SPIFFE ID the inventory does not know becomes a discovered agent and gets nothing", async () => {
@@ -357,7 +366,9 @@ describe("just-in-time secrets", () => {
 
     const withScope = await rootToken("writer", "write_file");
     const released = await releaseSecret({ ctx: ep, input: { token: withScope.access_token, secret: "github-token" }, issuer: ISSUER });
-    expect(released).toMatchObject({ name: "github-token", value: "ghp_supersecretvalue123" });
+    expect(released).toMatchObject({ name: "github-token", value: "ghp_supersecretvalue123", kind: "secret" });
+    const releasedFor = await getTask({ ctx: userContext("viewer"), taskId: decodeJwt(withScope.access_token).task_id as string });
+    expect(releasedFor.releases.map((row) => [row.secretName, row.kind, row.grant, row.released])).toEqual([["github-token", "secret", null, "static secret"]]);
     const without = await rootToken("writer", "read_file");
     await expect(releaseSecret({ ctx: ep, input: { token: without.access_token, secret: "github-token" }, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/does not carry write_file/) });
     await expect(releaseSecret({ ctx: admin, input: { token: withScope.access_token, secret: "github-token" }, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden" });

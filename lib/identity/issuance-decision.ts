@@ -1,4 +1,5 @@
 import { getDb } from "@/db/client";
+import { requestableDenial } from "../approvals/requestable";
 import type { Actor } from "../auth/actor";
 import { ingestDecisions } from "../decisions/ingest-decisions";
 import { newId } from "../ids";
@@ -13,7 +14,9 @@ import type { AuthzenRequest } from "../policies/request-mapping";
  * tool name that maps to `call_tool`), resource = the audience (for an action) or the tool, and
  * context `{task_id, task_purpose, delegation, audience, token_issuance: true}` — so the policies
  * that govern what an agent may do also govern which tokens it may hold. No published version
- * means nothing is granted (never fail open).
+ * means nothing is granted (never fail open). A scope entry denied only by requestable forbids
+ * (`@approval` policies whose lifting would allow it) is granted: the token lets the agent *ask*,
+ * and every call under it is still held at the enforcement point until a person approves that call.
  *
  * Every evaluation, and every refusal the token service makes before policy (widening, depth),
  * is recorded as a decision with `action.kind = "token_issuance"` and the task id.
@@ -48,6 +51,8 @@ export async function decideIssuance(input: IssuanceRequest, at = new Date()): P
     };
     if (!engine) return { scope, allowed: false, reasons: ["no policy version is published"], request };
     const result = engine.evaluate(request, at, input.chain);
+    const requestable = result.decision === "deny" && !result.errors.length ? requestableDenial(engine, result, request, at) : null;
+    if (requestable) return { scope, allowed: true, reasons: [...requestable.policies, "approval required per call"], request };
     return { scope, allowed: result.decision === "allow", reasons: result.determiningPolicies.length ? result.determiningPolicies : result.decision === "allow" ? [] : ["no policy permits this scope"], request };
   });
   return { verdicts, revision: engine?.revision ?? null };

@@ -5,7 +5,10 @@ import { openTestDatabase } from "@/db/testing/test-database";
 import { findings } from "@/db/schema";
 import type { Actor } from "../auth/actor";
 import { ingestDecisions } from "../decisions/ingest-decisions";
+import type { ControlRow } from "@/db/frameworks";
+import { evaluateControl } from "../frameworks/evidence/evaluate-controls";
 import { collectEvidenceFacts } from "../frameworks/evidence/facts";
+import { updateSettings } from "../settings/settings";
 import { endTask } from "./revocation";
 import { userContext } from "../testing";
 import { forgetSigningKeys } from "./signing-keys";
@@ -104,5 +107,41 @@ describe("framework evidence", () => {
     // Outside the period nothing counts.
     const before = await collectEvidenceFacts(database.db, { kind: "agent", agentId: lead.id }, { start: new Date(start.getTime() - 86_400_000), end: start });
     expect(before.identityByAgent.size).toBe(0);
+  });
+
+  it("feeds the NHI controls: short-lived credentials judged by the tokens issued, delegation depth by delegated tokens, unique identity by verified holders; unknown without data", async () => {
+    const domain = await makeDomainKeys("controls.test");
+    await registerDomain(domain);
+    const lead = await makeAgent("controls-lead", ["search"], "spiffe://controls.test/agent/lead");
+    const helper = await makeAgent("controls-helper", ["search"], "spiffe://controls.test/agent/helper");
+    const start = new Date(Date.now() - 1_000);
+    const root = await exchangeToken({ form: rootForm(await mintSvid(domain, "spiffe://controls.test/agent/lead"), { scope: "search" }), issuer: ISSUER });
+    await exchangeToken({ form: delegateForm(root.access_token, await mintSvid(domain, "spiffe://controls.test/agent/helper"), { scope: "search" }), issuer: ISSUER });
+    const period = { start, end: new Date(Date.now() + 1_000) };
+    const control = (evidenceQuery: string) => ({ id: `ctl_${evidenceQuery}`, title: evidenceQuery, evidenceKind: "automated", evidenceQuery }) as unknown as ControlRow;
+    const judge = async (evidenceQuery: string, scope: Parameters<typeof collectEvidenceFacts>[1] = { kind: "all" }, within = period) => evaluateControl(control(evidenceQuery), await collectEvidenceFacts(database.db, scope, within));
+
+    // The lead declared no credential lifetime; the 300 s task token it was issued is the evidence.
+    const shortLived = await judge("short_lived_credentials", { kind: "agent", agentId: lead.id });
+    expect(shortLived).toMatchObject({ status: "pass", measures: { observedFromTaskTokens: 1, lifetimeUnknown: 0 } });
+    const delegation = await judge("delegation_depth");
+    expect(delegation).toMatchObject({ status: "pass", measures: { delegatedTaskTokens: 1, agentsWithTokensOverCap: 0 } });
+    expect((await judge("unique_identity", { kind: "agent", agentId: helper.id })).status).toBe("pass");
+
+    // Violations fail: tokens outliving the limit, a delegated token beyond the cap.
+    await updateSettings({ ctx: userContext("admin"), input: { maxCredentialLifetimeSeconds: 120, maxDelegationDepth: 1 } });
+    try {
+      const tooLong = await judge("short_lived_credentials", { kind: "agent", agentId: lead.id });
+      expect(tooLong).toMatchObject({ status: "fail", failingAgents: [{ agentId: lead.id, detail: "task tokens issued living up to 300 s" }] });
+      const tooDeep = await judge("delegation_depth");
+      expect(tooDeep).toMatchObject({ status: "fail", measures: { agentsWithTokensOverCap: 1, observedMaxDepth: 2 } });
+      expect(tooDeep.failingAgents.map((agent) => agent.agentId)).toContain(helper.id);
+    } finally {
+      await updateSettings({ ctx: userContext("admin"), input: { maxCredentialLifetimeSeconds: 3600, maxDelegationDepth: 3 } });
+    }
+
+    // Without data: an agent with no tokens, no decisions and no declared lifetime is not evidence either way.
+    const idle = await makeAgent("controls-idle", ["search"]);
+    for (const query of ["short_lived_credentials", "delegation_depth", "unique_identity"]) expect((await judge(query, { kind: "agent", agentId: idle.id })).status, query).toBe("unknown");
   });
 });

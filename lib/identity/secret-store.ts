@@ -7,7 +7,7 @@ import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { notFound, StewardError } from "../errors";
 import { newId } from "../ids";
-import { clientCredentialsOf, DownstreamTokenError, fetchDownstreamToken } from "./downstream-token";
+import { downstreamGrantOf, DownstreamTokenError, exchangeDownstreamToken, fetchDownstreamToken } from "./downstream-token";
 import { activeTaskToken } from "./introspection";
 import { scopeList } from "./task-token";
 import { open, seal } from "./sealed-box";
@@ -66,14 +66,15 @@ export async function deleteSecret({ ctx, input }: { ctx: Ctx; input: { id: stri
 
 /**
  * Releases a secret to the calling enforcement point for a live task token. A static secret is
- * released as stored (`kind: "secret"`). A secret holding a downstream's client credentials
- * (downstream-token.ts) releases a short-lived access token fetched from the downstream now
- * (`kind: "downstream_token"`, `tokenType`), never the client secret; `expiresAt` is then the
+ * released as stored (`kind: "secret"`). A secret holding a downstream's client credentials or
+ * token-exchange configuration (downstream-token.ts) releases a short-lived access token got from
+ * the downstream now (`kind: "downstream_token"`, `grant`: `client_credentials` or
+ * `token_exchange`, `tokenType`), never the client secret; `expiresAt` is then the
  * earlier of the task token's and the downstream token's expiry. Either release is recorded
  * (secret_releases + audit, with the kind) before the value is returned; a downstream that refuses
  * or fails is `unavailable` (503) and nothing is released.
  */
-export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { ctx: Ctx; input: unknown; issuer: string; now?: Date }): Promise<{ name: string; value: string; kind: "secret" | "downstream_token"; tokenType?: string; releaseId: string; expiresAt: number }> {
+export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { ctx: Ctx; input: unknown; issuer: string; now?: Date }): Promise<{ name: string; value: string; kind: "secret" | "downstream_token"; grant?: "client_credentials" | "token_exchange"; tokenType?: string; releaseId: string; expiresAt: number }> {
   requirePermission(ctx.actor, "secrets.release");
   if (ctx.actor.type !== "enforcement_point") throw new StewardError("forbidden", "Only an enforcement point may receive secrets");
   const enforcementPointId = ctx.actor.enforcementPointId;
@@ -86,13 +87,13 @@ export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { 
   if (secret.audience && secret.audience !== token.claims.aud) throw new StewardError("forbidden", `The secret ${secret.name} is only released for tokens for ${secret.audience}`);
   const stored = open(secret.valueSealed, sealContext(secret.id)).toString("utf8");
   // The downstream is asked outside any transaction (it may take up to its 5 s timeout).
-  let released: { value: string; kind: "secret" | "downstream_token"; tokenType?: string; expiresAt: number } = { value: stored, kind: "secret", expiresAt: token.claims.exp };
+  let released: { value: string; kind: "secret" | "downstream_token"; grant?: "client_credentials" | "token_exchange"; tokenType?: string; expiresAt: number } = { value: stored, kind: "secret", expiresAt: token.claims.exp };
   try {
-    const credentials = clientCredentialsOf(stored);
-    if (credentials) {
-      const downstream = await fetchDownstreamToken(credentials, now);
+    const downstreamGrant = downstreamGrantOf(stored);
+    if (downstreamGrant) {
+      const downstream = downstreamGrant.grant === "client_credentials" ? await fetchDownstreamToken(downstreamGrant.config, now) : await exchangeDownstreamToken(downstreamGrant.config, { token: data.token, claims: token.claims }, now);
       const downstreamExp = downstream.expiresAt ? Math.floor(downstream.expiresAt.getTime() / 1000) : Infinity;
-      released = { value: downstream.accessToken, kind: "downstream_token", tokenType: downstream.tokenType, expiresAt: Math.min(token.claims.exp, downstreamExp) };
+      released = { value: downstream.accessToken, kind: "downstream_token", grant: downstreamGrant.grant, tokenType: downstream.tokenType, expiresAt: Math.min(token.claims.exp, downstreamExp) };
     }
   } catch (error) {
     if (error instanceof DownstreamTokenError) throw new StewardError("unavailable", `${error.message}; nothing is released for ${secret.name}`);
@@ -100,8 +101,8 @@ export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { 
   }
   return withTransaction(ctx, async (tx) => {
     const releaseId = newId("rel");
-    await insertSecretRelease(tx, { id: releaseId, secretId: secret.id, secretName: secret.name, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, enforcementPointId, at: now });
-    await recordAudit(tx, ctx, { action: "secret.release", entityType: "secret", entityId: secret.id, after: { releaseId, secretName: secret.name, kind: released.kind, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, ...(released.kind === "downstream_token" ? { downstreamTokenExpiresAt: released.expiresAt } : {}) } });
+    await insertSecretRelease(tx, { id: releaseId, secretId: secret.id, secretName: secret.name, taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, enforcementPointId, kind: released.kind, grant: released.grant ?? null, at: now });
+    await recordAudit(tx, ctx, { action: "secret.release", entityType: "secret", entityId: secret.id, after: { releaseId, secretName: secret.name, kind: released.kind, ...(released.grant ? { grant: released.grant } : {}), taskId: token.claims.task_id, jti: token.claims.jti, agentId: token.claims.sub, ...(released.kind === "downstream_token" ? { downstreamTokenExpiresAt: released.expiresAt } : {}) } });
     return { name: secret.name, ...released, releaseId };
   });
 }

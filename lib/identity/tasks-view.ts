@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { listSecretReleaseRows } from "@/db/identity/secrets";
 import type { TaskRow } from "@/db/identity/task-tokens";
 import { agentPresentedIdentities, agentTokenStats, countEnforcementDecisions, getTaskWithCount, listTaskDecisions, listTaskRows, listTaskTokenRows } from "@/db/identity/task-views";
+import { releaseKindLabel } from "./release-kind";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
@@ -74,6 +75,9 @@ export type TaskTokenView = {
   children: TaskTokenView[];
 };
 
+/** A release with `released`: what it was (a static secret, or a downstream token and its grant), as the pages show it. */
+const withReleaseLabel = <T extends Parameters<typeof releaseKindLabel>[0]>(row: T) => ({ ...row, released: releaseKindLabel(row) });
+
 /** One task: its tokens as the delegation tree (each hop with its scope), releases and decisions. */
 export async function getTask({ ctx, taskId, now = new Date() }: { ctx: Ctx; taskId: string; now?: Date }) {
   requirePermission(ctx.actor, "identity.read");
@@ -108,7 +112,7 @@ export async function getTask({ ctx, taskId, now = new Date() }: { ctx: Ctx; tas
     if (parent) parent.children.push(view);
     else roots.push(view);
   }
-  const releases = await listSecretReleaseRows(db, { taskId }, 200);
+  const releases = (await listSecretReleaseRows(db, { taskId }, 200)).map(withReleaseLabel);
   const decisionRows = await listTaskDecisions(db, taskId, new Date(summary.createdAt.getTime() - 60_000), 200);
   return { task: summary, tree: roots, tokens: [...views.values()], releases, decisions: decisionRows };
 }
@@ -122,7 +126,7 @@ export async function observedCredentialPosture({ ctx, agentId, since }: { ctx: 
   const db = ctx.tx ?? (await getDb());
   const stats = await agentTokenStats(db, agentId, since);
   const identities = await agentPresentedIdentities(db, agentId, since);
-  const releases = await listSecretReleaseRows(db, { agentId }, 20);
+  const releases = (await listSecretReleaseRows(db, { agentId }, 20)).map(withReleaseLabel);
   // Enforcement decisions (not token issuance) in the window: acting without a task token means a standing credential.
   const acted = await countEnforcementDecisions(db, agentId, since);
   const enforcementDecisions = acted.all;

@@ -14,6 +14,7 @@ import { StewardError } from "@/lib/errors";
 import { listMcpServersForGateway, recordGatewayReport } from "@/lib/gateway/mcp-servers";
 import { AccessRequestProblem, getTaskStatus, submitAccessRequest } from "@/lib/approvals/access-requests";
 import { evaluateForGateway } from "@/lib/policies/authzen";
+import { trustBundlesAnswer } from "@/lib/identity/gateway-trust";
 
 /**
  * The console side of the gateway tests, over real HTTP on loopback: the same lib functions the
@@ -34,6 +35,7 @@ export class ConsoleHarness {
   ingestRequests = 0;
   gatewayEvaluations = 0;
   jwksRequests = 0;
+  trustBundleRequests = 0;
 
   constructor(readonly port: number) {}
 
@@ -120,6 +122,15 @@ export class ConsoleHarness {
     return this.database.db.select().from(decisions).where(eq(decisions.enforcementPointId, this.epId));
   }
 
+  /** An agent's inventory status and the identities registered on it (what the Agents page reads). */
+  async agentWithIdentities(agentId: string) {
+    const { agents, agentIdentities } = await import("@/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const [agent] = await this.database.db.select({ id: agents.id, status: agents.status }).from(agents).where(eq(agents.id, agentId));
+    const identities = await this.database.db.select({ kind: agentIdentities.kind, value: agentIdentities.value }).from(agentIdentities).where(eq(agentIdentities.agentId, agentId));
+    return agent ? { ...agent, identities } : null;
+  }
+
   /** Every access request the console holds (what the Approvals inbox reads). */
   async accessRequestRows() {
     const { accessRequests } = await import("@/db/schema");
@@ -177,6 +188,12 @@ export class ConsoleHarness {
       }
       if (url.pathname === "/api/v1/revocations") return send(200, this.revocationFeed);
       if (url.pathname === "/api/v1/gateway/upstreams") return send(200, { upstreams: await listMcpServersForGateway({ ctx }) });
+      if (url.pathname === "/api/v1/gateway/trust-bundles") {
+        this.trustBundleRequests++;
+        const answer = await trustBundlesAnswer({ ctx, ifNoneMatch: typeof req.headers["if-none-match"] === "string" ? req.headers["if-none-match"] : null });
+        res.writeHead(answer.status, { etag: answer.etag, ...(answer.body ? { "content-type": "application/json" } : {}) });
+        return void res.end(answer.body ?? undefined);
+      }
       if (url.pathname === "/api/v1/gateway/report" && req.method === "POST") {
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);

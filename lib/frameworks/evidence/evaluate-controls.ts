@@ -142,27 +142,52 @@ const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {
   short_lived_credentials(facts) {
     const limit = facts.settings.maxCredentialLifetimeSeconds;
     const agents = liveAgents(facts);
-    const tooLong = agents.filter((agent) => agent.credentialMaxLifetimeSeconds === null || agent.credentialMaxLifetimeSeconds > limit);
+    // What Steward observed wins over what the inventory declares: an agent that held task tokens in
+    // the period is judged by the longest-lived one it was issued (and fails if that exceeded the limit).
+    const lifetimeOf = (agent: AgentFact) => facts.identityByAgent.get(agent.id)?.longestLifetimeSeconds ?? agent.credentialMaxLifetimeSeconds;
+    const observed = agents.filter((agent) => facts.identityByAgent.has(agent.id));
+    const tooLong = agents.filter((agent) => {
+      const lifetime = lifetimeOf(agent);
+      return lifetime === null || lifetime > limit;
+    });
+    const unknownLifetime = tooLong.filter((agent) => lifetimeOf(agent) === null);
     return {
-      status: ratioStatus(agents.length - tooLong.length, agents.length),
-      summary: `${agents.length - tooLong.length} of ${agents.length} agents use credentials living at most ${limit} s.`,
-      measures: { agents: agents.length, compliant: agents.length - tooLong.length, maxLifetimeSeconds: limit, lifetimeUnknown: tooLong.filter((a) => a.credentialMaxLifetimeSeconds === null).length },
-      failingAgents: failing(tooLong, (agent) => (agent.credentialMaxLifetimeSeconds === null ? "credential lifetime not recorded" : `credentials live ${agent.credentialMaxLifetimeSeconds} s`)),
+      // Nothing observed and nothing declared is no evidence: unknown, never fail.
+      status: agents.length > 0 && unknownLifetime.length === agents.length ? "unknown" : ratioStatus(agents.length - tooLong.length, agents.length),
+      summary: `${agents.length - tooLong.length} of ${agents.length} agents use credentials living at most ${limit} s (${observed.length} judged by the task tokens Steward issued them in the period).`,
+      measures: { agents: agents.length, compliant: agents.length - tooLong.length, maxLifetimeSeconds: limit, lifetimeUnknown: unknownLifetime.length, observedFromTaskTokens: observed.length },
+      failingAgents: failing(tooLong, (agent) => {
+        const seen = facts.identityByAgent.get(agent.id);
+        if (seen) return `task tokens issued living up to ${seen.longestLifetimeSeconds} s`;
+        return agent.credentialMaxLifetimeSeconds === null ? "credential lifetime not recorded" : `credentials live ${agent.credentialMaxLifetimeSeconds} s`;
+      }),
     };
   },
   delegation_depth(facts) {
     const totals = decisionTotals(facts);
     const cap = facts.settings.maxDelegationDepth;
+    // Delegated task tokens are evidence too: a token at depth d was issued to a chain of d + 1 agents.
+    const tokens = [...facts.identityByAgent.values()];
+    const delegatedTokens = tokens.reduce((sum, agent) => sum + agent.delegatedTokens, 0);
+    const tokenChain = Math.max(0, ...tokens.filter((agent) => agent.delegatedTokens > 0).map((agent) => agent.maxDelegationDepth + 1));
+    const overCapHolders = new Set(tokens.filter((agent) => agent.maxDelegationDepth + 1 > cap).map((agent) => agent.agentId));
+    const deepest = Math.max(totals.maxDepth, tokenChain);
     // The cap is only tested by delegation chains: no chain in the period is no evidence.
-    const status = totals.delegated === 0 ? "unknown" : zeroToleranceStatus(totals.overDepthCap, totals.delegated);
+    const evidence = totals.delegated + delegatedTokens;
+    const status = evidence === 0 ? "unknown" : zeroToleranceStatus(totals.overDepthCap + overCapHolders.size, evidence);
+    const names = new Map(facts.agents.map((agent) => [agent.id, agent.name]));
+    const byDecisions = agentsWhere(facts, (fact) => fact.overDepthCap > 0, (fact) => `${fact.overDepthCap} decisions deeper than ${cap} (max ${fact.maxDepth})`);
+    const byTokens = tokens
+      .filter((agent) => overCapHolders.has(agent.agentId) && !byDecisions.some((item) => item.agentId === agent.agentId))
+      .map((agent) => ({ agentId: agent.agentId, agentName: names.get(agent.agentId) ?? agent.agentId, detail: `held a task token delegated through ${agent.maxDelegationDepth + 1} agents (cap ${cap})` }));
     return {
       status,
       summary:
-        totals.delegated === 0
-          ? `Not measurable: no decision in the period was made through a delegation chain (${totals.total} decisions; cap ${cap}).`
-          : `Deepest delegation chain observed: ${totals.maxDepth} agents (cap ${cap}); ${totals.overDepthCap} of ${totals.delegated} delegated decisions exceeded the cap.`,
-      measures: { decisions: totals.total, delegatedDecisions: totals.delegated, observedMaxDepth: totals.maxDepth, cap, decisionsOverCap: totals.overDepthCap },
-      failingAgents: agentsWhere(facts, (fact) => fact.overDepthCap > 0, (fact) => `${fact.overDepthCap} decisions deeper than ${cap} (max ${fact.maxDepth})`),
+        evidence === 0
+          ? `Not measurable: no decision in the period was made through a delegation chain and no delegated task token was issued (${totals.total} decisions; cap ${cap}).`
+          : `Deepest delegation chain observed: ${deepest} agents (cap ${cap}); ${totals.overDepthCap} of ${totals.delegated} delegated decisions exceeded the cap; ${delegatedTokens} delegated task tokens issued, ${overCapHolders.size} agents held one beyond the cap.`,
+      measures: { decisions: totals.total, delegatedDecisions: totals.delegated, observedMaxDepth: deepest, cap, decisionsOverCap: totals.overDepthCap, delegatedTaskTokens: delegatedTokens, agentsWithTokensOverCap: overCapHolders.size },
+      failingAgents: [...byDecisions, ...byTokens],
     };
   },
   destructive_approval(facts) {
@@ -306,14 +331,16 @@ const EVALUATORS: Record<EvidenceQuery, (facts: EvidenceFacts) => Outcome> = {
   },
   unique_identity(facts) {
     const totals = decisionTotals(facts);
+    // Task tokens are issued only to a verified workload identity (JWT-SVID or client assertion) of one agent.
+    const tokenHolders = [...facts.identityByAgent.values()].filter((agent) => agent.taskTokens > 0).length;
     return {
       // No workload identity presented is no evidence that identities are unique.
-      status: zeroToleranceStatus(facts.sharedIdentities.length, totals.withIdentity),
+      status: zeroToleranceStatus(facts.sharedIdentities.length, totals.withIdentity + tokenHolders),
       summary:
-        totals.withIdentity === 0
-          ? `Not measurable: none of the period's ${totals.total} decisions presented a workload identity (client id or SPIFFE id).`
-          : `${facts.sharedIdentities.length} workload identities appeared for more than one agent in the period (${totals.withIdentity} decisions presented one).`,
-      measures: { decisionsWithIdentity: totals.withIdentity, sharedIdentities: facts.sharedIdentities.length, examples: facts.sharedIdentities.slice(0, 5).map((s) => `${s.identity} (${s.agents} agents)`).join(", ") || null },
+        totals.withIdentity + tokenHolders === 0
+          ? `Not measurable: none of the period's ${totals.total} decisions presented a workload identity (client id or SPIFFE id) and no task token was issued.`
+          : `${facts.sharedIdentities.length} workload identities appeared for more than one agent in the period (${totals.withIdentity} decisions presented one; ${tokenHolders} agents were issued task tokens for their verified identity).`,
+      measures: { decisionsWithIdentity: totals.withIdentity, agentsWithTaskTokens: tokenHolders, sharedIdentities: facts.sharedIdentities.length, examples: facts.sharedIdentities.slice(0, 5).map((s) => `${s.identity} (${s.agents} agents)`).join(", ") || null },
       failingAgents: [],
     };
   },
@@ -325,8 +352,8 @@ const METHOD: Record<EvidenceQuery, { rule: string; dataRequired: string }> = {
   inventory_triaged: { rule: RATIO_RULE, dataRequired: "agents in scope" },
   enforcement_coverage: { rule: `${RATIO_RULE}; partial when decisions came from an unknown or disabled enforcement point`, dataRequired: "active agents in scope" },
   no_static_secrets: { rule: "fail when more than 20 % of agents hold a static secret, partial when some do or some credential kinds are unrecorded, pass otherwise", dataRequired: "agents with a recorded credential kind (all unrecorded → unknown)" },
-  short_lived_credentials: { rule: RATIO_RULE, dataRequired: "agents in scope that are not retired" },
-  delegation_depth: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions made through a delegation chain" },
+  short_lived_credentials: { rule: `${RATIO_RULE}; an agent issued task tokens in the period is judged by the longest-lived one, others by their declared credential lifetime`, dataRequired: "agents in scope that are not retired, with task tokens issued or a declared credential lifetime" },
+  delegation_depth: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions made through a delegation chain, or delegated task tokens issued" },
   destructive_approval: { rule: ZERO_TOLERANCE_RULE, dataRequired: "destructive-action decisions (judged at ingest)" },
   out_of_scope_denied: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions in the period (declared scope judged at ingest)" },
   retired_agents_silent: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions in the period (agent status judged at ingest)" },
@@ -336,7 +363,7 @@ const METHOD: Record<EvidenceQuery, { rule: string; dataRequired: string }> = {
   ownership_attested: { rule: RATIO_RULE, dataRequired: "owned agents that are active or suspended" },
   enforcement_errors: { rule: "pass below 1 % errors, partial below 5 %, fail from 5 %", dataRequired: "decisions in the period" },
   environment_isolation: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions whose agent and enforcement point both had an environment" },
-  unique_identity: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions that presented a workload identity" },
+  unique_identity: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions that presented a workload identity, or task tokens issued for one" },
 };
 const MANUAL_METHOD = { rule: "pass while attested evidence is valid at the end of the period; fail when it expired; unknown without evidence", dataRequired: "an attestation covering the period" };
 

@@ -66,6 +66,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
           empty="No secret was released for this task."
           columns={[
             { header: "Secret", rowHeader: true, cell: (release) => release.secretName },
+            { header: "Released", cell: (release) => release.released },
             { header: "To enforcement point", className: "mono", cell: (release) => release.enforcementPointId },
             { header: "For token", className: "mono", cell: (release) => release.jti },
             { header: "At", cell: (release) => at(release.at) },
