@@ -110,7 +110,7 @@ describe.skipIf(!process.env.STEWARD_FLEET_TEST)("two consoles, one database, be
     const person = await must<{ id?: string; person?: { id: string } }>(await asAdmin(A, "POST", "/api/v1/people", { name: "Fleet Owner", email: owner.email }), 201, "create person");
     const agent = await must<{ id?: string; agent?: { id: string } }>(await asAdmin(A, "POST", "/api/v1/agents", { name: "fleet-approval-bot", status: "active", ownerId: person.person?.id ?? person.id, declaredActions: ["call_tool"] }), 201, "create agent");
     const agentId = agent.agent?.id ?? agent.id!;
-    await must(await asAdmin(A, "POST", "/api/v1/policies", { description: "fleet test: destructive needs the owner", source: '@approval("owner")\nforbid (principal, action, resource)\nwhen { context.destructive };' }), 201, "save approval policy");
+    await must(await asAdmin(A, "POST", "/api/v1/policies", { description: "fleet test: this agent's destructive calls need its owner", source: `@approval("owner")\nforbid (principal == Steward::Agent::"${agentId}", action, resource)\nwhen { context.destructive };` }), 201, "save approval policy");
     await must(await asAdmin(A, "POST", "/api/v1/policies/publish", { message: "fleet approvals" }), 201, "publish");
     const ownerClient = await StewardClient.connect(fleet.url, owner, A);
     const ownerToken = (await must<{ secret: string }>(await fetch(`${fleet.url}/api/v1/tokens`, { method: "POST", headers: ownerClient.headers({ ...A, "content-type": "application/json" }), body: JSON.stringify({ name: "fleet", expiresInDays: 1 }) }), 201, "owner token")).secret;
@@ -241,9 +241,11 @@ describe.skipIf(!process.env.STEWARD_FLEET_TEST)("two consoles, one database, be
         }
       };
       const traffic = Promise.all([opaSender(0), opaSender(1), agentCalls()]);
-      await sleep(2_000);
-      const beforeKill = Number((await db<{ n: number }[]>`select count(*)::int as n from decisions where enforcement_point_id = ${opa.id}`)[0]!.n);
-      await fleet.kill(0); // mid-ingest: both senders and the shipper are posting through the proxy
+      // Mid-ingest: once both the senders' and the gateway's decisions are arriving, console A dies.
+      const storedFor = async (epId: string) => Number((await db<{ n: number }[]>`select count(*)::int as n from decisions where enforcement_point_id = ${epId}`)[0]!.n);
+      await expect.poll(async () => Math.min(await storedFor(opa.id), await storedFor(gatewayEp.id)), { timeout: 60_000, interval: 250 }).toBeGreaterThan(0);
+      const beforeKill = await storedFor(opa.id);
+      await fleet.kill(0);
       await sleep(4_000);
       stopping = true;
       await traffic;
