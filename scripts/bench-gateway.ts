@@ -11,14 +11,12 @@
  * the console is stood in by a loopback server that serves the bundle and acknowledges decision
  * batches without storing them, so the figures measure the gateway, not ingest. Ports 3740–3749.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { buildPolicyBundle, type PolicyBundle } from "@/lib/policies/bundle";
 import { engineFromBundle } from "@/lib/policies/bundle-engine";
 import { PreparedPolicySet } from "@/lib/policies/cedar";
@@ -29,6 +27,7 @@ import { IndexedPolicySet } from "@/lib/policies/policy-index";
 import { inventoryHashOf } from "@/lib/policies/published-engine";
 import type { AuthzenRequest } from "@/lib/policies/request-mapping";
 import { POLICY_TEMPLATES } from "@/lib/policies/templates";
+import { closedLoop, mcpClients, openLoop, percentileOfSorted, sleep, tsxChild, waitHttp } from "./lib/bench-traffic";
 
 const PORTS = { console: 3740, upstream: 3741, gateway: 3742 };
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -85,50 +84,7 @@ function requestFor(i: number): AuthzenRequest {
   };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Open loop at `rate`/s for `seconds`: fires on schedule whatever the latency; returns sorted latencies (ms). */
-async function openLoop(rate: number, seconds: number, call: (i: number) => Promise<unknown>): Promise<{ sorted: number[]; errors: number }> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const pending: Promise<void>[] = [];
-  const start = performance.now();
-  const total = rate * seconds;
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    // Always yield: behind schedule, a tight loop would starve the responses (and the stub console) in this process.
-    if (wait > 1) await sleep(wait);
-    else await new Promise((resolve) => setImmediate(resolve));
-    const sent = performance.now();
-    pending.push(
-      call(i).then(
-        () => void latencies.push(performance.now() - sent),
-        () => void errors++,
-      ),
-    );
-  }
-  await Promise.all(pending);
-  return { sorted: latencies.sort((a, b) => a - b), errors };
-}
-
-/** Closed loop with `concurrency` callers for `seconds`: calls per second. */
-async function closedLoop(concurrency: number, seconds: number, call: (i: number) => Promise<unknown>): Promise<number> {
-  let done = 0;
-  let n = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        await call(n++).catch(() => undefined);
-        done++;
-      }
-    }),
-  );
-  return done / seconds;
-}
 
 function stubConsole(bundle: PolicyBundle): Promise<http.Server> {
   let decisions = 0;
@@ -164,30 +120,6 @@ function stubConsole(bundle: PolicyBundle): Promise<http.Server> {
   return new Promise((resolve) => server.listen(PORTS.console, "127.0.0.1", () => resolve(server)));
 }
 
-/** BENCH_GATEWAY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway child only, to profile its per-call path. */
-function child(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, "--import", "tsx", ...args], { cwd: path.resolve(import.meta.dirname, ".."), env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
-}
-
-async function waitHttp(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(url).then((response) => response.status < 500, () => false);
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-async function mcpClients(url: string, headers: Record<string, string>, count: number): Promise<Client[]> {
-  return Promise.all(
-    Array.from({ length: count }, async () => {
-      const client = new Client({ name: "bench", version: "1" });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
-      return client;
-    }),
-  );
-}
-
 async function main(): Promise<void> {
   const bundle = bundleOf([...fiftyPolicies(), 'permit (principal is Steward::Agent, action == Steward::Action::"call_tool", resource == Steward::Tool::"echo");'], DEFAULT_CEDAR_SCHEMA, 1, [ECHO_TOOL]);
   const results: string[] = [];
@@ -214,8 +146,8 @@ async function main(): Promise<void> {
         logLevel: "error",
       }),
     );
-    const upstream = child(["gateway/demo/files-server-http.ts", String(PORTS.upstream)]);
-    const gateway = child(["gateway/main.ts"], { STEWARD_GATEWAY_CONFIG: configFile }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? "").split(" ").filter(Boolean));
+    const upstream = tsxChild(["gateway/demo/files-server-http.ts", String(PORTS.upstream)]);
+    const gateway = tsxChild(["gateway/main.ts"], { STEWARD_GATEWAY_CONFIG: configFile }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? "").split(" ").filter(Boolean));
     try {
       await waitHttp(`http://127.0.0.1:${PORTS.upstream}/mcp`);
       await waitHttp(`http://127.0.0.1:${PORTS.gateway}/healthz`);
@@ -243,7 +175,7 @@ async function main(): Promise<void> {
           await sleep(2_000);
           const g = await openLoop(rate, SECONDS, callVia(through));
           await sleep(2_000);
-          const [d50, d99, g50, g99] = [percentile(d.sorted, 50), percentile(d.sorted, 99), percentile(g.sorted, 50), percentile(g.sorted, 99)];
+          const [d50, d99, g50, g99] = [percentileOfSorted(d.sorted, 50), percentileOfSorted(d.sorted, 99), percentileOfSorted(g.sorted, 50), percentileOfSorted(g.sorted, 99)];
           const note = rate === RATE ? "" : " (half the direct saturation: the rate this machine sustains now)";
           print(`   tools/call at ${rate}/s${note} — direct (baseline): p50 ${fmt(d50)}, p99 ${fmt(d99)} (${d.errors} errors); through the gateway: p50 ${fmt(g50)}, p99 ${fmt(g99)} (${g.errors} errors)`);
           print(`   added by the gateway: p50 ${fmt(g50 - d50)}, p99 ${fmt(g99 - d99)}${rate === RATE ? ` — target added p99 ≤ 2 ms at ${RATE}/s: ${g99 - d99 <= 2 && g.errors === 0 ? "met" : "NOT met"}` : ""}`);
@@ -282,7 +214,7 @@ async function main(): Promise<void> {
           const open = await openLoop(rate, SECONDS, distinct);
           await sleep(2_000);
           const note = rate === RATE ? "" : " (half the saturation: the rate this machine sustains now)";
-          print(`   at ${rate}/s${note}: p50 ${fmt(percentile(open.sorted, 50))}, p99 ${fmt(percentile(open.sorted, 99))} (${open.errors} errors)${rate === RATE ? ` — target p99 ≤ 5 ms at ${RATE}/s: ${percentile(open.sorted, 99) <= 5 && open.errors === 0 ? "met" : "NOT met"}` : ""}`);
+          print(`   at ${rate}/s${note}: p50 ${fmt(percentileOfSorted(open.sorted, 50))}, p99 ${fmt(percentileOfSorted(open.sorted, 99))} (${open.errors} errors)${rate === RATE ? ` — target p99 ≤ 5 ms at ${RATE}/s: ${percentileOfSorted(open.sorted, 99) <= 5 && open.errors === 0 ? "met" : "NOT met"}` : ""}`);
         }
         agent.destroy();
       }

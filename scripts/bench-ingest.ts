@@ -7,7 +7,6 @@
  * protobuf-encoded before the clock starts, posted to /api/v1/otlp/v1/logs by a second EP; the
  * ratio OTLP/native (target ≥ 0.8) is printed beside the native figure of the same run.
  */
-import { randomBytes, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -15,6 +14,7 @@ import { Readable } from "node:stream";
 import postgres from "postgres";
 import { encodeLogsRequest } from "../lib/otlp/logs-data";
 import { cpuSpent, formatCpuPer, readCpu, type CpuReading } from "./lib/cpu-accounting";
+import { realisticDecision } from "./lib/bench-traffic";
 import { argValue, keepAliveClient, postDecisions, sleep, StewardClient, withScratchConsole } from "./lib/steward-client";
 
 const total = Number(argValue("decisions", "200000"));
@@ -25,34 +25,6 @@ const feedRate = Number(argValue("feed-rate", "2000"));
 const feedSeconds = Number(argValue("feed-seconds", "15"));
 const port = Number(argValue("port", "3115"));
 const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-const AGENTS = Array.from({ length: 50 }, (_, index) => `agent-${index}`);
-const TOOLS = ["crm.read_contact", "crm.update_contact", "mail.send", "invoice.create", "payments.refund", "search.web", "files.read"];
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
-
-function realisticDecision() {
-  const agent = pick(AGENTS);
-  const tool = pick(TOOLS);
-  const roll = Math.random();
-  return {
-    id: randomUUID(),
-    time: new Date(Date.now() - Math.floor(Math.random() * 3_600_000)).toISOString(),
-    agent: { id: agent, spiffe_id: `spiffe://bench/agents/${agent}` },
-    action: { name: tool, kind: "mcp.tools/call" },
-    resource: { type: tool.split(".")[0]!, id: `r-${Math.floor(Math.random() * 100_000)}` },
-    destination: `${tool.split(".")[0]}.internal`,
-    outcome: roll < 0.8 ? "allow" : roll < 0.95 ? "deny" : "approval_required",
-    reasons: ["pol_tool_allowlist"],
-    policy_revision: "bench-rev-1",
-    task_id: `task-${Math.floor(Math.random() * 10_000)}`,
-    trace_id: randomBytes(16).toString("hex"),
-    span_id: randomBytes(8).toString("hex"),
-    delegation: ["planner", agent],
-    request: { subject: { type: "agent", id: agent }, action: { name: tool }, resource: { type: "x", id: "y" } },
-    latency_ms: Math.random() * 3,
-    context: { tenant: pick(["acme", "globex"]), session: randomBytes(6).toString("hex") },
-  };
-}
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);

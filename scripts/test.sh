@@ -24,6 +24,8 @@ npx next build
 if [ -n "${DATABASE_URL:-}" ]; then
   step "kill and database-loss tests: ingest rides through SIGKILLed servers and an unreachable database (PostgreSQL server)"
   STEWARD_KILL_TEST=1 npx vitest run scripts/kill-test.test.ts scripts/database-loss.test.ts
+  step "two consoles, one database, behind a reverse proxy: sessions, live feed, approvals and revocations across consoles; one SIGKILLed mid-ingest (PostgreSQL server)"
+  STEWARD_FLEET_TEST=1 npx vitest run scripts/fleet.test.ts
 fi
 step "process lifecycle: one process per PGlite folder, graceful stop, start-up failures, disk full, the live feed following the session"
 STEWARD_LIFECYCLE_TEST=1 npx vitest run scripts/lifecycle.test.ts

@@ -119,7 +119,13 @@ export const decisionKeys = pgTable(
     /** The claiming transaction: outbound delivery reads keys in commit-safe order (see db/schema/outbound.ts). */
     xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
   },
-  (table) => [primaryKey({ columns: [table.enforcementPointId, table.decisionId] }), index("decision_keys_xid_idx").on(table.xid, table.enforcementPointId, table.decisionId)],
+  (table) => [
+    primaryKey({ columns: [table.enforcementPointId, table.decisionId] }),
+    index("decision_keys_xid_idx").on(table.xid, table.enforcementPointId, table.decisionId),
+    // Retention deletes keys past the cutoff (steward_drop_decision_partitions_before) every hour: a BRIN
+    // index (keys arrive in about time order; a few blocks per billion rows) spares it a full-table scan.
+    index("decision_keys_time_brin").using("brin", table.time),
+  ],
 );
 
 /** Items that were received but could not be recorded (invalid, or an id re-used with other content). */

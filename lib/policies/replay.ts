@@ -14,6 +14,7 @@ import {
 } from "@/db/policies";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
+import { readDb, withReadScope } from "../replica/read-db";
 import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
@@ -201,9 +202,20 @@ class ReplayTally {
 }
 
 /**
+ * Where a replay reads recorded decisions: the read replica while it is within replicaMaxLagSeconds
+ * (a replay scans up to `limit` rows, the heaviest read a person can start), else the primary. Asked
+ * again per chunk, so a replica that falls behind mid-run hands over to the primary. Only history is
+ * read there: the frozen draft and every progress write use the primary. Recorded decisions younger
+ * than the replica's lag may be left out, as the lag is bounded by the same setting.
+ */
+const historyDb = (): Promise<Executor> => withReadScope(true, () => readDb());
+
+/**
  * Evaluates the replay's frozen draft against recorded requests, newest first, a chunk at a time
  * (`chunkSize`, default 1,000 rows), writing progress after each chunk and stopping at the first
- * chunk boundary after cancel is requested. `afterChunk` runs after each chunk is evaluated.
+ * chunk boundary after cancel is requested. `afterChunk` runs after each chunk is evaluated. Without
+ * `db`, recorded decisions are read through `historyDb` (the replica when in use) and the job's own
+ * row on the primary; with `db` (a test's transaction), everything on it.
  */
 export async function runReplay(id: string, db?: Executor, options: { chunkSize?: number; afterChunk?: (processed: number) => Promise<void> } = {}): Promise<void> {
   const chunkSize = options.chunkSize ?? CHUNK_SIZE;
@@ -215,11 +227,11 @@ export async function runReplay(id: string, db?: Executor, options: { chunkSize?
   let processed = 0;
   try {
     const engine = await engineForContent(database, params.content, null);
-    const total = Math.min(params.limit, await countReplayable(database, filter));
+    const total = Math.min(params.limit, await countReplayable(db ?? (await historyDb()), filter));
     await markReplayRunning(database, id, total);
     let cursor: ReplayCursor | null = null;
     while (processed < total) {
-      const rows = await readReplayChunk(database, filter, cursor, Math.min(chunkSize, total - processed));
+      const rows = await readReplayChunk(db ?? (await historyDb()), filter, cursor, Math.min(chunkSize, total - processed));
       if (!rows.length) break;
       // Evaluation is synchronous WASM: hand the event loop back every SLICE_MS, so the server
       // running a long replay keeps answering requests (the PDP among them).

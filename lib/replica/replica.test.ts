@@ -9,6 +9,11 @@ import { ExploreQuery, exploreDecisions } from "../decisions/explore-decisions";
 import { ingestDecisions } from "../decisions/ingest-decisions";
 import { enforcementPointContext, sampleDecision } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
+import { insertTestDecisionRows } from "@/db/testing/decisions";
+import { loadShippedFrameworks } from "../frameworks/load-catalogs";
+import { getReplay, runReplay, startReplay } from "../policies/replay";
+import { createReport } from "../reports/create-report";
+import { readReportList } from "../reports/read-reports";
 import { updateSettings } from "../settings/settings";
 import { userContext } from "../testing";
 import { replicaStatus, setReplicaForTests, withReadScope } from "./read-db";
@@ -98,5 +103,64 @@ describe.runIf(process.env.STEWARD_TEST_DB === "postgres")("reads from a real st
     }
     await expect.poll(state, { timeout: 20_000, interval: 500 }).toBe("in_use");
     expect((await explore(true)).rows.map((row) => row.decisionId)).toContain("dec_while_paused");
+  }, 120_000);
+
+  it("reads the Reports list and a replay's recorded decisions from the replica, writing the report and the replay's state on the primary", async () => {
+    await updateSettings({ ctx: admin, input: { replicaMaxLagSeconds: 600 } });
+    await expect.poll(state, { timeout: 20_000, interval: 500 }).toBe("in_use");
+    const ep = "ep_replica_replay";
+    const recorded = (decisionId: string) => ({
+      enforcementPointId: ep,
+      decisionId,
+      time: new Date(),
+      agentId: "agent_replica",
+      agentRef: "agent_replica",
+      actionName: "read",
+      resourceType: "resource",
+      resourceId: decisionId,
+      outcome: "allow" as const,
+      request: { subject: { type: "agent", id: "agent_replica" }, action: { name: "read" }, resource: { type: "resource", id: decisionId }, context: {} },
+      contentHash: decisionId,
+    });
+    const risk = userContext("risk");
+    const today = new Date();
+    const report = (title: string) => createReport({ ctx: risk, input: { title, frameworkIds: ["csa-maestro"], scope: { kind: "all" }, periodStart: new Date(today.getTime() - 86_400_000).toISOString(), periodEnd: today.toISOString() } });
+    const reportTitles = async (useReplica: boolean) => (await withReadScope(useReplica, () => readReportList({ ctx: risk }))).map((row) => row.title);
+    const replayed = async () => {
+      const { id } = await startReplay({ ctx: userContext("security"), input: { limit: 1000, enforcementPointId: ep } });
+      await runReplay(id);
+      // The job's row is read on the primary (an API route), so it is there even while the replica is paused.
+      return getReplay({ ctx: admin, input: { id } });
+    };
+
+    await loadShippedFrameworks(primary!.db);
+    await insertTestDecisionRows(primary!.db, [recorded("rec_1"), recorded("rec_2")]);
+    await report("Before the pause");
+    await expect.poll(() => reportTitles(true), { timeout: 20_000 }).toContain("Before the pause");
+    await expect.poll(async () => (await replayed()).processed, { timeout: 20_000 }).toBe(2);
+
+    const sql = replicaSql();
+    try {
+      await sql`select pg_wal_replay_pause()`;
+      await insertTestDecisionRows(primary!.db, [recorded("rec_while_paused")]);
+      await report("While paused");
+      await settle();
+      expect(await state()).toBe("in_use");
+      // The Reports page's scope reads the replica, which has not replayed the new snapshot; outside it, the primary.
+      expect(await reportTitles(true)).not.toContain("While paused");
+      expect(await reportTitles(false)).toContain("While paused");
+      // The replay scans the replica's two recorded decisions, and its progress and result land on the primary.
+      expect(await replayed()).toMatchObject({ status: "done", total: 2, processed: 2 });
+      // Once the replica is too far behind, the replay reads the primary and sees all three.
+      await updateSettings({ ctx: admin, input: { replicaMaxLagSeconds: 2 } });
+      await expect.poll(state, { timeout: 15_000, interval: 500 }).toBe("lagging");
+      expect(await replayed()).toMatchObject({ status: "done", total: 3, processed: 3 });
+      expect(await reportTitles(true)).toContain("While paused");
+    } finally {
+      await sql`select pg_wal_replay_resume()`;
+      await sql.end();
+    }
+    await expect.poll(state, { timeout: 20_000, interval: 500 }).toBe("in_use");
+    expect(await reportTitles(true)).toContain("While paused");
   }, 120_000);
 });

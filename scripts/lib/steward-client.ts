@@ -39,11 +39,14 @@ export class StewardClient {
     private readonly authHeaders: Record<string, string>,
   ) {}
 
-  /** STEWARD_TOKEN (a personal API token) if given, else a session from the admin's email and password. */
-  static async connect(baseUrl: string, credentials: Credentials): Promise<StewardClient> {
+  /**
+   * STEWARD_TOKEN (a personal API token) if given, else a session from the admin's email and password.
+   * `signInHeaders` go with the sign-in requests only (the fleet test pins them to one console).
+   */
+  static async connect(baseUrl: string, credentials: Credentials, signInHeaders: Record<string, string> = {}): Promise<StewardClient> {
     if (credentials.token) return new StewardClient(baseUrl, { authorization: `Bearer ${credentials.token}` });
     if (!credentials.email || !credentials.password) throw new Error("Set STEWARD_TOKEN, or STEWARD_ADMIN_EMAIL and STEWARD_ADMIN_PASSWORD");
-    const csrf = await fetchExplained(`${baseUrl}/api/auth/csrf`);
+    const csrf = await fetchExplained(`${baseUrl}/api/auth/csrf`, { headers: signInHeaders });
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
     const jar = new Map<string, string>();
     const keep = (response: Response) => {
@@ -58,7 +61,7 @@ export class StewardClient {
     const signIn = await fetchExplained(`${baseUrl}/api/auth/callback/credentials`, {
       method: "POST",
       redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader() },
+      headers: { ...signInHeaders, "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader() },
       body: new URLSearchParams({ csrfToken, email: credentials.email, password: credentials.password, callbackUrl: `${baseUrl}/` }),
     });
     keep(signIn);

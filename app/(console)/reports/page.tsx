@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { periodText } from "@/lib/reports/period-label";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { readingFromReplica } from "@/app/_server/read-scope";
 import { CreateReportForm } from "@/components/reports/create-report-form";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -22,7 +23,12 @@ const scopeText = (scope: unknown) => {
   return value.kind === "all" ? "All agents" : value.kind === "team" ? `Team ${value.teamId}` : value.kind === "environment" ? `Environment ${value.environment}` : `Agent ${value.agentId}`;
 };
 
+/** Reads the snapshot list from the read replica when one is configured and close enough (docs/operations.md, *Read replica*); after this browser creates a report, the primary. */
 export default async function ReportsPage() {
+  return readingFromReplica(() => ReportsPageContent());
+}
+
+async function ReportsPageContent() {
   const ctx = await requirePageActor("reports.read", "/reports");
   const canExport = hasPermission(ctx.actor, "reports.export");
   const reports = await readReportList({ ctx });

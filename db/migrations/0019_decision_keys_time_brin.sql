@@ -1,0 +1,1 @@
+CREATE INDEX "decision_keys_time_brin" ON "decision_keys" USING brin ("time");
