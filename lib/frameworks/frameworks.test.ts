@@ -67,7 +67,7 @@ describe("shipped catalogs", () => {
     const [asi01] = await database.db.select().from(frameworkItems).where(and(eq(frameworkItems.frameworkId, "owasp-agentic-top10-2026"), eq(frameworkItems.itemId, "ASI01")));
     expect(asi01?.title).toBe("Agent Goal Hijack");
     const again = await loadShippedFrameworks(database.db);
-    expect(again).toEqual({ catalogsWritten: 0, mappingsAdded: 0 });
+    expect(again).toEqual({ catalogsWritten: 0, mappingsAdded: 0, rationalesUpdated: 0, mappingsWithdrawn: 0 });
     expect(rows.every((row) => row.revision === 1)).toBe(true);
   });
 
