@@ -24,9 +24,12 @@ export async function readControls({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx.actor, "frameworks.read");
   const db = ctx.tx ?? (await getDb());
   const evidence = await listManualEvidence(db);
+  const items = await listFrameworkItems(db);
   return {
     controls: await listControls(db),
     mappings: await listMappings(db),
+    /** "<framework>/<item>" → the item's title and whose id and title it is (see CatalogProvenance). */
+    items: new Map(items.map((item) => [`${item.frameworkId}/${item.itemId}`, { title: item.title, idOrigin: item.idOrigin, titleOrigin: item.titleOrigin }])),
     manualEvidence: evidence.map(({ fileContentBase64: _content, ...row }) => row),
   };
 }

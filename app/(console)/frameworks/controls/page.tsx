@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/frameworks/action-form";
+import { ProvenanceNote } from "@/components/frameworks/provenance-note";
 import { StatusBadge } from "@/components/frameworks/status-badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
+import { provenanceMarks } from "@/lib/frameworks/provenance";
 import { readAlignment, readControls, readFrameworks } from "@/lib/frameworks/read-frameworks";
 import { attestEvidenceAction } from "../actions";
 
@@ -15,7 +17,7 @@ const DAYS = 30;
 
 export default async function ControlsPage() {
   const ctx = await requirePageActor("frameworks.read", "/frameworks/controls");
-  const { controls, mappings, manualEvidence } = await readControls({ ctx });
+  const { controls, mappings, manualEvidence, items } = await readControls({ ctx });
   const frameworks = await readFrameworks({ ctx });
   const names = new Map(frameworks.map((framework) => [framework.id, framework.shortName]));
   const alignment = frameworks.length ? await readAlignment({ ctx, frameworkIds: [frameworks[0]!.id], scope: { kind: "all" }, days: DAYS }) : null;
@@ -42,13 +44,20 @@ export default async function ControlsPage() {
             {result ? <p className="small">{result.summary}</p> : null}
             <details>
               <summary>Mapped to {mapped.length} framework items</summary>
-              <ul className="small columns">
-                {mapped.map((mapping) => (
-                  <li key={`${mapping.frameworkId}/${mapping.itemId}`}>
-                    {names.get(mapping.frameworkId) ?? mapping.frameworkId}{" "}
-                    <Link href={`/frameworks/${mapping.frameworkId}#item-${encodeURIComponent(mapping.itemId)}`}>{mapping.itemId}</Link>
-                  </li>
-                ))}
+              <ul className="small mapping-list">
+                {mapped.map((mapping) => {
+                  const item = items.get(`${mapping.frameworkId}/${mapping.itemId}`);
+                  return (
+                    <li key={`${mapping.frameworkId}/${mapping.itemId}`} data-mapping={`${mapping.frameworkId}/${mapping.itemId}`}>
+                      {names.get(mapping.frameworkId) ?? mapping.frameworkId}{" "}
+                      <Link href={`/frameworks/${mapping.frameworkId}#item-${encodeURIComponent(mapping.itemId)}`}>{mapping.itemId}</Link>
+                      {item ? <> {item.title}</> : null}
+                      {item ? <ProvenanceNote marks={provenanceMarks(item.idOrigin, item.titleOrigin)} /> : null}
+                      {mapping.origin === "custom" ? <strong> · custom mapping</strong> : null}
+                      <div className="muted">Why it maps: {mapping.rationale || "no rationale recorded"}</div>
+                    </li>
+                  );
+                })}
               </ul>
             </details>
             {control.evidenceKind === "manual" ? (
