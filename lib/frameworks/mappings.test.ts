@@ -9,6 +9,11 @@ import { CONTROL_LIBRARY } from "./control-library";
 import { importFramework } from "./import-framework";
 import { defaultMappingRows, loadShippedFrameworks } from "./load-catalogs";
 import { catalogProvenanceLine, provenanceMarks } from "./provenance";
+import { openEvidenceTestDatabase } from "./testing/seed-evidence";
+import { parseCsv } from "@/lib/csv";
+import { createReport } from "../reports/create-report";
+import { REPORT_CSV_COLUMNS } from "../reports/render-csv";
+import { renderReport } from "../reports/render-report";
 
 /**
  * Issue #20 §5: the default mappings an auditor would sign (a rationale per pair, the known
@@ -199,5 +204,43 @@ describe("stored catalogs and mappings", () => {
     expect(find("ctl-delegation-depth", CSF, "PR.AA-05")).toBeUndefined();
     // Idempotent afterwards.
     expect(await loadShippedFrameworks(db)).toEqual({ catalogsWritten: 0, mappingsAdded: 0, rationalesUpdated: 0, mappingsWithdrawn: 0 });
+  });
+});
+
+describe("exports", () => {
+  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  let period: { start: Date; end: Date };
+  beforeAll(async () => {
+    ({ database, period } = await openEvidenceTestDatabase());
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("print every mapping's rationale and the provenance of ids and titles in HTML and CSV", async () => {
+    const snapshot = await createReport({
+      ctx: userContext("risk"),
+      input: { frameworkIds: [MAESTRO, RMF, CSF], scope: { kind: "all" }, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() },
+    });
+    const html = renderReport(snapshot, "html").body;
+    expect(html).toContain("Provenance: Ids: Steward&#39;s own id (the publisher numbers none). Titles: publisher&#39;s title.");
+    expect(html).toMatch(/<strong>L6-T01<\/strong> Security Agent Data Poisoning <span class="meta">\(Steward&#39;s own id \(the publisher numbers none\)\)<\/span>/);
+    expect(html).toMatch(/<strong>MEASURE 2\.7<\/strong> [^<]+ <span class="meta">\(title paraphrased by Steward\)<\/span>/);
+    expect(html).toContain(`Why it maps: ${"Least privilege: permissions defined as the declared scope are enforced on every call.".replace(/'/g, "&#39;")}`);
+
+    const rows = parseCsv(renderReport(snapshot, "csv").body);
+    const column = (name: (typeof REPORT_CSV_COLUMNS)[number]) => REPORT_CSV_COLUMNS.indexOf(name);
+    const row = (frameworkId: string, itemId: string) => rows.find((cells) => cells[0] === frameworkId && cells[2] === itemId)!;
+    expect(row(CSF, "PR.AA-05")[column("mapping_rationales")]).toContain("ctl-out-of-scope-denied: Least privilege: permissions defined as the declared scope are enforced on every call.");
+    expect(row(CSF, "PR.AA-05").slice(column("id_origin"), column("title_origin") + 1)).toEqual(["official", "official"]);
+    expect(row(MAESTRO, "L7-T04").slice(column("id_origin"), column("title_origin") + 1)).toEqual(["steward", "official"]);
+    expect(row(RMF, "GOVERN 1.6").slice(column("id_origin"), column("title_origin") + 1)).toEqual(["official", "paraphrase"]);
+    // Every mapped item names each of its controls with a rationale.
+    for (const cells of rows.slice(1)) {
+      const controls = cells[column("controls")]!.split(";").filter(Boolean);
+      const rationales = cells[column("mapping_rationales")]!.split(" | ").filter(Boolean);
+      expect(rationales.length, `${cells[0]}/${cells[2]}`).toBe(controls.length);
+      for (const rationale of rationales) expect(rationale).toMatch(/^ctl-[a-z-]+: .{20,}$/);
+    }
   });
 });
