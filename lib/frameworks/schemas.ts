@@ -165,6 +165,9 @@ export const FrameworkView = z.object({
   source: z.enum(["builtin", "imported"]),
   revision: z.number(),
   contentHash: z.string(),
+  idOrigin: z.enum(["official", "steward"]).describe("Whose item ids: the publisher's (official) or Steward's own (the publisher numbers none)"),
+  titleOrigin: z.enum(["official", "paraphrase"]).describe("Whose item titles: the publisher's (official) or Steward's paraphrase"),
+  provenanceNote: z.string().describe("Where the ids and titles come from, in words"),
 });
 
 export const ControlView = z.object({
@@ -176,7 +179,20 @@ export const ControlView = z.object({
   builtin: z.boolean(),
 });
 
-export const MappingView = z.object({ controlId: z.string(), frameworkId: z.string(), itemId: z.string(), rationale: z.string(), origin: z.enum(["default", "custom"]) });
+export const MappingView = z.object({
+  controlId: z.string(),
+  frameworkId: z.string(),
+  itemId: z.string(),
+  rationale: z.string().describe("Why the control evidences the item (every default pair has its own; custom ones give theirs)"),
+  origin: z.enum(["default", "custom"]),
+});
+
+/** A mapping in the control library, with its item's title and provenance (null when the item is gone). */
+export const ControlMappingView = MappingView.extend({
+  itemTitle: z.string().nullable(),
+  idOrigin: z.enum(["official", "steward"]).nullable().describe("Whose id the item has: the publisher's (official) or Steward's own"),
+  titleOrigin: z.enum(["official", "paraphrase"]).nullable().describe("Whose title: the publisher's (official) or Steward's paraphrase"),
+});
 
 export const ReportSummaryView = z.object({
   id: z.string(),

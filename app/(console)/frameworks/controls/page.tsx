@@ -17,7 +17,7 @@ const DAYS = 30;
 
 export default async function ControlsPage() {
   const ctx = await requirePageActor("frameworks.read", "/frameworks/controls");
-  const { controls, mappings, manualEvidence, items } = await readControls({ ctx });
+  const { controls, mappings, manualEvidence } = await readControls({ ctx });
   const frameworks = await readFrameworks({ ctx });
   const names = new Map(frameworks.map((framework) => [framework.id, framework.shortName]));
   const alignment = frameworks.length ? await readAlignment({ ctx, frameworkIds: [frameworks[0]!.id], scope: { kind: "all" }, days: DAYS }) : null;
@@ -45,19 +45,16 @@ export default async function ControlsPage() {
             <details>
               <summary>Mapped to {mapped.length} framework items</summary>
               <ul className="small mapping-list">
-                {mapped.map((mapping) => {
-                  const item = items.get(`${mapping.frameworkId}/${mapping.itemId}`);
-                  return (
-                    <li key={`${mapping.frameworkId}/${mapping.itemId}`} data-mapping={`${mapping.frameworkId}/${mapping.itemId}`}>
-                      {names.get(mapping.frameworkId) ?? mapping.frameworkId}{" "}
-                      <Link href={`/frameworks/${mapping.frameworkId}#item-${encodeURIComponent(mapping.itemId)}`}>{mapping.itemId}</Link>
-                      {item ? <> {item.title}</> : null}
-                      {item ? <ProvenanceNote marks={provenanceMarks(item.idOrigin, item.titleOrigin)} /> : null}
-                      {mapping.origin === "custom" ? <strong> · custom mapping</strong> : null}
-                      <div className="muted">Why it maps: {mapping.rationale || "no rationale recorded"}</div>
-                    </li>
-                  );
-                })}
+                {mapped.map((mapping) => (
+                  <li key={`${mapping.frameworkId}/${mapping.itemId}`} data-mapping={`${mapping.frameworkId}/${mapping.itemId}`}>
+                    {names.get(mapping.frameworkId) ?? mapping.frameworkId}{" "}
+                    <Link href={`/frameworks/${mapping.frameworkId}#item-${encodeURIComponent(mapping.itemId)}`}>{mapping.itemId}</Link>
+                    {mapping.itemTitle ? <> {mapping.itemTitle}</> : null}
+                    <ProvenanceNote marks={provenanceMarks(mapping.idOrigin ?? undefined, mapping.titleOrigin ?? undefined)} />
+                    {mapping.origin === "custom" ? <strong> · custom mapping</strong> : null}
+                    <div className="muted">Why it maps: {mapping.rationale || "no rationale recorded"}</div>
+                  </li>
+                ))}
               </ul>
             </details>
             {control.evidenceKind === "manual" ? (
