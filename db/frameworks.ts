@@ -59,7 +59,7 @@ export async function setItemApplicability(db: Executor, frameworkId: string, it
 export async function replaceFrameworkItems(
   db: Executor,
   frameworkId: string,
-  items: { itemId: string; title: string; parentId: string | null; kind: string; description: string }[],
+  items: { itemId: string; title: string; parentId: string | null; kind: string; description: string; idOrigin: "official" | "steward"; titleOrigin: "official" | "paraphrase" }[],
 ): Promise<void> {
   const existing = await db.select({ itemId: frameworkItems.itemId }).from(frameworkItems).where(eq(frameworkItems.frameworkId, frameworkId));
   const keep = new Set(items.map((item) => item.itemId));
@@ -78,6 +78,8 @@ export async function replaceFrameworkItems(
           kind: sql`excluded.kind`,
           description: sql`excluded.description`,
           position: sql`excluded.position`,
+          idOrigin: sql`excluded.id_origin`,
+          titleOrigin: sql`excluded.title_origin`,
         },
       });
   }
@@ -95,6 +97,9 @@ export async function upsertFramework(db: Executor, row: Omit<FrameworkRow, "loa
         version: row.version,
         publisher: row.publisher,
         description: row.description,
+        idOrigin: row.idOrigin,
+        titleOrigin: row.titleOrigin,
+        provenanceNote: row.provenanceNote,
         source: row.source,
         contentHash: row.contentHash,
         revision: sql`${frameworks.revision} + 1`,
@@ -156,17 +161,52 @@ export async function deleteMapping(db: Executor, row: MappingRow): Promise<void
 }
 
 /** Adds shipped default mappings that are neither present nor deliberately removed. */
-export async function insertDefaultMappings(db: Executor, rows: { controlId: string; frameworkId: string; itemId: string; rationale: string }[]): Promise<number> {
-  if (!rows.length) return 0;
+export type DefaultMappingSync = { inserted: number; rationaleUpdated: number; withdrawn: number };
+
+/**
+ * Brings the stored default mappings (origin "default") in line with the shipped library:
+ * inserts missing pairs (not those an engineer removed, nor those under an item whose default
+ * mapping to the same control an engineer removed), rewrites a default pair's rationale when the
+ * library's changed, and deletes default pairs the library no longer makes (withdrawn after review).
+ * Custom mappings (origin "custom") are never touched, even when a default pair has the same key.
+ * `ancestors` maps "<framework>\u0000<item>" to the item's ancestor ids, nearest first.
+ */
+export async function syncDefaultMappings(
+  db: Executor,
+  rows: { controlId: string; frameworkId: string; itemId: string; rationale: string }[],
+  ancestors: ReadonlyMap<string, readonly string[]> = new Map(),
+): Promise<DefaultMappingSync> {
+  const keyOf = (row: { controlId: string; frameworkId: string; itemId: string }) => `${row.controlId}\u0000${row.frameworkId}\u0000${row.itemId}`;
   const removed = await db.select().from(removedDefaultMappings);
-  const removedKeys = new Set(removed.map((row) => `${row.controlId}\u0000${row.frameworkId}\u0000${row.itemId}`));
-  const wanted = rows.filter((row) => !removedKeys.has(`${row.controlId}\u0000${row.frameworkId}\u0000${row.itemId}`)).map((row) => ({ ...row, origin: "default" as const }));
+  const removedKeys = new Set(removed.map(keyOf));
+  const removedHere = (row: { controlId: string; frameworkId: string; itemId: string }) =>
+    removedKeys.has(keyOf(row)) || (ancestors.get(`${row.frameworkId}\u0000${row.itemId}`) ?? []).some((itemId) => removedKeys.has(keyOf({ ...row, itemId })));
+  const shipped = new Map(rows.map((row) => [keyOf(row), row]));
+  const stored = await db
+    .select({ controlId: controlMappings.controlId, frameworkId: controlMappings.frameworkId, itemId: controlMappings.itemId, rationale: controlMappings.rationale })
+    .from(controlMappings)
+    .where(eq(controlMappings.origin, "default"));
+  let withdrawn = 0;
+  let rationaleUpdated = 0;
+  for (const row of stored) {
+    const match = (table: typeof controlMappings) =>
+      and(eq(table.controlId, row.controlId), eq(table.frameworkId, row.frameworkId), eq(table.itemId, row.itemId), eq(table.origin, "default"));
+    const wanted = shipped.get(keyOf(row));
+    if (!wanted) {
+      await db.delete(controlMappings).where(match(controlMappings));
+      withdrawn++;
+    } else if (wanted.rationale !== row.rationale) {
+      await db.update(controlMappings).set({ rationale: wanted.rationale }).where(match(controlMappings));
+      rationaleUpdated++;
+    }
+  }
+  const wanted = rows.filter((row) => !removedHere(row)).map((row) => ({ ...row, origin: "default" as const }));
   let inserted = 0;
   for (let start = 0; start < wanted.length; start += 500) {
     const result = await db.insert(controlMappings).values(wanted.slice(start, start + 500)).onConflictDoNothing().returning({ controlId: controlMappings.controlId });
     inserted += result.length;
   }
-  return inserted;
+  return { inserted, rationaleUpdated, withdrawn };
 }
 
 export async function listManualEvidence(db: Executor, controlId?: string): Promise<ManualEvidenceRow[]> {

@@ -75,7 +75,12 @@ export function ensureStarted(): Promise<void> {
   if (!holder.__stewardStarted) {
     const starting = (async () => {
       const database = await getDatabase();
-      await loadShippedFrameworks(database.db);
+      const frameworks = await loadShippedFrameworks(database.db);
+      // An upgrade that re-reviewed the default mappings says what it changed in stored ones (custom mappings are kept).
+      if (frameworks.mappingsWithdrawn || frameworks.rationalesUpdated)
+        console.info(
+          `steward: default framework mappings brought in line with this release: ${frameworks.mappingsWithdrawn} withdrawn, ${frameworks.rationalesUpdated} rationales rewritten, ${frameworks.mappingsAdded} added (docs/frameworks.md, "How the default mappings were made")`,
+        );
       await bootstrapAdminFromConfig(getConfig().bootstrapAdmin);
     })();
     const tracked = starting.then(

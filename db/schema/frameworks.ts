@@ -11,6 +11,12 @@ export const frameworks = pgTable("frameworks", {
   source: text("source", { enum: ["builtin", "imported"] }).notNull(),
   /** SHA-256 of the loaded catalog content; a shipped catalog is reloaded only when this changes. */
   contentHash: text("content_hash").notNull(),
+  /** Whose ids: "official" (the publisher's) or "steward" (the publisher numbers nothing; Steward's own). */
+  idOrigin: text("id_origin", { enum: ["official", "steward"] }).notNull().default("official"),
+  /** Whose titles: "official" or "paraphrase" (Steward's short rewording of the publisher's text). */
+  titleOrigin: text("title_origin", { enum: ["official", "paraphrase"] }).notNull().default("official"),
+  /** Where ids and titles come from, in words, shown with the catalog and in exports. */
+  provenanceNote: text("provenance_note").notNull().default(""),
   /** Incremented each time the catalog's content changes. */
   revision: integer("revision").notNull().default(1),
   loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull().defaultNow(),
@@ -29,6 +35,9 @@ export const frameworkItems = pgTable(
     kind: text("kind").notNull().default("item"),
     description: text("description").notNull().default(""),
     position: integer("position").notNull(),
+    /** This item's own id and title provenance (the catalog's unless the item differs). */
+    idOrigin: text("id_origin", { enum: ["official", "steward"] }).notNull().default("official"),
+    titleOrigin: text("title_origin", { enum: ["official", "paraphrase"] }).notNull().default("official"),
     /** Set when the organisation scoped the item out; the justification is required. */
     notApplicableReason: text("not_applicable_reason"),
   },

@@ -4,7 +4,7 @@ import { newUserSession } from "../fixtures/auth";
 
 const FORMATS = [
   { link: "Printable HTML", file: /\.html$/, check: (body: string) => expect(body).toContain("Executive summary") },
-  { link: "CSV", file: /\.csv$/, check: (body: string) => expect(body.split("\r\n")[0]).toBe("framework_id,framework_version,item_id,parent_id,title,status,not_applicable_reason,controls,policies,evidence,failing_agents,rules,custom_mappings,sample_decisions,period_start,period_end,period_last_day") },
+  { link: "CSV", file: /\.csv$/, check: (body: string) => expect(body.split("\r\n")[0]).toBe("framework_id,framework_version,item_id,parent_id,title,status,not_applicable_reason,controls,policies,evidence,failing_agents,rules,custom_mappings,sample_decisions,period_start,period_end,period_last_day,mapping_rationales,id_origin,title_origin") },
   { link: "JSON", file: /\.json$/, check: (body: string) => expect(JSON.parse(body).sha256).toMatch(/^[0-9a-f]{64}$/) },
   {
     link: "OSCAL assessment results",
@@ -76,5 +76,32 @@ test("a security engineer maps a control to an item in the browser", async ({ br
   await expect(asi09.getByText("An agent incident runbook exists and was exercised")).toBeVisible();
   const mappings = await (await context.request.get("/api/v1/controls/mappings?frameworkId=owasp-agentic-top10-2026")).json();
   expect(mappings.mappings).toContainEqual(expect.objectContaining({ controlId: "ctl-incident-response", itemId: "ASI09", origin: "custom" }));
+  await context.close();
+});
+
+test("every mapping shows why it maps, and ids or titles that are not the publisher's are marked", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "risk");
+  await page.goto("/frameworks/nist-csf-2.0");
+  const subcategory = page.locator('tr[data-item="PR.AA-05"]');
+  await expect(subcategory).toContainText("Access permissions, entitlements, and authorizations are defined in a policy");
+  // The rationale is readable without opening the control's evidence.
+  await expect(subcategory.getByText("Why it maps: Least privilege: permissions defined as the declared scope are enforced on every call.")).toBeVisible();
+  await expect(page.getByText("Ids: publisher's id. Titles: publisher's title.")).toBeVisible();
+
+  await page.goto("/frameworks/csa-maestro");
+  await expect(page.getByText(/Ids: Steward's own id \(the publisher numbers none\)\. Titles: publisher's title\./)).toBeVisible();
+  await expect(page.locator('tr[data-item="L6-T01"]')).toContainText("Security Agent Data Poisoning (Steward's own id (the publisher numbers none))");
+
+  await page.goto("/frameworks/nist-ai-rmf-1.0");
+  await expect(page.locator('tr[data-item="GOVERN 1.6"]')).toContainText("(title paraphrased by Steward)");
+  await expect(page.locator('tr[data-item="GOVERN"]')).not.toContainText("paraphrased");
+
+  await page.goto("/frameworks/controls");
+  const policy = page.getByRole("region", { name: "An approved AI risk policy governs agent use" });
+  await policy.getByText(/Mapped to \d+ framework items/).click();
+  const pair = policy.locator('li[data-mapping="nist-ai-rmf-1.0/GOVERN 1.3"]');
+  await expect(pair).toContainText("Why it maps: The policy sets the risk tolerance that decides how much risk management each agent needs.");
+  await expect(pair).toContainText("(title paraphrased by Steward)");
+  await expect(policy.locator('li[data-mapping^="nist-ai-rmf-1.0/MEASURE"], li[data-mapping^="nist-ai-rmf-1.0/MANAGE"]')).toHaveCount(0);
   await context.close();
 });

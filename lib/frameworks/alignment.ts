@@ -17,6 +17,13 @@ export type ItemAlignment = {
   isLeaf: boolean;
   status: ItemStatus;
   notApplicableReason: string | null;
+  /**
+   * Provenance: "official" = the publisher's id / title; "steward" = an id Steward made up (the
+   * publisher numbers nothing); "paraphrase" = Steward's short rewording. Absent in reports stored
+   * before provenance was recorded.
+   */
+  idOrigin?: "official" | "steward";
+  titleOrigin?: "official" | "paraphrase";
   /** Mapped controls; `origin` "custom" marks a mapping an engineer added (shipped defaults are "default"). */
   controls: { controlId: string; status: ControlStatus; rationale: string; origin?: "default" | "custom" }[];
   policies: { policyId: string; policyName: string }[];
@@ -25,7 +32,8 @@ export type ItemAlignment = {
 export type CoverageSummary = { frameworkId: string; covered: number; partial: number; gap: number; notApplicable: number; applicable: number; percent: number };
 
 export type FrameworkAlignment = {
-  framework: Pick<FrameworkRow, "id" | "name" | "shortName" | "version" | "publisher" | "revision">;
+  /** `idOrigin`, `titleOrigin` and `provenanceNote` are absent in reports stored before provenance was recorded. */
+  framework: Pick<FrameworkRow, "id" | "name" | "shortName" | "version" | "publisher" | "revision"> & Partial<Pick<FrameworkRow, "idOrigin" | "titleOrigin" | "provenanceNote">>;
   items: ItemAlignment[];
   coverage: CoverageSummary;
 };
@@ -92,6 +100,8 @@ export function alignFramework(framework: FrameworkRow, items: FrameworkItemRow[
       isLeaf: kids.length === 0,
       status: item.notApplicableReason ? "not_applicable" : combineStatuses(inputs),
       notApplicableReason: item.notApplicableReason,
+      idOrigin: item.idOrigin,
+      titleOrigin: item.titleOrigin,
       controls,
       policies,
     };
@@ -111,8 +121,8 @@ export function alignFramework(framework: FrameworkRow, items: FrameworkItemRow[
     applicable,
     percent: applicable === 0 ? 0 : Math.round((1000 * (count("covered") + count("partial") / 2)) / applicable) / 10,
   };
-  const { id, name, shortName, version, publisher, revision } = framework;
-  return { framework: { id, name, shortName, version, publisher, revision }, items: aligned, coverage };
+  const { id, name, shortName, version, publisher, revision, idOrigin, titleOrigin, provenanceNote } = framework;
+  return { framework: { id, name, shortName, version, publisher, revision, idOrigin, titleOrigin, provenanceNote }, items: aligned, coverage };
 }
 
 /** Gathers live evidence once, evaluates every control, and aligns each requested framework. */

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db/client";
-import { getFramework, insertDefaultMappings, replaceFrameworkItems, upsertControl, upsertFramework } from "@/db/frameworks";
+import { getFramework, syncDefaultMappings, replaceFrameworkItems, upsertControl, upsertFramework } from "@/db/frameworks";
 import { canonicalJson } from "../audit/canonical-json";
 import { SHIPPED_CATALOGS } from "./catalogs";
-import { CONTROL_LIBRARY } from "./control-library";
+import { CONTROL_LIBRARY, defaultMappings } from "./control-library";
 import type { CatalogDocument } from "./schemas";
 
 /** Held while loading so two starting processes do not load the catalogs at once. */
@@ -26,13 +26,24 @@ export async function storeCatalog(db: Executor, doc: CatalogDocument, source: "
     version: doc.version,
     publisher: doc.publisher,
     description: doc.description,
+    idOrigin: doc.provenance.ids,
+    titleOrigin: doc.provenance.titles,
+    provenanceNote: doc.provenance.note,
     source,
     contentHash,
   });
   await replaceFrameworkItems(
     db,
     doc.id,
-    doc.items.map((item) => ({ itemId: item.id, title: item.title, parentId: item.parent ?? null, kind: item.kind, description: item.description })),
+    doc.items.map((item) => ({
+      itemId: item.id,
+      title: item.title,
+      parentId: item.parent ?? null,
+      kind: item.kind,
+      description: item.description,
+      idOrigin: item.idOrigin ?? doc.provenance.ids,
+      titleOrigin: item.titleOrigin ?? doc.provenance.titles,
+    })),
   );
   return true;
 }
@@ -41,7 +52,7 @@ export async function storeCatalog(db: Executor, doc: CatalogDocument, source: "
  * Loads the shipped catalogs, the control library and its default mappings. Idempotent: an
  * unchanged catalog is skipped by content hash, and mappings an engineer removed stay removed.
  */
-export async function loadShippedFrameworks(db: Db): Promise<{ catalogsWritten: number; mappingsAdded: number }> {
+export async function loadShippedFrameworks(db: Db): Promise<{ catalogsWritten: number; mappingsAdded: number; rationalesUpdated: number; mappingsWithdrawn: number }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${CATALOG_LOAD_LOCK_KEY})`);
     let catalogsWritten = 0;
@@ -56,13 +67,26 @@ export async function loadShippedFrameworks(db: Db): Promise<{ catalogsWritten: 
         builtin: true,
       });
     }
-    const mappingsAdded = await insertDefaultMappings(tx, defaultMappingRows());
-    return { catalogsWritten, mappingsAdded };
+    const sync = await syncDefaultMappings(tx, defaultMappingRows(), shippedItemAncestors());
+    return { catalogsWritten, mappingsAdded: sync.inserted, rationalesUpdated: sync.rationaleUpdated, mappingsWithdrawn: sync.withdrawn };
   });
 }
 
+/** Every default pair with its rationale (control → framework item), as stored with origin "default". */
 export function defaultMappingRows() {
-  return CONTROL_LIBRARY.flatMap((control) =>
-    Object.entries(control.maps).flatMap(([frameworkId, itemIds]) => itemIds.map((itemId) => ({ controlId: control.id, frameworkId, itemId, rationale: control.rationale }))),
-  );
+  return defaultMappings();
+}
+
+/** "<framework>\u0000<item>" → the item's ancestors in its shipped catalog, nearest first. */
+export function shippedItemAncestors(): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const doc of SHIPPED_CATALOGS) {
+    const parentOf = new Map(doc.items.map((item) => [item.id, item.parent ?? null]));
+    for (const item of doc.items) {
+      const chain: string[] = [];
+      for (let parent = parentOf.get(item.id) ?? null; parent && !chain.includes(parent); parent = parentOf.get(parent) ?? null) chain.push(parent);
+      result.set(`${doc.id}\u0000${item.id}`, chain);
+    }
+  }
+  return result;
 }

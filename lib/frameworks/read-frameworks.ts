@@ -24,9 +24,14 @@ export async function readControls({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx.actor, "frameworks.read");
   const db = ctx.tx ?? (await getDb());
   const evidence = await listManualEvidence(db);
+  const items = new Map((await listFrameworkItems(db)).map((item) => [`${item.frameworkId}/${item.itemId}`, item]));
   return {
     controls: await listControls(db),
-    mappings: await listMappings(db),
+    // Each mapping with its item's title and whose id and title it is (see CatalogProvenance).
+    mappings: (await listMappings(db)).map((mapping) => {
+      const item = items.get(`${mapping.frameworkId}/${mapping.itemId}`);
+      return { ...mapping, itemTitle: item?.title ?? null, idOrigin: item?.idOrigin ?? null, titleOrigin: item?.titleOrigin ?? null };
+    }),
     manualEvidence: evidence.map(({ fileContentBase64: _content, ...row }) => row),
   };
 }

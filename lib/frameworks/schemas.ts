@@ -8,8 +8,24 @@ export const CatalogItem = z.object({
   parent: z.string().trim().min(1).max(120).nullable().optional(),
   kind: z.string().trim().min(1).max(60).default("item"),
   description: z.string().max(4000).default(""),
+  /** Only where the item differs from its catalog's `provenance.ids` (e.g. NIST's PDP among Steward-made ids). */
+  idOrigin: z.enum(["official", "steward"]).optional(),
+  /** Only where the item differs from its catalog's `provenance.titles`. */
+  titleOrigin: z.enum(["official", "paraphrase"]).optional(),
 });
 export type CatalogItem = z.infer<typeof CatalogItem>;
+
+/**
+ * Where a catalog's ids and titles come from: `official` = the publisher's; ids `steward` = made up by
+ * Steward because the publisher numbers nothing (MAESTRO threats); titles `paraphrase` = Steward's short
+ * rewording (AI RMF subcategories). Items override it with `idOrigin` / `titleOrigin`.
+ */
+export const CatalogProvenance = z.object({
+  ids: z.enum(["official", "steward"]).default("official"),
+  titles: z.enum(["official", "paraphrase"]).default("official"),
+  note: z.string().max(2000).default(""),
+});
+export type CatalogProvenance = z.infer<typeof CatalogProvenance>;
 
 /** A framework id as stored and imported: a lower-case slug. */
 const FrameworkId = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,79}$/, "use 2-80 lower-case letters, digits, dots and hyphens");
@@ -22,6 +38,8 @@ export const CatalogDocument = z
     version: z.string().trim().min(1).max(120),
     publisher: z.string().max(300).default(""),
     description: z.string().max(4000).default(""),
+    /** Absent on an import: its ids and titles are taken as the publisher's (official). */
+    provenance: CatalogProvenance.default({ ids: "official", titles: "official", note: "" }),
     items: z.array(CatalogItem).min(1).max(5000),
   })
   .superRefine((doc, ctx) => {
@@ -147,6 +165,9 @@ export const FrameworkView = z.object({
   source: z.enum(["builtin", "imported"]),
   revision: z.number(),
   contentHash: z.string(),
+  idOrigin: z.enum(["official", "steward"]).describe("Whose item ids: the publisher's (official) or Steward's own (the publisher numbers none)"),
+  titleOrigin: z.enum(["official", "paraphrase"]).describe("Whose item titles: the publisher's (official) or Steward's paraphrase"),
+  provenanceNote: z.string().describe("Where the ids and titles come from, in words"),
 });
 
 export const ControlView = z.object({
@@ -158,7 +179,20 @@ export const ControlView = z.object({
   builtin: z.boolean(),
 });
 
-export const MappingView = z.object({ controlId: z.string(), frameworkId: z.string(), itemId: z.string(), rationale: z.string(), origin: z.enum(["default", "custom"]) });
+export const MappingView = z.object({
+  controlId: z.string(),
+  frameworkId: z.string(),
+  itemId: z.string(),
+  rationale: z.string().describe("Why the control evidences the item (every default pair has its own; custom ones give theirs)"),
+  origin: z.enum(["default", "custom"]),
+});
+
+/** A mapping in the control library, with its item's title and provenance (null when the item is gone). */
+export const ControlMappingView = MappingView.extend({
+  itemTitle: z.string().nullable(),
+  idOrigin: z.enum(["official", "steward"]).nullable().describe("Whose id the item has: the publisher's (official) or Steward's own"),
+  titleOrigin: z.enum(["official", "paraphrase"]).nullable().describe("Whose title: the publisher's (official) or Steward's paraphrase"),
+});
 
 export const ReportSummaryView = z.object({
   id: z.string(),

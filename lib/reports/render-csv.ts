@@ -21,6 +21,12 @@ export const REPORT_CSV_COLUMNS = [
   "period_end",
   // The last day covered (period_end is the exclusive instant after it).
   "period_last_day",
+  // Every mapping of the item with its rationale (`control: rationale`), defaults and custom ones alike.
+  "mapping_rationales",
+  // Whose id and title: official (the publisher's), steward (an id Steward made up), paraphrase (Steward's wording).
+  // Empty in reports stored before provenance was recorded.
+  "id_origin",
+  "title_origin",
 ] as const;
 
 /** One row per framework item; controls as `id=status` joined by `;`. */
@@ -48,6 +54,9 @@ export function renderReportCsv(content: ReportContent): string {
       content.period.start,
       content.period.end,
       periodLabels(content.period).to,
+      item.controls.map((control) => `${control.controlId}: ${control.rationale}`).join(" | "),
+      item.idOrigin ?? "",
+      item.titleOrigin ?? "",
     ]),
   );
   return toCsv(REPORT_CSV_COLUMNS, rows);

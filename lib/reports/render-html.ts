@@ -1,3 +1,4 @@
+import { catalogProvenanceLine, provenanceMarks } from "../frameworks/provenance";
 import type { ItemStatus } from "../frameworks/alignment";
 import { periodText, utcTimestamp } from "./period-label";
 import type { ReportContent } from "./report-content";
@@ -45,10 +46,10 @@ export function renderReportHtml(content: ReportContent, sha256: string): string
   const frameworkSections = content.frameworks
     .map(
       (framework) =>
-        `<h2>${esc(framework.framework.name)} ${esc(framework.framework.version)}</h2><p class="meta">${esc(framework.framework.publisher)} · catalog revision ${framework.framework.revision}</p><table><thead><tr><th scope="col">Item</th><th scope="col">Status</th><th scope="col">Controls and policies</th><th scope="col">Evidence</th></tr></thead><tbody>${framework.items
+        `<h2>${esc(framework.framework.name)} ${esc(framework.framework.version)}</h2><p class="meta">${esc(framework.framework.publisher)} · catalog revision ${framework.framework.revision}${catalogProvenanceLine(framework.framework) ? `<br>Provenance: ${esc(catalogProvenanceLine(framework.framework))} ${esc(framework.framework.provenanceNote ?? "")}` : ""}</p><table><thead><tr><th scope="col">Item</th><th scope="col">Status</th><th scope="col">Controls and policies</th><th scope="col">Evidence</th></tr></thead><tbody>${framework.items
           .map(
             (item) =>
-              `<tr><td style="padding-left:${0.45 + item.depth}rem"><strong>${esc(item.itemId)}</strong> ${esc(item.title)}</td><td><span class="pill s-${item.status}">${STATUS_LABEL[item.status]}</span>${item.notApplicableReason ? `<br><span class="meta">${esc(item.notApplicableReason)}</span>` : ""}</td><td>${
+              `<tr><td style="padding-left:${0.45 + item.depth}rem"><strong>${esc(item.itemId)}</strong> ${esc(item.title)}${provenanceMarks(item.idOrigin, item.titleOrigin).length ? ` <span class="meta">(${esc(provenanceMarks(item.idOrigin, item.titleOrigin).join("; "))})</span>` : ""}</td><td><span class="pill s-${item.status}">${STATUS_LABEL[item.status]}</span>${item.notApplicableReason ? `<br><span class="meta">${esc(item.notApplicableReason)}</span>` : ""}</td><td>${
                 [...item.controls.map((control) => `${esc(control.controlId)} <span class="pill s-${control.status}">${control.status}</span>${control.origin === "custom" ? ` <strong>custom mapping</strong>` : ""}${control.rationale ? `<br><span class="meta">Why it maps: ${esc(control.rationale)}</span>` : ""}`), ...item.policies.map((policy) => `policy ${esc(policy.policyName)}`)].join("<br>") || "—"
               }</td><td>${item.controls.map((control) => esc(results.get(control.controlId)?.summary ?? "")).join("<br>") || (item.isLeaf ? "No mapped evidence" : "Rolled up from sub-items")}</td></tr>`,
           )

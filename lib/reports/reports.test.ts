@@ -113,7 +113,7 @@ describe("export formats", () => {
     expect(rows[0]).toEqual([...REPORT_CSV_COLUMNS]);
     const expected = content.frameworks.flatMap((framework) => framework.items.map((item) => [framework.framework.id, item.itemId, item.title, item.status, item.controls.map((c) => `${c.controlId}=${c.status}`).join(";")]));
     expect(rows.slice(1).map((row) => [row[0], row[2], row[4], row[5], row[7]])).toEqual(expected);
-    expect(rows.length - 1).toBe(10 + 17 + 10 + 63 + 95 + 37 + 28);
+    expect(rows.length - 1).toBe(10 + 17 + 10 + 63 + 95 + 37 + 134);
   });
 
   it("renders printable HTML with summary, chart and escaped evidence, and JSON with the hash", async () => {

@@ -7,6 +7,7 @@ import {
   DownloadQuery,
   TrendQuery,
   FrameworkView,
+  ControlMappingView,
   ImportFrameworkInput,
   ManualEvidenceBody,
   MappingInput,
@@ -76,7 +77,7 @@ export const frameworksOperations: ApiOperation[] = [
     tag: TAG_FRAMEWORKS,
     permission: "frameworks.read",
     auth: "user",
-    responses: { 200: { description: "Controls", schema: z.object({ controls: z.array(ControlView), mappings: z.array(MappingView), manualEvidence: z.array(z.unknown()) }) } },
+    responses: { 200: { description: "Controls", schema: z.object({ controls: z.array(ControlView), mappings: z.array(ControlMappingView), manualEvidence: z.array(z.unknown()) }) } },
   },
   {
     method: "get",

@@ -5,9 +5,11 @@ import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/frameworks/action-form";
 import { CoverageBar } from "@/components/frameworks/coverage-bar";
 import { ScopePicker } from "@/components/frameworks/scope-picker";
+import { ProvenanceNote } from "@/components/frameworks/provenance-note";
 import { StatusBadge } from "@/components/frameworks/status-badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
+import { catalogProvenanceLine, provenanceMarks } from "@/lib/frameworks/provenance";
 import { readAlignment, readScopeOptions } from "@/lib/frameworks/read-frameworks";
 import { AlignmentQuery } from "@/lib/frameworks/schemas";
 import { addMappingAction, removeMappingAction, setApplicabilityAction } from "../actions";
@@ -40,6 +42,10 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
           <>
             Version {framework.framework.version} · {framework.framework.publisher}. Evidence for {scopeLabel} from {alignment.period.start.toISOString().slice(0, 10)} to{" "}
             {alignment.period.end.toISOString().slice(0, 10)}: {alignment.agentsInScope} agents, {alignment.decisionsInPeriod} decisions.
+            <span className="provenance-line">
+              {" "}
+              {catalogProvenanceLine(framework.framework)} {framework.framework.provenanceNote}
+            </span>
           </>
         }
         actions={
@@ -80,6 +86,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
               <tr key={item.itemId} id={`item-${encodeURIComponent(item.itemId)}`} data-item={item.itemId}>
                 <th scope="row" style={{ paddingLeft: `${0.65 + item.depth * 1.25}rem` }} className={item.isLeaf ? "leaf" : "branch"}>
                   <span className="mono">{item.itemId}</span> {item.title}
+                  <ProvenanceNote marks={provenanceMarks(item.idOrigin, item.titleOrigin)} />
                   {item.description ? <div className="muted small">{item.description}</div> : null}
                 </th>
                 <td>
@@ -96,9 +103,10 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                       <details key={mapping.controlId} className="evidence">
                         <summary>
                           <StatusBadge status={mapping.status} /> {result?.title ?? mapping.controlId}
+                          {mapping.origin === "custom" ? <strong className="small"> · custom mapping</strong> : null}
+                          <span className="muted small mapping-rationale">Why it maps: {mapping.rationale || "no rationale recorded"}</span>
                         </summary>
                         <p className="small">{result?.summary}</p>
-                        {mapping.rationale ? <p className="muted small">Why it maps: {mapping.rationale}</p> : null}
                         {result && result.failingAgentCount > 0 ? (
                           <ul className="small">
                             {result.failingAgents.map((agent) => (

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { ActionForm } from "@/components/frameworks/action-form";
+import { ProvenanceNote } from "@/components/frameworks/provenance-note";
 import { StatusBadge } from "@/components/frameworks/status-badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
+import { provenanceMarks } from "@/lib/frameworks/provenance";
 import { readAlignment, readControls, readFrameworks } from "@/lib/frameworks/read-frameworks";
 import { attestEvidenceAction } from "../actions";
 
@@ -42,11 +44,15 @@ export default async function ControlsPage() {
             {result ? <p className="small">{result.summary}</p> : null}
             <details>
               <summary>Mapped to {mapped.length} framework items</summary>
-              <ul className="small columns">
+              <ul className="small mapping-list">
                 {mapped.map((mapping) => (
-                  <li key={`${mapping.frameworkId}/${mapping.itemId}`}>
+                  <li key={`${mapping.frameworkId}/${mapping.itemId}`} data-mapping={`${mapping.frameworkId}/${mapping.itemId}`}>
                     {names.get(mapping.frameworkId) ?? mapping.frameworkId}{" "}
                     <Link href={`/frameworks/${mapping.frameworkId}#item-${encodeURIComponent(mapping.itemId)}`}>{mapping.itemId}</Link>
+                    {mapping.itemTitle ? <> {mapping.itemTitle}</> : null}
+                    <ProvenanceNote marks={provenanceMarks(mapping.idOrigin ?? undefined, mapping.titleOrigin ?? undefined)} />
+                    {mapping.origin === "custom" ? <strong> · custom mapping</strong> : null}
+                    <div className="muted">Why it maps: {mapping.rationale || "no rationale recorded"}</div>
                   </li>
                 ))}
               </ul>
