@@ -53,7 +53,7 @@ async function agent(sub = "agt_alpha"): Promise<Client> {
   return client;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<McpError & { data: { access_request?: Record<string, string>; reasons?: string[] } }> {
+async function refusal(promise: Promise<unknown>): Promise<McpError & { data: { access_request?: Record<string, string>; reasons?: string[]; decision_id?: string } }> {
   const error = await promise.then(
     () => null,
     (caught: unknown) => caught,
@@ -126,6 +126,10 @@ describe("MCP tools/call held for approval: real SDK client → gateway → real
     const result = (await client.callTool({ name: "delete_file", arguments: { path: "/etc/secrets" } })) as { content: { text: string }[] };
     expect(result.content[0]!.text).toContain("/etc/secrets");
     expect((await requestsFor("/etc/secrets")).map((row) => row.id)).toEqual([offered.id]);
+    // The held call that ended unapproved is recorded as waiting for approval, linked to its request, not as a plain deny.
+    const waited = await waitFor(async () => (await harness.storedDecisions()).find((row) => row.decisionId === error.data.decision_id));
+    expect(waited.outcome).toBe("approval_required");
+    expect((waited.context as { access_request: Record<string, string> }).access_request).toMatchObject({ id: offered.id, status: "pending" });
   });
 
   it("binds the approval to the exact tool and arguments: the approved one-use call cannot be repeated, another argument needs its own approval", async () => {
@@ -166,6 +170,74 @@ describe("MCP tools/call held for approval: real SDK client → gateway → real
     expect(error.message).toContain("denied");
     expect(error.data.access_request!.status).toBe("denied");
     expect(upstream.files.get("/tmp/denied")).toBe("keep me");
+    // A person's explicit denial stays a plain deny, linked to the request.
+    const recorded = await waitFor(async () => (await harness.storedDecisions()).find((row) => row.decisionId === error.data.decision_id));
+    expect(recorded.outcome).toBe("deny");
+    expect((recorded.context as { access_request: Record<string, string> }).access_request).toMatchObject({ id: error.data.access_request!.id, status: "denied" });
+  });
+
+  it("ends the hold at once when the client cancels (notifications/cancelled), never makes the call, and withdraws the access request", async () => {
+    upstream.files.set("/tmp/cancelled", "keep me");
+    const client = await agent();
+    const controller = new AbortController();
+    const call = client.callTool({ name: "delete_file", arguments: { path: "/tmp/cancelled" } }, undefined, { signal: controller.signal }).catch((error: unknown) => error);
+    const pending = await pendingFor("/tmp/cancelled");
+    const cancelledAt = Date.now();
+    controller.abort("the user gave up");
+    await call;
+    const withdrawn = await waitFor(async () => (await requestsFor("/tmp/cancelled")).find((row) => row.id === pending.id && row.status === "cancelled"), 5_000);
+    // Well inside the hold (8 s): the hold ended on the cancellation, not its timeout.
+    expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+    expect(withdrawn.decidedByLabel).toContain("enforcement point");
+    const recorded = await waitFor(async () => (await harness.storedDecisions()).find((row) => (row.context as { access_request?: { id?: string } }).access_request?.id === pending.id));
+    expect(recorded.outcome).toBe("approval_required");
+    expect((recorded.context as { access_request: Record<string, unknown> }).access_request).toMatchObject({ status: "cancelled", cancelled_by_client: true });
+    // An approver comes too late: the request is no longer pending, and the file was never deleted.
+    await expect(decide(pending.id, "approve")).rejects.toMatchObject({ type: "invalid_task_state" });
+    expect(upstream.files.get("/tmp/cancelled")).toBe("keep me");
+    // The same call later opens a new request rather than following the withdrawn one.
+    const again = client.callTool({ name: "delete_file", arguments: { path: "/tmp/cancelled" } }, undefined, { signal: AbortSignal.timeout(20_000) }).catch((error: unknown) => error);
+    const renewed = await pendingFor("/tmp/cancelled");
+    expect(renewed.id).not.toBe(pending.id);
+    await decide(renewed.id, "deny");
+    await again;
+  });
+
+  it("ends the hold when the client's HTTP connection goes away, and withdraws the request", async () => {
+    upstream.files.set("/tmp/gone", "keep me");
+    const token = await harness.mintTaskToken({ sub: "agt_alpha", aud: endpoint, task_id: "task_approvals" });
+    const headers = { authorization: `Bearer ${token}`, accept: "application/json, text/event-stream", "content-type": "application/json" };
+    const initialized = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }) });
+    const session = { ...headers, "mcp-session-id": initialized.headers.get("mcp-session-id")!, "mcp-protocol-version": "2025-06-18" };
+    await initialized.text();
+    await (await fetch(endpoint, { method: "POST", headers: session, body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) })).text();
+    const connection = new AbortController();
+    const call = fetch(endpoint, { method: "POST", headers: session, signal: connection.signal, body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "delete_file", arguments: { path: "/tmp/gone" } } }) }).catch((error: unknown) => error);
+    const pending = await pendingFor("/tmp/gone");
+    const goneAt = Date.now();
+    connection.abort();
+    await call;
+    await waitFor(async () => (await requestsFor("/tmp/gone")).find((row) => row.id === pending.id && row.status === "cancelled"), 5_000);
+    expect(Date.now() - goneAt).toBeLessThan(2_000);
+    expect(upstream.files.get("/tmp/gone")).toBe("keep me");
+  });
+
+  it("withdraws a request only when the last of the held calls sharing it is cancelled", async () => {
+    upstream.files.set("/tmp/shared", "x");
+    const [first, second] = [await agent(), await agent()];
+    const [one, two] = [new AbortController(), new AbortController()];
+    const calls = [first.callTool({ name: "delete_file", arguments: { path: "/tmp/shared" } }, undefined, { signal: one.signal }).catch((error: unknown) => error), second.callTool({ name: "delete_file", arguments: { path: "/tmp/shared" } }, undefined, { signal: two.signal }).catch((error: unknown) => error)];
+    const pending = await pendingFor("/tmp/shared");
+    // Both calls are held on the one request before the first gives up.
+    await waitFor(() => gateway.approvals.held === 2);
+    one.abort();
+    await calls[0];
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await requestsFor("/tmp/shared")).find((row) => row.id === pending.id)!.status).toBe("pending");
+    two.abort();
+    await calls[1];
+    await waitFor(async () => (await requestsFor("/tmp/shared")).find((row) => row.id === pending.id && row.status === "cancelled"), 5_000);
+    expect(upstream.files.get("/tmp/shared")).toBe("x");
   });
 
   it("fails closed when the console cannot be reached: the call stays denied", async () => {

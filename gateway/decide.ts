@@ -119,9 +119,10 @@ export class Decider {
   /**
    * Decides one operation and records it in the spool before answering: the caller forwards the
    * call only on "allow". Fails closed: no bundle, a stale bundle, an evaluation error or a spool
-   * that refuses the record all end in a refusal.
+   * that refuses the record all end in a refusal. `cancelled` (the MCP request's signal: the client
+   * sent notifications/cancelled or went away) ends an approval hold at once.
    */
-  async decide(identity: CallerIdentity, op: Operation): Promise<DecisionOutcome> {
+  async decide(identity: CallerIdentity, op: Operation, cancelled?: AbortSignal): Promise<DecisionOutcome> {
     const at = new Date();
     const started = performance.now();
     const request = authzenRequestFor(identity, op);
@@ -148,7 +149,7 @@ export class Decider {
     this.metrics.decisionSeconds.observe(latencyMs / 1000);
     if (decision.outcome === "approval_required") {
       decision = this.approvals
-        ? await this.approvals.hold(request, decision)
+        ? await this.approvals.hold(request, decision, cancelled)
         : { ...decision, outcome: "deny", message: `Approval required: ${decision.message}; this gateway does not hold calls for approval`, accessRequest: { status: "not_available", tool: decision.resourceId, arguments_hash: decision.argumentsHash } };
     }
     const recorded = await this.spool.append(this.record(identity, op, request, decision, at, latencyMs));

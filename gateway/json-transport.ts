@@ -4,6 +4,9 @@ import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { isInitializeRequest, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse, JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId } from "@modelcontextprotocol/sdk/types.js";
 
+/** The answer that ends the POST of a cancelled request (the JSON-RPC code LSP uses; MCP defines none, and the client ignores it). */
+const REQUEST_CANCELLED = -32800;
+
 /** The SDK's own bound on a JSON-RPC batch (server/requestBody.js MAX_BATCH_SIZE). */
 const MAX_BATCH = 100;
 
@@ -93,17 +96,28 @@ export class NodeJsonServerTransport implements Transport {
     } else if (this.badVersion(req, res)) return;
     const extra = { authInfo: req.auth, requestInfo: { headers: req.headers, url: new URL(req.url ?? "/", "http://gateway.local") } };
     const requests = messages.filter(isJSONRPCRequest);
+    // A cancelled request gets no response from the SDK (MCP §Cancellation), but its POST is still
+    // open in this JSON mode: end it with an error the client ignores, after the SDK aborted the handler.
+    const cancels = messages.filter((message) => "method" in message && message.method === "notifications/cancelled" && !("id" in message));
     if (!requests.length) {
       for (const message of messages) this.onmessage?.(message, extra);
+      for (const cancel of cancels) {
+        const requestId = (cancel as { params?: { requestId?: RequestId } }).params?.requestId;
+        if (requestId !== undefined) void this.send({ jsonrpc: "2.0", id: requestId, error: { code: REQUEST_CANCELLED, message: "Request cancelled" } });
+      }
       return answer(res, 202, null);
     }
     const gone = new Promise<null>((resolve) => res.once("close", () => resolve(null)));
     const responses = Promise.all(requests.map((request) => new Promise<JSONRPCMessage>((resolve) => this.waiting.set(request.id, resolve))));
     for (const message of messages) this.onmessage?.(message, extra);
-    // A client gone before its answer (or a session closed meanwhile): stop waiting; the SDK still finishes the handlers.
     const answered = await Promise.race([responses, gone]);
     if (answered === null) {
-      for (const request of requests) this.waiting.delete(request.id);
+      // The client went away before its answer: the requests still waiting are cancelled as if it had
+      // sent notifications/cancelled, so their handlers (a call held for approval) end at once.
+      for (const request of requests) {
+        if (!this.waiting.delete(request.id) || this.closed) continue;
+        this.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: request.id, reason: "The client's HTTP connection closed" } }, extra);
+      }
       return;
     }
     answer(res, 200, Array.isArray(body) ? answered : answered[0], this.sessionId ? { "mcp-session-id": this.sessionId } : {});

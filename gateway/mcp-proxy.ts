@@ -93,8 +93,10 @@ export class McpProxy {
       const identity = identityOf(extra);
       const { name, arguments: args } = request.params;
       const op = this.op("tools/call", name, extra, args ?? {}, await upstream.annotationsOf(name));
-      const decision = await this.decider.decide(identity, op);
+      const decision = await this.decider.decide(identity, op, extra.signal);
       if (decision.outcome !== "allow") throw refusal(decision);
+      // A client that cancelled (or left) while the call was held never has it made for it.
+      if (extra.signal.aborted) throw refusal({ ...decision, outcome: "deny", message: "Cancelled by the client" });
       const result = await upstream.request("tools/call", request.params as Record<string, unknown>, op.trace?.header);
       this.metrics.callSeconds.observe((performance.now() - started) / 1000);
       return result;

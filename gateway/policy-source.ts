@@ -123,10 +123,14 @@ export const POLL_FLOOR_MS = 250;
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    // The signal is long-lived (a component's stop signal): remove the listener when the timer fires,
+    // or every backoff and poll interval would leave one behind on it for the life of the process.
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 }

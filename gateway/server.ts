@@ -143,6 +143,9 @@ export class Gateway {
     this.draining = true;
     // Calls held for approval are answered now (refused, their access requests stay open) so draining ends.
     this.approvals.stop();
+    // The console pollers first: calls in flight are decided on the bundle already loaded, and a console
+    // stopping at the same time (Ctrl-C reaches the whole demo) must not make them warn while we drain.
+    await Promise.all([this.policy.stop(), this.revocations.stop(), this.sync.stop(), this.spiffe.stop()]);
     const closed = new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.http?.closeIdleConnections();
     const deadline = Date.now() + this.config.drainMs;
@@ -151,11 +154,10 @@ export class Gateway {
     await closed;
     await this.spool.drain();
     await this.shipper.stop({ flush: true, deadlineMs: Math.min(5_000, this.config.drainMs) });
-    await Promise.all([this.policy.stop(), this.revocations.stop(), this.sync.stop(), this.spiffe.stop()]);
     for (const proxy of this.proxies.values()) await proxy.close();
     for (const upstream of this.upstreams.values()) await upstream.close();
     this.spool.close();
-    this.logger.info("gateway stopped", { backlog: this.spool.backlogRecords });
+    this.logger.info("gateway stopped", { backlog: this.spool.backlogRecords, ...(this.spool.backlogRecords ? { note: "unshipped decisions stay in the spool and are shipped after the next start" } : {}) });
   }
 
   private noteTools(upstream: Upstream, tools: Tool[]): void {

@@ -17,6 +17,7 @@ import type { Spool } from "./spool";
  */
 export class Shipper {
   private stopped = false;
+  private stopping = false;
   private abort = abortController();
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -40,6 +41,9 @@ export class Shipper {
 
   /** Stops after the batch in flight; with `flush`, first tries (once, within `deadlineMs`) to ship what is left. */
   async stop(options: { flush?: boolean; deadlineMs?: number } = {}): Promise<void> {
+    // A last attempt that fails is expected at shutdown (the console may be stopping too): the records
+    // stay in the spool, and the gateway's "stopped" line reports the backlog once.
+    this.stopping = true;
     if (options.flush) {
       const deadline = Date.now() + (options.deadlineMs ?? 5_000);
       while (this.spool.backlogRecords > 0 && Date.now() < deadline && !this.lastError) await sleep(20);
@@ -91,7 +95,7 @@ export class Shipper {
         this.metrics.shipFailures.inc();
         this.lastError = (error as Error).message;
         backoff = Math.min(this.config.spool.maxBackoffMs, backoff ? backoff * 2 : 250);
-        const level = status === 401 || status === 403 ? "error" : "warn";
+        const level = status === 401 || status === 403 ? "error" : this.stopping ? "info" : "warn";
         this.logger[level]("shipping decisions failed; keeping them in the spool", { error: error as Error, backlog: this.spool.backlogRecords, retryInMs: backoff });
         await sleep(backoff / 2 + Math.random() * (backoff / 2), this.abort.signal);
       }

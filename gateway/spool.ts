@@ -167,8 +167,10 @@ export class Spool {
   private periodicSync(): void {
     if (!this.dirty || this.fd < 0) return;
     this.dirty = false;
-    fdatasync(this.fd, (error) => {
-      if (error) this.logger.error("spool: fdatasync failed", { error });
+    const fd = this.fd;
+    fdatasync(fd, (error) => {
+      // A sync still in flight when close() synced and closed the file has nothing left to do.
+      if (error && this.fd === fd) this.logger.error("spool: fdatasync failed", { error });
     });
   }
 

@@ -5,10 +5,15 @@
  *     (GET /access/v1/requests/{id}?wait=30) returns: p50/p99 with ≥ 1,000 requests pending
  *     (target p99 ≤ 1 s), beside GET /api/health round trips;
  *  2. access requests created per second (POST /access/v1/requests, each with a fresh binding
- *     token) beside GET /api/health per second at the same concurrency (target ≥ 0.5×).
+ *     token) beside GET /api/health per second at the same concurrency (target ≥ 0.5×); and, as
+ *     figures a machine shared with other work does not skew, the console process's CPU time per
+ *     create and per health request (utime + stime from /proc over the phase) and the database
+ *     transactions per create (pg_stat_database, BENCH_SEQUENTIAL creates one at a time).
  * Needs DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/postgres); port BENCH_PORT (3931).
  */
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import postgres from "postgres";
 import { keepAliveClient, StewardClient, withScratchConsole } from "./lib/steward-client";
 
 const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -18,6 +23,35 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const LATENCY_PARALLEL = Number(process.env.BENCH_LATENCY_PARALLEL ?? 4);
 const CREATE_COUNT = Number(process.env.BENCH_CREATE_COUNT ?? 800);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 100);
+const TICKS_PER_SECOND = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in these
+
+/** CPU milliseconds (user + system) used so far by a process and its descendants (next start may fork workers). */
+function cpuMsOfTree(root: number): number {
+  const parents = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parents.set(Number(entry), Number(fields[1]));
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  for (const [pid, value] of ticks) {
+    for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at)) {
+      if (at === root) {
+        total += value;
+        break;
+      }
+    }
+  }
+  return (total * 1000) / TICKS_PER_SECOND;
+}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -103,22 +137,42 @@ async function main() {
     health.sort((a, b) => a - b);
     const stillPending = (JSON.parse((await send("GET", "/api/v1/approvals/count", undefined, { authorization: `Bearer ${ownerToken}` })).text) as { pending: number }).pending;
 
-    // 2. creation throughput beside health throughput, same concurrency.
+    // 2. creation throughput beside health throughput, same concurrency, with the console's CPU time per request.
+    const serverPid = scratch.server().pid!;
     const tokens: string[] = [];
-    await pool([...Array(CREATE_COUNT).keys()], CONCURRENCY, async (i) => {
+    await pool([...Array(CREATE_COUNT + SEQUENTIAL).keys()], CONCURRENCY, async (i) => {
       tokens[i] = await denialFor(seedCount + i);
     });
+    let cpuBefore = cpuMsOfTree(serverPid);
     started = performance.now();
-    await pool(tokens, CONCURRENCY, async (token, i) => {
+    await pool(tokens.slice(0, CREATE_COUNT), CONCURRENCY, async (token, i) => {
       await submit(seedCount + i, token);
     });
     const createPerSecond = CREATE_COUNT / ((performance.now() - started) / 1000);
+    const cpuPerCreate = (cpuMsOfTree(serverPid) - cpuBefore) / CREATE_COUNT;
+    cpuBefore = cpuMsOfTree(serverPid);
     started = performance.now();
     await pool([...Array(CREATE_COUNT * 4).keys()], CONCURRENCY, async () => {
       const answer = await send("GET", "/api/health");
       if (answer.status !== 200) throw new Error(`health: HTTP ${answer.status}`);
     });
     const healthPerSecond = (CREATE_COUNT * 4) / ((performance.now() - started) / 1000);
+    const cpuPerHealth = (cpuMsOfTree(serverPid) - cpuBefore) / (CREATE_COUNT * 4);
+
+    // Database transactions per create (each autocommit statement counts as one), SEQUENTIAL creates one at a time.
+    const database = new URL(scratch.databaseUrl).pathname.slice(1);
+    const stats = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+    const transactions = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // backends report their counters about once a second
+      await stats`select pg_stat_clear_snapshot()`;
+      const [row] = await stats<{ n: string }[]>`select xact_commit + xact_rollback as n from pg_stat_database where datname = ${database}`;
+      return Number(row?.n ?? 0);
+    };
+    const transactionsBefore = await transactions();
+    for (let i = 0; i < SEQUENTIAL; i++) await submit(seedCount + CREATE_COUNT + i, tokens[CREATE_COUNT + i]!);
+    // The reading's own transaction (this connection's select) is not the console's.
+    const transactionsPerCreate = ((await transactions()) - transactionsBefore - 1) / SEQUENTIAL;
+    await stats.end();
     close();
 
     const p99 = percentile(latencies, 99);
@@ -129,6 +183,9 @@ async function main() {
     console.log(`  baseline GET /api/health round trip: p50 ${fmt(percentile(health, 50))}  p99 ${fmt(percentile(health, 99))}`);
     console.log(`access requests created: ${createPerSecond.toFixed(0)}/s (${CREATE_COUNT}, concurrency ${CONCURRENCY})`);
     console.log(`  baseline GET /api/health: ${healthPerSecond.toFixed(0)}/s (same concurrency)   ratio ${ratio.toFixed(2)}×   target ≥ 0.5×: ${ratio >= 0.5 ? "met" : "NOT met"}`);
+    console.log(`  console CPU per request (utime+stime of the console's processes over the phase; load-independent): create ${cpuPerCreate.toFixed(2)} ms, health ${cpuPerHealth.toFixed(2)} ms, ratio ${(cpuPerHealth / cpuPerCreate).toFixed(2)}×`);
+    console.log(`  database transactions per create (pg_stat_database, ${SEQUENTIAL} sequential): ${transactionsPerCreate.toFixed(2)}`);
+    console.log(`  load average at the end: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
   });
 }
 

@@ -11,7 +11,7 @@ import { requirePermission } from "../auth/require-permission";
 import { getConfig } from "../config";
 import { withTransaction, type Ctx } from "../context";
 import { AuthzenAction, AuthzenEntity } from "../policies/request-mapping";
-import { getSettings } from "../settings/settings";
+import { getCachedSettings } from "../settings/settings";
 import { bindingHash, verifyBindingToken, type BindingClaims } from "./binding";
 import { announce, notifyInTransaction, subscribeToTask } from "./events";
 import { callbackSecret, enqueueNotifications, type ApprovalEvent } from "./notify";
@@ -196,7 +196,8 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
     throw error;
   }
   const { claims, context, boundContext } = validated;
-  const settings = await getSettings(db);
+  // Cached (cleared on every settings change): a read per create was one of its two transactions.
+  const settings = await getCachedSettings();
   const expiresAt = new Date(now.getTime() + settings.approvalRequestMinutes * 60_000);
   const groups = claims.approval.groups as ApproverGroup[];
   const escalateAt = groups.includes("owner") && !groups.includes("security") ? new Date(now.getTime() + settings.approvalEscalationMinutes * 60_000) : null;

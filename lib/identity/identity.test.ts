@@ -20,6 +20,7 @@ import { exchangeToken } from "./token-exchange";
 import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, TOKEN_ENDPOINT, type TestDomain } from "./testing/identity-fixtures";
 import { open, seal } from "./sealed-box";
 import { randomBytes } from "node:crypto";
+import { getEventListeners } from "node:events";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let domain: TestDomain;
@@ -309,6 +310,32 @@ describe("revocation, the feed and introspection", () => {
     for (const token of [parent, child]) expect(await introspectToken({ ctx: ep, token: token.access_token, issuer: ISSUER })).toEqual({ active: false });
     expect((await database.db.select().from(auditLog).where(eq(auditLog.action, "task.end"))).length).toBeGreaterThan(0);
     await expect(endTask({ ctx: userContext("viewer"), input: { taskId } })).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("a long-poll keeps one abort listener on the request's signal however many times it re-reads, and none after", async () => {
+    // The feed re-reads every second; a listener per round piled up on the request's signal
+    // (MaxListenersExceededWarning in the console during the demo's 30 s long-polls).
+    const start = await readRevocations(database.db, null);
+    const controller = new AbortController();
+    const counts: number[] = [];
+    const sampler = setInterval(() => counts.push(getEventListeners(controller.signal, "abort").length), 200);
+    const waited = Date.now();
+    await waitForRevocations(database.db, Number(start.cursor), 3, controller.signal);
+    clearInterval(sampler);
+    expect(Date.now() - waited).toBeGreaterThanOrEqual(2900);
+    expect(counts.length).toBeGreaterThan(10);
+    expect(Math.max(...counts)).toBe(1);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+
+    // An abort ends the wait at once, and leaves nothing behind either.
+    const aborted = new AbortController();
+    const waiting = waitForRevocations(database.db, Number(start.cursor), 30, aborted.signal);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const abortedAt = Date.now();
+    aborted.abort();
+    await waiting;
+    expect(Date.now() - abortedAt).toBeLessThan(500);
+    expect(getEventListeners(aborted.signal, "abort")).toHaveLength(0);
   });
 
   it("an agent ends its own task with one of the task's tokens, not another task's", async () => {

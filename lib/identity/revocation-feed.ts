@@ -66,18 +66,30 @@ const isEmpty = (feed: RevocationFeed) => !feed.revoked.length && !feed.endedTas
 export async function waitForRevocations(db: Executor, after: number | null, waitSeconds: number, abort?: AbortSignal): Promise<RevocationFeed> {
   await listen();
   const deadline = Date.now() + Math.min(Math.max(waitSeconds, 0), MAX_WAIT_SECONDS) * 1000;
-  for (;;) {
-    // Subscribe before reading, so an append between the read and the wait is not missed.
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    signal.once("changed", wake);
-    try {
-      const feed = await readRevocations(db, after, new Date());
-      const remaining = deadline - Date.now();
-      if (after === null || !isEmpty(feed) || remaining <= 0 || abort?.aborted) return feed;
-      await Promise.race([woken, new Promise((resolve) => setTimeout(resolve, Math.min(RECHECK_MS, remaining))), new Promise((resolve) => abort?.addEventListener("abort", resolve, { once: true }))]);
-    } finally {
-      signal.off("changed", wake);
+  // One abort listener for the whole wait, removed at the end: the loop re-reads every RECHECK_MS,
+  // and a listener added per round stayed on the request's signal until it ended (30 per 30 s
+  // long-poll: Node's MaxListenersExceededWarning in the console).
+  let wake: () => void = () => {};
+  const onAbort = () => wake();
+  abort?.addEventListener("abort", onAbort, { once: true });
+  try {
+    for (;;) {
+      // Subscribe before reading, so an append between the read and the wait is not missed.
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      signal.once("changed", wake);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const feed = await readRevocations(db, after, new Date());
+        const remaining = deadline - Date.now();
+        if (after === null || !isEmpty(feed) || remaining <= 0 || abort?.aborted) return feed;
+        timer = setTimeout(wake, Math.min(RECHECK_MS, remaining));
+        await woken;
+      } finally {
+        clearTimeout(timer);
+        signal.off("changed", wake);
+      }
     }
+  } finally {
+    abort?.removeEventListener("abort", onAbort);
   }
 }

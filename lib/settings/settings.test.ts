@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/db/testing/test-database";
 import { settings } from "@/db/schema";
 import { userContext } from "../testing";
-import { getSettings, SettingsPatchSchema, updateSettings, type Settings } from "./settings";
+import { eq, sql } from "drizzle-orm";
+import { getCachedSettings, getSettings, SETTINGS_CACHE_MS, SettingsPatchSchema, updateSettings, type Settings } from "./settings";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {
@@ -72,6 +73,32 @@ describe("item 14: a partial settings update changes only what it names", () => 
   it("only administrators change settings", async () => {
     for (const role of ["security", "risk", "viewer"] as const) {
       await expect(updateSettings({ ctx: userContext(role), input: { staleAgentDays: 3 } })).rejects.toMatchObject({ code: "forbidden" });
+    }
+  });
+});
+
+describe("cached settings for hot paths (an access request's expiry)", () => {
+  it("answers what getSettings answers, and sees a change through updateSettings at once", async () => {
+    expect(await getCachedSettings()).toEqual(await getSettings(database.db));
+    const before = (await getCachedSettings()).approvalRequestMinutes;
+    await updateSettings({ ctx: admin(), input: { approvalRequestMinutes: before + 7 } });
+    expect((await getCachedSettings()).approvalRequestMinutes).toBe(before + 7);
+  });
+
+  it("a change committed elsewhere: seen on its NOTIFY (PostgreSQL), and within SETTINGS_CACHE_MS whatever happens", async () => {
+    const now = Date.now();
+    const current = (await getCachedSettings(now)).approvalEscalationMinutes;
+    // Another Steward process's change: a write this process did not make.
+    await database.db.insert(settings).values({ key: "approvalEscalationMinutes", value: current + 3 }).onConflictDoUpdate({ target: settings.key, set: { value: current + 3 } });
+    expect((await getCachedSettings(now)).approvalEscalationMinutes).toBe(current);
+    expect((await getCachedSettings(now + SETTINGS_CACHE_MS + 1)).approvalEscalationMinutes).toBe(current + 3);
+    if (process.env.STEWARD_TEST_DB === "postgres") {
+      const later = Date.now();
+      await database.db.update(settings).set({ value: current + 4 }).where(eq(settings.key, "approvalEscalationMinutes"));
+      await database.db.execute(sql`select pg_notify('steward_settings_changed', '')`);
+      const deadline = Date.now() + 2_000;
+      while ((await getCachedSettings(later)).approvalEscalationMinutes !== current + 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await getCachedSettings(later)).approvalEscalationMinutes).toBe(current + 4);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { getDb, type Executor } from "@/db/client";
+import { getDatabase, getDb, type DatabaseHandle, type Executor } from "@/db/client";
+import { listenOnChannel, notifyChannel } from "@/db/notify";
 import { listSettingRows, upsertSetting } from "@/db/settings";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
@@ -120,10 +121,56 @@ export async function getSettings(db?: Executor): Promise<Settings> {
   return SettingsSchema.parse(Object.fromEntries(rows.map((row) => [row.key, row.value])));
 }
 
+/**
+ * How long a cached read of the settings is reused at most (hot paths only: getCachedSettings).
+ * A change through updateSettings clears the cache at once in this process, and in every other
+ * Steward process on the same server as soon as its NOTIFY arrives; this bound only matters if
+ * that listening connection is down.
+ */
+export const SETTINGS_CACHE_MS = 5_000;
+const SETTINGS_CHANNEL = "steward_settings_changed";
+type CachedSettings = { handle: DatabaseHandle; until: number; settings: Promise<Settings> };
+const settingsHolder = globalThis as typeof globalThis & { __stewardSettingsCache?: CachedSettings | null; __stewardSettingsListening?: Promise<void> };
+
+function listenForSettingsChanges(handle: DatabaseHandle): Promise<void> {
+  settingsHolder.__stewardSettingsListening ??= listenOnChannel(handle, SETTINGS_CHANNEL, () => forgetCachedSettings()).then(
+    () => undefined,
+    (error: unknown) => {
+      settingsHolder.__stewardSettingsListening = undefined;
+      console.error("listening for settings changes failed; cached settings expire after", SETTINGS_CACHE_MS, "ms", error);
+    },
+  );
+  return settingsHolder.__stewardSettingsListening;
+}
+
+/**
+ * The settings for a hot path that reads them on every request (an access request's expiry and
+ * escalation): the same answer as getSettings, without a database round trip and a schema parse
+ * each time. Never inside a transaction that must see its own writes — use getSettings(tx) there.
+ */
+export async function getCachedSettings(now = Date.now()): Promise<Settings> {
+  const handle = await getDatabase();
+  await listenForSettingsChanges(handle);
+  const cached = settingsHolder.__stewardSettingsCache;
+  if (cached && cached.handle === handle && cached.until > now) return cached.settings;
+  const entry: CachedSettings = { handle, until: now + SETTINGS_CACHE_MS, settings: getSettings(handle.db) };
+  settingsHolder.__stewardSettingsCache = entry;
+  // A failed read is not cached.
+  entry.settings.catch(() => {
+    if (settingsHolder.__stewardSettingsCache === entry) settingsHolder.__stewardSettingsCache = null;
+  });
+  return entry.settings;
+}
+
+/** Drops this process's cached settings (after a change commits, or another process's NOTIFY). */
+export function forgetCachedSettings(): void {
+  settingsHolder.__stewardSettingsCache = null;
+}
+
 export async function updateSettings({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Settings> {
   requirePermission(ctx.actor, "settings.manage");
   const changes = SettingsPatchSchema.parse(input);
-  return withTransaction(ctx, async (tx) => {
+  const updated = await withTransaction(ctx, async (tx) => {
     const before = await getSettings(tx);
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined) continue;
@@ -131,6 +178,10 @@ export async function updateSettings({ ctx, input }: { ctx: Ctx; input: unknown 
     }
     const after = await getSettings(tx);
     await recordAudit(tx, ctx, { action: "settings.update", entityType: "settings", entityId: null, before, after });
+    // Every process drops its cached settings at commit (none on rollback).
+    await notifyChannel(tx, SETTINGS_CHANNEL);
     return after;
   });
+  forgetCachedSettings();
+  return updated;
 }

@@ -12,7 +12,7 @@ import { etagMatches, waitForPolicyBundle } from "@/lib/policies/versions";
 import { userContext } from "@/lib/testing";
 import { StewardError } from "@/lib/errors";
 import { listMcpServersForGateway, recordGatewayReport } from "@/lib/gateway/mcp-servers";
-import { AccessRequestProblem, getTaskStatus, submitAccessRequest } from "@/lib/approvals/access-requests";
+import { AccessRequestProblem, cancelAccessRequest, getTaskStatus, submitAccessRequest } from "@/lib/approvals/access-requests";
 import { evaluateForGateway } from "@/lib/policies/authzen";
 import { trustBundlesAnswer } from "@/lib/identity/gateway-trust";
 
@@ -215,6 +215,10 @@ export class ConsoleHarness {
         res.on("close", () => abort.abort());
         const { handle } = await getTaskStatus({ ctx, id: decodeURIComponent(task[1]!), waitSeconds: Number(url.searchParams.get("wait") ?? 0), origin: { base: this.url }, signal: abort.signal });
         return send(200, handle);
+      }
+      const cancel = /^\/access\/v1\/requests\/([^/]+)\/cancel$/.exec(url.pathname);
+      if (cancel && req.method === "POST") {
+        return send(200, await cancelAccessRequest({ ctx, id: decodeURIComponent(cancel[1]!), origin: { base: this.url } }));
       }
       return send(404, { error: { code: "not_found" } });
     } catch (error) {
