@@ -119,6 +119,20 @@ export const frameworksOperations: ApiOperation[] = [
     responses: { 201: { description: "Recorded" }, 404: { description: "No such control" } },
   },
   {
+    method: "post",
+    path: "/api/v1/manual-evidence/{id}/review",
+    summary: "Review manual evidence as a person other than its attester (pending → reviewed); only reviewed evidence counts",
+    tag: TAG_FRAMEWORKS,
+    permission: "frameworks.manage",
+    auth: "user",
+    responses: {
+      200: { description: "Reviewed" },
+      403: { description: "The attester reviewing their own evidence" },
+      404: { description: "No such evidence" },
+      409: { description: "Already reviewed" },
+    },
+  },
+  {
     method: "get",
     path: "/api/v1/reports",
     summary: "List alignment report snapshots with who created them, when, and their SHA-256",
