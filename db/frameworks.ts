@@ -502,6 +502,60 @@ export async function oldestDecisionTime(db: Executor): Promise<Date | null> {
   return oldest?.oldest ? new Date(oldest.oldest) : null;
 }
 
+/** A stored decision as a report's evidence export lists it: the record's own fields and the facts judged at ingest. */
+export type DecisionRecord = {
+  enforcementPointId: string;
+  decisionId: string;
+  time: string;
+  agentId: string;
+  actionName: string;
+  resourceType: string;
+  resourceId: string;
+  outcome: string;
+  reasons: string[];
+  policyRevision: string | null;
+  inDeclaredScope: boolean | null;
+  destructive: boolean | null;
+  crossEnvironment: boolean | null;
+  agentOffboarded: boolean | null;
+  /** The record's content hash, as ingest computed it. */
+  contentHash: string;
+};
+
+/** The stored decisions with these keys (enforcement point, decision id, time — the time prunes partitions); missing ones (purged) are absent. */
+export async function decisionRecords(db: Executor, keys: { enforcementPointId: string; decisionId: string; time: string }[]): Promise<DecisionRecord[]> {
+  if (!keys.length) return [];
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select d.enforcement_point_id, d.decision_id, d.time, d.agent_id, d.action_name, d.resource_type, d.resource_id, d.outcome, d.reasons,
+               d.policy_revision, d.in_declared_scope, d.destructive, d.cross_environment, d.agent_offboarded, d.content_hash
+          from decisions d
+         where (d.enforcement_point_id, d.decision_id, d.time) in (${sql.join(
+           keys.map((key) => sql`(${key.enforcementPointId}, ${key.decisionId}, ${key.time}::timestamptz)`),
+           sql`, `,
+         )})
+         order by d.time desc, d.enforcement_point_id, d.decision_id`,
+  );
+  const flag = (value: unknown) => (value === null || value === undefined ? null : value === true);
+  return rows.map((row) => ({
+    enforcementPointId: String(row.enforcement_point_id),
+    decisionId: String(row.decision_id),
+    time: new Date(row.time as string | Date).toISOString(),
+    agentId: String(row.agent_id),
+    actionName: String(row.action_name),
+    resourceType: String(row.resource_type),
+    resourceId: String(row.resource_id),
+    outcome: String(row.outcome),
+    reasons: (row.reasons as string[] | null) ?? [],
+    policyRevision: (row.policy_revision as string | null) ?? null,
+    inDeclaredScope: flag(row.in_declared_scope),
+    destructive: flag(row.destructive),
+    crossEnvironment: flag(row.cross_environment),
+    agentOffboarded: flag(row.agent_offboarded),
+    contentHash: String(row.content_hash),
+  }));
+}
+
 /** Decision-level violations a report samples, named as the controls judge them. */
 export type ViolationKind = "out_of_scope_allowed" | "destructive_unapproved" | "cross_environment" | "allowed_while_offboarded" | "over_delegation_cap";
 export type SampledDecision = { enforcementPointId: string; decisionId: string; time: string; agentId: string };

@@ -56,6 +56,7 @@ const ROUTES: Record<string, Expectation> = {
   "GET /api/v1/frameworks/sample-id": [ALL, 404],
   "GET /api/v1/frameworks/sample-id/alignment": [ALL, 404],
   "GET /api/v1/frameworks/sample-id/crosswalk": [ALL, 404],
+  "GET /api/v1/frameworks/sample-id/mapping-collection": [ALL, 404],
   "POST /api/v1/manual-evidence/sample-id/review": [ENGINEERS, 404],
   "POST /api/v1/opa/logs": [ENFORCEMENT_POINTS, 0],
   "POST /api/v1/opa/logs/sample-id": [ENFORCEMENT_POINTS, 0],
@@ -91,6 +92,7 @@ const ROUTES: Record<string, Expectation> = {
   "POST /api/v1/reports": [REPORTERS, 422],
   "GET /api/v1/reports/sample-id": [ALL, 404],
   "GET /api/v1/reports/sample-id/download": [REPORTERS, 404],
+  "GET /api/v1/reports/sample-id/evidence/sample-id": [REPORTERS, 404],
   "GET /api/v1/reports/trend": [ALL, 200],
   "GET /api/v1/tokens": [ALL, 200],
   // A token never mints a token: with a session (and this console's Origin) → 422 for `{}`; with a token → 403 for everyone.

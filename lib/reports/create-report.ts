@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { firstDataAt, insertReportSnapshot, type ReportSnapshotRow } from "@/db/frameworks";
+import { getAuditHead } from "@/db/audit";
+import { listEnforcementPointRows } from "@/db/enforcement-points";
 import { getTeamOrThrow } from "@/db/people";
 import { canonicalJson } from "../audit/canonical-json";
 import { recordAudit } from "../audit/record-audit";
@@ -10,6 +12,7 @@ import { StewardError } from "../errors";
 import { evaluateAlignment, evidenceTotals } from "../frameworks/alignment";
 import { CreateReportInput, type ReportScope } from "../frameworks/schemas";
 import { newId } from "../ids";
+import { buildEvidenceExports } from "./evidence-export";
 import { oscalUuidKey, type ReportContent } from "./report-content";
 
 export function reportHash(content: ReportContent): string {
@@ -61,6 +64,8 @@ export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown })
       [oscalUuidKey.document()]: randomUUID(),
       [oscalUuidKey.assessmentPlan()]: randomUUID(),
       [oscalUuidKey.tool()]: randomUUID(),
+      [oscalUuidKey.assessor()]: randomUUID(),
+      [oscalUuidKey.platform()]: randomUUID(),
     };
     for (const framework of alignment.frameworks) {
       oscalUuids[oscalUuidKey.result(framework.framework.id)] = randomUUID();
@@ -84,6 +89,12 @@ export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown })
       controls: alignment.controls,
       method: { statements: [...REPORT_METHOD_STATEMENTS], controls: alignment.controls.map(({ controlId, rule, dataRequired }) => ({ controlId, rule, dataRequired })) },
       settings: alignment.facts.settings,
+      inventory: {
+        agents: alignment.facts.agents.map((agent) => ({ id: agent.id, name: agent.name, status: agent.status, environment: agent.environment, ownerId: agent.ownerId })),
+        enforcementPoints: (await listEnforcementPointRows(tx)).map((point) => ({ id: point.id, name: point.name, kind: point.kind, environment: point.environment, enabled: point.enabled })),
+      },
+      evidence: await buildEvidenceExports(tx, id, alignment.controls),
+      auditHead: (await getAuditHead(tx)) ?? null,
       oscalUuids,
     };
     const row = await insertReportSnapshot(tx, {

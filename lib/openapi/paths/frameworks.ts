@@ -71,6 +71,15 @@ export const frameworksOperations: ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/api/v1/frameworks/{id}/mapping-collection",
+    summary: "Steward's control mappings to the framework as an OSCAL 1.2.2 mapping collection (rationale and default/custom origin per pair)",
+    tag: TAG_FRAMEWORKS,
+    permission: "frameworks.read",
+    auth: "user",
+    responses: { 200: { description: "The mapping collection as a JSON attachment" }, 404: { description: "No such framework" } },
+  },
+  {
+    method: "get",
     path: "/api/v1/controls",
     summary: "The control library with mappings and manual evidence (file contents omitted)",
     tag: TAG_FRAMEWORKS,
@@ -169,6 +178,15 @@ export const frameworksOperations: ApiOperation[] = [
     auth: "user",
     query: DownloadQuery,
     responses: { 200: { description: "The rendered report as an attachment" }, 404: { description: "No such report" } },
+  },
+  {
+    method: "get",
+    path: "/api/v1/reports/{id}/evidence/{controlId}",
+    summary: "Download a report's frozen evidence for one control (counts, failing agents, the sampled decisions' records) as canonical JSON; its SHA-256 is in the report's OSCAL observation and the x-content-sha256 header",
+    tag: TAG_REPORTS,
+    permission: "reports.export",
+    auth: "user",
+    responses: { 200: { description: "The evidence export as an attachment" }, 404: { description: "No such report, or no export for that control" } },
   },
   {
     method: "get",
