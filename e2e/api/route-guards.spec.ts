@@ -93,6 +93,7 @@ const ROUTES: Record<string, Expectation> = {
   "GET /api/v1/reports/sample-id": [ALL, 404],
   "GET /api/v1/reports/sample-id/download": [REPORTERS, 404],
   "GET /api/v1/reports/sample-id/evidence/sample-id": [REPORTERS, 404],
+  "GET /api/v1/reports/sample-id/verify": [ALL, 404],
   "GET /api/v1/reports/trend": [ALL, 200],
   "GET /api/v1/tokens": [ALL, 200],
   // A token never mints a token: with a session (and this console's Origin) → 422 for `{}`; with a token → 403 for everyone.

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
+import { reportAnchorsFileFor } from "@/db/client";
+import { verifyReport } from "./report-anchors";
 import { auditLog, reportSnapshots } from "@/db/schema";
 import { getReportSnapshotOrThrow } from "@/db/frameworks";
 import assessmentResultsSchema from "../frameworks/fixtures/oscal_assessment-results_schema.json";
@@ -83,6 +86,61 @@ describe("report snapshots", () => {
     expect(await refusal(database.db.execute(sql`delete from report_snapshots where id = ${snapshot.id}`))).toEqual({ code: "42501", message: "report snapshots are immutable (DELETE refused)" });
     const [row] = await database.db.select().from(reportSnapshots).where(eq(reportSnapshots.id, snapshot.id));
     expect(row?.title).toBe("Quarterly alignment");
+  });
+});
+
+describe("anchoring outside the database", () => {
+  it("verifies an untouched report, and detects a stored report altered later — even with its hash column rewritten to match", async () => {
+    const snapshot = await reportOverEverything();
+    const ctx = userContext("viewer");
+    const fresh = await verifyReport({ ctx, reportId: snapshot.id });
+    expect(fresh).toMatchObject({ verified: true, sha256: snapshot.sha256, anchor: { reportId: snapshot.id, sha256: snapshot.sha256 } });
+    expect(fresh.anchor?.auditHead).toEqual((snapshot.content as ReportContent).auditHead);
+    expect(fresh.checks.map((check) => [check.check, check.ok])).toEqual([["content_hash", true], ["anchor", true], ["anchored_hash", true], ["audit_head", true]]);
+    // The anchor lives outside the database, in the file beside the audit checkpoint.
+    const anchors = readFileSync(reportAnchorsFileFor(database.auditCheckpointFile!), "utf8");
+    expect(anchors).toContain(snapshot.sha256);
+
+    // Someone with database access lifts a failing status to pass, then rewrites the hash column to match.
+    const tampered = structuredClone(snapshot.content) as ReportContent;
+    const control = tampered.controls.find((result) => result.controlId === "ctl-retired-agents-silent")!;
+    expect(control.status).toBe("fail");
+    control.status = "pass";
+    await database.db.execute(sql`alter table report_snapshots disable trigger report_snapshots_immutable`);
+    try {
+      await database.db.execute(sql`update report_snapshots set content = ${JSON.stringify(tampered)}::jsonb where id = ${snapshot.id}`);
+      const contentOnly = await verifyReport({ ctx, reportId: snapshot.id });
+      expect(contentOnly.verified).toBe(false);
+      expect(contentOnly.checks.find((check) => check.check === "content_hash")).toMatchObject({ ok: false });
+      await database.db.execute(sql`update report_snapshots set sha256 = ${reportHash(tampered)} where id = ${snapshot.id}`);
+    } finally {
+      await database.db.execute(sql`alter table report_snapshots enable trigger report_snapshots_immutable`);
+    }
+    const rewritten = await verifyReport({ ctx, reportId: snapshot.id });
+    expect(rewritten.checks.find((check) => check.check === "content_hash")).toMatchObject({ ok: true }); // self-consistent in the database…
+    expect(rewritten.verified).toBe(false); // …but not against the anchor
+    expect(rewritten.checks.find((check) => check.check === "anchored_hash")).toMatchObject({ ok: false, detail: expect.stringContaining("altered after it was made") });
+  });
+
+  it("does not verify a report without an anchor, or with an anchor not signed by this installation", async () => {
+    const snapshot = await reportOverEverything();
+    const file = reportAnchorsFileFor(database.auditCheckpointFile!);
+    const kept = readFileSync(file, "utf8");
+    try {
+      writeFileSync(file, kept.split("\n").filter((line) => !line.includes(snapshot.id)).join("\n"));
+      expect(await verifyReport({ ctx: userContext("risk"), reportId: snapshot.id })).toMatchObject({ verified: false, checks: expect.arrayContaining([expect.objectContaining({ check: "anchor", ok: false })]) });
+      const forged = kept
+        .split("\n")
+        .filter((line) => line.includes(snapshot.id))
+        .map((line) => JSON.stringify({ ...JSON.parse(line), mac: "0".repeat(64) }));
+      writeFileSync(file, forged.join("\n") + "\n");
+      const verdict = await verifyReport({ ctx: userContext("risk"), reportId: snapshot.id });
+      expect(verdict.verified).toBe(false);
+      expect(verdict.checks.find((check) => check.check === "anchor")?.detail).toContain("not signed");
+    } finally {
+      writeFileSync(file, kept);
+    }
+    await expect(verifyReport({ ctx: userContext("risk"), reportId: "rpt_missing" })).rejects.toMatchObject({ code: "not_found" });
   });
 });
 

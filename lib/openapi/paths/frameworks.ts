@@ -190,6 +190,15 @@ export const frameworksOperations: ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/api/v1/reports/{id}/verify",
+    summary: "Verify a stored report: recompute its SHA-256 and compare it with the stored hash and the signed anchor kept outside the database, and check the audit entry anchored as the head at creation",
+    tag: TAG_REPORTS,
+    permission: "reports.read",
+    auth: "user",
+    responses: { 200: { description: "The verdict (verified is false on any failed check, including a missing anchor)" }, 404: { description: "No such report" } },
+  },
+  {
+    method: "get",
     path: "/api/v1/reports/trend",
     summary: "Coverage per framework over time from stored all-agent snapshots, as an SVG chart",
     tag: TAG_REPORTS,
