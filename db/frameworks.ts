@@ -522,7 +522,10 @@ export type DecisionRecord = {
   contentHash: string;
 };
 
-/** The stored decisions with these keys (enforcement point, decision id, time — the time prunes partitions); missing ones (purged) are absent. */
+/**
+ * The stored decisions with these keys (enforcement point, decision id, time); missing ones (purged) are
+ * absent. The times are also listed on their own, as constants, so the planner prunes the day partitions.
+ */
 export async function decisionRecords(db: Executor, keys: { enforcementPointId: string; decisionId: string; time: string }[]): Promise<DecisionRecord[]> {
   if (!keys.length) return [];
   const rows = await queryRows<Record<string, unknown>>(
@@ -530,10 +533,11 @@ export async function decisionRecords(db: Executor, keys: { enforcementPointId: 
     sql`select d.enforcement_point_id, d.decision_id, d.time, d.agent_id, d.action_name, d.resource_type, d.resource_id, d.outcome, d.reasons,
                d.policy_revision, d.in_declared_scope, d.destructive, d.cross_environment, d.agent_offboarded, d.content_hash
           from decisions d
-         where (d.enforcement_point_id, d.decision_id, d.time) in (${sql.join(
-           keys.map((key) => sql`(${key.enforcementPointId}, ${key.decisionId}, ${key.time}::timestamptz)`),
-           sql`, `,
-         )})
+         where d.time in (${sql.join([...new Set(keys.map((key) => key.time))].map((time) => sql`${time}::timestamptz`), sql`, `)})
+           and (d.enforcement_point_id, d.decision_id, d.time) in (${sql.join(
+             keys.map((key) => sql`(${key.enforcementPointId}, ${key.decisionId}, ${key.time}::timestamptz)`),
+             sql`, `,
+           )})
          order by d.time desc, d.enforcement_point_id, d.decision_id`,
   );
   const flag = (value: unknown) => (value === null || value === undefined ? null : value === true);
