@@ -589,14 +589,27 @@ export async function sampleViolatingDecisions(
   };
   const rows = await queryRows<{ enforcement_point_id: string; decision_id: string; time: string | Date; agent_id: string }>(
     db,
-    sql`select d.enforcement_point_id, d.decision_id, d.time, d.agent_id
-          from decisions d
-          left join ${agentsAsOf(period.end)} a on a.id = d.agent_id
-          left join enforcement_points ep on ep.id = d.enforcement_point_id
-         where d.agent_id in (${sql.join(agentIds.map((id) => sql`${id}`), sql`, `)})
-           and d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
-           and ${condition[kind]}
-         order by d.time desc, d.decision_id
+    // Per agent: its row as of the period's end, then its own decisions newest first through
+    // decisions_agent_time_idx (a Merge Append of backward index scans), stopping at `limit` — so a rare
+    // violation never sends the planner down a time index across every agent's decisions.
+    sql`select s.enforcement_point_id, s.decision_id, s.time, s.agent_id
+          from (values ${sql.join(agentIds.map((id) => sql`(${id})`), sql`, `)}) as ag(id)
+          left join lateral (
+            select h.declared_actions, h.environment, h.status from agent_history h
+             where h.agent_id = ag.id and h.valid_from < ${period.end.toISOString()}::timestamptz
+             order by h.valid_from desc, h.id desc limit 1
+          ) a on true
+          cross join lateral (
+            select d.enforcement_point_id, d.decision_id, d.time, d.agent_id
+              from decisions d
+              left join enforcement_points ep on ep.id = d.enforcement_point_id
+             where d.agent_id = ag.id
+               and d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
+               and ${condition[kind]}
+             order by d.time desc
+             limit ${limit}
+          ) s
+         order by s.time desc, s.decision_id
          limit ${limit}`,
   );
   return rows.map((row) => ({ enforcementPointId: row.enforcement_point_id, decisionId: row.decision_id, time: new Date(row.time).toISOString(), agentId: row.agent_id }));
