@@ -24,6 +24,15 @@ export type DatabaseHandle = {
   close(): Promise<void>;
 };
 
+/**
+ * Where report anchors (each report's hash and the audit head at its creation, signed) are appended:
+ * beside the audit checkpoint, outside the database (`audit-checkpoint.json` → `report-anchors.jsonl`).
+ */
+export function reportAnchorsFileFor(auditCheckpointFile: string): string {
+  const base = auditCheckpointFile.endsWith(".json") ? auditCheckpointFile.slice(0, -".json".length) : auditCheckpointFile;
+  return base.endsWith("audit-checkpoint") ? `${base.slice(0, -"audit-checkpoint".length)}report-anchors.jsonl` : `${base}.report-anchors.jsonl`;
+}
+
 export type DatabaseTarget = ({ url: string } | { pgliteDir: string | undefined }) & {
   /** Where the migrations are read from; the shipped folder unless a test says otherwise. */
   migrationsFolder?: string;

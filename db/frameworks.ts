@@ -220,6 +220,21 @@ export async function insertManualEvidence(db: Executor, row: typeof manualEvide
   return inserted!;
 }
 
+/** The evidence row, locked for the review that reads it (`for update`), or undefined. */
+export async function lockManualEvidence(db: Executor, id: string): Promise<ManualEvidenceRow | undefined> {
+  const [row] = await db.select().from(manualEvidence).where(eq(manualEvidence.id, id)).for("update").limit(1);
+  return row;
+}
+
+export async function markManualEvidenceReviewed(db: Executor, id: string, reviewer: { label: string; id: string }, at: Date): Promise<ManualEvidenceRow> {
+  const [row] = await db
+    .update(manualEvidence)
+    .set({ reviewStatus: "reviewed", reviewedBy: reviewer.label, reviewedById: reviewer.id, reviewedAt: at })
+    .where(eq(manualEvidence.id, id))
+    .returning();
+  return row!;
+}
+
 export async function insertReportSnapshot(db: Executor, row: Omit<ReportSnapshotRow, "createdAt"> & { createdAt: Date }): Promise<ReportSnapshotRow> {
   const [inserted] = await db.insert(reportSnapshots).values(row).returning();
   return inserted!;
@@ -352,14 +367,34 @@ export function scopeCondition(scope: ReportScope): SQL {
 
 const toNumber = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
-export async function agentFacts(db: Executor, scope: ReportScope, now: Date): Promise<AgentFact[]> {
+/**
+ * The inventory as it stood at `asOf` (exclusive): for each agent that existed then, its latest
+ * `agent_history` row valid before `asOf`, with the columns of `agents` that reports judge (id, name,
+ * status, environment, owner_id, backup_owner_id, team_id, declared_actions, declared_resource_types,
+ * credential_kind, credential_max_lifetime_seconds). A derived table: use as `from ${agentsAsOf(end)} a`,
+ * so `scopeCondition` applies unchanged. Agents created at or after `asOf` are absent.
+ */
+export function agentsAsOf(asOf: Date): SQL {
+  return sql`(select distinct on (h.agent_id) h.agent_id as id, h.name, h.status, h.environment, h.owner_id, h.backup_owner_id, h.team_id,
+                     h.declared_actions, h.declared_resource_types, h.credential_kind, h.credential_max_lifetime_seconds
+                from agent_history h
+               where h.valid_from < ${asOf.toISOString()}::timestamptz
+               order by h.agent_id, h.valid_from desc, h.id desc)`;
+}
+
+/**
+ * The in-scope agents as they stood at the period's end (`agentsAsOf(period.end)`): a change or
+ * retirement after the period does not move the period's report. Whether the owner and backup are
+ * active people, and the attestation campaigns, are read as they are at `now`.
+ */
+export async function agentFacts(db: Executor, scope: ReportScope, period: Period, now: Date): Promise<AgentFact[]> {
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`select a.id, a.name, a.status, a.environment, a.credential_kind, a.credential_max_lifetime_seconds, a.owner_id,
                coalesce(o.active, false) as owner_active,
                coalesce(b.active and b.id <> a.owner_id, false) as backup_active,
                attested.last_attested_at, overdue.name as overdue_campaign, overdue.due_at as overdue_due_at
-          from agents a
+          from ${agentsAsOf(period.end)} a
           left join people o on o.id = a.owner_id
           left join people b on b.id = a.backup_owner_id
           left join lateral (
@@ -395,7 +430,7 @@ export async function agentFacts(db: Executor, scope: ReportScope, now: Date): P
  * daily rollup (`decision_evidence_daily`, see `rolledUpEvidenceDays`), the rest of the period — its
  * partial first day, the open days, and any day with late decisions not yet rolled up — from the
  * decisions themselves, whose `time` ranges prune the day partitions. The declared-scope test, the
- * destructive-name pattern and the joins with agents and enforcement points (their state now) then
+ * destructive-name pattern and the joins with agents (as of the period's end) and enforcement points (now) then
  * run on the grouped rows (thousands) instead of on every decision (millions).
  */
 export async function decisionFacts(
@@ -407,7 +442,7 @@ export async function decisionFacts(
 ): Promise<{ byAgent: Map<string, AgentDecisionFact>; shared: SharedIdentity[] }> {
   // The grouping is a hash aggregate over many groups: give it memory rather than spilling (transaction-local).
   await db.execute(sql`select set_config('work_mem', '256MB', true)`);
-  const inScope = (column: SQL) => (scope.kind === "all" ? sql`true` : sql`${column} in (select a.id from agents a where ${scopeCondition(scope)})`);
+  const inScope = (column: SQL) => (scope.kind === "all" ? sql`true` : sql`${column} in (select a.id from ${agentsAsOf(period.end)} a where ${scopeCondition(scope)})`);
   const rolledUp = dayRuns(rolledUpDays);
   const live: { start: SQL; end: SQL }[] = [];
   let cursor: SQL = sql`${period.start.toISOString()}::timestamptz`;
@@ -429,7 +464,7 @@ export async function decisionFacts(
        where (${sql.join(rolledUp.map((run) => sql`(r.day >= ${run.from}::date and r.day < ${run.to}::date)`), sql` or `)}) and ${inScope(sql`r.agent_id`)}`);
   }
   // Facts recorded at ingest decide; only decisions recorded before ingest judged them (null) are
-  // judged against the agents and enforcement points as they are now.
+  // judged against the agents as they stood at the period's end and the enforcement points as they are now.
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`with grouped as (
@@ -445,7 +480,7 @@ export async function decisionFacts(
                  coalesce(g.offboarded, a.status in ('retired', 'suspended'), false) as offboarded
             from grouped g
             left join enforcement_points ep on ep.id = g.enforcement_point_id
-            left join agents a on a.id = g.agent_id
+            left join ${agentsAsOf(period.end)} a on a.id = g.agent_id
         ), shared as (
           select identity from flagged where identity is not null group by identity having count(distinct agent_id) > 1
         )
@@ -507,14 +542,72 @@ export async function oldestDecisionTime(db: Executor): Promise<Date | null> {
   return oldest?.oldest ? new Date(oldest.oldest) : null;
 }
 
+/** A stored decision as a report's evidence export lists it: the record's own fields and the facts judged at ingest. */
+export type DecisionRecord = {
+  enforcementPointId: string;
+  decisionId: string;
+  time: string;
+  agentId: string;
+  actionName: string;
+  resourceType: string;
+  resourceId: string;
+  outcome: string;
+  reasons: string[];
+  policyRevision: string | null;
+  inDeclaredScope: boolean | null;
+  destructive: boolean | null;
+  crossEnvironment: boolean | null;
+  agentOffboarded: boolean | null;
+  /** The record's content hash, as ingest computed it. */
+  contentHash: string;
+};
+
+/**
+ * The stored decisions with these keys (enforcement point, decision id, time); missing ones (purged) are
+ * absent. The times are also listed on their own, as constants, so the planner prunes the day partitions.
+ */
+export async function decisionRecords(db: Executor, keys: { enforcementPointId: string; decisionId: string; time: string }[]): Promise<DecisionRecord[]> {
+  if (!keys.length) return [];
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select d.enforcement_point_id, d.decision_id, d.time, d.agent_id, d.action_name, d.resource_type, d.resource_id, d.outcome, d.reasons,
+               d.policy_revision, d.in_declared_scope, d.destructive, d.cross_environment, d.agent_offboarded, d.content_hash
+          from decisions d
+         where d.time in (${sql.join([...new Set(keys.map((key) => key.time))].map((time) => sql`${time}::timestamptz`), sql`, `)})
+           and (d.enforcement_point_id, d.decision_id, d.time) in (${sql.join(
+             keys.map((key) => sql`(${key.enforcementPointId}, ${key.decisionId}, ${key.time}::timestamptz)`),
+             sql`, `,
+           )})
+         order by d.time desc, d.enforcement_point_id, d.decision_id`,
+  );
+  const flag = (value: unknown) => (value === null || value === undefined ? null : value === true);
+  return rows.map((row) => ({
+    enforcementPointId: String(row.enforcement_point_id),
+    decisionId: String(row.decision_id),
+    time: new Date(row.time as string | Date).toISOString(),
+    agentId: String(row.agent_id),
+    actionName: String(row.action_name),
+    resourceType: String(row.resource_type),
+    resourceId: String(row.resource_id),
+    outcome: String(row.outcome),
+    reasons: (row.reasons as string[] | null) ?? [],
+    policyRevision: (row.policy_revision as string | null) ?? null,
+    inDeclaredScope: flag(row.in_declared_scope),
+    destructive: flag(row.destructive),
+    crossEnvironment: flag(row.cross_environment),
+    agentOffboarded: flag(row.agent_offboarded),
+    contentHash: String(row.content_hash),
+  }));
+}
+
 /** Decision-level violations a report samples, named as the controls judge them. */
 export type ViolationKind = "out_of_scope_allowed" | "destructive_unapproved" | "cross_environment" | "allowed_while_offboarded" | "over_delegation_cap";
 export type SampledDecision = { enforcementPointId: string; decisionId: string; time: string; agentId: string };
 
 /**
  * Up to `limit` of the most recent decisions of `agentIds` in [start, end) showing the violation, judged
- * as the evidence judges it (facts recorded at ingest; the agent and enforcement point as they are only
- * for decisions recorded before ingest judged them). Reads by agent and time (decisions_agent_time_idx): the
+ * as the evidence judges it (facts recorded at ingest; the agent as of the period's end and the enforcement
+ * point as it is now only for decisions recorded before ingest judged them). Reads by agent and time (decisions_agent_time_idx): the
  * agents are a literal list so the planner can use that index in every partition, even for rare violations.
  */
 export async function sampleViolatingDecisions(
@@ -536,14 +629,27 @@ export async function sampleViolatingDecisions(
   };
   const rows = await queryRows<{ enforcement_point_id: string; decision_id: string; time: string | Date; agent_id: string }>(
     db,
-    sql`select d.enforcement_point_id, d.decision_id, d.time, d.agent_id
-          from decisions d
-          left join agents a on a.id = d.agent_id
-          left join enforcement_points ep on ep.id = d.enforcement_point_id
-         where d.agent_id in (${sql.join(agentIds.map((id) => sql`${id}`), sql`, `)})
-           and d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
-           and ${condition[kind]}
-         order by d.time desc, d.decision_id
+    // Per agent: its row as of the period's end, then its own decisions newest first through
+    // decisions_agent_time_idx (a Merge Append of backward index scans), stopping at `limit` — so a rare
+    // violation never sends the planner down a time index across every agent's decisions.
+    sql`select s.enforcement_point_id, s.decision_id, s.time, s.agent_id
+          from (values ${sql.join(agentIds.map((id) => sql`(${id})`), sql`, `)}) as ag(id)
+          left join lateral (
+            select h.declared_actions, h.environment, h.status from agent_history h
+             where h.agent_id = ag.id and h.valid_from < ${period.end.toISOString()}::timestamptz
+             order by h.valid_from desc, h.id desc limit 1
+          ) a on true
+          cross join lateral (
+            select d.enforcement_point_id, d.decision_id, d.time, d.agent_id
+              from decisions d
+              left join enforcement_points ep on ep.id = d.enforcement_point_id
+             where d.agent_id = ag.id
+               and d.time >= ${period.start.toISOString()}::timestamptz and d.time < ${period.end.toISOString()}::timestamptz
+               and ${condition[kind]}
+             order by d.time desc
+             limit ${limit}
+          ) s
+         order by s.time desc, s.decision_id
          limit ${limit}`,
   );
   return rows.map((row) => ({ enforcementPointId: row.enforcement_point_id, decisionId: row.decision_id, time: new Date(row.time).toISOString(), agentId: row.agent_id }));

@@ -87,6 +87,8 @@ export const removedDefaultMappings = pgTable(
   (table) => [primaryKey({ columns: [table.controlId, table.frameworkId, table.itemId] })],
 );
 
+export const MANUAL_EVIDENCE_REVIEW_STATUSES = ["pending", "reviewed"] as const;
+
 /** Manual evidence for a control: a link or a small file, attested by a person, valid until it expires. */
 export const manualEvidence = pgTable(
   "manual_evidence",
@@ -103,6 +105,16 @@ export const manualEvidence = pgTable(
     attestedBy: text("attested_by").notNull(),
     attestedAt: timestamp("attested_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /** Who attested, as an identity (user id or token id), so the reviewer can be told apart; null on rows from before reviews. */
+    attestedById: text("attested_by_id"),
+    /** SHA-256 (hex) of the uploaded file's bytes, and their length; null for links. */
+    fileSha256: text("file_sha256"),
+    fileSizeBytes: integer("file_size_bytes"),
+    /** Only reviewed evidence counts: a person other than the attester confirms it (pending → reviewed). */
+    reviewStatus: text("review_status", { enum: MANUAL_EVIDENCE_REVIEW_STATUSES }).notNull().default("pending"),
+    reviewedBy: text("reviewed_by"),
+    reviewedById: text("reviewed_by_id"),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
   },
   (table) => [index("manual_evidence_control_idx").on(table.controlId)],
 );

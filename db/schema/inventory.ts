@@ -85,6 +85,36 @@ export const agents = pgTable(
   ],
 );
 
+/**
+ * The inventory over time: one row per change of what a report judges about an agent (name, status,
+ * environment, owner, backup owner, team, declared scope, credential posture), written by triggers on
+ * `agents` in the same transaction as the change — whichever path changes the agent (console, API,
+ * import, discovery at ingest, offboarding, attestation). Reports read the row in force at the period's
+ * end (`valid_from <= end`, latest first), so later edits or retirements do not move a past period.
+ * Agents that existed before this table were backfilled once with their state at migration time,
+ * valid from their creation. Rows are never updated or deleted.
+ */
+export const agentHistory = pgTable(
+  "agent_history",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    agentId: text("agent_id").notNull(),
+    /** Transaction time of the change (PostgreSQL `now()`), the same clock as the audit rows. */
+    validFrom: timestamp("valid_from", { withTimezone: true }).notNull().defaultNow(),
+    name: text("name").notNull(),
+    status: text("status", { enum: AGENT_STATUSES }).notNull(),
+    environment: text("environment", { enum: ENVIRONMENTS }),
+    ownerId: text("owner_id"),
+    backupOwnerId: text("backup_owner_id"),
+    teamId: text("team_id"),
+    declaredActions: jsonb("declared_actions").$type<string[]>().notNull(),
+    declaredResourceTypes: jsonb("declared_resource_types").$type<string[]>().notNull(),
+    credentialKind: text("credential_kind", { enum: CREDENTIAL_KINDS }),
+    credentialMaxLifetimeSeconds: integer("credential_max_lifetime_seconds"),
+  },
+  (table) => [index("agent_history_agent_valid_from_idx").on(table.agentId, sql`${table.validFrom} desc`, sql`${table.id} desc`)],
+);
+
 /** The identifiers under which an agent appears in decisions; each is unique across agents. */
 export const agentIdentities = pgTable(
   "agent_identities",

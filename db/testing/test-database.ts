@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { openDatabase, setDatabaseForTests, type DatabaseHandle } from "../client";
+import { openDatabase, reportAnchorsFileFor, setDatabaseForTests, type DatabaseHandle } from "../client";
 
 /**
  * Test-only: a fresh, migrated database for one suite. STEWARD_TEST_DB=postgres uses a new
@@ -31,6 +31,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { target: "po
       close: async () => {
         await handle.close();
         rmSync(handle.auditCheckpointFile, { force: true });
+        rmSync(reportAnchorsFileFor(handle.auditCheckpointFile), { force: true });
         const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
         await dropper.unsafe(`drop database if exists ${name} with (force)`);
         await dropper.end();
@@ -44,6 +45,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { target: "po
     close: async () => {
       await opened.close();
       rmSync(handle.auditCheckpointFile, { force: true });
+      rmSync(reportAnchorsFileFor(handle.auditCheckpointFile), { force: true });
     },
   };
   setDatabaseForTests(handle);

@@ -69,6 +69,7 @@ export const AuditAction = z.enum([
   "control_mapping.create",
   "control_mapping.delete",
   "manual_evidence.create",
+  "manual_evidence.review",
   "report.create",
   "trust_domain.create",
   "trust_domain.delete",

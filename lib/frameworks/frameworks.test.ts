@@ -12,6 +12,7 @@ import { userContext } from "../testing";
 import { addMapping } from "./add-mapping";
 import { crosswalk, evaluateAlignment } from "./alignment";
 import { attestManualEvidence } from "./attest-manual-evidence";
+import { reviewManualEvidence } from "./review-manual-evidence";
 import { SHIPPED_CATALOGS } from "./catalogs";
 import { collectEvidenceFacts } from "./evidence/facts";
 import { evaluateControl } from "./evidence/evaluate-controls";
@@ -202,6 +203,9 @@ describe("evidence from published policies, owners' attestations and manual evid
     // It covers periods ending after it was made (the seeded period ended before).
     const control = (await listControls(database.db)).find((row) => row.id === "ctl-incident-response")!;
     expect(evaluateControl(control, await collectEvidenceFacts(database.db, { kind: "all" }, period)).status).toBe("unknown");
+    // It counts once a second person has reviewed it.
+    expect(evaluateControl(control, await collectEvidenceFacts(database.db, { kind: "all" }, { start: period.start, end: new Date() })).status).toBe("unknown");
+    await reviewManualEvidence({ ctx: userContext("admin"), input: { evidenceId: evidence.id } });
     const facts = await collectEvidenceFacts(database.db, { kind: "all" }, { start: period.start, end: new Date() });
     expect(evaluateControl(control, facts)).toMatchObject({ status: "pass", measures: { evidence: "https://wiki.example.test/runbooks/agents" } });
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.entityId, evidence.id));
@@ -262,10 +266,10 @@ describe("evidence from published policies, owners' attestations and manual evid
       failingAgents: [{ agentId: "agt_bad", detail: `last attested ${longAgo.toISOString().slice(0, 10)} (91 days ago)` }],
     });
 
-    // Five owned agents in a lab team; four attested is 80 %: partial.
+    // Five owned agents in a lab team (registered before the period ended); four attested is 80 %: partial.
     await database.db.insert(teams).values({ id: "team_lab", name: "Lab" });
     const lab = ["agt_lab1", "agt_lab2", "agt_lab3", "agt_lab4", "agt_lab5"];
-    await database.db.insert(agents).values(lab.map((id) => ({ id, name: id.replace("agt_", ""), status: "active" as const, environment: "dev" as const, teamId: "team_lab", ownerId: "per_ada", backupOwnerId: "per_bob" })));
+    await database.db.insert(agents).values(lab.map((id) => ({ id, name: id.replace("agt_", ""), status: "active" as const, environment: "dev" as const, teamId: "team_lab", ownerId: "per_ada", backupOwnerId: "per_bob", createdAt: daysAgo(60) })));
     for (const agentId of lab.slice(0, 4)) await attestAgent({ ctx, input: { agentId, outcome: "confirmed" } });
     const labScope: ReportScope = { kind: "team", teamId: "team_lab" };
     expect(await evaluateOne("ctl-ownership-attested", labScope)).toMatchObject({

@@ -5,6 +5,7 @@ import { getFrameworkOrThrow, listControls, listFrameworkItems, listFrameworks, 
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { crosswalk, evaluateAlignment, evidenceTotals } from "./alignment";
+import { renderMappingCollection } from "./render-mapping-collection";
 import type { ReportScope } from "./schemas";
 
 /** Read side of the frameworks area: every function checks frameworks.read first. */
@@ -18,6 +19,14 @@ export async function readFrameworkDetail({ ctx, frameworkId }: { ctx: Ctx; fram
   const db = ctx.tx ?? (await getDb());
   const framework = await getFrameworkOrThrow(db, frameworkId);
   return { framework, items: await listFrameworkItems(db, [frameworkId]), mappings: await listMappings(db, [frameworkId]) };
+}
+
+/** The framework's control mappings as an OSCAL 1.2.2 mapping collection (frameworks.read); `not_found` for an unknown framework. */
+export async function readMappingCollection({ ctx, frameworkId }: { ctx: Ctx; frameworkId: string }) {
+  requirePermission(ctx.actor, "frameworks.read");
+  const db = ctx.tx ?? (await getDb());
+  const framework = await getFrameworkOrThrow(db, frameworkId);
+  return renderMappingCollection({ framework, items: await listFrameworkItems(db, [frameworkId]), controls: await listControls(db), mappings: await listMappings(db, [frameworkId]) });
 }
 
 export async function readControls({ ctx }: { ctx: Ctx }) {

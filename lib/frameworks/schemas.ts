@@ -113,6 +113,10 @@ export const ManualEvidenceBody = ManualEvidenceFields.superRefine(requireEviden
 export const ManualEvidenceInput = ManualEvidenceFields.extend({ controlId: z.string().min(1).max(80) }).superRefine(requireEvidenceTarget);
 export type ManualEvidenceInput = z.infer<typeof ManualEvidenceInput>;
 
+/** Reviewing manual evidence (a person other than the attester): the evidence's id. */
+export const ReviewManualEvidenceInput = z.strictObject({ evidenceId: z.string().min(1).max(80).describe("The manual evidence's id (evd_…)") });
+export type ReviewManualEvidenceInput = z.infer<typeof ReviewManualEvidenceInput>;
+
 export const CreateReportInput = z.object({
   title: z.string().trim().min(1).max(200).default("Framework alignment report"),
   frameworkIds: z.array(z.string().min(1).max(80)).min(1, "pick at least one framework").max(20),

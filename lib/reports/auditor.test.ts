@@ -3,6 +3,7 @@
  * something after the fact — or offers evidence that proves nothing — and asserts the status does not move.
  * Decisions arrive through real ingest (an enforcement point's context), so the facts are judged there.
  */
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
@@ -16,6 +17,9 @@ import { registerEnforcementPoint } from "../enforcement-points/register-enforce
 import { evaluateAlignment } from "../frameworks/alignment";
 import { addMapping } from "../frameworks/add-mapping";
 import { attestManualEvidence } from "../frameworks/attest-manual-evidence";
+import { reviewManualEvidence } from "../frameworks/review-manual-evidence";
+import { actorLabel } from "../auth/actor";
+import { expectAuditRow } from "@/testing/audit";
 import { removeMapping } from "../frameworks/remove-mapping";
 import { parseCsv } from "@/lib/csv";
 import { collectEvidenceFacts } from "../frameworks/evidence/facts";
@@ -103,6 +107,55 @@ describe("1. judged at the time, not at report time", () => {
     const after = await evaluate(database, "ctl-retired-agents-silent");
     expect(after).toMatchObject({ status: "fail", measures: { decisionsAllowedWhileOffboarded: 1 } });
     expect(after.failingAgents.map((agent) => agent.agentId)).toEqual(["agt_retiring"]);
+  });
+
+  it("the inventory is judged as of the period's end: changing or retiring agents afterwards does not move the period's report", async () => {
+    // Owned, scoped agents in the inventory; a period that ends before the changes below.
+    const [owner] = await queryRows<{ id: string }>(database.db, sql`insert into people (id, name, email) values ('per_inv_owner', 'Owner', 'owner-inv@example.test') returning id`);
+    const [backup] = await queryRows<{ id: string }>(database.db, sql`insert into people (id, name, email) values ('per_inv_backup', 'Backup', 'backup-inv@example.test') returning id`);
+    await addAgent(database, { id: "agt_inv_a", environment: "prod", ownerId: owner!.id, backupOwnerId: backup!.id, declaredActions: ["crm.read"], credentialKind: "task_token", credentialMaxLifetimeSeconds: 600 });
+    await addAgent(database, { id: "agt_inv_b", environment: "prod", ownerId: owner!.id, backupOwnerId: backup!.id, declaredActions: ["crm.read"], credentialKind: "task_token", credentialMaxLifetimeSeconds: 600 });
+    await ingest(epId, "agt_inv_a", [{ action: { name: "crm.read" }, outcome: "allow" }]);
+    await ingest(epId, "agt_inv_b", [{ action: { name: "crm.read" }, outcome: "allow" }]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const period = { start: new Date(Date.now() - 2 * HOUR), end: new Date() };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const scoped = async (controlId: string, scope: Parameters<typeof collectEvidenceFacts>[1]) => {
+      const facts = await collectEvidenceFacts(database.db, scope, period);
+      return evaluateControl((await listControls(database.db)).find((row) => row.id === controlId)!, facts);
+    };
+    const judged = async () => ({
+      owners: await scoped("ctl-owner-backup", { kind: "all" }),
+      credentials: await scoped("ctl-short-lived-credentials", { kind: "all" }),
+      secrets: await scoped("ctl-no-static-secrets", { kind: "all" }),
+      coverage: await scoped("ctl-enforcement-coverage", { kind: "environment", environment: "prod" }),
+      agentA: await scoped("ctl-owner-backup", { kind: "agent", agentId: "agt_inv_a" }),
+    });
+    const strip = (results: Awaited<ReturnType<typeof judged>>) => Object.fromEntries(Object.entries(results).map(([name, result]) => [name, { status: result.status, measures: result.measures, failing: result.failingAgents }]));
+    const before = strip(await judged());
+    expect(before.agentA).toMatchObject({ status: "pass", measures: { agents: 1, compliant: 1 } });
+
+    // After the period: unowned, a static secret, moved to dev, one retired, one renamed, a new agent registered.
+    await database.db.update(agents).set({ ownerId: null, credentialKind: "static_api_key", credentialMaxLifetimeSeconds: 31_536_000, environment: "dev" }).where(eq(agents.id, "agt_inv_a"));
+    await database.db.update(agents).set({ status: "retired", name: "renamed" }).where(eq(agents.id, "agt_inv_b"));
+    await addAgent(database, { id: "agt_inv_late", environment: "prod" });
+    expect(strip(await judged())).toEqual(before);
+
+    // One history row per change, written by the change's own transaction; an unrelated column writes none.
+    await database.db.update(agents).set({ lastSeenAt: new Date() }).where(eq(agents.id, "agt_inv_a"));
+    const history = await queryRows<{ agent_id: string; status: string; environment: string | null }>(
+      database.db,
+      sql`select agent_id, status, environment from agent_history where agent_id in ('agt_inv_a', 'agt_inv_b') order by agent_id, id`,
+    );
+    expect(history).toEqual([
+      { agent_id: "agt_inv_a", status: "active", environment: "prod" },
+      { agent_id: "agt_inv_a", status: "active", environment: "dev" },
+      { agent_id: "agt_inv_b", status: "active", environment: "prod" },
+      { agent_id: "agt_inv_b", status: "retired", environment: "prod" },
+    ]);
+    // A period that includes the changes judges the new state.
+    const now = await collectEvidenceFacts(database.db, { kind: "agent", agentId: "agt_inv_a" }, { start: period.start, end: new Date(Date.now() + 60_000) });
+    expect(now.agents).toMatchObject([{ id: "agt_inv_a", environment: "dev", credentialKind: "static_api_key", ownerId: null }]);
   });
 
   it("an environment crossing stays a crossing after the enforcement point is moved to the agent's environment", async () => {
@@ -202,7 +255,16 @@ describe("3. evidence is governed", () => {
     const ctx = userContext("security");
     const input = (expiresAt: string) => ({ controlId: "ctl-incident-response", kind: "link", url: "https://wiki.example.test/anything", attestation: "Any text at all, long enough.", expiresAt });
     await expect(attestManualEvidence({ ctx, input: input("2099-01-01T00:00:00Z") })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("manualEvidenceMaxValidityDays") });
-    await attestManualEvidence({ ctx, input: input(new Date(Date.now() + 30 * 24 * HOUR).toISOString()) });
+    const evidence = await attestManualEvidence({ ctx, input: input(new Date(Date.now() + 30 * 24 * HOUR).toISOString()) });
+    // Four eyes: unreviewed evidence counts for nothing, and the attester cannot review it.
+    expect(await evaluate(database, "ctl-incident-response")).toMatchObject({ status: "unknown", measures: { awaitingReview: 1 } });
+    await expect(reviewManualEvidence({ ctx, input: { evidenceId: evidence.id } })).rejects.toMatchObject({ code: "forbidden" });
+    expect((await evaluate(database, "ctl-incident-response")).status).toBe("unknown");
+    const reviewer = userContext("admin");
+    const reviewed = await reviewManualEvidence({ ctx: reviewer, input: { evidenceId: evidence.id } });
+    expect(reviewed).toMatchObject({ reviewStatus: "reviewed", reviewedBy: actorLabel(reviewer.actor) });
+    await expectAuditRow(database.db, { action: "manual_evidence.review", entityId: evidence.id });
+    await expect(reviewManualEvidence({ ctx: userContext("security"), input: { evidenceId: evidence.id } })).rejects.toMatchObject({ code: "conflict" });
     // A period that ended before the attestation was made is not covered by it.
     const lastMonth = { start: new Date(Date.now() - 40 * 24 * HOUR), end: new Date(Date.now() - 10 * 24 * HOUR) };
     expect((await evaluate(database, "ctl-incident-response", lastMonth)).status).toBe("unknown");
@@ -210,6 +272,21 @@ describe("3. evidence is governed", () => {
     // Stored before the cap existed: an expiry far away counts only for the capped validity.
     await database.db.execute(sql`update manual_evidence set attested_at = now() - interval '400 days', expires_at = '2099-01-01'`);
     expect((await evaluate(database, "ctl-incident-response")).status).toBe("fail");
+  });
+
+  it("an attested file is stored with the SHA-256 of its bytes, and a token of the attester is the same person", async () => {
+    const bytes = Buffer.from("%PDF-1.7 incident response plan, signed\n");
+    const attester = userContext("security");
+    const evidence = await attestManualEvidence({
+      ctx: attester,
+      input: { controlId: "ctl-incident-response", kind: "file", fileName: "ir-plan.pdf", fileContentBase64: bytes.toString("base64"), attestation: "The signed incident response plan.", expiresAt: new Date(Date.now() + 24 * HOUR).toISOString() },
+    });
+    expect(evidence).toMatchObject({ fileSha256: createHash("sha256").update(bytes).digest("hex"), fileSizeBytes: bytes.length, reviewStatus: "pending" });
+    expect(evidence).not.toHaveProperty("fileContentBase64");
+    await expectAuditRow(database.db, { action: "manual_evidence.create", entityId: evidence.id });
+    const viaToken = { ...attester, actor: { ...attester.actor, via: "token" as const, tokenId: "tok_x" } };
+    await expect(reviewManualEvidence({ ctx: viaToken, input: { evidenceId: evidence.id } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(reviewManualEvidence({ ctx: userContext("viewer"), input: { evidenceId: evidence.id } })).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("policy framework tags count only for published policies that matched at least once", async () => {

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { firstDataAt, insertReportSnapshot, type ReportSnapshotRow } from "@/db/frameworks";
+import { getAuditHead } from "@/db/audit";
+import { listEnforcementPointRows } from "@/db/enforcement-points";
 import { getTeamOrThrow } from "@/db/people";
-import { canonicalJson } from "../audit/canonical-json";
 import { recordAudit } from "../audit/record-audit";
 import { actorLabel } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
@@ -10,11 +11,12 @@ import { StewardError } from "../errors";
 import { evaluateAlignment, evidenceTotals } from "../frameworks/alignment";
 import { CreateReportInput, type ReportScope } from "../frameworks/schemas";
 import { newId } from "../ids";
+import { buildEvidenceExports } from "./evidence-export";
+import { anchorReport } from "./report-anchors";
+import { reportHash } from "./report-hash";
 import { oscalUuidKey, type ReportContent } from "./report-content";
 
-export function reportHash(content: ReportContent): string {
-  return createHash("sha256").update(canonicalJson(content)).digest("hex");
-}
+export { reportHash } from "./report-hash";
 
 const MAX_PERIOD_DAYS = 3660;
 const DAY_MS = 86_400_000;
@@ -42,7 +44,11 @@ function refuseUnjudgeablePeriod(period: { start: Date; end: Date }, firstDataAt
   }
 }
 
-/** Evaluates the chosen frameworks over live data and stores the result as an immutable, hashed snapshot. */
+/**
+ * Evaluates the chosen frameworks over live data and stores the result as an immutable, hashed
+ * snapshot; once committed, its hash and the audit head at creation are anchored outside the
+ * database (lib/reports/report-anchors.ts).
+ */
 export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ReportSnapshotRow> {
   requirePermission(ctx.actor, "reports.export");
   const parsed = CreateReportInput.parse(input);
@@ -51,7 +57,7 @@ export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown })
     throw new StewardError("invalid_input", `The period may span at most ${MAX_PERIOD_DAYS} days`, { path: "periodStart" });
   }
   const frameworkIds = [...new Set(parsed.frameworkIds)];
-  return withTransaction(ctx, async (tx) => {
+  const stored = await withTransaction(ctx, async (tx) => {
     refuseUnjudgeablePeriod({ start: parsed.periodStart, end: parsed.periodEnd }, await firstDataAt(tx), new Date());
     const scopeLabel = await describeScope(tx, parsed.scope);
     const alignment = await evaluateAlignment(tx, { frameworkIds, scope: parsed.scope, period: { start: parsed.periodStart, end: parsed.periodEnd } });
@@ -61,6 +67,8 @@ export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown })
       [oscalUuidKey.document()]: randomUUID(),
       [oscalUuidKey.assessmentPlan()]: randomUUID(),
       [oscalUuidKey.tool()]: randomUUID(),
+      [oscalUuidKey.assessor()]: randomUUID(),
+      [oscalUuidKey.platform()]: randomUUID(),
     };
     for (const framework of alignment.frameworks) {
       oscalUuids[oscalUuidKey.result(framework.framework.id)] = randomUUID();
@@ -84,6 +92,12 @@ export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown })
       controls: alignment.controls,
       method: { statements: [...REPORT_METHOD_STATEMENTS], controls: alignment.controls.map(({ controlId, rule, dataRequired }) => ({ controlId, rule, dataRequired })) },
       settings: alignment.facts.settings,
+      inventory: {
+        agents: alignment.facts.agents.map((agent) => ({ id: agent.id, name: agent.name, status: agent.status, environment: agent.environment, ownerId: agent.ownerId })),
+        enforcementPoints: (await listEnforcementPointRows(tx)).map((point) => ({ id: point.id, name: point.name, kind: point.kind, environment: point.environment, enabled: point.enabled })),
+      },
+      evidence: await buildEvidenceExports(tx, id, alignment.controls),
+      auditHead: (await getAuditHead(tx)) ?? null,
       oscalUuids,
     };
     const row = await insertReportSnapshot(tx, {
@@ -103,6 +117,14 @@ export async function createReport({ ctx, input }: { ctx: Ctx; input: unknown })
     await recordAudit(tx, ctx, { action: "report.create", entityType: "report", entityId: id, after: { ...summary, coverage: content.coverage } });
     return row;
   });
+  // Committed: anchor its hash and the audit head outside the database. A failed write leaves the
+  // report unanchored, which verification reports (it never passes without an anchor).
+  try {
+    await anchorReport(stored, (stored.content as ReportContent).auditHead ?? null);
+  } catch (error) {
+    console.error(`[reports] report ${stored.id} not anchored: ${(error as Error).message}`);
+  }
+  return stored;
 }
 
 async function describeScope(tx: Parameters<Parameters<typeof withTransaction>[1]>[0], scope: ReportScope): Promise<string> {

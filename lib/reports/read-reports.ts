@@ -5,6 +5,9 @@ import { readDb } from "../replica/read-db";
 import type { Ctx } from "../context";
 import type { CoverageSummary } from "../frameworks/alignment";
 import type { ReportFormat } from "../frameworks/schemas";
+import { StewardError } from "../errors";
+import { evidenceBytes } from "./evidence-export";
+import type { ReportContent } from "./report-content";
 import { renderReport } from "./render-report";
 import { coverageTrendSvg, type TrendSeries } from "./svg-charts";
 
@@ -24,6 +27,19 @@ export async function readReportSummary({ ctx, reportId }: { ctx: Ctx; reportId:
 export async function downloadReport({ ctx, reportId, format }: { ctx: Ctx; reportId: string; format: ReportFormat }) {
   requirePermission(ctx.actor, "reports.export");
   return renderReport(await getReportSnapshotOrThrow(ctx.tx ?? (await getDb()), reportId), format);
+}
+
+/**
+ * A report's frozen evidence export for one control (reports.export), byte for byte what the report's
+ * OSCAL observation hashes: canonical JSON, with its SHA-256 (hex). Errors: `not_found` for an unknown
+ * report, or a control the report holds no export for (reports made before exports were kept).
+ */
+export async function downloadControlEvidence({ ctx, reportId, controlId }: { ctx: Ctx; reportId: string; controlId: string }): Promise<{ body: string; sha256: string; fileName: string }> {
+  requirePermission(ctx.actor, "reports.export");
+  const snapshot = await getReportSnapshotOrThrow(ctx.tx ?? (await getDb()), reportId);
+  const stored = Object.hasOwn((snapshot.content as ReportContent).evidence ?? {}, controlId) ? (snapshot.content as ReportContent).evidence![controlId] : undefined;
+  if (!stored) throw new StewardError("not_found", `Report ${reportId} holds no evidence export for control ${controlId}`, { path: "controlId" });
+  return { body: evidenceBytes(stored.export), sha256: stored.sha256, fileName: `steward-evidence-${snapshot.id}-${controlId}.json` };
 }
 
 /** Coverage per framework (replica inside a replica scope, as readReportList) across stored all-agent snapshots, one point per snapshot and framework (team or environment snapshots would mix populations). */

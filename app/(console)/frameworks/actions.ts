@@ -7,7 +7,8 @@ import { addMapping } from "@/lib/frameworks/add-mapping";
 import { attestManualEvidence } from "@/lib/frameworks/attest-manual-evidence";
 import { importFramework } from "@/lib/frameworks/import-framework";
 import { removeMapping } from "@/lib/frameworks/remove-mapping";
-import { ApplicabilityInput, MappingInput, MappingRemovalQuery } from "@/lib/frameworks/schemas";
+import { reviewManualEvidence } from "@/lib/frameworks/review-manual-evidence";
+import { ApplicabilityInput, MappingInput, MappingRemovalQuery, ReviewManualEvidenceInput } from "@/lib/frameworks/schemas";
 import { setItemApplicability } from "@/lib/frameworks/set-item-applicability";
 import { parseJsonText } from "@/lib/http/json-body";
 
@@ -42,6 +43,12 @@ const EvidenceForm = z.object({
 
 export const attestEvidenceAction = action("frameworks.manage", EvidenceForm, async (ctx, input) => {
   const evidence = await attestManualEvidence({ ctx, input: { controlId: input.controlId, kind: "link", url: input.url, attestation: input.attestation, expiresAt: input.expiresAt } });
+  revalidatePath("/frameworks/controls");
+  return { id: evidence.id };
+});
+
+export const reviewEvidenceAction = action("frameworks.manage", ReviewManualEvidenceInput, async (ctx, input) => {
+  const evidence = await reviewManualEvidence({ ctx, input });
   revalidatePath("/frameworks/controls");
   return { id: evidence.id };
 });

@@ -97,7 +97,19 @@ async function ReportsPageContent() {
                 </>
               ),
             },
-            { header: "SHA-256", className: "mono small hash-cell", title: (report) => report.sha256, cell: (report) => report.sha256 },
+            {
+              header: "SHA-256",
+              className: "mono small hash-cell",
+              title: (report) => report.sha256,
+              cell: (report) => (
+                <>
+                  {report.sha256}
+                  <div className="small">
+                    <a href={`/api/v1/reports/${report.id}/verify`}>Verify against its anchor</a>
+                  </div>
+                </>
+              ),
+            },
             {
               header: "Download",
               cell: (report) =>

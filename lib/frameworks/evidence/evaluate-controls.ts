@@ -365,7 +365,10 @@ const METHOD: Record<EvidenceQuery, { rule: string; dataRequired: string }> = {
   environment_isolation: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions whose agent and enforcement point both had an environment" },
   unique_identity: { rule: ZERO_TOLERANCE_RULE, dataRequired: "decisions that presented a workload identity, or task tokens issued for one" },
 };
-const MANUAL_METHOD = { rule: "pass while attested evidence is valid at the end of the period; fail when it expired; unknown without evidence", dataRequired: "an attestation covering the period" };
+const MANUAL_METHOD = {
+  rule: "pass while reviewed evidence (attested by one person, reviewed by another) is valid at the end of the period; fail when it expired; unknown without reviewed evidence (evidence awaiting review counts for nothing)",
+  dataRequired: "a reviewed attestation covering the period",
+};
 
 /** "1 hour", "1 day", "365 days", "90 seconds": the largest whole unit. */
 export function describeSeconds(seconds: number): string {
@@ -406,14 +409,24 @@ export function manualEvidenceValidUntil(row: { attestedAt: Date; expiresAt: Dat
 function manualOutcome(control: ControlRow, facts: EvidenceFacts): Outcome {
   const periodEnd = facts.period.end.getTime();
   const maxDays = facts.settings.manualEvidenceMaxValidityDays;
-  const evidence = facts.manualEvidence.filter((row) => row.controlId === control.id && row.attestedAt.getTime() <= periodEnd);
+  const attested = facts.manualEvidence.filter((row) => row.controlId === control.id && row.attestedAt.getTime() <= periodEnd);
+  // Four eyes: evidence nobody else has reviewed counts for nothing.
+  const evidence = attested.filter((row) => row.reviewStatus === "reviewed");
+  const awaitingReview = attested.length - evidence.length;
   const current = evidence.find((row) => manualEvidenceValidUntil(row, maxDays).getTime() >= periodEnd);
   if (current) {
     const validUntil = manualEvidenceValidUntil(current, maxDays);
     return {
       status: "pass",
-      summary: `Attested by ${current.attestedBy} on ${current.attestedAt.toISOString().slice(0, 10)}, valid until ${validUntil.toISOString().slice(0, 10)}: ${current.attestation}`,
-      measures: { evidence: current.kind === "link" ? (current.url ?? "") : (current.fileName ?? ""), attestedBy: current.attestedBy, expiresAt: validUntil.toISOString() },
+      summary: `Attested by ${current.attestedBy} on ${current.attestedAt.toISOString().slice(0, 10)}, reviewed by ${current.reviewedBy}${current.reviewedAt ? ` on ${current.reviewedAt.toISOString().slice(0, 10)}` : ""}, valid until ${validUntil.toISOString().slice(0, 10)}: ${current.attestation}`,
+      measures: {
+        evidence: current.kind === "link" ? (current.url ?? "") : (current.fileName ?? ""),
+        evidenceId: current.id,
+        fileSha256: current.fileSha256,
+        attestedBy: current.attestedBy,
+        reviewedBy: current.reviewedBy,
+        expiresAt: validUntil.toISOString(),
+      },
       failingAgents: [],
     };
   }
@@ -425,7 +438,14 @@ function manualOutcome(control: ControlRow, facts: EvidenceFacts): Outcome {
       failingAgents: [],
     };
   }
-  return { status: "unknown", summary: "Manual control: no evidence attested by the end of the period.", measures: { evidence: 0 }, failingAgents: [] };
+  return {
+    status: "unknown",
+    summary: awaitingReview
+      ? `Manual control: ${awaitingReview} attestation${awaitingReview === 1 ? "" : "s"} awaiting review by a second person; unreviewed evidence does not count.`
+      : "Manual control: no evidence attested by the end of the period.",
+    measures: { evidence: 0, awaitingReview },
+    failingAgents: [],
+  };
 }
 
 export function evaluateControl(control: ControlRow, facts: EvidenceFacts): ControlResult {

@@ -84,7 +84,7 @@ async function publishedPolicies(db: Executor): Promise<{ published: PublishedPo
 export async function collectEvidenceFacts(db: Executor, scope: ReportScope, period: Period): Promise<EvidenceFacts> {
   const collectedAt = new Date();
   const settings = await getSettings(db);
-  const agents = await agentFacts(db, scope, collectedAt);
+  const agents = await agentFacts(db, scope, period, collectedAt);
   const oldestDecisionAt = await oldestDecisionTime(db);
   const rolledUpDays = await rolledUpEvidenceDays(db, period, oldestDecisionAt, collectedAt);
   const policySet = await publishedPolicies(db);

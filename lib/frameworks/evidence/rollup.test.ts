@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, lt, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/db/testing/test-database";
 import { insertTestDecisionRows } from "@/db/testing/decisions";
 import { refreshActivityRollup, rolledUpEvidenceDays } from "@/db/activity";
 import { executedRows } from "@/db/rows";
-import { agentIdentities, agents, enforcementPoints, teams } from "@/db/schema";
+import { agentHistory, agentIdentities, agents, enforcementPoints, teams } from "@/db/schema";
 import { handleIngestRequest } from "../../decisions/ingest-request";
 import { enforcementPointContext, ingestRequest, sampleDecision } from "../../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../../enforcement-points/register-enforcement-point";
@@ -18,8 +18,8 @@ import { collectEvidenceFacts, DESTRUCTIVE_ACTION_PATTERN, type AgentDecisionFac
 
 /**
  * The evidence read through the daily rollup (closed days) plus live rows (the rest) must equal the
- * evidence computed here, in plain TypeScript, from every stored decision and the current agents,
- * enforcement points and settings — before and after refreshes, with late and new decisions.
+ * evidence computed here, in plain TypeScript, from every stored decision, the agents as they stood at
+ * the period's end (their history) and the current enforcement points and settings — before and after refreshes, with late and new decisions.
  */
 const DAY = 86_400_000;
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -85,7 +85,9 @@ async function storedDecisions(): Promise<StoredDecision[]> {
 
 /** The evidence definitions, applied decision by decision. */
 async function expectedEvidence(scope: ReportScope, period: Period) {
-  const agentRows = await database.db.select().from(agents);
+  // The inventory as it stood at the period's end: each agent's latest history row before it.
+  const history = await database.db.select().from(agentHistory).where(lt(agentHistory.validFrom, period.end)).orderBy(asc(agentHistory.validFrom), asc(agentHistory.id));
+  const agentRows = [...new Map(history.map((row) => [row.agentId, { ...row, id: row.agentId }])).values()];
   const epRows = await database.db.select().from(enforcementPoints);
   const { maxDelegationDepth } = await getSettings(database.db);
   const agentById = new Map(agentRows.map((agent) => [agent.id, agent]));
@@ -199,7 +201,8 @@ beforeAll(async () => {
     { id: "ep_dev", name: "dev", kind: "mcp-gateway", environment: "dev" },
     { id: "ep_stage", name: "stage", kind: "mcp-gateway", environment: "" },
   ]);
-  await database.db.insert(agents).values(AGENTS.map((agent) => ({ ...agent, status: "active" as const })));
+  // Registered before any period the tests judge.
+  await database.db.insert(agents).values(AGENTS.map((agent) => ({ ...agent, status: "active" as const, createdAt: new Date(todayStart() - 30 * DAY) })));
   await database.db.insert(agentIdentities).values(AGENTS.map((agent) => ({ kind: "agent_id" as const, value: agent.id, agentId: agent.id })));
   const next = random(42);
   const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
@@ -264,7 +267,7 @@ describe("framework evidence over the daily rollup", () => {
     await expectEvidenceRight();
   });
 
-  it("joins agents, enforcement points and settings as they are now, also for rolled-up days", async () => {
+  it("judges rows without ingest facts against the agents as they stood at the period's end (enforcement points and settings as they are now), also for rolled-up days", async () => {
     await database.db.update(agents).set({ declaredActions: ["email.send", "vm.terminate"], environment: "dev" }).where(eq(agents.id, "agt_r2"));
     await database.db.update(enforcementPoints).set({ enabled: false }).where(eq(enforcementPoints.id, "ep_dev"));
     await updateSettings({ ctx: userContext("admin"), input: { maxDelegationDepth: 2 } });

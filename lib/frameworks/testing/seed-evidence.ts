@@ -25,7 +25,9 @@ export async function seedEvidenceScenario(db: Executor, now = new Date()) {
     { id: "ep_prod", name: "prod-gateway", kind: "mcp-gateway", environment: "prod" },
     { id: "ep_dev", name: "dev-gateway", kind: "mcp-gateway", environment: "dev" },
   ]);
-  await db.insert(agents).values([
+  // Registered before the period (reports judge the inventory as it stood at the period's end).
+  const registered = at(60 * 24 * 45);
+  const rows: (typeof agents.$inferInsert)[] = [
     // Fully compliant: owner + backup, short-lived token, acts only in prod.
     { id: "agt_good", name: "invoice-bot", status: "active", environment: "prod", teamId: "team_pay", ownerId: "per_ada", backupOwnerId: "per_bob", declaredActions: ["invoice.read", "invoice.delete"], credentialKind: "task_token", credentialMaxLifetimeSeconds: 900 },
     // Owner left the company, static key, long-lived, seen through the dev gateway.
@@ -34,8 +36,9 @@ export async function seedEvidenceScenario(db: Executor, now = new Date()) {
     { id: "agt_retired", name: "old-reporter", status: "retired", environment: "prod", teamId: "team_ops", ownerId: "per_ada", backupOwnerId: "per_bob", declaredActions: ["report.read"], credentialKind: "oauth_client", credentialMaxLifetimeSeconds: 3600 },
     // Discovered at runtime, nothing known about it.
     { id: "agt_shadow", name: "unknown-agent", status: "discovered", teamId: null },
-  ]);
-  const rows: DecisionSeed[] = [
+  ];
+  await db.insert(agents).values(rows.map((agent) => ({ ...agent, createdAt: registered })));
+  const decisionSeeds: DecisionSeed[] = [
     { agentId: "agt_good", actionName: "invoice.read", outcome: "allow" },
     { agentId: "agt_good", actionName: "invoice.read", outcome: "allow", delegation: ["agt_a", "agt_b", "agt_good"] },
     { agentId: "agt_good", actionName: "invoice.delete", outcome: "approval_required" },
@@ -49,7 +52,7 @@ export async function seedEvidenceScenario(db: Executor, now = new Date()) {
   ];
   await insertTestDecisionRows(
     db,
-    rows.map((row, index) => ({
+    decisionSeeds.map((row, index) => ({
       enforcementPointId: "ep_prod",
       decisionId: `dec_${index}`,
       time: at(60 + index),

@@ -53,6 +53,9 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
             <Link className="button" href={`/frameworks/${id}/crosswalk`}>
               Crosswalk
             </Link>
+            <a className="button" href={`/api/v1/frameworks/${encodeURIComponent(id)}/mapping-collection`} download>
+              OSCAL mapping collection
+            </a>
             <Link className="button" href="/frameworks">
               All frameworks
             </Link>

@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { provenanceMarks } from "@/lib/frameworks/provenance";
 import { readAlignment, readControls, readFrameworks } from "@/lib/frameworks/read-frameworks";
-import { attestEvidenceAction } from "../actions";
+import { attestEvidenceAction, reviewEvidenceAction } from "../actions";
 
 export const metadata: Metadata = { title: "Control library" };
 export const dynamic = "force-dynamic";
@@ -23,6 +23,7 @@ export default async function ControlsPage() {
   const alignment = frameworks.length ? await readAlignment({ ctx, frameworkIds: [frameworks[0]!.id], scope: { kind: "all" }, days: DAYS }) : null;
   const results = new Map((alignment?.controls ?? []).map((control) => [control.controlId, control]));
   const canEdit = hasPermission(ctx.actor, "frameworks.manage");
+  const actorUserId = ctx.actor.type === "user" ? ctx.actor.userId : null;
   const today = new Date();
   const defaultExpiry = new Date(today.getTime() + 365 * 86_400_000).toISOString().slice(0, 10);
   return (
@@ -63,7 +64,22 @@ export default async function ControlsPage() {
                   <ul className="small">
                     {evidence.map((row) => (
                       <li key={row.id}>
-                        {row.url ? <a href={row.url}>{row.url}</a> : row.fileName} — {row.attestation} ({row.attestedBy}, until {row.expiresAt.toISOString().slice(0, 10)})
+                        {row.url ? <a href={row.url}>{row.url}</a> : row.fileName} — {row.attestation} (attested by {row.attestedBy}, until {row.expiresAt.toISOString().slice(0, 10)})
+                        {row.fileSha256 ? (
+                          <>
+                            {" "}
+                            · {row.fileSizeBytes} bytes, SHA-256 <span className="mono">{row.fileSha256}</span>
+                          </>
+                        ) : null}
+                        {" · "}
+                        {row.reviewStatus === "reviewed" ? (
+                          <span>reviewed by {row.reviewedBy}{row.reviewedAt ? ` on ${row.reviewedAt.toISOString().slice(0, 10)}` : ""}</span>
+                        ) : (
+                          <span className="muted">awaiting review by a second person (does not count yet)</span>
+                        )}
+                        {canEdit && row.reviewStatus === "pending" && row.attestedById !== `user:${actorUserId}` ? (
+                          <ActionForm action={reviewEvidenceAction} hidden={{ evidenceId: row.id }} submitLabel="Confirm as reviewer" successText="Evidence reviewed." />
+                        ) : null}
                       </li>
                     ))}
                   </ul>
