@@ -20,7 +20,7 @@ import { defaultMappingRows, loadShippedFrameworks } from "./load-catalogs";
 import { removeMapping } from "./remove-mapping";
 import type { ReportScope } from "./schemas";
 import { setItemApplicability } from "./set-item-applicability";
-import { openEvidenceTestDatabase } from "./testing/seed-evidence";
+import { openEvidenceTestDatabase } from "@/testing/frameworks";
 import { setDatabaseForTests } from "@/db/client";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -5,7 +5,7 @@ import { auditLog, reportSnapshots } from "@/db/schema";
 import { getReportSnapshotOrThrow } from "@/db/frameworks";
 import assessmentResultsSchema from "../frameworks/fixtures/oscal_assessment-results_schema.json";
 import { createOscalAjv } from "../frameworks/oscal-validator";
-import { openEvidenceTestDatabase } from "../frameworks/testing/seed-evidence";
+import { openEvidenceTestDatabase } from "@/testing/frameworks";
 import { userContext } from "../testing";
 import { createReport, reportHash } from "./create-report";
 import { parseCsv } from "@/lib/csv";
