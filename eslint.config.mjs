@@ -6,6 +6,8 @@ const LIB_NO_QUERIES = {
   group: ["drizzle-orm", "drizzle-orm/*", "@/db/schema", "@/db/schema/*", "**/db/schema", "**/db/schema/*"],
   message: "lib/ builds no queries: put the query in a db/<area>.ts function (enum value lists: @/db/enums; row types: export them from the db/ module).",
 };
+const COMPONENTS_NO_DB = { group: ["@/db/*", "@/db"], message: "components/ is UI only: no database access." };
+const COMPONENTS_LIB_TYPES_ONLY = { group: ["@/lib/*"], allowTypeImports: true, message: "components/ takes data as props: import only types from lib/." };
 
 const config = [
   ...nextVitals,
@@ -53,11 +55,20 @@ const config = [
         "error",
         {
           patterns: [
-            { group: ["@/db/*", "@/db"], message: "components/ is UI only: no database access." },
-            { group: ["@/lib/*"], allowTypeImports: true, message: "components/ takes data as props: import only types from lib/." },
+            COMPONENTS_NO_DB,
+            COMPONENTS_LIB_TYPES_ONLY,
+            // A react-query call names no response type of its own: it uses its area's api.ts (typed by lib/<area>/api-contract.ts).
+            { group: ["@/components/api/request", "**/api/request"], importNames: ["apiRequest"], message: "Call your area's components/<area>/api.ts (policyApi, policyQueries…): its types come from lib/<area>/api-contract.ts." },
           ],
         },
       ],
+    },
+  },
+  {
+    // Each area's api.ts is where a path meets the response type its lib contract derives from the server.
+    files: ["components/*/api.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [COMPONENTS_NO_DB, COMPONENTS_LIB_TYPES_ONLY] }],
     },
   },
 ];

@@ -47,3 +47,13 @@ describe("the lint walls of lib/", () => {
     expect(excused).toEqual([]);
   });
 });
+
+describe("the lint walls of components/", () => {
+  it("lets only an area's api.ts call the API client, and components import only types from lib/", async () => {
+    const call = 'import { apiRequest } from "@/components/api/request";\nexport const load = () => apiRequest<{ n: number }>("/api/v1/x");\n';
+    expect(await ruleIds("components/policies/versions-panel.tsx", call)).toContain("no-restricted-imports");
+    expect(await ruleIds("components/policies/api.ts", call)).toEqual([]);
+    expect(await ruleIds("components/policies/api.ts", 'import { getDraft } from "@/lib/policies/versions";\nexport const g = getDraft;\n')).toContain("no-restricted-imports");
+    expect(await ruleIds("components/policies/api.ts", 'import type { PolicyResponses } from "@/lib/policies/api-contract";\nexport type D = PolicyResponses["draft"];\n')).toEqual([]);
+  });
+});
