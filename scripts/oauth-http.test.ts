@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { POST as tokenPost } from "@/app/oauth/token/route";
 import { POST as revokePost } from "@/app/oauth/revoke/route";
 import { GET as jwksGet } from "@/app/oauth/jwks/route";
@@ -10,7 +10,7 @@ import { oauthErrorResponse } from "@/app/_server/oauth-http";
 import { StewardError } from "@/lib/errors";
 import { forgetSigningKeys } from "@/lib/identity/signing-keys";
 import { activeTaskToken } from "@/lib/identity/introspection";
-import { makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "@/lib/identity/testing/identity-fixtures";
+import { makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "@/testing/identity";
 
 /**
  * The OAuth endpoints as HTTP handlers: RFC 6749 §5.2 error bodies, no-store, the form content type

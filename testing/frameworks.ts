@@ -1,6 +1,6 @@
 import type { Executor } from "@/db/client";
-import { insertTestDecisionRows } from "@/db/testing/decisions";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { insertTestDecisionRows } from "@/testing/decisions";
+import { openTestDatabase } from "@/testing/database";
 import { agents, decisions, enforcementPoints, people, teams } from "@/db/schema";
 import { loadShippedFrameworks } from "@/lib/frameworks/load-catalogs";
 

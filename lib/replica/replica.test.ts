@@ -10,7 +10,7 @@ import { ingestDecisions } from "../decisions/ingest-decisions";
 import { enforcementPointContext, sampleDecision } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { updateSettings } from "../settings/settings";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { replicaStatus, setReplicaForTests, withReadScope } from "./read-db";
 
 /**

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { auditLog, reportSnapshots } from "@/db/schema";
 import { getReportSnapshotOrThrow } from "@/db/frameworks";
 import assessmentResultsSchema from "../frameworks/fixtures/oscal_assessment-results_schema.json";
 import { createOscalAjv } from "../frameworks/oscal-validator";
 import { openEvidenceTestDatabase } from "@/testing/frameworks";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { createReport, reportHash } from "./create-report";
 import { parseCsv } from "@/lib/csv";
 import { isOscalToken } from "./oscal-ids";
