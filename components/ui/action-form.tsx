@@ -14,7 +14,8 @@ import type { FormAction } from "@/lib/http/action-result";
  *   the form is `noValidate` and the server's zod errors are shown instead.
  * - `successTone`: "notice" (a green notice, default) or "quiet" (a muted line) for `successMessage`.
  * `hidden` adds hidden inputs (the keys the action needs); `label` is the form's accessible name
- * (default: the submit label).
+ * (default: the submit label; `false` for none, where the form sits inside a labelled row and a name
+ * like "Map control" would make the row's own "Control" field ambiguous to label lookups).
  */
 export function ActionForm({
   action,
@@ -41,7 +42,7 @@ export function ActionForm({
   browserValidation?: boolean;
   className?: string;
   danger?: boolean;
-  label?: string;
+  label?: string | false;
   successMessage?: string;
   successTone?: "notice" | "quiet";
 }) {
@@ -64,7 +65,7 @@ export function ActionForm({
   };
   const errors = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];
   return (
-    <form action={formAction} onSubmit={onSubmit} className={className} aria-label={label ?? submitLabel} noValidate={!browserValidation}>
+    <form action={formAction} onSubmit={onSubmit} className={className} aria-label={label === false ? undefined : (label ?? submitLabel)} noValidate={!browserValidation}>
       {Object.entries(hidden ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

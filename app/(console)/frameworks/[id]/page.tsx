@@ -114,6 +114,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                         {canEdit ? (
                           <ActionForm
                             browserValidation
+                            label={false}
                             action={removeMappingAction}
                             hidden={{ controlId: mapping.controlId, frameworkId: id, itemId: item.itemId }}
                             submitLabel="Remove mapping"
@@ -139,7 +140,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                   {canEdit ? (
                     <details className="edit-mappings">
                       <summary>Edit mapping for {item.itemId}</summary>
-                      <ActionForm browserValidation pendingLabel="Saving…" action={addMappingAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel="Map control" successTone="quiet" successMessage="Mapped.">
+                      <ActionForm browserValidation label={false} pendingLabel="Saving…" action={addMappingAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel="Map control" successTone="quiet" successMessage="Mapped.">
                         <div className="field">
                           <label htmlFor={`control-${item.itemId}`}>Control</label>
                           <select id={`control-${item.itemId}`} name="controlId" required>
@@ -157,7 +158,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                           <input id={`rationale-${item.itemId}`} name="rationale" required minLength={10} maxLength={1000} />
                         </div>
                       </ActionForm>
-                      <ActionForm browserValidation pendingLabel="Saving…" action={setApplicabilityAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel={item.notApplicableReason ? "Update applicability" : "Mark not applicable"} successTone="quiet" successMessage="Saved.">
+                      <ActionForm browserValidation label={false} pendingLabel="Saving…" action={setApplicabilityAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel={item.notApplicableReason ? "Update applicability" : "Mark not applicable"} successTone="quiet" successMessage="Saved.">
                         <div className="field">
                           <label htmlFor={`na-${item.itemId}`}>Not applicable because (empty = applicable)</label>
                           <input id={`na-${item.itemId}`} name="notApplicableReason" defaultValue={item.notApplicableReason ?? ""} maxLength={2000} />

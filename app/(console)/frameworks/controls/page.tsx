@@ -65,7 +65,7 @@ export default async function ControlsPage() {
                   <p className="muted small">No evidence yet: {canEdit ? "attest a document link below." : "a security engineer attests it."}</p>
                 )}
                 {canEdit ? (
-                  <ActionForm browserValidation pendingLabel="Saving…" action={attestEvidenceAction} hidden={{ controlId: control.id }} submitLabel="Attest evidence" className="stack" successTone="quiet" successMessage="Evidence recorded.">
+                  <ActionForm browserValidation label={false} pendingLabel="Saving…" action={attestEvidenceAction} hidden={{ controlId: control.id }} submitLabel="Attest evidence" className="stack" successTone="quiet" successMessage="Evidence recorded.">
                     <div className="field">
                       <label htmlFor={`url-${control.id}`}>Evidence link</label>
                       <input id={`url-${control.id}`} name="url" type="url" placeholder="https://…" required />
