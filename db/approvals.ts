@@ -7,6 +7,7 @@ import { accessRequests, agents, approvalDeliveries, approvalWebhooks, findings,
 export type AccessRequestRow = typeof accessRequests.$inferSelect;
 export type NewAccessRequestRow = typeof accessRequests.$inferInsert;
 export type DeliveryRow = typeof approvalDeliveries.$inferSelect;
+export type NewDeliveryRow = typeof approvalDeliveries.$inferInsert;
 export type WebhookRow = typeof approvalWebhooks.$inferSelect;
 
 export async function getAccessRequest(db: Executor, id: string): Promise<AccessRequestRow | undefined> {

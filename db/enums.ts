@@ -3,6 +3,7 @@
  * Constants only, no queries: lib/ imports these from here, never from db/schema (eslint.config.mjs).
  */
 export { ACCESS_REQUEST_STATUSES, APPROVER_GROUPS, DELIVERY_KINDS, DELIVERY_STATUSES, WEBHOOK_GROUPS, WEBHOOK_PRESETS } from "./schema/approvals";
+export type { ApproverGroup } from "./schema/approvals";
 export { ENFORCEMENT_POINT_KINDS, OUTCOMES } from "./schema/decisions";
 export { EVIDENCE_KINDS } from "./schema/frameworks";
 export { MCP_TRANSPORTS } from "./schema/gateway";

@@ -23,7 +23,7 @@ function tempFolder(): string {
 
 /** Another process holding the folder through openDatabase, as a console would. */
 async function holder(folder: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "db/testing/hold-pglite.ts"), folder], { cwd: root, env: { ...process.env, STEWARD_TEST_DB: "" } });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "testing/hold-pglite.ts"), folder], { cwd: root, env: { ...process.env, STEWARD_TEST_DB: "" } });
   children.push(child);
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   let stderr = "";

@@ -2,13 +2,20 @@ import { sql } from "drizzle-orm";
 import type { DatabaseHandle, Executor } from "./client";
 
 /**
- * LISTENs on `channel` for this process (postgres.js re-listens after a reconnect). Returns false
- * without listening on PGlite, which has one process and no cross-process notices.
+ * LISTENs on `channel` for this process (postgres.js re-listens after a reconnect). On PGlite, which
+ * has one process and no cross-process notices, it returns false without listening, unless
+ * `options.pglite` asks to hear the notices this process's own transactions send (delivered at commit).
  */
-export async function listenOnChannel(handle: DatabaseHandle, channel: string, onNotice: (payload: string) => void): Promise<boolean> {
-  if (!handle.sql) return false;
-  await handle.sql.listen(channel, onNotice);
-  return true;
+export async function listenOnChannel(handle: DatabaseHandle, channel: string, onNotice: (payload: string) => void, options: { pglite?: boolean } = {}): Promise<boolean> {
+  if (handle.sql) {
+    await handle.sql.listen(channel, onNotice);
+    return true;
+  }
+  if (options.pglite && handle.pglite) {
+    await handle.pglite.listen(channel, onNotice);
+    return true;
+  }
+  return false;
 }
 
 /** `pg_notify(channel, payload)` inside the caller's transaction: delivered to every listener at commit, never on rollback. */

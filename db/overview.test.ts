@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { refreshActivityRollup } from "./activity";
 import { agents, enforcementPoints, findings, findingSnapshots, gatewayStatus } from "./schema";
-import { openTestDatabase } from "./testing/test-database";
-import { recordTestDecisions } from "./testing/decisions";
+import { openTestDatabase } from "@/testing/database";
+import { recordTestDecisions } from "@/testing/decisions";
 import { countDecisionsByBucket } from "./decisions";
 import { queryRows } from "./rows";
 import {
@@ -22,7 +22,7 @@ import {
 } from "./overview";
 import { getOverview } from "@/lib/overview/overview";
 import { agentActivityTrend } from "@/lib/agents/activity-trend";
-import { userContext } from "@/lib/testing";
+import { userContext } from "@/testing/context";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 const now = new Date();

@@ -8,7 +8,7 @@ import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
 import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
 import { createFilesServer } from "./demo/files-server";
 import { Gateway } from "./server";
-import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "./testing/fixtures";
+import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "@/testing/gateway";
 
 // Ports of the approvals branch (4700–4799).
 const PORTS = { console: 4710, upstream: 4711, gateway: 4712 };

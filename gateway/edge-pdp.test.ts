@@ -5,7 +5,7 @@ import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
 import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-server";
 import { Gateway } from "./server";
 import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
-import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "./testing/fixtures";
+import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "@/testing/gateway";
 
 const PORTS = { console: 3730, upstream: 3731, gateway: 3732, tiny: 3733, drain: 3734 };
 const PDP_KEY = "pdp_key_for_the_sidecar_0123456789";

@@ -8,7 +8,7 @@ import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
 import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-server";
 import { Gateway } from "./server";
 import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
-import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "./testing/fixtures";
+import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "@/testing/gateway";
 
 const PORTS = { console: 3710, upstream: 3711, gateway: 3712 };
 const UPSTREAM_SECRET = "Bearer upstream-secret-7f3a";
@@ -350,7 +350,7 @@ describe("decision records", () => {
 describe("console registry and tool catalog", () => {
   it("serves an MCP server registered in the console, and reports its state and the tools it saw", async () => {
     const { registerMcpServer } = await import("@/lib/gateway/mcp-servers");
-    const { userContext } = await import("@/lib/testing");
+    const { userContext } = await import("@/testing/context");
     await registerMcpServer({ ctx: userContext("security"), input: { name: "files-registered", transport: "http", url: upstream.url, dataSensitivity: "restricted", toolAnnotations: { echo: { openWorldHint: true } } } });
     await gateway.sync.syncOnce();
     const registered = `http://127.0.0.1:${PORTS.gateway}/mcp/files-registered`;

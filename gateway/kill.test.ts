@@ -7,7 +7,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
 import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-server";
 import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
-import { BASE_POLICIES, connectAgent, TEST_SCHEMA_WITH_ARGS, waitFor } from "./testing/fixtures";
+import { BASE_POLICIES, connectAgent, TEST_SCHEMA_WITH_ARGS, waitFor } from "@/testing/gateway";
 
 const PORTS = { console: 3720, upstream: 3721, gateway: 3722 };
 const endpoint = `http://127.0.0.1:${PORTS.gateway}/mcp/files`;

@@ -4,7 +4,7 @@ import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
 import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
 import { createLogger } from "./log";
 import { Gateway } from "./server";
-import { BASE_POLICIES, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "./testing/fixtures";
+import { BASE_POLICIES, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "@/testing/gateway";
 
 // Ports of the approvals2 branch (4100–4199).
 const PORTS = { console: 4120, gateway: 4122 };

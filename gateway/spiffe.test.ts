@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { DEFAULT_CEDAR_SCHEMA } from "@/lib/policies/default-schema";
-import { makeAgent, makeDomainKeys, mintSvid, registerDomain, type TestDomain } from "@/lib/identity/testing/identity-fixtures";
+import { makeAgent, makeDomainKeys, mintSvid, registerDomain, type TestDomain } from "@/testing/identity";
 import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
 import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-server";
 import { Gateway } from "./server";
-import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "./testing/fixtures";
+import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "@/testing/gateway";
 
 /**
  * SPIFFE JWT-SVIDs at the gateway, end to end: a trust domain and an agent registered in the

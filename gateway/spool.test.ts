@@ -5,7 +5,7 @@ import path from "node:path";
 import { GatewayConfig } from "./config";
 import { createMetrics } from "./metrics";
 import { Spool } from "./spool";
-import { quietLogger } from "./testing/fixtures";
+import { quietLogger } from "@/testing/gateway";
 
 const options = (overrides: Partial<GatewayConfig["spool"]> = {}): GatewayConfig["spool"] =>
   GatewayConfig.parse({ publicUrl: "http://127.0.0.1:3790", console: { url: "http://127.0.0.1:3791", token: "x" }, spool: { dir: mkdtempSync(path.join(tmpdir(), "spool-test-")), ...overrides } }).spool;

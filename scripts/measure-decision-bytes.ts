@@ -13,7 +13,7 @@ import { openDatabase, setDatabaseForTests } from "@/db/client";
 import { ingestDecisions } from "@/lib/decisions/ingest-decisions";
 import { enforcementPointContext } from "@/lib/decisions/ingest-testing";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
-import { userContext } from "@/lib/testing";
+import { userContext } from "@/testing/context";
 import { realisticDecision } from "./lib/bench-traffic";
 import { argValue } from "./lib/steward-client";
 

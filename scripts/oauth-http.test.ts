@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { POST as tokenPost } from "@/app/oauth/token/route";
 import { POST as revokePost } from "@/app/oauth/revoke/route";
 import { GET as jwksGet } from "@/app/oauth/jwks/route";
 import { GET as metadataGet } from "@/app/.well-known/oauth-authorization-server/route";
+import { GET as healthGet } from "@/app/api/health/route";
+import { oauthErrorResponse } from "@/app/_server/oauth-http";
+import { StewardError } from "@/lib/errors";
 import { forgetSigningKeys } from "@/lib/identity/signing-keys";
 import { activeTaskToken } from "@/lib/identity/introspection";
-import { makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "@/lib/identity/testing/identity-fixtures";
+import { makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "@/testing/identity";
 
 /**
  * The OAuth endpoints as HTTP handlers: RFC 6749 §5.2 error bodies, no-store, the form content type
@@ -70,5 +73,36 @@ describe("OAuth endpoints over HTTP", () => {
       expect(key).toMatchObject({ kty: "EC", alg: "ES256", use: "sig" });
       expect(key).not.toHaveProperty("d");
     }
+  });
+
+  it("goes through withApi as a public route: no actor resolved from a bearer, X-Request-ID echoed, OAuth error bodies kept", async () => {
+    // A bearer that is no Steward token: a protected route would answer 401; a public one never looks.
+    const withBearer = new Request(`${ORIGIN}/oauth/revoke`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Bearer not-a-steward-token", "x-request-id": "req-public-1" }, body: "token=garbage" });
+    const revoked = await revokePost(withBearer);
+    expect(revoked.status).toBe(200);
+    expect(revoked.headers.get("x-request-id")).toBe("req-public-1");
+    const missing = await revokePost(new Request(`${ORIGIN}/oauth/revoke`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-request-id": "req-public-2" }, body: "" }));
+    expect(missing.status).toBe(400);
+    expect(missing.headers.get("x-request-id")).toBe("req-public-2");
+    expect(await missing.json()).toEqual({ error: "invalid_request", error_description: "token is required" });
+  });
+
+  it("renders withApi's 503 (the database down, or a near-full PGlite disk refusing writes) as RFC 6749's temporarily_unavailable", async () => {
+    const refused = oauthErrorResponse(new StewardError("unavailable", "Steward is not accepting writes: /data has 1 MiB free"), new Request(`${ORIGIN}/oauth/token`), "req-1");
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    expect(refused.headers.get("cache-control")).toBe("no-store");
+    // The folder and the free space are the operator's business, not a token client's.
+    expect(await refused.json()).toEqual({ error: "temporarily_unavailable", error_description: "Steward cannot store anything right now; retry shortly" });
+    const crashed = oauthErrorResponse(new Error("secret detail"), new Request(`${ORIGIN}/oauth/token`), "req-2");
+    expect(crashed.status).toBe(500);
+    expect(JSON.stringify(await crashed.json())).not.toContain("secret detail");
+  });
+
+  it("answers liveness without the database", async () => {
+    const live = await healthGet(new Request(`${ORIGIN}/api/health`, { headers: { "x-request-id": "req-live" } }));
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: "ok" });
+    expect(live.headers.get("x-request-id")).toBe("req-live");
   });
 });

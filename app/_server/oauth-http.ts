@@ -1,8 +1,7 @@
 import { StewardError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { issuerFor } from "@/lib/identity/task-token";
-import { ensureStarted } from "@/lib/startup";
+import { isDatabaseUnavailable } from "./with-api";
 
 /** Form bodies of the OAuth endpoints are small; anything larger is refused before parsing. */
 const MAX_FORM_BYTES = 64 * 1024;
@@ -42,29 +41,19 @@ export async function readForm(request: Request): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
-/** The caller's X-Request-ID when printable (≤ 128), else a new one — as withApi does; kept here so the
- * token endpoints do not load the session machinery they never use. */
-export function oauthRequestId(headers: Headers): string {
-  const incoming = headers.get("x-request-id");
-  return incoming && /^[\x21-\x7e]{1,128}$/.test(incoming) ? incoming : newId("req");
-}
-
-/** Runs an OAuth endpoint: OAuth-shaped errors, 503 when the database is down, nothing internal echoed. */
-export async function oauthEndpoint(request: Request, handler: () => Promise<Response>): Promise<Response> {
-  const requestId = oauthRequestId(request.headers);
-  try {
-    await ensureStarted();
-    const response = await handler();
-    response.headers.set("x-request-id", requestId);
-    return response;
-  } catch (error) {
-    if (error instanceof IdentityError) return oauthError(error);
-    if (error instanceof StewardError && error.code === "invalid_input") return oauthError(new IdentityError("invalid_request", error.message));
-    const { isDatabaseUnavailable } = await import("./with-api");
-    if (isDatabaseUnavailable(error)) return Response.json({ error: "temporarily_unavailable", error_description: "The database is unavailable; retry shortly" }, { status: 503, headers: { ...NO_STORE, "retry-after": "5" } });
-    console.error(`[${requestId}] token service error`, error);
-    return Response.json({ error: "server_error", error_description: `Internal error (request ${requestId})` }, { status: 500, headers: NO_STORE });
+/**
+ * withApi's error renderer for the OAuth endpoints (`withApi({ permission: "public", errorResponse:
+ * oauthErrorResponse }, …)`): RFC 6749 §5.2 bodies, 503 temporarily_unavailable when the database is
+ * down or a near-full disk refuses writes, and nothing internal echoed.
+ */
+export function oauthErrorResponse(error: unknown, _request: Request, requestId: string): Response {
+  if (error instanceof IdentityError) return oauthError(error);
+  if (error instanceof StewardError && error.code === "invalid_input") return oauthError(new IdentityError("invalid_request", error.message));
+  if ((error instanceof StewardError && error.code === "unavailable") || isDatabaseUnavailable(error)) {
+    return Response.json({ error: "temporarily_unavailable", error_description: "Steward cannot store anything right now; retry shortly" }, { status: 503, headers: { ...NO_STORE, "retry-after": "5" } });
   }
+  console.error(`[${requestId}] token service error`, error);
+  return Response.json({ error: "server_error", error_description: `Internal error (request ${requestId})` }, { status: 500, headers: NO_STORE });
 }
 
 export const tokenJson = (body: unknown, status = 200) => Response.json(body, { status, headers: NO_STORE });

@@ -7,13 +7,28 @@ import { readJsonBody } from "@/lib/http/json-body";
 import { newId } from "@/lib/ids";
 import { assertWritable } from "@/db/disk-space";
 import { ensureStarted } from "@/lib/startup";
-import { resolveActor } from "./actor";
 import { assertNoPendingPasswordChange, assertSameOriginForSession } from "./csrf";
 import { clientIp } from "./request-meta";
 
 export type ApiContext = RequestContext & { actor: Actor };
+/** A public handler identifies no one: whatever credential its protocol carries (a client assertion, a token to revoke) is its own business. */
+export type PublicApiContext = Omit<RequestContext, "actor">;
 type RouteParams = Record<string, string | string[]>;
 type Handler<P> = (request: NextRequest, ctx: ApiContext, params: P) => Promise<Response>;
+type PublicHandler<P> = (request: Request, ctx: PublicApiContext, params: P) => Promise<Response> | Response;
+/** Renders a thrown error in the route's own protocol (OTLP's google.rpc.Status, RFC 6749 §5.2); null falls back to Steward's body. */
+type ErrorRenderer = (error: unknown, request: Request, requestId: string) => Response | null;
+type ProtectedOptions = { permission: AnyPermission; errorResponse?: ErrorRenderer };
+type PublicOptions = {
+  permission: "public";
+  errorResponse?: ErrorRenderer;
+  /**
+   * "wait" (default): open the database first, as any route (a state change is then refused near a full
+   * PGlite disk). "skip": answer without it — liveness, readiness (which reports the start-up itself),
+   * static discovery documents, and next-auth, which opens the database only when it needs it.
+   */
+  startup?: "wait" | "skip";
+};
 
 export function errorResponse(code: ErrorCode, status: number, message: string, extra: Record<string, unknown> = {}, headers: HeadersInit = {}): Response {
   return Response.json({ error: { code, message, ...extra } }, { status, headers: { "cache-control": "no-store", ...headers } });
@@ -52,16 +67,23 @@ const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
 
 /**
  * Every route handler goes through this: resolve the actor (session or bearer token), check the
- * permission, refuse a cookie-authenticated change from another Origin (CSRF), run, and map errors. `permission: "public"` is for liveness and sign-in only.
- * `errorResponse` lets a route speak its protocol's error body (return null to use Steward's).
+ * permission, refuse a cookie-authenticated change from another Origin (CSRF), run, and map errors.
+ * `permission: "public"` (liveness, discovery documents, the token service, sign-in) resolves no actor
+ * and checks nothing; it still echoes X-Request-ID and maps errors. `errorResponse` lets a route speak
+ * its protocol's error body (return null to use Steward's).
  */
-export function withApi<P extends RouteParams = RouteParams>(options: { permission: AnyPermission; errorResponse?: (error: unknown, request: NextRequest, requestId: string) => Response | null }, handler: Handler<P>) {
+export function withApi<P extends RouteParams = RouteParams>(options: PublicOptions, handler: PublicHandler<P>): (request: Request, route?: { params: Promise<P> }) => Promise<Response>;
+export function withApi<P extends RouteParams = RouteParams>(options: ProtectedOptions, handler: Handler<P>): (request: NextRequest, route: { params: Promise<P> }) => Promise<Response>;
+export function withApi<P extends RouteParams = RouteParams>(options: PublicOptions | ProtectedOptions, handler: PublicHandler<P> | Handler<P>) {
+  if (options.permission === "public") return publicRoute(options as PublicOptions, handler as PublicHandler<P>);
   return async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
     const requestId = requestIdFrom(request.headers);
     try {
       await ensureStarted();
       // PGlite near a full disk: refuse writes cleanly (503) instead of wedging (db/disk-space.ts).
       if (!SAFE_METHODS.has(request.method)) assertWritable();
+      // Loaded on first use: public routes (the token service) never load the session machinery (next-auth).
+      const { resolveActor } = await import("./actor");
       const actor = await resolveActor(request.headers);
       requirePermission(actor, options.permission);
       assertSameOriginForSession(actor, request.method, request.headers, request.nextUrl.protocol);
@@ -76,6 +98,33 @@ export function withApi<P extends RouteParams = RouteParams>(options: { permissi
       return response;
     }
   };
+}
+
+function publicRoute<P extends RouteParams>(options: PublicOptions, handler: PublicHandler<P>) {
+  return async (request: Request, route?: { params: Promise<P> }): Promise<Response> => {
+    const requestId = requestIdFrom(request.headers);
+    try {
+      if (options.startup !== "skip") {
+        await ensureStarted();
+        if (!SAFE_METHODS.has(request.method)) assertWritable();
+      }
+      return withRequestId(await handler(request, { requestId, ip: clientIp(request.headers) }, ((await route?.params) ?? {}) as P), requestId);
+    } catch (error) {
+      return withRequestId(options.errorResponse?.(error, request, requestId) ?? toErrorResponse(error, requestId), requestId);
+    }
+  };
+}
+
+/** Sets X-Request-ID; a response with immutable headers (`Response.redirect`, as Auth.js returns) is copied first. */
+function withRequestId(response: Response, requestId: string): Response {
+  try {
+    response.headers.set("x-request-id", requestId);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set("x-request-id", requestId);
+    return copy;
+  }
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -3,21 +3,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useState } from "react";
-import { api } from "@/components/policies/api";
+import { approvalApi, approvalKeys, approvalQueries } from "./api";
 import { formatUtc } from "@/components/ui/format-utc";
-import type { InboxItem } from "@/lib/approvals/inbox";
+import type { ApprovalResponses } from "@/lib/approvals/api-contract";
 
-type Detail = {
-  item: InboxItem;
-  owners: { id: string; name: string; email: string }[];
-  recentDecisions: { decisionId: string; enforcementPointId: string; time: string; actionName: string; outcome: string }[];
-  findings: { kind: string; detail: string }[];
-  decisions: { decisionId: string; enforcementPointId: string; time: string; actionName: string; outcome: string }[];
-};
+type InboxItem = ApprovalResponses["list"]["items"][number];
+
 
 const decisionHref = (decision: { enforcementPointId: string; decisionId: string; time: string }) => `/decisions/view?${new URLSearchParams({ ep: decision.enforcementPointId, id: decision.decisionId, time: decision.time })}`;
 
-const keys = { list: (query: string) => ["approvals", "list", query] as const, detail: (id: string) => ["approvals", "detail", id] as const };
 const HISTORY = "approved,denied,expired,cancelled";
 
 /** Re-fetches the inbox whenever the server says something changed (the same stream as the nav badge). */
@@ -25,7 +19,7 @@ function useLiveInvalidation() {
   const client = useQueryClient();
   useEffect(() => {
     const source = new EventSource("/api/v1/approvals/stream");
-    const onPending = () => void client.invalidateQueries({ queryKey: ["approvals"] });
+    const onPending = () => void client.invalidateQueries({ queryKey: approvalKeys.all });
     source.addEventListener("pending", onPending);
     return () => source.close();
   }, [client]);
@@ -51,9 +45,9 @@ export function ApprovalsInbox({ initialRequest }: { initialRequest: string | nu
 
 /** A request opened by link (a notification, a decision's page) that is no longer pending: shown above the lists. */
 function LinkedRequest({ id }: { id: string }) {
-  const query = useQuery({ queryKey: keys.detail(id), queryFn: () => api<Detail>(`/api/v1/approvals/${encodeURIComponent(id)}`) });
+  const query = useQuery(approvalQueries.detail(id));
   if (query.isPending || query.data?.item.status === "pending") return null;
-  if (query.isError) return <p className="notice danger">Access request {id}: {(query.error as Error).message}</p>;
+  if (query.isError) return <p className="notice danger">Access request {id}: {(query.error).message}</p>;
   return (
     <section aria-label={`Access request ${id}`} style={{ marginBottom: "0.75rem" }}>
       <ApprovalCard item={query.data.item} open />
@@ -62,9 +56,9 @@ function LinkedRequest({ id }: { id: string }) {
 }
 
 function PendingList({ initialRequest }: { initialRequest: string | null }) {
-  const query = useQuery({ queryKey: keys.list("pending"), queryFn: () => api<{ items: InboxItem[] }>("/api/v1/approvals?status=pending") });
+  const query = useQuery(approvalQueries.list("status=pending"));
   if (query.isPending) return <p className="muted">Loading…</p>;
-  if (query.isError) return <p className="notice danger">{(query.error as Error).message}</p>;
+  if (query.isError) return <p className="notice danger">{(query.error).message}</p>;
   const items = query.data.items;
   if (!items.length) {
     return (
@@ -157,8 +151,8 @@ function DecideForm({ item }: { item: InboxItem }) {
   const [comment, setComment] = useState("");
   const commentId = useId();
   const decide = useMutation({
-    mutationFn: (decision: "approve" | "deny") => api(`/api/v1/approvals/${item.id}/${decision}`, { body: { comment } }),
-    onSettled: () => client.invalidateQueries({ queryKey: ["approvals"] }),
+    mutationFn: (decision: "approve" | "deny") => approvalApi.decide(item.id, decision, { comment }),
+    onSettled: () => client.invalidateQueries({ queryKey: approvalKeys.all }),
   });
   if (!item.canDecide) return <p className="small muted">{item.refusal ?? "Waiting for an approver."}</p>;
   return (
@@ -177,7 +171,7 @@ function DecideForm({ item }: { item: InboxItem }) {
       </div>
       {decide.isError ? (
         <p className="notice danger" role="alert">
-          {(decide.error as Error).message}
+          {(decide.error).message}
         </p>
       ) : null}
     </div>
@@ -185,9 +179,9 @@ function DecideForm({ item }: { item: InboxItem }) {
 }
 
 function DetailPanel({ id }: { id: string }) {
-  const query = useQuery({ queryKey: keys.detail(id), queryFn: () => api<Detail>(`/api/v1/approvals/${id}`) });
+  const query = useQuery(approvalQueries.detail(id));
   if (query.isPending) return <p className="muted small">Loading…</p>;
-  if (query.isError) return <p className="notice danger">{(query.error as Error).message}</p>;
+  if (query.isError) return <p className="notice danger">{(query.error).message}</p>;
   const { item, owners, recentDecisions, findings, decisions } = query.data;
   return (
     <dl className="facts small" style={{ marginTop: "0.5rem" }}>
@@ -249,7 +243,7 @@ function History() {
   const [q, setQ] = useState("");
   const [agent, setAgent] = useState("");
   const params = new URLSearchParams({ status, ...(q ? { q } : {}), ...(agent ? { agent } : {}) }).toString();
-  const query = useQuery({ queryKey: keys.list(params), queryFn: () => api<{ items: InboxItem[] }>(`/api/v1/approvals?${params}`) });
+  const query = useQuery(approvalQueries.list(params));
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading" className="visually-hidden">
@@ -277,7 +271,7 @@ function History() {
         </label>
       </form>
       {query.isPending ? <p className="muted">Loading…</p> : null}
-      {query.isError ? <p className="notice danger">{(query.error as Error).message}</p> : null}
+      {query.isError ? <p className="notice danger">{(query.error).message}</p> : null}
       {query.data && !query.data.items.length ? <p className="card empty-state">No access requests match these filters.</p> : null}
       {query.data?.items.length ? (
         <ul className="approval-list">

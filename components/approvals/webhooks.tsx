@@ -2,31 +2,36 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "@/components/policies/api";
+import type { ApprovalRequests } from "@/lib/approvals/api-contract";
+import { approvalApi, approvalKeys, approvalQueries } from "./api";
 import { formatUtc } from "@/components/ui/format-utc";
-import type { DeliveryView, WebhookView } from "@/lib/approvals/notify";
 
-const keys = { hooks: ["approvals", "webhooks"] as const, deliveries: ["approvals", "deliveries"] as const };
+
+type WebhookForm = ApprovalRequests["createWebhook"];
+const APPROVER_GROUPS: readonly WebhookForm["approverGroup"][] = ["owner", "security", "all"];
+const PRESETS: readonly WebhookForm["preset"][] = ["slack", "generic"];
+/** The option the select offers with this value (the first one for anything else): a DOM string to the contract's type, no cast. */
+const pick = <T extends string>(options: readonly T[], value: string): T => options.find((option) => option === value) ?? options[0]!;
 
 /** Notification webhooks per approver group, "send test", and the delivery log (engineers manage; everyone reads). */
 export function WebhooksPanel({ canManage }: { canManage: boolean }) {
   const client = useQueryClient();
-  const hooks = useQuery({ queryKey: keys.hooks, queryFn: () => api<{ webhooks: WebhookView[] }>("/api/v1/approvals/webhooks") });
-  const deliveries = useQuery({ queryKey: keys.deliveries, queryFn: () => api<{ deliveries: DeliveryView[] }>("/api/v1/approvals/deliveries"), refetchInterval: 5000 });
-  const [form, setForm] = useState({ name: "", approverGroup: "owner", preset: "slack", url: "" });
+  const hooks = useQuery(approvalQueries.webhooks());
+  const deliveries = useQuery({ ...approvalQueries.deliveries(), refetchInterval: 5000 });
+  const [form, setForm] = useState<WebhookForm>({ name: "", approverGroup: "owner", preset: "slack", url: "" });
   const [secret, setSecret] = useState<string | null>(null);
-  const refresh = () => client.invalidateQueries({ queryKey: ["approvals"] });
+  const refresh = () => client.invalidateQueries({ queryKey: approvalKeys.all });
   const create = useMutation({
-    mutationFn: () => api<{ webhook: WebhookView; secret: string }>("/api/v1/approvals/webhooks", { body: form }),
+    mutationFn: () => approvalApi.createWebhook(form),
     onSuccess: (created) => {
       setSecret(created.secret);
       setForm({ ...form, name: "", url: "" });
     },
     onSettled: refresh,
   });
-  const test = useMutation({ mutationFn: (id: string) => api(`/api/v1/approvals/webhooks/${id}/test`, { method: "POST" }), onSettled: refresh });
-  const remove = useMutation({ mutationFn: (id: string) => api(`/api/v1/approvals/webhooks/${id}`, { method: "DELETE" }), onSettled: refresh });
-  const error = [create, test, remove].find((mutation) => mutation.isError)?.error as Error | undefined;
+  const test = useMutation({ mutationFn: (id: string) => approvalApi.testWebhook(id), onSettled: refresh });
+  const remove = useMutation({ mutationFn: (id: string) => approvalApi.deleteWebhook(id), onSettled: refresh });
+  const error = [create, test, remove].find((mutation) => mutation.isError)?.error;
   return (
     <section className="card" aria-labelledby="webhooks-heading">
       <h2 id="webhooks-heading">Notifications</h2>
@@ -68,7 +73,7 @@ export function WebhooksPanel({ canManage }: { canManage: boolean }) {
           </label>
           <label className="field">
             Approver group
-            <select value={form.approverGroup} onChange={(event) => setForm({ ...form, approverGroup: event.target.value })}>
+            <select value={form.approverGroup} onChange={(event) => setForm({ ...form, approverGroup: pick(APPROVER_GROUPS, event.target.value) })}>
               <option value="owner">Owners</option>
               <option value="security">Security</option>
               <option value="all">All</option>
@@ -76,7 +81,7 @@ export function WebhooksPanel({ canManage }: { canManage: boolean }) {
           </label>
           <label className="field">
             Payload
-            <select value={form.preset} onChange={(event) => setForm({ ...form, preset: event.target.value })}>
+            <select value={form.preset} onChange={(event) => setForm({ ...form, preset: pick(PRESETS, event.target.value) })}>
               <option value="slack">Slack-compatible</option>
               <option value="generic">Generic JSON</option>
             </select>

@@ -5,7 +5,7 @@ import { useState } from "react";
 import type { AgentView } from "@/lib/agents/schemas";
 import { DataTable } from "@/components/ui/data-table";
 import type { FormAction } from "@/lib/http/action-result";
-import { ActionForm } from "./action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { RiskBadge } from "./badges";
 import { AGENT_STATUS_OPTIONS, SelectField } from "./select-field";
 import { formatUtc } from "@/components/ui/format-utc";

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import type { FormAction } from "@/lib/http/action-result";
-import { ActionForm } from "./action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { SelectField } from "./select-field";
 
 type Option = { id: string; label: string };

@@ -3,9 +3,8 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ExplainedDecision } from "@/lib/policies/explain";
-import { api, policyKeys } from "./api";
+import { policyApi, policyQueries } from "./api";
 
-type Explained = { recorded: { outcome: string; reasons: string[]; policyRevision: string | null }; current: ExplainedDecision; chosen: ExplainedDecision | null };
 
 function Verdict({ title, result }: { title: string; result: ExplainedDecision }) {
   return (
@@ -32,9 +31,9 @@ function Verdict({ title, result }: { title: string; result: ExplainedDecision }
  */
 export function ExplainDecision({ enforcementPointId, decisionId }: { enforcementPointId: string; decisionId: string }) {
   const [revision, setRevision] = useState("");
-  const versions = useQuery({ queryKey: policyKeys.versions, queryFn: () => api<{ versions: { id: string; revision: number }[] }>("/api/v1/policies/versions") });
+  const versions = useQuery(policyQueries.versions());
   const explain = useMutation({
-    mutationFn: () => api<Explained>("/api/v1/policies/explain", { body: { enforcementPointId, decisionId, ...(revision ? { revision: Number(revision) } : {}) } }),
+    mutationFn: () => policyApi.explain({ enforcementPointId, decisionId, ...(revision ? { revision: Number(revision) } : {}) }),
   });
   return (
     <section className="card" aria-labelledby="explain-title">

@@ -6,12 +6,10 @@ import type { Diagnostic } from "@/lib/policies/cedar";
 import type { PolicyDoc } from "@/lib/policies/content";
 import type { PolicyTemplate } from "@/lib/policies/templates";
 import type { ValidationResult } from "@/lib/policies/validate";
-import { api, policyKeys } from "./api";
+import { policyApi, policyQueries } from "./api";
 import { CedarEditor } from "./cedar-editor";
 
 const VALIDATE_DEBOUNCE_MS = 350;
-
-type SaveResponse = { policy: PolicyDoc; validation: ValidationResult };
 
 /**
  * What a save tells the author: drafts may hold errors (half-written work is kept), but a save
@@ -58,7 +56,7 @@ export function PolicyEditor({
   useEffect(() => {
     const timer = setTimeout(async () => {
       try {
-        const result = await api<ValidationResult>("/api/v1/policies/validate", { body: { policyId: draft.id ?? "new policy", source: draft.source } });
+        const result = await policyApi.validate({ policyId: draft.id ?? "new policy", source: draft.source });
         setDiagnostics(result.diagnostics);
       } catch {
         // A failed check leaves the last diagnostics in place; saving reports problems too.
@@ -68,15 +66,12 @@ export function PolicyEditor({
   }, [draft.source, draft.id]);
 
   const save = useMutation({
-    mutationFn: () =>
-      draft.id
-        ? api<SaveResponse>(`/api/v1/policies/${draft.id}`, { method: "PUT", body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } })
-        : api<SaveResponse>("/api/v1/policies", { body: { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source } }),
+    mutationFn: () => policyApi.savePolicy(draft.id, { description: draft.description, owner: draft.owner, frameworkTags: draft.frameworkTags, source: draft.source }),
     onSuccess: async (saved) => {
       setNotice(savedNotice(saved.validation));
       setDiagnostics(saved.validation.diagnostics);
       setDraft((current) => ({ ...current, id: saved.policy.id }));
-      await queryClient.invalidateQueries({ queryKey: policyKeys.draft });
+      await queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey });
       onSaved(saved.policy.id);
     },
     onError: (error) => setNotice({ ok: false, text: error.message }),
@@ -89,16 +84,16 @@ export function PolicyEditor({
   });
 
   const remove = useMutation({
-    mutationFn: () => api(`/api/v1/policies/${draft.id}`, { method: "DELETE" }),
+    mutationFn: () => policyApi.deletePolicy(draft.id!),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: policyKeys.draft });
+      await queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey });
       onDeleted();
     },
     onError: (error) => setNotice({ ok: false, text: error.message }),
   });
 
   const format = useMutation({
-    mutationFn: () => api<{ ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] }>("/api/v1/policies/format", { body: { source: draft.source } }),
+    mutationFn: () => policyApi.format({ source: draft.source }),
     onSuccess: (result) => (result.ok ? setDraft((current) => ({ ...current, source: result.text })) : setDiagnostics(result.diagnostics)),
   });
 

@@ -2,20 +2,16 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { Diagnostic } from "@/lib/policies/cedar";
-import type { PolicySetContent } from "@/lib/policies/content";
-import type { TestResult } from "@/lib/policies/run-tests";
 import type { PolicyTemplate } from "@/lib/policies/templates";
 import type { TestSeed } from "@/lib/policies/test-from-decision";
-import { api, policyKeys } from "./api";
+import { policyQueries } from "./api";
 import { PolicyEditor } from "./policy-editor";
 import { ReplayPanel } from "./replay-panel";
 import { SchemaPanel } from "./schema-panel";
 import { StatsPanel } from "./stats-panel";
 import { TestsPanel } from "./tests-panel";
-import { VersionsPanel, type DraftStatus } from "./versions-panel";
+import { VersionsPanel } from "./versions-panel";
 
-type DraftResponse = { content: PolicySetContent; validation: { valid: boolean; diagnostics: Diagnostic[] }; tests: TestResult[]; status: DraftStatus };
 export type StudioPermissions = { canWrite: boolean; canPublish: boolean; canApprove: boolean; canManageSchema: boolean };
 
 const TABS = ["Policies", "Tests", "Review and publish", "Replay", "Usage", "Schema and entities"] as const;
@@ -23,7 +19,7 @@ type Tab = (typeof TABS)[number];
 
 /** The policy studio: the draft on the left, the selected policy (or a tab's panel) on the right. */
 export function PolicyStudio({ templates, permissions, initialPolicyId, testSeed }: { templates: PolicyTemplate[]; permissions: StudioPermissions; initialPolicyId?: string; testSeed?: TestSeed }) {
-  const draft = useQuery({ queryKey: policyKeys.draft, queryFn: () => api<DraftResponse>("/api/v1/policies") });
+  const draft = useQuery(policyQueries.draft());
   const [tab, setTab] = useState<Tab>(testSeed ? "Tests" : "Policies");
   const [selected, setSelected] = useState<{ id: string | null; template?: PolicyTemplate; key: number }>(initialPolicyId ? { id: initialPolicyId, key: 1 } : { id: null, key: 0 });
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");

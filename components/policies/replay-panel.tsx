@@ -6,10 +6,9 @@ import { DataTable } from "@/components/ui/data-table";
 import { decisionHref } from "@/components/ui/entity-links";
 import { EntityRef } from "@/components/ui/entity-ref";
 import type { ReplayResult } from "@/lib/policies/replay";
-import { api, policyKeys } from "./api";
+import { policyApi, policyQueries } from "./api";
 import { ReplayFlipsChart } from "@/components/charts/replay-flips-chart";
 
-type ReplayJob = { id: string; status: "queued" | "running" | "done" | "cancelled" | "failed"; total: number; processed: number; result: ReplayResult | null; error: string | null };
 
 
 /** Impact analysis: replay the draft against recorded decisions, with progress and cancel. */
@@ -24,16 +23,13 @@ export function ReplayPanel({ canRun }: { canRun: boolean }) {
   const [error, setError] = useState<string | null>(null);
 
   const job = useQuery({
-    queryKey: policyKeys.replay(jobId ?? "none"),
-    queryFn: () => api<ReplayJob>(`/api/v1/policies/replays/${jobId}`),
+    ...policyQueries.replay(jobId ?? "none"),
     enabled: Boolean(jobId),
     refetchInterval: (query) => (query.state.data && ["done", "cancelled", "failed"].includes(query.state.data.status) ? false : 1000),
   });
   const start = useMutation({
     mutationFn: () =>
-      api<{ id: string }>("/api/v1/policies/replays", {
-        body: { limit: Number(limit), ...(agentId ? { agentId } : {}), ...(enforcementPointId ? { enforcementPointId } : {}), ...(from ? { from: new Date(from).toISOString() } : {}), ...(to ? { to: new Date(to).toISOString() } : {}) },
-      }),
+      policyApi.startReplay({ limit: Number(limit), ...(agentId ? { agentId } : {}), ...(enforcementPointId ? { enforcementPointId } : {}), ...(from ? { from: new Date(from).toISOString() } : {}), ...(to ? { to: new Date(to).toISOString() } : {}) }),
     onSuccess: (started) => {
       setError(null);
       setJobId(started.id);
@@ -41,8 +37,8 @@ export function ReplayPanel({ canRun }: { canRun: boolean }) {
     onError: (failure) => setError(failure.message),
   });
   const cancel = useMutation({
-    mutationFn: () => api(`/api/v1/policies/replays/${jobId}/cancel`, { body: {} }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: policyKeys.replay(jobId ?? "none") }),
+    mutationFn: () => policyApi.cancelReplay(jobId!),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: policyQueries.replay(jobId ?? "none").queryKey }),
   });
 
   const data = job.data;

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Diagnostic } from "@/lib/policies/cedar";
-import { api, policyKeys } from "./api";
+import { policyApi, policyQueries } from "./api";
 import { CedarEditor } from "./cedar-editor";
 
 /** The Cedar schema and admin-added entities: versioned with the policies, editable by admins. */
@@ -15,11 +15,11 @@ export function SchemaPanel({ schemaText, entities, canManage }: { schemaText: s
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
 
   const saveSchema = useMutation({
-    mutationFn: () => api<{ validation: { valid: boolean; diagnostics: Diagnostic[] } }>("/api/v1/policies/schema", { method: "PUT", body: { schemaText: schema } }),
+    mutationFn: () => policyApi.saveSchema({ schemaText: schema }),
     onSuccess: async (result) => {
       setDiagnostics(result.validation.diagnostics);
       setNotice(result.validation.valid ? { ok: true, text: "Schema saved to the draft." } : { ok: false, text: "Schema saved, but it has errors: publishing stays blocked until they are fixed." });
-      await queryClient.invalidateQueries({ queryKey: policyKeys.draft });
+      await queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey });
     },
     onError: (error) => setNotice({ ok: false, text: error.message }),
   });
@@ -31,11 +31,11 @@ export function SchemaPanel({ schemaText, entities, canManage }: { schemaText: s
       } catch {
         throw new Error("The entities are not valid JSON");
       }
-      return api<{ count: number }>("/api/v1/policies/entities", { method: "PUT", body: { entities: parsed } });
+      return policyApi.saveEntities({ entities: parsed });
     },
     onSuccess: async (result) => {
       setNotice({ ok: true, text: `${result.count} entities saved to the draft.` });
-      await queryClient.invalidateQueries({ queryKey: policyKeys.draft });
+      await queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey });
     },
     onError: (error) => setNotice({ ok: false, text: error.message }),
   });

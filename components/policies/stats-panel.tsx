@@ -1,13 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { PolicyStats, UnmappedTypes } from "@/lib/policies/stats";
 import { DataTable } from "@/components/ui/data-table";
-import { api, policyKeys } from "./api";
+import { policyQueries } from "./api";
 
 /** Per published policy: what it determined lately, and whether it ever can. */
 export function StatsPanel() {
-  const stats = useQuery({ queryKey: policyKeys.stats, queryFn: () => api<{ revision: number | null; sample: number; policies: PolicyStats[]; unmappedTypes: UnmappedTypes }>("/api/v1/policies/stats"), staleTime: 60_000 });
+  const stats = useQuery({ ...policyQueries.stats(), staleTime: 60_000 });
   return (
     <section className="card" aria-labelledby="stats-title">
       <h2 id="stats-title">Published policies in use</h2>

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import type { TestResult } from "@/lib/policies/run-tests";
 import type { TestSeed } from "@/lib/policies/test-from-decision";
-import { api, policyKeys } from "./api";
+import { policyApi, policyQueries } from "./api";
 
 const EXAMPLE_REQUEST = JSON.stringify(
   {
@@ -62,20 +62,20 @@ export function TestsPanel({ results, canWrite, seed }: { results: TestResult[];
         throw new Error("The entities are not valid JSON");
       }
       const policies = expectedPolicies.split(",").map((item) => item.trim()).filter(Boolean);
-      return api("/api/v1/policies/tests", { body: { name, request: parsedRequest, entities: parsedEntities, expectedDecision: expected, expectedPolicies: policies.length ? policies : null } });
+      return policyApi.saveTest({ name, request: parsedRequest, entities: parsedEntities, expectedDecision: expected, expectedPolicies: policies.length ? policies : null });
     },
     onSuccess: async () => {
       setError(null);
       setName("");
-      await queryClient.invalidateQueries({ queryKey: policyKeys.draft });
+      await queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey });
     },
     onError: (failure) => setError(failure.message),
   });
   const remove = useMutation({
-    mutationFn: (id: string) => api(`/api/v1/policies/tests/${id}`, { method: "DELETE" }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: policyKeys.draft }),
+    mutationFn: (id: string) => policyApi.deleteTest(id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey }),
   });
-  const rerun = useMutation({ mutationFn: () => queryClient.invalidateQueries({ queryKey: policyKeys.draft }) });
+  const rerun = useMutation({ mutationFn: () => queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey }) });
 
   const failing = results.filter((result) => !result.passed).length;
   return (

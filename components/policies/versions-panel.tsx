@@ -3,12 +3,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useState } from "react";
-import type { DiffLine } from "@/lib/policies/diff";
 import { DataTable } from "@/components/ui/data-table";
-import { api, policyKeys } from "./api";
+import type { PolicyResponses } from "@/lib/policies/api-contract";
+import { policyApi, policyQueries } from "./api";
 
-type Version = { id: string; revision: number; message: string; authorLabel: string; rolledBackFrom: number | null; createdAt: string };
-export type DraftStatus = { contentHash: string; publishedRevision: number | null; changedSincePublish: boolean; approvalRequired: boolean; approvedBy: string | null };
+export type DraftStatus = PolicyResponses["draft"]["status"];
 
 /** Review and release: approve (four-eyes), publish with a message, versions, diff, rollback. */
 export function VersionsPanel({ status, canPublish, canApprove }: { status: DraftStatus; canPublish: boolean; canApprove: boolean }) {
@@ -17,11 +16,11 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("draft");
-  const versions = useQuery({ queryKey: policyKeys.versions, queryFn: () => api<{ versions: Version[] }>("/api/v1/policies/versions") });
-  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: policyKeys.draft }), queryClient.invalidateQueries({ queryKey: policyKeys.versions })]);
+  const versions = useQuery(policyQueries.versions());
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey }), queryClient.invalidateQueries({ queryKey: policyQueries.versions().queryKey })]);
 
   const publish = useMutation({
-    mutationFn: () => api<Version & { warnings?: string[] }>("/api/v1/policies/publish", { body: { message } }),
+    mutationFn: () => policyApi.publish({ message }),
     onSuccess: async (version) => {
       setNotice({ ok: true, text: `Published revision ${version.revision}.${version.warnings?.length ? ` Warning: ${version.warnings.join("; ")}.` : ""}` });
       setMessage("");
@@ -30,7 +29,7 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
     onError: (error) => setNotice({ ok: false, text: error.message }),
   });
   const approve = useMutation({
-    mutationFn: () => api("/api/v1/policies/approve", { body: {} }),
+    mutationFn: () => policyApi.approve(),
     onSuccess: async () => {
       setNotice({ ok: true, text: "Draft approved." });
       await refresh();
@@ -38,7 +37,7 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
     onError: (error) => setNotice({ ok: false, text: error.message }),
   });
   const approveRollback = useMutation({
-    mutationFn: (revision: number) => api(`/api/v1/policies/versions/${revision}/approve`, { body: {} }),
+    mutationFn: (revision: number) => policyApi.approveRollback(revision),
     onSuccess: async (_data, revision) => {
       setNotice({ ok: true, text: `Rolling back to revision ${revision} is approved; someone else may now roll back.` });
       await refresh();
@@ -46,7 +45,7 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
     onError: (error) => setNotice({ ok: false, text: error.message }),
   });
   const rollback = useMutation({
-    mutationFn: (revision: number) => api<Version>(`/api/v1/policies/versions/${revision}/rollback`, { body: {} }),
+    mutationFn: (revision: number) => policyApi.rollback(revision),
     onSuccess: async (version) => {
       setNotice({ ok: true, text: `Rolled back: revision ${version.revision} republishes revision ${version.rolledBackFrom}.` });
       await refresh();
@@ -54,8 +53,7 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
     onError: (error) => setNotice({ ok: false, text: error.message }),
   });
   const diff = useQuery({
-    queryKey: ["policies", "diff", from, to],
-    queryFn: () => api<{ lines: DiffLine[]; added: number; removed: number }>(`/api/v1/policies/versions/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+    ...policyQueries.diff(from, to),
     enabled: Boolean(from && to && from !== to),
   });
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
-import { recordTestDecisions } from "@/db/testing/decisions";
+import { openTestDatabase } from "@/testing/database";
+import { recordTestDecisions } from "@/testing/decisions";
 import { expectAuditRow } from "@/testing/audit";
 import { agents, auditLog, findings, findingSnapshots } from "@/db/schema";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { systemContext } from "../auth/actor";
 import { acceptFinding, resolveFinding } from "../findings/decide-finding";
 import { findingsDashboard } from "../findings/dashboard";

@@ -3,7 +3,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { getDb, type Executor, type Tx } from "@/db/client";
 import { agentOwners, findByIdempotencyKey, getAccessRequest, getAccessRequestByBindingJti, insertAccessRequest, listWebhooks, lockAccessRequest, markEscalated, pendingDue, personOfUser, setApprovals, transitionFromPending, type AccessRequestRow } from "@/db/approvals";
-import type { ApproverGroup } from "@/db/schema/approvals";
+import type { ApproverGroup } from "@/db/enums";
 import { canonicalJson } from "../audit/canonical-json";
 import { recordAudit } from "../audit/record-audit";
 import { systemContext, type Actor, type RequestContext } from "../auth/actor";

@@ -1,5 +1,5 @@
 import { policyAnnotations, type Diagnostic } from "../policies/cedar";
-import type { ApproverGroup } from "@/db/schema/approvals";
+import type { ApproverGroup } from "@/db/enums";
 
 /**
  * Requestable forbids, declared in Cedar annotations on a `forbid` policy:

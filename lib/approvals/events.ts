@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { notifyApprovalChannel } from "@/db/approvals";
 import { getDatabase, type Executor } from "@/db/client";
+import { listenOnChannel } from "@/db/notify";
 
 /**
  * Access-request changes, for long-polling PEPs and the console's pending badge. A change committed
@@ -40,9 +41,7 @@ export function announce(change: ApprovalChange): void {
 
 function listenAcrossProcesses(): Promise<void> {
   state.listening ??= (async () => {
-    const handle = await getDatabase();
-    if (!handle.sql) return;
-    await handle.sql.listen(APPROVALS_CHANNEL, (payload) => {
+    await listenOnChannel(await getDatabase(), APPROVALS_CHANNEL, (payload) => {
       try {
         const change = JSON.parse(payload) as ApprovalChange & { origin: string };
         if (change.origin !== state.origin) dispatch({ id: change.id, status: change.status });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
 import { agentNamesWithOwners, decisionsForAccessRequest, getAccessRequest, getAccessRequestByApprovalId, listAccessRequests, listPending, openFindingsOf, ownersOf, type AccessRequestRow } from "@/db/approvals";
 import { recentDecisionsOf } from "@/db/activity";
-import { ACCESS_REQUEST_STATUSES } from "@/db/schema/approvals";
+import { ACCESS_REQUEST_STATUSES } from "@/db/enums";
 import type { Actor } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";

@@ -2,8 +2,8 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
-import { claimDueDeliveries, deleteWebhookRow, getWebhook, insertDeliveries, insertWebhook, listDeliveries, listWebhooks, updateDelivery, type AccessRequestRow, type DeliveryRow, type WebhookRow } from "@/db/approvals";
-import { WEBHOOK_GROUPS, WEBHOOK_PRESETS } from "@/db/schema";
+import { claimDueDeliveries, deleteWebhookRow, getWebhook, insertDeliveries, insertWebhook, listDeliveries, listWebhooks, updateDelivery, type AccessRequestRow, type DeliveryRow, type NewDeliveryRow, type WebhookRow } from "@/db/approvals";
+import { WEBHOOK_GROUPS, WEBHOOK_PRESETS } from "@/db/enums";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { getConfig } from "../config";
@@ -97,7 +97,7 @@ const GROUP_EVENTS: Record<string, (group: string, row: AccessRequestRow) => boo
  * PEP callback on a terminal status.
  */
 export async function enqueueNotifications(tx: Executor, event: ApprovalEvent, row: AccessRequestRow, options: { consoleUrl: string | null; statusEndpoint: string | null; webhooks?: WebhookRow[] }): Promise<void> {
-  const deliveries: (typeof import("@/db/schema").approvalDeliveries.$inferInsert)[] = [];
+  const deliveries: NewDeliveryRow[] = [];
   const wants = GROUP_EVENTS[event];
   if (wants) {
     for (const hook of options.webhooks ?? (await listWebhooks(tx))) {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
-import { recordTestDecisions } from "@/db/testing/decisions";
+import { openTestDatabase } from "@/testing/database";
+import { recordTestDecisions } from "@/testing/decisions";
 import { agents, auditLog, findings } from "@/db/schema";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { createAgent } from "../agents/create-agent";
 import { refreshFindings } from "../findings/refresh-findings";
 import { createPerson } from "../people/people";

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { decisionQuarantine, decisions } from "@/db/schema";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { handleContextForgeEvent } from "./ingest-contextforge";
 import { enforcementPointContext, ingestRequest } from "./ingest-testing";
 

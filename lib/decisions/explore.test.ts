@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { decisionRateChart, exploreDecisions, ExploreQuery, getDecision, getDecisionTrace, listQuarantinedItems } from "./explore-decisions";
 import { handleIngestRequest } from "./ingest-request";
 import { enforcementPointContext, ingestRequest, sampleDecision } from "./ingest-testing";

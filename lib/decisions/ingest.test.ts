@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
 import { eq, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { executedRows } from "@/db/rows";
 import { agentIdentities, agents, decisionQuarantine, decisions } from "@/db/schema";
 import { dropDecisionPartitionsBefore } from "@/db/ingest";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { updateSettings } from "../settings/settings";
 import { subscribeToDecisions } from "./feed";
 import { maintainDecisionPartitions } from "./partition-maintenance";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { StewardError } from "../errors";
 import { resetShutdownForTests, shutdown } from "../shutdown";
 import { publishDecisions } from "./feed";

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { executedRows } from "@/db/rows";
 import { agentIdentities, agents, decisionQuarantine, decisions } from "@/db/schema";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { updateOpaMapping } from "../enforcement-points/update-opa-mapping";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { handleIngestRequest } from "./ingest-request";
 import { GZIP_MAX_RATIO, handleOpaLogRequest, OPA_CHUNK_LIMITS } from "./ingest-opa-logs";
 import { enforcementPointContext, ingestRequest, sampleDecision } from "./ingest-testing";

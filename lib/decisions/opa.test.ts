@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { decisionQuarantine, decisions } from "@/db/schema";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { updateOpaMapping } from "../enforcement-points/update-opa-mapping";
 import { newId } from "../ids";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { handleOpaLogRequest } from "./ingest-opa-logs";
 import { enforcementPointContext, ingestRequest } from "./ingest-testing";
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { auditLog, enforcementPointTokens } from "@/db/schema";
 import * as schema from "@/db/schema";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import postgres from "postgres";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { announceEnforcementPointTokensChanged, authenticateEnforcementPointToken, EP_TOKEN_CACHE_MS } from "./authenticate-enforcement-point-token";

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
-import { insertTestDecisionRows } from "@/db/testing/decisions";
+import { openTestDatabase } from "@/testing/database";
+import { insertTestDecisionRows } from "@/testing/decisions";
 import { agents, attestationCampaigns, attestations, auditLog, controlMappings, frameworkItems, frameworks, teams } from "@/db/schema";
 import { listControls, listMappings } from "@/db/frameworks";
 import { attestAgent } from "../attestation/attest-agent";
 import { closeCampaign, startCampaign } from "../attestation/campaigns";
 import { savePolicy, saveTest } from "../policies/draft";
 import { publishDraft } from "../policies/publish";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { addMapping } from "./add-mapping";
 import { crosswalk, evaluateAlignment } from "./alignment";
 import { attestManualEvidence } from "./attest-manual-evidence";
@@ -21,7 +21,7 @@ import { defaultMappingRows, loadShippedFrameworks } from "./load-catalogs";
 import { removeMapping } from "./remove-mapping";
 import type { ReportScope } from "./schemas";
 import { setItemApplicability } from "./set-item-applicability";
-import { openEvidenceTestDatabase } from "./testing/seed-evidence";
+import { openEvidenceTestDatabase } from "@/testing/frameworks";
 import { setDatabaseForTests } from "@/db/client";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db/client";
+import { advisoryXactLock } from "@/db/locks";
 import { getFramework, syncDefaultMappings, replaceFrameworkItems, upsertControl, upsertFramework } from "@/db/frameworks";
 import { canonicalJson } from "../audit/canonical-json";
 import { SHIPPED_CATALOGS } from "./catalogs";
@@ -54,7 +54,7 @@ export async function storeCatalog(db: Executor, doc: CatalogDocument, source: "
  */
 export async function loadShippedFrameworks(db: Db): Promise<{ catalogsWritten: number; mappingsAdded: number; rationalesUpdated: number; mappingsWithdrawn: number }> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${CATALOG_LOAD_LOCK_KEY})`);
+    await advisoryXactLock(tx, CATALOG_LOAD_LOCK_KEY);
     let catalogsWritten = 0;
     for (const doc of SHIPPED_CATALOGS) if (await storeCatalog(tx, doc, "builtin")) catalogsWritten++;
     for (const control of CONTROL_LIBRARY) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { listMappings } from "@/db/frameworks";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import mappingSchema from "./fixtures/oscal_mapping_schema.json";
 import { addMapping } from "./add-mapping";
 import { loadShippedFrameworks } from "./load-catalogs";

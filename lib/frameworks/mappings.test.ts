@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { controlMappings, frameworkItems, frameworks, removedDefaultMappings } from "@/db/schema";
 import { listMappings } from "@/db/frameworks";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { SHIPPED_CATALOGS } from "./catalogs";
 import { CONTROL_LIBRARY } from "./control-library";
 import { importFramework } from "./import-framework";
 import { defaultMappingRows, loadShippedFrameworks } from "./load-catalogs";
 import { catalogProvenanceLine, provenanceMarks } from "./provenance";
-import { openEvidenceTestDatabase } from "./testing/seed-evidence";
+import { openEvidenceTestDatabase } from "@/testing/frameworks";
 import { parseCsv } from "@/lib/csv";
 import { createReport } from "../reports/create-report";
 import { REPORT_CSV_COLUMNS } from "../reports/render-csv";

@@ -1,7 +1,7 @@
-import { asc } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { ENVIRONMENTS, teams } from "@/db/schema";
+import { ENVIRONMENTS } from "@/db/enums";
 import { getFrameworkOrThrow, listControls, listFrameworkItems, listFrameworks, listManualEvidence, listMappings } from "@/db/frameworks";
+import { listTeams } from "@/db/people";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { crosswalk, evaluateAlignment, evidenceTotals } from "./alignment";
@@ -71,5 +71,5 @@ export async function readCrosswalk({ ctx, frameworkId, targetFrameworkIds }: { 
 export async function readScopeOptions({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx.actor, "frameworks.read");
   const db = ctx.tx ?? (await getDb());
-  return { teams: await db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.name)), environments: ENVIRONMENTS };
+  return { teams: (await listTeams(db)).map(({ id, name }) => ({ id, name })), environments: ENVIRONMENTS };
 }

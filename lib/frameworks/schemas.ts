@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ENVIRONMENTS } from "@/db/schema/inventory";
+import { ENVIRONMENTS } from "@/db/enums";
 
 /** The shape of a framework catalog as shipped in lib/frameworks/catalogs and as imported in Steward JSON. */
 export const CatalogItem = z.object({

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { auditLog, gatewayStatus, mcpTools } from "@/db/schema";
 import { enforcementPointContext } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { deleteMcpServer, listMcpServers, listMcpServersForGateway, listToolCatalog, recordGatewayReport, registerMcpServer } from "./mcp-servers";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { MCP_TRANSPORTS } from "@/db/schema/gateway";
-import { DATA_SENSITIVITIES } from "@/db/schema/inventory";
+import { DATA_SENSITIVITIES, MCP_TRANSPORTS } from "@/db/enums";
 
 export const McpServerName = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Use 1–63 lower-case letters, digits, - and _ (it becomes the gateway path /mcp/<name>)");
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { ListAgentsQuery } from "../agents/schemas";
 import { listAgents } from "../agents/list-agents";
 import { AuditFilters, listAuditEntries } from "../audit/list-audit";
@@ -13,7 +13,7 @@ import { ListFindingsQuery } from "../findings/schemas";
 import { listPeople } from "../people/people";
 import { ListPeopleQuery } from "../people/schemas";
 import { DiffQuery } from "../policies/schemas";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { readPageQuery, readQuery } from "./query";
 
 // One database for the file; the tests only read it.

@@ -3,15 +3,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT, type CryptoKey } from "jose";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { auditLog, secretReleases } from "@/db/schema";
 import type { Actor } from "../auth/actor";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { releaseSecret, saveSecret } from "./secret-store";
 import { forgetSigningKeys, publishedJwks } from "./signing-keys";
 import { getTask, observedCredentialPosture } from "./tasks-view";
 import { exchangeToken } from "./token-exchange";
-import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "./testing/identity-fixtures";
+import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "@/testing/identity";
 
 /**
  * A tiny OAuth 2.0 token endpoint minting its access tokens with jose: client credentials

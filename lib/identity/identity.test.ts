@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT, UnsecuredJWT } from "jose";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { auditLog, decisions, findings, secrets, signingKeys, taskTokens, usedAssertions } from "@/db/schema";
 import { changeAgentStatus } from "../agents/assign-ownership";
 import { updateSettings } from "../settings/settings";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import type { Actor } from "../auth/actor";
 import { registerAgentKey } from "./agent-keys";
 import { IdentityError } from "./identity-error";
@@ -17,7 +17,7 @@ import { forgetSigningKeys, publishedJwks, rotateSigningKey } from "./signing-ke
 import { getTask, listTasks, observedCredentialPosture } from "./tasks-view";
 import { ingestDecisions } from "../decisions/ingest-decisions";
 import { exchangeToken } from "./token-exchange";
-import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, TOKEN_ENDPOINT, type TestDomain } from "./testing/identity-fixtures";
+import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, TOKEN_ENDPOINT, type TestDomain } from "@/testing/identity";
 import { open, seal } from "./sealed-box";
 import { randomBytes } from "node:crypto";
 import { getEventListeners } from "node:events";

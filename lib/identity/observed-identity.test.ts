@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { decodeJwt } from "jose";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { findings } from "@/db/schema";
 import type { Actor } from "../auth/actor";
 import { ingestDecisions } from "../decisions/ingest-decisions";
@@ -10,12 +10,12 @@ import { evaluateControl } from "../frameworks/evidence/evaluate-controls";
 import { collectEvidenceFacts } from "../frameworks/evidence/facts";
 import { updateSettings } from "../settings/settings";
 import { endTask } from "./revocation";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { forgetSigningKeys } from "./signing-keys";
 import { noteStandingCredentialUse } from "./standing-credentials";
 import { observedCredentialPosture } from "./tasks-view";
 import { exchangeToken } from "./token-exchange";
-import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "./testing/identity-fixtures";
+import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "@/testing/identity";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 const ep = { actor: { type: "enforcement_point", enforcementPointId: "ep_gateway", name: "gateway" } as Actor, requestId: "req_ep", ip: null };

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { getDatabase, type Executor } from "@/db/client";
 import { latestRevocationSeq, readRevocationEvents } from "@/db/identity/revocations";
+import { listenOnChannel } from "@/db/notify";
 import { REVOCATION_CHANNEL } from "./constants";
 
 /**
@@ -33,8 +34,7 @@ export function announceRevocationsLocally(): void {
 function listen(): Promise<void> {
   holder.__stewardRevocationListening ??= (async () => {
     const handle = await getDatabase();
-    if (handle.sql) await handle.sql.listen(REVOCATION_CHANNEL, () => announceRevocationsLocally());
-    else if (handle.pglite) await handle.pglite.listen(REVOCATION_CHANNEL, () => announceRevocationsLocally());
+    await listenOnChannel(handle, REVOCATION_CHANNEL, () => announceRevocationsLocally(), { pglite: true });
   })().catch((error: unknown) => {
     holder.__stewardRevocationListening = undefined;
     console.error("listening for revocations failed; waiters fall back to re-reading every", RECHECK_MS, "ms", error);

@@ -3,15 +3,15 @@ import http from "node:http";
 import { eq } from "drizzle-orm";
 import { decodeJwt, exportJWK, generateKeyPair, type JWK } from "jose";
 import { OAuth2Server } from "oauth2-mock-server";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { tasks, trustDomains } from "@/db/schema";
 import { resetConfigForTests } from "../config";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { IdentityError } from "./identity-error";
 import { forgetSigningKeys } from "./signing-keys";
 import { exchangeToken } from "./token-exchange";
 import { createTrustDomain, deleteTrustDomain } from "./trust-domains";
-import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, rootForm, exchangeForm, type TestDomain } from "./testing/identity-fixtures";
+import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, rootForm, exchangeForm, type TestDomain } from "@/testing/identity";
 
 /**
  * Trust sources fetched over HTTP (a SPIRE bundle endpoint and OIDC discovery served on loopback in

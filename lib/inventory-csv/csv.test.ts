@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray, like } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { agents, auditLog, people, teams } from "@/db/schema";
 import { newId } from "../ids";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { createAgent } from "../agents/create-agent";
 import { detectDelimiter, parseCsv, parseCsvRows, toCsv, unneutralise } from "@/lib/csv";
 import { exportAgentsCsv, exportPeopleCsv } from "./export";

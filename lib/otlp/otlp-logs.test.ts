@@ -10,7 +10,7 @@ import { OTLPLogExporter as JsonExporter } from "@opentelemetry/exporter-logs-ot
 import { ProtobufLogsSerializer, JsonLogsSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from "@opentelemetry/sdk-logs";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { executedRows } from "@/db/rows";
 import { decisionQuarantine, decisions, enforcementPoints } from "@/db/schema";
 import { authenticateEnforcementPointToken } from "../enforcement-points/authenticate-enforcement-point-token";
@@ -21,7 +21,7 @@ import { otlpFailure } from "./otlp-http";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { updateOpaMapping } from "../enforcement-points/update-opa-mapping";
 import { newId } from "../ids";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 
 /**
  * Steward's OTLP route behind a real HTTP listener (this branch's ports: 3600–3699), as an exporter

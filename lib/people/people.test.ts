@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { agents, auditLog, findings, people } from "@/db/schema";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { createAgent } from "../agents/create-agent";
 import { createUser } from "../users/create-user";
 import { deactivateUser } from "../users/update-user";

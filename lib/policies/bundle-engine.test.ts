@@ -1,10 +1,10 @@
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { agents } from "@/db/schema";
 import type { Actor } from "../auth/actor";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { PolicyBundle } from "./bundle";
 import { engineFromBundle } from "./bundle-engine";
 import { savePolicy } from "./draft";

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq, inArray, like } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { listDraftPolicies } from "@/db/policies";
 import { agentIdentities, agents, decisions, people } from "@/db/schema";
 import { updateAgent } from "../agents/update-agent";
 import type { Actor } from "../auth/actor";
 import { updateSettings } from "../settings/settings";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { evaluateAccess } from "./authzen";
 import type { CedarEntity } from "./cedar";
 import type { PolicySetContent, PolicyTestDoc } from "./content";

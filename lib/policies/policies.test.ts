@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { ensureTestDecisionPartitions, insertTestDecisionRows } from "@/db/testing/decisions";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { ensureTestDecisionPartitions, insertTestDecisionRows } from "@/testing/decisions";
+import { openTestDatabase } from "@/testing/database";
 import { expectAuditRow } from "@/testing/audit";
 import { setDatabaseForTests } from "@/db/client";
 import { loadInventory, type Inventory } from "@/db/policies";
@@ -9,7 +9,7 @@ import { agents, decisionKeys, decisions, people, policyReplays, teams } from "@
 import type { RiskTier } from "../agents/risk";
 import type { Actor } from "../auth/actor";
 import { updateSettings } from "../settings/settings";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { evaluateAccess, evaluateAccessBatch } from "./authzen";
 import { authorize } from "./cedar";
 import { policyTexts } from "./content";

@@ -91,7 +91,7 @@ export async function getReplay({ ctx, input }: { ctx: Ctx; input: { id: string 
   const db = ctx.tx ?? (await getDb());
   const stored = await getReplayOrThrow(db, input.id);
   const { content: _content, ...params } = stored.params as Record<string, unknown>;
-  const row = { ...stored, result: stored.result ? await withNames(db, stored.result as ReplayResult) : stored.result };
+  const row = { ...stored, result: stored.result ? await withNames(db, stored.result as ReplayResult) : null };
   const stalled = (row.status === "running" || row.status === "queued") && Date.now() - row.updatedAt.getTime() > STALLED_AFTER_MS;
   return stalled ? { ...row, params, status: "failed" as const, error: "The replay stopped reporting progress (its server process ended); start it again" } : { ...row, params };
 }

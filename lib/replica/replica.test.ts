@@ -9,13 +9,13 @@ import { ExploreQuery, exploreDecisions } from "../decisions/explore-decisions";
 import { ingestDecisions } from "../decisions/ingest-decisions";
 import { enforcementPointContext, sampleDecision } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
-import { insertTestDecisionRows } from "@/db/testing/decisions";
+import { insertTestDecisionRows } from "@/testing/decisions";
 import { loadShippedFrameworks } from "../frameworks/load-catalogs";
 import { getReplay, runReplay, startReplay } from "../policies/replay";
 import { createReport } from "../reports/create-report";
 import { readReportList } from "../reports/read-reports";
 import { updateSettings } from "../settings/settings";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { replicaStatus, setReplicaForTests, withReadScope } from "./read-db";
 
 /**

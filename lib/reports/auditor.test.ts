@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { agents, enforcementPoints } from "@/db/schema";
 import { listControls } from "@/db/frameworks";
 import { queryRows } from "@/db/rows";
@@ -28,7 +28,7 @@ import { loadShippedFrameworks } from "../frameworks/load-catalogs";
 import { savePolicy } from "../policies/draft";
 import { publishDraft } from "../policies/publish";
 import { updateSettings } from "../settings/settings";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { createReport } from "./create-report";
 import { renderReport } from "./render-report";
 import type { ReportContent } from "./report-content";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { settings } from "@/db/schema";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { eq, sql } from "drizzle-orm";
 import { getCachedSettings, getSettings, SETTINGS_CACHE_MS, SettingsPatchSchema, updateSettings, type Settings } from "./settings";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { apiTokens, auditLog, signInFailures, users } from "@/db/schema";
 import { countActiveAdmins } from "@/db/users";
 import { createApiToken } from "../api-tokens/api-tokens";

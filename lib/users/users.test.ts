@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { setDatabaseForTests } from "@/db/client";
 import { auditLog, users } from "@/db/schema";
 import { authenticatePersonalToken, createApiToken, revokeApiToken } from "../api-tokens/api-tokens";
 import { verifyAuditChain } from "../audit/verify-chain";
-import { userContext } from "../testing";
+import { userContext } from "@/testing/context";
 import { createUser } from "./create-user";
 import { bootstrapAdminFromConfig, isSetupNeeded, setupFirstAdmin } from "./first-admin";
 import { announceSetupCode, currentSetupCode, requireSetupCode } from "./setup-code";

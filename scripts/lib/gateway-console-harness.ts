@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { openTestDatabase } from "@/testing/database";
 import { requirePermission } from "@/lib/auth/require-permission";
 import { handleIngestRequest } from "@/lib/decisions/ingest-request";
 import { authenticateEnforcementPointToken } from "@/lib/enforcement-points/authenticate-enforcement-point-token";
@@ -9,7 +9,7 @@ import { newId } from "@/lib/ids";
 import { savePolicy, updateSchema } from "@/lib/policies/draft";
 import { publishDraft } from "@/lib/policies/publish";
 import { etagMatches, waitForPolicyBundle } from "@/lib/policies/versions";
-import { userContext } from "@/lib/testing";
+import { userContext } from "@/testing/context";
 import { StewardError } from "@/lib/errors";
 import { listMcpServersForGateway, recordGatewayReport } from "@/lib/gateway/mcp-servers";
 import { AccessRequestProblem, cancelAccessRequest, getTaskStatus, submitAccessRequest } from "@/lib/approvals/access-requests";

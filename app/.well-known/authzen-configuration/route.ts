@@ -1,8 +1,7 @@
 // GET /.well-known/authzen-configuration — AuthZEN PDP metadata; public, like any discovery document
+import { withApi } from "@/app/_server/with-api";
 import { authzenConfiguration } from "@/lib/policies/authzen";
 
 export const dynamic = "force-dynamic";
 
-export function GET(request: Request): Response {
-  return Response.json(authzenConfiguration(new URL(request.url).origin), { headers: { "cache-control": "no-store" } });
-}
+export const GET = withApi({ permission: "public", startup: "skip" }, (request) => Response.json(authzenConfiguration(new URL(request.url).origin), { headers: { "cache-control": "no-store" } }));

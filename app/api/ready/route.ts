@@ -1,6 +1,7 @@
 // GET /api/ready — readiness: the database is reachable and fully migrated, the process is not
 // stopping, and (PGlite) its disk has room; 503 with Retry-After and the reason otherwise. No
 // authentication: it names the database (host or folder) and the cause, never a credential.
+import { withApi } from "@/app/_server/with-api";
 import { getDb } from "@/db/client";
 import { lowSpaceMessage, pgliteDiskSpace } from "@/db/disk-space";
 import { checkReadiness } from "@/db/readiness";
@@ -11,7 +12,8 @@ export const dynamic = "force-dynamic";
 const headers = { "cache-control": "no-store" };
 const unready = (body: Record<string, unknown>) => Response.json(body, { status: 503, headers: { ...headers, "retry-after": "5" } });
 
-export async function GET(): Promise<Response> {
+// startup "skip": readiness reports a failed start-up itself (503 with the cause) rather than withApi's error.
+export const GET = withApi({ permission: "public", startup: "skip" }, async () => {
   if (startupStatus().state === "stopping") return unready({ status: "stopping", reason: "the process is shutting down" });
   try {
     await ensureStarted();
@@ -29,4 +31,4 @@ export async function GET(): Promise<Response> {
     console.error("steward: readiness check failed", error);
     return unready({ status: "database unreachable", database: startupStatus().target, reason: (error as Error).message });
   }
-}
+});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, lt, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/db/testing/test-database";
-import { insertTestDecisionRows } from "@/db/testing/decisions";
+import { openTestDatabase } from "@/testing/database";
+import { insertTestDecisionRows } from "@/testing/decisions";
 import { refreshActivityRollup, rolledUpEvidenceDays } from "@/db/activity";
 import { executedRows } from "@/db/rows";
 import { agentHistory, agentIdentities, agents, enforcementPoints, teams } from "@/db/schema";
@@ -11,7 +11,7 @@ import { registerEnforcementPoint } from "../../enforcement-points/register-enfo
 import { createReport } from "../../reports/create-report";
 import type { ReportContent } from "../../reports/report-content";
 import { getSettings, updateSettings } from "../../settings/settings";
-import { userContext } from "../../testing";
+import { userContext } from "@/testing/context";
 import { loadShippedFrameworks } from "../load-catalogs";
 import type { ReportScope } from "../schemas";
 import { collectEvidenceFacts, DESTRUCTIVE_ACTION_PATTERN, type AgentDecisionFact, type Period, type SharedIdentity } from "./facts";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { readingFromReplica } from "@/app/_server/read-scope";
-import { ActionForm } from "@/components/inventory/action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { RiskBadge } from "@/components/inventory/badges";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
 import { AGENT_STATUS_OPTIONS, SelectField } from "@/components/inventory/select-field";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
-import { ActionForm } from "@/components/inventory/action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
 import { SelectField } from "@/components/inventory/select-field";
 import { DataTable } from "@/components/ui/data-table";

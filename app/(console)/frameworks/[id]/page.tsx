@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { EntityRef } from "@/components/ui/entity-ref";
 import Link from "next/link";
 import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
-import { ActionForm } from "@/components/frameworks/action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { CoverageBar } from "@/components/frameworks/coverage-bar";
 import { ScopePicker } from "@/components/frameworks/scope-picker";
 import { ProvenanceNote } from "@/components/frameworks/provenance-note";
@@ -124,11 +124,14 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                         ) : null}
                         {canEdit ? (
                           <ActionForm
+                            browserValidation
+                            label={false}
                             action={removeMappingAction}
                             hidden={{ controlId: mapping.controlId, frameworkId: id, itemId: item.itemId }}
                             submitLabel="Remove mapping"
                             pendingLabel="Removing…"
-                            confirmText={`Remove ${mapping.controlId} from ${item.itemId}?`}
+                            confirmWith="dialog"
+                            confirm={`Remove ${mapping.controlId} from ${item.itemId}?`}
                             danger
                           >
                             <div className="field">
@@ -148,7 +151,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                   {canEdit ? (
                     <details className="edit-mappings">
                       <summary>Edit mapping for {item.itemId}</summary>
-                      <ActionForm action={addMappingAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel="Map control" successText="Mapped.">
+                      <ActionForm browserValidation label={false} pendingLabel="Saving…" action={addMappingAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel="Map control" successTone="quiet" successMessage="Mapped.">
                         <div className="field">
                           <label htmlFor={`control-${item.itemId}`}>Control</label>
                           <select id={`control-${item.itemId}`} name="controlId" required>
@@ -166,7 +169,7 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                           <input id={`rationale-${item.itemId}`} name="rationale" required minLength={10} maxLength={1000} />
                         </div>
                       </ActionForm>
-                      <ActionForm action={setApplicabilityAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel={item.notApplicableReason ? "Update applicability" : "Mark not applicable"} successText="Saved.">
+                      <ActionForm browserValidation label={false} pendingLabel="Saving…" action={setApplicabilityAction} hidden={{ frameworkId: id, itemId: item.itemId }} submitLabel={item.notApplicableReason ? "Update applicability" : "Mark not applicable"} successTone="quiet" successMessage="Saved.">
                         <div className="field">
                           <label htmlFor={`na-${item.itemId}`}>Not applicable because (empty = applicable)</label>
                           <input id={`na-${item.itemId}`} name="notApplicableReason" defaultValue={item.notApplicableReason ?? ""} maxLength={2000} />

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
-import { ActionForm } from "@/components/frameworks/action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { ProvenanceNote } from "@/components/frameworks/provenance-note";
 import { StatusBadge } from "@/components/frameworks/status-badge";
 import { PageHeader } from "@/components/ui/page-header";
@@ -78,7 +78,7 @@ export default async function ControlsPage() {
                           <span className="muted">awaiting review by a second person (does not count yet)</span>
                         )}
                         {canEdit && row.reviewStatus === "pending" && row.attestedById !== `user:${actorUserId}` ? (
-                          <ActionForm action={reviewEvidenceAction} hidden={{ evidenceId: row.id }} submitLabel="Confirm as reviewer" successText="Evidence reviewed." />
+                          <ActionForm action={reviewEvidenceAction} hidden={{ evidenceId: row.id }} submitLabel="Confirm as reviewer" successMessage="Evidence reviewed." />
                         ) : null}
                       </li>
                     ))}
@@ -87,7 +87,7 @@ export default async function ControlsPage() {
                   <p className="muted small">No evidence yet: {canEdit ? "attest a document link below." : "a security engineer attests it."}</p>
                 )}
                 {canEdit ? (
-                  <ActionForm action={attestEvidenceAction} hidden={{ controlId: control.id }} submitLabel="Attest evidence" className="stack" successText="Evidence recorded.">
+                  <ActionForm browserValidation label={false} pendingLabel="Saving…" action={attestEvidenceAction} hidden={{ controlId: control.id }} submitLabel="Attest evidence" className="stack" successTone="quiet" successMessage="Evidence recorded.">
                     <div className="field">
                       <label htmlFor={`url-${control.id}`}>Evidence link</label>
                       <input id={`url-${control.id}`} name="url" type="url" placeholder="https://…" required />

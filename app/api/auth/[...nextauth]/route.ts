@@ -1,6 +1,7 @@
 // GET/POST /api/auth/* — next-auth's own sign-in, callback, session and sign-out endpoints
 import { NextRequest } from "next/server";
 import { handlers } from "@/app/_server/auth";
+import { withApi } from "@/app/_server/with-api";
 import { getConfig } from "@/lib/config";
 
 /**
@@ -9,9 +10,9 @@ import { getConfig } from "@/lib/config";
  * page) from that. When AUTH_URL is set, the request is re-addressed to the public origin — URL,
  * Host and X-Forwarded-Host/Proto alike — before Auth.js sees it, so no redirect names localhost.
  */
-function onPublicOrigin(request: NextRequest): NextRequest {
+function onPublicOrigin(request: Request): NextRequest {
   const publicOrigin = getConfig().publicOrigin;
-  if (!publicOrigin) return request;
+  if (!publicOrigin) return request instanceof NextRequest ? request : new NextRequest(request);
   const incoming = new URL(request.url);
   const url = new URL(`${incoming.pathname}${incoming.search}`, publicOrigin);
   const headers = new Headers(request.headers);
@@ -23,5 +24,6 @@ function onPublicOrigin(request: NextRequest): NextRequest {
   return new NextRequest(url, init as ConstructorParameters<typeof NextRequest>[1]);
 }
 
-export const GET = (request: NextRequest) => handlers.GET(onPublicOrigin(request));
-export const POST = (request: NextRequest) => handlers.POST(onPublicOrigin(request));
+// Public: this is sign-in itself. Auth.js opens the database when it needs it and checks its own CSRF token.
+export const GET = withApi({ permission: "public", startup: "skip" }, (request) => handlers.GET(onPublicOrigin(request)));
+export const POST = withApi({ permission: "public", startup: "skip" }, (request) => handlers.POST(onPublicOrigin(request)));

@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { openDatabase, reportAnchorsFileFor, setDatabaseForTests, type DatabaseHandle } from "../client";
+import { openDatabase, reportAnchorsFileFor, setDatabaseForTests, type DatabaseHandle } from "@/db/client";
 
 /**
  * Test-only: a fresh, migrated database for one suite. STEWARD_TEST_DB=postgres uses a new

@@ -2,7 +2,7 @@
 // obeys one command per stdin line — "write <text>" inserts a row and answers the row count — so a
 // test can check that a holder keeps working while a second opener is refused.
 import { createInterface } from "node:readline";
-import { openDatabase } from "../client";
+import { openDatabase } from "@/db/client";
 
 async function main(folder: string | undefined): Promise<void> {
   if (!folder) throw new Error("usage: hold-pglite <folder>");

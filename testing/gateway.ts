@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { GatewayConfig, type GatewayConfigInput } from "../config";
-import { createLogger } from "../log";
+import { GatewayConfig, type GatewayConfigInput } from "@/gateway/config";
+import { createLogger } from "@/gateway/log";
 
 export const TEST_SCHEMA_WITH_ARGS = (schema: string) => schema.replace('"weekday": Long,', '"weekday": Long,\n    "argPath"?: String,');
 

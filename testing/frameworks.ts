@@ -1,8 +1,8 @@
 import type { Executor } from "@/db/client";
-import { insertTestDecisionRows } from "@/db/testing/decisions";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { insertTestDecisionRows } from "@/testing/decisions";
+import { openTestDatabase } from "@/testing/database";
 import { agents, decisions, enforcementPoints, people, teams } from "@/db/schema";
-import { loadShippedFrameworks } from "../load-catalogs";
+import { loadShippedFrameworks } from "@/lib/frameworks/load-catalogs";
 
 type DecisionSeed = Partial<typeof decisions.$inferInsert> & { agentId: string; actionName: string; outcome: (typeof decisions.$inferInsert)["outcome"] };
 

@@ -1,12 +1,12 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { randomUUID } from "node:crypto";
-import { createAgent } from "../../agents/create-agent";
-import { savePolicy } from "../../policies/draft";
-import { forgetPublishedEngine } from "../../policies/published-engine";
-import { publishDraft } from "../../policies/publish";
-import { userContext } from "../../testing";
-import { TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_ACCESS, TOKEN_TYPE_JWT } from "../constants";
-import { createTrustDomain } from "../trust-domains";
+import { createAgent } from "@/lib/agents/create-agent";
+import { savePolicy } from "@/lib/policies/draft";
+import { forgetPublishedEngine } from "@/lib/policies/published-engine";
+import { publishDraft } from "@/lib/policies/publish";
+import { userContext } from "@/testing/context";
+import { TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_ACCESS, TOKEN_TYPE_JWT } from "@/lib/identity/constants";
+import { createTrustDomain } from "@/lib/identity/trust-domains";
 
 /** Test-only: a SPIFFE trust domain whose keys the test holds, and helpers to mint SVIDs and exchange requests. */
 export const ISSUER = "http://steward.test";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { closedDaysOf } from "../activity";
-import type { Executor } from "../client";
-import { decisions } from "../schema";
+import { closedDaysOf } from "@/db/activity";
+import type { Executor } from "@/db/client";
+import { decisions } from "@/db/schema";
 
 const day = (time: Date) => time.toISOString().slice(0, 10);
 

@@ -5,27 +5,46 @@ import { useActionState, useState, type FormEvent, type ReactNode } from "react"
 import type { FormAction } from "@/lib/http/action-result";
 
 /**
- * A form bound to a server action: errors are announced, success refreshes the page's data.
- * With `confirm`, the first submit asks for confirmation before anything is sent.
+ * The one form bound to a server action (`action(permission, Schema, …)` in app/): the outcome is
+ * announced (role="status"), a failure names each field the server refused, and success refreshes
+ * the page's data. Options keep the two behaviours the console had:
+ * - `confirm` asks before anything is sent — `confirmWith: "panel"` (default) swaps the submit
+ *   button for an in-page Confirm/Cancel panel; `"dialog"` uses the browser's confirm().
+ * - `browserValidation` lets the browser check required/minLength/type before submitting; by default
+ *   the form is `noValidate` and the server's zod errors are shown instead.
+ * - `successTone`: "notice" (a green notice, default) or "quiet" (a muted line) for `successMessage`.
+ * `hidden` adds hidden inputs (the keys the action needs); `label` is the form's accessible name
+ * (default: the submit label; `false` for none, where the form sits inside a labelled row and a name
+ * like "Map control" would make the row's own "Control" field ambiguous to label lookups).
  */
 export function ActionForm({
   action,
   children,
   submitLabel,
+  pendingLabel = "Working…",
+  hidden,
   confirm,
+  confirmWith = "panel",
+  browserValidation = false,
   className = "inline",
   danger,
   label,
   successMessage,
+  successTone = "notice",
 }: {
   action: FormAction;
   children?: ReactNode;
   submitLabel: string;
+  pendingLabel?: string;
+  hidden?: Record<string, string>;
   confirm?: string;
+  confirmWith?: "panel" | "dialog";
+  browserValidation?: boolean;
   className?: string;
   danger?: boolean;
-  label?: string;
+  label?: string | false;
   successMessage?: string;
+  successTone?: "notice" | "quiet";
 }) {
   const router = useRouter();
   const [armed, setArmed] = useState(false);
@@ -36,14 +55,20 @@ export function ActionForm({
     return result;
   }, null);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    if (confirm && !armed) {
+    if (!confirm) return;
+    if (confirmWith === "dialog") {
+      if (!window.confirm(confirm)) event.preventDefault();
+    } else if (!armed) {
       event.preventDefault();
       setArmed(true);
     }
   };
   const errors = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];
   return (
-    <form action={formAction} onSubmit={onSubmit} className={className} aria-label={label ?? submitLabel} noValidate>
+    <form action={formAction} onSubmit={onSubmit} className={className} aria-label={label === false ? undefined : (label ?? submitLabel)} noValidate={!browserValidation}>
+      {Object.entries(hidden ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       {children}
       {armed ? (
         <div className="confirm-panel" role="group" aria-label="Confirm" onKeyDown={(event) => event.key === "Escape" && setArmed(false)}>
@@ -57,7 +82,7 @@ export function ActionForm({
         </div>
       ) : (
         <button type="submit" className={danger ? "danger" : "primary"} disabled={pending}>
-          {pending ? "Working…" : submitLabel}
+          {pending ? pendingLabel : submitLabel}
         </button>
       )}
       <div aria-live="polite" role="status" className="form-result">
@@ -75,7 +100,7 @@ export function ActionForm({
             ) : null}
           </div>
         ) : null}
-        {state?.ok && successMessage ? <p className="notice ok">{successMessage}</p> : null}
+        {state?.ok && successMessage ? <p className={successTone === "quiet" ? "muted" : "notice ok"}>{successMessage}</p> : null}
       </div>
     </form>
   );

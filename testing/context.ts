@@ -1,6 +1,6 @@
-import type { Actor, RequestContext } from "./auth/actor";
-import type { Role } from "./auth/permissions";
-import { newId } from "./ids";
+import type { Actor, RequestContext } from "@/lib/auth/actor";
+import type { Role } from "@/lib/auth/permissions";
+import { newId } from "@/lib/ids";
 
 /** Test helper: a request context for a person of the given role. */
 export function userContext(role: Role, userId = newId("usr")): RequestContext & { actor: Actor } {
