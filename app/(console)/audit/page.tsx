@@ -5,6 +5,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { AuditFilters, listAuditEntries } from "@/lib/audit/list-audit";
+import { AuditEntity } from "@/components/audit/audit-entity";
 import { VerifyChainButton } from "./verify-chain-button";
 import { formatUtc } from "@/components/ui/format-utc";
 import { readPageQuery } from "@/lib/http/query";
@@ -67,16 +68,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               ),
             },
             { header: "Action", className: "mono", cell: (entry) => entry.action },
-            {
-              header: "Entity",
-              className: "mono",
-              cell: (entry) => (
-                <>
-                  {entry.entityType}
-                  {entry.entityId ? <div>{entry.entityId}</div> : null}
-                </>
-              ),
-            },
+            { header: "Entity", cell: (entry) => <AuditEntity type={entry.entityType} id={entry.entityId} name={entry.entityName} /> },
             {
               header: "Before → after",
               cell: (entry) => (

@@ -35,6 +35,7 @@ const toFeedRow = (row: DecisionSummary): DecisionSummary => ({
   receivedAt: row.receivedAt,
   agentId: row.agentId,
   agentRef: row.agentRef,
+  agentName: row.agentName ?? null,
   actionName: row.actionName,
   actionKind: row.actionKind,
   resourceType: row.resourceType,
@@ -243,10 +244,10 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
                     href={decisionHref(row)}
                     timeLabel={formatUtc(row.time, "millisecond")}
                     outcome={row.outcome}
-                    agentRef={row.agentRef}
+                    agent={row}
                     actionName={row.actionName}
                     resource={`${row.resourceType}:${row.resourceId}`}
-                    enforcementPoint={epNames[row.enforcementPointId] ?? row.enforcementPointId}
+                    enforcementPoint={{ id: row.enforcementPointId, name: epNames[row.enforcementPointId] ?? null }}
                   />
                 </tr>
               ))}
