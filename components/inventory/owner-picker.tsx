@@ -48,6 +48,8 @@ export function OwnerPicker({ id, name, label, candidates, current, addPerson }:
       setOptions((current) => [...current.filter((o) => o.value !== replacing), option].sort((a, b) => a.label.localeCompare(b.label)));
       setValue(option.value);
       setAdding({ name: "", email: "" });
+      // The list closes on the new choice: keep the keyboard in the field rather than on a hidden button.
+      document.getElementById(id)?.focus();
       setStatus({ kind: "ok", text: `${person.name} was added to the directory and chosen; save to apply.` });
     } finally {
       setBusy(false);

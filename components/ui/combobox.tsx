@@ -67,6 +67,13 @@ export function Combobox({
   const selectedOption = all.find((option) => option.value === selected) ?? (selected && selectedLabel ? { value: selected, label: selectedLabel } : null);
   const [text, setText] = useState<string | null>(null); // null: not typing, show the chosen label
   const [open, setOpen] = useState(false);
+  // A value chosen from outside (e.g. a person added in the footer) ends the search: show its label, close.
+  const [shownValue, setShownValue] = useState(selected);
+  if (shownValue !== selected) {
+    setShownValue(selected);
+    setText(null);
+    setOpen(false);
+  }
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
   const filtered = onSearch ? all : all.filter((option) => matches(option, text ?? ""));
