@@ -48,7 +48,7 @@ test("a security engineer assigns an owner to a discovered agent and its orphan 
   await context.close();
 });
 
-test("the owner picker offers console users and adds a new person inline, both audited, and Escape closes it", async ({ browser }) => {
+test("the owner picker adds a new person inline and a console user as a directory person, and Escape closes its list", async ({ browser }) => {
   const { page, context } = await newUserSession(browser, "security");
   const suffix = Date.now().toString(36);
   const created = await page.request.post("/api/v1/agents", { data: { name: `Picker agent ${suffix}` } });
