@@ -8,7 +8,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { DelegationTree } from "@/components/identity/delegation-tree";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { getTask } from "@/lib/identity/tasks-view";
-import { EndTaskForm } from "./end-task-form";
+import { EndTaskForm } from "@/components/identity/end-task-form";
+import { endTaskAction } from "../actions";
 
 export const metadata: Metadata = { title: "Task" };
 export const dynamic = "force-dynamic";
@@ -22,7 +23,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   const canEnd = hasPermission(ctx.actor, "tasks.end") && task.state !== "ended";
   return (
     <>
-      <PageHeader title={task.purpose} description={<span className="mono">{task.id}</span>} actions={canEnd ? <EndTaskForm taskId={task.id} /> : null} />
+      <PageHeader title={task.purpose} description={<span className="mono">{task.id}</span>} actions={canEnd ? <EndTaskForm taskId={task.id} endTask={endTaskAction} /> : null} />
       <section className="card" aria-labelledby="h-task">
         <h2 id="h-task">Summary</h2>
         <dl className="summary">

@@ -4,8 +4,8 @@ import { useEffect, useRef, useState } from "react";
 import type { DecisionFilter } from "@/lib/decisions/filters";
 import type { FeedEnd, FeedEvent, FeedGap } from "@/lib/decisions/live-stream";
 import type { DecisionSummary } from "@/lib/decisions/schemas";
-import { decisionHref } from "./decision-links";
-import { DecisionCells } from "@/components/decisions/decision-cells";
+import { decisionHref } from "@/components/ui/entity-links";
+import { DecisionCells } from "./decision-cells";
 import { formatUtc } from "@/components/ui/format-utc";
 
 /** Rows kept on screen; older ones fall off, so a burst never grows the DOM. */
