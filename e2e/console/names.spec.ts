@@ -62,5 +62,24 @@ test("the live feed, the explorer and the audit trail name an agent and link to 
   await expectAgentLink(entry, name, agent!.id);
   await entry.getByRole("link", { name: new RegExp(`^${name}`) }).click();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+
+  // Replay filters: the agent and the EP are picked by name from searchable lists, not typed as ids.
+  await page.goto("/policies");
+  await page.getByRole("button", { name: "Replay", exact: true }).click();
+  const agentPicker = page.getByRole("combobox", { name: "Agent", exact: true });
+  await agentPicker.fill(name);
+  const agentOption = page.getByRole("listbox", { name: "Agent", exact: true }).getByRole("option").filter({ hasText: name });
+  // The server's matches replace the unfiltered first page: "Any agent" and this one.
+  await expect(page.getByRole("listbox", { name: "Agent", exact: true }).getByRole("option")).toHaveCount(2);
+  await expect(agentOption).toHaveCount(1);
+  await expect(agentOption).toContainText(agent!.id);
+  await agentPicker.press("ArrowDown");
+  await agentPicker.press("Enter");
+  await expect(agentPicker).toHaveValue(name);
+  const epPicker = page.getByRole("combobox", { name: "Enforcement point", exact: true });
+  await epPicker.fill(epName);
+  await epPicker.press("ArrowDown");
+  await epPicker.press("Enter");
+  await expect(epPicker).toHaveValue(epName);
   await context.close();
 });
