@@ -4,7 +4,7 @@ import { executedRows } from "./rows";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
 import type { AgentRow } from "./agents";
-import { agents, people, teams } from "./schema";
+import { agents, people, teams, users } from "./schema";
 
 export type PersonRow = typeof people.$inferSelect;
 export type TeamRow = typeof teams.$inferSelect;
@@ -122,4 +122,17 @@ export async function countTeamMembers(db: Executor, teamId: string): Promise<{ 
     db.select({ n: count() }).from(people).where(eq(people.teamId, teamId)),
   ]);
   return { agents: agentCount?.n ?? 0, people: peopleCount?.n ?? 0 };
+}
+
+/**
+ * Active console users who are not yet a directory person (no person has their user id or email),
+ * by name, at most `limit`: the ones an owner picker offers to add to the directory.
+ */
+export function listConsoleUsersWithoutPerson(db: Executor, limit: number): Promise<{ id: string; name: string; email: string }[]> {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(eq(users.active, true), sql`not exists (select 1 from ${people} where ${people.userId} = ${users.id} or ${people.email} = ${users.email})`))
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(limit);
 }

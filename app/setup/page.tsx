@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { isSetupNeeded } from "@/lib/users/first-admin";
 import { ensureStarted } from "@/lib/startup";
-import { SetupForm } from "./setup-form";
+import { SetupForm } from "@/components/auth/setup-form";
+import { setupAdminAction } from "./actions";
 
 export const metadata: Metadata = { title: "First-run setup" };
 
@@ -15,7 +16,7 @@ export default async function SetupPage() {
       <div className="card auth-card">
         <h1>Set up Steward</h1>
         <p className="muted">No one has an account yet. Create the first administrator with the one-time setup code from the server&apos;s log; this page disappears once you have.</p>
-        <SetupForm />
+        <SetupForm setupAdmin={setupAdminAction} />
       </div>
     </main>
   );

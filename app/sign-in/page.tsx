@@ -5,7 +5,8 @@ import { resolveActor } from "@/app/_server/actor";
 import { getConfig } from "@/lib/config";
 import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { isSetupNeeded } from "@/lib/users/first-admin";
-import { SignInForm, SsoButton } from "./sign-in-form";
+import { SignInForm, SsoButton } from "@/components/auth/sign-in-form";
+import { signInAction, ssoSignInAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -27,8 +28,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         {params.error && params.error !== "CredentialsSignin" ? (
           <p className="notice error">Single sign-on did not complete. Ask an administrator whether your account is active.</p>
         ) : null}
-        <SignInForm callbackUrl={callbackUrl} />
-        {oidc ? <SsoButton providerName={oidc.name} /> : null}
+        <SignInForm callbackUrl={callbackUrl} signIn={signInAction} />
+        {oidc ? <SsoButton providerName={oidc.name} ssoSignIn={ssoSignInAction} /> : null}
       </div>
     </main>
   );

@@ -4,6 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useState } from "react";
 import { approvalApi, approvalKeys, approvalQueries } from "./api";
+import { AgentPicker } from "@/components/inventory/agent-picker";
+import { EntityRef } from "@/components/ui/entity-ref";
 import { formatUtc } from "@/components/ui/format-utc";
 import type { ApprovalResponses } from "@/lib/approvals/api-contract";
 
@@ -102,7 +104,7 @@ function ApprovalCard({ item, open: initiallyOpen }: { item: InboxItem; open: bo
         <span className={`badge ${item.status === "approved" ? "ok" : item.status === "pending" ? "warn" : "danger"}`}>{item.status}</span>
       </div>
       <p className="small" style={{ margin: "0.3rem 0" }}>
-        Agent <strong>{item.agentName ?? item.agentId ?? "unknown"}</strong>
+        Agent <strong>{item.agentId ? <EntityRef kind="agent" id={item.agentId} name={item.agentName} /> : "unknown"}</strong>
         {item.ownerName ? <> · owner {item.ownerName}</> : null} · policy {item.policies.join(", ")} · needs {item.requiredGroups.join(" + ")}
         {item.fourEyes ? " · four-eyes" : ""}
         {item.escalated ? " · escalated to security" : ""}
@@ -261,10 +263,7 @@ function History() {
             <option value={`pending,${HISTORY}`}>Everything</option>
           </select>
         </label>
-        <label className="field">
-          Agent id
-          <input value={agent} onChange={(event) => setAgent(event.target.value.trim())} placeholder="agt_…" />
-        </label>
+        <AgentPicker id="history-agent" value={agent} onChange={setAgent} />
         <label className="field">
           Search
           <input type="search" value={q} onChange={(event) => setQ(event.target.value)} placeholder="tool, request id, justification" />

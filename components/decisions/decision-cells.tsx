@@ -1,8 +1,21 @@
 import Link from "next/link";
+import { EntityRef } from "@/components/ui/entity-ref";
 import { OutcomeBadge } from "./outcome-badge";
 
+/** Who a decision was about: the inventory agent (id, its name when known) and the reference the EP sent. */
+export type DecisionAgent = { agentId: string; agentRef: string; agentName?: string | null };
+
+/**
+ * The agent cell: the inventory agent by name, linked; a person (`person:…`, never an inventory
+ * agent) by the reference the enforcement point sent.
+ */
+export function DecisionAgentRef({ agentId, agentRef, agentName }: DecisionAgent) {
+  if (agentId.startsWith("person:")) return <span title={`Person ${agentRef}`}>{agentRef}</span>;
+  return <EntityRef kind="agent" id={agentId} name={agentName ?? null} />;
+}
+
 /** The cells the live feed and the explorer share: time (linking to the decision), outcome, agent, action, resource, EP. */
-export function DecisionCells({ href, timeLabel, outcome, agentRef, actionName, resource, enforcementPoint }: { href: string; timeLabel: string; outcome: string; agentRef: string; actionName: string; resource: string; enforcementPoint: string }) {
+export function DecisionCells({ href, timeLabel, outcome, agent, actionName, resource, enforcementPoint }: { href: string; timeLabel: string; outcome: string; agent: DecisionAgent; actionName: string; resource: string; enforcementPoint: { id: string; name: string | null } }) {
   return (
     <>
       <td className="mono">
@@ -11,10 +24,14 @@ export function DecisionCells({ href, timeLabel, outcome, agentRef, actionName, 
       <td>
         <OutcomeBadge outcome={outcome} />
       </td>
-      <td>{agentRef}</td>
+      <td data-testid="decision-agent">
+        <DecisionAgentRef {...agent} />
+      </td>
       <td className="mono">{actionName}</td>
       <td className="mono">{resource}</td>
-      <td>{enforcementPoint}</td>
+      <td>
+        <EntityRef kind="enforcement_point" id={enforcementPoint.id} name={enforcementPoint.name} />
+      </td>
     </>
   );
 }

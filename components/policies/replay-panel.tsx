@@ -7,6 +7,8 @@ import { decisionHref } from "@/components/ui/entity-links";
 import { EntityRef } from "@/components/ui/entity-ref";
 import type { ReplayResult } from "@/lib/policies/replay";
 import { policyApi, policyQueries } from "./api";
+import { AgentPicker } from "@/components/inventory/agent-picker";
+import { EnforcementPointPicker } from "@/components/enforcement-points/enforcement-point-picker";
 import { ReplayFlipsChart } from "@/components/charts/replay-flips-chart";
 
 
@@ -59,14 +61,8 @@ export function ReplayPanel({ canRun }: { canRun: boolean }) {
             <label htmlFor="replay-limit">Last N decisions</label>
             <input id="replay-limit" type="number" min={1} max={1000000} value={limit} onChange={(event) => setLimit(event.target.value)} />
           </div>
-          <div className="field">
-            <label htmlFor="replay-agent">Agent id</label>
-            <input id="replay-agent" value={agentId} onChange={(event) => setAgentId(event.target.value)} placeholder="any" />
-          </div>
-          <div className="field">
-            <label htmlFor="replay-ep">Enforcement point id</label>
-            <input id="replay-ep" value={enforcementPointId} onChange={(event) => setEnforcementPointId(event.target.value)} placeholder="any" />
-          </div>
+          <AgentPicker id="replay-agent" value={agentId} onChange={setAgentId} />
+          <EnforcementPointPicker id="replay-ep" value={enforcementPointId} onChange={setEnforcementPointId} />
           <div className="field">
             <label htmlFor="replay-from">From</label>
             <input id="replay-from" type="datetime-local" value={from} onChange={(event) => setFrom(event.target.value)} />

@@ -38,7 +38,7 @@ export const listTaskTokenRows = (db: Executor, taskId: string): Promise<{ token
 /** Decisions recorded with the task id since `since`, newest first. */
 export const listTaskDecisions = (db: Executor, taskId: string, since: Date, limit = 200) =>
   db
-    .select({ time: decisions.time, agentId: decisions.agentId, actionName: decisions.actionName, actionKind: decisions.actionKind, outcome: decisions.outcome, reasons: decisions.reasons, enforcementPointId: decisions.enforcementPointId, decisionId: decisions.decisionId })
+    .select({ time: decisions.time, agentId: decisions.agentId, agentRef: decisions.agentRef, actionName: decisions.actionName, actionKind: decisions.actionKind, outcome: decisions.outcome, reasons: decisions.reasons, enforcementPointId: decisions.enforcementPointId, decisionId: decisions.decisionId })
     .from(decisions)
     .where(and(eq(decisions.taskId, taskId), gt(decisions.time, since)))
     .orderBy(desc(decisions.time))

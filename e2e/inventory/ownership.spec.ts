@@ -22,16 +22,73 @@ test("a security engineer assigns an owner to a discovered agent and its orphan 
   await expect(page.getByRole("heading", { level: 1, name: `shadow-${suffix}` })).toBeVisible();
   await expect(page.locator('li[data-finding="orphaned"][data-status="open"]')).toBeVisible();
 
+  // The owner picker is a combobox: type to filter, arrows to move, Enter to pick.
   const ownership = page.getByRole("form", { name: "Assign ownership" });
-  await ownership.getByLabel("Owner", { exact: true }).selectOption({ label: `Olga Owner ${suffix} <olga-${suffix}@example.test>` });
+  const owner = ownership.getByRole("combobox", { name: "Owner", exact: true });
+  await owner.fill(`olga-${suffix}`);
+  await expect(owner).toHaveAttribute("aria-expanded", "true");
+  const options = ownership.getByRole("listbox", { name: "Owner", exact: true }).getByRole("option");
+  await expect(options).toHaveCount(1);
+  await expect(options.first()).toContainText(`Olga Owner ${suffix}`);
+  await expect(options.first()).toContainText("Directory person");
+  await owner.press("ArrowDown");
+  await owner.press("Enter");
+  await expect(owner).toHaveValue(`Olga Owner ${suffix}`);
+  await expect(owner).toHaveAttribute("aria-expanded", "false");
   await ownership.getByRole("button", { name: "Save ownership" }).click();
   await ownership.getByRole("button", { name: "Confirm" }).click();
 
-  await expect(page.getByTestId("agent-owner")).toHaveText(`Olga Owner ${suffix} <olga-${suffix}@example.test>`);
+  await expect(page.getByTestId("agent-owner")).toContainText(`Olga Owner ${suffix}`);
+  await expect(page.getByTestId("agent-owner")).toContainText(`<olga-${suffix}@example.test>`);
   await expect(page.locator('li[data-finding="orphaned"][data-status="open"]')).toHaveCount(0);
   await expect(page.locator('li[data-finding="orphaned"][data-status="resolved"]')).toBeVisible();
 
   await page.goto("/agents?finding=orphaned");
   await expect(page.getByRole("link", { name: `shadow-${suffix}` })).toHaveCount(0);
+  await context.close();
+});
+
+test("the owner picker adds a new person inline and a console user as a directory person, and Escape closes its list", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "security");
+  const suffix = Date.now().toString(36);
+  const created = await page.request.post("/api/v1/agents", { data: { name: `Picker agent ${suffix}` } });
+  expect(created.status(), await created.text()).toBe(201);
+  const { id: agentId } = (await created.json()) as { id: string };
+  await page.goto(`/agents/${agentId}`);
+
+  const ownership = page.getByRole("form", { name: "Assign ownership" });
+  const owner = ownership.getByRole("combobox", { name: "Owner", exact: true });
+  // Click opens the list; Escape closes it.
+  await owner.click();
+  await expect(owner).toHaveAttribute("aria-expanded", "true");
+  await owner.press("Escape");
+  await expect(owner).toHaveAttribute("aria-expanded", "false");
+
+  // Nobody matches a fresh name: the list says what to do, and the person is added inline.
+  const newcomer = `Nina Newcomer ${suffix}`;
+  await owner.fill(newcomer);
+  await expect(ownership.getByText("Nobody matches. Add them below.").first()).toBeVisible();
+  await ownership.getByLabel("Name", { exact: true }).first().fill(newcomer);
+  await ownership.getByLabel("Email", { exact: true }).first().fill(`nina-${suffix}@example.test`);
+  await ownership.getByRole("button", { name: "Add person" }).first().click();
+  await expect(ownership.getByText(`${newcomer} was added to the directory and chosen; save to apply.`)).toBeVisible();
+  await expect(owner).toHaveValue(newcomer);
+
+  // The backup owner: a console user who is not in the directory yet.
+  const backup = ownership.getByRole("combobox", { name: "Backup owner", exact: true });
+  await backup.click();
+  const userOption = ownership.getByRole("listbox", { name: "Backup owner", exact: true }).getByRole("option").filter({ hasText: "Console user · not in directory" }).first();
+  await expect(userOption).toBeVisible();
+  const userName = (await userOption.locator(".combobox-label").textContent())!;
+  await userOption.click();
+  await expect(ownership.getByText(`${userName} was added to the directory and chosen; save to apply.`)).toBeVisible();
+
+  await ownership.getByRole("button", { name: "Save ownership" }).click();
+  await ownership.getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByTestId("agent-owner")).toContainText(newcomer);
+
+  // The inline addition is a directory person now.
+  const people = await page.request.get(`/api/v1/people?q=${encodeURIComponent(`nina-${suffix}`)}`);
+  expect(((await people.json()) as { items: { name: string }[] }).items.map((p) => p.name)).toEqual([newcomer]);
   await context.close();
 });

@@ -46,7 +46,7 @@ export async function declaredVsObserved({ ctx, input }: { ctx: Ctx; input: { ag
   const [refMap, epRows, delegateRows] = await Promise.all([
     // Refs as enforcement points send them (agent ids, aliases), resolved to inventory agents where known.
     resolveAgentRefs(db, delegators.map((d) => d.ref)),
-    enforcementPointNames(db, endpoints.map((e) => e.enforcementPointId)),
+    enforcementPointNames(db, [...new Set([...endpoints, ...recent].map((e) => e.enforcementPointId))]),
     agentNames(db, delegates.map((d) => d.agentId)),
   ]);
   return {
@@ -56,7 +56,7 @@ export async function declaredVsObserved({ ctx, input }: { ctx: Ctx; input: { ag
     endpoints: endpoints.map((e) => ({ ...e, name: epRows.find((row) => row.id === e.enforcementPointId)?.name ?? null })),
     delegatedBy: delegators.map((d) => ({ ...d, agent: refMap.get(d.ref) ?? null })),
     delegatesTo: delegates.map((d) => ({ ...d, name: delegateRows.find((row) => row.id === d.agentId)?.name ?? null })),
-    recent,
+    recent: recent.map((decision) => ({ ...decision, enforcementPointName: epRows.find((row) => row.id === decision.enforcementPointId)?.name ?? null })),
   };
 }
 export type DeclaredVsObserved = Awaited<ReturnType<typeof declaredVsObserved>>;

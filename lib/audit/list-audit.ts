@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { listAuditRows } from "@/db/audit";
+import { entityNames, NAMED_KINDS, type NamedKind } from "@/db/entity-names";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { queryDateTime } from "../http/query";
@@ -18,9 +19,21 @@ export type AuditFilters = z.infer<typeof AuditFilters>;
 
 const PAGE_SIZE = 50;
 
-/** Newest first, keyset-paged on the chain sequence. */
+const isNamedKind = (type: string): type is NamedKind => (NAMED_KINDS as readonly string[]).includes(type);
+
+/**
+ * Newest first, keyset-paged on the chain sequence. Each entry carries `entityName`: the current
+ * name of the agent, enforcement point, person, console user or team it changed (one lookup per
+ * kind for the page), or null (another kind, or the entity is gone — the row keeps its id).
+ */
 export async function listAuditEntries({ ctx, filters }: { ctx: Ctx; filters: AuditFilters }) {
   requirePermission(ctx.actor, "audit.read");
-  const rows = await listAuditRows(await getDb(), filters, PAGE_SIZE + 1);
-  return { entries: rows.slice(0, PAGE_SIZE), nextBefore: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.seq : null };
+  const db = await getDb();
+  const rows = await listAuditRows(db, filters, PAGE_SIZE + 1);
+  const page = rows.slice(0, PAGE_SIZE);
+  const ids: Partial<Record<NamedKind, string[]>> = {};
+  for (const row of page) if (row.entityId && isNamedKind(row.entityType)) (ids[row.entityType] ??= []).push(row.entityId);
+  const names = await entityNames(db, ids);
+  const entries = page.map((row) => ({ ...row, entityName: row.entityId && isNamedKind(row.entityType) ? (names[row.entityType].get(row.entityId) ?? null) : null }));
+  return { entries, nextBefore: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.seq : null };
 }

@@ -1,6 +1,7 @@
 import { readDb } from "../replica/read-db";
 import { z } from "zod";
 import { countDecisionsByBucket, getDecisionRecord, listDecisionPage, listQuarantine, listTraceRecords, type DecisionCursor, type DecisionRecord } from "@/db/decisions";
+import { entityNames } from "@/db/entity-names";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { StewardError } from "../errors";
@@ -43,11 +44,18 @@ export function resolveRange(query: Pick<ExploreQuery, "from" | "to">): { from: 
   return { from, to };
 }
 
-export async function exploreDecisions({ ctx, query }: { ctx: Ctx; query: ExploreQuery }): Promise<{ rows: DecisionRecord[]; next: string | null; range: { from: Date; to: Date } }> {
+/** A decision as the explorer lists it: the stored row with its agent's and enforcement point's names (null when unknown). */
+export type NamedDecisionRecord = DecisionRecord & { agentName: string | null; enforcementPointName: string | null };
+
+/** One page of decisions, newest first, each named (one batched name lookup per page, not per row). */
+export async function exploreDecisions({ ctx, query }: { ctx: Ctx; query: ExploreQuery }): Promise<{ rows: NamedDecisionRecord[]; next: string | null; range: { from: Date; to: Date } }> {
   requirePermission(ctx.actor, "decisions.read");
   const range = resolveRange(query);
-  const page = await listDecisionPage(ctx.tx ?? (await readDb()), { filter: query, ...range, limit: query.limit, cursor: query.cursor ? decodeCursor(query.cursor) : undefined });
-  return { rows: page.rows, next: page.next ? encodeCursor(page.next) : null, range };
+  const db = ctx.tx ?? (await readDb());
+  const page = await listDecisionPage(db, { filter: query, ...range, limit: query.limit, cursor: query.cursor ? decodeCursor(query.cursor) : undefined });
+  const names = await entityNames(db, { agent: page.rows.map((row) => row.agentId), enforcement_point: page.rows.map((row) => row.enforcementPointId) });
+  const rows = page.rows.map((row) => ({ ...row, agentName: names.agent.get(row.agentId) ?? null, enforcementPointName: names.enforcement_point.get(row.enforcementPointId) ?? null }));
+  return { rows, next: page.next ? encodeCursor(page.next) : null, range };
 }
 
 /** Buckets of one minute, widened so a long range still draws at most ~180 bars. */

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { openTestDatabase } from "@/testing/database";
+import { agents } from "@/db/schema";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { userContext } from "@/testing/context";
 import { decisionRateChart, exploreDecisions, ExploreQuery, getDecision, getDecisionTrace, listQuarantinedItems } from "./explore-decisions";
@@ -33,6 +35,15 @@ afterAll(async () => {
 });
 
 describe("decision explorer", () => {
+  it("names each row's agent and enforcement point as they are named now (read with the page, not stored)", async () => {
+    const query = ExploreQuery.parse({ ep: epId, q: "task.start", from: new Date(base - 60_000).toISOString(), to: new Date(base + 3_600_000).toISOString() });
+    const [row] = (await exploreDecisions({ ctx: viewer, query })).rows;
+    expect(row).toMatchObject({ decisionId: "d-root", agentName: "Planner", enforcementPointName: "explore-gw" });
+    await database.db.update(agents).set({ name: "Planner (renamed)" }).where(eq(agents.id, row!.agentId));
+    expect((await exploreDecisions({ ctx: viewer, query })).rows[0]).toMatchObject({ agentName: "Planner (renamed)" });
+    await database.db.update(agents).set({ name: "Planner" }).where(eq(agents.id, row!.agentId));
+  });
+
   it("pages newest first with a keyset cursor and no overlap", async () => {
     const query = ExploreQuery.parse({ ep: epId, limit: "5", from: new Date(base - 60_000).toISOString(), to: new Date(base + 3_600_000).toISOString() });
     const seen: string[] = [];

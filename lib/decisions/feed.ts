@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { agentNames } from "@/db/agents";
 import { getDatabase } from "@/db/client";
 import { listBatchSummaries } from "@/db/decisions";
 import { listenOnChannel } from "@/db/notify";
@@ -14,16 +15,51 @@ export const FEED_CHANNEL = "steward_decisions";
 export type FeedListener = (decisions: DecisionSummary[]) => void;
 export type BatchNotice = { origin: string; enforcementPointId: string; receivedAt: string; firstTime: string; lastTime: string; count: number };
 
-type FeedState = { origin: string; listeners: Set<FeedListener>; listening: Promise<void> | undefined };
+/** An agent's name as last read (null: no such inventory agent), and when it was read (ms). */
+type CachedName = { name: string | null; readAt: number };
+type FeedState = { origin: string; listeners: Set<FeedListener>; listening: Promise<void> | undefined; agentNames: Map<string, CachedName>; delivery: Promise<void> };
 const holder = globalThis as typeof globalThis & { __stewardFeed?: FeedState };
-const state = (holder.__stewardFeed ??= { origin: randomBytes(8).toString("hex"), listeners: new Set(), listening: undefined });
+const state = (holder.__stewardFeed ??= { origin: randomBytes(8).toString("hex"), listeners: new Set(), listening: undefined, agentNames: new Map(), delivery: Promise.resolve() });
+// A process started before names joined the feed keeps its holder across a dev reload.
+state.agentNames ??= new Map();
+state.delivery ??= Promise.resolve();
+
+/** A rename shows in the feed within this long (ms); until then the cached name is used. */
+export const AGENT_NAME_TTL_MS = 30_000;
+/** Names kept per process; past this the oldest entries are dropped (Map keeps insertion order). */
+const AGENT_NAME_CACHE_MAX = 10_000;
 
 export const feedOrigin = () => state.origin;
 
 export const hasFeedListeners = () => state.listeners.size > 0;
 
-export function publishDecisions(decisions: DecisionSummary[]): void {
-  if (!decisions.length) return;
+/**
+ * Adds each decision's inventory agent name (`agentName`), read in one batched lookup for the ids
+ * not cached in the last AGENT_NAME_TTL_MS. People (`person:…`) are not agents and get none. If the
+ * lookup fails the batch goes out unnamed (the page shows the id): the feed never stalls on names.
+ */
+async function withAgentNames(decisions: DecisionSummary[]): Promise<DecisionSummary[]> {
+  const now = Date.now();
+  const missing = [...new Set(decisions.map((decision) => decision.agentId))].filter((id) => !id.startsWith("person:") && !(now - (state.agentNames.get(id)?.readAt ?? -Infinity) < AGENT_NAME_TTL_MS));
+  if (missing.length) {
+    try {
+      const found = new Map((await agentNames((await getDatabase()).db, missing)).map((row) => [row.id, row.name]));
+      for (const id of missing) {
+        state.agentNames.delete(id);
+        state.agentNames.set(id, { name: found.get(id) ?? null, readAt: now });
+      }
+      for (const id of state.agentNames.keys()) {
+        if (state.agentNames.size <= AGENT_NAME_CACHE_MAX) break;
+        state.agentNames.delete(id);
+      }
+    } catch (error) {
+      console.error("feed agent names could not be read", error);
+    }
+  }
+  return decisions.map((decision) => ({ ...decision, agentName: state.agentNames.get(decision.agentId)?.name ?? null }));
+}
+
+function deliver(decisions: DecisionSummary[]): void {
   for (const listener of state.listeners) {
     try {
       listener(decisions);
@@ -33,11 +69,21 @@ export function publishDecisions(decisions: DecisionSummary[]): void {
   }
 }
 
+/**
+ * Hands committed decisions, named, to every subscriber. Delivery is asynchronous (the name lookup)
+ * but in publishing order; the promise settles once this batch was delivered.
+ */
+export function publishDecisions(decisions: DecisionSummary[]): Promise<void> {
+  if (!decisions.length || !state.listeners.size) return state.delivery;
+  state.delivery = state.delivery.then(async () => deliver(await withAgentNames(decisions)));
+  return state.delivery;
+}
+
 async function onNotice(payload: string): Promise<void> {
   const notice = JSON.parse(payload) as BatchNotice;
   if (notice.origin === state.origin || state.listeners.size === 0) return;
   const handle = await getDatabase();
-  publishDecisions(await listBatchSummaries(handle, notice));
+  await publishDecisions(await listBatchSummaries(handle, notice));
 }
 
 function listenAcrossProcesses(): Promise<void> {

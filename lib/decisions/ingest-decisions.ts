@@ -224,7 +224,8 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: IngestI
     result = await write();
   }
 
-  if (hasFeedListeners()) publishDecisions(result.rows.map((row, index) => toSummary(enforcementPointId, result.receivedAt, row, result.fresh[index]!.input.reasons ?? [])));
+  // Not awaited: the response does not wait for the feed's name lookup.
+  if (hasFeedListeners()) void publishDecisions(result.rows.map((row, index) => toSummary(enforcementPointId, result.receivedAt, row, result.fresh[index]!.input.reasons ?? [])));
   const quarantined: QuarantinedItem[] = result.batchQuarantine.map((row) => ({ index: row.batchIndex, path: row.path, message: row.message })).sort((a, b) => a.index - b.index);
   await afterCommit(handle, enforcementPointId, result.rows, quarantined, input.length, result.createdIds);
   return { accepted: result.rows.length, duplicates: result.batchDuplicates, quarantined };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { gzipSync } from "node:zlib";
 import { eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/testing/database";
@@ -168,8 +168,12 @@ describe("native decision ingest", () => {
     const unsubscribe = await subscribeToDecisions((batch) => received.push(...batch));
     const decision = sampleDecision({ outcome: "approval_required" });
     await post([decision]);
+    // Delivered after the name lookup, named after the inventory agent ingest created.
+    await vi.waitFor(() => expect(received).toHaveLength(1));
     unsubscribe();
-    expect(received).toEqual([expect.objectContaining({ decisionId: decision.id, outcome: "approval_required", enforcementPointId: epId, agentRef: "planner-7" })]);
+    expect(received).toEqual([expect.objectContaining({ decisionId: decision.id, outcome: "approval_required", enforcementPointId: epId, agentRef: "planner-7", agentName: expect.any(String) })]);
+    const [agent] = await database.db.select({ name: agents.name }).from(agents).where(eq(agents.id, received[0]!.agentId));
+    expect(received[0]!.agentName).toBe(agent!.name);
   });
 
   it("keeps a week of partitions ahead and drops whole partitions past the retention setting", async () => {

@@ -64,6 +64,8 @@ export type DecisionSummary = {
   receivedAt: string;
   agentId: string;
   agentRef: string;
+  /** The inventory agent's name, added by the feed (lib/decisions/feed.ts) and the explorer; null when it has none (a person, a deleted agent). */
+  agentName?: string | null;
   actionName: string;
   actionKind: string | null;
   resourceType: string;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { entityNames } from "@/db/entity-names";
 import { listSecretReleaseRows } from "@/db/identity/secrets";
 import type { TaskRow } from "@/db/identity/task-tokens";
 import { agentPresentedIdentities, agentTokenStats, countEnforcementDecisions, getTaskWithCount, listTaskDecisions, listTaskRows, listTaskTokenRows } from "@/db/identity/task-views";
@@ -114,7 +115,9 @@ export async function getTask({ ctx, taskId, now = new Date() }: { ctx: Ctx; tas
   }
   const releases = (await listSecretReleaseRows(db, { taskId }, 200)).map(withReleaseLabel);
   const decisionRows = await listTaskDecisions(db, taskId, new Date(summary.createdAt.getTime() - 60_000), 200);
-  return { task: summary, tree: roots, tokens: [...views.values()], releases, decisions: decisionRows };
+  const names = await entityNames(db, { agent: decisionRows.map((row) => row.agentId), enforcement_point: decisionRows.map((row) => row.enforcementPointId) });
+  const decisions = decisionRows.map((row) => ({ ...row, agentName: names.agent.get(row.agentId) ?? null, enforcementPointName: names.enforcement_point.get(row.enforcementPointId) ?? null }));
+  return { task: summary, tree: roots, tokens: [...views.values()], releases, decisions };
 }
 
 /**

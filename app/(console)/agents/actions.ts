@@ -21,7 +21,9 @@ import { createPerson } from "@/lib/people/people";
 import { CreateTeamInput, PersonIdInput } from "@/lib/people/schemas";
 import { createTeam } from "@/lib/people/teams";
 
-const PersonForm = z.object({ name: z.string(), email: z.string(), teamId: z.preprocess((v) => (v === "" ? null : v), z.string().nullable()) });
+const blankAsNull = (v: unknown) => (v === "" || v === undefined ? null : v);
+/** The add-person forms: the directory page's, and the owner pickers' inline one (which may name the console user it adds). */
+const PersonForm = z.object({ name: z.string(), email: z.string(), teamId: z.preprocess(blankAsNull, z.string().nullable()), userId: z.preprocess(blankAsNull, z.string().nullable()).optional() });
 
 export const createAgentAction = action("agents.write", CreateAgentForm, async (ctx, input) => {
   const agent = await createAgent({ ctx, input });

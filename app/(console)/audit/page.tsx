@@ -5,7 +5,9 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { AuditFilters, listAuditEntries } from "@/lib/audit/list-audit";
-import { VerifyChainButton } from "./verify-chain-button";
+import { AuditEntity } from "@/components/audit/audit-entity";
+import { VerifyChainButton } from "@/components/audit/verify-chain-button";
+import { verifyAuditChainAction } from "./actions";
 import { formatUtc } from "@/components/ui/format-utc";
 import { readPageQuery } from "@/lib/http/query";
 
@@ -22,7 +24,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (nextBefore) nextQuery.set("before", String(nextBefore));
   return (
     <>
-      <PageHeader title="Audit" description="Every change made through the console or the API, hash-chained so edits to history are detectable." actions={<VerifyChainButton />} />
+      <PageHeader title="Audit" description="Every change made through the console or the API, hash-chained so edits to history are detectable." actions={<VerifyChainButton verify={verifyAuditChainAction} />} />
       <form className="card inline" role="search" aria-label="Filter the audit trail">
         <div className="field">
           <label htmlFor="f-action">Action starts with</label>
@@ -67,16 +69,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               ),
             },
             { header: "Action", className: "mono", cell: (entry) => entry.action },
-            {
-              header: "Entity",
-              className: "mono",
-              cell: (entry) => (
-                <>
-                  {entry.entityType}
-                  {entry.entityId ? <div>{entry.entityId}</div> : null}
-                </>
-              ),
-            },
+            { header: "Entity", cell: (entry) => <AuditEntity type={entry.entityType} id={entry.entityId} name={entry.entityName} /> },
             {
               header: "Before → after",
               cell: (entry) => (

@@ -5,7 +5,8 @@ import { requirePageActor } from "@/app/_server/page-guard";
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { ChangePasswordForm } from "./change-password-form";
+import { ChangePasswordForm } from "@/components/auth/change-password-form";
+import { changeOwnPasswordAction } from "./actions";
 
 export const metadata: Metadata = { title: "Change password" };
 
@@ -33,7 +34,7 @@ export default async function ChangePasswordPage({ searchParams }: { searchParam
             An administrator reset your password. Enter the temporary password you were given, then choose your own before you continue.
           </p>
         ) : null}
-        <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />
+        <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} changePassword={changeOwnPasswordAction} />
       </section>
     </>
   );

@@ -5,8 +5,8 @@ import { DecisionFilter } from "@/lib/decisions/filters";
 import { OUTCOME_VALUES } from "@/lib/decisions/schemas";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
 import { DecisionsNav } from "@/components/decisions/decisions-nav";
-import { FilterForm } from "./filter-form";
-import { LiveFeed } from "./live-feed";
+import { FilterForm } from "@/components/decisions/filter-form";
+import { LiveFeed } from "@/components/decisions/live-feed";
 import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Decisions" };

@@ -8,7 +8,8 @@ import { ASYMMETRIC_ALGS } from "@/lib/identity/constants";
 import { listSecrets } from "@/lib/identity/secret-store";
 import { publishedJwks } from "@/lib/identity/signing-keys";
 import { listTrustDomains } from "@/lib/identity/trust-domains";
-import { RotateKeyForm, SecretForm, TrustDomainForm } from "./identity-forms";
+import { RotateKeyForm, SecretForm, TrustDomainForm } from "@/components/identity/identity-forms";
+import { createTrustDomainAction, rotateSigningKeyAction, saveSecretAction } from "./actions";
 
 export const metadata: Metadata = { title: "Identity" };
 export const dynamic = "force-dynamic";
@@ -38,7 +39,7 @@ export default async function Page() {
             { header: "Last fetched", cell: (domain) => (domain.url ? <>{at(domain.lastFetchedAt)}{domain.lastFetchError ? <div className="notice error">Last fetch failed: {domain.lastFetchError} (keeping the last good bundle)</div> : null}</> : <span className="muted">—</span>) },
           ]}
         />
-        {canManage ? <TrustDomainForm algs={ASYMMETRIC_ALGS} /> : null}
+        {canManage ? <TrustDomainForm algs={ASYMMETRIC_ALGS} createTrustDomain={createTrustDomainAction} /> : null}
       </section>
       <section className="card" aria-labelledby="h-keys">
         <h2 id="h-keys">Task-token signing keys</h2>
@@ -48,7 +49,7 @@ export default async function Page() {
             <li key={key.kid}>{key.kid} ({key.alg})</li>
           ))}
         </ul>
-        {canManage ? <RotateKeyForm /> : null}
+        {canManage ? <RotateKeyForm rotateSigningKey={rotateSigningKeyAction} /> : null}
       </section>
       <section className="card" aria-labelledby="h-secrets">
         <h2 id="h-secrets">Just-in-time secrets</h2>
@@ -65,7 +66,7 @@ export default async function Page() {
             { header: "Updated", cell: (secret) => at(secret.updatedAt) },
           ]}
         />
-        {canManageSecrets ? <SecretForm /> : null}
+        {canManageSecrets ? <SecretForm saveSecret={saveSecretAction} /> : null}
       </section>
     </>
   );

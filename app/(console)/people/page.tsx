@@ -5,8 +5,11 @@ import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { listUsers } from "@/lib/users/list-users";
-import { CreateUserForm } from "./create-user-form";
-import { UserRowActions } from "./user-row-actions";
+import { CreateUserForm } from "@/components/people/create-user-form";
+import { UserRowActions } from "@/components/people/user-row-actions";
+import { changeUserRoleAction, createUserAction, deactivateUserAction, reactivateUserAction, resetUserPasswordAction } from "./actions";
+
+const USER_ROW_ACTIONS = { changeRole: changeUserRoleAction, deactivate: deactivateUserAction, reactivate: reactivateUserAction, resetPassword: resetUserPasswordAction };
 import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Console users" };
@@ -37,13 +40,13 @@ export default async function PeoplePage() {
             { header: "Role", cell: (user) => ROLE_LABELS[user.role] },
             { header: "Status", cell: (user) => (user.active ? <span className="badge ok">Active</span> : <span className="badge danger">Deactivated</span>) },
             { header: "Last sign-in", cell: (user) => (user.lastSignInAt ? `${formatUtc(user.lastSignInAt)} UTC` : <span className="muted">never</span>) },
-            { header: "Change", cell: (user) => <UserRowActions user={user} isSelf={user.id === ctx.actor.userId} /> },
+            { header: "Change", cell: (user) => <UserRowActions user={user} isSelf={user.id === ctx.actor.userId} actions={USER_ROW_ACTIONS} roleLabels={ROLE_LABELS} /> },
           ]}
         />
       </section>
       <section className="card" aria-labelledby="add-person">
         <h2 id="add-person">Add a person</h2>
-        <CreateUserForm />
+        <CreateUserForm createUser={createUserAction} roleLabels={ROLE_LABELS} />
       </section>
     </>
   );

@@ -6,8 +6,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { listOwnApiTokens } from "@/lib/api-tokens/api-tokens";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { getSettings } from "@/lib/settings/settings";
-import { SettingsForm } from "./settings-form";
-import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
+import { SettingsForm } from "@/components/settings/settings-form";
+import { CreateTokenForm, RevokeTokenButton } from "@/components/settings/token-forms";
+import { createApiTokenAction, revokeApiTokenAction, updateSettingsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -24,7 +25,7 @@ export default async function SettingsPage() {
         <p className="muted">
           Use a token as <code>Authorization: Bearer &lt;token&gt;</code> on any <code>/api/v1</code> route; it acts with your role.
         </p>
-        <CreateTokenForm />
+        <CreateTokenForm createToken={createApiTokenAction} />
         {tokens.length === 0 ? (
           <EmptyState title="No tokens yet">Create one above for scripts and infrastructure-as-code.</EmptyState>
         ) : (
@@ -41,7 +42,7 @@ export default async function SettingsPage() {
               { header: "Status", cell: (token) => <span className={`badge ${token.status === "active" ? "ok" : "danger"}`}>{token.status}</span> },
               {
                 header: <span className="visually-hidden">Actions</span>,
-                cell: (token) => (token.status === "active" ? <RevokeTokenButton tokenId={token.id} name={token.name} /> : null),
+                cell: (token) => (token.status === "active" ? <RevokeTokenButton tokenId={token.id} name={token.name} revokeToken={revokeApiTokenAction} /> : null),
               },
             ]}
           />
@@ -50,7 +51,7 @@ export default async function SettingsPage() {
       <section className="card" aria-labelledby="console-settings">
         <h2 id="console-settings">Console settings</h2>
         {hasPermission(ctx.actor, "settings.manage") ? (
-          <SettingsForm settings={settings} />
+          <SettingsForm settings={settings} updateSettings={updateSettingsAction} />
         ) : (
           <dl>
             <dt>Keep decisions for</dt>

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { DataTable } from "@/components/ui/data-table";
+import { EntityRef } from "@/components/ui/entity-ref";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatUtc } from "@/components/ui/format-utc";
 import { PageHeader } from "@/components/ui/page-header";
@@ -50,7 +51,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
             },
             { header: "State", cell: (task) => <span className={`badge ${STATE_BADGE[task.state]}`}>{task.state}</span> },
             { header: "Initiator", cell: (task) => `${task.initiatorType === "person" ? "person" : "agent"} · ${task.initiatorType === "agent" ? (task.rootAgentName ?? task.initiator) : task.initiator}` },
-            { header: "Agent", cell: (task) => <Link href={`/agents/${encodeURIComponent(task.rootAgentId)}`}>{task.rootAgentName ?? task.rootAgentId}</Link> },
+            { header: "Agent", cell: (task) => <EntityRef kind="agent" id={task.rootAgentId} name={task.rootAgentName} /> },
             { header: "Tokens", cell: (task) => task.tokens },
             { header: "Started", cell: (task) => <time dateTime={task.createdAt.toISOString()}>{formatUtc(task.createdAt, "second")} UTC</time> },
             { header: "Tokens expire", cell: (task) => <time dateTime={task.tokensExpireAt.toISOString()}>{formatUtc(task.tokensExpireAt, "second")} UTC</time> },

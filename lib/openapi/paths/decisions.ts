@@ -44,12 +44,28 @@ export const decisionOperations: ApiOperation[] = [
     permission: "decisions.read",
     auth: "user",
     query: ExploreQuery,
-    responses: { 200: { description: "One page", schema: z.object({ decisions: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() }) } },
+    responses: {
+      200: {
+        description: "One page",
+        schema: z.object({
+          decisions: z.array(
+            z
+              .object({
+                agentName: z.string().nullable().describe("The inventory agent's current name (null: a person, or the agent is gone)"),
+                enforcementPointName: z.string().nullable().describe("The enforcement point's current name (null: it is gone)"),
+              })
+              .catchall(z.unknown())
+              .describe("A recorded decision's fields, with the names read at request time"),
+          ),
+          next: z.string().nullable(),
+        }),
+      },
+    },
   },
   {
     method: "get",
     path: "/api/v1/decisions/stream",
-    summary: "Live feed as server-sent events: `decisions` events carry up to 200 matching decisions, the count skipped under a burst, and the rate",
+    summary: "Live feed as server-sent events: `decisions` events carry up to 200 matching decisions (each with `agentName`, the inventory agent's name when known), the count skipped under a burst, and the rate",
     tag: "Decisions",
     permission: "decisions.read",
     auth: "user",

@@ -7,9 +7,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { decisionRateChart, exploreDecisions, ExploreQuery } from "@/lib/decisions/explore-decisions";
 import { OUTCOME_VALUES } from "@/lib/decisions/schemas";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
-import { decisionHref, traceHref } from "../decision-links";
+import { decisionHref, traceHref } from "@/components/ui/entity-links";
 import { DecisionsNav } from "@/components/decisions/decisions-nav";
-import { FilterForm } from "../filter-form";
+import { FilterForm } from "@/components/decisions/filter-form";
 import { DecisionCells } from "@/components/decisions/decision-cells";
 import { DecisionsChart } from "@/components/charts/decisions-chart";
 import { toChartBuckets } from "@/lib/overview/overview";
@@ -27,7 +27,6 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
   const params = await searchParams;
   const query = readPageQuery(params, ExploreQuery);
   const [page, chart, points] = await Promise.all([exploreDecisions({ ctx, query }), decisionRateChart({ ctx, query }), listEnforcementPoints({ ctx })]);
-  const epNames = new Map(points.map((ep) => [ep.id, ep.name]));
   const filterParams = Object.entries({ agent: query.agent, action: query.action, outcome: query.outcome, ep: query.ep, q: query.q }).filter((entry): entry is [string, string] => Boolean(entry[1]));
   const withRange = (from: Date, to: Date) => `/decisions/explore?${new URLSearchParams([...filterParams, ["from", from.toISOString()], ["to", to.toISOString()]])}`;
   const now = new Date();
@@ -90,10 +89,10 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
                       href={decisionHref(summary)}
                       timeLabel={formatUtc(row.time, "millisecond")}
                       outcome={row.outcome}
-                      agentRef={row.agentRef}
+                      agent={row}
                       actionName={row.actionName}
                       resource={`${row.resourceType}:${row.resourceId}`}
-                      enforcementPoint={epNames.get(row.enforcementPointId) ?? row.enforcementPointId}
+                      enforcementPoint={{ id: row.enforcementPointId, name: row.enforcementPointName }}
                     />
                     <td>{trace ? <Link href={trace}>trace</Link> : <span className="muted">—</span>}</td>
                   </tr>

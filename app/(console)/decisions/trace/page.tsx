@@ -5,7 +5,7 @@ import { readingFromReplica } from "@/app/_server/read-scope";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDecisionTrace, TraceQuery, type TraceNode } from "@/lib/decisions/explore-decisions";
-import { decisionHref } from "../decision-links";
+import { decisionHref } from "@/components/ui/entity-links";
 import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { OutcomeBadge } from "@/components/decisions/outcome-badge";
 import { readPageQuery } from "@/lib/http/query";

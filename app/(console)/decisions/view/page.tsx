@@ -6,7 +6,7 @@ import { ExplainDecision } from "@/components/policies/explain-decision";
 import { PageHeader } from "@/components/ui/page-header";
 import { DecisionKeyQuery, getDecision } from "@/lib/decisions/explore-decisions";
 import { getEnforcementPoint } from "@/lib/enforcement-points/list-enforcement-points";
-import { traceHref } from "../decision-links";
+import { traceHref } from "@/components/ui/entity-links";
 import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { OutcomeBadge } from "@/components/decisions/outcome-badge";
 import { readPageQuery } from "@/lib/http/query";

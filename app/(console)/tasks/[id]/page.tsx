@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
+import { DecisionAgentRef } from "@/components/decisions/decision-cells";
 import { DataTable } from "@/components/ui/data-table";
+import { EntityRef } from "@/components/ui/entity-ref";
 import { formatUtc } from "@/components/ui/format-utc";
 import { PageHeader } from "@/components/ui/page-header";
 import { DelegationTree } from "@/components/identity/delegation-tree";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { getTask } from "@/lib/identity/tasks-view";
-import { EndTaskForm } from "./end-task-form";
+import { EndTaskForm } from "@/components/identity/end-task-form";
+import { endTaskAction } from "../actions";
 
 export const metadata: Metadata = { title: "Task" };
 export const dynamic = "force-dynamic";
@@ -21,14 +23,14 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   const canEnd = hasPermission(ctx.actor, "tasks.end") && task.state !== "ended";
   return (
     <>
-      <PageHeader title={task.purpose} description={<span className="mono">{task.id}</span>} actions={canEnd ? <EndTaskForm taskId={task.id} /> : null} />
+      <PageHeader title={task.purpose} description={<span className="mono">{task.id}</span>} actions={canEnd ? <EndTaskForm taskId={task.id} endTask={endTaskAction} /> : null} />
       <section className="card" aria-labelledby="h-task">
         <h2 id="h-task">Summary</h2>
         <dl className="summary">
           <dt>State</dt>
           <dd>{task.state}{task.endedAt ? <> — ended {at(task.endedAt)} by {task.endedBy}</> : null}</dd>
           <dt>Initiator</dt>
-          <dd>{task.initiatorType === "person" ? `person ${task.initiator}` : <>agent <Link href={`/agents/${encodeURIComponent(task.initiator)}`}>{task.rootAgentName ?? task.initiator}</Link></>}</dd>
+          <dd>{task.initiatorType === "person" ? `person ${task.initiator}` : <>agent <EntityRef kind="agent" id={task.initiator} name={task.rootAgentName} /></>}</dd>
           <dt>Started</dt>
           <dd>{at(task.createdAt)}</dd>
           <dt>Tokens expire by</dt>
@@ -48,7 +50,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
           rowKey={(token) => token.jti}
           columns={[
             { header: "jti", rowHeader: true, className: "mono", cell: (token) => token.jti },
-            { header: "Agent", cell: (token) => <Link href={`/agents/${encodeURIComponent(token.agentId)}`}>{token.agentName ?? token.agentId}</Link> },
+            { header: "Agent", cell: (token) => <EntityRef kind="agent" id={token.agentId} name={token.agentName} /> },
             { header: "Scope", className: "mono", cell: (token) => token.scope.join(" ") },
             { header: "Audience", className: "mono", cell: (token) => token.audience },
             { header: "Presented", className: "mono", cell: (token) => `${token.authMethod}: ${token.presentedIdentity}` },
@@ -82,10 +84,11 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
           empty="No decision recorded for this task yet."
           columns={[
             { header: "Time", cell: (decision) => at(decision.time) },
-            { header: "Agent", className: "mono", cell: (decision) => decision.agentId },
+            { header: "Agent", cell: (decision) => <DecisionAgentRef agentId={decision.agentId} agentRef={decision.agentRef} agentName={decision.agentName} /> },
             { header: "Action", className: "mono", rowHeader: true, cell: (decision) => `${decision.actionName}${decision.actionKind === "token_issuance" ? " (token issuance)" : ""}` },
             { header: "Outcome", cell: (decision) => <span className={`badge ${decision.outcome === "allow" ? "ok" : "danger"}`}>{decision.outcome}</span> },
             { header: "Reasons", cell: (decision) => decision.reasons.join("; ") },
+            { header: "Enforcement point", cell: (decision) => <EntityRef kind="enforcement_point" id={decision.enforcementPointId} name={decision.enforcementPointName} /> },
           ]}
         />
       </section>

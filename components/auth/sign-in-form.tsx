@@ -3,10 +3,11 @@
 import { useActionState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import { signInAction, ssoSignInAction } from "./actions";
+import type { FormAction } from "@/lib/http/action-result";
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string | undefined }) {
-  const [state, formAction, pending] = useActionState(signInAction, null);
+/** Email and password sign-in; `signIn` is the server action (it redirects on success). */
+export function SignInForm({ callbackUrl, signIn }: { callbackUrl: string | undefined; signIn: FormAction }) {
+  const [state, formAction, pending] = useActionState(signIn, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (
@@ -22,8 +23,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string | undefined })
   );
 }
 
-export function SsoButton({ providerName }: { providerName: string }) {
-  const [state, formAction, pending] = useActionState(ssoSignInAction, null);
+/** Single sign-on through the configured OpenID Connect provider (`ssoSignIn` redirects to it). */
+export function SsoButton({ providerName, ssoSignIn }: { providerName: string; ssoSignIn: FormAction }) {
+  const [state, formAction, pending] = useActionState(ssoSignIn, null);
   return (
     <form action={formAction} style={{ marginTop: "1rem" }}>
       <FormStatus state={state} />

@@ -3,10 +3,11 @@
 import { useActionState, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import { createTrustDomainAction, rotateSigningKeyAction, saveSecretAction } from "./actions";
+import type { FormAction } from "@/lib/http/action-result";
 
-export function TrustDomainForm({ algs }: { algs: readonly string[] }) {
-  const [state, formAction, pending] = useActionState(createTrustDomainAction, null);
+/** Registers a SPIFFE trust domain (`createTrustDomain`), its JWT bundle uploaded or fetched. */
+export function TrustDomainForm({ algs, createTrustDomain }: { algs: readonly string[]; createTrustDomain: FormAction<{ name: string }> }) {
+  const [state, formAction, pending] = useActionState(createTrustDomain, null);
   const [source, setSource] = useState("jwks");
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
@@ -44,8 +45,9 @@ export function TrustDomainForm({ algs }: { algs: readonly string[] }) {
   );
 }
 
-export function RotateKeyForm() {
-  const [state, formAction, pending] = useActionState(rotateSigningKeyAction, null);
+/** Schedules a signing-key rotation (`rotateSigningKey`). */
+export function RotateKeyForm({ rotateSigningKey }: { rotateSigningKey: FormAction<{ kid: string; activatesAt: string }> }) {
+  const [state, formAction, pending] = useActionState(rotateSigningKey, null);
   return (
     <form action={formAction} className="inline">
       <FormStatus state={state} />
@@ -60,8 +62,9 @@ export function RotateKeyForm() {
   );
 }
 
-export function SecretForm() {
-  const [state, formAction, pending] = useActionState(saveSecretAction, null);
+/** Stores an upstream secret (`saveSecret`); the value is never shown again. */
+export function SecretForm({ saveSecret }: { saveSecret: FormAction<{ name: string }> }) {
+  const [state, formAction, pending] = useActionState(saveSecret, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form action={formAction} className="stack" noValidate aria-labelledby="h-add-secret" autoComplete="off">

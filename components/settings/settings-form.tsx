@@ -4,10 +4,10 @@ import { useActionState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import type { Settings } from "@/lib/settings/settings";
-import { updateSettingsAction } from "./actions";
+import type { FormAction } from "@/lib/http/action-result";
 
-export function SettingsForm({ settings }: { settings: Settings }) {
-  const [state, formAction, pending] = useActionState(updateSettingsAction, null);
+export function SettingsForm({ settings, updateSettings }: { settings: Settings; updateSettings: FormAction }) {
+  const [state, formAction, pending] = useActionState(updateSettings, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form action={formAction} className="stack" noValidate aria-label="Console settings">

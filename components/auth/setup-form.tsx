@@ -3,10 +3,11 @@
 import { useActionState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import { setupAdminAction } from "./actions";
+import type { FormAction } from "@/lib/http/action-result";
 
-export function SetupForm() {
-  const [state, formAction, pending] = useActionState(setupAdminAction, null);
+/** Creates the first administrator with the one-time setup code (`setupAdmin` signs them in). */
+export function SetupForm({ setupAdmin }: { setupAdmin: FormAction }) {
+  const [state, formAction, pending] = useActionState(setupAdmin, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (

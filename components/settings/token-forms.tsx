@@ -4,10 +4,11 @@ import { useActionState, useTransition } from "react";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import { createApiTokenAction, revokeApiTokenAction } from "./actions";
+import type { FormAction } from "@/lib/http/action-result";
 
-export function CreateTokenForm() {
-  const [state, formAction, pending] = useActionState(createApiTokenAction, null);
+/** Creates an API token of one's own (`createToken`); the secret is shown once. */
+export function CreateTokenForm({ createToken }: { createToken: FormAction<{ secret: string }> }) {
+  const [state, formAction, pending] = useActionState(createToken, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <>
@@ -31,7 +32,7 @@ export function CreateTokenForm() {
   );
 }
 
-export function RevokeTokenButton({ tokenId, name }: { tokenId: string; name: string }) {
+export function RevokeTokenButton({ tokenId, name, revokeToken }: { tokenId: string; name: string; revokeToken: FormAction<unknown, { tokenId: string }> }) {
   const [pending, startTransition] = useTransition();
   return (
     <ConfirmButton
@@ -39,7 +40,7 @@ export function RevokeTokenButton({ tokenId, name }: { tokenId: string; name: st
       title={`Revoke token ${name}`}
       confirmLabel="Revoke"
       danger
-      onConfirm={() => startTransition(async () => void (await revokeApiTokenAction(null, { tokenId })))}
+      onConfirm={() => startTransition(async () => void (await revokeToken(null, { tokenId })))}
     >
       <p>Anything using this token gets 401 from now on.</p>
     </ConfirmButton>

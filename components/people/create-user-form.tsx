@@ -4,10 +4,12 @@ import { useActionState, useEffect, useRef } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { RoleSelect } from "./role-select";
-import { createUserAction } from "./actions";
+import type { Role } from "@/lib/auth/permissions";
+import type { FormAction } from "@/lib/http/action-result";
 
-export function CreateUserForm() {
-  const [state, formAction, pending] = useActionState(createUserAction, null);
+/** Adds a console user with a role and an initial password (`createUser`). */
+export function CreateUserForm({ createUser, roleLabels }: { createUser: FormAction<{ email: string }>; roleLabels: Record<Role, string> }) {
+  const [state, formAction, pending] = useActionState(createUser, null);
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state?.ok) form.current?.reset();
@@ -25,7 +27,7 @@ export function CreateUserForm() {
       <Field label="Name" name="name" required defaultValue={values?.name} errors={errors?.name} />
       <Field label="Email" name="email" type="email" required defaultValue={values?.email} errors={errors?.email} />
       <Field label="Role" name="role" errors={errors?.role}>
-        <RoleSelect id="field-role" name="role" key={values?.role} defaultValue={values?.role ?? "viewer"} />
+        <RoleSelect roleLabels={roleLabels} id="field-role" name="role" key={values?.role} defaultValue={values?.role ?? "viewer"} />
       </Field>
       <Field label="Initial password" name="password" type="password" autoComplete="new-password" required minLength={12} hint="At least 12 characters." errors={errors?.password} />
       <button type="submit" className="primary" disabled={pending}>

@@ -3,10 +3,10 @@
 import { useActionState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import { changeOwnPasswordAction } from "./actions";
+import type { FormAction } from "@/lib/http/action-result";
 
-export function ChangePasswordForm({ minLength }: { minLength: number }) {
-  const [state, formAction, pending] = useActionState(changeOwnPasswordAction, null);
+export function ChangePasswordForm({ minLength, changePassword }: { minLength: number; changePassword: FormAction }) {
+  const [state, formAction, pending] = useActionState(changePassword, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form action={formAction} className="stack" noValidate aria-label="Change your password">

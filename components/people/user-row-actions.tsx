@@ -3,10 +3,18 @@
 import { useState, useTransition } from "react";
 import { ConfirmButton, ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RoleSelect } from "./role-select";
-import { ROLE_LABELS, type Role } from "@/lib/auth/permissions";
-import { changeUserRoleAction, deactivateUserAction, reactivateUserAction, resetUserPasswordAction } from "./actions";
+import type { Role } from "@/lib/auth/permissions";
+import type { FormAction } from "@/lib/http/action-result";
 
-export function UserRowActions({ user, isSelf }: { user: { id: string; email: string; role: Role; active: boolean; authProvider?: "local" | "oidc" }; isSelf: boolean }) {
+/** The server actions a user row calls, each with the user's id. */
+export type UserRowActionSet = {
+  changeRole: FormAction<unknown, { userId: string; role: Role }>;
+  deactivate: FormAction<unknown, { userId: string }>;
+  reactivate: FormAction<unknown, { userId: string }>;
+  resetPassword: FormAction<{ temporaryPassword: string }, { userId: string }>;
+};
+
+export function UserRowActions({ user, isSelf, actions, roleLabels }: { user: { id: string; email: string; role: Role; active: boolean; authProvider?: "local" | "oidc" }; isSelf: boolean; actions: UserRowActionSet; roleLabels: Record<Role, string> }) {
   const [message, setMessage] = useState<string | null>(null);
   const [temporary, setTemporary] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -22,6 +30,7 @@ export function UserRowActions({ user, isSelf }: { user: { id: string; email: st
       <label>
         <span className="visually-hidden">Role of {user.email}</span>
         <RoleSelect
+          roleLabels={roleLabels}
           value={proposedRole ?? user.role}
           disabled={pending || !user.active}
           onChange={(event) => setProposedRole(event.target.value === user.role ? null : (event.target.value as Role))}
@@ -36,11 +45,11 @@ export function UserRowActions({ user, isSelf }: { user: { id: string; email: st
         onConfirm={() => {
           const role = proposedRole;
           setProposedRole(null);
-          if (role) run(() => changeUserRoleAction(null, { userId: user.id, role }));
+          if (role) run(() => actions.changeRole(null, { userId: user.id, role }));
         }}
       >
         <p>
-          From <strong>{ROLE_LABELS[user.role]}</strong> to <strong>{proposedRole ? ROLE_LABELS[proposedRole] : ""}</strong>. It applies to their open sessions at once.
+          From <strong>{roleLabels[user.role]}</strong> to <strong>{proposedRole ? roleLabels[proposedRole] : ""}</strong>. It applies to their open sessions at once.
           {proposedRole === "admin" ? " Administrators can manage every user, setting and secret." : ""}
         </p>
       </ConfirmDialog>
@@ -51,12 +60,12 @@ export function UserRowActions({ user, isSelf }: { user: { id: string; email: st
           confirmLabel="Deactivate"
           typeToConfirm={user.email}
           danger
-          onConfirm={() => run(() => deactivateUserAction(null, { userId: user.id }))}
+          onConfirm={() => run(() => actions.deactivate(null, { userId: user.id }))}
         >
           <p>Their sessions stop working at once and every API token they hold is revoked.</p>
         </ConfirmButton>
       ) : (
-        <button type="button" disabled={pending} onClick={() => run(() => reactivateUserAction(null, { userId: user.id }))}>
+        <button type="button" disabled={pending} onClick={() => run(() => actions.reactivate(null, { userId: user.id }))}>
           Reactivate
         </button>
       )}
@@ -67,7 +76,7 @@ export function UserRowActions({ user, isSelf }: { user: { id: string; email: st
           confirmLabel="Reset password"
           onConfirm={() =>
             run(async () => {
-              const result = await resetUserPasswordAction(null, { userId: user.id });
+              const result = await actions.resetPassword(null, { userId: user.id });
               setTemporary(result.ok ? result.data.temporaryPassword : null);
               return result;
             })

@@ -4,8 +4,8 @@ import { useEffect, useRef, useState } from "react";
 import type { DecisionFilter } from "@/lib/decisions/filters";
 import type { FeedEnd, FeedEvent, FeedGap } from "@/lib/decisions/live-stream";
 import type { DecisionSummary } from "@/lib/decisions/schemas";
-import { decisionHref } from "./decision-links";
-import { DecisionCells } from "@/components/decisions/decision-cells";
+import { decisionHref } from "@/components/ui/entity-links";
+import { DecisionCells } from "./decision-cells";
 import { formatUtc } from "@/components/ui/format-utc";
 
 /** Rows kept on screen; older ones fall off, so a burst never grows the DOM. */
@@ -35,6 +35,7 @@ const toFeedRow = (row: DecisionSummary): DecisionSummary => ({
   receivedAt: row.receivedAt,
   agentId: row.agentId,
   agentRef: row.agentRef,
+  agentName: row.agentName ?? null,
   actionName: row.actionName,
   actionKind: row.actionKind,
   resourceType: row.resourceType,
@@ -243,10 +244,10 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
                     href={decisionHref(row)}
                     timeLabel={formatUtc(row.time, "millisecond")}
                     outcome={row.outcome}
-                    agentRef={row.agentRef}
+                    agent={row}
                     actionName={row.actionName}
                     resource={`${row.resourceType}:${row.resourceId}`}
-                    enforcementPoint={epNames[row.enforcementPointId] ?? row.enforcementPointId}
+                    enforcementPoint={{ id: row.enforcementPointId, name: epNames[row.enforcementPointId] ?? null }}
                   />
                 </tr>
               ))}

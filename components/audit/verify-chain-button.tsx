@@ -1,10 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import { verifyAuditChainAction } from "./actions";
+import type { ChainVerdict } from "@/lib/audit/verify-chain";
+import type { FormAction } from "@/lib/http/action-result";
 
-export function VerifyChainButton() {
-  const [state, formAction, pending] = useActionState(verifyAuditChainAction, null);
+/** Re-verifies the audit hash chain on the server (the `verify` action) and says what it found. */
+export function VerifyChainButton({ verify }: { verify: FormAction<ChainVerdict> }) {
+  const [state, formAction, pending] = useActionState(verify, null);
   return (
     <form action={formAction}>
       <button type="submit" disabled={pending}>
