@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect, useId, useState } from "react";
 import { api } from "@/components/policies/api";
 import { formatUtc } from "@/components/ui/format-utc";
+import { SkeletonTable } from "@/components/ui/skeleton";
 import type { InboxItem } from "@/lib/approvals/inbox";
 
 type Detail = {
@@ -63,7 +64,7 @@ function LinkedRequest({ id }: { id: string }) {
 
 function PendingList({ initialRequest }: { initialRequest: string | null }) {
   const query = useQuery({ queryKey: keys.list("pending"), queryFn: () => api<{ items: InboxItem[] }>("/api/v1/approvals?status=pending") });
-  if (query.isPending) return <p className="muted">Loading…</p>;
+  if (query.isPending) return <SkeletonTable rows={3} label="pending requests" />;
   if (query.isError) return <p className="notice danger">{(query.error as Error).message}</p>;
   const items = query.data.items;
   if (!items.length) {
@@ -276,9 +277,14 @@ function History() {
           <input type="search" value={q} onChange={(event) => setQ(event.target.value)} placeholder="tool, request id, justification" />
         </label>
       </form>
-      {query.isPending ? <p className="muted">Loading…</p> : null}
+      {query.isPending ? <SkeletonTable rows={4} label="access requests" /> : null}
       {query.isError ? <p className="notice danger">{(query.error as Error).message}</p> : null}
-      {query.data && !query.data.items.length ? <p className="card empty-state">No access requests match these filters.</p> : null}
+      {query.data && !query.data.items.length ? (
+        <div className="card empty-state">
+          <p>No access request matches these filters.</p>
+          <p className="small">Clear the search or pick another status. Decided, expired and cancelled requests stay listed here.</p>
+        </div>
+      ) : null}
       {query.data?.items.length ? (
         <ul className="approval-list">
           {query.data.items.map((item) => (

@@ -40,10 +40,15 @@ export function SkeletonLines({ count = 3 }: { count?: number }) {
   );
 }
 
-/** A card with a heading bar and a table of `rows` rows. */
-export function SkeletonTable({ rows = 8 }: { rows?: number }) {
+/** A card with a heading bar and a table of `rows` rows; `label` (when used alone, outside SkeletonPage) is announced as "Loading <label>…". */
+export function SkeletonTable({ rows = 8, label }: { rows?: number; label?: string }) {
   return (
-    <div className="card">
+    <div className="card" aria-busy={label ? true : undefined}>
+      {label ? (
+        <p role="status" className="visually-hidden">
+          Loading {label}…
+        </p>
+      ) : null}
       <span className="skeleton skeleton-line" style={{ inlineSize: "12rem" }} />
       {Array.from({ length: rows }, (_, index) => (
         <span key={index} className="skeleton skeleton-row" />
