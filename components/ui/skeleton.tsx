@@ -10,7 +10,7 @@ export function SkeletonPage({ label, title, children }: { label: string; title?
   return (
     <div className="skeleton-page" aria-busy="true" data-skeleton="page">
       <p role="status" className="visually-hidden">
-        Loading {label}…
+        {`Loading ${label}…`}
       </p>
       <div className="page-header">
         <div style={{ inlineSize: "100%" }}>
@@ -46,7 +46,7 @@ export function SkeletonTable({ rows = 8, label }: { rows?: number; label?: stri
     <div className="card" aria-busy={label ? true : undefined}>
       {label ? (
         <p role="status" className="visually-hidden">
-          Loading {label}…
+          {`Loading ${label}…`}
         </p>
       ) : null}
       <span className="skeleton skeleton-line" style={{ inlineSize: "12rem" }} />
