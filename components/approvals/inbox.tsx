@@ -8,6 +8,7 @@ import { AgentPicker } from "@/components/inventory/agent-picker";
 import { EntityRef } from "@/components/ui/entity-ref";
 import { formatUtc } from "@/components/ui/format-utc";
 import type { ApprovalResponses } from "@/lib/approvals/api-contract";
+import { SkeletonTable } from "@/components/ui/skeleton";
 
 type InboxItem = ApprovalResponses["list"]["items"][number];
 
@@ -59,7 +60,7 @@ function LinkedRequest({ id }: { id: string }) {
 
 function PendingList({ initialRequest }: { initialRequest: string | null }) {
   const query = useQuery(approvalQueries.list("status=pending"));
-  if (query.isPending) return <p className="muted">Loading…</p>;
+  if (query.isPending) return <SkeletonTable rows={3} label="pending requests" />;
   if (query.isError) return <p className="notice danger">{(query.error).message}</p>;
   const items = query.data.items;
   if (!items.length) {
@@ -269,9 +270,14 @@ function History() {
           <input type="search" value={q} onChange={(event) => setQ(event.target.value)} placeholder="tool, request id, justification" />
         </label>
       </form>
-      {query.isPending ? <p className="muted">Loading…</p> : null}
+      {query.isPending ? <SkeletonTable rows={4} label="access requests" /> : null}
       {query.isError ? <p className="notice danger">{(query.error).message}</p> : null}
-      {query.data && !query.data.items.length ? <p className="card empty-state">No access requests match these filters.</p> : null}
+      {query.data && !query.data.items.length ? (
+        <div className="card empty-state">
+          <p>No access request matches these filters.</p>
+          <p className="small">Clear the search or pick another status. Decided, expired and cancelled requests stay listed here.</p>
+        </div>
+      ) : null}
       {query.data?.items.length ? (
         <ul className="approval-list">
           {query.data.items.map((item) => (

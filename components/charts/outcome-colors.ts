@@ -1,14 +1,15 @@
+import { OUTCOME_TONES } from "@/components/ui/status-badge";
+
 /**
- * Chart colours per decision outcome (CSS variables from app/globals.css, one value per theme).
- * Allow is blue and deny is red-orange, a pair told apart with the common colour-vision deficiencies;
- * every chart also names the outcomes in its legend and its table.
+ * Chart colours per decision outcome: the same `--outcome-*` tokens the outcome badges use (app/globals.css,
+ * one value per theme, Okabe–Ito hues checked for contrast and colour-vision deficiencies in
+ * components/ui/tokens.test.ts). Every chart also names the outcomes in its legend and its table.
  */
 export const OUTCOME_COLORS: Record<string, string> = {
-  allow: "var(--chart-allow)",
-  deny: "var(--chart-deny)",
-  approval_required: "var(--chart-approval)",
-  error: "var(--chart-error)",
+  allow: "var(--outcome-allow)",
+  deny: "var(--outcome-deny)",
+  approval_required: "var(--outcome-approval)",
+  error: "var(--outcome-error)",
 };
 
-const LABELS: Record<string, string> = { allow: "allow", deny: "deny", approval_required: "approval required", error: "error" };
-export const outcomeLabel = (outcome: string) => LABELS[outcome] ?? outcome;
+export const outcomeLabel = (outcome: string) => OUTCOME_TONES[outcome as keyof typeof OUTCOME_TONES]?.label ?? outcome;

@@ -29,8 +29,8 @@ export function ReplayFlipsChart({ groups }: { groups: ReplayFlipGroup[] }) {
             <YAxis type="category" dataKey="name" width={180} stroke="var(--muted)" fontSize={11} tickFormatter={(value: string) => (value.length > 28 ? `${value.slice(0, 27)}…` : value)} />
             <Tooltip contentStyle={{ background: "var(--surface)", border: "1px solid var(--border)", color: "var(--text)" }} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Bar dataKey="allowToDeny" name="allow → deny" stackId="flip" fill="var(--chart-deny)" isAnimationActive={false} />
-            <Bar dataKey="denyToAllow" name="deny → allow" stackId="flip" fill="var(--chart-allow)" isAnimationActive={false} />
+            <Bar dataKey="allowToDeny" name="allow → deny" stackId="flip" fill="var(--outcome-deny)" isAnimationActive={false} />
+            <Bar dataKey="denyToAllow" name="deny → allow" stackId="flip" fill="var(--outcome-allow)" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>

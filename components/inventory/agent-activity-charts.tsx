@@ -14,15 +14,15 @@ export function AgentActivityCharts({ days }: { days: ActivityDay[] }) {
           <TrendChart
             title={`Decisions and denies per day (last ${days.length} days, UTC)`}
             series={[
-              { key: "decisions", label: "decisions", color: "var(--chart-allow)" },
-              { key: "denies", label: "denies", color: "var(--chart-deny)" },
+              { key: "decisions", label: "decisions", color: "var(--outcome-allow)" },
+              { key: "denies", label: "denies", color: "var(--outcome-deny)" },
             ]}
             points={days.map((day) => ({ label: day.day, values: { decisions: day.decisions, denies: day.denies } }))}
           />
           <TrendChart
             title="Deny rate per day (%)"
             unit="%"
-            series={[{ key: "rate", label: "deny rate", color: "var(--chart-deny)" }]}
+            series={[{ key: "rate", label: "deny rate", color: "var(--outcome-deny)" }]}
             points={days.map((day) => ({ label: day.day, values: { rate: day.denyRatePercent } }))}
           />
         </div>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import type { AgentView } from "@/lib/agents/schemas";
 import { DataTable } from "@/components/ui/data-table";
+import type { TableSort } from "@/components/ui/table-sort";
 import type { FormAction } from "@/lib/http/action-result";
 import { ActionForm } from "@/components/ui/action-form";
 import { RiskBadge } from "./badges";
@@ -22,6 +23,7 @@ export function AgentTable({
   findingLabels,
   assignAction,
   statusAction,
+  sort,
 }: {
   agents: AgentView[];
   people: Option[];
@@ -31,6 +33,8 @@ export function AgentTable({
   findingLabels: Record<string, string>;
   assignAction: FormAction;
   statusAction: FormAction;
+  /** The list's server-side order: Agent, Risk and Last seen headers sort through it. */
+  sort?: TableSort;
 }) {
   const [selected, setSelected] = useState<string[]>([]);
   const toggle = (id: string) => setSelected((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current, id]));
@@ -68,6 +72,7 @@ export function AgentTable({
         caption="Agents"
         rows={agents}
         rowKey={(agent) => agent.id}
+        sort={sort}
         columns={[
           (canAssign || canWrite) && {
             header: <input type="checkbox" aria-label="Select all agents on this page" checked={allSelected} onChange={() => setSelected(allSelected ? [] : agents.map((a) => a.id))} />,
@@ -75,6 +80,7 @@ export function AgentTable({
           },
           {
             header: "Agent",
+            sortKey: "name",
             cell: (agent) => (
               <>
                 <Link href={`/agents/${agent.id}`}>{agent.name}</Link>
@@ -86,7 +92,7 @@ export function AgentTable({
           { header: "Env", cell: (agent) => agent.environment ?? "—" },
           { header: "Owner", cell: (agent) => (agent.owner ? `${agent.owner.name}${agent.owner.active ? "" : " (deactivated)"}` : <span className="badge danger">No owner</span>) },
           { header: "Team", cell: (agent) => agent.team?.name ?? "—" },
-          { header: "Risk", cell: (agent) => <RiskBadge tier={agent.riskTier} overridden={!!agent.riskOverride} /> },
+          { header: "Risk", sortKey: "risk", cell: (agent) => <RiskBadge tier={agent.riskTier} overridden={!!agent.riskOverride} /> },
           {
             header: "Findings",
             cell: (agent) =>
@@ -102,7 +108,7 @@ export function AgentTable({
                 <span className="muted">None</span>
               ),
           },
-          { header: "Last seen", cell: (agent) => (agent.lastSeenAt ? formatUtc(agent.lastSeenAt) : "Never") },
+          { header: "Last seen", sortKey: "lastSeen", cell: (agent) => (agent.lastSeenAt ? formatUtc(agent.lastSeenAt) : "Never") },
         ]}
       />
     </>

@@ -1,10 +1,5 @@
-const RISK_CLASS: Record<string, string> = { low: "ok", medium: "", high: "warn", critical: "danger" };
+import { SeverityBadge } from "@/components/ui/status-badge";
 
 export function RiskBadge({ tier, overridden }: { tier: string; overridden?: boolean }) {
-  return (
-    <span className={`badge ${RISK_CLASS[tier] ?? ""}`}>
-      {tier}
-      {overridden ? <span title="Overridden by a security engineer"> (override)</span> : null}
-    </span>
-  );
+  return <SeverityBadge severity={tier} suffix={overridden ? <span title="Overridden by a security engineer"> (override)</span> : null} />;
 }

@@ -3,7 +3,7 @@ import { TrendChart } from "@/components/charts/trend-chart";
 import type { FrameworkCoverage, Overview } from "@/lib/overview/overview";
 import { Ago } from "./ago";
 
-const SERIES_COLORS = ["var(--chart-allow)", "var(--chart-deny)", "var(--chart-approval)", "var(--chart-error)", "var(--accent)", "var(--ok)", "var(--danger)"];
+const SERIES_COLORS = ["var(--outcome-allow)", "var(--outcome-deny)", "var(--outcome-approval)", "var(--outcome-error)", "var(--accent)", "var(--ok)", "var(--danger)"];
 
 /** Framework coverage from the latest all-agent report per catalog, its trend over reports, and what changed last (publish, report). */
 export function ComplianceCard({ coverage, changes, now, canReadReports }: { coverage: FrameworkCoverage[] | null; changes: Overview["changes"]; now: Date; canReadReports: boolean }) {

@@ -46,7 +46,7 @@ export function FindingsCard({ open, trend, labels }: { open: Record<string, num
       {trend.length > 1 ? (
         <TrendChart
           title="Open findings per day (30 days)"
-          series={[{ key: "open", label: "open findings", color: "var(--chart-deny)" }]}
+          series={[{ key: "open", label: "open findings", color: "var(--outcome-deny)" }]}
           points={trend.map((point) => ({ label: point.day, values: { open: Object.values(point.counts).reduce((sum, value) => sum + value, 0) } }))}
           height={140}
         />

@@ -1,10 +1,12 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import * as Dialog from "@radix-ui/react-dialog";
+import { useId, useState, type ReactNode } from "react";
 
 /**
- * A button that asks before a consequential change. When `typeToConfirm` is given, the person must
- * type it (e.g. the email of the person being deactivated) before the confirm button enables.
+ * A button that asks before a consequential change, in a modal dialog (Radix Dialog: focus stays inside
+ * while open, Escape or Cancel closes it, focus returns to the button). When `typeToConfirm` is given, the
+ * person must type it (e.g. the email of the person being deactivated) before the confirm button enables.
  */
 export function ConfirmButton({
   label,
@@ -23,57 +25,69 @@ export function ConfirmButton({
   danger?: boolean;
   onConfirm: () => void | Promise<void>;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
+  const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
   const [busy, setBusy] = useState(false);
   const ready = !typeToConfirm || typed.trim() === typeToConfirm;
   return (
-    <>
-      <button type="button" className={danger ? "danger" : undefined} onClick={() => dialog.current?.showModal()}>
-        {label}
-      </button>
-      <dialog ref={dialog} aria-labelledby={`${id}-title`} onClose={() => setTyped("")} className="card">
-        <h2 id={`${id}-title`}>{title}</h2>
-        <div>{children}</div>
-        {typeToConfirm ? (
-          <div className="field">
-            <label htmlFor={`${id}-confirm`}>
-              Type <strong>{typeToConfirm}</strong> to confirm
-            </label>
-            <input id={`${id}-confirm`} value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
+    <Dialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) setTyped("");
+      }}
+    >
+      <Dialog.Trigger asChild>
+        <button type="button" className={danger ? "danger" : undefined}>
+          {label}
+        </button>
+      </Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="card dialog" aria-describedby={`${id}-body`}>
+          <Dialog.Title>{title}</Dialog.Title>
+          <div id={`${id}-body`}>{children}</div>
+          {typeToConfirm ? (
+            <div className="field">
+              <label htmlFor={`${id}-confirm`}>
+                Type <strong>{typeToConfirm}</strong> to confirm
+              </label>
+              <input id={`${id}-confirm`} value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
+            </div>
+          ) : null}
+          <div className="button-row">
+            <button
+              type="button"
+              className={danger ? "danger" : "primary"}
+              disabled={!ready || busy}
+              onClick={async () => {
+                setBusy(true);
+                try {
+                  await onConfirm();
+                } finally {
+                  setBusy(false);
+                  setOpen(false);
+                  setTyped("");
+                }
+              }}
+            >
+              {confirmLabel}
+            </button>
+            <Dialog.Close asChild>
+              <button type="button">Cancel</button>
+            </Dialog.Close>
           </div>
-        ) : null}
-        <div style={{ display: "flex", gap: "0.5rem", marginTop: "1rem" }}>
-          <button
-            type="button"
-            className={danger ? "danger" : "primary"}
-            disabled={!ready || busy}
-            onClick={async () => {
-              setBusy(true);
-              try {
-                await onConfirm();
-              } finally {
-                setBusy(false);
-                dialog.current?.close();
-              }
-            }}
-          >
-            {confirmLabel}
-          </button>
-          <button type="button" onClick={() => dialog.current?.close()}>
-            Cancel
-          </button>
-        </div>
-      </dialog>
-    </>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
   );
 }
 
 /**
- * A confirmation asked for a change already picked elsewhere (e.g. a new role in a select): shown
- * while `open`; Confirm runs `onConfirm`, Cancel, Escape or closing calls `onCancel` so the caller
- * puts the control back. The native modal <dialog> keeps focus inside and returns it on close.
+ * A confirmation asked for a change already picked elsewhere (e.g. a new role in a select): shown while
+ * `open`; Confirm runs `onConfirm` (which closes it by setting `open` false), while Cancel, Escape or a
+ * click outside call `onCancel` so the caller puts the control back. Radix Dialog keeps focus inside while open and returns it on close.
  */
 export function ConfirmDialog({
   open,
@@ -92,44 +106,30 @@ export function ConfirmDialog({
   onConfirm: () => void | Promise<void>;
   onCancel: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const confirmed = useRef(false);
   const id = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) {
-      confirmed.current = false;
-      element.showModal();
-    } else if (!open && element.open) element.close();
-  }, [open]);
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={`${id}-title`}
-      className="card"
-      onClose={() => {
-        if (!confirmed.current) onCancel();
-      }}
-    >
-      <h2 id={`${id}-title`}>{title}</h2>
-      <div>{children}</div>
-      <div style={{ display: "flex", gap: "0.5rem", marginTop: "1rem" }}>
-        <button
-          type="button"
-          className={danger ? "danger" : "primary"}
-          onClick={async () => {
-            confirmed.current = true;
-            dialog.current?.close();
-            await onConfirm();
-          }}
-        >
-          {confirmLabel}
-        </button>
-        <button type="button" onClick={() => dialog.current?.close()}>
-          Cancel
-        </button>
-      </div>
-    </dialog>
+    // onOpenChange fires only when the person dismisses the dialog (Escape, Cancel, a click outside), never
+    // when `open` turns false because the caller confirmed: confirming is not cancelling.
+    <Dialog.Root open={open} onOpenChange={(next) => (next ? undefined : onCancel())}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="card dialog" aria-describedby={`${id}-body`}>
+          <Dialog.Title>{title}</Dialog.Title>
+          <div id={`${id}-body`}>{children}</div>
+          <div className="button-row">
+            <button
+              type="button"
+              className={danger ? "danger" : "primary"}
+              onClick={() => void onConfirm()}
+            >
+              {confirmLabel}
+            </button>
+            <Dialog.Close asChild>
+              <button type="button">Cancel</button>
+            </Dialog.Close>
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
   );
 }

@@ -1,7 +1,14 @@
 import type { CSSProperties, ReactNode } from "react";
+import { sortHref, type TableSort } from "./table-sort";
 
 export type DataColumn<Row> = {
   header: ReactNode;
+  /**
+   * The server's sort key for this column (e.g. "name" for `?sort=name` / `?sort=-name`): its header becomes
+   * a link that sorts by it, and the header carries `aria-sort`. Only for columns the page's server read can
+   * order by; the table never sorts rows itself (a page shows one slice of a server-ordered list).
+   */
+  sortKey?: string;
   cell: (row: Row) => ReactNode;
   /** The cell names its row: rendered as `<th scope="row">`. */
   rowHeader?: boolean;
@@ -24,6 +31,8 @@ export function DataTable<Row>({
   rowAttributes,
   empty,
   card,
+  sort,
+  stickyHeader = true,
   style,
   className,
   "aria-label": ariaLabel,
@@ -37,6 +46,10 @@ export function DataTable<Row>({
   /** Shown as one muted full-width row when there is no row; without it the body stays empty. */
   empty?: ReactNode;
   card?: boolean;
+  /** The current server-side order and the link it is changed through; needed for `sortKey` columns. */
+  sort?: TableSort;
+  /** The header row stays in view while the rows scroll (the table scrolls inside its own box). Default on. */
+  stickyHeader?: boolean;
   style?: CSSProperties;
   className?: string;
   "aria-label"?: string;
@@ -44,15 +57,13 @@ export function DataTable<Row>({
   const shown = columns.filter((column): column is DataColumn<Row> => Boolean(column));
   return (
     // Focusable, so a table wider than the page can be scrolled sideways from the keyboard (WCAG 2.1.1; axe scrollable-region-focusable).
-    <div className={card ? "table-wrap card" : "table-wrap"} style={style} tabIndex={0}>
+    <div className={["table-wrap", stickyHeader && "sticky-head", card && "card"].filter(Boolean).join(" ")} style={style} tabIndex={0}>
       <table className={className} aria-label={ariaLabel}>
         {caption ? <caption className="visually-hidden">{caption}</caption> : null}
         <thead>
           <tr>
             {shown.map((column, index) => (
-              <th scope="col" key={index}>
-                {column.header}
-              </th>
+              <HeaderCell key={index} column={column} sort={sort} />
             ))}
           </tr>
         </thead>
@@ -79,5 +90,25 @@ export function DataTable<Row>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+const SORT_NAMES = { asc: "ascending", desc: "descending" } as const;
+
+/** A column header; a sortable one links to the next order (ascending first, then descending) and states the current one. */
+function HeaderCell<Row>({ column, sort }: { column: DataColumn<Row>; sort: TableSort | undefined }) {
+  if (!column.sortKey || !sort) return <th scope="col">{column.header}</th>;
+  const direction = sort.value === column.sortKey ? "asc" : sort.value === `-${column.sortKey}` ? "desc" : null;
+  const next = direction === "asc" ? `-${column.sortKey}` : column.sortKey;
+  return (
+    <th scope="col" aria-sort={direction ? SORT_NAMES[direction] : "none"}>
+      <a href={sortHref(sort, next)}>
+        {column.header}
+        <span className="sort-indicator" aria-hidden="true">
+          {direction === "asc" ? "▲" : direction === "desc" ? "▼" : "↕"}
+        </span>
+        <span className="visually-hidden">{direction === "asc" ? ", sorted ascending; sort descending" : ", sort ascending"}</span>
+      </a>
+    </th>
   );
 }

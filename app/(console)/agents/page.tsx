@@ -6,6 +6,8 @@ import { InventoryNav } from "@/components/inventory/inventory-nav";
 import { SelectField } from "@/components/inventory/select-field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
+import { offsetPages, tableSort } from "@/components/ui/table-sort";
 import { AGENT_STATUSES, ENVIRONMENTS, FINDING_KINDS, RISK_TIERS } from "@/db/schema/inventory";
 import { listAgents } from "@/lib/agents/list-agents";
 import { ListAgentsQuery } from "@/lib/agents/schemas";
@@ -38,11 +40,6 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
   const canWrite = hasPermission(ctx.actor, "agents.write");
   const canAssign = hasPermission(ctx.actor, "agents.assign_owner");
   const filtered = Object.keys(params).some((key) => !["sort", "offset", "limit"].includes(key) && params[key]);
-  const pageLink = (offset: number) => {
-    const next = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (typeof v === "string" && k !== "offset" ? [[k, v]] : [])));
-    next.set("offset", String(offset));
-    return `/agents?${next}`;
-  };
   return (
     <>
       <PageHeader
@@ -74,9 +71,6 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
         </EmptyState>
       ) : (
         <>
-          <p className="muted" aria-live="polite">
-            Showing {page.offset + 1}–{page.offset + page.items.length} of {page.total}
-          </p>
           <AgentTable
             agents={page.items}
             people={people.items.map((p) => ({ id: p.id, label: `${p.name} <${p.email}>` }))}
@@ -86,11 +80,9 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
             findingLabels={FINDING_LABELS}
             assignAction={assignOwnershipAction}
             statusAction={changeStatusAction}
+            sort={tableSort("/agents", query.sort, params)}
           />
-          <nav aria-label="Pages" className="pager">
-            {page.offset > 0 ? <Link href={pageLink(Math.max(0, page.offset - page.limit))}>Previous</Link> : null}
-            {page.offset + page.limit < page.total ? <Link href={pageLink(page.offset + page.limit)}>Next</Link> : null}
-          </nav>
+          <Pagination noun="Agents" {...offsetPages("/agents", params, { offset: page.offset, limit: page.limit, shown: page.items.length, total: page.total })} />
         </>
       )}
     </>

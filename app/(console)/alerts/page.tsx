@@ -9,6 +9,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatUtc } from "@/components/ui/format-utc";
 import { PageHeader } from "@/components/ui/page-header";
+import { SeverityBadge } from "@/components/ui/status-badge";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { listAlerts } from "@/lib/outbound/alerts";
 import { acknowledgeAlertAction, resolveAlertAction } from "./actions";
@@ -17,7 +18,6 @@ export const metadata: Metadata = { title: "Alerts" };
 export const dynamic = "force-dynamic";
 
 const STATUSES = ["open", "acknowledged", "resolved"] as const;
-const SEVERITY_BADGE: Record<string, string> = { critical: "danger", high: "danger", medium: "warn", low: "" };
 
 /** `status`: open (default), acknowledged, resolved or all. */
 const AlertsPageQuery = z.object({ status: z.enum([...STATUSES, "all"]).optional() });
@@ -50,7 +50,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
           rows={alerts}
           rowKey={(alert) => alert.id}
           columns={[
-            { header: "Severity", cell: (alert) => <span className={`badge ${SEVERITY_BADGE[alert.severity] ?? ""}`}>{alert.severity}</span> },
+            { header: "Severity", cell: (alert) => <SeverityBadge severity={alert.severity} /> },
             { header: "Alert", rowHeader: true, cell: (alert) => <>{alert.title}<div className="muted mono">{alert.id}</div></> },
             { header: "Seen", cell: (alert) => <>{alert.occurrences}× · last <time dateTime={alert.lastAt}>{formatUtc(alert.lastAt, "second")} UTC</time></> },
             {

@@ -4,6 +4,7 @@ import { requirePageActor } from "@/app/_server/page-guard";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
 import { AuditFilters, listAuditEntries } from "@/lib/audit/list-audit";
 import { AuditEntity } from "@/components/audit/audit-entity";
 import { VerifyChainButton } from "@/components/audit/verify-chain-button";
@@ -83,11 +84,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ]}
         />
       )}
-      {nextBefore ? (
-        <p>
-          <Link href={`/audit?${nextQuery.toString()}`}>Older entries</Link>
-        </p>
-      ) : null}
+      {entries.length ? <Pagination noun="Entries" first={filters.before ? undefined : 1} shown={entries.length} nextHref={nextBefore ? `/audit?${nextQuery.toString()}` : undefined} label="Older entries" /> : null}
     </>
   );
 }

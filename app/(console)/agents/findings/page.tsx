@@ -9,6 +9,8 @@ import { TrendChart } from "@/components/charts/trend-chart";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
+import { offsetPages } from "@/components/ui/table-sort";
 import { FINDING_KINDS, type FINDING_STATUSES } from "@/db/schema/inventory";
 import { listCampaigns } from "@/lib/attestation/campaigns";
 import { hasPermission } from "@/lib/auth/require-permission";
@@ -25,7 +27,8 @@ const FINDING_STATUS_LABELS = { open: "Open", accepted: "Accepted", resolved: "R
 
 async function FindingsPageContent({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("agents.read", "/agents/findings");
-  const query = readPageQuery(await searchParams, ListFindingsQuery);
+  const params = await searchParams;
+  const query = readPageQuery(params, ListFindingsQuery);
   const [dashboard, list, campaigns] = await Promise.all([findingsDashboard({ ctx }), listFindings({ ctx, input: query }), listCampaigns({ ctx })]);
   const canManage = hasPermission(ctx.actor, "findings.manage");
   const maxTrend = Math.max(1, ...dashboard.trend.map((day) => Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0)));
@@ -127,6 +130,7 @@ async function FindingsPageContent({ searchParams }: { searchParams: Promise<Rec
             ]}
           />
         )}
+        {list.items.length ? <Pagination noun="Findings" {...offsetPages("/agents/findings", params, { offset: query.offset, limit: query.limit, shown: list.items.length, total: list.total })} /> : null}
       </section>
 
       <section className="card" aria-labelledby="h-campaigns">

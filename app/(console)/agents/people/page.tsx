@@ -7,6 +7,8 @@ import { SelectField } from "@/components/inventory/select-field";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
+import { offsetPages } from "@/components/ui/table-sort";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { agentCountsByOwner, listPeople } from "@/lib/people/people";
 import { ListPeopleQuery } from "@/lib/people/schemas";
@@ -18,7 +20,8 @@ export const metadata: Metadata = { title: "People and teams" };
 
 export default async function PeopleDirectoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("agents.read", "/agents/people");
-  const query = readPageQuery(await searchParams, ListPeopleQuery);
+  const params = await searchParams;
+  const query = readPageQuery(params, ListPeopleQuery);
   const [people, teams, owned] = await Promise.all([listPeople({ ctx, input: { ...query, active: query.active === undefined ? undefined : String(query.active) } }), listTeams({ ctx }), agentCountsByOwner({ ctx })]);
   const canWrite = hasPermission(ctx.actor, "agents.write");
   const teamName = new Map(teams.map((team) => [team.id, team.name]));
@@ -107,6 +110,7 @@ export default async function PeopleDirectoryPage({ searchParams }: { searchPara
             ]}
           />
         )}
+        {people.items.length ? <Pagination noun="People" {...offsetPages("/agents/people", params, { offset: query.offset, limit: query.limit, shown: people.items.length, total: people.total })} /> : null}
       </section>
     </>
   );

@@ -7,6 +7,7 @@ import { AlertsNav } from "@/components/outbound/alerts-nav";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { SeverityBadge } from "@/components/ui/status-badge";
 import { FINDING_KINDS } from "@/db/schema/inventory";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { listAlertRules } from "@/lib/outbound/alerts";
@@ -43,7 +44,7 @@ export default async function Page() {
           columns={[
             { header: "Rule", rowHeader: true, cell: (rule) => <>{rule.name}<div className="muted">{kindLabel.get(rule.kind) ?? rule.kind}</div></> },
             { header: "Parameters", cell: (rule) => describeParams(rule.params) || <span className="muted">none</span> },
-            { header: "Severity", cell: (rule) => rule.severity },
+            { header: "Severity", cell: (rule) => <SeverityBadge severity={rule.severity} /> },
             { header: "Sends to", cell: (rule) => (rule.destinationId ? (destinationName.get(rule.destinationId) ?? rule.destinationId) : <span className="muted">destinations taking all alerts</span>) },
             { header: "Cooldown", cell: (rule) => `${rule.cooldownMinutes} min` },
             { header: "State", cell: (rule) => (rule.enabled ? <span className="badge ok">enabled</span> : <span className="badge">disabled</span>) },

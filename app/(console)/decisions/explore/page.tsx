@@ -10,7 +10,11 @@ import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement
 import { decisionHref, traceHref } from "@/components/ui/entity-links";
 import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { FilterForm } from "@/components/decisions/filter-form";
-import { DecisionCells } from "@/components/decisions/decision-cells";
+import { DecisionAgentRef } from "@/components/decisions/decision-cells";
+import { OutcomeBadge } from "@/components/ui/status-badge";
+import { DataTable } from "@/components/ui/data-table";
+import { EntityRef } from "@/components/ui/entity-ref";
+import { Pagination } from "@/components/ui/pagination";
 import { DecisionsChart } from "@/components/charts/decisions-chart";
 import { toChartBuckets } from "@/lib/overview/overview";
 import { QUICK_RANGE_KEYS, QUICK_RANGES } from "@/lib/overview/ranges";
@@ -21,6 +25,8 @@ export const metadata: Metadata = { title: "Explore decisions" };
 export const dynamic = "force-dynamic";
 
 const localInput = (date: Date) => date.toISOString().slice(0, 16);
+type ExploredRow = Awaited<ReturnType<typeof exploreDecisions>>["rows"][number];
+const summaryOf = (row: ExploredRow) => ({ enforcementPointId: row.enforcementPointId, decisionId: row.decisionId, time: row.time.toISOString(), traceId: row.traceId, taskId: row.taskId });
 
 async function PageContent({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("decisions.read", "/decisions/explore");
@@ -65,49 +71,31 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
       {page.rows.length === 0 ? (
         <EmptyState title="No decision in this range">Widen the time range or clear a filter. New decisions show up on the live feed as they arrive.</EmptyState>
       ) : (
-        <div className="table-wrap card" tabIndex={0}>
-          <table>
-            <caption className="visually-hidden">Decisions, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Time (UTC)</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Agent</th>
-                <th scope="col">Action</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Enforcement point</th>
-                <th scope="col">Trace</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((row) => {
-                const summary = { enforcementPointId: row.enforcementPointId, decisionId: row.decisionId, time: row.time.toISOString(), traceId: row.traceId, taskId: row.taskId };
-                const trace = traceHref(summary);
-                return (
-                  <tr key={`${row.enforcementPointId}/${row.decisionId}`}>
-                    <DecisionCells
-                      href={decisionHref(summary)}
-                      timeLabel={formatUtc(row.time, "millisecond")}
-                      outcome={row.outcome}
-                      agent={row}
-                      actionName={row.actionName}
-                      resource={`${row.resourceType}:${row.resourceId}`}
-                      enforcementPoint={{ id: row.enforcementPointId, name: row.enforcementPointName }}
-                    />
-                    <td>{trace ? <Link href={trace}>trace</Link> : <span className="muted">—</span>}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          {page.next ? (
-            <p>
-              <Link className="button" href={`/decisions/explore?${nextParams}`}>
-                Older decisions →
-              </Link>
-            </p>
-          ) : null}
-        </div>
+        <>
+          <DataTable
+            card
+            caption="Decisions, newest first"
+            rows={page.rows}
+            rowKey={(row) => `${row.enforcementPointId}/${row.decisionId}`}
+            columns={[
+              { header: "Time (UTC)", className: "mono", cell: (row) => <Link href={decisionHref(summaryOf(row))}>{formatUtc(row.time, "millisecond")}</Link> },
+              { header: "Outcome", cell: (row) => <OutcomeBadge outcome={row.outcome} /> },
+              { header: "Agent", cell: (row) => <DecisionAgentRef {...row} /> },
+              { header: "Action", className: "mono", cell: (row) => row.actionName },
+              { header: "Resource", className: "mono", cell: (row) => `${row.resourceType}:${row.resourceId}` },
+              { header: "Enforcement point", cell: (row) => <EntityRef kind="enforcement_point" id={row.enforcementPointId} name={row.enforcementPointName} /> },
+              {
+                header: "Trace",
+                cell: (row) => {
+                  const trace = traceHref(summaryOf(row));
+                  return trace ? <Link href={trace}>trace</Link> : <span className="muted">—</span>;
+                },
+              },
+            ]}
+          />
+          {/* No total: counting a range of the decisions table would scan it (docs/console.md "Tables"). */}
+          <Pagination noun="Decisions" first={query.cursor ? undefined : 1} shown={page.rows.length} nextHref={page.next ? `/decisions/explore?${nextParams}` : undefined} label="Older decisions" />
+        </>
       )}
     </>
   );

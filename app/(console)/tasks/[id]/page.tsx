@@ -48,6 +48,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
           caption="Task tokens"
           rows={tokens}
           rowKey={(token) => token.jti}
+          empty="No token was issued for this task: its agent exchanges its credential at /oauth/token to get one."
           columns={[
             { header: "jti", rowHeader: true, className: "mono", cell: (token) => token.jti },
             { header: "Agent", cell: (token) => <EntityRef kind="agent" id={token.agentId} name={token.agentName} /> },

@@ -1,0 +1,17 @@
+import { SkeletonBlock, SkeletonPage, SkeletonTable } from "@/components/ui/skeleton";
+
+/** The explorer while it reads: filters, quick ranges, the chart and the decisions table. */
+export default function ExploreLoading() {
+  return (
+    <SkeletonPage label="decisions" title="Explore decisions">
+      <SkeletonBlock height="2.5rem" width="min(40rem, 100%)" />
+      <div className="card">
+        <SkeletonBlock height="5rem" />
+      </div>
+      <div className="card">
+        <SkeletonBlock height="14rem" />
+      </div>
+      <SkeletonTable rows={10} />
+    </SkeletonPage>
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * How a list page's server-side order reaches its table: plain data (it crosses to client components).
+ * `value` is the page's current `sort` parameter as its strict query schema read it (`key` ascending,
+ * `-key` descending); `path` and `params` are the page and its other query parameters, kept when the
+ * order changes. Paging parameters (`offset`, `cursor`, `before`) are dropped: a new order starts at page one.
+ */
+export type TableSort = { value: string | undefined; path: string; params: Record<string, string> };
+
+const PAGING = new Set(["sort", "offset", "cursor", "before"]);
+
+/** The TableSort of a page from its raw searchParams (only single-valued parameters are kept). */
+export function tableSort(path: string, value: string | undefined, params: Record<string, string | string[] | undefined>): TableSort {
+  return { value, path, params: Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === "string" && !PAGING.has(entry[0]))) };
+}
+
+/** The link that orders the list by `value` (`key` or `-key`). */
+export function sortHref(sort: TableSort, value: string): string {
+  return `${sort.path}?${new URLSearchParams({ ...sort.params, sort: value })}`;
+}
+
+/**
+ * A list page's link with some parameters changed (`undefined` removes one), e.g. the next page:
+ * `listHref("/agents/findings", searchParams, { offset: "100" })`. Only single-valued parameters are kept.
+ */
+export function listHref(path: string, params: Record<string, string | string[] | undefined>, changes: Record<string, string | undefined>): string {
+  const next = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === "string" && !(entry[0] in changes)));
+  for (const [key, value] of Object.entries(changes)) if (value !== undefined) next.set(key, value);
+  const query = next.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+/** Previous and next links of an offset-paged list (offset/limit/total as the server read them). */
+export function offsetPages(path: string, params: Record<string, string | string[] | undefined>, { offset, limit, shown, total }: { offset: number; limit: number; shown: number; total: number }) {
+  return {
+    first: offset + 1,
+    shown,
+    total,
+    previousHref: offset > 0 ? listHref(path, params, { offset: String(Math.max(0, offset - limit)) }) : undefined,
+    nextHref: offset + shown < total ? listHref(path, params, { offset: String(offset + limit) }) : undefined,
+  };
+}
