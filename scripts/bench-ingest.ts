@@ -14,7 +14,7 @@ import { Readable } from "node:stream";
 import postgres from "postgres";
 import { encodeLogsRequest } from "../lib/otlp/logs-data";
 import { cpuSpent, formatCpuPer, readCpu, type CpuReading } from "./lib/cpu-accounting";
-import { realisticDecision } from "./lib/bench-traffic";
+import { followFeed, realisticDecision } from "./lib/bench-traffic";
 import { argValue, keepAliveClient, postDecisions, sleep, StewardClient, withScratchConsole } from "./lib/steward-client";
 
 const total = Number(argValue("decisions", "200000"));
@@ -213,36 +213,7 @@ async function main() {
     await db.unsafe(`drop table decisions_copy_scratch`);
 
     // 3. Feed lag at a steady rate: POST start → the decision arrives on an SSE client.
-    const sentAt = new Map<string, number>();
-    const lags: number[] = [];
-    const controller = new AbortController();
-    const stream = await fetch(`${baseUrl}/api/v1/decisions/stream?ep=${epId}`, { headers: client.headers(), signal: controller.signal });
-    if (stream.status !== 200) throw new Error(`the live feed answered HTTP ${stream.status}: ${await stream.text()}`);
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      let buffer = "";
-      try {
-        for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf("\n\n")) >= 0) {
-            const event = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            // An SSE event is lines of "field: value" (id, event, data) in any order.
-            const fields = new Map(event.split("\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trimStart()] as const));
-            if (fields.get("event") !== "decisions") continue;
-            const now = performance.now();
-            const data = JSON.parse(fields.get("data")!) as { decisions: { decisionId: string }[]; skipped: number };
-            for (const decision of data.decisions) {
-              const start = sentAt.get(decision.decisionId);
-              if (start !== undefined) lags.push(now - start);
-            }
-          }
-        }
-      } catch {
-        // aborted at the end
-      }
-    })();
+    const feed = await followFeed(`${baseUrl}/api/v1/decisions/stream?ep=${epId}`, client.headers());
     await sleep(500);
     const feedBatch = 100;
     const interval = (feedBatch / feedRate) * 1000;
@@ -252,15 +223,14 @@ async function main() {
     while (performance.now() - feedStart < feedSeconds * 1000) {
       const tick = performance.now();
       const batch = Array.from({ length: feedBatch }, () => ({ ...realisticDecision(), time: new Date().toISOString() }));
-      for (const decision of batch) sentAt.set(decision.id, tick);
+      feed.sent(batch.map((decision) => decision.id), tick);
       feedSent += batch.length;
       pending.push(postDecisions(baseUrl, token, batch));
       await sleep(Math.max(0, interval - (performance.now() - tick)));
     }
     await Promise.all(pending);
     await sleep(1500);
-    controller.abort();
-    await reading;
+    const { lags } = await feed.stop();
 
     const ratio = httpRate / copyRate;
     const report = [
