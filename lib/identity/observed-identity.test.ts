@@ -124,7 +124,8 @@ describe("framework evidence", () => {
     // The lead declared no credential lifetime; the 300 s task token it was issued is the evidence.
     const shortLived = await judge("short_lived_credentials", { kind: "agent", agentId: lead.id });
     expect(shortLived).toMatchObject({ status: "pass", measures: { observedFromTaskTokens: 1, lifetimeUnknown: 0 } });
-    const delegation = await judge("delegation_depth");
+    // Scoped to this test's delegate: the test above issues delegated tokens within the same second.
+    const delegation = await judge("delegation_depth", { kind: "agent", agentId: helper.id });
     expect(delegation).toMatchObject({ status: "pass", measures: { delegatedTaskTokens: 1, agentsWithTokensOverCap: 0 } });
     expect((await judge("unique_identity", { kind: "agent", agentId: helper.id })).status).toBe("pass");
 
