@@ -64,6 +64,8 @@ test("registering in the browser shows the token once, and an OPA upload lands i
   await expect(page.getByText("Copied.")).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
   await expect(page.getByRole("region", { name: "Sender configuration" })).toContainText(token);
+  // Filled in on the server with this console's own address (the Origin the action was called from).
+  await expect(page.getByRole("region", { name: "Sender configuration" })).toContainText(base());
 
   const decisionId = randomUUID();
   const upload = await fetch(new URL("/api/v1/opa/logs", base()), {

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { action } from "@/app/_server/action";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
@@ -9,19 +10,25 @@ import { rotateEnforcementPointToken } from "@/lib/enforcement-points/rotate-enf
 import { EnforcementPointIdInput, OpaMapping, RegisterEnforcementPointInput, RotateTokenInput } from "@/lib/enforcement-points/schemas";
 import { setEnforcementPointEnabled } from "@/lib/enforcement-points/set-enforcement-point-enabled";
 import { updateOpaMapping } from "@/lib/enforcement-points/update-opa-mapping";
+import { senderSnippets } from "@/lib/enforcement-points/sender-config";
 
 const PATH = "/enforcement-points";
+
+/** Sender configurations for a token just issued, naming this console by the Origin action() already checked. */
+async function snippetsFor(token: string) {
+  return senderSnippets((await headers()).get("origin") ?? "", token);
+}
 
 export const registerEnforcementPointAction = action("enforcement_points.manage", RegisterEnforcementPointInput, async (ctx, input) => {
   const result = await registerEnforcementPoint({ ctx, input });
   revalidatePath(PATH);
-  return { name: result.enforcementPoint.name, token: result.token };
+  return { name: result.enforcementPoint.name, token: result.token, snippets: await snippetsFor(result.token) };
 });
 
 export const rotateEnforcementPointTokenAction = action("enforcement_points.manage", RotateTokenInput, async (ctx, input) => {
   const result = await rotateEnforcementPointToken({ ctx, input });
   revalidatePath(PATH);
-  return { name: result.enforcementPoint.name, token: result.token, previousTokenExpiresAt: result.previousTokenExpiresAt.toISOString() };
+  return { name: result.enforcementPoint.name, token: result.token, previousTokenExpiresAt: result.previousTokenExpiresAt.toISOString(), snippets: await snippetsFor(result.token) };
 });
 
 export const revokeEnforcementPointTokensAction = action("enforcement_points.manage", EnforcementPointIdInput, async (ctx, input) => {

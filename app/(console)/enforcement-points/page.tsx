@@ -9,8 +9,11 @@ import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement
 import { getCurrentPolicyRevision } from "@/lib/policies/versions";
 import { OPA_PRESETS, OTLP_PRESETS } from "@/lib/enforcement-points/schemas";
 import { ENFORCEMENT_POINT_KINDS } from "@/db/schema/decisions";
-import { EpRowActions } from "./ep-row-actions";
-import { RegisterForm } from "./register-form";
+import { EpRowActions } from "@/components/enforcement-points/ep-row-actions";
+import { RegisterForm } from "@/components/enforcement-points/register-form";
+import { registerEnforcementPointAction, revokeEnforcementPointTokensAction, rotateEnforcementPointTokenAction, setEnforcementPointEnabledAction, updateOpaMappingAction } from "./actions";
+
+const ROW_ACTIONS = { rotate: rotateEnforcementPointTokenAction, revoke: revokeEnforcementPointTokensAction, setEnabled: setEnforcementPointEnabledAction, updateMapping: updateOpaMappingAction };
 import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Enforcement points" };
@@ -88,12 +91,12 @@ export default async function Page() {
             },
             canManage && {
               header: "Actions",
-              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} />,
+              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} actions={ROW_ACTIONS} />,
             },
           ]}
         />
       )}
-      {canManage ? <RegisterForm kinds={ENFORCEMENT_POINT_KINDS} /> : null}
+      {canManage ? <RegisterForm kinds={ENFORCEMENT_POINT_KINDS} register={registerEnforcementPointAction} /> : null}
     </>
   );
 }

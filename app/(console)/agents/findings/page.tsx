@@ -5,7 +5,8 @@ import { readingFromReplica } from "@/app/_server/read-scope";
 import { ActionForm } from "@/components/ui/action-form";
 import { InventoryNav } from "@/components/inventory/inventory-nav";
 import { SelectField } from "@/components/inventory/select-field";
-import { TrendChart } from "@/components/charts/trend-chart";
+import { AttestationCampaigns } from "@/components/inventory/attestation-campaigns";
+import { FindingsTrend } from "@/components/inventory/findings-trend";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -21,8 +22,6 @@ import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Findings" };
 
-const TREND_COLORS = ["var(--chart-deny)", "var(--chart-allow)", "var(--chart-approval)", "var(--chart-error)", "var(--accent)", "var(--ok)", "var(--danger)", "var(--warn)"];
-
 const FINDING_STATUS_LABELS = { open: "Open", accepted: "Accepted", resolved: "Resolved" } satisfies Record<(typeof FINDING_STATUSES)[number], string>;
 
 async function FindingsPageContent({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -31,7 +30,6 @@ async function FindingsPageContent({ searchParams }: { searchParams: Promise<Rec
   const query = readPageQuery(params, ListFindingsQuery);
   const [dashboard, list, campaigns] = await Promise.all([findingsDashboard({ ctx }), listFindings({ ctx, input: query }), listCampaigns({ ctx })]);
   const canManage = hasPermission(ctx.actor, "findings.manage");
-  const maxTrend = Math.max(1, ...dashboard.trend.map((day) => Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0)));
   return (
     <>
       <PageHeader
@@ -56,45 +54,7 @@ async function FindingsPageContent({ searchParams }: { searchParams: Promise<Rec
         ))}
       </div>
 
-      <section className="card" aria-labelledby="h-trend">
-        <h2 id="h-trend">Trend (open findings per day)</h2>
-        {dashboard.trend.length === 0 ? (
-          <p className="muted">No snapshot yet: each findings refresh records the day&apos;s counts.</p>
-        ) : (
-          <>
-            <TrendChart
-              title="Open findings per day: all, and each kind seen"
-              table={false}
-              series={[
-                { key: "total", label: "all kinds", color: "var(--text)" },
-                ...FINDING_KINDS.filter((kind) => dashboard.trend.some((day) => day.counts[kind])).map((kind, i) => ({ key: kind, label: FINDING_LABELS[kind], color: TREND_COLORS[i % TREND_COLORS.length]! })),
-              ]}
-              points={dashboard.trend.map((day) => ({ label: day.day, values: { total: Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0), ...Object.fromEntries(Object.entries(day.counts).map(([kind, count]) => [kind, count ?? 0])) } }))}
-            />
-            <DataTable
-              caption="Open findings per day and kind"
-              rows={dashboard.trend}
-              rowKey={(day) => day.day}
-              columns={[
-                { header: "Day", rowHeader: true, cell: (day) => day.day },
-                {
-                  header: "Total",
-                  cell: (day) => {
-                    const total = Object.values(day.counts).reduce((a, b) => a + (b ?? 0), 0);
-                    return (
-                      <>
-                        <span className="trend-bar" style={{ inlineSize: `${Math.round((total / maxTrend) * 100)}%` }} aria-hidden="true" />
-                        {total}
-                      </>
-                    );
-                  },
-                },
-                ...FINDING_KINDS.map((kind) => ({ header: FINDING_LABELS[kind], cell: (day: (typeof dashboard.trend)[number]) => day.counts[kind] ?? 0 })),
-              ]}
-            />
-          </>
-        )}
-      </section>
+      <FindingsTrend trend={dashboard.trend} kinds={FINDING_KINDS} labels={FINDING_LABELS} />
 
       <section className="card" aria-labelledby="h-list">
         <h2 id="h-list">
@@ -133,65 +93,7 @@ async function FindingsPageContent({ searchParams }: { searchParams: Promise<Rec
         {list.items.length ? <Pagination noun="Findings" {...offsetPages("/agents/findings", params, { offset: query.offset, limit: query.limit, shown: list.items.length, total: list.total })} /> : null}
       </section>
 
-      <section className="card" aria-labelledby="h-campaigns">
-        <h2 id="h-campaigns">Attestation campaigns</h2>
-        <p className="muted">Owners re-confirm ownership and scope of each live agent they own on their “My agents” page.</p>
-        {canManage ? (
-          <ActionForm action={startCampaignAction} submitLabel="Start campaign" label="Start an attestation campaign" confirm="Ask every owner to attest all their live agents?" successMessage="Campaign started.">
-            <div className="field">
-              <label htmlFor="c-name">Name</label>
-              <input id="c-name" name="name" defaultValue={`Attestation ${new Date().toISOString().slice(0, 7)}`} />
-            </div>
-            <div className="field">
-              <label htmlFor="c-due">Due in (days)</label>
-              <input id="c-due" name="dueInDays" type="number" min={1} max={365} defaultValue={14} />
-            </div>
-          </ActionForm>
-        ) : null}
-        {campaigns.length === 0 ? (
-          <p>No campaign yet.</p>
-        ) : (
-          <DataTable
-            caption="Campaigns"
-            rows={campaigns}
-            rowKey={(campaign) => campaign.id}
-            columns={[
-              {
-                header: "Campaign",
-                cell: (campaign) => (
-                  <>
-                    {campaign.name}
-                    <div className="muted small">started by {campaign.startedBy}</div>
-                  </>
-                ),
-              },
-              {
-                header: "Progress",
-                cell: (campaign) => (
-                  <>
-                    <progress max={Math.max(1, campaign.total)} value={campaign.attested} aria-label={`${campaign.name} progress`} /> {campaign.attested} / {campaign.total}
-                  </>
-                ),
-              },
-              { header: "Overdue", cell: (campaign) => (campaign.overdue ? <span className="badge danger">{campaign.overdue}</span> : 0) },
-              { header: "Due", cell: (campaign) => campaign.dueAt.toISOString().slice(0, 10) },
-              {
-                header: "State",
-                cell: (campaign) =>
-                  campaign.closedAt ? (
-                    "Closed"
-                  ) : canManage ? (
-                    <ActionForm action={closeCampaignAction} submitLabel="Close" label={`Close ${campaign.name}`} confirm="Close this campaign? Unanswered requests stop counting as overdue." danger>
-                      <input type="hidden" name="campaignId" value={campaign.id} />
-                    </ActionForm>
-                  ) : (
-                    "Open"
-                  ),
-              },
-            ]}
-          />
-        )}
-      </section>
+      <AttestationCampaigns campaigns={campaigns} canManage={canManage} startCampaign={startCampaignAction} closeCampaign={closeCampaignAction} />
     </>
   );
 }

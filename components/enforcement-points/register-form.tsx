@@ -3,16 +3,19 @@
 import { useActionState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import { registerEnforcementPointAction } from "./actions";
+import type { FormAction } from "@/lib/http/action-result";
+import type { SenderSnippet } from "@/lib/enforcement-points/sender-config";
 import { IssuedToken } from "./issued-token";
 
-export function RegisterForm({ kinds }: { kinds: readonly string[] }) {
-  const [state, formAction, pending] = useActionState(registerEnforcementPointAction, null);
+export type IssuedTokenResult = { name: string; token: string; snippets: SenderSnippet[] };
+
+export function RegisterForm({ kinds, register }: { kinds: readonly string[]; register: FormAction<IssuedTokenResult> }) {
+  const [state, formAction, pending] = useActionState(register, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <section className="card" aria-labelledby="register-ep">
       <h2 id="register-ep">Register an enforcement point</h2>
-      {state?.ok ? <IssuedToken name={state.data.name} token={state.data.token} /> : null}
+      {state?.ok ? <IssuedToken name={state.data.name} token={state.data.token} snippets={state.data.snippets} /> : null}
       <form action={formAction} className="stack" noValidate>
         <FormStatus state={state} />
         <Field label="Name" name="name" required maxLength={100} hint="Unique, e.g. payments-mcp-gateway" errors={errors?.name} />

@@ -3,19 +3,28 @@
 import { useActionState, useState } from "react";
 import { FormStatus } from "@/components/ui/form-status";
 import type { EnforcementPointView } from "@/lib/enforcement-points/schemas";
-import { revokeEnforcementPointTokensAction, rotateEnforcementPointTokenAction, setEnforcementPointEnabledAction, updateOpaMappingAction } from "./actions";
+import type { FormAction } from "@/lib/http/action-result";
 import { IssuedToken } from "./issued-token";
+import type { IssuedTokenResult } from "./register-form";
+
+/** The server actions a row calls (app/(console)/enforcement-points/actions.ts). */
+export type EpRowServerActions = {
+  rotate: FormAction<IssuedTokenResult & { previousTokenExpiresAt: string }>;
+  revoke: FormAction<{ name: string }>;
+  setEnabled: FormAction<{ name: string; enabled: boolean }>;
+  updateMapping: FormAction<{ name: string }>;
+};
 
 type Panel = "rotate" | "revoke" | "toggle" | "opa" | null;
 
 /** Destructive changes open an inline confirmation; revoking asks for the EP's name. */
-export function EpRowActions({ ep, presets, otlpPresets = [] }: { ep: Pick<EnforcementPointView, "id" | "name" | "enabled" | "opaMapping">; presets: readonly string[]; otlpPresets?: readonly string[] }) {
+export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: Pick<EnforcementPointView, "id" | "name" | "enabled" | "opaMapping">; presets: readonly string[]; otlpPresets?: readonly string[]; actions: EpRowServerActions }) {
   const [panel, setPanel] = useState<Panel>(null);
   const [confirmName, setConfirmName] = useState("");
-  const [rotateState, rotate, rotating] = useActionState(rotateEnforcementPointTokenAction, null);
-  const [revokeState, revoke, revoking] = useActionState(revokeEnforcementPointTokensAction, null);
-  const [toggleState, toggle, toggling] = useActionState(setEnforcementPointEnabledAction, null);
-  const [opaState, saveOpa, savingOpa] = useActionState(updateOpaMappingAction, null);
+  const [rotateState, rotate, rotating] = useActionState(actions.rotate, null);
+  const [revokeState, revoke, revoking] = useActionState(actions.revoke, null);
+  const [toggleState, toggle, toggling] = useActionState(actions.setEnabled, null);
+  const [opaState, saveOpa, savingOpa] = useActionState(actions.updateMapping, null);
   const open = (next: Panel) => setPanel(panel === next ? null : next);
   return (
     // Escape closes whichever confirmation panel is open, from anywhere inside it.
@@ -34,7 +43,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [] }: { ep: Pick<Enfor
           Mapping
         </button>
       </div>
-      {rotateState?.ok ? <IssuedToken name={rotateState.data.name} token={rotateState.data.token} previousTokenExpiresAt={rotateState.data.previousTokenExpiresAt} /> : null}
+      {rotateState?.ok ? <IssuedToken name={rotateState.data.name} token={rotateState.data.token} previousTokenExpiresAt={rotateState.data.previousTokenExpiresAt} snippets={rotateState.data.snippets} /> : null}
       {revokeState?.ok ? <p className="notice warn" role="status">Every token of {revokeState.data.name} is revoked. Rotate to issue a new one.</p> : null}
       {panel === "rotate" ? (
         <form action={rotate} className="inline ep-confirm">

@@ -3,10 +3,10 @@
 import { SenderSnippets } from "@/components/enforcement-points/sender-snippets";
 import { CopyButton } from "@/components/ui/copy-button";
 import { formatUtc } from "@/components/ui/format-utc";
-import { senderSnippets } from "@/lib/enforcement-points/sender-config";
+import type { SenderSnippet } from "@/lib/enforcement-points/sender-config";
 
-/** A new ingest token, shown exactly once. */
-export function IssuedToken({ name, token, previousTokenExpiresAt }: { name: string; token: string; previousTokenExpiresAt?: string }) {
+/** A new ingest token, shown exactly once, with sender configurations the server filled in for this console. */
+export function IssuedToken({ name, token, previousTokenExpiresAt, snippets }: { name: string; token: string; previousTokenExpiresAt?: string; snippets: SenderSnippet[] }) {
   return (
     <div className="notice ok" role="status">
       <p>
@@ -20,7 +20,7 @@ export function IssuedToken({ name, token, previousTokenExpiresAt }: { name: str
       <p className="muted">
         Send it as <code>Authorization: Bearer …</code> to <code>POST /api/v1/decisions</code>, use it as OPA&apos;s decision_logs service token, an OTLP exporter&apos;s header or ContextForge&apos;s webhook token.
       </p>
-      <SenderSnippets snippets={senderSnippets(typeof window === "undefined" ? "" : window.location.origin, token)} />
+      <SenderSnippets snippets={snippets} />
     </div>
   );
 }
