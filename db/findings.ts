@@ -123,15 +123,24 @@ export function listFindingSnapshotsSince(db: Executor, sinceDay: string): Promi
 }
 
 /** One page of findings with one status (and kind), most recently detected first, with the agent's name; and the total. */
-export async function listFindingPage(db: Executor, query: { status: FindingRow["status"]; kind?: FindingKind; limit: number; offset: number }) {
+const FINDING_ORDER_COLUMNS = { agent: agents.name, kind: findings.kind, since: findings.firstDetectedAt, detected: findings.lastDetectedAt } as const;
+
+/**
+ * One page of findings in a status (and kind), ordered by `sort` (`key` ascending, `-key` descending;
+ * ties broken by id so pages never overlap), with the total for the pager.
+ */
+export async function listFindingPage(db: Executor, query: { status: FindingRow["status"]; kind?: FindingKind; limit: number; offset: number; sort?: `${"" | "-"}${keyof typeof FINDING_ORDER_COLUMNS}` }) {
   const where = and(eq(findings.status, query.status), query.kind ? eq(findings.kind, query.kind) : undefined);
+  const sort = query.sort ?? "-detected";
+  const column = FINDING_ORDER_COLUMNS[sort.replace(/^-/, "") as keyof typeof FINDING_ORDER_COLUMNS];
+  const order = sort.startsWith("-") ? desc(column) : asc(column);
   const [rows, [total]] = await Promise.all([
     db
       .select({ finding: findings, agentName: agents.name })
       .from(findings)
       .innerJoin(agents, eq(agents.id, findings.agentId))
       .where(where)
-      .orderBy(desc(findings.lastDetectedAt), asc(findings.id))
+      .orderBy(order, asc(findings.id))
       .limit(query.limit)
       .offset(query.offset),
     db.select({ n: count() }).from(findings).where(where),

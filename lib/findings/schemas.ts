@@ -7,11 +7,17 @@ export const AcceptFindingInput = z.object({
   justification: z.string().trim().min(10, "Explain the acceptance in at least 10 characters").max(2000),
   expiresAt: z.coerce.date({ error: "Give the date the acceptance expires" }),
 });
+/** The orders the findings list offers (agent name, kind, first detected, last detected). */
+export const FINDING_SORTS = ["agent", "-agent", "kind", "-kind", "since", "-since", "detected", "-detected"] as const;
+export type FindingSort = (typeof FINDING_SORTS)[number];
+
 export const ListFindingsQuery = z.object({
   kind: z.enum(FINDING_KINDS).optional().catch(undefined),
   status: z.enum(FINDING_STATUSES).default("open").catch("open"),
   limit: z.coerce.number().int().min(1).max(500).default(100).catch(100),
   offset: z.coerce.number().int().min(0).default(0).catch(0),
+  /** `key` ascending, `-key` descending; newest detection first by default. */
+  sort: z.enum(FINDING_SORTS).default("-detected").catch("-detected"),
 });
 export type ListFindingsQuery = z.infer<typeof ListFindingsQuery>;
 

@@ -11,7 +11,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { offsetPages } from "@/components/ui/table-sort";
+import { offsetPages, tableSort } from "@/components/ui/table-sort";
 import { FINDING_KINDS, type FINDING_STATUSES } from "@/db/schema/inventory";
 import { listCampaigns } from "@/lib/attestation/campaigns";
 import { hasPermission } from "@/lib/auth/require-permission";
@@ -74,9 +74,10 @@ async function FindingsPageContent({ searchParams }: { searchParams: Promise<Rec
             caption="Findings"
             rows={list.items}
             rowKey={(finding) => finding.id}
+            sort={tableSort("/agents/findings", query.sort, params)}
             columns={[
-              { header: "Agent", cell: (finding) => <Link href={`/agents/${finding.agentId}`}>{finding.agentName}</Link> },
-              { header: "Finding", cell: (finding) => FINDING_LABELS[finding.kind] },
+              { header: "Agent", sortKey: "agent", cell: (finding) => <Link href={`/agents/${finding.agentId}`}>{finding.agentName}</Link> },
+              { header: "Finding", sortKey: "kind", cell: (finding) => FINDING_LABELS[finding.kind] },
               {
                 header: "Detail",
                 cell: (finding) => (
@@ -86,7 +87,8 @@ async function FindingsPageContent({ searchParams }: { searchParams: Promise<Rec
                   </>
                 ),
               },
-              { header: "Since", cell: (finding) => finding.firstDetectedAt.toISOString().slice(0, 10) },
+              { header: "Since", sortKey: "since", cell: (finding) => finding.firstDetectedAt.toISOString().slice(0, 10) },
+              { header: "Last detected", sortKey: "detected", cell: (finding) => finding.lastDetectedAt.toISOString().slice(0, 10) },
             ]}
           />
         )}
