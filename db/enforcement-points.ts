@@ -1,3 +1,4 @@
+import { withBuiltInEnforcementPoints } from "./entity-names";
 import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
@@ -104,5 +105,7 @@ export async function capEnforcementPointTokenExpiry(db: Executor, enforcementPo
 /** Id and name of the named enforcement points that exist. */
 export async function enforcementPointNames(db: Executor, ids: string[]): Promise<{ id: string; name: string }[]> {
   if (!ids.length) return [];
-  return db.select({ id: enforcementPoints.id, name: enforcementPoints.name }).from(enforcementPoints).where(inArray(enforcementPoints.id, ids));
+  const rows = await db.select({ id: enforcementPoints.id, name: enforcementPoints.name }).from(enforcementPoints).where(inArray(enforcementPoints.id, ids));
+  const names = withBuiltInEnforcementPoints(new Map(rows.map((row) => [row.id, row.name])), ids);
+  return [...names].map(([id, name]) => ({ id, name }));
 }

@@ -1,3 +1,4 @@
+import { withBuiltInEnforcementPoints } from "./entity-names";
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "./rows";
 import { StewardError } from "@/lib/errors";
@@ -213,7 +214,7 @@ export async function agentAndEnforcementPointNames(db: Executor, agentIds: stri
     agentIds.length ? db.select({ id: agents.id, name: agents.name }).from(agents).where(inArray(agents.id, agentIds)) : [],
     enforcementPointIds.length ? db.select({ id: enforcementPoints.id, name: enforcementPoints.name }).from(enforcementPoints).where(inArray(enforcementPoints.id, enforcementPointIds)) : [],
   ]);
-  return { agents: new Map(agentRows.map((row) => [row.id, row.name])), enforcementPoints: new Map(epRows.map((row) => [row.id, row.name])) };
+  return { agents: new Map(agentRows.map((row) => [row.id, row.name])), enforcementPoints: withBuiltInEnforcementPoints(new Map(epRows.map((row) => [row.id, row.name])), enforcementPointIds) };
 }
 
 export async function getReplayOrThrow(db: Executor, id: string): Promise<PolicyReplayRow> {
