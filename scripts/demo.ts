@@ -70,7 +70,9 @@ function log(message: string): void {
 
 /** Spawns a child whose output is shown prefixed (the console's build and errors, the gateway's warnings; the rest only with STEWARD_DEMO_VERBOSE), and stops the demo if it dies. */
 function startChild(name: string, args: string[], env: Record<string, string>, showOutput: boolean): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // Each child in its own process group: Ctrl-C in the terminal reaches only the demo, which then stops the
+  // gateway before the console (so the gateway ships its last decisions) instead of everything at once.
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const verbose = showOutput || Boolean(process.env.STEWARD_DEMO_VERBOSE);
   for (const stream of [child.stdout, child.stderr]) stream?.on("data", (chunk: Buffer) => verbose && process.stderr.write(chunk.toString("utf8").replace(/^(?=.)/gm, `[${name}] `)));
   child.on("exit", (code, signal) => {
@@ -337,7 +339,8 @@ async function main(): Promise<void> {
   }
   banner();
   for (let round = 1; !stopping; round++) {
-    await runTask(domain, legacyKey, tally, round, onPurgeDenied).catch((error: unknown) => log(`task ${round} failed: ${error instanceof Error ? error.message : String(error)}`));
+    // A round cut short by Ctrl-C is not a failure to report.
+    await runTask(domain, legacyKey, tally, round, onPurgeDenied).catch((error: unknown) => stopping || log(`task ${round} failed: ${error instanceof Error ? error.message : String(error)}`));
     await sleep(intervalSeconds * 1000);
   }
 }

@@ -80,7 +80,14 @@ export class StewardClient {
       headers: this.headers(body === undefined ? {} : { "content-type": "application/json" }),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as T };
+    // 204 and other empty answers have no body; a body that is not JSON is named with its request.
+    const text = await response.text();
+    if (!text) return { status: response.status, body: undefined as T };
+    try {
+      return { status: response.status, body: JSON.parse(text) as T };
+    } catch {
+      throw new Error(`${method} ${path}: HTTP ${response.status} answered with a body that is not JSON: ${text.slice(0, 200)}`);
+    }
   }
 
   /** Registers the EP, or (if the name is taken) rotates its token with an hour's grace; returns the token. */
