@@ -1,9 +1,9 @@
 import { inArray } from "drizzle-orm";
 import type { Executor } from "./client";
-import { agents, enforcementPoints, people, teams, users } from "./schema";
+import { agents, enforcementPoints, people, policies, teams, users } from "./schema";
 
 /** The kinds of entity that have a display name, as `audit_log.entity_type` and the console name them. */
-export const NAMED_KINDS = ["agent", "enforcement_point", "person", "user", "team"] as const;
+export const NAMED_KINDS = ["agent", "enforcement_point", "person", "user", "team", "policy"] as const;
 export type NamedKind = (typeof NAMED_KINDS)[number];
 
 /**
@@ -22,12 +22,14 @@ export function withBuiltInEnforcementPoints(names: Map<string, string>, ids: It
   return names;
 }
 
-const TABLES = {
-  agent: agents,
-  enforcement_point: enforcementPoints,
-  person: people,
-  user: users,
-  team: teams,
+/** Where each kind's display name lives (a policy is named by its description; an empty one names nothing). */
+const NAME_COLUMNS = {
+  agent: { table: agents, id: agents.id, name: agents.name },
+  enforcement_point: { table: enforcementPoints, id: enforcementPoints.id, name: enforcementPoints.name },
+  person: { table: people, id: people.id, name: people.name },
+  user: { table: users, id: users.id, name: users.name },
+  team: { table: teams, id: teams.id, name: teams.name },
+  policy: { table: policies, id: policies.id, name: policies.description },
 } as const;
 
 /**
@@ -40,9 +42,9 @@ export async function entityNames(db: Executor, ids: Partial<Record<NamedKind, I
     NAMED_KINDS.map(async (kind) => {
       const wanted = [...new Set(ids[kind] ?? [])];
       if (!wanted.length) return [kind, new Map<string, string>()] as const;
-      const table = TABLES[kind];
-      const rows = await db.select({ id: table.id, name: table.name }).from(table).where(inArray(table.id, wanted));
-      const names = new Map(rows.map((row) => [row.id, row.name]));
+      const { table, id, name } = NAME_COLUMNS[kind];
+      const rows = await db.select({ id, name }).from(table).where(inArray(id, wanted));
+      const names = new Map(rows.filter((row) => row.name).map((row) => [row.id, row.name]));
       return [kind, kind === "enforcement_point" ? withBuiltInEnforcementPoints(names, wanted) : names] as const;
     }),
   );

@@ -106,12 +106,23 @@ function ApprovalCard({ item, open: initiallyOpen }: { item: InboxItem; open: bo
       </div>
       <p className="small" style={{ margin: "0.3rem 0" }}>
         Agent <strong>{item.agentId ? <EntityRef kind="agent" id={item.agentId} name={item.agentName} /> : "unknown"}</strong>
-        {item.ownerName ? <> · owner {item.ownerName}</> : null} · policy {item.policies.join(", ")} · needs {item.requiredGroups.join(" + ")}
+        {item.ownerName ? <> · owner {item.ownerName}</> : null} · policy{" "}
+        {item.policies.map((policyId, index) => (
+          <span key={policyId}>
+            {index ? ", " : ""}
+            <EntityRef kind="policy" id={policyId} name={item.names.policies[policyId] ?? null} />
+          </span>
+        ))}{" "}
+        · needs {item.requiredGroups.join(" + ")}
         {item.fourEyes ? " · four-eyes" : ""}
         {item.escalated ? " · escalated to security" : ""}
       </p>
       {item.justification ? <p className="small" style={{ margin: "0.3rem 0" }}>“{item.justification}”</p> : null}
-      <pre className="approval-args" aria-label="Arguments (sensitive values masked)">{JSON.stringify(item.arguments, null, 2)}</pre>
+      {isEmptyArguments(item.arguments) ? (
+        <p className="muted small">The call carries no arguments.</p>
+      ) : (
+        <pre className="approval-args" aria-label="Arguments (sensitive values masked)">{JSON.stringify(item.arguments, null, 2)}</pre>
+      )}
       <p className="small muted" style={{ margin: 0 }}>
         Requested {formatUtc(item.createdAt)} by {item.requester} · expires {formatUtc(item.expiresAt)}
       </p>
@@ -181,6 +192,13 @@ function DecideForm({ item }: { item: InboxItem }) {
   );
 }
 
+const isEmptyArguments = (value: unknown) => value === null || value === undefined || (typeof value === "object" && Object.keys(value).length === 0);
+
+/** An agent in a chain: by name, linked, when it is an inventory agent; otherwise the reference as the enforcement point sent it. */
+function NamedAgent({ id, names }: { id: string; names: Record<string, string> }) {
+  return names[id] ? <EntityRef kind="agent" id={id} name={names[id]} /> : <span className="mono">{id}</span>;
+}
+
 function DetailPanel({ id }: { id: string }) {
   const query = useQuery(approvalQueries.detail(id));
   if (query.isPending) return <p className="muted small">Loading…</p>;
@@ -194,15 +212,24 @@ function DetailPanel({ id }: { id: string }) {
         {item.taskPurpose ? ` — ${item.taskPurpose}` : ""}
       </dd>
       <dt>Initiated by</dt>
-      <dd>{item.initiator ?? "—"}</dd>
+      <dd>{item.initiator ? <NamedAgent id={item.initiator} names={item.names.agents} /> : "not recorded by the enforcement point"}</dd>
       <dt>Delegation chain</dt>
-      <dd>{item.delegation.length ? item.delegation.join(" → ") : "none"}</dd>
+      <dd>
+        {item.delegation.length
+          ? item.delegation.map((agentId, index) => (
+              <span key={`${index}-${agentId}`}>
+                {index ? " → " : ""}
+                <NamedAgent id={agentId} names={item.names.agents} />
+              </span>
+            ))
+          : "none"}
+      </dd>
       <dt>Owners</dt>
       <dd>{owners.length ? owners.map((owner) => owner.name).join(", ") : "no owner on record"}</dd>
       <dt>Approvals so far</dt>
       <dd>{item.approvals.length ? item.approvals.map((approval) => `${approval.group}: ${approval.label}`).join("; ") : "none"}</dd>
       <dt>Open findings</dt>
-      <dd>{findings.length ? findings.map((finding) => finding.kind).join(", ") : "none"}</dd>
+      <dd>{findings.length ? findings.map((finding) => finding.label).join(", ") : "none"}</dd>
       <dt>Recent decisions</dt>
       <dd>
         {recentDecisions.length ? (

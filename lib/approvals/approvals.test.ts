@@ -332,6 +332,9 @@ describe("who approves", () => {
     const { items } = await listInbox({ ctx: ownerUser, query: { status: "pending" } });
     const mine = items.find((item) => item.id === handle.task.id)!;
     expect(mine).toMatchObject({ canDecide: true, agentName: "deploy-bot", ownerName: "Olive Owner", arguments: { table: "inbox", password: MASK, note: MASK } });
+    // The policy that asked is named by its description, not only its id.
+    expect(mine.policies.length).toBeGreaterThan(0);
+    expect(mine.policies.map((policyId) => mine.names.policies[policyId])).toContain("approvals test");
     expect(items[0]!.canDecide).toBe(true);
     const theirs = (await listInbox({ ctx: bystander, query: { status: "pending" } })).items.find((item) => item.id === handle.task.id)!;
     expect(theirs.canDecide).toBe(false);

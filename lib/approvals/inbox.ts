@@ -1,3 +1,5 @@
+import { entityNames } from "@/db/entity-names";
+import { FINDING_LABELS } from "../findings/schemas";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
 import { agentNamesWithOwners, decisionsForAccessRequest, getAccessRequest, getAccessRequestByApprovalId, listAccessRequests, listPending, openFindingsOf, ownersOf, type AccessRequestRow } from "@/db/approvals";
@@ -41,6 +43,8 @@ export type InboxItem = {
   initiator: string | null;
   delegation: string[];
   policies: string[];
+  /** Display names of the agents in `initiator`/`delegation` and of `policies` (ids that name nothing are absent). */
+  names: { agents: Record<string, string>; policies: Record<string, string> };
   requiredGroups: string[];
   approvals: { group: string; label: string; at: string; comment: string }[];
   fourEyes: boolean;
@@ -70,7 +74,11 @@ async function agentInfo(db: Executor, ids: string[]): Promise<Map<string, Agent
 }
 
 async function toItems(db: Executor, actor: Actor, rows: AccessRequestRow[]): Promise<InboxItem[]> {
-  const info = await agentInfo(db, [...new Set(rows.map((row) => row.agentId).filter((id): id is string => Boolean(id)))]);
+  const [info, named] = await Promise.all([
+    agentInfo(db, [...new Set(rows.map((row) => row.agentId).filter((id): id is string => Boolean(id)))]),
+    entityNames(db, { agent: rows.flatMap((row) => [...row.delegation, ...(row.initiator ? [row.initiator] : [])]), policy: rows.flatMap((row) => row.policies) }),
+  ]);
+  const namesOf = (ids: string[], names: Map<string, string>) => Object.fromEntries(ids.flatMap((id) => (names.has(id) ? [[id, names.get(id)!]] : [])));
   const out: InboxItem[] = [];
   for (const row of rows) {
     const who = row.status === "pending" ? await eligibility(db, actor, row) : { groups: [], refusal: null };
@@ -94,6 +102,7 @@ async function toItems(db: Executor, actor: Actor, rows: AccessRequestRow[]): Pr
       initiator: row.initiator,
       delegation: row.delegation,
       policies: row.policies,
+      names: { agents: namesOf([...row.delegation, ...(row.initiator ? [row.initiator] : [])], named.agent), policies: namesOf(row.policies, named.policy) },
       requiredGroups: row.requiredGroups,
       approvals: row.approvals.map(({ group, label, at, comment }) => ({ group, label, at, comment })),
       fourEyes: row.fourEyes,
@@ -156,7 +165,7 @@ export async function getInboxItem({ ctx, id }: { ctx: Ctx; id: string }) {
     item: item!,
     owners,
     recentDecisions: recent.map((decision) => ({ ...decision, time: decision.time.toISOString() })),
-    findings: open,
+    findings: open.map((finding) => ({ ...finding, label: FINDING_LABELS[finding.kind as keyof typeof FINDING_LABELS] ?? finding.kind })),
     /** The decisions recorded for this request: the denial(s) that asked, and what its approval let through. */
     decisions: decisions.map((decision) => ({ ...decision, time: decision.time.toISOString() })),
   };
