@@ -366,4 +366,14 @@ describe("console registry and tool catalog", () => {
     expect(status?.policyRevision).toBe(gateway.policy.status().revision);
     expect(status?.upstreams.map((upstream) => upstream.name).sort()).toEqual(["files", "files-registered", "files-stdio"]);
   });
+
+  it("catalogs an upstream's tools when an agent calls one without listing them first", async () => {
+    const stdioEndpoint = `http://127.0.0.1:${PORTS.gateway}/mcp/files-stdio`;
+    const client = await connectAgent(stdioEndpoint, await harness.mintTaskToken({ sub: "agt_alpha", aud: stdioEndpoint }));
+    clients.push(client);
+    await client.callTool({ name: "echo", arguments: { text: "catalog me" } });
+    await gateway.sync.syncOnce();
+    const { catalog } = await harness.catalogAndStatus("files-stdio");
+    expect(catalog.map((tool) => tool.name).sort()).toEqual(["delete_file", "echo", "read_file"]);
+  });
 });

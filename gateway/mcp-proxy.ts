@@ -13,7 +13,6 @@ import {
   ReadResourceRequestSchema,
   type Prompt,
   type Resource,
-  type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { MCP_DENIED, MCP_PDP_UNAVAILABLE, parseTraceparent, type Decider, type DecisionOutcome, type Operation } from "./decide";
 import type { CallerIdentity } from "./identity";
@@ -58,7 +57,6 @@ export class McpProxy {
     private readonly decider: Decider,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
-    private readonly onToolsListed: (upstream: Upstream, tools: Tool[]) => void = () => undefined,
   ) {}
 
   get sessionCount(): number {
@@ -83,8 +81,7 @@ export class McpProxy {
 
     server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
       const identity = identityOf(extra);
-      const tools = await upstream.listTools();
-      this.onToolsListed(upstream, tools);
+      const tools = await upstream.listTools(); // the upstream reports them to the gateway's catalog
       return { tools: tools.filter((tool) => this.decider.allows(identity, this.op("tools/call", tool.name, extra, undefined, tool.annotations as Record<string, unknown>))) };
     });
 

@@ -97,9 +97,9 @@ export class Gateway {
   /** Serves an upstream at /mcp/<name>. One configured locally keeps its settings over a console registration of the same name. */
   addUpstream(upstreamConfig: UpstreamConfig): void {
     if (this.upstreams.has(upstreamConfig.name)) return;
-    const upstream = new Upstream(upstreamConfig, this.logger, this.metrics);
+    const upstream: Upstream = new Upstream(upstreamConfig, this.logger, this.metrics, (tools) => this.noteTools(upstream, tools));
     this.upstreams.set(upstreamConfig.name, upstream);
-    this.proxies.set(upstreamConfig.name, new McpProxy(upstream, this.decider, this.metrics, this.logger, (source, tools) => this.noteTools(source, tools)));
+    this.proxies.set(upstreamConfig.name, new McpProxy(upstream, this.decider, this.metrics, this.logger));
     this.logger.info("upstream registered", { upstream: upstreamConfig.name, transport: upstreamConfig.transport });
   }
 

@@ -26,10 +26,15 @@ export class Upstream {
   tools = new Map<string, Tool>();
   toolsSeenAt = 0;
 
+  /**
+   * @param onToolsListed called with every tools/list answer, whoever asked (an agent's tools/list, or a
+   *   tools/call of a tool not seen yet): the gateway's catalog, reported to the console, is built from it.
+   */
   constructor(
     readonly config: UpstreamConfig,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
+    private readonly onToolsListed: (tools: Tool[]) => void = () => undefined,
   ) {}
 
   get connected(): boolean {
@@ -124,6 +129,7 @@ export class Upstream {
     });
     this.tools = new Map(withOverrides.map((tool) => [tool.name, tool]));
     this.toolsSeenAt = Date.now();
+    this.onToolsListed(withOverrides);
     return withOverrides;
   }
 
