@@ -346,6 +346,9 @@ describe("revocation, the feed and introspection", () => {
     await endTaskWithToken({ token: mine.access_token, issuer: ISSUER, taskId, requestId: "r" });
     expect(await introspectToken({ ctx: ep, token: mine.access_token, issuer: ISSUER })).toEqual({ active: false });
     expect(await introspectToken({ ctx: ep, token: other.access_token, issuer: ISSUER })).toMatchObject({ active: true });
+    // The task page names the agent that ended it.
+    const { task } = await getTask({ ctx: userContext("viewer"), taskId });
+    expect(task).toMatchObject({ state: "ended", endedBy: planner.id, endedByName: "planner" });
   });
 
   it("RFC 7009 revokes one token; the feed lists its jti until it expires; foreign tokens are a no-op", async () => {

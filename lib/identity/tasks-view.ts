@@ -115,9 +115,21 @@ export async function getTask({ ctx, taskId, now = new Date() }: { ctx: Ctx; tas
   }
   const releases = (await listSecretReleaseRows(db, { taskId }, 200)).map(withReleaseLabel);
   const decisionRows = await listTaskDecisions(db, taskId, new Date(summary.createdAt.getTime() - 60_000), 200);
-  const names = await entityNames(db, { agent: decisionRows.map((row) => row.agentId), enforcement_point: decisionRows.map((row) => row.enforcementPointId) });
-  const decisions = decisionRows.map((row) => ({ ...row, agentName: names.agent.get(row.agentId) ?? null, enforcementPointName: names.enforcement_point.get(row.enforcementPointId) ?? null }));
-  return { task: summary, tree: roots, tokens: [...views.values()], releases, decisions };
+  const names = await entityNames(db, {
+    agent: [...decisionRows.map((row) => row.agentId), ...(summary.endedBy ? [summary.endedBy] : [])],
+    enforcement_point: decisionRows.map((row) => row.enforcementPointId),
+    policy: decisionRows.flatMap((row) => row.reasons),
+  });
+  const decisions = decisionRows.map((row) => ({
+    ...row,
+    agentName: names.agent.get(row.agentId) ?? null,
+    enforcementPointName: names.enforcement_point.get(row.enforcementPointId) ?? null,
+    /** Each reason as recorded, with the policy's description when it names a policy. */
+    namedReasons: row.reasons.map((reason) => ({ reason, policyName: names.policy.get(reason) ?? null })),
+  }));
+  // Who ended it: an agent by name when it was one (a person's label is already a name).
+  const endedByName = summary.endedBy ? (names.agent.get(summary.endedBy) ?? null) : null;
+  return { task: { ...summary, endedByName }, tree: roots, tokens: [...views.values()], releases, decisions };
 }
 
 /**

@@ -28,7 +28,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
         <h2 id="h-task">Summary</h2>
         <dl className="summary">
           <dt>State</dt>
-          <dd>{task.state}{task.endedAt ? <> — ended {at(task.endedAt)} by {task.endedBy}</> : null}</dd>
+          <dd>{task.state}{task.endedAt ? <> — ended {at(task.endedAt)} by {task.endedByName && task.endedBy ? <EntityRef kind="agent" id={task.endedBy} name={task.endedByName} /> : task.endedBy}</> : null}</dd>
           <dt>Initiator</dt>
           <dd>{task.initiatorType === "person" ? `person ${task.initiator}` : <>agent <EntityRef kind="agent" id={task.initiator} name={task.rootAgentName} /></>}</dd>
           <dt>Started</dt>
@@ -88,7 +88,16 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
             { header: "Agent", cell: (decision) => <DecisionAgentRef agentId={decision.agentId} agentRef={decision.agentRef} agentName={decision.agentName} /> },
             { header: "Action", className: "mono", rowHeader: true, cell: (decision) => `${decision.actionName}${decision.actionKind === "token_issuance" ? " (token issuance)" : ""}` },
             { header: "Outcome", cell: (decision) => <span className={`badge ${decision.outcome === "allow" ? "ok" : "danger"}`}>{decision.outcome}</span> },
-            { header: "Reasons", cell: (decision) => decision.reasons.join("; ") },
+            {
+              header: "Reasons",
+              cell: (decision) =>
+                decision.namedReasons.map(({ reason, policyName }, index) => (
+                  <span key={`${index}-${reason}`}>
+                    {index ? "; " : ""}
+                    {policyName ? <EntityRef kind="policy" id={reason} name={policyName} /> : reason}
+                  </span>
+                )),
+            },
             { header: "Enforcement point", cell: (decision) => <EntityRef kind="enforcement_point" id={decision.enforcementPointId} name={decision.enforcementPointName} /> },
           ]}
         />
