@@ -37,6 +37,18 @@ async function acted(agentId: string, taskId?: string, time = new Date()) {
 }
 const findingOf = async (agentId: string) => (await database.db.select().from(findings).where(and(eq(findings.agentId, agentId), eq(findings.kind, "standing_credential_in_use"))))[0];
 
+
+/**
+ * The start of a period that holds only what the test issues from now on. Token times are whole
+ * seconds (JWT iat), so the period starts at the next whole second, and the test waits for it:
+ * tokens an earlier test issued in this second fall before it.
+ */
+async function periodStartingNow(): Promise<Date> {
+  const next = Math.ceil((Date.now() + 1) / 1000) * 1000;
+  await new Promise((resolve) => setTimeout(resolve, next - Date.now()));
+  return new Date(next);
+}
+
 describe("standing credentials observed in use", () => {
   it("raises a finding on an agent acting without a task token, not on one acting with its task token", async () => {
     const domain = await makeDomainKeys("standing.test");
@@ -96,7 +108,7 @@ describe("framework evidence", () => {
     const lead = await makeAgent("evidence-lead", ["search", "read_file"], "spiffe://evidence.test/agent/lead");
     const helper = await makeAgent("evidence-helper", ["search"], "spiffe://evidence.test/agent/helper");
     const idle = await makeAgent("evidence-idle", ["search"]);
-    const start = new Date(Date.now() - 1_000);
+    const start = await periodStartingNow();
     const root = await exchangeToken({ form: rootForm(await mintSvid(domain, "spiffe://evidence.test/agent/lead"), { scope: "search read_file" }), issuer: ISSUER });
     await exchangeToken({ form: delegateForm(root.access_token, await mintSvid(domain, "spiffe://evidence.test/agent/helper"), { scope: "search" }), issuer: ISSUER });
     await endTask({ ctx: userContext("admin"), input: { taskId: decodeJwt(root.access_token).task_id as string } });
@@ -114,7 +126,7 @@ describe("framework evidence", () => {
     await registerDomain(domain);
     const lead = await makeAgent("controls-lead", ["search"], "spiffe://controls.test/agent/lead");
     const helper = await makeAgent("controls-helper", ["search"], "spiffe://controls.test/agent/helper");
-    const start = new Date(Date.now() - 1_000);
+    const start = await periodStartingNow();
     const root = await exchangeToken({ form: rootForm(await mintSvid(domain, "spiffe://controls.test/agent/lead"), { scope: "search" }), issuer: ISSUER });
     await exchangeToken({ form: delegateForm(root.access_token, await mintSvid(domain, "spiffe://controls.test/agent/helper"), { scope: "search" }), issuer: ISSUER });
     const period = { start, end: new Date(Date.now() + 1_000) };
@@ -124,8 +136,7 @@ describe("framework evidence", () => {
     // The lead declared no credential lifetime; the 300 s task token it was issued is the evidence.
     const shortLived = await judge("short_lived_credentials", { kind: "agent", agentId: lead.id });
     expect(shortLived).toMatchObject({ status: "pass", measures: { observedFromTaskTokens: 1, lifetimeUnknown: 0 } });
-    // Scoped to this test's delegate: the test above issues delegated tokens within the same second.
-    const delegation = await judge("delegation_depth", { kind: "agent", agentId: helper.id });
+    const delegation = await judge("delegation_depth");
     expect(delegation).toMatchObject({ status: "pass", measures: { delegatedTaskTokens: 1, agentsWithTokensOverCap: 0 } });
     expect((await judge("unique_identity", { kind: "agent", agentId: helper.id })).status).toBe("pass");
 
