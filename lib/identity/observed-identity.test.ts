@@ -63,7 +63,8 @@ describe("standing credentials observed in use", () => {
     // A task id Steward never issued is no task token either.
     await acted(forged.id, "tsk_made_up");
 
-    expect(await noteStandingCredentialUse(database.db, since)).toBe(2);
+    // The count covers every agent in the database (other tests' agents too); the findings below are this test's.
+    expect(await noteStandingCredentialUse(database.db, since)).toBeGreaterThanOrEqual(2);
     expect(await findingOf(legacy.id)).toMatchObject({ status: "open" });
     expect((await findingOf(legacy.id))!.detail).toContain("1 enforcement decision(s)");
     expect(await findingOf(forged.id)).toMatchObject({ status: "open" });
