@@ -8,6 +8,7 @@ import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { FilterForm } from "@/components/decisions/filter-form";
 import { LiveFeed } from "@/components/decisions/live-feed";
 import { readPageQuery } from "@/lib/http/query";
+import { BUILT_IN_ENFORCEMENT_POINT_NAMES } from "@/db/entity-names";
 
 export const metadata: Metadata = { title: "Decisions" };
 export const dynamic = "force-dynamic";
@@ -21,7 +22,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       <PageHeader title="Decisions" description="Every allow, deny and approval decision your enforcement points report, as it happens." />
       <DecisionsNav current="/decisions" />
       <FilterForm action="/decisions" filter={filter} enforcementPoints={points} outcomes={OUTCOME_VALUES} />
-      <LiveFeed key={JSON.stringify(filter)} filter={filter} epNames={Object.fromEntries(points.map((ep) => [ep.id, ep.name]))} />
+      <LiveFeed key={JSON.stringify(filter)} filter={filter} epNames={{ ...Object.fromEntries(BUILT_IN_ENFORCEMENT_POINT_NAMES), ...Object.fromEntries(points.map((ep) => [ep.id, ep.name])) }} />
     </>
   );
 }
