@@ -54,7 +54,9 @@ describe.skipIf(!process.env.STEWARD_DEMO_TEST)("npm run demo -- --once", () => 
       const agents = await database.db.select().from(agentsTable);
       const agent = (name: string) => agents.find((row) => row.name === name)!.id;
       expect(gatewayCalls("allow")).toEqual([`${agent("demo-files-executor")} read_file`, `${agent("demo-planner")} list_tickets`, `${agent("demo-tickets-executor")} create_ticket`, `${agent("demo-legacy-reporter")} list_tickets`].sort());
-      expect(gatewayCalls("deny")).toEqual([`${agent("demo-files-executor")} delete_file`, `${agent("demo-planner")} delete_file`, `${agent("demo-tickets-executor")} purge_tickets`, `${agent("demo-legacy-reporter")} create_ticket`].sort());
+      expect(gatewayCalls("deny")).toEqual([`${agent("demo-files-executor")} delete_file`, `${agent("demo-planner")} delete_file`, `${agent("demo-legacy-reporter")} create_ticket`].sort());
+      // The purge was held for a person and the hold ended unapproved: recorded as approval_required, not deny.
+      expect(gatewayCalls("approval_required")).toEqual([`${agent("demo-tickets-executor")} purge_tickets`]);
 
       // One task, started by the planner's token exchange and ended at the end of the round.
       const [task, ...more] = await database.db.select().from(tasks);
