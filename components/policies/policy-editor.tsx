@@ -146,7 +146,7 @@ export function PolicyEditor({
       {canWrite ? (
         <div className="button-row">
           <button type="button" className="primary" aria-keyshortcuts="Control+S Meta+S" onClick={() => save.mutate()} disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save to draft"} <kbd className="muted small" aria-hidden="true">Ctrl+S</kbd>
+            {save.isPending ? "Saving…" : "Save to draft"} <kbd className="small" aria-hidden="true">Ctrl+S</kbd>
           </button>
           <button type="button" onClick={() => format.mutate()} disabled={format.isPending}>
             Format
