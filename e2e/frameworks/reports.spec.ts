@@ -36,7 +36,9 @@ test("a risk officer creates a report snapshot in the browser and downloads ever
   const reportId = /Report (\S+) stored/.exec((await page.getByText(/stored \(SHA-256/).textContent()) ?? "")?.[1];
   expect(reportId).toBeTruthy();
   await expect(page.getByRole("img", { name: /Coverage per framework over time/ })).toHaveAttribute("src", `/api/v1/reports/trend?v=${reportId}`);
-  await expect(row.locator(".hash-cell")).toHaveText(/^[0-9a-f]{64}$/);
+  // The cell shows the report's SHA-256 and a link that verifies it against the anchor kept outside the database.
+  await expect(row.locator(".hash-cell")).toHaveAttribute("title", /^[0-9a-f]{64}$/);
+  await expect(row.locator(".hash-cell")).toHaveText(/^[0-9a-f]{64}Verify against its anchor$/);
   for (const format of FORMATS) {
     const downloading = page.waitForEvent("download");
     await row.getByRole("link", { name: format.link }).click();
