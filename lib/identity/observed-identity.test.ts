@@ -56,15 +56,16 @@ describe("standing credentials observed in use", () => {
     const legacy = await makeAgent("legacy-bot", ["search"]);
     const modern = await makeAgent("token-bot", ["search"], "spiffe://standing.test/agent/token-bot");
     const forged = await makeAgent("forged-task-bot", ["search"]);
+    // Only this test's decisions and tokens fall in the window: it opens 1 ms before a whole second that
+    // comes after every earlier test's, so this test's token (its time is that whole second) is inside.
+    const since = new Date((await periodStartingNow()).getTime() - 1);
     const { access_token } = await exchangeToken({ form: rootForm(await mintSvid(domain, "spiffe://standing.test/agent/token-bot"), { scope: "search" }), issuer: ISSUER });
-    const since = new Date(Date.now() - 60_000);
     await acted(legacy.id);
     await acted(modern.id, decodeJwt(access_token).task_id as string);
     // A task id Steward never issued is no task token either.
     await acted(forged.id, "tsk_made_up");
 
-    // The count covers every agent in the database (other tests' agents too); the findings below are this test's.
-    expect(await noteStandingCredentialUse(database.db, since)).toBeGreaterThanOrEqual(2);
+    expect(await noteStandingCredentialUse(database.db, since)).toBe(2);
     expect(await findingOf(legacy.id)).toMatchObject({ status: "open" });
     expect((await findingOf(legacy.id))!.detail).toContain("1 enforcement decision(s)");
     expect(await findingOf(forged.id)).toMatchObject({ status: "open" });
