@@ -73,10 +73,11 @@ async function agentInfo(db: Executor, ids: string[]): Promise<Map<string, Agent
   return new Map(rows.map((row) => [row.id, { name: row.name, ownerName: row.ownerName }]));
 }
 
-async function toItems(db: Executor, actor: Actor, rows: AccessRequestRow[]): Promise<InboxItem[]> {
+/** `withNames: false` skips the chain and policy name lookups, for callers that only count (the navigation badge). */
+async function toItems(db: Executor, actor: Actor, rows: AccessRequestRow[], { withNames = true } = {}): Promise<InboxItem[]> {
   const [info, named] = await Promise.all([
     agentInfo(db, [...new Set(rows.map((row) => row.agentId).filter((id): id is string => Boolean(id)))]),
-    entityNames(db, { agent: rows.flatMap((row) => [...row.delegation, ...(row.initiator ? [row.initiator] : [])]), policy: rows.flatMap((row) => row.policies) }),
+    withNames ? entityNames(db, { agent: rows.flatMap((row) => [...row.delegation, ...(row.initiator ? [row.initiator] : [])]), policy: rows.flatMap((row) => row.policies) }) : { agent: new Map<string, string>(), policy: new Map<string, string>() },
   ]);
   const namesOf = (ids: string[], names: Map<string, string>) => Object.fromEntries(ids.flatMap((id) => (names.has(id) ? [[id, names.get(id)!]] : [])));
   const out: InboxItem[] = [];
@@ -142,7 +143,7 @@ export async function listInbox({ ctx, query }: { ctx: Ctx; query: unknown }): P
 export async function pendingCountFor(ctx: Ctx): Promise<number> {
   requirePermission(ctx.actor, "approvals.read");
   const db = ctx.tx ?? (await getDb());
-  const items = await toItems(db, ctx.actor, await listPending(db, 1000));
+  const items = await toItems(db, ctx.actor, await listPending(db, 1000), { withNames: false });
   return items.filter((item) => item.canDecide).length;
 }
 
