@@ -12,6 +12,8 @@ import type { DecisionSummary } from "./schemas";
  * single-process, so the in-process path is the whole story there.
  */
 export const FEED_CHANNEL = "steward_decisions";
+/** Sent at commit by a trigger on every rename or deletion of an agent (migration 0022), with the agent's id. */
+const AGENT_NAMES_CHANNEL = "steward_agent_names";
 export type FeedListener = (decisions: DecisionSummary[]) => void;
 export type BatchNotice = { origin: string; enforcementPointId: string; receivedAt: string; firstTime: string; lastTime: string; count: number };
 
@@ -24,7 +26,10 @@ const state = (holder.__stewardFeed ??= { origin: randomBytes(8).toString("hex")
 state.agentNames ??= new Map();
 state.delivery ??= Promise.resolve();
 
-/** A rename shows in the feed within this long (ms); until then the cached name is used. */
+/**
+ * How long a looked-up name is reused (ms). A rename or deletion drops the cached name at once, in
+ * every process, when its notice arrives; this bound only matters while that listening connection is down.
+ */
 export const AGENT_NAME_TTL_MS = 30_000;
 /** Names kept per process; past this the oldest entries are dropped (Map keeps insertion order). */
 const AGENT_NAME_CACHE_MAX = 10_000;
@@ -88,7 +93,10 @@ async function onNotice(payload: string): Promise<void> {
 
 function listenAcrossProcesses(): Promise<void> {
   state.listening ??= (async () => {
-    await listenOnChannel(await getDatabase(), FEED_CHANNEL, (payload) => {
+    const handle = await getDatabase();
+    // PGlite too: its renames are this process's own, and their notices are how its cache learns of them.
+    await listenOnChannel(handle, AGENT_NAMES_CHANNEL, (agentId) => state.agentNames.delete(agentId), { pglite: true });
+    await listenOnChannel(handle, FEED_CHANNEL, (payload) => {
       onNotice(payload).catch((error) => console.error("feed notice failed", error));
     });
   })().catch((error) => {
