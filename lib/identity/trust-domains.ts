@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { getDb, type Executor } from "@/db/client";
+import { getDatabase, getDb, type Executor } from "@/db/client";
+import { listenOnChannel, notifyChannel } from "@/db/notify";
 import { deleteTrustDomainRow, getTrustDomainRowByName, insertTrustDomainRow, listTrustDomainRows, updateTrustDomainRow, type TrustDomainRow } from "@/db/identity/trust-domains";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
@@ -22,11 +23,24 @@ const UNKNOWN_KID_REFETCH_MS = 30_000;
 /**
  * How long this process reuses a domain row it read for verification (ms). A change made in this
  * process (create, delete, refresh) takes effect at once; one made by another process (a second
- * console on the same database) within this many ms.
+ * console on the same database) as soon as its NOTIFY arrives. This bound only matters while the
+ * listening connection is down.
  */
 export const TRUST_DOMAIN_CACHE_MS = 5_000;
-const holder = globalThis as typeof globalThis & { __stewardTrustDomains?: Map<string, { at: number; row: TrustDomainRow | null }> };
+const CHANGED_CHANNEL = "steward_trust_domains_changed";
+const holder = globalThis as typeof globalThis & { __stewardTrustDomains?: Map<string, { at: number; row: TrustDomainRow | null }>; __stewardTrustDomainsListening?: Promise<void> };
 const domainCache = (holder.__stewardTrustDomains ??= new Map());
+
+/** Once per process: another process's registration or deletion of a domain clears this cache. */
+function listenForDomainChanges(): Promise<void> {
+  holder.__stewardTrustDomainsListening ??= (async () => {
+    await listenOnChannel(await getDatabase(), CHANGED_CHANNEL, () => domainCache.clear());
+  })().catch((error: unknown) => {
+    holder.__stewardTrustDomainsListening = undefined;
+    console.error("listening for trust domain changes failed; cached domains expire after", TRUST_DOMAIN_CACHE_MS, "ms", error);
+  });
+  return holder.__stewardTrustDomainsListening;
+}
 
 /** Drops the cached domain rows (after a change to any of them). */
 export function forgetTrustDomains(): void {
@@ -116,6 +130,7 @@ export async function createTrustDomain({ ctx, input }: { ctx: Ctx; input: unkno
     const row = await insertTrustDomainRow(tx, { id: newId("td"), name: data.name, source: data.source, url: data.url ?? null, jwks, allowedAlgs: data.allowedAlgs, refreshSeconds: data.refreshSeconds, x509Bundle: data.x509Bundle ?? null, lastFetchedAt: data.source === "jwks" ? null : new Date() });
     const view = trustDomainView(row);
     await recordAudit(tx, ctx, { action: "trust_domain.create", entityType: "trust_domain", entityId: row.id, after: view });
+    await notifyChannel(tx, CHANGED_CHANNEL);
     return view;
   }).finally(forgetTrustDomains);
 }
@@ -126,6 +141,7 @@ export async function deleteTrustDomain({ ctx, input }: { ctx: Ctx; input: { id:
     const row = await deleteTrustDomainRow(tx, input.id);
     if (!row) throw notFound("Trust domain", input.id);
     await recordAudit(tx, ctx, { action: "trust_domain.delete", entityType: "trust_domain", entityId: row.id, before: trustDomainView(row) });
+    await notifyChannel(tx, CHANGED_CHANNEL);
   }).finally(forgetTrustDomains);
 }
 
@@ -158,6 +174,7 @@ export async function refreshTrustDomain(db: Executor, row: TrustDomainRow, now 
  * (a key rotated at the source) at most once per UNKNOWN_KID_REFETCH_MS.
  */
 export async function trustDomainForVerification(db: Executor, name: string, kid: string | undefined, now = new Date()): Promise<TrustDomainRow | null> {
+  await listenForDomainChanges();
   const cached = domainCache.get(name);
   let row: TrustDomainRow | null;
   if (cached && Date.now() - cached.at < TRUST_DOMAIN_CACHE_MS) row = cached.row;

@@ -3,6 +3,7 @@ import http from "node:http";
 import { eq } from "drizzle-orm";
 import { decodeJwt, exportJWK, generateKeyPair, type JWK } from "jose";
 import { OAuth2Server } from "oauth2-mock-server";
+import postgres from "postgres";
 import { openTestDatabase } from "@/testing/database";
 import { tasks, trustDomains } from "@/db/schema";
 import { resetConfigForTests } from "../config";
@@ -10,7 +11,7 @@ import { userContext } from "@/testing/context";
 import { IdentityError } from "./identity-error";
 import { forgetSigningKeys } from "./signing-keys";
 import { exchangeToken } from "./token-exchange";
-import { createTrustDomain, deleteTrustDomain } from "./trust-domains";
+import { createTrustDomain, deleteTrustDomain, TRUST_DOMAIN_CACHE_MS } from "./trust-domains";
 import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, rootForm, exchangeForm, type TestDomain } from "@/testing/identity";
 
 /**
@@ -111,6 +112,41 @@ describe("trust domains as cached for verification", () => {
     await createTrustDomain({ ctx: admin, input: { name: "cached.test", source: "jwks", jwks: { keys: [second.publicJwk] }, allowedAlgs: ["ES256"] } });
     const issued = await exchangeToken({ form: rootForm(await mintSvid(second, "spiffe://cached.test/agent/a"), { scope: "search" }), issuer: ISSUER });
     expect(decodeJwt(issued.access_token).scope).toBe("search");
+  });
+});
+
+describe("trust domains changed by another console process", () => {
+  it("a domain deleted by another process is refused as soon as its notice arrives, well inside the cache bound", async (context) => {
+    if (database.target !== "postgres") return context.skip(); // PGlite is one process: nothing else can change it
+    const admin = userContext("admin");
+    const keys = await makeDomainKeys("elsewhere.test", "elsewhere-k1");
+    await createTrustDomain({ ctx: admin, input: { name: "elsewhere.test", source: "jwks", jwks: { keys: [keys.publicJwk] }, allowedAlgs: ["ES256"] } });
+    await makeAgent("elsewhere-agent", ["search"], "spiffe://elsewhere.test/agent/a");
+    await exchangeToken({ form: rootForm(await mintSvid(keys, "spiffe://elsewhere.test/agent/a"), { scope: "search" }), issuer: ISSUER });
+
+    // The other process: its own connection, listening like a console does, and the deletion deleteTrustDomain commits.
+    const other = postgres(database.url!, { max: 1, onnotice: () => {} });
+    try {
+      const heard: string[] = [];
+      await other.listen("steward_trust_domains_changed", (payload) => heard.push(payload));
+      const created = await database.db.select().from(trustDomains).where(eq(trustDomains.name, "elsewhere.test"));
+      await deleteTrustDomain({ ctx: admin, input: { id: created[0]!.id } });
+      await expect.poll(() => heard.length, { timeout: 2_000 }).toBe(1);
+      // And this process, had another deleted it: the row goes back, this process caches it, the other deletes it.
+      await createTrustDomain({ ctx: admin, input: { name: "elsewhere.test", source: "jwks", jwks: { keys: [keys.publicJwk] }, allowedAlgs: ["ES256"] } });
+      await exchangeToken({ form: rootForm(await mintSvid(keys, "spiffe://elsewhere.test/agent/a"), { scope: "search" }), issuer: ISSUER });
+      await other.begin(async (tx) => {
+        await tx`delete from trust_domains where name = 'elsewhere.test'`;
+        await tx`select pg_notify('steward_trust_domains_changed', '')`;
+      });
+      const started = Date.now();
+      await expect
+        .poll(async () => (await exchangeToken({ form: rootForm(await mintSvid(keys, "spiffe://elsewhere.test/agent/a"), { scope: "search" }), issuer: ISSUER }).catch((error: unknown) => error)) instanceof IdentityError, { timeout: 2_000, interval: 50 })
+        .toBe(true);
+      expect(Date.now() - started).toBeLessThan(TRUST_DOMAIN_CACHE_MS);
+    } finally {
+      await other.end();
+    }
   });
 });
 
