@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { closedDaysOf } from "@/db/activity";
 import type { Executor } from "@/db/client";
 import { decisions } from "@/db/schema";
+import type { DecisionSummary } from "@/lib/decisions/schemas";
 
 const day = (time: Date) => time.toISOString().slice(0, 10);
 
@@ -51,4 +52,29 @@ export async function recordTestDecisions(db: Executor, rows: TestDecision[]): P
       contentHash: "test",
     })),
   );
+}
+
+let summarySequence = 0;
+/** Test-only: a live-feed decision summary (an allow of `tool.call` on doc d1 by agt_1 at `time`), with `overrides`. */
+export function testDecisionSummary(time: string, overrides: Partial<DecisionSummary> = {}): DecisionSummary {
+  summarySequence++;
+  return {
+    enforcementPointId: "ep_test",
+    decisionId: `dec-${summarySequence}`,
+    time,
+    receivedAt: new Date().toISOString(),
+    agentId: "agt_1",
+    agentRef: "planner",
+    actionName: "tool.call",
+    actionKind: null,
+    resourceType: "doc",
+    resourceId: "d1",
+    outcome: "allow",
+    reasons: [],
+    traceId: null,
+    taskId: null,
+    spanId: null,
+    parentSpanId: null,
+    ...overrides,
+  };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { agents } from "@/db/schema";
 import { openTestDatabase } from "@/testing/database";
+import { testDecisionSummary } from "@/testing/decisions";
 import { AGENT_NAME_TTL_MS, publishDecisions, subscribeToDecisions } from "./feed";
 import type { DecisionSummary } from "./schemas";
 
@@ -13,28 +14,9 @@ afterAll(async () => {
   await database?.close();
 });
 
-const decisionBy = (agentId: string, decisionId: string): DecisionSummary => ({
-  enforcementPointId: "ep_test",
-  decisionId,
-  time: new Date().toISOString(),
-  receivedAt: new Date().toISOString(),
-  agentId,
-  agentRef: "ref",
-  actionName: "tool.call",
-  actionKind: null,
-  resourceType: "doc",
-  resourceId: "d1",
-  outcome: "allow",
-  reasons: [],
-  traceId: null,
-  taskId: null,
-  spanId: null,
-  parentSpanId: null,
-});
-
 /** Publishes one decision by the agent and returns the name the feed gave it. */
 async function nameInFeed(agentId: string, received: DecisionSummary[][], sequence: number): Promise<string | null | undefined> {
-  await publishDecisions([decisionBy(agentId, `dec-${sequence}`)]);
+  await publishDecisions([testDecisionSummary(new Date().toISOString(), { agentId, decisionId: `dec-${sequence}` })]);
   return received.at(-1)?.find((decision) => decision.decisionId === `dec-${sequence}`)?.agentName;
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/testing/database";
+import { testDecisionSummary } from "@/testing/decisions";
 import { StewardError } from "../errors";
 import { resetShutdownForTests, shutdown } from "../shutdown";
 import { publishDecisions } from "./feed";
@@ -57,29 +58,7 @@ function reader(body: ReadableStream<Uint8Array>) {
   };
 }
 
-let sequence = 0;
-function decision(time: string, overrides: Partial<DecisionSummary> = {}): DecisionSummary {
-  sequence++;
-  return {
-    enforcementPointId: "ep_test",
-    decisionId: `dec-${sequence}`,
-    time,
-    receivedAt: new Date().toISOString(),
-    agentId: "agt_1",
-    agentRef: "planner",
-    actionName: "tool.call",
-    actionKind: null,
-    resourceType: "doc",
-    resourceId: "d1",
-    outcome: "allow",
-    reasons: [],
-    traceId: null,
-    taskId: null,
-    spanId: null,
-    parentSpanId: null,
-    ...overrides,
-  };
-}
+const decision = testDecisionSummary;
 
 const options = (overrides: Partial<StreamOptions> = {}): StreamOptions => ({
   signal: new AbortController().signal,
