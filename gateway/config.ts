@@ -6,12 +6,31 @@ import { z } from "zod";
  * variables. Secrets (the console token, upstream credentials, agent keys) may come from either;
  * they are never logged.
  */
-const Credential = z.object({
-  header: z.string().default("authorization"),
-  value: z.string().optional(),
-  valueEnv: z.string().optional().describe("Read the value from this gateway environment variable at call time"),
-  env: z.record(z.string(), z.string()).optional().describe("stdio: variables set in the spawned server's environment"),
-});
+const Credential = z
+  .object({
+    header: z.string().default("authorization"),
+    value: z.string().optional(),
+    valueEnv: z.string().optional().describe("Read the value from this gateway environment variable at call time"),
+    env: z.record(z.string(), z.string()).optional().describe("stdio: variables set in the spawned server's environment"),
+    /**
+     * Just-in-time, per task: the name of a secret in the console's secret store. For each call the
+     * gateway has it released (POST /api/v1/secrets/release) with the calling agent's task token,
+     * caches it per (token jti, secret) until the earlier of the token's and the release's expiry, and
+     * sends it in `header` on that task's own upstream session (gateway/secret-releases.ts). HTTP only.
+     */
+    consoleSecret: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, "A console secret's name: letters, digits, dot, dash and underscore")
+      .optional(),
+    /** With consoleSecret: sent as `<scheme> <value>` (e.g. "Bearer"). Unset: a static secret is sent as stored, a downstream token as `<token_type> <token>` in Authorization. */
+    scheme: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9._~+/-]{0,63}$/)
+      .optional(),
+  })
+  .refine((credential) => !credential.consoleSecret || (credential.value === undefined && credential.valueEnv === undefined && credential.env === undefined), {
+    message: "A credential is either the gateway's own (value, valueEnv, env) or a console secret, not both",
+  });
 
 export const UpstreamConfig = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Use lower-case letters, digits, - and _"),
@@ -26,6 +45,10 @@ export const UpstreamConfig = z.object({
   /** Annotation overrides per tool, e.g. {"delete_file": {"destructiveHint": true}}. */
   toolAnnotations: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   timeoutMs: z.number().int().positive().default(30_000),
+}).refine((upstream) => upstream.transport === "http" || !upstream.credential?.consoleSecret, {
+  // One stdio process serves every agent: its environment cannot carry one task's secret (docs/gateway.md).
+  message: "A console secret is released per task and needs an HTTP upstream: a stdio server is one process for all agents",
+  path: ["credential", "consoleSecret"],
 });
 export type UpstreamConfig = z.infer<typeof UpstreamConfig>;
 

@@ -121,8 +121,13 @@ export class Decider {
    * call only on "allow". Fails closed: no bundle, a stale bundle, an evaluation error or a spool
    * that refuses the record all end in a refusal. `cancelled` (the MCP request's signal: the client
    * sent notifications/cancelled or went away) ends an approval hold at once.
+   *
+   * `beforeForward` runs for an allowed call before it is recorded — an upstream whose credential the
+   * console releases per task gets it here — and a refusal it returns turns the allow into a deny with
+   * that reason, recorded as such: no call is forwarded without its credential, and none is recorded
+   * as allowed that was not made.
    */
-  async decide(identity: CallerIdentity, op: Operation, cancelled?: AbortSignal): Promise<DecisionOutcome> {
+  async decide(identity: CallerIdentity, op: Operation, cancelled?: AbortSignal, beforeForward?: () => Promise<{ reason: string; message: string } | null>): Promise<DecisionOutcome> {
     const at = new Date();
     const started = performance.now();
     const request = authzenRequestFor(identity, op);
@@ -151,6 +156,10 @@ export class Decider {
       decision = this.approvals
         ? await this.approvals.hold(request, decision, cancelled)
         : { ...decision, outcome: "deny", message: `Approval required: ${decision.message}; this gateway does not hold calls for approval`, accessRequest: { status: "not_available", tool: decision.resourceId, arguments_hash: decision.argumentsHash } };
+    }
+    if (decision.outcome === "allow" && beforeForward) {
+      const refused = await beforeForward().catch((error: unknown) => ({ reason: "steward:credential-unavailable", message: `Denied: the upstream's credential could not be obtained (${(error as Error).message}); the call was not made` }));
+      if (refused) decision = { ...decision, outcome: "deny", message: refused.message, reasons: [refused.reason] };
     }
     const recorded = await this.spool.append(this.record(identity, op, request, decision, at, latencyMs));
     if (recorded === "refused") decision = { ...decision, outcome: "unavailable", message: "Authorization service unavailable: the decision spool is full" };

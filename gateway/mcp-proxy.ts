@@ -19,6 +19,7 @@ import type { CallerIdentity } from "./identity";
 import { NodeJsonServerTransport } from "./json-transport";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
+import { CredentialNotReleased, type SecretReleases, type TaskCredential } from "./secret-releases";
 import type { Upstream } from "./upstreams";
 
 type Session = { transport: NodeJsonServerTransport; server: Server; agentId: string; lastSeen: number };
@@ -42,6 +43,14 @@ function refusal(decision: DecisionOutcome): McpError {
   return new McpError(MCP_DENIED, decision.message, { decision_id: decision.decisionId, reasons: decision.reasons, ...(decision.accessRequest ? { access_request: decision.accessRequest } : {}) });
 }
 
+/** A credential not released, as the reason a decision records (a call is then denied, never forwarded). */
+function notReleased(error: unknown): { reason: string; message: string } {
+  if (error instanceof CredentialNotReleased) return { reason: error.reason, message: `Denied: ${error.message}; the call was not made` };
+  return { reason: "steward:credential-unavailable", message: `Denied: the upstream's credential could not be obtained (${(error as Error).message}); the call was not made` };
+}
+
+type CredentialGetter = () => Promise<TaskCredential | undefined>;
+
 /**
  * The agent-facing MCP endpoint for one upstream (`/mcp/<name>`): an SDK Server per session
  * (Streamable HTTP, stateful, JSON responses over NodeJsonServerTransport), bound to the agent that opened it. Each request's identity is
@@ -57,7 +66,38 @@ export class McpProxy {
     private readonly decider: Decider,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    /** Releases console secrets for upstreams whose credential is one (per task); null: no such upstream is served. */
+    private readonly releases: SecretReleases | null = null,
   ) {}
+
+  /**
+   * The caller's credential for this upstream, got at most once per request: undefined for an upstream
+   * with a shared credential, else released by the console for the caller's task token (or cached).
+   */
+  private credentialFor(extra: Extra): CredentialGetter {
+    const { upstream, releases } = this;
+    if (!upstream.perTask) return () => Promise.resolve(undefined);
+    let pending: Promise<TaskCredential> | undefined;
+    return () => {
+      if (!releases) return Promise.reject(new Error("this gateway releases no console secrets"));
+      return (pending ??= releases.credentialFor(identityOf(extra), extra.authInfo?.token ?? "", upstream.config));
+    };
+  }
+
+  /** For lists (filtered, not recorded): the caller's credential, or the refusal as a JSON-RPC error. */
+  private async listingCredential(extra: Extra): Promise<TaskCredential | undefined> {
+    try {
+      return await this.credentialFor(extra)();
+    } catch (error) {
+      const refused = notReleased(error);
+      throw new McpError(MCP_DENIED, refused.message, { reasons: [refused.reason] });
+    }
+  }
+
+  /** The check an allowed call passes before it is recorded and forwarded (Decider.decide's beforeForward). */
+  private releaseCheck(credential: CredentialGetter) {
+    return this.upstream.perTask ? () => credential().then(() => null, notReleased) : undefined;
+  }
 
   get sessionCount(): number {
     return this.sessions.size;
@@ -81,7 +121,7 @@ export class McpProxy {
 
     server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
       const identity = identityOf(extra);
-      const tools = await upstream.listTools(); // the upstream reports them to the gateway's catalog
+      const tools = await upstream.listTools(await this.listingCredential(extra)); // the upstream reports them to the gateway's catalog
       return { tools: tools.filter((tool) => this.decider.allows(identity, this.op("tools/call", tool.name, extra, undefined, tool.annotations as Record<string, unknown>))) };
     });
 
@@ -89,44 +129,47 @@ export class McpProxy {
       const started = performance.now();
       const identity = identityOf(extra);
       const { name, arguments: args } = request.params;
-      const op = this.op("tools/call", name, extra, args ?? {}, await upstream.annotationsOf(name));
-      const decision = await this.decider.decide(identity, op, extra.signal);
+      const credential = this.credentialFor(extra);
+      const op = this.op("tools/call", name, extra, args ?? {}, await upstream.annotationsOf(name, credential));
+      const decision = await this.decider.decide(identity, op, extra.signal, this.releaseCheck(credential));
       if (decision.outcome !== "allow") throw refusal(decision);
       // A client that cancelled (or left) while the call was held never has it made for it.
       if (extra.signal.aborted) throw refusal({ ...decision, outcome: "deny", message: "Cancelled by the client" });
-      const result = await upstream.request("tools/call", request.params as Record<string, unknown>, op.trace?.header);
+      const result = await upstream.request("tools/call", request.params as Record<string, unknown>, op.trace?.header, await credential());
       this.metrics.callSeconds.observe((performance.now() - started) / 1000);
       return result;
     });
 
     server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
       const identity = identityOf(extra);
-      const page = (await upstream.request("resources/list", request.params as Record<string, unknown> | undefined)) as { resources?: Resource[] };
+      const page = (await upstream.request("resources/list", request.params as Record<string, unknown> | undefined, undefined, await this.listingCredential(extra))) as { resources?: Resource[] };
       return { ...page, resources: (page.resources ?? []).filter((resource) => this.decider.allows(identity, this.op("resources/read", resource.uri, extra))) };
     });
 
-    server.setRequestHandler(ListResourceTemplatesRequestSchema, async (request) => upstream.request("resources/templates/list", request.params as Record<string, unknown> | undefined));
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async (request, extra) => upstream.request("resources/templates/list", request.params as Record<string, unknown> | undefined, undefined, await this.listingCredential(extra)));
 
     server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
       const identity = identityOf(extra);
       const op = this.op("resources/read", request.params.uri, extra);
-      const decision = await this.decider.decide(identity, op);
+      const credential = this.credentialFor(extra);
+      const decision = await this.decider.decide(identity, op, undefined, this.releaseCheck(credential));
       if (decision.outcome !== "allow") throw refusal(decision);
-      return upstream.request("resources/read", request.params as Record<string, unknown>, op.trace?.header);
+      return upstream.request("resources/read", request.params as Record<string, unknown>, op.trace?.header, await credential());
     });
 
     server.setRequestHandler(ListPromptsRequestSchema, async (request, extra) => {
       const identity = identityOf(extra);
-      const page = (await upstream.request("prompts/list", request.params as Record<string, unknown> | undefined)) as { prompts?: Prompt[] };
+      const page = (await upstream.request("prompts/list", request.params as Record<string, unknown> | undefined, undefined, await this.listingCredential(extra))) as { prompts?: Prompt[] };
       return { ...page, prompts: (page.prompts ?? []).filter((prompt) => this.decider.allows(identity, this.op("prompts/get", prompt.name, extra))) };
     });
 
     server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
       const identity = identityOf(extra);
       const op = this.op("prompts/get", request.params.name, extra, (request.params.arguments ?? {}) as Record<string, unknown>);
-      const decision = await this.decider.decide(identity, op);
+      const credential = this.credentialFor(extra);
+      const decision = await this.decider.decide(identity, op, undefined, this.releaseCheck(credential));
       if (decision.outcome !== "allow") throw refusal(decision);
-      return upstream.request("prompts/get", request.params as Record<string, unknown>, op.trace?.header);
+      return upstream.request("prompts/get", request.params as Record<string, unknown>, op.trace?.header, await credential());
     });
     return server;
   }

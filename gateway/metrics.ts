@@ -10,6 +10,7 @@ export function createMetrics() {
     decisions: new Counter({ name: "steward_gateway_decisions_total", help: "Decisions made, by outcome and source (mcp, pdp)", labelNames: ["outcome", "source"], registers: [registry] }),
     decisionSeconds: new Histogram({ name: "steward_gateway_decision_seconds", help: "Time to decide one request in-process", buckets: latencyBuckets, registers: [registry] }),
     callSeconds: new Histogram({ name: "steward_gateway_call_seconds", help: "tools/call end to end through the gateway (decision, spool, upstream)", buckets: latencyBuckets, registers: [registry] }),
+    secretReleases: new Counter({ name: "steward_gateway_secret_releases_total", help: "Console secrets asked for calls: released by the console, served from the cache, refused, or unavailable (console unreachable, nothing cached)", labelNames: ["outcome"], registers: [registry] }),
     upstreamErrors: new Counter({ name: "steward_gateway_upstream_errors_total", help: "Failed upstream requests", labelNames: ["upstream"], registers: [registry] }),
     spoolBytes: new Gauge({ name: "steward_gateway_spool_backlog_bytes", help: "Recorded decisions not yet acknowledged by the console, in bytes", registers: [registry] }),
     spoolRecords: new Gauge({ name: "steward_gateway_spool_backlog_records", help: "Recorded decisions not yet acknowledged by the console", registers: [registry] }),

@@ -21,6 +21,7 @@ export class RevocationList {
   /** Time of the last successful answer from the feed (0: never). */
   syncedAt = 0;
   supported: boolean | null = null;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly config: GatewayConfig,
@@ -35,6 +36,11 @@ export class RevocationList {
     return null;
   }
 
+  /** Called after each feed answer is applied: what holds state per token (released secrets) drops what is now revoked. */
+  onApply(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
   /** Applies one feed answer (also used by tests that feed entries directly). */
   apply(feed: Feed): void {
     for (const entry of feed.revoked ?? []) this.jtis.set(entry.jti, entry.exp);
@@ -44,6 +50,7 @@ export class RevocationList {
     const now = Date.now() / 1000;
     for (const [key, exp] of this.jtis) if (exp <= now) this.jtis.delete(key);
     for (const [key, exp] of this.tasks) if (exp <= now) this.tasks.delete(key);
+    if (feed.revoked?.length || feed.endedTasks?.length || feed.revokedAgents?.length) for (const listener of this.listeners) listener();
   }
 
   start(): void {

@@ -13,6 +13,7 @@ import { jsonRpcError, McpProxy } from "./mcp-proxy";
 import { createMetrics, type Metrics } from "./metrics";
 import { PolicySource } from "./policy-source";
 import { RevocationList } from "./revocations";
+import { SecretReleases } from "./secret-releases";
 import { Shipper } from "./shipper";
 import { SpiffeTrust } from "./spiffe-trust";
 import { Spool } from "./spool";
@@ -66,6 +67,8 @@ export class Gateway {
   readonly decider: Decider;
   readonly pdp: EdgePdp;
   readonly approvals: ApprovalDesk;
+  /** Console secrets released per task for upstreams whose credential is one (gateway/secret-releases.ts). */
+  readonly releases: SecretReleases;
   readonly sync: ConsoleSync;
   readonly upstreams = new Map<string, Upstream>();
   readonly proxies = new Map<string, McpProxy>();
@@ -90,6 +93,13 @@ export class Gateway {
     this.decider = new Decider(this.policy, this.spool, this.metrics, name, this.approvals);
     this.pdp = new EdgePdp(this.policy, this.spool, this.metrics, name, this.approvals);
     this.pdpKeys = config.pdpKeys.map((hex) => Buffer.from(hex, "hex"));
+    this.releases = new SecretReleases(config, this.logger, this.metrics);
+    // A revoked token, ended task or revoked agent: its released secrets and upstream sessions go at once, not at expiry.
+    this.revocations.onApply(() => {
+      const isRevoked = (claims: { jti: string; task_id: string | undefined; sub: string }) => this.revocations.isRevoked(claims);
+      this.releases.forget(isRevoked);
+      for (const upstream of this.upstreams.values()) upstream.endRevokedSessions(isRevoked);
+    });
     for (const upstreamConfig of config.upstreams) this.addUpstream(upstreamConfig);
     this.sync = new ConsoleSync(config, this.logger, () => this.statusReport(), (upstream) => this.addUpstream(upstream));
   }
@@ -99,7 +109,7 @@ export class Gateway {
     if (this.upstreams.has(upstreamConfig.name)) return;
     const upstream: Upstream = new Upstream(upstreamConfig, this.logger, this.metrics, (tools) => this.noteTools(upstream, tools));
     this.upstreams.set(upstreamConfig.name, upstream);
-    this.proxies.set(upstreamConfig.name, new McpProxy(upstream, this.decider, this.metrics, this.logger));
+    this.proxies.set(upstreamConfig.name, new McpProxy(upstream, this.decider, this.metrics, this.logger, this.releases));
     this.logger.info("upstream registered", { upstream: upstreamConfig.name, transport: upstreamConfig.transport });
   }
 

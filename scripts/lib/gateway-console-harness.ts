@@ -15,12 +15,18 @@ import { listMcpServersForGateway, recordGatewayReport } from "@/lib/gateway/mcp
 import { AccessRequestProblem, cancelAccessRequest, getTaskStatus, submitAccessRequest } from "@/lib/approvals/access-requests";
 import { evaluateForGateway } from "@/lib/policies/authzen";
 import { trustBundlesAnswer } from "@/lib/identity/gateway-trust";
+import { getDb } from "@/db/client";
+import { publishedJwks } from "@/lib/identity/signing-keys";
+import { releaseSecret } from "@/lib/identity/secret-store";
+import { waitForRevocations } from "@/lib/identity/revocation-feed";
 
 /**
  * The console side of the gateway tests, over real HTTP on loopback: the same lib functions the
  * console's routes call (EP-token authentication, GET /api/v1/policies/bundle with ETag/304,
- * POST /api/v1/decisions ingest with its dedup) against a real test database, plus what the
- * identity branch will serve (JWKS, revocation feed), driven by keys the test mints with jose.
+ * POST /api/v1/decisions ingest with its dedup, POST /api/v1/secrets/release) against a real test
+ * database. The JWKS holds the console's own signing keys (tokens from lib's token exchange) and
+ * keys the test mints tokens with; the revocation feed is a test-driven one, or the console's own
+ * (`revocationSource = "console"`).
  * Route modules themselves need Next.js at import time, which vitest cannot load.
  */
 export class ConsoleHarness {
@@ -36,6 +42,9 @@ export class ConsoleHarness {
   gatewayEvaluations = 0;
   jwksRequests = 0;
   trustBundleRequests = 0;
+  secretReleaseRequests = 0;
+  /** "test": serve `revocationFeed` as set by the test; "console": the console's revocation feed (lib/identity/revocation-feed.ts). */
+  revocationSource: "test" | "console" = "test";
 
   constructor(readonly port: number) {}
 
@@ -122,6 +131,12 @@ export class ConsoleHarness {
     return this.database.db.select().from(decisions).where(eq(decisions.enforcementPointId, this.epId));
   }
 
+  /** Every secret release the console recorded (secret_releases: what the task and agent pages show). */
+  async secretReleaseRows() {
+    const { secretReleases } = await import("@/db/schema");
+    return this.database.db.select().from(secretReleases);
+  }
+
   /** An agent's inventory status and the identities registered on it (what the Agents page reads). */
   async agentWithIdentities(agentId: string) {
     const { agents, agentIdentities } = await import("@/db/schema");
@@ -161,7 +176,7 @@ export class ConsoleHarness {
     try {
       if (url.pathname === "/oauth/jwks") {
         this.jwksRequests++;
-        return send(200, { keys: this.keys.map((key) => key.jwk) });
+        return send(200, { keys: [...this.keys.map((key) => key.jwk), ...(await publishedJwks()).keys] });
       }
       const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
       const actor = token ? await authenticateEnforcementPointToken(token) : null;
@@ -186,7 +201,18 @@ export class ConsoleHarness {
         const { status, body } = await handleIngestRequest(request, ctx);
         return send(status, body);
       }
+      if (url.pathname === "/api/v1/revocations" && this.revocationSource === "console") {
+        const abort = new AbortController();
+        res.on("close", () => abort.abort());
+        const after = url.searchParams.get("after");
+        return send(200, await waitForRevocations(await getDb(), after ? Number(after) : null, Number(url.searchParams.get("wait") ?? 0), abort.signal));
+      }
       if (url.pathname === "/api/v1/revocations") return send(200, this.revocationFeed);
+      // The route passes requestIssuer(request): the console's own origin, which is this harness's URL.
+      if (url.pathname === "/api/v1/secrets/release" && req.method === "POST") {
+        this.secretReleaseRequests++;
+        return send(200, await releaseSecret({ ctx, input: await jsonOf(req), issuer: this.url }));
+      }
       if (url.pathname === "/api/v1/gateway/upstreams") return send(200, { upstreams: await listMcpServersForGateway({ ctx }) });
       if (url.pathname === "/api/v1/gateway/trust-bundles") {
         this.trustBundleRequests++;
