@@ -96,7 +96,7 @@ beforeAll(async () => {
   filesA = await startFilesHttpServer(PORTS.filesA, { requireAuthorization: `Bearer ${FILES_SECRET}` });
   filesB = await startFilesHttpServer(PORTS.filesB, { requireAuthorization: FILES_B_SECRET });
   filesC = await startFilesHttpServer(PORTS.filesC);
-  gateway = new Gateway(testConfig({ port: PORTS.gateway, consoleUrl: harness.url, token: harness.epToken, upstreams, agentKeys: { [createHash("sha256").update(AGENT_KEY).digest("hex")]: writer.id } }), { logger: quietLogger(), jwksCooldownMs: 0 });
+  gateway = new Gateway(testConfig({ port: PORTS.gateway, consoleUrl: harness.url, token: harness.epToken, upstreams, upstreamCredentials: { "files-registered": { consoleSecret: "files-key", scheme: "Bearer" } }, agentKeys: { [createHash("sha256").update(AGENT_KEY).digest("hex")]: writer.id } }), { logger: quietLogger(), jwksCooldownMs: 0 });
   const laggingConfig = testConfig({ port: PORTS.lagging, consoleUrl: harness.url, token: harness.epToken, upstreams });
   lagging = new Gateway({ ...laggingConfig, revocations: { ...laggingConfig.revocations, enabled: false } }, { logger: quietLogger(), jwksCooldownMs: 0 });
   await gateway.start();
@@ -244,6 +244,22 @@ describe("upstream credentials released by the console per task", () => {
     expect(filesC.seen.at(-1)?.authorization).toBe(`Bearer dtok-${issued + 1}`);
     expect(await releasesOf(token)).toHaveLength(2);
     expect(filesC.seen.some((request) => request.authorization?.includes("client-secret-never-released"))).toBe(false);
+  });
+});
+
+describe("an MCP server registered in the console", () => {
+  it("takes its console secret from the gateway's upstreamCredentials, released per task like a file-configured one", async () => {
+    const { registerMcpServer } = await import("@/lib/gateway/mcp-servers");
+    await registerMcpServer({ ctx: userContext("security"), input: { name: "files-registered", transport: "http", url: `${base(PORTS.filesA)}/mcp` } });
+    await gateway.sync.syncOnce();
+    expect(gateway.upstreams.get("files-registered")?.perTask).toBe(true);
+    const token = await taskToken("echo files");
+    const seen = filesA.seen.length;
+    expect(textOf(await (await agent("files-registered", token)).callTool({ name: "echo", arguments: { text: "registered" } }))).toBe("registered");
+    expect(filesA.seen.slice(seen).every((request) => request.authorization === `Bearer ${FILES_SECRET}`)).toBe(true);
+    expect((await releasesOf(token)).map((row) => row.secretName)).toEqual(["files-key"]);
+    const refused = await refusal((await agent("files-registered", await taskToken("echo"))).callTool({ name: "echo", arguments: { text: "x" } }));
+    expect((refused.data as { reasons: string[] }).reasons).toEqual(["steward:credential-refused"]);
   });
 });
 
