@@ -245,6 +245,18 @@ describe("upstream credentials released by the console per task", () => {
     expect(await releasesOf(token)).toHaveLength(2);
     expect(filesC.seen.some((request) => request.authorization?.includes("client-secret-never-released"))).toBe(false);
   });
+
+  it("lets a call sent within a window finish after the window ends and a renewed credential replaces its session", async () => {
+    const token = await taskToken("echo files-c");
+    const client = await agent("files-c", token);
+    await client.callTool({ name: "echo", arguments: { text: "opens the window" } });
+    // Sent inside the 2 s window, answered after it ended and after the next call renewed the credential.
+    const slow = client.callTool({ name: "echo", arguments: { text: "slow", delayMs: 3_000 } });
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(textOf(await client.callTool({ name: "echo", arguments: { text: "renewed" } }))).toBe("renewed");
+    expect(await releasesOf(token)).toHaveLength(2);
+    expect(textOf(await slow)).toBe("slow");
+  });
 });
 
 describe("an MCP server registered in the console", () => {

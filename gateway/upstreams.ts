@@ -100,16 +100,16 @@ export class Upstream {
     let session = this.taskSessions.get(credential.key);
     // A new release (a renewed downstream token) or a window that ended: a fresh session carries the new value.
     if (session && (session.value !== credential.value || session.expiresAt <= now)) {
-      this.endSession(credential.key);
+      this.endSession(credential.key, "drain");
       session = undefined;
     }
     if (!session) {
-      if (this.taskSessions.size >= MAX_TASK_SESSIONS) this.endSession(this.taskSessions.keys().next().value!);
+      if (this.taskSessions.size >= MAX_TASK_SESSIONS) this.endSession(this.taskSessions.keys().next().value!, "drain");
       const key = credential.key;
       const client = this.open(credential, () => {
         if (this.taskSessions.get(key)?.client === client) this.endSession(key);
       });
-      const timer = setTimeout(() => this.endSession(key), Math.max(0, credential.expiresAt - now));
+      const timer = setTimeout(() => this.endSession(key, "drain"), Math.max(0, credential.expiresAt - now));
       timer.unref();
       const opened: TaskSession = { client, value: credential.value, expiresAt: credential.expiresAt, jti: credential.jti, taskId: credential.taskId, agentId: credential.agentId, timer };
       session = opened;
@@ -121,19 +121,27 @@ export class Upstream {
     return session.client;
   }
 
-  /** Ends a per-task session: DELETE (stateful upstreams), then close. Its credential leaves memory with it. */
-  private endSession(key: string): void {
+  /**
+   * Ends a per-task session: DELETE (stateful upstreams), then close; its credential leaves memory with
+   * it. No new request uses it from now on. `drain` (its window ended, or a renewed credential replaces
+   * it): requests already in flight on it — sent within the window — get up to the upstream's timeout
+   * to finish first; `now` (revoked, gateway stopping): they are cut.
+   */
+  private endSession(key: string, how: "drain" | "now" = "now"): void {
     const session = this.taskSessions.get(key);
     if (!session) return;
     this.taskSessions.delete(key);
     clearTimeout(session.timer);
-    void session.client.then(
-      async (client) => {
-        await (client.transport as StreamableHTTPClientTransport | undefined)?.terminateSession().catch(() => undefined);
-        await client.close().catch(() => undefined);
-      },
-      () => undefined,
-    );
+    const end = () =>
+      void session.client.then(
+        async (client) => {
+          await (client.transport as StreamableHTTPClientTransport | undefined)?.terminateSession().catch(() => undefined);
+          await client.close().catch(() => undefined);
+        },
+        () => undefined,
+      );
+    if (how === "now") return end();
+    setTimeout(end, this.config.timeoutMs).unref();
   }
 
   /** Ends the per-task sessions of revoked tokens, tasks or agents (the revocation feed's check). */

@@ -19,10 +19,14 @@ export function createFilesServer(files: Map<string, string> = new Map([["/docs/
     files.delete(path);
     return { content: [{ type: "text", text: `Deleted ${path}` }] };
   });
-  server.registerTool("echo", { description: "Echo the text back", inputSchema: { text: z.string() } }, async ({ text }, extra) => ({
-    content: [{ type: "text", text }],
-    structuredContent: { text, traceparent: (extra._meta as { traceparent?: string } | undefined)?.traceparent ?? null, credential: process.env.STEWARD_UPSTREAM_AUTHORIZATION ? "present" : "absent" },
-  }));
+  // delayMs: a slow call, for tests of calls in flight (e.g. across the end of a credential's window).
+  server.registerTool("echo", { description: "Echo the text back", inputSchema: { text: z.string(), delayMs: z.number().int().min(0).max(10_000).optional() } }, async ({ text, delayMs }, extra) => {
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return {
+      content: [{ type: "text", text }],
+      structuredContent: { text, traceparent: (extra._meta as { traceparent?: string } | undefined)?.traceparent ?? null, credential: process.env.STEWARD_UPSTREAM_AUTHORIZATION ? "present" : "absent" },
+    };
+  });
   server.registerResource("readme", "file:///docs/readme.md", { description: "The readme" }, async (uri) => ({ contents: [{ uri: uri.href, text: files.get("/docs/readme.md") ?? "" }] }));
   server.registerResource("secrets", "file:///etc/secrets", { description: "Secrets" }, async (uri) => ({ contents: [{ uri: uri.href, text: files.get("/etc/secrets") ?? "" }] }));
   server.registerPrompt("summarize", { description: "Summarize a file", argsSchema: { path: z.string() } }, ({ path }) => ({ messages: [{ role: "user", content: { type: "text", text: `Summarize ${path}` } }] }));
