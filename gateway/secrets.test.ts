@@ -147,6 +147,16 @@ describe("upstream credentials released by the console per task", () => {
     expect(filesB.seen.at(-1)?.authorization).toBe(FILES_B_SECRET);
   });
 
+  it("shares one release among a task's concurrent first calls", async () => {
+    const token = await taskToken("echo files");
+    const client = await agent("files", token);
+    const asked = harness.secretReleaseRequests;
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => client.callTool({ name: "echo", arguments: { text: `at once ${i}` } })));
+    expect(answers.map(textOf)).toEqual(Array.from({ length: 6 }, (_, i) => `at once ${i}`));
+    expect(harness.secretReleaseRequests - asked).toBe(1);
+    expect(await releasesOf(token)).toHaveLength(1);
+  });
+
   it("refuses a call when the token's scope lacks the secret's upstream: recorded as a deny with the console's reason, the upstream never called", async () => {
     const token = await taskToken("echo read_file");
     const seen = filesA.seen.length;
