@@ -35,6 +35,8 @@ export class Upstream {
   private client: Client | null = null;
   private connecting: Promise<Client> | null = null;
   private readonly taskSessions = new Map<string, TaskSession>();
+  /** Ended sessions whose in-flight requests are finishing (closed at the latest when the gateway stops). */
+  private readonly drainingSessions = new Set<TaskSession>();
   capabilities: ServerCapabilities = {};
   tools = new Map<string, Tool>();
   toolsSeenAt = 0;
@@ -122,31 +124,37 @@ export class Upstream {
   }
 
   /**
-   * Ends a per-task session: DELETE (stateful upstreams), then close; its credential leaves memory with
-   * it. No new request uses it from now on. `drain` (its window ended, or a renewed credential replaces
-   * it): requests already in flight on it — sent within the window — get up to the upstream's timeout
-   * to finish first; `now` (revoked, gateway stopping): they are cut.
+   * Ends a per-task session; its credential leaves memory with it. No new request uses it from now on.
+   * `drain` (its window ended, or a renewed credential replaces it): requests already in flight on it —
+   * sent within the window — get up to the upstream's timeout to finish, then DELETE (stateful
+   * upstreams) and close. `now` (a failed session, the gateway stopping): DELETE and close at once.
+   * `revoked`: closed at once without another request — the revoked task's credential is not sent again,
+   * not even to end its session (the upstream expires it).
    */
-  private endSession(key: string, how: "drain" | "now" = "now"): void {
+  private endSession(key: string, how: "drain" | "now" | "revoked" = "now"): void {
     const session = this.taskSessions.get(key);
     if (!session) return;
     this.taskSessions.delete(key);
     clearTimeout(session.timer);
-    const end = () =>
+    const end = () => {
+      this.drainingSessions.delete(session);
       void session.client.then(
         async (client) => {
-          await (client.transport as StreamableHTTPClientTransport | undefined)?.terminateSession().catch(() => undefined);
+          if (how !== "revoked") await (client.transport as StreamableHTTPClientTransport | undefined)?.terminateSession().catch(() => undefined);
           await client.close().catch(() => undefined);
         },
         () => undefined,
       );
-    if (how === "now") return end();
-    setTimeout(end, this.config.timeoutMs).unref();
+    };
+    if (how !== "drain") return end();
+    this.drainingSessions.add(session);
+    session.timer = setTimeout(end, this.config.timeoutMs);
+    session.timer.unref();
   }
 
   /** Ends the per-task sessions of revoked tokens, tasks or agents (the revocation feed's check). */
   endRevokedSessions(isRevoked: (claims: { jti: string; task_id: string | undefined; sub: string }) => unknown): void {
-    for (const [key, session] of this.taskSessions) if (isRevoked({ jti: session.jti, task_id: session.taskId ?? undefined, sub: session.agentId })) this.endSession(key);
+    for (const [key, session] of this.taskSessions) if (isRevoked({ jti: session.jti, task_id: session.taskId ?? undefined, sub: session.agentId })) this.endSession(key, "revoked");
   }
 
   private async open(credential?: TaskCredential, onClosed?: () => void): Promise<Client> {
@@ -228,8 +236,10 @@ export class Upstream {
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
-    const sessions = [...this.taskSessions.values()];
+    const sessions = [...this.taskSessions.values(), ...this.drainingSessions];
     for (const key of [...this.taskSessions.keys()]) this.endSession(key);
+    for (const session of this.drainingSessions) clearTimeout(session.timer);
+    this.drainingSessions.clear();
     await client?.close().catch(() => undefined);
     await Promise.all(sessions.map((session) => session.client.then((opened) => opened.close(), () => undefined).catch(() => undefined)));
   }
