@@ -204,10 +204,26 @@ describe("identity", () => {
     const jti = "jti_revoke_me";
     const token = await harness.mintTaskToken({ sub: "agt_alpha", aud: endpoint, jti });
     expect((await initialize(token)).status).toBe(200);
-    gateway.revocations.apply({ cursor: "1", revoked: [{ jti, exp: Math.floor(Date.now() / 1000) + 600 }], endedTasks: [{ taskId: "tsk_ended", exp: Math.floor(Date.now() / 1000) + 600 }], revokedAgents: [{ agentId: "agt_gone" }] });
+    const now = Math.floor(Date.now() / 1000);
+    gateway.revocations.apply({ cursor: "1", revoked: [{ jti, exp: now + 600 }], endedTasks: [{ taskId: "tsk_ended", exp: now + 600 }], revokedAgents: [{ agentId: "agt_gone", revokedAt: now, exp: now + 600 }] });
     expect((await initialize(token)).status).toBe(401);
     expect((await initialize(await harness.mintTaskToken({ sub: "agt_alpha", aud: endpoint, task_id: "tsk_ended" }))).status).toBe(401);
-    expect((await initialize(await harness.mintTaskToken({ sub: "agt_gone", aud: endpoint }))).status).toBe(401);
+    expect((await initialize(await harness.mintTaskToken({ sub: "agt_gone", aud: endpoint, iat: now - 60 }))).status).toBe(401);
+    expect((await initialize(await harness.mintTaskToken({ sub: "agt_gone", aud: endpoint, iat: now }))).status).toBe(401);
+  });
+
+  it("an agent's revocation covers the tokens issued until then, not the ones it is issued afterwards (it is not locked out until a restart)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const before = await harness.mintTaskToken({ sub: "agt_reenabled", aud: endpoint, iat: now - 30 });
+    expect((await initialize(before)).status).toBe(200);
+    gateway.revocations.apply({ cursor: "2", revokedAgents: [{ agentId: "agt_reenabled", revokedAt: now - 10, exp: now + 570 }] });
+    expect((await initialize(before)).status).toBe(401);
+    expect((await initialize(await harness.mintTaskToken({ sub: "agt_reenabled", aud: endpoint, iat: now - 5 }))).status).toBe(200);
+    // A later revocation widens the window; an entry past its expiry is forgotten.
+    gateway.revocations.apply({ cursor: "3", revokedAgents: [{ agentId: "agt_reenabled", revokedAt: now, exp: now + 600 }] });
+    expect((await initialize(await harness.mintTaskToken({ sub: "agt_reenabled", aud: endpoint, iat: now - 5 }))).status).toBe(401);
+    gateway.revocations.apply({ cursor: "4", revokedAgents: [{ agentId: "agt_expired_entry", revokedAt: now - 1200, exp: now - 1 }] });
+    expect(gateway.revocations.isRevoked({ sub: "agt_expired_entry", iat: now - 1300 })).toBeNull();
   });
 
   it("picks revocations up from the console's feed over HTTP within about a second", async () => {

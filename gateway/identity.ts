@@ -19,6 +19,8 @@ export type CallerIdentity = {
   /** The delegation chain, outermost (the agent that started the task) first, ending with this agent. */
   delegation: string[];
   expiresAt: number | null;
+  /** When the credential was issued (s, its `iat`); null: unknown (a gateway key, an SVID without `iat`). */
+  issuedAt: number | null;
 };
 
 export type AuthResult =
@@ -86,9 +88,9 @@ export class IdentityVerifier {
     if (!this.spiffe) return { ok: false, error: "invalid_token", description: "This gateway does not accept JWT-SVIDs", presented: true };
     const check = await this.spiffe.verify(token, svid.header, svid.sub, audiences, opensSession);
     if (!check.ok) return { ok: false, error: "invalid_token", description: check.description, presented: true, ...(check.unknownAgent && check.spiffeId ? { unknownSpiffeId: check.spiffeId } : {}) };
-    const revoked = this.revocations.isRevoked({ sub: check.agentId });
+    const revoked = this.revocations.isRevoked({ sub: check.agentId, iat: check.issuedAt ?? undefined });
     if (revoked) return { ok: false, error: "invalid_token", description: revoked, presented: true };
-    return { ok: true, token, identity: { kind: "jwt_svid", agentId: check.agentId, clientId: check.spiffeId, scopes: null, taskId: null, purpose: null, jti: check.jti, delegation: [check.agentId], expiresAt: check.expiresAt } };
+    return { ok: true, token, identity: { kind: "jwt_svid", agentId: check.agentId, clientId: check.spiffeId, scopes: null, taskId: null, purpose: null, jti: check.jti, delegation: [check.agentId], expiresAt: check.expiresAt, issuedAt: check.issuedAt } };
   }
 
   private verifyAgentKey(key: string): AuthResult {
@@ -99,7 +101,7 @@ export class IdentityVerifier {
     if (!agentId) return { ok: false, error: "invalid_token", description: "Unknown gateway key", presented: true };
     const revoked = this.revocations.isRevoked({ sub: agentId });
     if (revoked) return { ok: false, error: "invalid_token", description: revoked, presented: true };
-    return { ok: true, token: key, identity: { kind: "agent_key", agentId, clientId: null, scopes: null, taskId: null, purpose: null, jti: null, delegation: [agentId], expiresAt: null } };
+    return { ok: true, token: key, identity: { kind: "agent_key", agentId, clientId: null, scopes: null, taskId: null, purpose: null, jti: null, delegation: [agentId], expiresAt: null, issuedAt: null } };
   }
 
   /**
@@ -113,7 +115,7 @@ export class IdentityVerifier {
     const cacheKey = `${audiences.join(" ")}\u0000${token}`;
     const cached = this.verified.get(cacheKey);
     if (cached && (cached.expiresAt ?? 0) * 1000 > Date.now()) {
-      const revoked = this.revocations.isRevoked({ jti: cached.jti ?? undefined, task_id: cached.taskId ?? undefined, sub: cached.agentId });
+      const revoked = this.revocations.isRevoked({ jti: cached.jti ?? undefined, task_id: cached.taskId ?? undefined, sub: cached.agentId, iat: cached.issuedAt ?? undefined });
       if (revoked) return { ok: false, error: "invalid_token", description: revoked, presented: true };
       return { ok: true, token, identity: cached };
     }
@@ -134,7 +136,7 @@ export class IdentityVerifier {
       return { ok: false, error: "invalid_token", description: describeJoseError(error), presented: true };
     }
     if (payload.exp! - payload.iat! > MAX_TOKEN_LIFETIME_S) return { ok: false, error: "invalid_token", description: "The token's lifetime exceeds 15 minutes", presented: true };
-    const revoked = this.revocations.isRevoked({ jti: payload.jti, task_id: payload.task_id, sub: payload.sub });
+    const revoked = this.revocations.isRevoked({ jti: payload.jti, task_id: payload.task_id, sub: payload.sub, iat: payload.iat });
     if (revoked) return { ok: false, error: "invalid_token", description: revoked, presented: true };
     const scope = typeof payload.scope === "string" ? payload.scope.split(" ").filter(Boolean) : [];
     return {
@@ -150,6 +152,7 @@ export class IdentityVerifier {
         jti: payload.jti ?? null,
         delegation: [...actorChain(payload.act), payload.sub!],
         expiresAt: payload.exp ?? null,
+        issuedAt: payload.iat ?? null,
       },
     };
   }

@@ -1,19 +1,25 @@
 import { abortController } from "./abort";
 import type { GatewayConfig } from "./config";
 import type { Logger } from "./log";
+import { MAX_TOKEN_LIFETIME_S } from "./identity";
 import { sleep } from "./policy-source";
 
-type Feed = { cursor: string; revoked?: { jti: string; exp: number }[]; endedTasks?: { taskId: string; exp: number }[]; revokedAgents?: { agentId: string }[] };
+type Feed = { cursor: string; revoked?: { jti: string; exp: number }[]; endedTasks?: { taskId: string; exp: number }[]; revokedAgents?: { agentId: string; exp?: number; revokedAt?: number }[] };
+/** What one revocation of an agent's tokens covers: credentials issued at or before `revokedAt` (s), until `exp` (s), when the last of them expires. */
+type AgentRevocation = { revokedAt: number; exp: number };
 
 /**
  * Consumes the console's revocation feed (GET /api/v1/revocations?after=&wait=, long-poll) so a
  * revoked task token, an ended task or a revoked agent is refused within about a second, without
- * a round trip per call. Entries are kept until the token they name would have expired anyway.
+ * a round trip per call. Entries are kept until the token they name would have expired anyway. An
+ * agent's revocation covers what was issued at or before it: the agent's new tokens work (a re-enabled
+ * agent is not locked out until the gateway restarts); a credential with no issue time (a gateway key,
+ * an SVID without `iat`) is refused until the entry expires.
  */
 export class RevocationList {
   private readonly jtis = new Map<string, number>();
   private readonly tasks = new Map<string, number>();
-  private readonly agents = new Set<string>();
+  private readonly agents = new Map<string, AgentRevocation>();
   private cursor = "";
   private stopped = false;
   private abort = abortController();
@@ -28,11 +34,13 @@ export class RevocationList {
     private readonly logger: Logger,
   ) {}
 
-  isRevoked(claims: { jti?: string; task_id?: unknown; sub?: string }): string | null {
+  /** `iat`: when the credential was issued (s); without it an agent's revocation applies whatever its age. */
+  isRevoked(claims: { jti?: string; task_id?: unknown; sub?: string; iat?: number }): string | null {
     const now = Date.now() / 1000;
     if (claims.jti && (this.jtis.get(claims.jti) ?? 0) > now) return "The task token was revoked";
     if (typeof claims.task_id === "string" && (this.tasks.get(claims.task_id) ?? 0) > now) return "The task has ended";
-    if (claims.sub && this.agents.has(claims.sub)) return "The agent's access was revoked";
+    const agent = claims.sub ? this.agents.get(claims.sub) : undefined;
+    if (agent && agent.exp > now && (claims.iat === undefined || claims.iat <= agent.revokedAt)) return "The agent's access was revoked";
     return null;
   }
 
@@ -45,11 +53,18 @@ export class RevocationList {
   apply(feed: Feed): void {
     for (const entry of feed.revoked ?? []) this.jtis.set(entry.jti, entry.exp);
     for (const entry of feed.endedTasks ?? []) this.tasks.set(entry.taskId, entry.exp);
-    for (const entry of feed.revokedAgents ?? []) this.agents.add(entry.agentId);
-    this.cursor = feed.cursor;
     const now = Date.now() / 1000;
+    for (const entry of feed.revokedAgents ?? []) {
+      // A console too old to send the bounds: refuse everything up to now, for the longest a task token lives.
+      const revokedAt = entry.revokedAt ?? Math.ceil(now);
+      const exp = entry.exp ?? Math.ceil(now) + MAX_TOKEN_LIFETIME_S;
+      const known = this.agents.get(entry.agentId);
+      this.agents.set(entry.agentId, { revokedAt: Math.max(revokedAt, known?.revokedAt ?? 0), exp: Math.max(exp, known?.exp ?? 0) });
+    }
+    this.cursor = feed.cursor;
     for (const [key, exp] of this.jtis) if (exp <= now) this.jtis.delete(key);
     for (const [key, exp] of this.tasks) if (exp <= now) this.tasks.delete(key);
+    for (const [key, entry] of this.agents) if (entry.exp <= now) this.agents.delete(key);
     if (feed.revoked?.length || feed.endedTasks?.length || feed.revokedAgents?.length) for (const listener of this.listeners) listener();
   }
 

@@ -35,7 +35,7 @@ export type TrustBundles = {
 };
 
 export type SvidCheck =
-  | { ok: true; spiffeId: string; trustDomain: string; agentId: string; jti: string; expiresAt: number }
+  | { ok: true; spiffeId: string; trustDomain: string; agentId: string; jti: string; expiresAt: number; issuedAt: number | null }
   | { ok: false; description: string; spiffeId: string | null; trustDomain: string | null; unknownAgent?: boolean };
 
 const SPIFFE_ID = /^spiffe:\/\/([a-z0-9.\-_]+)(\/[A-Za-z0-9.\-_/]*)?$/;
@@ -146,7 +146,7 @@ export class SpiffeTrust {
     if (agent.status !== "active") return fail(`Agent ${agent.agentId} (${spiffeId}) is ${agent.status}`);
     const jti = String(payload.jti);
     if (opensSession && !this.claim(`${domainName}\u0000${jti}`, payload.exp! + CLOCK_SKEW_SECONDS, nowSeconds)) return fail("The SVID was already used to open a session (replayed jti)");
-    return { ok: true, spiffeId, trustDomain: domainName, agentId: agent.agentId, jti, expiresAt: payload.exp! };
+    return { ok: true, spiffeId, trustDomain: domainName, agentId: agent.agentId, jti, expiresAt: payload.exp!, issuedAt: typeof payload.iat === "number" ? payload.iat : null };
   }
 
   /** Claims a jti until `until` (s); false when it is already claimed (a replay) or the cache is full of live entries. */

@@ -35,7 +35,7 @@ export class ConsoleHarness {
   epId = "";
   private http: Server | null = null;
   keys: { kid: string; privateKey: CryptoKey; jwk: JWK }[] = [];
-  revocationFeed: { cursor: string; revoked: { jti: string; exp: number }[]; endedTasks: { taskId: string; exp: number }[]; revokedAgents: { agentId: string }[] } = { cursor: "0", revoked: [], endedTasks: [], revokedAgents: [] };
+  revocationFeed: { cursor: string; revoked: { jti: string; exp: number }[]; endedTasks: { taskId: string; exp: number }[]; revokedAgents: { agentId: string; revokedAt?: number; exp?: number }[] } = { cursor: "0", revoked: [], endedTasks: [], revokedAgents: [] };
   /** Policy name (as the test calls it) → the id the console gave it. */
   policyIds: Record<string, string> = {};
   ingestRequests = 0;
