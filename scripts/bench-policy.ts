@@ -9,13 +9,11 @@
  */
 import { spawn } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
+import { scratchDatabase } from "./lib/scratch-database";
 import { keepAliveClient } from "./lib/steward-client";
-import { openDatabase, setDatabaseForTests } from "@/db/client";
 import { ensureDecisionPartitions } from "@/db/ingest";
 import { loadInventory } from "@/db/policies";
 import { agents, decisions, people, teams } from "@/db/schema";
@@ -34,7 +32,6 @@ import { POLICY_TEMPLATES } from "@/lib/policies/templates";
 import { createUser } from "@/lib/users/create-user";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
 
-const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PORT = Number(process.env.BENCH_PORT ?? 3132);
 const REPLAY_ROWS = Number(process.env.BENCH_REPLAY_ROWS ?? 100_000);
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 15);
@@ -73,13 +70,8 @@ function requestFor(i: number): AuthzenRequest {
 }
 
 async function main() {
-  const name = `steward_policy_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString() });
-  setDatabaseForTests(handle);
+  const scratch = await scratchDatabase("steward_policy_bench");
+  const handle = scratch.handle;
   const db = handle.db;
   const system = systemContext("bench");
   let server: ReturnType<typeof spawn> | null = null;
@@ -199,7 +191,7 @@ async function main() {
     // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
     server = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-      env: { ...process.env, DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDir, NODE_ENV: "production" },
+      env: { ...process.env, DATABASE_URL: scratch.url, STEWARD_DATA_DIR: dataDir, NODE_ENV: "production" },
       stdio: ["ignore", "ignore", "inherit"],
       detached: true,
     });
@@ -257,8 +249,7 @@ async function main() {
     }
     await handle.close();
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { openDatabase, reportAnchorsFileFor, setDatabaseForTests, type DatabaseHandle } from "@/db/client";
+import { scratchDatabase } from "@/scripts/lib/scratch-database";
 
 /**
  * Test-only: a fresh, migrated database for one suite. STEWARD_TEST_DB=postgres uses a new
@@ -15,26 +15,18 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { target: "po
     const serverUrl = process.env.DATABASE_URL;
     if (!serverUrl) throw new Error("STEWARD_TEST_DB=postgres needs DATABASE_URL");
     // A prefix per worktree keeps parallel runs on one server apart (e.g. steward_policy_test).
-    const prefix = /^[a-z_][a-z0-9_]{0,40}$/.test(process.env.STEWARD_TEST_DB_PREFIX ?? "") ? process.env.STEWARD_TEST_DB_PREFIX : "steward_test";
-    const name = `${prefix}_${randomBytes(6).toString("hex")}`;
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const handle = { ...(await openDatabase({ url: url.toString() })), auditCheckpointFile: checkpointFile() };
+    const prefix = process.env.STEWARD_TEST_DB_PREFIX ?? "";
+    const scratch = await scratchDatabase(/^[a-z_][a-z0-9_]{0,40}$/.test(prefix) ? prefix : "steward_test", { serverUrl });
+    const handle = { ...scratch.handle, auditCheckpointFile: checkpointFile() };
     setDatabaseForTests(handle);
     return {
       ...handle,
       target: "postgres",
-      url: url.toString(),
+      url: scratch.url,
       close: async () => {
-        await handle.close();
+        await scratch.drop();
         rmSync(handle.auditCheckpointFile, { force: true });
         rmSync(reportAnchorsFileFor(handle.auditCheckpointFile), { force: true });
-        const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
-        await dropper.unsafe(`drop database if exists ${name} with (force)`);
-        await dropper.end();
       },
     };
   }
