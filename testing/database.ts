@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { openDatabase, reportAnchorsFileFor, setDatabaseForTests, type DatabaseHandle } from "@/db/client";
 import { scratchDatabase } from "@/scripts/lib/scratch-database";
 
@@ -10,7 +11,9 @@ import { scratchDatabase } from "@/scripts/lib/scratch-database";
  * database on the server named by DATABASE_URL (dropped at the end); otherwise in-memory PGlite.
  * (Tests are the one place besides lib/config.ts that read the environment.)
  */
-export async function openTestDatabase(): Promise<DatabaseHandle & { target: "postgres" | "pglite"; url?: string }> {
+export type TestDatabase = DatabaseHandle & { target: "postgres" | "pglite"; url?: string };
+
+export async function openTestDatabase(): Promise<TestDatabase> {
   if (process.env.STEWARD_TEST_DB === "postgres") {
     const serverUrl = process.env.DATABASE_URL;
     if (!serverUrl) throw new Error("STEWARD_TEST_DB=postgres needs DATABASE_URL");
@@ -42,6 +45,30 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { target: "po
   };
   setDatabaseForTests(handle);
   return { ...handle, target: "pglite" };
+}
+
+/**
+ * The suite's database: opened before its first test, closed after its last. Call it at the top of
+ * a test file (`const database = suiteDatabase();`); `database.db`, `database.sql`… then reach the
+ * open database (reading one before beforeAll has run throws rather than handing out undefined).
+ * A suite that reaches the database only through lib/ (the process's database) calls `suiteDatabase();`.
+ */
+export function suiteDatabase(): TestDatabase {
+  let opened: TestDatabase | undefined;
+  beforeAll(async () => {
+    opened = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  return new Proxy({} as TestDatabase, {
+    get(_, key) {
+      // Not a promise (await, vitest's printing): only the handle's own fields are forwarded.
+      if (key === "then" || typeof key === "symbol") return undefined;
+      if (!opened) throw new Error(`The test database is not open yet (read of ${String(key)} outside a test or beforeAll)`);
+      return opened[key as keyof TestDatabase];
+    },
+  });
 }
 
 /** Each test database keeps its audit checkpoint in its own temporary file, removed on close. */
