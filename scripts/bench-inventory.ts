@@ -12,6 +12,8 @@ import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { refreshActivityRollup } from "@/db/activity";
+import type { DatabaseHandle } from "@/db/client";
+import { ensureDecisionPartitions } from "@/db/ingest";
 import { systemContext } from "@/lib/auth/actor";
 import { declaredVsObserved } from "@/lib/agents/declared-vs-observed";
 import { getAgent, listAgents } from "@/lib/agents/list-agents";
@@ -72,7 +74,8 @@ function* batched(lines: Iterable<string>, size = 5_000): Generator<string> {
 
 type SeedAgent = { id: string; ref: string; declared: string[] };
 
-async function seed_(sql: postgres.Sql) {
+async function seed_(handle: DatabaseHandle) {
+  const sql = handle.sql!;
   const now = Date.now();
   const actions = Array.from({ length: ACTION_POOL }, (_, i) => `tool.action_${i}`);
   const teamIds = Array.from({ length: TEAMS }, (_, i) => `team_bench${i}`);
@@ -136,7 +139,7 @@ async function seed_(sql: postgres.Sql) {
     }
   }
   // decisions is partitioned by day: the seeded days need their partitions before COPY.
-  await sql`select steward_ensure_decision_partitions(${new Date(start).toISOString().slice(0, 10)}::date, ${new Date(now + DAY_MS).toISOString().slice(0, 10)}::date)`;
+  await ensureDecisionPartitions(handle, new Date(start).toISOString().slice(0, 10), new Date(now + DAY_MS).toISOString().slice(0, 10));
   await copyRows(
     sql,
     "copy decisions (enforcement_point_id, decision_id, time, received_at, agent_id, agent_ref, action_name, resource_type, resource_id, outcome, delegation, content_hash) from stdin",
@@ -157,7 +160,7 @@ async function main() {
   try {
     if (!reuse) {
       const seedMs = await timeIt(async () => {
-        await seed_(handle.sql!);
+        await seed_(handle);
       });
       console.log(`seeded in ${(seedMs / 1000).toFixed(1)} s`);
       const rollupMs = await timeIt(() => refreshActivityRollup(handle.db, { rebuild: true }));

@@ -20,6 +20,7 @@ import { sql as drizzleSql } from "drizzle-orm";
 import { canonicalJson } from "../lib/audit/canonical-json";
 import { isDestructiveName } from "../lib/decisions/destructive-action";
 import { refreshActivityRollup, rolledUpEvidenceDays } from "../db/activity";
+import { ensureDecisionPartitions } from "../db/ingest";
 import { listControls } from "../db/frameworks";
 import { collectEvidenceFacts } from "../lib/frameworks/evidence/facts";
 import { evaluateControl, type ControlResult } from "../lib/frameworks/evidence/evaluate-controls";
@@ -109,7 +110,7 @@ async function main() {
     const indexes = await sql<{ indexname: string; indexdef: string }[]>`select indexname, indexdef from pg_indexes where tablename = 'decisions' and indexname not like '%_pk'`;
     for (const index of indexes) await sql.unsafe(`drop index ${index.indexname}`);
     // decisions is partitioned by day: the seeded period needs its partitions before COPY.
-    await sql`select steward_ensure_decision_partitions(${new Date(now.getTime() - 31 * 86_400_000).toISOString().slice(0, 10)}::date, ${new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10)}::date)`;
+    await ensureDecisionPartitions(handle, new Date(now.getTime() - 31 * 86_400_000).toISOString().slice(0, 10), new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10));
     let started = process.hrtime.bigint();
     await seed(sql, now);
     const loadSeconds = seconds(started);
