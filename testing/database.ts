@@ -61,12 +61,21 @@ export function suiteDatabase(): TestDatabase {
   afterAll(async () => {
     await opened?.close();
   });
-  return new Proxy({} as TestDatabase, {
+  return openedLater(() => opened, "The test database");
+}
+
+/**
+ * Stands for a value a suite's beforeAll sets: reading a field forwards to it once set, and throws
+ * before (a test file's top level runs before its hooks).
+ */
+export function openedLater<T extends object>(current: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
     get(_, key) {
-      // Not a promise (await, vitest's printing): only the handle's own fields are forwarded.
+      // Not a promise (await, vitest's printing): only the value's own fields are forwarded.
       if (key === "then" || typeof key === "symbol") return undefined;
-      if (!opened) throw new Error(`The test database is not open yet (read of ${String(key)} outside a test or beforeAll)`);
-      return opened[key as keyof TestDatabase];
+      const value = current();
+      if (!value) throw new Error(`${what} is not open yet (read of ${String(key)} outside a test or beforeAll)`);
+      return value[key as keyof T];
     },
   });
 }
