@@ -37,6 +37,13 @@ const config = [
     },
   },
   {
+    // db/ is queries and schema: reached from lib/ and app/, never reaching up into the framework or the UI.
+    files: ["db/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*", "react-dom", "@/app/*", "@/components/*"], message: "db/ holds queries and schema only: no Next.js, React, app/ or components/ imports." }] }],
+    },
+  },
+  {
     // The gateway is its own process next to the agents: pure lib/ only, never the console's database or framework.
     // Its tests too: they read what the console stored through the console stand-in (scripts/lib/gateway-console-harness.ts).
     files: ["gateway/**/*.ts"],

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/testing/database";
+import { describe, expect, it } from "vitest";
+import { suiteDatabase } from "@/testing/database";
 import { STEWARD_PDP_ENFORCEMENT_POINT } from "@/lib/policies/pdp-decisions";
 import { enforcementPointNames } from "./enforcement-points";
 import { BUILT_IN_ENFORCEMENT_POINT_NAMES, entityNames } from "./entity-names";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 describe("entity names", () => {
   it("name the console's own PDP and token service, which has no enforcement point row, and nothing that does not exist", async () => {

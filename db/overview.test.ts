@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { refreshActivityRollup } from "./activity";
 import { agents, enforcementPoints, findings, findingSnapshots, gatewayStatus } from "./schema";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { recordTestDecisions } from "@/testing/decisions";
 import { countDecisionsByBucket } from "./decisions";
 import { queryRows } from "./rows";
@@ -24,12 +24,11 @@ import { getOverview } from "@/lib/overview/overview";
 import { agentActivityTrend } from "@/lib/agents/activity-trend";
 import { userContext } from "@/testing/context";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = suiteDatabase();
 const now = new Date();
 const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
 
 beforeAll(async () => {
-  database = await openTestDatabase();
   const db = database.db;
   await db.execute(sql`insert into people (id, name, email) values ('per_ov', 'Owner', 'owner@example.test')`);
   await db.insert(agents).values([
@@ -87,9 +86,6 @@ beforeAll(async () => {
   await db.execute(report("rpt_ov1", { kind: "all" }, 40, minutesAgo(3000)));
   await db.execute(report("rpt_ov2", { kind: "all" }, 62.5, minutesAgo(60)));
   await db.execute(report("rpt_ov3", { kind: "team", teamId: "team_x" }, 99, minutesAgo(30)));
-});
-afterAll(async () => {
-  await database?.close();
 });
 
 describe("overview reads", () => {

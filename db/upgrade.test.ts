@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
+import { scratchDatabase, type ScratchDatabase } from "@/scripts/lib/scratch-database";
 import { MIGRATIONS_FOLDER, MigrationFailedError, openDatabase, type DatabaseHandle, type DatabaseTarget } from "./client";
 
 /**
@@ -13,15 +13,11 @@ import { MIGRATIONS_FOLDER, MigrationFailedError, openDatabase, type DatabaseHan
  */
 const onPostgres = process.env.STEWARD_TEST_DB === "postgres";
 const scratch = mkdtempSync(path.join(os.tmpdir(), "steward-upgrade-"));
-const databases: string[] = [];
-const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const databases: ScratchDatabase[] = [];
 
 afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
-  if (!databases.length) return;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  for (const name of databases) await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  for (const database of databases) await database.drop();
 });
 
 type Journal = { version: string; dialect: string; entries: { idx: number; version: string; when: number; tag: string; breakpoints: boolean }[] };
@@ -43,17 +39,15 @@ function migrationsFolder(count: number, extra: { tag: string; sql: string }[] =
   return folder;
 }
 
-/** A fresh target: a new PGlite data folder, or a new database on the server. */
+/** A fresh target: a new PGlite data folder, or a new (empty: each test migrates it its own way) database on the server. */
 async function freshTarget(): Promise<DatabaseTarget & { name: string }> {
-  const name = `steward_upgrade_${randomBytes(5).toString("hex")}`;
-  if (!onPostgres) return { pgliteDir: path.join(scratch, name), name };
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  databases.push(name);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), name };
+  if (!onPostgres) {
+    const name = `steward_upgrade_${randomBytes(5).toString("hex")}`;
+    return { pgliteDir: path.join(scratch, name), name };
+  }
+  const database = await scratchDatabase("steward_upgrade", { migrate: false });
+  databases.push(database);
+  return { url: database.url, name: database.name };
 }
 
 async function rows<T>(handle: DatabaseHandle, query: string): Promise<T[]> {

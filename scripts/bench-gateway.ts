@@ -26,7 +26,7 @@ import { DEFAULT_PDP_OPTIONS } from "@/lib/policies/pdp-options";
 import { IndexedPolicySet } from "@/lib/policies/policy-index";
 import { inventoryHashOf } from "@/lib/policies/published-engine";
 import type { AuthzenRequest } from "@/lib/policies/request-mapping";
-import { POLICY_TEMPLATES } from "@/lib/policies/templates";
+import { BENCH_AGENTS as AGENTS, BENCH_TOOLS as TOOLS, benchRequest, fiftyPolicies } from "./lib/bench-policies";
 import { closedLoop, mcpClients, openLoop, percentileOfSorted, sleep, tsxChild, waitHttp } from "./lib/bench-traffic";
 
 const PORTS = { console: 3740, upstream: 3741, gateway: 3742 };
@@ -34,23 +34,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = 1_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const PHASES = new Set((process.env.BENCH_PHASES ?? "A,B,C").split(","));
-const AGENTS = 200;
-const TOOLS = ["github.create_issue", "github.merge", "slack.post", "jira.read", "db.query", "s3.get", "s3.put", "email.send", "crm.read", "billing.refund"];
-const SENSITIVITY = ["public", "internal", "confidential", "restricted"];
 const PDP_KEY = "bench-pdp-key-0123456789abcdef";
 const AGENT_KEY = "bench-agent-key-0123456789abcdef";
-
-/** bench:policy's 50 policies (the six templates plus per-tool and per-team rules of the same shapes), plus one permitting the demo echo tool. */
-function fiftyPolicies(): string[] {
-  const out = POLICY_TEMPLATES.map((template) => template.source);
-  for (const tool of TOOLS) {
-    out.push(`forbid (principal is Steward::Agent, action, resource)\nwhen { context.actionName == "${tool}" && principal.riskTier == "high" && context.hour < 6 };`);
-    out.push(`permit (principal is Steward::Agent, action == Steward::Action::"call_tool", resource)\nwhen { context.actionName == "${tool}" && principal.hasOwner && principal.status == "active" };`);
-    out.push(`forbid (principal, action, resource is Steward::Tool)\nwhen { context.actionName == "${tool}" && context.external && context.dataSensitivity == "restricted" };`);
-  }
-  for (let team = 0; out.length < 50; team++) out.push(`permit (principal is Steward::Agent, action in [Steward::Action::"read", Steward::Action::"write"], resource)\nwhen { principal in Steward::Team::"team_${team}" && context.sensitivityLevel <= 1 };`);
-  return out.slice(0, 50);
-}
 
 function inventory(): Inventory {
   return {
@@ -75,14 +60,7 @@ function bundleOf(policies: string[], schemaText = DEFAULT_CEDAR_SCHEMA, revisio
 }
 
 /** Distinct on every call (the `seq` context member is part of the memo key but not of the Cedar context). */
-function requestFor(i: number): AuthzenRequest {
-  return {
-    subject: { type: "agent", id: `agt_bench_${i % AGENTS}` },
-    action: { name: TOOLS[i % TOOLS.length]! },
-    resource: { type: "tool", id: TOOLS[i % TOOLS.length]!, properties: { environment: i % 3 ? "prod" : "dev" } },
-    context: { data_sensitivity: SENSITIVITY[i % 4], destination: i % 5 ? "internal" : "api.example.com", external: i % 5 === 0, delegation_depth: i % 4, seq: i },
-  };
-}
+const requestFor = (i: number) => benchRequest(i, { seq: i });
 
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 

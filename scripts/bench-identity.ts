@@ -15,10 +15,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { scratchDatabase } from "./lib/scratch-database";
 import { keepAliveClient, startServer } from "./lib/steward-client";
-import { openDatabase, setDatabaseForTests } from "@/db/client";
 import { systemContext } from "@/lib/auth/actor";
 import { createAgent } from "@/lib/agents/create-agent";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
@@ -26,7 +25,6 @@ import { createTrustDomain } from "@/lib/identity/trust-domains";
 import { savePolicy } from "@/lib/policies/draft";
 import { publishDraft } from "@/lib/policies/publish";
 
-const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PORT = Number(process.env.BENCH_PORT ?? 3850);
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 16);
@@ -69,17 +67,13 @@ function processTreeCpuMs(rootPid: number): number | null {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function main() {
-  const name = `steward_identity_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
+  const scratch = await scratchDatabase("steward_identity_bench");
+  const { name, url, server: admin } = scratch;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "steward-identity-bench-"));
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
     // Seed through the library, then hand the database to the server.
-    const handle = await openDatabase({ url: url.toString() });
-    setDatabaseForTests(handle);
+    const handle = scratch.handle;
     const ctx = systemContext("bench");
     const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
     const kid = "bench-k1";
@@ -90,7 +84,7 @@ async function main() {
     const { token: epToken } = await registerEnforcementPoint({ ctx, input: { name: "bench-gateway", kind: "mcp-gateway" } });
     await handle.close();
 
-    server = await startServer({ port: PORT, env: { DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDir, AUTH_URL: ISSUER } });
+    server = await startServer({ port: PORT, env: { DATABASE_URL: url, STEWARD_DATA_DIR: dataDir, AUTH_URL: ISSUER } });
     const { send, close } = keepAliveClient(PORT, CONCURRENCY + 2);
 
     // SVIDs are single-use: mint them before the timed phases so the client's signing is not measured.
@@ -242,8 +236,7 @@ async function main() {
   } finally {
     if (server) server.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -6,20 +6,21 @@
  * full findings refresh, each next to a baseline measured in the same run. Options: BENCH_DECISIONS, BENCH_AGENTS, BENCH_KEEP=1 (keep the database),
  * BENCH_REUSE=<database> (measure a kept database again without seeding).
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { openDatabase, setDatabaseForTests } from "@/db/client";
 import { refreshActivityRollup } from "@/db/activity";
+import type { DatabaseHandle } from "@/db/client";
+import { ensureDecisionPartitions } from "@/db/ingest";
 import { systemContext } from "@/lib/auth/actor";
 import { declaredVsObserved } from "@/lib/agents/declared-vs-observed";
 import { getAgent, listAgents } from "@/lib/agents/list-agents";
 import { refreshFindings } from "@/lib/findings/refresh-findings";
 import { getOverview } from "@/lib/overview/overview";
+import { scratchDatabase } from "./lib/scratch-database";
 
-const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 10_000_000);
 const DAYS = 60;
@@ -73,7 +74,8 @@ function* batched(lines: Iterable<string>, size = 5_000): Generator<string> {
 
 type SeedAgent = { id: string; ref: string; declared: string[] };
 
-async function seed_(sql: postgres.Sql) {
+async function seed_(handle: DatabaseHandle) {
+  const sql = handle.sql!;
   const now = Date.now();
   const actions = Array.from({ length: ACTION_POOL }, (_, i) => `tool.action_${i}`);
   const teamIds = Array.from({ length: TEAMS }, (_, i) => `team_bench${i}`);
@@ -137,7 +139,7 @@ async function seed_(sql: postgres.Sql) {
     }
   }
   // decisions is partitioned by day: the seeded days need their partitions before COPY.
-  await sql`select steward_ensure_decision_partitions(${new Date(start).toISOString().slice(0, 10)}::date, ${new Date(now + DAY_MS).toISOString().slice(0, 10)}::date)`;
+  await ensureDecisionPartitions(handle, new Date(start).toISOString().slice(0, 10), new Date(now + DAY_MS).toISOString().slice(0, 10));
   await copyRows(
     sql,
     "copy decisions (enforcement_point_id, decision_id, time, received_at, agent_id, agent_ref, action_name, resource_type, resource_id, outcome, delegation, content_hash) from stdin",
@@ -152,19 +154,13 @@ async function seed_(sql: postgres.Sql) {
 
 async function main() {
   const reuse = process.env.BENCH_REUSE;
-  const name = reuse ?? `steward_inventory_bench_${randomBytes(4).toString("hex")}`;
-  if (!/^steward_inventory_bench_\w+$/.test(name)) throw new Error(`Refusing to use database ${name}`);
-  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-  if (!reuse) await admin.unsafe(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
+  const scratch = await scratchDatabase("steward_inventory_bench", { reuse, keep: process.env.BENCH_KEEP === "1" });
+  const { name, handle } = scratch;
   console.log(`database ${name}: ${AGENTS} agents, ${DECISIONS} decisions over ${DAYS} days`);
-  const handle = await openDatabase({ url: url.toString() });
-  setDatabaseForTests(handle);
   try {
     if (!reuse) {
       const seedMs = await timeIt(async () => {
-        await seed_(handle.sql!);
+        await seed_(handle);
       });
       console.log(`seeded in ${(seedMs / 1000).toFixed(1)} s`);
       const rollupMs = await timeIt(() => refreshActivityRollup(handle.db, { rebuild: true }));
@@ -211,10 +207,7 @@ async function main() {
       console.log(`${result.label} | ${result.p95.toFixed(1)} | ${target} | ${base.p95.toFixed(2)} | ${(result.p95 / base.p95).toFixed(1)}x | ${result.p95 <= target ? "within target" : "OVER TARGET"}`);
     }
   } finally {
-    await handle.close();
-    if (process.env.BENCH_KEEP !== "1") await admin.unsafe(`drop database if exists ${name} with (force)`);
-    else console.log(`kept database ${name}`);
-    await admin.end();
+    if (!(await scratch.drop()).dropped) console.log(`kept database ${name}`);
   }
 }
 

@@ -9,13 +9,13 @@
  */
 import { spawn } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
+import { BENCH_AGENTS as AGENTS, BENCH_TOOLS as TOOLS, benchRequest, fiftyPolicies } from "./lib/bench-policies";
+import { percentileOfSorted as percentile } from "./lib/bench-traffic";
+import { scratchDatabase } from "./lib/scratch-database";
 import { keepAliveClient } from "./lib/steward-client";
-import { openDatabase, setDatabaseForTests } from "@/db/client";
 import { ensureDecisionPartitions } from "@/db/ingest";
 import { loadInventory } from "@/db/policies";
 import { agents, decisions, people, teams } from "@/db/schema";
@@ -30,56 +30,19 @@ import { PolicyEngine } from "@/lib/policies/engine";
 import { publishDraft } from "@/lib/policies/publish";
 import { runReplay, startReplay, type ReplayResult } from "@/lib/policies/replay";
 import type { AuthzenRequest, MappedRequest } from "@/lib/policies/request-mapping";
-import { POLICY_TEMPLATES } from "@/lib/policies/templates";
 import { createUser } from "@/lib/users/create-user";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
 
-const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PORT = Number(process.env.BENCH_PORT ?? 3132);
 const REPLAY_ROWS = Number(process.env.BENCH_REPLAY_ROWS ?? 100_000);
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 15);
 const HTTP_CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 24);
 /** Which parts to run, e.g. BENCH_PHASES=3 for the HTTP figures alone. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? "1,2,3").split(",").map((phase) => phase.trim()));
-const AGENTS = 200;
-const TOOLS = ["github.create_issue", "github.merge", "slack.post", "jira.read", "db.query", "s3.get", "s3.put", "email.send", "crm.read", "billing.refund"];
-const SENSITIVITY = ["public", "internal", "confidential", "restricted"];
-
-/** 50 policies: the six templates plus per-tool and per-team rules of the same shapes. */
-function fiftyPolicies(): string[] {
-  const out = POLICY_TEMPLATES.map((template) => template.source);
-  for (const tool of TOOLS) {
-    out.push(`forbid (principal is Steward::Agent, action, resource)\nwhen { context.actionName == "${tool}" && principal.riskTier == "high" && context.hour < 6 };`);
-    out.push(`permit (principal is Steward::Agent, action == Steward::Action::"call_tool", resource)\nwhen { context.actionName == "${tool}" && principal.hasOwner && principal.status == "active" };`);
-    out.push(`forbid (principal, action, resource is Steward::Tool)\nwhen { context.actionName == "${tool}" && context.external && context.dataSensitivity == "restricted" };`);
-  }
-  for (let team = 0; out.length < 50; team++) {
-    out.push(`permit (principal is Steward::Agent, action in [Steward::Action::"read", Steward::Action::"write"], resource)\nwhen { principal in Steward::Team::"team_${team}" && context.sensitivityLevel <= 1 };`);
-  }
-  return out.slice(0, 50);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-function requestFor(i: number): AuthzenRequest {
-  return {
-    subject: { type: "agent", id: `agt_bench_${i % AGENTS}` },
-    action: { name: TOOLS[i % TOOLS.length]! },
-    resource: { type: "tool", id: TOOLS[i % TOOLS.length]!, properties: { environment: i % 3 ? "prod" : "dev" } },
-    context: { data_sensitivity: SENSITIVITY[i % 4], destination: i % 5 ? "internal" : "api.example.com", external: i % 5 === 0, delegation_depth: i % 4 },
-  };
-}
 
 async function main() {
-  const name = `steward_policy_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString() });
-  setDatabaseForTests(handle);
+  const scratch = await scratchDatabase("steward_policy_bench");
+  const handle = scratch.handle;
   const db = handle.db;
   const system = systemContext("bench");
   let server: ReturnType<typeof spawn> | null = null;
@@ -111,7 +74,7 @@ async function main() {
 
     // 1. Raw cedar-wasm vs Steward's path, same requests and entities.
     if (PHASES.has("1")) {
-    const mapped = Array.from({ length: 2_000 }, (_, i) => engine.map(requestFor(i), new Date())).filter((item): item is MappedRequest => "request" in item);
+    const mapped = Array.from({ length: 2_000 }, (_, i) => engine.map(benchRequest(i), new Date())).filter((item): item is MappedRequest => "request" in item);
     const texts = policyTexts(content);
     /** Runs `step` for a fixed wall-clock budget; a shared, loaded machine makes fixed counts take unbounded time. */
     const rate = (seconds: number, step: (i: number) => void) => {
@@ -130,12 +93,12 @@ async function main() {
       prepared.authorize(item.request, item.entities);
     });
     const distinct = (i: number): AuthzenRequest => {
-      const request = requestFor(i);
+      const request = benchRequest(i);
       return { ...request, resource: { ...request.resource, id: `${request.resource.id}#${i}` } };
     };
     const stewardPerSecond = rate(4, (i) => engine.evaluate(distinct(i), new Date()));
     const memoEngine = new PolicyEngine(content, "bench-memo", await loadInventory(db), 1);
-    const memoPerSecond = rate(4, (i) => memoEngine.evaluate(requestFor(i), new Date(Date.UTC(2026, 0, 1, 10))));
+    const memoPerSecond = rate(4, (i) => memoEngine.evaluate(benchRequest(i), new Date(Date.UTC(2026, 0, 1, 10))));
     console.log(`\n1. Evaluation, 50 policies, ${AGENTS} agents`);
     console.log(`   raw cedar-wasm isAuthorized (parses policies + schema per call):     ${rawPerSecond.toFixed(0)} evaluations/s`);
     console.log(`   raw cedar-wasm statefulIsAuthorized (preparsed set, mapped request): ${rawStatefulPerSecond.toFixed(0)} evaluations/s`);
@@ -155,7 +118,7 @@ async function main() {
       await db.insert(decisions).values(
         Array.from({ length: Math.min(5_000, REPLAY_ROWS - offset) }, (_, k) => {
           const i = offset + k;
-          const request = requestFor(i);
+          const request = benchRequest(i);
           return {
             enforcementPointId: "ep_bench",
             decisionId: `d${i}`,
@@ -184,7 +147,7 @@ async function main() {
     const result = job!.result as ReplayResult;
     const baselineStarted = performance.now();
     const baselineEngine = new PolicyEngine(content, "bench-baseline", await loadInventory(db), 1);
-    for (let i = 0; i < REPLAY_ROWS; i++) baselineEngine.evaluate(requestFor(i), new Date(now - i * 1000));
+    for (let i = 0; i < REPLAY_ROWS; i++) baselineEngine.evaluate(benchRequest(i), new Date(now - i * 1000));
     const inMemorySeconds = (performance.now() - baselineStarted) / 1000;
     console.log(`\n2. Replay of ${REPLAY_ROWS.toLocaleString()} recorded decisions (target ≤ 10 s)`);
     console.log(`   replay job: ${replaySeconds.toFixed(2)} s (${(REPLAY_ROWS / replaySeconds).toFixed(0)} decisions/s), status ${job!.status}, processed ${job!.processed}, allow→deny ${result.allowToDeny}, deny→allow ${result.denyToAllow}, memo hits ${result.memoHits}`);
@@ -199,7 +162,7 @@ async function main() {
     // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
     server = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-      env: { ...process.env, DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDir, NODE_ENV: "production" },
+      env: { ...process.env, DATABASE_URL: scratch.url, STEWARD_DATA_DIR: dataDir, NODE_ENV: "production" },
       stdio: ["ignore", "ignore", "inherit"],
       detached: true,
     });
@@ -211,7 +174,7 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const evaluation = async (i: number) => {
-      const response = await send("POST", "/access/v1/evaluation", JSON.stringify(requestFor(i)), { authorization: `Bearer ${token}` });
+      const response = await send("POST", "/access/v1/evaluation", JSON.stringify(benchRequest(i)), { authorization: `Bearer ${token}` });
       const answer = JSON.parse(response.text) as { decision?: unknown };
       if (response.status !== 200 || typeof answer.decision !== "boolean") throw new Error(`status ${response.status}: ${response.text.slice(0, 200)}`);
     };
@@ -257,8 +220,7 @@ async function main() {
     }
     await handle.close();
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

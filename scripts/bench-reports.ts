@@ -8,10 +8,9 @@
  *
  *   BENCH_AGENTS=10000 BENCH_DECISIONS=10000000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:reports
  */
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import postgres from "postgres";
-import { openDatabase, setDatabaseForTests } from "../db/client";
+import { scratchDatabase } from "./lib/scratch-database";
 import { systemContext } from "../lib/auth/actor";
 import { loadShippedFrameworks } from "../lib/frameworks/load-catalogs";
 import { SHIPPED_CATALOGS } from "../lib/frameworks/catalogs";
@@ -21,6 +20,7 @@ import { sql as drizzleSql } from "drizzle-orm";
 import { canonicalJson } from "../lib/audit/canonical-json";
 import { isDestructiveName } from "../lib/decisions/destructive-action";
 import { refreshActivityRollup, rolledUpEvidenceDays } from "../db/activity";
+import { ensureDecisionPartitions } from "../db/ingest";
 import { listControls } from "../db/frameworks";
 import { collectEvidenceFacts } from "../lib/frameworks/evidence/facts";
 import { evaluateControl, type ControlResult } from "../lib/frameworks/evidence/evaluate-controls";
@@ -28,7 +28,6 @@ import { evaluateControl, type ControlResult } from "../lib/frameworks/evidence/
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 10_000_000);
 const TARGET_SECONDS = 30;
-const server = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 const ACTIONS = ["crm.read", "crm.update", "invoice.read", "invoice.create", "tickets.search", "tickets.comment", "s3.get_object", "s3.put_object", "db.query", "email.send"];
 const DESTRUCTIVE = ["crm.delete_contact", "s3.delete_object", "db.drop_table", "vm.terminate"];
@@ -100,14 +99,9 @@ async function seed(sql: postgres.Sql, now: Date) {
 }
 
 async function main() {
-  const name = `steward_frameworks_bench_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  const scratch = await scratchDatabase("steward_frameworks_bench", { keep: process.env.BENCH_KEEP_DATABASE === "1" });
+  const { name, handle } = scratch;
   console.log(`database ${name}: ${AGENTS} agents, ${DECISIONS} decisions`);
-  const handle = await openDatabase({ url: url.toString() });
-  setDatabaseForTests(handle);
   try {
     await loadShippedFrameworks(handle.db);
     const sql = handle.sql!;
@@ -116,7 +110,7 @@ async function main() {
     const indexes = await sql<{ indexname: string; indexdef: string }[]>`select indexname, indexdef from pg_indexes where tablename = 'decisions' and indexname not like '%_pk'`;
     for (const index of indexes) await sql.unsafe(`drop index ${index.indexname}`);
     // decisions is partitioned by day: the seeded period needs its partitions before COPY.
-    await sql`select steward_ensure_decision_partitions(${new Date(now.getTime() - 31 * 86_400_000).toISOString().slice(0, 10)}::date, ${new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10)}::date)`;
+    await ensureDecisionPartitions(handle, new Date(now.getTime() - 31 * 86_400_000).toISOString().slice(0, 10), new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10));
     let started = process.hrtime.bigint();
     await seed(sql, now);
     const loadSeconds = seconds(started);
@@ -195,11 +189,8 @@ async function main() {
     console.log(`coverage: ${content.coverage.map((c) => `${c.frameworkId} ${c.percent}%`).join(", ")}`);
     for (const control of content.controls.filter((c) => c.evidenceKind === "automated")) console.log(`  ${control.controlId}: ${control.status} — ${control.summary}`);
   } finally {
-    await handle.close();
-    if (process.env.BENCH_KEEP_DATABASE === "1") console.log(`kept ${name} (BENCH_KEEP_DATABASE=1); drop it yourself`);
-    else await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    if (process.env.BENCH_KEEP_DATABASE !== "1") console.log(`dropped ${name}`);
+    const { dropped } = await scratch.drop();
+    console.log(dropped ? `dropped ${name}` : `kept ${name} (BENCH_KEEP_DATABASE=1); drop it yourself`);
   }
 }
 

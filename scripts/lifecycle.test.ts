@@ -16,16 +16,20 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { sampleDecision } from "@/lib/decisions/ingest-testing";
+import { scratchDatabase, type ScratchDatabase } from "./lib/scratch-database";
 import { postDecisions, sleep, StewardClient } from "./lib/steward-client";
 
 const root = path.resolve(__dirname, "..");
 const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const scratch = mkdtempSync(path.join(os.tmpdir(), "steward-lifecycle-"));
 const started: ChildProcess[] = [];
+const scratchDatabases: ScratchDatabase[] = [];
+/** Databases a test created itself (one that appears only after the console started). */
 const databases: string[] = [];
 afterAll(async () => {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await sleep(300);
+  for (const database of scratchDatabases) await database.drop();
   if (databases.length) {
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     for (const name of databases) await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -210,17 +214,14 @@ function relay(port: number, to: URL) {
   };
 }
 
+/** An empty database the console will migrate; `url(port)` reaches it through another port (a relay). */
 async function createDatabase(): Promise<{ name: string; url: (port?: number) => string }> {
-  const name = `steward_lifecycle_${randomBytes(4).toString("hex")}`;
-  const adminSql = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await adminSql.unsafe(`create database ${name}`);
-  await adminSql.end();
-  databases.push(name);
+  const database = await scratchDatabase("steward_lifecycle", { serverUrl, migrate: false });
+  scratchDatabases.push(database);
   return {
-    name,
+    name: database.name,
     url: (port) => {
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
+      const url = new URL(database.url);
       if (port) url.port = String(port);
       return url.toString();
     },

@@ -48,6 +48,15 @@ describe("the lint walls of lib/", () => {
   });
 });
 
+describe("the lint walls of db/", () => {
+  it("refuses Next.js, React, app/ and components/ in a db/ module, and lets drizzle and the schema in", async () => {
+    expect(await ruleIds("db/agents.ts", 'import { headers } from "next/headers";\nexport const h = headers;\n')).toContain("no-restricted-imports");
+    expect(await ruleIds("db/agents.ts", 'import { cache } from "react";\nexport const c = cache;\n')).toContain("no-restricted-imports");
+    expect(await ruleIds("db/agents.ts", 'import { requirePageActor } from "@/app/_server/page-guard";\nexport const r = requirePageActor;\n')).toContain("no-restricted-imports");
+    expect(await ruleIds("db/agents.ts", 'import { sql } from "drizzle-orm";\nimport { agents } from "./schema";\nexport const q = [sql`select 1`, agents];\n')).toEqual([]);
+  });
+});
+
 describe("the lint walls of components/", () => {
   it("lets only an area's api.ts call the API client, and components import only types from lib/", async () => {
     const call = 'import { apiRequest } from "@/components/api/request";\nexport const load = () => apiRequest<{ n: number }>("/api/v1/x");\n';

@@ -7,29 +7,21 @@
  * `decisions` partitions (heap, TOAST, indexes), `decision_keys` (the idempotency claim) and the rest.
  * Prints bytes per decision for each; drops the database afterwards.
  */
-import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { openDatabase, setDatabaseForTests } from "@/db/client";
 import { ingestDecisions } from "@/lib/decisions/ingest-decisions";
 import { enforcementPointContext } from "@/lib/decisions/ingest-testing";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
 import { userContext } from "@/testing/context";
 import { realisticDecision } from "./lib/bench-traffic";
+import { scratchDatabase } from "./lib/scratch-database";
 import { argValue } from "./lib/steward-client";
 
-const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const TOTAL = Number(argValue("decisions", "100000"));
 const BATCH = 1_000;
 
 async function main(): Promise<void> {
-  const name = `fleet_bytes_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString() });
-  setDatabaseForTests(handle);
-  const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  const scratch = await scratchDatabase("fleet_bytes");
+  const sql = postgres(scratch.url, { max: 1, onnotice: () => {} });
   try {
     const sizes = async () =>
       new Map(
@@ -76,9 +68,7 @@ async function main(): Promise<void> {
     for (const [index, size] of [...byIndex].sort((a, b) => b[1] - a[1])) console.log(`    ${index.padEnd(60)} ${(size / n).toFixed(1).padStart(6)} B/decision`);
   } finally {
     await sql.end();
-    await handle.close();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 

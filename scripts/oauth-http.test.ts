@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { POST as tokenPost } from "@/app/oauth/token/route";
 import { POST as revokePost } from "@/app/oauth/revoke/route";
 import { GET as jwksGet } from "@/app/oauth/jwks/route";
@@ -17,16 +17,12 @@ import { makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, r
  * and size limit, the issuer taken from the request's origin, RFC 7009's always-200.
  */
 const ORIGIN = "http://steward.test";
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+suiteDatabase();
 
 beforeAll(async () => {
-  database = await openTestDatabase();
   (globalThis as { __stewardStarted?: Promise<void> }).__stewardStarted = Promise.resolve();
   forgetSigningKeys();
   await publishBaseline();
-});
-afterAll(async () => {
-  await database?.close();
 });
 
 const post = (path: string, body: string, type = "application/x-www-form-urlencoded") => new Request(`${ORIGIN}${path}`, { method: "POST", headers: { "content-type": type }, body });

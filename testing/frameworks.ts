@@ -1,6 +1,7 @@
 import type { Executor } from "@/db/client";
 import { insertTestDecisionRows } from "@/testing/decisions";
-import { openTestDatabase } from "@/testing/database";
+import { beforeAll } from "vitest";
+import { openedLater, openTestDatabase, suiteDatabase, type TestDatabase } from "@/testing/database";
 import { agents, decisions, enforcementPoints, people, teams } from "@/db/schema";
 import { loadShippedFrameworks } from "@/lib/frameworks/load-catalogs";
 
@@ -66,6 +67,17 @@ export async function seedEvidenceScenario(db: Executor, now = new Date()) {
   // Outside the period: must not count.
   await insertTestDecisionRows(db, [{ enforcementPointId: "ep_prod", decisionId: "dec_old", time: at(60 * 24 * 40), agentId: "agt_good", agentRef: "agt_good", actionName: "invoice.delete", outcome: "allow", resourceType: "tool", resourceId: "x", contentHash: "old" }]);
   return { period: { start: at(60 * 24 * 30), end: now } };
+}
+
+/** suiteDatabase with the shipped catalogs loaded and the evidence scenario seeded, and the scenario's period: `const { database, period } = suiteEvidenceDatabase();`. */
+export function suiteEvidenceDatabase(): { database: TestDatabase; period: { start: Date; end: Date } } {
+  const database = suiteDatabase();
+  let period: { start: Date; end: Date } | undefined;
+  beforeAll(async () => {
+    await loadShippedFrameworks(database.db);
+    ({ period } = await seedEvidenceScenario(database.db));
+  });
+  return { database, period: openedLater(() => period, "The evidence scenario") };
 }
 
 /** A fresh test database with the shipped catalogs loaded and the evidence scenario seeded. */

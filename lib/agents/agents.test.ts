@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { recordTestDecisions } from "@/testing/decisions";
 import { expectAuditRow } from "@/testing/audit";
 import { agents, auditLog, findings, findingSnapshots } from "@/db/schema";
@@ -18,13 +18,7 @@ import { listAgents } from "./list-agents";
 import { overrideRiskTier } from "./override-risk";
 import { updateAgent, upsertAgentByExternalId } from "./update-agent";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 const security = userContext("security");
 const DAY = 86_400_000;

@@ -1,8 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asc, eq, gte, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { auditLog } from "@/db/schema";
 import { userContext } from "@/testing/context";
 import { canonicalJson } from "./canonical-json";
@@ -10,14 +10,10 @@ import { AuditCheckpoint, KEYED_PREFIX } from "./checkpoint";
 import { legacyHashAuditRow, recordAudit, settleScheduledCheckpoint, type AuditRowContent } from "./record-audit";
 import { checkpointAuditChain, exportAuditCheckpoint, verifyAuditChain } from "./verify-chain";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = suiteDatabase();
 let checkpointPath = "";
 beforeAll(async () => {
-  database = await openTestDatabase();
   checkpointPath = database.auditCheckpointFile!;
-});
-afterAll(async () => {
-  await database?.close();
 });
 // Every test starts from an empty log and no checkpoint, whatever ran before it.
 beforeEach(async () => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/testing/database";
+import { describe, expect, it } from "vitest";
+import { suiteDatabase } from "@/testing/database";
 import { userContext } from "@/testing/context";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { createPerson, updatePerson } from "../people/people";
 import { listAuditEntries } from "./list-audit";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+suiteDatabase();
 
 describe("audit trail entries", () => {
   it("name the entity each entry changed by its current name, and leave kinds without a name unnamed", async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { decisionQuarantine, decisions } from "@/db/schema";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { StewardError } from "../errors";
@@ -9,13 +9,7 @@ import { userContext } from "@/testing/context";
 import { handleContextForgeEvent } from "./ingest-contextforge";
 import { enforcementPointContext, ingestRequest } from "./ingest-testing";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 /** ContextForge's webhook_notification plugin, default template (Python isoformat timestamps, "null" for a missing value). */
 function cfEvent(overrides: Record<string, unknown> = {}) {

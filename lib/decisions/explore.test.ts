@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { agents } from "@/db/schema";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { userContext } from "@/testing/context";
@@ -8,14 +8,13 @@ import { decisionRateChart, exploreDecisions, ExploreQuery, getDecision, getDeci
 import { handleIngestRequest } from "./ingest-request";
 import { enforcementPointContext, ingestRequest, sampleDecision } from "./ingest-testing";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = suiteDatabase();
 const viewer = userContext("viewer");
 let epId = "";
 const base = Date.now() - 30 * 60_000;
 const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
 
 beforeAll(async () => {
-  database = await openTestDatabase();
   const { enforcementPoint } = await registerEnforcementPoint({ ctx: userContext("admin"), input: { name: "explore-gw", kind: "mcp-gateway" } });
   epId = enforcementPoint.id;
   const planner = { id: "planner", name: "Planner" };
@@ -29,9 +28,6 @@ beforeAll(async () => {
   const response = await handleIngestRequest(ingestRequest(JSON.stringify(batch)), enforcementPointContext(epId));
   expect(response.body).toMatchObject({ accepted: 11 });
   await handleIngestRequest(ingestRequest(JSON.stringify([{ id: "broken" }, sampleDecision()])), enforcementPointContext(epId));
-});
-afterAll(async () => {
-  await database?.close();
 });
 
 describe("decision explorer", () => {

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { agents } from "@/db/schema";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { testDecisionSummary } from "@/testing/decisions";
 import { AGENT_NAME_TTL_MS, publishDecisions, subscribeToDecisions } from "./feed";
 import type { DecisionSummary } from "./schemas";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 /** Publishes one decision by the agent and returns the name the feed gave it. */
 async function nameInFeed(agentId: string, received: DecisionSummary[][], sequence: number): Promise<string | null | undefined> {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { gzipSync } from "node:zlib";
 import { eq, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { executedRows } from "@/db/rows";
 import { agentIdentities, agents, decisionQuarantine, decisions } from "@/db/schema";
 import { dropDecisionPartitionsBefore } from "@/db/ingest";
@@ -15,17 +15,13 @@ import { enforcementPointContext, ingestRequest, sampleDecision } from "./ingest
 import { INGEST_LIMITS } from "./read-ingest-body";
 import type { DecisionSummary } from "./schemas";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = suiteDatabase();
 let ctx: ReturnType<typeof enforcementPointContext>;
 let epId = "";
 beforeAll(async () => {
-  database = await openTestDatabase();
   const { enforcementPoint } = await registerEnforcementPoint({ ctx: userContext("admin"), input: { name: "ingest-gw", kind: "mcp-gateway" } });
   epId = enforcementPoint.id;
   ctx = enforcementPointContext(epId, "ingest-gw");
-});
-afterAll(async () => {
-  await database?.close();
 });
 
 const post = (body: unknown, options: Parameters<typeof ingestRequest>[1] = {}) =>

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/testing/database";
+import { describe, expect, it } from "vitest";
+import { suiteDatabase } from "@/testing/database";
 import { testDecisionSummary } from "@/testing/decisions";
 import { StewardError } from "../errors";
 import { resetShutdownForTests, shutdown } from "../shutdown";
@@ -8,13 +8,7 @@ import { DecisionFilter } from "./filters";
 import { MAX_PER_FLUSH, openDecisionStream, resumePoint, type StreamOptions } from "./live-stream";
 import type { DecisionSummary } from "./schemas";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+suiteDatabase();
 
 const noFilter = DecisionFilter.parse({});
 type Event = { id?: string; event: string; data: unknown };

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { executedRows } from "@/db/rows";
 import { agentIdentities, agents, decisionQuarantine, decisions } from "@/db/schema";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
@@ -14,13 +14,7 @@ import { GZIP_MAX_RATIO, handleOpaLogRequest, OPA_CHUNK_LIMITS } from "./ingest-
 import { enforcementPointContext, ingestRequest, sampleDecision } from "./ingest-testing";
 import { INGEST_LIMITS } from "./read-ingest-body";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 async function newEp(mapping?: Record<string, string>) {
   const admin = userContext("admin");

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { decisionQuarantine, decisions } from "@/db/schema";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { updateOpaMapping } from "../enforcement-points/update-opa-mapping";
@@ -9,13 +9,7 @@ import { userContext } from "@/testing/context";
 import { handleOpaLogRequest } from "./ingest-opa-logs";
 import { enforcementPointContext, ingestRequest } from "./ingest-testing";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 /** An event as OPA's decision_logs plugin writes it, with fields Steward does not know about. */
 function opaEvent(overrides: Record<string, unknown>) {

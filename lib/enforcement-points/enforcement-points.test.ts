@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { auditLog, enforcementPointTokens } from "@/db/schema";
 import * as schema from "@/db/schema";
 import { userContext } from "@/testing/context";
@@ -14,13 +14,7 @@ import { rotateEnforcementPointToken } from "./rotate-enforcement-point-token";
 import { setEnforcementPointEnabled } from "./set-enforcement-point-enabled";
 import { updateOpaMapping } from "./update-opa-mapping";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 const admin = userContext("admin");
 const auditActions = async () => (await database.db.select().from(auditLog).orderBy(auditLog.seq)).map((row) => row.action);

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/testing/database";
+import { describe, expect, it } from "vitest";
+import { suiteDatabase } from "@/testing/database";
 import { userContext } from "@/testing/context";
 import { agents, findings } from "@/db/schema";
 import { newId } from "../ids";
 import { listFindings } from "./dashboard";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 describe("the findings list", () => {
   it("orders by the column asked for, both ways, and pages without overlap", async () => {

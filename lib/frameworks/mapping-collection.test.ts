@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/testing/database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { suiteDatabase } from "@/testing/database";
 import { listMappings } from "@/db/frameworks";
 import { userContext } from "@/testing/context";
 import mappingSchema from "./fixtures/oscal_mapping_schema.json";
@@ -8,12 +8,10 @@ import { loadShippedFrameworks } from "./load-catalogs";
 import { createOscalAjv } from "./oscal-validator";
 import { readMappingCollection } from "./read-frameworks";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = suiteDatabase();
 beforeAll(async () => {
-  database = await openTestDatabase();
   await loadShippedFrameworks(database.db);
 });
-afterAll(async () => database?.close());
 
 type Map = { uuid: string; relationship: string; sources: { "id-ref": string }[]; targets: { "id-ref": string; props: { name: string; value: string }[] }[]; props: { name: string; value: string }[]; remarks?: string };
 

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { controlMappings, frameworkItems, frameworks, removedDefaultMappings } from "@/db/schema";
 import { listMappings } from "@/db/frameworks";
 import { userContext } from "@/testing/context";
@@ -9,7 +9,7 @@ import { CONTROL_LIBRARY } from "./control-library";
 import { importFramework } from "./import-framework";
 import { defaultMappingRows, loadShippedFrameworks } from "./load-catalogs";
 import { catalogProvenanceLine, provenanceMarks } from "./provenance";
-import { openEvidenceTestDatabase } from "@/testing/frameworks";
+import { suiteEvidenceDatabase } from "@/testing/frameworks";
 import { parseCsv } from "@/lib/csv";
 import { createReport } from "../reports/create-report";
 import { REPORT_CSV_COLUMNS } from "../reports/render-csv";
@@ -133,13 +133,9 @@ describe("provenance of ids and titles", () => {
 });
 
 describe("stored catalogs and mappings", () => {
-  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  const database = suiteDatabase();
   beforeAll(async () => {
-    database = await openTestDatabase();
     await loadShippedFrameworks(database.db);
-  });
-  afterAll(async () => {
-    await database?.close();
   });
 
   it("store each pair's rationale and each item's provenance", async () => {
@@ -208,14 +204,7 @@ describe("stored catalogs and mappings", () => {
 });
 
 describe("exports", () => {
-  let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let period: { start: Date; end: Date };
-  beforeAll(async () => {
-    ({ database, period } = await openEvidenceTestDatabase());
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const { period } = suiteEvidenceDatabase();
 
   it("print every mapping's rationale and the provenance of ids and titles in HTML and CSV", async () => {
     const snapshot = await createReport({

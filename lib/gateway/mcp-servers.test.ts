@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { auditLog, gatewayStatus, mcpTools } from "@/db/schema";
 import { enforcementPointContext } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { userContext } from "@/testing/context";
 import { deleteMcpServer, listMcpServers, listMcpServersForGateway, listToolCatalog, recordGatewayReport, registerMcpServer } from "./mcp-servers";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 const report = (tools: { server: string; name: string; annotations?: Record<string, unknown> }[]) => ({ policyRevision: "3", bundleAgeSeconds: 1, spool: { backlog: 12, bytes: 3400, full: false }, upstreams: [{ name: "files", transport: "http", connected: true, tools: tools.length }], tools: tools.map((tool) => ({ description: "", annotations: {}, ...tool })) });
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/testing/database";
+import { describe, expect, it } from "vitest";
+import { suiteDatabase } from "@/testing/database";
 import { ListAgentsQuery } from "../agents/schemas";
 import { listAgents } from "../agents/list-agents";
 import { AuditFilters, listAuditEntries } from "../audit/list-audit";
@@ -17,13 +17,7 @@ import { userContext } from "@/testing/context";
 import { readPageQuery, readQuery } from "./query";
 
 // One database for the file; the tests only read it.
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+suiteDatabase();
 
 const refusal = (run: () => unknown): StewardError => {
   try {

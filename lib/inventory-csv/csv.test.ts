@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, inArray, like } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { agents, auditLog, people, teams } from "@/db/schema";
 import { newId } from "../ids";
 import { userContext } from "@/testing/context";
@@ -12,13 +12,7 @@ import { importPeopleCsv } from "./import-people";
 
 // Every test makes its own people, teams and agents (names carry a per-test tag) and counts only
 // those, so the suite passes in any order (`vitest --sequence.shuffle`).
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 const security = userContext("security");
 const tagged = () => newId("t").slice(-8).toLowerCase();

@@ -10,7 +10,7 @@ import { OTLPLogExporter as JsonExporter } from "@opentelemetry/exporter-logs-ot
 import { ProtobufLogsSerializer, JsonLogsSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from "@opentelemetry/sdk-logs";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { executedRows } from "@/db/rows";
 import { decisionQuarantine, decisions, enforcementPoints } from "@/db/schema";
 import { authenticateEnforcementPointToken } from "../enforcement-points/authenticate-enforcement-point-token";
@@ -44,12 +44,11 @@ async function otlpRoute(request: Request): Promise<Response> {
   }
 }
 const PORT = 3611;
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = suiteDatabase();
 let server: Server;
 const endpoint = `http://127.0.0.1:${PORT}/api/v1/otlp/v1/logs`;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
   server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -64,7 +63,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
-  await database?.close();
 });
 
 async function newEp(mapping?: Record<string, string>) {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/testing/database";
+import { describe, expect, it } from "vitest";
+import { suiteDatabase } from "@/testing/database";
 import { userContext } from "@/testing/context";
 import { createUser } from "../users/create-user";
 import { listOwnerCandidates } from "./owner-candidates";
 import { createPerson } from "./people";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+suiteDatabase();
 
 describe("owner candidates: one people model", () => {
   it("lists directory people and console users not yet in the directory, each marked, by name; a console user added as a person is listed once", async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { agents, auditLog, findings, people } from "@/db/schema";
 import { userContext } from "@/testing/context";
 import { createAgent } from "../agents/create-agent";
@@ -10,13 +10,7 @@ import { offboardPerson } from "./offboard-person";
 import { createPerson, listPeople, updatePerson, upsertPersonByExternalId } from "./people";
 import { createTeam, deleteTeam, renameTeam } from "./teams";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 const security = userContext("security");
 const agentRow = async (id: string) => (await database.db.select().from(agents).where(eq(agents.id, id)))[0]!;

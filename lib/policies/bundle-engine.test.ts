@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { agents } from "@/db/schema";
 import type { Actor } from "../auth/actor";
 import { userContext } from "@/testing/context";
@@ -13,9 +13,8 @@ import { forgetPublishedEngine, getPublishedEngine } from "./published-engine";
 import type { AuthzenRequest } from "./request-mapping";
 import { getPolicyBundle, waitForPolicyBundle } from "./versions";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = suiteDatabase();
 beforeAll(async () => {
-  database = await openTestDatabase();
   forgetPublishedEngine();
   // Every test starts from a published version and this inventory (tests may run in any order).
   await database.db.insert(agents).values([
@@ -27,7 +26,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   forgetPublishedEngine();
-  await database?.close();
 });
 
 const author = userContext("security");

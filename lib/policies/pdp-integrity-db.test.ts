@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq, inArray, like } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { listDraftPolicies } from "@/db/policies";
 import { agentIdentities, agents, decisions, people } from "@/db/schema";
 import { updateAgent } from "../agents/update-agent";
@@ -26,14 +26,13 @@ import { getPolicyBundle } from "./versions";
  * the freshness bound, recording people, four-eyes on rollback, and the same decision in live,
  * policy test, explain and replay over recorded requests.
  */
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = suiteDatabase();
 const author = userContext("security");
 const reviewer = userContext("security");
 const admin = userContext("admin");
 const ep = (id: string) => ({ actor: { type: "enforcement_point", enforcementPointId: id, name: id } as Actor, requestId: `req_${id}`, ip: null });
 
 beforeAll(async () => {
-  database = await openTestDatabase();
   forgetPublishedEngine();
   await database.db.insert(people).values({ id: "per_ada", name: "Ada", email: "ada@example.test" });
   await database.db.insert(agents).values([
@@ -44,7 +43,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   forgetPublishedEngine();
-  await database?.close();
 });
 beforeEach(async () => {
   await updateSettings({ ctx: admin, input: { requirePolicyApproval: false, authzenReasonContext: false, pdpForbidErrors: "deny" } });

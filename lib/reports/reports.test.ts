@@ -1,15 +1,14 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
 import { reportAnchorsFileFor } from "@/db/client";
 import { verifyReport } from "./report-anchors";
 import { auditLog, reportSnapshots } from "@/db/schema";
 import { getReportSnapshotOrThrow } from "@/db/frameworks";
 import assessmentResultsSchema from "../frameworks/fixtures/oscal_assessment-results_schema.json";
 import { createOscalAjv } from "../frameworks/oscal-validator";
-import { openEvidenceTestDatabase } from "@/testing/frameworks";
+import { suiteEvidenceDatabase } from "@/testing/frameworks";
 import { userContext } from "@/testing/context";
 import { createReport, reportHash } from "./create-report";
 import { parseCsv } from "@/lib/csv";
@@ -20,8 +19,7 @@ import { REPORT_CSV_COLUMNS } from "./render-csv";
 import { renderReport } from "./render-report";
 import type { ReportContent } from "./report-content";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-let period: { start: Date; end: Date };
+const { database, period } = suiteEvidenceDatabase();
 const ALL_FRAMEWORKS = [
   "owasp-agentic-top10-2026",
   "owasp-agentic-threats-mitigations",
@@ -31,13 +29,6 @@ const ALL_FRAMEWORKS = [
   "nist-sp-800-207",
   "nist-csf-2.0",
 ];
-
-beforeAll(async () => {
-  ({ database, period } = await openEvidenceTestDatabase());
-});
-afterAll(async () => {
-  await database?.close();
-});
 
 async function reportOverEverything() {
   return createReport({ ctx: userContext("risk"), input: { title: "Quarterly alignment", frameworkIds: ALL_FRAMEWORKS, scope: { kind: "all" }, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() } });

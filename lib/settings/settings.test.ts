@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "@/testing/database";
+import { describe, expect, it } from "vitest";
+import { suiteDatabase } from "@/testing/database";
 import { settings } from "@/db/schema";
 import { userContext } from "@/testing/context";
 import { eq, sql } from "drizzle-orm";
 import { getCachedSettings, getSettings, SETTINGS_CACHE_MS, SettingsPatchSchema, updateSettings, type Settings } from "./settings";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 const admin = () => userContext("admin");
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { apiTokens, auditLog, signInFailures, users } from "@/db/schema";
 import { countActiveAdmins } from "@/db/users";
 import { createApiToken } from "../api-tokens/api-tokens";
@@ -17,13 +17,7 @@ import { upsertSsoUser } from "./sso";
 import { deactivateUser, reactivateUser, updateUserRole } from "./update-user";
 import { patchUser } from "./update-user-status";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = suiteDatabase();
 
 const limits: SignInLimits = { perAccount: 5, perIp: 1000, windowMinutes: 15 };
 const PASSWORD = "a long enough password";

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
-import { sleep, startServer } from "./steward-client";
+import { scratchDatabase } from "./scratch-database";
+import { sleep, startServer, stopServer } from "./steward-client";
 
 /** Request header that pins one request to one backend (its index), as a sticky-session cookie would. */
 export const PIN_HEADER = "x-fleet-backend";
@@ -115,32 +115,20 @@ export type Fleet = {
  */
 export async function startFleet(options: { serverUrl: string; proxyPort: number; label: string; consoles?: number; env?: Record<string, string> }): Promise<Fleet & { stop(): Promise<void> }> {
   const count = options.consoles ?? 2;
-  const name = `steward_fleet_${options.label}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(options.serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(options.serverUrl);
-  url.pathname = `/${name}`;
+  // Left empty: the consoles race to migrate it.
+  const database = await scratchDatabase(`steward_fleet_${options.label}`, { serverUrl: options.serverUrl, migrate: false });
   const credentials = { email: `${options.label}@example.test`, password: `${options.label} password 123` };
   const authSecret = randomBytes(32).toString("hex");
   const ports = Array.from({ length: count }, (_, i) => options.proxyPort + 1 + i);
   const dataDirs = ports.map((port) => mkdtempSync(path.join(os.tmpdir(), `steward-fleet-${port}-`)));
-  const envOf = (i: number) => ({ DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDirs[i]!, AUTH_SECRET: authSecret, STEWARD_ADMIN_EMAIL: credentials.email, STEWARD_ADMIN_PASSWORD: credentials.password, ...options.env });
+  const envOf = (i: number) => ({ DATABASE_URL: database.url, STEWARD_DATA_DIR: dataDirs[i]!, AUTH_SECRET: authSecret, STEWARD_ADMIN_EMAIL: credentials.email, STEWARD_ADMIN_PASSWORD: credentials.password, ...options.env });
   const servers: (ChildProcess | undefined)[] = ports.map(() => undefined);
   let proxy: FleetProxy | undefined;
   const stop = async () => {
     await proxy?.close();
-    await Promise.all(
-      servers.map(async (server) => {
-        if (!server || server.exitCode !== null || server.signalCode !== null) return;
-        const exited = new Promise((resolve) => server.once("exit", resolve));
-        server.kill("SIGTERM");
-        await Promise.race([exited, sleep(15_000)]);
-        server.kill("SIGKILL");
-      }),
-    );
+    await Promise.all(servers.map((server) => server && stopServer(server)));
     await sleep(300);
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -159,7 +147,7 @@ export async function startFleet(options: { serverUrl: string; proxyPort: number
     url: proxy.url,
     proxy,
     consoleUrls: ports.map((port) => `http://127.0.0.1:${port}`),
-    databaseUrl: url.toString(),
+    databaseUrl: database.url,
     admin: credentials,
     servers: () => servers.filter((server): server is ChildProcess => server !== undefined),
     kill: async (index) => {

@@ -170,6 +170,15 @@ export async function startServer(options: { port: number; env: Record<string, s
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Stops a console started by startServer: a graceful stop first (a CPU profile is written on a clean exit), then no mercy after 15 s. */
+export async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGTERM");
+  await Promise.race([exited, sleep(15_000)]);
+  server.kill("SIGKILL");
+}
+
 export function argValue(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   if (index >= 0 && process.argv[index + 1]) return process.argv[index + 1]!;
@@ -192,25 +201,23 @@ export type ScratchConsole = {
  * Postgres server at serverUrl; the server, database and data folder are removed afterwards.
  */
 export async function withScratchConsole<T>(options: { serverUrl: string; port: number; label: string }, fn: (scratch: ScratchConsole) => Promise<T>): Promise<T> {
+  // Imported here, not at the top: the demo and traffic scripts use this client without a database of their own.
   const { randomBytes } = await import("node:crypto");
   const { mkdtempSync, rmSync } = await import("node:fs");
   const os = await import("node:os");
   const path = await import("node:path");
-  const postgres = (await import("postgres")).default;
-  const name = `steward_ingest_${options.label}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(options.serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(options.serverUrl);
-  url.pathname = `/${name}`;
+  const { scratchDatabase } = await import("./scratch-database");
+  // Left empty: the console migrates it at start, as on a deploy.
+  const database = await scratchDatabase(`steward_ingest_${options.label}`, { serverUrl: options.serverUrl, migrate: false });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `steward-${options.label}-`));
   const credentials = { email: `${options.label}@example.test`, password: `${options.label} password 123` };
-  const env = { DATABASE_URL: url.toString(), STEWARD_DATA_DIR: dataDir, AUTH_SECRET: randomBytes(32).toString("hex"), STEWARD_ADMIN_EMAIL: credentials.email, STEWARD_ADMIN_PASSWORD: credentials.password };
+  const env = { DATABASE_URL: database.url, STEWARD_DATA_DIR: dataDir, AUTH_SECRET: randomBytes(32).toString("hex"), STEWARD_ADMIN_EMAIL: credentials.email, STEWARD_ADMIN_PASSWORD: credentials.password };
   let server: ChildProcess | undefined;
   try {
     server = await startServer({ port: options.port, env });
     return await fn({
       baseUrl: `http://127.0.0.1:${options.port}`,
-      databaseUrl: url.toString(),
+      databaseUrl: database.url,
       admin: credentials,
       server: () => server!,
       killAndRestart: async () => {
@@ -221,16 +228,9 @@ export async function withScratchConsole<T>(options: { serverUrl: string; port: 
       },
     });
   } finally {
-    // A graceful stop first (a CPU profile is written on a clean exit), then no mercy.
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once("exit", resolve));
-      server.kill("SIGTERM");
-      await Promise.race([exited, sleep(15_000)]);
-      server.kill("SIGKILL");
-    }
+    if (server) await stopServer(server);
     await sleep(300);
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

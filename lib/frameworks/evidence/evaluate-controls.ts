@@ -57,9 +57,10 @@ function failing(agents: AgentFact[], detail: (agent: AgentFact) => string): Age
   return agents.map((agent) => ({ agentId: agent.id, agentName: agent.name, detail: detail(agent) }));
 }
 
-function decisionTotals(facts: EvidenceFacts): AgentDecisionFact {
-  const total: AgentDecisionFact = {
-    agentId: "*",
+/** An agent's decision counts before any decision is counted (every measure zero). */
+export function emptyDecisionFact(agentId: string): AgentDecisionFact {
+  return {
+    agentId,
     total: 0,
     allowed: 0,
     errors: 0,
@@ -76,6 +77,10 @@ function decisionTotals(facts: EvidenceFacts): AgentDecisionFact {
     delegated: 0,
     allowedWhileOffboarded: 0,
   };
+}
+
+function decisionTotals(facts: EvidenceFacts): AgentDecisionFact {
+  const total = emptyDecisionFact("*");
   for (const fact of facts.decisionsByAgent.values()) {
     for (const key of Object.keys(total) as (keyof AgentDecisionFact)[]) {
       if (key === "agentId") continue;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, lt, sql } from "drizzle-orm";
-import { openTestDatabase } from "@/testing/database";
+import { suiteDatabase } from "@/testing/database";
 import { insertTestDecisionRows } from "@/testing/decisions";
 import { refreshActivityRollup, rolledUpEvidenceDays } from "@/db/activity";
 import { executedRows } from "@/db/rows";
@@ -15,6 +15,7 @@ import { userContext } from "@/testing/context";
 import { loadShippedFrameworks } from "../load-catalogs";
 import type { ReportScope } from "../schemas";
 import { collectEvidenceFacts, DESTRUCTIVE_ACTION_PATTERN, type AgentDecisionFact, type Period, type SharedIdentity } from "./facts";
+import { emptyDecisionFact } from "./evaluate-controls";
 
 /**
  * The evidence read through the daily rollup (closed days) plus live rows (the rest) must equal the
@@ -22,7 +23,7 @@ import { collectEvidenceFacts, DESTRUCTIVE_ACTION_PATTERN, type AgentDecisionFac
  * the period's end (their history) and the current enforcement points and settings — before and after refreshes, with late and new decisions.
  */
 const DAY = 86_400_000;
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const database = suiteDatabase();
 let epContext: ReturnType<typeof enforcementPointContext>;
 let ingestEp = "";
 
@@ -113,24 +114,7 @@ async function expectedEvidence(scope: ReportScope, period: Period) {
     const judgeable = ep !== undefined && ep.environment !== "" && !!agent?.environment;
     const crossEnvironment = row.crossEnvironment ?? (judgeable ? ep.environment !== agent.environment : null);
     const offboarded = row.agentOffboarded ?? (agent?.status === "retired" || agent?.status === "suspended");
-    const fact = byAgent.get(row.agentId) ?? {
-      agentId: row.agentId,
-      total: 0,
-      allowed: 0,
-      errors: 0,
-      outOfScope: 0,
-      outOfScopeBlocked: 0,
-      destructive: 0,
-      destructiveGated: 0,
-      maxDepth: 0,
-      overDepthCap: 0,
-      unreported: 0,
-      crossEnvironment: 0,
-      environmentKnown: 0,
-      withIdentity: 0,
-      delegated: 0,
-      allowedWhileOffboarded: 0,
-    };
+    const fact = byAgent.get(row.agentId) ?? emptyDecisionFact(row.agentId);
     fact.total++;
     if (row.outcome === "allow") fact.allowed++;
     if (row.outcome === "error") fact.errors++;
@@ -190,7 +174,6 @@ async function expectEvidenceRight() {
 }
 
 beforeAll(async () => {
-  database = await openTestDatabase();
   await loadShippedFrameworks(database.db);
   await database.db.insert(teams).values([
     { id: "team_a", name: "A" },
@@ -232,9 +215,6 @@ beforeAll(async () => {
   const { enforcementPoint } = await registerEnforcementPoint({ ctx: userContext("admin"), input: { name: "late-gw", kind: "mcp-gateway", environment: "prod" } });
   ingestEp = enforcementPoint.id;
   epContext = enforcementPointContext(ingestEp, "late-gw");
-});
-afterAll(async () => {
-  await database?.close();
 });
 
 describe("framework evidence over the daily rollup", () => {
