@@ -4,12 +4,14 @@ import { agentIdentities, agents, decisions, taskTokens, tasks, usedAssertions }
 import { withRawTransaction } from "@/db/ingest";
 import { issueRootTaskTokenIfCurrent, type AgentAsJudged } from "@/db/identity/task-tokens";
 import { openTestDatabase } from "@/testing/database";
+import { userContext } from "@/testing/context";
 import { countTransactions } from "@/testing/transactions";
 import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, type TestDomain } from "@/testing/identity";
 import { PolicyEngine } from "../policies/engine";
 import { ENGINE_REFRESH_MS, forgetPublishedEngine, getPublishedEngine } from "../policies/published-engine";
 import { IdentityError } from "./identity-error";
-import { forgetSigningKeys } from "./signing-keys";
+import { SIGNING_KEY_REFRESH_MS } from "./constants";
+import { currentSigner, forgetSigningKeys, rotateSigningKey } from "./signing-keys";
 import { exchangeToken } from "./token-exchange";
 
 /**
@@ -196,5 +198,20 @@ describe("the issuing statement re-checks the agent as issuance judged it", () =
     n--; // the same credential, task and token ids again
     const again = await attempt(judged);
     expect({ current: again.current, issued: again.issued }).toEqual({ current: true, issued: false });
+  });
+});
+
+describe("signing keys", () => {
+  it("are re-read every few seconds but the private key is imported once per key", async () => {
+    const start = new Date();
+    const first = await currentSigner(start);
+    const reread = await currentSigner(new Date(start.getTime() + SIGNING_KEY_REFRESH_MS + 1_000));
+    expect(reread.kid).toBe(first.kid);
+    expect(reread.key).toBe(first.key);
+    // A rotation's key is imported once it signs.
+    const { kid, activatesAt } = await rotateSigningKey({ ctx: userContext("admin"), input: { leadSeconds: 0 } });
+    const rotated = await currentSigner(new Date(activatesAt.getTime() + 1));
+    expect(rotated.kid).toBe(kid);
+    expect(rotated.key).not.toBe(first.key);
   });
 });
