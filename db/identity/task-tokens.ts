@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { executedRows } from "../rows";
+import type { RawQuery } from "../ingest";
 import { agents, taskTokens, tasks } from "../schema";
 
 /**
@@ -103,30 +103,71 @@ export function revokeTaskTokensOfAgent(db: Executor, agentId: string, at: Date,
     .returning({ jti: taskTokens.jti, expiresAt: taskTokens.expiresAt });
 }
 
+/** What issuance decided on about the agent; the issuing statement re-checks it (see issueRootTaskTokenIfCurrent). */
+export type AgentAsJudged = { id: string; declaredActions: string[]; updatedAt: Date; identity: { kind: "spiffe_id" | "client_id"; value: string } | null };
+
 /**
- * Issues the first token of a new task in one statement (one round trip, no explicit transaction):
- * claims the presented credential's single use, creates the task and stores the token. When the
- * credential was already used (a replay, or a concurrent exchange that claimed it first) nothing is
- * written and the answer is false. The statement is atomic; the token's foreign key to the task is
- * checked at its end, after both inserts.
+ * issueRootTaskToken on a raw transaction (the one that records the issuance decision too), and only
+ * if the agent is still as issuance judged it: active, the same declared scope, unchanged since
+ * (`updated_at`, compared to the millisecond a JS Date keeps) and, when it presented an identity
+ * read from a cache, still the holder of it. The check, the credential's single-use claim, the task
+ * and the token are one statement: nothing is written unless the check passes and the claim is new.
+ * `current` false: the agent changed (read it again); `issued` false with `current`: a replay.
+ * jsonb values go in as text (`::text::jsonb`): the raw client would JSON-encode a jsonb-typed parameter again.
  */
-export async function issueRootTaskToken(db: Executor, use: { issuer: string; jti: string; expiresAt: Date }, task: { id: string; purpose: string; initiatorType: "agent" | "person"; initiator: string; rootAgentId: string; tokensExpireAt: Date; createdAt: Date }, token: Omit<TaskTokenInsert, "taskId" | "parentJti" | "depth" | "act" | "revokedAt" | "revokedReason">): Promise<boolean> {
-  const iso = (date: Date) => date.toISOString();
-  const rows = executedRows<{ jti: string }>(
-    await db.execute(sql`
-      with claim as (
-        insert into used_assertions (issuer, jti, expires_at) values (${use.issuer}, ${use.jti}, ${iso(use.expiresAt)}::timestamptz)
-        on conflict do nothing returning 1
-      ), task as (
-        insert into tasks (id, purpose, initiator_type, initiator, root_agent_id, status, tokens_expire_at, created_at)
-        select ${task.id}, ${task.purpose}, ${task.initiatorType}, ${task.initiator}, ${task.rootAgentId}, 'live', ${iso(task.tokensExpireAt)}::timestamptz, ${iso(task.createdAt)}::timestamptz
-         where exists (select 1 from claim)
-        returning id
-      )
-      insert into task_tokens (jti, task_id, agent_id, client_id, audience, scope, parent_jti, depth, act, auth_method, presented_identity, trust_domain, kid, issued_at, expires_at)
-      select ${token.jti}, task.id, ${token.agentId}, ${token.clientId}, ${token.audience}, ${JSON.stringify(token.scope)}::jsonb, null, 0, null, ${token.authMethod}, ${token.presentedIdentity}, ${token.trustDomain ?? null}, ${token.kid}, ${iso(token.issuedAt)}::timestamptz, ${iso(token.expiresAt)}::timestamptz
-        from task
-      returning jti`),
+export async function issueRootTaskTokenIfCurrent(
+  query: RawQuery,
+  agent: AgentAsJudged,
+  use: { issuer: string; jti: string; expiresAt: Date },
+  task: { id: string; purpose: string; initiatorType: "agent" | "person"; initiator: string; tokensExpireAt: Date; createdAt: Date },
+  token: { jti: string; clientId: string; audience: string; scope: string[]; authMethod: string; presentedIdentity: string; trustDomain: string | null; kid: string; issuedAt: Date; expiresAt: Date },
+): Promise<{ current: boolean; issued: boolean }> {
+  const [row] = await query<{ current: boolean; issued: boolean }>(
+    `with judged as (
+       select 1 from agents a
+        where a.id = $1 and a.status = 'active' and a.declared_actions = $2::text::jsonb
+          and a.updated_at >= $3::timestamptz and a.updated_at < $3::timestamptz + interval '1 millisecond'
+          and ($4::text is null or exists (select 1 from agent_identities i where i.kind = $4::text and i.value = $5::text and i.agent_id = a.id))
+     ), claim as (
+       insert into used_assertions (issuer, jti, expires_at) select $6, $7, $8::timestamptz where exists (select 1 from judged)
+       on conflict do nothing returning 1
+     ), task as (
+       insert into tasks (id, purpose, initiator_type, initiator, root_agent_id, status, tokens_expire_at, created_at)
+       select $9, $10, $11, $12, $1, 'live', $13::timestamptz, $14::timestamptz where exists (select 1 from claim)
+       returning id
+     ), token as (
+       insert into task_tokens (jti, task_id, agent_id, client_id, audience, scope, parent_jti, depth, act, auth_method, presented_identity, trust_domain, kid, issued_at, expires_at)
+       select $15, task.id, $1, $16, $17, $18::text::jsonb, null, 0, null, $19, $20, $21, $22, $23::timestamptz, $24::timestamptz from task
+       returning jti
+     )
+     select exists (select 1 from judged) as current, exists (select 1 from token) as issued`,
+    [
+      agent.id,
+      JSON.stringify(agent.declaredActions),
+      agent.updatedAt.toISOString(),
+      agent.identity?.kind ?? null,
+      agent.identity?.value ?? null,
+      use.issuer,
+      use.jti,
+      use.expiresAt.toISOString(),
+      task.id,
+      task.purpose,
+      task.initiatorType,
+      task.initiator,
+      task.tokensExpireAt.toISOString(),
+      task.createdAt.toISOString(),
+      token.jti,
+      token.clientId,
+      token.audience,
+      JSON.stringify(token.scope),
+      token.authMethod,
+      token.presentedIdentity,
+      token.trustDomain,
+      token.kid,
+      token.issuedAt.toISOString(),
+      token.expiresAt.toISOString(),
+    ],
   );
-  return rows.length === 1;
+  const yes = (value: unknown) => value === true || value === "t";
+  return { current: yes(row?.current), issued: yes(row?.issued) };
 }

@@ -38,6 +38,17 @@ export function evaluateWithout(engine: PolicyEngine, input: AuthzenRequest, at:
   const memoKey = `${at.getUTCHours()},${at.getUTCDay()}\u0001${key}\u0001${JSON.stringify(input)}`;
   const remembered = memo.get(memoKey);
   if (remembered) return remembered;
+  const mapped = engine.map(input, at);
+  // A request the PDP refuses (unknown type or action) stays refused: approval cannot lift that.
+  if ("refused" in mapped) return { decision: "deny", determiningPolicies: [], errors: [mapped.refused], erroringPolicies: [] };
+  // Then by the Cedar request and entities it maps to: what the schema keeps out of Cedar (a new
+  // task's id, in a token issuance) cannot change the answer, so such repeats are not asked again.
+  const mappedKey = `${key}\u0001${JSON.stringify(mapped)}`;
+  const asked = memo.get(mappedKey);
+  if (asked) {
+    remember(memo, memoKey, asked);
+    return asked;
+  }
   let prepared = lifted.get(key);
   if (!prepared) {
     const keep = engine.content.policies.filter((policy) => !removed.includes(policy.id));
@@ -45,13 +56,15 @@ export function evaluateWithout(engine: PolicyEngine, input: AuthzenRequest, at:
     prepared = new PreparedPolicySet(slot, Object.fromEntries(keep.map((policy) => [policy.id, policy.source])), engine.content.schemaText);
     lifted.set(key, prepared);
   }
-  const mapped = engine.map(input, at);
-  // A request the PDP refuses (unknown type or action) stays refused: approval cannot lift that.
-  if ("refused" in mapped) return { decision: "deny", determiningPolicies: [], errors: [mapped.refused], erroringPolicies: [] };
   const decision = prepared.authorize(mapped.request, mapped.entities);
-  if (memo.size >= LIFTED_MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
-  memo.set(memoKey, decision);
+  remember(memo, memoKey, decision);
+  remember(memo, mappedKey, decision);
   return decision;
+}
+
+function remember(memo: Map<string, CedarDecision>, key: string, decision: CedarDecision): void {
+  if (memo.size >= LIFTED_MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+  memo.set(key, decision);
 }
 
 export type RequestableDenial = { policies: string[]; requirement: ApprovalRequirement };

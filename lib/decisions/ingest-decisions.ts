@@ -14,6 +14,7 @@ import {
   withRawTransaction,
   type DecisionRow,
   type QuarantineRow,
+  type RawQuery,
 } from "@/db/ingest";
 import { canonicalJson } from "../audit/canonical-json";
 import { requirePermission } from "../auth/require-permission";
@@ -163,7 +164,7 @@ const toSummary = (enforcementPointId: string, receivedAt: string, row: Decision
  * means committed. Exact retries count as duplicates; an id re-used with other content, and any
  * invalid item, goes to quarantine with the raw item and the reason.
  */
-export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: IngestItem[] }): Promise<IngestResult> {
+export async function ingestDecisions({ ctx, input, alsoInTransaction }: { ctx: Ctx; input: IngestItem[]; alsoInTransaction?: (query: RawQuery) => Promise<void> }): Promise<IngestResult> {
   requirePermission(ctx.actor, "decisions.ingest");
   if (ctx.actor.type !== "enforcement_point") throw new StewardError("forbidden", "Only an enforcement point's token may send decisions");
   const enforcementPointId = ctx.actor.enforcementPointId;
@@ -187,6 +188,9 @@ export async function ingestDecisions({ ctx, input }: { ctx: Ctx; input: IngestI
 
   const write = () =>
     withRawTransaction(handle, async (query) => {
+      // The caller's own writes that must commit with these decisions or not at all (the token
+      // service's issued token beside its issuance decision); a throw rolls back everything.
+      if (alsoInTransaction) await alsoInTransaction(query);
       const batchQuarantine = [...quarantine];
       let batchDuplicates = duplicates;
       const { claimed, receivedAt } = await claimDecisionKeys(query, enforcementPointId, candidates.map((item) => ({ decisionId: item.input.id, contentHash: item.hash, time: item.time })));

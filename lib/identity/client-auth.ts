@@ -37,6 +37,12 @@ export type VerifiedAgent = {
   use: CredentialUse;
   /** The agent's row as read with the credential (a registered SPIFFE ID), so issuance need not read it again. */
   agent?: ExchangingAgent;
+  /**
+   * The row came from this process's cache of active agents (verifyAgentCredential's `cachedAgent`):
+   * it may be stale, and the credential's replay check is left to its single-use claim. Whatever is
+   * issued on it must re-check it in the issuing statement, and a refusal must read it again first.
+   */
+  cached?: boolean;
 };
 export type CredentialUse = { issuer: string; key: string; expiresAt: Date };
 
@@ -135,7 +141,32 @@ async function agentForSpiffeId(db: Executor, spiffeId: string, domain: string):
   });
 }
 
-async function verifySvid(db: Executor, token: string, kid: string | undefined, alg: string, spiffeId: string, audience: string, now: Date): Promise<VerifiedAgent> {
+/**
+ * Active agents by the SPIFFE ID they hold, as last read here. A hit saves the token exchange its
+ * read (the agent and the replay check) only where the issuing statement checks the agent again
+ * (status, declared scope, last change, identity) and claims the credential: a stale entry can then
+ * cost a second read, never a token the database would refuse. Bounded in age and size.
+ */
+const AGENT_CACHE_MS = 5_000;
+const AGENT_CACHE_ENTRIES = 10_000;
+const agentHolder = globalThis as typeof globalThis & { __stewardExchangingAgents?: Map<string, { at: number; agent: ExchangingAgent }> };
+const agentCache = (agentHolder.__stewardExchangingAgents ??= new Map());
+
+/** Drops a cached agent (its issuing statement found it changed). */
+export function forgetExchangingAgent(spiffeId: string): void {
+  agentCache.delete(spiffeId);
+}
+
+function rememberAgent(spiffeId: string, agent: ExchangingAgent): void {
+  if (agent.status !== "active") {
+    agentCache.delete(spiffeId);
+    return;
+  }
+  if (agentCache.size >= AGENT_CACHE_ENTRIES) agentCache.clear();
+  agentCache.set(spiffeId, { at: Date.now(), agent });
+}
+
+async function verifySvid(db: Executor, token: string, kid: string | undefined, alg: string, spiffeId: string, audience: string, now: Date, cachedAgent: boolean): Promise<VerifiedAgent> {
   const match = SPIFFE_ID.exec(spiffeId);
   if (!match) fail("The credential's sub is not a valid SPIFFE ID");
   const domainName = match[1]!;
@@ -150,9 +181,16 @@ async function verifySvid(db: Executor, token: string, kid: string | undefined, 
   const payload = await verifyWith(token, key, domain.allowedAlgs, audience, now);
   // One query for the registered agent and the replay check (the common case); a new SPIFFE ID becomes a discovered agent.
   const use = credentialUse(`spiffe://${domainName}`, token, payload);
+  if (cachedAgent) {
+    const hit = agentCache.get(spiffeId);
+    if (hit && Date.now() - hit.at < AGENT_CACHE_MS) return { agentId: hit.agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: hit.agent.status, use, agent: hit.agent, cached: true };
+  }
   const known = await agentAndReplayByIdentity(db, "spiffe_id", spiffeId, { issuer: use.issuer, jti: use.key });
   if (known.used) fail(REPLAY_MESSAGE);
-  if (known.agent) return { agentId: known.agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: known.agent.status, use, agent: known.agent };
+  if (known.agent) {
+    rememberAgent(spiffeId, known.agent);
+    return { agentId: known.agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: known.agent.status, use, agent: known.agent };
+  }
   const agent = await agentForSpiffeId(db, spiffeId, domainName);
   return { agentId: agent.id, authMethod: "jwt-svid", identity: spiffeId, trustDomain: domainName, status: agent.status, use };
 }
@@ -173,13 +211,16 @@ async function verifyClientAssertion(db: Executor, token: string, kid: string | 
   return { agentId: byIdentity.id, authMethod: "private_key_jwt", identity: clientId, trustDomain: null, status: byIdentity.status, use };
 }
 
-/** Verifies an agent's JWT-SVID or client assertion for `audience` (the token endpoint URL). */
-export async function verifyAgentCredential(db: Executor, token: string, audience: string, now = new Date()): Promise<VerifiedAgent> {
+/**
+ * Verifies an agent's JWT-SVID or client assertion for `audience` (the token endpoint URL). With
+ * `cachedAgent`, a SPIFFE ID's active agent may come from this process's cache (see VerifiedAgent.cached).
+ */
+export async function verifyAgentCredential(db: Executor, token: string, audience: string, now = new Date(), options: { cachedAgent?: boolean } = {}): Promise<VerifiedAgent> {
   const { header, claims } = headerOf(token);
   const alg = header.alg;
   if (typeof alg !== "string" || !(ASYMMETRIC_ALGS as readonly string[]).includes(alg)) fail(`The algorithm ${String(alg)} is never accepted (asymmetric algorithms only)`);
   if (header.crit !== undefined) fail("Critical header parameters are not supported");
   const kid = typeof header.kid === "string" ? header.kid : undefined;
-  if (typeof claims.sub === "string" && claims.sub.startsWith("spiffe://")) return verifySvid(db, token, kid, alg, claims.sub, audience, now);
+  if (typeof claims.sub === "string" && claims.sub.startsWith("spiffe://")) return verifySvid(db, token, kid, alg, claims.sub, audience, now, options.cachedAgent === true);
   return verifyClientAssertion(db, token, kid, alg, claims, audience, now);
 }

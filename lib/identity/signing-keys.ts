@@ -28,7 +28,7 @@ async function createKey(db: Executor, activatesAt: Date, createdAt: Date): Prom
   return kid;
 }
 
-async function loadKeys(db: Executor, now: Date): Promise<KeySet> {
+async function loadKeys(db: Executor, now: Date, before: KeySet | null): Promise<KeySet> {
   let rows = await listSigningKeyRows(db);
   if (!rows.some((row) => row.activatesAt <= now)) {
     // First use: one key, signing at once (nothing can have cached an older JWKS). The lock keeps
@@ -41,9 +41,12 @@ async function loadKeys(db: Executor, now: Date): Promise<KeySet> {
   }
   const active = rows.find((row) => row.activatesAt <= now)!;
   const pending = rows.filter((row) => row.activatesAt > now).map((row) => row.activatesAt.getTime());
+  // The rows are re-read every SIGNING_KEY_REFRESH_MS (a rotation in another process); the private
+  // key is opened and imported only when the signing key changed, not on every re-read.
+  const signer = before?.signer?.kid === active.kid ? before.signer : { kid: active.kid, key: await importPKCS8(open(active.privateKeySealed, sealContext(active.kid)).toString("utf8"), TASK_TOKEN_ALG) };
   return {
     at: now.getTime(),
-    signer: { kid: active.kid, key: await importPKCS8(open(active.privateKeySealed, sealContext(active.kid)).toString("utf8"), TASK_TOKEN_ALG) },
+    signer,
     published: rows.filter((row) => row.createdAt <= now && (!row.retiresAt || row.retiresAt > now)).map((row) => row.publicJwk as JWK),
     nextActivation: pending.length ? Math.min(...pending) : null,
   };
@@ -52,7 +55,7 @@ async function loadKeys(db: Executor, now: Date): Promise<KeySet> {
 async function keySet(now = new Date()): Promise<KeySet> {
   const cached = holder.__stewardSigningKeys ? await holder.__stewardSigningKeys.catch(() => null) : null;
   if (cached && now.getTime() - cached.at < SIGNING_KEY_REFRESH_MS && (cached.nextActivation === null || cached.nextActivation > now.getTime())) return cached;
-  const loading = (async () => loadKeys(await getDb(), now))();
+  const loading = (async () => loadKeys(await getDb(), now, cached))();
   holder.__stewardSigningKeys = loading;
   return loading;
 }

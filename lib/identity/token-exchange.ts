@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { getDb } from "@/db/client";
-import { agentForIssuance, extendLiveTask, getTaskRow, insertTaskRow, insertTaskTokenRow, issueRootTaskToken, taskTokenLiveness, taskTokenRevokedAtForShare } from "@/db/identity/task-tokens";
+import { agentForIssuance, extendLiveTask, getTaskRow, insertTaskRow, insertTaskTokenRow, issueRootTaskTokenIfCurrent, taskTokenLiveness, taskTokenRevokedAtForShare } from "@/db/identity/task-tokens";
 import { newId } from "../ids";
-import { getSettings } from "../settings/settings";
-import { claimCredentialUse, purgeExpiredCredentialUses, REPLAY_MESSAGE, verifyAgentCredential, type CredentialUse, type VerifiedAgent } from "./client-auth";
+import { getCachedSettings } from "../settings/settings";
+import { claimCredentialUse, forgetExchangingAgent, purgeExpiredCredentialUses, REPLAY_MESSAGE, verifyAgentCredential, type CredentialUse, type VerifiedAgent } from "./client-auth";
 import { MAX_TASK_TOKEN_SECONDS, STEWARD_TASK_DETAILS_TYPE, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_ACCESS, TOKEN_TYPE_ID, TOKEN_TYPE_JWT } from "./constants";
 import { noteIdentityFinding, WIDE_SCOPE_ENTRIES } from "./identity-findings";
 import { IdentityError } from "./identity-error";
@@ -90,18 +90,34 @@ async function parentToken(token: string, issuer: string, now: Date): Promise<Pa
   return { claims: check.claims, depth: row.depth };
 }
 
-async function credential(token: string | undefined, type: string | undefined, role: string, audience: string, now: Date): Promise<VerifiedAgent> {
+async function credential(token: string | undefined, type: string | undefined, role: string, audience: string, now: Date, cachedAgent = false): Promise<VerifiedAgent> {
   if (!token) throw new IdentityError("invalid_request", `${role} is required`);
   if (type !== TOKEN_TYPE_JWT) throw new IdentityError("invalid_request", `${role}_type must be ${TOKEN_TYPE_JWT} (a JWT-SVID or client assertion)`);
-  return verifyAgentCredential(await getDb(), token, audience, now);
+  return verifyAgentCredential(await getDb(), token, audience, now, { cachedAgent });
 }
 
-async function refuse(record: RecordedIssuance, code: "invalid_scope" | "access_denied", message: string): Promise<never> {
-  await recordIssuance(record);
-  throw new IdentityError(code, message);
-}
+/**
+ * The exchange judged a cached agent row that may be stale: before refusing on it, or when its
+ * issuing statement found the agent changed. The exchange runs again on a fresh read; nothing of
+ * the first attempt was written or recorded.
+ */
+class StaleAgent extends Error {}
 
 export async function exchangeToken({ form, issuer, now = new Date() }: { form: URLSearchParams; issuer: string; now?: Date }): Promise<TokenResponse> {
+  try {
+    return await exchangeOnce(form, issuer, now, true);
+  } catch (error) {
+    if (!(error instanceof StaleAgent)) throw error;
+  }
+  try {
+    return await exchangeOnce(form, issuer, now, false);
+  } catch (error) {
+    if (error instanceof StaleAgent) throw new IdentityError("invalid_request", "The agent changed while its token was being issued; try again");
+    throw error;
+  }
+}
+
+async function exchangeOnce(form: URLSearchParams, issuer: string, now: Date, cachedAgent: boolean): Promise<TokenResponse> {
   const tokenEndpoint = `${issuer}/oauth/token`;
   if (param(form, "grant_type") !== TOKEN_EXCHANGE_GRANT) throw new IdentityError("unsupported_grant_type", `Only ${TOKEN_EXCHANGE_GRANT} is supported`);
   const requestedType = param(form, "requested_token_type");
@@ -125,11 +141,12 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
     initiator = { type: "agent", id: parent.claims.sub };
   } else if (subjectType === TOKEN_TYPE_ID) {
     const person = await verifyPersonIdToken(subjectToken, now);
-    agent = await credential(actorToken, actorType, "actor_token", tokenEndpoint, now);
+    agent = await credential(actorToken, actorType, "actor_token", tokenEndpoint, now, cachedAgent && !details?.task_id);
     initiator = { type: "person", id: person.email };
   } else if (subjectType === TOKEN_TYPE_JWT) {
     if (actorToken) throw new IdentityError("invalid_request", "actor_token is for delegation and on-behalf-of; an agent starting its own task sends only subject_token");
-    agent = await credential(subjectToken, subjectType, "subject_token", tokenEndpoint, now);
+    // A new task's token is issued by one statement that re-checks the agent: a cached row will do.
+    agent = await credential(subjectToken, subjectType, "subject_token", tokenEndpoint, now, cachedAgent && !details?.task_id);
     initiator = { type: "agent", id: agent.agentId };
   } else {
     throw new IdentityError("invalid_request", `subject_token_type ${subjectType} is not supported`);
@@ -174,12 +191,20 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
   const ceiling = parent ? scopeList(parent.claims.scope).filter((entry) => declared.has(entry)) : [...declared];
   const requested = requestedScope === undefined ? ceiling : scopeList(requestedScope);
   const record = (items: RecordedIssuance["items"], revision: number | null = null): RecordedIssuance => ({ agentId: agent.agentId, identity, taskId, chain, audience: audience!, items, revision });
+  // A refusal is recorded and answered only on a fresh read of the agent, never on a cached one.
+  const refuse = async (recorded: RecordedIssuance, code: "invalid_scope" | "access_denied", message: string): Promise<never> => {
+    if (agent.cached) throw new StaleAgent();
+    await recordIssuance(recorded);
+    throw new IdentityError(code, message);
+  };
 
-  const settings = await getSettings(db);
+  // Cached, cleared at commit of any settings change (in this process) or by its NOTIFY (in others).
+  const settings = await getCachedSettings();
   if (chain.length > settings.maxDelegationDepth) {
     await noteIdentityFinding(db, agent.agentId, "delegation_depth_exceeded", `Delegation to ${agent.agentId} in task ${taskId} would make a chain of ${chain.length} agents (maximum ${settings.maxDelegationDepth})`);
     await refuse(record(requested.map((scope) => ({ scope, allowed: false, reasons: [`delegation depth ${chain.length} exceeds the maximum of ${settings.maxDelegationDepth}`] }))), "access_denied", `Delegation refused: the chain would hold ${chain.length} agents; the maximum is ${settings.maxDelegationDepth}`);
   }
+  if (!requested.length && agent.cached) throw new StaleAgent();
   if (!requested.length) throw new IdentityError("invalid_scope", "No scope to grant: the agent declared none" + (parent ? " within the parent token's scope" : ""));
   const parentScope = parent ? new Set(scopeList(parent.claims.scope)) : null;
   const widened = requested.filter((entry) => !declared.has(entry) || (parentScope && !parentScope.has(entry)));
@@ -209,20 +234,31 @@ export async function exchangeToken({ form, issuer, now = new Date() }: { form: 
   const tokenAudience: string = audience;
   const wide = requested.length > WIDE_SCOPE_ENTRIES;
   const noteWide = (on: Executor) => noteIdentityFinding(on, agent.agentId, "wide_scope", `Task ${taskId} token carries ${requested.length} scope entries (more than ${WIDE_SCOPE_ENTRIES})`, now);
-  // A new task started by one credential (the common case) is claimed, created and stored in one statement.
-  const issueNewTask = async () => {
+  // A new task started by one credential (the common case): the agent re-checked as judged, the
+  // credential claimed, the task and token stored — one statement, in the transaction that records
+  // the issuance decisions, so one transaction per exchange.
+  if (newTask && uses.length === 1) {
     await purgeExpiredCredentialUses(db);
-    const issued = await issueRootTaskToken(
-      db,
-      { issuer: agent.use.issuer, jti: agent.use.key, expiresAt: agent.use.expiresAt },
-      { id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, rootAgentId: agent.agentId, tokensExpireAt: expiresAt, createdAt: now },
-      { jti: claims.jti, agentId: agent.agentId, clientId: agent.identity, audience: tokenAudience, scope: requested, authMethod: agent.authMethod, presentedIdentity: agent.identity, trustDomain: agent.trustDomain, kid, issuedAt: new Date(iat * 1000), expiresAt },
-    );
-    if (!issued) throw new IdentityError("invalid_request", REPLAY_MESSAGE);
+    const judged = { id: agent.agentId, declaredActions: agentRow.declaredActions, updatedAt: agentRow.updatedAt, identity: agent.cached ? { kind: "spiffe_id" as const, value: agent.identity } : null };
+    await recordIssuance(recorded, now, async (query) => {
+      const outcome = await issueRootTaskTokenIfCurrent(
+        query,
+        judged,
+        { issuer: agent.use.issuer, jti: agent.use.key, expiresAt: agent.use.expiresAt },
+        { id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, tokensExpireAt: expiresAt, createdAt: now },
+        { jti: claims.jti, clientId: agent.identity, audience: tokenAudience, scope: requested, authMethod: agent.authMethod, presentedIdentity: agent.identity, trustDomain: agent.trustDomain, kid, issuedAt: new Date(iat * 1000), expiresAt },
+      );
+      if (!outcome.current) {
+        if (agent.cached) forgetExchangingAgent(agent.identity);
+        throw new StaleAgent();
+      }
+      if (!outcome.issued) throw new IdentityError("invalid_request", REPLAY_MESSAGE);
+    });
     if (wide) await noteWide(db);
-  };
+    return { access_token: token, issued_token_type: TOKEN_TYPE_ACCESS, token_type: "Bearer", expires_in: exp - iat, scope: requested.join(" ") };
+  }
   const issue = () =>
-    newTask && uses.length === 1 ? issueNewTask() : db.transaction(async (tx) => {
+    db.transaction(async (tx) => {
       for (const use of uses) if (!(await claimCredentialUse(tx, use))) throw new IdentityError("invalid_request", REPLAY_MESSAGE);
       if (newTask) {
         await insertTaskRow(tx, { id: taskId, purpose, initiatorType: initiator.type, initiator: initiator.id, rootAgentId: agent.agentId, tokensExpireAt: expiresAt, createdAt: now });
