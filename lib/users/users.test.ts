@@ -8,7 +8,7 @@ import { verifyAuditChain } from "../audit/verify-chain";
 import { userContext } from "@/testing/context";
 import { createUser } from "./create-user";
 import { bootstrapAdminFromConfig, isSetupNeeded, setupFirstAdmin } from "./first-admin";
-import { announceSetupCode, currentSetupCode, requireSetupCode } from "./setup-code";
+import { announceSetupCode, currentSetupCode, requireSetupCode, setupPageUrl } from "./setup-code";
 import { signInWithPassword } from "./sign-in";
 import { deactivateUser, updateUserRole } from "./update-user";
 
@@ -49,6 +49,13 @@ describe("first-run setup", () => {
     const lines: string[] = [];
     expect(await announceSetupCode((line) => lines.push(line))).toBe(true);
     expect(lines.join("\n")).toContain(currentSetupCode());
+    // The full URL, so it can be opened as printed (not a bare "/setup").
+    expect(lines.join("\n")).toMatch(/Open https?:\/\/[^\s/]+\/setup and enter/);
+    expect(setupPageUrl({ HOST: "127.0.0.1", PORT: "4321" }, undefined)).toBe("http://127.0.0.1:4321/setup");
+    expect(setupPageUrl({}, undefined)).toBe("http://127.0.0.1:3000/setup");
+    expect(setupPageUrl({ HOST: "0.0.0.0", PORT: "8080" }, undefined)).toBe("http://localhost:8080/setup");
+    expect(setupPageUrl({ __NEXT_PRIVATE_ORIGIN: "http://10.0.0.5:3100", PORT: "3100" }, undefined)).toBe("http://10.0.0.5:3100/setup");
+    expect(setupPageUrl({ PORT: "3100" }, "https://steward.example.com")).toBe("https://steward.example.com/setup");
     for (const wrong of [undefined, "", "AAAA-AAAA-AAAA-AAAA", currentSetupCode().slice(0, -1), `${currentSetupCode()}X`]) {
       await expect(setupFirstAdmin({ input: { email: "thief@example.test", name: "Thief", password: ADMIN_PASSWORD }, ip: null, setupCode: wrong })).rejects.toThrow(/not the setup code/);
     }
