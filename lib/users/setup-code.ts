@@ -49,7 +49,7 @@ export function requireSetupCode(candidate: string | undefined): void {
  * set; else the origin Next listens on (it records it in __NEXT_PRIVATE_ORIGIN once listening); else
  * HOST/HOSTNAME and PORT as `scripts/start.mjs` passes them (loopback and 3000 by default).
  */
-export function setupPageUrl(env: NodeJS.ProcessEnv = process.env, publicUrl: string | undefined = getConfig().publicUrl): string {
+export function setupPageUrl(env: Record<string, string | undefined> = process.env, publicUrl: string | undefined = getConfig().publicUrl): string {
   if (publicUrl) return new URL("/setup", publicUrl).toString();
   if (env.__NEXT_PRIVATE_ORIGIN) {
     try {
