@@ -87,7 +87,7 @@ describe("the lenient query reader (console pages)", () => {
     expect(audit).toEqual({ sort: "-time" });
     await expect(listAuditEntries({ ctx, filters: audit })).resolves.toMatchObject({ entries: expect.any(Array) });
     const explore = readPageQuery(mangled, ExploreQuery);
-    expect(explore).toEqual({ outcome: "allow", limit: 50 });
+    expect(explore).toEqual({ outcome: "allow", limit: 50, sort: "-time" });
     await expect(exploreDecisions({ ctx, query: explore })).resolves.toMatchObject({ rows: [] });
     expect(readPageQuery({ trace: "t\u0000", task: "task-1" }, TraceQuery)).toEqual({ task: "task-1" });
     expect(readPageQuery({ ep: "ep_1", id: ["a", "b"], time: "-271821-04-20" }, DecisionKeyQuery)).toEqual({ ep: "ep_1", id: "", time: undefined });
