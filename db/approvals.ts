@@ -1,8 +1,8 @@
-import { and, desc, eq, ilike, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "./client";
 import { containsPattern } from "./like";
 import { executedRows } from "./rows";
-import { accessRequests, agents, approvalDeliveries, approvalWebhooks, findings, people, type AccessRequestStatus } from "./schema";
+import { accessRequests, agents, approvalDeliveries, approvalWebhooks, findings, people, tasks, type AccessRequestStatus } from "./schema";
 
 export type AccessRequestRow = typeof accessRequests.$inferSelect;
 export type NewAccessRequestRow = typeof accessRequests.$inferInsert;
@@ -54,9 +54,21 @@ export async function consumeApproval(db: Executor, id: string, at: Date): Promi
   return rows.length === 1;
 }
 
+/**
+ * Pending requests the sweep ends, and those it escalates. `expired`: past their own expiry, or bound
+ * to a task that has ended or whose tokens have all expired — no call of that task can ever carry the
+ * approval, so the request is dead (the demo opens one per round and ends the round's task at once;
+ * they piled up as "pending" for the whole request TTL).
+ */
 export async function pendingDue(db: Executor, now: Date): Promise<{ expired: AccessRequestRow[]; toEscalate: AccessRequestRow[] }> {
+  const taskOver = sql`exists (select 1 from ${tasks} where ${tasks.id} = ${accessRequests.taskId} and (${tasks.status} = 'ended' or ${tasks.tokensExpireAt} < ${now.toISOString()}::timestamptz))`;
   const [expired, toEscalate] = await Promise.all([
-    db.select().from(accessRequests).where(and(eq(accessRequests.status, "pending"), lt(accessRequests.expiresAt, now))).limit(500),
+    db
+      .select()
+      .from(accessRequests)
+      .where(and(eq(accessRequests.status, "pending"), or(lt(accessRequests.expiresAt, now), taskOver)))
+      .orderBy(asc(accessRequests.expiresAt))
+      .limit(500),
     db
       .select()
       .from(accessRequests)
@@ -66,7 +78,16 @@ export async function pendingDue(db: Executor, now: Date): Promise<{ expired: Ac
   return { expired, toEscalate };
 }
 
-export type AccessRequestFilter = { status?: AccessRequestStatus[]; agentId?: string; q?: string; decidedBy?: string; limit: number; before?: { createdAt: Date; id: string } };
+/** The orders the inbox offers: `expires` (soonest expiry first: most urgent), `created` (oldest first); `-` reverses. */
+export const ACCESS_REQUEST_SORTS = ["expires", "-expires", "created", "-created"] as const;
+export type AccessRequestSort = (typeof ACCESS_REQUEST_SORTS)[number];
+
+export type AccessRequestFilter = { status?: AccessRequestStatus[]; agentId?: string; q?: string; decidedBy?: string; limit: number; sort?: AccessRequestSort; before?: { createdAt: Date; id: string } };
+
+function accessRequestOrder(sort: AccessRequestSort): SQL[] {
+  const column = sort.replace(/^-/, "") === "expires" ? accessRequests.expiresAt : accessRequests.createdAt;
+  return sort.startsWith("-") ? [desc(column), desc(accessRequests.id)] : [asc(column), asc(accessRequests.id)];
+}
 
 export async function listAccessRequests(db: Executor, filter: AccessRequestFilter): Promise<AccessRequestRow[]> {
   const where: SQL[] = [];
@@ -82,7 +103,8 @@ export async function listAccessRequests(db: Executor, filter: AccessRequestFilt
     .select()
     .from(accessRequests)
     .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+    // `before` pages newest-first history, so it keeps that order.
+    .orderBy(...accessRequestOrder(filter.before ? "-created" : (filter.sort ?? "-created")))
     .limit(filter.limit);
 }
 

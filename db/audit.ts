@@ -7,9 +7,12 @@ export type AuditRow = typeof auditLog.$inferSelect;
 export type AuditInsert = typeof auditLog.$inferInsert;
 
 /** The audit list's filters: `action` a prefix, `actor` a substring of the label, `entity` an id or a type; `before` a chain sequence (keyset). */
-export type AuditQuery = { action?: string; actor?: string; entity?: string; from?: Date; to?: Date; before?: number };
+export type AuditQuery = { action?: string; actor?: string; entity?: string; from?: Date; to?: Date; before?: number; after?: number; sort?: "time" | "-time" };
 
-/** Newest first, at most `limit` rows. */
+/**
+ * At most `limit` rows in chain order: newest first (`-time`, the default; keyset `before`) or oldest
+ * first (`time`; keyset `after`). The sequence is the primary key, so either order is an index walk.
+ */
 export function listAuditRows(db: Executor, query: AuditQuery, limit: number): Promise<AuditRow[]> {
   const where: SQL[] = [];
   if (query.action) where.push(ilike(auditLog.action, prefixPattern(query.action)));
@@ -17,9 +20,11 @@ export function listAuditRows(db: Executor, query: AuditQuery, limit: number): P
   if (query.entity) where.push(or(eq(auditLog.entityId, query.entity), eq(auditLog.entityType, query.entity))!);
   if (query.from) where.push(gte(auditLog.at, query.from));
   if (query.to) where.push(lte(auditLog.at, query.to));
-  if (query.before) where.push(lt(auditLog.seq, query.before));
+  const oldestFirst = query.sort === "time";
+  if (!oldestFirst && query.before) where.push(lt(auditLog.seq, query.before));
+  if (oldestFirst && query.after) where.push(gt(auditLog.seq, query.after));
   // and() of no conditions is undefined: no filter.
-  return db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.seq)).limit(limit);
+  return db.select().from(auditLog).where(and(...where)).orderBy(oldestFirst ? asc(auditLog.seq) : desc(auditLog.seq)).limit(limit);
 }
 
 /** The newest entry's sequence and hash (the chain's head), or undefined for an empty log. */

@@ -87,16 +87,24 @@ function conditions({ filter, from, to }: DecisionQuery): SQL[] {
 
 
 /** Newest first, keyset-paginated on (time, enforcement point, id): page N costs the same as page 1. */
-export async function listDecisionPage(db: Executor, query: DecisionQuery & { cursor?: DecisionCursor; limit: number }): Promise<{ rows: DecisionRecord[]; next: DecisionCursor | null }> {
+/**
+ * One page of decisions in time order — newest first (`-time`, default) or oldest first (`time`) —
+ * keyset-paged on (time, enforcement point, id) in that direction: the same index walk either way.
+ */
+export async function listDecisionPage(db: Executor, query: DecisionQuery & { cursor?: DecisionCursor; limit: number; sort?: "time" | "-time" }): Promise<{ rows: DecisionRecord[]; next: DecisionCursor | null }> {
   const where = conditions(query);
+  const oldestFirst = query.sort === "time";
   if (query.cursor) {
-    where.push(sql`(${decisions.time}, ${decisions.enforcementPointId}, ${decisions.decisionId}) < (${query.cursor.time}::timestamptz, ${query.cursor.ep}, ${query.cursor.id})`);
+    const key = sql`(${decisions.time}, ${decisions.enforcementPointId}, ${decisions.decisionId})`;
+    const after = sql`(${query.cursor.time}::timestamptz, ${query.cursor.ep}, ${query.cursor.id})`;
+    where.push(oldestFirst ? sql`${key} > ${after}` : sql`${key} < ${after}`);
   }
+  const direction = oldestFirst ? asc : desc;
   const rows = await db
     .select()
     .from(decisions)
     .where(and(...where))
-    .orderBy(desc(decisions.time), desc(decisions.enforcementPointId), desc(decisions.decisionId))
+    .orderBy(direction(decisions.time), direction(decisions.enforcementPointId), direction(decisions.decisionId))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

@@ -2,6 +2,7 @@ import { withBuiltInEnforcementPoints } from "./entity-names";
 import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
+import { orderFor } from "./order";
 import { executedRows } from "./rows";
 import { enforcementPointTokens, enforcementPoints } from "./schema";
 
@@ -21,8 +22,15 @@ export async function getEnforcementPointByName(db: Executor, name: string): Pro
   return row;
 }
 
-export async function listEnforcementPointRows(db: Executor): Promise<EnforcementPointRow[]> {
-  return db.select().from(enforcementPoints).orderBy(asc(enforcementPoints.name));
+/** The enforcement points' list orders (a short table, read whole): `name`, `kind`, `status` (enabled first), `lastSeen`. */
+const EP_ORDER_COLUMNS = {
+  name: sql`lower(${enforcementPoints.name})`, kind: enforcementPoints.kind, status: sql`(not ${enforcementPoints.enabled})`, // Never seen sorts as the oldest.
+  lastSeen: sql`coalesce(${enforcementPoints.lastSeenAt}, '-infinity'::timestamptz)`,
+};
+export type EnforcementPointSort = keyof typeof EP_ORDER_COLUMNS | `-${keyof typeof EP_ORDER_COLUMNS}`;
+
+export async function listEnforcementPointRows(db: Executor, sort: EnforcementPointSort = "name"): Promise<EnforcementPointRow[]> {
+  return db.select().from(enforcementPoints).orderBy(...orderFor(sort, EP_ORDER_COLUMNS, enforcementPoints.id));
 }
 
 export async function listLiveTokens(db: Executor, enforcementPointIds: string[]): Promise<EnforcementPointTokenRow[]> {

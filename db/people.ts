@@ -3,6 +3,7 @@ import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { executedRows } from "./rows";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
+import { orderFor } from "./order";
 import type { AgentRow } from "./agents";
 import { agents, people, teams, users } from "./schema";
 
@@ -48,7 +49,11 @@ export async function listTeams(db: Executor): Promise<TeamRow[]> {
   return db.select().from(teams).orderBy(asc(teams.name));
 }
 
-export type PeopleFilter = { q?: string; teamId?: string; active?: boolean; limit: number; offset: number };
+/** The directory's orders: `name` (default; people_name_idx), `email` (unique index); `-` reverses. */
+const PEOPLE_ORDER_COLUMNS = { name: people.name, email: people.email };
+export type PeopleSort = keyof typeof PEOPLE_ORDER_COLUMNS | `-${keyof typeof PEOPLE_ORDER_COLUMNS}`;
+
+export type PeopleFilter = { q?: string; teamId?: string; active?: boolean; limit: number; offset: number; sort?: PeopleSort };
 
 export async function listPeople(db: Executor, filter: PeopleFilter): Promise<{ rows: PersonRow[]; total: number }> {
   const conditions: SQL[] = [];
@@ -60,7 +65,7 @@ export async function listPeople(db: Executor, filter: PeopleFilter): Promise<{ 
   if (filter.active !== undefined) conditions.push(eq(people.active, filter.active));
   const where = conditions.length ? and(...conditions) : undefined;
   const [rows, [total]] = await Promise.all([
-    db.select().from(people).where(where).orderBy(asc(people.name), asc(people.id)).limit(filter.limit).offset(filter.offset),
+    db.select().from(people).where(where).orderBy(...orderFor(filter.sort ?? "name", PEOPLE_ORDER_COLUMNS, people.id)).limit(filter.limit).offset(filter.offset),
     db.select({ n: count() }).from(people).where(where),
   ]);
   return { rows, total: total?.n ?? 0 };

@@ -1,6 +1,7 @@
-import { and, asc, count, eq, gt, gte, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, count, eq, gt, gte, isNull, lte, ne, sql } from "drizzle-orm";
 import { StewardError } from "@/lib/errors";
 import type { Executor } from "./client";
+import { orderFor } from "./order";
 import { apiTokens, signInFailures, users } from "./schema";
 
 export type UserRow = typeof users.$inferSelect;
@@ -42,9 +43,19 @@ export async function findLiveTokenByHash(db: Executor, tokenHash: string) {
   return row;
 }
 
-/** People sorted by email. */
-export function listUsersByEmail(db: Executor): Promise<UserRow[]> {
-  return db.select().from(users).orderBy(asc(users.email));
+/** The console users' list orders (a short table, read whole); `lastSignIn` puts never-signed-in first. */
+const USER_ORDER_COLUMNS = {
+  name: sql`lower(${users.name})`,
+  email: users.email,
+  role: users.role,
+  status: sql`(not ${users.active})`,
+  lastSignIn: sql`coalesce(${users.lastSignInAt}, '-infinity'::timestamptz)`,
+};
+export type UserSort = keyof typeof USER_ORDER_COLUMNS | `-${keyof typeof USER_ORDER_COLUMNS}`;
+
+/** Console users in `sort` order (by email when not given). */
+export function listUsersByEmail(db: Executor, sort: UserSort = "email"): Promise<UserRow[]> {
+  return db.select().from(users).orderBy(...orderFor(sort, USER_ORDER_COLUMNS, users.id));
 }
 
 export async function insertUserRow(db: Executor, row: typeof users.$inferInsert): Promise<UserRow> {

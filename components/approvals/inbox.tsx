@@ -58,8 +58,30 @@ function LinkedRequest({ id }: { id: string }) {
   );
 }
 
+/** The inbox's orders (the server sorts: `sort` on GET /api/v1/approvals); most urgent first by default. */
+const PENDING_SORTS = [
+  ["expires", "Expiring soonest first"],
+  ["created", "Oldest first"],
+  ["-created", "Newest first"],
+  ["-expires", "Expiring last first"],
+] as const;
+
 function PendingList({ initialRequest }: { initialRequest: string | null }) {
-  const query = useQuery(approvalQueries.list("status=pending"));
+  const [sort, setSort] = useState<(typeof PENDING_SORTS)[number][0]>("expires");
+  const sortId = useId();
+  const query = useQuery(approvalQueries.list(`status=pending&sort=${sort}`));
+  const sortPicker = (
+    <div className="field inline" style={{ marginBottom: "0.75rem" }}>
+      <label htmlFor={sortId}>Order</label>
+      <select id={sortId} value={sort} onChange={(event) => setSort(event.target.value as typeof sort)}>
+        {PENDING_SORTS.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
   if (query.isPending) return <SkeletonTable rows={3} label="pending requests" />;
   if (query.isError) return <p className="notice danger">{(query.error).message}</p>;
   const items = query.data.items;
@@ -79,6 +101,7 @@ function PendingList({ initialRequest }: { initialRequest: string | null }) {
       <h2 id="pending-heading" className="visually-hidden">
         Pending access requests
       </h2>
+      {sortPicker}
       <p className="muted small" role="status" aria-live="polite">
         {mine.length} for you · {items.length} pending in all
       </p>

@@ -18,7 +18,7 @@ export function DecisionAgentRef({ agentId, agentRef, agentName }: DecisionAgent
 export function DecisionCells({ href, timeLabel, outcome, agent, actionName, resource, enforcementPoint }: { href: string; timeLabel: string; outcome: string; agent: DecisionAgent; actionName: string; resource: string; enforcementPoint: { id: string; name: string | null } }) {
   return (
     <>
-      <td className="mono">
+      <td className="mono nowrap">
         <Link href={href}>{timeLabel}</Link>
       </td>
       <td>
@@ -27,11 +27,24 @@ export function DecisionCells({ href, timeLabel, outcome, agent, actionName, res
       <td data-testid="decision-agent">
         <DecisionAgentRef {...agent} />
       </td>
-      <td className="mono">{actionName}</td>
-      <td className="mono">{resource}</td>
+      <td className="mono">
+        <ClippedText text={actionName} />
+      </td>
+      <td className="mono">
+        <ClippedText text={resource} />
+      </td>
       <td>
         <EntityRef kind="enforcement_point" id={enforcementPoint.id} name={enforcementPoint.name} />
       </td>
     </>
+  );
+}
+
+/** One line, cut with an ellipsis when longer than the column allows; the whole text on hover (never broken mid-word). */
+function ClippedText({ text }: { text: string }) {
+  return (
+    <span className="cell-clip" title={text}>
+      {text}
+    </span>
   );
 }

@@ -10,13 +10,16 @@ import { ActionForm } from "@/components/ui/action-form";
 import { RiskBadge } from "./badges";
 import { AGENT_STATUS_OPTIONS, SelectField } from "./select-field";
 import { formatUtc } from "@/components/ui/format-utc";
+import type { OwnerCandidate } from "@/lib/people/owner-candidates";
+import { OwnerPicker, type AddPersonAction } from "./owner-picker";
 
 type Option = { id: string; label: string };
 
 /** The agent list with row selection and confirmed bulk actions (assign owner / backup / team, change status). */
 export function AgentTable({
   agents,
-  people,
+  candidates,
+  addPerson,
   teams,
   canAssign,
   canWrite,
@@ -26,7 +29,10 @@ export function AgentTable({
   sort,
 }: {
   agents: AgentView[];
-  people: Option[];
+  /** Who may own agents (directory people and console users), for the bulk owner pickers. */
+  candidates: OwnerCandidate[];
+  /** Lets the bulk pickers add a person inline (only for those who may also edit people). */
+  addPerson?: AddPersonAction;
   teams: Option[];
   canAssign: boolean;
   canWrite: boolean;
@@ -51,8 +57,8 @@ export function AgentTable({
           {canAssign ? (
             <ActionForm action={assignAction} submitLabel="Assign" label="Bulk assign" confirm={`Change ownership of ${n} agent${n === 1 ? "" : "s"}?`} successMessage="Ownership updated.">
               {hidden}
-              <PersonSelect name="ownerId" label="Owner" options={people} />
-              <PersonSelect name="backupOwnerId" label="Backup owner" options={people} />
+              <OwnerPicker id="bulk-ownerId" name="ownerId" label="Owner" candidates={candidates} current="" addPerson={addPerson} empty={LEAVE_UNCHANGED} clearable />
+              <OwnerPicker id="bulk-backupOwnerId" name="backupOwnerId" label="Backup owner" candidates={candidates} current="" addPerson={addPerson} empty={LEAVE_UNCHANGED} clearable />
               <PersonSelect name="teamId" label="Team" options={teams} />
             </ActionForm>
           ) : null}
@@ -114,6 +120,9 @@ export function AgentTable({
     </>
   );
 }
+
+/** In a bulk edit, choosing nobody leaves each agent's owner as it is ("" to the form); "Clear" removes it. */
+const LEAVE_UNCHANGED = { label: "Leave unchanged", submits: "" };
 
 function PersonSelect({ name, label, options }: { name: string; label: string; options: Option[] }) {
   return (

@@ -6,10 +6,15 @@ import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { AGENT_STATUS_OPTIONS, SelectField } from "./select-field";
 import type { FormAction } from "@/lib/http/action-result";
+import type { OwnerCandidate } from "@/lib/people/owner-candidates";
+import { OwnerPicker, type AddPersonAction } from "./owner-picker";
 
 type Option = { id: string; label: string };
 
-export function NewAgentForm({ action, people, teams }: { action: FormAction<{ id: string }>; people: Option[]; teams: Option[] }) {
+/** No owner chosen submits "" (the create form reads it as none). */
+const NO_OWNER = { label: "None / unknown", submits: "" };
+
+export function NewAgentForm({ action, candidates, addPerson, teams }: { action: FormAction<{ id: string }>; candidates: OwnerCandidate[]; addPerson?: AddPersonAction; teams: Option[] }) {
   const router = useRouter();
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
@@ -35,8 +40,10 @@ export function NewAgentForm({ action, people, teams }: { action: FormAction<{ i
       <Field label="Description" name="description" errors={errors?.description} />
       {select("environment", "Environment", ["prod", "staging", "dev"])}
       <SelectField id="field-status" name="status" label="Status" defaultValue="active" options={AGENT_STATUS_OPTIONS.filter(([status]) => status !== "retired")} />
-      {select("ownerId", "Owner", people)}
-      {select("backupOwnerId", "Backup owner", people)}
+      <OwnerPicker id="field-ownerId" name="ownerId" label="Owner" candidates={candidates} current="" addPerson={addPerson} empty={NO_OWNER} />
+      {errors?.ownerId ? <span className="error">{errors.ownerId.join(" ")}</span> : null}
+      <OwnerPicker id="field-backupOwnerId" name="backupOwnerId" label="Backup owner" candidates={candidates} current="" addPerson={addPerson} empty={NO_OWNER} />
+      {errors?.backupOwnerId ? <span className="error">{errors.backupOwnerId.join(" ")}</span> : null}
       {select("teamId", "Team", teams)}
       <Field label="Model / provider" name="modelProvider" errors={errors?.modelProvider} />
       <Field label="Framework" name="framework" errors={errors?.framework} />

@@ -26,8 +26,28 @@ const toOption = (candidate: OwnerCandidate): ComboboxOption => ({
  * and selects that person; with `addPerson`, a name and email typed in the list's footer add a new
  * directory person the same way. Without candidates, the hint says what to do.
  */
-export function OwnerPicker({ id, name, label, candidates, current, addPerson }: { id: string; name: string; label: string; candidates: OwnerCandidate[]; current: string | null | undefined; addPerson?: AddPersonAction }) {
-  const [options, setOptions] = useState(() => candidates.map(toOption));
+export function OwnerPicker({
+  id,
+  name,
+  label,
+  candidates,
+  current,
+  addPerson,
+  empty = { label: "None", submits: "none" },
+  clearable = false,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  candidates: OwnerCandidate[];
+  current: string | null | undefined;
+  addPerson?: AddPersonAction;
+  /** The first choice, nobody chosen, and what it submits: "none" clears an owner (default); a bulk edit's "Leave unchanged" submits "". */
+  empty?: { label: string; submits: string };
+  /** Also offer "Clear" (submits "none"), for when the empty choice leaves the owner unchanged. */
+  clearable?: boolean;
+}) {
+  const [options, setOptions] = useState(() => [...(clearable ? [{ value: "none", label: "Clear (no one)" }] : []), ...candidates.map(toOption)]);
   const [value, setValue] = useState(current ?? "");
   const [adding, setAdding] = useState<{ name: string; email: string }>({ name: "", email: "" });
   const [status, setStatus] = useState<{ kind: "error" | "ok"; text: string } | null>(null);
@@ -45,7 +65,8 @@ export function OwnerPicker({ id, name, label, candidates, current, addPerson }:
         return;
       }
       const option: ComboboxOption = { value: result.data.id, label: person.name, detail: person.email.toLowerCase(), tag: person.userId ? PERSON_USER_TAG : PERSON_TAG };
-      setOptions((current) => [...current.filter((o) => o.value !== replacing), option].sort((a, b) => a.label.localeCompare(b.label)));
+      // "Clear" stays first; people are in name order.
+      setOptions((current) => [...current.filter((o) => o.value === "none"), ...[...current.filter((o) => o.value !== replacing && o.value !== "none"), option].sort((a, b) => a.label.localeCompare(b.label))]);
       setValue(option.value);
       setAdding({ name: "", email: "" });
       // The list closes on the new choice: keep the keyboard in the field rather than on a hidden button.
@@ -113,7 +134,7 @@ export function OwnerPicker({ id, name, label, candidates, current, addPerson }:
         options={options}
         value={value}
         onChange={onChange}
-        noneLabel="None"
+        noneLabel={empty.label}
         placeholder="Search people by name or email"
         empty={addPerson ? "Nobody matches. Add them below." : "Nobody matches. Someone who can edit agents can add people under Agents → People & teams."}
         hint={
@@ -126,7 +147,7 @@ export function OwnerPicker({ id, name, label, candidates, current, addPerson }:
         footer={footer}
       />
       {/* What the ownership form submits: a directory person's id, or none. */}
-      <input type="hidden" name={name} value={value.startsWith("user:") || value === "" ? "none" : value} />
+      <input type="hidden" name={name} value={value.startsWith("user:") || value === "" ? empty.submits : value} />
       {status ? (
         <p className={status.kind === "error" ? "field-error" : "muted small"} role={status.kind === "error" ? "alert" : "status"}>
           {status.text}

@@ -63,7 +63,13 @@ export function ActionForm({
       setArmed(true);
     }
   };
-  const errors = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];
+  // A field's message that is the form's message too (a refusal the server pinned to one field) is said once.
+  const errors =
+    state && !state.ok
+      ? Object.entries(state.fieldErrors ?? {})
+          .map(([field, messages]) => [field, messages.filter((message) => message !== state.message)] as const)
+          .filter(([, messages]) => messages.length > 0)
+      : [];
   return (
     <form action={formAction} onSubmit={onSubmit} className={className} aria-label={label === false ? undefined : (label ?? submitLabel)} noValidate={!browserValidation}>
       {Object.entries(hidden ?? {}).map(([name, value]) => (

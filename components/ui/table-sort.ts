@@ -2,11 +2,11 @@
  * How a list page's server-side order reaches its table: plain data (it crosses to client components).
  * `value` is the page's current `sort` parameter as its strict query schema read it (`key` ascending,
  * `-key` descending); `path` and `params` are the page and its other query parameters, kept when the
- * order changes. Paging parameters (`offset`, `cursor`, `before`) are dropped: a new order starts at page one.
+ * order changes. Paging parameters (`offset`, `cursor`, `before`, `after`) are dropped: a new order starts at page one.
  */
 export type TableSort = { value: string | undefined; path: string; params: Record<string, string> };
 
-const PAGING = new Set(["sort", "offset", "cursor", "before"]);
+const PAGING = new Set(["sort", "offset", "cursor", "before", "after"]);
 
 /** The TableSort of a page from its raw searchParams (only single-valued parameters are kept). */
 export function tableSort(path: string, value: string | undefined, params: Record<string, string | string[] | undefined>): TableSort {

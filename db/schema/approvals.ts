@@ -72,6 +72,8 @@ export const accessRequests = pgTable(
     index("access_requests_pending_idx").on(table.createdAt).where(sql`status = 'pending'`),
     index("access_requests_agent_idx").on(table.agentId, table.createdAt),
     index("access_requests_created_idx").on(table.createdAt, table.id),
+    // The inbox's default order (soonest expiry first) and the expiry sweep.
+    index("access_requests_expires_idx").on(table.expiresAt, table.id),
     // A binding token (its jti) opens at most one access request: a replayed token finds that one.
     uniqueIndex("access_requests_binding_jti_idx").on(table.bindingJti),
   ],

@@ -22,7 +22,8 @@ export const people = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index("people_team_idx").on(table.teamId)],
+  // people_name_idx: the directory's default order (by name) pages by index; email is unique (indexed).
+  (table) => [index("people_team_idx").on(table.teamId), index("people_name_idx").on(table.name, table.id)],
 );
 
 export const AGENT_STATUSES = ["active", "suspended", "retired", "discovered"] as const;

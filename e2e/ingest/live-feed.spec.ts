@@ -90,3 +90,48 @@ test("registering in the browser shows the token once, and an OPA upload lands i
   await expect(row).toContainText("1 / 1");
   await context.close();
 });
+
+test("at 1280 px the live feed never breaks an id, a name or an action mid-word", async ({ browser }) => {
+  const { context, page } = await adminSession(browser);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const registered = await context.request.post("/api/v1/enforcement-points", { data: { name: unique("e2e-gateway-with-a-long-name"), kind: "mcp-gateway" } });
+  expect(registered.status(), await registered.text()).toBe(201);
+  const { token } = (await registered.json()) as { token: string };
+  await page.goto("/decisions");
+  await expect(page.getByRole("status").filter({ hasText: "live" })).toBeVisible();
+  // Long words without spaces, as real agents, tools and resources are named.
+  const action = unique("tools/call:ticketing.purge_all_closed_tickets_older_than_ninety_days");
+  const posted = await postDecision(token, {
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    agent: { id: unique("spiffe://demo.steward/ns/production/sa/ticket-triage-executor") },
+    action: { name: action },
+    resource: { type: "ticket_collection", id: unique("projects/customer-support/queues/escalations_archive") },
+    outcome: "deny",
+  });
+  expect(posted.status).toBe(200);
+  const row = page.getByRole("row").filter({ hasText: action });
+  await expect(row).toBeVisible({ timeout: 5_000 });
+  // Every run of characters between spaces and hyphens (where a line may break) sits on one line.
+  const broken = await page.locator("table.feed-table tbody").evaluate((body) => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // Screen-reader-only text sits in a 1 px box on purpose.
+      if (node.parentElement?.closest(".visually-hidden")) continue;
+      const text = node.textContent ?? "";
+      for (const match of text.matchAll(/[^\s-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
+        if (tops.size > 1) found.push(match[0]);
+      }
+    }
+    return found;
+  });
+  expect(broken).toEqual([]);
+  // A clipped action keeps its whole text on hover.
+  await expect(row.locator(".cell-clip").first()).toHaveAttribute("title", action);
+  await context.close();
+});

@@ -92,3 +92,51 @@ test("the owner picker adds a new person inline and a console user as a director
   expect(((await people.json()) as { items: { name: string }[] }).items.map((p) => p.name)).toEqual([newcomer]);
   await context.close();
 });
+
+test("the agents list's bulk assign and the new-agent form pick owners with the same searchable picker, adding a person inline", async ({ browser }) => {
+  const { page, context } = await newUserSession(browser, "security");
+  const suffix = Date.now().toString(36);
+  const tag = `bulkpick-${suffix}`;
+  const person = await page.request.post("/api/v1/people", { data: { name: `Pia Picked ${suffix}`, email: `pia-${suffix}@example.test` } });
+  expect(person.status()).toBe(201);
+  for (const name of ["a", "b"]) expect((await page.request.post("/api/v1/agents", { data: { name: `${tag}-${name}` } })).status()).toBe(201);
+
+  await page.goto(`/agents?q=${tag}`);
+  await page.getByRole("checkbox", { name: "Select all agents on this page" }).check();
+  const bulk = page.getByRole("form", { name: "Bulk assign" });
+  const owner = bulk.getByRole("combobox", { name: "Owner", exact: true });
+  await owner.fill(`pia-${suffix}`);
+  // The search narrows the list to her (the first choice, "Leave unchanged", stays offered).
+  const options = bulk.getByRole("listbox", { name: "Owner", exact: true }).getByRole("option");
+  await expect(options.filter({ hasText: "Directory person" })).toHaveCount(1);
+  await options.filter({ hasText: `Pia Picked ${suffix}` }).click();
+  await expect(owner).toHaveValue(`Pia Picked ${suffix}`);
+  // The backup owner is someone new, added from the picker itself.
+  const backup = bulk.getByRole("combobox", { name: "Backup owner", exact: true });
+  await backup.fill(`Bo Backup ${suffix}`);
+  await expect(bulk.getByText("Nobody matches. Add them below.").first()).toBeVisible();
+  await bulk.getByLabel("Name", { exact: true }).last().fill(`Bo Backup ${suffix}`);
+  await bulk.getByLabel("Email", { exact: true }).last().fill(`bo-${suffix}@example.test`);
+  await bulk.getByRole("button", { name: "Add person" }).last().click();
+  await expect(backup).toHaveValue(`Bo Backup ${suffix}`);
+  await bulk.getByRole("button", { name: "Assign" }).click();
+  await bulk.getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByText("Ownership updated.")).toBeVisible();
+  const listed = (await (await page.request.get(`/api/v1/agents?q=${tag}`)).json()) as { items: { owner: { name: string } | null; backupOwner: { name: string } | null }[] };
+  expect(listed.items.map((agent) => [agent.owner?.name, agent.backupOwner?.name])).toEqual([
+    [`Pia Picked ${suffix}`, `Bo Backup ${suffix}`],
+    [`Pia Picked ${suffix}`, `Bo Backup ${suffix}`],
+  ]);
+
+  // Registering an agent: the same picker, and "None / unknown" stays possible for the backup.
+  await page.goto("/agents/new");
+  await page.getByLabel("Name", { exact: true }).first().fill(`${tag}-new`);
+  const newOwner = page.getByRole("combobox", { name: "Owner", exact: true });
+  await newOwner.fill(`pia-${suffix}`);
+  await page.getByRole("listbox", { name: "Owner", exact: true }).getByRole("option").filter({ hasText: `Pia Picked ${suffix}` }).click();
+  await expect(newOwner).toHaveValue(`Pia Picked ${suffix}`);
+  await page.getByRole("button", { name: "Register agent" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `${tag}-new` })).toBeVisible();
+  await expect(page.getByTestId("agent-owner")).toContainText(`Pia Picked ${suffix}`);
+  await context.close();
+});

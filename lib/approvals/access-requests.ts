@@ -269,11 +269,14 @@ function visibleTo(actor: Actor, row: AccessRequestRow): boolean {
   return row.requesterKey === requesterKeyOf(actor) || actor.role === "admin" || actor.role === "security" || actor.role === "risk" || actor.role === "viewer";
 }
 
-/** Turns an overdue pending request into expired (a deny) in its own transaction; returns the row as it now is. */
-async function expireIfDue(row: AccessRequestRow, now: Date, ctx: RequestContext = systemContext("approval-expiry")): Promise<AccessRequestRow> {
-  if (row.status !== "pending" || row.expiresAt > now) return row;
+/**
+ * Turns an overdue pending request into expired (a deny) in its own transaction; returns the row as it now is.
+ * `taskOver`: the sweep found its task ended (or all its tokens expired), so it expires before its own expiry.
+ */
+async function expireIfDue(row: AccessRequestRow, now: Date, ctx: RequestContext = systemContext("approval-expiry"), taskOver = false): Promise<AccessRequestRow> {
+  if (row.status !== "pending" || (row.expiresAt > now && !taskOver)) return row;
   const db = await getDb();
-  const changed = await db.transaction(async (tx) => finish(tx, ctx, row.id, "expired", { decidedAt: now, decidedByLabel: "expiry" }, null));
+  const changed = await db.transaction(async (tx) => finish(tx, ctx, row.id, "expired", { decidedAt: now, decidedByLabel: taskOver && row.expiresAt > now ? "task ended" : "expiry" }, null));
   return changed ?? (await getAccessRequest(db, row.id)) ?? row;
 }
 
@@ -426,7 +429,8 @@ export async function sweepAccessRequests(now = new Date()): Promise<{ expired: 
   const { expired, toEscalate } = await pendingDue(db, now);
   let expiredCount = 0;
   for (const row of expired) {
-    const after = await expireIfDue(row, now);
+    // pendingDue only returns a not-yet-overdue pending row when its task is over.
+    const after = await expireIfDue(row, now, undefined, true);
     if (after.status === "expired") {
       expiredCount++;
       announce({ id: row.id, status: "expired" });

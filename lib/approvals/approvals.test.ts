@@ -5,7 +5,7 @@ import { Webhook } from "standardwebhooks";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/testing/database";
-import { accessRequests, agents, approvalDeliveries, auditLog, decisions, people } from "@/db/schema";
+import { accessRequests, agents, approvalDeliveries, auditLog, decisions, people, tasks } from "@/db/schema";
 import type { Actor } from "../auth/actor";
 import { newId } from "../ids";
 import { evaluateAccess, evaluateForGateway } from "../policies/authzen";
@@ -19,7 +19,8 @@ import { validatePolicySource } from "../policies/validate";
 import { userContext } from "@/testing/context";
 import { cancelAccessRequest, decideAccessRequest, getTaskStatus, submitAccessRequest, sweepAccessRequests } from "./access-requests";
 import { readApprovalAnnotations } from "./annotations";
-import { accessRequestOfDecision, getInboxItem, listInbox } from "./inbox";
+import { accessRequestOfDecision, getInboxItem, InboxQuery, listInbox } from "./inbox";
+import { readQuery } from "../http/query";
 import { maskSensitive, MASK } from "./mask";
 import { callbackSecret, createWebhook, deliverDue, sendTestWebhook } from "./notify";
 
@@ -266,6 +267,34 @@ describe("access requests and re-evaluation", () => {
     await expect(cancelAccessRequest({ ctx: epContext, id: handle.task.id, origin })).rejects.toMatchObject({ type: "invalid_task_state" });
   });
 
+  it("a request whose task ended, or whose task's tokens all expired, expires at the next sweep, not after the request TTL", async () => {
+    const now = new Date();
+    const hourAhead = new Date(now.getTime() + 3_600_000);
+    await database.db.insert(tasks).values([
+      { id: "tsk_round_1", purpose: "demo round", initiatorType: "agent", initiator: "agt_deploy", rootAgentId: "agt_deploy", tokensExpireAt: hourAhead },
+      { id: "tsk_round_2", purpose: "demo round", initiatorType: "agent", initiator: "agt_deploy", rootAgentId: "agt_deploy", tokensExpireAt: hourAhead },
+      { id: "tsk_live", purpose: "still running", initiatorType: "agent", initiator: "agt_deploy", rootAgentId: "agt_deploy", tokensExpireAt: hourAhead },
+    ]);
+    const ended = (await requestFor(call("db.drop_table", { table: "round_1" }, { task_id: "tsk_round_1" }))).handle.task.id;
+    const lapsed = (await requestFor(call("db.drop_table", { table: "round_2" }, { task_id: "tsk_round_2" }))).handle.task.id;
+    const live = (await requestFor(call("db.drop_table", { table: "live" }, { task_id: "tsk_live" }))).handle.task.id;
+    const untracked = (await requestFor(call("db.drop_table", { table: "untracked" }, { task_id: "task_not_issued_here" }))).handle.task.id;
+    await sweepAccessRequests(new Date());
+    for (const id of [ended, lapsed, live, untracked]) expect((await getTaskStatus({ ctx: epContext, id, origin })).handle.task.status).toBe("pending");
+
+    await database.db.update(tasks).set({ status: "ended", endedAt: new Date() }).where(eq(tasks.id, "tsk_round_1"));
+    await database.db.update(tasks).set({ tokensExpireAt: new Date(Date.now() - 1000) }).where(eq(tasks.id, "tsk_round_2"));
+    const swept = await sweepAccessRequests(new Date());
+    expect(swept.expired).toBeGreaterThanOrEqual(2);
+    const status = async (id: string) => (await database.db.select().from(accessRequests).where(eq(accessRequests.id, id)))[0]!;
+    expect(await status(ended)).toMatchObject({ status: "expired", decidedByLabel: "task ended" });
+    expect(await status(lapsed)).toMatchObject({ status: "expired", decidedByLabel: "task ended" });
+    expect((await status(live)).status).toBe("pending");
+    expect((await status(untracked)).status).toBe("pending");
+    const audited = await database.db.select().from(auditLog).where(eq(auditLog.entityId, ended));
+    expect(audited.map((row) => row.action)).toContain("access_request.expire");
+  });
+
   it("an idempotent resubmission returns the same task; the same key with another body is refused", async () => {
     const key = newId("idem");
     const first = await requestFor(call("db.drop_table", { table: "idem" }), { idempotencyKey: key });
@@ -325,6 +354,21 @@ describe("who approves", () => {
     const row = (await database.db.select().from(accessRequests).where(eq(accessRequests.id, handle.task.id)))[0]!;
     expect((await sweepAccessRequests(new Date(row.escalateAt!.getTime() + 1000))).escalated).toBeGreaterThanOrEqual(1);
     expect((await decideAccessRequest({ ctx: security, id: handle.task.id, decision: "approve", input: {}, origin })).status).toBe("approved");
+  });
+
+  it("orders the pending inbox most urgent (soonest expiry) first by default, by age on request, and refuses an unknown order", async () => {
+    const ids: string[] = [];
+    for (const table of ["sort_a", "sort_b", "sort_c"]) ids.push((await requestFor(call("db.drop_table", { table }))).handle.task.id);
+    // Created a, b, c; they expire c, a, b (a person may have shortened one, the settings changed between them).
+    const base = Date.now() + 3_600_000;
+    const expiries = [base + 60_000, base + 120_000, base - 1_800_000];
+    for (const [index, id] of ids.entries()) await database.db.update(accessRequests).set({ expiresAt: new Date(expiries[index]!) }).where(eq(accessRequests.id, id));
+    const order = async (query: Record<string, string>) => (await listInbox({ ctx: ownerUser, query: readQuery(new URLSearchParams({ status: "pending", ...query }), InboxQuery) })).items.map((item) => item.id).filter((id) => ids.includes(id));
+    expect(await order({})).toEqual([ids[2], ids[0], ids[1]]);
+    expect(await order({ sort: "-expires" })).toEqual([ids[1], ids[0], ids[2]]);
+    expect(await order({ sort: "created" })).toEqual([ids[0], ids[1], ids[2]]);
+    expect(await order({ sort: "-created" })).toEqual([ids[2], ids[1], ids[0]]);
+    expect(() => readQuery(new URLSearchParams({ status: "pending", sort: "age" }), InboxQuery)).toThrow(/sort/);
   });
 
   it("lists my pending requests first in the inbox, with sensitive arguments masked", async () => {

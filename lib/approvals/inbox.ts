@@ -2,7 +2,7 @@ import { entityNames } from "@/db/entity-names";
 import { FINDING_LABELS } from "../findings/schemas";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
-import { agentNamesWithOwners, decisionsForAccessRequest, getAccessRequest, getAccessRequestByApprovalId, listAccessRequests, listPending, openFindingsOf, ownersOf, type AccessRequestRow } from "@/db/approvals";
+import { ACCESS_REQUEST_SORTS, agentNamesWithOwners, decisionsForAccessRequest, getAccessRequest, getAccessRequestByApprovalId, listAccessRequests, listPending, openFindingsOf, ownersOf, type AccessRequestRow } from "@/db/approvals";
 import { recentDecisionsOf } from "@/db/activity";
 import { ACCESS_REQUEST_STATUSES } from "@/db/enums";
 import type { Actor } from "../auth/actor";
@@ -26,6 +26,8 @@ export const InboxQuery = z.object({
   q: z.string().max(200).optional(),
   decidedBy: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** `expires` soonest expiry first, `created` oldest first, `-` reverses. Default: pending soonest expiry first (most urgent), history newest first. */
+  sort: z.enum(ACCESS_REQUEST_SORTS).optional(),
 });
 
 export type InboxItem = {
@@ -127,15 +129,20 @@ async function toItems(db: Executor, actor: Actor, rows: AccessRequestRow[], { w
   return out;
 }
 
-/** Pending requests I can decide first (oldest first), then the others; or the history with filters. */
+/**
+ * Pending requests I can decide first, then the others, each group in the asked order (default: the
+ * soonest to expire first); or the history with filters (default newest first).
+ */
 export async function listInbox({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<{ items: InboxItem[] }> {
   requirePermission(ctx.actor, "approvals.read");
   const filter = InboxQuery.parse(query ?? {});
   const db = ctx.tx ?? (await getDb());
-  const rows = await listAccessRequests(db, { status: filter.status, agentId: filter.agent, q: filter.q, decidedBy: filter.decidedBy, limit: filter.limit });
-  const items = await toItems(db, ctx.actor, rows);
   const pendingOnly = filter.status?.length === 1 && filter.status[0] === "pending";
-  if (pendingOnly) items.sort((a, b) => Number(b.canDecide) - Number(a.canDecide) || a.createdAt.localeCompare(b.createdAt));
+  const sort = filter.sort ?? (pendingOnly ? "expires" : "-created");
+  const rows = await listAccessRequests(db, { status: filter.status, agentId: filter.agent, q: filter.q, decidedBy: filter.decidedBy, limit: filter.limit, sort });
+  const items = await toItems(db, ctx.actor, rows);
+  // Stable: the server's order holds within each group.
+  if (pendingOnly) items.sort((a, b) => Number(b.canDecide) - Number(a.canDecide));
   return { items };
 }
 

@@ -3,7 +3,8 @@ import { suiteDatabase } from "@/testing/database";
 import { userContext } from "@/testing/context";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { createPerson, updatePerson } from "../people/people";
-import { listAuditEntries } from "./list-audit";
+import { readPageQuery, readQuery } from "../http/query";
+import { AuditFilters, listAuditEntries } from "./list-audit";
 
 suiteDatabase();
 
@@ -24,5 +25,26 @@ describe("audit trail entries", () => {
     const epEntry = entries.find((entry) => entry.entityType === "enforcement_point" && entry.entityId === enforcementPoint.id);
     expect(epEntry?.entityName).toBe(`gw-${suffix}`);
     for (const entry of entries.filter((entry) => !["agent", "enforcement_point", "person", "user", "team"].includes(entry.entityType))) expect(entry.entityName).toBeNull();
+  });
+
+  it("sort on the server by time either way, keyset-paged in that direction; an unknown order is refused (API) or the default (page)", async () => {
+    const admin = userContext("admin");
+    const suffix = `sort-${Date.now().toString(36)}`;
+    for (let index = 0; index < 3; index++) await createPerson({ ctx: admin, input: { name: `Sorted ${suffix} ${index}`, email: `s${index}-${suffix}@example.test` } });
+    const seqs = async (query: Record<string, string>) => {
+      const { entries, nextBefore, nextParam } = await listAuditEntries({ ctx: admin, filters: readQuery(new URLSearchParams({ action: "person.create", ...query }), AuditFilters) });
+      return { seqs: entries.map((entry) => entry.seq), next: nextBefore, nextParam };
+    };
+    const newest = await seqs({});
+    const oldest = await seqs({ sort: "time" });
+    expect(newest.seqs).toEqual([...newest.seqs].sort((a, b) => b - a));
+    expect(oldest.seqs).toEqual([...oldest.seqs].sort((a, b) => a - b));
+    expect(oldest.seqs[0]).toBeLessThan(newest.seqs[0]!);
+    // Oldest first pages forward with `after`.
+    const afterFirst = await seqs({ sort: "time", after: String(oldest.seqs[0]) });
+    expect(afterFirst.seqs[0]).toBe(oldest.seqs[1]);
+    expect(oldest.nextParam).toBe("after");
+    expect(() => readQuery(new URLSearchParams({ sort: "actor" }), AuditFilters)).toThrow(/sort/);
+    expect(readPageQuery({ sort: "actor" }, AuditFilters).sort).toBe("-time");
   });
 });

@@ -4,7 +4,7 @@ import { listAuditRows } from "@/db/audit";
 import { entityNames, NAMED_KINDS, type NamedKind } from "@/db/entity-names";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
-import { queryDateTime } from "../http/query";
+import { queryDateTime, sortParam } from "../http/query";
 
 /** URL filters are lenient: a mangled link shows defaults rather than an error. */
 export const AuditFilters = z.object({
@@ -14,6 +14,10 @@ export const AuditFilters = z.object({
   from: queryDateTime.optional().catch(undefined),
   to: queryDateTime.optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
+  /** Keyset of the oldest-first order: entries after this chain sequence. */
+  after: z.coerce.number().int().positive().optional().catch(undefined),
+  /** `-time` newest first (default), `time` oldest first. */
+  sort: sortParam(["time"], "-time"),
 });
 export type AuditFilters = z.infer<typeof AuditFilters>;
 
@@ -26,7 +30,7 @@ const isNamedKind = (type: string): type is NamedKind => (NAMED_KINDS as readonl
  * name of the agent, enforcement point, person, console user or team it changed (one lookup per
  * kind for the page), or null (another kind, or the entity is gone — the row keeps its id).
  */
-export async function listAuditEntries({ ctx, filters }: { ctx: Ctx; filters: AuditFilters }) {
+export async function listAuditEntries({ ctx, filters }: { ctx: Ctx; filters: Omit<AuditFilters, "sort"> & { sort?: AuditFilters["sort"] } }) {
   requirePermission(ctx.actor, "audit.read");
   const db = await getDb();
   const rows = await listAuditRows(db, filters, PAGE_SIZE + 1);
@@ -35,5 +39,6 @@ export async function listAuditEntries({ ctx, filters }: { ctx: Ctx; filters: Au
   for (const row of page) if (row.entityId && isNamedKind(row.entityType)) (ids[row.entityType] ??= []).push(row.entityId);
   const names = await entityNames(db, ids);
   const entries = page.map((row) => ({ ...row, entityName: row.entityId && isNamedKind(row.entityType) ? (names[row.entityType].get(row.entityId) ?? null) : null }));
-  return { entries, nextBefore: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.seq : null };
+  // The next page's keyset: `before` (newest first) or `after` (oldest first) this sequence.
+  return { entries, nextBefore: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.seq : null, nextParam: filters.sort === "time" ? ("after" as const) : ("before" as const) };
 }

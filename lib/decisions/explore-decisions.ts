@@ -5,7 +5,7 @@ import { entityNames } from "@/db/entity-names";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { StewardError } from "../errors";
-import { queryDateTime } from "../http/query";
+import { queryDateTime, sortParam } from "../http/query";
 import { DecisionFilter } from "./filters";
 
 const HOUR_MS = 3_600_000;
@@ -18,6 +18,8 @@ export const ExploreQuery = DecisionFilter.extend({
   to: lenientDate.describe("End of the range, RFC 3339 (default now)"),
   cursor: z.string().max(1000).optional().catch(undefined).describe("The `next` value of the previous page"),
   limit: z.coerce.number().int().min(1).max(500).default(50).catch(50),
+  /** `-time` newest first (default), `time` oldest first; a cursor pages on in its own order. */
+  sort: sortParam(["time"], "-time"),
 });
 export type ExploreQuery = z.infer<typeof ExploreQuery>;
 
@@ -52,7 +54,7 @@ export async function exploreDecisions({ ctx, query }: { ctx: Ctx; query: Explor
   requirePermission(ctx.actor, "decisions.read");
   const range = resolveRange(query);
   const db = ctx.tx ?? (await readDb());
-  const page = await listDecisionPage(db, { filter: query, ...range, limit: query.limit, cursor: query.cursor ? decodeCursor(query.cursor) : undefined });
+  const page = await listDecisionPage(db, { filter: query, ...range, limit: query.limit, sort: query.sort, cursor: query.cursor ? decodeCursor(query.cursor) : undefined });
   const names = await entityNames(db, { agent: page.rows.map((row) => row.agentId), enforcement_point: page.rows.map((row) => row.enforcementPointId) });
   const rows = page.rows.map((row) => ({ ...row, agentName: names.agent.get(row.agentId) ?? null, enforcementPointName: names.enforcement_point.get(row.enforcementPointId) ?? null }));
   return { rows, next: page.next ? encodeCursor(page.next) : null, range };

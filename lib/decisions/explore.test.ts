@@ -6,6 +6,7 @@ import { registerEnforcementPoint } from "../enforcement-points/register-enforce
 import { userContext } from "@/testing/context";
 import { decisionRateChart, exploreDecisions, ExploreQuery, getDecision, getDecisionTrace, listQuarantinedItems } from "./explore-decisions";
 import { handleIngestRequest } from "./ingest-request";
+import { readQuery } from "../http/query";
 import { enforcementPointContext, ingestRequest, sampleDecision } from "./ingest-testing";
 
 const database = suiteDatabase();
@@ -56,6 +57,22 @@ describe("decision explorer", () => {
     const denies = await exploreDecisions({ ctx: viewer, query: ExploreQuery.parse({ outcome: "deny", q: "refund" }) });
     expect(denies.rows.map((row) => row.decisionId)).toEqual(["d-tool"]);
     await expect(exploreDecisions({ ctx: viewer, query: { ...query, cursor: "garbage" } })).rejects.toMatchObject({ code: "bad_request", status: 400, path: "?cursor" });
+  });
+
+  it("pages oldest first on request (?sort=time), keyset in that direction, and refuses an unknown order at the API", async () => {
+    const query = ExploreQuery.parse({ ep: epId, limit: "5", sort: "time", from: new Date(base - 60_000).toISOString(), to: new Date(base + 3_600_000).toISOString() });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const result = await exploreDecisions({ ctx: viewer, query: { ...query, cursor } });
+      seen.push(...result.rows.map((row) => row.decisionId));
+      if (!result.next) break;
+      cursor = result.next;
+    }
+    expect(seen).toHaveLength(12);
+    expect(new Set(seen).size).toBe(12);
+    expect(seen.slice(0, 4)).toEqual(["d-root", "d-exec-a", "d-tool", "d-exec-b"]);
+    expect(() => readQuery(new URLSearchParams({ sort: "agent" }), ExploreQuery)).toThrow(/sort/);
   });
 
   it("counts decisions per minute by outcome", async () => {

@@ -13,6 +13,8 @@ import { revokeEnforcementPointTokens } from "./revoke-enforcement-point-tokens"
 import { rotateEnforcementPointToken } from "./rotate-enforcement-point-token";
 import { setEnforcementPointEnabled } from "./set-enforcement-point-enabled";
 import { updateOpaMapping } from "./update-opa-mapping";
+import { ListEnforcementPointsQuery } from "./schemas";
+import { readQuery } from "../http/query";
 
 const database = suiteDatabase();
 
@@ -120,5 +122,25 @@ describe("enforcement point registry", () => {
     await expect(updateOpaMapping({ ctx: admin, input: { id: enforcementPoint.id, mapping: { agent: "subject.id" } } })).rejects.toThrow(/dotted path starting with input or result/);
     await expect(updateOpaMapping({ ctx: userContext("viewer"), input: { id: enforcementPoint.id, mapping: {} } })).rejects.toMatchObject({ code: "forbidden" });
     expect((await auditActions()).at(-1)).toBe("enforcement_point.update_opa_mapping");
+  });
+
+  it("lists in the asked order on the server (name, kind, status, last seen, each reversible), refusing an unknown order at the API", async () => {
+    const tag = `sorted-${Date.now().toString(36)}`;
+    const made: string[] = [];
+    for (const [name, kind] of [["b", "sidecar"], ["C", "api-gateway"], ["a", "policy-engine"]] as const) {
+      made.push((await registerEnforcementPoint({ ctx: admin, input: { name: `${tag}-${name}`, kind } })).enforcementPoint.id);
+    }
+    const [b, c, a] = made;
+    await database.db.update(schema.enforcementPoints).set({ lastSeenAt: new Date(Date.now() - 60_000) }).where(eq(schema.enforcementPoints.id, b!));
+    await database.db.update(schema.enforcementPoints).set({ lastSeenAt: new Date() }).where(eq(schema.enforcementPoints.id, a!));
+    await setEnforcementPointEnabled({ ctx: admin, input: { id: a!, enabled: false } });
+    const order = async (sort?: Parameters<typeof listEnforcementPoints>[0]["sort"]) => (await listEnforcementPoints({ ctx: admin, sort })).map((ep) => ep.id).filter((id) => made.includes(id));
+    expect(await order()).toEqual([a, b, c]); // by name, case-insensitive
+    expect(await order("-name")).toEqual([c, b, a]);
+    expect(await order("-lastSeen")).toEqual([a, b, c]); // never seen last
+    expect(await order("lastSeen")).toEqual([c, b, a]);
+    expect((await order("status")).at(-1)).toBe(a); // enabled first
+    expect(await order("kind")).toEqual([c, a, b]); // api-gateway, policy-engine, sidecar
+    expect(() => readQuery(new URLSearchParams({ sort: "token" }), ListEnforcementPointsQuery)).toThrow(/sort/);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ENFORCEMENT_POINT_KINDS } from "@/db/enums";
+import { sortParam } from "../http/query";
 
 export const EnforcementPointKind = z.enum(ENFORCEMENT_POINT_KINDS);
 
@@ -123,3 +124,7 @@ export const IssuedTokenView = z.object({
   token: z.string().describe("The ingest token. Shown once; only its hash is stored"),
   previousTokenExpiresAt: z.date().nullable().optional(),
 });
+
+/** GET /api/v1/enforcement-points and the page: the order (name, kind, status: enabled first, lastSeen: never seen first). */
+export const ListEnforcementPointsQuery = z.object({ sort: sortParam(["name", "kind", "status", "lastSeen"], "name") });
+export type ListEnforcementPointsQuery = z.infer<typeof ListEnforcementPointsQuery>;

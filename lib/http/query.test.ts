@@ -65,7 +65,7 @@ describe("the strict query reader (API routes)", () => {
 
   it("reads a good query string to typed values, and a repeated list parameter as a list", () => {
     expect(readQuery(new URLSearchParams("limit=20&offset=40&sort=-risk&ids=a&ids=b"), ListAgentsQuery)).toMatchObject({ limit: 20, offset: 40, sort: "-risk", ids: ["a", "b"] });
-    expect(readQuery(new URLSearchParams(""), ListPeopleQuery)).toEqual({ limit: 100, offset: 0 });
+    expect(readQuery(new URLSearchParams(""), ListPeopleQuery)).toEqual({ limit: 100, offset: 0, sort: "name" });
     expect(readQuery(new URLSearchParams("from=2026-01-31&to=2026-02-01T10:00:00%2B02:00"), ExploreQuery)).toMatchObject({ from: new Date("2026-01-31T00:00:00Z"), to: new Date("2026-02-01T08:00:00Z") });
     expect(readQuery(new URLSearchParams("active=false"), ListPeopleQuery)).toMatchObject({ active: false });
   });
@@ -78,10 +78,10 @@ describe("the lenient query reader (console pages)", () => {
     await expect(listAgents({ ctx, input: readPageQuery(mangled, ListAgentsQuery) })).resolves.toMatchObject({ limit: 50, offset: 0 });
     await expect(listPeople({ ctx, input: readPageQuery(mangled, ListPeopleQuery) })).resolves.toMatchObject({ limit: 100 });
     const audit = readPageQuery(mangled, AuditFilters);
-    expect(audit).toEqual({});
+    expect(audit).toEqual({ sort: "-time" });
     await expect(listAuditEntries({ ctx, filters: audit })).resolves.toMatchObject({ entries: expect.any(Array) });
     const explore = readPageQuery(mangled, ExploreQuery);
-    expect(explore).toEqual({ outcome: "allow", limit: 50 });
+    expect(explore).toEqual({ outcome: "allow", limit: 50, sort: "-time" });
     await expect(exploreDecisions({ ctx, query: explore })).resolves.toMatchObject({ rows: [] });
     expect(readPageQuery({ trace: "t\u0000", task: "task-1" }, TraceQuery)).toEqual({ task: "task-1" });
     expect(readPageQuery({ ep: "ep_1", id: ["a", "b"], time: "-271821-04-20" }, DecisionKeyQuery)).toEqual({ ep: "ep_1", id: "", time: undefined });

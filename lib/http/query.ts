@@ -124,3 +124,16 @@ function parseQueryDateTime(value: string): Date {
   const iso = value.replace(" ", "T");
   return new Date(/[zZ]|[+-]\d{2}:\d{2}$/.test(iso) || !iso.includes("T") ? (iso.includes("T") ? iso : `${iso}T00:00:00Z`) : `${iso}Z`);
 }
+
+/**
+ * The `sort` parameter of a server-ordered list: each of `keys` ascending (`key`) or descending
+ * (`-key`), defaulting to `fallback`. Strict like every query value: an API route answers an unknown
+ * order with a 400 naming `?sort`; a page drops it and shows its default order (readPageQuery).
+ * Tables link their headers to these values (components/ui/table-sort.ts, DataTable `sortKey`).
+ */
+export function sortParam<const K extends string>(keys: readonly [K, ...K[]], fallback: K | `-${K}`) {
+  const values = keys.flatMap((key) => [key, `-${key}`] as const) as [K | `-${K}`, ...(K | `-${K}`)[]];
+  // (zod cannot see that a generic `fallback` is one of the values; the parameter type says so.)
+  return z.enum(values).default(fallback as never).describe(`Order: ${keys.join(", ")} ascending, or descending with a leading "-"`);
+}
+export type SortValue<K extends string> = K | `-${K}`;

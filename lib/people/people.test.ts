@@ -8,6 +8,8 @@ import { createUser } from "../users/create-user";
 import { deactivateUser } from "../users/update-user";
 import { offboardPerson } from "./offboard-person";
 import { createPerson, listPeople, updatePerson, upsertPersonByExternalId } from "./people";
+import { ListPeopleQuery } from "./schemas";
+import { readQuery } from "../http/query";
 import { createTeam, deleteTeam, renameTeam } from "./teams";
 
 const database = suiteDatabase();
@@ -82,5 +84,25 @@ describe("offboarding", () => {
     expect(await agentRow(agent.id)).toMatchObject({ ownerId: null });
     const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.action, "person.offboard"), eq(auditLog.entityId, person.id)));
     expect(audit).toBeDefined();
+  });
+});
+
+describe("the directory list", () => {
+  it("sorts on the server by name or email, either way, with the total for the pager; an unknown order is refused at the API", async () => {
+    const ctx = userContext("admin");
+    const tag = `ps${Date.now().toString(36)}`;
+    const made: string[] = [];
+    for (const [name, email] of [["Bo", "c"], ["Al", "b"], ["Cy", "a"]] as const) made.push((await createPerson({ ctx, input: { name: `${name} ${tag}`, email: `${email}-${tag}@example.test` } })).id);
+    const [bo, al, cy] = made;
+    const order = async (sort?: string) => {
+      const page = await listPeople({ ctx, input: { q: tag, ...(sort ? { sort } : {}) } });
+      expect(page.total).toBe(3);
+      return page.items.map((person) => person.id);
+    };
+    expect(await order()).toEqual([al, bo, cy]);
+    expect(await order("-name")).toEqual([cy, bo, al]);
+    expect(await order("email")).toEqual([cy, al, bo]);
+    expect(await order("-email")).toEqual([bo, al, cy]);
+    expect(() => readQuery(new URLSearchParams({ sort: "team" }), ListPeopleQuery)).toThrow(/sort/);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sortParam } from "../http/query";
 import { Email } from "../users/schemas";
 
 export const PersonFields = z.object({
@@ -26,6 +27,8 @@ export const ListPeopleQuery = z.object({
     .catch(undefined),
   limit: z.coerce.number().int().min(1).max(500).default(100).catch(100),
   offset: z.coerce.number().int().min(0).default(0).catch(0),
+  /** `name` (default) or `email`; `-` reverses. */
+  sort: sortParam(["name", "email"], "name"),
 });
 
 export const PersonView = z.object({

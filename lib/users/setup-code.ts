@@ -44,9 +44,28 @@ export function requireSetupCode(candidate: string | undefined): void {
   }
 }
 
+/**
+ * The setup page's full URL, so the log line can be opened as printed: the public URL (AUTH_URL) when
+ * set; else the origin Next listens on (it records it in __NEXT_PRIVATE_ORIGIN once listening); else
+ * HOST/HOSTNAME and PORT as `scripts/start.mjs` passes them (loopback and 3000 by default).
+ */
+export function setupPageUrl(env: Record<string, string | undefined> = process.env, publicUrl: string | undefined = getConfig().publicUrl): string {
+  if (publicUrl) return new URL("/setup", publicUrl).toString();
+  if (env.__NEXT_PRIVATE_ORIGIN) {
+    try {
+      return new URL("/setup", env.__NEXT_PRIVATE_ORIGIN).toString();
+    } catch {
+      // not a URL: fall through to HOST and PORT
+    }
+  }
+  const host = env.HOST || env.HOSTNAME || "127.0.0.1";
+  const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${shown}:${env.PORT || "3000"}/setup`;
+}
+
 /** At start: print the code while setup is still open (never once someone has an account). */
-export async function announceSetupCode(log: (line: string) => void = (line) => console.info(line)): Promise<boolean> {
+export async function announceSetupCode(log: (line: string) => void = (line) => console.info(line), url: string = setupPageUrl()): Promise<boolean> {
   if (!(await isSetupNeeded())) return false;
-  log(`steward: no one has an account yet. Open /setup and enter this one-time setup code: ${currentSetupCode()}`);
+  log(`steward: no one has an account yet. Open ${url} and enter this one-time setup code: ${currentSetupCode()}`);
   return true;
 }

@@ -7,8 +7,10 @@ import { authenticatePersonalToken, createApiToken, revokeApiToken } from "../ap
 import { verifyAuditChain } from "../audit/verify-chain";
 import { userContext } from "@/testing/context";
 import { createUser } from "./create-user";
+import { listUsers, ListUsersQuery } from "./list-users";
+import { readQuery } from "../http/query";
 import { bootstrapAdminFromConfig, isSetupNeeded, setupFirstAdmin } from "./first-admin";
-import { announceSetupCode, currentSetupCode, requireSetupCode } from "./setup-code";
+import { announceSetupCode, currentSetupCode, requireSetupCode, setupPageUrl } from "./setup-code";
 import { signInWithPassword } from "./sign-in";
 import { deactivateUser, updateUserRole } from "./update-user";
 
@@ -49,6 +51,13 @@ describe("first-run setup", () => {
     const lines: string[] = [];
     expect(await announceSetupCode((line) => lines.push(line))).toBe(true);
     expect(lines.join("\n")).toContain(currentSetupCode());
+    // The full URL, so it can be opened as printed (not a bare "/setup").
+    expect(lines.join("\n")).toMatch(/Open https?:\/\/[^\s/]+\/setup and enter/);
+    expect(setupPageUrl({ HOST: "127.0.0.1", PORT: "4321" }, undefined)).toBe("http://127.0.0.1:4321/setup");
+    expect(setupPageUrl({}, undefined)).toBe("http://127.0.0.1:3000/setup");
+    expect(setupPageUrl({ HOST: "0.0.0.0", PORT: "8080" }, undefined)).toBe("http://localhost:8080/setup");
+    expect(setupPageUrl({ __NEXT_PRIVATE_ORIGIN: "http://10.0.0.5:3100", PORT: "3100" }, undefined)).toBe("http://10.0.0.5:3100/setup");
+    expect(setupPageUrl({ PORT: "3100" }, "https://steward.example.com")).toBe("https://steward.example.com/setup");
     for (const wrong of [undefined, "", "AAAA-AAAA-AAAA-AAAA", currentSetupCode().slice(0, -1), `${currentSetupCode()}X`]) {
       await expect(setupFirstAdmin({ input: { email: "thief@example.test", name: "Thief", password: ADMIN_PASSWORD }, ip: null, setupCode: wrong })).rejects.toThrow(/not the setup code/);
     }
@@ -154,5 +163,26 @@ describe("the audit trail of people and tokens", () => {
     const target = rows[3]!;
     await database.db.execute(sql`update audit_log set after = jsonb_set(after, '{role}', '"admin"') where seq = ${target.seq}`);
     expect(await verifyAuditChain(database.db)).toMatchObject({ intact: false, brokenAt: { seq: target.seq, id: target.id } });
+  });
+});
+
+describe("the console users list", () => {
+  withOwnDatabase();
+
+  it("sorts on the server by name, email, role, status or last sign-in, and refuses an unknown order at the API", async () => {
+    const ctx = userContext("admin");
+    const tag = `us${Date.now().toString(36)}`;
+    const made: string[] = [];
+    for (const [name, role] of [["Bea", "viewer"], ["ada", "security"], ["Cy", "admin"]] as const) {
+      made.push((await createUser({ ctx, input: { email: `${name.toLowerCase()}-${tag}@example.test`, name: `${name} ${tag}`, role, password: "long enough password" } })).id);
+    }
+    const [bea, ada, cy] = made;
+    await database.db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, cy!));
+    const order = async (sort?: Parameters<typeof listUsers>[0]["sort"]) => (await listUsers({ ctx, sort })).map((user) => user.id).filter((id) => made.includes(id));
+    expect(await order()).toEqual([ada, bea, cy]); // by email
+    expect(await order("-name")).toEqual([cy, bea, ada]); // case-insensitive
+    expect(await order("role")).toEqual([cy, ada, bea]); // admin, security, viewer
+    expect((await order("-lastSignIn"))[0]).toBe(cy);
+    expect(() => readQuery(new URLSearchParams({ sort: "password" }), ListUsersQuery)).toThrow(/sort/);
   });
 });

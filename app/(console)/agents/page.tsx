@@ -13,9 +13,10 @@ import { listAgents } from "@/lib/agents/list-agents";
 import { ListAgentsQuery } from "@/lib/agents/schemas";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { FINDING_LABELS } from "@/lib/findings/schemas";
+import { listOwnerCandidates } from "@/lib/people/owner-candidates";
 import { listPeople } from "@/lib/people/people";
 import { listTeams } from "@/lib/people/teams";
-import { assignOwnershipAction, changeStatusAction } from "./actions";
+import { assignOwnershipAction, changeStatusAction, createPersonAction } from "./actions";
 import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Agents" };
@@ -36,9 +37,14 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
   const ctx = await requirePageActor("agents.read", "/agents");
   const params = await searchParams;
   const query = readPageQuery(params, ListAgentsQuery);
-  const [page, people, teams] = await Promise.all([listAgents({ ctx, input: query }), listPeople({ ctx, input: { active: "true", limit: 500 } }), listTeams({ ctx })]);
   const canWrite = hasPermission(ctx.actor, "agents.write");
   const canAssign = hasPermission(ctx.actor, "agents.assign_owner");
+  const [page, people, teams, candidates] = await Promise.all([
+    listAgents({ ctx, input: query }),
+    listPeople({ ctx, input: { active: "true", limit: 500 } }),
+    listTeams({ ctx }),
+    canAssign ? listOwnerCandidates({ ctx }) : [],
+  ]);
   const filtered = Object.keys(params).some((key) => !["sort", "offset", "limit"].includes(key) && params[key]);
   return (
     <>
@@ -73,7 +79,8 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
         <>
           <AgentTable
             agents={page.items}
-            people={people.items.map((p) => ({ id: p.id, label: `${p.name} <${p.email}>` }))}
+            candidates={candidates}
+            addPerson={canAssign && canWrite ? createPersonAction : undefined}
             teams={teams.map((t) => ({ id: t.id, label: t.name }))}
             canAssign={canAssign}
             canWrite={canWrite}

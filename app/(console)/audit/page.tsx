@@ -5,6 +5,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
+import { listHref, tableSort } from "@/components/ui/table-sort";
 import { AuditFilters, listAuditEntries } from "@/lib/audit/list-audit";
 import { AuditEntity } from "@/components/audit/audit-entity";
 import { VerifyChainButton } from "@/components/audit/verify-chain-button";
@@ -20,9 +21,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const ctx = await requirePageActor("audit.read", "/audit");
   const params = await searchParams;
   const filters = readPageQuery(params, AuditFilters);
-  const { entries, nextBefore } = await listAuditEntries({ ctx, filters });
-  const nextQuery = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[0] !== "before"));
-  if (nextBefore) nextQuery.set("before", String(nextBefore));
+  const { entries, nextBefore, nextParam } = await listAuditEntries({ ctx, filters });
+  const nextHref = nextBefore ? listHref("/audit", params, { before: undefined, after: undefined, [nextParam]: String(nextBefore) }) : undefined;
+  const firstPage = !filters.before && !filters.after;
   return (
     <>
       <PageHeader title="Audit" description="Every change made through the console or the API, hash-chained so edits to history are detectable." actions={<VerifyChainButton verify={verifyAuditChainAction} />} />
@@ -54,11 +55,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <EmptyState title="No entries match">Changes appear here as people and scripts make them. Clear the filters to see everything.</EmptyState>
       ) : (
         <DataTable
+          caption="Audit trail"
           rows={entries}
           rowKey={(entry) => entry.seq}
+          sort={tableSort("/audit", filters.sort, params)}
           columns={[
             { header: "#", cell: (entry) => entry.seq },
-            { header: "When (UTC)", cell: (entry) => formatUtc(entry.at, "second") },
+            { header: "When (UTC)", sortKey: "time", cell: (entry) => formatUtc(entry.at, "second") },
             { header: "Who", cell: (entry) => entry.actorLabel },
             {
               header: "Via",
@@ -84,7 +87,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ]}
         />
       )}
-      {entries.length ? <Pagination noun="Entries" first={filters.before ? undefined : 1} shown={entries.length} nextHref={nextBefore ? `/audit?${nextQuery.toString()}` : undefined} label="Older entries" /> : null}
+      {entries.length ? <Pagination noun="Entries" first={firstPage ? 1 : undefined} shown={entries.length} nextHref={nextHref} label={filters.sort === "time" ? "Newer entries" : "Older entries"} /> : null}
     </>
   );
 }

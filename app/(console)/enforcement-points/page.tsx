@@ -7,7 +7,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { listEnforcementPoints } from "@/lib/enforcement-points/list-enforcement-points";
 import { getCurrentPolicyRevision } from "@/lib/policies/versions";
-import { OPA_PRESETS, OTLP_PRESETS } from "@/lib/enforcement-points/schemas";
+import { ListEnforcementPointsQuery, OPA_PRESETS, OTLP_PRESETS } from "@/lib/enforcement-points/schemas";
+import { readPageQuery } from "@/lib/http/query";
+import { tableSort } from "@/components/ui/table-sort";
 import { ENFORCEMENT_POINT_KINDS } from "@/db/schema/decisions";
 import { EpRowActions } from "@/components/enforcement-points/ep-row-actions";
 import { RegisterForm } from "@/components/enforcement-points/register-form";
@@ -21,10 +23,12 @@ export const dynamic = "force-dynamic";
 
 const when = (date: Date | null) => (date ? <time dateTime={date.toISOString()}>{formatUtc(date, "second")} UTC</time> : <span className="muted">never</span>);
 
-export default async function Page() {
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("enforcement_points.read", "/enforcement-points");
   const canManage = hasPermission(ctx.actor, "enforcement_points.manage");
-  const [points, currentRevision] = await Promise.all([listEnforcementPoints({ ctx }), getCurrentPolicyRevision()]);
+  const params = await searchParams;
+  const { sort } = readPageQuery(params, ListEnforcementPointsQuery);
+  const [points, currentRevision] = await Promise.all([listEnforcementPoints({ ctx, sort }), getCurrentPolicyRevision()]);
   return (
     <>
       <PageHeader title="Enforcement points" description="Gateways, policy engines and sidecars that report decisions to Steward." />
@@ -38,9 +42,11 @@ export default async function Page() {
           caption="Registered enforcement points"
           rows={points}
           rowKey={(ep) => ep.id}
+          sort={tableSort("/enforcement-points", sort, params)}
           columns={[
             {
               header: "Name",
+              sortKey: "name",
               rowHeader: true,
               cell: (ep) => (
                 <>
@@ -52,8 +58,8 @@ export default async function Page() {
                 </>
               ),
             },
-            { header: "Status", cell: (ep) => (ep.enabled ? <span className="badge ok">enabled</span> : <span className="badge danger">disabled</span>) },
-            { header: "Last seen", cell: (ep) => when(ep.lastSeenAt) },
+            { header: "Status", sortKey: "status", cell: (ep) => (ep.enabled ? <span className="badge ok">enabled</span> : <span className="badge danger">disabled</span>) },
+            { header: "Last seen", sortKey: "lastSeen", cell: (ep) => when(ep.lastSeenAt) },
             {
               header: "Decisions (1 h / 24 h)",
               cell: (ep) => (

@@ -4,7 +4,9 @@ import { requirePageActor } from "@/app/_server/page-guard";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { listUsers } from "@/lib/users/list-users";
+import { listUsers, ListUsersQuery } from "@/lib/users/list-users";
+import { readPageQuery } from "@/lib/http/query";
+import { tableSort } from "@/components/ui/table-sort";
 import { CreateUserForm } from "@/components/people/create-user-form";
 import { UserRowActions } from "@/components/people/user-row-actions";
 import { changeUserRoleAction, createUserAction, deactivateUserAction, reactivateUserAction, resetUserPasswordAction } from "./actions";
@@ -14,9 +16,11 @@ import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Console users" };
 
-export default async function PeoplePage() {
+export default async function PeoplePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("users.read", "/people");
-  const users = await listUsers({ ctx });
+  const params = await searchParams;
+  const { sort } = readPageQuery(params, ListUsersQuery);
+  const users = await listUsers({ ctx, sort });
   return (
     <>
       <PageHeader
@@ -31,15 +35,17 @@ export default async function PeoplePage() {
       <section className="card" aria-labelledby="people-list">
         <h2 id="people-list">Console users</h2>
         <DataTable
+          caption="Console users"
           rows={users}
+          sort={tableSort("/people", sort, params)}
           rowKey={(user) => user.id}
           rowAttributes={(user) => ({ "data-testid": `user-${user.email}` })}
           columns={[
-            { header: "Name", cell: (user) => user.name },
-            { header: "Email", cell: (user) => user.email },
-            { header: "Role", cell: (user) => ROLE_LABELS[user.role] },
-            { header: "Status", cell: (user) => (user.active ? <span className="badge ok">Active</span> : <span className="badge danger">Deactivated</span>) },
-            { header: "Last sign-in", cell: (user) => (user.lastSignInAt ? `${formatUtc(user.lastSignInAt)} UTC` : <span className="muted">never</span>) },
+            { header: "Name", sortKey: "name", cell: (user) => user.name },
+            { header: "Email", sortKey: "email", cell: (user) => user.email },
+            { header: "Role", sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
+            { header: "Status", sortKey: "status", cell: (user) => (user.active ? <span className="badge ok">Active</span> : <span className="badge danger">Deactivated</span>) },
+            { header: "Last sign-in", sortKey: "lastSignIn", cell: (user) => (user.lastSignInAt ? `${formatUtc(user.lastSignInAt)} UTC` : <span className="muted">never</span>) },
             { header: "Change", cell: (user) => <UserRowActions user={user} isSelf={user.id === ctx.actor.userId} actions={USER_ROW_ACTIONS} roleLabels={ROLE_LABELS} /> },
           ]}
         />

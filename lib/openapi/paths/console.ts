@@ -3,6 +3,7 @@ import { CreateApiTokenInput } from "../../api-tokens/api-tokens";
 import { PatchUserInput } from "../../users/update-user-status";
 import { CreateUserInput, UserView } from "../../users/schemas";
 import { AuditCheckpoint, VerifyAuditInput } from "../../audit/checkpoint";
+import { ListUsersQuery } from "../../users/list-users";
 import type { ApiOperation } from "../operation";
 
 const ChainVerdictJson = z.object({
@@ -26,7 +27,7 @@ const ApiTokenView = z.object({
 const UserJson = UserView.extend({ createdAt: z.string(), lastSignInAt: z.string().nullable() });
 
 export const consoleOperations: ApiOperation[] = [
-  { method: "get", path: "/api/v1/users", summary: "List console users", tag: "People", permission: "users.read", auth: "user", responses: { 200: { description: "Users", schema: z.object({ users: z.array(UserJson) }) } } },
+  { method: "get", path: "/api/v1/users", summary: "List console users", tag: "People", permission: "users.read", auth: "user", query: ListUsersQuery, responses: { 200: { description: "Users", schema: z.object({ users: z.array(UserJson) }) } } },
   { method: "post", path: "/api/v1/users", summary: "Create a console user", tag: "People", permission: "users.manage", auth: "user", body: CreateUserInput, responses: { 201: { description: "Created", schema: z.object({ user: UserJson }) }, 409: { description: "The email is taken" } } },
   { method: "get", path: "/api/v1/users/{id}", summary: "Get a console user", tag: "People", permission: "users.read", auth: "user", responses: { 200: { description: "The user", schema: z.object({ user: UserJson }) }, 404: { description: "No such user" } } },
   { method: "patch", path: "/api/v1/users/{id}", summary: "Change a user's role or deactivate/reactivate them", description: "Deactivation ends the person's sessions and revokes their tokens at once.", tag: "People", permission: "users.manage", auth: "user", body: PatchUserInput, responses: { 200: { description: "Updated", schema: z.object({ user: UserJson }) }, 412: { description: "Would leave no active administrator" } } },

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { EnforcementPointView, EnforcementPointWithStats, IssuedTokenView, OpaMapping, RegisterEnforcementPointInput, RotateTokenBody } from "@/lib/enforcement-points/schemas";
+import { EnforcementPointView, EnforcementPointWithStats, IssuedTokenView, ListEnforcementPointsQuery, OpaMapping, RegisterEnforcementPointInput, RotateTokenBody } from "@/lib/enforcement-points/schemas";
 import type { ApiOperation } from "../operation";
 
 const base = { tag: "Enforcement points", auth: "user" } as const;
 const one = { 200: { description: "The enforcement point", schema: EnforcementPointView }, 404: { description: "No such enforcement point" } };
 
 export const enforcementPointOperations: ApiOperation[] = [
-  { ...base, method: "get", path: "/api/v1/enforcement-points", summary: "List enforcement points with last seen, recent volume and last rejected batch", permission: "enforcement_points.read", responses: { 200: { description: "All enforcement points", schema: z.object({ enforcementPoints: z.array(EnforcementPointWithStats) }) } } },
+  { ...base, method: "get", path: "/api/v1/enforcement-points", summary: "List enforcement points with last seen, recent volume and last rejected batch", permission: "enforcement_points.read", query: ListEnforcementPointsQuery, responses: { 200: { description: "All enforcement points", schema: z.object({ enforcementPoints: z.array(EnforcementPointWithStats) }) } } },
   { ...base, method: "post", path: "/api/v1/enforcement-points", summary: "Register an enforcement point; the response carries its ingest token once", permission: "enforcement_points.manage", body: RegisterEnforcementPointInput, responses: { 201: { description: "Registered", schema: IssuedTokenView }, 409: { description: "The name is taken" } } },
   { ...base, method: "get", path: "/api/v1/enforcement-points/{id}", summary: "One enforcement point", permission: "enforcement_points.read", responses: one },
   { ...base, method: "post", path: "/api/v1/enforcement-points/{id}/rotate", summary: "Issue a new token; older tokens keep working for graceHours (default 24, at most 168)", permission: "enforcement_points.manage", body: RotateTokenBody, responses: { 200: { description: "The new token (shown once) and when the old one stops working", schema: IssuedTokenView } } },

@@ -8,7 +8,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { offsetPages } from "@/components/ui/table-sort";
+import { offsetPages, tableSort } from "@/components/ui/table-sort";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { agentCountsByOwner, listPeople } from "@/lib/people/people";
 import { ListPeopleQuery } from "@/lib/people/schemas";
@@ -86,9 +86,10 @@ export default async function PeopleDirectoryPage({ searchParams }: { searchPara
             caption="People"
             rows={people.items}
             rowKey={(person) => person.id}
+            sort={tableSort("/agents/people", query.sort, params)}
             columns={[
-              { header: "Name", cell: (person) => person.name },
-              { header: "Email", cell: (person) => person.email },
+              { header: "Name", sortKey: "name", cell: (person) => person.name },
+              { header: "Email", sortKey: "email", cell: (person) => person.email },
               { header: "Team", cell: (person) => (person.teamId ? teamName.get(person.teamId) : "—") },
               { header: "Agents owned", cell: (person) => <Link href={`/agents?ownerId=${person.id}`}>{owned.get(person.id) ?? 0}</Link> },
               { header: "State", cell: (person) => (person.active ? <span className="badge ok">Active</span> : <span className="badge">Deactivated</span>) },

@@ -15,6 +15,7 @@ import { OutcomeBadge } from "@/components/ui/status-badge";
 import { DataTable } from "@/components/ui/data-table";
 import { EntityRef } from "@/components/ui/entity-ref";
 import { Pagination } from "@/components/ui/pagination";
+import { tableSort } from "@/components/ui/table-sort";
 import { DecisionsChart } from "@/components/charts/decisions-chart";
 import { toChartBuckets } from "@/lib/overview/overview";
 import { QUICK_RANGE_KEYS, QUICK_RANGES } from "@/lib/overview/ranges";
@@ -74,11 +75,12 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
         <>
           <DataTable
             card
-            caption="Decisions, newest first"
+            caption={query.sort === "time" ? "Decisions, oldest first" : "Decisions, newest first"}
             rows={page.rows}
             rowKey={(row) => `${row.enforcementPointId}/${row.decisionId}`}
+            sort={tableSort("/decisions/explore", query.sort, { ...params, from: page.range.from.toISOString(), to: page.range.to.toISOString() })}
             columns={[
-              { header: "Time (UTC)", className: "mono", cell: (row) => <Link href={decisionHref(summaryOf(row))}>{formatUtc(row.time, "millisecond")}</Link> },
+              { header: "Time (UTC)", sortKey: "time", className: "mono", cell: (row) => <Link href={decisionHref(summaryOf(row))}>{formatUtc(row.time, "millisecond")}</Link> },
               { header: "Outcome", cell: (row) => <OutcomeBadge outcome={row.outcome} /> },
               { header: "Agent", cell: (row) => <DecisionAgentRef {...row} /> },
               { header: "Action", className: "mono", cell: (row) => row.actionName },
@@ -94,7 +96,7 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
             ]}
           />
           {/* No total: counting a range of the decisions table would scan it (docs/console.md "Tables"). */}
-          <Pagination noun="Decisions" first={query.cursor ? undefined : 1} shown={page.rows.length} nextHref={page.next ? `/decisions/explore?${nextParams}` : undefined} label="Older decisions" />
+          <Pagination noun="Decisions" first={query.cursor ? undefined : 1} shown={page.rows.length} nextHref={page.next ? `/decisions/explore?${nextParams}` : undefined} label={query.sort === "time" ? "Newer decisions" : "Older decisions"} />
         </>
       )}
     </>

@@ -1,0 +1,1 @@
+CREATE INDEX "access_requests_expires_idx" ON "access_requests" USING btree ("expires_at","id");
