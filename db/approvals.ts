@@ -54,14 +54,14 @@ export async function consumeApproval(db: Executor, id: string, at: Date): Promi
   return rows.length === 1;
 }
 
-export async function pendingDue(db: Executor, now: Date): Promise<{ expired: AccessRequestRow[]; toEscalate: AccessRequestRow[] }> {
+export async function pendingDue(db: Executor, now: Date, limit: number): Promise<{ expired: AccessRequestRow[]; toEscalate: AccessRequestRow[] }> {
   const [expired, toEscalate] = await Promise.all([
-    db.select().from(accessRequests).where(and(eq(accessRequests.status, "pending"), lt(accessRequests.expiresAt, now))).limit(500),
+    db.select().from(accessRequests).where(and(eq(accessRequests.status, "pending"), lt(accessRequests.expiresAt, now))).limit(limit),
     db
       .select()
       .from(accessRequests)
       .where(and(eq(accessRequests.status, "pending"), isNull(accessRequests.escalatedAt), lt(accessRequests.escalateAt, now)))
-      .limit(500),
+      .limit(limit),
   ]);
   return { expired, toEscalate };
 }

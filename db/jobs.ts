@@ -86,6 +86,21 @@ export async function countQueueJobs(db: Executor): Promise<{ name: string; stat
   return rows.map((row) => ({ name: row.name, state: row.state as JobState, count: Number(row.count) }));
 }
 
+/**
+ * Makes a waiting run of `name` (one queued for later, or waiting out a retry delay) due now; the
+ * number of runs moved (0 or 1 on a stately queue). A wake uses it when its send collapsed into
+ * the waiting run.
+ */
+export async function bringQueuedJobForward(db: Executor, name: string, singletonKey: string): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`update ${sql.raw(JOB_QUEUE_SCHEMA)}.job set start_after = now()
+        where name = ${name} and singleton_key = ${singletonKey} and state in ('created', 'retry') and start_after > now()
+        returning id::text as id`,
+  );
+  return rows.length;
+}
+
 /** Whether pg-boss has created its schema in this database yet (it does at the queue's first start). */
 export async function jobQueueInstalled(db: Executor): Promise<boolean> {
   const [row] = await queryRows<{ present: boolean }>(db, sql`select to_regclass(${`${JOB_QUEUE_SCHEMA}.job`}) is not null as present`);
