@@ -12,6 +12,7 @@ import { newId } from "../ids";
 import { createDestination } from "../outbound/destinations";
 import { startReceiver } from "../outbound/outbound-testing";
 import { DRAIN_IDLE_REPEAT_SECONDS, DRAIN_POLLING_SECONDS, drainJobDefinitions } from "./drains";
+import { jobsOverview } from "./admin";
 import { setProcessJobQueueForTests } from "./process-queue";
 import { startJobQueue, type JobQueue } from "./queue";
 
@@ -117,6 +118,14 @@ describe("outbound delivery and approval upkeep as job-queue drains", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(callbacksTo(id)).toHaveLength(1);
     expect(await database.db.select().from(auditLog).where(and(eq(auditLog.action, "access_request.expire"), eq(auditLog.entityId, id)))).toHaveLength(1);
+
+    // The jobs page: the drains' completed runs (one a second or so) stay off the runs list; the schedules table says when each last completed.
+    const overview = await jobsOverview({ ctx: admin, filters: { state: "completed" } });
+    expect(overview.jobs.filter((job) => job.name === "outbound-delivery" || job.name === "approval-upkeep")).toEqual([]);
+    const upkeep = overview.queues.find((queue) => queue.name === "approval-upkeep")!;
+    expect(upkeep.lastCompletedOn?.getTime()).toBeGreaterThan(expiresAt.getTime());
+    expect(upkeep.schedule).toBe("When new work commits, and 0.5 s after an idle run (cron * * * * * restarts it)");
+    expect((await listQueueJobs(database.db, { states: ["completed"], limit: 100 })).filter((job) => job.name === "approval-upkeep").length).toBeGreaterThan(1);
   }, 30_000);
 
   it(`sends an ingested decision to a webhook destination within ${WOKEN_BOUND_MS} ms of the commit (plus the run): ingest wakes the drain`, async () => {
