@@ -160,6 +160,7 @@ describe("outbound delivery and approval upkeep as job-queue drains", () => {
 
 describe.runIf(process.env.STEWARD_TEST_DB === "postgres")("two queue workers on one PostgreSQL database", () => {
   it("deliver each decision once and expire each access request once (with one callback each), sharing the runs", async () => {
+    const testStarted = new Date();
     const [first, second] = await startDrains(2);
     await createDestination({ ctx: admin, input: { kind: "webhook", name: "drain-hook-2", url: `${receiver.url}/hook`, streams: ["decisions"], allowPrivateNetwork: true } });
     const now = Date.now();
@@ -190,7 +191,8 @@ describe.runIf(process.env.STEWARD_TEST_DB === "postgres")("two queue workers on
     expect(expiries.map((row) => row.entityId).sort()).toEqual([...requests].sort());
 
     // Both workers took runs of both drains, one at a time (a stately queue), and none failed.
-    const jobs = await listQueueJobs(database.db, { limit: 10_000 });
+    // (This test's runs only: the earlier tests' queues left completed runs of their own.)
+    const jobs = (await listQueueJobs(database.db, { limit: 10_000 })).filter((job) => job.createdOn >= testStarted);
     const runners = (name: string) => new Set(jobs.filter((job) => job.name === name && job.state === "completed").map((job) => (job.output as { runBy?: string }).runBy));
     expect(runners("outbound-delivery").size).toBe(2);
     expect(runners("approval-upkeep").size).toBe(2);
