@@ -15,8 +15,9 @@ export async function register() {
   installShutdownSignals({ deadlineMs: getLifecycleConfig().shutdownTimeoutMs, closeDatabase });
   followSupervisor(process.env.STEWARD_SUPERVISOR_PID);
   const { stopProcessJobQueue } = await import("./lib/jobs/process-queue");
-  // Scheduled work (findings refresh, partitions and retention, alert evaluation) runs on the job queue:
-  // stopping it lets running jobs finish; an unfinished one is failed over to another process by pg-boss.
+  // Background work (findings refresh, partitions and retention, alert evaluation, outbound delivery, approval
+  // expiry, escalation and deliveries) runs on the job queue: stopping it lets running jobs finish; an
+  // unfinished one is failed over to another process by pg-boss.
   registerJob("job queue", () => stopProcessJobQueue());
 
   startInBackground({
@@ -24,13 +25,6 @@ export async function register() {
       const { keepProcessJobQueueStarted } = await import("./lib/jobs/process-queue");
       const { startupStatus } = await import("./lib/startup");
       keepProcessJobQueueStarted(() => startupStatus().state === "stopping");
-      const { scheduleOutbound } = await import("./lib/outbound/schedule-outbound");
-      const outbound = scheduleOutbound();
-      registerJob("outbound delivery", () => outbound.stop());
-      const { startApprovalWorker } = await import("./lib/approvals/worker");
-      startApprovalWorker();
-      const approvalWorker = globalThis as typeof globalThis & { __stewardApprovalWorker?: { timer?: NodeJS.Timeout } };
-      registerJob("approval expiry, escalation and deliveries", () => clearInterval(approvalWorker.__stewardApprovalWorker?.timer));
       const { announceSetupCode } = await import("./lib/users/setup-code");
       await announceSetupCode();
     },

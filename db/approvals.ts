@@ -60,7 +60,7 @@ export async function consumeApproval(db: Executor, id: string, at: Date): Promi
  * approval, so the request is dead (the demo opens one per round and ends the round's task at once;
  * they piled up as "pending" for the whole request TTL).
  */
-export async function pendingDue(db: Executor, now: Date): Promise<{ expired: AccessRequestRow[]; toEscalate: AccessRequestRow[] }> {
+export async function pendingDue(db: Executor, now: Date, limit: number): Promise<{ expired: AccessRequestRow[]; toEscalate: AccessRequestRow[] }> {
   const taskOver = sql`exists (select 1 from ${tasks} where ${tasks.id} = ${accessRequests.taskId} and (${tasks.status} = 'ended' or ${tasks.tokensExpireAt} < ${now.toISOString()}::timestamptz))`;
   const [expired, toEscalate] = await Promise.all([
     db
@@ -68,12 +68,12 @@ export async function pendingDue(db: Executor, now: Date): Promise<{ expired: Ac
       .from(accessRequests)
       .where(and(eq(accessRequests.status, "pending"), or(lt(accessRequests.expiresAt, now), taskOver)))
       .orderBy(asc(accessRequests.expiresAt))
-      .limit(500),
+      .limit(limit),
     db
       .select()
       .from(accessRequests)
       .where(and(eq(accessRequests.status, "pending"), isNull(accessRequests.escalatedAt), lt(accessRequests.escalateAt, now)))
-      .limit(500),
+      .limit(limit),
   ]);
   return { expired, toEscalate };
 }

@@ -229,6 +229,40 @@ export async function dropDecisionPartitionsBefore(handle: DatabaseHandle, cutof
   return Number(row?.dropped ?? 0);
 }
 
+/** Rows one retention statement deletes from decision_keys at most (see deleteDecisionKeysBefore). */
+export const DECISION_KEY_DELETE_BATCH = 5_000;
+
+/** One batch: $1 the cutoff day, $2 the most rows. Exported for the test that checks its plan uses the BRIN index. */
+export const DECISION_KEY_DELETE_STATEMENT = `with gone as (
+   delete from decision_keys k
+    using (select enforcement_point_id, decision_id from decision_keys where "time" < ($1::date::timestamp at time zone 'UTC') limit $2) old
+    where k.enforcement_point_id = old.enforcement_point_id and k.decision_id = old.decision_id
+    returning 1)
+ select count(*) as n from gone`;
+
+/**
+ * Deletes the idempotency keys of decisions before `cutoffDay` (UTC midnight) in statements of at
+ * most `batchRows` rows, each its own transaction (no explicit transaction: postgres.js and PGlite
+ * autocommit each statement), until none is left or `budgetMs` has passed — the next run continues.
+ * A batch locks only its own rows for a moment and commits, so ingest, vacuum and outbound delivery
+ * (which reads only below the oldest running transaction) never wait behind a day's delete. The
+ * batch is found through the BRIN index on `time` and deleted by primary key.
+ */
+export async function deleteDecisionKeysBefore(handle: DatabaseHandle, cutoffDay: string, options: { batchRows?: number; budgetMs?: number } = {}): Promise<{ deleted: number; statements: number; done: boolean }> {
+  const batchRows = options.batchRows ?? DECISION_KEY_DELETE_BATCH;
+  const started = Date.now();
+  let deleted = 0;
+  let statements = 0;
+  for (;;) {
+    const [row] = await rawQuery<{ n: number | string }>(handle, DECISION_KEY_DELETE_STATEMENT, [cutoffDay, batchRows]);
+    const count = Number(row?.n ?? 0);
+    statements++;
+    deleted += count;
+    if (count < batchRows) return { deleted, statements, done: true };
+    if (options.budgetMs !== undefined && Date.now() - started >= options.budgetMs) return { deleted, statements, done: false };
+  }
+}
+
 export async function notifyDecisionBatch(query: RawQuery, payload: string): Promise<void> {
   await query("select pg_notify('steward_decisions', $1)", [payload]);
 }

@@ -52,14 +52,16 @@ const toDate = (value: unknown) => (value === null || value === undefined ? null
  * The newest jobs (at most `limit`), optionally only those in `states`, newest first — from the live
  * table; jobs pg-boss has archived (completed ones after its archive interval) are not listed.
  */
-export async function listQueueJobs(db: Executor, options: { states?: readonly JobState[]; limit: number }): Promise<JobRow[]> {
+export async function listQueueJobs(db: Executor, options: { states?: readonly JobState[]; limit: number; hideCompletedOf?: readonly string[] }): Promise<JobRow[]> {
   const states = options.states && options.states.length > 0 ? options.states : undefined;
+  const hidden = options.hideCompletedOf && options.hideCompletedOf.length > 0 ? options.hideCompletedOf : undefined;
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`select id::text as id, name, state::text as state, retry_count, retry_limit, singleton_key, created_on, start_after, started_on, completed_on, output
         from ${sql.raw(JOB_QUEUE_SCHEMA)}.job
         where name not like '\_\_pgboss\_\_%'
         ${states ? sql`and state::text in (${sql.join(states.map((state) => sql`${state}`), sql`, `)})` : sql``}
+        ${hidden ? sql`and not (state = 'completed' and name in (${sql.join(hidden.map((name) => sql`${name}`), sql`, `)}))` : sql``}
         order by created_on desc, id limit ${options.limit}`,
   );
   return rows.map((row) => ({
@@ -84,6 +86,30 @@ export async function countQueueJobs(db: Executor): Promise<{ name: string; stat
     sql`select name, state::text as state, count(*) as count from ${sql.raw(JOB_QUEUE_SCHEMA)}.job where name not like '\_\_pgboss\_\_%' group by name, state`,
   );
   return rows.map((row) => ({ name: row.name, state: row.state as JobState, count: Number(row.count) }));
+}
+
+/**
+ * Makes a waiting run of `name` (one queued for later, or waiting out a retry delay) due now; the
+ * number of runs moved (0 or 1 on a stately queue). A wake uses it when its send collapsed into
+ * the waiting run.
+ */
+export async function bringQueuedJobForward(db: Executor, name: string, singletonKey: string): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`update ${sql.raw(JOB_QUEUE_SCHEMA)}.job set start_after = now()
+        where name = ${name} and singleton_key = ${singletonKey} and state in ('created', 'retry') and start_after > now()
+        returning id::text as id`,
+  );
+  return rows.length;
+}
+
+/** When each queue's newest completed run finished (live table), for queues whose completed runs the list leaves out. */
+export async function lastCompletedRuns(db: Executor): Promise<{ name: string; completedOn: Date }[]> {
+  const rows = await queryRows<{ name: string; completed_on: unknown }>(
+    db,
+    sql`select name, max(completed_on) as completed_on from ${sql.raw(JOB_QUEUE_SCHEMA)}.job where state = 'completed' and name not like '\_\_pgboss\_\_%' group by name`,
+  );
+  return rows.map((row) => ({ name: row.name, completedOn: toDate(row.completed_on)! }));
 }
 
 /** Whether pg-boss has created its schema in this database yet (it does at the queue's first start). */

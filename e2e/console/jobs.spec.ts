@@ -12,9 +12,19 @@ test("an admin sees the job queue's schedules and the runs it started with; a vi
     ["findings-refresh", "*/10 * * * *"],
     ["decision-partitions", "7 * * * *"],
     ["alert-evaluation", "* * * * *"],
+    ["outbound-delivery", "When new work commits, and 0.5 s after an idle run"],
+    ["approval-upkeep", "When new work commits, and 0.5 s after an idle run"],
   ] as const) {
     await expect(schedules.getByRole("row", { name: new RegExp(name) })).toContainText(cron);
   }
+  // The drains run at start and every 0.5 s while idle: each shows a last completion, and none floods the runs list.
+  await expect(async () => {
+    await page.goto("/jobs");
+    for (const name of ["outbound-delivery", "approval-upkeep"]) {
+      await expect(page.getByRole("table", { name: "Schedules" }).getByRole("row", { name: new RegExp(name) })).toContainText(/\d{4}-\d{2}-\d{2}/, { timeout: 1_000 });
+    }
+  }).toPass({ timeout: 30_000 });
+  await expect(page.locator('tr[data-job-name="outbound-delivery"][data-job-state="completed"]')).toHaveCount(0);
   // Each is queued once at start; the console's own worker runs it (polled every 2 s).
   await expect(async () => {
     await page.goto("/jobs?state=completed");

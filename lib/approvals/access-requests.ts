@@ -423,10 +423,17 @@ export async function decideAccessRequest({ ctx, id, decision, input, origin, no
 
 // ---- upkeep ----------------------------------------------------------------------------------
 
-/** Expires overdue requests and escalates unanswered owner requests to security; returns the counts. */
+/** At most this many requests are expired, and this many escalated, per sweep. */
+export const SWEEP_LIMIT = 500;
+
+/**
+ * Expires overdue requests and escalates unanswered owner requests to security; returns the counts.
+ * Run by the job queue's `approval-upkeep` drain (lib/jobs/drains.ts); each transition is a
+ * conditional update, so a sweep beside another never expires or escalates a request twice.
+ */
 export async function sweepAccessRequests(now = new Date()): Promise<{ expired: number; escalated: number }> {
   const db = await getDb();
-  const { expired, toEscalate } = await pendingDue(db, now);
+  const { expired, toEscalate } = await pendingDue(db, now, SWEEP_LIMIT);
   let expiredCount = 0;
   for (const row of expired) {
     // pendingDue only returns a not-yet-overdue pending row when its task is over.

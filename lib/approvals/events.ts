@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { notifyApprovalChannel } from "@/db/approvals";
 import { getDatabase, type Executor } from "@/db/client";
 import { listenOnChannel } from "@/db/notify";
+import { wakeJob } from "../jobs/wake";
 
 /**
  * Access-request changes, for long-polling PEPs and the console's pending badge. A change committed
@@ -34,9 +35,13 @@ export async function notifyInTransaction(tx: Executor, change: ApprovalChange):
   await notifyApprovalChannel(tx, APPROVALS_CHANNEL, JSON.stringify({ ...change, origin: state.origin }));
 }
 
-/** After commit: wakes this process's waiters. */
+/**
+ * After commit: wakes this process's waiters, and the `approval-upkeep` drain — every change that
+ * announces may have queued webhook or callback deliveries, or a new request to expire later.
+ */
 export function announce(change: ApprovalChange): void {
   dispatch(change);
+  wakeJob("approval-upkeep");
 }
 
 function listenAcrossProcesses(): Promise<void> {

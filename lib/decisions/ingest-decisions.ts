@@ -28,6 +28,7 @@ import { scheduleDecisionMaintenance } from "./partition-maintenance";
 import { feedOrigin, hasFeedListeners, publishDecisions, type BatchNotice } from "./feed";
 import { INGEST_LIMITS } from "./read-ingest-body";
 import { sourcePath, type IngestItem, type SourceOrigin } from "./ingest-item";
+import { wakeJob } from "../jobs/wake";
 import { preciseUtc } from "./precise-time";
 import { findUnstorableText, toStorableText, UNSTORABLE_TEXT_MESSAGE } from "./storable-text";
 import { DecisionInput, type DecisionSummary, type IngestResult, type QuarantinedItem } from "./schemas";
@@ -228,6 +229,8 @@ export async function ingestDecisions({ ctx, input, alsoInTransaction }: { ctx: 
     result = await write();
   }
 
+  // Committed: outbound delivery sends them now rather than at its next idle run (a wake is not awaited).
+  if (result.rows.length) wakeJob("outbound-delivery");
   // Not awaited: the response does not wait for the feed's name lookup.
   if (hasFeedListeners()) void publishDecisions(result.rows.map((row, index) => toSummary(enforcementPointId, result.receivedAt, row, result.fresh[index]!.input.reasons ?? [])));
   const quarantined: QuarantinedItem[] = result.batchQuarantine.map((row) => ({ index: row.batchIndex, path: row.path, message: row.message })).sort((a, b) => a.index - b.index);

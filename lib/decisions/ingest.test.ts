@@ -4,7 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { suiteDatabase } from "@/testing/database";
 import { executedRows } from "@/db/rows";
 import { agentIdentities, agents, decisionQuarantine, decisions } from "@/db/schema";
-import { dropDecisionPartitionsBefore } from "@/db/ingest";
+import { DECISION_KEY_DELETE_STATEMENT, deleteDecisionKeysBefore, dropDecisionPartitionsBefore } from "@/db/ingest";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { userContext } from "@/testing/context";
 import { updateSettings } from "../settings/settings";
@@ -191,17 +191,49 @@ describe("native decision ingest", () => {
     const cutoff = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
     expect(await dropDecisionPartitionsBefore(database, cutoff)).toBeGreaterThanOrEqual(1);
     expect(await storedIds()).not.toContain(decision.id);
-    // Its key went with it, so the id is free again rather than a phantom duplicate.
+    expect((await deleteDecisionKeysBefore(database, cutoff)).done).toBe(true);
+    // Its key went after it, so the id is free again rather than a phantom duplicate.
     expect((await post([decision])).body).toMatchObject({ accepted: 1 });
   });
 
   it("finds the keys past retention through the BRIN index on their time, not by reading every key (docs/scale.md)", async () => {
     // The planner prefers a sequential scan on a small table; forbidding it shows whether an index can serve the delete.
+    const statement = DECISION_KEY_DELETE_STATEMENT.replace("$1", "'2026-01-01'").replace("$2", "5000");
     const plan = await database.db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      return executedRows<Record<string, string>>(await tx.execute(sql`explain delete from decision_keys where "time" < now() - interval '90 days'`));
+      return executedRows<Record<string, string>>(await tx.execute(sql.raw(`explain ${statement}`)));
     });
     expect(plan.map((row) => Object.values(row).join(" ")).join("\n")).toContain("decision_keys_time_brin");
+  });
+
+  it("deletes past-retention keys in statements of at most the batch size, each its own transaction, and keeps newer keys", async () => {
+    // Measured by the database, not by the function's own count: a statement-level trigger records, for every DELETE
+    // statement on decision_keys, how many rows it removed and in which transaction.
+    await database.db.execute(sql`create table key_delete_statements (seq serial primary key, removed int not null, xid xid8 not null)`);
+    await database.db.execute(
+      sql.raw(`create function note_key_delete() returns trigger language plpgsql as $$ begin insert into key_delete_statements (removed, xid) select count(*), pg_current_xact_id() from gone; return null; end $$`),
+    );
+    await database.db.execute(sql`create trigger note_key_delete after delete on decision_keys referencing old table as gone for each statement execute function note_key_delete()`);
+    try {
+      await database.db.execute(sql`insert into decision_keys (enforcement_point_id, decision_id, content_hash, time) select 'ep_retention', 'old-' || g, 'h', now() - interval '400 days' from generate_series(1, 2345) g`);
+      await database.db.execute(sql`insert into decision_keys (enforcement_point_id, decision_id, content_hash, time) select 'ep_retention', 'kept-' || g, 'h', now() - interval '299 days' from generate_series(1, 10) g`);
+      const cutoff = new Date(Date.now() - 300 * 86_400_000).toISOString().slice(0, 10);
+      const result = await deleteDecisionKeysBefore(database, cutoff, { batchRows: 1000 });
+      const statements = executedRows<{ removed: number; xid: string }>(await database.db.execute(sql`select removed, xid::text as xid from key_delete_statements order by seq`));
+      expect(statements.map((row) => Number(row.removed))).toEqual([1000, 1000, 345]);
+      expect(new Set(statements.map((row) => row.xid)).size).toBe(3);
+      expect(result).toEqual({ deleted: 2345, statements: 3, done: true });
+      const left = executedRows<{ id: string }>(await database.db.execute(sql`select decision_id as id from decision_keys where enforcement_point_id = 'ep_retention' order by decision_id`));
+      expect(left.map((row) => row.id)).toEqual(Array.from({ length: 10 }, (_, index) => `kept-${index + 1}`).sort());
+      // Past its time budget a run stops after the batch in hand and says so; the next run continues.
+      await database.db.execute(sql`insert into decision_keys (enforcement_point_id, decision_id, content_hash, time) select 'ep_retention', 'later-' || g, 'h', now() - interval '400 days' from generate_series(1, 30) g`);
+      expect(await deleteDecisionKeysBefore(database, cutoff, { batchRows: 10, budgetMs: 0 })).toEqual({ deleted: 10, statements: 1, done: false });
+      expect(await deleteDecisionKeysBefore(database, cutoff, { batchRows: 10 })).toEqual({ deleted: 20, statements: 3, done: true });
+    } finally {
+      await database.db.execute(sql`drop trigger note_key_delete on decision_keys`);
+      await database.db.execute(sql`drop function note_key_delete()`);
+      await database.db.execute(sql`drop table key_delete_statements`);
+    }
   });
 });
 

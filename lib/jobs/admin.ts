@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { countQueueJobs, jobQueueInstalled, listQueueJobs, type JobRow, type JobState } from "@/db/jobs";
+import { countQueueJobs, jobQueueInstalled, lastCompletedRuns, listQueueJobs, type JobRow, type JobState } from "@/db/jobs";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor } from "../auth/actor";
 import { requirePermission } from "../auth/require-permission";
@@ -18,8 +18,12 @@ export type QueueSummary = {
   name: string;
   description: string;
   cron: string;
+  /** When it runs, in words: the cron for scheduled jobs; for drains, woken by new work and repeated when idle. */
+  schedule: string;
   retryLimit: number;
   counts: Partial<Record<JobState, number>>;
+  /** When its newest completed run finished (still in the live table), if any. */
+  lastCompletedOn: Date | null;
 };
 
 export type JobsOverview = {
@@ -45,18 +49,31 @@ export async function jobsOverview({ ctx, filters }: { ctx: Ctx & { actor: Actor
   requirePermission(ctx.actor, "jobs.manage");
   const db = await getDb();
   const runningHere = (await processJobQueue()) !== undefined;
-  if (!(await jobQueueInstalled(db))) return { installed: false, runningHere, queues: summaries([]), jobs: [] };
-  const [counts, jobs] = await Promise.all([countQueueJobs(db), listQueueJobs(db, { states: filters.state ? [filters.state] : undefined, limit: 100 })]);
-  return { installed: true, runningHere, queues: summaries(counts), jobs: jobs.map((job) => ({ ...job, error: jobError(job) })) };
+  if (!(await jobQueueInstalled(db))) return { installed: false, runningHere, queues: summaries([], []), jobs: [] };
+  // A drain completes a run every second or so: its completed runs would push every other job off the list,
+  // so the list leaves them out and the schedules table shows when each last completed.
+  const drains = JOB_DEFINITIONS.filter((definition) => definition.drain).map((definition) => definition.name);
+  const [counts, lastCompleted, jobs] = await Promise.all([
+    countQueueJobs(db),
+    lastCompletedRuns(db),
+    listQueueJobs(db, { states: filters.state ? [filters.state] : undefined, limit: 100, hideCompletedOf: drains }),
+  ]);
+  return { installed: true, runningHere, queues: summaries(counts, lastCompleted), jobs: jobs.map((job) => ({ ...job, error: jobError(job) })) };
 }
 
-function summaries(counts: { name: string; state: JobState; count: number }[]): QueueSummary[] {
+function summaries(counts: { name: string; state: JobState; count: number }[], lastCompleted: { name: string; completedOn: Date }[]): QueueSummary[] {
   return JOB_DEFINITIONS.map((definition) => ({
     name: definition.name,
     description: definition.description,
     cron: definition.cron,
+    schedule: definition.drain
+      ? `When new work commits, and ${definition.drain.idleRepeatSeconds} s after an idle run (cron ${definition.cron} restarts it)`
+      : definition.repeatEverySeconds
+        ? `${definition.cron}, and ${definition.repeatEverySeconds} s after each run`
+        : definition.cron,
     retryLimit: definition.retryLimit,
     counts: Object.fromEntries(counts.filter((row) => row.name === definition.name).map((row) => [row.state, row.count])),
+    lastCompletedOn: lastCompleted.find((row) => row.name === definition.name)?.completedOn ?? null,
   }));
 }
 

@@ -4,16 +4,15 @@ import { maintainDecisionPartitions } from "../decisions/partition-maintenance";
 import { refreshFindings } from "../findings/refresh-findings";
 import { noteStandingCredentialUse } from "../identity/standing-credentials";
 import { ALERT_EVALUATION_MS, evaluateAlertRules } from "../outbound/alert-evaluator";
+import { drainJobDefinitions } from "./drains";
 import type { JobDefinition } from "./queue";
+import { wakeJob } from "./wake";
 
 /**
- * The console's scheduled background work. Each used to be a setInterval in every process; on the
- * job queue each schedule fires once per tick for the whole fleet and each run goes to one worker.
- *
- * Not here, on purpose: outbound delivery (every 500 ms) and approval upkeep (every second) are
- * drains of their own queues — each destination is leased, each delivery and request transition is
- * claimed with SKIP LOCKED or a conditional update — so several processes never do one item twice,
- * and cron's one-minute tick would slow them down. See docs/operations.md.
+ * The console's background work. Each used to be a setInterval in every process; on the job queue
+ * each schedule fires once per tick for the whole fleet and each run goes to one worker. The drains
+ * (outbound delivery, approval upkeep: lib/jobs/drains.ts) run again at once while busy, are woken
+ * by the commits that create their work, and repeat every 0.5 s when idle. See docs/operations.md.
  */
 const FINDINGS_EVERY_MS = 10 * 60_000;
 
@@ -51,6 +50,12 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     expireInSeconds: 5 * 60,
     runAtStart: true,
     repeatEverySeconds: ALERT_EVALUATION_MS / 1000,
-    run: async () => evaluateAlertRules((await getDatabase()).db),
+    run: async () => {
+      const result = await evaluateAlertRules((await getDatabase()).db);
+      // An opened or updated alert is an event for the alert stream's destinations.
+      if (result.opened + result.updated > 0) wakeJob("outbound-delivery");
+      return result;
+    },
   },
+  ...drainJobDefinitions(),
 ];

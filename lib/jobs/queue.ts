@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import type { DatabaseHandle } from "@/db/client";
-import { JOB_QUEUE_SCHEMA, pgliteJobQueueDb } from "@/db/jobs";
+import { bringQueuedJobForward, JOB_QUEUE_SCHEMA, pgliteJobQueueDb } from "@/db/jobs";
 
 /**
  * One kind of background work, run by the PostgreSQL job queue (pg-boss) wherever a console runs:
@@ -23,8 +23,19 @@ export type JobDefinition = {
    * this many seconds later (a singleton, so the fleet keeps one chain; the cron restarts a broken one).
    */
   repeatEverySeconds?: number;
+  /**
+   * A drain of work that other code creates (deliveries, requests due): `run` does what is due now and
+   * answers `{ more }`. With more left (its time budget ran out) the next run is queued at once and this
+   * process's worker fetches it without waiting for its poll; with nothing left the next run is queued
+   * `idleRepeatSeconds` later, the backstop for work that falls due by time (an expiry, a backoff ending)
+   * or whose wake was lost. Code that commits new work calls `wakeJob` (lib/jobs/wake.ts) to run it now.
+   */
+  drain?: { idleRepeatSeconds: number; pollingIntervalSeconds: number };
   run: () => Promise<unknown>;
 };
+
+/** What a drain's `run` answers: whether work was left for the next run (see JobDefinition.drain). */
+export type DrainOutcome = { more: boolean };
 
 /** How often pg-boss looks for work; the defaults suit a console, tests shorten them. */
 export type QueueTimings = {
@@ -43,6 +54,12 @@ export type JobQueue = {
   definitions: readonly JobDefinition[];
   /** Queues one run of `name` now; `null` when one is already waiting (its singleton key). */
   runNow(name: string): Promise<string | null>;
+  /**
+   * Makes a run of `name` due now: queues one, or — when one is already waiting (a drain's backstop run
+   * queued for later) — moves that one's start to now; and tells this process's worker to fetch at once
+   * instead of at its next poll. Another process's worker picks it up within its polling interval.
+   */
+  wake(name: string): Promise<void>;
   /** Puts a failed job back in the queue; whether it was a failed job of that queue. */
   retry(name: string, id: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -75,20 +92,38 @@ export async function startJobQueue(options: {
     cronWorkerIntervalSeconds: timings.cronWorkerIntervalSeconds,
     // A failed run stays in the live table (and on the jobs page) for a week; completed ones for pg-boss's 12 hours.
     archiveFailedAfterSeconds: 7 * 86_400,
+    // How often one process fails runs past their expiry (a run whose process died), so they are retried
+    // elsewhere: a drain's run holds its queue's one active slot until then (pg-boss's default is 120 s).
+    maintenanceIntervalSeconds: 30,
   });
   boss.on("error", options.onError ?? ((error: Error) => console.error(`job queue: ${error.message}`)));
   await boss.start();
   const byName = new Map(options.definitions.map((definition) => [definition.name, definition]));
+  const workerIds = new Map<string, string>();
+  const wake = async (name: string) => {
+    if (!byName.has(name)) throw new Error(`no job named ${name}`);
+    const queued = await boss.send(name, {}, { singletonKey: name });
+    // A stately queue holds one waiting run per key: a backstop queued for later blocks a new send, so start it now.
+    if (queued === null) await bringQueuedJobForward(options.handle.db, name, name);
+    const worker = workerIds.get(name);
+    if (worker) boss.notifyWorker(worker);
+  };
   for (const definition of options.definitions) {
     const queue = { name: definition.name, policy: "stately" as const, retryLimit: definition.retryLimit, retryDelay: definition.retryDelaySeconds, expireInSeconds: definition.expireInSeconds };
     // createQueue leaves an existing queue as it is; updateQueue applies a changed definition.
     await boss.createQueue(definition.name, queue);
     await boss.updateQueue(definition.name, queue);
-    await boss.work(definition.name, { pollingIntervalSeconds: timings.pollingIntervalSeconds, batchSize: 1 }, async () => {
+    const pollingIntervalSeconds = definition.drain?.pollingIntervalSeconds ?? timings.pollingIntervalSeconds;
+    const workerId = await boss.work(definition.name, { pollingIntervalSeconds, batchSize: 1 }, async () => {
       const output = await definition.run();
-      if (definition.repeatEverySeconds) await boss.send(definition.name, {}, { singletonKey: definition.name, startAfter: definition.repeatEverySeconds });
+      if (definition.drain) {
+        if ((output as DrainOutcome | undefined)?.more) await wake(definition.name);
+        // A number of seconds is added to the database's now() (pg-boss casts it to an interval), so no clock skew.
+        else await boss.send(definition.name, {}, { singletonKey: definition.name, startAfter: definition.drain.idleRepeatSeconds });
+      } else if (definition.repeatEverySeconds) await boss.send(definition.name, {}, { singletonKey: definition.name, startAfter: definition.repeatEverySeconds });
       return output;
     });
+    workerIds.set(definition.name, workerId);
     await boss.schedule(definition.name, definition.cron, {}, { tz: "UTC", singletonKey: definition.name });
   }
   const runNow = (name: string) => {
@@ -100,6 +135,7 @@ export async function startJobQueue(options: {
     boss,
     definitions: options.definitions,
     runNow,
+    wake,
     retry: async (name, id) => {
       if (!byName.has(name)) return false;
       // pg-boss 10 answers { affected } although its types say void.

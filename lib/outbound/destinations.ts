@@ -10,6 +10,7 @@ import { newSigningSecret, openDestinationSecret, redactSecrets, sealDestination
 import type { OutboundEvent } from "./events";
 import { checkDestinationUrl, checkHost, type NetworkPolicy } from "./network-guard";
 import { CreateDestinationInput, UpdateDestinationInput } from "./schemas";
+import { wakeJob } from "../jobs/wake";
 
 /** How far the backlog is counted for the health view (beyond it: "more than"). */
 const BACKLOG_COUNT_CAP = 100_000;
@@ -122,7 +123,7 @@ export async function createDestination({ ctx, input }: { ctx: Ctx; input: unkno
   const data = CreateDestinationInput.parse(input);
   requirePrivateNetworkRight(ctx, data.allowPrivateNetwork);
   const { config, secret, signingSecret } = configAndSecret(data, { allowPrivateNetwork: data.allowPrivateNetwork });
-  return withTransaction(ctx, async (tx) => {
+  const created = await withTransaction(ctx, async (tx) => {
     if (await getDestinationRowByName(tx, data.name)) throw new StewardError("conflict", `A destination named ${data.name} already exists`, { path: "name" });
     const id = newId("dst");
     const row = await insertDestinationRow(tx, {
@@ -140,13 +141,15 @@ export async function createDestination({ ctx, input }: { ctx: Ctx; input: unkno
     await recordAudit(tx, ctx, { action: "destination.create", entityType: "destination", entityId: id, after: destination });
     return { destination, ...(signingSecret ? { signingSecret } : {}) };
   });
+  wakeJob("outbound-delivery"); // its backlog starts going out now, not at the next idle run
+  return created;
 }
 
 export async function updateDestination({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<DestinationView> {
   requirePermission(ctx.actor, "outbound.manage");
   const patch = UpdateDestinationInput.parse(input);
   requirePrivateNetworkRight(ctx, patch.allowPrivateNetwork);
-  return withTransaction(ctx, async (tx) => {
+  const updated = await withTransaction(ctx, async (tx) => {
     const before = await getDestinationRow(tx, id);
     if (!before) throw notFound("Destination", id);
     if (patch.name && patch.name !== before.name && (await getDestinationRowByName(tx, patch.name))) throw new StewardError("conflict", `A destination named ${patch.name} already exists`, { path: "name" });
@@ -157,6 +160,8 @@ export async function updateDestination({ ctx, id, input }: { ctx: Ctx; id: stri
     await recordAudit(tx, ctx, { action: "destination.update", entityType: "destination", entityId: id, before: toDestinationView(before), after });
     return after;
   });
+  wakeJob("outbound-delivery"); // enabled again, or given more streams
+  return updated;
 }
 
 function recheckAddresses(row: DestinationRow, policy: NetworkPolicy): void {
@@ -179,7 +184,7 @@ export async function deleteDestination({ ctx, id }: { ctx: Ctx; id: string }): 
 /** Lifts a pause (after the receiver was fixed): the batch that was refused is sent again first. */
 export async function resumeDestination({ ctx, id }: { ctx: Ctx; id: string }): Promise<DestinationView> {
   requirePermission(ctx.actor, "outbound.manage");
-  return withTransaction(ctx, async (tx) => {
+  const resumed = await withTransaction(ctx, async (tx) => {
     const before = await getDestinationRow(tx, id);
     if (!before) throw notFound("Destination", id);
     const row = (await updateDestinationRow(tx, id, { pausedReason: null, consecutiveFailures: 0, nextAttemptAt: null }))!;
@@ -187,6 +192,8 @@ export async function resumeDestination({ ctx, id }: { ctx: Ctx; id: string }): 
     await recordAudit(tx, ctx, { action: "destination.resume", entityType: "destination", entityId: id, before: toDestinationView(before), after });
     return after;
   });
+  wakeJob("outbound-delivery");
+  return resumed;
 }
 
 /** Sends one `steward.test` event now, records it in the delivery log, and says what the receiver answered. */

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DatabaseHandle } from "@/db/client";
 import { advanceDestinationCursor, leaseDueDestinations, pauseDestination, setDestinationBackoff, pruneDeliveries, readAlertsAfter, readAuditAfter, readDecisionsAfter, recordDelivery, releaseLeases, type CursorUpdate, type DecisionCursor, type DestinationRow } from "@/db/outbound";
-import { newId } from "../ids";
 import { BATCH_SIZE, deliver, type OpenDestination } from "./deliver";
 import { DecisionWindow } from "./decision-window";
 import { openDestinationSecret, redactSecrets } from "./destination-secret";
@@ -154,40 +153,4 @@ export function backoffMs(failures: number, retryAfterMs: number | null): number
 async function backOff(handle: DatabaseHandle, owner: string, row: DestinationRow, sent: SendResult, excerpt: string): Promise<void> {
   const failures = row.consecutiveFailures + 1;
   await setDestinationBackoff(handle.db, row.id, owner, { failures, nextAttemptAt: new Date(Date.now() + backoffMs(failures, sent.retryAfterMs)), error: `${sent.status ? `HTTP ${sent.status}` : "Connection"}: ${excerpt}` });
-}
-
-/**
- * One delivery loop per process: a pass every `intervalMs`, never two at once, and the next pass
- * at once when the last one delivered something (a backlog drains at full speed).
- */
-export function startDeliveryLoop(getHandle: () => Promise<DatabaseHandle>, intervalMs = 500): { stop: () => Promise<void> } {
-  const owner = newId("proc");
-  let running: Promise<unknown> | null = null;
-  // One window per database handle, kept across passes: the next pass continues where this one read to.
-  let window: { handle: DatabaseHandle; window: DecisionWindow } | null = null;
-  const windowFor = (handle: DatabaseHandle) => (window?.handle === handle ? window.window : (window = { handle, window: newDecisionWindow(handle) }).window);
-  let stopped = false;
-  const tick = () => {
-    if (running || stopped) return;
-    running = getHandle()
-      .then((handle) => runDeliveryPass(handle, owner, windowFor(handle)))
-      .then((result) => result.delivered + result.dropped > 0)
-      .catch((error: unknown) => {
-        console.error(`outbound delivery pass failed: ${(error as Error).message}`);
-        return false;
-      })
-      .then((busy) => {
-        running = null;
-        if (busy) setImmediate(tick);
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
 }

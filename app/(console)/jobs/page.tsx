@@ -30,7 +30,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
     <>
       <PageHeader
         title="Jobs"
-        description="The read replica's lag, and scheduled background work — run once per schedule tick for every console on this database by the PostgreSQL job queue. A failed run is retried on its own; retry it here once its cause is fixed."
+        description="The read replica's lag, and background work — run once per schedule tick (drains: once at a time, whenever new work commits) for every console on this database by the PostgreSQL job queue. A failed run is retried on its own; retry it here once its cause is fixed."
       />
       <ReplicaCard replica={replica} />
       {!overview.runningHere ? <p className="notice">The job queue is not running in this console yet (it starts once the database is open). The list below is read from the database.</p> : null}
@@ -41,11 +41,12 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         columns={[
           { header: "Job", rowHeader: true, className: "mono", cell: (queue) => queue.name },
           { header: "What it does", cell: (queue) => queue.description },
-          { header: "Schedule (cron, UTC)", className: "mono", cell: (queue) => queue.cron },
+          { header: "Schedule (cron, UTC)", cell: (queue) => queue.schedule },
           { header: "Retries", cell: (queue) => queue.retryLimit },
           { header: "Queued", cell: (queue) => (queue.counts.created ?? 0) + (queue.counts.retry ?? 0) },
           { header: "Running", cell: (queue) => queue.counts.active ?? 0 },
           { header: "Failed", cell: (queue) => queue.counts.failed ?? 0 },
+          { header: "Last completed (UTC)", cell: (queue) => (queue.lastCompletedOn ? formatUtc(queue.lastCompletedOn, "second") : "—") },
         ]}
       />
       <form className="card inline" role="search" aria-label="Filter jobs">
@@ -65,7 +66,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       </form>
       {overview.jobs.length === 0 ? (
         <EmptyState title={overview.installed ? "No jobs match" : "No jobs yet"}>
-          {overview.installed ? "Runs appear here as their schedules fire; completed runs are archived after 12 hours. Clear the filter to see every state." : "The job queue creates its tables the first time a console starts it; refresh in a moment."}
+          {overview.installed ? "Runs appear here as their schedules fire; completed runs are archived after 12 hours (the drains' completed runs are not listed: see their last completion above). Clear the filter to see every state." : "The job queue creates its tables the first time a console starts it; refresh in a moment."}
         </EmptyState>
       ) : (
         <DataTable
