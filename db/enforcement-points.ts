@@ -11,8 +11,13 @@ export type EnforcementPointTokenRow = typeof enforcementPointTokens.$inferSelec
 
 const liveToken = and(isNull(enforcementPointTokens.revokedAt), or(isNull(enforcementPointTokens.expiresAt), gt(enforcementPointTokens.expiresAt, sql`now()`)));
 
-export async function getEnforcementPointOrThrow(db: Executor, id: string): Promise<EnforcementPointRow> {
+export async function getEnforcementPointById(db: Executor, id: string): Promise<EnforcementPointRow | undefined> {
   const [row] = await db.select().from(enforcementPoints).where(eq(enforcementPoints.id, id)).limit(1);
+  return row;
+}
+
+export async function getEnforcementPointOrThrow(db: Executor, id: string): Promise<EnforcementPointRow> {
+  const row = await getEnforcementPointById(db, id);
   if (!row) throw new StewardError("not_found", `Enforcement point ${id} does not exist`);
   return row;
 }
@@ -86,7 +91,7 @@ export async function insertEnforcementPoint(db: Executor, row: typeof enforceme
 }
 
 /** Sets the given columns and `updatedAt`; returns the row after. */
-export async function updateEnforcementPointRow(db: Executor, id: string, patch: Partial<Pick<typeof enforcementPoints.$inferInsert, "enabled" | "opaMapping">>): Promise<EnforcementPointRow> {
+export async function updateEnforcementPointRow(db: Executor, id: string, patch: Partial<Pick<typeof enforcementPoints.$inferInsert, "enabled" | "opaMapping" | "audiences">>): Promise<EnforcementPointRow> {
   const [row] = await db.update(enforcementPoints).set({ ...patch, updatedAt: new Date() }).where(eq(enforcementPoints.id, id)).returning();
   return row!;
 }

@@ -73,7 +73,8 @@ const textOf = (result: unknown) => ((result as { content: { text: string }[] })
 const releasesOf = async (token: string) => (await harness.secretReleaseRows()).filter((row) => row.jti === decodeJwt(token).jti);
 
 beforeAll(async () => {
-  harness = await ConsoleHarness.open(PORTS.console);
+  // The gateway (and the lagging second one, which shares its enforcement point) serve these audiences.
+  harness = await ConsoleHarness.open(PORTS.console, { audiences: [base(PORTS.gateway), base(PORTS.lagging)] });
   harness.revocationSource = "console";
   const scopePermit = (entry: string) => `permit(principal, action == Steward::Action::"call_tool", resource == Steward::Tool::"${entry}");`;
   // The secrets' `upstream` names are scope entries the writer may hold: a task that needs a server carries its name.

@@ -1,6 +1,9 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createAgent } from "@/lib/agents/create-agent";
+import type { Actor } from "@/lib/auth/actor";
+import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
 import { savePolicy } from "@/lib/policies/draft";
 import { forgetPublishedEngine } from "@/lib/policies/published-engine";
 import { publishDraft } from "@/lib/policies/publish";
@@ -40,8 +43,17 @@ export function exchangeForm(fields: Record<string, string | undefined>): URLSea
   return form;
 }
 
+/** The resource the tests' task tokens are issued for: the MCP endpoint of the gateway registerTestGateway registers. */
+export const GATEWAY_AUDIENCE = "https://gateway.test/mcp";
+
+/** Registers an mcp-gateway enforcement point serving GATEWAY_AUDIENCE and returns a request context acting as it. */
+export async function registerTestGateway(audiences: string[] = [GATEWAY_AUDIENCE]) {
+  const { enforcementPoint } = await registerEnforcementPoint({ ctx: userContext("admin"), input: { name: `gateway-${randomBytes(4).toString("hex")}`, kind: "mcp-gateway", audiences } });
+  return { actor: { type: "enforcement_point", enforcementPointId: enforcementPoint.id, name: enforcementPoint.name } as Actor, requestId: "req_ep", ip: null };
+}
+
 export const rootForm = (svid: string, extra: Record<string, string | undefined> = {}) =>
-  exchangeForm({ subject_token: svid, subject_token_type: TOKEN_TYPE_JWT, resource: "https://gateway.test/mcp", authorization_details: JSON.stringify([{ type: "steward_task", purpose: "triage the inbox" }]), ...extra });
+  exchangeForm({ subject_token: svid, subject_token_type: TOKEN_TYPE_JWT, resource: GATEWAY_AUDIENCE, authorization_details: JSON.stringify([{ type: "steward_task", purpose: "triage the inbox" }]), ...extra });
 
 export const delegateForm = (parentToken: string, actorSvid: string, extra: Record<string, string | undefined> = {}) =>
   exchangeForm({ subject_token: parentToken, subject_token_type: TOKEN_TYPE_ACCESS, actor_token: actorSvid, actor_token_type: TOKEN_TYPE_JWT, ...extra });

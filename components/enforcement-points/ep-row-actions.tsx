@@ -13,18 +13,20 @@ export type EpRowServerActions = {
   revoke: FormAction<{ name: string }>;
   setEnabled: FormAction<{ name: string; enabled: boolean }>;
   updateMapping: FormAction<{ name: string }>;
+  updateAudiences: FormAction<{ name: string; audiences: string[] }>;
 };
 
-type Panel = "rotate" | "revoke" | "toggle" | "opa" | null;
+type Panel = "rotate" | "revoke" | "toggle" | "opa" | "audiences" | null;
 
 /** Destructive changes open an inline confirmation; revoking asks for the EP's name. */
-export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: Pick<EnforcementPointView, "id" | "name" | "enabled" | "opaMapping">; presets: readonly string[]; otlpPresets?: readonly string[]; actions: EpRowServerActions }) {
+export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: Pick<EnforcementPointView, "id" | "name" | "enabled" | "opaMapping" | "audiences">; presets: readonly string[]; otlpPresets?: readonly string[]; actions: EpRowServerActions }) {
   const [panel, setPanel] = useState<Panel>(null);
   const [confirmName, setConfirmName] = useState("");
   const [rotateState, rotate, rotating] = useActionState(actions.rotate, null);
   const [revokeState, revoke, revoking] = useActionState(actions.revoke, null);
   const [toggleState, toggle, toggling] = useActionState(actions.setEnabled, null);
   const [opaState, saveOpa, savingOpa] = useActionState(actions.updateMapping, null);
+  const [audiencesState, saveAudiences, savingAudiences] = useActionState(actions.updateAudiences, null);
   const open = (next: Panel) => setPanel(panel === next ? null : next);
   return (
     // Escape closes whichever confirmation panel is open, from anywhere inside it.
@@ -42,7 +44,28 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
         <button type="button" onClick={() => open("opa")} aria-expanded={panel === "opa"}>
           Mapping
         </button>
+        <button type="button" onClick={() => open("audiences")} aria-expanded={panel === "audiences"}>
+          Audiences
+        </button>
       </div>
+      {panel === "audiences" ? (
+        <form action={saveAudiences} className="stack ep-confirm">
+          <FormStatus state={audiencesState} />
+          {audiencesState?.ok ? <p role="status">Audiences saved.</p> : null}
+          <input type="hidden" name="id" value={ep.id} />
+          <label className="field">
+            Resource URIs it serves (one a line)
+            <textarea name="audiences" rows={2} defaultValue={ep.audiences.join("\n")} placeholder="https://gateway.internal/mcp" aria-invalid={audiencesState && !audiencesState.ok && audiencesState.fieldErrors?.audiences ? true : undefined} />
+            <span className="error" aria-live="polite">
+              {audiencesState && !audiencesState.ok ? audiencesState.fieldErrors?.audiences?.join(" ") : null}
+            </span>
+          </label>
+          <p className="muted">Secrets from the console&apos;s store are released to this enforcement point only for task tokens issued for one of these.</p>
+          <button type="submit" className="primary" disabled={savingAudiences}>
+            Save audiences
+          </button>
+        </form>
+      ) : null}
       {rotateState?.ok ? <IssuedToken name={rotateState.data.name} token={rotateState.data.token} previousTokenExpiresAt={rotateState.data.previousTokenExpiresAt} snippets={rotateState.data.snippets} /> : null}
       {revokeState?.ok ? <p className="notice warn" role="status">Every token of {revokeState.data.name} is revoked. Rotate to issue a new one.</p> : null}
       {panel === "rotate" ? (

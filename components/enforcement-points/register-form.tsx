@@ -30,6 +30,9 @@ export function RegisterForm({ kinds, register }: { kinds: readonly string[]; re
         </Field>
         <Field label="Environment" name="environment" maxLength={50} hint="Optional, e.g. prod" errors={errors?.environment} />
         <Field label="Description" name="description" maxLength={1000} errors={errors?.description} />
+        <Field label="Audiences" name="audiences" hint="For a gateway: the resource URI it serves (its MCP endpoint, e.g. https://gateway.internal/mcp), one per line. Secrets are released to it only for task tokens issued for one of them." errors={errors?.audiences}>
+          <textarea id="field-audiences" name="audiences" rows={2} aria-describedby="field-audiences-hint" />
+        </Field>
         <button type="submit" className="primary" disabled={pending}>
           {pending ? "Registering…" : "Register and show token"}
         </button>

@@ -16,6 +16,11 @@ export const enforcementPoints = pgTable("enforcement_points", {
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
   /** Where agent, action, resource and verdict live in this EP's OPA decision-log events. */
   opaMapping: jsonb("opa_mapping").$type<Record<string, string>>().notNull().default({}),
+  /**
+   * The audiences (RFC 8707 resource URIs) this EP serves, as an administrator registered them: a
+   * secret is released to it only for a task token issued for one of them (lib/identity/secret-store.ts).
+   */
+  audiences: jsonb("audiences").$type<string[]>().notNull().default([]),
   lastRejectedAt: timestamp("last_rejected_at", { withTimezone: true }),
   lastRejectedReason: text("last_rejected_reason"),
   /** OTLP log records received that described no authorization or tool call: counted, not stored. */

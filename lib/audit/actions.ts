@@ -31,6 +31,7 @@ export const AuditAction = z.enum([
   "enforcement_point.enable",
   "enforcement_point.disable",
   "enforcement_point.update_opa_mapping",
+  "enforcement_point.update_audiences",
   "agent.create",
   "agent.update",
   "agent.assign_ownership",

@@ -15,6 +15,7 @@ export function toEnforcementPointView(row: EnforcementPointRow, tokens: Enforce
     lastRejectedReason: row.lastRejectedReason,
     skippedRecords: row.skippedRecords,
     opaMapping: OpaMapping.parse(row.opaMapping ?? {}),
+    audiences: row.audiences ?? [],
     tokens: tokens.filter((token) => token.enforcementPointId === row.id).map((token) => ({ id: token.id, prefix: token.prefix, createdAt: token.createdAt, expiresAt: token.expiresAt })),
     createdAt: row.createdAt,
   };

@@ -4,6 +4,18 @@ import { sortParam } from "../http/query";
 
 export const EnforcementPointKind = z.enum(ENFORCEMENT_POINT_KINDS);
 
+/**
+ * The audiences an EP serves: RFC 8707 resource URIs (a gateway's MCP endpoint, e.g.
+ * https://gateway.internal/mcp), at most 20. A form sends them one per line.
+ */
+export const Audiences = z.preprocess(
+  (value) => (typeof value === "string" ? value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) : value),
+  z
+    .array(z.string().trim().max(2000, "Use at most 2000 characters per audience").url("Give each audience as an absolute URI, e.g. https://gateway.internal/mcp"))
+    .max(20, "At most 20 audiences")
+    .transform((audiences) => [...new Set(audiences)]),
+);
+
 export const RegisterEnforcementPointInput = z.object({
   name: z
     .string()
@@ -14,6 +26,7 @@ export const RegisterEnforcementPointInput = z.object({
   kind: EnforcementPointKind.describe("What sort of enforcement point this is"),
   environment: z.string().trim().max(50).default("").describe("Where it runs, e.g. prod"),
   description: z.string().trim().max(1000).default(""),
+  audiences: Audiences.default([]).describe("The resource URIs (RFC 8707) it serves, e.g. a gateway's MCP endpoint; secrets are released to it only for task tokens issued for one of them"),
 });
 export type RegisterEnforcementPointInput = z.infer<typeof RegisterEnforcementPointInput>;
 
@@ -94,6 +107,9 @@ export const OpaMapping = z.object({
 });
 export type OpaMapping = z.infer<typeof OpaMapping>;
 export const UpdateOpaMappingInput = EnforcementPointIdInput.extend({ mapping: OpaMapping });
+export const AudiencesBody = z.object({ audiences: Audiences.describe("The resource URIs (RFC 8707) this EP serves; secrets are released to it only for task tokens issued for one of them") });
+export const UpdateAudiencesInput = EnforcementPointIdInput.extend({ audiences: Audiences });
+
 
 export const EnforcementPointView = z.object({
   id: z.string(),
@@ -108,6 +124,7 @@ export const EnforcementPointView = z.object({
   lastRejectedReason: z.string().nullable(),
   skippedRecords: z.number().int().describe("OTLP log records received that described no decision: counted, not stored"),
   opaMapping: OpaMapping,
+  audiences: z.array(z.string()).describe("The resource URIs it serves; secrets are released to it only for task tokens issued for one of them"),
   tokens: z.array(z.object({ id: z.string(), prefix: z.string(), createdAt: z.date(), expiresAt: z.date().nullable() })).describe("Live tokens (a rotated one lives until its grace expiry)"),
   createdAt: z.date(),
 });

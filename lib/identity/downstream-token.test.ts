@@ -5,13 +5,12 @@ import { eq } from "drizzle-orm";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT, type CryptoKey } from "jose";
 import { openTestDatabase } from "@/testing/database";
 import { auditLog, secretReleases } from "@/db/schema";
-import type { Actor } from "../auth/actor";
 import { userContext } from "@/testing/context";
 import { releaseSecret, saveSecret } from "./secret-store";
 import { forgetSigningKeys, publishedJwks } from "./signing-keys";
 import { getTask, observedCredentialPosture } from "./tasks-view";
 import { exchangeToken } from "./token-exchange";
-import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm } from "@/testing/identity";
+import { ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, registerTestGateway } from "@/testing/identity";
 
 /**
  * A tiny OAuth 2.0 token endpoint minting its access tokens with jose: client credentials
@@ -27,7 +26,7 @@ const seen: { authorization?: string; body: URLSearchParams }[] = [];
 const CLIENT = { id: "steward-downstream", secret: "s3cr3t with spaces&symbols" };
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
-const ep = { actor: { type: "enforcement_point", enforcementPointId: "ep_gateway", name: "gateway" } as Actor, requestId: "req_ep", ip: null };
+let ep: Awaited<ReturnType<typeof registerTestGateway>>;
 
 beforeAll(async () => {
   ({ privateKey: signingKey, publicKey: verifyKey } = await generateKeyPair("ES256"));
@@ -60,6 +59,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
   database = await openTestDatabase();
+  ep = await registerTestGateway();
   forgetSigningKeys();
   await publishBaseline();
 });

@@ -6,7 +6,6 @@ import { auditLog, decisions, findings, secrets, signingKeys, taskTokens, usedAs
 import { changeAgentStatus } from "../agents/assign-ownership";
 import { updateSettings } from "../settings/settings";
 import { userContext } from "@/testing/context";
-import type { Actor } from "../auth/actor";
 import { registerAgentKey } from "./agent-keys";
 import { IdentityError } from "./identity-error";
 import { introspectToken } from "./introspection";
@@ -17,7 +16,7 @@ import { forgetSigningKeys, publishedJwks, rotateSigningKey } from "./signing-ke
 import { getTask, listTasks, observedCredentialPosture } from "./tasks-view";
 import { ingestDecisions } from "../decisions/ingest-decisions";
 import { exchangeToken } from "./token-exchange";
-import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, TOKEN_ENDPOINT, type TestDomain } from "@/testing/identity";
+import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, TOKEN_ENDPOINT, type TestDomain, registerTestGateway } from "@/testing/identity";
 import { open, seal } from "./sealed-box";
 import { randomBytes } from "node:crypto";
 import { getEventListeners } from "node:events";
@@ -28,11 +27,12 @@ const SPIFFE = (name: string) => `spiffe://prod.test/agent/${name}`;
 let planner: { id: string };
 let researcher: { id: string };
 let writer: { id: string };
-const ep = { actor: { type: "enforcement_point", enforcementPointId: "ep_gateway", name: "gateway" } as Actor, requestId: "req_ep", ip: null };
+let ep: Awaited<ReturnType<typeof registerTestGateway>>;
 const admin = userContext("admin");
 
 beforeAll(async () => {
   database = await openTestDatabase();
+  ep = await registerTestGateway();
   forgetSigningKeys();
   await publishBaseline([`forbid (principal, action, resource) when { context.actionName == "forbidden_tool" };`, `@approval("security")\nforbid (principal, action, resource) when { context.actionName == "approval_tool" };`]);
   domain = await makeDomainKeys("prod.test");
@@ -386,7 +386,7 @@ describe("revocation, the feed and introspection", () => {
 });
 
 describe("just-in-time secrets", () => {
-  it("seals values, releases only to an EP for a live token carrying the upstream, and audits each release", async () => {
+  it("seals values, releases only to an EP serving the token's audience for a live token carrying the upstream, and audits each release", async () => {
     await saveSecret({ ctx: admin, input: { name: "github-token", upstream: "write_file", value: "ghp_supersecretvalue123" } });
     await expect(saveSecret({ ctx: userContext("security"), input: { name: "x", upstream: "a", value: "b" } })).rejects.toMatchObject({ code: "forbidden" });
     const listed = await listSecrets({ ctx: userContext("viewer") });
@@ -402,6 +402,11 @@ describe("just-in-time secrets", () => {
     const without = await rootToken("writer", "read_file");
     await expect(releaseSecret({ ctx: ep, input: { token: without.access_token, secret: "github-token" }, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/does not carry write_file/) });
     await expect(releaseSecret({ ctx: admin, input: { token: withScope.access_token, secret: "github-token" }, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden" });
+    // A live token with the scope, presented by an EP that does not serve its audience (another gateway, or one with none registered).
+    const otherGateway = await registerTestGateway(["https://other-gateway.test/mcp"]);
+    await expect(releaseSecret({ ctx: otherGateway, input: { token: withScope.access_token, secret: "github-token" }, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/is for https:\/\/gateway\.test\/mcp, which the enforcement point .* does not serve/) });
+    const unregistered = await registerTestGateway([]);
+    await expect(releaseSecret({ ctx: unregistered, input: { token: withScope.access_token, secret: "github-token" }, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/has no registered audience/) });
     await endTask({ ctx: admin, input: { taskId: decodeJwt(withScope.access_token).task_id as string } });
     await expect(releaseSecret({ ctx: ep, input: { token: withScope.access_token, secret: "github-token" }, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/not live/) });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import type { Executor } from "@/db/client";
+import { getEnforcementPointById } from "@/db/enforcement-points";
 import { deleteSecretRow, getSecretRowByName, insertSecretRelease, insertSecretRow, listSecretReleaseRows, listSecretRows, updateSecretRow, type SecretRow } from "@/db/identity/secrets";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
@@ -15,8 +16,9 @@ import { open, seal } from "./sealed-box";
 /**
  * Just-in-time secrets: downstream credentials agents never hold. Values are sealed with
  * AES-256-GCM (sealed-box.ts), bound to the secret's id, and never returned by any read; only
- * `releaseSecret` opens one — to an enforcement point, for a live task token whose scope carries
- * the secret's `upstream` (and whose audience matches, when the secret names one) — and every
+ * `releaseSecret` opens one — to an enforcement point, for a live task token issued for an audience
+ * that EP serves (registered by an administrator), whose scope carries the secret's `upstream` (and
+ * whose audience matches, when the secret names one) — and every
  * release is recorded (secret_releases + audit) in the transaction that returns it.
  */
 export const SecretInput = z.object({
@@ -85,6 +87,17 @@ export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { 
   if (!secret) throw notFound("Secret", data.secret);
   if (!scopeList(token.claims.scope).includes(secret.upstream)) throw new StewardError("forbidden", `The task token's scope does not carry ${secret.upstream}, which the secret ${secret.name} is for`);
   if (secret.audience && secret.audience !== token.claims.aud) throw new StewardError("forbidden", `The secret ${secret.name} is only released for tokens for ${secret.audience}`);
+  // The token must be one issued for this EP: a task token that reached another EP (sent there by
+  // mistake, or harvested) cannot be redeemed for the secrets of the upstreams behind its own EP.
+  const enforcementPoint = await getEnforcementPointById(ctx.tx ?? (await getDb()), enforcementPointId);
+  if (!enforcementPoint?.audiences.includes(token.claims.aud)) {
+    throw new StewardError(
+      "forbidden",
+      enforcementPoint?.audiences.length
+        ? `The task token is for ${token.claims.aud}, which the enforcement point ${enforcementPoint.name} does not serve; nothing is released`
+        : `The enforcement point ${enforcementPoint?.name ?? enforcementPointId} has no registered audience; register the resource URI it serves (its MCP endpoint) on its page or with PUT /api/v1/enforcement-points/{id}/audiences before it can receive secrets`,
+    );
+  }
   const stored = open(secret.valueSealed, sealContext(secret.id)).toString("utf8");
   // The downstream is asked outside any transaction (it may take up to its 5 s timeout).
   let released: { value: string; kind: "secret" | "downstream_token"; grant?: "client_credentials" | "token_exchange"; tokenType?: string; expiresAt: number } = { value: stored, kind: "secret", expiresAt: token.claims.exp };

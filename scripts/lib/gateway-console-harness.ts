@@ -52,10 +52,11 @@ export class ConsoleHarness {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async open(port: number): Promise<ConsoleHarness> {
+  /** `audiences`: the resource URIs the gateway's enforcement point serves (the secret store releases only for tokens issued for them). */
+  static async open(port: number, options: { audiences?: string[] } = {}): Promise<ConsoleHarness> {
     const harness = new ConsoleHarness(port);
     harness.database = await openTestDatabase();
-    const { enforcementPoint, token } = await registerEnforcementPoint({ ctx: userContext("admin"), input: { name: `gw-${newId("t").slice(-8)}`, kind: "mcp-gateway" } });
+    const { enforcementPoint, token } = await registerEnforcementPoint({ ctx: userContext("admin"), input: { name: `gw-${newId("t").slice(-8)}`, kind: "mcp-gateway", audiences: options.audiences ?? [] } });
     harness.epToken = token;
     harness.epId = enforcementPoint.id;
     await harness.addSigningKey();

@@ -7,8 +7,9 @@ import { action } from "@/app/_server/action";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
 import { revokeEnforcementPointTokens } from "@/lib/enforcement-points/revoke-enforcement-point-tokens";
 import { rotateEnforcementPointToken } from "@/lib/enforcement-points/rotate-enforcement-point-token";
-import { EnforcementPointIdInput, OpaMapping, RegisterEnforcementPointInput, RotateTokenInput } from "@/lib/enforcement-points/schemas";
+import { EnforcementPointIdInput, OpaMapping, RegisterEnforcementPointInput, RotateTokenInput, UpdateAudiencesInput } from "@/lib/enforcement-points/schemas";
 import { setEnforcementPointEnabled } from "@/lib/enforcement-points/set-enforcement-point-enabled";
+import { updateAudiences } from "@/lib/enforcement-points/update-audiences";
 import { updateOpaMapping } from "@/lib/enforcement-points/update-opa-mapping";
 import { senderSnippets } from "@/lib/enforcement-points/sender-config";
 
@@ -49,4 +50,10 @@ export const updateOpaMappingAction = action("enforcement_points.manage", OpaMap
   const result = await updateOpaMapping({ ctx, input: { id, mapping } });
   revalidatePath(PATH);
   return { name: result.name };
+});
+
+export const updateAudiencesAction = action("enforcement_points.manage", UpdateAudiencesInput, async (ctx, input) => {
+  const result = await updateAudiences({ ctx, input });
+  revalidatePath(PATH);
+  return { name: result.name, audiences: result.audiences };
 });

@@ -13,9 +13,9 @@ import { tableSort } from "@/components/ui/table-sort";
 import { ENFORCEMENT_POINT_KINDS } from "@/db/schema/decisions";
 import { EpRowActions } from "@/components/enforcement-points/ep-row-actions";
 import { RegisterForm } from "@/components/enforcement-points/register-form";
-import { registerEnforcementPointAction, revokeEnforcementPointTokensAction, rotateEnforcementPointTokenAction, setEnforcementPointEnabledAction, updateOpaMappingAction } from "./actions";
+import { registerEnforcementPointAction, revokeEnforcementPointTokensAction, rotateEnforcementPointTokenAction, setEnforcementPointEnabledAction, updateAudiencesAction, updateOpaMappingAction } from "./actions";
 
-const ROW_ACTIONS = { rotate: rotateEnforcementPointTokenAction, revoke: revokeEnforcementPointTokensAction, setEnabled: setEnforcementPointEnabledAction, updateMapping: updateOpaMappingAction };
+const ROW_ACTIONS = { rotate: rotateEnforcementPointTokenAction, revoke: revokeEnforcementPointTokensAction, setEnabled: setEnforcementPointEnabledAction, updateMapping: updateOpaMappingAction, updateAudiences: updateAudiencesAction };
 import { formatUtc } from "@/components/ui/format-utc";
 
 export const metadata: Metadata = { title: "Enforcement points" };
@@ -97,7 +97,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
             },
             canManage && {
               header: "Actions",
-              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} actions={ROW_ACTIONS} />,
+              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping, audiences: ep.audiences }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} actions={ROW_ACTIONS} />,
             },
           ]}
         />

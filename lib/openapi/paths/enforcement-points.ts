@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EnforcementPointView, EnforcementPointWithStats, IssuedTokenView, ListEnforcementPointsQuery, OpaMapping, RegisterEnforcementPointInput, RotateTokenBody } from "@/lib/enforcement-points/schemas";
+import { AudiencesBody, EnforcementPointView, EnforcementPointWithStats, IssuedTokenView, ListEnforcementPointsQuery, OpaMapping, RegisterEnforcementPointInput, RotateTokenBody } from "@/lib/enforcement-points/schemas";
 import type { ApiOperation } from "../operation";
 
 const base = { tag: "Enforcement points", auth: "user" } as const;
@@ -13,5 +13,6 @@ export const enforcementPointOperations: ApiOperation[] = [
   { ...base, method: "post", path: "/api/v1/enforcement-points/{id}/revoke", summary: "End every token of the enforcement point at once", permission: "enforcement_points.manage", responses: one },
   { ...base, method: "post", path: "/api/v1/enforcement-points/{id}/disable", summary: "Refuse its decisions (403) until enabled", permission: "enforcement_points.manage", responses: one },
   { ...base, method: "post", path: "/api/v1/enforcement-points/{id}/enable", summary: "Accept its decisions again", permission: "enforcement_points.manage", responses: one },
+  { ...base, method: "put", path: "/api/v1/enforcement-points/{id}/audiences", summary: "The resource URIs (RFC 8707) it serves: the secret store releases to it only for task tokens issued for one of them", permission: "enforcement_points.manage", body: AudiencesBody, responses: one },
   { ...base, method: "put", path: "/api/v1/enforcement-points/{id}/opa-mapping", summary: "Where its OPA decision-log events carry agent, action, resource and verdict", permission: "enforcement_points.manage", body: OpaMapping, responses: one },
 ];

@@ -1,0 +1,1 @@
+ALTER TABLE "enforcement_points" ADD COLUMN "audiences" jsonb DEFAULT '[]'::jsonb NOT NULL;
