@@ -35,13 +35,18 @@ export async function notifyInTransaction(tx: Executor, change: ApprovalChange):
   await notifyApprovalChannel(tx, APPROVALS_CHANNEL, JSON.stringify({ ...change, origin: state.origin }));
 }
 
+/** The statuses that end a request: their PEP callback and webhooks are woken out at once. */
+const TERMINAL_STATUSES = new Set(["approved", "denied", "expired", "cancelled"]);
+
 /**
- * After commit: wakes this process's waiters, and the `approval-upkeep` drain — every change that
- * announces may have queued webhook or callback deliveries, or a new request to expire later.
+ * After commit: wakes this process's waiters, and — when the request ended — the `approval-upkeep`
+ * drain, so its callback and webhooks go out now. A new or escalated request's webhooks wait for the
+ * drain's idle run (within 1 s): creating requests is the hot path a PEP drives, and a wake there
+ * would cost each one a queue send and a run.
  */
 export function announce(change: ApprovalChange): void {
   dispatch(change);
-  wakeJob("approval-upkeep");
+  if (TERMINAL_STATUSES.has(change.status)) wakeJob("approval-upkeep");
 }
 
 function listenAcrossProcesses(): Promise<void> {

@@ -229,8 +229,9 @@ export async function ingestDecisions({ ctx, input, alsoInTransaction }: { ctx: 
     result = await write();
   }
 
-  // Committed: outbound delivery sends them now rather than at its next idle run (a wake is not awaited).
-  if (result.rows.length) wakeJob("outbound-delivery");
+  // Committed: outbound delivery sends them now rather than at its next idle run (a wake is not awaited),
+  // unless its last run here had no destination to send to.
+  if (result.rows.length) wakeJob("outbound-delivery", { unlessQuiet: true });
   // Not awaited: the response does not wait for the feed's name lookup.
   if (hasFeedListeners()) void publishDecisions(result.rows.map((row, index) => toSummary(enforcementPointId, result.receivedAt, row, result.fresh[index]!.input.reasons ?? [])));
   const quarantined: QuarantinedItem[] = result.batchQuarantine.map((row) => ({ index: row.batchIndex, path: row.path, message: row.message })).sort((a, b) => a.index - b.index);

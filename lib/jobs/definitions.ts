@@ -53,7 +53,7 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     run: async () => {
       const result = await evaluateAlertRules((await getDatabase()).db);
       // An opened or updated alert is an event for the alert stream's destinations.
-      if (result.opened + result.updated > 0) wakeJob("outbound-delivery");
+      if (result.opened + result.updated > 0) wakeJob("outbound-delivery", { unlessQuiet: true });
       return result;
     },
   },

@@ -158,6 +158,24 @@ describe("outbound delivery and approval upkeep as job-queue drains", () => {
   }, 30_000);
 });
 
+describe("ingest with no destination to send to", () => {
+  it("does not wake the outbound drain: its runs stay at the idle rate while decisions pour in", async () => {
+    await startDrains(1);
+    // The start-up run finds no destination, so this process's ingest stops waking the drain.
+    await until("the drain's first run", async () => ((await listQueueJobs(database.db, { states: ["completed"], limit: 20 })).some((job) => job.name === "outbound-delivery") ? true : undefined));
+    const windowStart = new Date();
+    const windowMs = 2_000;
+    while (Date.now() - windowStart.getTime() < windowMs) {
+      await ingestDecisions({ ctx: enforcementPointContext(epId), input: [{ value: sampleDecision() }] });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const runs = (await listQueueJobs(database.db, { limit: 500 })).filter((job) => job.name === "outbound-delivery" && job.createdOn >= windowStart);
+    // Idle runs come every DRAIN_IDLE_REPEAT_SECONDS plus a poll; a wake per ingest would queue one run each ~50 ms.
+    const idleRuns = Math.ceil(windowMs / (DRAIN_IDLE_REPEAT_SECONDS * 1000)) + 1;
+    expect(runs.length).toBeLessThanOrEqual(idleRuns);
+  }, 30_000);
+});
+
 describe.runIf(process.env.STEWARD_TEST_DB === "postgres")("two queue workers on one PostgreSQL database", () => {
   it("deliver each decision once and expire each access request once (with one callback each), sharing the runs", async () => {
     const testStarted = new Date();

@@ -5,6 +5,7 @@ import { newId } from "../ids";
 import { newDecisionWindow, runDeliveryPass } from "../outbound/dispatcher";
 import type { DecisionWindow } from "../outbound/decision-window";
 import type { DrainOutcome, JobDefinition } from "./queue";
+import { noteDrainQuiet } from "./wake";
 
 /**
  * How long one drain run keeps going while there is work before it hands over to a fresh run (queued at
@@ -55,6 +56,8 @@ export function drainJobDefinitions(): JobDefinition[] {
         const total = { runBy: owner, delivered: 0, dropped: 0, failures: 0 };
         for (;;) {
           const pass = await runDeliveryPass(handle, owner, windowFor(handle));
+          // Nothing due to send to: ingest stops waking this drain for a while (its idle runs go on).
+          noteDrainQuiet("outbound-delivery", pass.destinations === 0);
           total.delivered += pass.delivered;
           total.dropped += pass.dropped;
           total.failures += pass.failures;

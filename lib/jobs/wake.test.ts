@@ -1,15 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { announce } from "../approvals/events";
 import { setProcessJobQueueForTests } from "./process-queue";
 import type { JobQueue } from "./queue";
-import { WAKE_SPACING_MS, wakeJob } from "./wake";
+import { noteDrainQuiet, QUIET_HOLD_MS, WAKE_SPACING_MS, wakeJob } from "./wake";
 
-afterEach(() => setProcessJobQueueForTests(undefined));
+afterEach(() => {
+  setProcessJobQueueForTests(undefined);
+  noteDrainQuiet("outbound-delivery", false);
+});
 
 /** Records when this process's queue was asked to wake a drain (the queue's own wake is tested on a real queue in drains.test.ts). */
 function recordingQueue(sendMs: number) {
   const sends: number[] = [];
   const queue = {
-    definitions: [{ name: "outbound-delivery" }],
+    definitions: [{ name: "outbound-delivery" }, { name: "approval-upkeep" }],
     wake: async () => {
       sends.push(Date.now());
       await new Promise((resolve) => setTimeout(resolve, sendMs));
@@ -52,11 +56,39 @@ describe("wakeJob", () => {
 
   it("skips a drain this process's queue does not run, and a process without a queue", async () => {
     const sends = recordingQueue(1);
+    setProcessJobQueueForTests({ definitions: [{ name: "outbound-delivery" }], wake: async () => void sends.push(Date.now()) } as unknown as JobQueue);
     wakeJob("approval-upkeep");
     setProcessJobQueueForTests(undefined);
     await new Promise((resolve) => setTimeout(resolve, WAKE_SPACING_MS * 2));
     wakeJob("outbound-delivery");
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(sends).toEqual([]);
+  });
+
+  it("skips a routine wake while the drain's last run had nothing to serve, but never a wake that makes work servable", async () => {
+    const sends = recordingQueue(1);
+    noteDrainQuiet("outbound-delivery", true);
+    wakeJob("outbound-delivery", { unlessQuiet: true }); // an ingest commit
+    await new Promise((resolve) => setTimeout(resolve, WAKE_SPACING_MS * 2));
+    expect(sends).toHaveLength(0);
+    wakeJob("outbound-delivery"); // a destination created
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sends).toHaveLength(1);
+    // The hint lapses: a run on another console may have found a destination since.
+    noteDrainQuiet("outbound-delivery", true, Date.now() - QUIET_HOLD_MS - 1);
+    await new Promise((resolve) => setTimeout(resolve, WAKE_SPACING_MS * 2));
+    wakeJob("outbound-delivery", { unlessQuiet: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sends).toHaveLength(2);
+  });
+
+  it("wakes approval upkeep when a request ends (its callback is due), not for every new or escalated request", async () => {
+    const sends = recordingQueue(1);
+    announce({ id: "arq_new", status: "pending" });
+    await new Promise((resolve) => setTimeout(resolve, WAKE_SPACING_MS * 2));
+    expect(sends).toHaveLength(0);
+    announce({ id: "arq_new", status: "approved" });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sends).toHaveLength(1);
   });
 });

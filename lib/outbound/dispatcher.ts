@@ -16,6 +16,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 const DELIVERY_LOG_ROWS = 500;
 
 export type PassResult = { delivered: number; dropped: number; failures: number };
+/** A pass's result, and how many destinations were due (leased) for it: 0 when there was nothing to send to. */
+export type DeliveryPass = PassResult & { destinations: number };
 
 /**
  * Sends every destination what it has not yet received, stream by stream, in cursor order. A cursor
@@ -26,11 +28,11 @@ export type PassResult = { delivered: number; dropped: number; failures: number 
  * (4xx other than 408/429, or an address the network guard refuses) pauses the destination until an
  * administrator resumes it — it is never silently skipped.
  */
-export async function runDeliveryPass(handle: DatabaseHandle, owner: string, window = newDecisionWindow(handle)): Promise<PassResult> {
+export async function runDeliveryPass(handle: DatabaseHandle, owner: string, window = newDecisionWindow(handle)): Promise<DeliveryPass> {
   const leased = await leaseDueDestinations(handle.db, owner, LEASE_MS);
   const results = await Promise.all(leased.map((destination) => pumpDestination(handle, owner, destination, window)));
   if (leased.length) await releaseLeases(handle.db, owner);
-  return results.reduce((total, result) => ({ delivered: total.delivered + result.delivered, dropped: total.dropped + result.dropped, failures: total.failures + result.failures }), { delivered: 0, dropped: 0, failures: 0 });
+  return results.reduce<DeliveryPass>((total, result) => ({ ...total, delivered: total.delivered + result.delivered, dropped: total.dropped + result.dropped, failures: total.failures + result.failures }), { delivered: 0, dropped: 0, failures: 0, destinations: leased.length });
 }
 
 /** The shared read of the decision stream for one database handle (see DecisionWindow). */
