@@ -1,6 +1,6 @@
-import { getDatabase, getDb, type Executor } from "@/db/client";
+import { getDb, type Executor } from "@/db/client";
 import { findEnforcementPointByLiveTokenHash } from "@/db/enforcement-points";
-import { listenOnChannel, notifyChannel } from "@/db/notify";
+import { listenForChanges, notifyChannel } from "@/db/notify";
 import type { Actor } from "../auth/actor";
 import { hashSecretToken, secretTokenKind } from "../auth/secret-token";
 import { StewardError } from "../errors";
@@ -18,19 +18,11 @@ const MAX_ENTRIES = 10_000;
 const CHANGED_CHANNEL = "steward_ep_tokens_changed";
 
 type Entry = { until: number; actor: Actor & { type: "enforcement_point" }; enabled: boolean };
-const holder = globalThis as typeof globalThis & { __stewardEpTokens?: Map<string, Entry>; __stewardEpTokensListening?: Promise<void> };
+const holder = globalThis as typeof globalThis & { __stewardEpTokens?: Map<string, Entry> };
 const cache = (holder.__stewardEpTokens ??= new Map());
 
-/** Once per process (postgres.js re-listens after a reconnect): other processes' token changes clear this cache. */
-function listenForTokenChanges(): Promise<void> {
-  holder.__stewardEpTokensListening ??= (async () => {
-    await listenOnChannel(await getDatabase(), CHANGED_CHANNEL, () => cache.clear());
-  })().catch((error: unknown) => {
-    holder.__stewardEpTokensListening = undefined;
-    console.error("listening for enforcement point token changes failed; cached checks expire after", EP_TOKEN_CACHE_MS, "ms", error);
-  });
-  return holder.__stewardEpTokensListening;
-}
+/** Other processes' token changes clear this cache. */
+const listenForTokenChanges = () => listenForChanges(CHANGED_CHANNEL, () => cache.clear(), `cached checks expire after ${EP_TOKEN_CACHE_MS} ms`);
 
 /**
  * `Authorization: Bearer stw_ep_…` → the EP actor, or null (unknown, revoked, or past its rotation

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { getDatabase, getDb, type Executor } from "@/db/client";
-import { listenOnChannel, notifyChannel } from "@/db/notify";
+import { getDb, type Executor } from "@/db/client";
+import { listenForChanges, notifyChannel } from "@/db/notify";
 import { deleteTrustDomainRow, getTrustDomainRowByName, insertTrustDomainRow, listTrustDomainRows, updateTrustDomainRow, type TrustDomainRow } from "@/db/identity/trust-domains";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
@@ -28,19 +28,11 @@ const UNKNOWN_KID_REFETCH_MS = 30_000;
  */
 export const TRUST_DOMAIN_CACHE_MS = 5_000;
 const CHANGED_CHANNEL = "steward_trust_domains_changed";
-const holder = globalThis as typeof globalThis & { __stewardTrustDomains?: Map<string, { at: number; row: TrustDomainRow | null }>; __stewardTrustDomainsListening?: Promise<void> };
+const holder = globalThis as typeof globalThis & { __stewardTrustDomains?: Map<string, { at: number; row: TrustDomainRow | null }> };
 const domainCache = (holder.__stewardTrustDomains ??= new Map());
 
-/** Once per process: another process's registration or deletion of a domain clears this cache. */
-function listenForDomainChanges(): Promise<void> {
-  holder.__stewardTrustDomainsListening ??= (async () => {
-    await listenOnChannel(await getDatabase(), CHANGED_CHANNEL, () => domainCache.clear());
-  })().catch((error: unknown) => {
-    holder.__stewardTrustDomainsListening = undefined;
-    console.error("listening for trust domain changes failed; cached domains expire after", TRUST_DOMAIN_CACHE_MS, "ms", error);
-  });
-  return holder.__stewardTrustDomainsListening;
-}
+/** Another process's registration or deletion of a domain clears this cache. */
+const listenForDomainChanges = () => listenForChanges(CHANGED_CHANNEL, () => domainCache.clear(), `cached domains expire after ${TRUST_DOMAIN_CACHE_MS} ms`);
 
 /** Drops the cached domain rows (after a change to any of them). */
 export function forgetTrustDomains(): void {

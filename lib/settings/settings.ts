@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDatabase, getDb, type DatabaseHandle, type Executor } from "@/db/client";
-import { listenOnChannel, notifyChannel } from "@/db/notify";
+import { listenForChanges, notifyChannel } from "@/db/notify";
 import { listSettingRows, upsertSetting } from "@/db/settings";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
@@ -130,18 +130,10 @@ export async function getSettings(db?: Executor): Promise<Settings> {
 export const SETTINGS_CACHE_MS = 5_000;
 const SETTINGS_CHANNEL = "steward_settings_changed";
 type CachedSettings = { handle: DatabaseHandle; until: number; settings: Promise<Settings> };
-const settingsHolder = globalThis as typeof globalThis & { __stewardSettingsCache?: CachedSettings | null; __stewardSettingsListening?: Promise<void> };
+const settingsHolder = globalThis as typeof globalThis & { __stewardSettingsCache?: CachedSettings | null };
 
-function listenForSettingsChanges(handle: DatabaseHandle): Promise<void> {
-  settingsHolder.__stewardSettingsListening ??= listenOnChannel(handle, SETTINGS_CHANNEL, () => forgetCachedSettings()).then(
-    () => undefined,
-    (error: unknown) => {
-      settingsHolder.__stewardSettingsListening = undefined;
-      console.error("listening for settings changes failed; cached settings expire after", SETTINGS_CACHE_MS, "ms", error);
-    },
-  );
-  return settingsHolder.__stewardSettingsListening;
-}
+/** Other processes' settings changes clear this cache. */
+const listenForSettingsChanges = () => listenForChanges(SETTINGS_CHANNEL, () => forgetCachedSettings(), `cached settings expire after ${SETTINGS_CACHE_MS} ms`);
 
 /**
  * The settings for a hot path that reads them on every request (an access request's expiry and
@@ -150,7 +142,7 @@ function listenForSettingsChanges(handle: DatabaseHandle): Promise<void> {
  */
 export async function getCachedSettings(now = Date.now()): Promise<Settings> {
   const handle = await getDatabase();
-  await listenForSettingsChanges(handle);
+  await listenForSettingsChanges();
   const cached = settingsHolder.__stewardSettingsCache;
   if (cached && cached.handle === handle && cached.until > now) return cached.settings;
   const entry: CachedSettings = { handle, until: now + SETTINGS_CACHE_MS, settings: getSettings(handle.db) };
