@@ -9,6 +9,7 @@ import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
 import { createFilesServer } from "./demo/files-server";
 import { Gateway } from "./server";
 import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "@/testing/gateway";
+import { rejectionOf } from "@/testing/rejection";
 
 // Ports of the approvals branch (4700–4799).
 const PORTS = { console: 4710, upstream: 4711, gateway: 4712 };
@@ -53,14 +54,7 @@ async function agent(sub = "agt_alpha"): Promise<Client> {
   return client;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<McpError & { data: { access_request?: Record<string, string>; reasons?: string[]; decision_id?: string } }> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(McpError);
-  return error as McpError & { data: { access_request?: Record<string, string> } };
-}
+const refusal = async (promise: Promise<unknown>) => (await rejectionOf(promise, McpError)) as McpError & { data: { access_request?: Record<string, string>; reasons?: string[]; decision_id?: string } };
 
 /** The pending access request for a delete of this path, once the gateway has opened it. */
 async function pendingFor(path: string) {

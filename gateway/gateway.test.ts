@@ -9,6 +9,7 @@ import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-serv
 import { Gateway } from "./server";
 import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
 import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "@/testing/gateway";
+import { rejectionOf } from "@/testing/rejection";
 
 const PORTS = { console: 3710, upstream: 3711, gateway: 3712 };
 const UPSTREAM_SECRET = "Bearer upstream-secret-7f3a";
@@ -27,14 +28,7 @@ async function agent(sub = "agt_alpha", claims: Parameters<ConsoleHarness["mintT
   return client;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<McpError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(McpError);
-  return error as McpError;
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, McpError);
 
 const textOf = (result: unknown) => ((result as { content: { text: string }[] }).content[0]?.text ?? null);
 

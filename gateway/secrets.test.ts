@@ -15,6 +15,7 @@ import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testCo
 import { GatewayConfig } from "./config";
 import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-server";
 import { Gateway } from "./server";
+import { rejectionOf } from "@/testing/rejection";
 
 /**
  * Just-in-time credentials from the console's secret store: real MCP SDK client → gateway → real
@@ -60,14 +61,7 @@ async function agent(name: string, token: string, port = PORTS.gateway): Promise
   return client;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<McpError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(McpError);
-  return error as McpError;
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, McpError);
 
 const textOf = (result: unknown) => ((result as { content: { text: string }[] }).content[0]?.text ?? null);
 const releasesOf = async (token: string) => (await harness.secretReleaseRows()).filter((row) => row.jti === decodeJwt(token).jti);

@@ -4,6 +4,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { StewardError } from "../errors";
 import { JSON_BODY_LIMITS, parseJsonText, readJsonBody, textNestingExceeds, type BodyLimitDetails } from "./json-body";
+import { rejectionOf } from "@/testing/rejection";
 
 const jsonRequest = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
   new Request("http://steward.test/x", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : new Uint8Array(body) });
@@ -24,14 +25,7 @@ function countedBody(bytes: Uint8Array, chunk = 1024) {
   return { stream, counter };
 }
 
-async function refusal(attempt: Promise<unknown>): Promise<StewardError> {
-  const error = await attempt.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(StewardError);
-  return error as StewardError;
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, StewardError);
 
 describe("the one JSON body reader", () => {
   it("answers a 9 MiB deeply nested body with a 400 naming the depth limit, before parsing it", async () => {

@@ -13,6 +13,7 @@ import { IdentityError } from "./identity-error";
 import { SIGNING_KEY_REFRESH_MS } from "./constants";
 import { currentSigner, forgetSigningKeys, rotateSigningKey } from "./signing-keys";
 import { exchangeToken } from "./token-exchange";
+import { rejectionOf } from "@/testing/rejection";
 
 /**
  * What one token exchange costs the database, pinned so it cannot creep back: an agent starting a
@@ -35,14 +36,7 @@ afterAll(async () => {
 });
 
 const exchange = async (agent: string, scope: string) => exchangeToken({ form: rootForm(await mintSvid(domain, SPIFFE(agent)), { scope }), issuer: ISSUER });
-async function refusal(promise: Promise<unknown>): Promise<IdentityError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(IdentityError);
-  return error as IdentityError;
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, IdentityError);
 // An agent changed in the last two seconds is judged on a freshly loaded engine (decideIssuance): let that pass.
 const settle = () => new Promise((resolve) => setTimeout(resolve, ENGINE_REFRESH_MS + 1_100));
 const decisionCount = async () => (await database.db.select({ n: sql<number>`count(*)::int` }).from(decisions))[0]!.n;

@@ -20,6 +20,7 @@ import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBasel
 import { open, seal } from "./sealed-box";
 import { randomBytes } from "node:crypto";
 import { getEventListeners } from "node:events";
+import { rejectionOf } from "@/testing/rejection";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let domain: TestDomain;
@@ -46,14 +47,7 @@ afterAll(async () => {
 });
 
 const exchange = (form: URLSearchParams, now?: Date) => exchangeToken({ form, issuer: ISSUER, now });
-async function refusal(promise: Promise<unknown>): Promise<IdentityError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(IdentityError);
-  return error as IdentityError;
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, IdentityError);
 async function rootToken(agent = "planner", scope = "search read_file") {
   return exchange(rootForm(await mintSvid(domain, SPIFFE(agent)), { scope }));
 }
