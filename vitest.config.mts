@@ -7,7 +7,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   resolve: { alias: { "@": root } },
   test: {
-    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "components/**/*.test.tsx", "db/**/*.test.ts", "scripts/**/*.test.ts", "gateway/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "components/**/*.test.tsx", "db/**/*.test.ts", "scripts/**/*.test.ts", "gateway/**/*.test.ts", "testing/**/*.test.ts"],
     environment: "node",
     testTimeout: 60_000,
     hookTimeout: 120_000,

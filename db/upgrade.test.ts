@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { scratchDatabase, type ScratchDatabase } from "@/scripts/lib/scratch-database";
+import { scratchDatabase, type ScratchDatabase } from "@/testing/scratch-database";
 import { MIGRATIONS_FOLDER, MigrationFailedError, openDatabase, type DatabaseHandle, type DatabaseTarget } from "./client";
 
 /**

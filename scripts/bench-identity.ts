@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { scratchDatabase } from "./lib/scratch-database";
+import { scratchDatabase } from "../testing/scratch-database";
 import { keepAliveClient, startServer } from "./lib/steward-client";
 import { systemContext } from "@/lib/auth/actor";
 import { createAgent } from "@/lib/agents/create-agent";

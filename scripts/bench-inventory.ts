@@ -19,7 +19,7 @@ import { declaredVsObserved } from "@/lib/agents/declared-vs-observed";
 import { getAgent, listAgents } from "@/lib/agents/list-agents";
 import { refreshFindings } from "@/lib/findings/refresh-findings";
 import { getOverview } from "@/lib/overview/overview";
-import { scratchDatabase } from "./lib/scratch-database";
+import { scratchDatabase } from "../testing/scratch-database";
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 10_000_000);

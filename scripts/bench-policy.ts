@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { BENCH_AGENTS as AGENTS, BENCH_TOOLS as TOOLS, benchRequest, fiftyPolicies } from "./lib/bench-policies";
 import { percentileOfSorted as percentile } from "./lib/bench-traffic";
-import { scratchDatabase } from "./lib/scratch-database";
+import { scratchDatabase } from "../testing/scratch-database";
 import { keepAliveClient } from "./lib/steward-client";
 import { ensureDecisionPartitions } from "@/db/ingest";
 import { loadInventory } from "@/db/policies";

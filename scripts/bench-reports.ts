@@ -10,7 +10,7 @@
  */
 import { once } from "node:events";
 import postgres from "postgres";
-import { scratchDatabase } from "./lib/scratch-database";
+import { scratchDatabase } from "../testing/scratch-database";
 import { systemContext } from "../lib/auth/actor";
 import { loadShippedFrameworks } from "../lib/frameworks/load-catalogs";
 import { SHIPPED_CATALOGS } from "../lib/frameworks/catalogs";

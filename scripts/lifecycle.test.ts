@@ -16,7 +16,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { sampleDecision } from "@/lib/decisions/ingest-testing";
-import { scratchDatabase, type ScratchDatabase } from "./lib/scratch-database";
+import { scratchDatabase, type ScratchDatabase } from "../testing/scratch-database";
 import { postDecisions, sleep, StewardClient } from "./lib/steward-client";
 
 const root = path.resolve(__dirname, "..");

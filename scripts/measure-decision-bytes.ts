@@ -13,7 +13,7 @@ import { enforcementPointContext } from "@/lib/decisions/ingest-testing";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
 import { userContext } from "@/testing/context";
 import { realisticDecision } from "./lib/bench-traffic";
-import { scratchDatabase } from "./lib/scratch-database";
+import { scratchDatabase } from "../testing/scratch-database";
 import { argValue } from "./lib/steward-client";
 
 const TOTAL = Number(argValue("decisions", "100000"));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { openDatabase, reportAnchorsFileFor, setDatabaseForTests, type DatabaseHandle } from "@/db/client";
-import { scratchDatabase } from "@/scripts/lib/scratch-database";
+import { scratchDatabase } from "@/testing/scratch-database";
 
 /**
  * Test-only: a fresh, migrated database for one suite. STEWARD_TEST_DB=postgres uses a new

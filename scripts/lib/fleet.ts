@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { scratchDatabase } from "./scratch-database";
+import { scratchDatabase } from "../../testing/scratch-database";
 import { sleep, startServer, stopServer } from "./steward-client";
 
 /** Request header that pins one request to one backend (its index), as a sticky-session cookie would. */

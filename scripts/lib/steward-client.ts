@@ -206,7 +206,7 @@ export async function withScratchConsole<T>(options: { serverUrl: string; port: 
   const { mkdtempSync, rmSync } = await import("node:fs");
   const os = await import("node:os");
   const path = await import("node:path");
-  const { scratchDatabase } = await import("./scratch-database");
+  const { scratchDatabase } = await import("../../testing/scratch-database");
   // Left empty: the console migrates it at start, as on a deploy.
   const database = await scratchDatabase(`steward_ingest_${options.label}`, { serverUrl: options.serverUrl, migrate: false });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `steward-${options.label}-`));

@@ -2,7 +2,7 @@ import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { scratchDatabase } from "./scratch-database";
 
-// Against the real server, like every Postgres suite: STEWARD_TEST_DB=postgres DATABASE_URL=… npx vitest run scripts/lib/scratch-database.test.ts
+// Against the real server, like every Postgres suite: STEWARD_TEST_DB=postgres DATABASE_URL=… npx vitest run testing/scratch-database.test.ts
 const serverUrl = process.env.DATABASE_URL ?? "";
 const prefix = /^[a-z_][a-z0-9_]{0,30}$/.test(process.env.STEWARD_TEST_DB_PREFIX ?? "") ? process.env.STEWARD_TEST_DB_PREFIX! : "steward_test";
 const label = `${prefix}_scratch`;
