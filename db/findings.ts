@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
 import type { Executor } from "./client";
 import { executedRows } from "./rows";
+import { orderFor } from "./order";
 import { agents, attestationCampaigns, attestations, EVENT_FINDING_KINDS, FINDING_KINDS, findings, findingSnapshots, people } from "./schema";
 
 export type FindingRow = typeof findings.$inferSelect;
@@ -131,16 +132,13 @@ const FINDING_ORDER_COLUMNS = { agent: agents.name, kind: findings.kind, since: 
  */
 export async function listFindingPage(db: Executor, query: { status: FindingRow["status"]; kind?: FindingKind; limit: number; offset: number; sort?: `${"" | "-"}${keyof typeof FINDING_ORDER_COLUMNS}` }) {
   const where = and(eq(findings.status, query.status), query.kind ? eq(findings.kind, query.kind) : undefined);
-  const sort = query.sort ?? "-detected";
-  const column = FINDING_ORDER_COLUMNS[sort.replace(/^-/, "") as keyof typeof FINDING_ORDER_COLUMNS];
-  const order = sort.startsWith("-") ? desc(column) : asc(column);
   const [rows, [total]] = await Promise.all([
     db
       .select({ finding: findings, agentName: agents.name })
       .from(findings)
       .innerJoin(agents, eq(agents.id, findings.agentId))
       .where(where)
-      .orderBy(order, asc(findings.id))
+      .orderBy(...orderFor(query.sort ?? "-detected", FINDING_ORDER_COLUMNS, findings.id))
       .limit(query.limit)
       .offset(query.offset),
     db.select({ n: count() }).from(findings).where(where),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sortParam } from "../http/query";
 import { FINDING_KINDS, FINDING_STATUSES } from "@/db/enums";
 
 export const ResolveFindingInput = z.object({ findingId: z.string().min(1) });
@@ -8,8 +9,6 @@ export const AcceptFindingInput = z.object({
   expiresAt: z.coerce.date({ error: "Give the date the acceptance expires" }),
 });
 /** The orders the findings list offers (agent name, kind, first detected, last detected). */
-export const FINDING_SORTS = ["agent", "-agent", "kind", "-kind", "since", "-since", "detected", "-detected"] as const;
-export type FindingSort = (typeof FINDING_SORTS)[number];
 
 export const ListFindingsQuery = z.object({
   kind: z.enum(FINDING_KINDS).optional().catch(undefined),
@@ -17,7 +16,7 @@ export const ListFindingsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100).catch(100),
   offset: z.coerce.number().int().min(0).default(0).catch(0),
   /** `key` ascending, `-key` descending; newest detection first by default. */
-  sort: z.enum(FINDING_SORTS).default("-detected").catch("-detected"),
+  sort: sortParam(["agent", "kind", "since", "detected"], "-detected").catch("-detected"),
 });
 export type ListFindingsQuery = z.infer<typeof ListFindingsQuery>;
 
