@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "./client";
-import { queryRows } from "./rows";
+import { pgBoolean, queryRows } from "./rows";
 
 /**
  * The Overview's reads. Each is bounded by an index or a rollup, never a scan of every decision:
@@ -169,7 +169,7 @@ export async function listEnforcementPointHealth(db: Executor): Promise<Enforcem
     id: String(row.id),
     name: String(row.name),
     kind: String(row.kind),
-    enabled: row.enabled === true || row.enabled === "t",
+    enabled: pgBoolean(row.enabled),
     lastSeenAt: toDateOrNull(row.last_seen_at),
     lastRejectedAt: toDateOrNull(row.last_rejected_at),
     lastRejectedReason: row.last_rejected_reason === null ? null : String(row.last_rejected_reason),

@@ -10,3 +10,6 @@ export function executedRows<T>(result: unknown): T[] {
 export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
   return executedRows<T>(await db.execute(query));
 }
+
+/** A boolean column read through raw SQL: a boolean on postgres.js, sometimes the text `t`/`f` on other paths. */
+export const pgBoolean = (value: unknown): boolean => value === true || value === "t";

@@ -1,5 +1,6 @@
 import { and, eq, like, sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { pgBoolean } from "../rows";
 import { agentIdentities, agents, usedAssertions } from "../schema";
 
 /**
@@ -76,5 +77,5 @@ export async function agentAndReplayByIdentity(db: Executor, kind: "spiffe_id" |
   const [row] = rows;
   if (!row) return { agent: null, used: await isAssertionUsed(db, use.issuer, use.jti) };
   const { used, ...agent } = row;
-  return { agent, used: used === true || (used as unknown) === "t" };
+  return { agent, used: pgBoolean(used) };
 }

@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import type { RawQuery } from "../ingest";
+import { pgBoolean } from "../rows";
 import { agents, taskTokens, tasks } from "../schema";
 
 /**
@@ -168,6 +169,5 @@ export async function issueRootTaskTokenIfCurrent(
       token.expiresAt.toISOString(),
     ],
   );
-  const yes = (value: unknown) => value === true || value === "t";
-  return { current: yes(row?.current), issued: yes(row?.issued) };
+  return { current: pgBoolean(row?.current), issued: pgBoolean(row?.issued) };
 }
