@@ -7,6 +7,7 @@ import { ProvenanceNote } from "@/components/frameworks/provenance-note";
 import { StatusBadge } from "@/components/frameworks/status-badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
+import { readPageQueryWithIgnored } from "@/lib/http/query";
 import { catalogProvenanceLine, provenanceMarks } from "@/lib/frameworks/provenance";
 import { readAlignment, readScopeOptions } from "@/lib/frameworks/read-frameworks";
 import { AlignmentQuery } from "@/lib/frameworks/schemas";
@@ -26,9 +27,9 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
   const { id } = await params;
   const ctx = await requirePageActor("frameworks.read", `/frameworks/${id}`);
   const search = await searchParams;
-  const parsed = AlignmentQuery.safeParse({ scope: first(search.scope), days: first(search.days) });
-  const query = parsed.success ? parsed.data : AlignmentQuery.parse({});
-  const scopeParam = parsed.success ? (first(search.scope) ?? "all") : "all";
+  // The one page reader: a bad scope or days is dropped on its own (that value's default), not both.
+  const { query, ignored } = readPageQueryWithIgnored(search, AlignmentQuery);
+  const scopeParam = ignored.includes("scope") ? "all" : (first(search.scope) ?? "all");
   const alignment = await orNotFound(readAlignment({ ctx, frameworkIds: [id], scope: query.scope, days: query.days }));
   const framework = alignment.frameworks[0]!;
   const results = new Map(alignment.controls.map((control) => [control.controlId, control]));
