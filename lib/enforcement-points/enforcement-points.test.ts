@@ -12,6 +12,7 @@ import { registerEnforcementPoint } from "./register-enforcement-point";
 import { revokeEnforcementPointTokens } from "./revoke-enforcement-point-tokens";
 import { rotateEnforcementPointToken } from "./rotate-enforcement-point-token";
 import { setEnforcementPointEnabled } from "./set-enforcement-point-enabled";
+import { updateAudiences } from "./update-audiences";
 import { updateOpaMapping } from "./update-opa-mapping";
 import { ListEnforcementPointsQuery } from "./schemas";
 import { readQuery } from "../http/query";
@@ -122,6 +123,17 @@ describe("enforcement point registry", () => {
     await expect(updateOpaMapping({ ctx: admin, input: { id: enforcementPoint.id, mapping: { agent: "subject.id" } } })).rejects.toThrow(/dotted path starting with input or result/);
     await expect(updateOpaMapping({ ctx: userContext("viewer"), input: { id: enforcementPoint.id, mapping: {} } })).rejects.toMatchObject({ code: "forbidden" });
     expect((await auditActions()).at(-1)).toBe("enforcement_point.update_opa_mapping");
+  });
+
+  it("registers and changes the audiences an EP serves (a form's lines or a list), refusing what is not an absolute URI; audited", async () => {
+    const { enforcementPoint } = await registerEnforcementPoint({ ctx: admin, input: { name: "aud-1", kind: "mcp-gateway", audiences: "https://gw.example/mcp\r\n\n https://gw.example/mcp \nhttps://gw2.example" } });
+    expect(enforcementPoint.audiences).toEqual(["https://gw.example/mcp", "https://gw2.example"]);
+    const updated = await updateAudiences({ ctx: userContext("security"), input: { id: enforcementPoint.id, audiences: ["https://gw3.example/mcp"] } });
+    expect(updated.audiences).toEqual(["https://gw3.example/mcp"]);
+    expect((await auditActions()).at(-1)).toBe("enforcement_point.update_audiences");
+    await expect(updateAudiences({ ctx: admin, input: { id: enforcementPoint.id, audiences: ["gateway.internal/mcp"] } })).rejects.toThrow(/absolute URI/);
+    await expect(updateAudiences({ ctx: admin, input: { id: enforcementPoint.id, audiences: Array.from({ length: 21 }, (_, i) => `https://gw${i}.example`) } })).rejects.toThrow(/At most 20/);
+    await expect(updateAudiences({ ctx: userContext("viewer"), input: { id: enforcementPoint.id, audiences: [] } })).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("lists in the asked order on the server (name, kind, status, last seen, each reversible), refusing an unknown order at the API", async () => {
