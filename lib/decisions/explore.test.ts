@@ -41,8 +41,8 @@ describe("decision explorer", () => {
     await database.db.update(agents).set({ name: "Planner" }).where(eq(agents.id, row!.agentId));
   });
 
-  it("pages newest first with a keyset cursor and no overlap", async () => {
-    const query = ExploreQuery.parse({ ep: epId, limit: "5", from: new Date(base - 60_000).toISOString(), to: new Date(base + 3_600_000).toISOString() });
+  /** The decision ids of every page of `query`, following the keyset cursor (at most five pages). */
+  async function everyPage(query: ReturnType<typeof ExploreQuery.parse>): Promise<string[]> {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
@@ -51,6 +51,12 @@ describe("decision explorer", () => {
       if (!result.next) break;
       cursor = result.next;
     }
+    return seen;
+  }
+
+  it("pages newest first with a keyset cursor and no overlap", async () => {
+    const query = ExploreQuery.parse({ ep: epId, limit: "5", from: new Date(base - 60_000).toISOString(), to: new Date(base + 3_600_000).toISOString() });
+    const seen = await everyPage(query);
     expect(seen).toHaveLength(12);
     expect(new Set(seen).size).toBe(12);
     expect(seen.slice(-4)).toEqual(["d-exec-b", "d-tool", "d-exec-a", "d-root"]);
@@ -61,14 +67,7 @@ describe("decision explorer", () => {
 
   it("pages oldest first on request (?sort=time), keyset in that direction, and refuses an unknown order at the API", async () => {
     const query = ExploreQuery.parse({ ep: epId, limit: "5", sort: "time", from: new Date(base - 60_000).toISOString(), to: new Date(base + 3_600_000).toISOString() });
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 5; page++) {
-      const result = await exploreDecisions({ ctx: viewer, query: { ...query, cursor } });
-      seen.push(...result.rows.map((row) => row.decisionId));
-      if (!result.next) break;
-      cursor = result.next;
-    }
+    const seen = await everyPage(query);
     expect(seen).toHaveLength(12);
     expect(new Set(seen).size).toBe(12);
     expect(seen.slice(0, 4)).toEqual(["d-root", "d-exec-a", "d-tool", "d-exec-b"]);

@@ -33,6 +33,20 @@ export const DRAIN_IDLE_REPEAT_SECONDS = 0.5;
  * output on the jobs page) and decision window, so a test may start two queues in one process as two
  * processes would.
  */
+/**
+ * What both drains share. The chain restarts itself; the minute's cron only restores it if every
+ * process lost it. A run lasts DRAIN_BUDGET_MS plus one pass (a destination pumped, or approval
+ * deliveries sent 50 at a time, each send timing out at 10 s), well inside its expiry.
+ */
+const DRAIN_SCHEDULE = {
+  cron: "* * * * *",
+  retryLimit: 5,
+  retryDelaySeconds: 1,
+  expireInSeconds: 60,
+  runAtStart: true,
+  drain: { idleRepeatSeconds: DRAIN_IDLE_REPEAT_SECONDS, pollingIntervalSeconds: DRAIN_POLLING_SECONDS },
+} satisfies Partial<JobDefinition>;
+
 export function drainJobDefinitions(): JobDefinition[] {
   const owner = newId("proc");
   // One window per database handle, kept across runs: the next run continues where this one read to.
@@ -42,14 +56,7 @@ export function drainJobDefinitions(): JobDefinition[] {
     {
       name: "outbound-delivery",
       description: "Sends every outbound destination the decisions, audit entries and alerts it has not yet received (woken by ingest; every 0.5 s when idle)",
-      // The chain restarts itself; the minute's cron only restores it if every process lost it.
-      cron: "* * * * *",
-      retryLimit: 5,
-      retryDelaySeconds: 1,
-      // A pass pumps a destination for up to 10 s (each send times out at 10 s); a run lasts DRAIN_BUDGET_MS plus one pass.
-      expireInSeconds: 60,
-      runAtStart: true,
-      drain: { idleRepeatSeconds: DRAIN_IDLE_REPEAT_SECONDS, pollingIntervalSeconds: DRAIN_POLLING_SECONDS },
+      ...DRAIN_SCHEDULE,
       run: async (): Promise<DrainOutcome & { runBy: string; delivered: number; dropped: number; failures: number }> => {
         const handle = await getDatabase();
         const started = Date.now();
@@ -70,13 +77,7 @@ export function drainJobDefinitions(): JobDefinition[] {
     {
       name: "approval-upkeep",
       description: "Expires overdue access requests, escalates unanswered ones, and sends due approval webhooks and PEP callbacks (woken by approval changes; every 0.5 s when idle)",
-      cron: "* * * * *",
-      retryLimit: 5,
-      retryDelaySeconds: 1,
-      // Deliveries are sent 50 at a time with a 10 s timeout each.
-      expireInSeconds: 60,
-      runAtStart: true,
-      drain: { idleRepeatSeconds: DRAIN_IDLE_REPEAT_SECONDS, pollingIntervalSeconds: DRAIN_POLLING_SECONDS },
+      ...DRAIN_SCHEDULE,
       run: async (): Promise<DrainOutcome & { runBy: string; expired: number; escalated: number; delivered: number }> => {
         const started = Date.now();
         const { expired, escalated } = await sweepAccessRequests();
