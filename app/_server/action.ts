@@ -43,7 +43,13 @@ function toActionError(error: unknown): ActionResult<never> & { ok: false } {
   if (error instanceof StewardError) return { ok: false, code: error.code, message: error.message, ...(error.path ? { fieldErrors: { [error.path]: [error.message] } } : {}) };
   if (error instanceof ZodError) {
     const fieldErrors: Record<string, string[]> = {};
-    for (const issue of error.issues) (fieldErrors[issue.path.join(".") || "form"] ??= []).push(issue.message);
+    for (const issue of error.issues) {
+      // A field holding a list (lines of a textarea, repeated inputs) is one form field: an item's error
+      // is shown at it, saying which entry.
+      const item = issue.path.findIndex((segment) => typeof segment === "number");
+      const field = (item < 0 ? issue.path : issue.path.slice(0, item)).join(".") || "form";
+      (fieldErrors[field] ??= []).push(item < 0 ? issue.message : `Entry ${Number(issue.path[item]) + 1}: ${issue.message}`);
+    }
     return { ok: false, code: "invalid_input", message: "Check the highlighted fields", fieldErrors };
   }
   if (isDatabaseUnavailable(error)) return { ok: false, code: "unavailable", message: "The database is unavailable; try again shortly" };

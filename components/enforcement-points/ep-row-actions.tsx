@@ -27,6 +27,8 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
   const [toggleState, toggle, toggling] = useActionState(actions.setEnabled, null);
   const [opaState, saveOpa, savingOpa] = useActionState(actions.updateMapping, null);
   const [audiencesState, saveAudiences, savingAudiences] = useActionState(actions.updateAudiences, null);
+  // React resets a form after its action: a refused save shows what was typed, not the saved mapping.
+  const opaValue = (key: keyof EnforcementPointView["opaMapping"]) => (opaState && !opaState.ok ? (opaState.values?.[key] ?? ep.opaMapping[key]) : ep.opaMapping[key]);
   const open = (next: Panel) => setPanel(panel === next ? null : next);
   return (
     // Escape closes whichever confirmation panel is open, from anywhere inside it.
@@ -55,12 +57,22 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
           <input type="hidden" name="id" value={ep.id} />
           <label className="field">
             Resource URIs it serves (one a line)
-            <textarea name="audiences" rows={2} defaultValue={ep.audiences.join("\n")} placeholder="https://gateway.internal/mcp" aria-invalid={audiencesState && !audiencesState.ok && audiencesState.fieldErrors?.audiences ? true : undefined} />
-            <span className="error" aria-live="polite">
+            <textarea
+              name="audiences"
+              rows={2}
+              // A refused save shows what was typed, not the saved list (React resets the form after its action).
+              defaultValue={audiencesState && !audiencesState.ok ? (audiencesState.values?.audiences ?? ep.audiences.join("\n")) : ep.audiences.join("\n")}
+              placeholder="https://gateway.internal"
+              aria-invalid={audiencesState && !audiencesState.ok && audiencesState.fieldErrors?.audiences ? true : undefined}
+              aria-describedby={`audiences-hint-${ep.id} audiences-error-${ep.id}`}
+            />
+            <span className="error" id={`audiences-error-${ep.id}`} aria-live="polite">
               {audiencesState && !audiencesState.ok ? audiencesState.fieldErrors?.audiences?.join(" ") : null}
             </span>
           </label>
-          <p className="muted">Secrets from the console&apos;s store are released to this enforcement point only for task tokens issued for one of these.</p>
+          <p className="muted" id={`audiences-hint-${ep.id}`}>
+            For a Steward Gateway: its public URL, as its agents name it (resource) in their token exchange. Secrets from the console&apos;s store are released to this enforcement point only for task tokens issued for one of these.
+          </p>
           <button type="submit" className="primary" disabled={savingAudiences}>
             Save audiences
           </button>
@@ -112,7 +124,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
           <input type="hidden" name="id" value={ep.id} />
           <label>
             OPA shape{" "}
-            <select name="preset" defaultValue={ep.opaMapping.preset}>
+            <select name="preset" defaultValue={opaValue("preset")}>
               {presets.map((preset) => (
                 <option key={preset} value={preset}>
                   {preset}
@@ -123,7 +135,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
           {(["agent", "action", "resourceType", "resourceId", "outcome"] as const).map((key) => (
             <label key={key} className="field">
               OPA {key} path
-              <input name={key} defaultValue={ep.opaMapping[key]} placeholder={key === "outcome" ? "result.allow" : "input.subject.id"} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
+              <input name={key} defaultValue={opaValue(key)} placeholder={key === "outcome" ? "result.allow" : "input.subject.id"} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
               <span className="error" aria-live="polite">
                 {opaState && !opaState.ok ? opaState.fieldErrors?.[key]?.join(" ") : null}
               </span>
@@ -134,7 +146,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
             {(["agentHeader", "agentClaim"] as const).map((key) => (
               <label key={key} className="field">
                 {key === "agentHeader" ? "Agent header" : "Agent JWT claim (jwt_authn payload)"}
-                <input name={key} defaultValue={ep.opaMapping[key]} placeholder={key === "agentHeader" ? "x-agent-id" : "client_id"} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
+                <input name={key} defaultValue={opaValue(key)} placeholder={key === "agentHeader" ? "x-agent-id" : "client_id"} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
                 <span className="error" aria-live="polite">
                   {opaState && !opaState.ok ? opaState.fieldErrors?.[key]?.join(" ") : null}
                 </span>
@@ -142,7 +154,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
             ))}
             <label className="field">
               Path templates (one a line)
-              <textarea name="pathTemplates" rows={3} defaultValue={ep.opaMapping.pathTemplates} placeholder="/api/orders/{id}" aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.pathTemplates ? true : undefined} />
+              <textarea name="pathTemplates" rows={3} defaultValue={opaValue("pathTemplates")} placeholder="/api/orders/{id}" aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.pathTemplates ? true : undefined} />
               <span className="error" aria-live="polite">
                 {opaState && !opaState.ok ? opaState.fieldErrors?.pathTemplates?.join(" ") : null}
               </span>
@@ -152,7 +164,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
             <legend>OTLP logs: attribute keys (resource.… for a resource attribute)</legend>
             <label>
               OTLP preset{" "}
-              <select name="otlpPreset" defaultValue={ep.opaMapping.otlpPreset}>
+              <select name="otlpPreset" defaultValue={opaValue("otlpPreset")}>
                 {otlpPresets.map((preset) => (
                   <option key={preset} value={preset}>
                     {preset}
@@ -163,7 +175,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
             {(["otlpAgent", "otlpAction", "otlpResourceType", "otlpResourceId", "otlpOutcome"] as const).map((key) => (
               <label key={key} className="field">
                 {key.replace(/^otlp/, "")} attribute
-                <input name={key} defaultValue={ep.opaMapping[key]} placeholder={key === "otlpAgent" ? "jwt.sub" : key === "otlpOutcome" ? "http.status" : ""} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
+                <input name={key} defaultValue={opaValue(key)} placeholder={key === "otlpAgent" ? "jwt.sub" : key === "otlpOutcome" ? "http.status" : ""} aria-invalid={opaState && !opaState.ok && opaState.fieldErrors?.[key] ? true : undefined} />
                 <span className="error" aria-live="polite">
                   {opaState && !opaState.ok ? opaState.fieldErrors?.[key]?.join(" ") : null}
                 </span>

@@ -12,15 +12,17 @@ export type IssuedTokenResult = { name: string; token: string; snippets: SenderS
 export function RegisterForm({ kinds, register }: { kinds: readonly string[]; register: FormAction<IssuedTokenResult> }) {
   const [state, formAction, pending] = useActionState(register, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  // React resets the form after its action: a refused submission shows what was typed again.
+  const values = state && !state.ok ? state.values : undefined;
   return (
     <section className="card" aria-labelledby="register-ep">
       <h2 id="register-ep">Register an enforcement point</h2>
       {state?.ok ? <IssuedToken name={state.data.name} token={state.data.token} snippets={state.data.snippets} /> : null}
       <form action={formAction} className="stack" noValidate>
         <FormStatus state={state} />
-        <Field label="Name" name="name" required maxLength={100} hint="Unique, e.g. payments-mcp-gateway" errors={errors?.name} />
+        <Field label="Name" name="name" required maxLength={100} hint="Unique, e.g. payments-mcp-gateway" defaultValue={values?.name} errors={errors?.name} />
         <Field label="Kind" name="kind" errors={errors?.kind}>
-          <select id="field-kind" name="kind" defaultValue="mcp-gateway">
+          <select id="field-kind" name="kind" defaultValue={values?.kind ?? "mcp-gateway"}>
             {kinds.map((kind) => (
               <option key={kind} value={kind}>
                 {kind}
@@ -28,10 +30,17 @@ export function RegisterForm({ kinds, register }: { kinds: readonly string[]; re
             ))}
           </select>
         </Field>
-        <Field label="Environment" name="environment" maxLength={50} hint="Optional, e.g. prod" errors={errors?.environment} />
-        <Field label="Description" name="description" maxLength={1000} errors={errors?.description} />
-        <Field label="Audiences" name="audiences" hint="For a gateway: the resource URI it serves (its MCP endpoint, e.g. https://gateway.internal/mcp), one per line. Secrets are released to it only for task tokens issued for one of them." errors={errors?.audiences}>
-          <textarea id="field-audiences" name="audiences" rows={2} aria-describedby="field-audiences-hint" />
+        <Field label="Environment" name="environment" maxLength={50} hint="Optional, e.g. prod" defaultValue={values?.environment} errors={errors?.environment} />
+        <Field label="Description" name="description" maxLength={1000} defaultValue={values?.description} errors={errors?.description} />
+        <Field label="Audiences" name="audiences" hint="For a Steward Gateway: its public URL, as its agents name it (resource) in their token exchange, e.g. https://gateway.internal — one per line. Secrets are released to it only for task tokens issued for one of them." errors={errors?.audiences}>
+          <textarea
+            id="field-audiences"
+            name="audiences"
+            rows={2}
+            defaultValue={values?.audiences}
+            aria-invalid={errors?.audiences ? true : undefined}
+            aria-describedby={errors?.audiences ? "field-audiences-hint field-audiences-error" : "field-audiences-hint"}
+          />
         </Field>
         <button type="submit" className="primary" disabled={pending}>
           {pending ? "Registering…" : "Register and show token"}

@@ -5,13 +5,14 @@ import { sortParam } from "../http/query";
 export const EnforcementPointKind = z.enum(ENFORCEMENT_POINT_KINDS);
 
 /**
- * The audiences an EP serves: RFC 8707 resource URIs (a gateway's MCP endpoint, e.g.
- * https://gateway.internal/mcp), at most 20. A form sends them one per line.
+ * The audiences an EP serves: RFC 8707 resource URIs — for a Steward Gateway its public URL, the
+ * `resource` its agents name in their token exchange (e.g. https://gateway.internal) — at most 20.
+ * A form sends them one per line.
  */
 export const Audiences = z.preprocess(
   (value) => (typeof value === "string" ? value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) : value),
   z
-    .array(z.string().trim().max(2000, "Use at most 2000 characters per audience").url("Give each audience as an absolute URI, e.g. https://gateway.internal/mcp"))
+    .array(z.string().trim().max(2000, "Use at most 2000 characters per audience").url({ error: (issue) => `${String(issue.input)} is not an absolute URI: give the gateway's public URL as its agents name it in their token exchange, e.g. https://gateway.internal` }))
     .max(20, "At most 20 audiences")
     .transform((audiences) => [...new Set(audiences)]),
 );
@@ -26,7 +27,7 @@ export const RegisterEnforcementPointInput = z.object({
   kind: EnforcementPointKind.describe("What sort of enforcement point this is"),
   environment: z.string().trim().max(50).default("").describe("Where it runs, e.g. prod"),
   description: z.string().trim().max(1000).default(""),
-  audiences: Audiences.default([]).describe("The resource URIs (RFC 8707) it serves, e.g. a gateway's MCP endpoint; secrets are released to it only for task tokens issued for one of them"),
+  audiences: Audiences.default([]).describe("The resource URIs (RFC 8707) it serves, e.g. a gateway's public URL as its agents name it in their token exchange; secrets are released to it only for task tokens issued for one of them"),
 });
 export type RegisterEnforcementPointInput = z.infer<typeof RegisterEnforcementPointInput>;
 
