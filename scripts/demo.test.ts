@@ -48,6 +48,8 @@ describe.skipIf(!process.env.STEWARD_DEMO_TEST)("npm run demo -- --once", () => 
     try {
       const [ep] = await database.db.select().from(enforcementPoints).where(eq(enforcementPoints.name, "demo-gateway"));
       expect(ep?.kind).toBe("mcp-gateway");
+      // It serves the gateway's URL, the resource its agents' task tokens are issued for.
+      expect(ep?.audiences).toEqual([`http://127.0.0.1:${Number(port) + 1}`]);
       const rows = await database.db.select().from(decisions).where(eq(decisions.enforcementPointId, ep!.id));
       // The gateway records each tool call under the tool's name.
       const gatewayCalls = (outcome: string) => rows.filter((row) => row.outcome === outcome).map((row) => `${row.agentId} ${row.actionName}`).sort();

@@ -267,7 +267,8 @@ async function main(): Promise<void> {
   startChild("console", ["scripts/start.mjs"], { PORT: String(port), HOST: "127.0.0.1", AUTH_URL: consoleUrl, STEWARD_DATA_DIR: dataDir, STEWARD_ADMIN_EMAIL: admin.email, STEWARD_ADMIN_PASSWORD: admin.password }, true);
   await waitUntil("the console", async () => (await fetch(`${consoleUrl}/api/ready`)).ok, 15 * 60_000);
   const client = await StewardClient.connect(consoleUrl, { email: admin.email, password: admin.password });
-  const ep = await client.enforcementPointToken({ name: "demo-gateway", kind: "mcp-gateway", environment: "demo", description: "npm run demo: the gateway in front of the demo files and tickets servers" });
+  // Its audience is the gateway's URL, the resource the demo agents name in their token exchange (secrets from the console's store are released to it only for those tokens).
+  const ep = await client.enforcementPointToken({ name: "demo-gateway", kind: "mcp-gateway", environment: "demo", description: "npm run demo: the gateway in front of the demo files and tickets servers", audiences: [gatewayUrl] });
   // The demo's SPIFFE trust domain: a fresh JWT-SVID key each run, registered in the console.
   const domain = await DemoTrustDomain.register(client, consoleUrl, TRUST_DOMAIN);
   const agentIds = await bootstrap(client, admin.email, domain);

@@ -91,7 +91,8 @@ export class StewardClient {
   }
 
   /** Registers the EP, or (if the name is taken) rotates its token with an hour's grace; returns the token. */
-  async enforcementPointToken(input: { name: string; kind: string; environment?: string; description?: string }): Promise<{ id: string; token: string }> {
+  /** `audiences`: the resource URIs it serves (set again on a re-run, so a changed port is picked up). */
+  async enforcementPointToken(input: { name: string; kind: string; environment?: string; description?: string; audiences?: string[] }): Promise<{ id: string; token: string }> {
     const created = await this.json<{ enforcementPoint: { id: string }; token: string }>("POST", "/api/v1/enforcement-points", input);
     if (created.status === 201) return { id: created.body.enforcementPoint.id, token: created.body.token };
     if (created.status !== 409) throw new Error(`Registering ${input.name} failed: HTTP ${created.status} ${JSON.stringify(created.body)}`);
@@ -100,6 +101,10 @@ export class StewardClient {
     const rotated = await this.json<{ token: string }>("POST", `/api/v1/enforcement-points/${existing.id}/rotate`, { graceHours: 1 });
     if (rotated.status !== 200) throw new Error(`Rotating ${input.name} failed: HTTP ${rotated.status}`);
     await this.json("POST", `/api/v1/enforcement-points/${existing.id}/enable`);
+    if (input.audiences) {
+      const set = await this.json("PUT", `/api/v1/enforcement-points/${existing.id}/audiences`, { audiences: input.audiences });
+      if (set.status !== 200) throw new Error(`Setting the audiences of ${input.name} failed: HTTP ${set.status} ${JSON.stringify(set.body)}`);
+    }
     return { id: existing.id, token: rotated.body.token };
   }
 }
