@@ -53,7 +53,7 @@ export default async function Page() {
       </section>
       <section className="card" aria-labelledby="h-secrets">
         <h2 id="h-secrets">Just-in-time secrets</h2>
-        <p className="muted">Sealed with AES-256-GCM; released only to an enforcement point for a live task token whose scope carries the upstream. Values are never shown.</p>
+        <p className="muted">Sealed with AES-256-GCM; released only to an enforcement point that serves the task token&apos;s audience (its Audiences, on Enforcement points), for a live task token whose scope carries the upstream. Values are never shown.</p>
         <DataTable
           caption="Stored secrets"
           rows={secrets}
