@@ -110,9 +110,10 @@ export async function startJobQueue(options: {
   };
   for (const definition of options.definitions) {
     const queue = { name: definition.name, policy: "stately" as const, retryLimit: definition.retryLimit, retryDelay: definition.retryDelaySeconds, expireInSeconds: definition.expireInSeconds };
-    // createQueue leaves an existing queue as it is; updateQueue applies a changed definition.
-    await boss.createQueue(definition.name, queue);
-    await boss.updateQueue(definition.name, queue);
+    // createQueue leaves an existing queue as it is; updateQueue applies a changed definition. Consoles
+    // starting together create the same queues at once, and pg-boss's queue DDL can deadlock between them.
+    await retryOnConflict(() => boss.createQueue(definition.name, queue));
+    await retryOnConflict(() => boss.updateQueue(definition.name, queue));
     const pollingIntervalSeconds = definition.drain?.pollingIntervalSeconds ?? timings.pollingIntervalSeconds;
     const workerId = await boss.work(definition.name, { pollingIntervalSeconds, batchSize: 1 }, async () => {
       const output = await definition.run();
@@ -144,4 +145,21 @@ export async function startJobQueue(options: {
     },
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
   };
+}
+
+/**
+ * Runs `step` again (up to 5 attempts, 50–250 ms apart, jittered) when PostgreSQL aborted it for a
+ * deadlock (40P01) or a concurrent insert of the same row (23505): what two processes creating the
+ * same queue at the same moment meet. Any other error, or the last attempt's, is thrown.
+ */
+async function retryOnConflict<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || (code !== "40P01" && code !== "23505")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+    }
+  }
 }
