@@ -5,6 +5,8 @@ import { makeAgent, makeDomainKeys, mintSvid, registerDomain, type TestDomain } 
 import { ConsoleHarness } from "@/scripts/lib/gateway-console-harness";
 import { startFilesHttpServer, type RunningFilesServer } from "./demo/files-server";
 import { Gateway } from "./server";
+import { changeAgentStatus } from "@/lib/agents/assign-ownership";
+import { userContext } from "@/testing/context";
 import { BASE_POLICIES, connectAgent, quietLogger, TEST_SCHEMA_WITH_ARGS, testConfig, waitFor } from "@/testing/gateway";
 
 /**
@@ -118,11 +120,22 @@ describe("JWT-SVIDs at the gateway", () => {
     expect(again.challenge).toMatch(/registered on no agent|is discovered/);
   });
 
-  it("picks up a SPIFFE ID registered in the console on the next sync, and an agent's revocation at once", async () => {
+  it("picks up a refused SPIFFE ID once an engineer activates the agent it discovered, on the next sync, and an agent's revocation at once", async () => {
     const late = "spiffe://svid.test/agent/late";
     const refused = await initialize(await mintSvid(domain, late, { aud: endpoint }));
     expect(refused.status).toBe(401);
-    const agent = await makeAgent("svid-late", [], late);
+    // The refusal reaches the console as a decision, which adds the SPIFFE ID as a discovered agent;
+    // the engineer registers that agent (a second agent with the same ID would be a conflict).
+    const agent = await waitFor(async () => {
+      for (const row of await harness.storedDecisions()) {
+        if (row.actionName !== "mcp.connect" || row.outcome !== "deny" || !row.agentId) continue;
+        const holder = await harness.agentWithIdentities(row.agentId);
+        if (holder?.identities.some((identity) => identity.value === late)) return holder;
+      }
+      return undefined;
+    }, 10_000, 100);
+    expect(agent.status).toBe("discovered");
+    await changeAgentStatus({ ctx: userContext("security"), input: { agentIds: [agent.id], status: "active" } });
     await gateway.spiffe.pull();
     expect((await initialize(await mintSvid(domain, late, { aud: endpoint }))).status).toBe(200);
     harness.revocationFeed = { ...harness.revocationFeed, cursor: `feed-${Date.now()}`, revokedAgents: [...harness.revocationFeed.revokedAgents, { agentId: agent.id }] };

@@ -56,3 +56,23 @@ export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
     "$",
   );
 }
+
+/** The error codes along an error's cause chain (drizzle reports the driver's error as `cause`). */
+export function driverCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") codes.push(code);
+  }
+  return codes;
+}
+
+/**
+ * A unique constraint refused a write after the domain's own check had passed: another request
+ * saved the same name or identity between the check and the insert (SQLSTATE 23505). A conflict the
+ * user can resolve (409), not a server fault (500).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return driverCodes(error).includes("23505");
+}
+export const CONCURRENT_DUPLICATE_MESSAGE = "Another change saved the same name or identity a moment ago; reload and try again";

@@ -2,7 +2,7 @@ import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { ZodError, type z } from "zod";
 import type { Actor, RequestContext } from "@/lib/auth/actor";
 import { requirePermission, type AnyPermission } from "@/lib/auth/require-permission";
-import { StewardError } from "@/lib/errors";
+import { CONCURRENT_DUPLICATE_MESSAGE, isUniqueViolation, StewardError } from "@/lib/errors";
 import { currentRequestContext } from "./actor";
 import { headers } from "next/headers";
 import { clientIp } from "./request-meta";
@@ -53,6 +53,7 @@ function toActionError(error: unknown): ActionResult<never> & { ok: false } {
     return { ok: false, code: "invalid_input", message: "Check the highlighted fields", fieldErrors };
   }
   if (isDatabaseUnavailable(error)) return { ok: false, code: "unavailable", message: "The database is unavailable; try again shortly" };
+  if (isUniqueViolation(error)) return { ok: false, code: "conflict", message: CONCURRENT_DUPLICATE_MESSAGE };
   console.error("server action failed", error);
   return { ok: false, code: "internal", message: "Something went wrong; the change was not saved" };
 }

@@ -243,3 +243,38 @@ describe("declared vs observed and findings, from recorded decisions", () => {
     expect((await database.db.select().from(findings).where(eq(findings.id, orphan!.id)))[0]!.status).toBe("open");
   });
 });
+
+describe("identities saved at the same moment", () => {
+  it("answers an identity another transaction took after the check with a conflict at the identities field, not a database error", async (context) => {
+    if (database.target !== "postgres") return context.skip(); // PGlite is one connection: no two writers race
+    const postgres = (await import("postgres")).default;
+    const spiffeId = `spiffe://race.test/agent/${Date.now()}`;
+    const held = await createAgent({ ctx: security, input: { name: "race holder", status: "discovered" } });
+    // Another connection claims the identity and holds its transaction open: the create's own check
+    // cannot see the row yet, and its insert waits on that transaction's unique-index entry.
+    const other = postgres(database.url!, { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const claimed = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const insertDone = new Promise<void>((resolve) => (inserted = resolve));
+    const claim = other.begin(async (sql) => {
+      await sql`insert into agent_identities (kind, value, agent_id) values ('spiffe_id', ${spiffeId}, ${held.id})`;
+      inserted();
+      await claimed;
+    });
+    try {
+      await insertDone;
+      const create = createAgent({ ctx: security, input: { name: "race newcomer", status: "active", identities: [{ kind: "spiffe_id", value: spiffeId }] } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      release();
+      await claim;
+      const error = await create.then(() => null, (thrown: unknown) => thrown);
+      expect(error).toMatchObject({ name: "StewardError", code: "conflict", path: "identities" });
+      const newcomers = await database.db.select().from(agents).where(eq(agents.name, "race newcomer"));
+      expect(newcomers).toEqual([]);
+    } finally {
+      release();
+      await other.end();
+    }
+  });
+});

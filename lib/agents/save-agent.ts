@@ -3,7 +3,7 @@ import { actionUsageOf } from "@/db/activity";
 import { findIdentityConflict, getAgentByExternalId, insertAgentRow, replaceIdentities, updateAgentRow, type AgentInsert, type AgentRow } from "@/db/agents";
 import { getPersonOrThrow, getTeamOrThrow } from "@/db/people";
 import { getSettings, type Settings } from "../settings/settings";
-import { StewardError } from "../errors";
+import { isUniqueViolation, StewardError } from "../errors";
 import { newId } from "../ids";
 import { computeRisk } from "./risk";
 import type { CreateAgentInput, UpdateAgentInput } from "./schemas";
@@ -51,6 +51,19 @@ async function withRisk(tx: Tx, row: AgentRow): Promise<AgentRow> {
   return updateAgentRow(tx, row.id, { riskTier: tier, riskReasons: reasons });
 }
 
+/**
+ * Writes the identities; one that another agent took after validateAgentChange looked (an EP's
+ * decision discovering that SPIFFE ID at the same moment) is the same conflict, at the same field.
+ */
+async function saveIdentities(tx: Tx, agentId: string, identities: UpdateAgentInput["identities"] & object) {
+  try {
+    await replaceIdentities(tx, agentId, identities);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw new StewardError("conflict", "One of these identities was just registered on another agent (a discovered one, for an identity an enforcement point reported); open that agent instead", { path: "identities", cause: error });
+  }
+}
+
 function columnsOf(data: UpdateAgentInput) {
   const { identities: _identities, ...columns } = data;
   return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined)) as Partial<AgentInsert>;
@@ -59,7 +72,7 @@ function columnsOf(data: UpdateAgentInput) {
 export async function insertAgent(tx: Tx, data: CreateAgentInput): Promise<AgentRow> {
   await validateAgentChange(tx, null, data, { ownerId: data.ownerId ?? null, backupOwnerId: data.backupOwnerId ?? null });
   const row = await insertAgentRow(tx, { ...columnsOf(data), id: newId("agt"), name: data.name, status: data.status ?? "active" });
-  if (data.identities) await replaceIdentities(tx, row.id, data.identities);
+  if (data.identities) await saveIdentities(tx, row.id, data.identities);
   return withRisk(tx, row);
 }
 
@@ -70,6 +83,6 @@ export async function patchAgent(tx: Tx, before: AgentRow, data: UpdateAgentInpu
   // A named owner takes the agent out of its team's queue.
   if (data.ownerId) columns.inTeamQueue = false;
   const row = await updateAgentRow(tx, before.id, { ...columns, updatedAt: new Date() });
-  if (data.identities) await replaceIdentities(tx, before.id, data.identities);
+  if (data.identities) await saveIdentities(tx, before.id, data.identities);
   return withRisk(tx, row);
 }
