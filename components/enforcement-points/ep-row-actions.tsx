@@ -71,7 +71,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
             </span>
           </label>
           <p className="muted" id={`audiences-hint-${ep.id}`}>
-            For a Steward Gateway: its public URL, as its agents name it (resource) in their token exchange. Secrets from the console&apos;s store are released to this enforcement point only for task tokens issued for one of these.
+            For a Steward Gateway: its public URL, as its agents name it (resource) in their token exchange. Secrets from the console&apos;s store are released to this enforcement point, and introspection shows it a task token as active, only for task tokens issued for one of these.
           </p>
           <button type="submit" className="primary" disabled={savingAudiences}>
             Save audiences

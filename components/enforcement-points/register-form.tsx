@@ -32,7 +32,7 @@ export function RegisterForm({ kinds, register }: { kinds: readonly string[]; re
         </Field>
         <Field label="Environment" name="environment" maxLength={50} hint="Optional, e.g. prod" defaultValue={values?.environment} errors={errors?.environment} />
         <Field label="Description" name="description" maxLength={1000} defaultValue={values?.description} errors={errors?.description} />
-        <Field label="Audiences" name="audiences" hint="For a Steward Gateway: its public URL, as its agents name it (resource) in their token exchange, e.g. https://gateway.internal — one per line. Secrets are released to it only for task tokens issued for one of them." errors={errors?.audiences}>
+        <Field label="Audiences" name="audiences" hint="For a Steward Gateway: its public URL, as its agents name it (resource) in their token exchange, e.g. https://gateway.internal — one per line. Secrets are released to it, and introspection shows it a task token as active, only for task tokens issued for one of them." errors={errors?.audiences}>
           <textarea
             id="field-audiences"
             name="audiences"

@@ -16,7 +16,7 @@ import { forgetSigningKeys, publishedJwks, rotateSigningKey } from "./signing-ke
 import { getTask, listTasks, observedCredentialPosture } from "./tasks-view";
 import { ingestDecisions } from "../decisions/ingest-decisions";
 import { exchangeToken } from "./token-exchange";
-import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, TOKEN_ENDPOINT, type TestDomain, registerTestGateway } from "@/testing/identity";
+import { delegateForm, ISSUER, makeAgent, makeDomainKeys, mintSvid, publishBaseline, registerDomain, rootForm, TOKEN_ENDPOINT, type TestDomain, registerTestGateway, GATEWAY_AUDIENCE } from "@/testing/identity";
 import { open, seal } from "./sealed-box";
 import { randomBytes } from "node:crypto";
 import { getEventListeners } from "node:events";
@@ -376,6 +376,17 @@ describe("revocation, the feed and introspection", () => {
     expect(await introspectToken({ ctx: ep, token: token.access_token, issuer: ISSUER })).toMatchObject({ active: true, sub: researcher.id, scope: "search", task_id: claims.task_id, jti: claims.jti, token_type: "Bearer" });
     await expect(introspectToken({ ctx: admin, token: token.access_token, issuer: ISSUER })).rejects.toMatchObject({ code: "forbidden" });
     expect(await introspectToken({ ctx: ep, token: token.access_token, issuer: ISSUER, now: new Date((claims.exp! + 1) * 1000) })).toEqual({ active: false });
+  });
+
+  it("introspection tells an enforcement point only about tokens for an audience it serves", async () => {
+    const token = await rootToken("researcher", "search");
+    expect(decodeJwt(token.access_token).aud).toBe(GATEWAY_AUDIENCE);
+    const elsewhere = await registerTestGateway(["https://other-gateway.test/mcp"]);
+    const unregistered = await registerTestGateway([]);
+    // The same live token: active to the EP serving its audience, nothing to the others.
+    expect(await introspectToken({ ctx: ep, token: token.access_token, issuer: ISSUER })).toMatchObject({ active: true });
+    expect(await introspectToken({ ctx: elsewhere, token: token.access_token, issuer: ISSUER })).toEqual({ active: false });
+    expect(await introspectToken({ ctx: unregistered, token: token.access_token, issuer: ISSUER })).toEqual({ active: false });
   });
 });
 

@@ -1,4 +1,5 @@
 import { getDb } from "@/db/client";
+import { getEnforcementPointById } from "@/db/enforcement-points";
 import { taskTokenLiveness } from "@/db/identity/task-tokens";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
@@ -20,14 +21,27 @@ export async function activeTaskToken(token: string, issuer: string, now = new D
 }
 
 /**
+ * Whether the calling enforcement point serves `audience` (one of the resource URIs an
+ * administrator registered on it). A task token is for one audience: another EP neither learns
+ * about it nor redeems it.
+ */
+export async function enforcementPointServes(ctx: Ctx, enforcementPointId: string, audience: string): Promise<{ serves: boolean; name: string | null; audiences: string[] }> {
+  const enforcementPoint = await getEnforcementPointById(ctx.tx ?? (await getDb()), enforcementPointId);
+  return { serves: enforcementPoint?.audiences.includes(audience) ?? false, name: enforcementPoint?.name ?? null, audiences: enforcementPoint?.audiences ?? [] };
+}
+
+/**
  * RFC 7662 token introspection for enforcement points (EP bearer token). An inactive token is
- * `{active: false}` and nothing else, as §2.2 asks.
+ * `{active: false}` and nothing else, as §2.2 asks. A live token issued for an audience the calling
+ * EP does not serve is inactive to it too (§4: the server may limit what a protected resource learns;
+ * a harvested token is not confirmed to whoever holds an EP token).
  */
 export async function introspectToken({ ctx, token, issuer, now = new Date() }: { ctx: Ctx; token: string; issuer: string; now?: Date }): Promise<Record<string, unknown>> {
   requirePermission(ctx.actor, "identity.introspect");
   const result = await activeTaskToken(token, issuer, now);
   if (!result.active) return { active: false };
   const { claims } = result;
+  if (ctx.actor.type === "enforcement_point" && !(await enforcementPointServes(ctx, ctx.actor.enforcementPointId, claims.aud)).serves) return { active: false };
   return {
     active: true,
     token_type: "Bearer",

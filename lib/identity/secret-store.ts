@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import type { Executor } from "@/db/client";
-import { getEnforcementPointById } from "@/db/enforcement-points";
 import { deleteSecretRow, getSecretRowByName, insertSecretRelease, insertSecretRow, listSecretReleaseRows, listSecretRows, updateSecretRow, type SecretRow } from "@/db/identity/secrets";
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
@@ -9,7 +8,7 @@ import { withTransaction, type Ctx } from "../context";
 import { notFound, StewardError } from "../errors";
 import { newId } from "../ids";
 import { downstreamGrantOf, DownstreamTokenError, exchangeDownstreamToken, fetchDownstreamToken } from "./downstream-token";
-import { activeTaskToken } from "./introspection";
+import { activeTaskToken, enforcementPointServes } from "./introspection";
 import { scopeList } from "./task-token";
 import { open, seal } from "./sealed-box";
 
@@ -89,13 +88,13 @@ export async function releaseSecret({ ctx, input, issuer, now = new Date() }: { 
   if (secret.audience && secret.audience !== token.claims.aud) throw new StewardError("forbidden", `The secret ${secret.name} is only released for tokens for ${secret.audience}`);
   // The token must be one issued for this EP: a task token that reached another EP (sent there by
   // mistake, or harvested) cannot be redeemed for the secrets of the upstreams behind its own EP.
-  const enforcementPoint = await getEnforcementPointById(ctx.tx ?? (await getDb()), enforcementPointId);
-  if (!enforcementPoint?.audiences.includes(token.claims.aud)) {
+  const enforcementPoint = await enforcementPointServes(ctx, enforcementPointId, token.claims.aud);
+  if (!enforcementPoint.serves) {
     throw new StewardError(
       "forbidden",
-      enforcementPoint?.audiences.length
+      enforcementPoint.audiences.length
         ? `The task token is for ${token.claims.aud}, which the enforcement point ${enforcementPoint.name} does not serve; nothing is released`
-        : `The enforcement point ${enforcementPoint?.name ?? enforcementPointId} has no registered audience; register the resource URI it serves (its MCP endpoint) on its page or with PUT /api/v1/enforcement-points/{id}/audiences before it can receive secrets`,
+        : `The enforcement point ${enforcementPoint.name ?? enforcementPointId} has no registered audience; register the resource URI it serves (its MCP endpoint) on its page or with PUT /api/v1/enforcement-points/{id}/audiences before it can receive secrets`,
     );
   }
   const stored = open(secret.valueSealed, sealContext(secret.id)).toString("utf8");
