@@ -27,7 +27,7 @@ export const RegisterEnforcementPointInput = z.object({
   kind: EnforcementPointKind.describe("What sort of enforcement point this is"),
   environment: z.string().trim().max(50).default("").describe("Where it runs, e.g. prod"),
   description: z.string().trim().max(1000).default(""),
-  audiences: Audiences.default([]).describe("The resource URIs (RFC 8707) it serves, e.g. a gateway's public URL as its agents name it in their token exchange; secrets are released to it only for task tokens issued for one of them"),
+  audiences: Audiences.default([]).describe("The resource URIs (RFC 8707) it serves, e.g. a gateway's public URL as its agents name it in their token exchange; secrets are released to it, and introspection confirms tokens to it, only for task tokens issued for one of them"),
 });
 export type RegisterEnforcementPointInput = z.infer<typeof RegisterEnforcementPointInput>;
 
@@ -108,7 +108,7 @@ export const OpaMapping = z.object({
 });
 export type OpaMapping = z.infer<typeof OpaMapping>;
 export const UpdateOpaMappingInput = EnforcementPointIdInput.extend({ mapping: OpaMapping });
-export const AudiencesBody = z.object({ audiences: Audiences.describe("The resource URIs (RFC 8707) this EP serves; secrets are released to it only for task tokens issued for one of them") });
+export const AudiencesBody = z.object({ audiences: Audiences.describe("The resource URIs (RFC 8707) this EP serves; secrets are released to it, and introspection confirms tokens to it, only for task tokens issued for one of them") });
 export const UpdateAudiencesInput = EnforcementPointIdInput.extend({ audiences: Audiences });
 
 
@@ -125,7 +125,7 @@ export const EnforcementPointView = z.object({
   lastRejectedReason: z.string().nullable(),
   skippedRecords: z.number().int().describe("OTLP log records received that described no decision: counted, not stored"),
   opaMapping: OpaMapping,
-  audiences: z.array(z.string()).describe("The resource URIs it serves; secrets are released to it only for task tokens issued for one of them"),
+  audiences: z.array(z.string()).describe("The resource URIs it serves; secrets are released to it, and introspection confirms tokens to it, only for task tokens issued for one of them"),
   tokens: z.array(z.object({ id: z.string(), prefix: z.string(), createdAt: z.date(), expiresAt: z.date().nullable() })).describe("Live tokens (a rotated one lives until its grace expiry)"),
   createdAt: z.date(),
 });
