@@ -4,6 +4,8 @@ import { orNotFound, requirePageActor } from "@/app/_server/page-guard";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { readCrosswalk, readFrameworks } from "@/lib/frameworks/read-frameworks";
+import { CrosswalkQuery } from "@/lib/frameworks/schemas";
+import { readPageQuery } from "@/lib/http/query";
 
 export const metadata: Metadata = { title: "Framework crosswalk" };
 export const dynamic = "force-dynamic";
@@ -13,8 +15,9 @@ export default async function CrosswalkPage({ params, searchParams }: { params: 
   const ctx = await requirePageActor("frameworks.read", `/frameworks/${id}/crosswalk`);
   const frameworks = await readFrameworks({ ctx });
   const current = frameworks.find((framework) => framework.id === id);
-  const requested = (await searchParams).to;
-  const to = (Array.isArray(requested) ? requested : requested ? [requested] : []).filter((target) => frameworks.some((f) => f.id === target && f.id !== id));
+  // The API's parameter: comma-separated target framework ids, empty for all others.
+  const requested = readPageQuery(await searchParams, CrosswalkQuery).to.split(",").map((target) => target.trim());
+  const to = requested.filter((target) => frameworks.some((f) => f.id === target && f.id !== id));
   const rows = await orNotFound(readCrosswalk({ ctx, frameworkId: id, targetFrameworkIds: to }));
   const names = new Map(frameworks.map((framework) => [framework.id, framework.shortName]));
   return (
