@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describeTarget, getDatabase, type DatabaseTarget } from "@/db/client";
 import { FolderInUseError } from "@/db/folder-lock";
 import { loadShippedFrameworks } from "./frameworks/load-catalogs";
@@ -55,10 +56,12 @@ export function markStopping(): void {
   if (holder.__stewardStartupRetry) clearTimeout(holder.__stewardStartupRetry);
 }
 
-function describeFailure(error: unknown): string {
+/** One line naming a start-up failure and its causes, for the log and the 503. */
+export function describeFailure(error: unknown): string {
   const messages: string[] = [];
   for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
-    const text = current instanceof Error ? current.message || current.name : String(current);
+    // Not every throw is an Error (PGlite's WebAssembly runtime can throw plain objects): show its fields, not "[object Object]".
+    const text = current instanceof Error ? current.message || current.name : typeof current === "object" ? inspect(current, { depth: 2, breakLength: Infinity }) : String(current);
     const code = (current as { code?: unknown }).code;
     const line = `${text.split("\n")[0]!.slice(0, 400)}${typeof code === "string" && !text.includes(code) ? ` (${code})` : ""}`;
     if (!messages.includes(line)) messages.push(line);
