@@ -35,7 +35,7 @@ const INGEST_CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 2);
 const CALL_RATE = Number(process.env.BENCH_CALL_RATE ?? 20);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 
-type Figures = { label: string; decisionsPerSecond: number; ingested: number; gatewayDecisions: number; added: { p50: number; p99: number }; direct: { p99: number }; through: { p99: number; errors: number }; feed: { p50: number; p99: number; arrived: number; noted: number; skipped: number }; replica: string; load: string; bad: number };
+type Figures = { label: string; decisionsPerSecond: number; ingested: number; gatewayDecisions: number; added: { p50: number; p99: number }; direct: { p99: number }; through: { p99: number; errors: number }; feed: { p50: number; p99: number; arrived: number; noted: number; skipped: number }; replica: string; load: string; bad: Map<number, number> };
 
 const load = () => os.loadavg().map((value) => value.toFixed(1)).join(" ");
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -133,7 +133,8 @@ async function measure(label: string, fleet: Fleet, portBase: number): Promise<F
     const count = async (ids: string[]) => Number((await db<{ n: number }[]>`select count(*)::int as n from decisions where enforcement_point_id = any(${ids})`)[0]!.n);
     const before = await count([ingestEp.id, ...gatewayEps]);
     const { post, close } = poster(Number(new URL(target).port), INGEST_CONCURRENCY * consoles);
-    let bad = 0;
+    // Status → count of ingest requests not answered 200 (0: the connection failed); a sender would retry them.
+    const bad = new Map<number, number>();
     let running = true;
     const started = performance.now();
     const senders = Array.from({ length: INGEST_CONCURRENCY * consoles }, async () => {
@@ -142,7 +143,7 @@ async function measure(label: string, fleet: Fleet, portBase: number): Promise<F
         const body = JSON.stringify(batch);
         feed.sent(batch.map((decision) => decision.id));
         const status = await post("/api/v1/decisions", body, { authorization: `Bearer ${ingestEp.token}` });
-        if (status !== 200) bad++;
+        if (status !== 200) bad.set(status, (bad.get(status) ?? 0) + 1);
       }
     });
     const [gw, dr] = await Promise.all([openLoop(CALL_RATE * consoles, SECONDS, call(through)), openLoop(CALL_RATE * consoles, SECONDS, call(direct))]);
@@ -180,7 +181,7 @@ async function measure(label: string, fleet: Fleet, portBase: number): Promise<F
 
 function print(figures: Figures): void {
   console.log(`${figures.label} (load average at the end ${figures.load}):`);
-  console.log(`  total decisions stored: ${figures.decisionsPerSecond.toFixed(0)}/s (${figures.ingested.toLocaleString()} in the window, ${figures.gatewayDecisions.toLocaleString()} of them from the gateways; ${figures.bad} ingest requests not 200)`);
+  console.log(`  total decisions stored: ${figures.decisionsPerSecond.toFixed(0)}/s (${figures.ingested.toLocaleString()} in the window, ${figures.gatewayDecisions.toLocaleString()} of them from the gateways; ${[...figures.bad.values()].reduce((sum, n) => sum + n, 0)} ingest requests not 200${figures.bad.size ? `: ${[...figures.bad].map(([status, n]) => `${n}× ${status || "connection failed"}`).join(", ")}` : ""})`);
   console.log(`  tools/call added by the gateway: p50 ${ms(figures.added.p50)}, p99 ${ms(figures.added.p99)} (through p99 ${ms(figures.through.p99)} with ${figures.through.errors} errors, direct p99 ${ms(figures.direct.p99)})`);
   console.log(`  live-feed lag (POST start → SSE receipt): p50 ${ms(figures.feed.p50)}, p99 ${ms(figures.feed.p99)} over ${figures.feed.arrived.toLocaleString()} of ${figures.feed.noted.toLocaleString()} decisions (${figures.feed.skipped.toLocaleString()} skipped by the feed's per-tick cap)`);
   console.log(`  ${figures.replica}`);

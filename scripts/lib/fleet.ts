@@ -106,6 +106,13 @@ export type Fleet = {
   restart(index: number): Promise<void>;
 };
 
+/** `serverUrl` naming the database that `databaseUrl` names (same server credentials and options). */
+export function sameDatabaseOn(serverUrl: string, databaseUrl: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = new URL(databaseUrl).pathname;
+  return url.toString();
+}
+
 /**
  * Starts `consoles` built consoles at once (so their migrations race, as a rolling deploy's would) on
  * one fresh database `steward_fleet_<label>_…` on `serverUrl`, with one AUTH_SECRET (a fleet must
@@ -121,7 +128,10 @@ export async function startFleet(options: { serverUrl: string; proxyPort: number
   const authSecret = randomBytes(32).toString("hex");
   const ports = Array.from({ length: count }, (_, i) => options.proxyPort + 1 + i);
   const dataDirs = ports.map((port) => mkdtempSync(path.join(os.tmpdir(), `steward-fleet-${port}-`)));
-  const envOf = (i: number) => ({ DATABASE_URL: database.url, STEWARD_DATA_DIR: dataDirs[i]!, AUTH_SECRET: authSecret, STEWARD_ADMIN_EMAIL: credentials.email, STEWARD_ADMIN_PASSWORD: credentials.password, ...options.env });
+  const env = { ...options.env };
+  // A replica of the server holds every database of it: the consoles read the fresh database there, not the one the URL was given with.
+  if (env.DATABASE_READ_URL) env.DATABASE_READ_URL = sameDatabaseOn(env.DATABASE_READ_URL, database.url);
+  const envOf = (i: number) => ({ DATABASE_URL: database.url, STEWARD_DATA_DIR: dataDirs[i]!, AUTH_SECRET: authSecret, STEWARD_ADMIN_EMAIL: credentials.email, STEWARD_ADMIN_PASSWORD: credentials.password, ...env });
   const servers: (ChildProcess | undefined)[] = ports.map(() => undefined);
   let proxy: FleetProxy | undefined;
   const stop = async () => {
