@@ -1,20 +1,7 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { adminSession } from "../fixtures/auth";
-
-const base = () => test.info().project.use.baseURL!;
-const unique = (label: string) => `${label}-${randomBytes(3).toString("hex")}`;
-
-/** What an enforcement point sends: a bearer token and a JSON array of decisions. */
-async function postDecisions(token: string, decisions: Record<string, unknown>[]) {
-  const response = await fetch(new URL("/api/v1/decisions", base()), {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(decisions),
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-  return response.json();
-}
+import { postDecisions, unique } from "../fixtures/ingest";
 
 /** A full-page screenshot kept in the test's output folder (test-results/…) and attached to the report. */
 async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {

@@ -1,20 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { adminSession } from "../fixtures/auth";
-
-const base = () => test.info().project.use.baseURL!;
-const unique = (label: string) => `${label}-${randomBytes(3).toString("hex")}`;
+import { baseUrl as base, postDecisions, unique } from "../fixtures/ingest";
 
 /** An enforcement point's batch, as curl would send it. */
-async function post(token: string, decisions: Record<string, unknown>[]) {
-  const response = await fetch(new URL("/api/v1/decisions", base()), {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(decisions),
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-}
+const post = postDecisions;
 const decision = (action: string, time: Date) => ({ id: randomUUID(), time: time.toISOString(), agent: { id: "truth-agent" }, action: { name: action }, resource: { type: "doc", id: "d" }, outcome: "allow" });
 
 async function registerEp(page: Page) {

@@ -1,20 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { adminSession } from "../fixtures/auth";
+import { baseUrl as base, sendDecisions, unique } from "../fixtures/ingest";
 
-const base = () => test.info().project.use.baseURL!;
-const unique = (label: string) => `${label}-${randomBytes(3).toString("hex")}`;
-
-/** What an enforcement point would send with curl: a bearer token and a JSON array. */
-async function postDecision(token: string, decision: Record<string, unknown>) {
-  const response = await fetch(new URL("/api/v1/decisions", base()), {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify([decision]),
-  });
-  return { status: response.status, body: await response.json() };
-}
+/** One decision, as an enforcement point would send it. */
+const postDecision = (token: string, decision: Record<string, unknown>) => sendDecisions(token, [decision]);
 
 test("a decision posted with an EP token appears on the live feed without reload", async ({ browser }) => {
   const { context, page } = await adminSession(browser);
