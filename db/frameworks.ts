@@ -5,6 +5,7 @@ import { queryRows } from "./rows";
 import { DESTRUCTIVE_VERBS } from "@/lib/decisions/destructive-action";
 import type { ReportScope } from "@/lib/frameworks/schemas";
 import { dayRuns, delegationDepth, utcMidnight } from "./activity";
+import { orderFor } from "./order";
 import { controlMappings, controls, frameworkItems, frameworks, manualEvidence, removedDefaultMappings, reportSnapshots } from "./schema";
 
 export type FrameworkRow = typeof frameworks.$inferSelect;
@@ -242,7 +243,12 @@ export async function insertReportSnapshot(db: Executor, row: Omit<ReportSnapsho
 
 export type ReportSnapshotSummary = Omit<ReportSnapshotRow, "content">;
 
-export async function listReportSnapshots(db: Executor, limit = 200): Promise<ReportSnapshotSummary[]> {
+/** The report list's orders: `title`, `period` (its start), `author` (who made it), `created` (default newest first, report_snapshots_created_idx); `-` reverses. */
+const REPORT_ORDER_COLUMNS = { title: sql`lower(${reportSnapshots.title})`, period: reportSnapshots.periodStart, author: sql`lower(${reportSnapshots.createdByLabel})`, created: reportSnapshots.createdAt };
+export type ReportSort = keyof typeof REPORT_ORDER_COLUMNS | `-${keyof typeof REPORT_ORDER_COLUMNS}`;
+
+/** The first `limit` stored snapshots in `sort` order (newest first when not given), without their content. */
+export async function listReportSnapshots(db: Executor, limit = 200, sort: ReportSort = "-created"): Promise<ReportSnapshotSummary[]> {
   return db
     .select({
       id: reportSnapshots.id,
@@ -257,7 +263,7 @@ export async function listReportSnapshots(db: Executor, limit = 200): Promise<Re
       createdAt: reportSnapshots.createdAt,
     })
     .from(reportSnapshots)
-    .orderBy(desc(reportSnapshots.createdAt))
+    .orderBy(...orderFor(sort, REPORT_ORDER_COLUMNS, reportSnapshots.id))
     .limit(limit);
 }
 

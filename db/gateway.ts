@@ -1,7 +1,8 @@
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "./client";
+import { orderFor, rankOf } from "./order";
 import { executedRows } from "./rows";
-import { enforcementPoints, gatewayStatus, mcpServers, mcpTools } from "./schema";
+import { DATA_SENSITIVITIES, enforcementPoints, gatewayStatus, mcpServers, mcpTools } from "./schema";
 
 export type McpServerRow = typeof mcpServers.$inferSelect;
 export type NewMcpServerRow = typeof mcpServers.$inferInsert;
@@ -13,9 +14,13 @@ export type ReportedTool = { server: string; name: string; description: string; 
 /** Per tool name: distinct agents that called it and the last call, over recorded decisions of the last 30 days. */
 export type ToolUsage = { tool: string; agents: number; lastUsedAt: Date };
 
-/** Every registered MCP server, by name. */
-export async function listMcpServerRows(db: Executor): Promise<McpServerRow[]> {
-  return db.select().from(mcpServers).orderBy(asc(mcpServers.name));
+/** The registered servers' orders (a short table, read whole): `name` (default), `transport`, `environment`, `sensitivity` (public to restricted). */
+const MCP_SERVER_ORDER_COLUMNS = { name: mcpServers.name, transport: mcpServers.transport, environment: sql`lower(${mcpServers.environment})`, sensitivity: rankOf(mcpServers.dataSensitivity, DATA_SENSITIVITIES) };
+export type McpServerSort = keyof typeof MCP_SERVER_ORDER_COLUMNS | `-${keyof typeof MCP_SERVER_ORDER_COLUMNS}`;
+
+/** Every registered MCP server, in `sort` order (by name when not given). */
+export async function listMcpServerRows(db: Executor, sort: McpServerSort = "name"): Promise<McpServerRow[]> {
+  return db.select().from(mcpServers).orderBy(...orderFor(sort, MCP_SERVER_ORDER_COLUMNS, mcpServers.id));
 }
 
 export async function findMcpServerIdByName(db: Executor, name: string): Promise<string | undefined> {
@@ -34,9 +39,13 @@ export async function deleteMcpServerRow(db: Executor, id: string): Promise<McpS
   return row;
 }
 
-/** The tool catalog by server, then name. */
-export async function listMcpToolRows(db: Executor): Promise<McpToolRow[]> {
-  return db.select().from(mcpTools).orderBy(asc(mcpTools.server), asc(mcpTools.name));
+/** The tool catalog's orders: `server` (default), `name`, `firstSeen`, `lastSeen`; ties by (server, name), its key. */
+const MCP_TOOL_ORDER_COLUMNS = { server: mcpTools.server, name: mcpTools.name, firstSeen: mcpTools.firstSeenAt, lastSeen: mcpTools.lastSeenAt };
+export type McpToolSort = keyof typeof MCP_TOOL_ORDER_COLUMNS | `-${keyof typeof MCP_TOOL_ORDER_COLUMNS}`;
+
+/** The tool catalog in `sort` order (by server, then name, when not given). */
+export async function listMcpToolRows(db: Executor, sort: McpToolSort = "server"): Promise<McpToolRow[]> {
+  return db.select().from(mcpTools).orderBy(...orderFor(sort, MCP_TOOL_ORDER_COLUMNS, [mcpTools.server, mcpTools.name]));
 }
 
 export async function toolUsageLast30Days(db: Executor): Promise<ToolUsage[]> {

@@ -1,7 +1,8 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { DatabaseHandle, Executor } from "./client";
 import { rawQuery } from "./ingest";
-import { alertRules, alerts, destinationDeliveries, destinations } from "./schema";
+import { orderFor, rankOf } from "./order";
+import { ALERT_STATUSES, SEVERITIES, alertRules, alerts, destinationDeliveries, destinations } from "./schema";
 import type { AlertEventRow, AuditEventRow, DecisionEventRow } from "@/lib/outbound/events";
 
 export type DestinationRow = typeof destinations.$inferSelect;
@@ -163,14 +164,23 @@ export async function pruneDeliveries(db: Executor, destinationId: string, keep:
   await db.execute(sql`delete from destination_deliveries where destination_id = ${destinationId} and seq < (select coalesce(min(seq), 0) from (select seq from destination_deliveries where destination_id = ${destinationId} order by seq desc limit ${keep}) newest)`);
 }
 
-export const listAlertRuleRows = (db: Executor) => db.select().from(alertRules).orderBy(alertRules.name);
+/** The alert rules' orders (a short table, read whole): `name` (default), `kind`, `severity` (low to critical), `cooldown`, `state` (enabled first). */
+const ALERT_RULE_ORDER_COLUMNS = { name: alertRules.name, kind: alertRules.kind, severity: rankOf(alertRules.severity, SEVERITIES), cooldown: alertRules.cooldownMinutes, state: sql`(not ${alertRules.enabled})` };
+export type AlertRuleSort = keyof typeof ALERT_RULE_ORDER_COLUMNS | `-${keyof typeof ALERT_RULE_ORDER_COLUMNS}`;
+export const listAlertRuleRows = (db: Executor, sort: AlertRuleSort = "name") => db.select().from(alertRules).orderBy(...orderFor(sort, ALERT_RULE_ORDER_COLUMNS, alertRules.id));
 export const getAlertRuleRow = async (db: Executor, id: string) => (await db.select().from(alertRules).where(eq(alertRules.id, id)))[0] ?? null;
 export const insertAlertRuleRow = async (db: Executor, row: typeof alertRules.$inferInsert) => (await db.insert(alertRules).values(row).returning())[0]!;
 export const updateAlertRuleRow = async (db: Executor, id: string, patch: Partial<typeof alertRules.$inferInsert>) => (await db.update(alertRules).set({ ...patch, updatedAt: new Date() }).where(eq(alertRules.id, id)).returning())[0] ?? null;
 export const deleteAlertRuleRow = (db: Executor, id: string) => db.delete(alertRules).where(eq(alertRules.id, id));
 
-export const listAlertRows = (db: Executor, status: AlertRow["status"] | null, limit: number) =>
-  db.select().from(alerts).where(status ? eq(alerts.status, status) : undefined).orderBy(desc(alerts.lastAt)).limit(limit);
+/**
+ * The alert list's orders: `severity` (low to critical), `title`, `status` (open, acknowledged, resolved),
+ * `occurrences`, `first` and `last` seen (the default, `-last`, walks alerts_status_idx for one status).
+ */
+const ALERT_ORDER_COLUMNS = { severity: rankOf(alerts.severity, SEVERITIES), title: sql`lower(${alerts.title})`, status: rankOf(alerts.status, ALERT_STATUSES), occurrences: alerts.occurrences, first: alerts.firstAt, last: alerts.lastAt };
+export type AlertSort = keyof typeof ALERT_ORDER_COLUMNS | `-${keyof typeof ALERT_ORDER_COLUMNS}`;
+export const listAlertRows = (db: Executor, status: AlertRow["status"] | null, limit: number, sort: AlertSort = "-last") =>
+  db.select().from(alerts).where(status ? eq(alerts.status, status) : undefined).orderBy(...orderFor(sort, ALERT_ORDER_COLUMNS, alerts.id)).limit(limit);
 export const getAlertRow = async (db: Executor, id: string) => (await db.select().from(alerts).where(eq(alerts.id, id)))[0] ?? null;
 export const updateAlertRow = async (db: Executor, id: string, patch: Partial<typeof alerts.$inferInsert>) => (await db.update(alerts).set(patch).where(eq(alerts.id, id)).returning())[0] ?? null;
 

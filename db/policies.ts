@@ -4,6 +4,7 @@ import { queryRows } from "./rows";
 import { StewardError } from "@/lib/errors";
 import type { Inventory } from "@/lib/policies/inventory";
 import type { Executor } from "./client";
+import { orderFor } from "./order";
 import { agentIdentities, agents, decisions, enforcementPoints, people, policies, policyApprovals, policyReplays, policyTests, policyVersions, policyWorkspace, teams } from "./schema";
 
 export type PolicyRow = typeof policies.$inferSelect;
@@ -52,7 +53,12 @@ export async function markDraftEditedBy(db: Executor, userId: string | null): Pr
     .where(eq(policyWorkspace.id, DRAFT_WORKSPACE_ID));
 }
 
-export async function listVersions(db: Executor): Promise<Omit<PolicyVersionRow, "content">[]> {
+/** The published versions' orders: `revision` (default newest first; unique, indexed), `published`, `author`, `message`; `-` reverses. */
+const VERSION_ORDER_COLUMNS = { revision: policyVersions.revision, published: policyVersions.createdAt, author: sql`lower(${policyVersions.authorLabel})`, message: sql`lower(${policyVersions.message})` };
+export type PolicyVersionSort = keyof typeof VERSION_ORDER_COLUMNS | `-${keyof typeof VERSION_ORDER_COLUMNS}`;
+
+/** Every published version without its content, in `sort` order (newest revision first when not given). */
+export async function listVersions(db: Executor, sort: PolicyVersionSort = "-revision"): Promise<Omit<PolicyVersionRow, "content">[]> {
   return db
     .select({
       id: policyVersions.id,
@@ -65,7 +71,7 @@ export async function listVersions(db: Executor): Promise<Omit<PolicyVersionRow,
       createdAt: policyVersions.createdAt,
     })
     .from(policyVersions)
-    .orderBy(desc(policyVersions.revision));
+    .orderBy(...orderFor(sort, VERSION_ORDER_COLUMNS, policyVersions.id));
 }
 
 export async function getLatestVersion(db: Executor): Promise<PolicyVersionRow | undefined> {

@@ -20,7 +20,7 @@ export const policyApi = {
   deleteTest: (id: string) => apiRequest<PolicyResponses["deleteTest"]>(`/api/v1/policies/tests/${segment(id)}`, { method: "DELETE" }),
   approve: () => apiRequest<PolicyResponses["approve"]>("/api/v1/policies/approve", { body: {} }),
   publish: (body: PolicyRequests["publish"]) => apiRequest<PolicyResponses["publish"]>("/api/v1/policies/publish", { body }),
-  versions: () => apiRequest<PolicyResponses["versions"]>("/api/v1/policies/versions"),
+  versions: (query: PolicyRequests["versions"] = {}) => apiRequest<PolicyResponses["versions"]>(`/api/v1/policies/versions${query.sort ? `?${new URLSearchParams({ sort: query.sort })}` : ""}`),
   diff: (query: PolicyRequests["diff"]) => apiRequest<PolicyResponses["diff"]>(`/api/v1/policies/versions/diff?${new URLSearchParams(query)}`),
   approveRollback: (revision: number) => apiRequest<PolicyResponses["approveRollback"]>(`/api/v1/policies/versions/${revision}/approve`, { body: {} }),
   rollback: (revision: number) => apiRequest<PolicyResponses["rollback"]>(`/api/v1/policies/versions/${revision}/rollback`, { body: {} }),
@@ -36,10 +36,11 @@ export const policyApi = {
  * DataTag), so `useQuery(policyQueries.versions())` and `setQueryData(policyQueries.versions().queryKey, …)`
  * cannot disagree. Invalidate a family by `policyKeys.all` or a key's prefix.
  */
-export const policyKeys = { all: ["policies"] as const };
+export const policyKeys = { all: ["policies"] as const, versions: ["policies", "versions"] as const };
 export const policyQueries = {
   draft: () => queryOptions({ queryKey: [...policyKeys.all, "draft"] as const, queryFn: policyApi.draft }),
-  versions: () => queryOptions({ queryKey: [...policyKeys.all, "versions"] as const, queryFn: policyApi.versions }),
+  /** Newest first, or in the server order `sort` names (invalidate `policyKeys.versions` to refresh every order). */
+  versions: (sort: NonNullable<PolicyRequests["versions"]["sort"]> = "-revision") => queryOptions({ queryKey: [...policyKeys.versions, sort] as const, queryFn: () => policyApi.versions(sort === "-revision" ? {} : { sort }) }),
   stats: () => queryOptions({ queryKey: [...policyKeys.all, "stats"] as const, queryFn: policyApi.stats }),
   diff: (from: string, to: string) => queryOptions({ queryKey: [...policyKeys.all, "diff", from, to] as const, queryFn: () => policyApi.diff({ from, to }) }),
   replay: (id: string) => queryOptions({ queryKey: [...policyKeys.all, "replay", id] as const, queryFn: () => policyApi.replay(id) }),

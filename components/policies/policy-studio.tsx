@@ -10,7 +10,7 @@ import { ReplayPanel } from "./replay-panel";
 import { SchemaPanel } from "./schema-panel";
 import { StatsPanel } from "./stats-panel";
 import { TestsPanel } from "./tests-panel";
-import { VersionsPanel } from "./versions-panel";
+import { VersionsPanel, type VersionSort } from "./versions-panel";
 
 export type StudioPermissions = { canWrite: boolean; canPublish: boolean; canApprove: boolean; canManageSchema: boolean };
 
@@ -18,9 +18,27 @@ const TABS = ["Policies", "Tests", "Review and publish", "Replay", "Usage", "Sch
 type Tab = (typeof TABS)[number];
 
 /** The policy studio: the draft on the left, the selected policy (or a tab's panel) on the right. */
-export function PolicyStudio({ templates, permissions, initialPolicyId, testSeed }: { templates: PolicyTemplate[]; permissions: StudioPermissions; initialPolicyId?: string; testSeed?: TestSeed }) {
+/**
+ * `initialTab` "review" opens Review and publish (its Versions table's header links come back to it);
+ * `versionSort` is that table's server order, as the page read `?sort=`.
+ */
+export function PolicyStudio({
+  templates,
+  permissions,
+  initialPolicyId,
+  testSeed,
+  initialTab,
+  versionSort,
+}: {
+  templates: PolicyTemplate[];
+  permissions: StudioPermissions;
+  initialPolicyId?: string;
+  testSeed?: TestSeed;
+  initialTab?: "review";
+  versionSort?: VersionSort;
+}) {
   const draft = useQuery(policyQueries.draft());
-  const [tab, setTab] = useState<Tab>(testSeed ? "Tests" : "Policies");
+  const [tab, setTab] = useState<Tab>(testSeed ? "Tests" : initialTab === "review" ? "Review and publish" : "Policies");
   const [selected, setSelected] = useState<{ id: string | null; template?: PolicyTemplate; key: number }>(initialPolicyId ? { id: initialPolicyId, key: 1 } : { id: null, key: 0 });
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
 
@@ -105,7 +123,7 @@ export function PolicyStudio({ templates, permissions, initialPolicyId, testSeed
         </div>
       ) : null}
       {tab === "Tests" ? <TestsPanel results={tests} canWrite={permissions.canWrite} seed={testSeed} /> : null}
-      {tab === "Review and publish" ? <VersionsPanel status={status} canPublish={permissions.canPublish} canApprove={permissions.canApprove} /> : null}
+      {tab === "Review and publish" ? <VersionsPanel status={status} canPublish={permissions.canPublish} canApprove={permissions.canApprove} sort={versionSort} /> : null}
       {tab === "Replay" ? <ReplayPanel canRun={permissions.canWrite} /> : null}
       {tab === "Usage" ? <StatsPanel /> : null}
       {tab === "Schema and entities" ? <SchemaPanel schemaText={content.schemaText} entities={content.entities} canManage={permissions.canManageSchema} /> : null}

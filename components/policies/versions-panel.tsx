@@ -4,20 +4,24 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
-import type { PolicyResponses } from "@/lib/policies/api-contract";
-import { policyApi, policyQueries } from "./api";
+import type { TableSort } from "@/components/ui/table-sort";
+import type { PolicyRequests, PolicyResponses } from "@/lib/policies/api-contract";
+import { policyApi, policyKeys, policyQueries } from "./api";
 
 export type DraftStatus = PolicyResponses["draft"]["status"];
+export type VersionSort = NonNullable<PolicyRequests["versions"]["sort"]>;
 
-/** Review and release: approve (four-eyes), publish with a message, versions, diff, rollback. */
-export function VersionsPanel({ status, canPublish, canApprove }: { status: DraftStatus; canPublish: boolean; canApprove: boolean }) {
+/** Review and release: approve (four-eyes), publish with a message, versions (in the server's `sort` order), diff, rollback. */
+export function VersionsPanel({ status, canPublish, canApprove, sort = "-revision" }: { status: DraftStatus; canPublish: boolean; canApprove: boolean; sort?: VersionSort }) {
+  // Header links reload /policies on this tab with the new order (the server sorts; the table never does).
+  const tableSort: TableSort = { value: sort, path: "/policies", params: { tab: "review" } };
   const queryClient = useQueryClient();
   const [message, setMessage] = useState("");
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("draft");
-  const versions = useQuery(policyQueries.versions());
-  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey }), queryClient.invalidateQueries({ queryKey: policyQueries.versions().queryKey })]);
+  const versions = useQuery(policyQueries.versions(sort));
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey }), queryClient.invalidateQueries({ queryKey: policyKeys.versions })]);
 
   const publish = useMutation({
     mutationFn: () => policyApi.publish({ message }),
@@ -100,12 +104,15 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
         <p className="muted">Nothing published yet. Save policies, add tests, then publish the draft.</p>
       ) : (
         <DataTable
+          caption="Published versions"
           rows={list}
           rowKey={(version) => version.id}
+          sort={tableSort}
           columns={[
-            { header: "Revision", cell: (version) => version.revision },
+            { header: "Revision", sortKey: "revision", cell: (version) => version.revision },
             {
               header: "Message",
+              sortKey: "message",
               cell: (version) => (
                 <>
                   {version.message}
@@ -113,8 +120,8 @@ export function VersionsPanel({ status, canPublish, canApprove }: { status: Draf
                 </>
               ),
             },
-            { header: "Author", cell: (version) => version.authorLabel },
-            { header: "Published", cell: (version) => <RelativeTime value={version.createdAt} /> },
+            { header: "Author", sortKey: "author", cell: (version) => version.authorLabel },
+            { header: "Published", sortKey: "published", cell: (version) => <RelativeTime value={version.createdAt} /> },
             (canPublish || (canApprove && status.approvalRequired)) && {
               header: <span className="visually-hidden">Actions</span>,
               cell: (version) =>

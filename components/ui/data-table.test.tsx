@@ -47,6 +47,14 @@ describe("DataTable sorting", () => {
     expect(sortHref(tableSort("/x", undefined, { a: "1", cursor: "c", before: "9", offset: "3", multi: ["1", "2"] }), "-a")).toBe("/x?a=1&sort=-a");
   });
 
+  it("a page's second sorted table links through its own parameter and keeps the first table's order", () => {
+    const tools = tableSort("/mcp-servers", "-lastSeen", { sort: "-name", toolSort: "-lastSeen", offset: "5" }, "toolSort");
+    expect(sortHref(tools, "name")).toBe("/mcp-servers?sort=-name&toolSort=name");
+    expect(sortHref(tableSort("/mcp-servers", "-name", { sort: "-name", toolSort: "lastSeen" }), "name")).toBe("/mcp-servers?toolSort=lastSeen&sort=name");
+    const html = renderToStaticMarkup(<DataTable rows={rows} rowKey={(row) => row.id} columns={columns} sort={tableSort("/x", "-risk", {}, "toolSort")} />);
+    expect(html).toContain('aria-sort="descending"');
+  });
+
   it("keeps the header row sticky unless told not to", () => {
     const sticky = renderToStaticMarkup(<DataTable rows={rows} rowKey={(row) => row.id} columns={columns} />);
     const plain = renderToStaticMarkup(<DataTable rows={rows} rowKey={(row) => row.id} columns={columns} stickyHeader={false} />);

@@ -3,19 +3,22 @@
  * `value` is the page's current `sort` parameter as its strict query schema read it (`key` ascending,
  * `-key` descending); `path` and `params` are the page and its other query parameters, kept when the
  * order changes. Paging parameters (`offset`, `cursor`, `before`, `after`) are dropped: a new order starts at page one.
+ * `param` names the order's parameter when a page has a second sorted table (the MCP servers page's
+ * tool catalog: `toolSort`); it is `sort` otherwise.
  */
-export type TableSort = { value: string | undefined; path: string; params: Record<string, string> };
+export type TableSort = { value: string | undefined; path: string; params: Record<string, string>; param?: string };
 
-const PAGING = new Set(["sort", "offset", "cursor", "before", "after"]);
+const PAGING = new Set(["offset", "cursor", "before", "after"]);
 
-/** The TableSort of a page from its raw searchParams (only single-valued parameters are kept). */
-export function tableSort(path: string, value: string | undefined, params: Record<string, string | string[] | undefined>): TableSort {
-  return { value, path, params: Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === "string" && !PAGING.has(entry[0]))) };
+/** The TableSort of a page from its raw searchParams (only single-valued parameters are kept; another table's order is). */
+export function tableSort(path: string, value: string | undefined, params: Record<string, string | string[] | undefined>, param = "sort"): TableSort {
+  const kept = Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[0] !== param && !PAGING.has(entry[0])));
+  return param === "sort" ? { value, path, params: kept } : { value, path, params: kept, param };
 }
 
 /** The link that orders the list by `value` (`key` or `-key`). */
 export function sortHref(sort: TableSort, value: string): string {
-  return `${sort.path}?${new URLSearchParams({ ...sort.params, sort: value })}`;
+  return `${sort.path}?${new URLSearchParams({ ...sort.params, [sort.param ?? "sort"]: value })}`;
 }
 
 /**

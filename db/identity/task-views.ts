@@ -1,15 +1,25 @@
 import { and, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { orderFor } from "../order";
 import { agents, decisions, taskTokens, tasks } from "../schema";
 import type { TaskRow } from "./task-tokens";
 
 /** Read queries of the Tasks pages, `GET /api/v1/tasks` and the agent page's observed posture (lib/identity/tasks-view.ts). */
 export type TaskTokenRow = typeof taskTokens.$inferSelect;
 
-/** Tasks newest first with their root agent's name and token count; `agentId` matches the root agent or any token holder. */
-export async function listTaskRows(db: Executor, filter: { status: "live" | "ended" | "all"; agentId?: string; limit: number }, now: Date): Promise<{ task: TaskRow; agentName: string | null; tokens: number }[]> {
+const tokenCount = sql<number>`(select count(*)::int from task_tokens t where t.task_id = ${tasks.id})`;
+/**
+ * The task list's orders: `purpose` and `agent` (the root agent's name; case-insensitive, an unknown agent
+ * last), `tokens` (issued in the task), `created` and `expires` (when its tokens expire); `-` reverses. The
+ * default, newest first, walks tasks_created_idx (the id tiebreak is an incremental sort over its ties).
+ */
+const TASK_ORDER_COLUMNS = { purpose: sql`lower(${tasks.purpose})`, agent: sql`lower(${agents.name})`, tokens: tokenCount, created: tasks.createdAt, expires: tasks.tokensExpireAt };
+export type TaskSort = keyof typeof TASK_ORDER_COLUMNS | `-${keyof typeof TASK_ORDER_COLUMNS}`;
+
+/** Tasks in `sort` order (newest first when not given) with their root agent's name and token count; `agentId` matches the root agent or any token holder. */
+export async function listTaskRows(db: Executor, filter: { status: "live" | "ended" | "all"; agentId?: string; limit: number; sort?: TaskSort }, now: Date): Promise<{ task: TaskRow; agentName: string | null; tokens: number }[]> {
   const rows = await db
-    .select({ task: tasks, agentName: agents.name, tokens: sql<number>`(select count(*)::int from task_tokens t where t.task_id = ${tasks.id})` })
+    .select({ task: tasks, agentName: agents.name, tokens: tokenCount })
     .from(tasks)
     .leftJoin(agents, eq(agents.id, tasks.rootAgentId))
     .where(
@@ -18,7 +28,7 @@ export async function listTaskRows(db: Executor, filter: { status: "live" | "end
         filter.agentId ? or(eq(tasks.rootAgentId, filter.agentId), inArray(tasks.id, db.select({ id: taskTokens.taskId }).from(taskTokens).where(eq(taskTokens.agentId, filter.agentId)))) : undefined,
       ),
     )
-    .orderBy(desc(tasks.createdAt))
+    .orderBy(...orderFor(filter.sort ?? "-created", TASK_ORDER_COLUMNS, tasks.id))
     .limit(filter.limit);
   return rows.map((row) => ({ ...row, tokens: Number(row.tokens) }));
 }

@@ -182,3 +182,65 @@ test("enforcement points and the audit trail sort on the server from their colum
   expect(new URL(page.url()).searchParams.get("action")).toBe("enforcement_point.register");
   await context.close();
 });
+
+test("alert rules and MCP servers sort on the server from their column headers, with aria-sort; the other lists' APIs refuse an unknown sort", async ({ browser }) => {
+  const { page, context } = await adminSession(browser);
+  const tag = `lists-${randomBytes(3).toString("hex")}`;
+  // Each list's GET route: a known order answers, an unknown one is a 400 naming ?sort.
+  const orders = { "/api/v1/tasks": "purpose", "/api/v1/alerts": "-severity", "/api/v1/alert-rules": "-cooldown", "/api/v1/mcp-servers": "sensitivity", "/api/v1/reports": "title", "/api/v1/policies/versions": "revision" };
+  for (const [path, sort] of Object.entries(orders)) {
+    expect((await page.request.get(`${path}?sort=${sort}`)).status(), path).toBe(200);
+    const refused = await page.request.get(`${path}?sort=nope`);
+    expect(refused.status(), path).toBe(400);
+    expect(await refused.text()).toContain("sort");
+  }
+
+  // Alert rules: by name by default; the Rule header reverses it, the Cooldown header orders by cooldown.
+  for (const [name, cooldownMinutes] of [["b", 30], ["a", 60], ["c", 5]] as const) {
+    const created = await page.request.post("/api/v1/alert-rules", { data: { name: `${tag}-${name}`, kind: "shadow_agent", severity: "low", cooldownMinutes } });
+    expect(created.status(), await created.text()).toBe(201);
+  }
+  await page.goto("/alerts/rules");
+  const rules = page.getByRole("table", { name: "Alert rules" });
+  const ruleNames = async () => (await rules.locator("tbody th").allTextContents()).map((text) => new RegExp(`${tag}-[abc]`).exec(text)?.[0]).filter(Boolean);
+  const ruleHeader = rules.getByRole("columnheader", { name: /^Rule/ });
+  await expect(ruleHeader).toHaveAttribute("aria-sort", "ascending");
+  expect(await ruleNames()).toEqual([`${tag}-a`, `${tag}-b`, `${tag}-c`]);
+  await ruleHeader.getByRole("link").click();
+  await expect(page).toHaveURL(/sort=-name/);
+  await expect(ruleHeader).toHaveAttribute("aria-sort", "descending");
+  expect(await ruleNames()).toEqual([`${tag}-c`, `${tag}-b`, `${tag}-a`]);
+  const cooldownHeader = rules.getByRole("columnheader", { name: /^Cooldown/ });
+  await expect(cooldownHeader).toHaveAttribute("aria-sort", "none");
+  await cooldownHeader.getByRole("link").click();
+  await expect(page).toHaveURL(/sort=cooldown/);
+  await expect(cooldownHeader).toHaveAttribute("aria-sort", "ascending");
+  await expect(ruleHeader).toHaveAttribute("aria-sort", "none");
+  expect(await ruleNames()).toEqual([`${tag}-c`, `${tag}-b`, `${tag}-a`]);
+
+  // MCP servers: by name by default; Data sensitivity orders by rank (public → restricted), and the tool
+  // catalog's own order (?toolSort=) survives ordering the servers.
+  const server = tag.replace(/[^a-z0-9-]/g, "");
+  for (const [name, dataSensitivity] of [["b", "restricted"], ["a", "confidential"], ["c", "public"]] as const) {
+    const registered = await page.request.post("/api/v1/mcp-servers", { data: { name: `${server}-${name}`, transport: "http", url: `https://${name}.internal/mcp`, dataSensitivity } });
+    expect(registered.status(), await registered.text()).toBe(201);
+  }
+  await page.goto("/mcp-servers?toolSort=-lastSeen");
+  const servers = page.getByRole("table", { name: "Registered MCP servers" });
+  const serverNames = async () => (await servers.locator("tbody th").allTextContents()).map((text) => text.trim()).filter((text) => text.startsWith(`${server}-`));
+  const nameHeader = servers.getByRole("columnheader", { name: /^Name/ });
+  await expect(nameHeader).toHaveAttribute("aria-sort", "ascending");
+  expect(await serverNames()).toEqual([`${server}-a`, `${server}-b`, `${server}-c`]);
+  const sensitivityHeader = servers.getByRole("columnheader", { name: /^Data sensitivity/ });
+  await sensitivityHeader.getByRole("link").click();
+  await expect(page).toHaveURL(/sort=sensitivity/);
+  await expect(sensitivityHeader).toHaveAttribute("aria-sort", "ascending");
+  await expect(nameHeader).toHaveAttribute("aria-sort", "none");
+  expect(await serverNames()).toEqual([`${server}-c`, `${server}-a`, `${server}-b`]);
+  await sensitivityHeader.getByRole("link").click();
+  await expect(page).toHaveURL(/sort=-sensitivity/);
+  await expect(sensitivityHeader).toHaveAttribute("aria-sort", "descending");
+  expect(await serverNames()).toEqual([`${server}-b`, `${server}-a`, `${server}-c`]);
+  expect(new URL(page.url()).searchParams.get("toolSort")).toBe("-lastSeen");
+  await context.close();
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ENVIRONMENTS } from "@/db/enums";
+import { sortParam } from "../http/query";
 
 /** The shape of a framework catalog as shipped in lib/frameworks/catalogs and as imported in Steward JSON. */
 export const CatalogItem = z.object({
@@ -209,3 +210,7 @@ export const ReportSummaryView = z.object({
   createdByLabel: z.string(),
   createdAt: z.string(),
 });
+
+/** GET /api/v1/reports and the Reports page: `sort` by title, period (its start), author or created (default newest first). */
+export const ListReportsQuery = z.object({ sort: sortParam(["title", "period", "author", "created"], "-created") });
+export type ListReportsQuery = z.infer<typeof ListReportsQuery>;

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { eq, like } from "drizzle-orm";
 import { suiteDatabase } from "@/testing/database";
 import { auditLog, gatewayStatus, mcpTools } from "@/db/schema";
 import { enforcementPointContext } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { userContext } from "@/testing/context";
 import { deleteMcpServer, listMcpServers, listMcpServersForGateway, listToolCatalog, recordGatewayReport, registerMcpServer } from "./mcp-servers";
+import { ListMcpServersQuery, ToolCatalogQuery } from "./schemas";
+import { readPageQuery, readQuery } from "../http/query";
 
 const database = suiteDatabase();
 
@@ -47,5 +50,55 @@ describe("MCP server registry", () => {
     expect(status).toMatchObject({ policyRevision: "3", spoolBacklog: 12, spoolBytes: 3400 });
     const catalog = await listToolCatalog({ ctx: userContext("viewer") });
     expect(catalog.map((tool) => tool.name).sort()).toEqual(["delete_file", "read_file"]);
+  });
+});
+
+describe("the MCP servers page's server-side orders", () => {
+  it("registered servers sort by name (default), transport, environment or sensitivity (by rank), either way, ties by id; an unknown order is refused at the API", async () => {
+    const admin = userContext("admin");
+    const tag = `s${Date.now().toString(36)}`;
+    const made = [
+      await registerMcpServer({ ctx: admin, input: { name: `${tag}-b`, transport: "http", url: "https://b.internal/mcp", environment: "prod", dataSensitivity: "restricted" } }),
+      await registerMcpServer({ ctx: admin, input: { name: `${tag}-a`, transport: "stdio", command: "files-mcp", environment: "prod", dataSensitivity: "public" } }),
+      await registerMcpServer({ ctx: admin, input: { name: `${tag}-c`, transport: "http", url: "https://c.internal/mcp", environment: "Dev", dataSensitivity: "confidential" } }),
+    ].map((server) => server.id);
+    const [b, a, c] = made;
+    const order = async (sort?: ListMcpServersQuery["sort"]) => (await listMcpServers({ ctx: userContext("viewer"), sort })).map((server) => server.id).filter((id) => made.includes(id));
+    expect(await order()).toEqual([a, b, c]);
+    expect(await order("-name")).toEqual([c, b, a]);
+    expect(await order("sensitivity")).toEqual([a, c, b]); // public, confidential, restricted
+    expect(await order("-sensitivity")).toEqual([b, c, a]);
+    // Ties (two http servers, two in prod) fall to the id, in the order's direction.
+    const byId = (...ids: (string | undefined)[]) => ids.map(String).sort();
+    expect(await order("transport")).toEqual([...byId(b, c), a]);
+    expect(await order("-transport")).toEqual([a, ...byId(b, c).reverse()]);
+    expect(await order("environment")).toEqual([c, ...byId(a, b)]); // Dev before prod, case-insensitive
+    expect(await order("-environment")).toEqual([...byId(a, b).reverse(), c]);
+    expect(() => readQuery(new URLSearchParams({ sort: "owner" }), ListMcpServersQuery)).toThrow(/sort/);
+  });
+
+  it("the tool catalog sorts by server then name (default), name, first or last seen, either way, ties by (server, name); a bad toolSort alone falls back on the page", async () => {
+    const tag = `t${Date.now().toString(36)}`;
+    const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes));
+    const tools = [
+      { server: `${tag}-files`, name: "write", firstSeenAt: at(1), lastSeenAt: at(50) },
+      { server: `${tag}-files`, name: "read", firstSeenAt: at(2), lastSeenAt: at(40) },
+      { server: `${tag}-crm`, name: "write", firstSeenAt: at(2), lastSeenAt: at(60) },
+    ];
+    await database.db.insert(mcpTools).values(tools.map((tool) => ({ ...tool, reportedBy: "ep_test" })));
+    const key = (tool: { server: string; name: string }) => `${tool.server}/${tool.name}`;
+    const [write, read, crm] = tools.map(key);
+    const order = async (sort?: ToolCatalogQuery["toolSort"]) => (await listToolCatalog({ ctx: userContext("viewer"), sort })).map(key).filter((id) => id.startsWith(tag));
+    expect(await order()).toEqual([crm, read, write]);
+    expect(await order("-server")).toEqual([write, read, crm]);
+    expect(await order("name")).toEqual([read, crm, write]); // the two "write"s by server
+    expect(await order("-name")).toEqual([write, crm, read]);
+    expect(await order("firstSeen")).toEqual([write, crm, read]); // crm and read were first seen together: by server, then name
+    expect(await order("-firstSeen")).toEqual([read, crm, write]);
+    expect(await order("-lastSeen")).toEqual([crm, write, read]);
+    const page = readPageQuery({ sort: "-name", toolSort: "usedBy" }, z.object({ ...ListMcpServersQuery.shape, ...ToolCatalogQuery.shape }));
+    expect(page).toEqual({ sort: "-name", toolSort: "server" });
+    // The registry test above reads the whole catalog: leave it as found.
+    await database.db.delete(mcpTools).where(like(mcpTools.server, `${tag}-%`));
   });
 });

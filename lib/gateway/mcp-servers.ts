@@ -17,13 +17,14 @@ import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
-import { GatewayReport, RegisterMcpServerInput } from "./schemas";
+import { GatewayReport, RegisterMcpServerInput, type ListMcpServersQuery, type ToolCatalogQuery } from "./schemas";
 
 export type McpServerView = McpServerRow;
 
-export async function listMcpServers({ ctx }: { ctx: Ctx }): Promise<McpServerView[]> {
+/** `sort`: the list's order (ListMcpServersQuery), by name when not given. */
+export async function listMcpServers({ ctx, sort }: { ctx: Ctx; sort?: ListMcpServersQuery["sort"] }): Promise<McpServerView[]> {
   requirePermission(ctx.actor, "mcp_servers.read");
-  return listMcpServerRows(ctx.tx ?? (await getDb()));
+  return listMcpServerRows(ctx.tx ?? (await getDb()), sort);
 }
 
 /** What a gateway pulls: the registered servers (no credentials exist here to leak). */
@@ -53,11 +54,11 @@ export async function deleteMcpServer({ ctx, id }: { ctx: Ctx; id: string }): Pr
   });
 }
 
-/** The tool catalog with who used each tool (distinct agents in recorded decisions, last 30 days). */
-export async function listToolCatalog({ ctx }: { ctx: Ctx }) {
+/** The tool catalog, in `sort` order (by server, then name, when not given), with who used each tool (distinct agents in recorded decisions, last 30 days). */
+export async function listToolCatalog({ ctx, sort }: { ctx: Ctx; sort?: ToolCatalogQuery["toolSort"] }) {
   requirePermission(ctx.actor, "mcp_servers.read");
   const db = ctx.tx ?? (await getDb());
-  const tools = await listMcpToolRows(db);
+  const tools = await listMcpToolRows(db, sort);
   const byTool = new Map((await toolUsageLast30Days(db)).map((row) => [row.tool, row]));
   return tools.map((tool) => ({ ...tool, usedByAgents: byTool.get(tool.name)?.agents ?? 0, lastUsedAt: byTool.get(tool.name)?.lastUsedAt ?? null }));
 }

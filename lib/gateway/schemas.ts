@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DATA_SENSITIVITIES, MCP_TRANSPORTS } from "@/db/enums";
+import { sortParam } from "../http/query";
 
 export const McpServerName = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Use 1–63 lower-case letters, digits, - and _ (it becomes the gateway path /mcp/<name>)");
 
@@ -18,6 +19,13 @@ export const RegisterMcpServerInput = z
   })
   .refine((input) => (input.transport === "http" ? !!input.url : !!input.command), { message: "An http server needs a url; a stdio server needs a command", path: ["url"] });
 export type RegisterMcpServerInput = z.infer<typeof RegisterMcpServerInput>;
+
+/** GET /api/v1/mcp-servers and the MCP servers page: `sort` by name (default), transport, environment or sensitivity (public to restricted). */
+export const ListMcpServersQuery = z.object({ sort: sortParam(["name", "transport", "environment", "sensitivity"], "name") });
+export type ListMcpServersQuery = z.infer<typeof ListMcpServersQuery>;
+/** The MCP servers page's tool catalog (its second sorted table, hence `toolSort`): by server (default), name, first or last seen. */
+export const ToolCatalogQuery = z.object({ toolSort: sortParam(["server", "name", "firstSeen", "lastSeen"], "server") });
+export type ToolCatalogQuery = z.infer<typeof ToolCatalogQuery>;
 
 /** What an MCP gateway reports (POST /api/v1/gateway/report), at most every few seconds. */
 export const GatewayReport = z.object({

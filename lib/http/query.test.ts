@@ -12,7 +12,11 @@ import { AlignmentQuery, CrosswalkQuery, DownloadQuery, MappingKeyQuery, Mapping
 import { ListFindingsQuery } from "../findings/schemas";
 import { listPeople } from "../people/people";
 import { ListPeopleQuery } from "../people/schemas";
-import { DiffQuery } from "../policies/schemas";
+import { DiffQuery, ListPolicyVersionsQuery } from "../policies/schemas";
+import { ListTasksQuery } from "../identity/tasks-view";
+import { AlertListQuery, ListAlertRulesQuery } from "../outbound/schemas";
+import { ListMcpServersQuery, ToolCatalogQuery } from "../gateway/schemas";
+import { ListReportsQuery } from "../frameworks/schemas";
 import { userContext } from "@/testing/context";
 import { readPageQuery, readQuery } from "./query";
 
@@ -68,6 +72,20 @@ describe("the strict query reader (API routes)", () => {
     expect(readQuery(new URLSearchParams(""), ListPeopleQuery)).toEqual({ limit: 100, offset: 0, sort: "name" });
     expect(readQuery(new URLSearchParams("from=2026-01-31&to=2026-02-01T10:00:00%2B02:00"), ExploreQuery)).toMatchObject({ from: new Date("2026-01-31T00:00:00Z"), to: new Date("2026-02-01T08:00:00Z") });
     expect(readQuery(new URLSearchParams("active=false"), ListPeopleQuery)).toMatchObject({ active: false });
+  });
+
+  it("the tasks, alerts, alert rules, MCP servers, tool catalog, reports and policy versions schemas carry their default order and refuse an unknown one, naming ?sort", () => {
+    expect(readQuery(new URLSearchParams(""), ListTasksQuery)).toEqual({ status: "all", limit: 50, sort: "-created" });
+    expect(readQuery(new URLSearchParams(""), AlertListQuery)).toEqual({ limit: 100, sort: "-last" });
+    expect(readQuery(new URLSearchParams(""), ListAlertRulesQuery)).toEqual({ sort: "name" });
+    expect(readQuery(new URLSearchParams(""), ListMcpServersQuery)).toEqual({ sort: "name" });
+    expect(readQuery(new URLSearchParams(""), ToolCatalogQuery)).toEqual({ toolSort: "server" });
+    expect(readQuery(new URLSearchParams(""), ListReportsQuery)).toEqual({ sort: "-created" });
+    expect(readQuery(new URLSearchParams(""), ListPolicyVersionsQuery)).toEqual({ sort: "-revision" });
+    for (const schema of [ListTasksQuery, AlertListQuery, ListAlertRulesQuery, ListMcpServersQuery, ListReportsQuery, ListPolicyVersionsQuery]) {
+      const error = refusal(() => readQuery(new URLSearchParams("sort=-nope"), schema));
+      expect(error).toMatchObject({ code: "bad_request", path: "?sort" });
+    }
   });
 });
 

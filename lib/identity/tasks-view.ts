@@ -8,12 +8,15 @@ import { releaseKindLabel } from "./release-kind";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
+import { sortParam } from "../http/query";
 
 /** Read models of the Tasks pages and `GET /api/v1/tasks`. */
 export const ListTasksQuery = z.object({
   status: z.enum(["live", "ended", "all"]).catch("all").default("all"),
   agentId: z.string().max(100).optional().catch(undefined),
   limit: z.coerce.number().int().min(1).max(200).catch(50).default(50),
+  /** purpose, agent (root agent's name), tokens, created (default newest first), expires; `-` reverses. */
+  sort: sortParam(["purpose", "agent", "tokens", "created", "expires"], "-created"),
 });
 
 export type TaskSummary = {
@@ -36,7 +39,7 @@ export async function listTasks({ ctx, query, now = new Date() }: { ctx: Ctx; qu
   requirePermission(ctx.actor, "identity.read");
   const q = ListTasksQuery.parse(query ?? {});
   const db = ctx.tx ?? (await getDb());
-  const rows = await listTaskRows(db, { status: q.status, agentId: q.agentId, limit: q.limit }, now);
+  const rows = await listTaskRows(db, { status: q.status, agentId: q.agentId, limit: q.limit, sort: q.sort }, now);
   return rows.map((row) => taskSummary(row, now));
 }
 

@@ -6,7 +6,7 @@ import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { notFound, StewardError } from "../errors";
 import { newId } from "../ids";
-import { AlertListQuery, AlertRuleParams, CreateAlertRuleInput, UpdateAlertRuleInput } from "./schemas";
+import { AlertListQuery, AlertRuleParams, CreateAlertRuleInput, UpdateAlertRuleInput, type ListAlertRulesQuery } from "./schemas";
 
 export type AlertView = Omit<AlertRow, "seq" | "firstAt" | "lastAt" | "acknowledgedAt" | "resolvedAt"> & { firstAt: string; lastAt: string; acknowledgedAt: string | null; resolvedAt: string | null };
 export type AlertRuleView = Omit<AlertRuleRow, "checkedUntil" | "createdAt" | "updatedAt"> & { checkedUntil: string | null; createdAt: string };
@@ -16,8 +16,8 @@ const toRuleView = ({ updatedAt: _updated, ...row }: AlertRuleRow): AlertRuleVie
 
 export async function listAlerts({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<AlertView[]> {
   requirePermission(ctx.actor, "alerts.read");
-  const { status, limit } = AlertListQuery.parse(query);
-  return (await listAlertRows(ctx.tx ?? (await getDb()), status ?? null, limit)).map(toAlertView);
+  const { status, limit, sort } = AlertListQuery.parse(query);
+  return (await listAlertRows(ctx.tx ?? (await getDb()), status ?? null, limit, sort)).map(toAlertView);
 }
 
 /** open → acknowledged → resolved, never back; who and when are kept and audited. */
@@ -36,9 +36,10 @@ export async function transitionAlert({ ctx, id, to }: { ctx: Ctx; id: string; t
   });
 }
 
-export async function listAlertRules({ ctx }: { ctx: Ctx }): Promise<AlertRuleView[]> {
+/** `sort`: the list's order (ListAlertRulesQuery), by name when not given. */
+export async function listAlertRules({ ctx, sort }: { ctx: Ctx; sort?: ListAlertRulesQuery["sort"] }): Promise<AlertRuleView[]> {
   requirePermission(ctx.actor, "alerts.read");
-  return (await listAlertRuleRows(ctx.tx ?? (await getDb()))).map(toRuleView);
+  return (await listAlertRuleRows(ctx.tx ?? (await getDb()), sort)).map(toRuleView);
 }
 
 function parseParams(kind: AlertRuleRow["kind"], params: unknown): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ALERT_RULE_KINDS, ALERT_STATUSES, DESTINATION_KINDS, DESTINATION_STREAMS, SEVERITIES } from "@/db/enums";
+import { sortParam } from "../http/query";
 
 const Name = z.string().trim().min(1, "Enter a name").max(100);
 const Url = z.string().trim().min(1, "Enter a URL").max(2048);
@@ -118,7 +119,17 @@ export const UpdateAlertRuleInput = z
   .strict();
 
 export const DeliveryListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
-export const AlertListQuery = z.object({ status: z.enum(ALERT_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+/** GET /api/v1/alerts and the Alerts page: `sort` by severity, title, status, occurrences, first or last seen (default: last seen, newest first). */
+export const AlertListQuery = z
+  .object({
+    status: z.enum(ALERT_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    sort: sortParam(["severity", "title", "status", "occurrences", "first", "last"], "-last"),
+  })
+  .strict();
+/** GET /api/v1/alert-rules and the Alert rules page: `sort` by name (default), kind, severity, cooldown or state (enabled first). */
+export const ListAlertRulesQuery = z.object({ sort: sortParam(["name", "kind", "severity", "cooldown", "state"], "name") });
+export type ListAlertRulesQuery = z.infer<typeof ListAlertRulesQuery>;
 
 const Instant = z.string().describe("ISO 8601 UTC");
 

@@ -5,7 +5,7 @@ import type { deletePolicy, deleteTest, savePolicy, saveTest, updateEntities, up
 import type { explainDecision } from "./explain";
 import type { approveDraft, approveRollback, publishDraft, rollbackToVersion } from "./publish";
 import type { cancelReplay, getReplay, startReplay } from "./replay";
-import type { DiffQuery, ExplainInput, FormatPolicyInput, PublishInput, SavePolicyInput, SaveTestInput, StartReplayInput, UpdateEntitiesInput, UpdateSchemaInput, ValidatePolicyInput } from "./schemas";
+import type { DiffQuery, ExplainInput, ListPolicyVersionsQuery, FormatPolicyInput, PublishInput, SavePolicyInput, SaveTestInput, StartReplayInput, UpdateEntitiesInput, UpdateSchemaInput, ValidatePolicyInput } from "./schemas";
 import type { getPolicyStats } from "./stats";
 import type { validatePolicySource } from "./validate";
 import type { diffPolicyVersions, getDraft, listPolicyVersions } from "./versions";
@@ -72,6 +72,7 @@ export type PolicyRequests = {
   saveTest: AuthorTyped<Omit<z.input<typeof SaveTestInput>, "id">, "request" | "entities">;
   publish: z.input<typeof PublishInput>;
   diff: z.input<typeof DiffQuery>;
+  versions: z.input<typeof ListPolicyVersionsQuery>;
   startReplay: z.input<typeof StartReplayInput>;
   explain: z.input<typeof ExplainInput>;
 };

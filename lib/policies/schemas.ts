@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sortParam } from "../http/query";
 
 export const PolicyId = z.string().regex(/^pol_[0-9a-z]{26}$/, "Expected a policy id like pol_…");
 export const FrameworkTag = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9.:_-]{0,63}$/, "Framework tags are framework item ids like ASI02 or NHI7:2025");
@@ -61,6 +62,10 @@ export const DiffQuery = z.object({
   from: z.string().regex(/^(\d+|draft)$/, "A revision number or draft"),
   to: z.string().regex(/^(\d+|draft)$/, "A revision number or draft"),
 });
+
+/** GET /api/v1/policies/versions and the studio's Versions table (/policies?tab=review): by revision (default newest first), published, author or message. */
+export const ListPolicyVersionsQuery = z.object({ sort: sortParam(["revision", "published", "author", "message"], "-revision") });
+export type ListPolicyVersionsQuery = z.infer<typeof ListPolicyVersionsQuery>;
 
 export const StartReplayInput = z.object({
   limit: z.coerce.number().int().min(1).max(1_000_000).default(10_000),

@@ -5,6 +5,7 @@ import type { Ctx } from "../context";
 import { getSettings } from "../settings/settings";
 import { buildPolicyBundle, type PolicyBundle } from "./bundle";
 import type { PolicySetContent } from "./content";
+import type { ListPolicyVersionsQuery } from "./schemas";
 import { loadDraftContent } from "./draft-content";
 import { diffLines } from "./diff";
 import { pdpOptionsFromSettings } from "./pdp-settings";
@@ -15,9 +16,10 @@ import { runPolicyTests } from "./run-tests";
 import { BUNDLE_MAX_WAIT_SECONDS, DiffQuery } from "./schemas";
 import { validateContent } from "./validate";
 
-export async function listPolicyVersions({ ctx }: { ctx: Ctx }) {
+/** `sort`: the list's order (ListPolicyVersionsQuery), newest revision first when not given. */
+export async function listPolicyVersions({ ctx, sort }: { ctx: Ctx; sort?: ListPolicyVersionsQuery["sort"] }) {
   requirePermission(ctx.actor, "policies.read");
-  return listVersions(ctx.tx ?? (await getDb()));
+  return listVersions(ctx.tx ?? (await getDb()), sort);
 }
 
 /** The draft with its validation, test results and review state, as the editor shows it. */

@@ -4,17 +4,17 @@ import { requirePermission } from "../auth/require-permission";
 import { readDb } from "../replica/read-db";
 import type { Ctx } from "../context";
 import type { CoverageSummary } from "../frameworks/alignment";
-import type { ReportFormat } from "../frameworks/schemas";
+import type { ListReportsQuery, ReportFormat } from "../frameworks/schemas";
 import { StewardError } from "../errors";
 import { evidenceBytes } from "./evidence-export";
 import type { ReportContent } from "./report-content";
 import { renderReport } from "./render-report";
 import { coverageTrendSvg, type TrendSeries } from "./svg-charts";
 
-/** The stored snapshots, newest first: from the read replica inside a page's replica scope (the Reports page), else the primary. */
-export async function readReportList({ ctx }: { ctx: Ctx }) {
+/** The stored snapshots in `sort` order (newest first when not given): from the read replica inside a page's replica scope (the Reports page), else the primary. */
+export async function readReportList({ ctx, sort }: { ctx: Ctx; sort?: ListReportsQuery["sort"] }) {
   requirePermission(ctx.actor, "reports.read");
-  return listReportSnapshots(ctx.tx ?? (await readDb()));
+  return listReportSnapshots(ctx.tx ?? (await readDb()), undefined, sort);
 }
 
 export async function readReportSummary({ ctx, reportId }: { ctx: Ctx; reportId: string }) {

@@ -10,8 +10,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { formatUtc } from "@/components/ui/format-utc";
 import { PageHeader } from "@/components/ui/page-header";
 import { SeverityBadge } from "@/components/ui/status-badge";
+import { listHref, tableSort } from "@/components/ui/table-sort";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { listAlerts } from "@/lib/outbound/alerts";
+import { AlertListQuery } from "@/lib/outbound/schemas";
 import { acknowledgeAlertAction, resolveAlertAction } from "./actions";
 
 export const metadata: Metadata = { title: "Alerts" };
@@ -19,14 +21,15 @@ export const dynamic = "force-dynamic";
 
 const STATUSES = ["open", "acknowledged", "resolved"] as const;
 
-/** `status`: open (default), acknowledged, resolved or all. */
-const AlertsPageQuery = z.object({ status: z.enum([...STATUSES, "all"]).optional() });
+/** `status`: open (default), acknowledged, resolved or all; `sort`: the API's (AlertListQuery). */
+const AlertsPageQuery = z.object({ status: z.enum([...STATUSES, "all"]).optional(), sort: AlertListQuery.shape.sort });
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("alerts.read", "/alerts");
-  const { status: requested } = readPageQuery(await searchParams, AlertsPageQuery);
+  const params = await searchParams;
+  const { status: requested, sort } = readPageQuery(params, AlertsPageQuery);
   const status = requested === "all" ? undefined : (requested ?? "open");
-  const alerts = await listAlerts({ ctx, query: status ? { status } : {} });
+  const alerts = await listAlerts({ ctx, query: status ? { status, sort } : { sort } });
   const canManage = hasPermission(ctx.actor, "alerts.manage");
   return (
     <>
@@ -34,7 +37,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       <AlertsNav current="/alerts" showDestinations={hasPermission(ctx.actor, "outbound.read")} />
       <nav aria-label="Alert status" className="decision-tabs">
         {[...STATUSES, "all" as const].map((option) => (
-          <Link key={option} href={`/alerts?status=${option}`} aria-current={(status ?? "all") === option ? "page" : undefined}>
+          <Link key={option} href={listHref("/alerts", params, { status: option })} aria-current={(status ?? "all") === option ? "page" : undefined}>
             {option}
           </Link>
         ))}
@@ -46,15 +49,18 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       ) : (
         <DataTable
           card
-          caption={`${status ?? "All"} alerts, most recent first`}
+          caption={`${status ?? "All"} alerts`}
           rows={alerts}
           rowKey={(alert) => alert.id}
+          sort={tableSort("/alerts", sort, params)}
           columns={[
-            { header: "Severity", cell: (alert) => <SeverityBadge severity={alert.severity} /> },
-            { header: "Alert", rowHeader: true, cell: (alert) => <>{alert.title}<div className="muted mono">{alert.id}</div></> },
-            { header: "Seen", cell: (alert) => <>{alert.occurrences}× · last <time dateTime={alert.lastAt}>{formatUtc(alert.lastAt, "second")} UTC</time></> },
+            { header: "Severity", sortKey: "severity", cell: (alert) => <SeverityBadge severity={alert.severity} /> },
+            { header: "Alert", sortKey: "title", rowHeader: true, cell: (alert) => <>{alert.title}<div className="muted mono">{alert.id}</div></> },
+            { header: "Times", sortKey: "occurrences", cell: (alert) => `${alert.occurrences}×` },
+            { header: "Last seen", sortKey: "last", cell: (alert) => <time dateTime={alert.lastAt}>{formatUtc(alert.lastAt, "second")} UTC</time> },
             {
               header: "Status",
+              sortKey: "status",
               cell: (alert) => (
                 <>
                   {alert.status}

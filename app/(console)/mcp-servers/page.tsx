@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
+import { z } from "zod";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatUtc } from "@/components/ui/format-utc";
 import { PageHeader } from "@/components/ui/page-header";
+import { tableSort } from "@/components/ui/table-sort";
 import { listGatewayStatus, listMcpServers, listToolCatalog } from "@/lib/gateway/mcp-servers";
+import { ListMcpServersQuery, ToolCatalogQuery } from "@/lib/gateway/schemas";
+import { readPageQuery } from "@/lib/http/query";
 import { getCurrentPolicyRevision } from "@/lib/policies/versions";
 
 export const metadata: Metadata = { title: "MCP servers" };
@@ -16,9 +20,14 @@ const hints = (annotations: Record<string, unknown>) =>
     .filter(([key, value]) => key.endsWith("Hint") && value === true)
     .map(([key]) => key.replace(/Hint$/, ""));
 
-export default async function Page() {
+/** Two sorted tables on one page: `sort` orders the registered servers (as the API's), `toolSort` the tool catalog. */
+const McpServersPageQuery = z.object({ ...ListMcpServersQuery.shape, ...ToolCatalogQuery.shape });
+
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("mcp_servers.read", "/mcp-servers");
-  const [servers, tools, gateways, currentRevision] = await Promise.all([listMcpServers({ ctx }), listToolCatalog({ ctx }), listGatewayStatus({ ctx }), getCurrentPolicyRevision()]);
+  const params = await searchParams;
+  const { sort, toolSort } = readPageQuery(params, McpServersPageQuery);
+  const [servers, tools, gateways, currentRevision] = await Promise.all([listMcpServers({ ctx, sort }), listToolCatalog({ ctx, sort: toolSort }), listGatewayStatus({ ctx }), getCurrentPolicyRevision()]);
   return (
     <>
       <PageHeader title="MCP servers" description="Upstream MCP servers behind Steward Gateways, the tools they expose, and each gateway's state." />
@@ -58,11 +67,12 @@ export default async function Page() {
           caption="Registered MCP servers"
           rows={servers}
           rowKey={(server) => server.id}
+          sort={tableSort("/mcp-servers", sort, params)}
           columns={[
-            { header: "Name", rowHeader: true, className: "mono", cell: (server) => server.name },
-            { header: "Transport", cell: (server) => (server.transport === "http" ? <span className="mono">{server.url}</span> : <span className="mono">{[server.command, ...server.args].join(" ")}</span>) },
-            { header: "Environment", cell: (server) => server.environment || <span className="muted">—</span> },
-            { header: "Data sensitivity", cell: (server) => server.dataSensitivity },
+            { header: "Name", sortKey: "name", rowHeader: true, className: "mono", cell: (server) => server.name },
+            { header: "Transport", sortKey: "transport", cell: (server) => (server.transport === "http" ? <span className="mono">{server.url}</span> : <span className="mono">{[server.command, ...server.args].join(" ")}</span>) },
+            { header: "Environment", sortKey: "environment", cell: (server) => server.environment || <span className="muted">—</span> },
+            { header: "Data sensitivity", sortKey: "sensitivity", cell: (server) => server.dataSensitivity },
             { header: "Owner", className: "mono", cell: (server) => server.ownerId ?? <span className="muted">unowned</span> },
           ]}
         />
@@ -76,13 +86,14 @@ export default async function Page() {
           caption="Tools seen by gateways"
           rows={tools}
           rowKey={(tool) => `${tool.server}/${tool.name}`}
+          sort={tableSort("/mcp-servers", toolSort, params, "toolSort")}
           columns={[
-            { header: "Tool", rowHeader: true, className: "mono", cell: (tool) => tool.name },
-            { header: "Server", className: "mono", cell: (tool) => tool.server },
+            { header: "Tool", sortKey: "name", rowHeader: true, className: "mono", cell: (tool) => tool.name },
+            { header: "Server", sortKey: "server", className: "mono", cell: (tool) => tool.server },
             { header: "Annotations", cell: (tool) => hints(tool.annotations).map((hint) => <span key={hint} className={`badge ${hint === "destructive" ? "danger" : ""}`}>{hint}</span>) },
             { header: "Used by (30 days)", cell: (tool) => `${tool.usedByAgents} agent${tool.usedByAgents === 1 ? "" : "s"}` },
-            { header: "First seen", cell: (tool) => when(tool.firstSeenAt) },
-            { header: "Last seen", cell: (tool) => when(tool.lastSeenAt) },
+            { header: "First seen", sortKey: "firstSeen", cell: (tool) => when(tool.firstSeenAt) },
+            { header: "Last seen", sortKey: "lastSeen", cell: (tool) => when(tool.lastSeenAt) },
           ]}
         />
       )}

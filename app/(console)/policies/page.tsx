@@ -4,18 +4,22 @@ import { PolicyStudio } from "@/components/policies/policy-studio";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { readPageQuery } from "@/lib/http/query";
+import { ListPolicyVersionsQuery } from "@/lib/policies/schemas";
 import { POLICY_TEMPLATES } from "@/lib/policies/templates";
 import { testFromDecision, type TestSeed } from "@/lib/policies/test-from-decision";
 import { z } from "zod";
 
 /**
  * `?policy=pol_…` opens that draft policy (links from frameworks and elsewhere: components/ui/entity-links.ts);
- * `?fromEp=…&fromDecision=…` opens the Tests tab with a test prefilled from that recorded decision.
+ * `?fromEp=…&fromDecision=…` opens the Tests tab with a test prefilled from that recorded decision;
+ * `?tab=review` opens Review and publish, whose Versions table the server orders by `?sort=` (as GET /api/v1/policies/versions).
  */
 const PoliciesPageQuery = z.strictObject({
   policy: z.string().min(1).max(200).optional(),
   fromEp: z.string().min(1).max(200).optional(),
   fromDecision: z.string().min(1).max(500).optional(),
+  tab: z.enum(["review"]).optional(),
+  sort: ListPolicyVersionsQuery.shape.sort,
 });
 
 export const metadata: Metadata = { title: "Policies" };
@@ -37,7 +41,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   return (
     <>
       <PageHeader title="Policies" description="Cedar policies: written, tested, replayed against recorded traffic, reviewed and published." />
-      <PolicyStudio templates={POLICY_TEMPLATES} permissions={permissions} initialPolicyId={query.policy} testSeed={testSeed} />
+      <PolicyStudio templates={POLICY_TEMPLATES} permissions={permissions} initialPolicyId={query.policy} testSeed={testSeed} initialTab={query.tab} versionSort={query.sort} />
     </>
   );
 }

@@ -8,7 +8,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { readFrameworks, readScopeOptions } from "@/lib/frameworks/read-frameworks";
-import { REPORT_FORMATS } from "@/lib/frameworks/schemas";
+import { ListReportsQuery, REPORT_FORMATS } from "@/lib/frameworks/schemas";
+import { readPageQuery } from "@/lib/http/query";
+import { tableSort } from "@/components/ui/table-sort";
 import { readReportList } from "@/lib/reports/read-reports";
 import { createReportAction } from "./actions";
 import { formatUtc } from "@/components/ui/format-utc";
@@ -24,14 +26,18 @@ const scopeText = (scope: unknown) => {
 };
 
 /** Reads the snapshot list from the read replica when one is configured and close enough (docs/operations.md, *Read replica*); after this browser creates a report, the primary. */
-export default async function ReportsPage() {
-  return readingFromReplica(() => ReportsPageContent());
+export default async function ReportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  return readingFromReplica(() => ReportsPageContent(params));
 }
 
-async function ReportsPageContent() {
+async function ReportsPageContent(params: Record<string, string | string[] | undefined>) {
   const ctx = await requirePageActor("reports.read", "/reports");
   const canExport = hasPermission(ctx.actor, "reports.export");
-  const reports = await readReportList({ ctx });
+  const { sort } = readPageQuery(params, ListReportsQuery);
+  const reports = await readReportList({ ctx, sort });
+  // The trend chart's cache key is the newest snapshot, whatever order the table shows.
+  const newest = reports.reduce<(typeof reports)[number] | undefined>((found, report) => (!found || report.createdAt > found.createdAt ? report : found), undefined);
   const frameworks = hasPermission(ctx.actor, "frameworks.read") ? await readFrameworks({ ctx }) : [];
   const options = hasPermission(ctx.actor, "frameworks.read") ? await readScopeOptions({ ctx }) : { teams: [], environments: [] as const };
   const today = new Date();
@@ -55,7 +61,7 @@ async function ReportsPageContent() {
       <section className="card" aria-labelledby="trend-heading">
         <h2 id="trend-heading">Coverage trend</h2>
         {/* eslint-disable-next-line @next/next/no-img-element -- a server-rendered SVG chart, not a photo to optimise */}
-        <img src={`/api/v1/reports/trend?${new URLSearchParams({ v: reports[0]?.id ?? "none" })}`} alt="Coverage per framework over time, from stored all-agent snapshots" className="trend-chart" />
+        <img src={`/api/v1/reports/trend?${new URLSearchParams({ v: newest?.id ?? "none" })}`} alt="Coverage per framework over time, from stored all-agent snapshots" className="trend-chart" />
       </section>
       {reports.length === 0 ? (
         <EmptyState title="No reports yet">{canExport ? "Create the first snapshot above; it will appear here with its hash." : "A risk officer or security engineer creates snapshots; they will appear here."}</EmptyState>
@@ -65,9 +71,11 @@ async function ReportsPageContent() {
           rows={reports}
           rowKey={(report) => report.id}
           rowAttributes={(report) => ({ "data-report": report.id })}
+          sort={tableSort("/reports", sort, params)}
           columns={[
             {
               header: "Report",
+              sortKey: "title",
               rowHeader: true,
               cell: (report) => (
                 <>
@@ -79,6 +87,7 @@ async function ReportsPageContent() {
             },
             {
               header: "Scope and period",
+              sortKey: "period",
               cell: (report) => (
                 <>
                   {scopeText(report.scope)}
@@ -90,6 +99,7 @@ async function ReportsPageContent() {
             },
             {
               header: "Created",
+              sortKey: "created",
               cell: (report) => (
                 <>
                   {report.createdByLabel}

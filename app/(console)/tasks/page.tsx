@@ -7,6 +7,7 @@ import { EntityRef } from "@/components/ui/entity-ref";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatUtc } from "@/components/ui/format-utc";
 import { PageHeader } from "@/components/ui/page-header";
+import { listHref, tableSort } from "@/components/ui/table-sort";
 import { listTasks, ListTasksQuery } from "@/lib/identity/tasks-view";
 
 export const metadata: Metadata = { title: "Tasks" };
@@ -16,14 +17,15 @@ const STATE_BADGE = { live: "ok", idle: "muted", ended: "warn" } as const;
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("identity.read", "/tasks");
-  const query = readPageQuery(await searchParams, ListTasksQuery);
+  const params = await searchParams;
+  const query = readPageQuery(params, ListTasksQuery);
   const tasks = await listTasks({ ctx, query });
   return (
     <>
       <PageHeader title="Tasks" description="Every task Steward issued tokens for: its purpose, who started it, and the agents it was delegated to." />
       <nav aria-label="Filter tasks" className="inline" style={{ marginBottom: "1rem" }}>
         {(["all", "live", "ended"] as const).map((status) => (
-          <Link key={status} href={`/tasks?status=${status}`} aria-current={query.status === status ? "page" : undefined} style={{ marginRight: "1rem" }}>
+          <Link key={status} href={listHref("/tasks", params, { status })} aria-current={query.status === status ? "page" : undefined} style={{ marginRight: "1rem" }}>
             {status === "all" ? "All recent" : status === "live" ? "Live" : "Ended or expired"}
           </Link>
         ))}
@@ -35,12 +37,14 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       ) : (
         <DataTable
           card
-          caption="Tasks, newest first"
+          caption="Tasks"
           rows={tasks}
           rowKey={(task) => task.id}
+          sort={tableSort("/tasks", query.sort, params)}
           columns={[
             {
               header: "Purpose",
+              sortKey: "purpose",
               rowHeader: true,
               cell: (task) => (
                 <>
@@ -51,10 +55,10 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
             },
             { header: "State", cell: (task) => <span className={`badge ${STATE_BADGE[task.state]}`}>{task.state}</span> },
             { header: "Initiator", cell: (task) => `${task.initiatorType === "person" ? "person" : "agent"} · ${task.initiatorType === "agent" ? (task.rootAgentName ?? task.initiator) : task.initiator}` },
-            { header: "Agent", cell: (task) => <EntityRef kind="agent" id={task.rootAgentId} name={task.rootAgentName} /> },
-            { header: "Tokens", cell: (task) => task.tokens },
-            { header: "Started", cell: (task) => <time dateTime={task.createdAt.toISOString()}>{formatUtc(task.createdAt, "second")} UTC</time> },
-            { header: "Tokens expire", cell: (task) => <time dateTime={task.tokensExpireAt.toISOString()}>{formatUtc(task.tokensExpireAt, "second")} UTC</time> },
+            { header: "Agent", sortKey: "agent", cell: (task) => <EntityRef kind="agent" id={task.rootAgentId} name={task.rootAgentName} /> },
+            { header: "Tokens", sortKey: "tokens", cell: (task) => task.tokens },
+            { header: "Started", sortKey: "created", cell: (task) => <time dateTime={task.createdAt.toISOString()}>{formatUtc(task.createdAt, "second")} UTC</time> },
+            { header: "Tokens expire", sortKey: "expires", cell: (task) => <time dateTime={task.tokensExpireAt.toISOString()}>{formatUtc(task.tokensExpireAt, "second")} UTC</time> },
           ]}
         />
       )}

@@ -14,6 +14,7 @@ import {
   MappingRemovalQuery,
   MappingListQuery,
   MappingView,
+  ListReportsQuery,
   ReportSummaryView,
 } from "../../frameworks/schemas";
 import type { ApiOperation } from "../operation";
@@ -145,10 +146,11 @@ export const frameworksOperations: ApiOperation[] = [
   {
     method: "get",
     path: "/api/v1/reports",
-    summary: "List alignment report snapshots with who created them, when, and their SHA-256",
+    summary: "List alignment report snapshots with who created them, when, and their SHA-256 (newest first unless ?sort= says otherwise)",
     tag: TAG_REPORTS,
     permission: "reports.read",
     auth: "user",
+    query: ListReportsQuery,
     responses: { 200: { description: "Snapshots", schema: z.object({ reports: z.array(ReportSummaryView) }) } },
   },
   {

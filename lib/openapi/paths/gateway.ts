@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { GatewayReport, RegisterMcpServerInput } from "@/lib/gateway/schemas";
+import { GatewayReport, ListMcpServersQuery, RegisterMcpServerInput } from "@/lib/gateway/schemas";
 import { AuthzenDecisionResponse, AuthzenRequest } from "@/lib/policies/authzen";
 import type { ApiOperation } from "../operation";
 
 const base = { tag: "MCP servers" } as const;
 
 export const gatewayOperations: ApiOperation[] = [
-  { ...base, auth: "user", method: "get", path: "/api/v1/mcp-servers", summary: "List the upstream MCP servers registered for Steward Gateways", permission: "mcp_servers.read", responses: { 200: { description: "Registered servers", schema: z.object({ mcpServers: z.array(z.record(z.string(), z.unknown())) }) } } },
+  { ...base, auth: "user", method: "get", path: "/api/v1/mcp-servers", summary: "List the upstream MCP servers registered for Steward Gateways, by name unless ?sort= says otherwise", permission: "mcp_servers.read", query: ListMcpServersQuery, responses: { 200: { description: "Registered servers", schema: z.object({ mcpServers: z.array(z.record(z.string(), z.unknown())) }) } } },
   { ...base, auth: "user", method: "post", path: "/api/v1/mcp-servers", summary: "Register an upstream MCP server (http URL or stdio command); gateways serve it at /mcp/<name>. Credentials stay with each gateway.", permission: "mcp_servers.manage", body: RegisterMcpServerInput, responses: { 201: { description: "Registered" }, 409: { description: "The name is taken" } } },
   { ...base, auth: "user", method: "delete", path: "/api/v1/mcp-servers/{id}", summary: "Remove a registered MCP server", permission: "mcp_servers.manage", responses: { 204: { description: "Removed" }, 404: { description: "No such server" } } },
   { ...base, auth: "enforcement_point", method: "get", path: "/api/v1/gateway/upstreams", summary: "The registered MCP servers, as an MCP gateway pulls them", permission: "gateway.sync", responses: { 200: { description: "Servers without credentials" } } },

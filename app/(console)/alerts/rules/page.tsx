@@ -8,9 +8,12 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SeverityBadge } from "@/components/ui/status-badge";
+import { tableSort } from "@/components/ui/table-sort";
 import { FINDING_KINDS } from "@/db/schema/inventory";
 import { hasPermission } from "@/lib/auth/require-permission";
+import { readPageQuery } from "@/lib/http/query";
 import { listAlertRules } from "@/lib/outbound/alerts";
+import { ListAlertRulesQuery } from "@/lib/outbound/schemas";
 import { listDestinations } from "@/lib/outbound/destinations";
 import { createAlertRuleAction, deleteAlertRuleAction, setAlertRuleEnabledAction } from "../actions";
 
@@ -22,11 +25,13 @@ const describeParams = (params: Record<string, unknown>) =>
     .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(", ") : String(value)}`)
     .join(" · ");
 
-export default async function Page() {
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("alerts.read", "/alerts/rules");
+  const params = await searchParams;
+  const { sort } = readPageQuery(params, ListAlertRulesQuery);
   const canManage = hasPermission(ctx.actor, "alerts.manage");
   const canReadDestinations = hasPermission(ctx.actor, "outbound.read");
-  const [rules, destinations] = await Promise.all([listAlertRules({ ctx }), canReadDestinations ? listDestinations({ ctx }) : Promise.resolve([])]);
+  const [rules, destinations] = await Promise.all([listAlertRules({ ctx, sort }), canReadDestinations ? listDestinations({ ctx }) : Promise.resolve([])]);
   const destinationName = new Map(destinations.map((destination) => [destination.id, destination.name]));
   const kindLabel = new Map<string, string>(RULE_KINDS.map((kind) => [kind.value, kind.label]));
   return (
@@ -41,13 +46,14 @@ export default async function Page() {
           caption="Alert rules"
           rows={rules}
           rowKey={(rule) => rule.id}
+          sort={tableSort("/alerts/rules", sort, params)}
           columns={[
-            { header: "Rule", rowHeader: true, cell: (rule) => <>{rule.name}<div className="muted">{kindLabel.get(rule.kind) ?? rule.kind}</div></> },
+            { header: "Rule", sortKey: "name", rowHeader: true, cell: (rule) => <>{rule.name}<div className="muted">{kindLabel.get(rule.kind) ?? rule.kind}</div></> },
             { header: "Parameters", cell: (rule) => describeParams(rule.params) || <span className="muted">none</span> },
-            { header: "Severity", cell: (rule) => <SeverityBadge severity={rule.severity} /> },
+            { header: "Severity", sortKey: "severity", cell: (rule) => <SeverityBadge severity={rule.severity} /> },
             { header: "Sends to", cell: (rule) => (rule.destinationId ? (destinationName.get(rule.destinationId) ?? rule.destinationId) : <span className="muted">destinations taking all alerts</span>) },
-            { header: "Cooldown", cell: (rule) => `${rule.cooldownMinutes} min` },
-            { header: "State", cell: (rule) => (rule.enabled ? <span className="badge ok">enabled</span> : <span className="badge">disabled</span>) },
+            { header: "Cooldown", sortKey: "cooldown", cell: (rule) => `${rule.cooldownMinutes} min` },
+            { header: "State", sortKey: "state", cell: (rule) => (rule.enabled ? <span className="badge ok">enabled</span> : <span className="badge">disabled</span>) },
             canManage && { header: "Actions", cell: (rule) => <AlertRuleActions rule={rule} setEnabled={setAlertRuleEnabledAction} remove={deleteAlertRuleAction} /> },
           ]}
         />

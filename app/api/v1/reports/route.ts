@@ -1,13 +1,14 @@
 import { readJson, withApi } from "@/app/_server/with-api";
 import { createReport } from "@/lib/reports/create-report";
 import { readReportList } from "@/lib/reports/read-reports";
-import { CreateReportInput } from "@/lib/frameworks/schemas";
+import { CreateReportInput, ListReportsQuery } from "@/lib/frameworks/schemas";
+import { readQuery } from "@/lib/http/query";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/v1/reports — list report snapshots (newest first)
-export const GET = withApi({ permission: "reports.read" }, async (_request, ctx) => {
-  return Response.json({ reports: await readReportList({ ctx }) });
+// GET /api/v1/reports?sort= — list report snapshots (newest first unless sorted otherwise)
+export const GET = withApi({ permission: "reports.read" }, async (request, ctx) => {
+  return Response.json({ reports: await readReportList({ ctx, sort: readQuery(request, ListReportsQuery).sort }) });
 });
 
 // POST /api/v1/reports — evaluate frameworks over live data and store an immutable snapshot
