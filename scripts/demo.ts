@@ -200,7 +200,7 @@ function issued(what: string, answer: ExchangeAnswer): string {
  * calls the gateway with its own task token — the legacy reporter with its static key — and the
  * planner ends the task, which revokes every token of it. Returns the task id.
  */
-async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally, round: number, onPurgeDenied: () => Promise<void>): Promise<string> {
+async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally, round: number, watchForApproval: () => () => Promise<void>): Promise<string> {
   const traceparent = `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
   // Every step of the first task is shown; later tasks print one line each.
   const verbose = round === 1;
@@ -239,9 +239,10 @@ async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally,
     report("demo-files-executor", "read_file", await files.call("read_file", { path: "/docs/readme.md" }));
     report("demo-files-executor", "delete_file", await files.call("delete_file", { path: "/etc/secrets" }));
     report("demo-tickets-executor", "create_ticket", await tickets.call("create_ticket", { title: `Follow-up from demo task ${round}` }));
-    const purge = await tickets.call("purge_tickets", {});
+    // The gateway holds the purge while it waits for a human: the link is printed while the call still waits, not after.
+    const stopWatching = watchForApproval();
+    const purge = await tickets.call("purge_tickets", {}).finally(stopWatching);
     report("demo-tickets-executor", "purge_tickets", purge);
-    if (!purge.ok) await onPurgeDenied();
     report("demo-legacy-reporter", "list_tickets", await legacy.call("list_tickets", { status: "open" }));
     report("demo-legacy-reporter", "create_ticket", await legacy.call("create_ticket", { title: "The reporter may not file tickets" }));
   } finally {
@@ -284,6 +285,9 @@ async function main(): Promise<void> {
     { name: "files", transport: "http", url: `http://127.0.0.1:${filesPort}/mcp`, dataSensitivity: "internal", environment: "demo" },
     { name: "tickets", transport: "stdio", command: process.execPath, args: ["--import", "tsx", path.join(root, "scripts/demo/tickets-server-stdio.ts")], environment: "demo" },
   ];
+  // A destructive call is held this long for an approval in the browser (under the MCP SDK client's 60 s request
+  // timeout); one round (--once) does not wait that long.
+  const holdSeconds = once ? 5 : 45;
   startChild("gateway", ["--import", "tsx", "gateway/main.ts"], {
     STEWARD_CONSOLE_URL: consoleUrl,
     STEWARD_GATEWAY_TOKEN: ep.token,
@@ -294,22 +298,47 @@ async function main(): Promise<void> {
     STEWARD_GATEWAY_UPSTREAMS: JSON.stringify(upstreams),
     STEWARD_GATEWAY_AGENT_KEYS: JSON.stringify(agentKeys),
     STEWARD_GATEWAY_LOG_LEVEL: "warn",
-    // A destructive call is held this long for an approval in the browser; one round (--once) does not wait that long.
-    STEWARD_GATEWAY_APPROVAL_HOLD_SECONDS: once ? "3" : "45", // under the MCP SDK client's 60 s request timeout
+    STEWARD_GATEWAY_APPROVAL_HOLD_SECONDS: String(holdSeconds),
   }, true);
   await waitUntil("the gateway", async () => (await fetch(`${gatewayUrl}/readyz`)).ok, 120_000);
   log(`gateway ready on ${gatewayUrl} (MCP servers at /mcp/files and /mcp/tickets)`);
 
   const tally: Tally = { allowed: 0, denied: 0 };
-  let approvalRequested = false;
-  const onPurgeDenied = async () => {
-    if (approvalRequested) return;
-    // The gateway held the call and opened the access request itself (AuthZEN access-request profile); it waits in Approvals.
-    const pending = await client.json<{ items?: { id: string }[] }>("GET", `/api/v1/approvals?status=pending&agent=${agentIds["demo-tickets-executor"]}`);
-    if (pending.status === 200 && pending.body.items?.length) {
-      approvalRequested = true;
-      log(`  the purge waits for approval: access request ${pending.body.items[0]!.id} is pending at ${consoleUrl}/approvals?request=${pending.body.items[0]!.id}`);
-    }
+  const announced = new Set<string>();
+  const pendingRequest = async () => {
+    const pending = await client.json<{ items?: { id: string }[] }>("GET", `/api/v1/approvals?status=pending&agent=${agentIds["demo-tickets-executor"]}`).catch(() => undefined);
+    return pending?.status === 200 ? pending.body.items?.find((item) => !announced.has(item.id)) : undefined;
+  };
+  const announce = (id: string, line: string) => {
+    announced.add(id);
+    log(`  ${line} at ${consoleUrl}/approvals?request=${id}`);
+  };
+  /**
+   * While the purge is held, polls the console (every 500 ms) for the access request the gateway opened
+   * (AuthZEN access-request profile) and prints its review link once, so it can be approved before the
+   * hold ends. Returns the function to call when the call has ended: it stops polling and, if the request
+   * was not seen in time, still names it.
+   */
+  const watchForApproval = () => {
+    let watching = true;
+    let seen = false;
+    const polling = (async () => {
+      while (watching && !stopping) {
+        const request = await pendingRequest();
+        if (request) {
+          seen = true;
+          announce(request.id, `the purge is held for approval: approve access request ${request.id} within ${holdSeconds} s`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    })();
+    return async () => {
+      watching = false;
+      await polling;
+      const late = seen ? undefined : await pendingRequest();
+      if (late) announce(late.id, `the purge was held for access request ${late.id} (not approved in time)`);
+    };
   };
   const banner = () =>
     log(
@@ -328,7 +357,7 @@ async function main(): Promise<void> {
     );
 
   if (once) {
-    await runTask(domain, legacyKey, tally, 1, onPurgeDenied);
+    await runTask(domain, legacyKey, tally, 1, watchForApproval);
     // Wait until the gateway has shipped the round and the console stored it (allows and denies on this EP).
     await waitUntil("the decisions to reach the console", async () => {
       // A held call that ended unapproved is recorded as approval_required, not deny: the demo counts both as denied.
@@ -342,7 +371,7 @@ async function main(): Promise<void> {
   banner();
   for (let round = 1; !stopping; round++) {
     // A round cut short by Ctrl-C is not a failure to report.
-    await runTask(domain, legacyKey, tally, round, onPurgeDenied).catch((error: unknown) => stopping || log(`task ${round} failed: ${error instanceof Error ? error.message : String(error)}`));
+    await runTask(domain, legacyKey, tally, round, watchForApproval).catch((error: unknown) => stopping || log(`task ${round} failed: ${error instanceof Error ? error.message : String(error)}`));
     await sleep(intervalSeconds * 1000);
   }
 }
