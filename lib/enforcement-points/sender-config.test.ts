@@ -18,4 +18,22 @@ describe("sender configuration snippets", () => {
     expect(byId.get("contextforge")).toContain('url: "https://steward.corp.example/api/v1/events/contextforge"');
     expect(byId.get("native")).toContain("https://steward.corp.example/api/v1/decisions");
   });
+
+  it("gives a Steward Gateway EP the gateway's start command first, its public URL from the EP's audience", () => {
+    const snippets = senderSnippets("https://steward.corp.example", "stw_ep_gw", { kind: "mcp-gateway", audiences: ["https://gw.corp.example", "https://gw2.corp.example"] });
+    expect(snippets.map((snippet) => snippet.id)).toEqual(["steward-gateway", "opa", "opa-envoy", "eopa", "otlp", "agentgateway", "contextforge", "native"]);
+    const gateway = snippets[0]!.text;
+    expect(gateway).toContain("STEWARD_CONSOLE_URL=https://steward.corp.example \\\n");
+    expect(gateway).toContain("STEWARD_GATEWAY_TOKEN=stw_ep_gw \\\n");
+    expect(gateway).toContain("STEWARD_GATEWAY_PUBLIC_URL=https://gw.corp.example \\\n");
+    expect(gateway.endsWith("npm run gateway")).toBe(true);
+    // The upstreams value is JSON the gateway's own schema accepts.
+    const upstreams = /STEWARD_GATEWAY_UPSTREAMS='([^']+)'/.exec(gateway)![1]!;
+    expect(JSON.parse(upstreams)).toEqual([{ name: "files", transport: "http", url: "http://127.0.0.1:8080/mcp" }]);
+    // With no audience yet, the snippet says to set one rather than inventing the gateway's URL silently.
+    const noAudience = senderSnippets("https://steward.corp.example", "stw_ep_gw", { kind: "mcp-gateway", audiences: [] })[0]!;
+    expect(noAudience.where).toMatch(/audience/);
+    // Any other kind gets the ingest senders only.
+    expect(senderSnippets("https://steward.corp.example", "t", { kind: "opa", audiences: [] })[0]!.id).toBe("opa");
+  });
 });

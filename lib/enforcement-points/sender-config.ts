@@ -5,10 +5,41 @@
  */
 export type SenderSnippet = { id: string; title: string; where: string; text: string };
 
+/** What the snippets need to know of the EP the token was issued for. */
+export type SnippetTarget = { kind: string; audiences: readonly string[] };
+
 export const OPA_UPLOAD_LIMIT_HINT = "upload_size_limit_bytes ≤ 65536 (compressed): Steward accepts any such chunk however far it inflates";
 
-export function senderSnippets(baseUrl: string, token: string): SenderSnippet[] {
+/**
+ * The snippets for a token of `target`: an `mcp-gateway` EP gets the Steward Gateway's own start
+ * command first (its public URL is the EP's first audience, the resource its agents' task tokens
+ * name), then every other source, since a third-party MCP gateway registers as that kind too.
+ */
+export function senderSnippets(baseUrl: string, token: string, target?: SnippetTarget): SenderSnippet[] {
   const base = baseUrl.replace(/\/+$/, "");
+  const sources = otherSenders(base, token);
+  return target?.kind === "mcp-gateway" ? [stewardGatewaySnippet(base, token, target.audiences[0]), ...sources] : sources;
+}
+
+/** docs/gateway.md "Run it", filled in; the upstream is an example to replace with the team's MCP servers. */
+function stewardGatewaySnippet(base: string, token: string, publicUrl: string | undefined): SenderSnippet {
+  const upstreams = JSON.stringify([{ name: "files", transport: "http", url: "http://127.0.0.1:8080/mcp" }]);
+  return {
+    id: "steward-gateway",
+    title: "Steward Gateway (npm run gateway)",
+    where: publicUrl
+      ? "A shell on the gateway's machine, in a Steward checkout: replace the example upstream with your MCP servers (docs/gateway.md)"
+      : "A shell on the gateway's machine, in a Steward checkout: set the public URL to the one its agents will name (add it as this EP's audience too) and replace the example upstream with your MCP servers (docs/gateway.md)",
+    text: `STEWARD_CONSOLE_URL=${base} \\
+STEWARD_GATEWAY_TOKEN=${token} \\
+STEWARD_GATEWAY_PUBLIC_URL=${publicUrl ?? "https://gateway.example.internal"} \\
+STEWARD_GATEWAY_PORT=3700 \\
+STEWARD_GATEWAY_UPSTREAMS='${upstreams}' \\
+npm run gateway`,
+  };
+}
+
+function otherSenders(base: string, token: string): SenderSnippet[] {
   const opaConfig = `services:
   steward:
     url: ${base}/api/v1/opa

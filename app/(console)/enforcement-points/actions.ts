@@ -11,25 +11,25 @@ import { EnforcementPointIdInput, OpaMapping, RegisterEnforcementPointInput, Rot
 import { setEnforcementPointEnabled } from "@/lib/enforcement-points/set-enforcement-point-enabled";
 import { updateAudiences } from "@/lib/enforcement-points/update-audiences";
 import { updateOpaMapping } from "@/lib/enforcement-points/update-opa-mapping";
-import { senderSnippets } from "@/lib/enforcement-points/sender-config";
+import { senderSnippets, type SnippetTarget } from "@/lib/enforcement-points/sender-config";
 
 const PATH = "/enforcement-points";
 
-/** Sender configurations for a token just issued, naming this console by the Origin action() already checked. */
-async function snippetsFor(token: string) {
-  return senderSnippets((await headers()).get("origin") ?? "", token);
+/** Sender configurations for a token just issued to `target`, naming this console by the Origin action() already checked. */
+async function snippetsFor(token: string, target: SnippetTarget) {
+  return senderSnippets((await headers()).get("origin") ?? "", token, target);
 }
 
 export const registerEnforcementPointAction = action("enforcement_points.manage", RegisterEnforcementPointInput, async (ctx, input) => {
   const result = await registerEnforcementPoint({ ctx, input });
   revalidatePath(PATH);
-  return { name: result.enforcementPoint.name, token: result.token, snippets: await snippetsFor(result.token) };
+  return { name: result.enforcementPoint.name, token: result.token, snippets: await snippetsFor(result.token, result.enforcementPoint) };
 });
 
 export const rotateEnforcementPointTokenAction = action("enforcement_points.manage", RotateTokenInput, async (ctx, input) => {
   const result = await rotateEnforcementPointToken({ ctx, input });
   revalidatePath(PATH);
-  return { name: result.enforcementPoint.name, token: result.token, previousTokenExpiresAt: result.previousTokenExpiresAt.toISOString(), snippets: await snippetsFor(result.token) };
+  return { name: result.enforcementPoint.name, token: result.token, previousTokenExpiresAt: result.previousTokenExpiresAt.toISOString(), snippets: await snippetsFor(result.token, result.enforcementPoint) };
 });
 
 export const revokeEnforcementPointTokensAction = action("enforcement_points.manage", EnforcementPointIdInput, async (ctx, input) => {
