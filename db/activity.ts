@@ -26,6 +26,7 @@ export async function actionUsageOf(db: Executor, agentId: string, since: Date):
   );
   return rows.map((row) => ({
     actionName: String(row.action_name),
+    actionKind: row.action_kind == null ? null : String(row.action_kind),
     resourceType: String(row.resource_type),
     allows: Number(row.allows),
     denies: Number(row.denies),
@@ -86,12 +87,13 @@ export async function delegatesOf(db: Executor, refs: string[], since: Date): Pr
   return rows.map((row) => ({ agentId: String(row.agent_id), decisions: Number(row.decisions) }));
 }
 
-export type RecentDecision = { enforcementPointId: string; decisionId: string; time: Date; actionName: string; resourceType: string; resourceId: string; outcome: string };
+/** `actionKind` is the EP's action.kind (`token_issuance` for the token service's grants). */
+export type RecentDecision = { enforcementPointId: string; decisionId: string; time: Date; actionName: string; actionKind: string | null; resourceType: string; resourceId: string; outcome: string };
 
 export async function recentDecisionsOf(db: Executor, agentId: string, limit: number): Promise<RecentDecision[]> {
   const rows = executedRows<Record<string, unknown>>(
     await db.execute(sql`
-      select enforcement_point_id, decision_id, time, action_name, resource_type, resource_id, outcome
+      select enforcement_point_id, decision_id, time, action_name, action_kind, resource_type, resource_id, outcome
       from decisions where agent_id = ${agentId} order by time desc limit ${limit}`),
   );
   return rows.map((row) => ({
@@ -99,6 +101,7 @@ export async function recentDecisionsOf(db: Executor, agentId: string, limit: nu
     decisionId: String(row.decision_id),
     time: toDate(row.time),
     actionName: String(row.action_name),
+    actionKind: row.action_kind == null ? null : String(row.action_kind),
     resourceType: String(row.resource_type),
     resourceId: String(row.resource_id),
     outcome: String(row.outcome),

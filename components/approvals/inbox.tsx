@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useState } from "react";
 import { approvalApi, approvalKeys, approvalQueries } from "./api";
+import { DecisionAction } from "@/components/decisions/decision-action";
 import { AgentPicker } from "@/components/inventory/agent-picker";
 import { EntityRef } from "@/components/ui/entity-ref";
 import { formatUtc } from "@/components/ui/format-utc";
@@ -259,7 +260,7 @@ function DetailPanel({ id }: { id: string }) {
           <ul className="plain-list">
             {recentDecisions.map((decision) => (
               <li key={`${decision.enforcementPointId}/${decision.decisionId}`}>
-                {formatUtc(decision.time)} {decision.actionName} — {decision.outcome}
+                <Link href={decisionHref(decision)}>{formatUtc(decision.time)}</Link> <DecisionAction name={decision.actionName} kind={decision.actionKind} /> — {decision.outcome}
               </li>
             ))}
           </ul>

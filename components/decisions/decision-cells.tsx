@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { EntityRef } from "@/components/ui/entity-ref";
+import { DecisionAction } from "./decision-action";
 import { OutcomeBadge } from "./outcome-badge";
 
 /** Who a decision was about: the inventory agent (id, its name when known) and the reference the EP sent. */
@@ -15,7 +16,7 @@ export function DecisionAgentRef({ agentId, agentRef, agentName }: DecisionAgent
 }
 
 /** The cells the live feed and the explorer share: time (linking to the decision), outcome, agent, action, resource, EP. */
-export function DecisionCells({ href, timeLabel, outcome, agent, actionName, resource, enforcementPoint }: { href: string; timeLabel: string; outcome: string; agent: DecisionAgent; actionName: string; resource: string; enforcementPoint: { id: string; name: string | null } }) {
+export function DecisionCells({ href, timeLabel, outcome, agent, actionName, actionKind, resource, enforcementPoint }: { href: string; timeLabel: string; outcome: string; agent: DecisionAgent; actionName: string; actionKind: string | null; resource: string; enforcementPoint: { id: string; name: string | null } }) {
   return (
     <>
       <td className="mono nowrap">
@@ -28,7 +29,7 @@ export function DecisionCells({ href, timeLabel, outcome, agent, actionName, res
         <DecisionAgentRef {...agent} />
       </td>
       <td className="mono">
-        <ClippedText text={actionName} />
+        <DecisionAction name={actionName} kind={actionKind} clip />
       </td>
       <td className="mono">
         <ClippedText text={resource} />

@@ -246,6 +246,7 @@ export function LiveFeed({ filter, epNames }: { filter: DecisionFilter; epNames:
                     outcome={row.outcome}
                     agent={row}
                     actionName={row.actionName}
+                    actionKind={row.actionKind}
                     resource={`${row.resourceType}:${row.resourceId}`}
                     enforcementPoint={{ id: row.enforcementPointId, name: epNames[row.enforcementPointId] ?? null }}
                   />

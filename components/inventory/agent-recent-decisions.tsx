@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DecisionAction } from "@/components/decisions/decision-action";
 import { OutcomeBadge } from "@/components/decisions/outcome-badge";
 import { DataTable } from "@/components/ui/data-table";
 import { decisionHref } from "@/components/ui/entity-links";
@@ -21,7 +22,7 @@ export function AgentRecentDecisions({ agentId, recent }: { agentId: string; rec
         empty="No decisions recorded for this agent yet."
         columns={[
           { header: "Time", cell: (decision) => <Link href={decisionHref(decision)}>{when(decision.time)}</Link> },
-          { header: "Action", cell: (decision) => <code>{decision.actionName}</code> },
+          { header: "Action", cell: (decision) => <DecisionAction name={decision.actionName} kind={decision.actionKind} /> },
           {
             header: "Resource",
             cell: (decision) => (

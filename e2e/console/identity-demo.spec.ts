@@ -32,5 +32,14 @@ test("the identity demo's agents exchange SVIDs for task tokens, delegate with n
   const posture = page.locator("section", { has: page.getByRole("heading", { name: "Credential posture (observed)" }) });
   await expect(posture).toContainText(/task tokens\s+\d+ task token\(s\) in the last 30 days, each living at most 5 min/);
   await expect(posture).toContainText("spiffe://demo.steward/agent/identity-demo-planner");
+  // Its recent decisions are the token service's grants: each says it was a token issuance, so an "allow" there is
+  // not read as a call that went through.
+  const recent = page.getByRole("table", { name: "Recent decisions" });
+  const grant = recent.getByRole("row").filter({ hasText: "crm.read_contact" }).first();
+  await expect(grant).toContainText("token issuance");
+  await expect(grant.getByTitle(/granted or refused in a task token/)).toBeVisible();
+  // The explorer labels them the same way.
+  await page.goto(`/decisions/explore?agent=${encodeURIComponent(new URL(page.url()).pathname.split("/").pop()!)}`);
+  await expect(page.getByRole("row").filter({ hasText: "crm.read_contact" }).first()).toContainText("token issuance");
   await context.close();
 });

@@ -1,3 +1,4 @@
+import { DecisionAction } from "@/components/decisions/decision-action";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
@@ -83,7 +84,7 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
               { header: "Time (UTC)", sortKey: "time", className: "mono", cell: (row) => <Link href={decisionHref(summaryOf(row))}>{formatUtc(row.time, "millisecond")}</Link> },
               { header: "Outcome", cell: (row) => <OutcomeBadge outcome={row.outcome} /> },
               { header: "Agent", cell: (row) => <DecisionAgentRef {...row} /> },
-              { header: "Action", className: "mono", cell: (row) => row.actionName },
+              { header: "Action", className: "mono", cell: (row) => <DecisionAction name={row.actionName} kind={row.actionKind} clip /> },
               { header: "Resource", className: "mono", cell: (row) => `${row.resourceType}:${row.resourceId}` },
               { header: "Enforcement point", cell: (row) => <EntityRef kind="enforcement_point" id={row.enforcementPointId} name={row.enforcementPointName} /> },
               {

@@ -1,3 +1,4 @@
+import { DecisionAction } from "@/components/decisions/decision-action";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/app/_server/page-guard";
@@ -20,7 +21,7 @@ function TraceBranch({ nodes }: { nodes: TraceNode[] }) {
       {nodes.map(({ decision, children }) => (
         <li key={`${decision.enforcementPointId}/${decision.decisionId}`}>
           <div className="trace-node">
-            <OutcomeBadge outcome={decision.outcome} /> <strong>{decision.agentRef}</strong> → <code>{decision.actionName}</code> on <code>{decision.resourceType}:{decision.resourceId}</code>{" "}
+            <OutcomeBadge outcome={decision.outcome} /> <strong>{decision.agentRef}</strong> → <DecisionAction name={decision.actionName} kind={decision.actionKind} /> on <code>{decision.resourceType}:{decision.resourceId}</code>{" "}
             <Link href={decisionHref({ enforcementPointId: decision.enforcementPointId, decisionId: decision.decisionId, time: decision.time.toISOString() })}>{decision.time.toISOString().slice(11, 23)}</Link>
             {decision.delegation?.length ? <div className="muted">via {decision.delegation.join(" → ")}</div> : null}
           </div>
