@@ -47,3 +47,21 @@ test("registering with a bad audience keeps every typed field and says which ent
   await expect(form.getByLabel("Audiences")).toHaveValue("not a uri");
   await expect(form.getByLabel("Audiences")).toBeFocused();
 });
+
+test("a new mcp-gateway EP's token comes with the Steward Gateway's start command, its audience as the public URL", async ({ browser }) => {
+  const { page } = await adminSession(browser);
+  await page.goto("/enforcement-points");
+  const form = page.getByRole("region", { name: "Register an enforcement point" });
+  await form.getByLabel("Name").fill(unique("e2e-gw-snippet"));
+  await form.getByLabel("Kind").selectOption("mcp-gateway");
+  await form.getByLabel("Audiences").fill("https://gw.e2e.example");
+  await form.getByRole("button", { name: "Register and show token" }).click();
+  const token = (await page.getByTestId("issued-token").textContent())!.trim();
+  // The gateway's block is the first, open, and carries everything the gateway needs to start.
+  const snippet = page.getByTestId("sender-snippet-steward-gateway");
+  await expect(snippet).toBeVisible();
+  await expect(snippet).toContainText(`STEWARD_GATEWAY_TOKEN=${token}`);
+  await expect(snippet).toContainText("STEWARD_GATEWAY_PUBLIC_URL=https://gw.e2e.example");
+  await expect(snippet).toContainText("npm run gateway");
+  await expect(page.getByRole("button", { name: "Copy Steward Gateway (npm run gateway) config" })).toBeVisible();
+});
