@@ -43,43 +43,38 @@ export function ConfirmButton({
           {label}
         </button>
       </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="card dialog" aria-describedby={`${id}-body`}>
-          <Dialog.Title>{title}</Dialog.Title>
-          <div id={`${id}-body`}>{children}</div>
-          {typeToConfirm ? (
-            <div className="field">
-              <label htmlFor={`${id}-confirm`}>
-                Type <strong>{typeToConfirm}</strong> to confirm
-              </label>
-              <input id={`${id}-confirm`} value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
-            </div>
-          ) : null}
-          <div className="button-row">
-            <button
-              type="button"
-              className={danger ? "danger" : "primary"}
-              disabled={!ready || busy}
-              onClick={async () => {
-                setBusy(true);
-                try {
-                  await onConfirm();
-                } finally {
-                  setBusy(false);
-                  setOpen(false);
-                  setTyped("");
-                }
-              }}
-            >
-              {confirmLabel}
-            </button>
-            <Dialog.Close asChild>
-              <button type="button">Cancel</button>
-            </Dialog.Close>
+      <DialogFrame
+        title={title}
+        body={children}
+        confirm={
+          <button
+            type="button"
+            className={danger ? "danger" : "primary"}
+            disabled={!ready || busy}
+            onClick={async () => {
+              setBusy(true);
+              try {
+                await onConfirm();
+              } finally {
+                setBusy(false);
+                setOpen(false);
+                setTyped("");
+              }
+            }}
+          >
+            {confirmLabel}
+          </button>
+        }
+      >
+        {typeToConfirm ? (
+          <div className="field">
+            <label htmlFor={`${id}-confirm`}>
+              Type <strong>{typeToConfirm}</strong> to confirm
+            </label>
+            <input id={`${id}-confirm`} value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
           </div>
-        </Dialog.Content>
-      </Dialog.Portal>
+        ) : null}
+      </DialogFrame>
     </Dialog.Root>
   );
 }
@@ -106,30 +101,40 @@ export function ConfirmDialog({
   onConfirm: () => void | Promise<void>;
   onCancel: () => void;
 }) {
-  const id = useId();
   return (
     // onOpenChange fires only when the person dismisses the dialog (Escape, Cancel, a click outside), never
     // when `open` turns false because the caller confirmed: confirming is not cancelling.
     <Dialog.Root open={open} onOpenChange={(next) => (next ? undefined : onCancel())}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="card dialog" aria-describedby={`${id}-body`}>
-          <Dialog.Title>{title}</Dialog.Title>
-          <div id={`${id}-body`}>{children}</div>
-          <div className="button-row">
-            <button
-              type="button"
-              className={danger ? "danger" : "primary"}
-              onClick={() => void onConfirm()}
-            >
-              {confirmLabel}
-            </button>
-            <Dialog.Close asChild>
-              <button type="button">Cancel</button>
-            </Dialog.Close>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
+      <DialogFrame
+        title={title}
+        body={children}
+        confirm={
+          <button type="button" className={danger ? "danger" : "primary"} onClick={() => void onConfirm()}>
+            {confirmLabel}
+          </button>
+        }
+      />
     </Dialog.Root>
+  );
+}
+
+/** The modal both confirmations share: title, the body that describes it, what `children` adds, then Confirm and Cancel. */
+function DialogFrame({ title, body, confirm, children }: { title: string; body: ReactNode; confirm: ReactNode; children?: ReactNode }) {
+  const id = useId();
+  return (
+    <Dialog.Portal>
+      <Dialog.Overlay className="dialog-overlay" />
+      <Dialog.Content className="card dialog" aria-describedby={`${id}-body`}>
+        <Dialog.Title>{title}</Dialog.Title>
+        <div id={`${id}-body`}>{body}</div>
+        {children}
+        <div className="button-row">
+          {confirm}
+          <Dialog.Close asChild>
+            <button type="button">Cancel</button>
+          </Dialog.Close>
+        </div>
+      </Dialog.Content>
+    </Dialog.Portal>
   );
 }

@@ -41,6 +41,11 @@ export function SkeletonLines({ count = 3 }: { count?: number }) {
 }
 
 /** A card with a heading bar and a table of `rows` rows; `label` (when used alone, outside SkeletonPage) is announced as "Loading <label>…". */
+/** A card while its content loads: `lines` text lines (a form, facts), or else one block `height` tall (a chart). */
+export function SkeletonCard({ lines, height = "12rem" }: { lines?: number; height?: string }) {
+  return <div className="card">{lines ? <SkeletonLines count={lines} /> : <SkeletonBlock height={height} />}</div>;
+}
+
 export function SkeletonTable({ rows = 8, label }: { rows?: number; label?: string }) {
   return (
     <div className="card" aria-busy={label ? true : undefined}>

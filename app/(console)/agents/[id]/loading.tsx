@@ -1,20 +1,14 @@
-import { SkeletonBlock, SkeletonLines, SkeletonPage, SkeletonTable } from "@/components/ui/skeleton";
+import { SkeletonCard, SkeletonPage, SkeletonTable } from "@/components/ui/skeleton";
 
 /** An agent's page while it loads: facts and ownership side by side, the activity charts, then its tables. */
 export default function AgentLoading() {
   return (
     <SkeletonPage label="the agent">
       <div className="detail-grid">
-        <div className="card">
-          <SkeletonLines count={6} />
-        </div>
-        <div className="card">
-          <SkeletonLines count={6} />
-        </div>
+        <SkeletonCard lines={6} />
+        <SkeletonCard lines={6} />
       </div>
-      <div className="card">
-        <SkeletonBlock height="12rem" />
-      </div>
+      <SkeletonCard height="12rem" />
       <SkeletonTable rows={6} />
     </SkeletonPage>
   );
