@@ -27,6 +27,11 @@ describe("sender configuration snippets", () => {
     expect(gateway).toContain("STEWARD_GATEWAY_TOKEN=stw_ep_gw \\\n");
     expect(gateway).toContain("STEWARD_GATEWAY_PUBLIC_URL=https://gw.corp.example \\\n");
     expect(gateway.endsWith("npm run gateway")).toBe(true);
+    // No port in the public URL: the gateway's default; a port there is the one it must listen on.
+    expect(gateway).toContain("STEWARD_GATEWAY_PORT=3700 \\\n");
+    const direct = senderSnippets("https://steward.corp.example", "t", { kind: "mcp-gateway", audiences: ["http://127.0.0.1:4961"] })[0]!.text;
+    expect(direct).toContain("STEWARD_GATEWAY_PUBLIC_URL=http://127.0.0.1:4961 \\\n");
+    expect(direct).toContain("STEWARD_GATEWAY_PORT=4961 \\\n");
     // The upstreams value is JSON the gateway's own schema accepts.
     const upstreams = /STEWARD_GATEWAY_UPSTREAMS='([^']+)'/.exec(gateway)![1]!;
     expect(JSON.parse(upstreams)).toEqual([{ name: "files", transport: "http", url: "http://127.0.0.1:8080/mcp" }]);

@@ -24,19 +24,29 @@ export function senderSnippets(baseUrl: string, token: string, target?: SnippetT
 /** docs/gateway.md "Run it", filled in; the upstream is an example to replace with the team's MCP servers. */
 function stewardGatewaySnippet(base: string, token: string, publicUrl: string | undefined): SenderSnippet {
   const upstreams = JSON.stringify([{ name: "files", transport: "http", url: "http://127.0.0.1:8080/mcp" }]);
+  const next = "Then publish a policy that permits your agents' tools (Policies), and give agents <public URL>/mcp/<upstream name> as their MCP server; the gateway shows under MCP servers once it reports.";
   return {
     id: "steward-gateway",
     title: "Steward Gateway (npm run gateway)",
     where: publicUrl
-      ? "A shell on the gateway's machine, in a Steward checkout: replace the example upstream with your MCP servers (docs/gateway.md)"
-      : "A shell on the gateway's machine, in a Steward checkout: set the public URL to the one its agents will name (add it as this EP's audience too) and replace the example upstream with your MCP servers (docs/gateway.md)",
+      ? `A shell on the gateway's machine, in a Steward checkout: replace the example upstream with your MCP servers (docs/gateway.md). ${next}`
+      : `A shell on the gateway's machine, in a Steward checkout: set the public URL to the one its agents will name (add it as this EP's audience too) and replace the example upstream with your MCP servers (docs/gateway.md). ${next}`,
     text: `STEWARD_CONSOLE_URL=${base} \\
 STEWARD_GATEWAY_TOKEN=${token} \\
 STEWARD_GATEWAY_PUBLIC_URL=${publicUrl ?? "https://gateway.example.internal"} \\
-STEWARD_GATEWAY_PORT=3700 \\
+STEWARD_GATEWAY_PORT=${listenPortOf(publicUrl)} \\
 STEWARD_GATEWAY_UPSTREAMS='${upstreams}' \\
 npm run gateway`,
   };
+}
+
+/**
+ * The port the gateway listens on: the public URL's own port when it names one (a gateway reached
+ * directly), else the gateway's default 3700 (behind a proxy or load balancer on 80/443).
+ */
+function listenPortOf(publicUrl: string | undefined): number {
+  const port = publicUrl ? new URL(publicUrl).port : ""; // an audience is an absolute URI (validated on save)
+  return port ? Number(port) : 3700;
 }
 
 function otherSenders(base: string, token: string): SenderSnippet[] {

@@ -34,7 +34,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       <PageHeader title="Enforcement points" description="Gateways, policy engines and sidecars that report decisions to Steward." />
       {points.length === 0 ? (
         <EmptyState title="No enforcement point yet">
-          {canManage ? "Register one below: the sender configuration for OPA, Envoy, OTLP exporters, ContextForge or the native API appears with its token." : "Ask an administrator or security engineer to register your gateways and policy engines."}
+          {canManage ? "Register one below: its token appears once, with the start command for a Steward Gateway (kind mcp-gateway) or the sender configuration for OPA, Envoy, OTLP exporters, ContextForge or the native API." : "Ask an administrator or security engineer to register your gateways and policy engines."}
         </EmptyState>
       ) : (
         <DataTable
