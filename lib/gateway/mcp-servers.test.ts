@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { eq, like } from "drizzle-orm";
 import { suiteDatabase } from "@/testing/database";
-import { auditLog, gatewayStatus, mcpTools } from "@/db/schema";
+import { auditLog, enforcementPoints, gatewayStatus, mcpTools } from "@/db/schema";
 import { enforcementPointContext } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { userContext } from "@/testing/context";
@@ -48,6 +48,10 @@ describe("MCP server registry", () => {
     expect(second!.annotations).toEqual({ destructiveHint: true, openWorldHint: true });
     const [status] = await database.db.select().from(gatewayStatus).where(eq(gatewayStatus.enforcementPointId, enforcementPoint.id));
     expect(status).toMatchObject({ policyRevision: "3", spoolBacklog: 12, spoolBytes: 3400 });
+    // The report is the gateway being seen: the EP list's "last seen" and revision move with it, decisions or not.
+    const [seen] = await database.db.select().from(enforcementPoints).where(eq(enforcementPoints.id, enforcementPoint.id));
+    expect(seen!.lastSeenAt).not.toBeNull();
+    expect(seen!.reportedPolicyRevision).toBe("3");
     const catalog = await listToolCatalog({ ctx: userContext("viewer") });
     expect(catalog.map((tool) => tool.name).sort()).toEqual(["delete_file", "read_file"]);
   });

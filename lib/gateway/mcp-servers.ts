@@ -1,4 +1,5 @@
 import { getDb } from "@/db/client";
+import { markEnforcementPointSeen } from "@/db/enforcement-points";
 import {
   deleteMcpServerRow,
   enforcementPointKind,
@@ -81,6 +82,8 @@ export async function recordGatewayReport({ ctx, input }: { ctx: Ctx; input: unk
     if ((await enforcementPointKind(tx, epId)) !== "mcp-gateway") throw new StewardError("forbidden", "Only enforcement points of kind mcp-gateway report gateway status");
     const status = { policyRevision: report.policyRevision, bundleAgeSeconds: report.bundleAgeSeconds, spoolBacklog: report.spool.backlog, spoolBytes: report.spool.bytes, spoolFull: report.spool.full ? 1 : 0, upstreams: report.upstreams, reportedAt: new Date() };
     await upsertGatewayStatus(tx, epId, status);
+    // A report is the gateway being seen, like a decision batch: the EP list and the Overview agree on "last seen".
+    await markEnforcementPointSeen(tx, epId, report.policyRevision);
     await mergeReportedTools(tx, report.tools.map((tool) => ({ server: tool.server, name: tool.name, description: tool.description, annotations: tool.annotations, reportedBy: epId })));
     return { tools: report.tools.length };
   });
