@@ -41,7 +41,7 @@ describe.skipIf(!process.env.STEWARD_DEMO_TEST)("npm run demo -- --once", () => 
     expect(output).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}/approvals\\?request=[a-z]+_\\w+`));
     expect(output).not.toContain("localhost");
     // It is printed while the gateway still holds the purge (the call's outcome is reported after), so it can be approved in time.
-    const link = output.search(/the purge is held for approval: approve access request \S+ within 5 s at /);
+    const link = output.search(/task tsk_\S+: the purge is held for approval: approve access request \S+ within 5 s at /);
     expect(link, output).toBeGreaterThan(-1);
     expect(link, output).toBeLessThan(output.indexOf("demo-tickets-executor → purge_tickets:"));
     // The build exists (checked above): the demo does not announce one.

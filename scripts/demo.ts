@@ -188,6 +188,8 @@ type Outcome = Awaited<ReturnType<AgentSession["call"]>>;
 
 /** The SDK repeats its "MCP error <code>:" prefix; the gateway's reason, whole (an approval's link must not be cut). */
 const reason = (outcome: Extract<Outcome, { ok: false }>) => outcome.message.replace(/^(MCP error -?\d+: )+/, "");
+/** A call the gateway held for a person and answered unapproved (recorded approval_required, not deny). */
+const heldUnapproved = (outcome: Outcome) => !outcome.ok && /approval required/i.test(outcome.message);
 
 function issued(what: string, answer: ExchangeAnswer): string {
   if (!answer.body.access_token) throw new Error(`${what}: HTTP ${answer.status} ${answer.body.error ?? ""} ${answer.body.error_description ?? ""}`.trim());
@@ -200,7 +202,7 @@ function issued(what: string, answer: ExchangeAnswer): string {
  * calls the gateway with its own task token — the legacy reporter with its static key — and the
  * planner ends the task, which revokes every token of it. Returns the task id.
  */
-async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally, round: number, watchForApproval: () => () => Promise<void>): Promise<string> {
+async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally, round: number, watchForApproval: (taskId: string) => () => Promise<void>): Promise<string> {
   const traceparent = `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
   // Every step of the first task is shown; later tasks print one line each.
   const verbose = round === 1;
@@ -208,7 +210,7 @@ async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally,
   const report = (agent: AgentName, tool: string, outcome: Outcome) => {
     if (outcome.ok) tally.allowed++;
     else tally.denied++;
-    if (verbose) log(`  ${agent} → ${tool}: ${outcome.ok ? `allowed (${outcome.text.slice(0, 60)})` : `denied (${reason(outcome)})`}`);
+    if (verbose) log(`  ${agent} → ${tool}: ${outcome.ok ? `allowed (${outcome.text.slice(0, 60)})` : heldUnapproved(outcome) ? `held, not approved in time: recorded approval_required (${reason(outcome)})` : `denied (${reason(outcome)})`}`);
   };
 
   const purpose = `triage open tickets (demo round ${round})`;
@@ -233,6 +235,7 @@ async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally,
   const files = await connect("files", delegated["demo-files-executor"], traceparent);
   const tickets = await connect("tickets", delegated["demo-tickets-executor"], traceparent);
   const legacy = await connect("tickets", legacyKey, traceparent);
+  let purge: Outcome | undefined;
   try {
     report("demo-planner", "list_tickets", await planner.call("list_tickets", { status: "open" }));
     report("demo-planner", "delete_file", await plannerFiles.call("delete_file", { path: "/docs/readme.md" }));
@@ -240,8 +243,8 @@ async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally,
     report("demo-files-executor", "delete_file", await files.call("delete_file", { path: "/etc/secrets" }));
     report("demo-tickets-executor", "create_ticket", await tickets.call("create_ticket", { title: `Follow-up from demo task ${round}` }));
     // The gateway holds the purge while it waits for a human: the link is printed while the call still waits, not after.
-    const stopWatching = watchForApproval();
-    const purge = await tickets.call("purge_tickets", {}).finally(stopWatching);
+    const stopWatching = watchForApproval(taskId);
+    purge = await tickets.call("purge_tickets", {}).finally(stopWatching);
     report("demo-tickets-executor", "purge_tickets", purge);
     report("demo-legacy-reporter", "list_tickets", await legacy.call("list_tickets", { status: "open" }));
     report("demo-legacy-reporter", "create_ticket", await legacy.call("create_ticket", { title: "The reporter may not file tickets" }));
@@ -251,7 +254,8 @@ async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally,
   // The task is over: ending it revokes every token of it (the gateway refuses them within a second).
   const ended = await domain.endTask(plannerToken);
   if (ended.status !== 200) throw new Error(`ending task ${taskId}: HTTP ${ended.status} ${JSON.stringify(ended.body)}`);
-  const line = `${tally.allowed - before.allowed} allowed, ${tally.denied - before.denied} denied; task ended, ${ended.body.revokedTokens ?? 0} token(s) revoked — ${consoleUrl}/tasks/${taskId}`;
+  const purged = !purge ? "" : purge.ok ? " (purge_tickets allowed after approval)" : heldUnapproved(purge) ? " (purge_tickets not approved in time)" : "";
+  const line = `${tally.allowed - before.allowed} allowed, ${tally.denied - before.denied} denied${purged}; task ended, ${ended.body.revokedTokens ?? 0} token(s) revoked — ${consoleUrl}/tasks/${taskId}`;
   log(verbose ? `  ${line}` : `task ${taskId} (trace ${traceparent.split("-")[1]}): ${line}`);
   return taskId;
 }
@@ -319,7 +323,7 @@ async function main(): Promise<void> {
    * hold ends. Returns the function to call when the call has ended: it stops polling and, if the request
    * was not seen in time, still names it.
    */
-  const watchForApproval = () => {
+  const watchForApproval = (taskId: string) => {
     let watching = true;
     let seen = false;
     const polling = (async () => {
@@ -327,7 +331,7 @@ async function main(): Promise<void> {
         const request = await pendingRequest();
         if (request) {
           seen = true;
-          announce(request.id, `the purge is held for approval: approve access request ${request.id} within ${holdSeconds} s`);
+          announce(request.id, `task ${taskId}: the purge is held for approval: approve access request ${request.id} within ${holdSeconds} s`);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -337,7 +341,7 @@ async function main(): Promise<void> {
       watching = false;
       await polling;
       const late = seen ? undefined : await pendingRequest();
-      if (late) announce(late.id, `the purge was held for access request ${late.id} (not approved in time)`);
+      if (late) announce(late.id, `task ${taskId}: the purge was held for access request ${late.id} (not approved in time)`);
     };
   };
   const banner = () =>
