@@ -148,7 +148,9 @@ function ApprovalCard({ item, open: initiallyOpen }: { item: InboxItem; open: bo
         <pre className="approval-args" aria-label="Arguments (sensitive values masked)">{JSON.stringify(item.arguments, null, 2)}</pre>
       )}
       <p className="small muted" style={{ margin: 0 }}>
-        Requested {formatUtc(item.createdAt)} by {item.requester} · expires {formatUtc(item.expiresAt)}
+        Requested {formatUtc(item.createdAt)} by {item.requester}
+        {/* A decided or ended request no longer waits: its own expiry would read as still running. */}
+        {item.status === "pending" ? ` · expires ${formatUtc(item.expiresAt)}` : ""}
       </p>
       {item.status === "pending" ? <DecideForm item={item} /> : <Outcome item={item} />}
       <button type="button" className="link-button small" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((value) => !value)}>
@@ -254,13 +256,13 @@ function DetailPanel({ id }: { id: string }) {
       <dd>{item.approvals.length ? item.approvals.map((approval) => `${approval.group}: ${approval.label}`).join("; ") : "none"}</dd>
       <dt>Open findings</dt>
       <dd>{findings.length ? findings.map((finding) => finding.label).join(", ") : "none"}</dd>
-      <dt>Recent decisions</dt>
+      <dt>This agent&apos;s recent decisions (all tasks)</dt>
       <dd>
         {recentDecisions.length ? (
           <ul className="plain-list">
             {recentDecisions.map((decision) => (
               <li key={`${decision.enforcementPointId}/${decision.decisionId}`}>
-                <Link href={decisionHref(decision)}>{formatUtc(decision.time)}</Link> <DecisionAction name={decision.actionName} kind={decision.actionKind} /> — {decision.outcome}
+                <Link href={decisionHref(decision)}>{formatUtc(decision.time, "second")}</Link> <DecisionAction name={decision.actionName} kind={decision.actionKind} /> — {decision.outcome}
               </li>
             ))}
           </ul>
@@ -275,7 +277,7 @@ function DetailPanel({ id }: { id: string }) {
             {decisions.map((decision) => (
               <li key={`${decision.enforcementPointId}/${decision.decisionId}`}>
                 <Link href={decisionHref(decision)}>
-                  {formatUtc(decision.time)} {decision.actionName} — {decision.outcome}
+                  {formatUtc(decision.time, "second")} {decision.actionName} — {decision.outcome}
                 </Link>
               </li>
             ))}

@@ -22,7 +22,7 @@ export function AgentRecentDecisions({ agentId, recent }: { agentId: string; rec
         empty="No decisions recorded for this agent yet."
         columns={[
           { header: "Time", cell: (decision) => <Link href={decisionHref(decision)}>{when(decision.time)}</Link> },
-          { header: "Action", cell: (decision) => <DecisionAction name={decision.actionName} kind={decision.actionKind} /> },
+          { header: "Action", className: "mono", cell: (decision) => <DecisionAction name={decision.actionName} kind={decision.actionKind} clip /> },
           {
             header: "Resource",
             cell: (decision) => (

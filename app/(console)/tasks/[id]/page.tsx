@@ -87,7 +87,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
           columns={[
             { header: "Time", cell: (decision) => at(decision.time) },
             { header: "Agent", cell: (decision) => <DecisionAgentRef agentId={decision.agentId} agentRef={decision.agentRef} agentName={decision.agentName} /> },
-            { header: "Action", className: "mono", rowHeader: true, cell: (decision) => <DecisionAction name={decision.actionName} kind={decision.actionKind} /> },
+            { header: "Action", className: "mono", rowHeader: true, cell: (decision) => <DecisionAction name={decision.actionName} kind={decision.actionKind} clip /> },
             { header: "Outcome", cell: (decision) => <span className={`badge ${decision.outcome === "allow" ? "ok" : "danger"}`}>{decision.outcome}</span> },
             {
               header: "Reasons",
