@@ -46,7 +46,7 @@ export function TopAgentsCard({ denies, outOfScope, now, days }: { denies: Agent
       )}
       <h3>Out-of-scope actions, last {days} days</h3>
       {outOfScope.length === 0 ? (
-        <p className="muted">Every agent stayed within its declared actions.</p>
+        <p className="muted">No agent used an undeclared action in the last {days} days (as of the last activity refresh, every 10 minutes).</p>
       ) : (
         <div className="table-wrap"><table className="compact">
           <caption className="visually-hidden">Agents using actions they did not declare</caption>
