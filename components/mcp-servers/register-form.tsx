@@ -4,7 +4,7 @@ import { useActionState, useState } from "react";
 import { Combobox, type ComboboxOption } from "@/components/ui/combobox";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import type { FormAction } from "@/lib/http/action-result";
+import type { ActionResult, FormAction } from "@/lib/http/action-result";
 
 /** A directory person who may own a server (the owner pickers' list, people only). */
 export type McpServerOwnerOption = { id: string; name: string; email: string };
@@ -19,15 +19,14 @@ type Errors = Record<string, string[]> | undefined;
  * a registration clears the form.
  */
 export function RegisterMcpServerForm({ transports, sensitivities, owners, register }: { transports: readonly string[]; sensitivities: readonly string[]; owners: McpServerOwnerOption[]; register: FormAction<{ name: string }> }) {
-  // The fields are mounted afresh after every answer: React resets the form after its action, which puts each
-  // control back to its default, so the defaults must be what was typed (a refusal) or blank (a registration). The
-  // transport and owner are held in state, which the reset alone would leave out of step with the controls.
-  const [round, setRound] = useState(0);
-  const [state, formAction, pending] = useActionState(async (previous: unknown, formData: FormData) => {
-    const result = await register(previous, formData);
-    setRound((n) => n + 1);
-    return result;
-  }, null);
+  // The fields are mounted afresh after every answer (keyed by its round): React resets the form after its action,
+  // which puts each control back to its default, so the defaults must be what was typed (a refusal) or blank (a
+  // registration). The round travels with the answer, so the fields remount with that answer's values, not the last one's.
+  const [answer, formAction, pending] = useActionState(
+    async (previous: { result: ActionResult<{ name: string }>; round: number } | null, formData: FormData) => ({ result: await register(previous?.result ?? null, formData), round: (previous?.round ?? 0) + 1 }),
+    null,
+  );
+  const state = answer?.result ?? null;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   // React resets the form after its action: a refused submission shows what was typed again.
   const values = state && !state.ok ? state.values : undefined;
@@ -42,7 +41,7 @@ export function RegisterMcpServerForm({ transports, sensitivities, owners, regis
       ) : null}
       <form action={formAction} className="stack" noValidate>
         <FormStatus state={state} />
-        <RegisterFields key={round} transports={transports} sensitivities={sensitivities} owners={owners} values={values} errors={errors} />
+        <RegisterFields key={answer?.round ?? 0} transports={transports} sensitivities={sensitivities} owners={owners} values={values} errors={errors} />
         <button type="submit" className="primary" disabled={pending}>
           {pending ? "Registering…" : "Register server"}
         </button>
