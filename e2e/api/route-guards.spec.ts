@@ -253,6 +253,8 @@ const ACTIONS: Record<string, ActionExpectation> = {
   "app/(console)/enforcement-points/actions.ts#setEnforcementPointEnabledAction": [ENGINEERS, "invalid_input"],
   "app/(console)/enforcement-points/actions.ts#updateAudiencesAction": [ENGINEERS, "invalid_input"],
   "app/(console)/enforcement-points/actions.ts#updateOpaMappingAction": [ENGINEERS, "invalid_input"],
+  "app/(console)/mcp-servers/actions.ts#deleteMcpServerAction": [ENGINEERS, "invalid_input"],
+  "app/(console)/mcp-servers/actions.ts#registerMcpServerAction": [ENGINEERS, "invalid_input"],
   "app/(console)/frameworks/actions.ts#addMappingAction": [ENGINEERS, "invalid_input"],
   "app/(console)/frameworks/actions.ts#attestEvidenceAction": [ENGINEERS, "invalid_input"],
   "app/(console)/frameworks/actions.ts#importFrameworkAction": [ADMINS, "invalid_input"],

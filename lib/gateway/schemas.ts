@@ -4,6 +4,12 @@ import { sortParam } from "../http/query";
 
 export const McpServerName = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Use 1–63 lower-case letters, digits, - and _ (it becomes the gateway path /mcp/<name>)");
 
+/** A cross-field check runs unless one of these fields was refused already (zod skips it after any refusal by default). */
+const unlessRefused =
+  (...fields: string[]) =>
+  ({ issues }: { issues: readonly { path?: readonly PropertyKey[] }[] }) =>
+    !issues.some((issue) => fields.includes(String(issue.path?.[0])));
+
 /** An upstream MCP server as registered in the console (POST /api/v1/mcp-servers). Credentials are never stored here: each gateway injects its own. */
 export const RegisterMcpServerInput = z
   .object({
@@ -17,8 +23,33 @@ export const RegisterMcpServerInput = z
     dataSensitivity: z.enum(DATA_SENSITIVITIES).default("internal"),
     toolAnnotations: z.record(z.string().max(200), z.record(z.string().max(100), z.unknown())).default({}).describe("Per-tool overrides of MCP tool annotations, e.g. destructiveHint"),
   })
-  .refine((input) => (input.transport === "http" ? !!input.url : !!input.command), { message: "An http server needs a url; a stdio server needs a command", path: ["url"] });
+  // Named at the field that is missing (the url of an http server, the command of a stdio one), and checked even
+  // when another field is refused too, so a form shows every problem at once.
+  .refine((input) => input.transport !== "http" || !!input.url, { message: "An http server needs a url", path: ["url"], when: unlessRefused("transport", "url") })
+  .refine((input) => input.transport !== "stdio" || !!input.command, { message: "A stdio server needs a command", path: ["command"], when: unlessRefused("transport", "command") });
 export type RegisterMcpServerInput = z.infer<typeof RegisterMcpServerInput>;
+
+/**
+ * The register form on /mcp-servers, as the browser sends it: strings only. A blank url, command or
+ * owner is "not given"; the args come one per line (each trimmed, blank lines dropped); only the fields of the chosen
+ * transport count (a url left over from switching to stdio is not stored). Then RegisterMcpServerInput.
+ */
+export const RegisterMcpServerForm = z.preprocess((value) => {
+  if (typeof value !== "object" || value === null) return value;
+  const form = value as Record<string, unknown>;
+  const blankAsUndefined = (field: unknown) => (typeof field === "string" && field.trim() === "" ? undefined : field);
+  const lines = (field: unknown) => (typeof field === "string" ? field.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) : field);
+  const stdio = form.transport === "stdio";
+  return {
+    ...form,
+    url: stdio ? undefined : blankAsUndefined(form.url),
+    command: stdio ? blankAsUndefined(form.command) : undefined,
+    args: stdio ? lines(form.args) : undefined,
+    ownerId: blankAsUndefined(form.ownerId) ?? null,
+  };
+}, RegisterMcpServerInput);
+
+export const McpServerIdInput = z.object({ id: z.string().min(1, "Name the MCP server").max(64) });
 
 /** GET /api/v1/mcp-servers and the MCP servers page: `sort` by name (default), transport, environment or sensitivity (public to restricted). */
 export const ListMcpServersQuery = z.object({ sort: sortParam(["name", "transport", "environment", "sensitivity"], "name") });

@@ -1,15 +1,21 @@
 import type { Metadata } from "next";
 import { z } from "zod";
 import { requirePageActor } from "@/app/_server/page-guard";
+import { RegisterMcpServerForm } from "@/components/mcp-servers/register-form";
+import { RemoveMcpServerButton } from "@/components/mcp-servers/remove-server-button";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatUtc } from "@/components/ui/format-utc";
 import { PageHeader } from "@/components/ui/page-header";
 import { tableSort } from "@/components/ui/table-sort";
+import { DATA_SENSITIVITIES, MCP_TRANSPORTS } from "@/db/enums";
+import { hasPermission } from "@/lib/auth/require-permission";
 import { listGatewayStatus, listMcpServers, listToolCatalog } from "@/lib/gateway/mcp-servers";
 import { ListMcpServersQuery, ToolCatalogQuery } from "@/lib/gateway/schemas";
 import { readPageQuery } from "@/lib/http/query";
+import { listOwnerCandidates } from "@/lib/people/owner-candidates";
 import { getCurrentPolicyRevision } from "@/lib/policies/versions";
+import { deleteMcpServerAction, registerMcpServerAction } from "./actions";
 
 export const metadata: Metadata = { title: "MCP servers" };
 export const dynamic = "force-dynamic";
@@ -25,13 +31,24 @@ const McpServersPageQuery = z.object({ ...ListMcpServersQuery.shape, ...ToolCata
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("mcp_servers.read", "/mcp-servers");
+  // Engineers register and remove servers here (the actions check again); the owner list is the agents' owner pickers' directory people.
+  const canManage = hasPermission(ctx.actor, "mcp_servers.manage");
+  const canPickOwner = canManage && hasPermission(ctx.actor, "agents.assign_owner");
   const params = await searchParams;
   const { sort, toolSort } = readPageQuery(params, McpServersPageQuery);
-  const [servers, tools, gateways, currentRevision] = await Promise.all([listMcpServers({ ctx, sort }), listToolCatalog({ ctx, sort: toolSort }), listGatewayStatus({ ctx }), getCurrentPolicyRevision()]);
+  const [servers, tools, gateways, currentRevision, candidates] = await Promise.all([
+    listMcpServers({ ctx, sort }),
+    listToolCatalog({ ctx, sort: toolSort }),
+    listGatewayStatus({ ctx }),
+    getCurrentPolicyRevision(),
+    canPickOwner ? listOwnerCandidates({ ctx }) : [],
+  ]);
+  const owners = candidates.flatMap((candidate) => (candidate.kind === "person" ? [{ id: candidate.id, name: candidate.name, email: candidate.email }] : []));
   return (
     <>
       <PageHeader title="MCP servers" description="Upstream MCP servers behind Steward Gateways, the tools they expose, and each gateway's state." />
       <h2>Gateways</h2>
+      <p className="muted">Each gateway that reports here, with the upstreams it serves now: those in its own configuration (STEWARD_GATEWAY_UPSTREAMS) and the servers registered below, once it has pulled them.</p>
       {gateways.length === 0 ? (
         <EmptyState title="No gateway has reported yet">Register an enforcement point of kind mcp-gateway, start the gateway with its token (npm run gateway), and it reports here every few seconds.</EmptyState>
       ) : (
@@ -59,8 +76,17 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
         />
       )}
       <h2>Registered servers</h2>
+      <p className="muted">
+        Servers registered in the console, for every gateway: each pulls this list every few seconds and serves each server at /mcp/&lt;name&gt; (with a credential from its own configuration). Upstreams
+        configured only in a gateway are listed in its row above, not here.
+      </p>
       {servers.length === 0 ? (
-        <EmptyState title="No MCP server registered">Register one with POST /api/v1/mcp-servers (name, transport, url or command, data sensitivity); gateways pull the list and serve it at /mcp/&lt;name&gt;.</EmptyState>
+        <EmptyState title="No MCP server registered in the console">
+          {gateways.length > 0 ? "The gateways above serve only the upstreams in their own configuration. " : ""}
+          {canManage
+            ? "Register a server with the form below (or POST /api/v1/mcp-servers) and every gateway serves it at /mcp/<name>."
+            : "An administrator or security engineer registers servers here (or with POST /api/v1/mcp-servers); every gateway then serves each at /mcp/<name>."}
+        </EmptyState>
       ) : (
         <DataTable
           card
@@ -74,9 +100,11 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
             { header: "Environment", sortKey: "environment", cell: (server) => server.environment || <span className="muted">—</span> },
             { header: "Data sensitivity", sortKey: "sensitivity", cell: (server) => server.dataSensitivity },
             { header: "Owner", className: "mono", cell: (server) => server.ownerId ?? <span className="muted">unowned</span> },
+            canManage && { header: "Actions", cell: (server) => <RemoveMcpServerButton server={{ id: server.id, name: server.name }} remove={deleteMcpServerAction} /> },
           ]}
         />
       )}
+      {canManage ? <RegisterMcpServerForm transports={MCP_TRANSPORTS} sensitivities={DATA_SENSITIVITIES} owners={owners} register={registerMcpServerAction} /> : null}
       <h2>Tool catalog</h2>
       {tools.length === 0 ? (
         <EmptyState title="No tool seen yet">The catalog fills as gateways list their upstreams&apos; tools (an agent&apos;s tools/list through a gateway).</EmptyState>
