@@ -38,11 +38,14 @@ test("registering with a bad audience keeps every typed field and says which ent
   await page.goto("/enforcement-points");
   const form = page.getByRole("region", { name: "Register an enforcement point" });
   await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Kind").selectOption("policy-engine");
   await form.getByLabel("Environment").fill("prod");
   await form.getByLabel("Audiences").fill("not a uri");
   await form.getByRole("button", { name: "Register and show token" }).click();
   await expect(form.getByText("Entry 1: not a uri is not an absolute URI")).toBeVisible();
   await expect(form.getByLabel("Name")).toHaveValue(name);
+  // The select too: React's reset after the action must not put the default kind back.
+  await expect(form.getByLabel("Kind")).toHaveValue("policy-engine");
   await expect(form.getByLabel("Environment")).toHaveValue("prod");
   await expect(form.getByLabel("Audiences")).toHaveValue("not a uri");
   await expect(form.getByLabel("Audiences")).toBeFocused();
