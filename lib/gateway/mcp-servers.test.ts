@@ -6,7 +6,7 @@ import { auditLog, enforcementPoints, gatewayStatus, mcpTools } from "@/db/schem
 import { enforcementPointContext } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
 import { userContext } from "@/testing/context";
-import { deleteMcpServer, listMcpServers, listMcpServersForGateway, listToolCatalog, recordGatewayReport, registerMcpServer } from "./mcp-servers";
+import { deleteMcpServer, listGatewayStatus, listMcpServers, listMcpServersForGateway, listToolCatalog, recordGatewayReport, registerMcpServer } from "./mcp-servers";
 import { ListMcpServersQuery, ToolCatalogQuery } from "./schemas";
 import { readPageQuery, readQuery } from "../http/query";
 
@@ -52,6 +52,10 @@ describe("MCP server registry", () => {
     const [seen] = await database.db.select().from(enforcementPoints).where(eq(enforcementPoints.id, enforcementPoint.id));
     expect(seen!.lastSeenAt).not.toBeNull();
     expect(seen!.reportedPolicyRevision).toBe("3");
+    // A minute without a report marks the gateway silent (stopped, or cut off from the console).
+    const statusAt = async (now: Date) => (await listGatewayStatus({ ctx: userContext("viewer"), now })).find((row) => row.enforcementPointId === enforcementPoint.id)!;
+    expect((await statusAt(new Date(status!.reportedAt.getTime() + 5_000))).silent).toBe(false);
+    expect((await statusAt(new Date(status!.reportedAt.getTime() + 61_000))).silent).toBe(true);
     const catalog = await listToolCatalog({ ctx: userContext("viewer") });
     expect(catalog.map((tool) => tool.name).sort()).toEqual(["delete_file", "read_file"]);
   });

@@ -64,9 +64,14 @@ export async function listToolCatalog({ ctx, sort }: { ctx: Ctx; sort?: ToolCata
   return tools.map((tool) => ({ ...tool, usedByAgents: byTool.get(tool.name)?.agents ?? 0, lastUsedAt: byTool.get(tool.name)?.lastUsedAt ?? null }));
 }
 
-export async function listGatewayStatus({ ctx }: { ctx: Ctx }) {
+/** A gateway reports every 5 s by default (its syncIntervalMs); a minute without a report means it stopped or cannot reach the console. */
+export const GATEWAY_SILENT_AFTER_MS = 60_000;
+
+/** Each gateway's last report, and `silent` when that report is older than GATEWAY_SILENT_AFTER_MS at `now`. */
+export async function listGatewayStatus({ ctx, now = new Date() }: { ctx: Ctx; now?: Date }) {
   requirePermission(ctx.actor, "mcp_servers.read");
-  return listGatewayStatusRows(ctx.tx ?? (await getDb()));
+  const rows = await listGatewayStatusRows(ctx.tx ?? (await getDb()));
+  return rows.map((row) => ({ ...row, silent: now.getTime() - row.reportedAt.getTime() > GATEWAY_SILENT_AFTER_MS }));
 }
 
 /**

@@ -21,6 +21,16 @@ export const metadata: Metadata = { title: "MCP servers" };
 export const dynamic = "force-dynamic";
 
 const when = (date: Date | null) => (date ? <time dateTime={date.toISOString()}>{formatUtc(date, "second")} UTC</time> : <span className="muted">never</span>);
+const reported = (gateway: { reportedAt: Date; silent: boolean }) => (
+  <>
+    {when(gateway.reportedAt)}
+    {gateway.silent ? (
+      <div>
+        <span className="badge warn" title="No report for over a minute: the gateway stopped, or cannot reach the console">not reporting</span>
+      </div>
+    ) : null}
+  </>
+);
 const hints = (annotations: Record<string, unknown>) =>
   Object.entries(annotations)
     .filter(([key, value]) => key.endsWith("Hint") && value === true)
@@ -71,7 +81,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
             },
             { header: "Spool backlog", cell: (gateway) => (<>{gateway.spoolBacklog.toLocaleString()} decisions{gateway.spoolFull ? <div><span className="badge danger">spool full</span></div> : null}</>) },
             { header: "Upstreams", cell: (gateway) => gateway.upstreams.map((upstream) => `${upstream.name} (${upstream.connected ? `${upstream.tools} tools` : "not connected"})`).join(", ") || <span className="muted">none</span> },
-            { header: "Reported", cell: (gateway) => when(gateway.reportedAt) },
+            { header: "Reported", cell: (gateway) => reported(gateway) },
           ]}
         />
       )}
