@@ -5,8 +5,9 @@ import { suiteDatabase } from "@/testing/database";
 import { auditLog, enforcementPoints, gatewayStatus, mcpTools } from "@/db/schema";
 import { enforcementPointContext } from "../decisions/ingest-testing";
 import { registerEnforcementPoint } from "../enforcement-points/register-enforcement-point";
+import { createPerson } from "../people/people";
 import { userContext } from "@/testing/context";
-import { deleteMcpServer, listGatewayStatus, listMcpServers, listMcpServersForGateway, listToolCatalog, recordGatewayReport, registerMcpServer } from "./mcp-servers";
+import { deleteMcpServer, listGatewayStatus, listMcpServers, mcpServerOwnerNames, listMcpServersForGateway, listToolCatalog, recordGatewayReport, registerMcpServer } from "./mcp-servers";
 import { ListMcpServersQuery, ToolCatalogQuery } from "./schemas";
 import { readPageQuery, readQuery } from "../http/query";
 
@@ -24,6 +25,12 @@ describe("MCP server registry", () => {
     await expect(registerMcpServer({ ctx: userContext("admin"), input: { name: "crm", transport: "http", url: "https://other/mcp" } })).rejects.toThrow(/already exists/);
     await expect(registerMcpServer({ ctx: userContext("admin"), input: { name: "nocmd", transport: "stdio" } })).rejects.toThrow();
     await expect(registerMcpServer({ ctx: userContext("admin"), input: { name: "Bad Name", transport: "http", url: "https://x/mcp" } })).rejects.toThrow();
+    // The Owner column names the directory person; a server without one has no entry.
+    const owner = await createPerson({ ctx: userContext("security"), input: { name: "Mara Server-Owner", email: `mara-${server.id}@example.test` } });
+    const owned = await registerMcpServer({ ctx: userContext("security"), input: { name: `owned-${Date.now().toString(36)}`, transport: "http", url: "https://owned.internal/mcp", ownerId: owner.id } });
+    const names = await mcpServerOwnerNames({ ctx: userContext("viewer"), servers: [owned, server] });
+    expect([...names]).toEqual([[owner.id, "Mara Server-Owner"]]);
+    await deleteMcpServer({ ctx: userContext("admin"), id: owned.id });
     await deleteMcpServer({ ctx: userContext("admin"), id: server.id });
     expect((await listMcpServers({ ctx: userContext("viewer") })).map((row) => row.name)).not.toContain("crm");
   });

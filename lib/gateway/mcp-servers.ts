@@ -1,5 +1,6 @@
 import { getDb } from "@/db/client";
 import { markEnforcementPointSeen } from "@/db/enforcement-points";
+import { entityNames } from "@/db/entity-names";
 import {
   deleteMcpServerRow,
   enforcementPointKind,
@@ -83,13 +84,22 @@ export async function recordGatewayReport({ ctx, input }: { ctx: Ctx; input: unk
   if (ctx.actor.type !== "enforcement_point") throw new StewardError("forbidden", "Only an MCP gateway reports its status");
   const epId = ctx.actor.enforcementPointId;
   const report = GatewayReport.parse(input);
-  return withTransaction(ctx, async (tx) => {
+  const result = await withTransaction(ctx, async (tx) => {
     if ((await enforcementPointKind(tx, epId)) !== "mcp-gateway") throw new StewardError("forbidden", "Only enforcement points of kind mcp-gateway report gateway status");
     const status = { policyRevision: report.policyRevision, bundleAgeSeconds: report.bundleAgeSeconds, spoolBacklog: report.spool.backlog, spoolBytes: report.spool.bytes, spoolFull: report.spool.full ? 1 : 0, upstreams: report.upstreams, reportedAt: new Date() };
     await upsertGatewayStatus(tx, epId, status);
-    // A report is the gateway being seen, like a decision batch: the EP list and the Overview agree on "last seen".
-    await markEnforcementPointSeen(tx, epId, report.policyRevision);
     await mergeReportedTools(tx, report.tools.map((tool) => ({ server: tool.server, name: tool.name, description: tool.description, annotations: tool.annotations, reportedBy: epId })));
     return { tools: report.tools.length };
   });
+  // A report is the gateway being seen, like a decision batch, and is marked the same way: after the commit, so the
+  // EP's row is never locked for the report's transaction while its decision batches mark it too.
+  await markEnforcementPointSeen(ctx.tx ?? (await getDb()), epId, report.policyRevision);
+  return result;
+}
+
+/** The Owner column's names: directory people by id (an id that names no one is absent). */
+export async function mcpServerOwnerNames({ ctx, servers }: { ctx: Ctx; servers: readonly McpServerView[] }): Promise<Map<string, string>> {
+  requirePermission(ctx.actor, "mcp_servers.read");
+  const ownerIds = servers.flatMap((server) => (server.ownerId ? [server.ownerId] : []));
+  return ownerIds.length ? (await entityNames(ctx.tx ?? (await getDb()), { person: ownerIds })).person : new Map();
 }

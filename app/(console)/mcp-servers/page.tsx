@@ -5,12 +5,13 @@ import { RegisterMcpServerForm } from "@/components/mcp-servers/register-form";
 import { RemoveMcpServerButton } from "@/components/mcp-servers/remove-server-button";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
+import { EntityRef } from "@/components/ui/entity-ref";
 import { formatUtc } from "@/components/ui/format-utc";
 import { PageHeader } from "@/components/ui/page-header";
 import { tableSort } from "@/components/ui/table-sort";
 import { DATA_SENSITIVITIES, MCP_TRANSPORTS } from "@/db/enums";
 import { hasPermission } from "@/lib/auth/require-permission";
-import { listGatewayStatus, listMcpServers, listToolCatalog } from "@/lib/gateway/mcp-servers";
+import { listGatewayStatus, listMcpServers, listToolCatalog, mcpServerOwnerNames } from "@/lib/gateway/mcp-servers";
 import { ListMcpServersQuery, ToolCatalogQuery } from "@/lib/gateway/schemas";
 import { readPageQuery } from "@/lib/http/query";
 import { listOwnerCandidates } from "@/lib/people/owner-candidates";
@@ -53,6 +54,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
     getCurrentPolicyRevision(),
     canPickOwner ? listOwnerCandidates({ ctx }) : [],
   ]);
+  const ownerNames = await mcpServerOwnerNames({ ctx, servers });
   const owners = candidates.flatMap((candidate) => (candidate.kind === "person" ? [{ id: candidate.id, name: candidate.name, email: candidate.email }] : []));
   return (
     <>
@@ -109,7 +111,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
             { header: "Transport", sortKey: "transport", cell: (server) => (server.transport === "http" ? <span className="mono">{server.url}</span> : <span className="mono">{[server.command, ...server.args].join(" ")}</span>) },
             { header: "Environment", sortKey: "environment", cell: (server) => server.environment || <span className="muted">—</span> },
             { header: "Data sensitivity", sortKey: "sensitivity", cell: (server) => server.dataSensitivity },
-            { header: "Owner", className: "mono", cell: (server) => server.ownerId ?? <span className="muted">unowned</span> },
+            { header: "Owner", cell: (server) => (server.ownerId ? <EntityRef kind="person" id={server.ownerId} name={ownerNames.get(server.ownerId) ?? null} /> : <span className="muted">unowned</span>) },
             canManage && { header: "Actions", cell: (server) => <RemoveMcpServerButton server={{ id: server.id, name: server.name }} remove={deleteMcpServerAction} /> },
           ]}
         />
