@@ -148,7 +148,11 @@ export class PreparedPolicySet {
     if (parsedSchema.type === "failure") throw new Error(`schema does not parse: ${parsedSchema.errors[0]?.message}`);
   }
 
-  authorize(request: CedarRequest, entities: CedarEntity[]): CedarDecision {
+  /**
+   * `withSchema: false` skips parsing the entities and context against the schema: only for a
+   * request lib/policies/schema-free.ts found conforming, with the action entities it supplies.
+   */
+  authorize(request: CedarRequest, entities: CedarEntity[], withSchema = true): CedarDecision {
     return toDecision(
       cedar.statefulIsAuthorized({
         principal: request.principal as EntityUidJson,
@@ -156,7 +160,7 @@ export class PreparedPolicySet {
         resource: request.resource as EntityUidJson,
         context: request.context as cedar.Context,
         preparsedPolicySetId: this.key,
-        preparsedSchemaName: this.key,
+        ...(withSchema ? { preparsedSchemaName: this.key } : {}),
         validateRequest: false,
         entities,
       }),
@@ -182,7 +186,7 @@ export function policyActions(text: string): string[] {
 /** Raw cedar-wasm, for the benchmark's baseline only. */
 export const rawIsAuthorized = cedar.isAuthorized;
 
-export type AttributeType = { type: string; element?: AttributeType; name?: string; attributes?: Record<string, AttributeType & { required?: boolean }> };
+export type AttributeType = { type: string; element?: AttributeType; name?: string; attributes?: Record<string, AttributeType & { required?: boolean }>; additionalAttributes?: boolean };
 export type SchemaShape = {
   namespace: string;
   /** Qualified entity type → attribute name → type. */
@@ -192,11 +196,23 @@ export type SchemaShape = {
   contextAttributes: Map<string, Record<string, AttributeType & { required?: boolean }>>;
   /** Action name → the qualified principal and resource types it applies to. */
   appliesTo: Map<string, { principals: Set<string>; resources: Set<string> }>;
+  /** Qualified entity type → the qualified types its parents may have (`in [...]`). */
+  parentTypes: Map<string, Set<string>>;
+  /**
+   * Action uid key (`Type::"id"`, qualified) → the action and its direct action groups (schema
+   * `memberOf`). Actions without groups are absent.
+   */
+  actionParents: Map<string, { uid: CedarUid; parents: CedarUid[] }>;
+  /**
+   * Whether the schema uses anything whose parsing Steward does not mirror (enumerated entity
+   * types, entity tags, action attributes), so evaluation must always go through the schema.
+   */
+  needsSchemaParsing: boolean;
 };
 
 /** What the schema declares, for mapping loose AuthZEN properties onto typed Cedar attributes. */
 export function readSchemaShape(schemaText: string): SchemaShape {
-  const shape: SchemaShape = { namespace: "", entityAttributes: new Map(), actions: new Set(), contextAttributes: new Map(), appliesTo: new Map() };
+  const shape: SchemaShape = { namespace: "", entityAttributes: new Map(), actions: new Set(), contextAttributes: new Map(), appliesTo: new Map(), parentTypes: new Map(), actionParents: new Map(), needsSchemaParsing: false };
   const answer = cedar.schemaToJsonWithResolvedTypes(schemaText);
   if (answer.type === "failure") return shape;
   for (const [namespace, definition] of Object.entries(answer.json)) {
@@ -213,10 +229,17 @@ export function readSchemaShape(schemaText: string): SchemaShape {
       return base;
     };
     for (const [name, entityType] of Object.entries(definition.entityTypes)) {
-      const record = resolve((entityType as { shape?: AttributeType }).shape);
+      const declared = entityType as { shape?: AttributeType; memberOfTypes?: string[]; enum?: unknown; tags?: unknown };
+      const record = resolve(declared.shape);
       shape.entityAttributes.set(qualify(name), record?.attributes ?? {});
+      shape.parentTypes.set(qualify(name), new Set((declared.memberOfTypes ?? []).map(qualify)));
+      if (declared.enum !== undefined || declared.tags !== undefined || record?.additionalAttributes) shape.needsSchemaParsing = true;
     }
+    const actionType = qualify("Action");
     for (const [name, action] of Object.entries(definition.actions ?? {})) {
+      const declared = action as { memberOf?: { id: string; type?: string }[]; attributes?: unknown };
+      if (declared.attributes !== undefined) shape.needsSchemaParsing = true;
+      if (declared.memberOf?.length) shape.actionParents.set(`${actionType}::"${name}"`, { uid: { type: actionType, id: name }, parents: declared.memberOf.map((parent) => ({ type: parent.type ? qualify(parent.type) : actionType, id: parent.id })) });
       shape.actions.add(name);
       const context = resolve(action.appliesTo?.context as AttributeType | undefined);
       shape.contextAttributes.set(name, context?.attributes ?? {});

@@ -1,8 +1,12 @@
 import { createHash } from "node:crypto";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
-import { PreparedPolicySet, type CedarDecision, type CedarEntity, type CedarRequest } from "./cedar";
+import { observedNames, pruneContext, pruneEntities, type ObservedNames } from "./attribute-pruning";
+import { PreparedPolicySet, readSchemaShape, type CedarDecision, type CedarEntity, type CedarRequest, type SchemaShape } from "./cedar";
+import { actionEntities, mayEvaluateWithoutSchema } from "./schema-free";
 
 type Uid = { type: string; id: string };
+/** A prepared slice and what its policies can observe (null: prune nothing, always use the schema). */
+type Slice = { prepared: PreparedPolicySet; observed: ObservedNames | null; pruned: WeakMap<CedarEntity, CedarEntity> };
 const uidKey = (uid: Uid) => `${uid.type}::"${uid.id}"`;
 const plain = (value: unknown): Uid => ((value as { __entity?: Uid }).__entity ?? value) as Uid;
 
@@ -65,12 +69,22 @@ function actionAncestors(schemaText: string): Map<string, Set<string>> {
  * policy-index.test.ts). Policies with an unscoped action or resource stay in every slice. A slice
  * is prepared the first time its (action, resource type) pair is asked for; unknown actions use
  * the full set.
+ *
+ * A slice's request whose entities and context conform to the schema is evaluated without it, and
+ * with only the attributes the slice's policies can observe (lib/policies/schema-free.ts,
+ * lib/policies/attribute-pruning.ts): Cedar's per-call parsing, not the policies, is most of a
+ * slice's cost.
  */
 export class IndexedPolicySet {
   private readonly full: PreparedPolicySet;
   private readonly scopes: [string, PolicyScope][];
   private readonly ancestors: Map<string, Set<string>>;
-  private readonly slices = new Map<string, PreparedPolicySet>();
+  private readonly slices = new Map<string, Slice>();
+  private readonly shape: SchemaShape;
+  /** Entities (by object: an engine's inventory entities are shared and never changed) → whether they conform to the schema. */
+  private readonly conforming = new WeakMap<CedarEntity, boolean>();
+  /** How many requests were evaluated without the schema (pruned), for tests and benchmarks. */
+  evaluatedWithoutSchema = 0;
 
   constructor(
     readonly key: string,
@@ -80,6 +94,7 @@ export class IndexedPolicySet {
     this.full = new PreparedPolicySet(key, policies, schemaText);
     this.scopes = Object.entries(policies).map(([id, text]) => [id, scopeOf(text)]);
     this.ancestors = actionAncestors(schemaText);
+    this.shape = readSchemaShape(schemaText);
   }
 
   /** Ids of the policies that can apply to this action and resource type (null: the full set). */
@@ -96,20 +111,31 @@ export class IndexedPolicySet {
       .map(([id]) => id);
   }
 
-  private sliceFor(action: Uid, resourceType: string): PreparedPolicySet | "full" {
+  private sliceFor(action: Uid, resourceType: string): Slice | "full" {
     const key = `${uidKey(action)}\u0000${resourceType}`;
     const known = this.slices.get(key);
     if (known) return known;
     const ids = this.candidates(action, resourceType);
     if (ids === null) return "full";
     // An empty slice is still evaluated (by Cedar, with no policies) so request and entity errors surface exactly as with the full set.
-    const slice = new PreparedPolicySet(`${this.key}_${createHash("sha256").update(key).digest("hex").slice(0, 16)}`, Object.fromEntries(ids.map((id) => [id, this.policies[id]!])), this.schemaText);
+    const policies = Object.fromEntries(ids.map((id) => [id, this.policies[id]!]));
+    const slice: Slice = {
+      prepared: new PreparedPolicySet(`${this.key}_${createHash("sha256").update(key).digest("hex").slice(0, 16)}`, policies, this.schemaText),
+      observed: observedNames(policies, this.shape.namespace ? `${this.shape.namespace}::Action` : "Action"),
+      pruned: new WeakMap(),
+    };
     this.slices.set(key, slice);
     return slice;
   }
 
   authorize(request: CedarRequest, entities: CedarEntity[]): CedarDecision {
     const slice = this.sliceFor(request.action, request.resource.type);
-    return (slice === "full" ? this.full : slice).authorize(request, entities);
+    if (slice === "full") return this.full.authorize(request, entities);
+    const { prepared, observed, pruned } = slice;
+    if (!observed || !mayEvaluateWithoutSchema(this.shape, request, entities, this.conforming)) return prepared.authorize(request, entities);
+    this.evaluatedWithoutSchema++;
+    const context = pruneContext(request.context, observed);
+    const observable = [...pruneEntities(entities, observed, request, context, pruned), ...actionEntities(this.shape, request.action, observed.namesActionEntities)];
+    return prepared.authorize({ ...request, context }, observable, false);
   }
 }
