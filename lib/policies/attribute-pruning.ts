@@ -109,21 +109,31 @@ export function pruneEntities(entities: readonly CedarEntity[], observed: Observ
     pruned.set(uid ? uidKey(uid) : JSON.stringify(entity.uid), slim);
   }
   if (observed.readsOtherEntities) return [...pruned.values()];
-  const reachable = new Map<string, CedarEntity>();
+  // Entities reached through a variable path (roots, attribute references) may have their attributes
+  // read; entities reached only as ancestors are read only for their own parents (`in`).
+  const readable = new Set<string>();
+  const ancestors = new Set<string>();
   const queue: CedarUid[] = [request.principal, request.resource];
   collectReferences(context, queue);
-  while (queue.length) {
-    const key = uidKey(queue.pop()!);
+  const parentQueue: CedarUid[] = [];
+  while (queue.length || parentQueue.length) {
+    const throughPath = queue.length > 0;
+    const key = uidKey(throughPath ? queue.pop()! : parentQueue.pop()!);
     const entity = pruned.get(key);
-    if (!entity || reachable.has(key)) continue;
-    reachable.set(key, entity);
-    collectReferences(entity.attrs, queue);
+    if (!entity || readable.has(key) || (!throughPath && ancestors.has(key))) continue;
+    (throughPath ? readable : ancestors).add(key);
+    if (throughPath) collectReferences(entity.attrs, queue);
     for (const parent of entity.parents) {
       const uid = plainUid(parent);
-      if (uid) queue.push(uid);
+      if (uid) parentQueue.push(uid);
     }
   }
-  return [...reachable.values()];
+  const out: CedarEntity[] = [];
+  for (const [key, entity] of pruned) {
+    if (readable.has(key)) out.push(entity);
+    else if (ancestors.has(key)) out.push({ uid: entity.uid, attrs: {}, parents: entity.parents });
+  }
+  return out;
 }
 
 const uidKey = (uid: CedarUid) => `${uid.type}\u0000${uid.id}`;

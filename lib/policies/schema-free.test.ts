@@ -7,9 +7,9 @@ import { actionEntities, conformsTo, entityConforms, mayEvaluateWithoutSchema } 
 const SCHEMA = `namespace Steward {
   type Claimed = { "destination"?: String, "depth"?: Long };
   type Ctx = { "n": Long, "tag": String, "caller"?: Person, "from": ipaddr, "request": Claimed };
-  entity Team in [Team];
+  entity Team in [Team] { "name"?: String };
   entity Person in [Team] { "active": Bool, "email": String };
-  entity Agent in [Team] { "level": Long, "tier"?: String, "owner"?: Person, "scopes": Set<String>, "limits": { "max": Long, "unit"?: String } };
+  entity Agent in [Team] { "level": Long, "tier"?: String, "owner"?: Person, "home"?: Team, "scopes": Set<String>, "limits": { "max": Long, "unit"?: String } };
   entity Group;
   entity Tool in [Group] { "risk": Long, "host"?: ipaddr };
   action call_tool appliesTo { principal: [Agent], resource: [Tool], context: Ctx };
@@ -47,6 +47,8 @@ const CONDITIONS = [
   ' when { action in Steward::Action::"any" }',
   ' when { Steward::Action::"delete" in Steward::Action::"readwrite" }',
   " when { resource.risk > 1 }",
+  ' when { principal has home && principal.home.name == "blue" }',
+  ' when { principal.home in Steward::Team::"red" }',
   " when { (if context.n > 2 then principal else resource) has tier }",
 ];
 
@@ -70,13 +72,14 @@ function randomRequest(next: () => number): { request: CedarRequest; entities: C
       limits: { max: Math.floor(next() * 6), ...(chance(0.5) ? { unit: "calls" } : {}) },
       ...(chance(0.5) ? { tier: pick(["high", "low"]) } : {}),
       ...(chance(0.5) ? { owner: { __entity: { type: "Steward::Person", id: pick(["ana", "bo"]) } } } : {}),
+      ...(chance(0.5) ? { home: { __entity: { type: "Steward::Team", id: pick(["blue", "red"]) } } } : {}),
     },
     parents: chance(0.5) ? [{ type: "Steward::Team", id: pick(["blue", "red"]) }] : [],
   };
   const tool: CedarEntity = { uid: { type: "Steward::Tool", id: "t" }, attrs: { risk: Math.floor(next() * 3), ...(chance(0.5) ? { host: { __extn: { fn: "ip", arg: pick(["127.0.0.1", "10.1.2.3"]) } } } : {}) }, parents: chance(0.5) ? [{ type: "Steward::Group", id: "g" }] : [] };
   const teams: CedarEntity[] = [
-    { uid: { type: "Steward::Team", id: "blue" }, attrs: {}, parents: chance(0.5) ? [{ type: "Steward::Team", id: "red" }] : [] },
-    { uid: { type: "Steward::Team", id: "red" }, attrs: {}, parents: [] },
+    { uid: { type: "Steward::Team", id: "blue" }, attrs: chance(0.7) ? { name: pick(["blue", "red"]) } : {}, parents: chance(0.5) ? [{ type: "Steward::Team", id: "red" }] : [] },
+    { uid: { type: "Steward::Team", id: "red" }, attrs: { name: "red" }, parents: [] },
   ];
   const context: Record<string, unknown> = { n: Math.floor(next() * 6), tag: pick(["a", "b"]), from: { __extn: { fn: "ip", arg: pick(["10.0.0.1", "192.168.1.1"]) } }, request: chance(0.5) ? { depth: Math.floor(next() * 3) } : {} };
   if (chance(0.3)) context.caller = { __entity: { type: "Steward::Person", id: pick(["ana", "bo"]) } };
