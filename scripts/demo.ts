@@ -210,7 +210,7 @@ async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally,
   const report = (agent: AgentName, tool: string, outcome: Outcome) => {
     if (outcome.ok) tally.allowed++;
     else tally.denied++;
-    if (verbose) log(`  ${agent} → ${tool}: ${outcome.ok ? `allowed (${outcome.text.slice(0, 60)})` : heldUnapproved(outcome) ? `held, not approved in time: recorded approval_required (${reason(outcome)})` : `denied (${reason(outcome)})`}`);
+    if (verbose) log(`  ${agent} → ${tool}: ${outcome.ok ? `allowed (${outcome.text.slice(0, 60)})` : heldUnapproved(outcome) ? (stopping ? "held, cut short: the demo is stopping" : `held, not approved in time: recorded approval_required (${reason(outcome)})`) : `denied (${reason(outcome)})`}`);
   };
 
   const purpose = `triage open tickets (demo round ${round})`;
@@ -254,7 +254,7 @@ async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally,
   // The task is over: ending it revokes every token of it (the gateway refuses them within a second).
   const ended = await domain.endTask(plannerToken);
   if (ended.status !== 200) throw new Error(`ending task ${taskId}: HTTP ${ended.status} ${JSON.stringify(ended.body)}`);
-  const purged = !purge ? "" : purge.ok ? " (purge_tickets allowed after approval)" : heldUnapproved(purge) ? " (purge_tickets not approved in time)" : "";
+  const purged = !purge ? "" : purge.ok ? " (purge_tickets allowed after approval)" : heldUnapproved(purge) ? (stopping ? " (purge_tickets cut short: the demo is stopping)" : " (purge_tickets not approved in time)") : "";
   const line = `${tally.allowed - before.allowed} allowed, ${tally.denied - before.denied} denied${purged}; task ended, ${ended.body.revokedTokens ?? 0} token(s) revoked — ${consoleUrl}/tasks/${taskId}`;
   log(verbose ? `  ${line}` : `task ${taskId} (trace ${traceparent.split("-")[1]}): ${line}`);
   return taskId;
@@ -340,7 +340,8 @@ async function main(): Promise<void> {
     return async () => {
       watching = false;
       await polling;
-      const late = seen ? undefined : await pendingRequest();
+      // Ctrl-C during the hold ends the call: that is not an approval that came too late.
+      const late = seen || stopping ? undefined : await pendingRequest();
       if (late) announce(late.id, `task ${taskId}: the purge was held for access request ${late.id} (not approved in time)`);
     };
   };
