@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useId, useState } from "react";
 import { approvalApi, approvalKeys, approvalQueries } from "./api";
 import { decisionStatusLine } from "./decision-status";
@@ -36,9 +37,29 @@ function useLiveInvalidation() {
 type Decided = { result: ActionResult<ApprovalResponses["detail"]>; line: string | null };
 const DecidedContext = createContext<(decided: Decided | null) => void>(() => {});
 
-export function ApprovalsInbox({ initialRequest }: { initialRequest: string | null }) {
+type View = "pending" | "history";
+
+/** The inbox's address for a tab: `?view=history` (the page reads it), the opened request kept. */
+const inboxHref = (view: View, request: string | null) => {
+  const query = new URLSearchParams({ ...(request ? { request } : {}), ...(view === "history" ? { view } : {}) }).toString();
+  return query ? `/approvals?${query}` : "/approvals";
+};
+
+/** `view` is the tab the address names (the page reads it): a click changes the address, so reload, back and links keep the tab. */
+export function ApprovalsInbox({ initialRequest, view }: { initialRequest: string | null; view: View }) {
   useLiveInvalidation();
-  const [tab, setTab] = useState<"pending" | "history">("pending");
+  const router = useRouter();
+  // Shown at once on a click; the address (and so `view`) follows, and back/forward set it again.
+  const [tab, setTab] = useState<View>(view);
+  const [addressed, setAddressed] = useState<View>(view);
+  if (addressed !== view) {
+    setAddressed(view);
+    setTab(view);
+  }
+  const select = (value: View) => {
+    setTab(value);
+    if (value !== view) router.push(inboxHref(value, initialRequest), { scroll: false });
+  };
   // Above the lists: the decided request leaves the pending list (and its card), the line stays.
   const [decided, setDecided] = useState<Decided | null>(null);
   return (
@@ -46,7 +67,7 @@ export function ApprovalsInbox({ initialRequest }: { initialRequest: string | nu
       <FormStatus state={decided?.result} success={decided?.line} />
       <div className="decision-tabs" role="tablist" aria-label="Approvals views">
         {(["pending", "history"] as const).map((value) => (
-          <button key={value} type="button" role="tab" aria-selected={tab === value} className={tab === value ? "" : "secondary"} onClick={() => setTab(value)}>
+          <button key={value} type="button" role="tab" aria-selected={tab === value} className={tab === value ? "" : "secondary"} onClick={() => select(value)}>
             {value === "pending" ? "Pending" : "History"}
           </button>
         ))}
