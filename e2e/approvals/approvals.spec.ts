@@ -101,6 +101,12 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
   await expect(decisionLink).toBeVisible({ timeout: 15_000 });
   await decisionLink.click();
   await expect(page.getByTestId("decision-approval-link")).toHaveText(`Access request ${task.id}`);
+  // The lifted deny reads as words, naming who approved; the policy and approval ids stay one click away.
+  const reasons = page.getByTestId("decision-reasons");
+  await expect(reasons).toContainText("Allowed after approval by E2E viewer");
+  await expect(reasons.getByText(/lifted by approval apr_/)).toBeHidden();
+  await reasons.getByText("Policy and approval ids").click();
+  await expect(reasons.getByText(new RegExp(`^${policyIds[1]} \\(lifted by approval ${done.result.approval.id}\\)$`))).toBeVisible();
   await page.getByTestId("decision-approval-link").click();
   await expect(page).toHaveURL(new RegExp(`/approvals\\?request=${task.id}$`));
   await expect(page.getByRole("region", { name: `Access request ${task.id}` })).toContainText("approved");
