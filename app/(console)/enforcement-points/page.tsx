@@ -98,7 +98,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
             },
             canManage && {
               header: "Actions",
-              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping, audiences: ep.audiences }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} actions={ROW_ACTIONS} />,
+              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, kind: ep.kind, enabled: ep.enabled, opaMapping: ep.opaMapping, audiences: ep.audiences }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} actions={ROW_ACTIONS} />,
             },
           ]}
         />
