@@ -64,7 +64,7 @@ export function ApprovalsInbox({ initialRequest, view }: { initialRequest: strin
   const [decided, setDecided] = useState<Decided | null>(null);
   return (
     <DecidedContext.Provider value={setDecided}>
-      <FormStatus state={decided?.result} success={decided?.line} />
+      <FormStatus state={decided?.result} success={decided?.line} focusSuccess />
       <div className="decision-tabs" role="tablist" aria-label="Approvals views">
         {(["pending", "history"] as const).map((value) => (
           <button key={value} type="button" role="tab" aria-selected={tab === value} className={tab === value ? "" : "secondary"} onClick={() => select(value)}>

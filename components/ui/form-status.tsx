@@ -33,12 +33,20 @@ export function refillRefusedForm(form: HTMLFormElement, values: Record<string, 
  * invalid (else this line): the submit button was disabled while pending, which dropped focus to the
  * page, and a keyboard user should land where the problem is.
  *
- * `success` is the line to say once the change went through (e.g. "Denied — the waiting call stays
- * refused"), for changes whose result is not otherwise visible where the person acted (the control
- * itself may be gone, as a decided request leaves the pending list); when that took focus with it,
- * focus lands on this line.
+ * `success` is the line to say once the change went through (e.g. "Denied — the call stays refused"),
+ * for changes whose result is not otherwise visible where the person acted. Focus lands on it when
+ * focus was lost, or always with `focusSuccess` — where the control that acted goes away with the
+ * change (a decided request leaves the pending list, its buttons with it).
  */
-export function FormStatus({ state, success }: { state: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> } | null | undefined; success?: string | null }) {
+export function FormStatus({
+  state,
+  success,
+  focusSuccess = false,
+}: {
+  state: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> } | null | undefined;
+  success?: string | null;
+  focusSuccess?: boolean;
+}) {
   const line = useRef<HTMLParagraphElement>(null);
   const region = useRef<HTMLDivElement>(null);
   const failed = Boolean(state && !state.ok && state.message);
@@ -59,10 +67,10 @@ export function FormStatus({ state, success }: { state: { ok: boolean; message?:
   }, [state, failed]);
   useEffect(() => {
     if (!succeeded || !line.current) return;
-    // Only where focus was lost (the control that succeeded is gone): never pull it from elsewhere.
-    if (document.activeElement && document.activeElement !== document.body) return;
+    // Only where focus was lost, unless the caller knows the control that acted is going: never pull it from elsewhere.
+    if (!focusSuccess && document.activeElement && document.activeElement !== document.body) return;
     line.current.focus();
-  }, [state, succeeded]);
+  }, [state, succeeded, focusSuccess]);
   const atField = Boolean(state && !state.ok && state.message && Object.values(state.fieldErrors ?? {}).some((messages) => messages.includes(state.message!)));
   return (
     <div aria-live="polite" role="status" ref={region}>

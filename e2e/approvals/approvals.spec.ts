@@ -68,7 +68,10 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
   await card.getByLabel("Comment (kept in the audit trail)").fill("ok, staging only");
   await card.getByRole("button", { name: /^Approve/ }).click();
   // The card leaves the pending list; a status line says what the click did.
-  await expect(page.getByRole("status").filter({ hasText: "Approved — the waiting call proceeds" })).toBeVisible();
+  const decided = page.getByRole("status").filter({ hasText: "Approved — the waiting call proceeds" });
+  await expect(decided).toBeVisible();
+  // The Approve button went with the card: keyboard focus lands on the line, not on the page.
+  await expect(decided.locator("p")).toBeFocused();
 
   const answer = await waiting;
   expect(answer.status()).toBe(200);
