@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import type { ReactNode } from "react";
+import { StyleNonce } from "@/components/ui/style-nonce";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,7 +13,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const theme = (await cookies()).get("steward-theme")?.value;
   return (
     <html lang="en" data-theme={theme === "light" || theme === "dark" ? theme : undefined}>
-      <body>{children}</body>
+      <body>
+        <StyleNonce />
+        {children}
+      </body>
     </html>
   );
 }

@@ -2,13 +2,17 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useId, useState } from "react";
+import { useRouter } from "next/navigation";
+import { createContext, useContext, useEffect, useId, useState } from "react";
 import { approvalApi, approvalKeys, approvalQueries } from "./api";
+import { decisionStatusLine } from "./decision-status";
+import { FormStatus } from "@/components/ui/form-status";
 import { DecisionAction } from "@/components/decisions/decision-action";
 import { AgentPicker } from "@/components/inventory/agent-picker";
 import { EntityRef } from "@/components/ui/entity-ref";
 import { formatUtc } from "@/components/ui/format-utc";
 import type { ApprovalResponses } from "@/lib/approvals/api-contract";
+import type { ActionResult } from "@/lib/http/action-result";
 import { SkeletonTable } from "@/components/ui/skeleton";
 
 type InboxItem = ApprovalResponses["list"]["items"][number];
@@ -29,21 +33,48 @@ function useLiveInvalidation() {
   }, [client]);
 }
 
-export function ApprovalsInbox({ initialRequest }: { initialRequest: string | null }) {
+/** What the last Approve or Deny on this page came to, as the inbox's one status line says it. */
+type Decided = { result: ActionResult<ApprovalResponses["detail"]>; line: string | null };
+const DecidedContext = createContext<(decided: Decided | null) => void>(() => {});
+
+type View = "pending" | "history";
+
+/** The inbox's address for a tab: `?view=history` (the page reads it), the opened request kept. */
+const inboxHref = (view: View, request: string | null) => {
+  const query = new URLSearchParams({ ...(request ? { request } : {}), ...(view === "history" ? { view } : {}) }).toString();
+  return query ? `/approvals?${query}` : "/approvals";
+};
+
+/** `view` is the tab the address names (the page reads it): a click changes the address, so reload, back and links keep the tab. */
+export function ApprovalsInbox({ initialRequest, view }: { initialRequest: string | null; view: View }) {
   useLiveInvalidation();
-  const [tab, setTab] = useState<"pending" | "history">("pending");
+  const router = useRouter();
+  // Shown at once on a click; the address (and so `view`) follows, and back/forward set it again.
+  const [tab, setTab] = useState<View>(view);
+  const [addressed, setAddressed] = useState<View>(view);
+  if (addressed !== view) {
+    setAddressed(view);
+    setTab(view);
+  }
+  const select = (value: View) => {
+    setTab(value);
+    if (value !== view) router.push(inboxHref(value, initialRequest), { scroll: false });
+  };
+  // Above the lists: the decided request leaves the pending list (and its card), the line stays.
+  const [decided, setDecided] = useState<Decided | null>(null);
   return (
-    <>
+    <DecidedContext.Provider value={setDecided}>
+      <FormStatus state={decided?.result} success={decided?.line} focusSuccess />
       <div className="decision-tabs" role="tablist" aria-label="Approvals views">
         {(["pending", "history"] as const).map((value) => (
-          <button key={value} type="button" role="tab" aria-selected={tab === value} className={tab === value ? "" : "secondary"} onClick={() => setTab(value)}>
+          <button key={value} type="button" role="tab" aria-selected={tab === value} className={tab === value ? "" : "secondary"} onClick={() => select(value)}>
             {value === "pending" ? "Pending" : "History"}
           </button>
         ))}
       </div>
       {initialRequest ? <LinkedRequest id={initialRequest} /> : null}
       {tab === "pending" ? <PendingList initialRequest={initialRequest} /> : <History />}
-    </>
+    </DecidedContext.Provider>
   );
 }
 
@@ -188,10 +219,14 @@ function Outcome({ item }: { item: InboxItem }) {
 
 function DecideForm({ item }: { item: InboxItem }) {
   const client = useQueryClient();
+  const announce = useContext(DecidedContext);
   const [comment, setComment] = useState("");
   const commentId = useId();
   const decide = useMutation({
     mutationFn: (decision: "approve" | "deny") => approvalApi.decide(item.id, decision, { comment }),
+    // A refusal is said at the card, which stays; a new decision clears the last one's line.
+    onMutate: () => announce(null),
+    onSuccess: (data, decision) => announce({ result: { ok: true, data }, line: decisionStatusLine(decision, data.item) }),
     onSettled: () => client.invalidateQueries({ queryKey: approvalKeys.all }),
   });
   if (!item.canDecide) return <p className="small muted">{item.refusal ?? "Waiting for an approver."}</p>;

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { FormStatus } from "@/components/ui/form-status";
 import type { EnforcementPointView } from "@/lib/enforcement-points/schemas";
 import type { FormAction } from "@/lib/http/action-result";
+import { audiencesHint } from "./audiences-hint";
 import { IssuedToken } from "./issued-token";
 import type { IssuedTokenResult } from "./register-form";
 
@@ -19,7 +20,7 @@ export type EpRowServerActions = {
 type Panel = "rotate" | "revoke" | "toggle" | "opa" | "audiences" | null;
 
 /** Destructive changes open an inline confirmation; revoking asks for the EP's name. */
-export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: Pick<EnforcementPointView, "id" | "name" | "enabled" | "opaMapping" | "audiences">; presets: readonly string[]; otlpPresets?: readonly string[]; actions: EpRowServerActions }) {
+export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: Pick<EnforcementPointView, "id" | "name" | "kind" | "enabled" | "opaMapping" | "audiences">; presets: readonly string[]; otlpPresets?: readonly string[]; actions: EpRowServerActions }) {
   const [panel, setPanel] = useState<Panel>(null);
   const [confirmName, setConfirmName] = useState("");
   const [rotateState, rotate, rotating] = useActionState(actions.rotate, null);
@@ -62,7 +63,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
               rows={2}
               // A refused save shows what was typed, not the saved list (React resets the form after its action).
               defaultValue={audiencesState && !audiencesState.ok ? (audiencesState.values?.audiences ?? ep.audiences.join("\n")) : ep.audiences.join("\n")}
-              placeholder="https://gateway.internal"
+              placeholder={audiencesHint(ep.kind).placeholder}
               aria-invalid={audiencesState && !audiencesState.ok && audiencesState.fieldErrors?.audiences ? true : undefined}
               aria-describedby={`audiences-hint-${ep.id} audiences-error-${ep.id}`}
             />
@@ -71,7 +72,7 @@ export function EpRowActions({ ep, presets, otlpPresets = [], actions }: { ep: P
             </span>
           </label>
           <p className="muted" id={`audiences-hint-${ep.id}`}>
-            For a Steward Gateway: its public URL, as its agents name it (resource) in their token exchange. Secrets from the console&apos;s store are released to this enforcement point, and introspection shows it a task token as active, only for task tokens issued for one of these.
+            {audiencesHint(ep.kind).hint}
           </p>
           <button type="submit" className="primary" disabled={savingAudiences}>
             Save audiences

@@ -32,11 +32,25 @@ export function refillRefusedForm(form: HTMLFormElement, values: Record<string, 
  * line points at the field instead. After a failed submission, focus goes to the first field marked
  * invalid (else this line): the submit button was disabled while pending, which dropped focus to the
  * page, and a keyboard user should land where the problem is.
+ *
+ * `success` is the line to say once the change went through (e.g. "Denied — the call stays refused"),
+ * for changes whose result is not otherwise visible where the person acted. Focus lands on it when
+ * focus was lost, or always with `focusSuccess` — where the control that acted goes away with the
+ * change (a decided request leaves the pending list, its buttons with it).
  */
-export function FormStatus({ state }: { state: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> } | null | undefined }) {
+export function FormStatus({
+  state,
+  success,
+  focusSuccess = false,
+}: {
+  state: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> } | null | undefined;
+  success?: string | null;
+  focusSuccess?: boolean;
+}) {
   const line = useRef<HTMLParagraphElement>(null);
   const region = useRef<HTMLDivElement>(null);
   const failed = Boolean(state && !state.ok && state.message);
+  const succeeded = Boolean(state?.ok && success);
   useEffect(() => {
     // Before focus moves: the field it lands on shows what was typed.
     const form = region.current?.closest("form");
@@ -51,12 +65,23 @@ export function FormStatus({ state }: { state: { ok: boolean; message?: string; 
     const invalid = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
     (invalid ?? line.current).focus();
   }, [state, failed]);
+  useEffect(() => {
+    if (!succeeded || !line.current) return;
+    // Only where focus was lost, unless the caller knows the control that acted is going: never pull it from elsewhere.
+    if (!focusSuccess && document.activeElement && document.activeElement !== document.body) return;
+    line.current.focus();
+  }, [state, succeeded, focusSuccess]);
   const atField = Boolean(state && !state.ok && state.message && Object.values(state.fieldErrors ?? {}).some((messages) => messages.includes(state.message!)));
   return (
     <div aria-live="polite" role="status" ref={region}>
       {failed ? (
         <p className="notice error" ref={line} tabIndex={-1}>
           {atField ? "Check the highlighted field." : state!.message}
+        </p>
+      ) : null}
+      {succeeded ? (
+        <p className="notice ok" ref={line} tabIndex={-1}>
+          {success}
         </p>
       ) : null}
     </div>

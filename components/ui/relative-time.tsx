@@ -21,23 +21,33 @@ export function relativeText(at: number, now: number): string {
 }
 
 /**
+ * How long until the text of a time `ageMs` old may change: every second while it counts seconds
+ * ("12 seconds ago", a liveness signal such as an enforcement point's last report), every 30 s after.
+ */
+export function nextTickMs(ageMs: number): number {
+  return Math.abs(ageMs) < 60_000 ? 1_000 : 30_000;
+}
+
+/**
  * The console's time convention (docs/console.md): relative text, with the absolute UTC time on hover
- * and on keyboard focus (title, and `<time dateTime>` for assistive technology). The text refreshes
- * every 30 s. Before hydration it shows the absolute UTC time, so server and client agree.
+ * and on keyboard focus (title, and `<time dateTime>` for assistive technology). The text keeps
+ * ticking (nextTickMs). Before hydration it shows the absolute UTC time, so server and client agree.
  */
 export function RelativeTime({ value, precision = "second" }: { value: string | Date; precision?: "minute" | "second" | "millisecond" }) {
   const at = new Date(value);
+  const atMs = at.getTime();
   const absolute = `${formatUtc(at, precision)} UTC`;
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
-    const tick = () => setNow(Date.now());
-    const first = setTimeout(tick, 0);
-    const timer = setInterval(tick, 30_000);
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = () => {
+      const current = Date.now();
+      setNow(current);
+      timer = setTimeout(tick, nextTickMs(current - atMs));
     };
-  }, []);
+    timer = setTimeout(tick, 0);
+    return () => clearTimeout(timer);
+  }, [atMs]);
   return (
     <time dateTime={at.toISOString()} title={absolute} tabIndex={0} className="relative-time">
       {now === null ? absolute : relativeText(at.getTime(), now)}

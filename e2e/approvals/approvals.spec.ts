@@ -67,6 +67,11 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
 
   await card.getByLabel("Comment (kept in the audit trail)").fill("ok, staging only");
   await card.getByRole("button", { name: /^Approve/ }).click();
+  // The card leaves the pending list; a status line says what the click did.
+  const decided = page.getByRole("status").filter({ hasText: "Approved — the waiting call proceeds" });
+  await expect(decided).toBeVisible();
+  // The Approve button went with the card: keyboard focus lands on the line, not on the page.
+  await expect(decided.locator("p")).toBeFocused();
 
   const answer = await waiting;
   expect(answer.status()).toBe(200);
@@ -82,6 +87,14 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
   // History shows who decided, with the comment.
   await page.getByRole("tab", { name: "History" }).click();
   await expect(page.getByTestId("approval-card").filter({ hasText: tool })).toContainText("ok, staging only");
+  // The tab is in the address: a reload keeps it, back returns to Pending.
+  await expect(page).toHaveURL(/\/approvals\?view=history$/);
+  await page.reload();
+  await expect(page.getByRole("tab", { name: "History" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByTestId("approval-card").filter({ hasText: tool })).toContainText("ok, staging only");
+  await page.goBack();
+  await expect(page).toHaveURL(/\/approvals$/);
+  await expect(page.getByRole("tab", { name: "Pending" })).toHaveAttribute("aria-selected", "true");
 
   // The decision the approval let through links to the request, and the request back to it.
   await page.goto(`/approvals?request=${task.id}`);
@@ -91,6 +104,12 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
   await expect(decisionLink).toBeVisible({ timeout: 15_000 });
   await decisionLink.click();
   await expect(page.getByTestId("decision-approval-link")).toHaveText(`Access request ${task.id}`);
+  // The lifted deny reads as words, naming who approved; the policy and approval ids stay one click away.
+  const reasons = page.getByTestId("decision-reasons");
+  await expect(reasons).toContainText("Allowed after approval by E2E viewer");
+  await expect(reasons.getByText(/lifted by approval apr_/)).toBeHidden();
+  await reasons.getByText("Policy and approval ids").click();
+  await expect(reasons.getByText(new RegExp(`^${policyIds[1]} \\(lifted by approval ${done.result.approval.id}\\)$`))).toBeVisible();
   await page.getByTestId("decision-approval-link").click();
   await expect(page).toHaveURL(new RegExp(`/approvals\\?request=${task.id}$`));
   await expect(page.getByRole("region", { name: `Access request ${task.id}` })).toContainText("approved");

@@ -68,3 +68,25 @@ test("a new mcp-gateway EP's token comes with the Steward Gateway's start comman
   await expect(snippet).toContainText("npm run gateway");
   await expect(page.getByRole("button", { name: "Copy Steward Gateway (npm run gateway) config" })).toBeVisible();
 });
+
+test("the Audiences hint follows the kind: a gateway's public URL only for mcp-gateway, what it protects for the others", async ({ browser }) => {
+  const { page } = await adminSession(browser);
+  await page.goto("/enforcement-points");
+  const form = page.getByRole("region", { name: "Register an enforcement point" });
+  const audiences = form.getByLabel("Audiences");
+  await expect(form.getByLabel("Kind")).toHaveValue("mcp-gateway");
+  await expect(audiences).toHaveAccessibleDescription(/^This Steward Gateway's public URL/);
+  for (const kind of ["policy-engine", "sidecar", "api-gateway", "other"]) {
+    await form.getByLabel("Kind").selectOption(kind);
+    await expect(audiences).toHaveAccessibleDescription(/^Optional: the resource URIs \(RFC 8707\) of what this enforcement point protects/);
+    await expect(audiences).not.toHaveAccessibleDescription(/gateway/i);
+  }
+  // A refused submission keeps the kind, and the hint stays the kind's.
+  await form.getByLabel("Name").fill(unique("e2e-aud-hint"));
+  await audiences.fill("not a uri");
+  await form.getByRole("button", { name: "Register and show token" }).click();
+  await expect(form.getByLabel("Kind")).toHaveValue("other");
+  await expect(form.getByText(/^Optional: the resource URIs/)).toBeVisible();
+  await form.getByLabel("Kind").selectOption("mcp-gateway");
+  await expect(audiences).toHaveAccessibleDescription(/^This Steward Gateway's public URL/);
+});

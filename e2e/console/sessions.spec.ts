@@ -140,6 +140,39 @@ test("a role change and a deactivation end the person's sessions", async ({ brow
   await Promise.all([person.context.close(), admin.context.close()]);
 });
 
+test("a confirm dialog opens without a CSP violation: the scroll lock's <style> carries the page's nonce", async ({ browser }) => {
+  const { context, page } = await adminSession(browser);
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) violations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    (window as unknown as { cspViolations: string[] }).cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (event) => (window as unknown as { cspViolations: string[] }).cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+  await page.goto("/settings");
+  // A token of one's own to revoke: its Revoke button asks in a Radix dialog.
+  const name = `csp-dialog-${Date.now().toString(36)}`;
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByTestId("new-token")).toBeVisible();
+  const row = page.getByRole("row").filter({ hasText: name });
+  for (let round = 0; round < 2; round += 1) {
+    // Twice: the scroll lock's style element is written again on each opening.
+    await row.getByRole("button", { name: "Revoke" }).click();
+    const dialog = page.getByRole("dialog", { name: `Revoke token ${name}` });
+    await expect(dialog).toBeVisible();
+    // The scroll lock's rule (body[data-scroll-locked] { overflow: hidden }) applies: its <style> was not refused.
+    await expect(page.locator("body")).toHaveAttribute("data-scroll-locked", /\d/);
+    await expect(page.locator("body")).toHaveCSS("overflow", "hidden");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+  }
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+  expect(violations).toEqual([]);
+  await context.close();
+});
+
 test("every page carries a CSP nonce on its scripts and loads without a CSP violation", async ({ browser }) => {
   const { context, page } = await adminSession(browser);
   const violations: string[] = [];

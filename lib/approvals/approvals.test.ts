@@ -232,7 +232,7 @@ describe("access requests and re-evaluation", () => {
     const { decisions: linked } = await getInboxItem({ ctx: bystander, id: handle.task.id });
     expect(linked.map((decision) => decision.outcome)).toEqual(["allow"]);
     const [recorded] = await database.db.select().from(decisions).where(eq(decisions.decisionId, linked[0]!.decisionId));
-    expect(await accessRequestOfDecision({ ctx: bystander, context: recorded!.context, reasons: recorded!.reasons })).toEqual({ id: handle.task.id, status: "approved", approvalId: approval.id });
+    expect(await accessRequestOfDecision({ ctx: bystander, context: recorded!.context, reasons: recorded!.reasons })).toEqual({ id: handle.task.id, status: "approved", approvalId: approval.id, approvers: [email(ownerUser)] });
     // A gateway's record names the request in its context (also while it is still pending).
     expect(await accessRequestOfDecision({ ctx: bystander, context: { access_request: { id: handle.task.id } }, reasons: [] })).toMatchObject({ id: handle.task.id });
     expect(await accessRequestOfDecision({ ctx: bystander, context: {}, reasons: ["pol_x"] })).toBeNull();

@@ -12,6 +12,7 @@ import { notFound } from "../errors";
 import { eligibility } from "./access-requests";
 import { DENIAL_WINDOW_SECONDS } from "./requestable";
 import { maskSensitive } from "./mask";
+import { liftedByApproval } from "./lifted-reason";
 
 /** The approvals inbox: what a person sees and decides on. Arguments are masked for display. */
 
@@ -187,11 +188,15 @@ function decisionsOf(db: Executor, row: AccessRequestRow) {
 }
 
 /** The access request behind a recorded decision, for its page: named in context.access_request (gateways) or by the approval in its reasons (console PDP). */
-export async function accessRequestOfDecision({ ctx, context, reasons }: { ctx: Ctx; context: unknown; reasons: string[] }): Promise<{ id: string; status: string; approvalId: string | null } | null> {
+/** `approvers`: who approved it, by their console name (the label they decided under when the user is gone). */
+export async function accessRequestOfDecision({ ctx, context, reasons }: { ctx: Ctx; context: unknown; reasons: string[] }): Promise<{ id: string; status: string; approvalId: string | null; approvers: string[] } | null> {
   requirePermission(ctx.actor, "approvals.read");
   const db = ctx.tx ?? (await getDb());
   const named = context && typeof context === "object" ? (context as { access_request?: { id?: unknown; approval_id?: unknown } }).access_request : undefined;
-  const approvalId = typeof named?.approval_id === "string" ? named.approval_id : (reasons.map((reason) => /\(lifted by approval (\S+)\)$/.exec(reason)?.[1]).find(Boolean) ?? null);
+  const approvalId = typeof named?.approval_id === "string" ? named.approval_id : (reasons.map((reason) => liftedByApproval(reason)?.approvalId).find(Boolean) ?? null);
   const row = typeof named?.id === "string" ? await getAccessRequest(db, named.id) : approvalId ? await getAccessRequestByApprovalId(db, approvalId) : undefined;
-  return row ? { id: row.id, status: row.status, approvalId: row.approvalId } : null;
+  if (!row) return null;
+  const users = row.approvalId ? (await entityNames(db, { user: row.approvals.map((approval) => approval.userId) })).user : new Map<string, string>();
+  const approvers = row.approvalId ? row.approvals.map((approval) => users.get(approval.userId) || approval.label) : [];
+  return { id: row.id, status: row.status, approvalId: row.approvalId, approvers };
 }

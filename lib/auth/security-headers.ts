@@ -5,7 +5,8 @@
  *
  * Scripts: only this origin's, and only those carrying the nonce ('strict-dynamic' lets those load
  * Next.js's chunks). Inline `style=""` attributes are React's styling primitive and cannot carry a
- * nonce, so `style-src-attr` allows them; `<style>` elements still need the nonce. Forms may post
+ * nonce, so `style-src-attr` allows them; `<style>` elements still need the nonce (a library that writes
+ * them at run time gets it from components/ui/style-nonce.tsx). Forms may post
  * only here, plus the single-sign-on provider (Chrome applies form-action to the redirect chain).
  */
 export function contentSecurityPolicy(options: { nonce: string; dev: boolean; https: boolean; ssoOrigin?: string }): string {

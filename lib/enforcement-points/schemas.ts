@@ -12,7 +12,7 @@ export const EnforcementPointKind = z.enum(ENFORCEMENT_POINT_KINDS);
 export const Audiences = z.preprocess(
   (value) => (typeof value === "string" ? value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) : value),
   z
-    .array(z.string().trim().max(2000, "Use at most 2000 characters per audience").url({ error: (issue) => `${String(issue.input)} is not an absolute URI: give the gateway's public URL as its agents name it in their token exchange, e.g. https://gateway.internal` }))
+    .array(z.string().trim().max(2000, "Use at most 2000 characters per audience").url({ error: (issue) => `${String(issue.input)} is not an absolute URI: give the resource URI as agents name it in their token exchange (a Steward Gateway's public URL, e.g. https://gateway.internal)` }))
     .max(20, "At most 20 audiences")
     .transform((audiences) => [...new Set(audiences)]),
 );

@@ -16,12 +16,13 @@ import { RegisterForm } from "@/components/enforcement-points/register-form";
 import { registerEnforcementPointAction, revokeEnforcementPointTokensAction, rotateEnforcementPointTokenAction, setEnforcementPointEnabledAction, updateAudiencesAction, updateOpaMappingAction } from "./actions";
 
 const ROW_ACTIONS = { rotate: rotateEnforcementPointTokenAction, revoke: revokeEnforcementPointTokensAction, setEnabled: setEnforcementPointEnabledAction, updateMapping: updateOpaMappingAction, updateAudiences: updateAudiencesAction };
-import { formatUtc } from "@/components/ui/format-utc";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 export const metadata: Metadata = { title: "Enforcement points" };
 export const dynamic = "force-dynamic";
 
-const when = (date: Date | null) => (date ? <time dateTime={date.toISOString()}>{formatUtc(date, "second")} UTC</time> : <span className="muted">never</span>);
+/** Relative and ticking ("12 seconds ago": is it reporting now?), the absolute UTC time in the `<time>`'s title. */
+const when = (date: Date | null) => (date ? <RelativeTime value={date} /> : <span className="muted">never</span>);
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageActor("enforcement_points.read", "/enforcement-points");
@@ -97,7 +98,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
             },
             canManage && {
               header: "Actions",
-              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, enabled: ep.enabled, opaMapping: ep.opaMapping, audiences: ep.audiences }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} actions={ROW_ACTIONS} />,
+              cell: (ep) => <EpRowActions ep={{ id: ep.id, name: ep.name, kind: ep.kind, enabled: ep.enabled, opaMapping: ep.opaMapping, audiences: ep.audiences }} presets={OPA_PRESETS} otlpPresets={OTLP_PRESETS} actions={ROW_ACTIONS} />,
             },
           ]}
         />

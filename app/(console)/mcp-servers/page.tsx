@@ -7,6 +7,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { EntityRef } from "@/components/ui/entity-ref";
 import { formatUtc } from "@/components/ui/format-utc";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { PageHeader } from "@/components/ui/page-header";
 import { tableSort } from "@/components/ui/table-sort";
 import { DATA_SENSITIVITIES, MCP_TRANSPORTS } from "@/db/enums";
@@ -22,9 +23,10 @@ export const metadata: Metadata = { title: "MCP servers" };
 export const dynamic = "force-dynamic";
 
 const when = (date: Date | null) => (date ? <time dateTime={date.toISOString()}>{formatUtc(date, "second")} UTC</time> : <span className="muted">never</span>);
+/** A gateway's last report: relative and ticking (is it reporting now?), the absolute UTC time in the `<time>`'s title. */
 const reported = (gateway: { reportedAt: Date; silent: boolean }) => (
   <>
-    {when(gateway.reportedAt)}
+    <RelativeTime value={gateway.reportedAt} />
     {gateway.silent ? (
       <div>
         <span className="badge warn" title="No report for over a minute: the gateway stopped, or cannot reach the console">not reporting</span>
@@ -133,7 +135,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
             { header: "Annotations", cell: (tool) => hints(tool.annotations).map((hint) => <span key={hint} className={`badge ${hint === "destructive" ? "danger" : ""}`}>{hint}</span>) },
             { header: "Used by (30 days)", cell: (tool) => `${tool.usedByAgents} agent${tool.usedByAgents === 1 ? "" : "s"}` },
             { header: "First seen", sortKey: "firstSeen", cell: (tool) => when(tool.firstSeenAt) },
-            { header: "Last seen", sortKey: "lastSeen", cell: (tool) => when(tool.lastSeenAt) },
+            { header: "Last seen", sortKey: "lastSeen", cell: (tool) => (tool.lastSeenAt ? <RelativeTime value={tool.lastSeenAt} /> : <span className="muted">never</span>) },
           ]}
         />
       )}

@@ -11,6 +11,7 @@ import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { OutcomeBadge } from "@/components/decisions/outcome-badge";
 import { readPageQuery } from "@/lib/http/query";
 import { accessRequestOfDecision } from "@/lib/approvals/inbox";
+import { describeReason } from "@/lib/approvals/lifted-reason";
 import { hasPermission } from "@/lib/auth/require-permission";
 
 export const metadata: Metadata = { title: "Decision" };
@@ -30,10 +31,13 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
   const sourceAddress = typeof context.source_address === "string" ? context.source_address : null;
   // The approval this decision asked for or passed under (gateway records name it; the console PDP's reasons do).
   const accessRequest = hasPermission(ctx.actor, "approvals.read") ? await accessRequestOfDecision({ ctx, context: decision.context, reasons: decision.reasons }) : null;
+  // A deny an approval lifted is recorded as "pol_… (lifted by approval apr_…)": said in words, the ids one click away.
+  const reasons = decision.reasons.map((reason) => describeReason(reason, accessRequest ? { id: accessRequest.approvalId, approvers: accessRequest.approvers } : null));
+  const lifted = reasons.find((reason) => reason.lifted);
   const fields: [string, React.ReactNode][] = [
     ["Decision id", <code key="id">{decision.decisionId}</code>],
     ["Outcome", <OutcomeBadge key="o" outcome={decision.outcome} />],
-    ["Reason", reasonText || null],
+    ["Reason", reasonText || (lifted ? <span key="lifted" title={lifted.raw}>{lifted.text}</span> : null)],
     ["Time", decision.time.toISOString()],
     ["Received", decision.receivedAt.toISOString()],
     ["Agent", <span key="a"><Link href={`/agents/${encodeURIComponent(decision.agentId)}`}>{decision.agentRef}</Link> <span className="muted mono">{decision.agentId}</span></span>],
@@ -81,11 +85,21 @@ async function PageContent({ searchParams }: { searchParams: Promise<Record<stri
       </section>
       <section className="card" aria-labelledby="reasons">
         <h2 id="reasons">Determining policies</h2>
-        {decision.reasons.length ? (
-          <ul>
-            {decision.reasons.map((reason) => (
-              <li key={reason}>
-                <code>{reason}</code>
+        {reasons.length ? (
+          <ul data-testid="decision-reasons">
+            {reasons.map((reason) => (
+              <li key={reason.raw}>
+                {reason.lifted ? (
+                  <>
+                    <span title={reason.raw}>{reason.text}</span>
+                    <details className="small">
+                      <summary>Policy and approval ids</summary>
+                      <code>{reason.raw}</code>
+                    </details>
+                  </>
+                ) : (
+                  <code>{reason.raw}</code>
+                )}
               </li>
             ))}
           </ul>
