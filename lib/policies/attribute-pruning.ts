@@ -4,25 +4,34 @@ import type { CedarEntity, CedarUid } from "./cedar";
 /**
  * What a policy set can observe of a request, so the rest need not cross into Cedar.
  *
- * Cedar reads an attribute only by a name written in the policy (`principal.tier`, `has tier`,
- * `["tier"]`): there is no computed attribute name. So an entity attribute whose name appears
- * nowhere in a policy set's text can never affect its evaluation, and leaving it out changes no
- * decision, determining policy or erroring policy. The context is a record value, though: a
- * policy may compare or pass `context` whole, and then every member counts.
+ * Cedar reads an attribute only with `.` or `has` and a name written in the policy
+ * (`principal.tier`, `resource has owner`, `context["x"]`): there is no computed attribute name. So
+ * an attribute no policy of a set names can never affect its evaluation, and leaving it out changes
+ * no decision, determining policy or erroring policy. Names are kept per place they are read from:
+ * those read on `principal`, on `resource`, on `context`, and "deep" ones read on anything reached
+ * through an attribute (`principal.owner.active` reads `active` deep). The context is a record
+ * value, though: a policy may compare or pass `context` whole, and then every member counts.
  *
  * An entity's data (attributes, parents) is read only by `.`, `has`, `in` and `is … in` on an
  * expression that evaluates to it. When every such expression is a path from a variable
  * (`principal`, `resource.owner`, `context.caller`), only entities reachable from the request —
  * principal, resource, entity references in the observed context, then observed attributes and
- * parents — can be read, and the rest need not be passed. A policy that reads an entity literal
- * (`Person::"ana".active`) or a computed one keeps every entity.
+ * parents — can be read, and the rest need not be passed; entities reached only as ancestors are
+ * read only for their parents. A policy that reads an entity literal (`Person::"ana".active`) or a
+ * computed one keeps every entity, each with every observed name.
  *
  * Pruning removes attributes the schema may require, so a pruned request is evaluated without the
  * schema (lib/policies/schema-free.ts decides when that is the same).
  */
 export type ObservedNames = {
-  /** Every string the policies contain (names and literals alike: an over-approximation). */
-  names: Set<string>;
+  /** Attribute names read directly on `principal`. */
+  principal: Set<string>;
+  /** Attribute names read directly on `resource`. */
+  resource: Set<string>;
+  /** Context members read (`context.x`, `context has x`). */
+  context: Set<string>;
+  /** Attribute names read on anything else: an entity or record reached through an attribute, an action, a literal. */
+  deep: Set<string>;
   /** Whether some policy uses `context` other than to read one of its members. */
   contextWhole: boolean;
   /** Whether some policy names an action entity in its conditions (then every action group counts). */
@@ -33,7 +42,7 @@ export type ObservedNames = {
 
 /** What the policies (id → text) can observe; null when one does not parse (then nothing is pruned). */
 export function observedNames(policies: Record<string, string>, actionType: string): ObservedNames | null {
-  const observed: ObservedNames = { names: new Set(), contextWhole: false, namesActionEntities: false, readsOtherEntities: false };
+  const observed: ObservedNames = { principal: new Set(), resource: new Set(), context: new Set(), deep: new Set(), contextWhole: false, namesActionEntities: false, readsOtherEntities: false };
   for (const text of Object.values(policies)) {
     const answer = cedar.policyToJson(text);
     if (answer.type === "failure") return null;
@@ -54,15 +63,18 @@ function isVariablePath(node: unknown): boolean {
   return typeof record.Var === "string" || (record["."] !== undefined && isVariablePath(record["."].left));
 }
 
+/** Where a name read on `left` is kept: the variable's own set when `left` is a bare variable, else deep. */
+function namesReadOn(left: unknown, observed: ObservedNames): Set<string> {
+  const variable = (left as { Var?: unknown } | null)?.Var;
+  return variable === "principal" ? observed.principal : variable === "resource" ? observed.resource : variable === "context" ? observed.context : observed.deep;
+}
+
 /**
- * Collects every key and string; notes a `context` that is not the left side of `.` or `has`, and
- * an entity read (`.`, `has`, `in`, `is`, tags) whose subject is not a variable path.
+ * Collects the names read by `.` and `has` (`has a.b` reads `a` on its subject and `b` deep);
+ * notes a `context` that is not the left side of `.` or `has`, and an entity read (`.`, `has`,
+ * `in`, `is`, tags) whose subject is not a variable path.
  */
 function visit(node: unknown, observed: ObservedNames, readsMember: boolean): void {
-  if (typeof node === "string") {
-    observed.names.add(node);
-    return;
-  }
   if (Array.isArray(node)) {
     for (const item of node) visit(item, observed, false);
     return;
@@ -71,11 +83,13 @@ function visit(node: unknown, observed: ObservedNames, readsMember: boolean): vo
   const record = node as Record<string, unknown>;
   if (record.Var === "context" && !readsMember) observed.contextWhole = true;
   for (const [key, value] of Object.entries(record)) {
-    observed.names.add(key);
     if (key === "getTag" || key === "hasTag") observed.readsOtherEntities = true;
-    if (READS_LEFT_ENTITY.has(key) && value && typeof value === "object" && !Array.isArray(value) && !isVariablePath((value as { left?: unknown }).left)) observed.readsOtherEntities = true;
-    if ((key === "." || key === "has") && value && typeof value === "object" && !Array.isArray(value)) {
-      const { left, ...rest } = value as Record<string, unknown>;
+    const operands = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    if (operands && READS_LEFT_ENTITY.has(key) && !isVariablePath(operands.left)) observed.readsOtherEntities = true;
+    if (operands && (key === "." || key === "has")) {
+      const { left, attr, ...rest } = operands;
+      const path = (Array.isArray(attr) ? attr : [attr]).filter((name): name is string => typeof name === "string");
+      path.forEach((name, depth) => (depth === 0 ? namesReadOn(left, observed) : observed.deep).add(name));
       visit(left, observed, true);
       visit(rest, observed, false);
     } else visit(value, observed, false);
@@ -90,47 +104,81 @@ function mentionsActionEntity(node: unknown, actionType: string): boolean {
   return Object.values(node).some((value) => mentionsActionEntity(value, actionType));
 }
 
+/** Where an entity was reached from: which names of it can be read. */
+const AS_PRINCIPAL = 1;
+const AS_RESOURCE = 2;
+const THROUGH_ATTRIBUTE = 4;
+
 /**
  * The entities the policies can read, each with only the attributes they can observe (new objects;
- * the input is not changed). `context` is the pruned context. `known` remembers the pruned form of
- * entities seen before with the same `observed` (inventory entities are shared, never changed).
+ * the input is not changed). `context` is the pruned context. `known` remembers the pruned forms of
+ * entities seen before with the same `observed`, by how they were reached (inventory entities are
+ * shared, never changed).
  */
-export function pruneEntities(entities: readonly CedarEntity[], observed: ObservedNames, request: { principal: CedarUid; resource: CedarUid }, context: Record<string, unknown>, known?: WeakMap<CedarEntity, CedarEntity>): CedarEntity[] {
-  const pruned = new Map<string, CedarEntity>();
-  for (const entity of entities) {
-    let slim = known?.get(entity);
-    if (!slim) {
-      const attrs: Record<string, unknown> = {};
-      for (const name in entity.attrs) if (observed.names.has(name)) attrs[name] = entity.attrs[name];
-      slim = { uid: entity.uid, attrs: attrs as CedarEntity["attrs"], parents: entity.parents };
-      known?.set(entity, slim);
+export function pruneEntities(entities: readonly CedarEntity[], observed: ObservedNames, request: { principal: CedarUid; resource: CedarUid }, context: Record<string, unknown>, known?: Map<number, WeakMap<CedarEntity, CedarEntity>>): CedarEntity[] {
+  const slim = (entity: CedarEntity, reached: number): CedarEntity => {
+    let cache = known?.get(reached);
+    const cached = cache?.get(entity);
+    if (cached) return cached;
+    const attrs: Record<string, unknown> = {};
+    for (const name in entity.attrs) {
+      if ((reached & AS_PRINCIPAL && observed.principal.has(name)) || (reached & AS_RESOURCE && observed.resource.has(name)) || (reached & THROUGH_ATTRIBUTE && observed.deep.has(name))) attrs[name] = entity.attrs[name];
     }
+    const out = { uid: entity.uid, attrs: attrs as CedarEntity["attrs"], parents: entity.parents };
+    if (known) {
+      if (!cache) known.set(reached, (cache = new WeakMap()));
+      cache.set(entity, out);
+    }
+    return out;
+  };
+  const byKey = new Map<string, CedarEntity>();
+  for (const entity of entities) {
     const uid = plainUid(entity.uid);
-    pruned.set(uid ? uidKey(uid) : JSON.stringify(entity.uid), slim);
+    byKey.set(uid ? uidKey(uid) : JSON.stringify(entity.uid), entity);
   }
-  if (observed.readsOtherEntities) return [...pruned.values()];
-  // Entities reached through a variable path (roots, attribute references) may have their attributes
-  // read; entities reached only as ancestors are read only for their own parents (`in`).
-  const readable = new Set<string>();
+  // An entity a policy may reach any way at all (a literal) may be read with any name.
+  if (observed.readsOtherEntities) return [...byKey.values()].map((entity) => slim(entity, AS_PRINCIPAL | AS_RESOURCE | THROUGH_ATTRIBUTE));
+  const reachedAs = new Map<string, number>();
   const ancestors = new Set<string>();
-  const queue: CedarUid[] = [request.principal, request.resource];
-  collectReferences(context, queue);
-  const parentQueue: CedarUid[] = [];
-  while (queue.length || parentQueue.length) {
-    const throughPath = queue.length > 0;
-    const key = uidKey(throughPath ? queue.pop()! : parentQueue.pop()!);
-    const entity = pruned.get(key);
-    if (!entity || readable.has(key) || (!throughPath && ancestors.has(key))) continue;
-    (throughPath ? readable : ancestors).add(key);
-    if (throughPath) collectReferences(entity.attrs, queue);
-    for (const parent of entity.parents) {
-      const uid = plainUid(parent);
-      if (uid) parentQueue.push(uid);
+  const paths: [CedarUid, number][] = [
+    [request.principal, AS_PRINCIPAL],
+    [request.resource, AS_RESOURCE],
+  ];
+  const throughAttributes = (value: unknown) => {
+    const found: CedarUid[] = [];
+    collectReferences(value, found);
+    for (const uid of found) paths.push([uid, THROUGH_ATTRIBUTE]);
+  };
+  throughAttributes(context);
+  const parentsToVisit: CedarUid[] = [];
+  while (paths.length || parentsToVisit.length) {
+    if (paths.length) {
+      const [uid, how] = paths.pop()!;
+      const key = uidKey(uid);
+      const entity = byKey.get(key);
+      const before = reachedAs.get(key) ?? 0;
+      if (!entity || (before & how) === how) continue;
+      reachedAs.set(key, before | how);
+      throughAttributes(slim(entity, how).attrs);
+      for (const parent of entity.parents) {
+        const parentUid = plainUid(parent);
+        if (parentUid) parentsToVisit.push(parentUid);
+      }
+    } else {
+      const key = uidKey(parentsToVisit.pop()!);
+      const entity = byKey.get(key);
+      if (!entity || ancestors.has(key)) continue;
+      ancestors.add(key);
+      for (const parent of entity.parents) {
+        const parentUid = plainUid(parent);
+        if (parentUid) parentsToVisit.push(parentUid);
+      }
     }
   }
   const out: CedarEntity[] = [];
-  for (const [key, entity] of pruned) {
-    if (readable.has(key)) out.push(entity);
+  for (const [key, entity] of byKey) {
+    const reached = reachedAs.get(key);
+    if (reached) out.push(slim(entity, reached));
     else if (ancestors.has(key)) out.push({ uid: entity.uid, attrs: {}, parents: entity.parents });
   }
   return out;
@@ -159,6 +207,6 @@ function collectReferences(value: unknown, into: CedarUid[]): void {
 export function pruneContext(context: Record<string, unknown>, observed: ObservedNames): Record<string, unknown> {
   if (observed.contextWhole) return context;
   const out: Record<string, unknown> = {};
-  for (const name in context) if (observed.names.has(name)) out[name] = context[name];
+  for (const name in context) if (observed.context.has(name)) out[name] = context[name];
   return out;
 }

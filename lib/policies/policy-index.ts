@@ -6,7 +6,7 @@ import { actionEntities, mayEvaluateWithoutSchema } from "./schema-free";
 
 type Uid = { type: string; id: string };
 /** A prepared slice and what its policies can observe (null: prune nothing, always use the schema). */
-type Slice = { prepared: PreparedPolicySet; observed: ObservedNames | null; pruned: WeakMap<CedarEntity, CedarEntity> };
+type Slice = { prepared: PreparedPolicySet; observed: ObservedNames | null; pruned: Map<number, WeakMap<CedarEntity, CedarEntity>> };
 const uidKey = (uid: Uid) => `${uid.type}::"${uid.id}"`;
 const plain = (value: unknown): Uid => ((value as { __entity?: Uid }).__entity ?? value) as Uid;
 
@@ -122,7 +122,7 @@ export class IndexedPolicySet {
     const slice: Slice = {
       prepared: new PreparedPolicySet(`${this.key}_${createHash("sha256").update(key).digest("hex").slice(0, 16)}`, policies, this.schemaText),
       observed: observedNames(policies, this.shape.namespace ? `${this.shape.namespace}::Action` : "Action"),
-      pruned: new WeakMap(),
+      pruned: new Map(),
     };
     this.slices.set(key, slice);
     return slice;

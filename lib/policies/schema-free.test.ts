@@ -35,6 +35,7 @@ const CONDITIONS = [
   " when { principal.limits.max > context.n }",
   ' when { principal.scopes.contains("write") }',
   " when { principal has owner && principal.owner.active }",
+  " when { principal has owner.email }",
   ' when { principal.owner in Steward::Team::"blue" }',
   ' when { principal in Steward::Team::"red" }',
   ' when { Steward::Person::"ana".active }',
