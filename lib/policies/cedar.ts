@@ -205,7 +205,8 @@ export type SchemaShape = {
   actionParents: Map<string, { uid: CedarUid; parents: CedarUid[] }>;
   /**
    * Whether the schema uses anything whose parsing Steward does not mirror (enumerated entity
-   * types, entity tags, action attributes), so evaluation must always go through the schema.
+   * types, entity tags, action attributes, open records, several namespaces), so evaluation must
+   * always go through the schema.
    */
   needsSchemaParsing: boolean;
 };
@@ -215,6 +216,8 @@ export function readSchemaShape(schemaText: string): SchemaShape {
   const shape: SchemaShape = { namespace: "", entityAttributes: new Map(), actions: new Set(), contextAttributes: new Map(), appliesTo: new Map(), parentTypes: new Map(), actionParents: new Map(), needsSchemaParsing: false };
   const answer = cedar.schemaToJsonWithResolvedTypes(schemaText);
   if (answer.type === "failure") return shape;
+  // Action names and context types are read by name alone below: with two namespaces one could shadow the other.
+  if (Object.keys(answer.json).length > 1) shape.needsSchemaParsing = true;
   for (const [namespace, definition] of Object.entries(answer.json)) {
     shape.namespace ||= namespace;
     const qualify = (name: string) => (namespace && !name.includes("::") ? `${namespace}::${name}` : name);

@@ -171,6 +171,9 @@ describe("evaluation without the schema", () => {
     expect(mayEvaluateWithoutSchema(readSchemaShape('entity E enum ["a", "b"]; action go appliesTo { principal: [E], resource: [E] };'), request, [])).toBe(false);
     expect(mayEvaluateWithoutSchema(readSchemaShape("entity E tags String; action go appliesTo { principal: [E], resource: [E] };"), request, [])).toBe(false);
     expect(mayEvaluateWithoutSchema(readSchemaShape("entity E; action stop appliesTo { principal: [E], resource: [E] };"), request, [])).toBe(false);
+    // Two namespaces each with an action "go": A's needs a context member, B's none.
+    const twoNamespaces = readSchemaShape('namespace A { entity E; action go appliesTo { principal: [E], resource: [E], context: { "n": Long } }; } namespace B { entity E; action go appliesTo { principal: [E], resource: [E] }; }');
+    expect(mayEvaluateWithoutSchema(twoNamespaces, { principal: { type: "A::E", id: "a" }, action: { type: "A::Action", id: "go" }, resource: { type: "A::E", id: "b" }, context: {} }, [])).toBe(false);
   });
 
   it("passes the action groups the schema would supply, and only grouped actions", () => {
