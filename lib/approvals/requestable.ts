@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { PreparedPolicySet, type CedarDecision } from "../policies/cedar";
+import type { CedarDecision } from "../policies/cedar";
 import type { PolicyEngine } from "../policies/engine";
+import { IndexedPolicySet } from "../policies/policy-index";
 import type { AuthzenRequest } from "../policies/request-mapping";
 import { combineRequirements, requirementsOf, type ApprovalRequirement } from "./annotations";
 
@@ -13,7 +14,7 @@ import { combineRequirements, requirementsOf, type ApprovalRequirement } from ".
 /** How long a requestable denial may be turned into an access request (context.access_request.expires_at). */
 export const DENIAL_WINDOW_SECONDS = 600;
 
-type EngineExtras = { requirements: Map<string, ApprovalRequirement>; lifted: Map<string, PreparedPolicySet>; memo: Map<string, CedarDecision> };
+type EngineExtras = { requirements: Map<string, ApprovalRequirement>; lifted: Map<string, IndexedPolicySet>; memo: Map<string, CedarDecision> };
 /** Lifted decisions remembered per engine, as PolicyEngine remembers its own (a replay asks once per recorded deny). */
 const LIFTED_MEMO_ENTRIES = 50_000;
 const extras = new WeakMap<PolicyEngine, EngineExtras>();
@@ -29,7 +30,7 @@ function extrasOf(engine: PolicyEngine): EngineExtras {
 
 /**
  * The engine's decision with the given policies removed: what the answer would be once a person
- * lifts those requestable forbids. Each distinct set is prepared once per engine.
+ * lifts those requestable forbids. Each distinct set is prepared (and indexed) once per engine.
  */
 export function evaluateWithout(engine: PolicyEngine, input: AuthzenRequest, at: Date, removed: string[]): CedarDecision {
   const { lifted, memo } = extrasOf(engine);
@@ -53,7 +54,8 @@ export function evaluateWithout(engine: PolicyEngine, input: AuthzenRequest, at:
   if (!prepared) {
     const keep = engine.content.policies.filter((policy) => !removed.includes(policy.id));
     const slot = `set_${engine.contentHash}_lift_${createHash("sha256").update(key).digest("hex").slice(0, 16)}`;
-    prepared = new PreparedPolicySet(slot, Object.fromEntries(keep.map((policy) => [policy.id, policy.source])), engine.content.schemaText);
+    // Indexed like the engine's own set (same decisions, proved in lib/policies/policy-index.test.ts and schema-free.test.ts).
+    prepared = new IndexedPolicySet(slot, Object.fromEntries(keep.map((policy) => [policy.id, policy.source])), engine.content.schemaText);
     lifted.set(key, prepared);
   }
   const decision = prepared.authorize(mapped.request, mapped.entities);
