@@ -128,6 +128,11 @@ export class IndexedPolicySet {
     return slice;
   }
 
+  /**
+   * Cedar's decision on this request. Entity objects are remembered by identity (whether they
+   * conform, their pruned forms), so an entity passed once must not be changed afterwards: build a
+   * new object instead (the engine's inventory entities are never changed).
+   */
   authorize(request: CedarRequest, entities: CedarEntity[]): CedarDecision {
     const slice = this.sliceFor(request.action, request.resource.type);
     if (slice === "full") return this.full.authorize(request, entities);

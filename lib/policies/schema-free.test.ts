@@ -86,7 +86,7 @@ function randomRequest(next: () => number): { request: CedarRequest; entities: C
   if (chance(0.3)) context.caller = { __entity: { type: "Steward::Person", id: pick(["ana", "bo"]) } };
   const entities = [agent, tool, person("ana"), person("bo"), ...teams];
   // One schema violation in about a third of the requests.
-  switch (chance(0.35) ? Math.floor(next() * 9) : -1) {
+  switch (chance(0.35) ? Math.floor(next() * 10) : -1) {
     case 0:
       agent.attrs = { ...agent.attrs, undeclared: 1 };
       break;
@@ -113,6 +113,9 @@ function randomRequest(next: () => number): { request: CedarRequest; entities: C
       break;
     case 8:
       entities.push({ uid: { type: "Steward::Unknown", id: "u" }, attrs: {}, parents: [] });
+      break;
+    case 9:
+      entities.push({ ...tool, attrs: { risk: 2 } });
       break;
   }
   return { request: { principal: agent.uid as CedarRequest["principal"], action: { type: "Steward::Action", id: pick(ACTIONS) }, resource: tool.uid as CedarRequest["resource"], context }, entities };

@@ -94,7 +94,8 @@ export function entityConforms(entity: CedarEntity, shape: SchemaShape): boolean
 
 /**
  * Whether this request and its entities may be evaluated without the schema: the schema needs
- * nothing Steward does not mirror, the action is declared, and the context and every entity conform.
+ * nothing Steward does not mirror, the action is declared, no entity is listed twice, and the
+ * context and every entity conform.
  * `known` remembers entities already checked against this shape (an engine's inventory entities
  * are shared, never changed, by every request).
  */
@@ -104,7 +105,13 @@ export function mayEvaluateWithoutSchema(shape: SchemaShape, request: CedarReque
   if (request.action.type !== actionType || !shape.actions.has(request.action.id)) return false;
   const context = shape.contextAttributes.get(request.action.id);
   if (!context || !isPlainObject(request.context) || !recordConforms(request.context, context)) return false;
+  // Cedar refuses a list naming one entity twice; pruning would silently keep one of them.
+  const seen = new Set<string>();
   return entities.every((entity) => {
+    const uid = plainUid(entity.uid);
+    const key = uid ? `${uid.type}\u0000${uid.id}` : "";
+    if (!uid || seen.has(key)) return false;
+    seen.add(key);
     let conforms = known?.get(entity);
     if (conforms === undefined) {
       conforms = entityConforms(entity, shape);
