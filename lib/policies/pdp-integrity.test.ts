@@ -463,6 +463,20 @@ describe("a forbid that errors (#19.6)", () => {
     expect(runPolicyTests(content)[0]).toMatchObject({ passed: true, erroringPolicies: ["p1"] });
     expect(runPolicyTests(content, { ...DEFAULT_PDP_OPTIONS, forbidErrors: "skip" })[0]).toMatchObject({ passed: false, actualDecision: "allow" });
   });
+
+  it("a test whose request Cedar cannot evaluate fails and says why, even when it expected deny", () => {
+    // An agent with none of its required attributes and an empty context: the schema refuses the request, so it
+    // is denied before any policy is asked — an expected deny must not pass for that reason.
+    const content: PolicySetContent = {
+      policies: [PERMIT_ALL, 'forbid (principal, action == Steward::Action::"read", resource);'].map((source, i) => ({ id: `p${i}`, description: "", owner: "", frameworkTags: [], source })),
+      schemaText: DEFAULT_CEDAR_SCHEMA,
+      entities: [],
+      tests: [{ id: "t1", name: "bare request", request: { principal: { type: "Steward::Agent", id: "a" }, action: { type: "Steward::Action", id: "read" }, resource: { type: "Steward::Resource", id: "r" }, context: {} }, entities: [{ uid: { type: "Steward::Agent", id: "a" }, attrs: {}, parents: [] }], expectedDecision: "deny", expectedPolicies: null }],
+    };
+    const [result] = runPolicyTests(content);
+    expect(result).toMatchObject({ passed: false, actualDecision: "deny", determiningPolicies: [] });
+    expect(result!.message).toMatch(/^the request does not evaluate, so no policy decided it .*: .+/);
+  });
 });
 
 describe("hierarchies of any depth (#19.9)", () => {

@@ -43,14 +43,20 @@ export function runPolicyTests(content: PolicySetContent, options: PdpOptions = 
       const lifted = Object.fromEntries(Object.entries(texts).filter(([id]) => !outcome.determiningPolicies.includes(id)));
       if (judgeDecision(authorize(test.request, lifted, content.schemaText, entities), effects, options.forbidErrors).decision === "allow") approval = combineRequirements(found as ApprovalRequirement[]);
     }
+    // A request Cedar cannot evaluate at all (an entity or context the schema refuses) is denied
+    // without any policy being asked: a test expecting deny would pass for the wrong reason.
+    const notEvaluated = outcome.errors.length > 0 && outcome.erroringPolicies.length === 0;
     const decisionOk = outcome.decision === test.expectedDecision;
     const policiesOk = test.expectedPolicies === null || sameSet(test.expectedPolicies, outcome.determiningPolicies);
-    const passed = decisionOk && policiesOk;
-    const message = passed
-      ? "passed"
-      : !decisionOk
-        ? `expected ${test.expectedDecision}, got ${outcome.decision}${outcome.determiningPolicies.length ? ` (determined by ${outcome.determiningPolicies.join(", ")})` : ""}`
-        : `expected determining policies [${test.expectedPolicies!.join(", ")}], got [${outcome.determiningPolicies.join(", ")}]`;
+    const passed = !notEvaluated && decisionOk && policiesOk;
+    const errorNote = outcome.errors.length ? `; ${notEvaluated ? "Cedar could not evaluate the request" : "errors"}: ${outcome.errors.join("; ")}` : "";
+    const message = notEvaluated
+      ? `the request does not evaluate, so no policy decided it (fix the test's request or entities): ${outcome.errors.join("; ")}`
+      : passed
+        ? `passed${errorNote}`
+        : !decisionOk
+          ? `expected ${test.expectedDecision}, got ${outcome.decision}${outcome.determiningPolicies.length ? ` (determined by ${outcome.determiningPolicies.join(", ")})` : ""}${errorNote}`
+          : `expected determining policies [${test.expectedPolicies!.join(", ")}], got [${outcome.determiningPolicies.join(", ")}]${errorNote}`;
     return {
       id: test.id,
       name: test.name,
