@@ -86,6 +86,8 @@ describe("MCP proxy: real SDK client → gateway → real SDK server", () => {
     const error = await refusal(client.callTool({ name: "delete_file", arguments: { path: "/docs/readme.md" } }));
     expect(error.code).toBe(-32001);
     expect(error.message).toContain("no policy permits");
+    // The SDK client prefixes the code once; the gateway's own message carries no second prefix.
+    expect(error.message.match(/MCP error/g)).toHaveLength(1);
     expect((error.data as { decision_id: string }).decision_id).toMatch(/^gwd_/);
     // The upstream still has the file: the call never reached it.
     expect(textOf(await client.callTool({ name: "read_file", arguments: { path: "/docs/readme.md" } }))).toBe("# Hello");

@@ -9,7 +9,6 @@ import {
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
   type Prompt,
   type Resource,
@@ -22,13 +21,29 @@ import type { Metrics } from "./metrics";
 import { CredentialNotReleased, type SecretReleases, type TaskCredential } from "./secret-releases";
 import type { Upstream } from "./upstreams";
 
+/**
+ * A JSON-RPC error the SDK server sends as is (it copies `code`, `message` and `data`). Not the SDK's
+ * McpError: that writes "MCP error <code>: " into the message, and the client's McpError adds it
+ * again, so agents showed "MCP error -32001: MCP error -32001: …".
+ */
+class JsonRpcFailure extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "JsonRpcFailure";
+  }
+}
+
 type Session = { transport: NodeJsonServerTransport; server: Server; agentId: string; lastSeen: number };
 type Extra = { authInfo?: AuthInfo; requestInfo?: { headers: Record<string, string | string[] | undefined> } };
 
 const identityOf = (extra: Extra): CallerIdentity => {
   const identity = extra.authInfo?.extra?.identity as CallerIdentity | undefined;
   // The HTTP layer authenticates every request before it reaches a handler; no identity is a bug, not a guest.
-  if (!identity) throw new McpError(MCP_DENIED, "Access denied: no verified identity");
+  if (!identity) throw new JsonRpcFailure(MCP_DENIED, "Access denied: no verified identity");
   return identity;
 };
 
@@ -38,9 +53,9 @@ const headerOf = (extra: Extra, name: string) => {
 };
 
 /** The refusal the agent sees: the profile's code and a reason it can show its user. */
-function refusal(decision: DecisionOutcome): McpError {
-  if (decision.outcome === "unavailable") return new McpError(MCP_PDP_UNAVAILABLE, decision.message, { decision_id: decision.decisionId });
-  return new McpError(MCP_DENIED, decision.message, { decision_id: decision.decisionId, reasons: decision.reasons, ...(decision.accessRequest ? { access_request: decision.accessRequest } : {}) });
+function refusal(decision: DecisionOutcome): JsonRpcFailure {
+  if (decision.outcome === "unavailable") return new JsonRpcFailure(MCP_PDP_UNAVAILABLE, decision.message, { decision_id: decision.decisionId });
+  return new JsonRpcFailure(MCP_DENIED, decision.message, { decision_id: decision.decisionId, reasons: decision.reasons, ...(decision.accessRequest ? { access_request: decision.accessRequest } : {}) });
 }
 
 /** A credential not released, as the reason a decision records (a call is then denied, never forwarded). */
@@ -90,7 +105,7 @@ export class McpProxy {
       return await this.credentialFor(extra)();
     } catch (error) {
       const refused = notReleased(error);
-      throw new McpError(MCP_DENIED, refused.message, { reasons: [refused.reason] });
+      throw new JsonRpcFailure(MCP_DENIED, refused.message, { reasons: [refused.reason] });
     }
   }
 

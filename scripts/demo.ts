@@ -186,7 +186,7 @@ async function connect(server: "files" | "tickets", credential: string, tracepar
 type Tally = { allowed: number; denied: number };
 type Outcome = Awaited<ReturnType<AgentSession["call"]>>;
 
-/** The SDK repeats its "MCP error <code>:" prefix; the gateway's reason, whole (an approval's link must not be cut). */
+/** The SDK client prefixes "MCP error <code>: "; the gateway's reason, whole (an approval's link must not be cut). */
 const reason = (outcome: Extract<Outcome, { ok: false }>) => outcome.message.replace(/^(MCP error -?\d+: )+/, "");
 /** A call the gateway held for a person and answered unapproved (recorded approval_required, not deny). */
 const heldUnapproved = (outcome: Outcome) => !outcome.ok && /approval required/i.test(outcome.message);
