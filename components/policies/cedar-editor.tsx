@@ -5,6 +5,7 @@ import { EditorView, basicSetup } from "codemirror";
 import { StreamLanguage } from "@codemirror/language";
 import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from "@codemirror/lint";
 import type { Diagnostic } from "@/lib/policies/cedar";
+import { pageNonce } from "@/components/ui/style-nonce";
 
 /** A small Cedar highlighter: keywords, scope variables, entity types, strings, comments, annotations. */
 const cedarLanguage = StreamLanguage.define<null>({
@@ -62,6 +63,9 @@ export function CedarEditor({ value, onChange, diagnostics, label, readOnly = fa
         basicSetup,
         cedarLanguage,
         lintGutter(),
+        // CodeMirror writes its theme as <style> elements: without the page's nonce the CSP refuses them (the gutter and
+        // highlighting then fall apart).
+        EditorView.cspNonce.of(pageNonce() ?? ""),
         EditorView.editable.of(!readOnly),
         EditorView.contentAttributes.of({ "aria-label": label }),
         EditorView.updateListener.of((update) => {

@@ -13,8 +13,14 @@ import { useEffect } from "react";
  */
 export function StyleNonce() {
   useEffect(() => {
-    const nonce = document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce;
+    const nonce = pageNonce();
     if (nonce) setNonce(nonce);
   }, []);
   return null;
+}
+
+/** This page's CSP nonce, for a library that takes it directly (CodeMirror's `EditorView.cspNonce`); undefined on the server. */
+export function pageNonce(): string | undefined {
+  if (typeof document === "undefined") return undefined;
+  return document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce || undefined;
 }

@@ -16,11 +16,22 @@ async function publishedRevision(page: Page): Promise<number> {
 
 test("a security engineer writes a policy with an error, sees it marked, fixes it, tests it and publishes", async ({ browser }) => {
   const { page, context } = await newUserSession(browser, "security");
+  // The editor writes its theme as <style> elements: they must carry the page's nonce, or the CSP refuses them.
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) violations.push(message.text());
+  });
   const before = await publishedRevision(page);
   await page.goto("/policies");
 
   await page.getByLabel("Template").selectOption({ label: "Empty policy" });
   await page.getByRole("button", { name: "New policy" }).click();
+  // Styled: the line numbers stand beside the text, not above it.
+  const gutter = await page.locator(".cm-gutters").boundingBox();
+  const content = await page.locator(".cm-content").boundingBox();
+  expect(gutter!.x + gutter!.width).toBeLessThanOrEqual(content!.x + 1);
+  expect(Math.abs(gutter!.y - content!.y)).toBeLessThan(10);
+  expect(violations).toEqual([]);
   await page.getByLabel("Description").fill("No static secrets on sensitive data (e2e)");
   await page.getByLabel("Framework tags").fill("NHI7:2025");
 
