@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "@/lib/auth/security-headers";
 import { getConfig } from "@/lib/config";
+import { RETURN_TO_HEADER } from "@/lib/auth/safe-redirect";
 
 /**
  * Runs before every request (Next.js 16 "proxy", formerly middleware): a per-request CSP nonce on
@@ -18,6 +19,9 @@ export function proxy(request: NextRequest) {
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // The page's own path and query, for a sign-in redirect that returns to exactly this page (an approval
+  // link's ?request=…). Always overwritten here, so a client cannot supply it.
+  requestHeaders.set(RETURN_TO_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   requestHeaders.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);

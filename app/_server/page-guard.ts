@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import type { Actor } from "@/lib/auth/actor";
 import { hasPermission, type AnyPermission } from "@/lib/auth/require-permission";
 import { StewardError } from "@/lib/errors";
-import { safeRedirectPath } from "@/lib/auth/safe-redirect";
+import { RETURN_TO_HEADER, signInReturnPath } from "@/lib/auth/safe-redirect";
 import { newId } from "@/lib/ids";
 import { resolveActor } from "./actor";
 import { clientIp } from "./request-meta";
@@ -15,7 +15,7 @@ import { clientIp } from "./request-meta";
 export async function requirePageActor(permission: AnyPermission, returnTo: string, options: { allowPendingPasswordChange?: boolean } = {}) {
   const requestHeaders = await headers();
   const actor = await resolveActor(requestHeaders);
-  if (!actor) redirect(`/sign-in?callbackUrl=${encodeURIComponent(safeRedirectPath(returnTo))}`);
+  if (!actor) redirect(`/sign-in?callbackUrl=${encodeURIComponent(signInReturnPath(requestHeaders.get(RETURN_TO_HEADER), returnTo))}`);
   if (!hasPermission(actor, permission)) forbidden();
   if (actor.type === "user" && actor.mustChangePassword && !options.allowPendingPasswordChange) redirect("/change-password");
   return { actor: actor as Actor & { type: "user" }, requestId: newId("req"), ip: clientIp(requestHeaders) };

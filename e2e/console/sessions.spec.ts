@@ -23,6 +23,23 @@ test("sign-in never redirects off the console, whatever callbackUrl says", async
   }
 });
 
+test("a link opened while signed out returns to the same page with its query after sign-in", async ({ browser }) => {
+  const { context, email, password } = await newUserSession(browser, "viewer");
+  await context.close();
+  const fresh = await consoleContext(browser);
+  const page = await fresh.newPage();
+  // A header a client sends cannot choose where sign-in returns: the proxy overwrites it.
+  const spoofed = await fresh.request.get("/approvals", { headers: { "x-steward-return-to": "/approvals?spoofed=1" }, maxRedirects: 0 });
+  expect(spoofed.headers().location).toBe("/sign-in?callbackUrl=%2Fapprovals");
+  await page.goto("/approvals?view=history");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fapprovals%3Fview%3Dhistory$/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/approvals\?view=history$/);
+  await fresh.close();
+});
+
 // The suite's AUTH_URL is http://127.0.0.1:<port>, which Next.js itself spells "localhost:<port>" in request
 // URLs; so this asserts that nothing a client or proxy sends (Host, X-Forwarded-Host) reaches a redirect.
 // (Checked by hand with AUTH_URL=https://steward.example.test: every Location and callbackUrl names that origin.)

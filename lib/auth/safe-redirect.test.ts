@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirectPath } from "./safe-redirect";
+import { safeRedirectPath, signInReturnPath } from "./safe-redirect";
 
 const OWN = "https://steward.example.com";
 
@@ -94,5 +94,19 @@ describe("safeRedirectPath", () => {
 
   it("uses the fallback it is given", () => {
     expect(safeRedirectPath("//evil.example", { fallback: "/sign-in" })).toBe("/sign-in");
+  });
+});
+
+describe("the sign-in return path", () => {
+  it("keeps the page's query when the recorded path is the page's own", () => {
+    expect(signInReturnPath("/approvals?request=arq_1", "/approvals")).toBe("/approvals?request=arq_1");
+    expect(signInReturnPath("/tasks/tsk_1?tab=tokens", "/tasks/tsk_1")).toBe("/tasks/tsk_1?tab=tokens");
+  });
+
+  it("falls back to the declared path when nothing or something else was recorded, or it is not a safe path", () => {
+    expect(signInReturnPath(null, "/approvals")).toBe("/approvals");
+    expect(signInReturnPath("/agents/agt_1/decisions", "/agents/agt_1")).toBe("/agents/agt_1");
+    expect(signInReturnPath("//evil.example/approvals", "/approvals")).toBe("/approvals");
+    expect(signInReturnPath("/approvals?next=//evil", "/approvals")).toBe("/approvals?next=//evil");
   });
 });

@@ -15,6 +15,9 @@
  * built from AUTH_URL); it is reduced to its path the same way.
  */
 const SENTINEL = "https://steward.invalid";
+
+/** The request header proxy.ts sets to the page's path and query (never taken from the client). */
+export const RETURN_TO_HEADER = "x-steward-return-to";
 const MAX_LENGTH = 2048;
 
 export function safeRedirectPath(value: unknown, options: { ownOrigin?: string; fallback?: string } = {}): string {
@@ -68,4 +71,15 @@ function isPlainPath(value: string): boolean {
     current = decoded;
   }
   return false;
+}
+
+/**
+ * Where sign-in returns: this page with its query (proxy.ts records both) when the recorded path is the
+ * page's declared `returnTo`, else `returnTo` alone (both normalised by safeRedirectPath).
+ */
+export function signInReturnPath(recorded: string | null, returnTo: string): string {
+  const declared = safeRedirectPath(returnTo);
+  const actual = safeRedirectPath(recorded, { fallback: declared });
+  const pathOf = (value: string) => value.split(/[?#]/)[0] ?? "";
+  return pathOf(actual) === pathOf(declared) ? actual : declared;
 }
