@@ -39,7 +39,13 @@ test("a risk officer creates a report snapshot in the browser and downloads ever
   // The cell shows the report's SHA-256 and a link that verifies it against the anchor kept outside the database.
   await expect(row.locator(".hash-cell")).toHaveAttribute("title", /^[0-9a-f]{64}$/);
   await expect(row.locator(".hash-cell")).toHaveText(/^[0-9a-f]{64}Verify against its anchor$/);
-  for (const format of FORMATS) {
+  // The printable HTML opens in a new tab, ready to print (served inline, under its own script-free CSP).
+  const opening = page.waitForEvent("popup");
+  await row.getByRole("link", { name: "Printable HTML" }).click();
+  const printable = await opening;
+  await expect(printable.getByText("Executive summary")).toBeVisible();
+  await printable.close();
+  for (const format of FORMATS.filter((item) => item.link !== "Printable HTML")) {
     const downloading = page.waitForEvent("download");
     await row.getByRole("link", { name: format.link }).click();
     const download = await downloading;

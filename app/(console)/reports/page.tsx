@@ -127,9 +127,16 @@ async function ReportsPageContent(params: Record<string, string | string[] | und
                   <ul className="plain-list small">
                     {REPORT_FORMATS.map((format) => (
                       <li key={format}>
-                        <a href={`/api/v1/reports/${report.id}/download?format=${format}`} download>
-                          {FORMAT_LABELS[format]}
-                        </a>
+                        {format === "html" ? (
+                          <a href={`/api/v1/reports/${report.id}/download?format=${format}`} target="_blank" rel="noopener noreferrer">
+                            {FORMAT_LABELS[format]}
+                            <span className="visually-hidden"> (opens in a new tab)</span>
+                          </a>
+                        ) : (
+                          <a href={`/api/v1/reports/${report.id}/download?format=${format}`} download>
+                            {FORMAT_LABELS[format]}
+                          </a>
+                        )}
                       </li>
                     ))}
                   </ul>

@@ -12,7 +12,8 @@ export const GET = withApi<{ id: string }>({ permission: "reports.export" }, asy
   return new Response(rendered.body, {
     headers: {
       "content-type": rendered.contentType,
-      "content-disposition": `attachment; filename="${rendered.fileName}"`,
+      // The printable HTML opens in the browser to be printed; the data formats download.
+      "content-disposition": `${format === "html" ? "inline" : "attachment"}; filename="${rendered.fileName}"`,
       "cache-control": "no-store",
       // The HTML report is self-contained: no scripts, no remote loads.
       "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
