@@ -24,9 +24,13 @@ export function PendingBadge() {
     };
   }, []);
   if (!count) return null;
+  // An aria-label on a plain span is not read: the link was named "Approvals1". The number is shown, the words are read.
   return (
-    <span className="badge warn nav-badge" data-testid="approvals-badge" aria-label={`${count} pending approval${count === 1 ? "" : "s"} for you`}>
-      {count}
-    </span>
+    <>
+      <span className="badge warn nav-badge" data-testid="approvals-badge" aria-hidden="true">
+        {count}
+      </span>
+      <span className="visually-hidden">{`, ${count} pending for you`}</span>
+    </>
   );
 }
