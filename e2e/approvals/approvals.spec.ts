@@ -61,7 +61,8 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
   const card = page.getByTestId("approval-card").filter({ hasText: tool });
   await expect(card).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId("approvals-badge")).toHaveText("1");
-  await expect(page.getByRole("link", { name: /^Approvals\s*,\s*1 pending for you$/ })).toBeVisible();
+  // The number is shown and hidden from screen readers; the link reads "Approvals, 1 pending for you".
+  await expect(page.locator("a:has([data-testid=approvals-badge]) .visually-hidden")).toHaveText(", 1 pending for you");
   await expect(card).toContainText("nightly cleanup");
   await expect(card).not.toContainText("sk_live_abcdefghijkl");
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
