@@ -110,9 +110,19 @@ describe("MCP tools/call held for approval: real SDK client → gateway → real
     const client = await agent();
     const started = Date.now();
     const error = await refusal(client.callTool({ name: "delete_file", arguments: { path: "/etc/secrets" } }));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(HOLD_SECONDS * 1000 - 100);
+    const answered = Date.now();
+    expect(answered - started).toBeGreaterThanOrEqual(HOLD_SECONDS * 1000 - 100);
     expect(error.code).toBe(-32001);
     const offered = error.data.access_request!;
+    // The submission said until when the call waits (held_until): the hold's deadline, which the refusal came at,
+    // stored on the request and answered by its status endpoint.
+    const held = (await harness.accessRequestRows()).find((row) => row.id === offered.id)!;
+    expect(held.heldUntil).not.toBeNull();
+    const heldUntil = new Date(held.heldUntil!).getTime();
+    expect(heldUntil).toBeGreaterThanOrEqual(started + HOLD_SECONDS * 1000);
+    expect(heldUntil).toBeLessThanOrEqual(answered);
+    const status = (await (await fetch(`${harness.url}/access/v1/requests/${offered.id}`, { headers: { authorization: `Bearer ${harness.epToken}` } })).json()) as { task: { held_until?: string } };
+    expect(status.task.held_until).toBe(new Date(heldUntil).toISOString());
     expect(offered).toMatchObject({ status: "pending", tool: "delete_file", review: `${harness.url}/approvals?request=${offered.id}`, status_endpoint: `${harness.url}/access/v1/requests/${offered.id}` });
     expect(offered.arguments_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(error.message).toContain(offered.id!);

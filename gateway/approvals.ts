@@ -122,7 +122,7 @@ export class ApprovalDesk {
         followed = undefined;
       }
       if (!followed) {
-        const opened = await this.open(key, request, decision, signal);
+        const opened = await this.open(key, request, decision, deadline, signal);
         // The console's bundle may already allow the call (published since the local one): it is authoritative.
         if (!("id" in opened)) {
           if (opened.decision) return { ...decision, outcome: "allow", message: "Allowed", reasons: reasonsOf(opened, decision.reasons) };
@@ -211,8 +211,14 @@ export class ApprovalDesk {
     };
   }
 
-  /** One submission per binding hash at a time; the console's answer when it offers no access request. */
-  private async open(key: string, request: AuthzenRequest, decision: DecisionOutcome, signal: AbortSignal): Promise<Followed | ConsoleAnswer> {
+  /**
+   * One submission per binding hash at a time; the console's answer when it offers no access request.
+   * The submission carries `held_until`, this call's hold deadline, so approvers see until when the
+   * call waits. Calls that join a submission in flight, or follow the request later, do not move it:
+   * the console keeps the first deadline (it never shows a call waiting when none does; approving
+   * after it still lets a later identical call through).
+   */
+  private async open(key: string, request: AuthzenRequest, decision: DecisionOutcome, deadline: number, signal: AbortSignal): Promise<Followed | ConsoleAnswer> {
     const running = this.opening.get(key);
     if (running) return abortable(running, signal);
     // The submission itself runs to its end even if this caller cancels (others may share it, and a
@@ -221,6 +227,9 @@ export class ApprovalDesk {
       const answer = await this.consult(request);
       const accessRequest = answer.context.access_request as AccessRequestContext | undefined;
       if (answer.decision || typeof accessRequest?.binding_token !== "string") return answer;
+      // Under a second left (or no hold at all): the call is answered about now, so there is no wait to show
+      // (and a deadline that passed on the way would be refused).
+      const heldUntil = deadline - Date.now() >= 1_000 ? new Date(deadline).toISOString() : null;
       const response = await this.call("/access/v1/requests", {
         method: "POST",
         headers: { "idempotency-key": decision.decisionId },
@@ -231,6 +240,7 @@ export class ApprovalDesk {
           context: request.context,
           denial: { binding_token: accessRequest.binding_token, ...(accessRequest.expires_at ? { expires_at: accessRequest.expires_at } : {}) },
           justification: `MCP tools/call ${decision.resourceId} through gateway ${this.options.gatewayName}`,
+          ...(heldUntil ? { held_until: heldUntil } : {}),
         }),
       });
       const handle = (await response.json().catch(() => null)) as TaskHandle | null;

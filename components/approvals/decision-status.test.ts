@@ -7,6 +7,11 @@ describe("decisionStatusLine", () => {
   it("says an approval lets the waiting call proceed", () => {
     expect(decisionStatusLine("approve", item)).toMatch(/^Approved — the waiting call proceeds \(tools\/call on db\.drop_table;/);
   });
+  it("with a hold deadline, says whether the approval reached the waiting call or only its next attempt", () => {
+    const held = { ...item, heldUntil: "2026-12-02T03:45:12.000Z" };
+    expect(decisionStatusLine("approve", { ...held, decidedAt: "2026-12-02T03:45:00.000Z" })).toBe("Approved — the waiting call proceeds (tools/call on db.drop_table).");
+    expect(decisionStatusLine("approve", { ...held, decidedAt: "2026-12-02T03:50:00.000Z" })).toBe("Approved — the call stopped waiting at 03:45:12 UTC; the agent's next attempt of tools/call on db.drop_table passes.");
+  });
   it("says a denial keeps the call refused", () => {
     expect(decisionStatusLine("deny", { ...item, status: "denied" })).toBe("Denied — the call stays refused (tools/call on db.drop_table).");
   });

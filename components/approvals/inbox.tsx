@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useId, useState } from "react";
 import { approvalApi, approvalKeys, approvalQueries } from "./api";
 import { decisionStatusLine } from "./decision-status";
+import { clockUtc, holdLine, nextHoldTickMs } from "./hold-line";
 import { FormStatus } from "@/components/ui/form-status";
 import { DecisionAction } from "@/components/decisions/decision-action";
 import { AgentPicker } from "@/components/inventory/agent-picker";
@@ -183,6 +184,11 @@ function ApprovalCard({ item, open: initiallyOpen }: { item: InboxItem; open: bo
         {/* A decided or ended request no longer waits: its own expiry would read as still running. */}
         {item.status === "pending" ? ` · expires ${formatUtc(item.expiresAt)}` : ""}
       </p>
+      {item.status === "pending" && item.heldUntil ? (
+        <p className="small" style={{ margin: "0.3rem 0 0" }}>
+          <HoldNotice heldUntil={item.heldUntil} expiresAt={item.expiresAt} />
+        </p>
+      ) : null}
       {item.status === "pending" ? <DecideForm item={item} /> : <Outcome item={item} />}
       <button type="button" className="link-button small" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((value) => !value)}>
         {open ? "Hide context" : "Show task, chain, recent decisions and findings"}
@@ -192,6 +198,29 @@ function ApprovalCard({ item, open: initiallyOpen }: { item: InboxItem; open: bo
       </div>
     </article>
   );
+}
+
+/**
+ * The enforcement point's held call (the submission's held_until), ticking each second while it
+ * waits, then saying that approving only lets the next attempt through. Not a live region: a
+ * countdown read out every second would drown the page; the text is there when read.
+ */
+function HoldNotice({ heldUntil, expiresAt }: { heldUntil: string; expiresAt: string }) {
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = () => {
+      const current = Date.now();
+      setNow(current);
+      const next = nextHoldTickMs(heldUntil, current);
+      if (next !== null) timer = setTimeout(tick, next);
+    };
+    timer = setTimeout(tick, 0);
+    return () => clearTimeout(timer);
+  }, [heldUntil]);
+  // Before the first tick (hydration): the deadline alone, so server and browser agree.
+  const text = now === null ? `The call waits until ${clockUtc(heldUntil)}` : holdLine(heldUntil, expiresAt, now).text;
+  return <span data-testid="approval-hold">{text}</span>;
 }
 
 function Outcome({ item }: { item: InboxItem }) {
@@ -285,6 +314,13 @@ function DetailPanel({ id }: { id: string }) {
             ))
           : "none"}
       </dd>
+      {/* A pending request's card says it live, above; once decided, when the held call stopped waiting. */}
+      {item.heldUntil && item.status !== "pending" ? (
+        <>
+          <dt>Held call</dt>
+          <dd>The enforcement point held the call until {clockUtc(item.heldUntil)}</dd>
+        </>
+      ) : null}
       <dt>Owners</dt>
       <dd>{owners.length ? owners.map((owner) => owner.name).join(", ") : "no owner on record"}</dd>
       <dt>Approvals so far</dt>

@@ -54,6 +54,12 @@ export const accessRequests = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     escalateAt: timestamp("escalate_at", { withTimezone: true }),
+    /**
+     * Until when the submitting PEP holds the agent's call open waiting for the decision (the
+     * submission's optional `held_until`, at most `expires_at`); null when it holds nothing. Set once,
+     * at submission: the first held call's deadline (docs/approvals.md, "held_until").
+     */
+    heldUntil: timestamp("held_until", { withTimezone: true }),
     escalatedAt: timestamp("escalated_at", { withTimezone: true }),
     decidedAt: timestamp("decided_at", { withTimezone: true }),
     decidedBy: text("decided_by"),

@@ -4,8 +4,9 @@ import { newUserSession } from "../fixtures/auth";
 /**
  * The whole loop in a real browser at phone width: a requestable forbid denies an agent's
  * destructive call, its enforcement point submits an access request and long-polls it, the
- * request appears live in the owner's inbox (and the nav badge), the owner approves from a
- * 390 px wide screen, the waiting long-poll completes, and the re-evaluation is allowed.
+ * request appears live in the owner's inbox (and the nav badge), its card counts down the PEP's hold
+ * (held_until) and then says the call stopped waiting, the owner approves from a 390 px wide screen,
+ * the waiting long-poll completes, and the re-evaluation is allowed.
  */
 test("an owner approves a waiting destructive call from a phone-width inbox", async ({ browser }) => {
   // Two people, a live inbox and the decision ↔ approval links: slower than one page on a loaded machine.
@@ -46,16 +47,17 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
   const denied = await api.post("/access/v1/evaluation", { headers: ep, data: call });
   const denial = (await denied.json()) as { decision: boolean; context: { access_request: { binding_token: string; expires_at: string } } };
   expect(denial.decision).toBe(false);
+  // The PEP says it holds the agent's call open for 30 s (as the gateway does): the card shows that, not only the expiry.
+  const heldUntil = new Date(Date.now() + 30_000);
   const submitted = await api.post("/access/v1/requests", {
     headers: { ...ep, "idempotency-key": `e2e-${suffix}` },
-    data: { ...call, justification: "nightly cleanup", denial: { binding_token: denial.context.access_request.binding_token, expires_at: denial.context.access_request.expires_at } },
+    data: { ...call, justification: "nightly cleanup", denial: { binding_token: denial.context.access_request.binding_token, expires_at: denial.context.access_request.expires_at }, held_until: heldUntil.toISOString() },
   });
   expect(submitted.status(), await submitted.text()).toBe(202);
-  const { task } = (await submitted.json()) as { task: { id: string; status_endpoint: string } };
+  const { task } = (await submitted.json()) as { task: { id: string; status_endpoint: string; expires_at: string; held_until: string } };
   expect(new URL(task.status_endpoint).pathname).toBe(`/access/v1/requests/${task.id}`);
-
-  // The PEP waits (long-poll) while the person decides.
-  const waiting = api.get(`/access/v1/requests/${task.id}?wait=30`, { headers: ep, timeout: 40_000 });
+  expect(task.held_until).toBe(heldUntil.toISOString());
+  const clock = `${heldUntil.toISOString().slice(11, 19)} UTC`;
 
   // It appears live: no reload; the badge counts it; the secret argument is masked.
   const card = page.getByTestId("approval-card").filter({ hasText: tool });
@@ -67,10 +69,25 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
   await expect(card).not.toContainText("sk_live_abcdefghijkl");
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
+  // While the PEP holds the call: until when, and the seconds left, ticking.
+  const hold = card.getByTestId("approval-hold");
+  await expect(hold).toHaveText(new RegExp(`^The call waits until ${clock} \\(\\d+ s left\\)$`));
+  const counted = await hold.textContent();
+  await expect(hold).not.toHaveText(counted!);
+  await expect(hold).toHaveText(new RegExp(`^The call waits until ${clock} \\(\\d+ s left\\)$`));
+  // Once the hold passed: the call no longer waits; approving lets the agent's next attempt through until the request expires.
+  const expiry = `${task.expires_at.slice(0, 16).replace("T", " ")} UTC`;
+  await expect(hold).toHaveText(`The call stopped waiting at ${clock}; approving now lets the agent's next attempt through until ${expiry}`, { timeout: 40_000 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  // The PEP (a retry of the call) waits by long-poll while the person decides.
+  const waiting = api.get(`/access/v1/requests/${task.id}?wait=30`, { headers: ep, timeout: 40_000 });
+
   await card.getByLabel("Comment (kept in the audit trail)").fill("ok, staging only");
   await card.getByRole("button", { name: /^Approve/ }).click();
   // The card leaves the pending list; a status line says what the click did.
-  const decided = page.getByRole("status").filter({ hasText: "Approved — the waiting call proceeds" });
+  // The hold had passed: the line says the approval reaches the agent's next attempt, not the call that stopped waiting.
+  const decided = page.getByRole("status").filter({ hasText: `Approved — the call stopped waiting at ${clock}; the agent's next attempt of tools/call on ${tool} passes.` });
   await expect(decided).toBeVisible();
   // The Approve button went with the card: keyboard focus lands on the line, not on the page.
   await expect(decided.locator("p")).toBeFocused();

@@ -65,6 +65,12 @@ export const AccessRequestSubmission = z.object({
     })
     .optional(),
   client: z.record(z.string(), z.unknown()).optional(),
+  held_until: z.iso
+    .datetime({ offset: true, message: "Use an RFC 3339 time, e.g. 2026-01-31T12:00:45Z" })
+    .optional()
+    .describe(
+      "Steward extension, optional: until when the PEP holds the agent's call open waiting for the decision (RFC 3339). Must be in the future; a time past the request's expires_at is stored as expires_at. Shown to approvers so they know whether approving still answers the waiting call or only its next attempt. Not part of the Idempotency-Key comparison.",
+    ),
 });
 export type AccessRequestSubmission = z.infer<typeof AccessRequestSubmission>;
 
@@ -76,7 +82,7 @@ const statusEndpoint = (origin: Origin, id: string) => `${origin.base.replace(/\
 export const ONE_USE_WINDOW_SECONDS = 900;
 
 export type TaskHandle = {
-  task: { id: string; status: string; status_endpoint: string; expires_at: string; links: Record<string, string>; progress?: { awaiting: string[]; current_step: number; total_steps: number } };
+  task: { id: string; status: string; status_endpoint: string; expires_at: string; held_until?: string; links: Record<string, string>; progress?: { awaiting: string[]; current_step: number; total_steps: number } };
   result?: { mode: "reevaluate"; approval: { id: string; approved_at: string; approved_until: string } };
   callback?: { secret: string };
 };
@@ -90,6 +96,7 @@ export function taskHandle(row: AccessRequestRow, origin: Origin): TaskHandle {
       status: row.status,
       status_endpoint: endpoint,
       expires_at: row.expiresAt.toISOString(),
+      ...(row.heldUntil ? { held_until: row.heldUntil.toISOString() } : {}),
       links: { cancel: `${endpoint}/cancel`, review: `${origin.base.replace(/\/$/, "")}/approvals?request=${row.id}` },
     },
   };
@@ -137,6 +144,19 @@ function parseSubmission(body: unknown): AccessRequestSubmission {
   throw new AccessRequestProblem("invalid_request", 400, "Invalid access request", `${path || "body"}: ${issue.message}`);
 }
 
+/**
+ * The submission's hold deadline, checked against the request's own expiry: refused (400 naming
+ * held_until) when it is not in the future — the PEP's call no longer waits, so there is nothing to
+ * show — and clamped to the expiry when later (a PEP cannot know the console's request TTL, and no
+ * approval can be given after the expiry anyway).
+ */
+export function heldUntilOf(submission: AccessRequestSubmission, now: Date, expiresAt: Date): Date | null {
+  if (submission.held_until === undefined) return null;
+  const heldUntil = new Date(submission.held_until);
+  if (heldUntil.getTime() <= now.getTime()) throw new AccessRequestProblem("invalid_request", 400, "Invalid access request", `held_until: must be a time in the future (got ${submission.held_until}, now is ${now.toISOString()})`);
+  return heldUntil > expiresAt ? expiresAt : heldUntil;
+}
+
 const stringOf = (value: unknown): string | null => (typeof value === "string" && value ? value.slice(0, 500) : null);
 
 /** The binding token is Steward's, unexpired, and the submission hashes to what it binds. */
@@ -171,7 +191,9 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
   if (idempotencyKey !== null && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) throw new AccessRequestProblem("invalid_request", 400, "Invalid Idempotency-Key", "Idempotency-Key must be 1–255 printable characters");
   const submission = parseSubmission(body);
   const requesterKey = requesterKeyOf(ctx.actor);
-  const submissionHash = createHash("sha256").update(canonicalJson(submission)).digest("hex");
+  // held_until is left out: a PEP retrying a submission (same Idempotency-Key) computes a new deadline.
+  const { held_until: _heldUntil, ...hashed } = submission;
+  const submissionHash = createHash("sha256").update(canonicalJson(hashed)).digest("hex");
   const db = ctx.tx ?? (await getDb());
   const withSecret = (row: AccessRequestRow) => ({ ...taskHandle(row, origin), ...(row.callbackUrl ? { callback: { secret: callbackSecret(row.id) } } : {}) });
 
@@ -186,19 +208,21 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
     return { handle: withSecret(existing), created: false };
   };
 
+  // Cached (cleared on every settings change): a read per create was one of its two transactions.
+  const settings = await getCachedSettings();
+  const expiresAt = new Date(now.getTime() + settings.approvalRequestMinutes * 60_000);
   let validated: { claims: BindingClaims; context: Record<string, unknown>; boundContext: Record<string, unknown> };
+  let heldUntil: Date | null;
   try {
     validated = await validateBinding(submission, now);
     if (submission.callback) checkCallbackUrl(submission.callback.endpoint, getConfig().approvalCallbackAllow);
+    heldUntil = heldUntilOf(submission, now, expiresAt);
   } catch (error) {
     const replay = error instanceof AccessRequestProblem ? await replayed() : null;
     if (replay) return replay;
     throw error;
   }
   const { claims, context, boundContext } = validated;
-  // Cached (cleared on every settings change): a read per create was one of its two transactions.
-  const settings = await getCachedSettings();
-  const expiresAt = new Date(now.getTime() + settings.approvalRequestMinutes * 60_000);
   const groups = claims.approval.groups as ApproverGroup[];
   const escalateAt = groups.includes("owner") && !groups.includes("security") ? new Date(now.getTime() + settings.approvalEscalationMinutes * 60_000) : null;
   const justification = (submission.justification ?? stringOf(context.business_justification) ?? "").slice(0, 2000);
@@ -236,6 +260,7 @@ export async function submitAccessRequest({ ctx, body, idempotencyKey, origin, n
         callbackUrl: submission.callback?.endpoint ?? null,
         callbackState: submission.callback?.state ?? null,
         expiresAt,
+        heldUntil,
         escalateAt: escalateAt && escalateAt < expiresAt ? escalateAt : null,
       }),
       listWebhooks(tx),

@@ -55,6 +55,8 @@ export type InboxItem = {
   requester: string;
   createdAt: string;
   expiresAt: string;
+  /** Until when the submitting PEP holds the agent's call open (null: it holds nothing, or did not say). */
+  heldUntil: string | null;
   escalated: boolean;
   decidedAt: string | null;
   decidedBy: string | null;
@@ -114,6 +116,7 @@ async function toItems(db: Executor, actor: Actor, rows: AccessRequestRow[], { w
       requester: row.requesterLabel,
       createdAt: row.createdAt.toISOString(),
       expiresAt: row.expiresAt.toISOString(),
+      heldUntil: row.heldUntil?.toISOString() ?? null,
       escalated: Boolean(row.escalatedAt),
       decidedAt: row.decidedAt?.toISOString() ?? null,
       decidedBy: row.decidedByLabel,

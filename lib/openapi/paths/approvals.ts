@@ -10,6 +10,7 @@ const TaskHandle = z.object({
     status: z.enum(["pending", "approved", "denied", "expired", "cancelled"]).describe("pending → approved | denied | expired | cancelled, exactly once"),
     status_endpoint: z.string(),
     expires_at: z.string().describe("RFC 3339; a request still pending then expires (the call stays denied)"),
+    held_until: z.string().optional().describe("RFC 3339; present when the submission said until when its PEP holds the call open (held_until), at most expires_at"),
     links: z.record(z.string(), z.string()).describe("cancel, review"),
     progress: z.object({ awaiting: z.array(z.string()), current_step: z.number(), total_steps: z.number() }).optional(),
   }),
@@ -29,7 +30,7 @@ const problems = {
   409: { description: "application/problem+json: duplicate_request (Idempotency-Key or binding token reused with another body) or invalid_task_state", schema: Problem },
   410: { description: "application/problem+json: expired_denial (the requestable denial's window passed; evaluate again)", schema: Problem },
 };
-const InboxItem = z.object({ id: z.string(), status: z.string(), agentId: z.string().nullable(), action: z.string(), arguments: z.unknown().describe("Sensitive values masked"), policies: z.array(z.string()), requiredGroups: z.array(z.string()), canDecide: z.boolean(), refusal: z.string().nullable() }).passthrough();
+const InboxItem = z.object({ id: z.string(), status: z.string(), heldUntil: z.string().nullable().describe("Until when the submitting PEP holds the agent's call open; null when it holds none"), agentId: z.string().nullable(), action: z.string(), arguments: z.unknown().describe("Sensitive values masked"), policies: z.array(z.string()), requiredGroups: z.array(z.string()), canDecide: z.boolean(), refusal: z.string().nullable() }).passthrough();
 const Webhook = z.object({ id: z.string(), name: z.string(), approverGroup: z.string(), preset: z.string(), url: z.string(), enabled: z.boolean(), createdAt: z.string() });
 
 const FLOW =
@@ -40,7 +41,7 @@ export const approvalOperations: ApiOperation[] = [
     method: "post",
     path: "/access/v1/requests",
     summary: "Submit an access request for a requestable denial (AuthZEN Access Request and Approval Profile)",
-    description: `${FLOW} Send an Idempotency-Key header: a repeat with an equivalent body returns the same task (200), another body is refused (409). Optional callback {endpoint, state}: Steward POSTs the task to it on completion, signed by the Standard Webhooks scheme with callback.secret from this response, retried until a 2xx; http or internal endpoints must be allowed by STEWARD_APPROVAL_CALLBACK_ALLOW. Accepts an enforcement-point token or a personal API token (security engineers, admins).`,
+    description: `${FLOW} Send an Idempotency-Key header: a repeat with an equivalent body returns the same task (200), another body is refused (409). Optional callback {endpoint, state}: Steward POSTs the task to it on completion, signed by the Standard Webhooks scheme with callback.secret from this response, retried until a 2xx; http or internal endpoints must be allowed by STEWARD_APPROVAL_CALLBACK_ALLOW. Optional held_until (RFC 3339, Steward extension): until when the PEP keeps the agent's call waiting; in the past → 400 invalid_request naming held_until, later than the request's expiry → stored as the expiry; approvers see it. Accepts an enforcement-point token or a personal API token (security engineers, admins).`,
     tag: "Approvals",
     permission: "approvals.request",
     auth: "enforcement_point",

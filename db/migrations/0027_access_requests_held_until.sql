@@ -1,0 +1,1 @@
+ALTER TABLE "access_requests" ADD COLUMN "held_until" timestamp with time zone;
