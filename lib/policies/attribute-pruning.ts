@@ -1,5 +1,6 @@
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import type { CedarEntity, CedarUid } from "./cedar";
+import { entityKey, refOf } from "./request-mapping";
 
 /**
  * What a policy set can observe of a request, so the rest need not cross into Cedar.
@@ -133,8 +134,8 @@ export function pruneEntities(entities: readonly CedarEntity[], observed: Observ
   };
   const byKey = new Map<string, CedarEntity>();
   for (const entity of entities) {
-    const uid = plainUid(entity.uid);
-    byKey.set(uid ? uidKey(uid) : JSON.stringify(entity.uid), entity);
+    const uid = refOf(entity.uid);
+    byKey.set(uid ? entityKey(uid) : JSON.stringify(entity.uid), entity);
   }
   // An entity a policy may reach any way at all (a literal) may be read with any name.
   if (observed.readsOtherEntities) return [...byKey.values()].map((entity) => slim(entity, AS_PRINCIPAL | AS_RESOURCE | THROUGH_ATTRIBUTE));
@@ -154,23 +155,23 @@ export function pruneEntities(entities: readonly CedarEntity[], observed: Observ
   while (paths.length || parentsToVisit.length) {
     if (paths.length) {
       const [uid, how] = paths.pop()!;
-      const key = uidKey(uid);
+      const key = entityKey(uid);
       const entity = byKey.get(key);
       const before = reachedAs.get(key) ?? 0;
       if (!entity || (before & how) === how) continue;
       reachedAs.set(key, before | how);
       throughAttributes(slim(entity, how).attrs);
       for (const parent of entity.parents) {
-        const parentUid = plainUid(parent);
+        const parentUid = refOf(parent);
         if (parentUid) parentsToVisit.push(parentUid);
       }
     } else {
-      const key = uidKey(parentsToVisit.pop()!);
+      const key = entityKey(parentsToVisit.pop()!);
       const entity = byKey.get(key);
       if (!entity || ancestors.has(key)) continue;
       ancestors.add(key);
       for (const parent of entity.parents) {
-        const parentUid = plainUid(parent);
+        const parentUid = refOf(parent);
         if (parentUid) parentsToVisit.push(parentUid);
       }
     }
@@ -184,20 +185,13 @@ export function pruneEntities(entities: readonly CedarEntity[], observed: Observ
   return out;
 }
 
-const uidKey = (uid: CedarUid) => `${uid.type}\u0000${uid.id}`;
-
-function plainUid(value: unknown): CedarUid | null {
-  const uid = ((value as { __entity?: unknown } | null)?.__entity ?? value) as Partial<CedarUid> | null;
-  return uid && typeof uid.type === "string" && typeof uid.id === "string" ? { type: uid.type, id: uid.id } : null;
-}
-
 /** Pushes every entity reference (`{ "__entity": … }`) inside a value. */
 function collectReferences(value: unknown, into: CedarUid[]): void {
   if (Array.isArray(value)) for (const item of value) collectReferences(item, into);
   else if (value && typeof value === "object") {
     const reference = (value as { __entity?: unknown }).__entity;
     if (reference !== undefined) {
-      const uid = plainUid(reference);
+      const uid = refOf(reference);
       if (uid) into.push(uid);
     } else if (!("__extn" in value)) for (const inner of Object.values(value)) collectReferences(inner, into);
   }

@@ -1,4 +1,5 @@
 import type { AttributeType, CedarEntity, CedarRequest, CedarUid, SchemaShape } from "./cedar";
+import { entityKey, refOf } from "./request-mapping";
 
 /**
  * Evaluating without the schema, when the schema would change nothing.
@@ -72,14 +73,9 @@ function recordConforms(values: Record<string, unknown>, attributes: Record<stri
   return true;
 }
 
-const plainUid = (value: unknown): CedarUid | null => {
-  const uid = (isPlainObject(value) && isPlainObject(value.__entity) ? value.__entity : value) as Partial<CedarUid> | null;
-  return uid && typeof uid.type === "string" && typeof uid.id === "string" ? { type: uid.type, id: uid.id } : null;
-};
-
 /** Whether an entity is of a declared type, with conforming attributes and parents of allowed types. */
 export function entityConforms(entity: CedarEntity, shape: SchemaShape): boolean {
-  const uid = plainUid(entity.uid);
+  const uid = refOf(entity.uid);
   const attributes = uid && shape.entityAttributes.get(uid.type);
   if (!uid || !attributes) return false;
   const extra = entity as CedarEntity & { tags?: unknown };
@@ -87,8 +83,8 @@ export function entityConforms(entity: CedarEntity, shape: SchemaShape): boolean
   if (!isPlainObject(entity.attrs) || !recordConforms(entity.attrs, attributes)) return false;
   const allowedParents = shape.parentTypes.get(uid.type) ?? new Set<string>();
   return entity.parents.every((parent) => {
-    const parentUid = plainUid(parent);
-    return parentUid !== null && allowedParents.has(parentUid.type);
+    const parentUid = refOf(parent);
+    return parentUid !== undefined && allowedParents.has(parentUid.type);
   });
 }
 
@@ -108,8 +104,8 @@ export function mayEvaluateWithoutSchema(shape: SchemaShape, request: CedarReque
   // Cedar refuses a list naming one entity twice; pruning would silently keep one of them.
   const seen = new Set<string>();
   return entities.every((entity) => {
-    const uid = plainUid(entity.uid);
-    const key = uid ? `${uid.type}\u0000${uid.id}` : "";
+    const uid = refOf(entity.uid);
+    const key = uid ? entityKey(uid) : "";
     if (!uid || seen.has(key)) return false;
     seen.add(key);
     let conforms = known?.get(entity);
