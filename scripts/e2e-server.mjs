@@ -52,7 +52,8 @@ if (env.DATABASE_URL) {
   dropDatabase = () => psql(`drop database if exists ${name} with (force)`);
 }
 
-const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
+// The keep-alive timeout as scripts/start.mjs sets it: Playwright's request context reuses idle connections.
+const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1", "--keepAliveTimeout", "65000"], { env, stdio: "inherit" });
 const cleanUp = () => {
   dropDatabase();
   rmSync(dataDir, { recursive: true, force: true });
