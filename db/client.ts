@@ -1,3 +1,4 @@
+import { withStatementReuse } from "./statement-reuse";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
@@ -119,8 +120,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     } finally {
       await migrator.end();
     }
-    const client = postgres(target.url, { ...quiet, max: 10 });
-    const sql = postgres(target.url, { ...quiet, max: 10 });
+    const client = withStatementReuse(postgres(target.url, { ...quiet, max: 10 }));
+    const sql = withStatementReuse(postgres(target.url, { ...quiet, max: 10 }));
     const db = drizzle({ client, schema }) as unknown as Db;
     return {
       kind: "postgres",
