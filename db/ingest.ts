@@ -7,11 +7,26 @@ import type { DatabaseHandle } from "./client";
  */
 export type RawQuery = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
 
-export async function withRawTransaction<T>(handle: DatabaseHandle, fn: (query: RawQuery) => Promise<T>): Promise<T> {
+/**
+ * Runs independent steps of one transaction. On PostgreSQL they are issued at once, and postgres.js
+ * pipelines statements issued together on the transaction's connection: one round trip for all of
+ * them. Elsewhere (PGlite, in-process) one after another. Resolves with every step's result in order;
+ * rejects with the first failure, after which the transaction rolls back as with any throw.
+ */
+export type Together = <T extends readonly unknown[]>(...steps: { [K in keyof T]: () => Promise<T[K]> }) => Promise<T>;
+
+const pipelined: Together = (...steps) => Promise.all(steps.map((step) => step())) as never;
+const oneAfterAnother: Together = async (...steps) => {
+  const results: unknown[] = [];
+  for (const step of steps) results.push(await step());
+  return results as never;
+};
+
+export async function withRawTransaction<T>(handle: DatabaseHandle, fn: (query: RawQuery, together: Together) => Promise<T>): Promise<T> {
   if (handle.sql) {
-    return handle.sql.begin((tx) => fn(<R,>(text: string, params: unknown[] = []) => tx.unsafe(text, params as never[]) as unknown as Promise<R[]>)) as Promise<T>;
+    return handle.sql.begin((tx) => fn(<R,>(text: string, params: unknown[] = []) => tx.unsafe(text, params as never[]) as unknown as Promise<R[]>, pipelined)) as Promise<T>;
   }
-  return handle.pglite!.transaction((tx) => fn(async <R,>(text: string, params: unknown[] = []) => (await tx.query<R>(text, params)).rows));
+  return handle.pglite!.transaction((tx) => fn(async <R,>(text: string, params: unknown[] = []) => (await tx.query<R>(text, params)).rows, oneAfterAnother));
 }
 
 export async function rawQuery<T = Record<string, unknown>>(handle: DatabaseHandle, text: string, params: unknown[] = []): Promise<T[]> {
@@ -144,7 +159,9 @@ export async function insertQuarantine(query: RawQuery, enforcementPointId: stri
 
 export type AgentReference = { ref: string; spiffeId: string | null; clientId: string | null; name: string | null };
 
-async function findAgentIds(query: RawQuery, refs: AgentReference[]): Promise<Map<string, string>> {
+/** The inventory ids of the agents these references name, where known (a read; creates nothing). */
+export async function findAgentIds(query: RawQuery, refs: AgentReference[]): Promise<Map<string, string>> {
+  if (!refs.length) return new Map();
   // An EP (or Steward's own PDP) may also name a registered agent by its Steward id or its
   // external id; a recorded identity wins over those (rows are read in that order).
   const rows = await query<{ kind: string; value: string; agent_id: string }>(
@@ -170,16 +187,20 @@ const DISCOVERY_LOCK_KEY = 7_363_010;
 
 /**
  * Maps each agent reference to its inventory id. An agent the inventory does not know is created
- * as `discovered` with its identities recorded: shadow agents surface, never vanish.
+ * as `discovered` with its identities recorded: shadow agents surface, never vanish. `found`: what
+ * findAgentIds already answered for these references in this transaction (it is not asked again).
  */
 export async function resolveAgents(
   query: RawQuery,
   refs: AgentReference[],
   newAgentId: () => string,
   seenAt: string,
+  found?: Map<string, string>,
 ): Promise<{ resolved: Map<string, string>; createdIds: string[] }> {
   if (!refs.length) return { resolved: new Map(), createdIds: [] }; // a batch of retries: no lookup
-  const resolved = await findAgentIds(query, refs);
+  const resolved = new Map<string, string>();
+  if (found) for (const ref of refs) if (found.has(ref.ref)) resolved.set(ref.ref, found.get(ref.ref)!);
+  if (!found) for (const [ref, agentId] of await findAgentIds(query, refs)) resolved.set(ref, agentId);
   const missing = refs.filter((ref) => !resolved.has(ref.ref));
   if (!missing.length) return { resolved, createdIds: [] };
   await query("select pg_advisory_xact_lock($1)", [DISCOVERY_LOCK_KEY]);

@@ -9,6 +9,7 @@ import {
   insertQuarantine,
   notifyDecisionBatch,
   resolveAgents,
+  findAgentIds,
   storedContentHashes,
   touchAgentsSeen,
   withRawTransaction,
@@ -188,13 +189,23 @@ export async function ingestDecisions({ ctx, input, alsoInTransaction }: { ctx: 
   await ensurePartitionsFor(handle, candidates.map((item) => item.time));
 
   const write = () =>
-    withRawTransaction(handle, async (query) => {
-      // The caller's own writes that must commit with these decisions or not at all (the token
-      // service's issued token beside its issuance decision); a throw rolls back everything.
-      if (alsoInTransaction) await alsoInTransaction(query);
+    withRawTransaction(handle, async (query, together) => {
       const batchQuarantine = [...quarantine];
       let batchDuplicates = duplicates;
-      const { claimed, receivedAt } = await claimDecisionKeys(query, enforcementPointId, candidates.map((item) => ({ decisionId: item.input.id, contentHash: item.hash, time: item.time })));
+      // People are recorded as person:<id> and never become discovered agents.
+      const isPerson = (item: Valid) => item.input.agent.kind === "person";
+      const refsOf = (items: Valid[]) => [...new Map(items.filter((item) => !isPerson(item)).map((item) => [item.input.agent.id, { ref: item.input.agent.id, spiffeId: item.input.agent.spiffe_id ?? null, clientId: item.input.agent.client_id ?? null, name: item.input.agent.name ?? null }])).values()];
+      // One round trip: the caller's own writes that must commit with these decisions or not at all
+      // (the token service's issued token beside its issuance decision; a throw rolls back everything),
+      // the keys' claim, and the lookup of every candidate's agent (a read: what it finds for an item
+      // that turns out to be a retry is not used).
+      const [, { claimed, receivedAt }, knownAgents] = await together(
+        async () => {
+          if (alsoInTransaction) await alsoInTransaction(query);
+        },
+        () => claimDecisionKeys(query, enforcementPointId, candidates.map((item) => ({ decisionId: item.input.id, contentHash: item.hash, time: item.time }))),
+        () => findAgentIds(query, refsOf(candidates)),
+      );
       const unclaimed = candidates.filter((item) => !claimed.has(item.input.id));
       const stored = await storedContentHashes(query, enforcementPointId, unclaimed.map((item) => item.input.id));
       for (const item of unclaimed) {
@@ -202,19 +213,20 @@ export async function ingestDecisions({ ctx, input, alsoInTransaction }: { ctx: 
         else batchQuarantine.push(conflict(item, `$[${item.index}].id`));
       }
       const fresh = candidates.filter((item) => claimed.has(item.input.id));
-      // People are recorded as person:<id> and never become discovered agents.
-      const isPerson = (item: Valid) => item.input.agent.kind === "person";
-      const refs = new Map(fresh.filter((item) => !isPerson(item)).map((item) => [item.input.agent.id, { ref: item.input.agent.id, spiffeId: item.input.agent.spiffe_id ?? null, clientId: item.input.agent.client_id ?? null, name: item.input.agent.name ?? null }]));
-      const { resolved: agentIds, createdIds } = await resolveAgents(query, [...refs.values()], () => newId("agt"), new Date(now).toISOString());
+      const { resolved: agentIds, createdIds } = await resolveAgents(query, refsOf(fresh), () => newId("agt"), new Date(now).toISOString(), knownAgents);
       const rows = fresh.map((item) => toRow(item, isPerson(item) ? `person:${item.input.agent.id}` : agentIds.get(item.input.agent.id)!));
-      await insertDecisions(query, enforcementPointId, receivedAt, rows);
-      await noteLateDecisions(query, rows.map((row) => row.time)); // closed days' rollups are recomputed
-      await insertQuarantine(query, enforcementPointId, batchQuarantine);
-      if (rows.length && handle.kind === "postgres") {
-        const times = rows.map((row) => row.time).sort();
-        const notice: BatchNotice = { origin: feedOrigin(), enforcementPointId, receivedAt, firstTime: times[0]!, lastTime: times.at(-1)!, count: rows.length };
-        await notifyDecisionBatch(query, JSON.stringify(notice));
-      }
+      // One round trip again: the rows, the late days' marks, the quarantine and the feed's NOTIFY (sent on commit).
+      await together(
+        () => insertDecisions(query, enforcementPointId, receivedAt, rows),
+        () => noteLateDecisions(query, rows.map((row) => row.time)), // closed days' rollups are recomputed
+        () => insertQuarantine(query, enforcementPointId, batchQuarantine),
+        async () => {
+          if (!rows.length || handle.kind !== "postgres") return;
+          const times = rows.map((row) => row.time).sort();
+          const notice: BatchNotice = { origin: feedOrigin(), enforcementPointId, receivedAt, firstTime: times[0]!, lastTime: times.at(-1)!, count: rows.length };
+          await notifyDecisionBatch(query, JSON.stringify(notice));
+        },
+      );
       return { rows, fresh, receivedAt, batchQuarantine, batchDuplicates, createdIds };
     });
 
