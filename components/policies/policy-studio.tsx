@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { PolicyTemplate } from "@/lib/policies/templates";
 import type { TestSeed } from "@/lib/policies/test-from-decision";
@@ -9,6 +10,7 @@ import { PolicyEditor } from "./policy-editor";
 import { ReplayPanel } from "./replay-panel";
 import { SchemaPanel } from "./schema-panel";
 import { StatsPanel } from "./stats-panel";
+import { STUDIO_TAB_SLUGS, type StudioTabSlug } from "./studio-tabs";
 import { TestsPanel } from "./tests-panel";
 import { VersionsPanel, type VersionSort } from "./versions-panel";
 
@@ -16,10 +18,13 @@ export type StudioPermissions = { canWrite: boolean; canPublish: boolean; canApp
 
 const TABS = ["Policies", "Tests", "Review and publish", "Replay", "Usage", "Schema and entities"] as const;
 type Tab = (typeof TABS)[number];
+const tabOf = (slug: StudioTabSlug | undefined): Tab => TABS[slug ? STUDIO_TAB_SLUGS.indexOf(slug) : 0]!;
+const studioHref = (tab: Tab) => (tab === "Policies" ? "/policies" : `/policies?tab=${STUDIO_TAB_SLUGS[TABS.indexOf(tab)]}`);
 
 /** The policy studio: the draft on the left, the selected policy (or a tab's panel) on the right. */
 /**
- * `initialTab` "review" opens Review and publish (its Versions table's header links come back to it);
+ * `initialTab` is the tab the address names (`?tab=`): a click changes the address, so reload, back and
+ * links keep the tab ("review" is also where the Versions table's header links come back to);
  * `versionSort` is that table's server order, as the page read `?sort=`.
  */
 export function PolicyStudio({
@@ -34,11 +39,23 @@ export function PolicyStudio({
   permissions: StudioPermissions;
   initialPolicyId?: string;
   testSeed?: TestSeed;
-  initialTab?: "review";
+  initialTab?: StudioTabSlug;
   versionSort?: VersionSort;
 }) {
   const draft = useQuery(policyQueries.draft());
-  const [tab, setTab] = useState<Tab>(testSeed ? "Tests" : initialTab === "review" ? "Review and publish" : "Policies");
+  const router = useRouter();
+  // Shown at once on a click; the address (and so `initialTab`) follows, and back/forward set it again.
+  const addressedTab = testSeed ? "Tests" : tabOf(initialTab);
+  const [tab, setTab] = useState<Tab>(addressedTab);
+  const [addressed, setAddressed] = useState<Tab>(addressedTab);
+  if (addressed !== addressedTab) {
+    setAddressed(addressedTab);
+    setTab(addressedTab);
+  }
+  const select = (name: Tab) => {
+    setTab(name);
+    if (name !== tab) router.push(studioHref(name), { scroll: false });
+  };
   const [selected, setSelected] = useState<{ id: string | null; template?: PolicyTemplate; key: number }>(initialPolicyId ? { id: initialPolicyId, key: 1 } : { id: null, key: 0 });
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
 
@@ -54,7 +71,7 @@ export function PolicyStudio({
     <div className="policy-studio">
       <nav aria-label="Policy studio sections" className="studio-tabs">
         {TABS.map((name) => (
-          <button key={name} type="button" aria-pressed={tab === name} onClick={() => setTab(name)}>
+          <button key={name} type="button" aria-pressed={tab === name} onClick={() => select(name)}>
             {name}
             {name === "Tests" && failing ? <span className="badge danger"> {failing} failing</span> : null}
           </button>

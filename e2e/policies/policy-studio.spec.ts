@@ -93,6 +93,14 @@ test("a viewer reads policies but cannot edit or publish", async ({ browser }) =
   await page.getByRole("button", { name: "Review and publish" }).click();
   await expect(page.getByRole("button", { name: "Publish", exact: true })).toHaveCount(0);
   expect((await page.request.post("/api/v1/policies/publish", { data: { message: "x" } })).status()).toBe(403);
+  // The tab is in the address: a reload keeps it, and back returns to the tab before.
+  await page.getByRole("button", { name: "Replay", exact: true }).click();
+  await expect(page).toHaveURL(/\/policies\?tab=replay$/);
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Replay", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await page.goBack();
+  await expect(page).toHaveURL(/\/policies\?tab=review$/);
+  await expect(page.getByRole("button", { name: "Review and publish" })).toHaveAttribute("aria-pressed", "true");
   await context.close();
 });
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/app/_server/page-guard";
 import { PolicyStudio } from "@/components/policies/policy-studio";
+import { STUDIO_TAB_SLUGS } from "@/components/policies/studio-tabs";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/require-permission";
 import { readPageQuery } from "@/lib/http/query";
@@ -12,13 +13,14 @@ import { z } from "zod";
 /**
  * `?policy=pol_…` opens that draft policy (links from frameworks and elsewhere: components/ui/entity-links.ts);
  * `?fromEp=…&fromDecision=…` opens the Tests tab with a test prefilled from that recorded decision;
- * `?tab=review` opens Review and publish, whose Versions table the server orders by `?sort=` (as GET /api/v1/policies/versions).
+ * `?tab=` opens a tab (tests, review, replay, usage, schema; none: Policies); Review and publish's Versions table
+ * the server orders by `?sort=` (as GET /api/v1/policies/versions).
  */
 const PoliciesPageQuery = z.strictObject({
   policy: z.string().min(1).max(200).optional(),
   fromEp: z.string().min(1).max(200).optional(),
   fromDecision: z.string().min(1).max(500).optional(),
-  tab: z.enum(["review"]).optional(),
+  tab: z.enum(STUDIO_TAB_SLUGS).optional(),
   sort: ListPolicyVersionsQuery.shape.sort,
 });
 
