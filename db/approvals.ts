@@ -28,9 +28,19 @@ export async function findByIdempotencyKey(db: Executor, requesterKey: string, i
   return row;
 }
 
-/** Inserts unless the (requester, Idempotency-Key) pair exists; returns the inserted row or undefined. */
+/**
+ * Inserts unless the (requester, Idempotency-Key) pair exists; returns the inserted row or undefined.
+ * When the request names a task Steward issued, its initiator is the task record's (a person's email or an
+ * agent's id), whatever the submission said: four-eyes compares approvers with it. Otherwise the
+ * submission's, if any. Read in the same statement, so no round trip is added.
+ */
 export async function insertAccessRequest(db: Executor, row: NewAccessRequestRow): Promise<AccessRequestRow | undefined> {
-  const [inserted] = await db.insert(accessRequests).values(row).onConflictDoNothing().returning();
+  const initiator = row.taskId ? sql`coalesce((select ${tasks.initiator} from ${tasks} where ${tasks.id} = ${row.taskId}), ${row.initiator ?? null}::text)` : (row.initiator ?? null);
+  const [inserted] = await db
+    .insert(accessRequests)
+    .values({ ...row, initiator })
+    .onConflictDoNothing()
+    .returning();
   return inserted;
 }
 

@@ -341,6 +341,20 @@ describe("who approves", () => {
     expect((await decideAccessRequest({ ctx: backupUser, id: handle.task.id, decision: "approve", input: {}, origin })).status).toBe("approved");
   });
 
+  it("takes the initiator from the task record of a task Steward issued, over what the submission says, for four-eyes", async () => {
+    await database.db.insert(tasks).values({ id: "tsk_by_owner", purpose: "grant a role", initiatorType: "person", initiator: email(ownerUser), rootAgentId: "agt_deploy", tokensExpireAt: new Date(Date.now() + 3_600_000) });
+    // The PEP sent no initiator, then a different one: the task record decides both times.
+    for (const extra of [{}, { initiator: email(bystander) }]) {
+      const { handle } = await requestFor(call("iam.grant", { role: "admin", try: Object.keys(extra).length }, { task_id: "tsk_by_owner", ...extra }));
+      const [row] = await database.db.select().from(accessRequests).where(eq(accessRequests.id, handle.task.id));
+      expect(row!.initiator).toBe(email(ownerUser));
+      await expect(decideAccessRequest({ ctx: ownerUser, id: handle.task.id, decision: "approve", input: {}, origin })).rejects.toMatchObject({ status: 403, detail: expect.stringMatching(/Four-eyes/) });
+    }
+    // A task Steward did not issue keeps the submission's initiator.
+    const { handle } = await requestFor(call("iam.grant", { role: "auditor" }, { task_id: "task_elsewhere", initiator: email(bystander) }));
+    expect((await database.db.select().from(accessRequests).where(eq(accessRequests.id, handle.task.id)))[0]!.initiator).toBe(email(bystander));
+  });
+
   it("owner+security needs two different people", async () => {
     const { handle } = await requestFor(call("payments.refund", { amount: 120 }));
     const first = await decideAccessRequest({ ctx: ownerUser, id: handle.task.id, decision: "approve", input: {}, origin });
