@@ -1,4 +1,3 @@
-import { withStatementReuse } from "./statement-reuse";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
@@ -7,6 +6,7 @@ import type { Sql } from "postgres";
 import { getConfig } from "@/lib/config";
 import { lockFolder } from "./folder-lock";
 import * as schema from "./schema";
+import { withStatementReuse } from "./statement-reuse";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];

@@ -198,9 +198,8 @@ export async function resolveAgents(
   found?: Map<string, string>,
 ): Promise<{ resolved: Map<string, string>; createdIds: string[] }> {
   if (!refs.length) return { resolved: new Map(), createdIds: [] }; // a batch of retries: no lookup
-  const resolved = new Map<string, string>();
-  if (found) for (const ref of refs) if (found.has(ref.ref)) resolved.set(ref.ref, found.get(ref.ref)!);
-  if (!found) for (const [ref, agentId] of await findAgentIds(query, refs)) resolved.set(ref, agentId);
+  const known = found ?? (await findAgentIds(query, refs));
+  const resolved = new Map(refs.flatMap((ref) => (known.has(ref.ref) ? [[ref.ref, known.get(ref.ref)!] as const] : [])));
   const missing = refs.filter((ref) => !resolved.has(ref.ref));
   if (!missing.length) return { resolved, createdIds: [] };
   await query("select pg_advisory_xact_lock($1)", [DISCOVERY_LOCK_KEY]);

@@ -4,12 +4,12 @@ import { noteLateDecisions } from "@/db/activity";
 import { markEnforcementPointRejected, markEnforcementPointSeen } from "@/db/enforcement-points";
 import {
   claimDecisionKeys,
+  findAgentIds,
   ensureDecisionPartitions,
   insertDecisions,
   insertQuarantine,
   notifyDecisionBatch,
   resolveAgents,
-  findAgentIds,
   storedContentHashes,
   touchAgentsSeen,
   withRawTransaction,
