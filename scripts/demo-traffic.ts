@@ -4,8 +4,10 @@
  * Registers three demo enforcement points through the real API and pushes a realistic mix of
  * decisions for --duration seconds: a planner delegating to executors, tool calls, denies,
  * out-of-scope calls, approvals, and an OPA that uploads decision logs in its own format.
- * Unless --approval off, it also sets up `cleanup-bot`, whose destructive call is held by a
- * requestable forbid (@approval) and waits in Approvals until a person decides (docs/approvals.md).
+ * With --approval on, it also sets up `cleanup-bot`, whose destructive call is held by a requestable
+ * forbid (@approval) and waits in Approvals until a person decides (docs/approvals.md). That step
+ * changes the console's live policy: it saves two policies to the draft and publishes the draft
+ * (all of it), so it is off unless asked for — meant for a console kept for demos.
  * Auth: STEWARD_TOKEN (a personal API token of an admin or security engineer), or
  * STEWARD_ADMIN_EMAIL + STEWARD_ADMIN_PASSWORD to sign in.
  */
@@ -124,7 +126,7 @@ async function approvalScenario(client: StewardClient, gatewayToken: string): Pr
     if (saved.status !== 201) throw new Error(`saving the demo policy failed: HTTP ${saved.status} ${JSON.stringify(saved.body)}`);
   }
   const published = await client.json("POST", "/api/v1/policies/publish", { message: `demo: ${name}'s destructive calls wait for approval` });
-  if (published.status !== 201) throw new Error(`publishing the demo policies failed: HTTP ${published.status} ${JSON.stringify(published.body)} (approve the draft if four-eyes is on, or pass --approval off)`);
+  if (published.status !== 201) throw new Error(`publishing the demo policies failed: HTTP ${published.status} ${JSON.stringify(published.body)} (approve the draft if four-eyes is on, or leave out --approval on)`);
   const ep = { authorization: `Bearer ${gatewayToken}`, "content-type": "application/json" };
   const call = { subject: { type: "agent", id: agentId }, action: { name: "tools/call" }, resource: { type: "tool", id: "db.drop_table" }, context: { destructive: true, arguments: { table: "sessions_archive" }, task_purpose: "nightly cleanup" } };
   const evaluate = async (context: Record<string, unknown>) => (await (await fetch(`${baseUrl}/access/v1/evaluation`, { method: "POST", headers: ep, body: JSON.stringify({ ...call, context }) })).json()) as { decision: boolean; context: { access_request?: { binding_token: string } } };
@@ -146,7 +148,7 @@ async function main() {
   const client = await StewardClient.connect(baseUrl, { token: process.env.STEWARD_TOKEN, email: process.env.STEWARD_ADMIN_EMAIL, password: process.env.STEWARD_ADMIN_PASSWORD });
   const mcp = await client.enforcementPointToken({ name: "demo-mcp-gateway", kind: "mcp-gateway", environment: "demo", description: "Demo traffic: MCP gateway in front of agent tools" });
   const opa = await client.enforcementPointToken({ name: "demo-opa", kind: "policy-engine", environment: "demo", description: "Demo traffic: OPA behind Envoy, uploading decision logs" });
-  const approvals = argValue("approval", "on") === "off" ? Promise.resolve() : approvalScenario(client, mcp.token).catch((error: unknown) => console.error("approval scenario:", error instanceof Error ? error.message : error));
+  const approvals = argValue("approval", "off") !== "on" ? Promise.resolve() : approvalScenario(client, mcp.token).catch((error: unknown) => console.error("approval scenario:", error instanceof Error ? error.message : error));
   console.log(`demo traffic → ${baseUrl} for ${durationSeconds} s (${tasksPerSecond} tasks/s). Open ${baseUrl}/decisions to watch.`);
   const stopAt = Date.now() + durationSeconds * 1000;
   const totals = { native: 0, opa: 0, failed: 0 };
