@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import type { TestResult } from "@/lib/policies/run-tests";
 import type { TestSeed } from "@/lib/policies/test-from-decision";
@@ -46,6 +46,12 @@ export function TestsPanel({ results, canWrite, seed }: { results: TestResult[];
   const [entities, setEntities] = useState(filled ? json(filled.entities) : EXAMPLE_ENTITIES);
   const [expectedPolicies, setExpectedPolicies] = useState("");
   const [error, setError] = useState<string | null>(null);
+  // "Add test" is disabled while saving, which drops focus to the page: focus goes to what the outcome shows.
+  const summary = useRef<HTMLParagraphElement>(null);
+  const errorLine = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (error) errorLine.current?.focus();
+  }, [error]);
 
   const add = useMutation({
     mutationFn: () => {
@@ -68,6 +74,7 @@ export function TestsPanel({ results, canWrite, seed }: { results: TestResult[];
       setError(null);
       setName("");
       await queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey });
+      summary.current?.focus();
     },
     onError: (failure) => setError(failure.message),
   });
@@ -81,7 +88,7 @@ export function TestsPanel({ results, canWrite, seed }: { results: TestResult[];
   return (
     <section className="card" aria-labelledby="tests-title">
       <h2 id="tests-title">Tests</h2>
-      <p aria-live="polite" data-testid="test-summary">
+      <p aria-live="polite" data-testid="test-summary" ref={summary} tabIndex={-1}>
         {results.length === 0 ? "No tests yet. Add one below: a request, its entities and the decision you expect." : failing ? `${failing} of ${results.length} failing` : `All ${results.length} passing`}
       </p>
       {results.length ? (
@@ -145,7 +152,11 @@ export function TestsPanel({ results, canWrite, seed }: { results: TestResult[];
             <label htmlFor="test-entities">Entities (Cedar entity JSON)</label>
             <textarea id="test-entities" rows={8} className="mono" value={entities} onChange={(event) => setEntities(event.target.value)} />
           </div>
-          <div aria-live="polite">{error ? <p className="notice error">{error}</p> : null}</div>
+          <div aria-live="polite">{error ? (
+              <p className="notice error" ref={errorLine} tabIndex={-1}>
+                {error}
+              </p>
+            ) : null}</div>
           <button type="submit" className="primary" disabled={add.isPending}>
             Add test
           </button>

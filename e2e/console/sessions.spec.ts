@@ -173,6 +173,8 @@ test("a confirm dialog opens without a CSP violation: the scroll lock's <style> 
   await page.getByLabel("Name").fill(name);
   await page.getByRole("button", { name: "Create token" }).click();
   await expect(page.getByTestId("new-token")).toBeVisible();
+  // Focus lands on the shown-once secret, not the page.
+  await expect(page.getByRole("status").filter({ has: page.getByTestId("new-token") })).toBeFocused();
   const row = page.getByRole("row").filter({ hasText: name });
   for (let round = 0; round < 2; round += 1) {
     // Twice: the scroll lock's style element is written again on each opening.
