@@ -2,12 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useId, useState } from "react";
 import { approvalApi, approvalKeys, approvalQueries } from "./api";
 import { decisionStatusLine } from "./decision-status";
 import { clockUtc, holdLine, nextHoldTickMs } from "./hold-line";
 import { FormStatus } from "@/components/ui/form-status";
+import { useAddressedTab } from "@/components/ui/use-addressed-tab";
 import { DecisionAction } from "@/components/decisions/decision-action";
 import { AgentPicker } from "@/components/inventory/agent-picker";
 import { EntityRef } from "@/components/ui/entity-ref";
@@ -49,18 +49,7 @@ const inboxHref = (view: View, request: string | null) => {
 /** `view` is the tab the address names (the page reads it): a click changes the address, so reload, back and links keep the tab. */
 export function ApprovalsInbox({ initialRequest, view }: { initialRequest: string | null; view: View }) {
   useLiveInvalidation();
-  const router = useRouter();
-  // Shown at once on a click; the address (and so `view`) follows, and back/forward set it again.
-  const [tab, setTab] = useState<View>(view);
-  const [addressed, setAddressed] = useState<View>(view);
-  if (addressed !== view) {
-    setAddressed(view);
-    setTab(view);
-  }
-  const select = (value: View) => {
-    setTab(value);
-    if (value !== view) router.push(inboxHref(value, initialRequest), { scroll: false });
-  };
+  const [tab, select] = useAddressedTab<View>(view, (value) => inboxHref(value, initialRequest));
   // Above the lists: the decided request leaves the pending list (and its card), the line stays.
   const [decided, setDecided] = useState<Decided | null>(null);
   return (

@@ -1,8 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useAddressedTab } from "@/components/ui/use-addressed-tab";
 import type { PolicyTemplate } from "@/lib/policies/templates";
 import type { TestSeed } from "@/lib/policies/test-from-decision";
 import { policyQueries } from "./api";
@@ -43,19 +43,7 @@ export function PolicyStudio({
   versionSort?: VersionSort;
 }) {
   const draft = useQuery(policyQueries.draft());
-  const router = useRouter();
-  // Shown at once on a click; the address (and so `initialTab`) follows, and back/forward set it again.
-  const addressedTab = testSeed ? "Tests" : tabOf(initialTab);
-  const [tab, setTab] = useState<Tab>(addressedTab);
-  const [addressed, setAddressed] = useState<Tab>(addressedTab);
-  if (addressed !== addressedTab) {
-    setAddressed(addressedTab);
-    setTab(addressedTab);
-  }
-  const select = (name: Tab) => {
-    setTab(name);
-    if (name !== tab) router.push(studioHref(name), { scroll: false });
-  };
+  const [tab, select] = useAddressedTab<Tab>(testSeed ? "Tests" : tabOf(initialTab), studioHref);
   const [selected, setSelected] = useState<{ id: string | null; template?: PolicyTemplate; key: number }>(initialPolicyId ? { id: initialPolicyId, key: 1 } : { id: null, key: 0 });
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
 
