@@ -39,8 +39,10 @@ export function AgentObserved({ agent, observed, updateScope }: { agent: AgentVi
             </code>
           ))}
         </p>
-      ) : (
+      ) : agent.declaredActions.length ? (
         <p className="muted">Every declared action was used.</p>
+      ) : (
+        <p className="muted">It declares no actions, so every action it uses is out of scope.</p>
       )}
       <div className="detail-grid">
         <div>

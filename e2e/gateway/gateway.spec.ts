@@ -116,6 +116,8 @@ test("an agent's call through the gateway appears on the live feed, its trace in
     const tree = page.getByRole("region", { name: "Decision tree" });
     await expect(tree).toContainText(agentId);
     await expect(tree).toContainText("echo");
+    // Each node's time carries its date (a trace can span days).
+    await expect(tree.getByRole("link", { name: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/ }).first()).toBeVisible();
 
     // The catalog fills from the gateway's report of what its upstream listed (every syncIntervalMs).
     await expect(async () => {

@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDecisionTrace, TraceQuery, type TraceNode } from "@/lib/decisions/explore-decisions";
 import { decisionHref } from "@/components/ui/entity-links";
+import { formatUtc } from "@/components/ui/format-utc";
 import { DecisionsNav } from "@/components/decisions/decisions-nav";
 import { OutcomeBadge } from "@/components/decisions/outcome-badge";
 import { readPageQuery } from "@/lib/http/query";
@@ -22,7 +23,7 @@ function TraceBranch({ nodes }: { nodes: TraceNode[] }) {
         <li key={`${decision.enforcementPointId}/${decision.decisionId}`}>
           <div className="trace-node">
             <OutcomeBadge outcome={decision.outcome} /> <strong>{decision.agentRef}</strong> → <DecisionAction name={decision.actionName} kind={decision.actionKind} /> on <code>{decision.resourceType}:{decision.resourceId}</code>{" "}
-            <Link href={decisionHref({ enforcementPointId: decision.enforcementPointId, decisionId: decision.decisionId, time: decision.time.toISOString() })}>{decision.time.toISOString().slice(11, 23)}</Link>
+            <Link href={decisionHref({ enforcementPointId: decision.enforcementPointId, decisionId: decision.decisionId, time: decision.time.toISOString() })}>{formatUtc(decision.time, "millisecond")}</Link>
             {decision.delegation?.length ? <div className="muted">via {decision.delegation.join(" → ")}</div> : null}
           </div>
           {children.length ? <TraceBranch nodes={children} /> : null}
