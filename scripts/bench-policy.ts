@@ -32,6 +32,7 @@ import { runReplay, startReplay, type ReplayResult } from "@/lib/policies/replay
 import type { AuthzenRequest, MappedRequest } from "@/lib/policies/request-mapping";
 import { createUser } from "@/lib/users/create-user";
 import { registerEnforcementPoint } from "@/lib/enforcement-points/register-enforcement-point";
+import { nextStartArgs } from "./lib/next-start.mjs";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3132);
 const REPLAY_ROWS = Number(process.env.BENCH_REPLAY_ROWS ?? 100_000);
@@ -161,7 +162,7 @@ async function main() {
     const { token } = await registerEnforcementPoint({ ctx: userCtx, input: { name: "bench-pdp-client", kind: "mcp-gateway" } });
     // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-    server = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+    server = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", ...nextStartArgs({ port: PORT, host: "127.0.0.1" })], {
       env: { ...process.env, DATABASE_URL: scratch.url, STEWARD_DATA_DIR: dataDir, NODE_ENV: "production" },
       stdio: ["ignore", "ignore", "inherit"],
       detached: true,

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { nextStartArgs } from "./lib/next-start.mjs";
 
 const sso = process.argv.includes("--sso");
 const port = process.argv.find((arg) => arg.startsWith("--port="))?.slice("--port=".length) ?? process.env.E2E_PORT ?? "3100";
@@ -52,8 +53,7 @@ if (env.DATABASE_URL) {
   dropDatabase = () => psql(`drop database if exists ${name} with (force)`);
 }
 
-// The keep-alive timeout as scripts/start.mjs sets it: Playwright's request context reuses idle connections.
-const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1", "--keepAliveTimeout", "65000"], { env, stdio: "inherit" });
+const child = spawn("npx", ["next", ...nextStartArgs({ port, host: "127.0.0.1" })], { env, stdio: "inherit" });
 const cleanUp = () => {
   dropDatabase();
   rmSync(dataDir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { buildNeeded } from "./lib/build-state.mjs";
+import { nextStartArgs } from "./lib/next-start.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
@@ -63,12 +64,8 @@ if (stale) {
 }
 // Loopback unless told otherwise: the first-run /setup page must not greet the whole network.
 const host = process.env.HOST || "127.0.0.1";
-// Idle keep-alive connections stay open 65 s (Node's default is 5 s). A client or proxy that reuses an idle
-// connection just as the server closes it gets ECONNRESET for a request it never knew failed; keeping
-// connections longer than the usual 60 s idle timeout of proxies and load balancers means they close first.
-const keepAliveTimeoutMs = "65000";
 // STEWARD_SUPERVISOR_PID: if this process is killed outright (SIGKILL), the server notices and stops itself.
-const server = spawn(process.execPath, [nextBin, "start", "-p", process.env.PORT ?? "3000", "-H", host, "--keepAliveTimeout", keepAliveTimeoutMs], { cwd: root, stdio: "inherit", env: { ...env, STEWARD_SUPERVISOR_PID: String(process.pid) } });
+const server = spawn(process.execPath, [nextBin, ...nextStartArgs({ port: process.env.PORT ?? "3000", host })], { cwd: root, stdio: "inherit", env: { ...env, STEWARD_SUPERVISOR_PID: String(process.pid) } });
 // A process manager signals this process: pass it on and exit as the server does.
 for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));

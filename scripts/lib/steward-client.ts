@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { gzipSync } from "node:zlib";
+import { nextStartArgs } from "./next-start.mjs";
 
 export type Credentials = { token?: string; email?: string; password?: string };
 
@@ -150,7 +151,7 @@ export function keepAliveClient(port: number, maxSockets: number) {
 export async function startServer(options: { port: number; env: Record<string, string | undefined> }): Promise<ChildProcess> {
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the console, not the bench.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(options.port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", ...nextStartArgs({ port: options.port, host: "127.0.0.1" })], {
     env: { ...process.env, NODE_ENV: "production", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
