@@ -16,10 +16,9 @@ import { VersionsPanel, type VersionSort } from "./versions-panel";
 
 export type StudioPermissions = { canWrite: boolean; canPublish: boolean; canApprove: boolean; canManageSchema: boolean };
 
-const TABS = ["Policies", "Tests", "Review and publish", "Replay", "Usage", "Schema and entities"] as const;
-type Tab = (typeof TABS)[number];
-const tabOf = (slug: StudioTabSlug | undefined): Tab => TABS[slug ? STUDIO_TAB_SLUGS.indexOf(slug) : 0]!;
-const studioHref = (tab: Tab) => (tab === "Policies" ? "/policies" : `/policies?tab=${STUDIO_TAB_SLUGS[TABS.indexOf(tab)]}`);
+/** Each tab's label, by its name in the address. */
+const TAB_LABELS: Record<StudioTabSlug, string> = { policies: "Policies", tests: "Tests", review: "Review and publish", replay: "Replay", usage: "Usage", schema: "Schema and entities" };
+const studioHref = (tab: StudioTabSlug) => (tab === "policies" ? "/policies" : `/policies?tab=${tab}`);
 
 /** The policy studio: the draft on the left, the selected policy (or a tab's panel) on the right. */
 /**
@@ -43,7 +42,7 @@ export function PolicyStudio({
   versionSort?: VersionSort;
 }) {
   const draft = useQuery(policyQueries.draft());
-  const [tab, select] = useAddressedTab<Tab>(testSeed ? "Tests" : tabOf(initialTab), studioHref);
+  const [tab, select] = useAddressedTab<StudioTabSlug>(testSeed ? "tests" : (initialTab ?? "policies"), studioHref);
   const [selected, setSelected] = useState<{ id: string | null; template?: PolicyTemplate; key: number }>(initialPolicyId ? { id: initialPolicyId, key: 1 } : { id: null, key: 0 });
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
 
@@ -58,14 +57,14 @@ export function PolicyStudio({
   return (
     <div className="policy-studio">
       <nav aria-label="Policy studio sections" className="studio-tabs">
-        {TABS.map((name) => (
-          <button key={name} type="button" aria-pressed={tab === name} onClick={() => select(name)}>
-            {name}
-            {name === "Tests" && failing ? <span className="badge danger"> {failing} failing</span> : null}
+        {STUDIO_TAB_SLUGS.map((slug) => (
+          <button key={slug} type="button" aria-pressed={tab === slug} onClick={() => select(slug)}>
+            {TAB_LABELS[slug]}
+            {slug === "tests" && failing ? <span className="badge danger"> {failing} failing</span> : null}
           </button>
         ))}
       </nav>
-      {tab === "Policies" ? (
+      {tab === "policies" ? (
         <div className="studio-columns">
           <aside aria-label="Draft policies" className="card policy-list">
             <h2>Draft</h2>
@@ -127,11 +126,11 @@ export function PolicyStudio({
           )}
         </div>
       ) : null}
-      {tab === "Tests" ? <TestsPanel results={tests} canWrite={permissions.canWrite} seed={testSeed} /> : null}
-      {tab === "Review and publish" ? <VersionsPanel status={status} canPublish={permissions.canPublish} canApprove={permissions.canApprove} sort={versionSort} /> : null}
-      {tab === "Replay" ? <ReplayPanel canRun={permissions.canWrite} /> : null}
-      {tab === "Usage" ? <StatsPanel /> : null}
-      {tab === "Schema and entities" ? <SchemaPanel schemaText={content.schemaText} entities={content.entities} canManage={permissions.canManageSchema} /> : null}
+      {tab === "tests" ? <TestsPanel results={tests} canWrite={permissions.canWrite} seed={testSeed} /> : null}
+      {tab === "review" ? <VersionsPanel status={status} canPublish={permissions.canPublish} canApprove={permissions.canApprove} sort={versionSort} /> : null}
+      {tab === "replay" ? <ReplayPanel canRun={permissions.canWrite} /> : null}
+      {tab === "usage" ? <StatsPanel /> : null}
+      {tab === "schema" ? <SchemaPanel schemaText={content.schemaText} entities={content.entities} canManage={permissions.canManageSchema} /> : null}
     </div>
   );
 }
