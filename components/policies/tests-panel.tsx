@@ -1,8 +1,9 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
+import { FormStatus } from "@/components/ui/form-status";
 import type { TestResult } from "@/lib/policies/run-tests";
 import type { TestSeed } from "@/lib/policies/test-from-decision";
 import { policyApi, policyQueries } from "./api";
@@ -45,13 +46,8 @@ export function TestsPanel({ results, canWrite, seed }: { results: TestResult[];
   const [request, setRequest] = useState(filled ? json(filled.request) : EXAMPLE_REQUEST);
   const [entities, setEntities] = useState(filled ? json(filled.entities) : EXAMPLE_ENTITIES);
   const [expectedPolicies, setExpectedPolicies] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  // "Add test" is disabled while saving, which drops focus to the page: focus goes to what the outcome shows.
-  const summary = useRef<HTMLParagraphElement>(null);
-  const errorLine = useRef<HTMLParagraphElement>(null);
-  useEffect(() => {
-    if (error) errorLine.current?.focus();
-  }, [error]);
+  // What the last "Add test" did, said (and focused, as focus fell to the page) by the shared FormStatus.
+  const [outcome, setOutcome] = useState<{ ok: boolean; message?: string } | null>(null);
 
   const add = useMutation({
     mutationFn: () => {
@@ -71,12 +67,12 @@ export function TestsPanel({ results, canWrite, seed }: { results: TestResult[];
       return policyApi.saveTest({ name, request: parsedRequest, entities: parsedEntities, expectedDecision: expected, expectedPolicies: policies.length ? policies : null });
     },
     onSuccess: async () => {
-      setError(null);
+      const added = name;
       setName("");
       await queryClient.invalidateQueries({ queryKey: policyQueries.draft().queryKey });
-      summary.current?.focus();
+      setOutcome({ ok: true, message: `Added the test "${added}"; the table above shows its result.` });
     },
-    onError: (failure) => setError(failure.message),
+    onError: (failure) => setOutcome({ ok: false, message: failure.message }),
   });
   const remove = useMutation({
     mutationFn: (id: string) => policyApi.deleteTest(id),
@@ -88,7 +84,7 @@ export function TestsPanel({ results, canWrite, seed }: { results: TestResult[];
   return (
     <section className="card" aria-labelledby="tests-title">
       <h2 id="tests-title">Tests</h2>
-      <p aria-live="polite" data-testid="test-summary" ref={summary} tabIndex={-1}>
+      <p aria-live="polite" data-testid="test-summary">
         {results.length === 0 ? "No tests yet. Add one below: a request, its entities and the decision you expect." : failing ? `${failing} of ${results.length} failing` : `All ${results.length} passing`}
       </p>
       {results.length ? (
@@ -152,11 +148,7 @@ export function TestsPanel({ results, canWrite, seed }: { results: TestResult[];
             <label htmlFor="test-entities">Entities (Cedar entity JSON)</label>
             <textarea id="test-entities" rows={8} className="mono" value={entities} onChange={(event) => setEntities(event.target.value)} />
           </div>
-          <div aria-live="polite">{error ? (
-              <p className="notice error" ref={errorLine} tabIndex={-1}>
-                {error}
-              </p>
-            ) : null}</div>
+          <FormStatus state={outcome} success={outcome?.ok ? outcome.message : null} />
           <button type="submit" className="primary" disabled={add.isPending}>
             Add test
           </button>

@@ -55,7 +55,7 @@ test("a security engineer writes a policy with an error, sees it marked, fixes i
   await page.getByRole("button", { name: "Add test" }).click();
   await expect(page.getByRole("row", { name: new RegExp(testName) })).toContainText("passed");
   // Focus lands on the outcome, not the page (the button was disabled while saving).
-  await expect(page.getByTestId("test-summary")).toBeFocused();
+  await expect(page.getByText(`Added the test "${testName}"; the table above shows its result.`)).toBeFocused();
   await page.getByRole("button", { name: "Run tests" }).click();
   await expect(page.getByTestId("test-summary")).toContainText("passing");
   await expect(page.getByTestId("test-summary")).not.toContainText("failing");
