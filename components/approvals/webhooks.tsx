@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { ApprovalRequests } from "@/lib/approvals/api-contract";
 import { approvalApi, approvalKeys, approvalQueries } from "./api";
 import { formatUtc } from "@/components/ui/format-utc";
+import { ShownOnce } from "@/components/ui/shown-once";
 
 
 type WebhookForm = ApprovalRequests["createWebhook"];
@@ -96,9 +97,9 @@ export function WebhooksPanel({ canManage }: { canManage: boolean }) {
         </form>
       ) : null}
       {secret ? (
-        <p className="notice" role="status">
+        <ShownOnce key={secret} className="notice">
           Signing secret (shown once): <code className="token-once">{secret}</code>
-        </p>
+        </ShownOnce>
       ) : null}
       {error ? (
         <p className="notice danger" role="alert">

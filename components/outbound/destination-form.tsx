@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
+import { ShownOnce } from "@/components/ui/shown-once";
 import type { FormAction } from "@/lib/http/action-result";
 
 const KINDS = [
@@ -23,7 +24,7 @@ export function DestinationForm({ create, canAllowPrivate }: { create: FormActio
     <section className="card" aria-labelledby="new-destination">
       <h2 id="new-destination">Add a destination</h2>
       {state?.ok ? (
-        <div className="notice ok" role="status">
+        <ShownOnce key={state.data.signingSecret ?? state.data.name}>
           <p>
             <strong>{state.data.name}</strong> is registered. Decisions recorded from now on will be sent to it.
           </p>
@@ -35,7 +36,7 @@ export function DestinationForm({ create, canAllowPrivate }: { create: FormActio
               </pre>
             </>
           ) : null}
-        </div>
+        </ShownOnce>
       ) : null}
       <form action={formAction} className="stack wide" noValidate>
         <FormStatus state={state} />

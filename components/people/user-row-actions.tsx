@@ -5,6 +5,7 @@ import { ConfirmButton, ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RoleSelect } from "./role-select";
 import type { Role } from "@/lib/auth/permissions";
 import type { FormAction } from "@/lib/http/action-result";
+import { ShownOnce } from "@/components/ui/shown-once";
 
 /** The server actions a user row calls, each with the user's id. */
 export type UserRowActionSet = {
@@ -86,9 +87,9 @@ export function UserRowActions({ user, isSelf, actions, roleLabels }: { user: { 
         </ConfirmButton>
       ) : null}
       {temporary ? (
-        <div className="notice ok" role="status">
+        <ShownOnce key={temporary}>
           Temporary password for {user.email} (shown once): <code data-testid="temporary-password">{temporary}</code>
-        </div>
+        </ShownOnce>
       ) : null}
       <span aria-live="polite" className="error">
         {message}

@@ -1,29 +1,25 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useTransition } from "react";
+import { useActionState, useTransition } from "react";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
+import { ShownOnce } from "@/components/ui/shown-once";
 import type { FormAction } from "@/lib/http/action-result";
 
 /** Creates an API token of one's own (`createToken`); the secret is shown once. */
 export function CreateTokenForm({ createToken }: { createToken: FormAction<{ secret: string }> }) {
   const [state, formAction, pending] = useActionState(createToken, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const shown = useRef<HTMLDivElement>(null);
-  // The submit button was disabled while pending, which dropped focus to the page: land on the secret, which is shown only now.
-  useEffect(() => {
-    if (state?.ok) shown.current?.focus();
-  }, [state]);
   return (
     <>
       {state?.ok ? (
-        <div className="notice ok" role="status" ref={shown} tabIndex={-1}>
+        <ShownOnce key={state.data.secret}>
           <p>
             <strong>Copy this token now.</strong> It is shown once; Steward keeps only its hash.
           </p>
           <pre data-testid="new-token">{state.data.secret}</pre>
-        </div>
+        </ShownOnce>
       ) : null}
       <form action={formAction} className="inline" noValidate aria-label="Create an API token">
         <FormStatus state={state} />

@@ -122,6 +122,8 @@ test("an admin's reset ends the person's sessions and makes them choose a new pa
   await admin.page.getByRole("dialog", { name: `Reset the password of ${person.email}` }).getByRole("button", { name: "Reset password" }).click();
   const temporary = (await row.getByTestId("temporary-password").textContent())!.trim();
   expect(temporary).toMatch(/^[A-Za-z0-9_-]{20}$/);
+  // The shown-once password takes focus, also after the confirm dialog has closed.
+  await expect(row.getByRole("status").filter({ has: admin.page.getByTestId("temporary-password") })).toBeFocused();
 
   await expectSignedOut(person.page);
   await person.page.getByLabel("Email").fill(person.email);

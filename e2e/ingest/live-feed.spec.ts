@@ -49,6 +49,8 @@ test("registering in the browser shows the token once, and an OPA upload lands i
   await form.getByRole("button", { name: "Register and show token" }).click();
   const token = (await page.getByTestId("issued-token").textContent())!.trim();
   expect(token).toMatch(/^stw_ep_[A-Za-z0-9_-]{43}$/);
+  // The shown-once token takes focus (the button that asked for it was disabled while waiting).
+  await expect(page.getByRole("status").filter({ has: page.getByTestId("issued-token") })).toBeFocused();
   // One click copies the token, and the ready-made sender configuration already carries it.
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base() });
   await page.getByRole("button", { name: "Copy token" }).click();
