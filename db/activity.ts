@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Executor, Tx } from "./client";
-import type { RawQuery } from "./ingest";
+import type { Statement } from "./raw-sql";
 import { executedRows } from "./rows";
 
 /**
@@ -154,9 +154,9 @@ export function closedDaysOf(times: readonly (string | Date)[], now: Date): stri
  * mark commits with the rows): the next activity refresh recomputes them, and until then reports read
  * those days live. Today's decisions need no mark: the open day is never read from the rollup.
  */
-export async function noteLateDecisions(query: RawQuery, times: readonly string[], now = new Date()): Promise<void> {
+export function lateDecisionsStatement(times: readonly string[], now = new Date()): Statement | null {
   const days = closedDaysOf(times, now);
-  if (days.length) await query("insert into decision_days_changed (day) select unnest($1::date[])", [`{${days.join(",")}}`]);
+  return days.length ? { text: "insert into decision_days_changed (day) select unnest($1::date[])", params: [`{${days.join(",")}}`] } : null;
 }
 
 /**

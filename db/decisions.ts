@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gte, ilike, lt, or, sql, type SQL } from "drizzle-o
 import type { DecisionFilter } from "@/lib/decisions/filters";
 import type { DecisionSummary } from "@/lib/decisions/schemas";
 import type { DatabaseHandle, Executor } from "./client";
-import { rawQuery } from "./ingest";
+import { rawQuery } from "./raw-sql";
 import { decisionQuarantine, decisions } from "./schema";
 
 export const SUMMARY_COLUMNS = `enforcement_point_id, decision_id, time, received_at, agent_id, agent_ref, action_name, action_kind, resource_type, resource_id, outcome, reasons, trace_id, task_id, span_id, parent_span_id`;

@@ -1,38 +1,11 @@
 import type { DatabaseHandle } from "./client";
+import { rawQuery, type RawQuery, type Statement } from "./raw-sql";
 
 /**
  * The ingest hot path, in raw SQL on the raw postgres.js client (drizzle's query building costs
  * ≈ 30 ms per 1,000 rows) or on PGlite directly. Rows go in as parallel arrays through unnest:
  * one statement per table per batch, whatever the batch size.
  */
-export type RawQuery = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
-
-/**
- * Runs independent steps of one transaction. On PostgreSQL they are issued at once, and postgres.js
- * pipelines statements issued together on the transaction's connection: one round trip for all of
- * them. Elsewhere (PGlite, in-process) one after another. Resolves with every step's result in order;
- * rejects with the first failure, after which the transaction rolls back as with any throw.
- */
-export type Together = <T extends readonly unknown[]>(...steps: { [K in keyof T]: () => Promise<T[K]> }) => Promise<T>;
-
-const pipelined: Together = (...steps) => Promise.all(steps.map((step) => step())) as never;
-const oneAfterAnother: Together = async (...steps) => {
-  const results: unknown[] = [];
-  for (const step of steps) results.push(await step());
-  return results as never;
-};
-
-export async function withRawTransaction<T>(handle: DatabaseHandle, fn: (query: RawQuery, together: Together) => Promise<T>): Promise<T> {
-  if (handle.sql) {
-    return handle.sql.begin((tx) => fn(<R,>(text: string, params: unknown[] = []) => tx.unsafe(text, params as never[]) as unknown as Promise<R[]>, pipelined)) as Promise<T>;
-  }
-  return handle.pglite!.transaction((tx) => fn(async <R,>(text: string, params: unknown[] = []) => (await tx.query<R>(text, params)).rows, oneAfterAnother));
-}
-
-export async function rawQuery<T = Record<string, unknown>>(handle: DatabaseHandle, text: string, params: unknown[] = []): Promise<T[]> {
-  if (handle.sql) return (await handle.sql.unsafe(text, params as never[])) as unknown as T[];
-  return (await handle.pglite!.query<T>(text, params)).rows;
-}
 
 export type DecisionRow = {
   decisionId: string;
@@ -136,9 +109,10 @@ const INSERT_DECISIONS = `insert into decisions (enforcement_point_id, received_
   left join agents a on a.id = u.agent_id
   left join enforcement_points ep on ep.id = $1`;
 
-export async function insertDecisions(query: RawQuery, enforcementPointId: string, receivedAt: string, rows: DecisionRow[]): Promise<void> {
-  if (!rows.length) return;
-  await query(INSERT_DECISIONS, [enforcementPointId, receivedAt, ...DECISION_COLUMNS.map(([key]) => rows.map((row) => row[key])), rows.map((row) => (row.destructive ? "true" : "false"))]);
+/** The decisions' insert, one statement for any number of rows; null for none. */
+export function insertDecisionsStatement(enforcementPointId: string, receivedAt: string, rows: DecisionRow[]): Statement | null {
+  if (!rows.length) return null;
+  return { text: INSERT_DECISIONS, params: [enforcementPointId, receivedAt, ...DECISION_COLUMNS.map(([key]) => rows.map((row) => row[key])), rows.map((row) => (row.destructive ? "true" : "false"))] };
 }
 
 /** The same column list, for COPY in the benchmark's baseline. */
@@ -147,14 +121,20 @@ export const decisionCopyValues = (enforcementPointId: string, receivedAt: strin
 
 export type QuarantineRow = { decisionId: string | null; reason: "invalid" | "conflict" | "rejected"; path: string; message: string; raw: string; rawHash: string; batchIndex: number };
 
-export async function insertQuarantine(query: RawQuery, enforcementPointId: string, rows: QuarantineRow[]): Promise<void> {
-  if (!rows.length) return;
-  await query(
-    `insert into decision_quarantine (enforcement_point_id, decision_id, reason, path, message, raw, raw_hash, batch_index)
+/** The quarantine's insert, one statement for any number of rows; null for none. */
+export function insertQuarantineStatement(enforcementPointId: string, rows: QuarantineRow[]): Statement | null {
+  if (!rows.length) return null;
+  return {
+    text: `insert into decision_quarantine (enforcement_point_id, decision_id, reason, path, message, raw, raw_hash, batch_index)
      select $1, q.id, q.reason, q.path, q.message, q.raw, q.hash, q.idx from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[]) as q(id, reason, path, message, raw, hash, idx)
      on conflict do nothing`,
-    [enforcementPointId, ...(["decisionId", "reason", "path", "message", "raw", "rawHash", "batchIndex"] as const).map((key) => rows.map((row) => row[key]))],
-  );
+    params: [enforcementPointId, ...(["decisionId", "reason", "path", "message", "raw", "rawHash", "batchIndex"] as const).map((key) => rows.map((row) => row[key]))],
+  };
+}
+
+export async function insertQuarantine(query: RawQuery, enforcementPointId: string, rows: QuarantineRow[]): Promise<void> {
+  const statement = insertQuarantineStatement(enforcementPointId, rows);
+  if (statement) await query(statement.text, statement.params);
 }
 
 export type AgentReference = { ref: string; spiffeId: string | null; clientId: string | null; name: string | null };
@@ -283,6 +263,5 @@ export async function deleteDecisionKeysBefore(handle: DatabaseHandle, cutoffDay
   }
 }
 
-export async function notifyDecisionBatch(query: RawQuery, payload: string): Promise<void> {
-  await query("select pg_notify('steward_decisions', $1)", [payload]);
-}
+/** The live feed's NOTIFY of a committed batch (PostgreSQL delivers it at commit). */
+export const notifyDecisionBatchStatement = (payload: string): Statement => ({ text: "select pg_notify('steward_decisions', $1)", params: [payload] });

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { DatabaseHandle, Executor } from "./client";
-import { rawQuery } from "./ingest";
+import { rawQuery } from "./raw-sql";
 import { orderFor, rankOf } from "./order";
 import { ALERT_STATUSES, SEVERITIES, alertRules, alerts, destinationDeliveries, destinations } from "./schema";
 import type { AlertEventRow, AuditEventRow, DecisionEventRow } from "@/lib/outbound/events";

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import type { RawQuery } from "../ingest";
+import type { RawQuery } from "../raw-sql";
 import { pgBoolean } from "../rows";
 import { agents, taskTokens, tasks } from "../schema";
 

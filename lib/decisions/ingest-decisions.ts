@@ -1,22 +1,22 @@
 import { hash } from "node:crypto";
 import { getDatabase, type DatabaseHandle } from "@/db/client";
-import { noteLateDecisions } from "@/db/activity";
+import { lateDecisionsStatement } from "@/db/activity";
 import { markEnforcementPointRejected, markEnforcementPointSeen } from "@/db/enforcement-points";
 import {
   claimDecisionKeys,
   findAgentIds,
   ensureDecisionPartitions,
-  insertDecisions,
+  insertDecisionsStatement,
   insertQuarantine,
-  notifyDecisionBatch,
+  insertQuarantineStatement,
+  notifyDecisionBatchStatement,
   resolveAgents,
   storedContentHashes,
   touchAgentsSeen,
-  withRawTransaction,
   type DecisionRow,
   type QuarantineRow,
-  type RawQuery,
 } from "@/db/ingest";
+import { withRawTransaction, type RawQuery } from "@/db/raw-sql";
 import { canonicalJson } from "../audit/canonical-json";
 import { requirePermission } from "../auth/require-permission";
 import type { Ctx } from "../context";
@@ -189,7 +189,7 @@ export async function ingestDecisions({ ctx, input, alsoInTransaction }: { ctx: 
   await ensurePartitionsFor(handle, candidates.map((item) => item.time));
 
   const write = () =>
-    withRawTransaction(handle, async (query, together) => {
+    withRawTransaction(handle, async (query, together, finish) => {
       const batchQuarantine = [...quarantine];
       let batchDuplicates = duplicates;
       // People are recorded as person:<id> and never become discovered agents.
@@ -215,17 +215,15 @@ export async function ingestDecisions({ ctx, input, alsoInTransaction }: { ctx: 
       const fresh = candidates.filter((item) => claimed.has(item.input.id));
       const { resolved: agentIds, createdIds } = await resolveAgents(query, refsOf(fresh), () => newId("agt"), new Date(now).toISOString(), knownAgents);
       const rows = fresh.map((item) => toRow(item, isPerson(item) ? `person:${item.input.agent.id}` : agentIds.get(item.input.agent.id)!));
-      // One round trip again: the rows, the late days' marks, the quarantine and the feed's NOTIFY (sent on commit).
-      await together(
-        () => insertDecisions(query, enforcementPointId, receivedAt, rows),
-        () => noteLateDecisions(query, rows.map((row) => row.time)), // closed days' rollups are recomputed
-        () => insertQuarantine(query, enforcementPointId, batchQuarantine),
-        async () => {
-          if (!rows.length || handle.kind !== "postgres") return;
-          const times = rows.map((row) => row.time).sort();
-          const notice: BatchNotice = { origin: feedOrigin(), enforcementPointId, receivedAt, firstTime: times[0]!, lastTime: times.at(-1)!, count: rows.length };
-          await notifyDecisionBatch(query, JSON.stringify(notice));
-        },
+      // With the COMMIT, one round trip again: the rows, the late days' marks (their closed days'
+      // rollups are recomputed), the quarantine and the feed's NOTIFY (delivered at commit).
+      const times = rows.map((row) => row.time).sort();
+      const notice: BatchNotice | null = rows.length && handle.kind === "postgres" ? { origin: feedOrigin(), enforcementPointId, receivedAt, firstTime: times[0]!, lastTime: times.at(-1)!, count: rows.length } : null;
+      await finish(
+        insertDecisionsStatement(enforcementPointId, receivedAt, rows),
+        lateDecisionsStatement(times),
+        insertQuarantineStatement(enforcementPointId, batchQuarantine),
+        notice && notifyDecisionBatchStatement(JSON.stringify(notice)),
       );
       return { rows, fresh, receivedAt, batchQuarantine, batchDuplicates, createdIds };
     });

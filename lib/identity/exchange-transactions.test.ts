@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { agentIdentities, agents, decisions, taskTokens, tasks, usedAssertions } from "@/db/schema";
-import { withRawTransaction } from "@/db/ingest";
+import { withRawTransaction } from "@/db/raw-sql";
 import { issueRootTaskTokenIfCurrent, type AgentAsJudged } from "@/db/identity/task-tokens";
 import { openTestDatabase } from "@/testing/database";
 import { userContext } from "@/testing/context";

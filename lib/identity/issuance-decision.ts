@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import type { RawQuery } from "@/db/ingest";
+import type { RawQuery } from "@/db/raw-sql";
 import { requestableDenial } from "../approvals/requestable";
 import type { Actor } from "../auth/actor";
 import { ingestDecisions } from "../decisions/ingest-decisions";
