@@ -39,7 +39,7 @@ export function withStatementReuse<S extends Sql>(sql: S): S {
           return open.apply(target, [...args, (tx: Sql) => callback(withStatementReuse(tx))]);
         };
       }
-      // So is a reserved connection's (db/ingest.ts's pipelined transactions run on one).
+      // So is a reserved connection's (db/raw-sql.ts's pipelined transactions run on one).
       if (property === "reserve") return async () => withStatementReuse(await target.reserve());
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === "function" ? value.bind(target) : value;

@@ -53,8 +53,6 @@ export function toErrorResponse(error: unknown, requestId: string): Response {
   return errorResponse("internal", 500, `Internal error (request ${requestId})`);
 }
 
-
-
 /**
  * Every route handler goes through this: resolve the actor (session or bearer token), check the
  * permission, refuse a cookie-authenticated change from another Origin (CSRF), run, and map errors.
