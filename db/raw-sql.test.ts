@@ -3,7 +3,7 @@ import { suiteDatabase } from "@/testing/database";
 import { rawQuery, withRawTransaction, type Statement } from "./raw-sql";
 
 // withRawTransaction on the suite's engine (PGlite, or PostgreSQL with STEWARD_TEST_DB=postgres, where
-// BEGIN goes out with the first statements and COMMIT with finish's).
+// finish's statements go out with the COMMIT).
 const database = suiteDatabase();
 
 const table = `raw_tx_${Date.now()}`;
@@ -71,7 +71,7 @@ describe("withRawTransaction", () => {
       await query("select 1");
     });
     await expect(attempt).rejects.toBeDefined();
-    // Twelve more than the pool's ten connections: the lost one was not handed back broken, nor leaked.
+    // Twelve, more than the pool's ten connections: the lost one was neither handed back broken nor leaked.
     for (let i = 0; i < 12; i++) await withRawTransaction(database, (query) => query(`insert into ${table} (value) values ($1)`, [`e-${String(i).padStart(2, "0")}`]));
     expect(await stored("e-")).toEqual(Array.from({ length: 12 }, (_, i) => `e-${String(i).padStart(2, "0")}`));
   });

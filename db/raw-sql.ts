@@ -1,5 +1,4 @@
 import type { Sql } from "postgres";
-import { isDatabaseUnavailable } from "@/lib/errors";
 import type { DatabaseHandle } from "./client";
 
 /**
@@ -40,11 +39,11 @@ const oneAfterAnother: Together = async (...steps) => {
 
 /**
  * Runs `fn` in one transaction and commits when it returns (or when it calls `finish`); a throw
- * rolls back. On PostgreSQL, BEGIN goes out with the first statements and COMMIT with `finish`'s, so
- * a transaction of two batches is two round trips, not four.
+ * rolls back. On PostgreSQL, `finish`'s statements go out with the COMMIT, so a transaction of BEGIN
+ * and two batches is three round trips, not four.
  */
 export async function withRawTransaction<T>(handle: DatabaseHandle, fn: (query: RawQuery, together: Together, finish: Finish) => Promise<T>): Promise<T> {
-  if (handle.sql) return pipelinedTransaction(handle.sql, fn);
+  if (handle.sql) return finishedWithCommit(handle.sql, fn);
   return handle.pglite!.transaction(async (tx) => {
     let finished = false;
     const query: RawQuery = async <R,>(text: string, params: unknown[] = []) => {
@@ -64,60 +63,47 @@ export async function withRawTransaction<T>(handle: DatabaseHandle, fn: (query: 
 const AFTER_FINISH = "A statement after the transaction's finish: it would run outside the transaction";
 
 /**
- * A server-side ERROR (or a statement postgres.js refused to send) leaves the connection usable: roll
- * back, then hand it back. A closed or destroyed connection, or a FATAL such as an administrator's
- * shutdown, means postgres.js has closed it and reconnects it on demand: nothing more may be sent on
- * it, nor may it be released.
+ * postgres.js's `begin` (which owns the connection, its BEGIN, and its loss) sends COMMIT once its
+ * callback settles. `finish` issues its statements and then settles that callback at once, so the
+ * COMMIT leaves in the same write as the statements; `finish` answers once the COMMIT has.
+ * (`sql.reserve()` would also spare BEGIN's round trip, but postgres.js 3.4.9 never hands over a
+ * reserved connection it had to reconnect for it, and the transaction hangs.)
  */
-function leavesConnectionUsable(error: unknown): boolean {
-  const severity = (error as { severity?: unknown })?.severity;
-  if (severity !== undefined) return severity !== "FATAL" && severity !== "PANIC";
-  return !isDatabaseUnavailable(error);
-}
-
-async function pipelinedTransaction<T>(sql: Sql, fn: (query: RawQuery, together: Together, finish: Finish) => Promise<T>): Promise<T> {
-  const connection = await sql.reserve();
-  const send = <R,>(text: string, params: unknown[] = []) => connection.unsafe(text, params as never[]) as unknown as Promise<R[]> & { command?: string };
-  let state: "open" | "finished" = "open";
-  let usable = true;
-  const watch = <P extends Promise<unknown>>(sent: P): P => {
-    sent.catch((error: unknown) => {
-      if (!leavesConnectionUsable(error)) usable = false;
-    });
-    return sent;
-  };
-  // Not awaited: it leaves in the same write as the first statements, which run after it.
-  const begun = watch(send("begin"));
-  const query: RawQuery = (text, params) => (state === "open" ? watch(send(text, params)) : Promise.reject(new Error(AFTER_FINISH)));
-  const finish: Finish = async (...statements) => {
-    if (state !== "open") throw new Error(AFTER_FINISH);
-    state = "finished";
-    const sent = statements.map((statement) => (statement ? watch(send(statement.text, statement.params)) : Promise.resolve([])));
-    const committed = watch(send("commit"));
-    const outcomes = await Promise.allSettled([...sent, committed]);
-    const failed = outcomes.find((outcome) => outcome.status === "rejected");
-    if (failed) throw failed.reason;
-    // A COMMIT in a failed transaction is answered ROLLBACK, not an error: never take it for a commit.
-    if (((await committed) as { command?: string }).command !== "COMMIT") throw new Error("The transaction was rolled back at commit");
-    return outcomes.slice(0, -1).map((outcome) => (outcome as PromiseFulfilledResult<unknown[]>).value);
-  };
+async function finishedWithCommit<T>(sql: Sql, fn: (query: RawQuery, together: Together, finish: Finish) => Promise<T>): Promise<T> {
+  let finishCalled!: () => void;
+  const finishing = new Promise<void>((resolve) => (finishCalled = resolve));
+  let commitDone!: (error?: unknown) => void;
+  const commit = new Promise<void>((resolve, reject) => (commitDone = (error) => (error === undefined ? resolve() : reject(error))));
+  commit.catch(() => undefined); // awaited only by a finish, which rethrows it
+  let outcome: Promise<T> | undefined;
+  let finished = false;
   try {
-    const result = await fn(query, pipelined, finish);
-    await begun;
-    if (state === "open") {
-      state = "finished";
-      await watch(send("commit"));
-    }
-    return result;
+    await sql.begin(async (tx) => {
+      // execute(): queued on the connection now, in call order, so finish's statements precede the COMMIT.
+      const send = <R,>(text: string, params: unknown[] = []) => tx.unsafe(text, params as never[]).execute() as unknown as Promise<R[]>;
+      const query: RawQuery = (text, params) => (finished ? Promise.reject(new Error(AFTER_FINISH)) : send(text, params));
+      const finish: Finish = async (...statements) => {
+        if (finished) throw new Error(AFTER_FINISH);
+        finished = true;
+        const sent = statements.map((statement) => (statement ? send(statement.text, statement.params) : Promise.resolve([])));
+        const settled = Promise.allSettled(sent);
+        finishCalled();
+        await commit;
+        const failed = (await settled).find((result) => result.status === "rejected");
+        // A failed statement aborted the transaction: PostgreSQL answered the COMMIT with a rollback.
+        if (failed) throw failed.reason;
+        return (await settled).map((result) => (result as PromiseFulfilledResult<unknown[]>).value);
+      };
+      outcome = fn(query, pipelined, finish);
+      outcome.catch(() => undefined); // answered below, after the transaction
+      await Promise.race([outcome, finishing]);
+    });
+    commitDone();
   } catch (error) {
-    if (state === "open" && usable) {
-      state = "finished";
-      await watch(send("rollback")).catch(() => undefined);
-    }
-    throw error;
-  } finally {
-    if (usable) connection.release();
+    commitDone(error);
+    if (!finished) throw error;
   }
+  return outcome!;
 }
 
 export async function rawQuery<T = Record<string, unknown>>(handle: DatabaseHandle, text: string, params: unknown[] = []): Promise<T[]> {

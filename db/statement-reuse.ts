@@ -21,7 +21,7 @@ export const MAX_PREPARED_PARAMETERS = 100;
  * new is asked of a pooler in front of PostgreSQL: the console's tagged-template queries were
  * prepared statements already.
  */
-export function withStatementReuse<S extends Sql>(sql: S): S {
+export function withStatementReuse(sql: Sql): Sql {
   return new Proxy(sql, {
     get(target, property) {
       if (property === "unsafe") {
@@ -39,8 +39,6 @@ export function withStatementReuse<S extends Sql>(sql: S): S {
           return open.apply(target, [...args, (tx: Sql) => callback(withStatementReuse(tx))]);
         };
       }
-      // So is a reserved connection's (db/raw-sql.ts's pipelined transactions run on one).
-      if (property === "reserve") return async () => withStatementReuse(await target.reserve());
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -67,15 +67,6 @@ export function driverCodes(error: unknown): string[] {
   return codes;
 }
 
-// Socket errors, postgres.js connection states, admin shutdown / cannot connect now (57P01, 57P03),
-// and "database is not accepting connections" (55000 is only raised at connection time by the server).
-const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03", "55000"]);
-
-/** Connection-level failures, also when wrapped. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  return driverCodes(error).some((code) => UNAVAILABLE_CODES.has(code) || code.startsWith("08"));
-}
-
 /**
  * A unique constraint refused a write after the domain's own check had passed: another request
  * saved the same name or identity between the check and the insert (SQLSTATE 23505). A conflict the

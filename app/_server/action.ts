@@ -7,7 +7,7 @@ import { currentRequestContext } from "./actor";
 import { headers } from "next/headers";
 import { clientIp } from "./request-meta";
 import { assertNoPendingPasswordChange, assertSameOriginForSession } from "./csrf";
-import { isDatabaseUnavailable } from "@/lib/errors";
+import { isDatabaseUnavailable } from "./with-api";
 import { assertWritable } from "@/db/disk-space";
 import type { ActionResult } from "@/lib/http/action-result";
 import { noteWrite } from "./read-scope";

@@ -1,6 +1,7 @@
-import { isDatabaseUnavailable, StewardError } from "@/lib/errors";
+import { StewardError } from "@/lib/errors";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { issuerFor } from "@/lib/identity/task-token";
+import { isDatabaseUnavailable } from "./with-api";
 
 /** Form bodies of the OAuth endpoints are small; anything larger is refused before parsing. */
 const MAX_FORM_BYTES = 64 * 1024;

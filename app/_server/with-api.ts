@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { ZodError, type z } from "zod";
 import type { Actor, RequestContext } from "@/lib/auth/actor";
 import { requirePermission, type AnyPermission } from "@/lib/auth/require-permission";
-import { CONCURRENT_DUPLICATE_MESSAGE, formatIssuePath, isDatabaseUnavailable, isUniqueViolation, StewardError, type ErrorCode } from "@/lib/errors";
+import { CONCURRENT_DUPLICATE_MESSAGE, driverCodes, formatIssuePath, isUniqueViolation, StewardError, type ErrorCode } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/json-body";
 import { newId } from "@/lib/ids";
 import { assertWritable } from "@/db/disk-space";
@@ -52,6 +52,15 @@ export function toErrorResponse(error: unknown, requestId: string): Response {
   console.error(`[${requestId}] unhandled error`, error);
   return errorResponse("internal", 500, `Internal error (request ${requestId})`);
 }
+
+/** Connection-level failures, also when wrapped. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return driverCodes(error).some((code) => UNAVAILABLE_CODES.has(code) || code.startsWith("08"));
+}
+
+// Socket errors, postgres.js connection states, admin shutdown / cannot connect now (57P01, 57P03),
+// and "database is not accepting connections" (55000 is only raised at connection time by the server).
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03", "55000"]);
 
 /**
  * Every route handler goes through this: resolve the actor (session or bearer token), check the

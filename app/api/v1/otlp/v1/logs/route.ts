@@ -1,5 +1,4 @@
-import { withApi } from "@/app/_server/with-api";
-import { isDatabaseUnavailable } from "@/lib/errors";
+import { isDatabaseUnavailable, withApi } from "@/app/_server/with-api";
 import { StewardError } from "@/lib/errors";
 import { handleOtlpLogsRequest, otlpResponseBody } from "@/lib/otlp/ingest-otlp-logs";
 import { otlpFailure } from "@/lib/otlp/otlp-http";
