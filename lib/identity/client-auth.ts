@@ -60,9 +60,12 @@ function headerOf(token: string) {
   }
 }
 
+/** Names the expected value: a client that reached the console by another host name learns what to send. */
+const wrongAudience = (audience: string) => `The credential's audience must be exactly ${audience}`;
+
 function checkAudience(payload: JWTPayload, audience: string) {
   const aud = Array.isArray(payload.aud) ? payload.aud : payload.aud === undefined ? [] : [payload.aud];
-  if (aud.length !== 1 || aud[0] !== audience) fail(`The credential's audience must be exactly ${audience}`);
+  if (aud.length !== 1 || aud[0] !== audience) fail(wrongAudience(audience));
 }
 
 async function verifyWith(token: string, key: Parameters<typeof jwtVerify>[1], algorithms: string[], audience: string, now: Date): Promise<JWTPayload> {
@@ -77,6 +80,7 @@ async function verifyWith(token: string, key: Parameters<typeof jwtVerify>[1], a
   } catch (error) {
     if (error instanceof IdentityError) throw error;
     if (error instanceof joseErrors.JWTExpired) fail("The credential has expired");
+    if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === "aud") fail(wrongAudience(audience));
     if (error instanceof joseErrors.JWTClaimValidationFailed) fail(`The credential's ${error.claim} claim is invalid: ${error.reason === "check_failed" ? error.message : error.reason}`);
     if (error instanceof joseErrors.JOSEAlgNotAllowed) fail("The credential's algorithm is not allowed for its trust source");
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) fail("The credential's signature does not verify");

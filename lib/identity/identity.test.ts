@@ -87,7 +87,7 @@ describe("token exchange: an agent starts a task with its JWT-SVID", () => {
   });
 
   it("refuses a wrong audience, several audiences, and an SVID living longer than an hour", async () => {
-    expect((await refusal(exchange(rootForm(await mintSvid(domain, SPIFFE("planner"), { aud: "https://other.test/oauth/token" })))))).toMatchObject({ message: expect.stringMatching(/aud/) });
+    expect((await refusal(exchange(rootForm(await mintSvid(domain, SPIFFE("planner"), { aud: "https://other.test/oauth/token" })))))).toMatchObject({ message: `The credential's audience must be exactly ${TOKEN_ENDPOINT}` });
     expect((await refusal(exchange(rootForm(await mintSvid(domain, SPIFFE("planner"), { aud: [TOKEN_ENDPOINT, "https://other.test"] })))))).toMatchObject({ message: `The credential's audience must be exactly ${TOKEN_ENDPOINT}` });
     const now = Math.floor(Date.now() / 1000);
     expect((await refusal(exchange(rootForm(await mintSvid(domain, SPIFFE("planner"), { iat: now, exp: now + 7200 })))))).toMatchObject({ message: expect.stringMatching(/longer than 3600 seconds/) });
