@@ -24,7 +24,7 @@ export const AgentFields = z.object({
   modelProvider: z.string().trim().max(200).optional(),
   framework: z.string().trim().max(200).optional(),
   declaredActions: actionList.optional(),
-  declaredResourceTypes: actionList.optional(),
+  declaredResourceTypes: actionList.describe("Resource types the agent declares it works on").optional(),
   credentialKind: z.enum(CREDENTIAL_KINDS).nullable().optional(),
   credentialMaxLifetimeSeconds: z.number().int().min(1).max(10 * 365 * 86_400).nullable().optional(),
   credentialLastRotatedAt: z.coerce.date().nullable().optional(),
