@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ApprovalRequests } from "@/lib/approvals/api-contract";
 import { approvalApi, approvalKeys, approvalQueries } from "./api";
+import { CopyButton } from "@/components/ui/copy-button";
 import { formatUtc } from "@/components/ui/format-utc";
 import { ShownOnce } from "@/components/ui/shown-once";
 
@@ -98,7 +99,7 @@ export function WebhooksPanel({ canManage }: { canManage: boolean }) {
       ) : null}
       {secret ? (
         <ShownOnce key={secret} className="notice">
-          Signing secret (shown once): <code className="token-once">{secret}</code>
+          Signing secret (shown once): <code className="token-once">{secret}</code> <CopyButton text={secret} label="Copy signing secret" />
         </ShownOnce>
       ) : null}
       {error ? (

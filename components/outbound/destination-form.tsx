@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { ShownOnce } from "@/components/ui/shown-once";
@@ -34,6 +35,7 @@ export function DestinationForm({ create, canAllowPrivate }: { create: FormActio
               <pre className="token-once" data-testid="signing-secret">
                 {state.data.signingSecret}
               </pre>
+              <CopyButton text={state.data.signingSecret} label="Copy signing secret" />
             </>
           ) : null}
         </ShownOnce>

@@ -5,6 +5,7 @@ import { ConfirmButton, ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RoleSelect } from "./role-select";
 import type { Role } from "@/lib/auth/permissions";
 import type { FormAction } from "@/lib/http/action-result";
+import { CopyButton } from "@/components/ui/copy-button";
 import { ShownOnce } from "@/components/ui/shown-once";
 
 /** The server actions a user row calls, each with the user's id. */
@@ -88,7 +89,7 @@ export function UserRowActions({ user, isSelf, actions, roleLabels }: { user: { 
       ) : null}
       {temporary ? (
         <ShownOnce key={temporary}>
-          Temporary password for {user.email} (shown once): <code data-testid="temporary-password">{temporary}</code>
+          Temporary password for {user.email} (shown once): <code data-testid="temporary-password">{temporary}</code> <CopyButton text={temporary} label="Copy password" />
         </ShownOnce>
       ) : null}
       <span aria-live="polite" className="error">

@@ -2,6 +2,7 @@
 
 import { useActionState, useTransition } from "react";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { ShownOnce } from "@/components/ui/shown-once";
@@ -19,6 +20,7 @@ export function CreateTokenForm({ createToken }: { createToken: FormAction<{ sec
             <strong>Copy this token now.</strong> It is shown once; Steward keeps only its hash.
           </p>
           <pre data-testid="new-token">{state.data.secret}</pre>
+          <CopyButton text={state.data.secret} label="Copy token" />
         </ShownOnce>
       ) : null}
       <form action={formAction} className="inline" noValidate aria-label="Create an API token">
