@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getConfig, resetConfigForTests } from "../config";
 import { roleFromClaim } from "../users/sso";
 import { can, PERMISSIONS, ROLES } from "./permissions";
-import { hasPermission } from "./require-permission";
+import { hasPermission, requirePermission } from "./require-permission";
 import { hashPassword, verifyPassword } from "./password";
 import { hashSecretToken, issueSecretToken, secretTokenKind } from "./secret-token";
 
@@ -37,6 +37,23 @@ describe("permissions", () => {
     for (const role of ROLES) expect(hasPermission({ type: "user", userId: "u", email: "e", role, via: "token" }, "decisions.ingest")).toBe(false);
     for (const role of ROLES) expect(hasPermission({ type: "user", userId: "u", email: "e", role, via: "token" }, "gateway.sync")).toBe(false);
     expect(hasPermission(null, "console.read")).toBe(false);
+  });
+
+  it("says why in terms of what the actor holds: a role for people, a token's grant for enforcement points", () => {
+    const refusal = (run: () => void) => {
+      try {
+        run();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "allowed";
+    };
+    const ep = { type: "enforcement_point", enforcementPointId: "ep_1", name: "gw" } as const;
+    const viewer = { type: "user", userId: "u", email: "e", role: "viewer", via: "token" } as const;
+    expect(refusal(() => requirePermission(ep, "agents.read"))).toBe(`This enforcement point's token does not grant "agents.read"`);
+    expect(refusal(() => requirePermission(viewer, "agents.write"))).toBe(`Your role lacks the permission "agents.write"`);
+    expect(refusal(() => requirePermission(viewer, "decisions.ingest"))).toBe(`"decisions.ingest" is granted only to enforcement point tokens, not to people`);
+    expect(refusal(() => requirePermission(null, "agents.read"))).toBe("Sign in or present a valid bearer token");
   });
 });
 

@@ -27,7 +27,20 @@ export function hasPermission(actor: Actor | null, permission: AnyPermission): b
 
 export function requirePermission(actor: Actor | null, permission: AnyPermission): asserts actor is Actor {
   if (!actor) throw new StewardError("unauthenticated", "Sign in or present a valid bearer token");
-  if (!hasPermission(actor, permission)) {
-    throw new StewardError("forbidden", `Your role lacks the permission "${permission}"`);
+  if (!hasPermission(actor, permission)) throw new StewardError("forbidden", forbiddenMessage(actor, permission));
+}
+
+/**
+ * Why the actor may not: in terms of what it holds. A person holds a role; an enforcement point holds no role,
+ * only what its token grants, so "your role" would send its operator looking for a role to change.
+ */
+export function forbiddenMessage(actor: Actor, permission: AnyPermission): string {
+  switch (actor.type) {
+    case "enforcement_point":
+      return `This enforcement point's token does not grant "${permission}"`;
+    case "user":
+      return ENFORCEMENT_POINT_PERMISSIONS.has(permission) ? `"${permission}" is granted only to enforcement point tokens, not to people` : `Your role lacks the permission "${permission}"`;
+    case "system":
+      return `The system lacks the permission "${permission}"`; // never reached: the system holds every permission
   }
 }
