@@ -1,4 +1,6 @@
 import { loadConfig } from "./config";
+// A missing required field reads "Required" in the edge PDP's 400s, as the console's AuthZEN route says it.
+import "@/lib/http/zod-messages";
 import { Gateway } from "./server";
 
 /** `npm run gateway`: settings from STEWARD_GATEWAY_CONFIG (JSON file) and environment variables (gateway/config.ts). */

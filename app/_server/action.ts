@@ -10,6 +10,8 @@ import { assertNoPendingPasswordChange, assertSameOriginForSession } from "./csr
 import { isDatabaseUnavailable } from "./with-api";
 import { assertWritable } from "@/db/disk-space";
 import type { ActionResult } from "@/lib/http/action-result";
+// A missing required field reads "Required", in every schema the action's verbs parse with.
+import "@/lib/http/zod-messages";
 import { noteWrite } from "./read-scope";
 
 export type { ActionResult };

@@ -4,6 +4,8 @@ import type { Actor, RequestContext } from "@/lib/auth/actor";
 import { requirePermission, type AnyPermission } from "@/lib/auth/require-permission";
 import { CONCURRENT_DUPLICATE_MESSAGE, driverCodes, formatIssuePath, isUniqueViolation, StewardError, type ErrorCode } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/json-body";
+// A missing required field reads "Required", in every schema the route's verbs parse with.
+import "@/lib/http/zod-messages";
 import { newId } from "@/lib/ids";
 import { assertWritable } from "@/db/disk-space";
 import { ensureStarted } from "@/lib/startup";

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { formatIssuePath } from "../errors";
+import "./zod-messages";
+
+const Body = z.object({ agent: z.object({ id: z.string() }), count: z.number(), tags: z.array(z.string()), note: z.string().optional() });
+const issues = (value: unknown) => (Body.safeParse(value).error?.issues ?? []).map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
+
+describe("zod messages", () => {
+  it('a missing required field of any type reads "Required", at its path', () => {
+    expect(issues({})).toEqual([
+      { path: "$.agent", message: "Required" },
+      { path: "$.count", message: "Required" },
+      { path: "$.tags", message: "Required" },
+    ]);
+    expect(issues({ agent: {}, count: 1, tags: [] })).toEqual([{ path: "$.agent.id", message: "Required" }]);
+  });
+
+  it("a value of the wrong type, and every other issue, keeps zod's message", () => {
+    expect(issues({ agent: { id: 1 }, count: "1", tags: [], note: null })).toEqual([
+      { path: "$.agent.id", message: "Invalid input: expected string, received number" },
+      { path: "$.count", message: "Invalid input: expected number, received string" },
+      { path: "$.note", message: "Invalid input: expected string, received null" },
+    ]);
+    expect(z.string().min(2).safeParse("a").error?.issues[0]?.message).toBe("Too small: expected string to have >=2 characters");
+  });
+
+  it("a schema's own message still wins", () => {
+    expect(z.object({ name: z.string({ error: "Give the agent a name" }) }).safeParse({}).error?.issues[0]?.message).toBe("Give the agent a name");
+  });
+});
