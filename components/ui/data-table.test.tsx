@@ -30,6 +30,13 @@ describe("DataTable sorting", () => {
     expect(hrefOf(headers[1]!.inner)).toBe("/agents?q=bot&sort=risk");
   });
 
+  it("the link's own name says the current order, not only aria-sort (the Tasks page opens on Started, descending)", () => {
+    const hidden = (inner: string) => /<span class="visually-hidden">(.*?)<\/span>/.exec(inner)?.[1];
+    expect(hidden(render("name").headers[0]!.inner)).toBe(", sorted ascending; sort descending");
+    expect(hidden(render("-name").headers[0]!.inner)).toBe(", sorted descending; sort ascending");
+    expect(hidden(render("-name").headers[1]!.inner)).toBe(", sort ascending");
+  });
+
   it("a descending order reads as descending and links back to ascending", () => {
     const { headers } = render("-risk");
     expect(headers[1]!.attributes).toContain('aria-sort="descending"');

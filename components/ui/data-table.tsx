@@ -95,7 +95,12 @@ export function DataTable<Row>({
 
 const SORT_NAMES = { asc: "ascending", desc: "descending" } as const;
 
-/** A column header; a sortable one links to the next order (ascending first, then descending) and states the current one. */
+/**
+ * A column header; a sortable one links to the next order (ascending first, then descending) and states the current
+ * one twice: `aria-sort` on the cell, and in the link's own name (", sorted descending; sort ascending"), because
+ * not every screen reader announces `aria-sort` when one tabs to the header's link.
+ * Pages open on a default order (often descending, newest first), so the descending wording matters most.
+ */
 function HeaderCell<Row>({ column, sort }: { column: DataColumn<Row>; sort: TableSort | undefined }) {
   if (!column.sortKey || !sort) return <th scope="col">{column.header}</th>;
   const direction = sort.value === column.sortKey ? "asc" : sort.value === `-${column.sortKey}` ? "desc" : null;
@@ -107,7 +112,7 @@ function HeaderCell<Row>({ column, sort }: { column: DataColumn<Row>; sort: Tabl
         <span className="sort-indicator" aria-hidden="true">
           {direction === "asc" ? "▲" : direction === "desc" ? "▼" : "↕"}
         </span>
-        <span className="visually-hidden">{direction === "asc" ? ", sorted ascending; sort descending" : ", sort ascending"}</span>
+        <span className="visually-hidden">{direction === "asc" ? ", sorted ascending; sort descending" : direction === "desc" ? ", sorted descending; sort ascending" : ", sort ascending"}</span>
       </a>
     </th>
   );
