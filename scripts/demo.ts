@@ -255,7 +255,7 @@ async function runTask(domain: DemoTrustDomain, legacyKey: string, tally: Tally,
   const ended = await domain.endTask(plannerToken);
   if (ended.status !== 200) throw new Error(`ending task ${taskId}: HTTP ${ended.status} ${JSON.stringify(ended.body)}`);
   const purged = !purge ? "" : purge.ok ? " (purge_tickets allowed after approval)" : heldUnapproved(purge) ? (stopping ? " (purge_tickets cut short: the demo is stopping)" : " (purge_tickets not approved in time)") : "";
-  const line = `${tally.allowed - before.allowed} allowed, ${tally.denied - before.denied} denied${purged}; task ended, ${ended.body.revokedTokens ?? 0} token(s) revoked — ${consoleUrl}/tasks/${taskId}`;
+  const line = `${tally.allowed - before.allowed} allowed, ${tally.denied - before.denied} denied${purged}; task ended, ${ended.body.revokedTokens ?? 0} token${ended.body.revokedTokens === 1 ? "" : "s"} revoked — ${consoleUrl}/tasks/${taskId}`;
   log(verbose ? `  ${line}` : `task ${taskId} (trace ${traceparent.split("-")[1]}): ${line}`);
   return taskId;
 }

@@ -3,6 +3,7 @@ import { ZodError, type z } from "zod";
 import type { Actor, RequestContext } from "@/lib/auth/actor";
 import { requirePermission, type AnyPermission } from "@/lib/auth/require-permission";
 import { CONCURRENT_DUPLICATE_MESSAGE, isUniqueViolation, StewardError } from "@/lib/errors";
+import { countNoun } from "@/lib/count-noun";
 import { currentRequestContext } from "./actor";
 import { headers } from "next/headers";
 import { clientIp } from "./request-meta";
@@ -52,7 +53,8 @@ function toActionError(error: unknown): ActionResult<never> & { ok: false } {
       const field = (item < 0 ? issue.path : issue.path.slice(0, item)).join(".") || "form";
       (fieldErrors[field] ??= []).push(item < 0 ? issue.message : `Entry ${Number(issue.path[item]) + 1}: ${issue.message}`);
     }
-    return { ok: false, code: "invalid_input", message: "Check the highlighted fields", fieldErrors };
+    const fields = Object.keys(fieldErrors).length;
+    return { ok: false, code: "invalid_input", message: fields === 1 ? "Check the highlighted field" : `Check the ${countNoun(fields, "highlighted field")}`, fieldErrors };
   }
   if (isDatabaseUnavailable(error)) return { ok: false, code: "unavailable", message: "The database is unavailable; try again shortly" };
   if (isUniqueViolation(error)) return { ok: false, code: "conflict", message: CONCURRENT_DUPLICATE_MESSAGE };

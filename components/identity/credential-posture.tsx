@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { formatUtc } from "@/components/ui/format-utc";
+import { countNoun } from "@/components/ui/count-noun";
 import type { listAgentKeys } from "@/lib/identity/agent-keys";
 import type { observedCredentialPosture } from "@/lib/identity/tasks-view";
 
@@ -25,17 +26,17 @@ export function CredentialPosture({
       <p>
         {posture.posture === "task_tokens" ? (
           <>
-            <span className="badge ok">task tokens</span> {posture.tokens} task token(s) in the last {WINDOW_DAYS} days, each living at most {minutes} min; widest scope {posture.widestScope} entries.{" "}
+            <span className="badge ok">task tokens</span> {countNoun(posture.tokens, "task token")} in the last {WINDOW_DAYS} days, each living at most {minutes} min; widest scope {posture.widestScope} {posture.widestScope === 1 ? "entry" : "entries"}.{" "}
             <Link href={`/tasks?agentId=${encodeURIComponent(agentId)}`}>Its tasks</Link>
           </>
         ) : posture.posture === "mixed" ? (
           <>
-            <span className="badge danger">task tokens and a standing credential</span> {posture.tokens} task token(s) in the last {WINDOW_DAYS} days, each living at most {minutes} min — but {posture.decisionsWithoutTaskToken} of its {posture.enforcementDecisions} decision(s) carried no task token: it still holds a static key or another long-lived credential.{" "}
+            <span className="badge danger">task tokens and a standing credential</span> {countNoun(posture.tokens, "task token")} in the last {WINDOW_DAYS} days, each living at most {minutes} min — but {posture.decisionsWithoutTaskToken} of its {countNoun(posture.enforcementDecisions, "decision")} carried no task token: it still holds a static key or another long-lived credential.{" "}
             <Link href={`/tasks?agentId=${encodeURIComponent(agentId)}`}>Its tasks</Link>
           </>
         ) : posture.posture === "standing" ? (
           <>
-            <span className="badge danger">standing credential</span> It acted in {posture.enforcementDecisions} decision(s) in the last {WINDOW_DAYS} days without any Steward task token: it holds a static key or another long-lived credential.
+            <span className="badge danger">standing credential</span> It acted in {countNoun(posture.enforcementDecisions, "decision")} in the last {WINDOW_DAYS} days without any Steward task token: it holds a static key or another long-lived credential.
           </>
         ) : (
           <>

@@ -2,13 +2,14 @@
 
 import { useActionState, useState } from "react";
 import { FormStatus } from "@/components/ui/form-status";
+import { countNoun } from "@/components/ui/count-noun";
 import type { FormAction } from "@/lib/http/action-result";
 
 /** Ending a task revokes all its tokens at once: it asks for a confirmation first. */
 export function EndTaskForm({ taskId, endTask }: { taskId: string; endTask: FormAction<{ revokedTokens: number }> }) {
   const [confirming, setConfirming] = useState(false);
   const [state, formAction, pending] = useActionState(endTask, null);
-  if (state?.ok) return <p className="notice warn" role="status">Task ended: {state.data.revokedTokens} token(s) revoked.</p>;
+  if (state?.ok) return <p className="notice warn" role="status">Task ended: {countNoun(state.data.revokedTokens, "token")} revoked.</p>;
   return confirming ? (
     <form action={formAction} className="inline">
       <FormStatus state={state} />

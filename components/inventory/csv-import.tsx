@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { DataTable } from "@/components/ui/data-table";
+import { countNoun } from "@/components/ui/count-noun";
 import type { FormAction } from "@/lib/http/action-result";
 
 type Row = { line: number; key: string; action: string; problems: string[] };
@@ -65,15 +66,15 @@ export function CsvImport({ title, columns, action }: { title: string; columns: 
           Preview
         </button>
         <button type="button" className="primary" onClick={() => run(false)} disabled={pending || !report || report.problemCount > 0 || report.applied}>
-          Import {report ? `${report.rows.length} row(s)` : ""}
+          Import {report ? countNoun(report.rows.length, "row") : ""}
         </button>
       </div>
       <div aria-live="polite" role="status">
         {error ? <p className="notice error">{error}</p> : null}
-        {report?.applied ? <p className="notice ok">Imported {report.rows.length} row(s).</p> : null}
+        {report?.applied ? <p className="notice ok">Imported {countNoun(report.rows.length, "row")}.</p> : null}
         {report && !report.applied ? (
           <p className={`notice ${report.problemCount ? "error" : "ok"}`}>
-            {report.problemCount ? `${report.problemCount} problem(s): fix the file and preview again. Nothing was written.` : "No problem found. Nothing is written until you import."}
+            {report.problemCount ? `${countNoun(report.problemCount, "problem")}: fix the file and preview again. Nothing was written.` : "No problem found. Nothing is written until you import."}
           </p>
         ) : null}
       </div>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useAddressedTab } from "@/components/ui/use-addressed-tab";
 import type { PolicyTemplate } from "@/lib/policies/templates";
+import { countNoun } from "@/components/ui/count-noun";
 import type { TestSeed } from "@/lib/policies/test-from-decision";
 import { policyQueries } from "./api";
 import { PolicyEditor } from "./policy-editor";
@@ -75,7 +76,7 @@ export function PolicyStudio({
                   <button type="button" className="link-button" aria-current={policy.id === selected.id ? "true" : undefined} onClick={() => setSelected({ id: policy.id, key: selected.key + 1 })}>
                     {policy.description || policy.id}
                   </button>
-                  {errorsByPolicy.get(policy.id) ? <span className="badge danger">{errorsByPolicy.get(policy.id)} error(s)</span> : null}
+                  {errorsByPolicy.get(policy.id) ? <span className="badge danger">{countNoun(errorsByPolicy.get(policy.id)!, "error")}</span> : null}
                 </li>
               ))}
             </ul>

@@ -181,9 +181,9 @@ describe("declared vs observed and findings, from recorded decisions", () => {
     expect(result.agents).toBeGreaterThanOrEqual(2);
     expect(await openKinds(agent.id)).toEqual(["out_of_scope"]);
     const [finding] = await database.db.select().from(findings).where(and(eq(findings.agentId, agent.id), eq(findings.kind, "out_of_scope")));
-    expect(finding!.detail).toBe("Used 2 undeclared action(s): crm.delete, payments.refund");
+    expect(finding!.detail).toBe("Used 2 undeclared actions: crm.delete, payments.refund");
     const [row] = await database.db.select().from(agents).where(eq(agents.id, agent.id));
-    expect(row!.riskReasons).toContain("Used 2 action(s) outside its declared scope");
+    expect(row!.riskReasons).toContain("Used 2 actions outside its declared scope");
     expect(row!.lastSeenAt!.getTime()).toBeGreaterThan(now - 120_000);
     expect((await declaredVsObserved({ ctx, input: { agentId: planner.id } })).delegatesTo).toEqual([{ agentId: agent.id, decisions: 1, name: "crm-agent" }]);
     // The planner never acted itself and was created long ago → stale after the window.

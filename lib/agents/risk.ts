@@ -1,4 +1,5 @@
 import type { RISK_TIERS } from "@/db/enums";
+import { countNoun } from "../count-noun";
 
 export type RiskTier = (typeof RISK_TIERS)[number];
 
@@ -39,7 +40,7 @@ export function computeRisk(input: RiskInputs, maxCredentialLifetimeSeconds: num
   if (input.declaredActions.some((action) => action === "*" || action.endsWith("*"))) add(2, "Declared scope contains a wildcard");
   else if (input.declaredActions.length > 20) add(1, `Broad declared scope (${input.declaredActions.length} actions)`);
   if (input.environment === "prod") add(1, "Runs in production");
-  if (input.outOfScopeActions > 0) add(2, `Used ${input.outOfScopeActions} action(s) outside its declared scope`);
+  if (input.outOfScopeActions > 0) add(2, `Used ${countNoun(input.outOfScopeActions, "action")} outside its declared scope`);
   if (input.decisions > 0 && input.denies / input.decisions > 0.1) add(1, `${Math.round((input.denies / input.decisions) * 100)}% of its requests were denied`);
   const tier: RiskTier = points >= 7 ? "critical" : points >= 4 ? "high" : points >= 2 ? "medium" : "low";
   return { tier, reasons };

@@ -1,5 +1,6 @@
 import type { AgentRow } from "@/db/agents";
 import type { FINDING_KINDS } from "@/db/enums";
+import { countNoun } from "../count-noun";
 import type { Settings } from "../settings/settings";
 
 export type FindingKind = (typeof FINDING_KINDS)[number];
@@ -30,7 +31,7 @@ export function computeFindings(agent: AgentRow, facts: FindingFacts, settings: 
     }
     if (facts.outOfScope.length) {
       const shown = facts.outOfScope.slice(0, 5).join(", ");
-      found.push({ kind: "out_of_scope", detail: `Used ${facts.outOfScope.length} undeclared action(s): ${shown}${facts.outOfScope.length > 5 ? ", …" : ""}` });
+      found.push({ kind: "out_of_scope", detail: `Used ${countNoun(facts.outOfScope.length, "undeclared action")}: ${shown}${facts.outOfScope.length > 5 ? ", …" : ""}` });
     }
     if (agent.ownerId && !agent.backupOwnerId) found.push({ kind: "no_backup_owner", detail: "No backup owner" });
   }

@@ -67,7 +67,7 @@ describe("standing credentials observed in use", () => {
 
     expect(await noteStandingCredentialUse(database.db, since)).toBe(2);
     expect(await findingOf(legacy.id)).toMatchObject({ status: "open" });
-    expect((await findingOf(legacy.id))!.detail).toContain("1 enforcement decision(s)");
+    expect((await findingOf(legacy.id))!.detail).toContain("1 enforcement decision since");
     expect(await findingOf(forged.id)).toMatchObject({ status: "open" });
     expect(await findingOf(modern.id)).toBeUndefined();
 

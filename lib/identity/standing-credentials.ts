@@ -1,5 +1,6 @@
 import type { Executor } from "@/db/client";
 import { agentsActingWithoutTaskTokens } from "@/db/identity/findings";
+import { countNoun } from "../count-noun";
 import { noteIdentityFinding } from "./identity-findings";
 
 /**
@@ -20,7 +21,7 @@ export async function noteStandingCredentialUse(db: Executor, since: Date, now =
       db,
       agent.agentId,
       "standing_credential_in_use",
-      `${agent.decisions} enforcement decision(s) since ${since.toISOString()} carried no Steward task token (the last at ${agent.lastAt.toISOString()}): the agent acts on a standing credential. Move it to token exchange (docs/identity.md).`,
+      `${countNoun(agent.decisions, "enforcement decision")} since ${since.toISOString()} carried no Steward task token (the last at ${agent.lastAt.toISOString()}): the agent acts on a standing credential. Move it to token exchange (docs/identity.md).`,
       now,
     );
   }

@@ -77,7 +77,7 @@ describe("inventory import and export", () => {
       { line: 5, key: ann, action: "invalid", problems: [`email: ${ann} is also on line 2`] },
     ]);
     expect(preview.problemCount).toBe(4);
-    await expect(importPeopleCsv({ ctx: security, input: { csv, dryRun: false } })).rejects.toMatchObject({ code: "precondition_failed", message: "4 problem(s) in the file; nothing was written" });
+    await expect(importPeopleCsv({ ctx: security, input: { csv, dryRun: false } })).rejects.toMatchObject({ code: "precondition_failed", message: "4 problems in the file; nothing was written" });
     expect(await peopleTagged(tag)).toEqual([]);
     expect(await teamsTagged(tag)).toEqual([]);
     expect(await auditCount()).toBe(auditBefore);

@@ -8,6 +8,7 @@ import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
+import { countNoun } from "../count-noun";
 import { refreshFindingsForAgents } from "../findings/refresh-findings";
 import { readRecords, splitList } from "./csv";
 import { ImportCsvInput, type ImportResult, type ImportRowResult } from "./schemas";
@@ -142,7 +143,7 @@ export async function importAgentsCsv({ ctx, input }: { ctx: Ctx; input: unknown
     const problemCount = headerProblems.length + rows.reduce((n, row) => n + row.problems.length, 0);
     const result = { applied: false, headerProblems, rows, problemCount };
     if (dryRun) return result;
-    if (problemCount > 0) throw new StewardError("precondition_failed", `${problemCount} problem(s) in the file; nothing was written`, { details: result });
+    if (problemCount > 0) throw new StewardError("precondition_failed", `${countNoun(problemCount, "problem")} in the file; nothing was written`, { details: result });
     const touched: string[] = [];
     for (const plan of planned) {
       if (!plan.existing) {

@@ -6,6 +6,7 @@ import { withTransaction, type Ctx } from "../context";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
 import { insertPerson, patchPerson, toPersonView } from "../people/people";
+import { countNoun } from "../count-noun";
 import { PersonFields } from "../people/schemas";
 import { readRecords } from "./csv";
 import { ImportCsvInput, type ImportResult, type ImportRowResult } from "./schemas";
@@ -69,7 +70,7 @@ export async function importPeopleCsv({ ctx, input }: { ctx: Ctx; input: unknown
     const problemCount = headerProblems.length + rows.reduce((n, row) => n + row.problems.length, 0);
     const result = { applied: false, headerProblems, rows, problemCount };
     if (dryRun) return result;
-    if (problemCount > 0) throw new StewardError("precondition_failed", `${problemCount} problem(s) in the file; nothing was written`, { details: result });
+    if (problemCount > 0) throw new StewardError("precondition_failed", `${countNoun(problemCount, "problem")} in the file; nothing was written`, { details: result });
     const teamIds = new Map((await listTeams(tx)).map((team) => [team.name, team.id]));
     for (const name of new Set(planned.map((p) => p.teamName).filter((n): n is string => !!n && !teamNames.has(n)))) {
       const team = await insertTeamRow(tx, { id: newId("team"), name });

@@ -10,6 +10,7 @@ import { findTooDeep } from "../decisions/read-ingest-body";
 import { decodeJson, decodeProtobuf, encodeResponse, type ResourceLogs } from "./logs-data";
 import { logRecordToDecision } from "./log-record-decision";
 import { otlpFormat, readBoundedBody, type OtlpFormat } from "../decisions/read-bounded-body";
+import { countNoun } from "../count-noun";
 
 /** Most log records in one export request (the JS SDK's batch processor sends 512 by default). */
 export const MAX_OTLP_RECORDS = 100_000;
@@ -84,7 +85,7 @@ export async function handleOtlpLogsRequest(request: Request, ctx: Ctx): Promise
   const rejected = result.quarantined.length;
   return {
     format,
-    result: { accepted: result.accepted, duplicates: result.duplicates, rejected, skipped, errorMessage: first ? `${rejected} log record(s) quarantined; first: ${first.path}: ${first.message}` : "" },
+    result: { accepted: result.accepted, duplicates: result.duplicates, rejected, skipped, errorMessage: first ? `${countNoun(rejected, "log record")} quarantined; first: ${first.path}: ${first.message}` : "" },
   };
 }
 

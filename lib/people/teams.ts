@@ -3,6 +3,7 @@ import { countTeamMembers, deleteTeamRow, getTeamByName, getTeamOrThrow, insertT
 import { recordAudit } from "../audit/record-audit";
 import { requirePermission } from "../auth/require-permission";
 import { withTransaction, type Ctx } from "../context";
+import { countNoun } from "../count-noun";
 import { StewardError } from "../errors";
 import { newId } from "../ids";
 import { CreateTeamInput, RenameTeamInput, TeamIdInput } from "./schemas";
@@ -39,7 +40,7 @@ export async function deleteTeam({ ctx, input }: { ctx: Ctx; input: unknown }) {
     const before = await getTeamOrThrow(tx, teamId);
     const members = await countTeamMembers(tx, teamId);
     if (members.agents + members.people > 0) {
-      throw new StewardError("precondition_failed", `${before.name} still has ${members.agents} agent(s) and ${members.people} people; move them first`);
+      throw new StewardError("precondition_failed", `${before.name} still has ${countNoun(members.agents, "agent")} and ${countNoun(members.people, "person", "people")}; move them first`);
     }
     await deleteTeamRow(tx, teamId);
     await recordAudit(tx, ctx, { action: "team.delete", entityType: "team", entityId: teamId, before });
