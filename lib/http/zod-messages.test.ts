@@ -16,6 +16,12 @@ describe("zod messages", () => {
     expect(issues({ agent: {}, count: 1, tags: [] })).toEqual([{ path: "$.agent.id", message: "Required" }]);
   });
 
+  it('an absent enum, literal or union reads "Required" too; a wrong one keeps zod\'s message', () => {
+    const Choice = z.object({ outcome: z.enum(["allow", "deny"]), kind: z.literal("mcp"), id: z.union([z.string(), z.number()]) });
+    expect(Choice.safeParse({}).error?.issues.map((issue) => issue.message)).toEqual(["Required", "Required", "Required"]);
+    expect(Choice.safeParse({ outcome: "maybe", kind: "mcp", id: 1 }).error?.issues[0]?.message).toBe('Invalid option: expected one of "allow"|"deny"');
+  });
+
   it("a value of the wrong type, and every other issue, keeps zod's message", () => {
     expect(issues({ agent: { id: 1 }, count: "1", tags: [], note: null })).toEqual([
       { path: "$.agent.id", message: "Invalid input: expected string, received number" },
