@@ -55,13 +55,14 @@ export function ApprovalsInbox({ initialRequest, view }: { initialRequest: strin
   return (
     <DecidedContext.Provider value={setDecided}>
       <FormStatus state={decided?.result} success={decided?.line} focusSuccess />
-      <div className="decision-tabs" role="tablist" aria-label="Approvals views">
+      {/* Toggle buttons in a labelled nav, as the policy studio's sections: a tablist would promise arrow keys and tab panels. */}
+      <nav className="decision-tabs" aria-label="Approvals views">
         {(["pending", "history"] as const).map((value) => (
-          <button key={value} type="button" role="tab" aria-selected={tab === value} className={tab === value ? "" : "secondary"} onClick={() => select(value)}>
+          <button key={value} type="button" aria-pressed={tab === value} className={tab === value ? "" : "secondary"} onClick={() => select(value)}>
             {value === "pending" ? "Pending" : "History"}
           </button>
         ))}
-      </div>
+      </nav>
       {initialRequest ? <LinkedRequest id={initialRequest} /> : null}
       {tab === "pending" ? <PendingList initialRequest={initialRequest} /> : <History />}
     </DecidedContext.Provider>
@@ -387,8 +388,17 @@ function History() {
       {query.isError ? <p className="notice danger">{(query.error).message}</p> : null}
       {query.data && !query.data.items.length ? (
         <div className="card empty-state">
-          <p>No access request matches these filters.</p>
-          <p className="small">Clear the search or pick another status. Decided, expired and cancelled requests stay listed here.</p>
+          {status === HISTORY && !q && !agent ? (
+            <>
+              <p>No access request has been decided yet.</p>
+              <p className="small">When someone approves or denies a request, or one expires or is cancelled, it is listed here. Pending requests are under Pending.</p>
+            </>
+          ) : (
+            <>
+              <p>No access request matches these filters.</p>
+              <p className="small">Clear the search or pick another status. Decided, expired and cancelled requests stay listed here.</p>
+            </>
+          )}
         </div>
       ) : null}
       {query.data?.items.length ? (

@@ -104,16 +104,17 @@ test("an owner approves a waiting destructive call from a phone-width inbox", as
   expect(((await changed.json()) as { decision: boolean }).decision).toBe(false);
 
   // History shows who decided, with the comment.
-  await page.getByRole("tab", { name: "History" }).click();
+  const views = page.getByRole("navigation", { name: "Approvals views" });
+  await views.getByRole("button", { name: "History" }).click();
   await expect(page.getByTestId("approval-card").filter({ hasText: tool })).toContainText("ok, staging only");
   // The tab is in the address: a reload keeps it, back returns to Pending.
   await expect(page).toHaveURL(/\/approvals\?view=history$/);
   await page.reload();
-  await expect(page.getByRole("tab", { name: "History" })).toHaveAttribute("aria-selected", "true");
+  await expect(views.getByRole("button", { name: "History" })).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByTestId("approval-card").filter({ hasText: tool })).toContainText("ok, staging only");
   await page.goBack();
   await expect(page).toHaveURL(/\/approvals$/);
-  await expect(page.getByRole("tab", { name: "Pending" })).toHaveAttribute("aria-selected", "true");
+  await expect(views.getByRole("button", { name: "Pending" })).toHaveAttribute("aria-pressed", "true");
 
   // The decision the approval let through links to the request, and the request back to it.
   await page.goto(`/approvals?request=${task.id}`);
