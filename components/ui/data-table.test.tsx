@@ -25,9 +25,11 @@ describe("DataTable sorting", () => {
   it("marks the sorted column with aria-sort and links to the reverse order, other sortable columns to ascending", () => {
     const { headers } = render("name");
     expect(headers[0]!.attributes).toContain('aria-sort="ascending"');
-    expect(hrefOf(headers[0]!.inner)).toBe("/agents?q=bot&sort=-name");
+    expect(hrefOf(headers[0]!.inner)).toBe("/agents?q=bot&sort=-name#sort-name");
+    // The link names itself, so the reloaded page puts focus back on it.
+    expect(headers[0]!.inner).toContain('id="sort-name" data-refocus=""');
     expect(headers[1]!.attributes).toContain('aria-sort="none"');
-    expect(hrefOf(headers[1]!.inner)).toBe("/agents?q=bot&sort=risk");
+    expect(hrefOf(headers[1]!.inner)).toBe("/agents?q=bot&sort=risk#sort-risk");
   });
 
   it("the link's own name says the current order, not only aria-sort (the Tasks page opens on Started, descending)", () => {
@@ -40,7 +42,7 @@ describe("DataTable sorting", () => {
   it("a descending order reads as descending and links back to ascending", () => {
     const { headers } = render("-risk");
     expect(headers[1]!.attributes).toContain('aria-sort="descending"');
-    expect(hrefOf(headers[1]!.inner)).toBe("/agents?q=bot&sort=risk");
+    expect(hrefOf(headers[1]!.inner)).toBe("/agents?q=bot&sort=risk#sort-risk");
     expect(headers[0]!.attributes).toContain('aria-sort="none"');
   });
 

@@ -1,4 +1,5 @@
 import type { CSSProperties, ReactNode } from "react";
+import { RefocusFromAddress } from "./refocus-from-address";
 import { sortHref, type TableSort } from "./table-sort";
 
 export type DataColumn<Row> = {
@@ -55,6 +56,7 @@ export function DataTable<Row>({
   "aria-label"?: string;
 }) {
   const shown = columns.filter((column): column is DataColumn<Row> => Boolean(column));
+  const sortable = Boolean(sort && shown.some((column) => column.sortKey));
   return (
     // Focusable, so a table wider than the page can be scrolled sideways from the keyboard (WCAG 2.1.1; axe scrollable-region-focusable).
     <div className={["table-wrap", stickyHeader && "sticky-head", card && "card"].filter(Boolean).join(" ")} style={style} tabIndex={0}>
@@ -89,6 +91,7 @@ export function DataTable<Row>({
           ) : null}
         </tbody>
       </table>
+      {sortable ? <RefocusFromAddress /> : null}
     </div>
   );
 }
@@ -100,14 +103,17 @@ const SORT_NAMES = { asc: "ascending", desc: "descending" } as const;
  * one twice: `aria-sort` on the cell, and in the link's own name (", sorted descending; sort ascending"), because
  * not every screen reader announces `aria-sort` when one tabs to the header's link.
  * Pages open on a default order (often descending, newest first), so the descending wording matters most.
+ * The link names itself in its fragment (`#sort-name`; `#toolSort-name` for a page's second table), so the
+ * reloaded page puts focus back on it (RefocusFromAddress) rather than at the top of the page.
  */
 function HeaderCell<Row>({ column, sort }: { column: DataColumn<Row>; sort: TableSort | undefined }) {
   if (!column.sortKey || !sort) return <th scope="col">{column.header}</th>;
   const direction = sort.value === column.sortKey ? "asc" : sort.value === `-${column.sortKey}` ? "desc" : null;
   const next = direction === "asc" ? `-${column.sortKey}` : column.sortKey;
+  const id = `${sort.param ?? "sort"}-${column.sortKey}`;
   return (
     <th scope="col" aria-sort={direction ? SORT_NAMES[direction] : "none"}>
-      <a href={sortHref(sort, next)}>
+      <a href={`${sortHref(sort, next)}#${id}`} id={id} data-refocus="">
         {column.header}
         <span className="sort-indicator" aria-hidden="true">
           {direction === "asc" ? "▲" : direction === "desc" ? "▼" : "↕"}

@@ -24,9 +24,11 @@ test("agents sort by a column header through the query string, say so with aria-
   expect(await names()).toEqual([`${tag}-a`, `${tag}-b`, `${tag}-c`]);
   await expect(page.getByRole("navigation", { name: "Pages" })).toContainText("Agents 1–3 of 3");
 
-  await agentHeader.getByRole("link").click();
+  await agentHeader.getByRole("link").press("Enter");
   await expect(page).toHaveURL(/sort=-name/);
   await expect(agentHeader).toHaveAttribute("aria-sort", "descending");
+  // The page reloaded in the new order with keyboard focus back on the header that was pressed, not at the top.
+  await expect(agentHeader.getByRole("link")).toBeFocused();
   expect(await names()).toEqual([`${tag}-c`, `${tag}-b`, `${tag}-a`]);
   // The filter survives a change of order.
   expect(new URL(page.url()).searchParams.get("q")).toBe(tag);
