@@ -31,6 +31,16 @@ describe("zod messages", () => {
     expect(z.string().min(2).safeParse("a").error?.issues[0]?.message).toBe("Too small: expected string to have >=2 characters");
   });
 
+  it("a number out of range or not whole says the bound in words", () => {
+    const message = (schema: z.ZodType, value: unknown) => schema.safeParse(value).error?.issues[0]?.message;
+    expect(message(z.number().int().min(1), 0)).toBe("Must be 1 or more");
+    expect(message(z.number().positive(), 0)).toBe("Must be more than 0");
+    expect(message(z.number().int().max(3650), 4000)).toBe("Must be 3650 or less");
+    expect(message(z.number().lt(10), 10)).toBe("Must be less than 10");
+    expect(message(z.number().int(), 1.5)).toBe("Must be a whole number");
+    expect(message(z.coerce.number().int().min(1), "0")).toBe("Must be 1 or more");
+  });
+
   it("a schema's own message still wins", () => {
     expect(z.object({ name: z.string({ error: "Give the agent a name" }) }).safeParse({}).error?.issues[0]?.message).toBe("Give the agent a name");
   });
