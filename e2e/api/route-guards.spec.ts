@@ -178,6 +178,8 @@ const PUBLIC_ROUTE_FILES = new Set([
   "app/oauth/revoke/route.ts",
   "app/oauth/end-task/route.ts",
   "app/.well-known/oauth-authorization-server/route.ts",
+  // Every /api path no route serves: a JSON 404 for anyone (its own test below).
+  "app/api/[...path]/route.ts",
 ]);
 
 /** Pages: who may open them, and the exact status they get (404 for a sample id or a missing required parameter). */
@@ -421,6 +423,20 @@ test.describe("every route, page and server action answers exactly as the contra
         const status = SESSION_ONLY.has(key) ? (await callWithSession(session.context, method, url)).status : await callWithToken(method, url, session.token);
         const expected = who.includes(role) ? permitted : 403;
         if (status !== expected) failures.push(`${role} ${key}: ${status}, expected ${expected}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test("an /api path no route serves is a JSON 404 for every method, signed in or not", async () => {
+    const failures: string[] = [];
+    for (const url of ["/api/v1/audit", "/api/v1/no-such-collection", "/api/v1/agents/sample-id/no-such-view", "/api/nothing"]) {
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
+        for (const token of [undefined, sessions.get("admin")!.token]) {
+          const response = await fetch(new URL(url, base()), { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(hasBody(method) ? { "content-type": "application/json" } : {}) }, body: hasBody(method) ? "{}" : undefined, redirect: "manual" });
+          const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+          if (response.status !== 404 || body?.error?.code !== "not_found" || !body.error.message?.includes(url)) failures.push(`${token ? "admin" : "anonymous"} ${method} ${url}: ${response.status} ${response.headers.get("content-type")}`);
+        }
       }
     }
     expect(failures).toEqual([]);
