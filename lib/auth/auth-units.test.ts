@@ -50,9 +50,9 @@ describe("permissions", () => {
     };
     const ep = { type: "enforcement_point", enforcementPointId: "ep_1", name: "gw" } as const;
     const viewer = { type: "user", userId: "u", email: "e", role: "viewer", via: "token" } as const;
-    expect(refusal(() => requirePermission(ep, "agents.read"))).toBe(`This enforcement point's token does not grant "agents.read"`);
+    expect(refusal(() => requirePermission(ep, "agents.read"))).toBe(`This enforcement point's token does not grant the permission "agents.read"`);
     expect(refusal(() => requirePermission(viewer, "agents.write"))).toBe(`Your role lacks the permission "agents.write"`);
-    expect(refusal(() => requirePermission(viewer, "decisions.ingest"))).toBe(`"decisions.ingest" is granted only to enforcement point tokens, not to people`);
+    expect(refusal(() => requirePermission(viewer, "decisions.ingest"))).toBe(`The permission "decisions.ingest" is granted only to enforcement point tokens, not to people`);
     expect(refusal(() => requirePermission(null, "agents.read"))).toBe("Sign in or present a valid bearer token");
   });
 });

@@ -37,9 +37,9 @@ export function requirePermission(actor: Actor | null, permission: AnyPermission
 export function forbiddenMessage(actor: Actor, permission: AnyPermission): string {
   switch (actor.type) {
     case "enforcement_point":
-      return `This enforcement point's token does not grant "${permission}"`;
+      return `This enforcement point's token does not grant the permission "${permission}"`;
     case "user":
-      return ENFORCEMENT_POINT_PERMISSIONS.has(permission) ? `"${permission}" is granted only to enforcement point tokens, not to people` : `Your role lacks the permission "${permission}"`;
+      return ENFORCEMENT_POINT_PERMISSIONS.has(permission) ? `The permission "${permission}" is granted only to enforcement point tokens, not to people` : `Your role lacks the permission "${permission}"`;
     case "system":
       return `The system lacks the permission "${permission}"`; // never reached: the system holds every permission
   }
