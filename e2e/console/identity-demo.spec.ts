@@ -30,7 +30,7 @@ test("the identity demo's agents exchange SVIDs for task tokens, delegate with n
   // The planner's page reads its credential posture from what was observed: task tokens of at most 5 minutes.
   await tree.getByRole("link", { name: "identity-demo-planner" }).first().click();
   const posture = page.locator("section", { has: page.getByRole("heading", { name: "Credential posture (observed)" }) });
-  await expect(posture).toContainText(/task tokens\s+\d+ task token\(s\) in the last 30 days, each living at most 5 min/);
+  await expect(posture).toContainText(/task tokens\s+\d+ task tokens? in the last 30 days, each living at most 5 min/);
   await expect(posture).toContainText("spiffe://demo.steward/agent/identity-demo-planner");
   // Its recent decisions are the token service's grants: each says it was a token issuance, so an "allow" there is
   // not read as a call that went through.
